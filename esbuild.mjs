@@ -1,0 +1,83 @@
+// Builds the extension (Node, CommonJS, `vscode` external) and the webview
+// scripts (browser, ESM) to one minified file each; copies codicons for the
+// webview. Flags: --watch, --production (minify, no sourcemaps), --tests
+// (also bundle the integration suite to out/test/integration/index.js).
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+
+const args = new Set(process.argv.slice(2));
+const watch = args.has('--watch');
+const production = args.has('--production');
+const withTests = args.has('--tests');
+
+/** @type {import('esbuild').BuildOptions} */
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  sourcesContent: false,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const webviewEntries = existsSync('src/webview')
+  ? readdirSync('src/webview', { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(path.join('src/webview', d.name, 'main.ts')))
+      .map((d) => ({ in: path.join('src/webview', d.name, 'main.ts'), out: d.name }))
+  : [];
+
+/** @type {import('esbuild').BuildOptions[]} */
+const builds = [
+  {
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    minify: true,
+  },
+];
+if (webviewEntries.length) {
+  builds.push({
+    ...common,
+    entryPoints: webviewEntries,
+    outdir: 'dist/webview',
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    minify: true,
+  });
+}
+if (withTests) {
+  builds.push({
+    ...common,
+    entryPoints: { index: 'test/integration/index.ts' },
+    outdir: 'out/test/integration',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', 'mocha'],
+    minify: false,
+  });
+}
+
+function copyAssets() {
+  mkdirSync('dist/codicons', { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) {
+    cpSync(path.join('node_modules/@vscode/codicons/dist', f), path.join('dist/codicons', f));
+  }
+}
+
+copyAssets();
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('esbuild: watching…');
+} else {
+  const started = Date.now();
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  console.log(`esbuild: built ${builds.length} bundle(s) in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
+}

@@ -1,0 +1,588 @@
+/**
+ * The Telegraf Controller token API as this project models it: every route and
+ * every zod schema in ONE module, so aligning with a real controller later is a
+ * one-file change. Used by the client (`client.ts`) to build requests and parse
+ * responses, and by the emulator (`test/emulator`) to route and validate.
+ *
+ * Source: MODEL.md Part B "the token API as modeled (our contract)" and
+ * Part A "Authentication of API requests".
+ *
+ * Response schemas are LENIENT: unknown fields are allowed (`looseObject`),
+ * optional fields are tolerated with documented defaults, unknown permission
+ * resources/actions are dropped. Request schemas (used by the emulator to
+ * validate what it receives) are STRICT about what the model requires.
+ *
+ * Times are RFC 3339 strings in UTC; response parsing normalises them to
+ * `Date.prototype.toISOString()` form (`2026-06-01T12:00:00.000Z`).
+ *
+ * No `vscode` import.
+ */
+import { z } from 'zod';
+import { RESOURCES, type Action, type Permissions, type ResourceId, type Role } from '../permissions';
+
+// ---------------------------------------------------------------------------
+// Constants of the contract
+// ---------------------------------------------------------------------------
+
+/** Base path of the controller's HTTP API (MODEL.md intro: port 8888, base path `/api`). */
+export const API_BASE_PATH = '/api';
+
+/** Default port of the controller's API / web UI (MODEL.md intro). */
+export const DEFAULT_API_PORT = 8888;
+
+/** Port of the separate heartbeat server (MODEL.md intro). */
+export const HEARTBEAT_PORT = 8000;
+
+/** Path of the heartbeat endpoint on the heartbeat server (MODEL.md intro). */
+export const HEARTBEAT_PATH = '/agents/heartbeat';
+
+/** Every token value starts with this (MODEL.md Part A "Tokens"). */
+export const TOKEN_VALUE_PREFIX = 'tc-apiv1_';
+
+/** `Token.prefix` is the first this-many characters of the value (MODEL.md Part B `Token`). */
+export const TOKEN_PREFIX_LENGTH = 12;
+
+/** Name of the session cookie the emulator sets. The client does not depend on it: it keeps every cookie the login sets. */
+export const SESSION_COOKIE_NAME = 'tc_session';
+
+/** Maximum description length after trimming (MODEL.md Part B rules). */
+export const DESCRIPTION_MAX_LENGTH = 255;
+
+/** Default and maximum `limit` of `GET /api/tokens` (MODEL.md Part B: `limit=100`). */
+export const DEFAULT_PAGE_LIMIT = 100;
+
+/** Failed local logins before lockout, and the lockout duration in ms (MODEL.md Part A "Authentication"). */
+export const LOGIN_LOCKOUT = { attempts: 5, durationMs: 15 * 60 * 1000 } as const;
+
+/**
+ * The four documented 401 messages (MODEL.md Part A "Authentication of API
+ * requests"), plus the model's message for an unknown or expired session.
+ */
+export const AUTH_MESSAGES = {
+  /** No `Authorization` header, or neither the `Bearer` nor the `Token` scheme. */
+  missingAuth: 'Missing or invalid Authorization header',
+  /** The credential does not start with `tc-apiv1_`. */
+  invalidTokenFormat: 'Invalid token format',
+  /** Unknown, revoked or deleted token, or its user is disabled. */
+  invalidToken: 'Invalid token',
+  /** An active token past its `expiresAt`. */
+  tokenExpired: 'Token expired',
+  /** The model's message for a session cookie that is unknown or has expired (not in the public docs). */
+  sessionExpired: 'Session expired',
+} as const;
+
+/** Schemes accepted in the `Authorization` header (MODEL.md Part A: both are accepted). */
+export const AUTH_SCHEMES = ['Bearer', 'Token'] as const;
+
+// ---------------------------------------------------------------------------
+// Routes
+// ---------------------------------------------------------------------------
+
+/** HTTP method of a route. */
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+/** Name of a route of the contract. */
+export type RouteName =
+  | 'authStatus'
+  | 'loginLocal'
+  | 'logout'
+  | 'me'
+  | 'listTokens'
+  | 'createToken'
+  | 'getToken'
+  | 'revokeToken'
+  | 'deleteToken'
+  | 'reassignToken'
+  | 'bulkRevoke'
+  | 'bulkDelete'
+  | 'bulkReassign'
+  | 'listUsers'
+  | 'listConfigs'
+  | 'getConfigToml'
+  | 'heartbeat';
+
+/** A route: method and a path template whose `:name` segments are parameters. */
+export interface RouteDef {
+  readonly method: HttpMethod;
+  /** Path template, e.g. `/api/tokens/:id/revoke`. */
+  readonly path: string;
+  /** Which server answers it: the API (port 8888) or the heartbeat server (port 8000). */
+  readonly server: 'api' | 'heartbeat';
+  /** True when retrying it automatically is safe (idempotent reads only). */
+  readonly idempotent: boolean;
+}
+
+/**
+ * Every route of MODEL.md Part B. Order matters for matching: literal segments
+ * (`/api/tokens/bulk/revoke`) come before parameterised ones.
+ */
+export const ROUTES: Readonly<Record<RouteName, RouteDef>> = {
+  authStatus: { method: 'GET', path: '/api/auth/status', server: 'api', idempotent: true },
+  loginLocal: { method: 'POST', path: '/api/auth/login/local', server: 'api', idempotent: false },
+  logout: { method: 'POST', path: '/api/auth/logout', server: 'api', idempotent: false },
+  me: { method: 'GET', path: '/api/auth/me', server: 'api', idempotent: true },
+  listTokens: { method: 'GET', path: '/api/tokens', server: 'api', idempotent: true },
+  createToken: { method: 'POST', path: '/api/tokens', server: 'api', idempotent: false },
+  bulkRevoke: { method: 'POST', path: '/api/tokens/bulk/revoke', server: 'api', idempotent: false },
+  bulkDelete: { method: 'POST', path: '/api/tokens/bulk/delete', server: 'api', idempotent: false },
+  bulkReassign: { method: 'POST', path: '/api/tokens/bulk/reassign', server: 'api', idempotent: false },
+  getToken: { method: 'GET', path: '/api/tokens/:id', server: 'api', idempotent: true },
+  revokeToken: { method: 'POST', path: '/api/tokens/:id/revoke', server: 'api', idempotent: false },
+  deleteToken: { method: 'DELETE', path: '/api/tokens/:id', server: 'api', idempotent: false },
+  reassignToken: { method: 'POST', path: '/api/tokens/:id/reassign', server: 'api', idempotent: false },
+  listUsers: { method: 'GET', path: '/api/users', server: 'api', idempotent: true },
+  listConfigs: { method: 'GET', path: '/api/configs', server: 'api', idempotent: true },
+  getConfigToml: { method: 'GET', path: '/api/configs/:id/toml', server: 'api', idempotent: true },
+  heartbeat: { method: 'POST', path: HEARTBEAT_PATH, server: 'heartbeat', idempotent: false },
+};
+
+/**
+ * Fills a route's path template. Parameters are URI-encoded.
+ * Throws `Error` when a parameter named in the template is missing.
+ */
+export function routePath(name: RouteName, params: Record<string, string> = {}): string {
+  return ROUTES[name].path.replace(/:([A-Za-z]+)/g, (_m, key: string) => {
+    const v = params[key];
+    if (v === undefined) throw new Error(`route ${name}: missing parameter ${key}`);
+    return encodeURIComponent(v);
+  });
+}
+
+/**
+ * Finds the route for a method and a path (no query string) on a server.
+ * Returns `{ name, params }` (parameters URI-decoded), or `{ name: undefined,
+ * pathKnown }` where `pathKnown` is true when the path exists for another
+ * method (a server answers 405 then, 404 otherwise).
+ */
+export function matchRoute(
+  method: string,
+  pathname: string,
+  server: 'api' | 'heartbeat' = 'api',
+): { name: RouteName; params: Record<string, string> } | { name: undefined; pathKnown: boolean } {
+  let pathKnown = false;
+  const parts = pathname.replace(/\/+$/, '').split('/');
+  for (const [name, def] of Object.entries(ROUTES) as [RouteName, RouteDef][]) {
+    if (def.server !== server) continue;
+    const tparts = def.path.split('/');
+    if (tparts.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    let ok = true;
+    for (let i = 0; i < tparts.length; i++) {
+      const t = tparts[i]!;
+      const p = parts[i]!;
+      if (t.startsWith(':')) {
+        if (p === '') {
+          ok = false;
+          break;
+        }
+        try {
+          params[t.slice(1)] = decodeURIComponent(p);
+        } catch {
+          ok = false;
+          break;
+        }
+      } else if (t !== p) {
+        ok = false;
+        break;
+      }
+    }
+    if (!ok) continue;
+    // A literal route (e.g. bulk/revoke) must win over a parameterised one: ROUTES lists literals first.
+    if (def.method === method.toUpperCase()) return { name, params };
+    pathKnown = true;
+  }
+  return { name: undefined, pathKnown };
+}
+
+// ---------------------------------------------------------------------------
+// Shared field schemas (lenient)
+// ---------------------------------------------------------------------------
+
+/** An opaque id. Numbers are accepted and turned into strings (lenient). */
+export const IdSchema = z.union([z.string().min(1), z.number().transform((n) => String(n))]);
+
+/** An RFC 3339 timestamp, normalised to UTC `toISOString()` form. */
+export const TimestampSchema = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'not an RFC 3339 timestamp' })
+  .transform((s) => new Date(s).toISOString());
+
+/** A nullable timestamp; a missing field is `null` (lenient). */
+export const NullableTimestampSchema = TimestampSchema.nullable().optional().transform((v) => v ?? null);
+
+const ROLE_ALIASES: Record<string, Role> = {
+  owner: 'owner',
+  administrator: 'administrator',
+  admin: 'administrator',
+  manager: 'manager',
+  viewer: 'viewer',
+};
+
+/** A role; case-insensitive, `admin` accepted as `administrator` (lenient). MODEL.md Part B `User.role`. */
+export const RoleSchema = z
+  .string()
+  .transform((s, ctx) => {
+    const r = ROLE_ALIASES[s.trim().toLowerCase()];
+    if (!r) {
+      ctx.addIssue({ code: 'custom', message: `unknown role "${s}"` });
+      return z.NEVER;
+    }
+    return r;
+  });
+
+/** Sign-in providers (MODEL.md Part A "Authentication"). */
+export type AuthProvider = 'local' | 'ldap' | 'oidc';
+
+/** Known sign-in providers. */
+export const AUTH_PROVIDERS: readonly AuthProvider[] = ['local', 'ldap', 'oidc'];
+
+function isAuthProvider(s: string): s is AuthProvider {
+  return (AUTH_PROVIDERS as readonly string[]).includes(s);
+}
+
+// ---------------------------------------------------------------------------
+// Permissions
+// ---------------------------------------------------------------------------
+
+const RESOURCE_ACTIONS = new Map<string, readonly Action[]>(RESOURCES.map((r) => [r.id, r.actions]));
+
+/**
+ * Permissions in a RESPONSE (MODEL.md Part B `Permissions`): an object of
+ * resource → actions. Unknown resources, unknown actions and non-array values
+ * are tolerated and dropped; the result is in grid order with empty rows dropped.
+ */
+export const PermissionsSchema = z.record(z.string(), z.unknown()).transform((raw): Permissions => {
+  const out: Permissions = {};
+  for (const r of RESOURCES) {
+    const v = raw[r.id];
+    if (!Array.isArray(v)) continue;
+    const wanted = v.filter((a): a is string => typeof a === 'string').map((a) => a.toLowerCase());
+    const actions = r.actions.filter((a) => wanted.includes(a));
+    if (actions.length > 0) out[r.id] = actions;
+  }
+  return out;
+});
+
+/**
+ * Permissions in a REQUEST (create token), as the emulator validates them:
+ * only known resources and, for each, only the actions the grid shows.
+ * Unknown resources/actions are a 400 (MODEL.md Part B rules).
+ */
+export const PermissionsRequestSchema = z
+  .record(z.string(), z.array(z.string()))
+  .superRefine((raw, ctx) => {
+    for (const [res, acts] of Object.entries(raw)) {
+      const allowed = RESOURCE_ACTIONS.get(res);
+      if (!allowed) {
+        ctx.addIssue({ code: 'custom', path: [res], message: `unknown resource "${res}"` });
+        continue;
+      }
+      for (const a of acts) {
+        if (!(allowed as readonly string[]).includes(a)) {
+          ctx.addIssue({ code: 'custom', path: [res], message: `unknown action "${a}" for ${res}` });
+        }
+      }
+    }
+  })
+  .transform((raw) => raw as Permissions);
+
+// ---------------------------------------------------------------------------
+// User, Token, configs, auth status
+// ---------------------------------------------------------------------------
+
+/** A controller user (MODEL.md Part B `User`). Unknown providers are dropped to `undefined`. */
+export const UserSchema = z.looseObject({
+  id: IdSchema,
+  username: z.string(),
+  email: z.string().nullable().optional().transform((v) => v ?? undefined),
+  role: RoleSchema,
+  authProvider: z
+    .string()
+    .optional()
+    .transform((v) => (v !== undefined && isAuthProvider(v.toLowerCase()) ? (v.toLowerCase() as AuthProvider) : undefined)),
+  disabled: z.boolean().optional(),
+});
+
+/** A controller user (MODEL.md Part B `User`). */
+export interface User {
+  id: string;
+  username: string;
+  email?: string | undefined;
+  role: Role;
+  authProvider?: AuthProvider | undefined;
+  disabled?: boolean | undefined;
+  [extra: string]: unknown;
+}
+
+/** Status of a token (MODEL.md Part A "States"). Expiry is derived from `expiresAt`, not a status. */
+export type TokenStatus = 'active' | 'revoked';
+
+/** Token status; case-insensitive (lenient). */
+export const TokenStatusSchema = z
+  .string()
+  .transform((s, ctx) => {
+    const v = s.trim().toLowerCase();
+    if (v === 'active' || v === 'revoked') return v as TokenStatus;
+    ctx.addIssue({ code: 'custom', message: `unknown token status "${s}"` });
+    return z.NEVER;
+  });
+
+/**
+ * A token as the controller returns it (MODEL.md Part B `Token`). Never
+ * carries the value. Lenient: missing `username` → `''`, missing
+ * `expiresAt`/`revokedAt`/`lastUsedAt` → `null`.
+ */
+export const TokenSchema = z.looseObject({
+  id: IdSchema,
+  description: z.string(),
+  userId: IdSchema,
+  username: z.string().optional().transform((v) => v ?? ''),
+  status: TokenStatusSchema,
+  permissions: PermissionsSchema,
+  createdAt: TimestampSchema,
+  expiresAt: NullableTimestampSchema,
+  revokedAt: NullableTimestampSchema,
+  lastUsedAt: NullableTimestampSchema,
+  prefix: z.string(),
+});
+
+/**
+ * A token (MODEL.md Part B `Token`). Times are UTC ISO strings; `prefix` is the
+ * first 12 characters of the value; the value itself is never part of a Token.
+ */
+export interface Token {
+  id: string;
+  description: string;
+  userId: string;
+  username: string;
+  status: TokenStatus;
+  /** Effective permissions (requested ∩ owner's role). */
+  permissions: Permissions;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  prefix: string;
+  [extra: string]: unknown;
+}
+
+/** A configuration as listed by `GET /api/configs` (MODEL.md Part B). Lenient: missing description → `''`, missing updatedAt → `null`. */
+export const ConfigSummarySchema = z.looseObject({
+  id: IdSchema,
+  name: z.string(),
+  description: z.string().nullable().optional().transform((v) => v ?? ''),
+  updatedAt: NullableTimestampSchema,
+});
+
+/** A configuration summary (MODEL.md Part B `GET /api/configs`). `updatedAt` is a UTC ISO string or null. */
+export interface ConfigSummary {
+  id: string;
+  name: string;
+  description: string;
+  updatedAt: string | null;
+  [extra: string]: unknown;
+}
+
+/** `GET /api/auth/status` (MODEL.md Part B). Unknown providers are dropped; missing `setupComplete` → `true`. */
+export const AuthStatusSchema = z.looseObject({
+  providers: z
+    .array(z.unknown())
+    .optional()
+    .transform((v) =>
+      (v ?? [])
+        .filter((p): p is string => typeof p === 'string')
+        .map((p) => p.toLowerCase())
+        .filter(isAuthProvider),
+    ),
+  setupComplete: z.boolean().optional().transform((v) => v ?? true),
+});
+
+/** Result of `GET /api/auth/status`: enabled sign-in providers and whether the first-run owner exists. */
+export interface AuthStatus {
+  providers: AuthProvider[];
+  setupComplete: boolean;
+  [extra: string]: unknown;
+}
+
+// ---------------------------------------------------------------------------
+// Requests
+// ---------------------------------------------------------------------------
+
+/** Query of `GET /api/tokens` (MODEL.md Part B). `page` is 1-based; `limit` ≤ 100. */
+export interface ListTokensQuery {
+  status?: TokenStatus;
+  userId?: string;
+  /** Free-text search (description, prefix, username). */
+  q?: string;
+  page?: number;
+  limit?: number;
+}
+
+/** The query as the emulator validates it (strings from a URL). Invalid values are a 400. */
+export const ListTokensQuerySchema = z.object({
+  status: z.enum(['active', 'revoked']).optional(),
+  userId: z.string().min(1).optional(),
+  q: z.string().optional(),
+  page: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(DEFAULT_PAGE_LIMIT).optional(),
+});
+
+/** Body of `POST /api/auth/login/local` (MODEL.md Part B). */
+export const LoginLocalRequestSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
+
+/**
+ * Body of `POST /api/tokens` (MODEL.md Part B): `description` 1–255 chars
+ * after trimming; `expiresAt` an RFC 3339 time or null (the "in the future"
+ * check needs a clock and is the server's); `permissions` only known
+ * resources/actions; `preset` a preset id (`telegraf-agent`, `read-only`,
+ * `full`, `custom`). Either `permissions` or a non-custom `preset` should be given.
+ */
+export const CreateTokenRequestSchema = z.object({
+  description: z
+    .string()
+    .transform((s) => s.trim())
+    .pipe(z.string().min(1, 'Description is required').max(DESCRIPTION_MAX_LENGTH, `Description must be at most ${DESCRIPTION_MAX_LENGTH} characters`)),
+  expiresAt: z
+    .string()
+    .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(s) && !Number.isNaN(Date.parse(s)), {
+      message: 'expiresAt must be an RFC 3339 time or null',
+    })
+    .nullable(),
+  permissions: PermissionsRequestSchema.optional(),
+  preset: z.enum(['telegraf-agent', 'read-only', 'full', 'custom']).optional(),
+});
+
+/** Body of `POST /api/tokens`. `expiresAt` is a UTC ISO string in the future, or null for "never expires". */
+export interface CreateTokenRequest {
+  description: string;
+  expiresAt: string | null;
+  permissions?: Permissions;
+  preset?: 'telegraf-agent' | 'read-only' | 'full' | 'custom';
+}
+
+/** Body of `POST /api/tokens/:id/reassign`. */
+export const ReassignRequestSchema = z.object({ userId: z.string().min(1) });
+
+/** Body of `POST /api/tokens/bulk/revoke` and `/bulk/delete`: 1..1000 ids. */
+export const BulkIdsRequestSchema = z.object({ ids: z.array(z.string().min(1)).min(1).max(1000) });
+
+/** Body of `POST /api/tokens/bulk/reassign`. */
+export const BulkReassignRequestSchema = BulkIdsRequestSchema.extend({ userId: z.string().min(1) });
+
+// ---------------------------------------------------------------------------
+// Responses
+// ---------------------------------------------------------------------------
+
+/** `GET /api/auth/me` and `POST /api/auth/login/local` → `{ user }`. */
+export const UserResponseSchema = z.looseObject({ user: UserSchema });
+
+/** `GET /api/users` → `{ users }`. */
+export const UsersResponseSchema = z.looseObject({ users: z.array(UserSchema) });
+
+/** `GET /api/tokens/:id`, revoke, reassign → `{ token }`. */
+export const TokenResponseSchema = z.looseObject({ token: TokenSchema });
+
+/**
+ * `GET /api/tokens` → `{ tokens, total, page, limit }`. Lenient: missing
+ * `total` → number of tokens, missing `page` → 1, missing `limit` → number of tokens.
+ */
+export const ListTokensResponseSchema = z
+  .looseObject({
+    tokens: z.array(TokenSchema),
+    total: z.number().int().min(0).optional(),
+    page: z.number().int().min(1).optional(),
+    limit: z.number().int().min(0).optional(),
+  })
+  .transform((r) => ({ ...r, total: r.total ?? r.tokens.length, page: r.page ?? 1, limit: r.limit ?? r.tokens.length }));
+
+/** One page of tokens. `page` is 1-based. */
+export interface ListTokensResponse {
+  tokens: Token[];
+  total: number;
+  page: number;
+  limit: number;
+}
+
+/** `POST /api/tokens` → 201 `{ token, value }`. `value` must start with `tc-apiv1_`. */
+export const CreateTokenResponseSchema = z.looseObject({
+  token: TokenSchema,
+  value: z.string().startsWith(TOKEN_VALUE_PREFIX, 'value does not start with tc-apiv1_'),
+});
+
+/** Result of creating a token: the record and the value, shown once (never logged or stored outside SecretStorage). */
+export interface CreateTokenResponse {
+  token: Token;
+  value: string;
+}
+
+/** One per-id result of a bulk action. `error` is the server's message when `ok` is false. */
+export const BulkResultSchema = z.looseObject({
+  id: IdSchema,
+  ok: z.boolean(),
+  error: z.string().nullable().optional().transform((v) => v ?? undefined),
+});
+
+/** One per-id result of a bulk action (MODEL.md Part B `results`). */
+export interface BulkResult {
+  id: string;
+  ok: boolean;
+  error?: string | undefined;
+}
+
+/** Bulk revoke/delete/reassign → `{ results }`. */
+export const BulkResponseSchema = z.looseObject({ results: z.array(BulkResultSchema) });
+
+/** `GET /api/configs` → `{ configs }`. */
+export const ConfigsResponseSchema = z.looseObject({ configs: z.array(ConfigSummarySchema) });
+
+/** Error body `{ error, message, details? }` (MODEL.md Part B `Error`). Lenient: either field may be missing. */
+export const ErrorBodySchema = z.looseObject({
+  error: z.string().optional(),
+  message: z.string().optional(),
+  details: z.unknown().optional(),
+});
+
+/** Error body as the controller sends it (MODEL.md Part B `Error`). */
+export interface ErrorBody {
+  error?: string | undefined;
+  message?: string | undefined;
+  details?: unknown;
+}
+
+/**
+ * `details` of a 400 as the emulator sends it: `{ fieldErrors: { field: message } }`.
+ * The client also accepts zod-flatten style `{ fieldErrors: { field: [messages] } }`
+ * and an array of `{ path|field, message }`.
+ */
+export const ValidationDetailsSchema = z.union([
+  z.looseObject({ fieldErrors: z.record(z.string(), z.union([z.string(), z.array(z.string())])) }),
+  z.array(
+    z.looseObject({
+      path: z.union([z.string(), z.array(z.union([z.string(), z.number()]))]).optional(),
+      field: z.string().optional(),
+      message: z.string(),
+    }),
+  ),
+]);
+
+/** Converts a `details` value to `{ field: message }`, or `undefined` if it has no recognisable field errors. */
+export function fieldErrorsFromDetails(details: unknown): Record<string, string> | undefined {
+  const parsed = ValidationDetailsSchema.safeParse(details);
+  if (!parsed.success) return undefined;
+  const out: Record<string, string> = {};
+  if (Array.isArray(parsed.data)) {
+    for (const e of parsed.data) {
+      const key = e.field ?? (Array.isArray(e.path) ? e.path.join('.') : e.path) ?? '';
+      if (key && !(key in out)) out[key] = e.message;
+    }
+  } else {
+    for (const [k, v] of Object.entries(parsed.data.fieldErrors)) {
+      const msg = Array.isArray(v) ? v[0] : v;
+      if (msg !== undefined) out[k] = msg;
+    }
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** Re-exported so consumers of the contract need only this module. */
+export type { Action, Permissions, ResourceId, Role };

@@ -1,0 +1,274 @@
+/**
+ * The permission model of Telegraf Controller tokens: resources, actions, what
+ * each role may grant, presets, and the intersection the controller applies.
+ *
+ * Source: MODEL.md Part A "Permission grid" and "Roles", Part B "Permissions".
+ * No `vscode` import: shared by the extension, the webview bundle and the emulator.
+ */
+
+/** An action a permission grants on a resource (MODEL.md Part B `Action`). */
+export type Action = 'read' | 'write' | 'delete';
+
+/** Every action, in the order the controller's grid shows its columns. */
+export const ACTIONS: readonly Action[] = ['read', 'write', 'delete'];
+
+/** A user's role on the controller (MODEL.md Part A "Roles"). */
+export type Role = 'owner' | 'administrator' | 'manager' | 'viewer';
+
+/** Every role, most privileged first. */
+export const ROLES: readonly Role[] = ['owner', 'administrator', 'manager', 'viewer'];
+
+/** Resource ids of the permission grid (MODEL.md Part B `Permissions`). */
+export type ResourceId =
+  | 'configs'
+  | 'agents'
+  | 'reporting_rules'
+  | 'labels'
+  | 'heartbeat'
+  | 'tokens'
+  | 'analytics'
+  | 'users'
+  | 'invites'
+  | 'password_resets'
+  | 'settings'
+  | 'license'
+  | 'entitlements';
+
+/** A resource row of the permission grid: id, UI label, its actions and a one-line explanation. */
+export interface ResourceInfo {
+  readonly id: ResourceId;
+  /** Label as the controller's create form shows it. */
+  readonly label: string;
+  /** Actions that exist for this resource, in grid order. */
+  readonly actions: readonly Action[];
+  /** One sentence saying what the permission lets a token do. */
+  readonly description: string;
+}
+
+/**
+ * The 13 resources of the grid, in the controller's order (MODEL.md Part A
+ * "Permission grid (resources × actions)").
+ */
+export const RESOURCES: readonly ResourceInfo[] = [
+  { id: 'configs', label: 'Configurations', actions: ['read', 'write', 'delete'], description: 'Telegraf configurations; agents need read to download theirs.' },
+  { id: 'agents', label: 'Agents', actions: ['read', 'write', 'delete'], description: 'The Telegraf agents the controller knows about.' },
+  { id: 'reporting_rules', label: 'Reporting Rules', actions: ['read', 'write', 'delete'], description: 'Rules that decide when an agent counts as healthy or not reporting.' },
+  { id: 'labels', label: 'Labels', actions: ['read', 'write', 'delete'], description: 'Labels used to group agents and configurations.' },
+  { id: 'heartbeat', label: 'Heartbeat', actions: ['read', 'write'], description: 'Agent heartbeats; the heartbeat output needs write.' },
+  { id: 'tokens', label: 'Tokens', actions: ['read', 'write', 'delete'], description: 'API tokens themselves (listing, creating, revoking).' },
+  { id: 'analytics', label: 'Analytics', actions: ['read'], description: 'Fleet analytics and usage figures.' },
+  { id: 'users', label: 'Users', actions: ['read', 'write', 'delete'], description: 'User accounts and their roles.' },
+  { id: 'invites', label: 'Invites', actions: ['read', 'write', 'delete'], description: 'Invitations for new users.' },
+  { id: 'password_resets', label: 'Password Resets', actions: ['read', 'write', 'delete'], description: 'Password reset requests of local users.' },
+  { id: 'settings', label: 'Settings', actions: ['read', 'write'], description: 'Controller-wide settings.' },
+  { id: 'license', label: 'License', actions: ['read', 'write'], description: 'The controller license (Owner only, since v1.0.0).' },
+  { id: 'entitlements', label: 'Entitlements', actions: ['read'], description: 'What the license entitles; any authenticated user may read it.' },
+];
+
+/** All resource ids, in grid order. */
+export const RESOURCE_IDS: readonly ResourceId[] = RESOURCES.map((r) => r.id);
+
+/** Looks up a resource row by id; `undefined` for an unknown id. */
+export function resourceInfo(id: string): ResourceInfo | undefined {
+  return RESOURCES.find((r) => r.id === id);
+}
+
+/**
+ * A permission set: resource id → granted actions (MODEL.md Part B
+ * `Permissions`). Resources with no actions may be absent or map to `[]`.
+ */
+export type Permissions = Partial<Record<ResourceId, Action[]>>;
+
+const FULL: Permissions = Object.fromEntries(RESOURCES.map((r) => [r.id, [...r.actions]])) as Permissions;
+
+const READ_ONLY_OPERATIONS: ResourceId[] = ['configs', 'agents', 'reporting_rules', 'labels'];
+
+/**
+ * What each role may grant (the ceiling of its tokens).
+ *
+ * MODEL.md states: Owner has everything; Administrator is "same as Owner for
+ * tokens" and License is "Owner only"; Manager manages only their own tokens;
+ * Viewer is "read-only on configs, agents, labels, reporting rules" and cannot
+ * manage tokens; Entitlements are readable by any authenticated user. Where the
+ * docs are silent (Manager on users/invites/settings) this model takes the
+ * least privilege that fits the role's description, and the emulator enforces
+ * the same table, so one change here moves both.
+ */
+export const ROLE_CEILING: Readonly<Record<Role, Permissions>> = {
+  owner: FULL,
+  administrator: { ...FULL, license: [] },
+  manager: {
+    configs: ['read', 'write', 'delete'],
+    agents: ['read', 'write', 'delete'],
+    reporting_rules: ['read', 'write', 'delete'],
+    labels: ['read', 'write', 'delete'],
+    heartbeat: ['read', 'write'],
+    tokens: ['read', 'write', 'delete'],
+    analytics: ['read'],
+    users: ['read'],
+    invites: [],
+    password_resets: [],
+    settings: ['read'],
+    license: [],
+    entitlements: ['read'],
+  },
+  viewer: {
+    ...Object.fromEntries(READ_ONLY_OPERATIONS.map((id) => [id, ['read'] as Action[]])),
+    heartbeat: ['read'],
+    analytics: ['read'],
+    entitlements: ['read'],
+  },
+};
+
+/** True when `role` may manage tokens at all (Viewers may not: MODEL.md Part A "Roles"). */
+export function canManageTokens(role: Role): boolean {
+  return role !== 'viewer';
+}
+
+/** True when `role` sees and manages every user's tokens and may reassign (Owner, Administrator). */
+export function isTokenAdmin(role: Role): boolean {
+  return role === 'owner' || role === 'administrator';
+}
+
+/** True when `perms` grants `action` on `resource`. */
+export function hasPermission(perms: Permissions, resource: ResourceId, action: Action): boolean {
+  return perms[resource]?.includes(action) ?? false;
+}
+
+/**
+ * Returns a normalised copy: only known resources and their existing actions,
+ * actions de-duplicated and in grid order, empty rows dropped.
+ */
+export function normalizePermissions(perms: Permissions): Permissions {
+  const out: Permissions = {};
+  for (const r of RESOURCES) {
+    const granted = perms[r.id];
+    if (!granted) continue;
+    const actions = r.actions.filter((a) => granted.includes(a));
+    if (actions.length > 0) out[r.id] = actions;
+  }
+  return out;
+}
+
+/**
+ * The controller's rule "effective permissions = requested ∩ the creator's
+ * role" (MODEL.md Part A "Tokens"). Result is normalised.
+ */
+export function intersectPermissions(a: Permissions, b: Permissions): Permissions {
+  const out: Permissions = {};
+  for (const r of RESOURCES) {
+    const left = a[r.id] ?? [];
+    const right = b[r.id] ?? [];
+    const actions = r.actions.filter((x) => left.includes(x) && right.includes(x));
+    if (actions.length > 0) out[r.id] = actions;
+  }
+  return out;
+}
+
+/** Effective permissions of a token requested with `requested` by a user of `role`. */
+export function effectivePermissions(requested: Permissions, role: Role): Permissions {
+  return intersectPermissions(requested, ROLE_CEILING[role]);
+}
+
+/** True when two permission sets grant exactly the same actions. */
+export function samePermissions(a: Permissions, b: Permissions): boolean {
+  return permissionKey(a) === permissionKey(b);
+}
+
+/** Number of (resource, action) pairs granted. */
+export function countPermissions(perms: Permissions): number {
+  return Object.values(normalizePermissions(perms)).reduce((n, acts) => n + (acts?.length ?? 0), 0);
+}
+
+/** Actions requested in `requested` that `role` cannot grant, as `resource:action` strings. */
+export function deniedByRole(requested: Permissions, role: Role): string[] {
+  const ceiling = ROLE_CEILING[role];
+  const out: string[] = [];
+  for (const r of RESOURCES) {
+    for (const a of requested[r.id] ?? []) {
+      if (r.actions.includes(a) && !hasPermission(ceiling, r.id, a)) out.push(`${r.id}:${a}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Why `role` cannot grant `action` on `resource`, as a sentence for a tooltip;
+ * `undefined` when it can.
+ */
+export function whyNotGrantable(role: Role, resource: ResourceId, action: Action): string | undefined {
+  if (hasPermission(ROLE_CEILING[role], resource, action)) return undefined;
+  if (resource === 'license') return 'Only the Owner can grant License permissions.';
+  const roleName = role.charAt(0).toUpperCase() + role.slice(1);
+  return `Your role (${roleName}) does not have ${resource.replace('_', ' ')}:${action}; a token can never exceed its owner's role.`;
+}
+
+/** Canonical string of a permission set, e.g. `configs:read,heartbeat:write`. */
+export function permissionKey(perms: Permissions): string {
+  const parts: string[] = [];
+  for (const [id, acts] of Object.entries(normalizePermissions(perms))) {
+    for (const a of acts ?? []) parts.push(`${id}:${a}`);
+  }
+  return parts.join(',');
+}
+
+/** Human summary, e.g. `Configurations: read · Heartbeat: write`; `none` when empty. */
+export function describePermissions(perms: Permissions): string {
+  const rows = RESOURCES.filter((r) => (normalizePermissions(perms)[r.id]?.length ?? 0) > 0).map(
+    (r) => `${r.label}: ${(perms[r.id] ?? []).filter((a) => r.actions.includes(a)).join(', ')}`,
+  );
+  return rows.length ? rows.join(' · ') : 'none';
+}
+
+/** Id of a permissions preset of the create form. */
+export type PresetId = 'telegraf-agent' | 'read-only' | 'full' | 'custom';
+
+/** A preset: id, label, explanation. */
+export interface PresetInfo {
+  readonly id: PresetId;
+  readonly label: string;
+  readonly description: string;
+}
+
+/** The presets, least privilege first (the create form's default is the first). */
+export const PRESETS: readonly PresetInfo[] = [
+  { id: 'telegraf-agent', label: 'Telegraf agent', description: 'Configurations: read + Heartbeat: write. What a Telegraf agent needs, nothing more.' },
+  { id: 'read-only', label: 'Read-only', description: 'Every read permission your role has.' },
+  { id: 'full', label: 'Full access within role', description: 'Everything your role allows.' },
+  { id: 'custom', label: 'Custom', description: 'Pick permissions in the grid.' },
+];
+
+/**
+ * The permissions a Telegraf agent token needs: Configs read and Heartbeat
+ * write (MODEL.md Part A "Tokens", last bullet).
+ */
+export const TELEGRAF_AGENT_PERMISSIONS: Permissions = { configs: ['read'], heartbeat: ['write'] };
+
+/**
+ * The requested permissions of a preset for `role`, already narrowed to the
+ * role. `custom` returns an empty set (the grid decides).
+ */
+export function presetPermissions(preset: PresetId, role: Role): Permissions {
+  const ceiling = ROLE_CEILING[role];
+  switch (preset) {
+    case 'telegraf-agent':
+      return intersectPermissions(TELEGRAF_AGENT_PERMISSIONS, ceiling);
+    case 'read-only':
+      return intersectPermissions(
+        Object.fromEntries(RESOURCES.filter((r) => r.actions.includes('read')).map((r) => [r.id, ['read']])) as Permissions,
+        ceiling,
+      );
+    case 'full':
+      return normalizePermissions(ceiling);
+    case 'custom':
+      return {};
+  }
+}
+
+/** The preset whose permissions for `role` equal `perms`, or `custom`. */
+export function matchPreset(perms: Permissions, role: Role): PresetId {
+  for (const p of PRESETS) {
+    if (p.id !== 'custom' && samePermissions(presetPermissions(p.id, role), perms)) return p.id;
+  }
+  return 'custom';
+}

@@ -1,0 +1,84 @@
+/**
+ * Token status and expiry as the explorer shows them. Pure: times are passed in
+ * as UTC ms (`now`) and read from the token's RFC 3339 UTC strings.
+ *
+ * Source: MODEL.md Part A "Tokens" (states Active/Revoked; an active token past
+ * its expiration is rejected with `Token expired`) and Part B `Token`.
+ */
+
+/** Minimal token shape these helpers need (a subset of the contract's `Token`). */
+export interface TokenTimes {
+  readonly status: 'active' | 'revoked';
+  /** RFC 3339 UTC string, or null = never expires. */
+  readonly expiresAt: string | null;
+  readonly revokedAt?: string | null;
+}
+
+/** Status shown to the user: the server's status, with `expired` and `expiring` derived from the clock. */
+export type DisplayStatus = 'active' | 'expiring' | 'expired' | 'revoked';
+
+/** Default "expiring soon" window: 7 days, in ms. */
+export const DEFAULT_EXPIRING_WINDOW_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * The display status of a token at `now` (UTC ms): `revoked` wins, then
+ * `expired` (expiresAt ≤ now), then `expiring` (within `windowMs`), else `active`.
+ * An unparsable `expiresAt` is treated as never expiring.
+ */
+export function displayStatus(token: TokenTimes, now: number, windowMs = DEFAULT_EXPIRING_WINDOW_MS): DisplayStatus {
+  if (token.status === 'revoked') return 'revoked';
+  const exp = parseTime(token.expiresAt);
+  if (exp === undefined) return 'active';
+  if (exp <= now) return 'expired';
+  if (exp - now <= windowMs) return 'expiring';
+  return 'active';
+}
+
+/** Parses an RFC 3339 string to UTC ms; `undefined` for null/empty/invalid. */
+export function parseTime(value: string | null | undefined): number | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * A short relative phrase for a duration in ms: `in 12 days`, `3 hours ago`,
+ * `in 5 minutes`, `just now`. Positive `deltaMs` is in the future.
+ */
+export function relativeTime(deltaMs: number): string {
+  const abs = Math.abs(deltaMs);
+  const units: Array<[number, string]> = [
+    [365 * 24 * 3600e3, 'year'],
+    [30 * 24 * 3600e3, 'month'],
+    [24 * 3600e3, 'day'],
+    [3600e3, 'hour'],
+    [60e3, 'minute'],
+  ];
+  for (const [size, name] of units) {
+    if (abs >= size) {
+      const n = Math.floor(abs / size);
+      const phrase = `${n} ${name}${n === 1 ? '' : 's'}`;
+      return deltaMs >= 0 ? `in ${phrase}` : `${phrase} ago`;
+    }
+  }
+  return 'just now';
+}
+
+/**
+ * The expiry phrase of the explorer: `never expires`, `expires in 12 days`,
+ * `expired 3 days ago`, or `revoked 2 hours ago` for revoked tokens.
+ */
+export function expiryText(token: TokenTimes, now: number): string {
+  if (token.status === 'revoked') {
+    const at = parseTime(token.revokedAt ?? null);
+    return at === undefined ? 'revoked' : `revoked ${relativeTime(at - now)}`;
+  }
+  const exp = parseTime(token.expiresAt);
+  if (exp === undefined) return 'never expires';
+  return exp <= now ? `expired ${relativeTime(exp - now)}` : `expires ${relativeTime(exp - now)}`;
+}
+
+/** Formats UTC ms as `2026-12-09 14:03 UTC`. */
+export function formatUtc(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+}

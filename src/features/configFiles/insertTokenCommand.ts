@@ -1,0 +1,244 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { heartbeatUrlFor } from '../../core/api/client';
+import type { Token } from '../../core/api/contract';
+import {
+  applyEdits,
+  envReference,
+  heartbeatOutputs,
+  parseTelegrafConfig,
+  planAddHeartbeat,
+  planAddSecretStore,
+  planSetToken,
+  secretReference,
+  secretStores,
+  tableAt,
+  type TextEdit,
+} from '../../core/config';
+import { displayText } from '../../core/text';
+import { Commands } from '../../constants';
+import { copySecret } from '../../infra/clipboard';
+import { Cancelled, registerCommand, required } from '../../infra/commands';
+import { envVarName } from '../../infra/settings';
+import { resolveToken, type TokenArg, type TokenCommandDeps } from '../explorer/tokenCommands';
+
+/** How a token is put into a config (issue: insertion forms). */
+export type InsertForm = 'env' | 'secret' | 'literal';
+
+const FORM_STATE_KEY = 'telegrafController.insertForm';
+
+/** True for files the insert command accepts: `.conf` and `.toml` (Telegraf configs). */
+export function isConfigDocument(doc: vscode.TextDocument): boolean {
+  const ext = path.extname(doc.fileName).toLowerCase();
+  return ext === '.conf' || ext === '.toml' || doc.languageId === 'toml';
+}
+
+/** Applies offset-based edits to `doc` as one undoable WorkspaceEdit; refuses when the document changed since `version`. */
+export async function applyOffsetEdits(doc: vscode.TextDocument, version: number, edits: readonly TextEdit[]): Promise<void> {
+  if (doc.version !== version) {
+    throw new Error(`${path.basename(doc.fileName)} changed while the edit was prepared; nothing was written. Try again.`);
+  }
+  const we = new vscode.WorkspaceEdit();
+  for (const e of edits) we.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
+  const ok = await vscode.workspace.applyEdit(we);
+  if (!ok) throw new Error(`VS Code refused the edit of ${path.basename(doc.fileName)}; nothing was written.`);
+}
+
+async function targetEditor(): Promise<vscode.TextEditor> {
+  const active = vscode.window.activeTextEditor;
+  if (active && isConfigDocument(active.document)) return active;
+  const files = await vscode.workspace.findFiles('**/*.{conf,toml}', '**/node_modules/**', 200);
+  if (files.length === 0) {
+    throw new Error('Open a Telegraf config file (.conf or .toml) first, then run "Insert Token into Config…" again.');
+  }
+  const pick = required(
+    await vscode.window.showQuickPick(
+      files.map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri), uri })),
+      { placeHolder: 'Insert the token into which Telegraf config?' },
+    ),
+  );
+  const doc = await vscode.workspace.openTextDocument(pick.uri);
+  return vscode.window.showTextDocument(doc);
+}
+
+async function pickForm(memento: vscode.Memento): Promise<InsertForm> {
+  const last = memento.get<InsertForm>(FORM_STATE_KEY) ?? 'env';
+  const name = envVarName();
+  const items: Array<vscode.QuickPickItem & { form: InsertForm }> = [
+    { form: 'env', label: `$(symbol-variable) Environment variable reference`, description: `\${${name}}`, detail: 'Recommended. The value goes into the agent\'s environment, not into the file.' },
+    { form: 'secret', label: '$(lock) Secret-store reference', description: '@{store:key}', detail: 'Telegraf reads the value from a secret store (OS keyring, jose file, Docker secret).' },
+    { form: 'literal', label: '$(warning) Literal value', description: 'tc-apiv1_…', detail: 'Writes the value in plain text into the file. Anyone who can read the file can use it.' },
+  ];
+  items.sort((a, b) => (a.form === last ? -1 : b.form === last ? 1 : 0));
+  const pick = required(await vscode.window.showQuickPick(items, { placeHolder: 'How should the config refer to the token?' }));
+  await memento.update(FORM_STATE_KEY, pick.form);
+  return pick.form;
+}
+
+/** A secret key name from a token description: letters, digits and `_` only (Telegraf's rule). */
+export function secretKeyFor(token: Pick<Token, 'description' | 'id'>): string {
+  const base = token.description.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 40);
+  return base ? `tc_${base}` : `tc_token_${token.id.replace(/[^A-Za-z0-9_]/g, '_')}`;
+}
+
+/**
+ * Registers "Insert Token into Config…": pick a stored token (or get it from
+ * the tree), a Telegraf config, and a form (environment reference, secret-store
+ * reference, or a confirmed literal); sets the `token` of the
+ * `[[outputs.heartbeat]]` under the cursor, adds a heartbeat output, or inserts
+ * at the cursor. Edits are one WorkspaceEdit (undoable); commented lines are
+ * never touched.
+ */
+export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: vscode.Memento }, memento?: vscode.Memento): vscode.Disposable[] {
+  const { connection, vault, log } = deps;
+  const state = memento ?? deps.workspaceState;
+  return [
+    registerCommand(
+      Commands.insertToken,
+      async (arg: TokenArg) => {
+        if (connection.current.state !== 'ready') throw new Error('Sign in to a Telegraf Controller first ("Telegraf Controller: Connect…").');
+        const origin = connection.origin!;
+        if (!deps.store.snapshot.loadedAt) await deps.store.refresh();
+        const storedIds = await vault.storedTokenIds(origin);
+        if (!arg && storedIds.size === 0) {
+          const choice = await vscode.window.showInformationMessage(
+            'No token values are stored in this VS Code yet. The controller shows a value only once, so create a token here first.',
+            'Create Token',
+          );
+          if (choice) await vscode.commands.executeCommand(Commands.createToken);
+          throw new Cancelled();
+        }
+        const token = await resolveToken(deps, arg, 'Insert which token?', (t) => storedIds.has(t.id) && t.status === 'active');
+        const value = await vault.getTokenValue(origin, token.id);
+        if (!value) throw new Error(`The value of "${displayText(token.description, 80)}" is not stored in this VS Code, so it cannot be inserted.`);
+        const editor = await targetEditor();
+        const doc = editor.document;
+        const form = state ? await pickForm(state) : 'env';
+        const fileName = path.basename(doc.fileName);
+        if (form === 'literal') {
+          const ok = await vscode.window.showWarningMessage(
+            `Write the token value in plain text into ${fileName}?`,
+            { modal: true, detail: 'Anyone who can read this file, its backups or its git history can use the token. An environment or secret-store reference keeps the value out of the file.' },
+            'Write Literal Value',
+          );
+          if (ok !== 'Write Literal Value') throw new Cancelled();
+        }
+        const version = doc.version;
+        const text = doc.getText();
+        const cfg = parseTelegrafConfig(text);
+        const edits: TextEdit[] = [];
+        let addStore: { id: string; type: 'os' | 'jose' | 'docker' } | undefined;
+        let reference: string;
+        let secretHint: { store: string; key: string } | undefined;
+        if (form === 'env') reference = envReference(envVarName());
+        else if (form === 'literal') reference = value;
+        else {
+          const stores = secretStores(cfg).filter((s) => /^[A-Za-z0-9_]+$/.test(s.id));
+          let storeId: string;
+          if (stores.length > 0) {
+            const pick = required(
+              await vscode.window.showQuickPick(
+                [...stores.map((s) => ({ label: s.id, description: `[[secretstores.${s.type}]]`, id: s.id, add: undefined as undefined | 'os' | 'jose' | 'docker' })),
+                  { label: '$(add) Add a new secret store…', description: '', id: '', add: 'os' as const }],
+                { placeHolder: 'Which secret store holds the token?' },
+              ),
+            );
+            storeId = pick.id;
+            if (pick.add) storeId = '';
+          } else storeId = '';
+          if (!storeId) {
+            const type = required(
+              await vscode.window.showQuickPick(
+                [
+                  { label: 'os', description: 'the OS keyring (Linux secret service, macOS keychain, Windows credential manager)' },
+                  { label: 'jose', description: 'an encrypted file store' },
+                  { label: 'docker', description: 'Docker secrets (/run/secrets)' },
+                ],
+                { placeHolder: 'Add which kind of secret store?' },
+              ),
+            ).label as 'os' | 'jose' | 'docker';
+            storeId = 'telegraf_controller';
+            addStore = { id: storeId, type };
+          }
+          const key = secretKeyFor(token);
+          reference = secretReference(storeId, key);
+          secretHint = { store: storeId, key };
+        }
+        const cursor = doc.offsetAt(editor.selection.active);
+        const here = tableAt(cfg, cursor);
+        const heartbeats = heartbeatOutputs(cfg);
+        let summary: string;
+        if (here?.name === 'outputs.heartbeat' || (heartbeats.length > 0 && !here)) {
+          const plan = planSetToken(text, { reference, cursorOffset: cursor, table: here?.name === 'outputs.heartbeat' ? here : heartbeats[0] });
+          edits.push(...plan.edits);
+          summary = plan.summary;
+        } else {
+          const choices: Array<vscode.QuickPickItem & { id: 'heartbeat' | 'set' | 'cursor' }> = [];
+          if (heartbeats.length === 0) {
+            choices.push({ id: 'heartbeat', label: '$(pulse) Add an [[outputs.heartbeat]] output', detail: 'Reports this agent to the controller (Telegraf ≥ 1.37) with the token.' });
+          } else {
+            choices.push({ id: 'set', label: '$(pulse) Set the token of [[outputs.heartbeat]]', detail: `line ${heartbeats[0]!.line + 1}` });
+          }
+          choices.push({ id: 'cursor', label: '$(insert) Insert at the cursor', detail: `line ${editor.selection.active.line + 1}` });
+          const where = required(await vscode.window.showQuickPick(choices, { placeHolder: `Where in ${fileName}?` }));
+          if (where.id === 'heartbeat') {
+            edits.push(...planAddHeartbeat(text, { url: heartbeatUrlFor(connection.current.url!), token: reference }));
+            summary = 'added an [[outputs.heartbeat]] output';
+          } else if (where.id === 'set') {
+            const plan = planSetToken(text, { reference, table: heartbeats[0] });
+            edits.push(...plan.edits);
+            summary = plan.summary;
+          } else {
+            const plan = planSetToken(text, { reference, cursorOffset: cursor });
+            edits.push(...plan.edits);
+            summary = plan.summary;
+          }
+        }
+        let result = applyEdits(text, edits);
+        if (addStore) result = applyEdits(result, planAddSecretStore(result, addStore));
+        await applyOffsetEdits(doc, version, [minimalEdit(text, result)]);
+        log.info(`[${connection.label}] inserted token ${token.id} "${displayText(token.description, 80)}" into ${vscode.workspace.asRelativePath(doc.uri)} as ${form === 'literal' ? 'a literal value' : form === 'env' ? 'an environment reference' : 'a secret-store reference'} (${summary})`);
+        if (form === 'env') {
+          const name = envVarName();
+          const choice = await vscode.window.showInformationMessage(
+            `${fileName} now reads the token from \${${name}}. Set ${name} in the agent's environment.`,
+            'Copy export Line',
+          );
+          if (choice) {
+            const seconds = await copySecret(`export ${name}=${value}`);
+            void vscode.window.setStatusBarMessage(`Copied "export ${name}=…"${seconds ? `; the clipboard is cleared in ${seconds} s` : ''}.`, 5000);
+          }
+        } else if (form === 'secret' && secretHint) {
+          const cmd = `telegraf secrets set ${secretHint.store} ${secretHint.key}`;
+          const choice = await vscode.window.showInformationMessage(
+            `${fileName} now reads the token from @{${secretHint.store}:${secretHint.key}}. Store the value on the agent with: ${cmd}`,
+            'Copy Command',
+            'Copy Token Value',
+          );
+          if (choice === 'Copy Command') await vscode.env.clipboard.writeText(cmd);
+          if (choice === 'Copy Token Value') await copySecret(value);
+        }
+      },
+      log,
+    ),
+  ];
+}
+
+/**
+ * One edit that turns `before` into `after`: the span between their common
+ * prefix and common suffix. Lets several planned steps (secret store, token)
+ * reach the editor as a single, undoable replacement.
+ */
+export function minimalEdit(before: string, after: string): TextEdit {
+  let start = 0;
+  const max = Math.min(before.length, after.length);
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let end = 0;
+  while (end < max - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) end++;
+  // Never split a CRLF pair or a surrogate pair.
+  const splits = (t: string, i: number) =>
+    i > 0 && i < t.length && ((t[i - 1] === '\r' && t[i] === '\n') || (t.charCodeAt(i - 1) >= 0xd800 && t.charCodeAt(i - 1) <= 0xdbff));
+  while (start > 0 && (splits(before, start) || splits(after, start))) start--;
+  while (end > 0 && (splits(before, before.length - end) || splits(after, after.length - end))) end--;
+  return { start, end: before.length - end, newText: after.slice(start, after.length - end) };
+}

@@ -1,0 +1,226 @@
+import * as fs from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { ControllerClient, type Credential } from '../../core/api/client';
+import type { User } from '../../core/api/contract';
+import { createDispatcher, noProxyFor, proxyFor } from '../../core/api/dispatcher';
+import { ControllerError, isAuthFailure } from '../../core/api/errors';
+import type { ViewState } from '../../constants';
+import type { Logger } from '../../infra/logger';
+import { originOf, type SecretVault, type StoredCredential } from '../../infra/secretVault';
+import { networkSettings } from '../../infra/settings';
+
+/** A snapshot of a connection's sign-in state. */
+export interface ConnectionSnapshot {
+  state: ViewState;
+  url?: string;
+  origin?: string;
+  user?: User;
+  /** Sentence for the user when `state` is `error` or `needsSignIn`. */
+  message?: string;
+}
+
+/**
+ * One controller the user is connected to: URL, stored credential, signed-in
+ * user and the API client that carries the credential.
+ *
+ * States (MODEL.md Part A "Authentication"): `needsServer` (no URL),
+ * `needsSignIn` (no credential, or it was rejected with a 401), `ready`,
+ * `error` (unreachable or failing server; the credential is kept).
+ */
+export class ControllerConnection implements vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<ConnectionSnapshot>();
+  /** Fires on every state change. */
+  readonly onDidChange = this.emitter.event;
+  private snapshot: ConnectionSnapshot = { state: 'needsServer' };
+  private client: ControllerClient | undefined;
+  private dispatcher: { close(): Promise<void> } | undefined;
+
+  constructor(
+    private readonly vault: SecretVault,
+    private readonly log: Logger,
+  ) {}
+
+  /** Current state. */
+  get current(): ConnectionSnapshot {
+    return this.snapshot;
+  }
+
+  /** The signed-in user, when `ready`. */
+  get user(): User | undefined {
+    return this.snapshot.state === 'ready' ? this.snapshot.user : undefined;
+  }
+
+  /** Origin of the configured URL, when one is set. */
+  get origin(): string | undefined {
+    return this.snapshot.origin;
+  }
+
+  /** A short label, e.g. `admin @ localhost:8888`. */
+  get label(): string {
+    const host = this.snapshot.url ? new URL(this.snapshot.url).host : 'not connected';
+    return this.snapshot.user ? `${this.snapshot.user.username} @ ${host}` : host;
+  }
+
+  /**
+   * The API client carrying the credential. Throws a ControllerError of kind
+   * `missing-auth` when not signed in.
+   */
+  api(): ControllerClient {
+    if (!this.client || this.snapshot.state === 'needsSignIn' || this.snapshot.state === 'needsServer') {
+      throw new ControllerError({ kind: 'missing-auth', userMessage: 'Not signed in to a Telegraf Controller. Run "Telegraf Controller: Connect…".' });
+    }
+    return this.client;
+  }
+
+  /**
+   * Points the connection at `url` and tries the stored credential of that
+   * origin (never another origin's). Never throws: failures become states.
+   */
+  async open(url: string | undefined): Promise<ConnectionSnapshot> {
+    if (!url) return this.set({ state: 'needsServer' });
+    let origin: string;
+    try {
+      origin = originOf(url);
+    } catch {
+      return this.set({ state: 'error', url, message: `The controller URL "${url}" is not a valid URL.` });
+    }
+    const credential = await this.vault.getCredential(origin);
+    if (!credential) return this.set({ state: 'needsSignIn', url, origin });
+    return this.verify(url, origin, credential);
+  }
+
+  /**
+   * Signs in with a stored-credential candidate: verifies it with
+   * `GET /api/auth/me`, stores it on success. Throws ControllerError on failure
+   * (the previous state is kept).
+   */
+  async signInWith(url: string, credential: StoredCredential): Promise<User> {
+    const origin = originOf(url);
+    const client = await this.makeClient(url, toClientCredential(credential));
+    const user = await client.me();
+    await this.vault.setCredential(origin, credential);
+    this.client = client;
+    this.set({ state: 'ready', url, origin, user });
+    this.log.info(`Signed in to ${origin} as ${user.username} (${user.role}).`);
+    return user;
+  }
+
+  /** Local login (`POST /api/auth/login/local`), returning the session credential. Throws ControllerError. */
+  async loginLocal(url: string, username: string, password: string): Promise<StoredCredential> {
+    const client = await this.makeClient(url, { kind: 'none' });
+    const { cookie } = await client.loginLocal(username, password);
+    return { kind: 'session', cookie, username };
+  }
+
+  /** Signs out: best-effort server logout for sessions, then forgets the credential. */
+  async signOut(): Promise<void> {
+    const { origin, url } = this.snapshot;
+    if (!origin) return;
+    const credential = await this.vault.getCredential(origin);
+    if (credential?.kind === 'session' && this.client) {
+      await this.client.logout().catch((e: unknown) => this.log.warn(`Logout request failed (ignored): ${describe(e)}`));
+    }
+    await this.vault.deleteCredential(origin);
+    this.client = undefined;
+    this.log.info(`Signed out of ${origin}.`);
+    this.set({ state: 'needsSignIn', url, origin });
+  }
+
+  /**
+   * Reacts to an error of an API call: a 401-class failure puts the connection
+   * into `needsSignIn` (the stored credential is dropped; everything else is
+   * kept). Returns true when it did.
+   */
+  async noteFailure(e: unknown): Promise<boolean> {
+    if (!isAuthFailure(e) || this.snapshot.state !== 'ready') return false;
+    const { origin, url } = this.snapshot;
+    if (origin) await this.vault.deleteCredential(origin);
+    this.client = undefined;
+    const message = e instanceof ControllerError ? e.userMessage : 'Signed out.';
+    this.log.warn(`Signed out of ${origin}: ${message}`);
+    this.set({ state: 'needsSignIn', url, origin, message });
+    return true;
+  }
+
+  dispose(): void {
+    void this.dispatcher?.close().catch(() => undefined);
+    this.emitter.dispose();
+  }
+
+  private async verify(url: string, origin: string, credential: StoredCredential): Promise<ConnectionSnapshot> {
+    try {
+      const client = await this.makeClient(url, toClientCredential(credential));
+      const user = await client.me();
+      this.client = client;
+      return this.set({ state: 'ready', url, origin, user });
+    } catch (e) {
+      this.log.warn(`Could not verify the stored credential for ${origin}: ${describe(e)}`);
+      if (isAuthFailure(e)) {
+        await this.vault.deleteCredential(origin);
+        return this.set({ state: 'needsSignIn', url, origin, message: e instanceof ControllerError ? e.userMessage : undefined });
+      }
+      return this.set({ state: 'error', url, origin, message: e instanceof ControllerError ? e.userMessage : describe(e) });
+    }
+  }
+
+  private async makeClient(url: string, credential: Credential): Promise<ControllerClient> {
+    const net = networkSettings();
+    const origin = originOf(url);
+    let ca: string | undefined;
+    if (net.caFile) {
+      try {
+        ca = await fs.readFile(net.caFile, 'utf8');
+      } catch (e) {
+        throw new ControllerError({
+          kind: 'tls',
+          userMessage: `The CA file set in telegrafController.caFile (${net.caFile}) could not be read: ${(e as NodeJS.ErrnoException).code ?? 'error'}.`,
+        });
+      }
+    }
+    const allowUntrusted = net.allowUntrustedOrigins.some((o) => safeOrigin(o) === origin);
+    if (allowUntrusted) this.log.warn(`TLS certificate verification is OFF for ${origin} (telegrafController.allowUntrustedCertificates).`);
+    const old = this.dispatcher;
+    const dispatcher = createDispatcher({
+      ca,
+      allowUntrusted,
+      proxyUrl: proxyFor(url, { proxyUrl: net.proxy }),
+      noProxy: noProxyFor(),
+      connectTimeoutMs: net.connectTimeoutMs,
+    });
+    this.dispatcher = dispatcher;
+    if (old && old !== dispatcher) void old.close().catch(() => undefined);
+    return new ControllerClient({
+      baseUrl: url,
+      credential,
+      timeoutMs: net.requestTimeoutMs,
+      connectTimeoutMs: net.connectTimeoutMs,
+      dispatcher,
+      log: (level, message) => this.log[level](message),
+    });
+  }
+
+  private set(s: ConnectionSnapshot): ConnectionSnapshot {
+    this.snapshot = s;
+    this.emitter.fire(s);
+    return s;
+  }
+}
+
+function toClientCredential(c: StoredCredential): Credential {
+  return c.kind === 'session' ? { kind: 'session', cookie: c.cookie } : { kind: 'token', token: c.token };
+}
+
+function safeOrigin(s: string): string | undefined {
+  try {
+    return new URL(s).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A loggable description of any thrown value (ControllerError messages carry no secrets). */
+export function describe(e: unknown): string {
+  if (e instanceof ControllerError) return e.message;
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  return String(e);
+}

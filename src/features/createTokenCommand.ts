@@ -1,0 +1,84 @@
+import * as vscode from 'vscode';
+import type { CreateTokenRequest } from '../core/api/contract';
+import { displayText } from '../core/text';
+import { Commands } from '../constants';
+import { registerCommand } from '../infra/commands';
+import type { Logger } from '../infra/logger';
+import type { SecretVault } from '../infra/secretVault';
+import type { ControllerConnection } from './connection/controllerConnection';
+import { CreateTokenPanel, type CreateTokenDeps, type CreateTokenOptions } from './createToken/createTokenPanel';
+import type { TokenStore } from './explorer/tokenStore';
+
+/** Services the Create Token command wires into the panel. */
+export interface CreateTokenServices {
+  connection: ControllerConnection;
+  store: TokenStore;
+  vault: SecretVault;
+  log: Logger;
+}
+
+/**
+ * The panel's dependencies: creating a token calls the API, stores the value
+ * in SecretStorage under the token's id (keyed by origin), updates the tree and
+ * writes an activity-log line without the value.
+ */
+export function createTokenDeps({ connection, store, vault, log }: CreateTokenServices): CreateTokenDeps {
+  return {
+    session: async () => {
+      const user = connection.user;
+      return user ? { user, connectionLabel: connection.label } : undefined;
+    },
+    createToken: async (req: CreateTokenRequest) => {
+      const origin = connection.origin;
+      try {
+        const created = await connection.api().createToken(req);
+        if (origin) {
+          await vault.storeTokenValue(
+            origin,
+            { id: created.token.id, description: created.token.description, expiresAt: created.token.expiresAt, prefix: created.token.prefix },
+            created.value,
+          );
+        }
+        store.upsert(created.token);
+        await store.refreshStored();
+        log.info(`[${connection.label}] created token ${created.token.id} "${displayText(created.token.description, 80)}" (value stored in secret storage)`);
+        return created;
+      } catch (e) {
+        if (await connection.noteFailure(e)) store.clear();
+        throw e;
+      }
+    },
+    existingDescriptions: async () => {
+      const me = connection.user;
+      return store.snapshot.tokens.filter((t) => t.status === 'active' && (!me || t.userId === me.id)).map((t) => t.description);
+    },
+    copyValue: async (tokenId: string) => {
+      await vscode.commands.executeCommand(Commands.copyTokenValue, tokenId);
+    },
+    insertIntoConfig: async (tokenId: string) => {
+      await vscode.commands.executeCommand(Commands.insertToken, tokenId);
+    },
+    log,
+  };
+}
+
+/** Registers "Create Token": opens the create form (a WebviewPanel), or asks to connect first. */
+export function registerCreateToken(context: vscode.ExtensionContext, services: CreateTokenServices): vscode.Disposable[] {
+  const deps = createTokenDeps(services);
+  return [
+    registerCommand(
+      Commands.createToken,
+      async (options?: CreateTokenOptions) => {
+        const ready = () => services.connection.current.state === 'ready';
+        if (!ready()) {
+          const choice = await vscode.window.showInformationMessage('Sign in to a Telegraf Controller to create a token.', 'Connect…');
+          if (choice) await vscode.commands.executeCommand(Commands.connect);
+          if (!ready()) return;
+        }
+        const opts = options && typeof options === 'object' && !('kind' in options) ? options : undefined;
+        CreateTokenPanel.createOrShow(context.extensionUri, deps, opts);
+      },
+      services.log,
+    ),
+  ];
+}

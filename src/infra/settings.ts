@@ -1,0 +1,61 @@
+import * as vscode from 'vscode';
+import { PREFIX, Settings } from '../constants';
+
+/**
+ * Reads a setting from the user (global) or default level only. Workspace and
+ * folder values are ignored on purpose: a cloned repository must not be able to
+ * point a stored credential at another server or weaken TLS (the settings are
+ * also declared with application/machine scope in package.json).
+ */
+function userLevel<T>(key: string, fallback: T): T {
+  const inspected = vscode.workspace.getConfiguration(PREFIX).inspect<T>(key);
+  return (inspected?.globalValue ?? inspected?.defaultValue ?? fallback) as T;
+}
+
+/** The controller URL (`telegrafController.url`), trimmed, or undefined when unset. */
+export function controllerUrl(): string | undefined {
+  const url = userLevel<string>(Settings.url, '').trim();
+  return url || undefined;
+}
+
+/** Saves the controller URL at the user (global) level. */
+export async function setControllerUrl(url: string): Promise<void> {
+  await vscode.workspace.getConfiguration(PREFIX).update(Settings.url, url, vscode.ConfigurationTarget.Global);
+}
+
+/** Network settings of the client: timeouts in ms, CA file path, origins allowed to skip TLS verification, proxy. */
+export interface NetworkSettings {
+  requestTimeoutMs: number;
+  connectTimeoutMs: number;
+  caFile: string | undefined;
+  allowUntrustedOrigins: string[];
+  /** VS Code's `http.proxy`, or undefined (then HTTPS_PROXY/HTTP_PROXY from the environment apply). */
+  proxy: string | undefined;
+  /** VS Code's `http.proxyStrictSSL` (default true). */
+  proxyStrictSSL: boolean;
+}
+
+/** Current network settings (user level only, see {@link userLevel}). */
+export function networkSettings(): NetworkSettings {
+  const http = vscode.workspace.getConfiguration('http');
+  const caFile = userLevel<string>(Settings.caFile, '').trim();
+  return {
+    requestTimeoutMs: Math.max(1000, userLevel<number>(Settings.requestTimeoutMs, 15000)),
+    connectTimeoutMs: Math.max(500, userLevel<number>(Settings.connectTimeoutMs, 10000)),
+    caFile: caFile || undefined,
+    allowUntrustedOrigins: userLevel<string[]>(Settings.allowUntrustedCertificates, []).filter((s) => typeof s === 'string'),
+    proxy: (http.get<string>('proxy') ?? '').trim() || undefined,
+    proxyStrictSSL: http.get<boolean>('proxyStrictSSL') ?? true,
+  };
+}
+
+/** Env var name for `${VAR}` references (`telegrafController.envVarName`). */
+export function envVarName(): string {
+  const name = vscode.workspace.getConfiguration(PREFIX).get<string>(Settings.envVarName) ?? 'TELEGRAF_CONTROLLER_TOKEN';
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : 'TELEGRAF_CONTROLLER_TOKEN';
+}
+
+/** Seconds after which a copied token value is cleared from the clipboard (0 = never). */
+export function clipboardClearSeconds(): number {
+  return Math.max(0, userLevel<number>(Settings.clipboardClearSeconds, 60));
+}
