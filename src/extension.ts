@@ -11,7 +11,7 @@ import { SecretVault } from './infra/secretVault';
 import { controllerUrl } from './infra/settings';
 import { registerConnectionCommands } from './features/connection/connectionCommands';
 import { ControllerConnection } from './features/connection/controllerConnection';
-import { registerCreateToken } from './features/createTokenCommand';
+import { createTokenDeps, registerCreateToken } from './features/createTokenCommand';
 import { registerInsertToken } from './features/configFiles/insertTokenCommand';
 import { registerTokenCommands } from './features/explorer/tokenCommands';
 import { TokenStore } from './features/explorer/tokenStore';
@@ -23,6 +23,11 @@ export interface TestApi {
   store: TokenStore;
   vault: SecretVault;
   treeProvider: TokenTreeProvider;
+  view: vscode.TreeView<unknown>;
+  /** The same create path the form uses (API, SecretStorage, tree, log). */
+  createToken: ReturnType<typeof createTokenDeps>['createToken'];
+  /** Folder of this extension's log files. */
+  logUri: vscode.Uri;
 }
 
 /** Activates the extension. Lazy: runs on the Tokens view, a command, or a TOML/Telegraf file. */
@@ -76,7 +81,16 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   syncView();
   void connection.open(controllerUrl());
 
-  return context.extensionMode === vscode.ExtensionMode.Test ? { connection, store, vault, treeProvider } : undefined;
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
+  return {
+    connection,
+    store,
+    vault,
+    treeProvider,
+    view: view as vscode.TreeView<unknown>,
+    createToken: createTokenDeps({ connection, store, vault, log }).createToken,
+    logUri: context.logUri,
+  };
 }
 
 /** Nothing to do: every resource is a disposable in `context.subscriptions`. */

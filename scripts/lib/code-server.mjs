@@ -90,6 +90,42 @@ export function installVsix({ vsix, extensionsDir, userDataDir, root = REPO_ROOT
   }
 }
 
+/**
+ * Installs an extension "as a user would have it" straight from its folder
+ * (no packaging): adds it to the extensions dir's profile manifest
+ * (`extensions.json`, the format VS Code 1.100 reads) with an absolute
+ * location. The workbench then loads it on a plain URL, without
+ * extensionDevelopmentPath and its "[Extension Development Host]" mode; a
+ * rebuild needs a window reload to show.
+ * @param {{ folder: string, extensionsDir: string }} opts `folder` holds package.json (publisher, name, version)
+ * @returns {string} the extension id `publisher.name`
+ * @throws {Error} when package.json lacks publisher/name/version
+ */
+export function linkExtensionFolder({ folder, extensionsDir }) {
+  const pkg = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8'));
+  if (!pkg.publisher || !pkg.name || !pkg.version) {
+    throw new Error(`${folder}/package.json needs publisher, name and version`);
+  }
+  const id = `${pkg.publisher}.${pkg.name}`;
+  mkdirSync(extensionsDir, { recursive: true });
+  const manifest = path.join(extensionsDir, 'extensions.json');
+  let entries = [];
+  try {
+    entries = JSON.parse(readFileSync(manifest, 'utf8'));
+  } catch {
+    entries = [];
+  }
+  entries = entries.filter((e) => e?.identifier?.id?.toLowerCase() !== id.toLowerCase());
+  entries.push({
+    identifier: { id },
+    version: pkg.version,
+    location: { $mid: 1, scheme: 'file', path: path.resolve(folder) },
+    metadata: { installedTimestamp: Date.now(), source: 'resource', pinned: true },
+  });
+  writeFileSync(manifest, JSON.stringify(entries));
+  return id;
+}
+
 /** code-server reads (and would create) ~/.config/code-server/config.yaml; give it its own. */
 function ensureConfigFile(userDataDir) {
   mkdirSync(userDataDir, { recursive: true });
@@ -127,6 +163,7 @@ function ensureConfigFile(userDataDir) {
  * @param {string} [opts.extensionsDir] default: `<userDataDir>/extensions`
  * @param {Record<string, unknown>} [opts.settings] user settings added to BASE_SETTINGS
  * @param {string} [opts.vsix]          a .vsix installed into extensionsDir before start
+ * @param {string} [opts.linkExtension] an extension folder installed as is (see linkExtensionFolder)
  * @param {string} [opts.folder]        folder opened when the page URL has none
  * @param {string} [opts.logFile]       default: `<userDataDir>/code-server.log`
  * @param {NodeJS.ProcessEnv} [opts.env] extra environment (reaches the extension host)
@@ -151,6 +188,7 @@ export async function startCodeServer(opts = {}) {
   writeUserSettings(userDataDir, opts.settings);
   const configFile = ensureConfigFile(userDataDir);
   if (opts.vsix) installVsix({ vsix: opts.vsix, extensionsDir, userDataDir, root });
+  if (opts.linkExtension) linkExtensionFolder({ folder: opts.linkExtension, extensionsDir });
   const logFile = opts.logFile ?? path.join(userDataDir, 'code-server.log');
   mkdirSync(path.dirname(logFile), { recursive: true });
   const fd = openSync(logFile, 'a');

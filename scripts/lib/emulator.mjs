@@ -3,8 +3,8 @@
 // shared cleanup.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { onCleanup } from './cleanup.mjs';
+import { importTs } from './tsx.mjs';
 
 /** Sign-in used when the seed names none (the demo seed's admin). */
 export const DEFAULT_CREDENTIALS = Object.freeze({ username: 'admin', password: 'admin-password' });
@@ -49,36 +49,42 @@ export function seedCredentials(seedFile) {
 /**
  * @typedef {object} RunningEmulator
  * @property {string} url           API base URL (`http://127.0.0.1:PORT`)
- * @property {string} heartbeatUrl  heartbeat server base URL
+ * @property {string} heartbeatUrl  full heartbeat URL (`http://127.0.0.1:PORT/agents/heartbeat`)
  * @property {string} [ca]          CA PEM when started with TLS
  * @property {number} port
  * @property {number} heartbeatPort
  * @property {string | undefined} seedFile
  * @property {string} username      seed admin sign-in
  * @property {string} password
- * @property {any} server           the object startEmulator() returned (for flows that drive it)
+ * @property {any} server           the Emulator startEmulator() returned (`state`, `faults`, …)
  * @property {() => Promise<void>} close
  */
 
 /**
- * Starts the emulator in this process.
- * @param {{ root: string, port?: number, heartbeatPort?: number, seedFile?: string, tls?: boolean }} opts
- *   ports default to 0 (the emulator picks free ones)
+ * Starts the emulator (test/emulator/server.ts `startEmulator`) in this process.
+ * @param {{ root: string, port?: number, heartbeatPort?: number, host?: string, seedFile?: string, tls?: boolean }} opts
+ *   ports default to 0 (free ones); host defaults to 127.0.0.1; no seedFile = the emulator's demo seed
  * @returns {Promise<RunningEmulator>}
- * @throws {Error} when test/emulator/server.ts is missing or fails to start
+ * @throws {Error} when test/emulator/server.ts is missing, the seed is invalid, or a port is taken
  */
-export async function startEmulatorInProcess({ root, port = 0, heartbeatPort = 0, seedFile, tls = false }) {
+export async function startEmulatorInProcess({ root, port = 0, heartbeatPort = 0, host, seedFile, tls = false }) {
   const serverTs = path.join(root, 'test/emulator/server.ts');
   if (!existsSync(serverTs)) throw new Error(`The emulator is missing: ${serverTs}`);
-  const { tsImport } = await import('tsx/esm/api');
-  const mod = await tsImport(pathToFileURL(serverTs).href, import.meta.url);
-  const startEmulator = mod.startEmulator ?? mod.default?.startEmulator;
-  if (typeof startEmulator !== 'function') throw new Error(`${serverTs} does not export startEmulator()`);
+  const mod = await importTs(serverTs);
+  if (typeof mod.startEmulator !== 'function') throw new Error(`${serverTs} does not export startEmulator()`);
   /** @type {Record<string, unknown>} */
   const options = { port, heartbeatPort };
-  if (seedFile) options.seed = seedFile;
+  if (host) options.host = host;
+  if (seedFile) {
+    const seedTs = path.join(root, 'test/emulator/seed.ts');
+    const seedMod = existsSync(seedTs) ? await importTs(seedTs) : {};
+    options.seed =
+      typeof seedMod.loadSeedFile === 'function'
+        ? seedMod.loadSeedFile(seedFile)
+        : JSON.parse(readFileSync(seedFile, 'utf8'));
+  }
   if (tls) options.tls = true;
-  const server = await startEmulator(options);
+  const server = await mod.startEmulator(options);
   let closed = false;
   const close = async () => {
     if (closed) return;
@@ -87,10 +93,10 @@ export async function startEmulatorInProcess({ root, port = 0, heartbeatPort = 0
     await server.close();
   };
   const un = onCleanup('emulator', close);
-  const creds = seedCredentials(seedFile);
+  const creds = seedCredentials(seedFile ?? path.join(root, 'test/emulator/seeds/demo.json'));
   return {
     url: String(server.url).replace(/\/+$/, ''),
-    heartbeatUrl: String(server.heartbeatUrl).replace(/\/+$/, ''),
+    heartbeatUrl: String(server.heartbeatUrl),
     ca: server.ca,
     port: Number(new URL(server.url).port),
     heartbeatPort: Number(new URL(server.heartbeatUrl).port),

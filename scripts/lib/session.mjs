@@ -62,7 +62,8 @@ export const FALLBACK_TELEGRAF_CONF = `# Sample Telegraf configuration (created 
  * @param {number} [o.codeServerPort]
  * @param {Record<string, unknown>} [o.settings] extra user settings
  * @param {NodeJS.ProcessEnv | ((s: { workspace: string, runDir: string, emulator?: import('./emulator.mjs').RunningEmulator }) => NodeJS.ProcessEnv)} [o.env]
- * @param {string} [o.vsix]
+ * @param {string} [o.vsix]           install this .vsix
+ * @param {boolean} [o.linkExtension] install the project folder itself (no packaging)
  * @param {string} [o.workspace]      use this folder instead of a temp copy
  * @param {boolean} [o.keep]          keep runDir
  * @param {(msg: string) => void} [o.log]
@@ -117,6 +118,7 @@ export async function startSession(o) {
     settings,
     env,
     vsix: o.vsix,
+    linkExtension: o.linkExtension ? o.root : undefined,
     folder: workspace,
     logFile: path.join(o.logsDir, 'code-server.log'),
   });

@@ -15,7 +15,7 @@
  *
  * No `vscode` import, no DOM: used by the extension host and the webview bundle.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CreateTokenRequestSchema, PermissionsRequestSchema, type CreateTokenRequest } from '../core/api/contract';
 import { RESOURCES, ROLES, type Action, type Permissions, type PresetId, type Role } from '../core/permissions';
 
@@ -134,34 +134,42 @@ export type CreateField = 'description' | 'expiresAt' | 'permissions';
  * The create request as the form sends it: `CreateTokenRequestSchema` of the
  * contract (description trimmed, 1–255 chars; `expiresAt` RFC 3339 or null;
  * known resources/actions), made strict, with `permissions` required and
- * non-empty, and `expiresAt` in the future at validation time (uses
- * `Date.now()`). The output description is trimmed.
+ * non-empty, and `expiresAt` later than `now()` (ms since the epoch) at
+ * validation time. The output description is trimmed.
  */
-export const CreateRequestSchema = z
-  .strictObject({
-    description: CreateTokenRequestSchema.shape.description,
-    expiresAt: CreateTokenRequestSchema.shape.expiresAt,
-    permissions: PermissionsRequestSchema,
-    preset: PresetIdSchema.optional(),
-  })
-  .superRefine((r, ctx) => {
-    const granted = Object.values(r.permissions).reduce((n, acts) => n + (acts?.length ?? 0), 0);
-    if (granted === 0) ctx.addIssue({ code: 'custom', path: ['permissions'], message: 'Select at least one permission.' });
-    if (r.expiresAt !== null && Date.parse(r.expiresAt) <= Date.now()) {
-      ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'The expiration must be in the future.' });
-    }
-  });
+export function createRequestSchema(now: () => number = Date.now) {
+  return z
+    .strictObject({
+      description: CreateTokenRequestSchema.shape.description,
+      expiresAt: CreateTokenRequestSchema.shape.expiresAt,
+      permissions: PermissionsRequestSchema,
+      preset: PresetIdSchema.optional(),
+    })
+    .superRefine((r, ctx) => {
+      const granted = Object.values(r.permissions).reduce((n, acts) => n + (acts?.length ?? 0), 0);
+      if (granted === 0) ctx.addIssue({ code: 'custom', path: ['permissions'], message: 'Select at least one permission.' });
+      if (r.expiresAt !== null && Date.parse(r.expiresAt) <= now()) {
+        ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'The expiration must be in the future.' });
+      }
+    });
+}
+
+/** The create request schema checked against the real clock (used by the webview and, again, the extension). */
+export const CreateRequestSchema = createRequestSchema();
 
 /**
- * Validates a create request. On success returns the request to send to the
+ * Validates a create request with `CreateRequestSchema` (or, given `nowMs`,
+ * against that instant). On success returns the request to send to the
  * controller (`CreateTokenRequest` of the contract, description trimmed); on
  * failure the first message per form field (`description`, `expiresAt`,
- * `permissions`; anything else under `form`).
+ * `permissions`; anything else under `form`). Never throws.
  */
 export function parseCreateRequest(
   raw: unknown,
+  nowMs?: number,
 ): { ok: true; request: CreateTokenRequest } | { ok: false; fieldErrors: Partial<Record<CreateField | 'form', string>> } {
-  const r = CreateRequestSchema.safeParse(raw);
+  const schema = nowMs === undefined ? CreateRequestSchema : createRequestSchema(() => nowMs);
+  const r = schema.safeParse(raw);
   if (r.success) {
     const request: CreateTokenRequest = {
       description: r.data.description,
@@ -218,6 +226,17 @@ export const InsertIntoConfigMessageSchema = z.strictObject({
 /** Close the panel. */
 export const CloseMessageSchema = z.strictObject({ type: z.literal('close'), requestId: RequestIdSchema });
 
+/**
+ * A problem the webview noticed (e.g. a message from the extension it dropped),
+ * for the extension's log. `message` never contains message values.
+ */
+export const LogMessageSchema = z.strictObject({
+  type: z.literal('log'),
+  requestId: RequestIdSchema,
+  level: z.enum(['warn', 'error']),
+  message: z.string().max(500),
+});
+
 /** Every message the webview sends. */
 export const WebviewToExtensionSchema = z.discriminatedUnion('type', [
   ReadyMessageSchema,
@@ -225,6 +244,7 @@ export const WebviewToExtensionSchema = z.discriminatedUnion('type', [
   CopyValueMessageSchema,
   InsertIntoConfigMessageSchema,
   CloseMessageSchema,
+  LogMessageSchema,
 ]);
 
 /** A message from the webview to the extension. */
@@ -235,9 +255,12 @@ export type WebviewToExtension = z.infer<typeof WebviewToExtensionSchema>;
 // ---------------------------------------------------------------------------
 
 /**
- * Answer to `ready`: the session (null when not signed in), the descriptions
- * of the user's active tokens (duplicate warning) and the options the form
- * was opened with.
+ * Answer to `ready` (or sent by the extension when the session changed): the
+ * session (null when not signed in), the descriptions of the user's active
+ * tokens (duplicate warning) and the options the form was opened with.
+ * `optionsAreNew` is true when this webview has not applied `options` yet
+ * (first load, or the panel was shown again with other options): the form
+ * then applies them instead of restoring its saved draft.
  */
 export const InitMessageSchema = z.strictObject({
   type: z.literal('init'),
@@ -245,6 +268,12 @@ export const InitMessageSchema = z.strictObject({
   session: SessionInfoSchema.nullable(),
   existingDescriptions: z.array(z.string().max(MAX_TEXT)).max(100_000),
   options: FormOptionsSchema,
+  optionsAreNew: z.boolean(),
+  /**
+   * A token created while the webview was hidden (its `created` message was
+   * lost): shown on the "created" screen WITHOUT its value.
+   */
+  created: CreatedTokenSchema.optional(),
 });
 
 /**

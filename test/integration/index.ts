@@ -50,7 +50,8 @@ function errorText(err: unknown): string {
   const e = err as Error & { expected?: unknown; actual?: unknown; showDiff?: boolean };
   let text = e.stack && e.stack.includes(e.message) ? e.stack : `${e.message}\n${e.stack ?? ''}`;
   if (e.showDiff !== false && ('expected' in e || 'actual' in e)) {
-    text += `\nexpected: ${safeJson(e.expected)}\nactual:   ${safeJson(e.actual)}`;
+    const show = (v: unknown): string => (typeof v === 'string' ? v : safeJson(v));
+    text += `\nexpected: ${show(e.expected)}\nactual:   ${show(e.actual)}`;
   }
   return text;
 }
@@ -103,7 +104,9 @@ export async function run(): Promise<void> {
   if (config.grep) mocha.grep(config.grep);
 
   const failures: IntegrationFailure[] = [];
-  for (const name of listSuites(SUITE_DIR)) {
+  const suites = listSuites(SUITE_DIR);
+  progress(`running ${suites.length} suite file(s) in VS Code ${vscode.version}`);
+  for (const name of suites) {
     const file = path.join(SUITE_DIR, `${name}${SUFFIX}`);
     mocha.suite.emit('pre-require', globalThis, file, mocha);
     try {

@@ -669,7 +669,10 @@ export function errorFromResponse(
 
   switch (status) {
     case 400: {
-      const fieldErrors = fieldErrorsFromDetails(details);
+      const rawFields = fieldErrorsFromDetails(details);
+      const fieldErrors = rawFields
+        ? Object.fromEntries(Object.entries(rawFields).map(([k, v]) => [redactSecrets(k).slice(0, 100), redactSecrets(v).slice(0, 300)]))
+        : undefined;
       const fieldText = fieldErrors ? Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v}`).join('; ') : '';
       return new ControllerError({
         ...base,

@@ -75,7 +75,7 @@ export interface ScalarNode {
  * of an inline table that is itself a key's value (then `inlineTablePath` is set).
  */
 export interface ConfigKey {
-  /** The key as written, segments joined with `.` (e.g. `token`, `a.b` for a dotted key). */
+  /** The decoded key segments joined with `.` (e.g. `token`; `a.b` for the dotted key `a . b`). */
   key: string;
   /** Decoded key segments (`['a', 'b']` for `a.b = …`, `['Content-Type']` for a quoted key). */
   keyPath: string[];

@@ -5,6 +5,7 @@ import type { Token } from '../../core/api/contract';
 import {
   applyEdits,
   envReference,
+  heartbeatAt,
   heartbeatOutputs,
   parseTelegrafConfig,
   planAddHeartbeat,
@@ -165,11 +166,11 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
           secretHint = { store: storeId, key };
         }
         const cursor = doc.offsetAt(editor.selection.active);
-        const here = tableAt(cfg, cursor);
+        const here = heartbeatAt(cfg, tableAt(cfg, cursor));
         const heartbeats = heartbeatOutputs(cfg);
         let summary: string;
-        if (here?.name === 'outputs.heartbeat' || (heartbeats.length > 0 && !here)) {
-          const plan = planSetToken(text, { reference, cursorOffset: cursor, table: here?.name === 'outputs.heartbeat' ? here : heartbeats[0] });
+        if (here) {
+          const plan = planSetToken(text, { reference, table: here });
           edits.push(...plan.edits);
           summary = plan.summary;
         } else {

@@ -11,7 +11,7 @@
  *
  * No `vscode` import, no DOM.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DESCRIPTION_MAX_LENGTH, type CreateTokenRequest } from '../../core/api/contract';
 import {
   ACTIONS,
@@ -397,7 +397,7 @@ export function validateDraft(draft: FormDraft, ctx: ValidationContext): DraftVa
     permissions,
     preset: matchPreset(permissions, ctx.role),
   };
-  const parsed = parseCreateRequest(raw);
+  const parsed = parseCreateRequest(raw, ctx.now.getTime());
   if (!parsed.ok) return { errors: parsed.fieldErrors, warnings, expiry };
   return { errors, warnings, request: parsed.request, expiry };
 }
@@ -411,7 +411,12 @@ export function mapServerFieldErrors(fieldErrors: Record<string, string> | undef
   const out: FieldMessages = {};
   for (const [key, msg] of Object.entries(fieldErrors ?? {})) {
     const field = formFieldOf(key);
-    const text = field === 'permissions' && key.includes('.') ? `${key.slice(key.indexOf('.') + 1)}: ${msg}` : msg;
+    let text = msg;
+    if (field === 'permissions' && key.includes('.')) {
+      const sub = key.slice(key.indexOf('.') + 1);
+      const res = sub.split('.')[0] ?? sub;
+      text = `${RESOURCES.find((r) => r.id === res)?.label ?? sub}: ${msg}`;
+    }
     out[field] = out[field] ? `${out[field]} ${text}` : text;
   }
   return out;

@@ -18,7 +18,7 @@ export const TC_TEST_DIR = '.tc-test';
 export interface EmulatorInfo {
   /** Base URL of the API server, e.g. `http://127.0.0.1:41234` (no trailing slash, no `/api`). */
   url: string;
-  /** Base URL of the heartbeat server, e.g. `http://127.0.0.1:41235`. */
+  /** Full heartbeat URL, e.g. `http://127.0.0.1:41235/agents/heartbeat`. */
   heartbeatUrl: string;
   /** PEM of the CA that signed the emulator's certificate when it runs with TLS. */
   ca?: string;

@@ -21,6 +21,6 @@ describe('integration harness', () => {
     const e = testConfig().emulator;
     if (!e) this.skip();
     assert.match(e.url, /^https?:\/\/127\.0\.0\.1:\d+$/);
-    assert.match(e.heartbeatUrl, /^https?:\/\/127\.0\.0\.1:\d+$/);
+    assert.match(e.heartbeatUrl, /^https?:\/\/127\.0\.0\.1:\d+\/agents\/heartbeat$/);
   });
 });

@@ -35,11 +35,11 @@ const checks: [
   Assignable<z.output<typeof BulkResultSchema>, BulkResult>,
 ] = [true, true, true, true, true, true, true];
 
-test('schema outputs are assignable to the exported types', () => {
+void test('schema outputs are assignable to the exported types', () => {
   assert.ok(checks.every(Boolean));
 });
 
-test('token parsing is lenient and filters unknown resources', () => {
+void test('token parsing is lenient and filters unknown resources', () => {
   const t = TokenSchema.parse({
     id: 7,
     description: 'd',
@@ -60,7 +60,7 @@ test('token parsing is lenient and filters unknown resources', () => {
   assert.equal(t.lastUsedAt, null);
 });
 
-test('routes match, literal bulk routes win over :id', () => {
+void test('routes match, literal bulk routes win over :id', () => {
   assert.deepEqual(matchRoute('POST', '/api/tokens/bulk/revoke'), { name: 'bulkRevoke', params: {} });
   assert.deepEqual(matchRoute('POST', '/api/tokens/abc/revoke'), { name: 'revokeToken', params: { id: 'abc' } });
   assert.deepEqual(matchRoute('DELETE', '/api/tokens/a%2Fb'), { name: 'deleteToken', params: { id: 'a/b' } });

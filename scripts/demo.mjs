@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+// `npm run demo`: a browser VS Code (code-server) with the extension installed,
+// talking to the controller emulator with the demo seed.
+//
+//   node scripts/demo.mjs [--host 127.0.0.1] [--port 8080] [--api-port 8888]
+//                         [--heartbeat-port 8000] [--no-build] [--dev] [--keep-state]
+//
+// --host 0.0.0.0  serve code-server on every interface (remote use; it has NO
+//                 password: anyone who reaches the port gets an editor and a shell)
+// --dev           load the extension as extensionDevelopmentPath instead of installed
+// --keep-state    keep .vscode-test/demo/user-data from the previous run
+// Taken ports fall back to free ones. Ctrl+C stops everything.
+import { existsSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs, projectRoot, findFreePort, prepareWorkspace, run, secs } from './lib/util.mjs';
+
+const { flags } = parseArgs(process.argv.slice(2));
+const root = projectRoot();
+const host = typeof flags.host === 'string' ? flags.host : '127.0.0.1';
+const num = (v, d) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : d);
+const t0 = Date.now();
+
+async function step(what, cmd, args) {
+  console.log(`demo: ${what}…`);
+  const { code } = await run(cmd, args, { cwd: root });
+  if (code !== 0) {
+    console.error(`demo: ${what} failed (exit ${code})`);
+    process.exit(code || 1);
+  }
+}
+
+if (!existsSync(path.join(root, 'node_modules'))) await step('installing npm packages', 'npm', ['install', '--no-audit', '--no-fund']);
+await step('checking system packages and code-server', 'bash', ['scripts/ensure-system-deps.sh']);
+if (!flags['no-build']) await step('building', process.execPath, ['esbuild.mjs']);
+
+// Imported after npm install: these pull in tsx and the emulator lazily.
+const { startSession, FALLBACK_TELEGRAF_CONF } = await import('./lib/session.mjs');
+const { runCleanups, onCleanup } = await import('./lib/cleanup.mjs');
+const { seedCredentials } = await import('./lib/emulator.mjs');
+
+const demoDir = path.join(root, '.vscode-test', 'demo');
+const userData = path.join(demoDir, 'user-data');
+const workspace = path.join(demoDir, 'workspace');
+if (!flags['keep-state']) rmSync(userData, { recursive: true, force: true });
+rmSync(workspace, { recursive: true, force: true });
+mkdirSync(demoDir, { recursive: true });
+
+const seedFile = path.join(root, 'test/emulator/seeds/demo.json');
+const apiPort = await findFreePort('127.0.0.1', num(flags['api-port'], 8888));
+const heartbeatPort = await findFreePort('127.0.0.1', num(flags['heartbeat-port'], 8000));
+const csPort = await findFreePort(host, num(flags.port, 8080));
+
+let session;
+try {
+  session = await startSession({
+    root,
+    name: 'demo',
+    logsDir: path.join(demoDir, 'logs'),
+    seeds: [seedFile],
+    emulatorPort: apiPort,
+    heartbeatPort,
+    host,
+    codeServerPort: csPort,
+    linkExtension: !flags.dev,
+    workspace: workspace,
+    log: (m) => console.log(`demo: ${m}`),
+  });
+} catch (err) {
+  console.error(`demo: could not start: ${err instanceof Error ? err.message : String(err)}`);
+  await runCleanups();
+  process.exit(1);
+}
+// The workspace is made after the emulator is up, so the sample config points at its heartbeat URL.
+const fixture = path.join(root, 'test/fixtures/workspace-demo');
+prepareWorkspace({
+  dir: workspace,
+  fixture,
+  fallbackFiles: {
+    'telegraf.conf': FALLBACK_TELEGRAF_CONF.replace(
+      'http://127.0.0.1:8000/agents/heartbeat',
+      session.emulator?.heartbeatUrl ?? 'http://127.0.0.1:8000/agents/heartbeat',
+    ),
+  },
+});
+
+const { codeServer, emulator } = session;
+const pageUrl = codeServer.workbenchUrl({ folder: workspace, extensionDevelopmentPath: flags.dev ? root : undefined });
+const creds = seedCredentials(seedFile);
+let others = '';
+try {
+  const users = JSON.parse(readFileSync(seedFile, 'utf8')).users ?? [];
+  others = users
+    .filter((u) => u.username !== creds.username && u.password)
+    .map((u) => `${u.username} / ${u.password} (${u.role})`)
+    .join(', ');
+} catch {
+  /* no seed file */
+}
+const lines = [
+  '',
+  '  Telegraf Controller Tokens — demo is running',
+  '',
+  `  Open in a browser:  ${pageUrl}`,
+];
+if (host === '0.0.0.0' || host === '::') {
+  const addrs = Object.values(os.networkInterfaces())
+    .flat()
+    .filter((a) => a && a.family === 'IPv4' && !a.internal)
+    .map((a) => a?.address);
+  for (const a of addrs) lines.push(`                 or:  ${pageUrl.replace('127.0.0.1', String(a))}`);
+  lines.push('  WARNING: code-server has no password and listens on every interface;');
+  lines.push('           anyone who can reach this port gets an editor and a shell on this machine.');
+}
+lines.push(
+  `  Controller (emulator): ${emulator ? `${emulator.url}  (heartbeat ${emulator.heartbeatUrl})` : 'not started'}`,
+  `  Setting:            telegrafController.url = ${emulator?.url ?? '(unset)'}`,
+  `  Sign in as:         ${creds.username} / ${creds.password}   (demo seed)`,
+);
+if (others) lines.push(`  Other demo users:   ${others}`);
+lines.push(
+  `  Workspace:          ${workspace}`,
+  `  Logs:               ${path.relative(root, session.logsDir)}/`,
+  '',
+  '  Stop: Ctrl+C (stops code-server and the emulator)',
+  `  (started in ${secs(Date.now() - t0)})`,
+  '',
+);
+console.log(lines.join('\n'));
+
+// Stay up until Ctrl+C; leave if code-server dies.
+const watch = setInterval(async () => {
+  if (!codeServer.alive()) {
+    clearInterval(watch);
+    console.error(`demo: code-server exited; see ${codeServer.logFile}`);
+    await runCleanups();
+    process.exit(1);
+  }
+}, 1000);
+onCleanup('demo watch', () => clearInterval(watch));

@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// `npm test`: typecheck, unit tests, build, integration tests (mocha inside
+// code-server), end-to-end flows (Playwright). Every stage runs even when an
+// earlier one failed, except that integration and e2e need the build.
+//
+//   node scripts/test-all.mjs [--only unit,integration] [--skip e2e]
+//
+// Prints a per-stage summary and, as the very last line, `N passed, N failed`
+// (tests of all stages; a failed stage that counts no test — typecheck, build,
+// a crashed runner — adds 1 failed). Exits 1 when anything failed.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { REPO_ROOT, parseArgs, projectRoot, secs } from './lib/util.mjs';
+
+const { flags } = parseArgs(process.argv.slice(2));
+const root = projectRoot();
+const list = (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
+const only = list(flags.only ?? process.env.TC_TEST_ONLY);
+const skip = list(flags.skip ?? process.env.TC_TEST_SKIP);
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const node = process.execPath;
+const script = (name) => path.join(REPO_ROOT, 'scripts', name);
+
+/** @type {{ name: string, cmd: string, args: string[], counts: boolean, needsBuild?: boolean }[]} */
+const STAGES = [
+  { name: 'typecheck', cmd: npm, args: ['run', '--silent', 'typecheck'], counts: false },
+  { name: 'unit', cmd: node, args: [script('run-unit-tests.mjs')], counts: true },
+  { name: 'build', cmd: node, args: ['esbuild.mjs', '--tests'], counts: false },
+  { name: 'integration', cmd: node, args: [script('run-integration.mjs'), '--no-build'], counts: true, needsBuild: true },
+  { name: 'e2e', cmd: node, args: [script('run-e2e.mjs'), '--no-build'], counts: true, needsBuild: true },
+];
+
+/** @type {import('node:child_process').ChildProcess | undefined} */
+let current;
+let interrupted = false;
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    interrupted = true;
+    current?.kill(sig); // the stage scripts stop their own processes
+  });
+}
+
+function runStage(stage) {
+  return new Promise((resolve) => {
+    let out = '';
+    const child = spawn(stage.cmd, stage.args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    current = child;
+    child.stdout.on('data', (d) => {
+      out += d;
+      process.stdout.write(d);
+    });
+    child.stderr.on('data', (d) => process.stderr.write(d));
+    child.once('error', (err) => {
+      out += `\n${err.message}`;
+    });
+    child.once('close', (code, signal) => {
+      current = undefined;
+      resolve({ code: code ?? (signal ? 1 : 1), out });
+    });
+  });
+}
+
+const t0 = Date.now();
+/** @type {{ name: string, status: 'ok' | 'FAILED' | 'skipped', passed: number, failed: number, note: string, ms: number }[]} */
+const results = [];
+let buildOk = true;
+for (const stage of STAGES) {
+  const wanted = (only.length === 0 || only.includes(stage.name)) && !skip.includes(stage.name);
+  if (!wanted) {
+    results.push({ name: stage.name, status: 'skipped', passed: 0, failed: 0, note: 'not selected', ms: 0 });
+    continue;
+  }
+  if (interrupted) {
+    results.push({ name: stage.name, status: 'skipped', passed: 0, failed: 1, note: 'interrupted', ms: 0 });
+    continue;
+  }
+  if (stage.needsBuild && !buildOk) {
+    results.push({ name: stage.name, status: 'skipped', passed: 0, failed: 1, note: 'build failed', ms: 0 });
+    continue;
+  }
+  const shown = [stage.cmd === node ? 'node' : stage.cmd, ...stage.args.map((a) => (path.isAbsolute(a) ? path.relative(REPO_ROOT, a) : a))];
+  console.log(`\n=== ${stage.name}: ${shown.join(' ')}`);
+  const started = Date.now();
+  const { code, out } = await runStage(stage);
+  const ms = Date.now() - started;
+  let passed = 0;
+  let failed = 0;
+  let note = '';
+  if (stage.counts) {
+    const m = [...out.matchAll(new RegExp(`^${stage.name}: (\\d+) passed, (\\d+) failed\\s*$`, 'gm'))].pop();
+    if (m) {
+      passed = Number(m[1]);
+      failed = Number(m[2]);
+      note = `${passed} passed, ${failed} failed`;
+    } else {
+      note = 'no summary line';
+    }
+  }
+  if (code !== 0 && failed === 0) {
+    failed = 1;
+    note = note ? `${note}; exit ${code}` : `exit ${code}`;
+  }
+  if (stage.name === 'build' && code !== 0) buildOk = false;
+  results.push({ name: stage.name, status: code === 0 ? 'ok' : 'FAILED', passed, failed, note, ms });
+}
+
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+console.log('\n=== summary');
+for (const r of results) {
+  console.log(`  ${r.name.padEnd(12)} ${r.status.padEnd(8)} ${r.note.padEnd(32)} ${r.ms ? secs(r.ms) : ''}`.trimEnd());
+}
+console.log(`  total ${secs(Date.now() - t0)}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || interrupted ? 1 : 0);

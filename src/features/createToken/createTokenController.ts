@@ -1,0 +1,304 @@
+/**
+ * The extension side of the "Create API Token" form without any `vscode`
+ * import: it answers the webview's messages (src/shared/protocol.ts) by
+ * calling the injected dependencies, and posts replies through a function.
+ * `CreateTokenPanel` wires it to a real webview; unit tests drive it directly.
+ *
+ * Rules it enforces:
+ * - every inbound message is `safeParse`d; invalid ones are dropped and logged
+ *   (message type and path only, never values);
+ * - the create request is re-validated with the form's own schema
+ *   (`parseCreateRequest`) and checked against the role (a token never exceeds
+ *   its owner's role; Viewers cannot manage tokens: MODEL.md Part A "Roles",
+ *   "Tokens") before the controller is called;
+ * - one create at a time;
+ * - the token value is posted exactly once (`created`) and never logged or kept;
+ * - Copy / Insert act only on tokens created by this form.
+ */
+import type { CreateTokenRequest, Token, User } from '../../core/api/contract';
+import { ControllerError } from '../../core/api/errors';
+import { canManageTokens, deniedByRole, type PresetId } from '../../core/permissions';
+import {
+  ExtensionToWebviewSchema,
+  parseCreateRequest,
+  parseWebviewMessage,
+  toCreatedToken,
+  type CreatedToken,
+  type ExtensionToWebview,
+  type FormError,
+  type FormOptions,
+} from '../../shared/protocol';
+
+/** What the form needs from the rest of the extension. */
+export interface CreateTokenDeps {
+  /** The signed-in user and a label of the connection; undefined when not signed in. */
+  session(): Promise<{ user: User; connectionLabel: string } | undefined>;
+  /** Creates the token on the controller, stores the value in SecretStorage, refreshes the tree, logs (no value). Throws ControllerError. */
+  createToken(req: CreateTokenRequest): Promise<{ token: Token; value: string }>;
+  /** Descriptions of the user's existing active tokens (duplicate warning). */
+  existingDescriptions(): Promise<string[]>;
+  /** Copies the stored value of a token to the clipboard (from SecretStorage; auto-clears). */
+  copyValue(tokenId: string): Promise<void>;
+  /** Starts "Insert Token into Config" for the token. */
+  insertIntoConfig(tokenId: string): Promise<void>;
+  log: { info(m: string): void; warn(m: string): void; error(m: string): void };
+}
+
+/** How the form opens: a preset to pre-select and why (e.g. "telegraf.conf has [[outputs.heartbeat]]: heartbeat:write"). */
+export interface CreateTokenOptions {
+  preset?: PresetId;
+  reason?: string;
+}
+
+/** Longest error text sent to the form. */
+const MAX_MESSAGE = 1000;
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Converts panel options to the protocol's `FormOptions` (reason capped at 2000 chars). */
+export function toFormOptions(o: CreateTokenOptions | undefined): FormOptions {
+  const out: FormOptions = {};
+  if (o?.preset) out.preset = o.preset;
+  if (o?.reason) out.reason = o.reason.slice(0, 2000);
+  return out;
+}
+
+/** Where the controller sends replies and what it calls to close the form. */
+export interface CreateTokenHost {
+  /** Posts a message to the webview (already validated against the protocol). */
+  post(message: ExtensionToWebview): void;
+  /** Closes the panel. */
+  close(): void;
+  /** True while the webview is visible (messages to a hidden webview are lost). */
+  visible(): boolean;
+}
+
+/** The message handler of one "Create API Token" panel. */
+export class CreateTokenController {
+  private options: FormOptions;
+  /** True until the webview has received the current options. */
+  private optionsAreNew = true;
+  private creating = false;
+  private closed = false;
+  private seq = 0;
+  /** Ids of tokens created by this form: the only ones Copy/Insert act on. */
+  private readonly createdIds = new Set<string>();
+  /** A token created while the webview was hidden; announced (without value) by the next `init`. */
+  private undelivered: CreatedToken | undefined;
+
+  constructor(
+    private deps: CreateTokenDeps,
+    private readonly host: CreateTokenHost,
+    options?: CreateTokenOptions,
+  ) {
+    this.options = toFormOptions(options);
+  }
+
+  /** Replaces the dependencies (the panel was shown again by another caller). */
+  setDeps(deps: CreateTokenDeps): void {
+    this.deps = deps;
+  }
+
+  /**
+   * New options for an open form: posted now if the webview is visible,
+   * otherwise sent with the next `init` (the webview reloads when shown).
+   */
+  setOptions(options: CreateTokenOptions): void {
+    this.options = toFormOptions(options);
+    this.optionsAreNew = true;
+    if (this.host.visible()) {
+      this.optionsAreNew = false;
+      this.post({ type: 'applyOptions', requestId: this.nextId(), options: this.options });
+    }
+  }
+
+  /** Sends the session again (after sign-in/out or a role change); the form keeps its draft. */
+  async refresh(): Promise<void> {
+    await this.sendInit(this.nextId());
+  }
+
+  /** Stops posting (the panel is gone). */
+  dispose(): void {
+    this.closed = true;
+  }
+
+  /** Handles one message from the webview. Never throws. */
+  async handle(raw: unknown): Promise<void> {
+    try {
+      const parsed = parseWebviewMessage(raw);
+      if (!parsed.ok) {
+        this.deps.log.warn(`Create token form: dropped ${parsed.reason}`);
+        return;
+      }
+      const msg = parsed.message;
+      switch (msg.type) {
+        case 'ready':
+          await this.sendInit(msg.requestId);
+          return;
+        case 'create':
+          await this.create(msg.requestId, msg.request);
+          return;
+        case 'copyValue':
+          await this.tokenAction(msg.requestId, 'copyValue', msg.tokenId);
+          return;
+        case 'insertIntoConfig':
+          await this.tokenAction(msg.requestId, 'insertIntoConfig', msg.tokenId);
+          return;
+        case 'close':
+          this.host.close();
+          return;
+        case 'log':
+          this.deps.log[msg.level](`Create token form (webview): ${msg.message}`);
+          return;
+        default: {
+          const never: never = msg;
+          this.deps.log.warn(`Create token form: unhandled message ${String((never as { type?: unknown }).type)}`);
+        }
+      }
+    } catch (e) {
+      this.deps.log.error(`Create token form: ${errorText(e)}`);
+    }
+  }
+
+  private nextId(): string {
+    this.seq += 1;
+    return `x-${this.seq}`;
+  }
+
+  private post(message: ExtensionToWebview): void {
+    if (this.closed) return;
+    const checked = ExtensionToWebviewSchema.safeParse(message);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      this.deps.log.error(`Create token form: not sending an invalid "${message.type}" message (${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''})`);
+      return;
+    }
+    this.host.post(message);
+  }
+
+  private fail(requestId: string, error: FormError): void {
+    this.post({ type: 'createFailed', requestId, error: { ...error, message: error.message.slice(0, MAX_MESSAGE) } });
+  }
+
+  private async sendInit(requestId: string): Promise<void> {
+    let session: Awaited<ReturnType<CreateTokenDeps['session']>>;
+    try {
+      session = await this.deps.session();
+    } catch (e) {
+      this.deps.log.warn(`Create token form: could not read the session: ${errorText(e)}`);
+      session = undefined;
+    }
+    let existing: string[] = [];
+    if (session && canManageTokens(session.user.role)) {
+      try {
+        existing = await this.deps.existingDescriptions();
+      } catch (e) {
+        this.deps.log.warn(`Create token form: could not list existing tokens (no duplicate warning): ${errorText(e)}`);
+      }
+    }
+    const optionsAreNew = this.optionsAreNew;
+    this.optionsAreNew = false;
+    const init: ExtensionToWebview = {
+      type: 'init',
+      requestId,
+      session: session ? { username: session.user.username, role: session.user.role, connectionLabel: session.connectionLabel } : null,
+      existingDescriptions: existing,
+      options: this.options,
+      optionsAreNew,
+    };
+    if (this.undelivered && session) init.created = this.undelivered;
+    this.undelivered = undefined;
+    this.post(init);
+  }
+
+  private async create(requestId: string, rawRequest: Record<string, unknown>): Promise<void> {
+    if (this.creating) {
+      this.fail(requestId, { kind: 'busy', message: 'A token is already being created; wait for it to finish.' });
+      return;
+    }
+    this.creating = true;
+    try {
+      const session = await this.deps.session();
+      if (!session) {
+        this.fail(requestId, { kind: 'not-signed-in', message: 'You are not signed in to a Telegraf Controller any more. Sign in and try again.' });
+        return;
+      }
+      if (!canManageTokens(session.user.role)) {
+        this.fail(requestId, { kind: 'forbidden-role', message: 'Viewers cannot create tokens.' });
+        return;
+      }
+      const checked = parseCreateRequest(rawRequest);
+      if (!checked.ok) {
+        this.deps.log.warn(`Create token form: request rejected before sending (${Object.keys(checked.fieldErrors).join(', ')})`);
+        const fieldErrors: Record<string, string> = {};
+        for (const [k, v] of Object.entries(checked.fieldErrors)) if (v !== undefined) fieldErrors[k] = v;
+        this.fail(requestId, { kind: 'invalid-request', message: 'The form has errors; nothing was sent to the controller.', fieldErrors });
+        return;
+      }
+      const denied = deniedByRole(checked.request.permissions ?? {}, session.user.role);
+      if (denied.length) {
+        this.deps.log.warn(`Create token form: request asks for more than the role allows (${denied.join(', ')})`);
+        this.fail(requestId, {
+          kind: 'invalid-request',
+          message: 'Nothing was sent to the controller.',
+          fieldErrors: { permissions: `Your role cannot grant: ${denied.join(', ')}.` },
+        });
+        return;
+      }
+      let result: { token: Token; value: string };
+      try {
+        result = await this.deps.createToken(checked.request);
+      } catch (e) {
+        if (e instanceof ControllerError) {
+          this.deps.log.warn(`Create token failed: ${e.message}`);
+          const error: FormError = { kind: e.kind, message: e.userMessage };
+          if (e.fieldErrors) error.fieldErrors = e.fieldErrors;
+          this.fail(requestId, error);
+        } else {
+          this.deps.log.error(`Create token failed unexpectedly: ${errorText(e)}`);
+          this.fail(requestId, { kind: 'unexpected', message: 'Creating the token failed unexpectedly. See the log for details.' });
+        }
+        return;
+      }
+      this.createdIds.add(result.token.id);
+      if (this.closed) {
+        this.deps.log.info(`Token ${result.token.id} was created after the form closed; its value is in Secret Storage.`);
+        return;
+      }
+      const summary = toCreatedToken(result.token);
+      if (!this.host.visible()) {
+        // A hidden webview is torn down (retainContextWhenHidden: false): the message would be lost.
+        // The value stays in Secret Storage; the next init shows the token without it.
+        this.undelivered = summary;
+        return;
+      }
+      // The one and only time the value leaves the extension host.
+      this.post({ type: 'created', requestId, token: summary, value: result.value });
+    } finally {
+      this.creating = false;
+    }
+  }
+
+  private async tokenAction(requestId: string, action: 'copyValue' | 'insertIntoConfig', tokenId: string): Promise<void> {
+    if (!this.createdIds.has(tokenId)) {
+      this.deps.log.warn(`Create token form: ${action} refused for a token this form did not create`);
+      this.post({ type: 'actionResult', requestId, action, ok: false, message: 'This form only acts on the token it created. Use the Tokens view.' });
+      return;
+    }
+    try {
+      if (action === 'copyValue') {
+        await this.deps.copyValue(tokenId);
+        this.post({ type: 'actionResult', requestId, action, ok: true, message: 'Copied the token value to the clipboard.' });
+      } else {
+        await this.deps.insertIntoConfig(tokenId);
+        this.post({ type: 'actionResult', requestId, action, ok: true });
+      }
+    } catch (e) {
+      const message = e instanceof ControllerError ? e.userMessage : errorText(e);
+      this.deps.log.warn(`Create token form: ${action} failed: ${message}`);
+      this.post({ type: 'actionResult', requestId, action, ok: false, message: message.slice(0, MAX_MESSAGE) });
+    }
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The "Create API Token" webview panel: a singleton that serves the static
+ * page (html.ts) and connects the webview to `CreateTokenController`, which
+ * handles the messages (src/shared/protocol.ts). Thin on purpose.
+ *
+ * Webview settings: scripts on, `retainContextWhenHidden: false` (the page is
+ * rebuilt when shown again; the token value does not survive that),
+ * `localResourceRoots` = media/ and dist/ only, strict CSP with a fresh nonce
+ * per render (see html.ts).
+ */
+import * as vscode from 'vscode';
+import { CreateTokenController, type CreateTokenDeps, type CreateTokenOptions } from './createTokenController';
+import { newNonce, renderCreateTokenHtml } from './html';
+
+export type { CreateTokenDeps, CreateTokenOptions } from './createTokenController';
+
+/** The singleton "Create API Token" panel. */
+export class CreateTokenPanel {
+  /** The webview panel's view type. */
+  static readonly viewType = 'telegrafController.createToken';
+  /** The open panel, if any. */
+  static current?: CreateTokenPanel;
+
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly controller: CreateTokenController;
+  private disposed = false;
+
+  /**
+   * Shows the panel, creating it if needed. With `options` on an open panel,
+   * the form switches to the suggested preset and shows the reason.
+   */
+  static createOrShow(extensionUri: vscode.Uri, deps: CreateTokenDeps, options?: CreateTokenOptions): CreateTokenPanel {
+    const column = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.Active;
+    const existing = CreateTokenPanel.current;
+    if (existing) {
+      existing.controller.setDeps(deps);
+      existing.panel.reveal(column);
+      if (options) existing.controller.setOptions(options);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(CreateTokenPanel.viewType, 'Create API Token', column, {
+      enableScripts: true,
+      enableForms: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist')],
+    });
+    CreateTokenPanel.current = new CreateTokenPanel(panel, extensionUri, deps, options);
+    return CreateTokenPanel.current;
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    deps: CreateTokenDeps,
+    options: CreateTokenOptions | undefined,
+  ) {
+    this.controller = new CreateTokenController(
+      deps,
+      {
+        post: (message) => {
+          void this.panel.webview.postMessage(message);
+        },
+        close: () => this.dispose(),
+        visible: () => this.panel.visible,
+      },
+      options,
+    );
+    this.panel.webview.html = this.render();
+    this.disposables.push(
+      this.panel.onDidDispose(() => this.dispose()),
+      this.panel.webview.onDidReceiveMessage((m: unknown) => {
+        void this.controller.handle(m);
+      }),
+    );
+  }
+
+  /** Sends the session again (after sign-in/sign-out or a role change); the form keeps its draft. */
+  refresh(): Promise<void> {
+    return this.controller.refresh();
+  }
+
+  /** Closes the panel. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (CreateTokenPanel.current === this) CreateTokenPanel.current = undefined;
+    this.controller.dispose();
+    this.panel.dispose();
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+
+  private render(): string {
+    const webview = this.panel.webview;
+    const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p)).toString();
+    return renderCreateTokenHtml({
+      cspSource: webview.cspSource,
+      nonce: newNonce(),
+      scriptUri: uri('dist', 'webview', 'createToken.js'),
+      styleUri: uri('media', 'createToken.css'),
+      codiconUri: uri('dist', 'codicons', 'codicon.css'),
+    });
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * A tiny DOM builder for the webview. Text is always set with `textContent`
+ * (strings passed as children become text nodes), so server text can never
+ * become markup. Browser only.
+ */
+
+/** A child of `h()`: a node, a string (becomes a text node), or nothing. */
+export type Child = Node | string | null | undefined | false;
+
+/** Properties of `h()`. `attrs` are set with `setAttribute`; `text` with `textContent`. */
+export interface Props {
+  id?: string;
+  class?: string;
+  text?: string;
+  attrs?: Record<string, string | undefined>;
+}
+
+/** Creates an element with properties and children. */
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  if (props.id) el.id = props.id;
+  if (props.class) el.className = props.class;
+  if (props.text !== undefined) el.textContent = props.text;
+  for (const [k, v] of Object.entries(props.attrs ?? {})) if (v !== undefined) el.setAttribute(k, v);
+  append(el, ...children);
+  return el;
+}
+
+/** Appends children (strings as text nodes). */
+export function append(parent: Node, ...children: Child[]): void {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    parent.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
+  }
+}
+
+/** Replaces all children of `parent`. */
+export function replaceChildren(parent: Element, ...children: Child[]): void {
+  parent.replaceChildren();
+  append(parent, ...children);
+}
+
+/** A codicon glyph (`<span class="codicon codicon-NAME" aria-hidden="true">`). */
+export function icon(name: string, extraClass = ''): HTMLSpanElement {
+  return h('span', { class: `codicon codicon-${name}${extraClass ? ` ${extraClass}` : ''}`, attrs: { 'aria-hidden': 'true' } });
+}
+
+/** Shows or hides an element (the `hidden` attribute). */
+export function show(el: HTMLElement, visible: boolean): void {
+  el.hidden = !visible;
+}

@@ -1,0 +1,769 @@
+/**
+ * Entry of the "Create API Token" webview (bundled by esbuild.mjs to
+ * dist/webview/createToken.js, loaded as an ES module with the CSP nonce).
+ *
+ * Flow: static page → `ready` → `init` (session, existing descriptions,
+ * options) → form → `create` → `created` (value shown ONCE, kept only in a
+ * variable of this module and in the DOM while revealed) or `createFailed`
+ * (errors next to their fields). The draft and the created token's id/prefix
+ * are persisted with `setState`; the value never is, so a reload shows the
+ * "created" screen without it (Copy goes through the extension, which reads
+ * SecretStorage).
+ *
+ * Server text (descriptions, usernames, connection label, messages) is only
+ * ever set with `textContent`.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-label/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/vscode-button.js';
+import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
+import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
+
+import { PRESETS, effectivePermissions, samePermissions, describePermissions, type PresetId, type Role } from '../../core/permissions';
+import type { CreatedToken, ExtensionToWebview, FormError, FormOptions, SessionInfo } from '../../shared/protocol';
+import { append, h, icon, replaceChildren, show } from './dom';
+import { PermissionGrid } from './grid';
+import {
+  DESCRIPTION_MAX_LENGTH,
+  EXPIRY_CHOICES,
+  applyPreset,
+  computeExpiry,
+  describeFromNow,
+  formatExpiry,
+  initialDraft,
+  localDateString,
+  mapServerFieldErrors,
+  presetLabel,
+  summarize,
+  validateDraft,
+  type ExpiryChoice,
+  type FieldMessages,
+  type FormDraft,
+  type ViewState,
+} from './model';
+import { loadState, onMessage, saveState, send } from './vscodeApi';
+
+// ---------------------------------------------------------------------------
+// State of this page (module scope; nothing secret is persisted)
+// ---------------------------------------------------------------------------
+
+const app = document.getElementById('app') ?? document.body;
+
+let session: SessionInfo | undefined;
+let existingDescriptions: string[] = [];
+let options: FormOptions = {};
+let draft: FormDraft | undefined;
+let created: CreatedToken | undefined;
+/** The token value: in memory only, from the `created` message until "Create another"/reload. */
+let tokenValue: string | undefined;
+/** The draft the last token was requested with (to tell whether the controller narrowed it). */
+let requestedWith: FormDraft | undefined;
+let pendingCreate: string | undefined;
+const pendingActions = new Map<string, HTMLElement>();
+let form: FormView | undefined;
+let clock: number | undefined;
+
+function persist(): void {
+  if (!session || !draft) return;
+  const state: ViewState = { v: 1, draft, options };
+  if (created) state.created = created;
+  saveState(state);
+}
+
+function roleName(role: Role): string {
+  return role.charAt(0).toUpperCase() + role.slice(1);
+}
+
+// ---------------------------------------------------------------------------
+// Shared pieces
+// ---------------------------------------------------------------------------
+
+function header(title: string, iconName: string): HTMLElement {
+  const heading = h('h1', { id: 'page-title', attrs: { tabindex: '-1' } }, icon(iconName), ` ${title}`);
+  const line = h('p', { class: 'session-line' });
+  if (session) {
+    append(line, 'Signed in as ', h('strong', { text: session.username }), ` (${roleName(session.role)})`, ' on ', h('span', { class: 'connection', text: session.connectionLabel }));
+  }
+  return h('header', { class: 'page-header' }, heading, session ? line : null);
+}
+
+function banner(kind: 'info' | 'warning' | 'error', ...content: (Node | string)[]): HTMLElement {
+  const iconName = kind === 'info' ? 'info' : kind === 'warning' ? 'warning' : 'error';
+  return h('div', { class: `banner banner-${kind}`, attrs: { role: kind === 'error' ? 'alert' : 'note' } }, icon(iconName), h('div', { class: 'banner-text' }, ...content));
+}
+
+function button(label: string, opts: { icon?: string; secondary?: boolean; id?: string; type?: 'submit' | 'button' } = {}): VscodeButton {
+  const b = document.createElement('vscode-button');
+  b.textContent = label;
+  if (opts.icon) b.icon = opts.icon;
+  if (opts.secondary) b.secondary = true;
+  if (opts.id) b.id = opts.id;
+  b.type = opts.type ?? 'button';
+  return b;
+}
+
+/** A message line under a field: error (role=alert), warning, or empty. */
+class FieldMessage {
+  readonly element: HTMLElement;
+  constructor(id: string) {
+    this.element = h('div', { id, class: 'field-message' });
+    show(this.element, false);
+  }
+  set(error: string | undefined, warning?: string): void {
+    const text = error ?? warning;
+    show(this.element, text !== undefined);
+    this.element.className = `field-message ${error ? 'error' : 'warning'}`;
+    if (error) this.element.setAttribute('role', 'alert');
+    else this.element.removeAttribute('role');
+    replaceChildren(this.element, text ? icon(error ? 'error' : 'warning') : null, text ? h('span', { text }) : null);
+  }
+}
+
+function focusTitle(): void {
+  document.getElementById('page-title')?.focus();
+}
+
+function stopClock(): void {
+  if (clock !== undefined) window.clearInterval(clock);
+  clock = undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Screens: loading, not signed in, viewer
+// ---------------------------------------------------------------------------
+
+function renderLoading(): void {
+  replaceChildren(app, h('p', { class: 'loading', attrs: { role: 'status' } }, icon('loading', 'codicon-modifier-spin'), ' Loading…'));
+}
+
+function renderSignedOut(): void {
+  stopClock();
+  form = undefined;
+  const retry = button('Try Again', { icon: 'refresh' });
+  retry.addEventListener('click', () => {
+    renderLoading();
+    send({ type: 'ready' });
+  });
+  replaceChildren(
+    app,
+    header('Create API Token', 'key'),
+    banner('info', 'You are not signed in to a Telegraf Controller. Sign in from the Telegraf Controller view, then try again.'),
+    h('div', { class: 'actions' }, retry),
+  );
+}
+
+function renderViewer(): void {
+  stopClock();
+  form = undefined;
+  const close = button('Close', { secondary: true });
+  close.addEventListener('click', () => send({ type: 'close' }));
+  replaceChildren(
+    app,
+    header('Create API Token', 'key'),
+    banner(
+      'info',
+      h('strong', { text: 'Viewers cannot create tokens. ' }),
+      'Your role on this controller is Viewer, which is read-only and cannot manage API tokens. Ask an Owner or Administrator to create a token for you, or to change your role.',
+    ),
+    h('div', { class: 'actions' }, close),
+  );
+  focusTitle();
+}
+
+// ---------------------------------------------------------------------------
+// The form
+// ---------------------------------------------------------------------------
+
+interface FormView {
+  description: VscodeTextfield;
+  counter: HTMLElement;
+  descriptionMsg: FieldMessage;
+  expiry: VscodeSingleSelect;
+  customDate: VscodeTextfield;
+  customDateRow: HTMLElement;
+  expiryPreview: HTMLElement;
+  expiryMsg: FieldMessage;
+  preset: VscodeSingleSelect;
+  presetHelp: HTMLElement;
+  reason: HTMLElement;
+  grid: PermissionGrid;
+  permissionsMsg: FieldMessage;
+  summary: HTMLElement;
+  formMsg: HTMLElement;
+  submit: VscodeButton;
+  /** Field messages from the server, cleared when the field is edited. */
+  serverErrors: FieldMessages;
+  /** True after the first submit attempt: from then on errors show live. */
+  attempted: boolean;
+}
+
+function renderForm(): void {
+  if (!session || !draft) return;
+  stopClock();
+  const role = session.role;
+
+  // Description
+  const description = document.createElement('vscode-textfield');
+  description.id = 'description';
+  description.value = draft.description;
+  description.placeholder = 'e.g. Telegraf on db-01 (production)';
+  description.label = 'Description';
+  // Not `required`: the component would paint the empty field as invalid before the user typed anything.
+  description.autocomplete = 'off';
+  const counter = h('span', { class: 'counter', attrs: { 'aria-hidden': 'true' } });
+  const descriptionMsg = new FieldMessage('description-msg');
+
+  // Expiration
+  const expiry = document.createElement('vscode-single-select');
+  expiry.id = 'expiry';
+  expiry.label = 'Expiration';
+  for (const c of EXPIRY_CHOICES) {
+    const o = document.createElement('vscode-option');
+    o.value = c.id;
+    o.textContent = c.label;
+    if (c.id === draft.expiry) o.selected = true;
+    expiry.append(o);
+  }
+  const customDate = document.createElement('vscode-textfield');
+  customDate.id = 'custom-date';
+  customDate.type = 'date';
+  customDate.label = 'Expiration date';
+  customDate.value = draft.customDate;
+  // `min` is typed as a number by the component but the date input wants YYYY-MM-DD.
+  (customDate as unknown as { min: string }).min = localDateString(new Date());
+  const customDateRow = h(
+    'div',
+    { class: 'custom-date' },
+    h('vscode-label', { attrs: { for: 'custom-date' }, text: 'Expires at the end of' }),
+    customDate,
+  );
+  const expiryPreview = h('div', { id: 'expiry-preview', class: 'helper expiry-preview' });
+  const expiryMsg = new FieldMessage('expiry-msg');
+
+  // Preset
+  const preset = document.createElement('vscode-single-select');
+  preset.id = 'preset';
+  preset.label = 'Permissions preset';
+  for (const p of PRESETS) {
+    const o = document.createElement('vscode-option');
+    o.value = p.id;
+    o.textContent = p.id === 'telegraf-agent' ? `${p.label} (recommended)` : p.label;
+    if (p.id === draft.preset) o.selected = true;
+    preset.append(o);
+  }
+  const presetHelp = h('div', { id: 'preset-help', class: 'helper' });
+  const reason = h('div', { class: 'reason' });
+
+  // Grid
+  const permissionsMsg = new FieldMessage('permissions-msg');
+  const grid = new PermissionGrid(
+    role,
+    draft,
+    {
+      onChange: (next) => {
+        draft = next;
+        if (form) form.serverErrors.permissions = undefined;
+        syncFromDraft({ grid: false });
+      },
+      onSubmit: () => submit(),
+    },
+    'permissions-title',
+    'permissions-help',
+  );
+
+  const summary = h('section', { class: 'summary', attrs: { 'aria-labelledby': 'summary-title' } });
+  const formMsg = h('div', { class: 'form-message' });
+  const submitBtn = button('Create Token', { icon: 'key', type: 'submit', id: 'submit' });
+  const cancel = button('Cancel', { secondary: true });
+  cancel.addEventListener('click', () => send({ type: 'close' }));
+
+  const formEl = h(
+    'form',
+    { id: 'create-form', attrs: { novalidate: '', autocomplete: 'off' } },
+    h(
+      'div',
+      { class: 'layout' },
+      h(
+        'div',
+        { class: 'fields' },
+        reason,
+        h(
+          'div',
+          { class: 'field' },
+          h('div', { class: 'label-row' }, h('vscode-label', { attrs: { for: 'description', required: '' }, text: 'Description' }), counter),
+          description,
+          h('div', { class: 'helper', id: 'description-help', text: 'What the token is for, so you can recognise and revoke it later.' }),
+          descriptionMsg.element,
+        ),
+        h(
+          'div',
+          { class: 'field' },
+          h('vscode-label', { attrs: { for: 'expiry' }, text: 'Expiration' }),
+          expiry,
+          customDateRow,
+          expiryPreview,
+          expiryMsg.element,
+        ),
+        h('div', { class: 'field' }, h('vscode-label', { attrs: { for: 'preset' }, text: 'Permissions preset' }), preset, presetHelp),
+        summary,
+      ),
+      h(
+        'div',
+        { class: 'permissions' },
+        h('h2', { id: 'permissions-title', text: 'Permissions' }),
+        h('p', {
+          id: 'permissions-help',
+          class: 'helper',
+          text: `A token never exceeds its owner's role. Cells your role (${roleName(role)}) cannot grant are disabled; hover or focus them for the reason. Arrow keys move, Space toggles.`,
+        }),
+        h('div', { class: 'grid-wrap' }, grid.element),
+        grid.hint,
+        permissionsMsg.element,
+      ),
+    ),
+    h('div', { class: 'footer' }, formMsg, h('div', { class: 'actions' }, cancel, submitBtn)),
+  );
+
+  replaceChildren(app, header('Create API Token', 'key'), formEl);
+
+  form = {
+    description,
+    counter,
+    descriptionMsg,
+    expiry,
+    customDate,
+    customDateRow,
+    expiryPreview,
+    expiryMsg,
+    preset,
+    presetHelp,
+    reason,
+    grid,
+    permissionsMsg,
+    summary,
+    formMsg,
+    submit: submitBtn,
+    serverErrors: {},
+    attempted: false,
+  };
+
+  description.addEventListener('input', () => {
+    if (!draft || !form) return;
+    draft = { ...draft, description: description.value };
+    form.serverErrors.description = undefined;
+    syncFromDraft({ grid: false });
+  });
+  expiry.addEventListener('change', () => {
+    if (!draft || !form) return;
+    const choice = expiry.value as ExpiryChoice;
+    draft = { ...draft, expiry: choice };
+    if (choice === 'custom' && draft.customDate === '') {
+      // Suggest the date 30 days from now; the user adjusts it in the picker.
+      draft = { ...draft, customDate: localDateString(new Date(Date.now() + 30 * 86_400_000)) };
+      customDate.value = draft.customDate;
+    }
+    form.serverErrors.expiresAt = undefined;
+    syncFromDraft({ grid: false });
+    if (choice === 'custom') window.setTimeout(() => customDate.focus(), 0);
+  });
+  const onDate = () => {
+    if (!draft || !form) return;
+    draft = { ...draft, customDate: customDate.value };
+    form.serverErrors.expiresAt = undefined;
+    syncFromDraft({ grid: false });
+  };
+  customDate.addEventListener('input', onDate);
+  customDate.addEventListener('change', onDate);
+  preset.addEventListener('change', () => {
+    if (!draft || !session || !form) return;
+    draft = applyPreset(draft, preset.value as PresetId, session.role);
+    form.serverErrors.permissions = undefined;
+    syncFromDraft({ grid: true });
+  });
+  formEl.addEventListener('submit', (e) => {
+    e.preventDefault();
+    submit();
+  });
+  formEl.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      submit();
+    }
+  });
+
+  syncFromDraft({ grid: true });
+  clock = window.setInterval(() => syncFromDraft({ grid: false, quiet: true }), 30_000);
+  window.setTimeout(() => description.focus(), 0);
+}
+
+/** Brings every part of the form in line with `draft` (and persists it). */
+function syncFromDraft(opts: { grid: boolean; quiet?: boolean }): void {
+  if (!form || !draft || !session) return;
+  const role = session.role;
+  const now = new Date();
+  const v = validateDraft(draft, { role, now, existingDescriptions });
+  const show_ = (field: 'description' | 'expiresAt' | 'permissions') =>
+    form!.serverErrors[field] ?? (form!.attempted || field !== 'description' || draft!.description.trim().length > DESCRIPTION_MAX_LENGTH ? v.errors[field] : undefined);
+
+  // Description
+  const trimmedLength = draft.description.trim().length;
+  form.counter.textContent = `${trimmedLength} / ${DESCRIPTION_MAX_LENGTH}`;
+  form.counter.classList.toggle('over', trimmedLength > DESCRIPTION_MAX_LENGTH);
+  const descErr = show_('description');
+  form.description.invalid = descErr !== undefined;
+  form.descriptionMsg.set(descErr, v.warnings.description);
+
+  // Expiration
+  if (form.expiry.value !== draft.expiry) form.expiry.value = draft.expiry;
+  show(form.customDateRow, draft.expiry === 'custom');
+  const expErr = form.serverErrors.expiresAt ?? (draft.expiry === 'custom' ? v.errors.expiresAt : undefined);
+  form.customDate.invalid = expErr !== undefined;
+  form.expiryMsg.set(expErr, v.warnings.expiresAt);
+  const exp = computeExpiry(draft.expiry, draft.customDate, now);
+  if (exp.kind === 'at') {
+    const f = formatExpiry(exp.at);
+    replaceChildren(
+      form.expiryPreview,
+      icon('calendar'),
+      h('span', {}, `Expires ${describeFromNow(exp.at, now)}: `, h('strong', { text: f.local }), h('span', { class: 'utc', text: ` · ${f.utc}` })),
+    );
+    show(form.expiryPreview, true);
+  } else if (exp.kind === 'never') {
+    show(form.expiryPreview, false);
+  } else {
+    show(form.expiryPreview, false);
+  }
+
+  // Preset
+  if (form.preset.value !== draft.preset) form.preset.value = draft.preset;
+  const p = PRESETS.find((x) => x.id === draft!.preset);
+  form.presetHelp.textContent = p ? p.description : '';
+  renderReason(form.reason);
+
+  // Grid
+  if (opts.grid) form.grid.update(draft);
+  const permErr = form.serverErrors.permissions ?? (form.attempted ? v.errors.permissions : undefined);
+  form.grid.setInvalid(permErr !== undefined);
+  form.permissionsMsg.set(permErr);
+
+  renderSummary(form.summary, role);
+  if (!opts.quiet) persist();
+}
+
+function renderReason(el: HTMLElement): void {
+  if (!options.reason && !options.preset) {
+    replaceChildren(el);
+    show(el, false);
+    return;
+  }
+  show(el, true);
+  const parts: (Node | string)[] = [];
+  if (options.reason) parts.push(h('span', { text: options.reason }));
+  if (options.preset && options.preset !== 'custom') {
+    const matches = draft?.preset === options.preset;
+    parts.push(
+      h('span', {
+        class: 'reason-preset',
+        text: matches
+          ? ` Suggested preset: ${presetLabel(options.preset)} (selected).`
+          : ` Suggested preset: ${presetLabel(options.preset)}. The current selection differs.`,
+      }),
+    );
+  }
+  replaceChildren(el, banner('info', ...parts));
+}
+
+function renderSummary(el: HTMLElement, role: Role): void {
+  if (!draft) return;
+  const s = summarize(draft.permissions, role);
+  const title = h('h2', { id: 'summary-title' }, 'Effective permissions ', h('span', { class: 'badge', text: String(s.count) }));
+  const explain = h('p', { class: 'helper', text: 'What the token will be able to do: the selection, intersected with your role.' });
+  const list = s.lines.length
+    ? h('ul', { class: 'summary-list' }, ...s.lines.map((l) => h('li', {}, icon('pass', 'ok'), h('span', { text: l }))))
+    : h('p', { class: 'summary-empty', text: 'Nothing selected yet.' });
+  const notes: HTMLElement[] = [];
+  if (s.dropped.length) notes.push(h('p', { class: 'note warning' }, icon('warning'), h('span', { text: `Your role drops: ${s.dropped.join(', ')}.` })));
+  if (s.sensitive.length) {
+    notes.push(
+      h(
+        'div',
+        { class: 'note warning' },
+        icon('shield'),
+        h('div', {}, h('span', { text: 'Powerful permissions — keep this token especially safe:' }), h('ul', {}, ...s.sensitive.map((x) => h('li', { text: x })))),
+      ),
+    );
+  }
+  if (options.preset === 'telegraf-agent' && !s.coversTelegrafAgent && s.count > 0) {
+    notes.push(h('p', { class: 'note warning' }, icon('warning'), h('span', { text: 'A Telegraf agent needs Configurations: read and Heartbeat: write; this selection lacks at least one of them.' })));
+  } else if (s.coversTelegrafAgent && s.count === 2) {
+    notes.push(h('p', { class: 'note ok' }, icon('verified'), h('span', { text: 'Exactly what a Telegraf agent needs, nothing more.' })));
+  }
+  replaceChildren(el, title, explain, list, ...notes);
+}
+
+function submit(): void {
+  if (!form || !draft || !session || pendingCreate) return;
+  form.attempted = true;
+  const v = validateDraft(draft, { role: session.role, now: new Date(), existingDescriptions });
+  syncFromDraft({ grid: false });
+  setFormMessage(undefined);
+  if (!v.request) {
+    if (v.errors.description) form.description.focus();
+    else if (v.errors.expiresAt) (draft.expiry === 'custom' ? form.customDate : form.expiry).focus();
+    else if (v.errors.permissions) form.grid.focus();
+    else if (v.errors.form) setFormMessage(v.errors.form);
+    return;
+  }
+  requestedWith = draft;
+  setBusy(true);
+  pendingCreate = send({ type: 'create', request: { ...v.request } });
+}
+
+function setBusy(busy: boolean): void {
+  if (!form) return;
+  form.submit.disabled = busy;
+  form.submit.icon = busy ? 'loading' : 'key';
+  form.submit.iconSpin = busy;
+  form.submit.textContent = busy ? 'Creating…' : 'Create Token';
+  app.setAttribute('aria-busy', busy ? 'true' : 'false');
+}
+
+function setFormMessage(text: string | undefined): void {
+  if (!form) return;
+  replaceChildren(form.formMsg, text ? banner('error', h('span', { text })) : null);
+}
+
+function onCreateFailed(error: FormError): void {
+  pendingCreate = undefined;
+  setBusy(false);
+  if (!form) return;
+  const byField = mapServerFieldErrors(error.fieldErrors);
+  form.serverErrors = { description: byField.description, expiresAt: byField.expiresAt, permissions: byField.permissions };
+  const fieldCount = [byField.description, byField.expiresAt, byField.permissions].filter(Boolean).length;
+  setFormMessage([error.message, byField.form].filter(Boolean).join(' ') || undefined);
+  syncFromDraft({ grid: false });
+  if (byField.description) form.description.focus();
+  else if (byField.expiresAt) form.expiry.focus();
+  else if (byField.permissions) form.grid.focus();
+  else if (fieldCount === 0) form.submit.focus();
+}
+
+// ---------------------------------------------------------------------------
+// The "created" screen
+// ---------------------------------------------------------------------------
+
+function renderCreated(): void {
+  if (!created || !session) return;
+  stopClock();
+  form = undefined;
+  const token = created;
+  const value = tokenValue;
+
+  const valueText = h('code', { id: 'token-value', class: 'token-value' });
+  let revealed = false;
+  const paint = () => {
+    if (value === undefined) {
+      valueText.textContent = `${token.prefix}…`;
+      return;
+    }
+    valueText.textContent = revealed ? value : `${value.slice(0, Math.min(token.prefix.length || 12, 12))}${'•'.repeat(24)}`;
+    valueText.classList.toggle('masked', !revealed);
+  };
+  paint();
+
+  const status = h('p', { class: 'status', attrs: { role: 'status', 'aria-live': 'polite' } });
+  const reveal = button('Reveal', { icon: 'eye', secondary: true, id: 'reveal' });
+  reveal.setAttribute('aria-pressed', 'false');
+  reveal.setAttribute('aria-controls', 'token-value');
+  reveal.addEventListener('click', () => {
+    revealed = !revealed;
+    reveal.icon = revealed ? 'eye-closed' : 'eye';
+    reveal.textContent = revealed ? 'Hide' : 'Reveal';
+    reveal.setAttribute('aria-pressed', String(revealed));
+    paint();
+  });
+  const copy = button('Copy', { icon: 'copy', id: 'copy' });
+  copy.addEventListener('click', () => {
+    status.textContent = 'Copying…';
+    pendingActions.set(send({ type: 'copyValue', tokenId: token.id }), status);
+  });
+  const insert = button('Insert into Config…', { icon: 'insert', secondary: true, id: 'insert' });
+  insert.addEventListener('click', () => {
+    status.textContent = '';
+    pendingActions.set(send({ type: 'insertIntoConfig', tokenId: token.id }), status);
+  });
+  const another = button('Create Another', { icon: 'add', secondary: true, id: 'another' });
+  another.addEventListener('click', () => {
+    if (!session || !draft) return;
+    tokenValue = undefined;
+    created = undefined;
+    // Same settings; a fresh description (the old one would now be a duplicate).
+    draft = { ...draft, description: '' };
+    persist();
+    renderForm();
+  });
+  const close = button('Close', { secondary: true });
+  close.addEventListener('click', () => send({ type: 'close' }));
+
+  const exp = token.expiresAt ? formatExpiry(new Date(token.expiresAt)) : undefined;
+  const effective = token.permissions;
+  const narrowed =
+    requestedWith !== undefined && !samePermissions(effectivePermissions(requestedWith.permissions, session.role), effective)
+      ? banner('warning', h('span', { text: `The controller narrowed the permissions to: ${describePermissions(effective)}.` }))
+      : null;
+
+  const valueBlock =
+    value !== undefined
+      ? [
+          h('div', { class: 'value-row', attrs: { role: 'group', 'aria-label': 'Token value' } }, valueText, reveal, copy, insert),
+          banner(
+            'warning',
+            h('strong', { text: 'Copy the value now: it will not be shown again. ' }),
+            'The controller keeps only a hash of it. A copy is kept in VS Code\u2019s Secret Storage on this computer, so Copy and Insert into Config keep working from the Tokens view.',
+          ),
+        ]
+      : [
+          h('div', { class: 'value-row', attrs: { role: 'group', 'aria-label': 'Token value' } }, valueText, copy, insert),
+          banner(
+            'info',
+            'The value is no longer displayed. Copy reads it from VS Code\u2019s Secret Storage on this computer (the clipboard is cleared after a while).',
+          ),
+        ];
+
+  replaceChildren(
+    app,
+    header('Token Created', 'pass-filled'),
+    h(
+      'section',
+      { class: 'created' },
+      ...valueBlock,
+      status,
+      narrowed,
+      h(
+        'dl',
+        { class: 'details' },
+        h('dt', { text: 'Description' }),
+        h('dd', { text: token.description }),
+        h('dt', { text: 'Token ID' }),
+        h('dd', {}, h('code', { text: token.id })),
+        h('dt', { text: 'Prefix' }),
+        h('dd', {}, h('code', { text: token.prefix })),
+        h('dt', { text: 'Permissions' }),
+        h('dd', { text: describePermissions(effective) }),
+        h('dt', { text: 'Expires' }),
+        h('dd', {}, exp ? `${exp.local} · ${exp.utc}` : 'Never'),
+      ),
+      h('div', { class: 'actions' }, close, another),
+    ),
+  );
+  focusTitle();
+}
+
+// ---------------------------------------------------------------------------
+// Messages
+// ---------------------------------------------------------------------------
+
+function onInit(msg: Extract<ExtensionToWebview, { type: 'init' }>): void {
+  session = msg.session ?? undefined;
+  existingDescriptions = msg.existingDescriptions;
+  if (!session) {
+    renderSignedOut();
+    return;
+  }
+  if (session.role === 'viewer') {
+    saveState(undefined);
+    renderViewer();
+    return;
+  }
+  const role = session.role;
+  const saved = loadState();
+  if (saved && !msg.optionsAreNew) {
+    options = saved.options;
+    // The role may have changed since: keep only what it can grant.
+    const perms = effectivePermissions(saved.draft.permissions, role);
+    draft = { ...saved.draft, permissions: perms };
+    draft = saved.draft.preset === 'custom' ? { ...draft, preset: 'custom' } : applyPresetIfSame(draft, role);
+    created = saved.created;
+  } else {
+    options = msg.options;
+    const base = saved?.draft;
+    draft = initialDraft(role, options.preset ?? 'telegraf-agent');
+    if (base) draft = { ...draft, description: base.description, expiry: base.expiry, customDate: base.customDate };
+    created = undefined;
+  }
+  if (msg.created) {
+    // Created while this page was hidden: shown without its value.
+    created = msg.created;
+    pendingCreate = undefined;
+    existingDescriptions = [...existingDescriptions, msg.created.description];
+  }
+  tokenValue = undefined; // never survives a reload
+  persist();
+  if (created) renderCreated();
+  else renderForm();
+}
+
+/** Keeps a preset selection only if the (role-narrowed) grid still equals it. */
+function applyPresetIfSame(d: FormDraft, role: Role): FormDraft {
+  const again = applyPreset(d, d.preset, role);
+  return samePermissions(again.permissions, d.permissions) ? again : { ...d, preset: 'custom' };
+}
+
+function onApplyOptions(next: FormOptions): void {
+  options = next;
+  if (!session || session.role === 'viewer') return;
+  if (form && draft) {
+    if (next.preset) draft = applyPreset(draft, next.preset, session.role);
+    syncFromDraft({ grid: true });
+  } else if (draft) {
+    // On the "created" screen: "Create Another" starts from the suggestion.
+    if (next.preset) draft = applyPreset(draft, next.preset, session.role);
+    persist();
+  }
+}
+
+onMessage((msg) => {
+  switch (msg.type) {
+    case 'init':
+      onInit(msg);
+      return;
+    case 'created':
+      if (msg.requestId !== pendingCreate) return;
+      pendingCreate = undefined;
+      created = msg.token;
+      tokenValue = msg.value;
+      existingDescriptions = [...existingDescriptions, msg.token.description];
+      persist(); // id/prefix only; the value stays in `tokenValue`
+      renderCreated();
+      return;
+    case 'createFailed':
+      if (msg.requestId !== pendingCreate) return;
+      onCreateFailed(msg.error);
+      return;
+    case 'actionResult': {
+      const target = pendingActions.get(msg.requestId);
+      pendingActions.delete(msg.requestId);
+      if (!target) return;
+      target.className = `status ${msg.ok ? 'ok' : 'error'}`;
+      target.textContent = msg.message ?? (msg.ok ? '' : 'That did not work.');
+      return;
+    }
+    case 'applyOptions':
+      onApplyOptions(msg.options);
+      return;
+    default: {
+      const never: never = msg;
+      void never;
+    }
+  }
+});
+
+window.addEventListener('beforeunload', () => {
+  tokenValue = undefined;
+});
+
+renderLoading();
+send({ type: 'ready' });

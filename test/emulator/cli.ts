@@ -1,0 +1,66 @@
+/**
+ * Command line of the controller emulator:
+ *
+ *   tsx test/emulator/cli.ts [--port 8888] [--heartbeat-port 8000] [--host 127.0.0.1]
+ *                            [--seed test/emulator/seeds/demo.json] [--tls] [--ca-out path]
+ *                            [--disable-auth configs,heartbeat]
+ *
+ * Prints `API <url>` and `HEARTBEAT <url>` (and with `--tls`, `CA <path>`:
+ * the self-signed certificate's PEM, written to `--ca-out` or a temp file),
+ * then `READY`. Stops on SIGINT / SIGTERM.
+ * Defaults: port 8888, heartbeat port 8000 (MODEL.md intro), demo seed.
+ */
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadSeedFile } from './seed';
+import { startEmulator } from './server';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '8888' },
+      'heartbeat-port': { type: 'string', default: '8000' },
+      host: { type: 'string', default: '127.0.0.1' },
+      seed: { type: 'string' },
+      tls: { type: 'boolean', default: false },
+      'ca-out': { type: 'string' },
+      'disable-auth': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write('usage: tsx test/emulator/cli.ts [--port 8888] [--heartbeat-port 8000] [--host 127.0.0.1] [--seed file.json] [--tls] [--ca-out ca.pem] [--disable-auth configs,heartbeat]\n');
+    return;
+  }
+  const disabled = (values['disable-auth'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s): s is 'configs' | 'heartbeat' => s === 'configs' || s === 'heartbeat');
+  const emu = await startEmulator({
+    port: Number(values.port),
+    heartbeatPort: Number(values['heartbeat-port']),
+    host: values.host,
+    ...(values.seed ? { seed: loadSeedFile(values.seed) } : {}),
+    tls: values.tls,
+    disabledAuth: disabled,
+  });
+  process.stdout.write(`API ${emu.url}\nHEARTBEAT ${emu.heartbeatUrl}\n`);
+  if (emu.ca) {
+    const path = values['ca-out'] ?? join(mkdtempSync(join(tmpdir(), 'tc-emulator-')), 'ca.pem');
+    writeFileSync(path, emu.ca);
+    process.stdout.write(`CA ${path}\n`);
+  }
+  const stop = (): void => {
+    void emu.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  process.stdout.write('READY\n');
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`emulator failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,175 @@
+/**
+ * The whole job in a real VS Code against the controller emulator:
+ * connect → list → create → value in SecretStorage → insert into a Telegraf
+ * config → revoke; and the value is nowhere in the extension's log.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TestApi } from '../../../src/extension';
+import { activateExtension, emulator, setSettings, waitUntil, workspaceFolder } from '../harness';
+import { byLabel, scriptUi } from './helpers/ui';
+
+function findFiles(dir: string, out: string[] = []): string[] {
+  if (!fs.existsSync(dir)) return out;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) findFiles(p, out);
+    else out.push(p);
+  }
+  return out;
+}
+
+describe('Full flow against the emulator', function () {
+  this.timeout(60_000);
+  let api: TestApi;
+  let restoreSettings: (() => Promise<void>) | undefined;
+  let createdId = '';
+  let createdValue = '';
+
+  before(async () => {
+    api = (await activateExtension<TestApi>())!;
+    assert.ok(api, 'activate() returns the test API in test mode');
+  });
+
+  after(async () => {
+    await restoreSettings?.();
+  });
+
+  it('Connect… signs in with username and password and stores the session in SecretStorage', async () => {
+    const emu = emulator();
+    const ui = scriptUi({
+      inputBox: [emu.url, emu.username, emu.password],
+      quickPick: [byLabel('Username and Password')],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.connect');
+    } finally {
+      ui.restore();
+    }
+    assert.equal(api.connection.current.state, 'ready', JSON.stringify(ui.record.messages));
+    assert.equal(api.connection.user?.username, emu.username);
+    const cred = await api.vault.getCredential(new URL(emu.url).origin);
+    assert.equal(cred?.kind, 'session');
+    const saved = vscode.workspace.getConfiguration('telegrafController').inspect<string>('url');
+    assert.equal(saved?.globalValue, emu.url.replace(/\/$/, ''));
+    restoreSettings = async () => undefined;
+  });
+
+  it('lists the emulator tokens in the Tokens view', async () => {
+    await api.store.refresh();
+    const nodes = await waitUntil(() => {
+      const children = api.treeProvider.getChildren() as Array<{ kind: string }>;
+      return children.filter((n) => n.kind === 'token').length > 0 ? children : undefined;
+    }, { what: 'token items' });
+    assert.ok(nodes.length >= 3, `expected the seeded tokens, got ${nodes.length}`);
+    const item = api.treeProvider.getTreeItem(nodes.find((n) => n.kind === 'token') as any);
+    assert.match(String(item.contextValue), /^token;(active|revoked);/);
+    assert.ok(typeof item.description === 'string' && item.description.length > 0);
+  });
+
+  it('creates a token: the value goes to SecretStorage and the tree marks it stored', async () => {
+    const created = await api.createToken({
+      description: 'integration agent token',
+      expiresAt: new Date(Date.now() + 30 * 86400e3).toISOString(),
+      permissions: { configs: ['read'], heartbeat: ['write'] },
+    });
+    createdId = created.token.id;
+    createdValue = created.value;
+    assert.match(createdValue, /^tc-apiv1_/);
+    const origin = api.connection.origin!;
+    assert.equal(await api.vault.getTokenValue(origin, createdId), createdValue);
+    const node = (api.treeProvider.getChildren() as any[]).find((n) => n.kind === 'token' && n.token.id === createdId);
+    assert.ok(node, 'created token is in the tree');
+    const item = api.treeProvider.getTreeItem(node);
+    assert.match(String(item.contextValue), /;stored$/);
+    assert.deepEqual(created.token.permissions, { configs: ['read'], heartbeat: ['write'] });
+  });
+
+  it('inserts an environment reference into the [[outputs.heartbeat]] under the cursor', async () => {
+    const file = path.join(workspaceFolder(), 'telegraf.conf');
+    const doc = await vscode.workspace.openTextDocument(file);
+    const editor = await vscode.window.showTextDocument(doc);
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('instance_id'));
+    editor.selection = new vscode.Selection(line, 0, line, 0);
+    const before = doc.getText();
+    const ui = scriptUi({ quickPick: [byLabel('Environment variable reference')], message: [] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.insertToken', createdId);
+    } finally {
+      ui.restore();
+    }
+    const after = doc.getText();
+    assert.notEqual(after, before, `no edit; messages: ${JSON.stringify(ui.record.messages)}`);
+    assert.match(after, /^\s+token = "\$\{TELEGRAF_CONTROLLER_TOKEN\}"$/m);
+    assert.ok(after.includes('# token = ""'), 'the commented line is untouched');
+    assert.ok(!after.includes(createdValue), 'an env reference never writes the value');
+    const tokenLine = after.split('\n').findIndex((l) => /^\s+token = /.test(l));
+    const statusLine = after.split('\n').findIndex((l) => l.includes('[outputs.heartbeat.status]'));
+    assert.ok(tokenLine < statusLine, 'the token is a direct key of outputs.heartbeat');
+    await vscode.commands.executeCommand('undo');
+    assert.equal(doc.getText(), before, 'one undo restores the file');
+  });
+
+  it('inserts the literal value only after confirmation, and the file then holds it', async () => {
+    const file = path.join(workspaceFolder(), 'telegraf.conf');
+    const doc = await vscode.workspace.openTextDocument(file);
+    const editor = await vscode.window.showTextDocument(doc);
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('instance_id'));
+    editor.selection = new vscode.Selection(line, 0, line, 0);
+    const declined = scriptUi({ quickPick: [byLabel('Literal value')], message: [{ match: 'plain text', answer: undefined }] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.insertToken', createdId);
+    } finally {
+      declined.restore();
+    }
+    assert.ok(!doc.getText().includes(createdValue), 'declining the warning writes nothing');
+    const ui = scriptUi({ quickPick: [byLabel('Literal value')], message: [{ match: 'plain text', answer: 'Write Literal Value' }] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.insertToken', createdId);
+    } finally {
+      ui.restore();
+    }
+    assert.ok(doc.getText().includes(`token = "${createdValue}"`));
+    await doc.save();
+    assert.ok(fs.readFileSync(file, 'utf8').includes(createdValue), 'the edited file holds the value');
+  });
+
+  it('revokes the token after a modal confirmation naming it', async () => {
+    const ui = scriptUi({ message: [{ match: 'Revoke the token "integration agent token"', answer: 'Revoke' }] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.revokeToken', createdId);
+    } finally {
+      ui.restore();
+    }
+    const onServer = await api.connection.api().getToken(createdId);
+    assert.equal(onServer.status, 'revoked');
+    const node = (api.treeProvider.getChildren() as any[]).find((n) => n.kind === 'token' && n.token.id === createdId);
+    assert.match(String(api.treeProvider.getTreeItem(node).contextValue), /^token;revoked;/);
+  });
+
+  it('never writes the value to the extension log', async () => {
+    const logDir = path.dirname(api.logUri.fsPath);
+    const files = findFiles(path.dirname(logDir));
+    assert.ok(files.length > 0, `no log files under ${path.dirname(logDir)}`);
+    const ours = files.filter((f) => f.includes('Telegraf Controller') || f.includes(path.basename(api.logUri.fsPath)));
+    const all = files.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    assert.ok(!all.includes(createdValue), 'a log file contains the token value');
+    assert.ok(!all.includes(createdValue.slice(9)), 'a log file contains the token secret part');
+    void ours;
+  });
+
+  it('renders a description with HTML/script as plain text in the tree', async () => {
+    const evil = '<img src=x onerror=alert(1)><script>alert("x")</script> **bold** [link](command:workbench.action.quit)';
+    const created = await api.createToken({ description: evil, expiresAt: null, permissions: { configs: ['read'] } });
+    const node = (api.treeProvider.getChildren() as any[]).find((n) => n.kind === 'token' && n.token.id === created.token.id);
+    const item = api.treeProvider.getTreeItem(node);
+    assert.equal(item.label, evil);
+    const tooltip = item.tooltip as vscode.MarkdownString;
+    assert.equal(tooltip.isTrusted, false);
+    assert.ok(!tooltip.value.includes('<script>'), 'the tooltip escapes HTML');
+    assert.ok(!tooltip.value.includes('](command:'), 'the tooltip escapes markdown links');
+    void setSettings;
+  });
+});

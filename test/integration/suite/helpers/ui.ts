@@ -1,0 +1,89 @@
+/**
+ * Scripted answers for VS Code's prompts inside the extension host: tests
+ * replace `vscode.window.showInputBox` / `showQuickPick` / `show*Message`
+ * with queues of answers, and restore them afterwards. The extension under
+ * test and these suites share one `vscode` API object (same extension folder).
+ */
+import * as vscode from 'vscode';
+
+type Answer<TArg, TResult> = TResult | ((arg: TArg) => TResult);
+
+/** Answers, consumed in order; a prompt with no answer left fails the test. */
+export interface UiScript {
+  inputBox?: Array<Answer<vscode.InputBoxOptions | undefined, string | undefined>>;
+  /** For a quick pick: a function choosing from the items (labels, ids…), or undefined = dismiss. */
+  quickPick?: Array<(items: any[]) => any>;
+  /**
+   * For showWarningMessage/showInformationMessage/showErrorMessage: the button
+   * to press when the message text matches (each entry answers once); messages
+   * matching no entry are dismissed.
+   */
+  message?: Array<{ match: string | RegExp; answer: string | undefined }>;
+}
+
+/** Everything shown through the stubbed API, for assertions. */
+export interface UiRecord {
+  inputs: string[];
+  picks: string[];
+  messages: Array<{ level: 'info' | 'warning' | 'error'; text: string; detail?: string }>;
+}
+
+/**
+ * Installs `script`; returns the record and a `restore()` that puts the real
+ * functions back. Messages without a scripted answer are recorded and dismissed.
+ */
+export function scriptUi(script: UiScript): { record: UiRecord; restore: () => void } {
+  const w = vscode.window as any;
+  const saved = {
+    showInputBox: w.showInputBox,
+    showQuickPick: w.showQuickPick,
+    showWarningMessage: w.showWarningMessage,
+    showInformationMessage: w.showInformationMessage,
+    showErrorMessage: w.showErrorMessage,
+  };
+  const record: UiRecord = { inputs: [], picks: [], messages: [] };
+  const inputs = [...(script.inputBox ?? [])];
+  const picks = [...(script.quickPick ?? [])];
+  const answers = [...(script.message ?? [])];
+  w.showInputBox = async (opts?: vscode.InputBoxOptions) => {
+    record.inputs.push(opts?.prompt ?? opts?.title ?? '');
+    if (inputs.length === 0) throw new Error(`Unexpected input box: ${opts?.prompt ?? opts?.title}`);
+    const a = inputs.shift();
+    const value = typeof a === 'function' ? a(opts) : a;
+    if (value !== undefined && opts?.validateInput) {
+      const err = await opts.validateInput(value);
+      if (err) throw new Error(`Input "${value}" rejected by validation: ${typeof err === 'string' ? err : err.message}`);
+    }
+    return value;
+  };
+  w.showQuickPick = async (items: any, opts?: vscode.QuickPickOptions) => {
+    const list = await items;
+    record.picks.push(opts?.placeHolder ?? opts?.title ?? '');
+    if (picks.length === 0) throw new Error(`Unexpected quick pick: ${opts?.placeHolder ?? opts?.title}`);
+    return picks.shift()!(list);
+  };
+  const message = (level: 'info' | 'warning' | 'error') => async (text: string, ...rest: any[]) => {
+    const options = rest[0] && typeof rest[0] === 'object' && !('title' in rest[0]) ? rest[0] : undefined;
+    record.messages.push({ level, text, detail: options?.detail });
+    const i = answers.findIndex((a) => (typeof a.match === 'string' ? text.includes(a.match) : a.match.test(text)));
+    if (i < 0) return undefined;
+    const [entry] = answers.splice(i, 1);
+    return entry!.answer;
+  };
+  w.showWarningMessage = message('warning');
+  w.showInformationMessage = message('info');
+  w.showErrorMessage = message('error');
+  return {
+    record,
+    restore: () => Object.assign(w, saved),
+  };
+}
+
+/** Chooses the quick-pick item whose label contains `text`. */
+export function byLabel(text: string): (items: any[]) => any {
+  return (items) => {
+    const found = items.find((i) => typeof i.label === 'string' && i.label.includes(text));
+    if (!found) throw new Error(`No quick-pick item with "${text}" in: ${items.map((i) => i.label).join(' | ')}`);
+    return found;
+  };
+}

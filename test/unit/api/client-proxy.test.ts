@@ -1,0 +1,126 @@
+/**
+ * Proxy: requests through a real local forward proxy (the `proxy` package,
+ * CONNECT tunnelling) reach the emulator; NO_PROXY bypasses it; proxy
+ * authentication and an unreachable proxy give `proxy` errors; `proxyFor`
+ * honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY. All on 127.0.0.1.
+ */
+import { after, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import { ControllerClient } from '../../../src/core/api/client';
+import { createDispatcher, matchesNoProxy, noProxyFor, proxyFor, type ControllerDispatcher } from '../../../src/core/api/dispatcher';
+import { startEmulator, type Emulator } from '../../emulator/server';
+import { DEMO_TOKEN_VALUES } from '../../emulator/seed';
+import { expectKind } from './helpers';
+
+let emu: Emulator;
+let tlsEmu: Emulator;
+let proxyServer: import('proxy', { with: { 'resolution-mode': 'import' } }).ProxyServer;
+let proxyUrl: string;
+let tunnels: string[] = [];
+const dispatchers: ControllerDispatcher[] = [];
+const retry = { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 };
+
+before(async () => {
+  emu = await startEmulator();
+  tlsEmu = await startEmulator({ tls: true });
+  const { createProxy } = await import('proxy');
+  proxyServer = createProxy(http.createServer());
+  proxyServer.on('connect', (req: http.IncomingMessage) => tunnels.push(req.url ?? ''));
+  await new Promise<void>((r) => proxyServer.listen(0, '127.0.0.1', () => r()));
+  proxyUrl = `http://127.0.0.1:${(proxyServer.address() as net.AddressInfo).port}`;
+});
+after(async () => {
+  await Promise.all(dispatchers.map((d) => d.destroy()));
+  proxyServer.closeAllConnections();
+  await new Promise((r) => proxyServer.close(r));
+  await emu.close();
+  await tlsEmu.close();
+});
+beforeEach(() => {
+  tunnels = [];
+  delete proxyServer.authenticate;
+});
+
+function client(baseUrl: string, opts: Parameters<typeof createDispatcher>[0]): ControllerClient {
+  const d = createDispatcher({ connectTimeoutMs: 2000, ...opts });
+  dispatchers.push(d);
+  return new ControllerClient({ baseUrl, dispatcher: d, retry, timeoutMs: 3000, credential: { kind: 'token', token: DEMO_TOKEN_VALUES['tok-owner-full']! } });
+}
+
+void describe('through a forward proxy', () => {
+  void test('an http controller is reached through the proxy (CONNECT)', async () => {
+    const c = client(emu.url, { proxyUrl });
+    assert.equal((await c.me()).username, 'admin');
+    assert.deepEqual(tunnels, [new URL(emu.url).host]);
+  });
+  void test('an https controller is reached through the proxy with its CA', async () => {
+    const c = client(tlsEmu.url, { proxyUrl, ca: tlsEmu.ca! });
+    assert.equal((await c.listConfigs()).length, 2);
+    assert.deepEqual(tunnels, [new URL(tlsEmu.url).host]);
+  });
+  void test('TLS is still verified through the proxy', async () => {
+    await expectKind(client(tlsEmu.url, { proxyUrl }).authStatus(), 'tls');
+  });
+  void test('NO_PROXY bypasses the proxy', async () => {
+    const c = client(emu.url, { proxyUrl, noProxy: 'example.com, 127.0.0.1' });
+    assert.equal((await c.me()).username, 'admin');
+    assert.deepEqual(tunnels, []);
+  });
+  void test('proxy authentication: 407 without credentials, works with them in the URL', async () => {
+    proxyServer.authenticate = (req) => req.headers['proxy-authorization'] === `Basic ${Buffer.from('proxyuser:proxypass').toString('base64')}`;
+    const e = await expectKind(client(emu.url, { proxyUrl }).me(), 'proxy');
+    assert.match(e.userMessage, /proxy/i);
+    assert.doesNotMatch(e.userMessage, /proxypass/);
+    const withAuth = proxyUrl.replace('http://', 'http://proxyuser:proxypass@');
+    assert.equal((await client(emu.url, { proxyUrl: withAuth }).me()).username, 'admin');
+  });
+  void test('an unreachable proxy -> proxy error naming it', async () => {
+    const port = await freePort();
+    const e = await expectKind(client(emu.url, { proxyUrl: `http://127.0.0.1:${port}` }).me(), 'proxy');
+    assert.match(e.userMessage, new RegExp(`127\\.0\\.0\\.1:${port}`));
+  });
+});
+
+void describe('proxyFor / NO_PROXY', () => {
+  const env = { HTTPS_PROXY: 'http://sproxy:3128', HTTP_PROXY: 'http://proxy:3128', NO_PROXY: 'localhost,.internal.example,10.1.2.3,db:5432' };
+  void test('HTTPS_PROXY for https, HTTP_PROXY for http', () => {
+    assert.equal(proxyFor('https://c.example:8888', { env }), 'http://sproxy:3128');
+    assert.equal(proxyFor('http://c.example:8888', { env }), 'http://proxy:3128');
+    assert.equal(proxyFor('https://c.example', { env: { HTTP_PROXY: 'http://p:1' } }), 'http://p:1');
+    assert.equal(proxyFor('https://c.example', { env: { https_proxy: 'http://lower:1' } }), 'http://lower:1');
+    assert.equal(proxyFor('https://c.example', { env: {} }), undefined);
+  });
+  void test('an explicit proxy setting wins; NO_PROXY still applies', () => {
+    assert.equal(proxyFor('https://c.example', { env, proxyUrl: 'http://explicit:8080' }), 'http://explicit:8080');
+    assert.equal(proxyFor('https://localhost:8888', { env, proxyUrl: 'http://explicit:8080' }), undefined);
+    assert.equal(proxyFor('https://localhost:8888', { env, proxyUrl: 'http://explicit:8080', noProxy: '' }), 'http://explicit:8080');
+  });
+  void test('NO_PROXY matching', () => {
+    assert.equal(proxyFor('https://localhost:8888', { env }), undefined);
+    assert.equal(proxyFor('https://ctl.internal.example', { env }), undefined);
+    assert.equal(proxyFor('https://internal.example', { env }), undefined);
+    assert.equal(proxyFor('http://10.1.2.3:8888', { env }), undefined);
+    assert.equal(proxyFor('http://db:8888', { env }), 'http://proxy:3128');
+    assert.equal(proxyFor('http://db:5432', { env }), undefined);
+    assert.ok(matchesNoProxy('https://a.b.c', '*'));
+    assert.ok(matchesNoProxy('https://sub.example.com', 'example.com'));
+    assert.ok(!matchesNoProxy('https://notexample.com', 'example.com'));
+    assert.ok(matchesNoProxy('https://x.example.com', '*.example.com'));
+    assert.ok(matchesNoProxy('http://[::1]:8888', '::1'));
+    assert.ok(!matchesNoProxy('https://c.example', ''));
+    assert.equal(noProxyFor({ env: { no_proxy: 'a,b' } }), 'a,b');
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}

@@ -1,0 +1,264 @@
+/**
+ * The extension side of the create form (src/features/createToken/
+ * createTokenController.ts), driven with fake dependencies: handshake,
+ * re-validation, role checks, the value sent exactly once, error mapping,
+ * dropped messages, and the logs never containing a value.
+ */
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { CreateTokenController, type CreateTokenDeps } from '../../../src/features/createToken/createTokenController';
+import type { CreateTokenRequest, Token, User } from '../../../src/core/api/contract';
+import { ControllerError } from '../../../src/core/api/errors';
+import { parseExtensionMessage, type ExtensionToWebview } from '../../../src/shared/protocol';
+import type { Role } from '../../../src/core/permissions';
+
+const VALUE = 'tc-apiv1_Zq8sVeryVerySecretValue0123';
+
+function setup(opts: { role?: Role | null; createError?: unknown; visible?: boolean } = {}) {
+  const sent: ExtensionToWebview[] = [];
+  const logs: string[] = [];
+  const calls: { create: CreateTokenRequest[]; copy: string[]; insert: string[] } = { create: [], copy: [], insert: [] };
+  let closed = false;
+  let resolveCreate: (() => void) | undefined;
+  const role = opts.role === undefined ? 'manager' : opts.role;
+  const user: User | undefined = role ? { id: 'u1', username: 'alice', role } : undefined;
+  const deps: CreateTokenDeps = {
+    session: async () => (user ? { user, connectionLabel: 'lab (https://tc.lab:8888)' } : undefined),
+    createToken: async (req) => {
+      calls.create.push(req);
+      if (opts.createError) throw opts.createError;
+      await new Promise<void>((r) => {
+        resolveCreate = r;
+        setImmediate(r);
+      });
+      const token: Token = {
+        id: 'tok-1',
+        description: req.description,
+        userId: 'u1',
+        username: 'alice',
+        status: 'active',
+        permissions: req.permissions ?? {},
+        createdAt: new Date().toISOString(),
+        expiresAt: req.expiresAt,
+        revokedAt: null,
+        lastUsedAt: null,
+        prefix: VALUE.slice(0, 12),
+      };
+      return { token, value: VALUE };
+    },
+    existingDescriptions: async () => ['Agent db-01'],
+    copyValue: async (id) => {
+      calls.copy.push(id);
+    },
+    insertIntoConfig: async (id) => {
+      calls.insert.push(id);
+    },
+    log: { info: (m) => logs.push(`info ${m}`), warn: (m) => logs.push(`warn ${m}`), error: (m) => logs.push(`error ${m}`) },
+  };
+  const c = new CreateTokenController(
+    deps,
+    {
+      post: (m) => {
+        // Everything posted must be a valid protocol message.
+        assert.ok(parseExtensionMessage(JSON.parse(JSON.stringify(m))).ok, JSON.stringify(m));
+        sent.push(m);
+      },
+      close: () => {
+        closed = true;
+      },
+      visible: () => opts.visible ?? true,
+    },
+    { preset: 'telegraf-agent', reason: 'telegraf.conf has [[outputs.heartbeat]]' },
+  );
+  return { c, sent, logs, calls, isClosed: () => closed, resolveCreate: () => resolveCreate?.() };
+}
+
+const request = (over: Record<string, unknown> = {}) => ({
+  description: '  Agent web-03 ',
+  expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+  permissions: { configs: ['read'], heartbeat: ['write'] },
+  preset: 'telegraf-agent',
+  ...over,
+});
+
+function noValueIn(logs: string[]) {
+  for (const l of logs) assert.ok(!l.includes(VALUE) && !l.includes(VALUE.slice(9)), `log leaked the value: ${l}`);
+}
+
+test('ready -> init with session, existing descriptions and options (new once)', async () => {
+  const { c, sent } = setup();
+  await c.handle({ type: 'ready', requestId: 'w-1' });
+  const init = sent[0];
+  assert.equal(init?.type, 'init');
+  if (init?.type !== 'init') return;
+  assert.equal(init.requestId, 'w-1');
+  assert.deepEqual(init.session, { username: 'alice', role: 'manager', connectionLabel: 'lab (https://tc.lab:8888)' });
+  assert.deepEqual(init.existingDescriptions, ['Agent db-01']);
+  assert.equal(init.options.preset, 'telegraf-agent');
+  assert.equal(init.optionsAreNew, true);
+  await c.handle({ type: 'ready', requestId: 'w-2' });
+  const again = sent[1];
+  assert.ok(again?.type === 'init' && again.optionsAreNew === false, 'a reload restores the draft instead');
+});
+
+test('not signed in -> init with a null session', async () => {
+  const { c, sent } = setup({ role: null });
+  await c.handle({ type: 'ready', requestId: 'w-1' });
+  assert.ok(sent[0]?.type === 'init' && sent[0].session === null);
+});
+
+test('new options: posted at once when visible, else with the next init', async () => {
+  const visible = setup({ visible: true });
+  visible.c.setOptions({ preset: 'read-only', reason: 'why' });
+  assert.deepEqual(visible.sent[0], { type: 'applyOptions', requestId: 'x-1', options: { preset: 'read-only', reason: 'why' } });
+  const hidden = setup({ visible: false });
+  await hidden.c.handle({ type: 'ready', requestId: 'w-1' });
+  hidden.c.setOptions({ preset: 'full' });
+  assert.equal(hidden.sent.length, 1);
+  await hidden.c.handle({ type: 'ready', requestId: 'w-2' });
+  const init = hidden.sent[1];
+  assert.ok(init?.type === 'init' && init.optionsAreNew && init.options.preset === 'full');
+});
+
+test('create: re-validated, sent trimmed, value posted exactly once, never logged', async () => {
+  const { c, sent, calls, logs } = setup();
+  await c.handle({ type: 'create', requestId: 'w-9', request: request() });
+  assert.equal(calls.create.length, 1);
+  assert.equal(calls.create[0]?.description, 'Agent web-03');
+  const created = sent.filter((m) => m.type === 'created');
+  assert.equal(created.length, 1);
+  const m = created[0];
+  assert.ok(m?.type === 'created');
+  assert.equal(m.requestId, 'w-9');
+  assert.equal(m.value, VALUE);
+  assert.equal(m.token.id, 'tok-1');
+  assert.ok(!('value' in m.token));
+  // Nothing else carries the value.
+  for (const other of sent.filter((x) => x.type !== 'created')) assert.ok(!JSON.stringify(other).includes(VALUE));
+  noValueIn(logs);
+});
+
+test('create: an invalid request never reaches the controller and errors go to fields', async () => {
+  const { c, sent, calls } = setup();
+  await c.handle({ type: 'create', requestId: 'w-1', request: request({ description: ' ', permissions: {}, expiresAt: '2001-01-01T00:00:00Z' }) });
+  assert.equal(calls.create.length, 0);
+  const f = sent[0];
+  assert.ok(f?.type === 'createFailed');
+  assert.equal(f.error.kind, 'invalid-request');
+  assert.ok(f.error.fieldErrors?.description);
+  assert.ok(f.error.fieldErrors?.permissions);
+  assert.ok(f.error.fieldErrors?.expiresAt);
+});
+
+test('create: permissions above the role are refused before the API call', async () => {
+  const { c, sent, calls } = setup({ role: 'manager' });
+  await c.handle({ type: 'create', requestId: 'w-1', request: request({ permissions: { configs: ['read'], license: ['write'] } }) });
+  assert.equal(calls.create.length, 0);
+  const f = sent[0];
+  assert.ok(f?.type === 'createFailed');
+  assert.match(f.error.fieldErrors?.permissions ?? '', /license:write/);
+});
+
+test('create: Viewers and signed-out users are refused', async () => {
+  for (const role of ['viewer', null] as const) {
+    const { c, sent, calls } = setup({ role });
+    await c.handle({ type: 'create', requestId: 'w-1', request: request() });
+    assert.equal(calls.create.length, 0);
+    assert.ok(sent[0]?.type === 'createFailed');
+    assert.equal(sent[0].error.kind, role ? 'forbidden-role' : 'not-signed-in');
+  }
+});
+
+test('create: a ControllerError becomes userMessage + fieldErrors', async () => {
+  const err = new ControllerError({ kind: 'validation', status: 400, userMessage: 'The controller rejected the request as invalid.', fieldErrors: { description: 'Already used' } });
+  const { c, sent, logs } = setup({ createError: err });
+  await c.handle({ type: 'create', requestId: 'w-1', request: request() });
+  const f = sent[0];
+  assert.ok(f?.type === 'createFailed');
+  assert.deepEqual(f.error, { kind: 'validation', message: 'The controller rejected the request as invalid.', fieldErrors: { description: 'Already used' } });
+  assert.ok(logs.some((l) => l.startsWith('warn Create token failed')));
+});
+
+test('create: an unexpected error is logged and shown as a generic sentence', async () => {
+  const { c, sent, logs } = setup({ createError: new TypeError('boom') });
+  await c.handle({ type: 'create', requestId: 'w-1', request: request() });
+  assert.ok(sent[0]?.type === 'createFailed' && sent[0].error.kind === 'unexpected');
+  assert.ok(logs.some((l) => l.startsWith('error') && l.includes('boom')));
+});
+
+test('create: one at a time', async () => {
+  const { c, sent, calls } = setup();
+  const first = c.handle({ type: 'create', requestId: 'w-1', request: request() });
+  const second = c.handle({ type: 'create', requestId: 'w-2', request: request() });
+  await Promise.all([first, second]);
+  assert.equal(calls.create.length, 1);
+  assert.ok(sent.some((m) => m.type === 'createFailed' && m.requestId === 'w-2' && m.error.kind === 'busy'));
+  assert.ok(sent.some((m) => m.type === 'created' && m.requestId === 'w-1'));
+});
+
+test('copy / insert only for tokens this form created', async () => {
+  const { c, sent, calls } = setup();
+  await c.handle({ type: 'copyValue', requestId: 'w-1', tokenId: 'someone-elses' });
+  assert.equal(calls.copy.length, 0);
+  assert.ok(sent[0]?.type === 'actionResult' && sent[0].ok === false);
+  await c.handle({ type: 'create', requestId: 'w-2', request: request() });
+  await c.handle({ type: 'copyValue', requestId: 'w-3', tokenId: 'tok-1' });
+  await c.handle({ type: 'insertIntoConfig', requestId: 'w-4', tokenId: 'tok-1' });
+  assert.deepEqual(calls.copy, ['tok-1']);
+  assert.deepEqual(calls.insert, ['tok-1']);
+  const results = sent.filter((m) => m.type === 'actionResult');
+  assert.ok(results.every((m) => !JSON.stringify(m).includes(VALUE)));
+  assert.ok(results.some((m) => m.type === 'actionResult' && m.requestId === 'w-3' && m.ok));
+});
+
+test('invalid messages are dropped and logged without their values', async () => {
+  const { c, sent, logs } = setup();
+  await c.handle({ type: 'copyValue', requestId: 'r', tokenId: 5, leaked: VALUE });
+  await c.handle('ready');
+  await c.handle(null);
+  await c.handle({ type: 'create', requestId: 'r', request: VALUE });
+  assert.equal(sent.length, 0);
+  assert.equal(logs.filter((l) => l.startsWith('warn Create token form: dropped')).length, 4);
+  noValueIn(logs);
+});
+
+test('a token created while the webview is hidden is announced by the next init, without its value', async () => {
+  let visible = true;
+  const t = setup();
+  // Swap visibility through a second controller sharing the same fakes is overkill: use a host whose visibility we flip.
+  const sent: ExtensionToWebview[] = [];
+  const c = new CreateTokenController(
+    (t.c as unknown as { deps: CreateTokenDeps }).deps,
+    { post: (m) => sent.push(m), close: () => undefined, visible: () => visible },
+  );
+  const pending = c.handle({ type: 'create', requestId: 'w-1', request: request() });
+  visible = false;
+  await pending;
+  assert.equal(sent.filter((m) => m.type === 'created').length, 0, 'not posted to a hidden webview');
+  visible = true;
+  await c.handle({ type: 'ready', requestId: 'w-2' });
+  const init = sent.find((m) => m.type === 'init');
+  assert.ok(init?.type === 'init' && init.created?.id === 'tok-1');
+  assert.ok(!JSON.stringify(sent).includes(VALUE));
+  await c.handle({ type: 'ready', requestId: 'w-3' });
+  const second = sent.filter((m) => m.type === 'init')[1];
+  assert.ok(second?.type === 'init' && second.created === undefined, 'announced once');
+  // Copy still works for it (the extension reads Secret Storage).
+  await c.handle({ type: 'copyValue', requestId: 'w-4', tokenId: 'tok-1' });
+  assert.ok(sent.some((m) => m.type === 'actionResult' && m.ok));
+});
+
+test('webview log messages go to the log', async () => {
+  const { c, logs } = setup();
+  await c.handle({ type: 'log', requestId: 'w-1', level: 'warn', message: 'dropped invalid message "init"' });
+  assert.deepEqual(logs, ['warn Create token form (webview): dropped invalid message "init"']);
+});
+
+test('close closes; nothing is posted after dispose', async () => {
+  const { c, sent, isClosed } = setup();
+  await c.handle({ type: 'close', requestId: 'w-1' });
+  assert.equal(isClosed(), true);
+  c.dispose();
+  await c.handle({ type: 'ready', requestId: 'w-2' });
+  assert.equal(sent.length, 0);
+});
