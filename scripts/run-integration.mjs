@@ -22,6 +22,8 @@ const deadlineMs = Number(flags['deadline-min'] ?? 10) * 60_000;
 const startDeadlineMs = 3 * 60_000; // run() must have been called by then
 const logsDir = path.join(root, 'test-results', 'integration');
 const t0 = Date.now();
+/** @type {import('./lib/session.mjs').Session | undefined} */
+let session;
 
 /** @returns {Promise<{ passed: number, failed: number, pending: number, failures: {title: string, error: string}[] }>} */
 async function main() {
@@ -37,7 +39,7 @@ async function main() {
   /** @type {string} */ let configFile = '';
   /** @type {string} */ let resultFile = '';
   /** @type {string} */ let progressFile = '';
-  const session = await startSession({
+  session = await startSession({
     root,
     name: 'integration',
     logsDir,
@@ -129,14 +131,15 @@ async function main() {
     await new Promise((r) => setTimeout(r, 250));
   }
   tail();
-  const result = JSON.parse(readFileSync(resultFile, 'utf8'));
-  if (result.failed > 0) collectVsCodeLogs(session);
-  return result;
+  return JSON.parse(readFileSync(resultFile, 'utf8'));
 }
 
-let exitCode = 1;
+let passed = 0;
+let failed = 1;
+let pending = 0;
 try {
   const r = await main();
+  ({ passed, failed, pending } = r);
   if (r.failures.length) {
     console.log(`\n${r.failures.length} failure(s):`);
     r.failures.forEach((f, i) => {
@@ -144,14 +147,21 @@ try {
       console.log(`\n${i + 1}) ${f.title}\n${error.replace(/^/gm, '   ')}`);
     });
   }
-  console.log(`\nintegration run took ${secs(Date.now() - t0)}${r.pending ? `, ${r.pending} pending` : ''}`);
-  console.log(`integration: ${r.passed} passed, ${r.failed} failed`);
-  exitCode = r.failed > 0 ? 1 : 0;
 } catch (err) {
   console.error(`\nintegration: error: ${err instanceof Error ? err.message : String(err)}`);
-  console.log(`integration: 0 passed, 1 failed`);
-  exitCode = 1;
+  passed = 0;
+  failed = 1;
 } finally {
+  if (failed > 0 && session) {
+    try {
+      collectVsCodeLogs(session);
+    } catch {
+      /* best effort */
+    }
+    console.log(`\nlogs: ${path.relative(root, logsDir)}/ (code-server.log, browser-console.log, vscode-logs/)`);
+  }
   await runCleanups();
 }
-process.exit(exitCode);
+console.log(`\nintegration run took ${secs(Date.now() - t0)}${pending ? `, ${pending} pending` : ''}`);
+console.log(`integration: ${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

@@ -47,6 +47,7 @@ import {
 } from './contract';
 import { ControllerError, DEFAULT_USER_MESSAGES, type ErrorKind } from './errors';
 import { createDispatcher, type ControllerDispatcher } from './dispatcher';
+import { redactSecrets } from '../redact';
 
 /** How requests authenticate: a session cookie (from `loginLocal`), an API token, or nothing. */
 export type Credential = { kind: 'session'; cookie: string } | { kind: 'token'; token: string } | { kind: 'none' };
@@ -86,12 +87,8 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 250, maxDe
 /** Largest response body the client reads, in bytes (larger is a protocol error). */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-const TOKEN_VALUE_RE = /tc-apiv1_[A-Za-z0-9._~+/=-]*/g;
 
-/** Replaces anything that looks like a token value with `tc-apiv1_…` (defence in depth for messages from servers). */
-export function redactSecrets(text: string): string {
-  return text.replace(TOKEN_VALUE_RE, 'tc-apiv1_…');
-}
+export { redactSecrets };
 
 /**
  * The heartbeat URL of a controller: same scheme and host as `baseUrl`, port

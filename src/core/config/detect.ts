@@ -19,7 +19,12 @@ import type { ConfigKey, ConfigTable, Range, ScalarNode, TelegrafConfig } from '
 /** Prefix of every Telegraf Controller API token value (MODEL.md Part A "Tokens"). */
 export const CONTROLLER_TOKEN_PREFIX = 'tc-apiv1_';
 
-/** A Telegraf Controller token literal: the prefix and its `[A-Za-z0-9_-]` tail. */
+/**
+ * A Telegraf Controller token literal: the prefix and its `[A-Za-z0-9_-]` tail.
+ * Global (`g`): use it with `matchAll`/`replace`, or copy it
+ * (`new RegExp(CONTROLLER_TOKEN_RE.source)`) before `exec`/`test`, since
+ * `lastIndex` is shared.
+ */
 export const CONTROLLER_TOKEN_RE = /tc-apiv1_[A-Za-z0-9_-]+/g;
 
 /**
@@ -386,8 +391,8 @@ const TELEGRAF_TABLE_RE = /^[ \t]*\[\[[ \t]*(?:inputs|outputs|processors|aggrega
 
 /**
  * Whether a file looks like a Telegraf configuration: named `telegraf.conf`
- * (also `*.telegraf.conf`, `telegraf.conf.sample`-style names are not
- * included), any `.conf` under a `telegraf.d/` directory, or a `.conf`/`.toml`
+ * or `<name>.telegraf.conf` (even when empty), any `.conf` under a
+ * `telegraf.d/` directory, or a `.conf`/`.toml`
  * file with an uncommented Telegraf table (`[[inputs.*]]`, `[[outputs.*]]`,
  * `[[processors.*]]`, `[[aggregators.*]]`, `[[secretstores.*]]`, `[agent]`).
  * `fileName` may be a path or a URI path with `/` or `\` separators.

@@ -297,13 +297,15 @@ function planAtCursor(cfg: TelegrafConfig, cursor: number, reference: string): S
       };
     }
   }
-  if (isBlankLine(text, cursor)) {
+  // Inside a multi-line array or inline table: a key line would break it.
+  const insideValue = keys.some((k) => k.valueRange.start < cursor && cursor < k.valueRange.end);
+  if (!insideValue && isBlankLine(text, cursor)) {
     // A `token = "…"` line; never a second `token` key in the same table.
     if (table && findDirectKey(table, 'token')) return setTokenInTable(cfg, table, reference);
     if (!table && cfg.rootKeys.some((k) => k.keyPath.length === 1 && k.keyPath[0] === 'token')) {
       throw new ConfigEditError('invalid-option', 'A top-level "token" key already exists; place the cursor in a plugin table.');
     }
-    const start = lineStartOf(text, cursor);
+    const start = Math.max(lineStartOf(text, cursor), cfg.hasBom ? 1 : 0);
     const end = lineContentEnd(text, cursor);
     const ws = text.slice(start, end);
     const indent = ws.length > 0 ? ws : table ? table.indent : '';
@@ -330,9 +332,10 @@ function planAtCursor(cfg: TelegrafConfig, cursor: number, reference: string): S
  * - `cursorOffset` inside an `[[outputs.heartbeat]]` (or one of its
  *   sub-tables): the same for that heartbeat.
  * - `cursorOffset` elsewhere: inside a string the escaped reference is
- *   inserted; on a blank line a `token = "…"` line is written (or, if the
- *   table already has a `token`, that one is replaced); else the quoted
- *   reference is inserted.
+ *   inserted; on a blank line (not inside a multi-line value) a
+ *   `token = "…"` line is written (or, if the table already has a `token`,
+ *   that one is replaced); else the quoted reference is inserted. The cursor
+ *   is never used before a BOM, between `\r` and `\n` or inside a surrogate pair.
  * - neither: the only heartbeat of the file; with no heartbeat and
  *   `heartbeat` options a new heartbeat block is added.
  * Throws `ConfigEditError` with `invalid-reference` (empty), `invalid-offset`,

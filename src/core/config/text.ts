@@ -245,10 +245,10 @@ export function indentationAt(text: string, lineStart: number): string {
   return text.slice(lineStart, i);
 }
 
-/** Whether the line containing `offset` holds only spaces/tabs (or nothing). */
+/** Whether the line containing `offset` holds only spaces/tabs (or nothing; a leading BOM does not count). */
 export function isBlankLine(text: string, offset: number): boolean {
   const start = lineStartOf(text, offset);
   const end = lineContentEnd(text, offset);
-  for (let i = start; i < end; i++) if (!isWs(text[i])) return false;
+  for (let i = start; i < end; i++) if (!isWs(text[i]) && !(i === 0 && text[i] === BOM)) return false;
   return true;
 }

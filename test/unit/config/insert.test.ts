@@ -334,6 +334,20 @@ void describe('planSetToken: cursor and table cases', () => {
     assert.equal(applyEdits(text, planSetToken(text, { reference: ref, cursorOffset: 5 }).edits), "a = '${TELEGRAF_CONTROLLER_TOKEN}x'\n");
   });
 
+  void test('a blank line inside a multi-line array gets a quoted element, not a key line', () => {
+    const text = '[[inputs.exec]]\n  commands = [\n\n  ]\n';
+    const plan = planSetToken(text, { reference: ref, cursorOffset: text.indexOf('[\n\n') + 2 });
+    assert.equal(applyEdits(text, plan.edits), '[[inputs.exec]]\n  commands = [\n"${TELEGRAF_CONTROLLER_TOKEN}"\n  ]\n');
+  });
+
+  void test('a cursor before the BOM or between CR and LF is moved to a safe place', () => {
+    const bom = '\ufeff\n';
+    assert.equal(applyEdits(bom, planSetToken(bom, { reference: ref, cursorOffset: 0 }).edits), '\ufefftoken = "${TELEGRAF_CONTROLLER_TOKEN}"\n');
+    const crlf = '[[outputs.x]]\r\n  a = 1\r\n';
+    const after = applyEdits(crlf, planSetToken(crlf, { reference: ref, cursorOffset: crlf.indexOf('1') + 2 }).edits);
+    assert.equal(after, '[[outputs.x]]\r\n  a = 1"${TELEGRAF_CONTROLLER_TOKEN}"\r\n');
+  });
+
   void test('cursor after "=" inserts the quoted reference', () => {
     const text = '[[outputs.x]]\n  token = \n';
     const plan = planSetToken(text, { reference: ref, cursorOffset: text.indexOf('= ') + 2 });

@@ -14,7 +14,7 @@ import type { Role } from '../../../src/core/permissions';
 
 const VALUE = 'tc-apiv1_Zq8sVeryVerySecretValue0123';
 
-function setup(opts: { role?: Role | null; createError?: unknown; visible?: boolean } = {}) {
+function setup(opts: { role?: Role | null; createError?: unknown; visible?: boolean | (() => boolean) } = {}) {
   const sent: ExtensionToWebview[] = [];
   const logs: string[] = [];
   const calls: { create: CreateTokenRequest[]; copy: string[]; insert: string[] } = { create: [], copy: [], insert: [] };
@@ -66,7 +66,7 @@ function setup(opts: { role?: Role | null; createError?: unknown; visible?: bool
       close: () => {
         closed = true;
       },
-      visible: () => opts.visible ?? true,
+      visible: () => (typeof opts.visible === 'function' ? opts.visible() : (opts.visible ?? true)),
     },
     { preset: 'telegraf-agent', reason: 'telegraf.conf has [[outputs.heartbeat]]' },
   );
@@ -224,13 +224,7 @@ test('invalid messages are dropped and logged without their values', async () =>
 
 test('a token created while the webview is hidden is announced by the next init, without its value', async () => {
   let visible = true;
-  const t = setup();
-  // Swap visibility through a second controller sharing the same fakes is overkill: use a host whose visibility we flip.
-  const sent: ExtensionToWebview[] = [];
-  const c = new CreateTokenController(
-    (t.c as unknown as { deps: CreateTokenDeps }).deps,
-    { post: (m) => sent.push(m), close: () => undefined, visible: () => visible },
-  );
+  const { c, sent } = setup({ visible: () => visible });
   const pending = c.handle({ type: 'create', requestId: 'w-1', request: request() });
   visible = false;
   await pending;

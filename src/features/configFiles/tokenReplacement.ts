@@ -1,0 +1,235 @@
+/**
+ * Replacing a token everywhere the workspace's Telegraf configs hold its
+ * value, shared by "Rotate Token…" and the leak response "Revoke on Server
+ * and Replace…":
+ *
+ *   1. create a replacement with the same permissions and lifetime
+ *      (description suffixed " (rotated YYYY-MM-DD)"), reassigned to the old
+ *      token's owner when an Owner/Administrator replaces someone else's;
+ *   2. store its value in SecretStorage;
+ *   3. rewrite every plaintext occurrence of the old value (one WorkspaceEdit;
+ *      documents that were not dirty are saved);
+ *   4. revoke the old token.
+ *
+ * If any step fails, the later steps do not run, so the old token is never
+ * revoked unless every reference was updated; the error lists what was done.
+ * Every operation is logged with the connection, token id and description,
+ * never a value.
+ */
+import * as vscode from 'vscode';
+import type { Token } from '../../core/api/contract';
+import { describe as describeError } from '../connection/controllerConnection';
+import { ControllerError } from '../../core/api/errors';
+import { envReference, parseTelegrafConfig, planReplaceSite, type TextEdit } from '../../core/config';
+import { controllerTokenUses, findValueOccurrences } from '../../core/config/references';
+import { lostPermissions, replacementExpiry, rotatedDescription } from '../../core/config/tokenAssessment';
+import { describePermissions, isTokenAdmin } from '../../core/permissions';
+import { displayText } from '../../core/text';
+import type { Logger } from '../../infra/logger';
+import type { SecretVault } from '../../infra/secretVault';
+import type { ControllerConnection } from '../connection/controllerConnection';
+import type { TokenStore } from '../explorer/tokenStore';
+import { documentText, locationLabel, openDocument, readConfig, toRange, workspaceConfigUris } from './configDocuments';
+
+/** One plaintext occurrence of a value in a workspace config. */
+export interface ValueOccurrence {
+  uri: vscode.Uri;
+  range: vscode.Range;
+  /** `telegraf.d/a.conf:12`. */
+  label: string;
+}
+
+/** Every plaintext occurrence of `value` in the workspace's Telegraf configs (open documents as edited). */
+export async function findValueInWorkspace(value: string): Promise<ValueOccurrence[]> {
+  const out: ValueOccurrence[] = [];
+  for (const uri of await workspaceConfigUris()) {
+    const t = await readConfig(uri);
+    if (!t || !t.text.includes(value)) continue;
+    for (const r of findValueOccurrences(parseTelegrafConfig(t.text), value)) {
+      const range = toRange(t, r);
+      out.push({ uri, range, label: locationLabel(uri, range.start.line) });
+    }
+  }
+  return out;
+}
+
+/** How occurrences are rewritten: with the new value (rotate), or with an env reference (leak response). */
+export type RewriteMode = { kind: 'value'; newValue: string } | { kind: 'env'; name: string };
+
+/** What a rewrite changed. */
+export interface RewriteResult {
+  /** Occurrences rewritten. */
+  count: number;
+  /** Files changed (workspace-relative labels). */
+  files: string[];
+}
+
+/** Edits turning every occurrence of `oldValue` in `text` into the form of `mode`. */
+export function rewriteEdits(text: string, oldValue: string, mode: RewriteMode): TextEdit[] {
+  const cfg = parseTelegrafConfig(text);
+  if (mode.kind === 'value') return findValueOccurrences(cfg, oldValue).map((r) => ({ start: r.start, end: r.end, newText: mode.newValue }));
+  const reference = envReference(mode.name);
+  const edits: TextEdit[] = [];
+  const seen = new Set<string>();
+  for (const use of controllerTokenUses(cfg)) {
+    if (use.value !== oldValue) continue;
+    for (const e of planReplaceSite(text, use.site, reference).edits) {
+      const k = `${e.start}:${e.end}`;
+      if (!seen.has(k)) {
+        seen.add(k);
+        edits.push(e);
+      }
+    }
+  }
+  return edits;
+}
+
+/**
+ * Rewrites every occurrence of `oldValue` in the workspace's configs as ONE
+ * WorkspaceEdit (re-reading every file first), then saves the documents that
+ * had no unsaved changes before. Throws when VS Code refuses the edit.
+ */
+export async function rewriteEverywhere(oldValue: string, mode: RewriteMode): Promise<RewriteResult> {
+  const we = new vscode.WorkspaceEdit();
+  const files: string[] = [];
+  const toSave: vscode.Uri[] = [];
+  let count = 0;
+  for (const uri of await workspaceConfigUris()) {
+    const t = await readConfig(uri);
+    if (!t || !t.text.includes(oldValue)) continue;
+    const edits = rewriteEdits(t.text, oldValue, mode);
+    if (edits.length === 0) continue;
+    // Positions of a file not open yet: open it so the edit applies to the same text.
+    const doc = openDocument(uri) ?? (await vscode.workspace.openTextDocument(uri));
+    const current = documentText(doc);
+    const fresh = current.text === t.text ? edits : rewriteEdits(current.text, oldValue, mode);
+    for (const e of fresh) we.replace(uri, toRange(current, e), e.newText);
+    count += fresh.length;
+    files.push(vscode.workspace.asRelativePath(uri, false));
+    if (!doc.isDirty) toSave.push(uri);
+  }
+  if (count === 0) return { count, files };
+  const ok = await vscode.workspace.applyEdit(we);
+  if (!ok) throw new Error('VS Code refused to edit the configs; nothing was changed in them.');
+  for (const uri of toSave) {
+    const doc = openDocument(uri);
+    if (doc?.isDirty) await doc.save();
+  }
+  return { count, files };
+}
+
+/** Services of {@link replaceToken}. */
+export interface ReplaceDeps {
+  connection: ControllerConnection;
+  store: TokenStore;
+  vault: SecretVault;
+  log: Logger;
+}
+
+/** Outcome of a successful {@link replaceToken}. */
+export interface ReplaceOutcome {
+  replacement: Token;
+  /** The new value (shown once; the caller may offer to copy it, never log it). */
+  value: string;
+  rewrite: RewriteResult;
+  revoked: Token;
+}
+
+/** Thrown by {@link replaceToken} when a step failed: says which steps were done. */
+export class ReplaceError extends Error {
+  constructor(
+    readonly failedStep: string,
+    readonly done: string[],
+    readonly reason: unknown,
+  ) {
+    const why = reason instanceof ControllerError ? reason.userMessage : reason instanceof Error ? reason.message : String(reason);
+    super(
+      `${failedStep} failed: ${why} ${done.length ? `Done before: ${done.join('; ')}.` : 'Nothing was changed.'} The old token was NOT revoked.`,
+    );
+    this.name = 'ReplaceError';
+  }
+}
+
+/**
+ * Runs the replacement (see the file comment). `mode` decides how the old
+ * value's occurrences are rewritten (`value` = with the new value). `why`
+ * names the operation in the log (`rotate`, `leak response`). Throws
+ * {@link ReplaceError} on a failed step (the old token stays active).
+ */
+export async function replaceToken(
+  deps: ReplaceDeps,
+  old: Token,
+  oldValue: string,
+  mode: 'value' | { kind: 'env'; name: string },
+  why: string,
+  now = Date.now(),
+): Promise<ReplaceOutcome> {
+  const { connection, store, vault, log } = deps;
+  const who = connection.label;
+  const origin = connection.origin;
+  const api = connection.api();
+  const oldName = displayText(old.description, 80);
+  const done: string[] = [];
+  const step = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
+    try {
+      return await f();
+    } catch (e) {
+      log.warn(`[${who}] ${why} of token ${old.id} "${oldName}": ${name} failed: ${describeError(e)}`);
+      throw new ReplaceError(name, done, e);
+    }
+  };
+
+  const created = await step('Creating the replacement', () =>
+    api.createToken({ description: rotatedDescription(old.description, now), expiresAt: replacementExpiry(old, now), permissions: old.permissions }),
+  );
+  let replacement = created.token;
+  const newName = displayText(replacement.description, 80);
+  log.info(`[${who}] created token ${replacement.id} "${newName}" to replace ${old.id} "${oldName}" (${why})`);
+  done.push(`created "${newName}"`);
+  store.upsert(replacement);
+
+  const me = connection.user;
+  if (me && old.userId !== me.id && isTokenAdmin(me.role)) {
+    replacement = await step(`Reassigning "${newName}" to ${displayText(old.username, 40)}`, () => api.reassignToken(replacement.id, old.userId));
+    log.info(`[${who}] reassigned token ${replacement.id} "${newName}" to user ${old.userId} (${why})`);
+    done.push(`reassigned it to ${displayText(old.username, 40)}`);
+    store.upsert(replacement);
+  }
+
+  const lost = lostPermissions(old.permissions, replacement.permissions);
+  if (lost.length > 0) {
+    const narrowed = describePermissions(replacement.permissions);
+    try {
+      await api.deleteToken(replacement.id);
+      store.remove(replacement.id);
+      log.info(`[${who}] deleted token ${replacement.id} "${newName}" again: the controller narrowed its permissions (${why})`);
+      done.push(`deleted "${newName}" again`);
+    } catch (e) {
+      log.warn(`[${who}] could not delete token ${replacement.id} "${newName}": ${describeError(e)}`);
+    }
+    await step('Checking the replacement\'s permissions', async () => {
+      throw new Error(`the controller gave the replacement fewer permissions than "${oldName}" (missing ${lost.join(', ')}; it has ${narrowed}).`);
+    });
+  }
+
+  if (origin) {
+    await step('Storing the new value in VS Code', () =>
+      vault.storeTokenValue(origin, { id: replacement.id, description: replacement.description, expiresAt: replacement.expiresAt, prefix: replacement.prefix }, created.value),
+    );
+    done.push('stored its value in VS Code\'s secret storage');
+  }
+
+  const rewriteMode: RewriteMode = mode === 'value' ? { kind: 'value', newValue: created.value } : mode;
+  const rewrite = await step('Updating the configs', () => rewriteEverywhere(oldValue, rewriteMode));
+  if (rewrite.count > 0) {
+    log.info(`[${who}] replaced ${rewrite.count} reference(s) to token ${old.id} "${oldName}" in ${rewrite.files.join(', ')} (${why})`);
+    done.push(`updated ${rewrite.count} reference(s) in ${rewrite.files.join(', ')}`);
+  }
+
+  const revoked = await step(`Revoking "${oldName}"`, () => api.revokeToken(old.id));
+  log.info(`[${who}] revoked token ${old.id} "${oldName}" (${why}; replaced by ${replacement.id})`);
+  store.upsert(revoked);
+  if (origin) await vault.deleteTokenValue(origin, old.id).catch(() => undefined);
+  await store.refreshStored().catch(() => undefined);
+  return { replacement, value: created.value, rewrite, revoked };
+}
