@@ -461,15 +461,15 @@ function renderReason(el: HTMLElement): void {
   }
   show(el, true);
   const parts: (Node | string)[] = [];
-  if (options.reason) parts.push(h('span', { text: options.reason }));
+  if (options.reason) parts.push(h('span', { class: 'reason-text', text: options.reason }));
   if (options.preset && options.preset !== 'custom') {
     const matches = draft?.preset === options.preset;
     parts.push(
       h('span', {
         class: 'reason-preset',
         text: matches
-          ? ` Suggested preset: ${presetLabel(options.preset)} (selected).`
-          : ` Suggested preset: ${presetLabel(options.preset)}. The current selection differs.`,
+          ? `Suggested preset: ${presetLabel(options.preset)} (selected).`
+          : `Suggested preset: ${presetLabel(options.preset)}. The current selection differs.`,
       }),
     );
   }

@@ -1,0 +1,190 @@
+/**
+ * Completion of `token = ` in `[[inputs.*]]` / `[[outputs.*]]` tables of a
+ * Telegraf config. Offers references, never values:
+ * - the environment reference `${TELEGRAF_CONTROLLER_TOKEN}` (or the name
+ *   set in `telegrafController.envVarName`), and the other Telegraf name;
+ * - every stored token as the environment reference (then offering to copy
+ *   the token's `export` line) and as a reference into each secret store of
+ *   the file (then showing the `telegraf secrets set` command);
+ * - per stored token, an explicit "literal value" item that inserts nothing
+ *   by itself: after a modal warning it writes the value (the value is never
+ *   part of a completion item).
+ */
+import * as vscode from 'vscode';
+import { envReference, escapeBasicString, secretReference, secretStores, type SecretStore } from '../../core/config';
+import { tokenCompletionContext, type TokenCompletionContext } from '../../core/config/references';
+import { envVarNote, exportLine } from '../../core/config/tokenAssessment';
+import { displayText } from '../../core/text';
+import { displayStatus, expiryText } from '../../core/tokens';
+import { Commands } from '../../constants';
+import { copySecret } from '../../infra/clipboard';
+import { Cancelled, registerCommand } from '../../infra/commands';
+import type { Logger } from '../../infra/logger';
+import type { SecretVault } from '../../infra/secretVault';
+import { envVarName } from '../../infra/settings';
+import type { ControllerConnection } from '../connection/controllerConnection';
+import type { TokenStore } from '../explorer/tokenStore';
+import { isTelegrafDocument, type ParseCache } from './configDocuments';
+import { secretKeyFor } from './insertTokenCommand';
+
+/** Argument of the follow-up command run after a token item was accepted. */
+export interface CompletionFollowUp {
+  tokenId: string;
+  form: 'env' | 'secret' | 'literal';
+  /** env: the variable name. */
+  envVar?: string;
+  /** secret: store id and key. */
+  storeId?: string;
+  secretKey?: string;
+  /** literal: the document and whether the cursor is inside quotes. */
+  uri?: string;
+  quoted?: boolean;
+}
+
+/** Services of the completion provider. */
+export interface CompletionDeps {
+  connection: ControllerConnection;
+  store: TokenStore;
+  vault: SecretVault;
+  log: Logger;
+  parses: ParseCache;
+}
+
+function textFor(ctx: TokenCompletionContext, reference: string): string {
+  if (ctx.quote === "'") return reference;
+  if (ctx.quote === '"') return escapeBasicString(reference);
+  return `"${escapeBasicString(reference)}"`;
+}
+
+/** The `token = ` completion provider. */
+export class TokenCompletionProvider implements vscode.CompletionItemProvider {
+  constructor(private readonly deps: CompletionDeps) {}
+
+  async provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[] | undefined> {
+    if (!isTelegrafDocument(doc)) return undefined;
+    const offset = doc.offsetAt(position);
+    const ctx = tokenCompletionContext(doc.getText(), offset, this.deps.parses.get(doc));
+    if (!ctx) return undefined;
+    const range = new vscode.Range(doc.positionAt(ctx.replaceRange.start), doc.positionAt(ctx.replaceRange.end));
+    const items: vscode.CompletionItem[] = [];
+    const configured = envVarName();
+    const names = [configured, ...['TELEGRAF_CONTROLLER_TOKEN', 'INFLUX_TOKEN'].filter((n) => n !== configured)];
+    names.forEach((name, i) => {
+      const ref = envReference(name);
+      const item = new vscode.CompletionItem({ label: ref, description: i === 0 ? 'environment reference (recommended)' : 'environment reference' }, vscode.CompletionItemKind.Variable);
+      item.insertText = textFor(ctx, ref);
+      item.filterText = ref;
+      item.range = range;
+      item.sortText = `0${i}`;
+      item.preselect = i === 0;
+      item.detail = `Telegraf reads the token from $${name} at startup`;
+      const md = new vscode.MarkdownString();
+      md.isTrusted = false;
+      for (const line of envVarNote(name).lines) md.appendText(line).appendMarkdown('\n\n');
+      item.documentation = md;
+      items.push(item);
+    });
+
+    const origin = this.deps.connection.origin;
+    if (!origin) return items;
+    const refs = await this.deps.vault.listStoredTokens(origin);
+    const cfg = this.deps.parses.get(doc);
+    const stores = secretStores(cfg).filter((s): s is SecretStore => /^[A-Za-z0-9_]+$/.test(s.id));
+    const now = Date.now();
+    let n = 0;
+    for (const ref of refs) {
+      const token = this.deps.store.find(ref.id);
+      if (token && displayStatus(token, now) !== 'active' && displayStatus(token, now) !== 'expiring') continue;
+      const name = displayText(ref.description, 60);
+      const state = token ? `${displayStatus(token, now)} · ${expiryText(token, now)}` : 'stored in VS Code';
+      const sort = String(n++).padStart(3, '0');
+
+      const envRef = envReference(configured);
+      const env = new vscode.CompletionItem({ label: name, detail: `  ${envRef}`, description: state }, vscode.CompletionItemKind.Reference);
+      env.insertText = textFor(ctx, envRef);
+      env.filterText = `${envRef} ${ref.description}`;
+      env.range = range;
+      env.sortText = `1${sort}`;
+      env.detail = `Inserts ${envRef}; then offers to copy "export ${configured}=…" for this token`;
+      const follow: CompletionFollowUp = { tokenId: ref.id, form: 'env', envVar: configured };
+      env.command = { command: Commands.completionFollowUp, title: 'Set up the token', arguments: [follow] };
+      items.push(env);
+
+      const key = secretKeyFor(token ?? { description: ref.description, id: ref.id });
+      for (const store of stores) {
+        const sref = secretReference(store.id, key);
+        const s = new vscode.CompletionItem({ label: name, detail: `  ${sref}`, description: `[[secretstores.${store.type}]] · ${state}` }, vscode.CompletionItemKind.Reference);
+        s.insertText = textFor(ctx, sref);
+        s.filterText = `${sref} ${ref.description}`;
+        s.range = range;
+        s.sortText = `2${sort}`;
+        s.detail = `Inserts ${sref}; then shows the "telegraf secrets set" command`;
+        const f: CompletionFollowUp = { tokenId: ref.id, form: 'secret', storeId: store.id, secretKey: key };
+        s.command = { command: Commands.completionFollowUp, title: 'Set up the secret', arguments: [f] };
+        items.push(s);
+      }
+
+      const lit = new vscode.CompletionItem({ label: name, detail: '  literal value', description: 'plain text: asks first' }, vscode.CompletionItemKind.Value);
+      lit.insertText = '';
+      lit.filterText = `${ref.description} literal value`;
+      lit.range = range;
+      lit.sortText = `9${sort}`;
+      lit.detail = 'Writes the value itself into the file after a warning (anyone who can read the file can use it)';
+      const lf: CompletionFollowUp = { tokenId: ref.id, form: 'literal', uri: doc.uri.toString(), quoted: ctx.quote !== undefined };
+      lit.command = { command: Commands.completionFollowUp, title: 'Insert the literal value', arguments: [lf] };
+      items.push(lit);
+    }
+    return items;
+  }
+}
+
+/** Registers the provider and its follow-up command. */
+export function registerTokenCompletion(selector: vscode.DocumentSelector, deps: CompletionDeps): vscode.Disposable[] {
+  const { connection, vault, log } = deps;
+  return [
+    vscode.languages.registerCompletionItemProvider(selector, new TokenCompletionProvider(deps), '=', '"', "'", ' ', '$', '{', '@'),
+    registerCommand(
+      Commands.completionFollowUp,
+      async (f?: CompletionFollowUp) => {
+        if (!f || typeof f.tokenId !== 'string') return;
+        const origin = connection.origin;
+        const value = origin ? await vault.getTokenValue(origin, f.tokenId) : undefined;
+        const ref = origin ? (await vault.listStoredTokens(origin)).find((r) => r.id === f.tokenId) : undefined;
+        const name = displayText(ref?.description ?? f.tokenId, 80);
+        if (!value) throw new Error(`The value of "${name}" is no longer stored in this VS Code.`);
+        if (f.form === 'env' && f.envVar) {
+          log.info(`[${connection.label}] inserted token ${f.tokenId} "${name}" as \${${f.envVar}} (completion)`);
+          const choice = await vscode.window.showInformationMessage(`The config now reads "${name}" from \${${f.envVar}}. Set ${f.envVar} in the agent's environment (e.g. /etc/default/telegraf).`, 'Copy export Line');
+          if (choice) {
+            const seconds = await copySecret(exportLine(f.envVar, value));
+            void vscode.window.setStatusBarMessage(`Copied "export ${f.envVar}=…"${seconds ? `; the clipboard is cleared in ${seconds} s` : ''}.`, 5000);
+          }
+          return;
+        }
+        if (f.form === 'secret' && f.storeId && f.secretKey) {
+          log.info(`[${connection.label}] inserted token ${f.tokenId} "${name}" as @{${f.storeId}:${f.secretKey}} (completion)`);
+          const cmd = `telegraf secrets set ${f.storeId} ${f.secretKey}`;
+          const choice = await vscode.window.showInformationMessage(`The config now reads "${name}" from @{${f.storeId}:${f.secretKey}}. Store the value on the agent with: ${cmd}`, 'Copy Command', 'Copy Token Value');
+          if (choice === 'Copy Command') await vscode.env.clipboard.writeText(cmd);
+          if (choice === 'Copy Token Value') await copySecret(value);
+          return;
+        }
+        if (f.form === 'literal' && f.uri) {
+          const editor = vscode.window.activeTextEditor;
+          if (!editor || editor.document.uri.toString() !== f.uri) return;
+          const ok = await vscode.window.showWarningMessage(
+            `Write the value of "${name}" in plain text into ${vscode.workspace.asRelativePath(editor.document.uri)}?`,
+            { modal: true, detail: 'Anyone who can read this file, its backups or its git history can use the token. An environment or secret-store reference keeps the value out of the file.' },
+            'Write Literal Value',
+          );
+          if (ok !== 'Write Literal Value') throw new Cancelled();
+          const pos = editor.selection.active;
+          const done = await editor.edit((b) => b.insert(pos, f.quoted ? value : `"${value}"`));
+          if (!done) throw new Error('VS Code refused the edit; nothing was written.');
+          log.info(`[${connection.label}] inserted token ${f.tokenId} "${name}" as a literal value into ${vscode.workspace.asRelativePath(editor.document.uri)} (completion)`);
+        }
+      },
+      log,
+    ),
+  ];
+}

@@ -1,0 +1,288 @@
+/**
+ * "Telegraf Controller: Test Token": checks a token found in a Telegraf
+ * config the way the agent will use it, against the CONFIGURED controller
+ * only:
+ *
+ *   1. API acceptance: `GET /api/auth/me` with the token, telling apart the
+ *      documented 401 reasons (MODEL.md Part A: "Missing or invalid
+ *      Authorization header", "Invalid token format", "Invalid token",
+ *      "Token expired");
+ *   2. the permissions its use needs (heartbeat:write for
+ *      `[[outputs.heartbeat]]`, configs:read for a controller config URL):
+ *      from the token record when known, and `GET /api/configs` with the
+ *      token for configs:read;
+ *   3. for a heartbeat output, a real heartbeat `POST /agents/heartbeat` to
+ *      the heartbeat port; a 401 there while the API accepts the token is the
+ *      heartbeat-only 401 that the controller docs attribute to a cache.
+ *
+ * The result is a notification (details in the log) and the command's
+ * return value. The token value is never logged or shown.
+ */
+import * as vscode from 'vscode';
+import { heartbeatUrlFor } from '../../core/api/client';
+import type { Token, User } from '../../core/api/contract';
+import { ControllerError, type ErrorKind } from '../../core/api/errors';
+import { findTokenSites, heartbeatAt, type TelegrafConfig, type TokenSite } from '../../core/config';
+import { heartbeatTestUrl, literalOfSite, requiredPermissions, siteAt, type RequiredPermission } from '../../core/config/references';
+import { missingPermissions, permissionText } from '../../core/config/tokenAssessment';
+import { describePermissions } from '../../core/permissions';
+import { displayText } from '../../core/text';
+import { displayStatus, expiryText } from '../../core/tokens';
+import { Commands } from '../../constants';
+import { Cancelled, registerCommand, required } from '../../infra/commands';
+import type { Logger } from '../../infra/logger';
+import type { SecretVault } from '../../infra/secretVault';
+import type { ControllerConnection } from '../connection/controllerConnection';
+import type { TokenStore } from '../explorer/tokenStore';
+import { secretKeyFor } from './insertTokenCommand';
+import { isTelegrafDocument, ParseCache } from './configDocuments';
+import type { TokenResolver } from './tokenResolver';
+
+/** Where to test: a document and an offset in (or at the start of) a credential. */
+export interface TestTokenArg {
+  uri: string;
+  offset: number;
+}
+
+/** Outcome of one check. */
+export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
+
+/** One line of the result. */
+export interface TokenCheck {
+  /** `api`, `permission:<resource>:<action>`, `heartbeat`. */
+  id: string;
+  title: string;
+  status: CheckStatus;
+  detail: string;
+  /** For 401/403 answers: the error kind (`invalid-token`, `token-expired`, `forbidden`, …). */
+  kind?: ErrorKind;
+}
+
+/** The result of Test Token (also the command's return value). */
+export interface TestTokenResult {
+  ok: boolean;
+  /** Which token was tested, when known (description, never the value). */
+  tokenLabel: string;
+  checks: TokenCheck[];
+}
+
+/** Services of Test Token. */
+export interface TestTokenDeps {
+  connection: ControllerConnection;
+  store: TokenStore;
+  vault: SecretVault;
+  resolver: TokenResolver;
+  log: Logger;
+  parses: ParseCache;
+}
+
+const REASON_401: Partial<Record<ErrorKind, string>> = {
+  'missing-auth': 'rejected: "Missing or invalid Authorization header" (the value could not be sent as a Bearer token)',
+  'invalid-token-format': 'rejected: "Invalid token format" (the value does not start with tc-apiv1_)',
+  'invalid-token': 'rejected: "Invalid token" (unknown, revoked or deleted, or its user is disabled)',
+  'token-expired': 'rejected: "Token expired"',
+};
+
+function errorDetail(e: unknown): { detail: string; kind?: ErrorKind } {
+  if (e instanceof ControllerError) return { detail: REASON_401[e.kind] ?? e.userMessage, kind: e.kind };
+  return { detail: e instanceof Error ? e.message : String(e) };
+}
+
+const ICON: Record<CheckStatus, string> = { pass: '✓', fail: '✗', warn: '!', skip: '–' };
+
+/** Runs the checks for `value` used at `site` of `cfg`. Exported for tests. */
+export async function runTokenChecks(deps: TestTokenDeps, cfg: TelegrafConfig, site: TokenSite, value: string, known?: Token): Promise<TestTokenResult> {
+  const { connection } = deps;
+  const url = connection.current.url!;
+  const client = connection.api().withCredential({ kind: 'token', token: value });
+  const needs: RequiredPermission[] = requiredPermissions(cfg, site);
+  const hb = heartbeatAt(cfg, site.table);
+  const checks: TokenCheck[] = [];
+
+  const facts = await deps.resolver.facts(value, needs, { network: false });
+  const token = known ?? facts.token;
+  const tokenLabel = token ? `"${displayText(token.description, 80)}"` : 'the token';
+
+  // 1. API acceptance.
+  let user: User | undefined;
+  try {
+    user = await client.me();
+    checks.push({ id: 'api', title: 'API accepts the token', status: 'pass', detail: `accepted as user ${displayText(user.username, 40)} (${user.role})` });
+  } catch (e) {
+    const { detail, kind } = errorDetail(e);
+    const unreachable = !(e instanceof ControllerError) || !['missing-auth', 'invalid-token-format', 'invalid-token', 'token-expired', 'forbidden'].includes(e.kind);
+    checks.push({ id: 'api', title: 'API accepts the token', status: 'fail', detail: unreachable ? `could not check: ${detail}` : detail, ...(kind ? { kind } : {}) });
+  }
+
+  // 2. Permissions the use needs.
+  const perms = token && (!user || token.userId === user.id) ? token.permissions : undefined;
+  const wanted = [...needs];
+  if (hb && !wanted.some((n) => n.resource === 'configs')) wanted.push({ resource: 'configs', action: 'read', reason: 'config-url' });
+  for (const need of wanted) {
+    const id = `permission:${need.resource}:${need.action}`;
+    const title = `Has ${permissionText(need)}`;
+    const required = needs.includes(need);
+    const why = need.reason === 'heartbeat-output' ? 'needed by [[outputs.heartbeat]]' : required ? 'needed to download a config from the controller' : 'needed when the agent downloads its config from the controller (--config URL)';
+    if (!user) {
+      checks.push({ id, title, status: 'skip', detail: 'not checked: the API did not accept the token' });
+      continue;
+    }
+    if (need.resource === 'configs') {
+      try {
+        await client.listConfigs();
+        checks.push({ id, title, status: 'pass', detail: `GET /api/configs answered 200 (${why})` });
+      } catch (e) {
+        const { detail, kind } = errorDetail(e);
+        const status: CheckStatus = required ? 'fail' : 'warn';
+        checks.push({ id, title, status, detail: kind === 'forbidden' ? `GET /api/configs answered 403: the token lacks configs:read (${why})` : `could not check: ${detail}`, ...(kind ? { kind } : {}) });
+      }
+      continue;
+    }
+    if (perms) {
+      const missing = missingPermissions(perms, [need]).length > 0;
+      checks.push({ id, title, status: missing ? 'fail' : 'pass', detail: `${missing ? 'missing' : 'granted'} (${why}); the token has ${describePermissions(perms)}` });
+    } else {
+      checks.push({ id, title, status: 'skip', detail: 'the token is not in your token list; the heartbeat below checks it' });
+    }
+  }
+
+  // 3. A real heartbeat.
+  if (hb) {
+    const target = heartbeatTestUrl(hb, url, heartbeatUrlFor(url));
+    try {
+      await connection.api().sendHeartbeat(target.url, value);
+      checks.push({ id: 'heartbeat', title: 'Heartbeat accepted', status: 'pass', detail: `POST ${target.url} answered 200${target.fromConfig ? '' : " (the config's url is not on the controller's host, so the documented port 8000 was used)"}` });
+    } catch (e) {
+      const { detail, kind } = errorDetail(e);
+      let text = `POST ${target.url}: ${detail}`;
+      if (kind === 'forbidden') text = `POST ${target.url} answered 403: the token lacks heartbeat:write`;
+      else if (user && (kind === 'invalid-token' || kind === 'token-expired' || kind === 'missing-auth' || kind === 'invalid-token-format')) {
+        text = `POST ${target.url} answered 401 although the API accepts the token (${detail}). The controller documentation describes a heartbeat-only 401 as a token cache problem on the heartbeat server: wait a minute and test again, or restart the controller if it persists.`;
+      }
+      checks.push({ id: 'heartbeat', title: 'Heartbeat accepted', status: 'fail', detail: text, ...(kind ? { kind } : {}) });
+    }
+  }
+  return { ok: checks.every((c) => c.status === 'pass' || c.status === 'skip' || c.status === 'warn'), tokenLabel, checks };
+}
+
+interface ValuePick extends vscode.QuickPickItem {
+  get: () => Promise<{ value: string; token?: Token } | undefined>;
+}
+
+/** Asks which value a reference (`${VAR}`, `@{store:key}`) holds on the agent: a stored token or a typed value. */
+async function pickValueFor(deps: TestTokenDeps, site: TokenSite): Promise<{ value: string; token?: Token }> {
+  const origin = deps.connection.origin!;
+  const now = Date.now();
+  const refs = await deps.vault.listStoredTokens(origin);
+  const items: ValuePick[] = [];
+  for (const ref of refs) {
+    const token = deps.store.find(ref.id);
+    const matchesKey = site.secretKey !== undefined && token !== undefined && secretKeyFor(token) === site.secretKey;
+    items.push({
+      label: `$(key) ${displayText(ref.description, 80)}`,
+      description: token ? `${displayStatus(token, now)} · ${expiryText(token, now)}${matchesKey ? ' · matches the secret name' : ''}` : 'stored value',
+      get: async () => {
+        const value = await deps.vault.getTokenValue(origin, ref.id);
+        return value ? { value, ...(token ? { token } : {}) } : undefined;
+      },
+    });
+  }
+  items.sort((a, b) => Number(b.description?.includes('matches the secret name')) - Number(a.description?.includes('matches the secret name')));
+  items.push({
+    label: '$(edit) Enter the value…',
+    description: 'paste the value the agent uses (sent only to the configured controller)',
+    get: async () => {
+      const v = await vscode.window.showInputBox({
+        prompt: 'The token value the agent uses (tc-apiv1_…). It is sent only to the configured controller and never stored.',
+        password: true,
+        ignoreFocusOut: true,
+        validateInput: (s) => (s.trim() ? undefined : 'Enter a value'),
+      });
+      return v ? { value: v.trim() } : undefined;
+    },
+  });
+  const what = site.classification === 'env' ? `\${${site.envVar}}` : site.classification === 'secret' ? `@{${site.storeId}:${site.secretKey}}` : 'this reference';
+  const pick = required(await vscode.window.showQuickPick(items, { placeHolder: `Which token does ${what} hold on the agent?`, matchOnDescription: true }));
+  return required(await pick.get());
+}
+
+/** The site to test in `doc`: the one at `offset`, else the cursor's, else the only one / a pick. */
+async function chooseSite(cfg: TelegrafConfig, doc: vscode.TextDocument, offset: number | undefined): Promise<TokenSite> {
+  const sites = findTokenSites(cfg).filter((s) => s.classification !== 'empty');
+  if (offset !== undefined) {
+    const at = siteAt(cfg, offset) ?? sites.find((s) => s.key.valueRange.start <= offset && offset <= s.key.valueRange.end);
+    if (at) return at;
+  }
+  if (sites.length === 0) throw new Error(`${vscode.workspace.asRelativePath(doc.uri)} has no token to test (no "token" key or Authorization header with a value).`);
+  if (sites.length === 1) return sites[0]!;
+  const pick = required(
+    await vscode.window.showQuickPick(
+      sites.map((s) => ({
+        label: `${s.table ? `[${s.table.name}]` : '(top level)'} ${s.key.key}`,
+        description: `line ${s.key.line + 1} · ${s.classification === 'controller-literal' ? 'plain-text value' : s.classification}`,
+        site: s,
+      })),
+      { placeHolder: 'Test which token?' },
+    ),
+  );
+  return pick.site;
+}
+
+/** Registers "Test Token". */
+export function registerTestToken(deps: TestTokenDeps): vscode.Disposable[] {
+  const { connection, log } = deps;
+  return [
+    registerCommand(
+      Commands.testToken,
+      async (arg?: TestTokenArg): Promise<TestTokenResult> => {
+        if (connection.current.state !== 'ready' || !connection.current.url) {
+          throw new Error('Sign in to a Telegraf Controller first ("Telegraf Controller: Connect…"): a token is only ever tested against the configured controller.');
+        }
+        let doc: vscode.TextDocument;
+        let offset: number | undefined;
+        if (arg && typeof arg === 'object' && typeof arg.uri === 'string') {
+          doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(arg.uri));
+          offset = typeof arg.offset === 'number' ? arg.offset : undefined;
+        } else {
+          const editor = vscode.window.activeTextEditor;
+          if (!editor || !isTelegrafDocument(editor.document)) throw new Error('Open a Telegraf config and place the cursor on a token, then run "Test Token" again.');
+          doc = editor.document;
+          offset = doc.offsetAt(editor.selection.active);
+        }
+        const cfg = deps.parses.get(doc);
+        const site = await chooseSite(cfg, doc, offset);
+        let value: string;
+        let token: Token | undefined;
+        const literal = literalOfSite(cfg, site);
+        if (literal) value = literal.value;
+        else if (site.classification === 'env' || site.classification === 'secret') ({ value, token } = await pickValueFor(deps, site));
+        else if (site.classification === 'placeholder' || site.classification === 'dynamic') {
+          throw new Error(`The token on line ${site.key.line + 1} is a placeholder or a dynamic value, not a token: there is nothing to test.`);
+        } else throw new Error(`The value on line ${site.key.line + 1} is not a Telegraf Controller token (tc-apiv1_…).`);
+
+        const result = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: 'Testing the token against the controller…' },
+          () => runTokenChecks(deps, cfg, site, value, token),
+        );
+        const where = `${vscode.workspace.asRelativePath(doc.uri)}:${site.key.line + 1}`;
+        log.info(`[${connection.label}] tested ${result.tokenLabel} used at ${where}: ${result.ok ? 'OK' : 'FAILED'}`);
+        for (const c of result.checks) log.info(`  ${ICON[c.status]} ${c.title}: ${c.detail}`);
+        const summary = result.checks.map((c) => `${ICON[c.status]} ${c.title}`).join(' · ');
+        const show = (choice: string | undefined) => {
+          if (choice === 'Show Details') log.show();
+        };
+        if (result.ok) void vscode.window.showInformationMessage(`Token test of ${result.tokenLabel} (${where}) passed: ${summary}`, 'Show Details').then(show);
+        else {
+          const firstFail = result.checks.find((c) => c.status === 'fail');
+          void vscode.window
+            .showWarningMessage(`Token test of ${result.tokenLabel} (${where}) failed: ${firstFail ? `${firstFail.title}: ${firstFail.detail}` : summary}`, 'Show Details')
+            .then(show);
+        }
+        return result;
+      },
+      log,
+    ),
+  ];
+}
+
+export { Cancelled };
