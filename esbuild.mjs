@@ -1,15 +1,24 @@
 // Builds the extension (Node, CommonJS, `vscode` external) and the webview
 // scripts (browser, ESM) to one minified file each; copies codicons for the
 // webview. Flags: --watch, --production (minify, no sourcemaps), --tests
-// (also bundle the integration suite to out/test/integration/index.js).
+// (also bundle the integration suite to out/test/integration/index.js),
+// --metafile (write esbuild's metafile of each bundle to out/meta-<name>.json,
+// for size analysis: `npx esbuild --analyze` style breakdowns, the bench).
+//
+// Extension bundle size (build/slim-undici.mjs): only the undici parts in use are
+// bundled, and undici's two llhttp WebAssembly modules (base64 JS, 65 KB each,
+// loaded on the first HTTP request) are shipped next to the bundle in
+// dist/llhttp/ instead of inside it.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { slimUndici, copyUndiciLlhttp } from './build/slim-undici.mjs';
 
 const args = new Set(process.argv.slice(2));
 const watch = args.has('--watch');
 const production = args.has('--production');
 const withTests = args.has('--tests');
+const withMetafile = args.has('--metafile');
 
 /** @type {import('esbuild').BuildOptions} */
 const common = {
@@ -38,6 +47,7 @@ const builds = [
     target: 'node20',
     external: ['vscode'],
     minify: true,
+    plugins: [slimUndici()],
   },
 ];
 if (webviewEntries.length) {
@@ -69,6 +79,7 @@ function copyAssets() {
   for (const f of ['codicon.css', 'codicon.ttf']) {
     cpSync(path.join('node_modules/@vscode/codicons/dist', f), path.join('dist/codicons', f));
   }
+  copyUndiciLlhttp('dist');
 }
 
 copyAssets();
@@ -78,6 +89,14 @@ if (watch) {
   console.log('esbuild: watching…');
 } else {
   const started = Date.now();
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  const results = await Promise.all(builds.map((b) => esbuild.build({ ...b, metafile: withMetafile })));
+  if (withMetafile) {
+    mkdirSync('out', { recursive: true });
+    results.forEach((r, i) => {
+      const b = builds[i];
+      const name = b.outfile ? path.basename(b.outfile, '.js') : path.basename(b.outdir ?? `bundle-${i}`);
+      writeFileSync(path.join('out', `meta-${name}.json`), JSON.stringify(r.metafile));
+    });
+  }
   console.log(`esbuild: built ${builds.length} bundle(s) in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
 }

@@ -20,6 +20,44 @@ export const Commands = {
   copyTokenValue: 'telegrafController.copyTokenValue',
   insertToken: 'telegrafController.insertToken',
   showLog: 'telegrafController.showLog',
+  // Connections (issue 4)
+  addConnection: 'telegrafController.addConnection',
+  renameConnection: 'telegrafController.renameConnection',
+  removeConnection: 'telegrafController.removeConnection',
+  setActiveConnection: 'telegrafController.setActiveConnection',
+  // Explorer view state (issue 4)
+  groupByNone: 'telegrafController.groupByNone',
+  groupByStatus: 'telegrafController.groupByStatus',
+  groupByOwner: 'telegrafController.groupByOwner',
+  sortByCreated: 'telegrafController.sortByCreated',
+  sortByExpires: 'telegrafController.sortByExpires',
+  sortByDescription: 'telegrafController.sortByDescription',
+  filterTokens: 'telegrafController.filterTokens',
+  clearFilter: 'telegrafController.clearFilter',
+  /** Internal (tree "Show more…" row): shows the next items of a long list. */
+  loadMore: 'telegrafController.loadMore',
+  // Token actions (issue 4)
+  reassignToken: 'telegrafController.reassignToken',
+  copyTokenPrefix: 'telegrafController.copyTokenPrefix',
+  showTokenDetails: 'telegrafController.showTokenDetails',
+  showExpiringTokens: 'telegrafController.showExpiringTokens',
+  /** Internal (tree menu): makes the token's connection active, then runs Insert Token into Config. */
+  insertTokenFromTree: 'telegrafController.insertTokenFromTree',
+  /** Internal (tree menu): makes the token's connection active, then runs Rotate Token. */
+  rotateTokenFromTree: 'telegrafController.rotateTokenFromTree',
+  testToken: 'telegrafController.testToken',
+  rotateToken: 'telegrafController.rotateToken',
+  checkConfigTokens: 'telegrafController.checkConfigTokens',
+  /** Internal (CodeLens): puts the cursor into an `[[outputs.heartbeat]]` and runs insertToken. */
+  setHeartbeatToken: 'telegrafController.setHeartbeatToken',
+  /** Internal (completion): follow-up after a token item of `token = ` completion was accepted. */
+  completionFollowUp: 'telegrafController.completionFollowUp',
+  /** Internal (quick fix): follow-up after a plaintext token was replaced with the env reference. */
+  plaintextReplacedFollowUp: 'telegrafController.plaintextReplacedFollowUp',
+  /** Internal (quick fix): replaces a plaintext token with a secret-store reference. */
+  replaceWithSecretReference: 'telegrafController.replaceWithSecretReference',
+  /** Internal (quick fix): leak response, revokes a plaintext token on the server and replaces it. */
+  revokeAndReplace: 'telegrafController.revokeAndReplace',
 } as const;
 
 /** View ids (package.json `contributes.views`). */
@@ -34,6 +72,16 @@ export const ContextKeys = {
   state: 'telegrafController.state',
   /** True when the signed-in user may create tokens (not a Viewer). */
   canCreate: 'telegrafController.canCreate',
+  /** Explorer grouping: `none` | `status` | `owner`. */
+  groupBy: 'telegrafController.groupBy',
+  /** Explorer sort order: `created` | `expires` | `description`. */
+  sortBy: 'telegrafController.sortBy',
+  /** True while a token filter is active. */
+  filterActive: 'telegrafController.filterActive',
+  /** True when any signed-in connection is an Owner/Administrator (grouping by owner, reassign). */
+  anyAdmin: 'telegrafController.anyAdmin',
+  /** Number of configured connections. */
+  connectionCount: 'telegrafController.connectionCount',
 } as const;
 
 /** Values of the {@link ContextKeys.state} context key. */
@@ -48,7 +96,17 @@ export const Settings = {
   connectTimeoutMs: 'connectTimeoutMs',
   envVarName: 'envVarName',
   clipboardClearSeconds: 'clipboardClearSeconds',
+  connections: 'connections',
+  expiryWarningDays: 'expiryWarningDays',
+  autoRefreshSeconds: 'autoRefreshSeconds',
+  checkConfigTokens: 'checkConfigTokens',
 } as const;
 
 /** Name of the log output channel. */
 export const LOG_CHANNEL_NAME = 'Telegraf Controller';
+
+/** URI scheme of token items (`resourceUri`, for file decorations) and of the read-only token details documents. */
+export const TOKEN_URI_SCHEME = 'telegraf-controller-token';
+
+/** Id of the authentication provider (Accounts menu). */
+export const AUTH_PROVIDER_ID = 'telegrafController';

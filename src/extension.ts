@@ -3,24 +3,49 @@
  * the commands, views and providers. No logic lives here.
  */
 import * as vscode from 'vscode';
-import { Commands, ContextKeys, Views } from './constants';
-import { canManageTokens } from './core/permissions';
+import { AUTH_PROVIDER_ID, Commands, ContextKeys, TOKEN_URI_SCHEME, Views } from './constants';
+import { canManageTokens, isTokenAdmin } from './core/permissions';
 import { registerCommand } from './infra/commands';
 import { createLogger } from './infra/logger';
+import { Notifier } from './infra/notify';
 import { SecretVault } from './infra/secretVault';
-import { controllerUrl } from './infra/settings';
+import { ControllerAuthProvider, AUTH_PROVIDER_LABEL } from './features/connection/authProvider';
 import { registerConnectionCommands } from './features/connection/connectionCommands';
-import { ControllerConnection } from './features/connection/controllerConnection';
+import { ActiveConnection, ActiveTokenStore, ConnectionManager } from './features/connection/connectionManager';
+import type { ControllerConnection } from './features/connection/controllerConnection';
+import { Freshness } from './features/connection/freshness';
+import { registerExplorerCommands } from './features/explorer/explorerCommands';
+import { ExplorerState } from './features/explorer/explorerState';
+import { ExpiryStatusBar, registerExpiryCommands } from './features/explorer/expiryStatusBar';
+import { TokenDecorationProvider } from './features/explorer/tokenDecorations';
+import { TokenDetailsProvider } from './features/explorer/tokenDetails';
 import { createTokenDeps, registerCreateToken } from './features/createTokenCommand';
 import { registerInsertToken } from './features/configFiles/insertTokenCommand';
+import { registerConfigFeatures } from './features/configFiles';
 import { registerTokenCommands } from './features/explorer/tokenCommands';
-import { TokenStore } from './features/explorer/tokenStore';
-import { TokenTreeProvider } from './features/explorer/tokenTreeProvider';
+import type { TokenStore } from './features/explorer/tokenStore';
+import { TokenTreeProvider, viewDescription } from './features/explorer/tokenTreeProvider';
 
 /** What `activate` returns in test mode only (never in normal use: it would expose SecretStorage to other extensions). */
 export interface TestApi {
+  /** The active connection (what other features receive). */
   connection: ControllerConnection;
+  /** The active connection's token list. */
   store: TokenStore;
+  /** Every configured connection, the active one, add/rename/remove. */
+  manager: ConnectionManager;
+  /** Grouping, sort order, filter of the explorer. */
+  explorerState: ExplorerState;
+  /** The status-bar item (active connection, expiring stored tokens). */
+  statusBar: ExpiryStatusBar;
+  /** The Accounts-menu provider. */
+  authProvider: ControllerAuthProvider;
+  /** Decorations of token items. */
+  decorations: TokenDecorationProvider;
+  /** Freshness triggers (focus, interval, SecretStorage changes). */
+  freshness: Freshness;
+  /** "Don't Show Again" notifications. */
+  notifier: Notifier;
   vault: SecretVault;
   treeProvider: TokenTreeProvider;
   view: vscode.TreeView<unknown>;
@@ -34,18 +59,31 @@ export interface TestApi {
 export function activate(context: vscode.ExtensionContext): TestApi | undefined {
   const log = createLogger();
   const vault = new SecretVault(context.secrets);
-  const connection = new ControllerConnection(vault, log);
-  const store = new TokenStore(connection, vault, log);
-  const treeProvider = new TokenTreeProvider(store, connection);
-  const view = vscode.window.createTreeView(Views.tokens, { treeDataProvider: treeProvider, showCollapseAll: false });
-  context.subscriptions.push(log, vault, connection, store, treeProvider, view);
+  const notifier = new Notifier(context.globalState);
+  const manager = new ConnectionManager(vault, log, context.workspaceState);
+  const connection = new ActiveConnection(manager);
+  const store = new ActiveTokenStore(manager);
+  const explorerState = new ExplorerState(context.workspaceState);
+  const treeProvider = new TokenTreeProvider(manager, explorerState);
+  const view = vscode.window.createTreeView(Views.tokens, { treeDataProvider: treeProvider, showCollapseAll: true, canSelectMany: true });
+  const decorations = new TokenDecorationProvider();
+  const details = new TokenDetailsProvider(manager);
+  const statusBar = new ExpiryStatusBar(manager, vault, notifier, log);
+  const freshness = new Freshness(manager, vault, log);
+  const authProvider = new ControllerAuthProvider(manager);
+  context.subscriptions.push(log, vault, manager, connection, store, explorerState, treeProvider, view, decorations, details, statusBar, freshness, authProvider);
 
   const syncView = () => {
     const s = connection.current;
+    const all = manager.all;
     void vscode.commands.executeCommand('setContext', ContextKeys.state, s.state);
     void vscode.commands.executeCommand('setContext', ContextKeys.canCreate, s.state === 'ready' && !!s.user && canManageTokens(s.user.role));
-    view.description = s.state === 'ready' && s.user ? `${connection.label} (${s.user.role})` : s.url ? new URL(s.url).host : undefined;
-    if (s.state === 'ready' && s.user && !canManageTokens(s.user.role)) {
+    void vscode.commands.executeCommand('setContext', ContextKeys.connectionCount, all.length);
+    void vscode.commands.executeCommand('setContext', ContextKeys.anyAdmin, all.some((h) => !!h.connection.user && isTokenAdmin(h.connection.user.role)));
+    view.description = viewDescription(manager, explorerState);
+    if (all.length > 1) {
+      view.message = undefined; // each connection node shows its own state
+    } else if (s.state === 'ready' && s.user && !canManageTokens(s.user.role)) {
       view.message = `Signed in as ${s.user.username}, a Viewer: Viewers cannot manage tokens. Sign in with another account to list or create tokens.`;
     } else if (s.state === 'error') {
       view.message = s.message;
@@ -56,35 +94,49 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     }
   };
 
+  const networkKeys = ['caFile', 'allowUntrustedCertificates', 'requestTimeoutMs', 'connectTimeoutMs'].map((k) => `telegrafController.${k}`);
   context.subscriptions.push(
-    connection.onDidChange((s) => {
-      syncView();
-      if (s.state === 'ready' && s.user && canManageTokens(s.user.role)) void store.refresh();
-      else store.clear();
-    }),
-    vault.onDidChange(() => void store.refreshStored()),
+    manager.onDidChange(syncView),
+    manager.onDidChangeState(syncView),
+    explorerState.onDidChange(syncView),
+    vscode.window.registerFileDecorationProvider(decorations),
+    vscode.workspace.registerTextDocumentContentProvider(TOKEN_URI_SCHEME, details),
+    vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: true }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('telegrafController.url')) {
-        const url = controllerUrl();
-        if (url !== connection.current.url) void connection.open(url);
-      } else if (e.affectsConfiguration('telegrafController') || e.affectsConfiguration('http')) {
-        if (connection.current.url) void connection.open(connection.current.url);
+      if (e.affectsConfiguration('telegrafController.url') || e.affectsConfiguration('telegrafController.connections')) {
+        void manager.reload();
+      } else if (networkKeys.some((k) => e.affectsConfiguration(k)) || e.affectsConfiguration('http')) {
+        void manager.reopenAll();
+      }
+      if (e.affectsConfiguration('telegrafController.expiryWarningDays')) {
+        treeProvider.scheduleRefresh();
+        decorations.refresh();
       }
     }),
     registerCommand(Commands.showLog, () => log.show(), log),
-    ...registerConnectionCommands(connection, log),
-    ...registerTokenCommands({ connection, store, vault, log }),
+    ...registerConnectionCommands(manager, notifier, log),
+    ...registerExplorerCommands(explorerState, manager, log),
+    ...registerExpiryCommands(statusBar, log),
+    ...registerTokenCommands({ connection, store, vault, log, manager, notifier }),
     ...registerCreateToken(context, { connection, store, vault, log }),
     ...registerInsertToken({ connection, store, vault, log }, context.workspaceState),
+    ...registerConfigFeatures({ connection, store, vault, log, context }),
   );
 
   syncView();
-  void connection.open(controllerUrl());
+  void manager.reload();
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return {
     connection,
     store,
+    manager,
+    explorerState,
+    statusBar,
+    authProvider,
+    decorations,
+    freshness,
+    notifier,
     vault,
     treeProvider,
     view: view as vscode.TreeView<unknown>,

@@ -3,7 +3,7 @@
 // .vscode-test/code-server) for tests, end-to-end flows and the demo.
 // Recipe: ../shared/notes/real-vscode-testing.md.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, findFreePort, makeTempDir, waitFor } from './util.mjs';
 import { onCleanup, onExitSync, killProcessGroup, groupAlive } from './cleanup.mjs';
@@ -159,7 +159,7 @@ function ensureConfigFile(userDataDir) {
  * @param {string} [opts.host]          bind address, default 127.0.0.1
  * @param {number} [opts.port]          preferred port; a free one is picked when absent or taken (unless `strictPort`)
  * @param {boolean} [opts.strictPort]   fail instead of falling back when `port` is taken
- * @param {string} [opts.userDataDir]   default: a new temp dir
+ * @param {string} [opts.userDataDir]   default: a new temp dir, removed by stop() unless `logFile` was given
  * @param {string} [opts.extensionsDir] default: `<userDataDir>/extensions`
  * @param {Record<string, unknown>} [opts.settings] user settings added to BASE_SETTINGS
  * @param {string} [opts.vsix]          a .vsix installed into extensionsDir before start
@@ -182,6 +182,7 @@ export async function startCodeServer(opts = {}) {
   } else {
     port = await findFreePort(host, port || undefined);
   }
+  const ownsUserDataDir = !opts.userDataDir;
   const userDataDir = opts.userDataDir ?? makeTempDir('tc-code-server-');
   const extensionsDir = opts.extensionsDir ?? path.join(userDataDir, 'extensions');
   mkdirSync(extensionsDir, { recursive: true });
@@ -227,6 +228,8 @@ export async function startCodeServer(opts = {}) {
     await killProcessGroup(pid);
     unExit();
     unCleanup();
+    // A temp user-data dir made here goes too (unless the log file lives in it and is wanted: then pass userDataDir).
+    if (ownsUserDataDir && !opts.logFile) rmSync(userDataDir, { recursive: true, force: true });
   };
   const unCleanup = onCleanup('code-server', stop);
 
@@ -242,8 +245,8 @@ export async function startCodeServer(opts = {}) {
     );
     if (exited) throw new Error('exited');
   } catch (err) {
-    await stop();
     const tail = readTail(logFile, 40);
+    await stop();
     throw new Error(
       `code-server did not start on ${host}:${port} (${exited ? 'it exited' : String(err)}). Log ${logFile}:\n${tail}`,
     );

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A credential for one controller origin, as kept in SecretStorage:

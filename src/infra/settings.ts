@@ -59,3 +59,31 @@ export function envVarName(): string {
 export function clipboardClearSeconds(): number {
   return Math.max(0, userLevel<number>(Settings.clipboardClearSeconds, 60));
 }
+
+/** Raw value of `telegrafController.connections` (user level only; parsed by `core/connections.ts`). */
+export function controllerConnectionsSetting(): unknown {
+  return userLevel<unknown>(Settings.connections, []);
+}
+
+/**
+ * Saves the named connections (`telegrafController.connections`) at the user
+ * level and, when `clearUrl`, removes the single `telegrafController.url`.
+ */
+export async function saveControllerConnections(list: ReadonlyArray<{ name: string; url: string }>, clearUrl: boolean): Promise<void> {
+  const config = vscode.workspace.getConfiguration(PREFIX);
+  await config.update(Settings.connections, list.length ? list.map((c) => ({ name: c.name, url: c.url })) : undefined, vscode.ConfigurationTarget.Global);
+  if (clearUrl) await config.update(Settings.url, undefined, vscode.ConfigurationTarget.Global);
+}
+
+/** Days before expiry from which a stored token counts as "expiring soon" (`telegrafController.expiryWarningDays`, default 7, 0–365). */
+export function expiryWarningDays(): number {
+  const d = Number(userLevel<number>(Settings.expiryWarningDays, 7));
+  return Number.isFinite(d) ? Math.min(365, Math.max(0, d)) : 7;
+}
+
+/** Seconds between automatic refreshes of the token lists (`telegrafController.autoRefreshSeconds`); 0 = off (default). At least 15 when on. */
+export function autoRefreshSeconds(): number {
+  const s = Number(userLevel<number>(Settings.autoRefreshSeconds, 0));
+  if (!Number.isFinite(s) || s <= 0) return 0;
+  return Math.max(15, s);
+}

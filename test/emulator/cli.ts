@@ -2,7 +2,7 @@
  * Command line of the controller emulator:
  *
  *   tsx test/emulator/cli.ts [--port 8888] [--heartbeat-port 8000] [--host 127.0.0.1]
- *                            [--seed test/emulator/seeds/demo.json] [--tls] [--ca-out path]
+ *                            [--seed test/emulator/seeds/demo.json | bulk-10k | bulk:N] [--tls] [--ca-out path]
  *                            [--disable-auth configs,heartbeat]
  *
  * Prints `API <url>` and `HEARTBEAT <url>` (and with `--tls`, `CA <path>`:
@@ -14,8 +14,15 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadSeedFile } from './seed';
+import { bulkCountFromName, bulkSeed } from './bulk';
+import { loadSeedFile, parseSeed } from './seed';
 import { startEmulator } from './server';
+
+/** A seed file, or a generated seed: `bulk-10k` (demo + 10,000 tokens) or `bulk:N`. */
+function seedFor(name: string) {
+  const n = bulkCountFromName(name);
+  return n !== undefined ? parseSeed(bulkSeed(n)) : loadSeedFile(name);
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -42,7 +49,7 @@ async function main(): Promise<void> {
     port: Number(values.port),
     heartbeatPort: Number(values['heartbeat-port']),
     host: values.host,
-    ...(values.seed ? { seed: loadSeedFile(values.seed) } : {}),
+    ...(values.seed ? { seed: seedFor(values.seed) } : {}),
     tls: values.tls,
     disabledAuth: disabled,
   });

@@ -9,6 +9,7 @@
  * - `POST /__emulator/users/:idOrName/disabled` `{ disabled }`.
  * - `POST /__emulator/time` `{ offsetMs }` or `{ advanceMs }` — move the emulator clock.
  * - `POST /__emulator/tokens` `{ user, permissions?, description?, expiresAt?: ISO|null }` → `{ token, value }`.
+ * - `POST /__emulator/bulk-tokens` `{ count, users?, seed? }` — add `count` generated tokens (see `bulk.ts`) → `{ added, total }`.
  * - `POST /__emulator/rate-limit` `{ max, windowMs }` or `{}` to remove.
  * - `GET|POST|DELETE /__emulator/faults` — list / add a `FaultSpec` (→ `{ id }`) / clear;
  *   `DELETE /__emulator/faults/:id` removes one.
@@ -22,7 +23,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { matchRoute, type RouteName } from '../../src/core/api/contract';
 import { ROLES, type Role } from '../../src/core/permissions';
 import { FaultController, type ActiveFault, type FaultSpec } from './faults';
-import { DEMO_SEED, parseSeed, type ParsedSeed, type Seed } from './seed';
+import { DEMO_SEED, parseSeed, SeedTokenSchema, type ParsedSeed, type Seed } from './seed';
+import { bulkTokenSpecs } from './bulk';
 import { EmulatorState, errorResponse, type AppResponse } from './state';
 
 /** Options of `startEmulator`. */
@@ -293,6 +295,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
           ...(exp === null || typeof exp === 'string' ? { expiresAt: exp === null ? null : Date.parse(exp) } : {}),
         });
         return { status: 201, body: { token: state.tokenView(minted.token), value: minted.value } };
+      }
+      if (what === 'bulk-tokens' && method === 'POST') {
+        const count = typeof body.count === 'number' ? Math.floor(body.count) : NaN;
+        if (!(count >= 1 && count <= 100_000)) return errorResponse(400, 'validation_error', 'count must be a number from 1 to 100000');
+        const users = Array.isArray(body.users) ? body.users.filter((u): u is string => typeof u === 'string') : undefined;
+        const specs = bulkTokenSpecs(count, { ...(users ? { users } : {}), ...(typeof body.seed === 'number' ? { seed: body.seed } : {}) });
+        const added = state.addSeedTokens(specs.map((t) => SeedTokenSchema.parse(t)));
+        return { status: 201, body: { added, total: state.tokens.size, firstId: specs[0]?.id, lastId: specs[specs.length - 1]?.id } };
       }
       if (what === 'rate-limit' && method === 'POST') {
         state.rateLimit = typeof body.max === 'number' && typeof body.windowMs === 'number' ? { max: body.max, windowMs: body.windowMs } : undefined;

@@ -255,8 +255,21 @@ export class EmulatorState {
       }
       this.users.set(u.id, rec);
     }
-    let n = 0;
-    for (const t of seed.tokens ?? []) {
+    this.addSeedTokens(seed.tokens ?? []);
+    for (const c of seed.configs ?? []) {
+      this.configs.set(c.id, { id: c.id, name: c.name, description: c.description ?? '', toml: c.toml, updatedAt: now - (c.updatedDaysAgo ?? 0) * DAY });
+    }
+  }
+
+  /**
+   * Adds seed-shaped tokens (relative times from now) to the running state,
+   * e.g. thousands of generated ones (`bulk.ts`, hook `POST /__emulator/bulk-tokens`).
+   * Throws `Error` for an unknown owner. Returns how many were added.
+   */
+  addSeedTokens(tokens: NonNullable<ParsedSeed['tokens']>): number {
+    const now = this.now();
+    let n = this.tokens.size;
+    for (const t of tokens) {
       const owner = t.userId ? this.users.get(t.userId) : this.findUserByName(t.username ?? '');
       if (!owner) throw new Error(`seed token "${t.description}": unknown owner ${t.userId ?? t.username}`);
       const requested = t.permissions ?? (t.preset ? presetPermissions(t.preset, owner.role) : {});
@@ -280,9 +293,7 @@ export class EmulatorState {
       };
       this.tokens.set(rec.id, rec);
     }
-    for (const c of seed.configs ?? []) {
-      this.configs.set(c.id, { id: c.id, name: c.name, description: c.description ?? '', toml: c.toml, updatedAt: now - (c.updatedDaysAgo ?? 0) * DAY });
-    }
+    return tokens.length;
   }
 
   // ------------------------------------------------------------ lookups and views

@@ -17,7 +17,7 @@
  *
  * No `vscode` import.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { RESOURCES, type Action, type Permissions, type ResourceId, type Role } from '../permissions';
 
 // ---------------------------------------------------------------------------

@@ -16,8 +16,9 @@
 
 import { CONTROLLER_TOKEN_RE, findControllerTokenLiterals, findTokenSites, heartbeatAt } from './detect';
 import type { TokenSite } from './detect';
+import { envReference, planReplaceSite } from './insert';
 import { directKeys, findDirectKey, parseTelegrafConfig, tableAt } from './parse';
-import type { ConfigTable, Range, TelegrafConfig } from './types';
+import type { ConfigTable, Range, TelegrafConfig, TextEdit } from './types';
 
 /** A permission a token use needs, as `resource` + `action` (MODEL.md Part B `Permissions`). */
 export interface RequiredPermission {
@@ -106,6 +107,38 @@ export function findValueOccurrences(cfg: TelegrafConfig | string, value: string
   return findControllerTokenLiterals(cfg).filter((r) => r.end - r.start === value.length && text.slice(r.start, r.end) === value);
 }
 
+/** How {@link planRewriteValue} rewrites occurrences: with a new value (rotation) or an env reference (leak response). */
+export type RewriteMode = { kind: 'value'; newValue: string } | { kind: 'env'; name: string };
+
+/**
+ * Edits turning every plaintext occurrence of `oldValue` in `text` into the
+ * form of `mode`: `value` replaces just the literal with `newValue` (the
+ * quotes, a `Bearer ` scheme and anything around it stay); `env` replaces
+ * the credential of the site holding it with `${name}` (see
+ * `planReplaceSite`; a credential holding the value twice is edited once).
+ * Comments are never touched. Throws `ConfigEditError('invalid-name')` for
+ * an invalid env name.
+ */
+export function planRewriteValue(text: string, oldValue: string, mode: RewriteMode): TextEdit[] {
+  if (!oldValue || !text.includes(oldValue)) return [];
+  const cfg = parseTelegrafConfig(text);
+  if (mode.kind === 'value') return findValueOccurrences(cfg, oldValue).map((r) => ({ start: r.start, end: r.end, newText: mode.newValue }));
+  const reference = envReference(mode.name);
+  const edits: TextEdit[] = [];
+  const seen = new Set<string>();
+  for (const use of controllerTokenUses(cfg)) {
+    if (use.value !== oldValue) continue;
+    for (const e of planReplaceSite(text, use.site, reference).edits) {
+      const k = `${e.start}:${e.end}`;
+      if (!seen.has(k)) {
+        seen.add(k);
+        edits.push(e);
+      }
+    }
+  }
+  return edits;
+}
+
 /** The credential site whose credential range contains `offset` (ends inclusive), if any. */
 export function siteAt(cfg: TelegrafConfig, offset: number): TokenSite | undefined {
   return findTokenSites(cfg).find((s) => s.credentialRange.start <= offset && offset <= s.credentialRange.end);
@@ -129,7 +162,7 @@ export function literalOfSite(cfg: TelegrafConfig, site: TokenSite): { value: st
  * The heartbeat URL to test a token against: the `url` of the heartbeat
  * table when it is a plain http(s) URL (no `${…}`/`@{…}`/`&{…}`) on the SAME
  * host name as the configured controller (a token is never sent to another
- * host), else `fallback` (the controller's documented heartbeat URL, port
+ * host) and not plain `http:` when the controller uses `https:`, else `fallback` (the controller's documented heartbeat URL, port
  * 8000 `/agents/heartbeat`). `controllerUrl` is the configured controller URL.
  */
 export function heartbeatTestUrl(heartbeat: ConfigTable | undefined, controllerUrl: string, fallback: string): { url: string; fromConfig: boolean } {
@@ -138,7 +171,8 @@ export function heartbeatTestUrl(heartbeat: ConfigTable | undefined, controllerU
     try {
       const u = new URL(raw);
       const c = new URL(controllerUrl);
-      if ((u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.toLowerCase() === c.hostname.toLowerCase() && !u.username && !u.password) {
+      const scheme = u.protocol === 'https:' || (u.protocol === 'http:' && c.protocol === 'http:');
+      if (scheme && u.hostname.toLowerCase() === c.hostname.toLowerCase() && !u.username && !u.password) {
         return { url: u.toString(), fromConfig: true };
       }
     } catch {

@@ -248,14 +248,23 @@ const ROTATED_SUFFIX_RE = /\s*\((?:rotated|replaced) \d{4}-\d{2}-\d{2}\)$/;
 
 /**
  * The description of a replacement token: the old one without a previous
- * ` (rotated YYYY-MM-DD)` suffix, plus ` (rotated <UTC date of now>)`, cut so
- * that the whole is at most 255 characters (code points).
+ * ` (rotated YYYY-MM-DD)` suffix, plus ` (rotated <UTC date of now>)`, cut
+ * (never inside a surrogate pair, marked with `…`) so that the whole is at
+ * most 255 UTF-16 units, the controller's limit.
  */
 export function rotatedDescription(description: string, now: number): string {
   const suffix = ` (rotated ${new Date(now).toISOString().slice(0, 10)})`;
-  const base = Array.from(description.trim().replace(ROTATED_SUFFIX_RE, '').trim());
+  const base = description.trim().replace(ROTATED_SUFFIX_RE, '').trim();
   const room = MAX_DESCRIPTION_LENGTH - suffix.length;
-  const cut = base.length > room ? base.slice(0, room - 1).join('').trimEnd() + '…' : base.join('');
+  let cut = base;
+  if (base.length > room) {
+    cut = '';
+    for (const ch of base) {
+      if (cut.length + ch.length > room - 1) break;
+      cut += ch;
+    }
+    cut = cut.trimEnd() + '…';
+  }
   return (cut || 'Token') + suffix;
 }
 
@@ -300,5 +309,5 @@ export function mayRevoke(user: { id: string; role: 'owner' | 'administrator' | 
 
 /** `export NAME=value`, the shell line that puts a token into an agent's environment. */
 export function exportLine(name: string, value: string): string {
-  return /^[A-Za-z0-9_.\-]+$/.test(value) ? `export ${name}=${value}` : `export ${name}='${value.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9_.-]+$/.test(value) ? `export ${name}=${value}` : `export ${name}='${value.replace(/'/g, `'\\''`)}'`;
 }

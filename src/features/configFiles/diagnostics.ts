@@ -111,6 +111,7 @@ export class ConfigDiagnostics implements vscode.Disposable {
 
   /** Re-checks `uri` after `delayMs` (debounced per file). */
   schedule(uri: vscode.Uri, delayMs: number): void {
+    if (uri.scheme !== 'file' && uri.scheme !== 'untitled') return;
     const key = uri.toString();
     const old = this.timers.get(key);
     if (old) clearTimeout(old);
@@ -163,23 +164,30 @@ export class ConfigDiagnostics implements vscode.Disposable {
         if (this.generation.get(key) === gen) this.collection.delete(uri);
         return;
       }
-      const diagnostics = await this.analyze(target);
-      if (this.generation.get(key) !== gen) return;
-      const now = openDocument(uri);
-      if (now && target.version !== undefined && now.version !== target.version) return;
-      this.collection.set(uri, diagnostics);
+      const stale = () => {
+        if (this.generation.get(key) !== gen) return true;
+        const now = openDocument(uri);
+        return !!now && target.version !== undefined && now.version !== target.version;
+      };
+      // First what is known locally (plaintext, stored tokens, cached answers), then the controller's answers.
+      const quick = await this.analyze(target, false);
+      if (stale()) return;
+      this.collection.set(uri, quick);
+      if (!checkConfigTokensEnabled() || this.deps.connection.current.state !== 'ready' || !quick.some((d) => isOurDiagnostic(d, 'plaintext-token'))) return;
+      const full = await this.analyze(target, true);
+      if (stale()) return;
+      this.collection.set(uri, full);
     } catch (e) {
       this.deps.log.warn(`Checking tokens in ${vscode.workspace.asRelativePath(uri)} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
-  /** The diagnostics of one config text. */
-  async analyze(target: ConfigText): Promise<vscode.Diagnostic[]> {
+  /** The diagnostics of one config text; `network: false` uses only SecretStorage, the token list and cached answers. */
+  async analyze(target: ConfigText, network: boolean): Promise<vscode.Diagnostic[]> {
     const cfg = parseTelegrafConfig(target.text);
     const uses = controllerTokenUses(cfg);
     if (uses.length === 0) return [];
     const ignored = target.uri.scheme === 'file' ? await this.deps.git.isIgnored(target.uri.fsPath) : false;
-    const network = checkConfigTokensEnabled();
     const host = this.hostLabel();
     const name = envVarName();
     const out: vscode.Diagnostic[] = [];

@@ -29,7 +29,7 @@ import { describePermissions } from '../../core/permissions';
 import { displayText } from '../../core/text';
 import { displayStatus, expiryText } from '../../core/tokens';
 import { Commands } from '../../constants';
-import { Cancelled, registerCommand, required } from '../../infra/commands';
+import { registerCommand, required } from '../../infra/commands';
 import type { Logger } from '../../infra/logger';
 import type { SecretVault } from '../../infra/secretVault';
 import type { ControllerConnection } from '../connection/controllerConnection';
@@ -285,4 +285,3 @@ export function registerTestToken(deps: TestTokenDeps): vscode.Disposable[] {
   ];
 }
 
-export { Cancelled };

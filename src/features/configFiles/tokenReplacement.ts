@@ -20,8 +20,8 @@ import * as vscode from 'vscode';
 import type { Token } from '../../core/api/contract';
 import { describe as describeError } from '../connection/controllerConnection';
 import { ControllerError } from '../../core/api/errors';
-import { envReference, parseTelegrafConfig, planReplaceSite, type TextEdit } from '../../core/config';
-import { controllerTokenUses, findValueOccurrences } from '../../core/config/references';
+import { parseTelegrafConfig } from '../../core/config';
+import { findValueOccurrences, planRewriteValue, type RewriteMode } from '../../core/config/references';
 import { lostPermissions, replacementExpiry, rotatedDescription } from '../../core/config/tokenAssessment';
 import { describePermissions, isTokenAdmin } from '../../core/permissions';
 import { displayText } from '../../core/text';
@@ -53,8 +53,7 @@ export async function findValueInWorkspace(value: string): Promise<ValueOccurren
   return out;
 }
 
-/** How occurrences are rewritten: with the new value (rotate), or with an env reference (leak response). */
-export type RewriteMode = { kind: 'value'; newValue: string } | { kind: 'env'; name: string };
+export type { RewriteMode };
 
 /** What a rewrite changed. */
 export interface RewriteResult {
@@ -62,26 +61,6 @@ export interface RewriteResult {
   count: number;
   /** Files changed (workspace-relative labels). */
   files: string[];
-}
-
-/** Edits turning every occurrence of `oldValue` in `text` into the form of `mode`. */
-export function rewriteEdits(text: string, oldValue: string, mode: RewriteMode): TextEdit[] {
-  const cfg = parseTelegrafConfig(text);
-  if (mode.kind === 'value') return findValueOccurrences(cfg, oldValue).map((r) => ({ start: r.start, end: r.end, newText: mode.newValue }));
-  const reference = envReference(mode.name);
-  const edits: TextEdit[] = [];
-  const seen = new Set<string>();
-  for (const use of controllerTokenUses(cfg)) {
-    if (use.value !== oldValue) continue;
-    for (const e of planReplaceSite(text, use.site, reference).edits) {
-      const k = `${e.start}:${e.end}`;
-      if (!seen.has(k)) {
-        seen.add(k);
-        edits.push(e);
-      }
-    }
-  }
-  return edits;
 }
 
 /**
@@ -97,12 +76,12 @@ export async function rewriteEverywhere(oldValue: string, mode: RewriteMode): Pr
   for (const uri of await workspaceConfigUris()) {
     const t = await readConfig(uri);
     if (!t || !t.text.includes(oldValue)) continue;
-    const edits = rewriteEdits(t.text, oldValue, mode);
+    const edits = planRewriteValue(t.text, oldValue, mode);
     if (edits.length === 0) continue;
     // Positions of a file not open yet: open it so the edit applies to the same text.
     const doc = openDocument(uri) ?? (await vscode.workspace.openTextDocument(uri));
     const current = documentText(doc);
-    const fresh = current.text === t.text ? edits : rewriteEdits(current.text, oldValue, mode);
+    const fresh = current.text === t.text ? edits : planRewriteValue(current.text, oldValue, mode);
     for (const e of fresh) we.replace(uri, toRange(current, e), e.newText);
     count += fresh.length;
     files.push(vscode.workspace.asRelativePath(uri, false));

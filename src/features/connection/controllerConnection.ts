@@ -20,25 +20,68 @@ export interface ConnectionSnapshot {
 }
 
 /**
- * One controller the user is connected to: URL, stored credential, signed-in
- * user and the API client that carries the credential.
+ * A connection to one controller as every feature sees it: its state, the
+ * signed-in user, the API client, sign-in and sign-out.
+ *
+ * What features receive as `connection` is the *active* connection (see
+ * `ConnectionManager` and `ActiveConnection`): the one commands and the
+ * config-file features act on and the status bar shows. Each configured
+ * controller is a {@link DirectConnection}.
  *
  * States (MODEL.md Part A "Authentication"): `needsServer` (no URL),
  * `needsSignIn` (no credential, or it was rejected with a 401), `ready`,
  * `error` (unreachable or failing server; the credential is kept).
  */
-export class ControllerConnection implements vscode.Disposable {
+export interface ControllerConnection {
+  /** Fires on every state change (for the active connection: also when another connection becomes active). */
+  readonly onDidChange: vscode.Event<ConnectionSnapshot>;
+  /** Current state. */
+  readonly current: ConnectionSnapshot;
+  /** The signed-in user, when `ready`. */
+  readonly user: User | undefined;
+  /** Origin of the configured URL, when one is set (the key of its secrets). */
+  readonly origin: string | undefined;
+  /** A short label for logs and titles, e.g. `admin @ production` (the name is the host when none was given). */
+  readonly label: string;
+  /** The connection's name (setting `telegrafController.connections`), or the host for the single `telegrafController.url`. */
+  readonly name: string;
+  /** Identity of the connection: its normalised URL; undefined when there is none. */
+  readonly key: string | undefined;
+  /** The API client carrying the credential. Throws a ControllerError of kind `missing-auth` when not signed in. */
+  api(): ControllerClient;
+  /** Points the connection at `url` and tries the stored credential of that origin. Never throws. */
+  open(url: string | undefined): Promise<ConnectionSnapshot>;
+  /** Verifies `credential` with `GET /api/auth/me` and stores it on success. Throws ControllerError (state kept). */
+  signInWith(url: string, credential: StoredCredential): Promise<User>;
+  /** Local login (`POST /api/auth/login/local`) returning the session credential. Throws ControllerError. */
+  loginLocal(url: string, username: string, password: string): Promise<StoredCredential>;
+  /** Signs out: best-effort server logout for sessions, then forgets the credential. */
+  signOut(): Promise<void>;
+  /** A 401-class failure of an API call signs the connection out; returns true when it did. */
+  noteFailure(e: unknown): Promise<boolean>;
+}
+
+/**
+ * One controller: URL, stored credential (SecretStorage, keyed by origin),
+ * signed-in user and the API client that carries the credential.
+ */
+export class DirectConnection implements ControllerConnection, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<ConnectionSnapshot>();
   /** Fires on every state change. */
   readonly onDidChange = this.emitter.event;
   private snapshot: ConnectionSnapshot = { state: 'needsServer' };
   private client: ControllerClient | undefined;
   private dispatcher: { close(): Promise<void> } | undefined;
+  private displayName: string | undefined;
 
+  /** `name`: how the user calls this controller (default: the URL's host). */
   constructor(
     private readonly vault: SecretVault,
     private readonly log: Logger,
-  ) {}
+    name?: string,
+  ) {
+    this.displayName = name;
+  }
 
   /** Current state. */
   get current(): ConnectionSnapshot {
@@ -55,10 +98,27 @@ export class ControllerConnection implements vscode.Disposable {
     return this.snapshot.origin;
   }
 
-  /** A short label, e.g. `admin @ localhost:8888`. */
+  /** Normalised URL (the connection's identity), when set. */
+  get key(): string | undefined {
+    return this.snapshot.url;
+  }
+
+  /** The connection's name; the host when none was given. */
+  get name(): string {
+    if (this.displayName) return this.displayName;
+    return this.snapshot.url ? safeHost(this.snapshot.url) : 'not connected';
+  }
+
+  /** A short label, e.g. `admin @ production` (or `admin @ localhost:8888` without a name). */
   get label(): string {
-    const host = this.snapshot.url ? new URL(this.snapshot.url).host : 'not connected';
-    return this.snapshot.user ? `${this.snapshot.user.username} @ ${host}` : host;
+    return this.snapshot.user ? `${this.snapshot.user.username} @ ${this.name}` : this.name;
+  }
+
+  /** Renames the connection (fires `onDidChange` with the same state). */
+  rename(name: string | undefined): void {
+    if (name === this.displayName) return;
+    this.displayName = name;
+    this.emitter.fire(this.snapshot);
   }
 
   /**
@@ -67,7 +127,12 @@ export class ControllerConnection implements vscode.Disposable {
    */
   api(): ControllerClient {
     if (!this.client || this.snapshot.state === 'needsSignIn' || this.snapshot.state === 'needsServer') {
-      throw new ControllerError({ kind: 'missing-auth', userMessage: 'Not signed in to a Telegraf Controller. Run "Telegraf Controller: Connect…".' });
+      throw new ControllerError({
+        kind: 'missing-auth',
+        userMessage: this.snapshot.url
+          ? `Not signed in to the Telegraf Controller "${this.name}". Run "Telegraf Controller: Sign In".`
+          : 'Not signed in to a Telegraf Controller. Run "Telegraf Controller: Connect…".',
+      });
     }
     return this.client;
   }
@@ -208,6 +273,14 @@ export class ControllerConnection implements vscode.Disposable {
 
 function toClientCredential(c: StoredCredential): Credential {
   return c.kind === 'session' ? { kind: 'session', cookie: c.cookie } : { kind: 'token', token: c.token };
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
 
 function safeOrigin(s: string): string | undefined {

@@ -1,17 +1,24 @@
 import * as vscode from 'vscode';
-import type { Token } from '../../core/api/contract';
+import type { BulkResult, Token, User } from '../../core/api/contract';
+import { ControllerError, isAuthFailure } from '../../core/api/errors';
+import { chunk, describeReassign, mergeBulk, reassignPreview, summarizeBulk, type BulkSummary } from '../../core/explorerModel';
+import { effectivePermissions, isTokenAdmin } from '../../core/permissions';
 import { displayText } from '../../core/text';
 import { displayStatus, expiryText } from '../../core/tokens';
 import { Commands } from '../../constants';
+import { logActivity } from '../../infra/activityLog';
 import { copySecret } from '../../infra/clipboard';
 import { Cancelled, registerCommand, required } from '../../infra/commands';
 import type { Logger } from '../../infra/logger';
+import type { Notifier } from '../../infra/notify';
 import type { SecretVault } from '../../infra/secretVault';
+import type { ConnectionHandle, ConnectionManager } from '../connection/connectionManager';
 import type { ControllerConnection } from '../connection/controllerConnection';
+import { detailsUri } from './tokenDetails';
 import type { TokenNode } from './tokenTreeProvider';
 import type { TokenStore } from './tokenStore';
 
-/** Everything the token commands need. */
+/** Everything the token commands need (what other features pass to {@link resolveToken}). */
 export interface TokenCommandDeps {
   connection: ControllerConnection;
   store: TokenStore;
@@ -19,13 +26,29 @@ export interface TokenCommandDeps {
   log: Logger;
 }
 
-/** The argument a token command receives: a tree node, a token id (from other commands/tests), or nothing (palette). */
-export type TokenArg = TokenNode | { id: string } | string | undefined;
+/** The explorer's own token commands also need the connections and the notifier. */
+export interface ExplorerCommandDeps extends TokenCommandDeps {
+  manager: ConnectionManager;
+  notifier: Notifier;
+}
+
+/**
+ * The argument a token command receives: a tree node, a token id (from other
+ * commands/tests), `{ id }`, `{ ids, connectionKey? }` for several tokens, or
+ * nothing (palette).
+ */
+export type TokenArg = TokenNode | { id: string } | { ids: string[]; connectionKey?: string } | string | undefined;
+
+/** Ids per bulk request (the contract allows up to 1000; smaller chunks give finer progress). */
+const BULK_CHUNK = 100;
+/** Tokens named in a confirmation before "and N more". */
+const LISTED = 12;
 
 /**
  * Resolves the token a command acts on: the tree item it was invoked on, an
  * id, or (from the palette) a quick pick of the tokens that `filter` accepts.
- * Throws Cancelled when the user dismisses the pick.
+ * Uses the connection and list in `deps` (the active connection for other
+ * features). Throws Cancelled when the user dismisses the pick.
  */
 export async function resolveToken(deps: TokenCommandDeps, arg: TokenArg, placeHolder: string, filter: (t: Token, stored: boolean) => boolean = () => true): Promise<Token> {
   if (arg && typeof arg === 'object' && 'kind' in arg && arg.kind === 'token') return arg.token;
@@ -56,56 +79,375 @@ export async function resolveToken(deps: TokenCommandDeps, arg: TokenArg, placeH
   return pick.token;
 }
 
-/** Registers Refresh, Revoke, Delete, Copy Token ID and Copy Token Value. */
-export function registerTokenCommands(deps: TokenCommandDeps): vscode.Disposable[] {
-  const { connection, store, vault, log } = deps;
-  const onError = async (e: unknown) => {
-    if (await connection.noteFailure(e)) store.clear();
+/** A token with the connection it belongs to. */
+export interface TokenTarget {
+  handle: ConnectionHandle;
+  token: Token;
+}
+
+function isNode(x: unknown): x is TokenNode {
+  return !!x && typeof x === 'object' && 'kind' in x;
+}
+
+/**
+ * The tokens a command acts on, with their connections: the multi-selection
+ * of the tree (when it has several tokens and includes the clicked one), the
+ * clicked token, ids (`{ ids, connectionKey }`, id strings: the active
+ * connection), or a quick pick over the active connection's tokens (several
+ * when `many`). Throws Cancelled when nothing is chosen.
+ */
+export async function resolveTargets(
+  deps: ExplorerCommandDeps,
+  arg: TokenArg,
+  selected: unknown,
+  opts: { placeHolder: string; many: boolean; filter?: (t: Token, stored: boolean) => boolean },
+): Promise<TokenTarget[]> {
+  const { manager } = deps;
+  const filter = opts.filter ?? (() => true);
+  const nodeTarget = (n: Extract<TokenNode, { kind: 'token' }>): TokenTarget | undefined => {
+    const handle = manager.get(n.connectionKey) ?? manager.active;
+    return handle ? { handle, token: handle.store.find(n.token.id) ?? n.token } : undefined;
   };
-  const who = () => connection.label;
+  if (opts.many && Array.isArray(selected)) {
+    const nodes = selected.filter((s): s is Extract<TokenNode, { kind: 'token' }> => isNode(s) && s.kind === 'token');
+    if (nodes.length > 1 && (!isNode(arg) || arg.kind !== 'token' || nodes.some((n) => n.token.id === arg.token.id))) {
+      return nodes.map(nodeTarget).filter((t): t is TokenTarget => !!t);
+    }
+  }
+  if (isNode(arg) && arg.kind === 'token') {
+    const t = nodeTarget(arg);
+    if (t) return [t];
+  }
+  if (arg && typeof arg === 'object' && 'ids' in arg && Array.isArray(arg.ids)) {
+    const handle = manager.get(arg.connectionKey) ?? manager.active;
+    if (!handle) throw new Error('No Telegraf Controller is connected.');
+    const out: TokenTarget[] = [];
+    for (const id of arg.ids) out.push({ handle, token: handle.store.find(id) ?? (await handle.connection.api().getToken(id)) });
+    return out;
+  }
+  const handle = manager.active;
+  if (!handle) throw new Error('No Telegraf Controller is connected. Run "Telegraf Controller: Connect…".');
+  const id = typeof arg === 'string' ? arg : arg && typeof arg === 'object' && 'id' in arg && typeof arg.id === 'string' ? arg.id : undefined;
+  if (id) return [{ handle, token: handle.store.find(id) ?? (await handle.connection.api().getToken(id)) }];
+  if (!handle.store.snapshot.loadedAt) await handle.store.refresh();
+  const { tokens, stored } = handle.store.snapshot;
+  const now = Date.now();
+  const candidates = tokens.filter((t) => filter(t, stored.has(t.id)));
+  if (candidates.length === 0) {
+    void vscode.window.showInformationMessage(`No token of ${handle.name} fits this command.`);
+    throw new Cancelled();
+  }
+  const items = candidates.map((t) => ({
+    label: `${stored.has(t.id) ? '$(key) ' : ''}${displayText(t.description, 80)}`,
+    description: `${displayStatus(t, now)} · ${expiryText(t, now)}`,
+    detail: `${displayText(t.username, 40)} · ${t.prefix}… · ${t.id}`,
+    token: t,
+  }));
+  if (opts.many) {
+    const picks = required(await vscode.window.showQuickPick(items, { placeHolder: opts.placeHolder, canPickMany: true, matchOnDescription: true, matchOnDetail: true }));
+    if (picks.length === 0) throw new Cancelled();
+    return picks.map((p) => ({ handle, token: p.token }));
+  }
+  const pick = required(await vscode.window.showQuickPick(items, { placeHolder: opts.placeHolder, matchOnDescription: true, matchOnDetail: true }));
+  return [{ handle, token: pick.token }];
+}
+
+/** The modal's list of tokens: one line each (description, prefix, owner, connection when several), at most 12 and "… and N more". */
+export function listForConfirmation(targets: readonly TokenTarget[]): string {
+  const several = new Set(targets.map((t) => t.handle.key)).size > 1;
+  const lines = targets.slice(0, LISTED).map(({ token, handle }) => {
+    const where = several ? ` — ${displayText(handle.name, 30)}` : '';
+    return `• ${displayText(token.description, 60)} (${token.prefix}…, ${displayText(token.username || token.userId, 30)})${where}`;
+  });
+  if (targets.length > LISTED) lines.push(`… and ${targets.length - LISTED} more`);
+  return lines.join('\n');
+}
+
+/** Bulk operations of the explorer. */
+export type BulkOp = 'revoke' | 'delete' | 'reassign';
+
+/** Result of a bulk command: per-token outcome (returned by the command for tests and scripts). */
+export interface BulkOutcome extends BulkSummary {
+  op: BulkOp;
+  /** Ids not sent because the user cancelled. */
+  cancelled: string[];
+}
+
+const VERB: Record<BulkOp, [string, string, string]> = {
+  revoke: ['Revoke', 'Revoking', 'Revoked'],
+  delete: ['Delete', 'Deleting', 'Deleted'],
+  reassign: ['Reassign', 'Reassigning', 'Reassigned'],
+};
+
+/**
+ * Runs a bulk revoke/delete/reassign over `targets` (grouped by connection,
+ * 100 ids per request) with a cancellable progress notification, updates each
+ * connection's list from the per-token results, writes one activity line per
+ * token, and reports a summary that names failures (never hidden).
+ */
+export async function runBulk(deps: ExplorerCommandDeps, op: BulkOp, targets: readonly TokenTarget[], target?: User): Promise<BulkOutcome> {
+  const [, doing] = VERB[op];
+  const total = targets.length;
+  const byHandle = new Map<ConnectionHandle, Token[]>();
+  for (const t of targets) byHandle.set(t.handle, [...(byHandle.get(t.handle) ?? []), t.token]);
+  let summary: BulkSummary = { ok: [], failed: [] };
+  const cancelled: string[] = [];
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `${doing} ${total} token${total === 1 ? '' : 's'}`, cancellable: true },
+    async (progress, cancel) => {
+      let sent = 0;
+      for (const [handle, tokens] of byHandle) {
+        const api = handle.connection.api();
+        for (const part of chunk(tokens, BULK_CHUNK)) {
+          const ids = part.map((t) => t.id);
+          if (cancel.isCancellationRequested) {
+            cancelled.push(...ids);
+            continue;
+          }
+          let results: BulkResult[];
+          try {
+            results =
+              op === 'revoke' ? await api.bulkRevoke(ids) : op === 'delete' ? await api.bulkDelete(ids) : await api.bulkReassign(ids, target!.id);
+          } catch (e) {
+            const reason = e instanceof ControllerError ? e.userMessage : e instanceof Error ? e.message : String(e);
+            results = ids.map((id) => ({ id, ok: false, error: reason }));
+            if (isAuthFailure(e)) await handle.connection.noteFailure(e);
+          }
+          const part_ = summarizeBulk(ids, results);
+          summary = mergeBulk(summary, part_);
+          applyResults(deps, handle, op, part, part_, target);
+          sent += ids.length;
+          progress.report({ increment: (ids.length / total) * 100, message: `${sent} of ${total}` });
+        }
+      }
+    },
+  );
+  for (const { handle, token } of targets) {
+    if (cancelled.includes(token.id)) continue;
+    const f = summary.failed.find((x) => x.id === token.id);
+    logActivity(deps.log, {
+      op,
+      connection: handle.connection.label,
+      token: { id: token.id, description: token.description },
+      ...(f ? { ok: false, detail: `failed: ${f.error}` } : op === 'reassign' && target ? { detail: `to ${target.username} (${target.role})` } : {}),
+    });
+  }
+  const outcome: BulkOutcome = { op, ...summary, cancelled };
+  await reportBulk(deps, outcome, targets);
+  return outcome;
+}
+
+function applyResults(deps: ExplorerCommandDeps, handle: ConnectionHandle, op: BulkOp, tokens: readonly Token[], s: BulkSummary, target?: User): void {
+  const ok = new Set(s.ok);
+  const done = tokens.filter((t) => ok.has(t.id));
+  if (done.length === 0) return;
+  if (op === 'delete') {
+    handle.store.removeMany(done.map((t) => t.id));
+    for (const t of done) void deps.vault.deleteTokenValue(originOf(handle), t.id).catch(() => undefined);
+    return;
+  }
+  const now = new Date().toISOString();
+  handle.store.upsertMany(
+    done.map((t) =>
+      op === 'revoke'
+        ? { ...t, status: 'revoked' as const, revokedAt: t.revokedAt ?? now }
+        : { ...t, userId: target!.id, username: target!.username, permissions: effectivePermissions(t.permissions, target!.role) },
+    ),
+  );
+}
+
+function originOf(h: ConnectionHandle): string {
+  return new URL(h.url).origin;
+}
+
+async function reportBulk(deps: ExplorerCommandDeps, o: BulkOutcome, targets: readonly TokenTarget[]): Promise<void> {
+  const [, , done] = VERB[o.op];
+  const total = o.ok.length + o.failed.length + o.cancelled.length;
+  const name = (id: string) => {
+    const t = targets.find((x) => x.token.id === id)?.token;
+    return t ? `"${displayText(t.description, 40)}"` : id;
+  };
+  if (o.failed.length === 0 && o.cancelled.length === 0) {
+    await deps.notifier.info(`bulk-${o.op}`, `${done} ${o.ok.length} token${o.ok.length === 1 ? '' : 's'}.`);
+    return;
+  }
+  const parts = [`${done} ${o.ok.length} of ${total} token${total === 1 ? '' : 's'}.`];
+  if (o.failed.length) {
+    const shown = o.failed.slice(0, 3).map((f) => `${name(f.id)}: ${displayText(f.error, 80)}`);
+    parts.push(`${o.failed.length} failed — ${shown.join('; ')}${o.failed.length > 3 ? `; and ${o.failed.length - 3} more` : ''}.`);
+  }
+  if (o.cancelled.length) parts.push(`${o.cancelled.length} not sent (cancelled).`);
+  const choice = await vscode.window.showWarningMessage(parts.join(' '), 'Show Log');
+  if (choice) deps.log.show();
+}
+
+async function confirm(message: string, detail: string, action: string): Promise<void> {
+  const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
+  if (choice !== action) throw new Cancelled();
+}
+
+/**
+ * Asks for the user to reassign `tokens` to (`GET /api/users`, enabled users,
+ * not the current owner of a single token), each item saying how the
+ * permissions would narrow to that user's role (`effectivePermissions`).
+ * Throws Cancelled; throws Error when nothing would fit the chosen role.
+ */
+export async function pickReassignTarget(handle: ConnectionHandle, tokens: readonly Token[]): Promise<User> {
+  const users = await handle.connection.api().listUsers();
+  const owners = new Set(tokens.map((t) => t.userId));
+  const candidates = users.filter((u) => !u.disabled && !(tokens.length === 1 && owners.has(u.id)));
+  if (candidates.length === 0) throw new Error(`${handle.name} has no other enabled user to reassign to.`);
+  const rank = { owner: 0, administrator: 1, manager: 2, viewer: 3 } as const;
+  const items = candidates
+    .sort((a, b) => rank[a.role] - rank[b.role] || a.username.localeCompare(b.username))
+    .map((u) => ({
+      label: `$(account) ${displayText(u.username, 60)}`,
+      description: `${u.role}${u.email ? ` · ${displayText(u.email, 60)}` : ''}`,
+      detail: describeReassign(tokens, u.role),
+      user: u,
+    }));
+  const title = tokens.length === 1 ? `Reassign "${displayText(tokens[0]!.description, 60)}"` : `Reassign ${tokens.length} tokens`;
+  const pick = required(
+    await vscode.window.showQuickPick(items, {
+      title,
+      placeHolder: 'Reassign to which user? Permissions narrow to the new owner\'s role.',
+      matchOnDescription: true,
+      matchOnDetail: true,
+      ignoreFocusOut: true,
+    }),
+  );
+  if (tokens.every((t) => reassignPreview(t.permissions, pick.user.role).empty)) {
+    throw new Error(`None of the permissions of ${tokens.length === 1 ? 'this token' : 'these tokens'} fits the ${pick.user.role} role of ${pick.user.username}; the controller would refuse the move.`);
+  }
+  return pick.user;
+}
+
+/** Registers Refresh, Revoke, Delete, Reassign, Copy Token ID / Prefix / Value, Show Details and the tree's Insert. */
+export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposable[] {
+  const { manager, log } = deps;
+  const onError = async (e: unknown) => {
+    await deps.connection.noteFailure(e);
+  };
+  const single = async (arg: TokenArg, placeHolder: string, filter?: (t: Token, stored: boolean) => boolean): Promise<TokenTarget> =>
+    (await resolveTargets(deps, arg, undefined, { placeHolder, many: false, ...(filter ? { filter } : {}) }))[0]!;
+
   return [
-    registerCommand(Commands.refresh, () => store.refresh(), log),
+    registerCommand(
+      Commands.refresh,
+      async (arg?: TokenNode) => {
+        const key = arg && typeof arg === 'object' && 'connectionKey' in arg ? arg.connectionKey : undefined;
+        const handle = manager.get(key);
+        if (handle) {
+          if (handle.connection.current.state !== 'ready') await handle.connection.open(handle.url);
+          else await handle.store.refresh();
+          return;
+        }
+        await Promise.all(
+          manager.all.map(async (h) => {
+            if (h.connection.current.state === 'error') await h.connection.open(h.url);
+            else if (h.store.started || h === manager.active) await h.store.refresh();
+          }),
+        );
+      },
+      log,
+    ),
     registerCommand(
       Commands.revokeToken,
-      async (arg: TokenArg) => {
-        const token = await resolveToken(deps, arg, 'Revoke which token?', (t) => t.status === 'active');
-        const name = displayText(token.description, 80);
-        const confirm = await vscode.window.showWarningMessage(
-          `Revoke the token "${name}" (${token.prefix}…)?`,
-          { modal: true, detail: 'Every agent or script that uses it is rejected from now on. Revoking cannot be undone; the record is kept for audit.' },
+      async (arg: TokenArg, selected?: unknown) => {
+        const targets = await resolveTargets(deps, arg, selected, { placeHolder: 'Revoke which tokens?', many: true, filter: (t) => t.status === 'active' });
+        const active = targets.filter((t) => t.token.status === 'active');
+        if (active.length === 0) throw new Error(targets.length === 1 ? 'The token is revoked already.' : 'Every selected token is revoked already.');
+        if (active.length === 1 && targets.length === 1) {
+          const { handle, token } = active[0]!;
+          const name = displayText(token.description, 80);
+          await confirm(
+            `Revoke the token "${name}" (${token.prefix}…)?`,
+            'Every agent or script that uses it is rejected from now on. Revoking cannot be undone; the record is kept for audit.',
+            'Revoke',
+          );
+          const updated = await handle.connection.api().revokeToken(token.id);
+          handle.store.upsert(updated);
+          logActivity(log, { op: 'revoke', connection: handle.connection.label, token: { id: token.id, description: token.description } });
+          await deps.notifier.info('revoked', `Revoked "${name}".`);
+          return { op: 'revoke', ok: [token.id], failed: [], cancelled: [] } satisfies BulkOutcome;
+        }
+        const skipped = targets.length - active.length;
+        await confirm(
+          `Revoke ${active.length} tokens?`,
+          `${listForConfirmation(active)}\n\nEvery agent or script that uses them is rejected from now on. Revoking cannot be undone; the records are kept for audit.${skipped ? `\n${skipped} selected token${skipped === 1 ? ' is' : 's are'} revoked already and left out.` : ''}`,
           'Revoke',
         );
-        if (confirm !== 'Revoke') throw new Cancelled();
-        const updated = await connection.api().revokeToken(token.id);
-        store.upsert(updated);
-        log.info(`[${who()}] revoked token ${token.id} "${name}"`);
-        void vscode.window.showInformationMessage(`Revoked "${name}".`);
+        return runBulk(deps, 'revoke', active);
       },
       log,
       onError,
     ),
     registerCommand(
       Commands.deleteToken,
-      async (arg: TokenArg) => {
-        const token = await resolveToken(deps, arg, 'Delete which token?');
-        const name = displayText(token.description, 80);
-        const confirm = await vscode.window.showWarningMessage(
-          `Delete the token "${name}" (${token.prefix}…)?`,
-          {
-            modal: true,
-            detail:
-              token.status === 'active'
-                ? 'The token stops working and its record is removed completely. To keep an audit record, revoke it instead.'
-                : 'The revoked token\'s record is removed completely.',
-          },
+      async (arg: TokenArg, selected?: unknown) => {
+        const targets = await resolveTargets(deps, arg, selected, { placeHolder: 'Delete which tokens?', many: true });
+        if (targets.length === 1) {
+          const { handle, token } = targets[0]!;
+          const name = displayText(token.description, 80);
+          await confirm(
+            `Delete the token "${name}" (${token.prefix}…)?`,
+            token.status === 'active'
+              ? 'The token stops working and its record is removed completely. To keep an audit record, revoke it instead.'
+              : "The revoked token's record is removed completely.",
+            'Delete',
+          );
+          await handle.connection.api().deleteToken(token.id);
+          handle.store.remove(token.id);
+          await deps.vault.deleteTokenValue(originOf(handle), token.id);
+          logActivity(log, { op: 'delete', connection: handle.connection.label, token: { id: token.id, description: token.description } });
+          await deps.notifier.info('deleted', `Deleted "${name}".`);
+          return { op: 'delete', ok: [token.id], failed: [], cancelled: [] } satisfies BulkOutcome;
+        }
+        const activeCount = targets.filter((t) => t.token.status === 'active').length;
+        await confirm(
+          `Delete ${targets.length} tokens?`,
+          `${listForConfirmation(targets)}\n\nTheir records are removed completely${activeCount ? `; ${activeCount} of them ${activeCount === 1 ? 'is' : 'are'} active and stop${activeCount === 1 ? 's' : ''} working` : ''}. To keep an audit record, revoke instead.`,
           'Delete',
         );
-        if (confirm !== 'Delete') throw new Cancelled();
-        await connection.api().deleteToken(token.id);
-        store.remove(token.id);
-        if (connection.origin) await vault.deleteTokenValue(connection.origin, token.id);
-        log.info(`[${who()}] deleted token ${token.id} "${name}"`);
-        void vscode.window.showInformationMessage(`Deleted "${name}".`);
+        return runBulk(deps, 'delete', targets);
+      },
+      log,
+      onError,
+    ),
+    registerCommand(
+      Commands.reassignToken,
+      async (arg: TokenArg, selected?: unknown) => {
+        const targets = await resolveTargets(deps, arg, selected, { placeHolder: 'Reassign which tokens?', many: true, filter: (t) => t.status === 'active' });
+        const handles = new Set(targets.map((t) => t.handle));
+        if (handles.size > 1) throw new Error('Reassign works on the tokens of one connection at a time: every controller has its own users.');
+        const handle = targets[0]!.handle;
+        const me = handle.connection.user;
+        if (!me || !isTokenAdmin(me.role)) throw new Error(`Only the Owner or an Administrator can reassign tokens; you are signed in to ${handle.name} as ${me ? `a ${me.role}` : 'nobody'}.`);
+        const movable = targets.filter((t) => t.token.status === 'active');
+        if (movable.length === 0) throw new Error('A revoked token cannot be reassigned.');
+        const tokens = movable.map((t) => t.token);
+        const user = await pickReassignTarget(handle, tokens);
+        const narrowing = describeReassign(tokens, user.role, 6);
+        if (movable.length === 1) {
+          const token = tokens[0]!;
+          const name = displayText(token.description, 80);
+          await confirm(
+            `Reassign "${name}" to ${displayText(user.username, 60)} (${user.role})?`,
+            `Permissions: ${narrowing}.\nThe value does not change; whoever uses it keeps working within the new permissions. Narrowed permissions cannot be restored by reassigning back.`,
+            'Reassign',
+          );
+          const updated = await handle.connection.api().reassignToken(token.id, user.id);
+          handle.store.upsert(updated);
+          logActivity(log, { op: 'reassign', connection: handle.connection.label, token: { id: token.id, description: token.description }, detail: `to ${user.username} (${user.role}): ${narrowing}` });
+          await deps.notifier.info('reassigned', `Reassigned "${name}" to ${displayText(user.username, 60)}.`);
+          return { op: 'reassign', ok: [token.id], failed: [], cancelled: [] } satisfies BulkOutcome;
+        }
+        await confirm(
+          `Reassign ${movable.length} tokens to ${displayText(user.username, 60)} (${user.role})?`,
+          `${listForConfirmation(movable)}\n\nPermissions: ${narrowing}.\nThe values do not change. Narrowed permissions cannot be restored by reassigning back.`,
+          'Reassign',
+        );
+        return runBulk(deps, 'reassign', movable, user);
       },
       log,
       onError,
@@ -113,7 +455,7 @@ export function registerTokenCommands(deps: TokenCommandDeps): vscode.Disposable
     registerCommand(
       Commands.copyTokenId,
       async (arg: TokenArg) => {
-        const token = await resolveToken(deps, arg, 'Copy the ID of which token?');
+        const { token } = await single(arg, 'Copy the ID of which token?');
         await vscode.env.clipboard.writeText(token.id);
         void vscode.window.setStatusBarMessage(`Copied token ID ${token.id}`, 3000);
       },
@@ -121,21 +463,56 @@ export function registerTokenCommands(deps: TokenCommandDeps): vscode.Disposable
       onError,
     ),
     registerCommand(
-      Commands.copyTokenValue,
+      Commands.copyTokenPrefix,
       async (arg: TokenArg) => {
-        const token = await resolveToken(deps, arg, 'Copy the value of which token?', (_t, stored) => stored);
-        const origin = connection.origin;
-        const value = origin ? await vault.getTokenValue(origin, token.id) : undefined;
-        if (!value) throw new Error(`The value of "${displayText(token.description, 80)}" is not stored in this VS Code. Token values are shown only once, at creation.`);
-        const seconds = await copySecret(value);
-        log.info(`[${who()}] copied the value of token ${token.id} to the clipboard`);
-        void vscode.window.setStatusBarMessage(
-          seconds > 0 ? `Token value copied; the clipboard is cleared in ${seconds} s.` : 'Token value copied.',
-          5000,
-        );
+        const { token } = await single(arg, 'Copy the prefix of which token?');
+        await vscode.env.clipboard.writeText(token.prefix);
+        void vscode.window.setStatusBarMessage(`Copied token prefix ${token.prefix}`, 3000);
       },
       log,
       onError,
     ),
+    registerCommand(
+      Commands.copyTokenValue,
+      async (arg: TokenArg) => {
+        const { handle, token } = await single(arg, 'Copy the value of which token?', (_t, stored) => stored);
+        const value = await deps.vault.getTokenValue(originOf(handle), token.id);
+        if (!value) throw new Error(`The value of "${displayText(token.description, 80)}" is not stored in this VS Code. Token values are shown only once, at creation.`);
+        const seconds = await copySecret(value);
+        logActivity(log, { op: 'copy-value', connection: handle.connection.label, token: { id: token.id, description: token.description }, detail: seconds > 0 ? `clipboard cleared after ${seconds} s` : 'clipboard not cleared automatically' });
+        void vscode.window.setStatusBarMessage(seconds > 0 ? `Token value copied; the clipboard is cleared in ${seconds} s.` : 'Token value copied.', 5000);
+      },
+      log,
+      onError,
+    ),
+    registerCommand(
+      Commands.showTokenDetails,
+      async (arg: TokenArg) => {
+        const { handle, token } = await single(arg, 'Show the details of which token?');
+        const doc = await vscode.workspace.openTextDocument(detailsUri(handle.key, token));
+        await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false });
+        return doc.uri.toString();
+      },
+      log,
+      onError,
+    ),
+    registerCommand(Commands.insertTokenFromTree, (arg: TokenArg) => onTokenConnection(manager, arg, Commands.insertToken), log),
+    registerCommand(Commands.rotateTokenFromTree, (arg: TokenArg) => onTokenConnection(manager, arg, Commands.rotateToken), log),
   ];
+}
+
+/**
+ * Runs a command of another feature (insert, rotate — they act on the active
+ * connection) on a tree token: makes the token's connection active first
+ * (the status bar shows the switch), then runs `command` with the node.
+ */
+async function onTokenConnection(manager: ConnectionManager, arg: TokenArg, command: string): Promise<unknown> {
+  if (isNode(arg) && arg.kind === 'token' && arg.connectionKey && manager.active?.key !== arg.connectionKey) {
+    const h = manager.get(arg.connectionKey);
+    if (h) {
+      await manager.setActive(h.key);
+      void vscode.window.setStatusBarMessage(`Active Telegraf Controller connection: ${h.name}`, 4000);
+    }
+  }
+  return vscode.commands.executeCommand(command, arg);
 }

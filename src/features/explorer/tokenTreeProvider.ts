@@ -1,17 +1,27 @@
 import * as vscode from 'vscode';
 import type { Token } from '../../core/api/contract';
-import { isTokenAdmin, RESOURCES } from '../../core/permissions';
+import { describeTokenFilter, queryTokens, windowed, daysLeft, STATUS_GROUPS, type TokenQueryResult } from '../../core/explorerModel';
+import { canManageTokens, isTokenAdmin, RESOURCES } from '../../core/permissions';
 import { displayText } from '../../core/text';
 import { displayStatus, expiryText, formatUtc, parseTime, type DisplayStatus } from '../../core/tokens';
-import type { ControllerConnection } from '../connection/controllerConnection';
-import type { TokenStore } from './tokenStore';
+import { Commands } from '../../constants';
+import { expiryWarningDays } from '../../infra/settings';
+import type { ConnectionHandle, ConnectionManager } from '../connection/connectionManager';
+import type { ExplorerState } from './explorerState';
+import { tokenItemUri } from './tokenDecorations';
 
-/** A node of the Tokens view: a token, or an informational message row. */
+/**
+ * A node of the Tokens view: a connection (shown when more than one is
+ * configured), a group (status or owner), a token, a "Show more…" row of a
+ * long list, or an informational message row. Plain data; `getTreeItem`
+ * builds the item.
+ */
 export type TokenNode =
-  | { kind: 'token'; token: Token; stored: boolean }
-  | { kind: 'message'; id: string; label: string; icon: string; command?: vscode.Command; tooltip?: string };
-
-const STATUS_ORDER: Record<DisplayStatus, number> = { expiring: 0, active: 1, expired: 2, revoked: 3 };
+  | { kind: 'connection'; connectionKey: string }
+  | { kind: 'group'; connectionKey: string; key: string; label: string; count: number; status?: DisplayStatus }
+  | { kind: 'token'; token: Token; stored: boolean; connectionKey?: string }
+  | { kind: 'more'; connectionKey: string; parentKey: string; remaining: number }
+  | { kind: 'message'; id: string; label: string; icon: string; command?: vscode.Command; tooltip?: string; connectionKey?: string };
 
 const STATUS_ICON: Record<DisplayStatus, [string, string]> = {
   active: ['pass', 'testing.iconPassed'],
@@ -27,106 +37,306 @@ const STATUS_LABEL: Record<DisplayStatus, string> = {
   revoked: 'revoked',
 };
 
-/** Sorts tokens: expiring soon, active, expired, revoked; newest first within a group. */
-export function sortTokens(tokens: readonly Token[], now: number): Token[] {
-  return [...tokens].sort(
-    (a, b) =>
-      STATUS_ORDER[displayStatus(a, now)] - STATUS_ORDER[displayStatus(b, now)] ||
-      (parseTime(b.createdAt) ?? 0) - (parseTime(a.createdAt) ?? 0),
-  );
+const STATE_TEXT: Record<string, string> = {
+  needsServer: 'no URL',
+  needsSignIn: 'signed out',
+  error: 'unreachable',
+};
+
+const nf = new Intl.NumberFormat('en');
+
+/** The "expiring soon" window in ms (`telegrafController.expiryWarningDays`). */
+export function expiringWindowMs(): number {
+  return expiryWarningDays() * 24 * 3600 * 1000;
 }
 
 /**
- * The Tokens view (TreeDataProvider): one item per token with status icon and
- * text, expiry, owner (for Owners/Administrators), a tooltip with every field
- * and the effective permissions, and a key icon when the value is stored.
- * Errors never pop up from here: they show as a message row.
+ * The Tokens view (TreeDataProvider). With one connection, its tokens (or
+ * groups) are the top level and the view's description names the connection;
+ * with several, each connection is a top-level node whose description shows
+ * the signed-in user and role. Lists follow the explorer state (grouping,
+ * sort, filter); long lists show 200 rows and a "Show more…" row. Errors never
+ * pop up from here: they show as message rows.
  */
 export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<TokenNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly subs: vscode.Disposable[];
+  private readonly memo = new Map<string, { snap: unknown; view: unknown; minute: number; windowMs: number; result: TokenQueryResult }>();
+  private pending: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly store: TokenStore,
-    private readonly connection: ControllerConnection,
+    private readonly manager: ConnectionManager,
+    private readonly state: ExplorerState,
   ) {
-    this.subs = [store.onDidChange(() => this.emitter.fire(undefined)), connection.onDidChange(() => this.emitter.fire(undefined))];
+    const fire = () => this.scheduleRefresh();
+    let storeSubs: vscode.Disposable[] = [];
+    const follow = () => {
+      storeSubs.forEach((s) => s.dispose());
+      storeSubs = manager.all.map((h) => h.store.onDidChange(fire));
+    };
+    follow();
+    this.subs = [
+      manager.onDidChange(() => {
+        follow();
+        fire();
+      }),
+      manager.onDidChangeState(fire),
+      state.onDidChange(fire),
+      { dispose: () => storeSubs.forEach((s) => s.dispose()) },
+    ];
+  }
+
+  /** Refreshes the whole view (coalesced: at most one refresh per event-loop turn). */
+  scheduleRefresh(): void {
+    if (this.pending) return;
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.emitter.fire(undefined);
+    }, 0);
+  }
+
+  /** True when connections are top-level nodes (more than one configured). */
+  get showsConnections(): boolean {
+    return this.manager.all.length > 1;
   }
 
   getChildren(element?: TokenNode): TokenNode[] {
-    if (element) return [];
-    if (this.connection.current.state !== 'ready') return [];
-    const snap = this.store.snapshot;
+    if (!element) {
+      const all = this.manager.all;
+      if (all.length === 0) return [];
+      if (all.length === 1) return all[0]!.connection.current.state === 'ready' ? this.connectionChildren(all[0]!) : [];
+      return all.map((h) => ({ kind: 'connection' as const, connectionKey: h.key }));
+    }
+    switch (element.kind) {
+      case 'connection': {
+        const h = this.manager.get(element.connectionKey);
+        return h ? this.connectionChildren(h) : [];
+      }
+      case 'group': {
+        const h = this.manager.get(element.connectionKey);
+        if (!h) return [];
+        const group = this.query(h).groups.find((g) => g.key === element.key);
+        if (!group) return [];
+        return this.windowedTokens(h, group.tokens, `${h.key}#${group.key}`);
+      }
+      default:
+        return [];
+    }
+  }
+
+  /** The tree rows of a connection: sign-in/error rows, or its (grouped) tokens with status rows. */
+  connectionChildren(h: ConnectionHandle): TokenNode[] {
+    const s = h.connection.current;
+    const key = h.key;
+    if (s.state === 'needsSignIn') {
+      return [
+        { kind: 'message', connectionKey: key, id: `${key}:signin`, label: 'Sign in…', icon: 'sign-in', tooltip: s.message, command: { command: Commands.signIn, title: 'Sign In', arguments: [{ kind: 'connection', connectionKey: key }] } },
+      ];
+    }
+    if (s.state === 'error') {
+      return [
+        { kind: 'message', connectionKey: key, id: `${key}:error`, label: s.message ?? 'The controller could not be reached.', icon: 'error', tooltip: s.message, command: { command: Commands.refresh, title: 'Retry', arguments: [{ kind: 'connection', connectionKey: key }] } },
+      ];
+    }
+    if (s.state !== 'ready') return [];
+    if (s.user && !canManageTokens(s.user.role)) {
+      return [{ kind: 'message', connectionKey: key, id: `${key}:viewer`, label: `${s.user.username} is a Viewer: Viewers cannot manage tokens.`, icon: 'info' }];
+    }
+    this.manager.want(h);
+    const snap = h.store.snapshot;
     const nodes: TokenNode[] = [];
     if (snap.error) {
       nodes.push({
         kind: 'message',
-        id: 'error',
+        connectionKey: key,
+        id: `${key}:loadError`,
         label: `Could not load tokens: ${snap.error}`,
         icon: 'error',
         tooltip: snap.error,
-        command: { command: 'telegrafController.refresh', title: 'Retry' },
+        command: { command: Commands.refresh, title: 'Retry', arguments: [{ kind: 'connection', connectionKey: key }] },
       });
     }
     if (snap.loading && snap.tokens.length === 0) {
-      nodes.push({ kind: 'message', id: 'loading', label: 'Loading tokens…', icon: 'loading~spin' });
+      nodes.push({ kind: 'message', connectionKey: key, id: `${key}:loading`, label: 'Loading tokens…', icon: 'loading~spin' });
       return nodes;
     }
-    if (!snap.loading && !snap.error && snap.tokens.length === 0 && snap.loadedAt) {
+    const result = this.query(h);
+    if (!snap.loading && !snap.error && result.total === 0 && snap.loadedAt) {
+      nodes.push({ kind: 'message', connectionKey: key, id: `${key}:empty`, label: 'No tokens yet. Create one…', icon: 'add', command: { command: Commands.createToken, title: 'Create Token' } });
+    } else if (result.total > 0 && result.matched === 0 && this.state.view.filter) {
       nodes.push({
         kind: 'message',
-        id: 'empty',
-        label: 'No tokens yet. Create one…',
-        icon: 'add',
-        command: { command: 'telegrafController.createToken', title: 'Create Token' },
+        connectionKey: key,
+        id: `${key}:nomatch`,
+        label: `No token matches the filter (${nf.format(result.total)} hidden). Clear Filter`,
+        icon: 'filter',
+        command: { command: Commands.clearFilter, title: 'Clear Filter' },
       });
     }
-    const now = Date.now();
-    for (const token of sortTokens(snap.tokens, now)) nodes.push({ kind: 'token', token, stored: snap.stored.has(token.id) });
+    if (this.state.view.groupBy === 'none') {
+      nodes.push(...this.windowedTokens(h, result.groups[0]?.tokens ?? [], key));
+    } else {
+      for (const g of result.groups) {
+        const status = g.key.startsWith('status:') ? (g.key.slice(7) as DisplayStatus) : undefined;
+        nodes.push({ kind: 'group', connectionKey: key, key: g.key, label: g.label, count: g.tokens.length, ...(status ? { status } : {}) });
+      }
+    }
+    if (snap.loading && snap.progress) {
+      nodes.push({
+        kind: 'message',
+        connectionKey: key,
+        id: `${key}:progress`,
+        label: `Loading tokens… ${nf.format(snap.progress.loaded)} of ${nf.format(snap.progress.total)}`,
+        icon: 'loading~spin',
+      });
+    }
+    return nodes;
+  }
+
+  /** The filtered, sorted, grouped tokens of a connection (memoised per snapshot, view state and minute). */
+  query(h: ConnectionHandle): TokenQueryResult {
+    const snap = h.store.snapshot;
+    const view = this.state.view;
+    const minute = Math.floor(Date.now() / 60_000);
+    const windowMs = expiringWindowMs();
+    const m = this.memo.get(h.key);
+    if (m && m.snap === snap && m.view === view && m.minute === minute && m.windowMs === windowMs) return m.result;
+    const result = queryTokens(snap.tokens, view, Date.now(), windowMs);
+    this.memo.set(h.key, { snap, view, minute, windowMs, result });
+    return result;
+  }
+
+  private windowedTokens(h: ConnectionHandle, tokens: readonly Token[], parentKey: string): TokenNode[] {
+    const { shown, remaining } = windowed(tokens, this.state.limit(parentKey));
+    const stored = h.store.snapshot.stored;
+    const nodes: TokenNode[] = shown.map((token) => ({ kind: 'token', token, stored: stored.has(token.id), connectionKey: h.key }));
+    if (remaining > 0) nodes.push({ kind: 'more', connectionKey: h.key, parentKey, remaining });
     return nodes;
   }
 
   getTreeItem(node: TokenNode): vscode.TreeItem {
-    if (node.kind === 'message') {
-      const item = new vscode.TreeItem(displayText(node.label, 200));
-      item.id = `message:${node.id}`;
-      item.iconPath = new vscode.ThemeIcon(node.icon);
-      item.command = node.command;
-      item.tooltip = node.tooltip;
-      item.contextValue = 'message';
-      return item;
+    switch (node.kind) {
+      case 'message': {
+        const item = new vscode.TreeItem(displayText(node.label, 200));
+        item.id = `message:${node.id}`;
+        item.iconPath = new vscode.ThemeIcon(node.icon);
+        item.command = node.command;
+        item.tooltip = node.tooltip;
+        item.contextValue = 'message';
+        return item;
+      }
+      case 'connection':
+        return this.connectionItem(node.connectionKey);
+      case 'group':
+        return this.groupItem(node);
+      case 'more': {
+        const item = new vscode.TreeItem(`Show ${nf.format(Math.min(200, node.remaining))} more…`);
+        item.id = `more:${node.parentKey}`;
+        item.description = `${nf.format(node.remaining)} not shown`;
+        item.iconPath = new vscode.ThemeIcon('ellipsis');
+        item.command = { command: Commands.loadMore, title: 'Show More', arguments: [node] };
+        item.contextValue = 'more';
+        return item;
+      }
+      case 'token':
+        return this.tokenItem(node.token, node.stored, Date.now(), node.connectionKey);
     }
-    return this.tokenItem(node.token, node.stored, Date.now());
+  }
+
+  private connectionItem(key: string): vscode.TreeItem {
+    const h = this.manager.get(key);
+    const item = new vscode.TreeItem(h ? displayText(h.name, 60) : key, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = `connection:${key}`;
+    if (!h) return item;
+    const s = h.connection.current;
+    const active = this.manager.active?.key === key;
+    const ready = s.state === 'ready' && s.user;
+    item.description = [ready ? `${displayText(s.user!.username, 40)} (${s.user!.role})` : STATE_TEXT[s.state] ?? s.state, active ? 'active' : undefined].filter(Boolean).join(' · ');
+    item.iconPath = new vscode.ThemeIcon(
+      ready ? 'vm-active' : s.state === 'error' ? 'vm-outline' : 'vm-outline',
+      ready ? undefined : new vscode.ThemeColor(s.state === 'error' ? 'list.errorForeground' : 'disabledForeground'),
+    );
+    item.collapsibleState = ready || active ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+    item.contextValue = `connection;${s.state};${active ? 'active' : 'inactive'}${ready && isTokenAdmin(s.user!.role) ? ';admin' : ''}`;
+    const md = new vscode.MarkdownString(undefined, false);
+    md.isTrusted = false;
+    md.supportHtml = false;
+    md.appendMarkdown('**').appendText(displayText(h.name, 60)).appendMarkdown(active ? '** (active connection)  \n' : '**  \n');
+    md.appendText(h.url).appendMarkdown('  \n');
+    if (ready) md.appendText(`Signed in as ${displayText(s.user!.username, 60)} (${s.user!.role})`).appendMarkdown('  \n');
+    else md.appendText(s.message ?? STATE_TEXT[s.state] ?? s.state).appendMarkdown('  \n');
+    const snap = h.store.snapshot;
+    if (snap.loadedAt) md.appendText(`${nf.format(snap.tokens.length)} tokens, ${nf.format(snap.stored.size)} with a stored value`);
+    item.tooltip = md;
+    item.accessibilityInformation = { label: `Connection ${displayText(h.name, 60)}, ${item.description}` };
+    return item;
+  }
+
+  private groupItem(node: Extract<TokenNode, { kind: 'group' }>): vscode.TreeItem {
+    const filtered = !!this.state.view.filter;
+    const item = new vscode.TreeItem(displayText(node.label, 80), filtered ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `group:${node.connectionKey}:${node.key}`;
+    item.description = nf.format(node.count);
+    if (node.status) {
+      const [icon, color] = STATUS_ICON[node.status];
+      item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+    } else {
+      item.iconPath = new vscode.ThemeIcon('account');
+    }
+    item.contextValue = `group;${node.status ? 'status' : 'owner'}`;
+    item.tooltip = `${node.label}: ${nf.format(node.count)} token${node.count === 1 ? '' : 's'}${filtered ? ' matching the filter' : ''}`;
+    item.accessibilityInformation = { label: `${node.label}, ${node.count} tokens` };
+    return item;
   }
 
   /** Builds the TreeItem of a token at `now` (UTC ms). */
-  tokenItem(token: Token, stored: boolean, now: number): vscode.TreeItem {
-    const status = displayStatus(token, now);
-    const admin = this.connection.user ? isTokenAdmin(this.connection.user.role) : false;
+  tokenItem(token: Token, stored: boolean, now: number, connectionKey?: string): vscode.TreeItem {
+    const windowMs = expiringWindowMs();
+    const status = displayStatus(token, now, windowMs);
+    const h = this.manager.get(connectionKey) ?? this.manager.active;
+    const user = h?.connection.user;
+    const admin = user ? isTokenAdmin(user.role) : false;
     const item = new vscode.TreeItem(displayText(token.description || '(no description)', 80));
-    item.id = `token:${this.connection.origin ?? ''}:${token.id}`;
-    const parts = [STATUS_LABEL[status]];
-    if (status !== 'revoked' && status !== 'expired') parts.push(expiryText(token, now));
-    else parts[0] = expiryText(token, now);
-    if (admin) parts.push(displayText(token.username, 40));
+    const key = h?.key ?? '';
+    item.id = `token:${key}:${token.id}`;
+    const parts = [expiryText(token, now)];
+    if (admin && this.state.view.groupBy !== 'owner') parts.push(displayText(token.username || token.userId, 40));
     if (stored) parts.push('value stored');
     item.description = parts.join(' · ');
     const [icon, color] = STATUS_ICON[status];
     item.iconPath = new vscode.ThemeIcon(stored ? 'key' : icon, new vscode.ThemeColor(color));
-    item.contextValue = `token;${token.status};${status};${stored ? 'stored' : 'remote'}`;
+    item.resourceUri = tokenItemUri(key, token.id, status, status === 'expiring' ? daysLeft(token.expiresAt, now) : undefined);
+    item.contextValue = `token;${token.status};${status}${admin && token.status === 'active' ? ';reassign' : ''};${stored ? 'stored' : 'remote'}`;
     item.tooltip = tokenTooltip(token, status, stored, now);
-    item.accessibilityInformation = { label: `Token ${displayText(token.description, 80)}, ${item.description}` };
+    item.accessibilityInformation = { label: `Token ${displayText(token.description, 80)}, ${STATUS_LABEL[status]}, ${item.description}` };
     return item;
   }
 
   dispose(): void {
+    if (this.pending) clearTimeout(this.pending);
     this.subs.forEach((s) => s.dispose());
     this.emitter.dispose();
   }
 }
 
-/** The hover of a token item: every field as text (server text escaped), and the permission list. */
+/** Status group labels by display status (for messages). */
+export const STATUS_GROUP_LABEL: Record<DisplayStatus, string> = Object.fromEntries(STATUS_GROUPS.map((g) => [g.status, g.label])) as Record<DisplayStatus, string>;
+
+/** The view's description: the connection (one connection) and the active filter, e.g. `admin (owner) @ localhost:8888 · filter: owner bob`. */
+export function viewDescription(manager: ConnectionManager, state: ExplorerState): string | undefined {
+  const parts: string[] = [];
+  if (manager.all.length === 1) {
+    const h = manager.all[0]!;
+    const s = h.connection.current;
+    parts.push(s.state === 'ready' && s.user ? `${displayText(s.user.username, 40)} (${s.user.role}) @ ${displayText(h.name, 60)}` : displayText(h.name, 60));
+  }
+  const f = state.view.filter;
+  if (f) parts.push(`filter: ${displayText(describeTokenFilter(f), 80)}`);
+  return parts.length ? parts.join(' · ') : undefined;
+}
+
+/** The hover of a token item: every field as text (server text escaped), and the permission list. Information only, no actions. */
 export function tokenTooltip(token: Token, status: DisplayStatus, stored: boolean, now: number): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, false);
   md.isTrusted = false;

@@ -1,0 +1,316 @@
+/**
+ * Quick fixes for a plaintext `tc-apiv1_…` value in a Telegraf config:
+ * - "Replace with ${TELEGRAF_CONTROLLER_TOKEN}" (the configured name): the
+ *   edit, then an offer to store the value in SecretStorage (when it is not
+ *   stored and the configured controller accepts it as a token of your list)
+ *   and to copy its `export` line;
+ * - "Replace with a secret-store reference…": pick or add a
+ *   `[[secretstores.*]]`, write `@{id:key}`, show `telegraf secrets set`;
+ * - "Revoke on Server and Replace…" (leak response), offered when the
+ *   signed-in user may revoke the token: a replacement with the same
+ *   permissions and lifetime is created and stored, every occurrence of the
+ *   leaked value becomes the env reference, then the leaked token is revoked
+ *   (modal confirmation naming it; nothing is revoked if a step fails).
+ */
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Token } from '../../core/api/contract';
+import {
+  applyEdits,
+  envReference,
+  planAddSecretStore,
+  planReplaceSite,
+  secretReference,
+  secretStores,
+  type SecretStoreType,
+} from '../../core/config';
+import { valueUseAt, type TokenValueUse } from '../../core/config/references';
+import { exportLine, mayRevoke, replacementExpiry, rotatedDescription, valueFingerprint } from '../../core/config/tokenAssessment';
+import { describePermissions } from '../../core/permissions';
+import { displayText } from '../../core/text';
+import { Commands } from '../../constants';
+import { copySecret } from '../../infra/clipboard';
+import { Cancelled, registerCommand, required } from '../../infra/commands';
+import type { Logger } from '../../infra/logger';
+import type { SecretVault } from '../../infra/secretVault';
+import { envVarName } from '../../infra/settings';
+import type { ControllerConnection } from '../connection/controllerConnection';
+import type { TokenStore } from '../explorer/tokenStore';
+import { isTelegrafDocument, type ParseCache } from './configDocuments';
+import { isOurDiagnostic } from './diagnostics';
+import { applyOffsetEdits, minimalEdit, secretKeyFor } from './insertTokenCommand';
+import { lifetimeText } from './rotateTokenCommand';
+import { findValueInWorkspace, replaceToken, type ReplaceOutcome } from './tokenReplacement';
+import type { TokenResolver } from './tokenResolver';
+
+/** Services of the quick fixes. */
+export interface CodeActionDeps {
+  connection: ControllerConnection;
+  store: TokenStore;
+  vault: SecretVault;
+  resolver: TokenResolver;
+  log: Logger;
+  parses: ParseCache;
+}
+
+/** Argument of the quick-fix commands: where the plaintext value is. */
+export interface PlaintextArg {
+  uri: string;
+  offset: number;
+  /** revoke-and-replace: the token the value was identified as. */
+  tokenId?: string;
+  /** env follow-up: handle of the replaced value kept in memory (see {@link PendingValues}). */
+  handle?: string;
+}
+
+/**
+ * Values replaced by the env quick fix, kept in memory for its follow-up
+ * ("store in VS Code", "copy export line") for 10 minutes, so the value is
+ * never a command argument. Keyed by a random handle.
+ */
+export class PendingValues {
+  private readonly byHandle = new Map<string, { value: string; at: number }>();
+  private readonly handleByFp = new Map<string, string>();
+
+  /** The handle of `value` (the same handle while it is pending). */
+  handleFor(value: string): string {
+    this.purge();
+    const fp = valueFingerprint(value);
+    const known = this.handleByFp.get(fp);
+    if (known && this.byHandle.has(known)) return known;
+    const handle = randomBytes(12).toString('hex');
+    this.byHandle.set(handle, { value, at: Date.now() });
+    this.handleByFp.set(fp, handle);
+    return handle;
+  }
+
+  /** The value of `handle`, once; undefined when unknown or expired. */
+  take(handle: string): string | undefined {
+    this.purge();
+    const e = this.byHandle.get(handle);
+    if (!e) return undefined;
+    this.byHandle.delete(handle);
+    this.handleByFp.delete(valueFingerprint(e.value));
+    return e.value;
+  }
+
+  private purge(): void {
+    const limit = Date.now() - 10 * 60_000;
+    for (const [h, e] of this.byHandle) {
+      if (e.at < limit) {
+        this.byHandle.delete(h);
+        this.handleByFp.delete(valueFingerprint(e.value));
+      }
+    }
+  }
+}
+
+/** The quick-fix provider. */
+export class PlaintextTokenActions implements vscode.CodeActionProvider {
+  static readonly kinds = [vscode.CodeActionKind.QuickFix];
+
+  constructor(
+    private readonly deps: CodeActionDeps,
+    private readonly pending: PendingValues,
+  ) {}
+
+  async provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+    const diags = context.diagnostics.filter((d) => isOurDiagnostic(d, 'plaintext-token'));
+    if (diags.length === 0 || !isTelegrafDocument(doc)) return [];
+    const cfg = this.deps.parses.get(doc);
+    const text = doc.getText();
+    const actions: vscode.CodeAction[] = [];
+    for (const d of diags) {
+      const offset = doc.offsetAt(d.range.start);
+      const use = valueUseAt(cfg, offset);
+      if (!use) continue;
+      const arg: PlaintextArg = { uri: doc.uri.toString(), offset };
+      const name = envVarName();
+      const ref = envReference(name);
+
+      const env = new vscode.CodeAction(`Replace with ${ref}`, vscode.CodeActionKind.QuickFix);
+      env.diagnostics = [d];
+      env.isPreferred = true;
+      try {
+        const plan = planReplaceSite(text, use.site, ref);
+        const we = new vscode.WorkspaceEdit();
+        for (const e of plan.edits) we.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
+        env.edit = we;
+        env.command = { command: Commands.plaintextReplacedFollowUp, title: 'Set up the environment variable', arguments: [{ ...arg, handle: this.pending.handleFor(use.value) }] };
+        actions.push(env);
+      } catch {
+        /* a stale or unwritable site: no env fix */
+      }
+
+      const secret = new vscode.CodeAction('Replace with a secret-store reference…', vscode.CodeActionKind.QuickFix);
+      secret.diagnostics = [d];
+      secret.command = { command: Commands.replaceWithSecretReference, title: secret.title, arguments: [arg] };
+      actions.push(secret);
+
+      const revocable = await this.revocableToken(use);
+      if (revocable) {
+        const leak = new vscode.CodeAction(`Revoke on Server and Replace… ("${displayText(revocable.description, 40)}")`, vscode.CodeActionKind.QuickFix);
+        leak.diagnostics = [d];
+        leak.command = { command: Commands.revokeAndReplace, title: leak.title, arguments: [{ ...arg, tokenId: revocable.id }] };
+        actions.push(leak);
+      }
+    }
+    return actions;
+  }
+
+  /** The token the value is, when identified reliably and the signed-in user may revoke it. */
+  private async revocableToken(use: TokenValueUse): Promise<Token | undefined> {
+    const user = this.deps.connection.user;
+    if (!user) return undefined;
+    const facts = await this.deps.resolver.facts(use.value, use.needs, { network: true });
+    const t = facts.token;
+    if (!t) return undefined;
+    const reliable = facts.via === 'stored' || (facts.via === 'prefix' && facts.verdict === 'accepted');
+    return reliable && mayRevoke(user, t) ? (t as Token) : undefined;
+  }
+}
+
+async function openAt(arg: PlaintextArg | undefined, parses: ParseCache): Promise<{ doc: vscode.TextDocument; use: TokenValueUse }> {
+  if (!arg || typeof arg.uri !== 'string' || typeof arg.offset !== 'number') throw new Error('Run this from the quick fixes of a plain-text token (Ctrl+.).');
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(arg.uri));
+  const use = valueUseAt(parses.get(doc), arg.offset);
+  if (!use) throw new Error(`The plain-text token is no longer at that place in ${path.basename(doc.fileName)}; nothing was changed.`);
+  return { doc, use };
+}
+
+/** Registers the provider and the commands behind its fixes. */
+export function registerPlaintextActions(selector: vscode.DocumentSelector, deps: CodeActionDeps): vscode.Disposable[] {
+  const { connection, store, vault, resolver, log, parses } = deps;
+  const pending = new PendingValues();
+  const who = () => connection.label;
+  return [
+    vscode.languages.registerCodeActionsProvider(selector, new PlaintextTokenActions(deps, pending), { providedCodeActionKinds: PlaintextTokenActions.kinds }),
+
+    registerCommand(
+      Commands.plaintextReplacedFollowUp,
+      async (arg?: PlaintextArg) => {
+        const value = arg?.handle ? pending.take(arg.handle) : undefined;
+        if (!value) return;
+        const name = envVarName();
+        const file = arg ? path.basename(vscode.Uri.parse(arg.uri).path) : 'The config';
+        const origin = connection.origin;
+        const storedId = await resolver.storedIdFor(value);
+        const facts = storedId ? undefined : await resolver.facts(value, [], { network: true });
+        const storable = !storedId && origin && facts?.token && facts.via === 'prefix' && facts.verdict === 'accepted' ? facts.token : undefined;
+        log.info(`[${who()}] replaced a plain-text token${facts?.token ? ` (${facts.token.id} "${displayText(facts.token.description, 80)}")` : ''} in ${file} with \${${name}}`);
+        const buttons = storable ? ['Store Value in VS Code', 'Copy export Line'] : ['Copy export Line'];
+        let choice = await vscode.window.showInformationMessage(
+          `${file} now reads the token from \${${name}}. Set ${name} in the agent's environment (e.g. /etc/default/telegraf).${storable ? ` The value is not stored in VS Code yet.` : ''}`,
+          ...buttons,
+        );
+        if (choice === 'Store Value in VS Code' && storable && origin) {
+          await vault.storeTokenValue(origin, { id: storable.id, description: storable.description, expiresAt: storable.expiresAt, prefix: storable.prefix }, value);
+          await store.refreshStored();
+          log.info(`[${who()}] stored the value of token ${storable.id} "${displayText(storable.description, 80)}" in secret storage`);
+          choice = await vscode.window.showInformationMessage(`Stored the value of "${displayText(storable.description, 80)}" in VS Code's secret storage.`, 'Copy export Line');
+        }
+        if (choice === 'Copy export Line') {
+          const seconds = await copySecret(exportLine(name, value));
+          void vscode.window.setStatusBarMessage(`Copied "export ${name}=…"${seconds ? `; the clipboard is cleared in ${seconds} s` : ''}.`, 5000);
+        }
+      },
+      log,
+    ),
+
+    registerCommand(
+      Commands.replaceWithSecretReference,
+      async (arg?: PlaintextArg) => {
+        const { doc, use } = await openAt(arg, parses);
+        const version = doc.version;
+        const text = doc.getText();
+        const cfg = parses.get(doc);
+        const stores = secretStores(cfg).filter((s) => /^[A-Za-z0-9_]+$/.test(s.id));
+        let storeId: string;
+        let add: { id: string; type: SecretStoreType } | undefined;
+        const items: Array<vscode.QuickPickItem & { id?: string; type?: SecretStoreType }> = [
+          ...stores.map((s) => ({ label: s.id, description: `[[secretstores.${s.type}]] on line ${s.table.line + 1}`, id: s.id })),
+          { label: '$(add) Add [[secretstores.os]]', description: "the OS keyring (secret service, macOS keychain, Windows credential manager)", type: 'os' as const },
+          { label: '$(add) Add [[secretstores.jose]]', description: 'an encrypted file store', type: 'jose' as const },
+          { label: '$(add) Add [[secretstores.docker]]', description: 'Docker secrets (/run/secrets)', type: 'docker' as const },
+        ];
+        const pick = required(await vscode.window.showQuickPick(items, { placeHolder: 'Which secret store should hold the token?' }));
+        if (pick.id) storeId = pick.id;
+        else {
+          let id = 'telegraf_controller';
+          for (let i = 2; stores.some((s) => s.id === id); i++) id = `telegraf_controller_${i}`;
+          storeId = id;
+          add = { id, type: pick.type ?? 'os' };
+        }
+        const facts = await resolver.facts(use.value, use.needs, { network: true });
+        const suggested = facts.token ? secretKeyFor(facts.token) : 'telegraf_controller_token';
+        const key = required(
+          await vscode.window.showInputBox({
+            prompt: `Name of the secret in "${storeId}" (letters, digits and _ only)`,
+            value: suggested,
+            validateInput: (s) => (/^[A-Za-z0-9_]+$/.test(s) ? undefined : 'Use only letters, digits and "_" (Telegraf\'s rule for secret names).'),
+          }),
+        );
+        const reference = secretReference(storeId, key);
+        let result = applyEdits(text, planReplaceSite(text, use.site, reference).edits);
+        if (add) result = applyEdits(result, planAddSecretStore(result, add));
+        await applyOffsetEdits(doc, version, [minimalEdit(text, result)]);
+        const file = vscode.workspace.asRelativePath(doc.uri);
+        log.info(`[${who()}] replaced a plain-text token${facts.token ? ` (${facts.token.id} "${displayText(facts.token.description, 80)}")` : ''} in ${file} with ${reference}${add ? ` and added [[secretstores.${add.type}]] "${add.id}"` : ''}`);
+        const cmd = `telegraf secrets set ${storeId} ${key}`;
+        const choice = await vscode.window.showInformationMessage(
+          `${path.basename(doc.fileName)} now reads the token from ${reference}. Store the value on the agent with: ${cmd}`,
+          'Copy Command',
+          'Copy Token Value',
+        );
+        if (choice === 'Copy Command') await vscode.env.clipboard.writeText(cmd);
+        if (choice === 'Copy Token Value') await copySecret(use.value);
+      },
+      log,
+    ),
+
+    registerCommand(
+      Commands.revokeAndReplace,
+      async (arg?: PlaintextArg): Promise<ReplaceOutcome | undefined> => {
+        if (connection.current.state !== 'ready' || !connection.user) throw new Error('Sign in to the Telegraf Controller first ("Telegraf Controller: Connect…").');
+        const { use } = await openAt(arg, parses);
+        const tokenId = arg?.tokenId;
+        if (!tokenId) throw new Error('The leaked token could not be identified.');
+        const token = store.find(tokenId) ?? (await connection.api().getToken(tokenId));
+        const user = connection.user;
+        if (!mayRevoke(user, token)) throw new Error(`You may not revoke "${displayText(token.description, 80)}" (it is revoked already, or owned by another user and you are not an Owner or Administrator).`);
+        const name = displayText(token.description, 80);
+        const envName = envVarName();
+        const occurrences = await findValueInWorkspace(use.value);
+        const now = Date.now();
+        const listed = occurrences.slice(0, 15).map((o) => `• ${o.label}`);
+        if (occurrences.length > 15) listed.push(`• … and ${occurrences.length - 15} more`);
+        const detail = [
+          `1. Create "${displayText(rotatedDescription(token.description, now), 120)}" with the same permissions (${describePermissions(token.permissions)}) and lifetime (${lifetimeText(replacementExpiry(token, now))}), and store its value in VS Code.`,
+          `2. Replace the plain-text value with \${${envName}} in ${occurrences.length} place(s):\n${listed.join('\n')}`,
+          `3. Revoke "${name}" on ${connection.label}: every agent still using the leaked value is rejected from then on.`,
+          '',
+          `Afterwards set ${envName} to the new value in the agents' environment. If a step fails, the leaked token is not revoked.`,
+        ].join('\n');
+        const ok = await vscode.window.showWarningMessage(`Revoke the leaked token "${name}" (${token.prefix}…) and replace it?`, { modal: true, detail }, 'Revoke and Replace');
+        if (ok !== 'Revoke and Replace') throw new Cancelled();
+        log.info(`[${who()}] leak response for token ${token.id} "${name}" (${occurrences.length} plain-text reference(s))`);
+        const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Replacing the leaked token "${name}"…` }, () =>
+          replaceToken({ connection, store, vault, log }, token, use.value, { kind: 'env', name: envName }, 'leak response', now),
+        );
+        resolver.clear();
+        void vscode.window
+          .showInformationMessage(
+            `Revoked "${name}" and replaced ${outcome.rewrite.count} plain-text reference(s) with \${${envName}}. Set ${envName} to the value of "${displayText(outcome.replacement.description, 80)}" on the agents.`,
+            'Copy export Line',
+          )
+          .then(async (choice) => {
+            if (choice) await copySecret(exportLine(envName, outcome.value));
+          });
+        return outcome;
+      },
+      log,
+    ),
+  ];
+}
+

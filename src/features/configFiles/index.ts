@@ -1,0 +1,71 @@
+/**
+ * Editor features on Telegraf configs (`telegraf.conf`, `telegraf.d/*.conf`,
+ * `.conf`/`.toml` files with Telegraf tables): heartbeat CodeLens, `token = `
+ * completion, hover, workspace diagnostics with quick fixes (including the
+ * leak response), "Test Token", "Rotate Token…" and "Check Tokens in
+ * Workspace Configs". The "Insert Token into Config…" command lives in
+ * `insertTokenCommand.ts` and is registered by the composition root.
+ */
+import * as vscode from 'vscode';
+import { Commands } from '../../constants';
+import { registerCommand } from '../../infra/commands';
+import type { Logger } from '../../infra/logger';
+import type { SecretVault } from '../../infra/secretVault';
+import type { ControllerConnection } from '../connection/controllerConnection';
+import type { TokenStore } from '../explorer/tokenStore';
+import { registerPlaintextActions } from './codeActions';
+import { registerHeartbeatCodeLens } from './codeLens';
+import { registerTokenCompletion } from './completion';
+import { CONFIG_SELECTOR, ParseCache } from './configDocuments';
+import { ConfigDiagnostics } from './diagnostics';
+import { GitIgnoreChecker } from './gitIgnore';
+import { registerTokenHover } from './hover';
+import { registerRotateToken } from './rotateTokenCommand';
+import { registerTestToken } from './testTokenCommand';
+import { TokenResolver } from './tokenResolver';
+
+/** What the config features need from the composition root. */
+export interface ConfigFeatureServices {
+  connection: ControllerConnection;
+  store: TokenStore;
+  vault: SecretVault;
+  log: Logger;
+  context: vscode.ExtensionContext;
+}
+
+/**
+ * Registers every editor feature on Telegraf configs and starts the
+ * diagnostics (a workspace scan runs shortly after activation). Returns the
+ * disposables to push into `context.subscriptions`.
+ */
+export function registerConfigFeatures(services: ConfigFeatureServices): vscode.Disposable[] {
+  const { connection, store, vault, log } = services;
+  const parses = new ParseCache();
+  const resolver = new TokenResolver(connection, store, vault, log);
+  const git = new GitIgnoreChecker();
+  const diagnostics = new ConfigDiagnostics({ connection, store, vault, resolver, git, log }).start();
+  const common = { connection, store, vault, log, resolver, parses };
+  return [
+    resolver,
+    diagnostics,
+    vscode.workspace.onDidCloseTextDocument((d) => parses.forget(d.uri)),
+    ...registerHeartbeatCodeLens(CONFIG_SELECTOR, parses, log),
+    ...registerTokenCompletion(CONFIG_SELECTOR, common),
+    ...registerTokenHover(CONFIG_SELECTOR, common),
+    ...registerPlaintextActions(CONFIG_SELECTOR, common),
+    ...registerTestToken(common),
+    ...registerRotateToken(common),
+    registerCommand(
+      Commands.checkConfigTokens,
+      async () => {
+        resolver.clear();
+        git.clear();
+        await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Checking tokens in Telegraf configs…' }, () => diagnostics.scanWorkspace());
+        let problems = 0;
+        diagnostics.collection.forEach((_uri, list) => (problems += list.length));
+        return problems;
+      },
+      log,
+    ),
+  ];
+}

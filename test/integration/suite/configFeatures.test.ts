@@ -1,0 +1,413 @@
+/**
+ * Editor features on Telegraf configs in a real VS Code against the
+ * controller emulator: workspace diagnostics for plaintext, revoked and
+ * expired tokens (lower severity in a git-ignored file), the quick fix that
+ * removes the plaintext, hover, completion, CodeLens, Test Token, Rotate
+ * Token… across two files, and the leak response.
+ *
+ * Fixture configs are written at runtime into `<workspace>/cfg-features/`.
+ * Tokens: created through the extension (value stored in SecretStorage), or
+ * minted with the emulator's test hook (`POST /__emulator/tokens`, value not
+ * stored) and revoked through the API.
+ */
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TestApi } from '../../../src/extension';
+import type { TestTokenResult } from '../../../src/features/configFiles/testTokenCommand';
+import type { ReplaceOutcome } from '../../../src/features/configFiles/tokenReplacement';
+import { activateExtension, emulator, waitUntil, workspaceFolder } from '../harness';
+import { byLabel, scriptUi } from './helpers/ui';
+
+const AGENT = { configs: ['read' as const], heartbeat: ['write' as const] };
+
+interface Minted {
+  id: string;
+  value: string;
+}
+
+async function mint(body: Record<string, unknown>): Promise<Minted> {
+  const res = await fetch(`${emulator().url}/__emulator/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: emulator().username, ...body }),
+  });
+  assert.equal(res.status, 201, `mint: HTTP ${res.status}`);
+  const json = (await res.json()) as { token: { id: string }; value: string };
+  return { id: json.token.id, value: json.value };
+}
+
+function heartbeatConfig(token: string, extra = ''): string {
+  return [
+    '[agent]',
+    '  interval = "10s"',
+    '',
+    '[[inputs.cpu]]',
+    '  percpu = true',
+    '',
+    '[[outputs.heartbeat]]',
+    `  url = "${emulator().heartbeatUrl}"`,
+    '  instance_id = "&{agent_id}"',
+    `  token = "${token}"`,
+    extra,
+  ].join('\n');
+}
+
+/** Hover contents as plain text (VS Code escapes appended text: `&nbsp;`, backslashes). */
+function hoverText(hovers: vscode.Hover[]): string {
+  return hovers
+    .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value)))
+    .join('\n')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/\\([\\`*_{}[\]()#+\-.!<>|])/g, '$1');
+}
+
+function findFiles(d: string, out: string[] = []): string[] {
+  if (!fs.existsSync(d)) return out;
+  for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+    const p = path.join(d, e.name);
+    if (e.isDirectory()) findFiles(p, out);
+    else out.push(p);
+  }
+  return out;
+}
+
+function codesOf(uri: vscode.Uri): string[] {
+  return vscode.languages
+    .getDiagnostics(uri)
+    .filter((d) => d.source === 'Telegraf Controller')
+    .map((d) => `${String(typeof d.code === 'object' ? d.code.value : d.code)}/${vscode.DiagnosticSeverity[d.severity]}`)
+    .sort();
+}
+
+async function waitForCodes(uri: vscode.Uri, expected: string[], what: string): Promise<void> {
+  const want = [...expected].sort();
+  await waitUntil(() => JSON.stringify(codesOf(uri)) === JSON.stringify(want), {
+    what: `${what}: ${JSON.stringify(want)} (now ${JSON.stringify(codesOf(uri))})`,
+    timeoutMs: 20_000,
+  });
+}
+
+describe('Telegraf config features', function () {
+  this.timeout(90_000);
+  let api: TestApi;
+  let dir: string;
+  const file = (rel: string) => path.join(dir, rel);
+  const uri = (rel: string) => vscode.Uri.file(file(rel));
+  const write = (rel: string, text: string) => {
+    fs.mkdirSync(path.dirname(file(rel)), { recursive: true });
+    fs.writeFileSync(file(rel), text);
+  };
+  let stored: { id: string; value: string };
+  let revoked: Minted;
+  let expired: Minted;
+  let gitOk = false;
+  const secrets: string[] = [];
+
+  before(async () => {
+    api = (await activateExtension<TestApi>())!;
+    if (api.connection.current.state !== 'ready') {
+      const emu = emulator();
+      const ui = scriptUi({ inputBox: [emu.url, emu.username, emu.password], quickPick: [byLabel('Username and Password')] });
+      try {
+        await vscode.commands.executeCommand('telegrafController.connect');
+      } finally {
+        ui.restore();
+      }
+    }
+    assert.equal(api.connection.current.state, 'ready', 'signed in to the emulator');
+    dir = path.join(workspaceFolder(), 'cfg-features');
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    try {
+      execFileSync('git', ['init', '-q'], { cwd: dir, timeout: 10_000 });
+      fs.writeFileSync(path.join(dir, '.gitignore'), 'ignored.conf\n');
+      gitOk = true;
+    } catch {
+      gitOk = false;
+    }
+
+    const created = await api.createToken({ description: 'config features agent', expiresAt: null, permissions: AGENT });
+    stored = { id: created.token.id, value: created.value };
+    revoked = await mint({ description: 'config features revoked', permissions: AGENT, expiresAt: null });
+    await api.connection.api().revokeToken(revoked.id);
+    expired = await mint({ description: 'config features expired', permissions: AGENT, expiresAt: new Date(Date.now() - 86400e3).toISOString() });
+    await api.store.refresh();
+  });
+
+  after(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reports plaintext, revoked and expired tokens across the workspace (Problems panel)', async () => {
+    write('telegraf.d/plain.conf', heartbeatConfig(stored.value));
+    write('revoked/telegraf.conf', heartbeatConfig(revoked.value));
+    write('expired.toml', heartbeatConfig(expired.value));
+    write('env.conf', heartbeatConfig('${TELEGRAF_CONTROLLER_TOKEN}'));
+    write('ignored.conf', heartbeatConfig(stored.value));
+    write('not-telegraf.conf', `# an nginx file\nserver_token = "${stored.value}"\n`);
+    await vscode.commands.executeCommand('telegrafController.checkConfigTokens');
+
+    await waitForCodes(uri('telegraf.d/plain.conf'), ['plaintext-token/Warning'], 'plaintext, stored active token');
+    await waitForCodes(uri('revoked/telegraf.conf'), ['plaintext-token/Warning', 'token-revoked/Error'], 'revoked token');
+    await waitForCodes(uri('expired.toml'), ['plaintext-token/Warning', 'token-expired/Error'], 'expired token');
+    assert.deepEqual(codesOf(uri('env.conf')), [], 'an env reference is not a problem');
+    assert.deepEqual(codesOf(uri('not-telegraf.conf')), [], 'files that are not Telegraf configs are not checked');
+    if (gitOk) await waitForCodes(uri('ignored.conf'), ['plaintext-token/Information'], 'plaintext in a git-ignored file');
+
+    const d = vscode.languages.getDiagnostics(uri('revoked/telegraf.conf')).find((x) => x.code === 'token-revoked')!;
+    assert.match(d.message, /config features revoked/);
+    assert.ok(!d.message.includes(revoked.value), 'messages never contain the value');
+    const text = fs.readFileSync(file('revoked/telegraf.conf'), 'utf8');
+    const line = text.split('\n')[d.range.start.line]!;
+    assert.equal(line.slice(d.range.start.character, d.range.end.character), revoked.value, 'the range covers the value');
+  });
+
+  it('follows edits of an open document (debounced)', async () => {
+    const doc = await vscode.workspace.openTextDocument(uri('env.conf'));
+    const editor = await vscode.window.showTextDocument(doc);
+    const at = doc.getText().indexOf('${TELEGRAF_CONTROLLER_TOKEN}');
+    await editor.edit((b) => b.replace(new vscode.Range(doc.positionAt(at), doc.positionAt(at + '${TELEGRAF_CONTROLLER_TOKEN}'.length)), expired.value));
+    await waitForCodes(doc.uri, ['plaintext-token/Warning', 'token-expired/Error'], 'after typing an expired value');
+    await vscode.commands.executeCommand('undo');
+    await waitForCodes(doc.uri, [], 'after undo');
+  });
+
+  it('the quick fix replaces the plaintext value with ${TELEGRAF_CONTROLLER_TOKEN}', async () => {
+    const doc = await vscode.workspace.openTextDocument(uri('telegraf.d/plain.conf'));
+    await vscode.window.showTextDocument(doc);
+    await waitForCodes(doc.uri, ['plaintext-token/Warning'], 'plaintext before the fix');
+    const diag = vscode.languages.getDiagnostics(doc.uri).find((d) => d.code === 'plaintext-token')!;
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+    const titles = actions.map((a) => a.title);
+    assert.ok(titles.includes('Replace with ${TELEGRAF_CONTROLLER_TOKEN}'), titles.join(' | '));
+    assert.ok(titles.includes('Replace with a secret-store reference…'), titles.join(' | '));
+    assert.ok(titles.some((t) => t.startsWith('Revoke on Server and Replace…')), `the owner may revoke: ${titles.join(' | ')}`);
+    const fix = actions.find((a) => a.title === 'Replace with ${TELEGRAF_CONTROLLER_TOKEN}')!;
+    assert.ok(fix.edit && fix.command);
+    assert.ok(!JSON.stringify(fix.command.arguments).includes(stored.value), 'the value is not a command argument');
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    const ui = scriptUi({ message: [] });
+    try {
+      await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
+    } finally {
+      ui.restore();
+    }
+    assert.ok(ui.record.messages.some((m) => m.text.includes('${TELEGRAF_CONTROLLER_TOKEN}')), JSON.stringify(ui.record.messages));
+    const after = doc.getText();
+    assert.ok(!after.includes(stored.value), 'the plaintext value is gone');
+    assert.match(after, /^ {2}token = "\$\{TELEGRAF_CONTROLLER_TOKEN\}"$/m);
+    await waitForCodes(doc.uri, [], 'no problem after the fix');
+    await doc.save();
+  });
+
+  it('replaces a plaintext value with a secret-store reference, adding the store', async () => {
+    write('secret.conf', heartbeatConfig(stored.value));
+    const doc = await vscode.workspace.openTextDocument(uri('secret.conf'));
+    const offset = doc.getText().indexOf(stored.value);
+    const ui = scriptUi({ quickPick: [byLabel('Add [[secretstores.os]]')], inputBox: [(o) => o?.value], message: [] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.replaceWithSecretReference', { uri: doc.uri.toString(), offset });
+    } finally {
+      ui.restore();
+    }
+    const text = doc.getText();
+    assert.ok(!text.includes(stored.value));
+    assert.match(text, /token = "@\{telegraf_controller:tc_config_features_agent\}"/);
+    assert.match(text, /\[\[secretstores\.os\]\]\n {2}id = "telegraf_controller"/);
+    assert.ok(ui.record.messages.some((m) => m.text.includes('telegraf secrets set telegraf_controller tc_config_features_agent')));
+  });
+
+  it('hover says which token a value is, and explains the env variables', async () => {
+    const doc = await vscode.workspace.openTextDocument(uri('revoked/telegraf.conf'));
+    const pos = doc.positionAt(doc.getText().indexOf(revoked.value) + 12);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, pos);
+    const text = hoverText(hovers);
+    assert.match(text, /config features revoked/);
+    assert.match(text, /Status: revoked/);
+    assert.match(text, /Owner: admin/);
+    assert.match(text, /Permissions: Configurations: read · Heartbeat: write/);
+    assert.ok(!text.includes(revoked.value));
+    const env = await vscode.workspace.openTextDocument(uri('telegraf.d/plain.conf'));
+    const envPos = env.positionAt(env.getText().indexOf('TELEGRAF_CONTROLLER_TOKEN') + 3);
+    const envHovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', env.uri, envPos);
+    const envText = hoverText(envHovers);
+    assert.match(envText, /Telegraf 1\.39 and later also send TELEGRAF_CONTROLLER_TOKEN/);
+    assert.match(envText, /Telegraf 1\.38 and earlier/);
+  });
+
+  it('completes token = with the env reference and stored tokens, never their values', async () => {
+    write('complete.conf', '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:8000/agents/heartbeat"\n  token = \n');
+    const doc = await vscode.workspace.openTextDocument(uri('complete.conf'));
+    const pos = new vscode.Position(2, '  token = '.length);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, pos);
+    const ours = list.items.filter((i) => typeof i.insertText === 'string' && (i.insertText.includes('${') || i.insertText === ''));
+    const labels = ours.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    assert.ok(labels.includes('${TELEGRAF_CONTROLLER_TOKEN}'), labels.join(' | '));
+    assert.ok(labels.includes('config features agent'), labels.join(' | '));
+    assert.ok(ours.some((i) => i.insertText === '"${TELEGRAF_CONTROLLER_TOKEN}"'));
+    assert.ok(!JSON.stringify(list.items.map((i) => [i.insertText, i.command?.arguments])).includes(stored.value), 'no value in the completion items');
+  });
+
+  it('shows CodeLenses above [[outputs.heartbeat]]', async () => {
+    const doc = await vscode.workspace.openTextDocument(uri('expired.toml'));
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10);
+    const titles = lenses.map((l) => l.command?.title ?? '');
+    assert.ok(titles.some((t) => t.includes('Set Telegraf Controller Token')), titles.join(' | '));
+    assert.ok(titles.some((t) => t.includes('Test Token')), titles.join(' | '));
+    const heartbeatLine = doc.getText().split('\n').indexOf('[[outputs.heartbeat]]');
+    assert.ok(lenses.every((l) => l.range.start.line === heartbeatLine));
+  });
+
+  it('Test Token checks API, permissions and a real heartbeat, and tells the 401 reasons apart', async () => {
+    const good = await api.createToken({ description: 'config features tested', expiresAt: null, permissions: AGENT });
+    write('tested.conf', heartbeatConfig(good.value));
+    const run = async (rel: string, value: string) => {
+      const doc = await vscode.workspace.openTextDocument(uri(rel));
+      const ui = scriptUi({ message: [] });
+      try {
+        return await vscode.commands.executeCommand<TestTokenResult>('telegrafController.testToken', { uri: doc.uri.toString(), offset: doc.getText().indexOf(value) });
+      } finally {
+        ui.restore();
+      }
+    };
+    const ok = await run('tested.conf', good.value);
+    assert.equal(ok.ok, true, JSON.stringify(ok.checks));
+    assert.deepEqual(ok.checks.map((c) => `${c.id}:${c.status}`), ['api:pass', 'permission:heartbeat:write:pass', 'permission:configs:read:pass', 'heartbeat:pass']);
+    const state = (await (await fetch(`${emulator().url}/__emulator/state`)).json()) as { heartbeats?: Array<{ tokenId: string }> };
+    assert.ok(state.heartbeats?.some((h) => h.tokenId === good.token.id), 'the emulator received the heartbeat');
+
+    const fault = await fetch(`${emulator().url}/__emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ route: 'heartbeat', server: 'heartbeat', status: 401, body: { error: 'unauthorized', message: 'Invalid token' }, times: 1 }),
+    });
+    assert.ok(fault.ok);
+    const cache = await run('tested.conf', good.value);
+    assert.equal(cache.ok, false);
+    assert.equal(cache.checks.find((c) => c.id === 'api')?.status, 'pass');
+    assert.match(cache.checks.find((c) => c.id === 'heartbeat')?.detail ?? '', /although the API accepts the token.*cache problem/);
+
+    const bad = await run('revoked/telegraf.conf', revoked.value);
+    assert.equal(bad.ok, false);
+    assert.equal(bad.checks.find((c) => c.id === 'api')?.kind, 'invalid-token');
+    assert.equal(bad.checks.find((c) => c.id === 'heartbeat')?.kind, 'invalid-token');
+    const old = await run('expired.toml', expired.value);
+    assert.equal(old.checks.find((c) => c.id === 'api')?.kind, 'token-expired');
+
+    const noHeartbeat = await api.createToken({ description: 'config features configs only', expiresAt: null, permissions: { configs: ['read'] } });
+    write('noheartbeat.conf', heartbeatConfig(noHeartbeat.value));
+    const forbidden = await run('noheartbeat.conf', noHeartbeat.value);
+    assert.equal(forbidden.checks.find((c) => c.id === 'permission:heartbeat:write')?.status, 'fail');
+    assert.equal(forbidden.checks.find((c) => c.id === 'heartbeat')?.kind, 'forbidden');
+  });
+
+  it('Rotate Token… updates two files and revokes the old token on the emulator', async () => {
+    const old = await api.createToken({ description: 'config features rotate me', expiresAt: new Date(Date.now() + 30 * 86400e3).toISOString(), permissions: AGENT });
+    write('rotate-a.conf', heartbeatConfig(old.value));
+    write('telegraf.d/rotate-b.conf', `[[inputs.http]]\n  urls = ["${emulator().url}/api/configs/cfg-1/toml"]\n  headers = { Authorization = "Bearer ${old.value}" }\n`);
+    const openDoc = await vscode.workspace.openTextDocument(uri('rotate-a.conf'));
+    await vscode.window.showTextDocument(openDoc);
+    const ui = scriptUi({ message: [{ match: 'Rotate the token "config features rotate me"', answer: 'Rotate' }] });
+    let outcome: ReplaceOutcome | undefined;
+    try {
+      outcome = await vscode.commands.executeCommand<ReplaceOutcome>('telegrafController.rotateToken', old.token.id);
+    } finally {
+      ui.restore();
+    }
+    const confirm = ui.record.messages.find((m) => m.text.startsWith('Rotate the token'));
+    assert.ok(confirm?.detail?.includes('rotate-a.conf:10') && confirm.detail.includes('telegraf.d/rotate-b.conf:3'), `the modal lists both references: ${confirm?.detail}`);
+    assert.ok(outcome, `rotate returned nothing; messages: ${JSON.stringify(ui.record.messages)}`);
+    assert.equal(outcome.rewrite.count, 2);
+    const newValue = await api.vault.getTokenValue(api.connection.origin!, outcome.replacement.id);
+    assert.ok(newValue && newValue !== old.value, 'the new value is stored');
+    for (const rel of ['rotate-a.conf', 'telegraf.d/rotate-b.conf']) {
+      const onDisk = fs.readFileSync(file(rel), 'utf8');
+      assert.ok(!onDisk.includes(old.value), `${rel} no longer holds the old value`);
+      assert.ok(onDisk.includes(newValue), `${rel} holds the new value`);
+    }
+    assert.ok(fs.readFileSync(file('telegraf.d/rotate-b.conf'), 'utf8').includes(`Authorization = "Bearer ${newValue}"`));
+    const server = api.connection.api();
+    assert.equal((await server.getToken(old.token.id)).status, 'revoked');
+    const repl = await server.getToken(outcome.replacement.id);
+    assert.equal(repl.status, 'active');
+    assert.match(repl.description, /^config features rotate me \(rotated \d{4}-\d{2}-\d{2}\)$/);
+    assert.deepEqual(repl.permissions, AGENT);
+    assert.ok(repl.expiresAt && Math.abs(Date.parse(repl.expiresAt) - (Date.now() + 30 * 86400e3)) < 120_000, 'same lifetime');
+    assert.equal(await api.vault.getTokenValue(api.connection.origin!, old.token.id), undefined, 'the revoked value is forgotten');
+    secrets.push(old.value, newValue);
+  });
+
+  it('Rotate Token… revokes nothing when a step fails, and says what was done', async () => {
+    const old = await api.createToken({ description: 'config features rotate fails', expiresAt: null, permissions: AGENT });
+    secrets.push(old.value);
+    write('rotate-fail.conf', heartbeatConfig(old.value));
+    const fault = async (spec: Record<string, unknown>) => {
+      const res = await fetch(`${emulator().url}/__emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
+      assert.ok(res.ok, `fault: HTTP ${res.status}`);
+    };
+    const rotate = async () => {
+      const ui = scriptUi({ message: [{ match: 'Rotate the token "config features rotate fails"', answer: 'Rotate' }] });
+      try {
+        await vscode.commands.executeCommand('telegrafController.rotateToken', old.token.id);
+      } finally {
+        ui.restore();
+      }
+      return ui.record.messages.filter((m) => m.level === 'error').map((m) => m.text);
+    };
+
+    await fault({ route: 'createToken', status: 500, times: 1 });
+    const first = await rotate();
+    assert.ok(first.some((t) => t.startsWith('Creating the replacement failed') && t.includes('Nothing was changed') && t.includes('NOT revoked')), JSON.stringify(first));
+    assert.ok(fs.readFileSync(file('rotate-fail.conf'), 'utf8').includes(old.value), 'the file is unchanged');
+    assert.equal((await api.connection.api().getToken(old.token.id)).status, 'active');
+
+    await fault({ route: 'revokeToken', status: 503, times: 1 });
+    const second = await rotate();
+    assert.ok(
+      second.some((t) => t.startsWith('Revoking "config features rotate fails" failed') && t.includes('created "config features rotate fails (rotated') && t.includes('updated 1 reference(s) in') && t.includes('NOT revoked')),
+      JSON.stringify(second),
+    );
+    assert.equal((await api.connection.api().getToken(old.token.id)).status, 'active', 'the old token stays active');
+    assert.ok(!fs.readFileSync(file('rotate-fail.conf'), 'utf8').includes(old.value), 'the reference was updated before the revoke failed');
+  });
+
+  it('Revoke on Server and Replace… revokes a leaked token and writes the env reference', async () => {
+    const leaked = await api.createToken({ description: 'config features leaked', expiresAt: null, permissions: AGENT });
+    write('leak.conf', heartbeatConfig(leaked.value));
+    const doc = await vscode.workspace.openTextDocument(uri('leak.conf'));
+    const offset = doc.getText().indexOf(leaked.value);
+    const declined = scriptUi({ message: [{ match: 'Revoke the leaked token "config features leaked"', answer: undefined }] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.revokeAndReplace', { uri: doc.uri.toString(), offset, tokenId: leaked.token.id });
+    } finally {
+      declined.restore();
+    }
+    assert.equal((await api.connection.api().getToken(leaked.token.id)).status, 'active', 'cancelling changes nothing');
+    const ui = scriptUi({ message: [{ match: 'Revoke the leaked token "config features leaked"', answer: 'Revoke and Replace' }] });
+    let outcome: ReplaceOutcome | undefined;
+    try {
+      outcome = await vscode.commands.executeCommand<ReplaceOutcome>('telegrafController.revokeAndReplace', { uri: doc.uri.toString(), offset, tokenId: leaked.token.id });
+    } finally {
+      ui.restore();
+    }
+    assert.ok(outcome, JSON.stringify(ui.record.messages));
+    assert.equal((await api.connection.api().getToken(leaked.token.id)).status, 'revoked');
+    const onDisk = fs.readFileSync(file('leak.conf'), 'utf8');
+    assert.ok(!onDisk.includes(leaked.value));
+    assert.match(onDisk, /token = "\$\{TELEGRAF_CONTROLLER_TOKEN\}"/);
+    assert.equal((await api.connection.api().getToken(outcome.replacement.id)).status, 'active');
+    secrets.push(leaked.value, outcome.value);
+  });
+
+  it('never writes a token value to the logs', async () => {
+    secrets.push(stored.value, revoked.value, expired.value);
+    const logRoot = path.dirname(path.dirname(api.logUri.fsPath));
+    const all = findFiles(logRoot).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    assert.ok(all.length > 0, `no log under ${logRoot}`);
+    for (const v of secrets) assert.ok(!all.includes(v.slice(9)), 'a log file contains a token value');
+    assert.match(all, /rotated token \S+ "config features rotate me"/, 'rotation is logged with id and description');
+  });
+});
