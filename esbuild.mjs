@@ -8,11 +8,13 @@
 // Extension bundle size (build/slim-undici.mjs): only the undici parts in use are
 // bundled, and undici's two llhttp WebAssembly modules (base64 JS, 65 KB each,
 // loaded on the first HTTP request) are shipped next to the bundle in
-// dist/llhttp/ instead of inside it.
+// dist/llhttp/ instead of inside it. zod's JSON Schema generation, never
+// used, is left out of both bundles (build/slim-zod.mjs).
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { slimUndici, copyUndiciLlhttp } from './build/slim-undici.mjs';
+import { slimZod } from './build/slim-zod.mjs';
 
 const args = new Set(process.argv.slice(2));
 const watch = args.has('--watch');
@@ -47,7 +49,7 @@ const builds = [
     target: 'node20',
     external: ['vscode'],
     minify: true,
-    plugins: [slimUndici()],
+    plugins: [slimUndici(), slimZod()],
   },
 ];
 if (webviewEntries.length) {
@@ -59,6 +61,7 @@ if (webviewEntries.length) {
     format: 'esm',
     target: 'es2022',
     minify: true,
+    plugins: [slimZod()],
   });
 }
 if (withTests) {

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: typecheck, unit tests, build, integration tests (mocha inside
-// code-server), end-to-end flows (Playwright). Every stage runs even when an
-// earlier one failed, except that integration and e2e need the build.
+// code-server), package (`npm run package`: production build + the .vsix),
+// end-to-end flows (Playwright) against that .vsix installed in code-server.
+// Every stage runs even when an earlier one failed, except that integration
+// needs the build and e2e needs the package.
 //
 //   node scripts/test-all.mjs [--only unit,integration] [--skip e2e]
 //
@@ -10,6 +12,7 @@
 // a crashed runner — adds 1 failed). Exits 1 when anything failed.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { REPO_ROOT, parseArgs, projectRoot, secs } from './lib/util.mjs';
 
 const { flags } = parseArgs(process.argv.slice(2));
@@ -20,14 +23,18 @@ const skip = list(flags.skip ?? process.env.TC_TEST_SKIP);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const node = process.execPath;
 const script = (name) => path.join(REPO_ROOT, 'scripts', name);
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+/** What `npm run package` (vsce package) writes. */
+const vsixFile = path.join(root, `${pkg.name}-${pkg.version}.vsix`);
 
-/** @type {{ name: string, cmd: string, args: string[], counts: boolean, needsBuild?: boolean }[]} */
+/** @type {{ name: string, cmd: string, args: string[], counts: boolean, needsBuild?: boolean, needsPackage?: boolean }[]} */
 const STAGES = [
   { name: 'typecheck', cmd: npm, args: ['run', '--silent', 'typecheck'], counts: false },
   { name: 'unit', cmd: node, args: [script('run-unit-tests.mjs')], counts: true },
   { name: 'build', cmd: node, args: ['esbuild.mjs', '--tests'], counts: false },
   { name: 'integration', cmd: node, args: [script('run-integration.mjs'), '--no-build'], counts: true, needsBuild: true },
-  { name: 'e2e', cmd: node, args: [script('run-e2e.mjs'), '--no-build'], counts: true, needsBuild: true },
+  { name: 'package', cmd: npm, args: ['run', '--silent', 'package'], counts: false, needsBuild: true },
+  { name: 'e2e', cmd: node, args: [script('run-e2e.mjs'), '--no-build', '--vsix', vsixFile], counts: true, needsBuild: true, needsPackage: true },
 ];
 
 /** @type {import('node:child_process').ChildProcess | undefined} */
@@ -64,6 +71,7 @@ const t0 = Date.now();
 /** @type {{ name: string, status: 'ok' | 'FAILED' | 'skipped', passed: number, failed: number, note: string, ms: number }[]} */
 const results = [];
 let buildOk = true;
+let packageOk = true;
 for (const stage of STAGES) {
   const wanted = (only.length === 0 || only.includes(stage.name)) && !skip.includes(stage.name);
   if (!wanted) {
@@ -76,6 +84,10 @@ for (const stage of STAGES) {
   }
   if (stage.needsBuild && !buildOk) {
     results.push({ name: stage.name, status: 'skipped', passed: 0, failed: 1, note: 'build failed', ms: 0 });
+    continue;
+  }
+  if (stage.needsPackage && !packageOk) {
+    results.push({ name: stage.name, status: 'skipped', passed: 0, failed: 1, note: 'package failed', ms: 0 });
     continue;
   }
   const shown = [stage.cmd === node ? 'node' : stage.cmd, ...stage.args.map((a) => (path.isAbsolute(a) ? path.relative(REPO_ROOT, a) : a))];
@@ -101,6 +113,7 @@ for (const stage of STAGES) {
     note = note ? `${note}; exit ${code}` : `exit ${code}`;
   }
   if (stage.name === 'build' && code !== 0) buildOk = false;
+  if (stage.name === 'package' && code !== 0) packageOk = false;
   results.push({ name: stage.name, status: code === 0 ? 'ok' : 'FAILED', passed, failed, note, ms });
 }
 

@@ -24,7 +24,7 @@ import { registerInsertToken } from './features/configFiles/insertTokenCommand';
 import { registerConfigFeatures } from './features/configFiles';
 import { registerTokenCommands } from './features/explorer/tokenCommands';
 import type { TokenStore } from './features/explorer/tokenStore';
-import { TokenTreeProvider, viewDescription } from './features/explorer/tokenTreeProvider';
+import { TokenTreeProvider, filterMessage, viewDescription } from './features/explorer/tokenTreeProvider';
 
 /** What `activate` returns in test mode only (never in normal use: it would expose SecretStorage to other extensions). */
 export interface TestApi {
@@ -65,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const store = new ActiveTokenStore(manager);
   const explorerState = new ExplorerState(context.workspaceState);
   const treeProvider = new TokenTreeProvider(manager, explorerState);
-  const view = vscode.window.createTreeView(Views.tokens, { treeDataProvider: treeProvider, showCollapseAll: true, canSelectMany: true });
+  const view = vscode.window.createTreeView(Views.tokens, { treeDataProvider: treeProvider, showCollapseAll: false, canSelectMany: true });
   const decorations = new TokenDecorationProvider();
   const details = new TokenDetailsProvider(manager);
   const statusBar = new ExpiryStatusBar(manager, vault, notifier, log);
@@ -81,17 +81,19 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     void vscode.commands.executeCommand('setContext', ContextKeys.connectionCount, all.length);
     void vscode.commands.executeCommand('setContext', ContextKeys.anyAdmin, all.some((h) => !!h.connection.user && isTokenAdmin(h.connection.user.role)));
     view.description = viewDescription(manager, explorerState);
+    let message: string | undefined;
     if (all.length > 1) {
-      view.message = undefined; // each connection node shows its own state
+      message = undefined; // each connection node shows its own state
     } else if (s.state === 'ready' && s.user && !canManageTokens(s.user.role)) {
-      view.message = `Signed in as ${s.user.username}, a Viewer: Viewers cannot manage tokens. Sign in with another account to list or create tokens.`;
+      message = `Signed in as ${s.user.username}, a Viewer: Viewers cannot manage tokens. Sign in with another account to list or create tokens.`;
     } else if (s.state === 'error') {
-      view.message = s.message;
+      message = s.message;
     } else if (s.state === 'needsSignIn' && s.message) {
-      view.message = s.message;
-    } else {
-      view.message = undefined;
+      message = s.message;
     }
+    // The filter is also in the description, but a narrow side bar cuts the title: say it above the list too.
+    const filter = filterMessage(explorerState);
+    view.message = [message, filter].filter(Boolean).join('\n') || undefined;
   };
 
   const networkKeys = ['caFile', 'allowUntrustedCertificates', 'requestTimeoutMs', 'connectTimeoutMs'].map((k) => `telegrafController.${k}`);

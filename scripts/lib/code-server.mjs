@@ -3,9 +3,9 @@
 // .vscode-test/code-server) for tests, end-to-end flows and the demo.
 // Recipe: ../shared/notes/real-vscode-testing.md.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, writeFileSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT, findFreePort, makeTempDir, waitFor } from './util.mjs';
+import { REPO_ROOT, findFreePort, isPortFree, makeTempDir, waitFor } from './util.mjs';
 import { onCleanup, onExitSync, killProcessGroup, groupAlive } from './cleanup.mjs';
 
 export const CODE_SERVER_VERSION = '4.100.3';
@@ -179,6 +179,7 @@ export async function startCodeServer(opts = {}) {
   let port = opts.port ?? 0;
   if (opts.strictPort) {
     if (!port) throw new Error('strictPort needs a port');
+    if (!(await isPortFree(port, host))) throw new Error(`port ${host}:${port} is already in use`);
   } else {
     port = await findFreePort(host, port || undefined);
   }
@@ -193,6 +194,7 @@ export async function startCodeServer(opts = {}) {
   const logFile = opts.logFile ?? path.join(userDataDir, 'code-server.log');
   mkdirSync(path.dirname(logFile), { recursive: true });
   const fd = openSync(logFile, 'a');
+  const logStart = statSync(logFile).size;
 
   const args = [
     entry,
@@ -215,11 +217,13 @@ export async function startCodeServer(opts = {}) {
     detached: true, // own process group: stop() kills it and all its children
   });
   closeSync(fd);
+  child.unref(); // never keeps the caller alive; the exit hook below kills it if not stopped
   const pid = /** @type {number} */ (child.pid);
   let exited = false;
   child.once('exit', () => (exited = true));
   const unExit = onExitSync(() => {
     if (groupAlive(pid)) process.kill(-pid, 'SIGKILL');
+    if (ownsUserDataDir && !opts.logFile) rmSync(userDataDir, { recursive: true, force: true, maxRetries: 3 });
   });
   let stopped = false;
   const stop = async () => {
@@ -237,7 +241,9 @@ export async function startCodeServer(opts = {}) {
   try {
     await waitFor(
       async () => {
-        if (exited) throw Object.assign(new Error('exited'), { fatal: true });
+        if (exited) return true; // reported below
+        // Our process must have bound the port (another server could answer /healthz).
+        if (!new RegExp(`HTTP server listening on http://\\S*:${port}/`).test(readLogSince(logFile, logStart))) return false;
         const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
         return res.ok;
       },
@@ -276,6 +282,14 @@ export async function startCodeServer(opts = {}) {
       return `${url}/${q ? `?${q}` : ''}`;
     },
   };
+}
+
+function readLogSince(file, offset) {
+  try {
+    return readFileSync(file).subarray(offset).toString('utf8');
+  } catch {
+    return '';
+  }
 }
 
 /**

@@ -6,7 +6,9 @@
  *
  * - `{ mode: 'activate', resultFile, warmupId, ids }`: activates the warm-up
  *   extension, then each of `ids` in that order, timing `ext.activate()`
- *   (module load + `activate()`), in ms.
+ *   (module load + `activate()`), in ms; with `holdFile`, waits for that file
+ *   before returning (the window stays open for the runner to read VS Code's
+ *   Running Extensions view).
  * - `{ mode: 'tree', resultFile, url, token, runs }`: the extension under test
  *   runs from its development path (test mode, so `activate()` returns its
  *   TestApi); signs in with `token`, then `runs` times: clears the token list
@@ -26,6 +28,8 @@ import * as vscode from 'vscode';
 interface ActivateConfig {
   mode: 'activate';
   resultFile: string;
+  /** When set, run() returns only once this file exists (the window stays up, e.g. to read Running Extensions). */
+  holdFile?: string;
   warmupId: string;
   ids: string[];
 }
@@ -194,8 +198,11 @@ export async function run(): Promise<void> {
   if (!configFile) throw new Error('TC_BENCH_CONFIG is not set');
   const c = JSON.parse(fs.readFileSync(configFile, 'utf8')) as BenchConfig;
   try {
-    if (c.mode === 'activate') writeResult(c.resultFile, { mode: c.mode, activate: await measureActivate(c) });
-    else writeResult(c.resultFile, { mode: c.mode, tree: await measureTree(c) });
+    if (c.mode === 'activate') {
+      writeResult(c.resultFile, { mode: c.mode, activate: await measureActivate(c) });
+      const deadline = Date.now() + 120_000;
+      while (c.holdFile && !fs.existsSync(c.holdFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    } else writeResult(c.resultFile, { mode: c.mode, tree: await measureTree(c) });
   } catch (e) {
     writeResult(c.resultFile, { mode: c.mode, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   }

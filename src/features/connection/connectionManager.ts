@@ -29,6 +29,8 @@ export interface ConnectionHandle {
 class Handle implements ConnectionHandle {
   /** True once the explorer showed this connection's tokens (or it was active): its list is kept loaded. */
   wanted = false;
+  /** The first `open()` of the connection (reloads wait for it). */
+  opened: Promise<unknown> = Promise.resolve();
   constructor(
     public entry: ConnectionEntry,
     readonly connection: DirectConnection,
@@ -138,7 +140,8 @@ export class ConnectionManager implements vscode.Disposable {
     if (active) active.wanted = true;
     this.changeEmitter.fire();
     if (before !== this.active?.key) this.activeEmitter.fire(this.active);
-    await Promise.all(opened.map((h) => h.connection.open(h.url)));
+    for (const h of opened) h.opened = h.connection.open(h.url);
+    await Promise.all(next.map((h) => h.opened));
   }
 
   /** Re-opens every connection (after network settings changed). */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Token } from '../../core/api/contract';
-import { describeTokenFilter, queryTokens, windowed, daysLeft, STATUS_GROUPS, type TokenQueryResult } from '../../core/explorerModel';
+import { describeTokenFilter, queryTokens, windowed, daysLeft, STATUS_GROUPS, type ExplorerViewState, type TokenQueryResult } from '../../core/explorerModel';
 import { canManageTokens, isTokenAdmin, RESOURCES } from '../../core/permissions';
 import { displayText } from '../../core/text';
 import { displayStatus, expiryText, formatUtc, parseTime, type DisplayStatus } from '../../core/tokens';
@@ -62,7 +62,7 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
   private readonly emitter = new vscode.EventEmitter<TokenNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly subs: vscode.Disposable[];
-  private readonly memo = new Map<string, { snap: unknown; view: unknown; minute: number; windowMs: number; result: TokenQueryResult }>();
+  private readonly memo = new Map<string, { snap: unknown; view: unknown; groupBy: string; minute: number; windowMs: number; result: TokenQueryResult }>();
   private pending: NodeJS.Timeout | undefined;
 
   constructor(
@@ -162,6 +162,7 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
       return nodes;
     }
     const result = this.query(h);
+    const groupBy = this.groupingFor(h);
     if (!snap.loading && !snap.error && result.total === 0 && snap.loadedAt) {
       nodes.push({ kind: 'message', connectionKey: key, id: `${key}:empty`, label: 'No tokens yet. Create one…', icon: 'add', command: { command: Commands.createToken, title: 'Create Token' } });
     } else if (result.total > 0 && result.matched === 0 && this.state.view.filter) {
@@ -174,8 +175,8 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
         command: { command: Commands.clearFilter, title: 'Clear Filter' },
       });
     }
-    if (this.state.view.groupBy === 'none') {
-      nodes.push(...this.windowedTokens(h, result.groups[0]?.tokens ?? [], key));
+    if (groupBy === 'none') {
+      nodes.push(...this.windowedTokens(h, result.groups.flatMap((g) => g.tokens), key));
     } else {
       for (const g of result.groups) {
         const status = g.key.startsWith('status:') ? (g.key.slice(7) as DisplayStatus) : undefined;
@@ -194,16 +195,29 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     return nodes;
   }
 
+  /**
+   * The grouping used for a connection: grouping by owner applies to Owners
+   * and Administrators only (a Manager sees only their own tokens), others get
+   * no grouping.
+   */
+  groupingFor(h: ConnectionHandle): ExplorerViewState['groupBy'] {
+    const g = this.state.view.groupBy;
+    if (g !== 'owner') return g;
+    const u = h.connection.user;
+    return u && isTokenAdmin(u.role) ? 'owner' : 'none';
+  }
+
   /** The filtered, sorted, grouped tokens of a connection (memoised per snapshot, view state and minute). */
   query(h: ConnectionHandle): TokenQueryResult {
     const snap = h.store.snapshot;
-    const view = this.state.view;
+    const groupBy = this.groupingFor(h);
+    const view = groupBy === this.state.view.groupBy ? this.state.view : { ...this.state.view, groupBy };
     const minute = Math.floor(Date.now() / 60_000);
     const windowMs = expiringWindowMs();
     const m = this.memo.get(h.key);
-    if (m && m.snap === snap && m.view === view && m.minute === minute && m.windowMs === windowMs) return m.result;
+    if (m && m.snap === snap && m.view === this.state.view && m.groupBy === groupBy && m.minute === minute && m.windowMs === windowMs) return m.result;
     const result = queryTokens(snap.tokens, view, Date.now(), windowMs);
-    this.memo.set(h.key, { snap, view, minute, windowMs, result });
+    this.memo.set(h.key, { snap, view: this.state.view, groupBy, minute, windowMs, result });
     return result;
   }
 
@@ -276,7 +290,8 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
   private groupItem(node: Extract<TokenNode, { kind: 'group' }>): vscode.TreeItem {
     const filtered = !!this.state.view.filter;
     const item = new vscode.TreeItem(displayText(node.label, 80), filtered ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = `group:${node.connectionKey}:${node.key}`;
+    // A filtered list opens its groups: a different id makes VS Code apply the expanded state.
+    item.id = `group:${node.connectionKey}:${node.key}${filtered ? ':filtered' : ''}`;
     item.description = nf.format(node.count);
     if (node.status) {
       const [icon, color] = STATUS_ICON[node.status];
@@ -300,8 +315,9 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     const item = new vscode.TreeItem(displayText(token.description || '(no description)', 80));
     const key = h?.key ?? '';
     item.id = `token:${key}:${token.id}`;
-    const parts = [expiryText(token, now)];
-    if (admin && this.state.view.groupBy !== 'owner') parts.push(displayText(token.username || token.userId, 40));
+    // Expiring tokens carry a "3d" badge and the warning color (decorations): the phrase would repeat it.
+    const parts = status === 'expiring' ? [] : [expiryText(token, now)];
+    if (admin && h && this.groupingFor(h) !== 'owner') parts.push(displayText(token.username || token.userId, 40));
     if (stored) parts.push('value stored');
     item.description = parts.join(' · ');
     const [icon, color] = STATUS_ICON[status];
@@ -334,6 +350,12 @@ export function viewDescription(manager: ConnectionManager, state: ExplorerState
   const f = state.view.filter;
   if (f) parts.push(`filter: ${displayText(describeTokenFilter(f), 80)}`);
   return parts.length ? parts.join(' · ') : undefined;
+}
+
+/** The line above the list while a filter is active, e.g. `Filter: owner bob · heartbeat:write`; undefined without a filter. */
+export function filterMessage(state: ExplorerState): string | undefined {
+  const f = state.view.filter;
+  return f ? `Filter: ${displayText(describeTokenFilter(f), 120)}` : undefined;
 }
 
 /** The hover of a token item: every field as text (server text escaped), and the permission list. Information only, no actions. */

@@ -264,7 +264,10 @@ function renderForm(): void {
     draft,
     {
       onChange: (next) => {
-        draft = next;
+        // The grid owns only the permissions and the preset they imply; every
+        // other field (description, expiry) stays as the user left it.
+        if (!draft) return;
+        draft = { ...draft, permissions: next.permissions, preset: next.preset };
         if (form) form.serverErrors.permissions = undefined;
         syncFromDraft({ grid: false });
       },

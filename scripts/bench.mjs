@@ -1,0 +1,397 @@
+#!/usr/bin/env node
+// `npm run bench`: measures what users feel and prints a table; writes
+// bench-results/bench.json. NOT part of the tests: nothing here is asserted,
+// targets are printed as met / not met.
+//
+//   node scripts/bench.mjs [--runs 7] [--host-runs 5] [--only sizes,config,client,tree,activate,host-tree] [--skip …]
+//
+// Every figure is the median of several runs together with the median of its
+// reference, measured in the same run (interleaved), and their ratio:
+//   sizes      extension bundle vs the same bundle with the whole undici package;
+//              extension + lazily loaded llhttp files; webview bundle vs its
+//              third-party part; .vsix vs the uncompressed size of its files
+//   config     test/bench/node-bench.ts: insertion and diagnostic scan on the
+//              10,750-line default telegraf.conf and a generated 200-file
+//              workspace vs a bare toml-eslint-parser parse of the same text
+//   client     listing 10,000 tokens from the emulator vs bare undici + JSON.parse
+//   tree       the explorer's data path (loadPages + queryTokens) in Node
+//   activate   ext.activate() in code-server's extension host: the .vsix as
+//              installed vs an empty extension installed and activated the same way
+//   host-tree  the real TokenStore + tree provider in the extension host
+//              (first page, all 10,000 tokens, getChildren, peak heap) vs the
+//              connection's ControllerClient.listAllTokens() in the same host
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import * as esbuild from 'esbuild';
+import { parseArgs, projectRoot, makeTempDir, run, secs, waitFor } from './lib/util.mjs';
+import { startCodeServer, installVsix, linkExtensionFolder } from './lib/code-server.mjs';
+import { launchChromium } from './lib/browser.mjs';
+import { runCleanups, onCleanup } from './lib/cleanup.mjs';
+import { importTs } from './lib/tsx.mjs';
+
+const { flags } = parseArgs(process.argv.slice(2));
+const root = projectRoot();
+const RUNS = Math.max(1, Number(flags.runs ?? 7));
+const HOST_RUNS = Math.max(1, Number(flags['host-runs'] ?? 5));
+const list = (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
+const ALL = ['sizes', 'config', 'client', 'tree', 'activate', 'host-tree'];
+const only = list(flags.only);
+const skip = list(flags.skip);
+const wanted = (s) => (only.length === 0 || only.includes(s)) && !skip.includes(s);
+const outDir = path.join(root, 'bench-results');
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const EXTENSION_ID = `${pkg.publisher}.${pkg.name}`;
+
+/** @type {any[]} */
+const figures = [];
+/** @type {string[]} */
+const problems = [];
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function addFigure(group, name, samples, refName, refSamples, { unit = 'ms', target, note } = {}) {
+  const value = median(samples);
+  const ref = median(refSamples);
+  const ratio = ref > 0 ? value / ref : NaN;
+  figures.push({ group, name, unit, value, samples, refName, ref, refSamples, ratio, ...(target ? { target: target(value, ratio) } : {}), ...(note ? { note } : {}) });
+}
+
+const fileSize = (f) => statSync(f).size;
+const dirJsSize = (d) => (existsSync(d) ? readdirSync(d).filter((f) => f.endsWith('.js')).reduce((n, f) => n + fileSize(path.join(d, f)), 0) : 0);
+
+// ------------------------------------------------------------------ sizes + .vsix
+
+/** Builds the production bundles and the .vsix (into bench-results/). @returns the .vsix path */
+async function buildPackage() {
+  const b = await run(process.execPath, ['esbuild.mjs', '--production', '--metafile'], { cwd: root });
+  if (b.code !== 0) throw new Error('production build failed');
+  mkdirSync(outDir, { recursive: true });
+  const vsix = path.join(outDir, `${pkg.name}-${pkg.version}.vsix`);
+  const vsce = path.join(root, 'node_modules/@vscode/vsce/vsce');
+  const p = await run(process.execPath, [vsce, 'package', '--no-dependencies', '--out', vsix], { cwd: root, capture: true });
+  if (p.code !== 0) throw new Error('vsce package failed');
+  return vsix;
+}
+
+async function benchSizes(vsix) {
+  const ext = fileSize(path.join(root, 'dist/extension.js'));
+  const llhttp = dirJsSize(path.join(root, 'dist/llhttp'));
+  const webview = dirJsSize(path.join(root, 'dist/webview'));
+  // Reference: the same entry and options, with the whole undici package (no slimming).
+  const tmp = makeTempDir('tc-bench-ref-');
+  try {
+    await esbuild.build({
+      absWorkingDir: root,
+      entryPoints: ['src/extension.ts'],
+      outfile: path.join(tmp, 'extension.js'),
+      bundle: true,
+      minify: true,
+      sourcemap: false,
+      legalComments: 'none',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode'],
+      logLevel: 'error',
+    });
+    const full = fileSize(path.join(tmp, 'extension.js'));
+    addFigure('sizes', 'extension bundle dist/extension.js (what activate() loads)', [ext], 'same bundle with the whole undici package', [full], {
+      unit: 'bytes',
+      target: (v) => ({ text: '≤ 400 KB', met: v <= 400_000 }),
+    });
+    addFigure('sizes', 'extension bundle + dist/llhttp (undici parser, loaded on the first request)', [ext + llhttp], 'same bundle with the whole undici package', [full], { unit: 'bytes' });
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  const metaFile = path.join(root, 'out/meta-webview.json');
+  let thirdParty = NaN;
+  if (existsSync(metaFile)) {
+    const meta = JSON.parse(readFileSync(metaFile, 'utf8'));
+    thirdParty = 0;
+    for (const o of Object.values(meta.outputs)) {
+      for (const [f, v] of Object.entries(o.inputs ?? {})) if (f.includes('node_modules/')) thirdParty += v.bytesInOutput;
+    }
+  }
+  addFigure('sizes', 'webview bundle dist/webview/*.js', [webview], 'of which third-party code (@vscode-elements, zod, lit)', [thirdParty], { unit: 'bytes' });
+  const vsce = path.join(root, 'node_modules/@vscode/vsce/vsce');
+  const ls = await run(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: root, capture: true });
+  const files = ls.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+  const uncompressed = files.reduce((n, f) => n + (existsSync(path.join(root, f)) ? fileSize(path.join(root, f)) : 0), 0);
+  addFigure('sizes', `.vsix (${files.length} files)`, [fileSize(vsix)], 'uncompressed size of the same files', [uncompressed], { unit: 'bytes' });
+}
+
+// ------------------------------------------------------------------ node sections
+
+async function nodeSection(section) {
+  const out = path.join(makeTempDir('tc-bench-'), `${section}.json`);
+  const r = await run(process.execPath, ['--expose-gc', '--import', 'tsx', 'test/bench/node-bench.ts', '--section', section, '--runs', String(RUNS), '--out', out], { cwd: root });
+  if (r.code !== 0 || !existsSync(out)) throw new Error(`node-bench --section ${section} failed (exit ${r.code})`);
+  const res = JSON.parse(readFileSync(out, 'utf8'));
+  rmSync(path.dirname(out), { recursive: true, force: true });
+  figures.push(...res.figures);
+}
+
+// ------------------------------------------------------------------ extension host
+
+async function hookPost(url, p, body) {
+  const res = await fetch(`${url}/__emulator/${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`emulator hook ${p}: ${res.status} ${text}`);
+  return JSON.parse(text);
+}
+
+/** Emulator CLI in a child process with 10,000 generated tokens; an Owner token to sign in with. */
+async function startBulkEmulator() {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/emulator/cli.ts', '--port', '0', '--heartbeat-port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const stop = () => {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
+  };
+  const un = onCleanup('emulator', stop);
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const url = await waitFor(() => (out.includes('READY') ? /API (\S+)/.exec(out)?.[1]?.replace(/\/+$/, '') : undefined), { timeoutMs: 60_000, what: 'the emulator' });
+  const bulk = await hookPost(url, 'bulk-tokens', { count: 10_000 });
+  const minted = await hookPost(url, 'tokens', { user: 'admin', description: 'benchmark' });
+  return { url, token: minted.value, total: bulk.total, stop: () => (un(), stop()) };
+}
+
+async function bundleHost() {
+  const outfile = path.join(root, 'out/test/bench/host.js');
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: ['test/bench/host.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    logLevel: 'warning',
+  });
+  return outfile.replace(/\.js$/, '');
+}
+
+/**
+ * code-server with: the .vsix installed (as a user has it), the empty
+ * extension and a warm-up copy of it linked into the extensions dir, the
+ * emulator URL in the user settings, TC_BENCH_CONFIG in the environment.
+ */
+async function hostBenches({ vsix, doActivate, doTree }) {
+  const runDir = makeTempDir('tc-bench-host-');
+  onCleanup('bench temp dir', () => rmSync(runDir, { recursive: true, force: true }));
+  const emu = await startBulkEmulator();
+  console.log(`  emulator ${emu.url} with ${emu.total} tokens`);
+  const userDataDir = path.join(runDir, 'user-data');
+  const extensionsDir = path.join(userDataDir, 'extensions');
+  mkdirSync(extensionsDir, { recursive: true });
+  if (vsix) installVsix({ vsix, extensionsDir, userDataDir, root });
+  const empty = path.join(root, 'test/bench/empty-extension');
+  const warmup = path.join(runDir, 'warmup-extension');
+  cpSync(empty, warmup, { recursive: true });
+  const wpkg = JSON.parse(readFileSync(path.join(warmup, 'package.json'), 'utf8'));
+  writeFileSync(path.join(warmup, 'package.json'), JSON.stringify({ ...wpkg, name: 'tc-bench-warmup', displayName: 'Warm-up extension (benchmark)' }, null, 2));
+  const emptyId = linkExtensionFolder({ folder: empty, extensionsDir });
+  const warmupId = linkExtensionFolder({ folder: warmup, extensionsDir });
+  const workspace = path.join(runDir, 'workspace'); // empty: nothing triggers an activation event
+  mkdirSync(workspace, { recursive: true });
+  const configFile = path.join(runDir, 'bench-config.json');
+  const hostEntry = await bundleHost();
+  const cs = await startCodeServer({
+    root,
+    userDataDir,
+    extensionsDir,
+    settings: { 'telegrafController.url': emu.url },
+    env: { TC_BENCH_CONFIG: configFile },
+    logFile: path.join(outDir, 'code-server.log'),
+  });
+  const browser = await launchChromium();
+
+  const wb = await importTs(path.join(root, 'test/e2e/harness/workbench.ts'));
+  /**
+   * VS Code's own activation times (Developer: Show Running Extensions:
+   * code loading + activate() call, as the extension host reports them), in ms,
+   * by display name.
+   */
+  const runningExtensionTimes = async (page, names) => {
+    await wb.runCommand(page, 'Developer: Show Running Extensions');
+    const rows = page.locator('.runtime-extensions-editor .monaco-list-row');
+    await rows.first().waitFor({ state: 'visible', timeout: 30_000 });
+    /** @type {Record<string, number>} */
+    const out = {};
+    await waitFor(
+      async () => {
+        const texts = await rows.allInnerTexts();
+        for (const n of names) {
+          const row = texts.find((t) => t.includes(n));
+          const m = row && /(\d+(?:\.\d+)?)\s*ms/.exec(row);
+          if (m) out[n] = Number(m[1]);
+        }
+        if (process.env.TC_BENCH_DEBUG) console.log(texts);
+        return names.every((n) => n in out);
+      },
+      { timeoutMs: 30_000, what: 'activation times in Running Extensions' },
+    );
+    return out;
+  };
+
+  /** Loads a fresh window (fresh browser context: empty secrets; fresh extension host) and waits for the result. */
+  const load = async (config, payload, timeoutMs, after) => {
+    rmSync(config.resultFile, { force: true });
+    writeFileSync(configFile, JSON.stringify(config));
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(cs.workbenchUrl({ folder: workspace, ...payload }), { waitUntil: 'domcontentloaded' });
+      await waitFor(() => existsSync(config.resultFile), { timeoutMs, intervalMs: 200, what: `the ${config.mode} result` });
+      const res = JSON.parse(readFileSync(config.resultFile, 'utf8'));
+      if (res.error) throw new Error(`${config.mode} bench in the extension host failed:\n${res.error}`);
+      try {
+        if (after) res.after = await after(page);
+      } finally {
+        if (config.holdFile) writeFileSync(config.holdFile, '');
+      }
+      return res;
+    } finally {
+      await context.close().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 1500)); // let the old extension host go
+    }
+  };
+
+  try {
+    if (doActivate) {
+      if (!vsix) throw new Error('the activate bench needs the .vsix (run with sizes, or pass --vsix FILE)');
+      const emptyName = JSON.parse(readFileSync(path.join(empty, 'package.json'), 'utf8')).displayName;
+      const ours = [];
+      const ref = [];
+      const oursVs = [];
+      const refVs = [];
+      for (let i = 0; i < HOST_RUNS + 1; i++) {
+        const ids = i % 2 === 0 ? [EXTENSION_ID, emptyId] : [emptyId, EXTENSION_ID];
+        const res = await load(
+          { mode: 'activate', resultFile: path.join(runDir, `activate-${i}.json`), holdFile: path.join(runDir, `activate-${i}.done`), warmupId, ids },
+          { extensionDevelopmentPath: path.join(root, 'test/bench/runner'), extensionTestsPath: hostEntry },
+          120_000,
+          (page) => runningExtensionTimes(page, [pkg.displayName, emptyName]),
+        );
+        const vs = res.after;
+        console.log(
+          `  activate run ${i + 1}${i === 0 ? ' (discarded)' : ''}: ext.activate() ours ${res.activate[EXTENSION_ID].toFixed(1)} ms, empty ${res.activate[emptyId].toFixed(1)} ms; VS Code's activation time ours ${vs[pkg.displayName]} ms, empty ${vs[emptyName]} ms`,
+        );
+        if (i === 0) continue; // first window of the server: cold caches
+        ours.push(res.activate[EXTENSION_ID]);
+        ref.push(res.activate[emptyId]);
+        oursVs.push(vs[pkg.displayName]);
+        refVs.push(vs[emptyName]);
+      }
+      const note = 'code-server 4.100.3, the .vsix installed, a fresh window and extension host per run (first run discarded), a warm-up extension activated first, order alternating';
+      addFigure('activate', "activation time as VS Code reports it (Running Extensions: code loading + activate() call)", oursVs, 'the empty extension, same run', refVs, {
+        target: (v, ratio) => ({ text: '≤ 20 ms and ≤ 2× empty', met: v <= 20 && ratio <= 2 }),
+        note,
+      });
+      addFigure('activate', 'ext.activate() wall time from another extension (includes VS Code\'s own activation work: storage, secrets, RPC to the window)', ours, 'the empty extension, same run', ref, {
+        target: (v, ratio) => ({ text: '≤ 20 ms and ≤ 2× empty', met: v <= 20 && ratio <= 2 }),
+      });
+    }
+    if (doTree) {
+      const res = await load(
+        { mode: 'tree', resultFile: path.join(runDir, 'tree.json'), extensionId: EXTENSION_ID, url: emu.url, token: emu.token, runs: HOST_RUNS },
+        { extensionDevelopmentPath: root, extensionTestsPath: hostEntry },
+        10 * 60_000,
+      );
+      const s = res.tree;
+      const pick = (k) => s.map((x) => x[k]);
+      const note = `VS Code TokenStore + TokenTreeProvider in the extension host, ${s[0].count} tokens; getChildren of the first two tree levels took a median ${median(pick('childrenMs')).toFixed(1)} ms (${s[0].rootItems} root items)`;
+      addFigure('tree (extension host)', 'time to the first page shown (TokenStore publishes page 1)', pick('firstPageMs'), 'one listTokens(page 1) call of the same client', pick('refFirstPageMs'), { note });
+      addFigure('tree (extension host)', `time to all ${s[0].count} tokens loaded (+ tree getChildren)`, pick('allMs').map((v, i) => v + s[i].childrenMs), 'ControllerClient.listAllTokens() (sequential pages)', pick('refAllMs'));
+      addFigure('tree (extension host)', 'peak heap growth while loading all tokens', pick('heapBytes'), 'same for ControllerClient.listAllTokens()', pick('refHeapBytes'), { unit: 'bytes' });
+    }
+  } finally {
+    await browser.close().catch(() => undefined);
+    await cs.stop();
+    emu.stop();
+    await runCleanups();
+  }
+}
+
+// ------------------------------------------------------------------ output
+
+function fmt(v, unit) {
+  if (!Number.isFinite(v)) return 'n/a';
+  if (unit === 'bytes') return v >= 1e6 ? `${(v / 1e6).toFixed(2)} MB` : `${(v / 1e3).toFixed(1)} KB`;
+  return v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v < 10 ? 2 : 1)} ms`;
+}
+
+function printTable() {
+  const rows = figures.map((f) => [
+    f.group,
+    f.name,
+    fmt(f.value, f.unit),
+    `${fmt(f.ref, f.unit)} (${f.refName})`,
+    Number.isFinite(f.ratio) ? `${f.ratio.toFixed(2)}×` : 'n/a',
+    f.target ? `${f.target.met ? 'met' : 'NOT met'} (${f.target.text})` : '',
+  ]);
+  const head = ['group', 'figure (median)', 'value', 'reference (median)', 'ratio', 'target'];
+  console.log('\n| ' + head.join(' | ') + ' |');
+  console.log('|' + head.map(() => '---').join('|') + '|');
+  for (const r of rows) console.log('| ' + r.join(' | ') + ' |');
+  const notes = figures.filter((f) => f.note);
+  if (notes.length) {
+    console.log('\nNotes:');
+    for (const f of notes) console.log(`- ${f.group} / ${f.name}: ${f.note}`);
+  }
+  const targets = figures.filter((f) => f.target);
+  console.log(`\nTargets: ${targets.filter((f) => f.target.met).length} of ${targets.length} met${targets.some((f) => !f.target.met) ? ` — not met: ${targets.filter((f) => !f.target.met).map((f) => f.name).join('; ')}` : ''}`);
+}
+
+const t0 = Date.now();
+let exitCode = 0;
+try {
+  console.log(`bench: ${RUNS} runs per node figure, ${HOST_RUNS} per extension-host figure; sections ${ALL.filter(wanted).join(', ')}`);
+  let vsix = typeof flags.vsix === 'string' ? path.resolve(flags.vsix) : undefined;
+  if (wanted('sizes') || ((wanted('activate') || wanted('host-tree')) && !vsix)) {
+    console.log('== build + package');
+    vsix = await buildPackage();
+    if (wanted('sizes')) await benchSizes(vsix);
+  }
+  for (const s of ['config', 'client', 'tree']) {
+    if (!wanted(s)) continue;
+    console.log(`== ${s}`);
+    try {
+      await nodeSection(s);
+    } catch (e) {
+      problems.push(`${s}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (wanted('activate') || wanted('host-tree')) {
+    console.log('== extension host (code-server)');
+    try {
+      await hostBenches({ vsix, doActivate: wanted('activate'), doTree: wanted('host-tree') });
+    } catch (e) {
+      problems.push(`extension host: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+} catch (e) {
+  problems.push(e instanceof Error ? e.message : String(e));
+} finally {
+  await runCleanups();
+}
+printTable();
+for (const p of problems) console.log(`\nPROBLEM: ${p}`);
+mkdirSync(outDir, { recursive: true });
+writeFileSync(
+  path.join(outDir, 'bench.json'),
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length, runs: RUNS, hostRuns: HOST_RUNS, figures, problems }, null, 2) + '\n',
+);
+console.log(`\nwrote ${path.relative(root, path.join(outDir, 'bench.json'))} in ${secs(Date.now() - t0)}`);
+if (problems.length) exitCode = 1;
+process.exit(exitCode);

@@ -1,0 +1,140 @@
+/**
+ * The main job through the real UI: connect from the Telegraf Controller view,
+ * see the explorer, create a Telegraf-agent token with the preset, a custom
+ * token with the keyboard only, and have a past date refused. Screenshots in
+ * dark and light themes; an accessibility snapshot of the permission grid.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import type { E2EContext } from './harness';
+
+const quickInput = (page: Page) => page.locator('.quick-input-widget');
+
+async function answerInput(page: Page, text: string): Promise<void> {
+  const input = quickInput(page).locator('input.input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(text);
+  await page.keyboard.press('Enter');
+}
+
+async function pickItem(page: Page, label: string): Promise<void> {
+  const row = quickInput(page).locator('.monaco-list-row', { hasText: label }).first();
+  await row.waitFor({ state: 'visible', timeout: 15_000 });
+  await row.click();
+}
+
+/** Connects through "Telegraf Controller: Connect…" with the seed's Owner. */
+export async function connect(ctx: E2EContext): Promise<void> {
+  const { page, workbench } = ctx;
+  const emu = ctx.emulator!;
+  await workbench.runCommand('Telegraf Controller: Connect…');
+  await answerInput(page, emu.url);
+  await pickItem(page, 'Username and Password');
+  await answerInput(page, emu.username);
+  await answerInput(page, emu.password);
+}
+
+function treeRow(page: Page, text: string) {
+  return page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+}
+
+async function textfield(frame: Frame, id: string) {
+  return frame.locator(`#${id}`).locator('input').first();
+}
+
+export async function run(ctx: E2EContext): Promise<void> {
+  const { page, workbench } = ctx;
+  await workbench.waitForWorkbench();
+  await workbench.openViewContainer('Telegraf Controller');
+  await page.getByText('Connect to a Telegraf Controller to list').first().waitFor({ state: 'visible', timeout: 30_000 });
+  await ctx.screenshot('01-welcome');
+
+  await connect(ctx);
+  await treeRow(page, 'Telegraf agent - prod-web-01').waitFor({ state: 'visible', timeout: 30_000 });
+  await page.keyboard.press('Escape');
+  await ctx.screenshot('02-explorer');
+
+  // 1. A Telegraf-agent token through the preset (the default).
+  await workbench.runCommand('Telegraf Controller: Create Token');
+  let frame = await workbench.findWebviewFrame('#description');
+  await (await textfield(frame, 'description')).fill('e2e agent web-07');
+  await frame.locator('#summary-title').waitFor({ state: 'visible' });
+  const summary = await frame.locator('section.summary').innerText();
+  assert.match(summary, /Configurations: read/);
+  assert.match(summary, /Heartbeat: write/);
+  await ctx.screenshot('03-create-form-dark');
+  const grid = frame.locator('table[role="grid"]');
+  const aria = await grid.ariaSnapshot();
+  fs.mkdirSync(path.join(process.cwd(), 'test-results'), { recursive: true });
+  fs.writeFileSync(path.join(process.cwd(), 'test-results', 'create-form-grid.aria.yml'), aria);
+  assert.match(aria, /checkbox "Configurations: read"/);
+  assert.match(aria, /checkbox "Heartbeat: write"/);
+  await frame.locator('#submit').click();
+  await frame.locator('#token-value').waitFor({ state: 'visible', timeout: 20_000 });
+  const masked = await frame.locator('#token-value').innerText();
+  assert.ok(!/tc-apiv1_[A-Za-z0-9]{20,}/.test(masked), 'the value is masked until revealed');
+  await ctx.screenshot('04-created-dark');
+  await treeRow(page, 'e2e agent web-07').waitFor({ state: 'visible', timeout: 20_000 });
+  const onServer = [...ctx.emulator!.server.state.tokens.values()].find((t: any) => t.description === 'e2e agent web-07') as any;
+  assert.ok(onServer, 'the emulator has the token');
+  assert.deepEqual(onServer.permissions, { configs: ['read'], heartbeat: ['write'] });
+
+  // 2. A custom token with the keyboard only.
+  await frame.locator('#another').focus();
+  await page.keyboard.press('Enter');
+  frame = await workbench.findWebviewFrame('#description');
+  await (await textfield(frame, 'description')).focus();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('e2e keyboard custom');
+  // Tab to the grid (one tab stop) and toggle Agents: read (row 3, Read column) with arrows + Space.
+  const gridFocus = frame.locator('table[role="grid"] input:focus');
+  for (let i = 0; i < 12 && (await gridFocus.count()) === 0; i++) await page.keyboard.press('Tab');
+  assert.equal(await gridFocus.count(), 1, 'Tab reaches the permission grid');
+  const agentsRead = frame.locator('input[aria-label="Agents: read"]');
+  // Ctrl+Home: the first cell (All resources × All); two rows down and one column right is Agents: read.
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowRight');
+  assert.ok(await agentsRead.evaluate((el) => el === document.activeElement), 'arrow keys reach Agents: read');
+  await page.keyboard.press('Space');
+  assert.equal(await agentsRead.isChecked(), true, 'Space toggles the cell');
+  const presetValue = await frame.locator('#preset').evaluate((el: any) => el.value);
+  assert.equal(presetValue, 'custom', 'editing the grid switches the preset to Custom');
+  await ctx.screenshot('05-keyboard-custom');
+  await page.keyboard.press('Enter');
+  await frame.locator('#token-value').waitFor({ state: 'visible', timeout: 20_000 });
+  const custom = [...ctx.emulator!.server.state.tokens.values()].find((t: any) => t.description === 'e2e keyboard custom') as any;
+  assert.ok(custom, 'the keyboard-only token was created');
+  assert.deepEqual(custom.permissions.agents, ['read']);
+
+  // 3. A past date is refused next to the field.
+  await frame.locator('#another').click();
+  frame = await workbench.findWebviewFrame('#description');
+  await (await textfield(frame, 'description')).fill('e2e past date');
+  await frame.locator('#expiry').evaluate((el: any) => {
+    el.value = 'custom';
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  const date = await textfield(frame, 'custom-date');
+  await date.waitFor({ state: 'visible' });
+  const yesterday = new Date(Date.now() - 2 * 86400e3).toISOString().slice(0, 10);
+  await date.fill(yesterday);
+  await date.dispatchEvent('change');
+  await frame.locator('#submit').click();
+  const expiryMsg = frame.locator('#expiry-msg');
+  await expiryMsg.waitFor({ state: 'visible', timeout: 10_000 });
+  assert.match(await expiryMsg.innerText(), /past|future/i);
+  assert.ok(![...ctx.emulator!.server.state.tokens.values()].some((t: any) => t.description === 'e2e past date'), 'nothing was created');
+  await ctx.screenshot('06-past-date-refused');
+
+  // 4. Light theme.
+  await workbench.runCommand('Preferences: Color Theme');
+  await answerInput(page, 'Light Modern');
+  await page.waitForTimeout(1000);
+  frame = await workbench.findWebviewFrame('#description');
+  await (await textfield(frame, 'description')).fill('e2e light theme');
+  await ctx.screenshot('07-create-form-light');
+}
