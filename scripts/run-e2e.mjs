@@ -8,7 +8,17 @@
 //   node scripts/run-e2e.mjs [FILTER...] [--no-build] [--vsix FILE | --dev] [--keep] [--headed]
 //
 // FILTER: substrings of flow paths. Each flow gets a fresh browser context, a
-// fresh workspace copy and a fresh emulator (same ports). Screenshots:
+// fresh workspace copy and a fresh emulator (same ports).
+//
+// Security sweep (test/e2e/harness/secretSweep.ts): every token value and
+// session id the run's emulators hand out is recorded; each flow's browser
+// storage is searched before its context closes, and after the last flow
+// (code-server stopped, so its state is flushed) every file of the run —
+// user-data dir, extensions, workspaces, logs, test-results — is searched.
+// A value outside SecretStorage and the files a flow declared with
+// `ctx.secrets.allowLiteralIn` fails the run (one test, "security sweep").
+// With a FILTER that creates no token the sweep is reported as skipped;
+// `--no-sweep` skips it. Screenshots:
 // test-results/screenshots/<flow>-<name>.png (a failing flow also gets
 // <flow>-FAILED.png). Last line: `e2e: N passed, N failed`; exit 1 on failure.
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -91,6 +101,10 @@ async function main() {
     linkExtension: !vsix && !flags.dev,
   });
   const wb = await importTs(path.join(root, 'test/e2e/harness/workbench.ts'));
+  const { SecretSweep } = await importTs(path.join(root, 'test/e2e/harness/secretSweep.ts'));
+  const sweep = new SecretSweep();
+  if (session.emulator) sweep.watch(session.emulator.server);
+  sweep.installGlobal(); // emulators started later (per flow, or by a flow itself) report too
   const browser = await launchChromium({ headless: !flags.headed });
   let emulator = session.emulator;
 
@@ -147,6 +161,11 @@ async function main() {
       },
       workspace,
       codeServerUrl: session.codeServer.url,
+      userDataDir: session.codeServer.userDataDir,
+      secrets: {
+        allowLiteralIn: (file, value) => sweep.allowLiteralIn(file, value),
+        counts: () => sweep.counts(),
+      },
       log,
     };
     try {
@@ -169,10 +188,41 @@ async function main() {
       console.log(`  FAIL ${file} (${secs(Date.now() - started)})`);
       await screenshot('FAILED').catch(() => undefined);
     } finally {
+      if (!flags['no-sweep']) {
+        const scan = await sweep.scanBrowser(page, name);
+        if (scan.error) log(`security sweep: could not read the browser storage: ${scan.error}`);
+      }
       await browserContext.close().catch(() => undefined);
     }
   }
   if (failed) collectVsCodeLogs(session);
+  if (!flags['no-sweep']) await securitySweep(sweep, session);
+}
+
+/**
+ * The file part of the security sweep (see the file comment): stops
+ * code-server (VS Code flushes its state on shutdown), then searches the run's
+ * files; counts as one test.
+ */
+async function securitySweep(sweep, session) {
+  const started = Date.now();
+  await session.codeServer.stop();
+  sweep.scanFiles([session.runDir, session.codeServer.userDataDir, resultsDir]);
+  const r = sweep.result();
+  const label = 'security sweep (token values and session ids outside SecretStorage)';
+  if (!r.ok && r.stats.tokenValues === 0 && positional.length > 0) {
+    console.log(`  skip ${label}: the selected flows created no token value`);
+    return;
+  }
+  console.log(r.summary.replace(/^/gm, '  [security sweep] '));
+  if (r.ok) {
+    passed++;
+    console.log(`  ok   ${label} (${secs(Date.now() - started)})`);
+  } else {
+    failed++;
+    failures.push({ flow: label, error: r.summary });
+    console.log(`  FAIL ${label} (${secs(Date.now() - started)})`);
+  }
 }
 
 let exitCode = 1;

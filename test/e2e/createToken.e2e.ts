@@ -98,7 +98,7 @@ export async function run(ctx: E2EContext): Promise<void> {
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowRight');
-  assert.ok(await agentsRead.evaluate((el) => el === document.activeElement), 'arrow keys reach Agents: read');
+  assert.ok(await agentsRead.evaluate((el) => el === (globalThis as any).document.activeElement), 'arrow keys reach Agents: read');
   await page.keyboard.press('Space');
   assert.equal(await agentsRead.isChecked(), true, 'Space toggles the cell');
   const presetValue = await frame.locator('#preset').evaluate((el: any) => el.value);

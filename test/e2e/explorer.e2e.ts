@@ -13,9 +13,10 @@ import type { E2EContext } from './harness';
 
 const quickInput = (page: Page) => page.locator('.quick-input-widget');
 
-async function answerInput(page: Page, text: string): Promise<void> {
+/** Types into the quick input once it shows `expect` (its title or prompt), then presses Enter. */
+async function answerInput(page: Page, expect: string | RegExp, text: string): Promise<void> {
+  await quickInput(page).filter({ hasText: expect }).waitFor({ state: 'visible', timeout: 15_000 });
   const input = quickInput(page).locator('input.input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
   await input.fill(text);
   await page.keyboard.press('Enter');
 }
@@ -32,8 +33,8 @@ function treeRow(page: Page, text: string | RegExp) {
 
 async function signIn(page: Page, username: string, password: string): Promise<void> {
   await pickItem(page, 'Username and Password');
-  await answerInput(page, username);
-  await answerInput(page, password);
+  await answerInput(page, 'Username', username);
+  await answerInput(page, 'Password', password);
 }
 
 /** Expands a collapsed tree row (no-op when it is expanded). */
@@ -87,8 +88,8 @@ export async function run(ctx: E2EContext): Promise<void> {
 
     // 2. Add a second, named connection and sign in there as a Manager.
     await workbench.runCommand('Telegraf Controller: Add Connection…');
-    await answerInput(page, staging.url);
-    await answerInput(page, 'staging');
+    await answerInput(page, 'Add a Telegraf Controller connection', staging.url);
+    await answerInput(page, 'Name of the connection', 'staging');
     const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: 'Sign in now?' }).first();
     await toast.waitFor({ state: 'visible', timeout: 15_000 });
     await toast.locator('.monaco-button', { hasText: 'Sign In' }).click();
@@ -116,8 +117,10 @@ export async function run(ctx: E2EContext): Promise<void> {
 
     // 5. Filter: shown in the view's description; groups open to show the matches.
     await workbench.runCommand('Telegraf Controller: Filter Tokens…');
-    await answerInput(page, 'agent heartbeat:write');
+    await answerInput(page, 'Filter Tokens', 'agent heartbeat:write');
     await page.locator('.part.sidebar', { hasText: 'Filter: "agent" · heartbeat:write' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await treeRow(page, 'Bob scripts').waitFor({ state: 'hidden', timeout: 15_000 });
+    await treeRow(page, 'Telegraf agent - edge-nginx-1').waitFor({ state: 'visible', timeout: 15_000 });
     await page.mouse.move(5, 400);
     await ctx.screenshot('04-filtered');
     await workbench.runCommand('Telegraf Controller: Clear Filter');
@@ -150,7 +153,16 @@ export async function run(ctx: E2EContext): Promise<void> {
     await ctx.screenshot('06-bulk-revoke-confirmation');
     await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
 
-    // 8. Clean up: remove the second connection (user settings are shared between flows).
+    // 8. The Accounts menu lists each controller sign-in (and offers Sign Out there).
+    await page.locator('.activitybar .action-item .action-label[aria-label^="Accounts"]').first().click();
+    const account = page.locator('.context-view .monaco-menu .action-item', { hasText: 'bob @ staging' }).first();
+    await account.waitFor({ state: 'visible', timeout: 15_000 });
+    await account.hover();
+    await page.locator('.context-view .monaco-menu .action-item', { hasText: 'Sign Out' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await ctx.screenshot('07-accounts-menu');
+    await page.keyboard.press('Escape');
+
+    // 9. Clean up: remove the second connection (user settings are shared between flows).
     await workbench.runCommand('Telegraf Controller: Remove Connection…');
     await pickItem(page, 'staging');
     const confirm = page.locator('.monaco-dialog-box').first();

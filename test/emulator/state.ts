@@ -182,6 +182,13 @@ export function parseCookies(cookieHeader: string | undefined): Record<string, s
   return out;
 }
 
+/**
+ * `globalThis` key of a process-wide default for `EmulatorState.onSecretIssued`
+ * (test-only: the e2e security sweep sets it, so that emulators a flow starts
+ * itself report the secrets they hand out too).
+ */
+export const SECRET_OBSERVER_KEY = Symbol.for('telegraf-controller-tokens.emulator.onSecretIssued');
+
 /** Options of `EmulatorState`. */
 export interface StateOptions {
   /** Clock, ms epoch (default `Date.now`). */
@@ -203,6 +210,14 @@ export class EmulatorState {
   timeOffsetMs = 0;
   /** Optional rate limit: at most `max` requests per `windowMs` per credential; beyond → 429. */
   rateLimit: { max: number; windowMs: number } | undefined;
+  /**
+   * Test-only observer of every secret this emulator hands out: token values
+   * (`POST /api/tokens`, `mintToken`) and session ids (`POST
+   * /api/auth/login/local`). The e2e security sweep
+   * (test/e2e/harness/secretSweep.ts) records them to search the run's files
+   * and browser storage for leaks; the emulator itself still keeps only hashes.
+   */
+  onSecretIssued: ((kind: 'token' | 'session', value: string) => void) | undefined;
   private rateWindows = new Map<string, { start: number; count: number }>();
   private readonly clock: () => number;
   readonly disabledAuth: ReadonlySet<string>;
@@ -210,6 +225,7 @@ export class EmulatorState {
 
   /** Loads `seed` (see `load`). */
   constructor(seed: ParsedSeed, opts: StateOptions = {}) {
+    this.onSecretIssued = (globalThis as Record<symbol, unknown>)[SECRET_OBSERVER_KEY] as EmulatorState['onSecretIssued'];
     this.clock = opts.now ?? Date.now;
     this.disabledAuth = new Set(opts.disabledAuth ?? []);
     this.seed = seed;
@@ -364,6 +380,7 @@ export class EmulatorState {
       hash: hashTokenValue(value),
     };
     this.tokens.set(rec.id, rec);
+    this.onSecretIssued?.('token', value);
     return { token: rec, value };
   }
 
@@ -530,6 +547,7 @@ export class EmulatorState {
     delete u.lockedUntil;
     const sid = randomBytes(24).toString('base64url');
     this.sessions.set(sid, { userId: u.id, expiresAt: now + SESSION_TTL_MS });
+    this.onSecretIssued?.('session', sid);
     const cookie = `${SESSION_COOKIE_NAME}=${sid}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_TTL_MS / 1000}${req.secure ? '; Secure' : ''}`;
     return { status: 200, body: { user: this.userView(u) }, headers: { 'set-cookie': cookie } };
   }
@@ -732,6 +750,7 @@ export class EmulatorState {
       hash: hashTokenValue(value),
     };
     this.tokens.set(rec.id, rec);
+    this.onSecretIssued?.('token', value);
     return { status: 201, body: { token: this.tokenView(rec), value } };
   }
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { AUTH_PROVIDER_ID, Commands } from '../../constants';
+import { Commands } from '../../constants';
 import { displayText } from '../../core/text';
 import type { ConnectionHandle, ConnectionManager } from './connectionManager';
 

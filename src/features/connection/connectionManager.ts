@@ -31,11 +31,12 @@ class Handle implements ConnectionHandle {
   wanted = false;
   /** The first `open()` of the connection (reloads wait for it). */
   opened: Promise<unknown> = Promise.resolve();
+  /** Listener of the connection's state (set right after construction). */
+  subscription: vscode.Disposable = { dispose: () => undefined };
   constructor(
     public entry: ConnectionEntry,
     readonly connection: DirectConnection,
     readonly store: ConnectionTokenStore,
-    readonly subscription: vscode.Disposable,
   ) {}
   get key(): string {
     return this.entry.key;
@@ -240,11 +241,14 @@ export class ConnectionManager implements vscode.Disposable {
   private create(entry: ConnectionEntry): Handle {
     const connection = new DirectConnection(this.vault, this.log, entry.name === hostOf(entry.url) ? undefined : entry.name);
     const store = new ConnectionTokenStore(connection, this.vault, this.log);
-    let h: Handle | undefined;
-    const subscription = connection.onDidChange((s) => {
-      if (!h) return;
+    const h = new Handle(entry, connection, store);
+    let prev: ConnectionSnapshot = connection.current;
+    h.subscription = connection.onDidChange((s) => {
+      // A rename fires with the same state: only a new sign-in (or another user / URL) reloads the list.
+      const signedInAnew = !isListable(prev) || prev.user?.id !== s.user?.id || prev.url !== s.url;
+      prev = s;
       if (isListable(s)) {
-        if (h.wanted || h === this.active) {
+        if (signedInAnew && (h.wanted || h === this.active)) {
           h.wanted = true;
           void store.refresh();
         }
@@ -253,7 +257,6 @@ export class ConnectionManager implements vscode.Disposable {
       }
       this.stateEmitter.fire(h);
     });
-    h = new Handle(entry, connection, store, subscription);
     return h;
   }
 

@@ -16,11 +16,12 @@ const DETAILS = 'details';
  * (the last segment is the editor tab's title).
  */
 export function detailsUri(connectionKey: string, token: Pick<Token, 'id' | 'description'>): vscode.Uri {
+  // The last segment is the tab title: kept readable (Uri encodes it once), only path-breaking characters replaced.
   const title = `Token ${displayText(token.description, 40).replace(/[\\/:*?"<>|#%]/g, '_') || token.id}.txt`;
   return vscode.Uri.from({
     scheme: TOKEN_URI_SCHEME,
     authority: DETAILS,
-    path: `/${encodeURIComponent(connectionKey)}/${encodeURIComponent(token.id)}/${encodeURIComponent(title)}`,
+    path: `/${encodeURIComponent(connectionKey)}/${encodeURIComponent(token.id)}/${title}`,
   });
 }
 
@@ -44,7 +45,7 @@ export function renderTokenDetails(token: Token, ctx: { connectionName: string; 
     ['Revoked', t(parseTime(token.revokedAt), '—')],
     ['Last used', t(parseTime(token.lastUsedAt), 'never')],
     ['Value', ctx.stored ? 'stored in VS Code secret storage (never shown here)' : 'not stored in this VS Code (shown only once, at creation)'],
-    ['Connection', `${displayText(ctx.connectionName, 60)} (${ctx.connectionUrl})`],
+    ['Connection', ctx.connectionUrl.includes(`//${ctx.connectionName}`) ? ctx.connectionUrl : `${displayText(ctx.connectionName, 60)} (${ctx.connectionUrl})`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;
   const lines: string[] = [];

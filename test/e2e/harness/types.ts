@@ -32,6 +32,17 @@ export interface WorkbenchHelpers {
   waitForNotification(text: string | RegExp, opts?: { timeoutMs?: number }): Promise<string>;
 }
 
+/** What a flow tells the security sweep (scripts/run-e2e.mjs, ./secretSweep.ts). */
+export interface E2ESecrets {
+  /**
+   * The user explicitly asked `file` to hold a literal token value (`value`,
+   * or any value when omitted): the sweep allows it there.
+   */
+  allowLiteralIn(file: string, value?: string): void;
+  /** How many token values and session ids the run's emulators have handed out so far. */
+  counts(): { tokenValues: number; sessionIds: number };
+}
+
 /** What a flow receives. */
 export interface E2EContext {
   /** The workbench page, already loaded (the workbench has rendered). */
@@ -51,6 +62,10 @@ export interface E2EContext {
   workspace: string;
   /** code-server base URL, e.g. `http://127.0.0.1:40123`. */
   codeServerUrl: string;
+  /** code-server's user-data dir (User/settings.json, logs/, globalStorage/, extensions/). */
+  userDataDir?: string;
+  /** The run's security sweep (see ./secretSweep.ts). */
+  secrets?: E2ESecrets;
   /** Prints a line prefixed with the flow name. */
   log(message: string): void;
 }
