@@ -82,6 +82,8 @@ export const ContextKeys = {
   anyAdmin: 'telegrafController.anyAdmin',
   /** Number of configured connections. */
   connectionCount: 'telegrafController.connectionCount',
+  /** True when the active connection was signed out by the controller (401), not merely never signed in. */
+  sessionEnded: 'telegrafController.sessionEnded',
 } as const;
 
 /** Values of the {@link ContextKeys.state} context key. */

@@ -79,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     void vscode.commands.executeCommand('setContext', ContextKeys.state, s.state);
     void vscode.commands.executeCommand('setContext', ContextKeys.canCreate, s.state === 'ready' && !!s.user && canManageTokens(s.user.role));
     void vscode.commands.executeCommand('setContext', ContextKeys.connectionCount, all.length);
+    void vscode.commands.executeCommand('setContext', ContextKeys.sessionEnded, s.state === 'needsSignIn' && !!s.message);
     void vscode.commands.executeCommand('setContext', ContextKeys.anyAdmin, all.some((h) => !!h.connection.user && isTokenAdmin(h.connection.user.role)));
     view.description = viewDescription(manager, explorerState);
     let message: string | undefined;
