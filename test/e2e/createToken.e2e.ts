@@ -7,23 +7,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Frame, Page } from 'playwright-core';
-import type { E2EContext } from './harness';
-
-const quickInput = (page: Page) => page.locator('.quick-input-widget');
-
-async function answerInput(page: Page, text: string): Promise<void> {
-  const input = quickInput(page).locator('input.input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(text);
-  await page.keyboard.press('Enter');
-}
-
-async function pickItem(page: Page, label: string): Promise<void> {
-  const row = quickInput(page).locator('.monaco-list-row', { hasText: label }).first();
-  await row.waitFor({ state: 'visible', timeout: 15_000 });
-  await row.click();
-}
+import type { Frame } from 'playwright-core';
+import { answerInput, signInWithPassword, treeRow, type E2EContext } from './harness';
 
 /** Connects through "Telegraf Controller: Connect…" with the seed's Owner. */
 export async function connect(ctx: E2EContext): Promise<void> {
@@ -31,13 +16,7 @@ export async function connect(ctx: E2EContext): Promise<void> {
   const emu = ctx.emulator!;
   await workbench.runCommand('Telegraf Controller: Connect…');
   await answerInput(page, emu.url);
-  await pickItem(page, 'Username and Password');
-  await answerInput(page, emu.username);
-  await answerInput(page, emu.password);
-}
-
-function treeRow(page: Page, text: string) {
-  return page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+  await signInWithPassword(page, emu.username, emu.password);
 }
 
 async function textfield(frame: Frame, id: string) {

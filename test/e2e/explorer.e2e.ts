@@ -9,32 +9,10 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { startEmulator } from '../emulator/server';
-import type { E2EContext } from './harness';
-
-const quickInput = (page: Page) => page.locator('.quick-input-widget');
-
-/** Types into the quick input once it shows `expect` (its title or prompt), then presses Enter. */
-async function answerInput(page: Page, expect: string | RegExp, text: string): Promise<void> {
-  await quickInput(page).filter({ hasText: expect }).waitFor({ state: 'visible', timeout: 15_000 });
-  const input = quickInput(page).locator('input.input');
-  await input.fill(text);
-  await page.keyboard.press('Enter');
-}
-
-async function pickItem(page: Page, label: string): Promise<void> {
-  const row = quickInput(page).locator('.monaco-list-row', { hasText: label }).first();
-  await row.waitFor({ state: 'visible', timeout: 15_000 });
-  await row.click();
-}
-
-function treeRow(page: Page, text: string | RegExp) {
-  return page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
-}
+import { answerInput, pickItem, signInWithPassword, treeRow, type E2EContext } from './harness';
 
 async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await pickItem(page, 'Username and Password');
-  await answerInput(page, 'Username', username);
-  await answerInput(page, 'Password', password);
+  await signInWithPassword(page, username, password);
 }
 
 /** Expands a collapsed tree row (no-op when it is expanded). */
@@ -88,8 +66,8 @@ export async function run(ctx: E2EContext): Promise<void> {
 
     // 2. Add a second, named connection and sign in there as a Manager.
     await workbench.runCommand('Telegraf Controller: Add Connection…');
-    await answerInput(page, 'Add a Telegraf Controller connection', staging.url);
-    await answerInput(page, 'Name of the connection', 'staging');
+    await answerInput(page, staging.url, 'Add a Telegraf Controller connection');
+    await answerInput(page, 'staging', 'Name of the connection');
     const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: 'Sign in now?' }).first();
     await toast.waitFor({ state: 'visible', timeout: 15_000 });
     await toast.locator('.monaco-button', { hasText: 'Sign In' }).click();
@@ -117,7 +95,7 @@ export async function run(ctx: E2EContext): Promise<void> {
 
     // 5. Filter: shown in the view's description; groups open to show the matches.
     await workbench.runCommand('Telegraf Controller: Filter Tokens…');
-    await answerInput(page, 'Filter Tokens', 'agent heartbeat:write');
+    await answerInput(page, 'agent heartbeat:write', 'Filter Tokens');
     await page.locator('.part.sidebar', { hasText: 'Filter: "agent" · heartbeat:write' }).first().waitFor({ state: 'visible', timeout: 15_000 });
     await treeRow(page, 'Bob scripts').waitFor({ state: 'hidden', timeout: 15_000 });
     await treeRow(page, 'Telegraf agent - edge-nginx-1').waitFor({ state: 'visible', timeout: 15_000 });

@@ -37,7 +37,7 @@ export async function runCommand(page: Page, title: string, opts: WaitOptions = 
   const deadline = Date.now() + timeout;
   const widget = page.locator('.quick-input-widget');
   const row = widget.locator('.monaco-list-row', { hasText: title }).first();
-  let shown: string[] = [];
+  let shown: string[];
   for (;;) {
     await page.keyboard.press('Escape');
     await page.keyboard.press('F1');

@@ -1,0 +1,43 @@
+/**
+ * Helpers for VS Code's quick input (input boxes and quick picks) and the side
+ * bar tree, shared by the e2e flows.
+ */
+import type { Locator, Page } from 'playwright-core';
+
+/** The quick input widget (palette, input boxes, quick picks). */
+export function quickInput(page: Page): Locator {
+  return page.locator('.quick-input-widget');
+}
+
+/**
+ * Types `text` into the open input box and presses Enter. With `expect`, first
+ * waits until the widget shows that title or prompt (so the answer goes to the
+ * right prompt of a multi-step flow).
+ */
+export async function answerInput(page: Page, text: string, expect?: string | RegExp): Promise<void> {
+  const widget = expect === undefined ? quickInput(page) : quickInput(page).filter({ hasText: expect });
+  await widget.waitFor({ state: 'visible', timeout: 15_000 });
+  const input = quickInput(page).locator('input.input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(text);
+  await page.keyboard.press('Enter');
+}
+
+/** Clicks the quick-pick row whose text contains `label`. */
+export async function pickItem(page: Page, label: string): Promise<void> {
+  const row = quickInput(page).locator('.monaco-list-row', { hasText: label }).first();
+  await row.waitFor({ state: 'visible', timeout: 15_000 });
+  await row.click();
+}
+
+/** The first side-bar tree row containing `text`. */
+export function treeRow(page: Page, text: string | RegExp): Locator {
+  return page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+}
+
+/** Answers the sign-in prompts: "Username and Password", then the two input boxes. */
+export async function signInWithPassword(page: Page, username: string, password: string): Promise<void> {
+  await pickItem(page, 'Username and Password');
+  await answerInput(page, username, 'Username');
+  await answerInput(page, password, 'Password');
+}

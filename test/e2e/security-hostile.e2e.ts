@@ -1,0 +1,190 @@
+/**
+ * Hostile server data renders safely (issue 7): token descriptions and a user
+ * name from the controller holding HTML/script, a 10,000-character string,
+ * control and bidi characters, and emoji, seen in the real UI (the .vsix
+ * installed in code-server):
+ *
+ * - the Tokens tree: rows show the text as text (no element, no script ran),
+ *   without control/bidi/zero-width characters, shortened, one line high;
+ * - the tree item hover: text, no injected element, no command link;
+ * - a modal confirmation and a notification naming the token;
+ * - the create-token webview: a hostile description typed into the form and
+ *   shown again after creation as text.
+ *
+ * "No script ran": the payloads set `globalThis.__pwned` and call `alert()`;
+ * no frame may have `__pwned` and no dialog may open. Screenshots:
+ * test-results/screenshots/security-hostile-*.png.
+ */
+import * as assert from 'node:assert/strict';
+import type { Frame, Page } from 'playwright-core';
+import type { E2EContext } from './harness';
+
+export const timeoutMs = 4 * 60_000;
+
+const PWN = `globalThis.__pwned=1;alert(1)`;
+/** HTML, script, markdown, a command link and an entity. */
+const HTML = `<img src=x onerror="${PWN}"><script>${PWN}</script><b>bold</b> **md** [quit](command:workbench.action.quit) &lt; html-payload`;
+/** 10,000 characters. */
+const LONG = `long-payload ${'L'.repeat(10_000 - 13)}`;
+/** C0 controls, ANSI escape, bidi override and isolates, zero-width space, line separator, CR LF. */
+const CTRL = 'ctrl-payload \u0000\u0007\u001b[31mred\u001b[0m \u202Egnp.exe\u202C \u2066iso\u2069 zero\u200Bwidth line\u2028sep\r\nnewline';
+/** Emoji (with ZWJ sequences) and other scripts: kept as they are. */
+const EMOJI = 'emoji-payload 🔑 👩‍💻 🚀 ümlaut 日本語';
+/** A user name with HTML and a bidi override. */
+const USERNAME = `<img src=x onerror="${PWN}">carol\u202E🦊`;
+
+/** Characters that must never reach the UI raw (same set as src/core/text.ts). */
+const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
+
+const quickInput = (page: Page) => page.locator('.quick-input-widget');
+
+async function answerInput(page: Page, expect: string | RegExp, text: string): Promise<void> {
+  await quickInput(page).filter({ hasText: expect }).waitFor({ state: 'visible', timeout: 15_000 });
+  await quickInput(page).locator('input.input').fill(text);
+  await page.keyboard.press('Enter');
+}
+
+function treeRow(page: Page, text: string | RegExp) {
+  return page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+}
+
+/** Asserts that no frame of the page ran a payload and that no `<img src=x>` / payload `<script>` element exists. */
+async function assertNothingInjected(page: Page, where: string): Promise<void> {
+  for (const f of page.frames()) {
+    const r = await f
+      .evaluate(() => {
+        const g = globalThis as any;
+        const d = g.document;
+        const scripts = Array.from(d.querySelectorAll('script')) as any[];
+        return {
+          pwned: g.__pwned !== undefined,
+          imgs: d.querySelectorAll('img[src="x"]').length as number,
+          onerror: d.querySelectorAll('[onerror]').length as number,
+          payloadScripts: scripts.filter((s) => String(s.textContent).includes('__pwned')).length,
+        };
+      })
+      .catch(() => undefined); // a frame that went away
+    if (!r) continue;
+    const url = f.url().slice(0, 80);
+    assert.equal(r.pwned, false, `${where}: a payload ran in frame ${url}`);
+    assert.equal(r.imgs, 0, `${where}: an <img src=x> element exists in frame ${url}`);
+    assert.equal(r.onerror, 0, `${where}: an element with onerror exists in frame ${url}`);
+    assert.equal(r.payloadScripts, 0, `${where}: a payload <script> element exists in frame ${url}`);
+  }
+}
+
+function assertSafeText(text: string, where: string, maxLength = 400): void {
+  assert.ok(!UNSAFE.test(text), `${where} shows a control, bidi or zero-width character: ${JSON.stringify(text.slice(0, 200))}`);
+  assert.ok(text.length <= maxLength, `${where} is ${text.length} characters long (the 10,000-character text was not shortened)`);
+}
+
+async function textfield(frame: Frame, id: string) {
+  return frame.locator(`#${id}`).locator('input').first();
+}
+
+export async function run(ctx: E2EContext): Promise<void> {
+  const { page, workbench } = ctx;
+  const emu = ctx.emulator!;
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss().catch(() => undefined);
+  });
+
+  // Hostile data on the server: a user name, and tokens of that user.
+  const state = emu.server.state;
+  const carol = state.users.get('u-carol');
+  assert.ok(carol, 'the demo seed has carol');
+  carol.username = USERNAME;
+  for (const description of [HTML, LONG, CTRL, EMOJI]) state.mintToken({ user: 'u-carol', description, permissions: { configs: ['read'] } });
+
+  await workbench.waitForWorkbench();
+  await workbench.openViewContainer('Telegraf Controller');
+  await workbench.runCommand('Telegraf Controller: Sign In');
+  const pick = quickInput(page).locator('.monaco-list-row', { hasText: 'Username and Password' }).first();
+  await pick.waitFor({ state: 'visible', timeout: 15_000 });
+  await pick.click();
+  await answerInput(page, 'Username', emu.username);
+  await answerInput(page, 'Password', emu.password);
+
+  // 1. The tree.
+  const rows = {
+    html: treeRow(page, '<img src=x onerror="globalThis.__pwned'),
+    long: treeRow(page, 'long-payload'),
+    ctrl: treeRow(page, 'ctrl-payload'),
+    emoji: treeRow(page, 'emoji-payload'),
+  };
+  for (const r of Object.values(rows)) await r.waitFor({ state: 'visible', timeout: 30_000 });
+  await page.keyboard.press('Escape');
+  const heights = new Set<number>();
+  for (const [name, r] of Object.entries(rows)) {
+    const text = await r.innerText();
+    assertSafeText(text, `tree row ${name}`);
+    heights.add(Math.round((await r.boundingBox())!.height));
+  }
+  heights.add(Math.round((await treeRow(page, 'Telegraf agent - prod-web-01').boundingBox())!.height));
+  assert.equal(heights.size, 1, `every row is one line high (heights ${[...heights].join(', ')})`);
+  const htmlRow = await rows.html.innerText();
+  assert.ok(htmlRow.includes('<img src=x'), 'the HTML is shown as text');
+  const emojiRow = await rows.emoji.innerText();
+  // (The zero-width joiner inside 👩‍💻 is one of the zero-width characters src/core/text.ts removes: it shows as 👩 💻.)
+  for (const part of ['🔑', '👩', '💻', '🚀', 'ümlaut 日本語']) assert.ok(emojiRow.includes(part), `emoji and other scripts are kept (${part})`);
+  assert.ok((await rows.ctrl.innerText()).includes('red'), 'the text around the control characters is kept');
+  await assertNothingInjected(page, 'tree');
+  await ctx.screenshot('01-tree');
+
+  // 2. The hover of a tree item (the owner's hostile name is in it too).
+  // Hover the HTML row until its tooltip (title = the description) shows.
+  let hoverText = '';
+  const hoverBox = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'html-payload' }).first();
+  for (let i = 0; i < 5 && !hoverText; i++) {
+    await page.mouse.move(700, 600);
+    await rows.html.hover();
+    hoverText = await hoverBox.innerText({ timeout: 5_000 }).catch(() => '');
+  }
+  assert.ok(hoverText, 'the hover of the HTML row shows');
+  assert.ok(hoverText.includes('<img src=x onerror='), 'the hover shows the HTML as text');
+  assert.ok(hoverText.includes('[quit](command:workbench.action.quit)') || hoverText.includes('quit'), 'the markdown link is text');
+  assertSafeText(hoverText, 'hover', 5000);
+  assert.equal(await hoverBox.locator('a[href*="command:"], a[data-href*="command:"]').count(), 0, 'no command link in the hover');
+  await assertNothingInjected(page, 'hover');
+  await ctx.screenshot('02-hover');
+  await page.mouse.move(700, 600);
+
+  // 3. A modal confirmation naming the 10,000-character token, then one naming the control-character token, revoked → notification.
+  await rows.long.click({ button: 'right' });
+  await page.locator('.context-view .monaco-menu .action-item', { hasText: 'Revoke Token' }).first().click();
+  let dialog = page.locator('.monaco-dialog-box').first();
+  await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+  assertSafeText(await dialog.innerText(), 'revoke confirmation (long)', 1500);
+  await ctx.screenshot('03-confirm-long');
+  await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
+
+  await rows.ctrl.click({ button: 'right' });
+  await page.locator('.context-view .monaco-menu .action-item', { hasText: 'Revoke Token' }).first().click();
+  dialog = page.locator('.monaco-dialog-box').first();
+  await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+  assertSafeText(await dialog.innerText(), 'revoke confirmation (control characters)', 1500);
+  await dialog.locator('.monaco-button', { hasText: 'Revoke' }).click();
+  const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: 'ctrl-payload' }).first();
+  await toast.waitFor({ state: 'visible', timeout: 15_000 });
+  assertSafeText(await toast.innerText(), 'notification');
+  await assertNothingInjected(page, 'dialogs and notifications');
+  await ctx.screenshot('04-notification');
+
+  // 4. The webview: a hostile description typed into the form, and shown after creation.
+  await workbench.runCommand('Telegraf Controller: Create Token');
+  const frame = await workbench.findWebviewFrame('#description');
+  const typed = `<img src=x onerror="${PWN}"><script>${PWN}</script> form-payload 🔑`;
+  await (await textfield(frame, 'description')).fill(typed);
+  await page.waitForTimeout(500);
+  await assertNothingInjected(page, 'webview form');
+  await frame.locator('#submit').click();
+  await frame.locator('#token-value').waitFor({ state: 'visible', timeout: 20_000 });
+  const shown = await frame.locator('body').innerText();
+  assert.ok(shown.includes('form-payload'), 'the created screen names the token');
+  await assertNothingInjected(page, 'webview after create');
+  await ctx.screenshot('05-webview');
+
+  assert.deepEqual(dialogs, [], 'no script opened a dialog');
+}
