@@ -40,6 +40,10 @@ const skip = list(flags.skip);
 const wanted = (s) => (only.length === 0 || only.includes(s)) && !skip.includes(s);
 const outDir = path.join(root, 'bench-results');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+// displayName is a `%key%` placeholder; package.nls.json holds the English text VS Code shows.
+if (/^%[^%]+%$/.test(pkg.displayName ?? '')) {
+  pkg.displayName = JSON.parse(readFileSync(path.join(root, 'package.nls.json'), 'utf8'))[pkg.displayName.slice(1, -1)] ?? pkg.displayName;
+}
 const EXTENSION_ID = `${pkg.publisher}.${pkg.name}`;
 
 /** @type {any[]} */

@@ -22,6 +22,7 @@
 // test-results/screenshots/<flow>-<name>.png (a failing flow also gets
 // <flow>-FAILED.png). Last line: `e2e: N passed, N failed`; exit 1 on failure.
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, projectRoot, prepareWorkspace, secs } from './lib/util.mjs';
 import { build, startSession, collectVsCodeLogs, FALLBACK_TELEGRAF_CONF } from './lib/session.mjs';
@@ -207,7 +208,8 @@ async function main() {
 async function securitySweep(sweep, session) {
   const started = Date.now();
   await session.codeServer.stop();
-  sweep.scanFiles([session.runDir, session.codeServer.userDataDir, resultsDir]);
+  // code-server's own data outside --user-data-dir (coder-logs, heartbeat) is searched too.
+  sweep.scanFiles([session.runDir, session.codeServer.userDataDir, resultsDir, path.join(os.homedir(), '.local/share/code-server')]);
   const r = sweep.result();
   const label = 'security sweep (token values and session ids outside SecretStorage)';
   if (!r.ok && r.stats.tokenValues === 0 && positional.length > 0) {

@@ -9,7 +9,7 @@ import { registerCommand } from './infra/commands';
 import { createLogger } from './infra/logger';
 import { Notifier } from './infra/notify';
 import { SecretVault } from './infra/secretVault';
-import { ControllerAuthProvider, AUTH_PROVIDER_LABEL } from './features/connection/authProvider';
+import { ControllerAuthProvider, authProviderLabel } from './features/connection/authProvider';
 import { registerConnectionCommands } from './features/connection/connectionCommands';
 import { ActiveConnection, ActiveTokenStore, ConnectionManager } from './features/connection/connectionManager';
 import type { ControllerConnection } from './features/connection/controllerConnection';
@@ -86,7 +86,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     if (all.length > 1) {
       message = undefined; // each connection node shows its own state
     } else if (s.state === 'ready' && s.user && !canManageTokens(s.user.role)) {
-      message = `Signed in as ${s.user.username}, a Viewer: Viewers cannot manage tokens. Sign in with another account to list or create tokens.`;
+      message = vscode.l10n.t('Signed in as {0}, a Viewer: Viewers cannot manage tokens. Sign in with another account to list or create tokens.', s.user.username);
     } else if (s.state === 'error') {
       message = s.message;
     } else if (s.state === 'needsSignIn' && s.message) {
@@ -104,7 +104,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     explorerState.onDidChange(syncView),
     vscode.window.registerFileDecorationProvider(decorations),
     vscode.workspace.registerTextDocumentContentProvider(TOKEN_URI_SCHEME, details),
-    vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: true }),
+    vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, authProviderLabel(), authProvider, { supportsMultipleAccounts: true }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('telegrafController.url') || e.affectsConfiguration('telegrafController.connections')) {
         void manager.reload();

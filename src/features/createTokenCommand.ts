@@ -59,6 +59,7 @@ export function createTokenDeps({ connection, store, vault, log }: CreateTokenSe
       await vscode.commands.executeCommand(Commands.insertToken, tokenId);
     },
     log,
+    t: (message, ...args) => vscode.l10n.t(message, ...args),
   };
 }
 
@@ -71,7 +72,7 @@ export function registerCreateToken(context: vscode.ExtensionContext, services: 
       async (options?: CreateTokenOptions) => {
         const ready = () => services.connection.current.state === 'ready';
         if (!ready()) {
-          const choice = await vscode.window.showInformationMessage('Sign in to a Telegraf Controller to create a token.', 'Connect…');
+          const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Sign in to a Telegraf Controller to create a token.'), vscode.l10n.t('Connect…'));
           if (choice) await vscode.commands.executeCommand(Commands.connect);
           if (!ready()) return;
         }

@@ -31,8 +31,9 @@ export function registerCommand(
       log.error(e instanceof Error ? e : String(e));
       await onError?.(e);
       const text = e instanceof ControllerError ? e.userMessage : e instanceof Error ? e.message : String(e);
-      void vscode.window.showErrorMessage(text, 'Show Log').then((choice) => {
-        if (choice) void vscode.commands.executeCommand(Commands.showLog);
+      const showLog = vscode.l10n.t('Show Log');
+      void vscode.window.showErrorMessage(text, showLog).then((choice) => {
+        if (choice === showLog) void vscode.commands.executeCommand(Commands.showLog);
       });
       return undefined;
     }

@@ -3,8 +3,10 @@ import * as vscode from 'vscode';
 /** globalState key prefix of "Don't Show Again" flags (booleans only, never a token value). */
 const PREFIX = 'telegrafController.dontShowAgain.';
 
-/** The button every repeatable notification offers. */
-export const DONT_SHOW_AGAIN = "Don't Show Again";
+/** The button every repeatable notification offers (localized; called on use, after activation started). */
+export function dontShowAgain(): string {
+  return vscode.l10n.t("Don't Show Again");
+}
 
 /**
  * Notifications that repeat (after every revoke, at every start, …) with a
@@ -38,8 +40,9 @@ export class Notifier {
   private async show(level: 'info' | 'warning', id: string, message: string, actions: string[]): Promise<string | undefined> {
     if (this.isSuppressed(id)) return undefined;
     const fn = level === 'info' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-    const choice = await fn(message, ...actions, DONT_SHOW_AGAIN);
-    if (choice === DONT_SHOW_AGAIN) {
+    const dontShow = dontShowAgain();
+    const choice = await fn(message, ...actions, dontShow);
+    if (choice === dontShow) {
       await this.globalState.update(PREFIX + id, true);
       return undefined;
     }

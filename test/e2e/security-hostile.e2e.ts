@@ -11,27 +11,20 @@
  * - the create-token webview: a hostile description typed into the form and
  *   shown again after creation as text.
  *
+ * The data: test/emulator/hostile.ts (`addHostileData`).
+ *
  * "No script ran": the payloads set `globalThis.__pwned` and call `alert()`;
  * no frame may have `__pwned` and no dialog may open. Screenshots:
  * test-results/screenshots/security-hostile-*.png.
  */
 import * as assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
+import { addHostileData, HOSTILE_PWN } from '../emulator/hostile';
 import type { E2EContext } from './harness';
 
 export const timeoutMs = 4 * 60_000;
 
-const PWN = `globalThis.__pwned=1;alert(1)`;
-/** HTML, script, markdown, a command link and an entity. */
-const HTML = `<img src=x onerror="${PWN}"><script>${PWN}</script><b>bold</b> **md** [quit](command:workbench.action.quit) &lt; html-payload`;
-/** 10,000 characters. */
-const LONG = `long-payload ${'L'.repeat(10_000 - 13)}`;
-/** C0 controls, ANSI escape, bidi override and isolates, zero-width space, line separator, CR LF. */
-const CTRL = 'ctrl-payload \u0000\u0007\u001b[31mred\u001b[0m \u202Egnp.exe\u202C \u2066iso\u2069 zero\u200Bwidth line\u2028sep\r\nnewline';
-/** Emoji (with ZWJ sequences) and other scripts: kept as they are. */
-const EMOJI = 'emoji-payload 🔑 👩‍💻 🚀 ümlaut 日本語';
-/** A user name with HTML and a bidi override. */
-const USERNAME = `<img src=x onerror="${PWN}">carol\u202E🦊`;
+const PWN = HOSTILE_PWN;
 
 /** Characters that must never reach the UI raw (same set as src/core/text.ts). */
 const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
@@ -44,8 +37,12 @@ async function answerInput(page: Page, expect: string | RegExp, text: string): P
   await page.keyboard.press('Enter');
 }
 
+/** The tree row whose label (not its description, which names the owner) matches `text`. */
 function treeRow(page: Page, text: string | RegExp) {
-  return page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+  return page
+    .locator('.part.sidebar .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: text }) })
+    .first();
 }
 
 /** Asserts that no frame of the page ran a payload and that no `<img src=x>` / payload `<script>` element exists. */
@@ -78,6 +75,14 @@ function assertSafeText(text: string, where: string, maxLength = 400): void {
   assert.ok(text.length <= maxLength, `${where} is ${text.length} characters long (the 10,000-character text was not shortened)`);
 }
 
+/** Clicks an entry of the open context menu. */
+async function clickMenu(page: Page, label: string): Promise<void> {
+  const entry = page.locator('.context-view .monaco-menu .action-item', { hasText: label }).first();
+  await entry.waitFor({ state: 'visible', timeout: 10_000 });
+  await entry.hover();
+  await entry.click();
+}
+
 async function textfield(frame: Frame, id: string) {
   return frame.locator(`#${id}`).locator('input').first();
 }
@@ -91,12 +96,8 @@ export async function run(ctx: E2EContext): Promise<void> {
     void d.dismiss().catch(() => undefined);
   });
 
-  // Hostile data on the server: a user name, and tokens of that user.
-  const state = emu.server.state;
-  const carol = state.users.get('u-carol');
-  assert.ok(carol, 'the demo seed has carol');
-  carol.username = USERNAME;
-  for (const description of [HTML, LONG, CTRL, EMOJI]) state.mintToken({ user: 'u-carol', description, permissions: { configs: ['read'] } });
+  // Hostile data on the server: a user name, and tokens of that user (test/emulator/hostile.ts).
+  addHostileData(emu.server.state);
 
   await workbench.waitForWorkbench();
   await workbench.openViewContainer('Telegraf Controller');
@@ -109,7 +110,7 @@ export async function run(ctx: E2EContext): Promise<void> {
 
   // 1. The tree.
   const rows = {
-    html: treeRow(page, '<img src=x onerror="globalThis.__pwned'),
+    html: treeRow(page, /^<img src=x onerror=/),
     long: treeRow(page, 'long-payload'),
     ctrl: treeRow(page, 'ctrl-payload'),
     emoji: treeRow(page, 'emoji-payload'),
@@ -142,6 +143,7 @@ export async function run(ctx: E2EContext): Promise<void> {
     await rows.html.hover();
     hoverText = await hoverBox.innerText({ timeout: 5_000 }).catch(() => '');
   }
+  hoverText = hoverText.replace(/\u00a0/g, ' '); // markdown-escaped spaces
   assert.ok(hoverText, 'the hover of the HTML row shows');
   assert.ok(hoverText.includes('<img src=x onerror='), 'the hover shows the HTML as text');
   assert.ok(hoverText.includes('[quit](command:workbench.action.quit)') || hoverText.includes('quit'), 'the markdown link is text');
@@ -153,7 +155,7 @@ export async function run(ctx: E2EContext): Promise<void> {
 
   // 3. A modal confirmation naming the 10,000-character token, then one naming the control-character token, revoked → notification.
   await rows.long.click({ button: 'right' });
-  await page.locator('.context-view .monaco-menu .action-item', { hasText: 'Revoke Token' }).first().click();
+  await clickMenu(page, 'Revoke Token');
   let dialog = page.locator('.monaco-dialog-box').first();
   await dialog.waitFor({ state: 'visible', timeout: 15_000 });
   assertSafeText(await dialog.innerText(), 'revoke confirmation (long)', 1500);
@@ -161,7 +163,7 @@ export async function run(ctx: E2EContext): Promise<void> {
   await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
 
   await rows.ctrl.click({ button: 'right' });
-  await page.locator('.context-view .monaco-menu .action-item', { hasText: 'Revoke Token' }).first().click();
+  await clickMenu(page, 'Revoke Token');
   dialog = page.locator('.monaco-dialog-box').first();
   await dialog.waitFor({ state: 'visible', timeout: 15_000 });
   assertSafeText(await dialog.innerText(), 'revoke confirmation (control characters)', 1500);

@@ -29,9 +29,12 @@ export async function run(ctx: E2EContext): Promise<void> {
     name: string;
     displayName?: string;
   };
+  // displayName is a `%key%` placeholder; package.nls.json holds the English text VS Code shows.
+  const nls = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.nls.json'), 'utf8')) as Record<string, string>;
+  const displayName = pkg.displayName?.replace(/^%([^%]+)%$/, (whole, key: string) => nls[key] ?? whole);
   // The list shows the display name, or (from source) the id, cut to ~50 characters.
   const id = `${pkg.publisher}.${pkg.name}`.slice(0, 40);
-  const names = [id, pkg.displayName ?? pkg.name].map(escapeRegExp).join('|');
+  const names = [id, displayName ?? pkg.name].map(escapeRegExp).join('|');
   await page
     .locator('.runtime-extensions-editor .monaco-list-row', { hasText: new RegExp(names, 'i') })
     .first()

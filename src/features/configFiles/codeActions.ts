@@ -129,7 +129,7 @@ export class PlaintextTokenActions implements vscode.CodeActionProvider {
       const name = envVarName();
       const ref = envReference(name);
 
-      const env = new vscode.CodeAction(`Replace with ${ref}`, vscode.CodeActionKind.QuickFix);
+      const env = new vscode.CodeAction(vscode.l10n.t('Replace with {0}', ref), vscode.CodeActionKind.QuickFix);
       env.diagnostics = [d];
       env.isPreferred = true;
       try {
@@ -137,20 +137,20 @@ export class PlaintextTokenActions implements vscode.CodeActionProvider {
         const we = new vscode.WorkspaceEdit();
         for (const e of plan.edits) we.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
         env.edit = we;
-        env.command = { command: Commands.plaintextReplacedFollowUp, title: 'Set up the environment variable', arguments: [{ ...arg, handle: this.pending.handleFor(use.value) }] };
+        env.command = { command: Commands.plaintextReplacedFollowUp, title: vscode.l10n.t('Set up the environment variable'), arguments: [{ ...arg, handle: this.pending.handleFor(use.value) }] };
         actions.push(env);
       } catch {
         /* a stale or unwritable site: no env fix */
       }
 
-      const secret = new vscode.CodeAction('Replace with a secret-store reference…', vscode.CodeActionKind.QuickFix);
+      const secret = new vscode.CodeAction(vscode.l10n.t('Replace with a secret-store reference…'), vscode.CodeActionKind.QuickFix);
       secret.diagnostics = [d];
       secret.command = { command: Commands.replaceWithSecretReference, title: secret.title, arguments: [arg] };
       actions.push(secret);
 
       const revocable = await this.revocableToken(use);
       if (revocable) {
-        const leak = new vscode.CodeAction(`Revoke on Server and Replace… ("${displayText(revocable.description, 40)}")`, vscode.CodeActionKind.QuickFix);
+        const leak = new vscode.CodeAction(vscode.l10n.t('Revoke on Server and Replace… ("{0}")', displayText(revocable.description, 40)), vscode.CodeActionKind.QuickFix);
         leak.diagnostics = [d];
         leak.command = { command: Commands.revokeAndReplace, title: leak.title, arguments: [{ ...arg, tokenId: revocable.id }] };
         actions.push(leak);
@@ -172,10 +172,10 @@ export class PlaintextTokenActions implements vscode.CodeActionProvider {
 }
 
 async function openAt(arg: PlaintextArg | undefined, parses: ParseCache): Promise<{ doc: vscode.TextDocument; use: TokenValueUse }> {
-  if (!arg || typeof arg.uri !== 'string' || typeof arg.offset !== 'number') throw new Error('Run this from the quick fixes of a plain-text token (Ctrl+.).');
+  if (!arg || typeof arg.uri !== 'string' || typeof arg.offset !== 'number') throw new Error(vscode.l10n.t('Run this from the quick fixes of a plain-text token (Ctrl+.).'));
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(arg.uri));
   const use = valueUseAt(parses.get(doc), arg.offset);
-  if (!use) throw new Error(`The plain-text token is no longer at that place in ${path.basename(doc.fileName)}; nothing was changed.`);
+  if (!use) throw new Error(vscode.l10n.t('The plain-text token is no longer at that place in {0}; nothing was changed.', path.basename(doc.fileName)));
   return { doc, use };
 }
 
@@ -193,26 +193,33 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         const value = arg?.handle ? pending.take(arg.handle) : undefined;
         if (!value) return;
         const name = envVarName();
-        const file = arg ? path.basename(vscode.Uri.parse(arg.uri).path) : 'The config';
+        const file = arg ? path.basename(vscode.Uri.parse(arg.uri).path) : vscode.l10n.t('The config');
         const origin = connection.origin;
         const storedId = await resolver.storedIdFor(value);
         const facts = storedId ? undefined : await resolver.facts(value, [], { network: true });
         const storable = !storedId && origin && facts?.token && facts.via === 'prefix' && facts.verdict === 'accepted' ? facts.token : undefined;
         log.info(`[${who()}] replaced a plain-text token${facts?.token ? ` (${facts.token.id} "${displayText(facts.token.description, 80)}")` : ''} in ${file} with \${${name}}`);
-        const buttons = storable ? ['Store Value in VS Code', 'Copy export Line'] : ['Copy export Line'];
-        let choice = await vscode.window.showInformationMessage(
-          `${file} now reads the token from \${${name}}. Set ${name} in the agent's environment (e.g. /etc/default/telegraf).${storable ? ` The value is not stored in VS Code yet.` : ''}`,
-          ...buttons,
-        );
-        if (choice === 'Store Value in VS Code' && storable && origin) {
+        const storeButton = vscode.l10n.t('Store Value in VS Code');
+        const copyExport = vscode.l10n.t('Copy export Line');
+        const buttons = storable ? [storeButton, copyExport] : [copyExport];
+        const reads = vscode.l10n.t("{0} now reads the token from {1}. Set {2} in the agent's environment (e.g. /etc/default/telegraf).", file, `\${${name}}`, name);
+        let choice = await vscode.window.showInformationMessage(storable ? `${reads} ${vscode.l10n.t('The value is not stored in VS Code yet.')}` : reads, ...buttons);
+        if (choice === storeButton && storable && origin) {
           await vault.storeTokenValue(origin, { id: storable.id, description: storable.description, expiresAt: storable.expiresAt, prefix: storable.prefix }, value);
           await store.refreshStored();
           log.info(`[${who()}] stored the value of token ${storable.id} "${displayText(storable.description, 80)}" in secret storage`);
-          choice = await vscode.window.showInformationMessage(`Stored the value of "${displayText(storable.description, 80)}" in VS Code's secret storage.`, 'Copy export Line');
+          choice = await vscode.window.showInformationMessage(
+            vscode.l10n.t("Stored the value of \"{0}\" in VS Code's secret storage.", displayText(storable.description, 80)),
+            copyExport,
+          );
         }
-        if (choice === 'Copy export Line') {
+        if (choice === copyExport) {
           const seconds = await copySecret(exportLine(name, value));
-          void vscode.window.setStatusBarMessage(`Copied "export ${name}=…"${seconds ? `; the clipboard is cleared in ${seconds} s` : ''}.`, 5000);
+          const what = `export ${name}=…`;
+          void vscode.window.setStatusBarMessage(
+            seconds ? vscode.l10n.t('Copied "{0}"; the clipboard is cleared in {1} s.', what, seconds) : vscode.l10n.t('Copied "{0}".', what),
+            5000,
+          );
         }
       },
       log,
@@ -229,12 +236,16 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         let storeId: string;
         let add: { id: string; type: SecretStoreType } | undefined;
         const items: Array<vscode.QuickPickItem & { id?: string; type?: SecretStoreType }> = [
-          ...stores.map((s) => ({ label: s.id, description: `[[secretstores.${s.type}]] on line ${s.table.line + 1}`, id: s.id })),
-          { label: '$(add) Add [[secretstores.os]]', description: "the OS keyring (secret service, macOS keychain, Windows credential manager)", type: 'os' as const },
-          { label: '$(add) Add [[secretstores.jose]]', description: 'an encrypted file store', type: 'jose' as const },
-          { label: '$(add) Add [[secretstores.docker]]', description: 'Docker secrets (/run/secrets)', type: 'docker' as const },
+          ...stores.map((s) => ({ label: s.id, description: vscode.l10n.t('[[secretstores.{0}]] on line {1}', s.type, s.table.line + 1), id: s.id })),
+          {
+            label: `$(add) ${vscode.l10n.t('Add {0}', '[[secretstores.os]]')}`,
+            description: vscode.l10n.t('the OS keyring (secret service, macOS keychain, Windows credential manager)'),
+            type: 'os' as const,
+          },
+          { label: `$(add) ${vscode.l10n.t('Add {0}', '[[secretstores.jose]]')}`, description: vscode.l10n.t('an encrypted file store'), type: 'jose' as const },
+          { label: `$(add) ${vscode.l10n.t('Add {0}', '[[secretstores.docker]]')}`, description: vscode.l10n.t('Docker secrets (/run/secrets)'), type: 'docker' as const },
         ];
-        const pick = required(await vscode.window.showQuickPick(items, { placeHolder: 'Which secret store should hold the token?' }));
+        const pick = required(await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Which secret store should hold the token?') }));
         if (pick.id) storeId = pick.id;
         else {
           let id = 'telegraf_controller';
@@ -246,9 +257,9 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         const suggested = facts.token ? secretKeyFor(facts.token) : 'telegraf_controller_token';
         const key = required(
           await vscode.window.showInputBox({
-            prompt: `Name of the secret in "${storeId}" (letters, digits and _ only)`,
+            prompt: vscode.l10n.t('Name of the secret in "{0}" (letters, digits and _ only)', storeId),
             value: suggested,
-            validateInput: (s) => (/^[A-Za-z0-9_]+$/.test(s) ? undefined : 'Use only letters, digits and "_" (Telegraf\'s rule for secret names).'),
+            validateInput: (s) => (/^[A-Za-z0-9_]+$/.test(s) ? undefined : vscode.l10n.t('Use only letters, digits and "_" (Telegraf\'s rule for secret names).')),
           }),
         );
         const reference = secretReference(storeId, key);
@@ -258,13 +269,15 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         const file = vscode.workspace.asRelativePath(doc.uri);
         log.info(`[${who()}] replaced a plain-text token${facts.token ? ` (${facts.token.id} "${displayText(facts.token.description, 80)}")` : ''} in ${file} with ${reference}${add ? ` and added [[secretstores.${add.type}]] "${add.id}"` : ''}`);
         const cmd = `telegraf secrets set ${storeId} ${key}`;
+        const copyCommand = vscode.l10n.t('Copy Command');
+        const copyValue = vscode.l10n.t('Copy Token Value');
         const choice = await vscode.window.showInformationMessage(
-          `${path.basename(doc.fileName)} now reads the token from ${reference}. Store the value on the agent with: ${cmd}`,
-          'Copy Command',
-          'Copy Token Value',
+          vscode.l10n.t('{0} now reads the token from {1}. Store the value on the agent with: {2}', path.basename(doc.fileName), reference, cmd),
+          copyCommand,
+          copyValue,
         );
-        if (choice === 'Copy Command') await vscode.env.clipboard.writeText(cmd);
-        if (choice === 'Copy Token Value') await copySecret(use.value);
+        if (choice === copyCommand) await vscode.env.clipboard.writeText(cmd);
+        if (choice === copyValue) await copySecret(use.value);
       },
       log,
     ),
@@ -272,37 +285,59 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
     registerCommand(
       Commands.revokeAndReplace,
       async (arg?: PlaintextArg): Promise<ReplaceOutcome | undefined> => {
-        if (connection.current.state !== 'ready' || !connection.user) throw new Error('Sign in to the Telegraf Controller first ("Telegraf Controller: Connect…").');
+        if (connection.current.state !== 'ready' || !connection.user) throw new Error(vscode.l10n.t('Sign in to the Telegraf Controller first ("Telegraf Controller: Connect…").'));
         const { use } = await openAt(arg, parses);
         const tokenId = arg?.tokenId;
-        if (!tokenId) throw new Error('The leaked token could not be identified.');
+        if (!tokenId) throw new Error(vscode.l10n.t('The leaked token could not be identified.'));
         const token = store.find(tokenId) ?? (await connection.api().getToken(tokenId));
         const user = connection.user;
-        if (!mayRevoke(user, token)) throw new Error(`You may not revoke "${displayText(token.description, 80)}" (it is revoked already, or owned by another user and you are not an Owner or Administrator).`);
+        if (!mayRevoke(user, token)) throw new Error(
+            vscode.l10n.t(
+              'You may not revoke "{0}" (it is revoked already, or owned by another user and you are not an Owner or Administrator).',
+              displayText(token.description, 80),
+            ),
+          );
         const name = displayText(token.description, 80);
         const envName = envVarName();
         const occurrences = await findValueInWorkspace(use.value);
         const now = Date.now();
         const listed = occurrences.slice(0, 15).map((o) => `• ${o.label}`);
-        if (occurrences.length > 15) listed.push(`• … and ${occurrences.length - 15} more`);
+        if (occurrences.length > 15) listed.push(`• ${vscode.l10n.t('… and {0} more', occurrences.length - 15)}`);
         const detail = [
-          `1. Create "${displayText(rotatedDescription(token.description, now), 120)}" with the same permissions (${describePermissions(token.permissions)}) and lifetime (${lifetimeText(replacementExpiry(token, now))}), and store its value in VS Code.`,
-          `2. Replace the plain-text value with \${${envName}} in ${occurrences.length} place(s):\n${listed.join('\n')}`,
-          `3. Revoke "${name}" on ${connection.label}: every agent still using the leaked value is rejected from then on.`,
+          vscode.l10n.t(
+            '1. Create "{0}" with the same permissions ({1}) and lifetime ({2}), and store its value in VS Code.',
+            displayText(rotatedDescription(token.description, now), 120),
+            describePermissions(token.permissions),
+            lifetimeText(replacementExpiry(token, now)),
+          ),
+          `${vscode.l10n.t('2. Replace the plain-text value with {0} in {1} place(s):', `\${${envName}}`, occurrences.length)}\n${listed.join('\n')}`,
+          vscode.l10n.t('3. Revoke "{0}" on {1}: every agent still using the leaked value is rejected from then on.', name, connection.label),
           '',
-          `Afterwards set ${envName} to the new value in the agents' environment. If a step fails, the leaked token is not revoked.`,
+          vscode.l10n.t("Afterwards set {0} to the new value in the agents' environment. If a step fails, the leaked token is not revoked.", envName),
         ].join('\n');
-        const ok = await vscode.window.showWarningMessage(`Revoke the leaked token "${name}" (${token.prefix}…) and replace it?`, { modal: true, detail }, 'Revoke and Replace');
-        if (ok !== 'Revoke and Replace') throw new Cancelled();
+        const revokeAndReplace = vscode.l10n.t('Revoke and Replace');
+        const ok = await vscode.window.showWarningMessage(
+          vscode.l10n.t('Revoke the leaked token "{0}" ({1}…) and replace it?', name, token.prefix),
+          { modal: true, detail },
+          revokeAndReplace,
+        );
+        if (ok !== revokeAndReplace) throw new Cancelled();
         log.info(`[${who()}] leak response for token ${token.id} "${name}" (${occurrences.length} plain-text reference(s))`);
-        const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Replacing the leaked token "${name}"…` }, () =>
+        const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Replacing the leaked token "{0}"…', name) }, () =>
           replaceToken({ connection, store, vault, log }, token, use.value, { kind: 'env', name: envName }, 'leak response', now),
         );
         resolver.clear();
         void vscode.window
           .showInformationMessage(
-            `Revoked "${name}" and replaced ${outcome.rewrite.count} plain-text reference(s) with \${${envName}}. Set ${envName} to the value of "${displayText(outcome.replacement.description, 80)}" on the agents.`,
-            'Copy export Line',
+            vscode.l10n.t(
+              'Revoked "{0}" and replaced {1} plain-text reference(s) with {2}. Set {3} to the value of "{4}" on the agents.',
+              name,
+              outcome.rewrite.count,
+              `\${${envName}}`,
+              envName,
+              displayText(outcome.replacement.description, 80),
+            ),
+            vscode.l10n.t('Copy export Line'),
           )
           .then(async (choice) => {
             if (choice) await copySecret(exportLine(envName, outcome.value));

@@ -29,8 +29,8 @@ export class HeartbeatCodeLensProvider implements vscode.CodeLensProvider {
       const hasToken = !!site && site.classification !== 'empty';
       lenses.push(
         new vscode.CodeLens(range, {
-          title: '$(key) Set Telegraf Controller Token',
-          tooltip: 'Insert a stored token into this [[outputs.heartbeat]] as an environment or secret-store reference',
+          title: `$(key) ${vscode.l10n.t('Set Telegraf Controller Token')}`,
+          tooltip: vscode.l10n.t('Insert a stored token into this [[outputs.heartbeat]] as an environment or secret-store reference'),
           command: Commands.setHeartbeatToken,
           arguments: [doc.uri.toString(), hb.headerRange.start],
         }),
@@ -39,8 +39,8 @@ export class HeartbeatCodeLensProvider implements vscode.CodeLensProvider {
         const arg: TestTokenArg = { uri: doc.uri.toString(), offset: site.credentialRange.start };
         lenses.push(
           new vscode.CodeLens(range, {
-            title: '$(beaker) Test Token',
-            tooltip: 'Check this token against the configured controller: API, permissions and a real heartbeat',
+            title: `$(beaker) ${vscode.l10n.t('Test Token')}`,
+            tooltip: vscode.l10n.t('Check this token against the configured controller: API, permissions and a real heartbeat'),
             command: Commands.testToken,
             arguments: [arg],
           }),

@@ -71,13 +71,13 @@ export class TokenCompletionProvider implements vscode.CompletionItemProvider {
     const names = [configured, ...['TELEGRAF_CONTROLLER_TOKEN', 'INFLUX_TOKEN'].filter((n) => n !== configured)];
     names.forEach((name, i) => {
       const ref = envReference(name);
-      const item = new vscode.CompletionItem({ label: ref, description: i === 0 ? 'environment reference (recommended)' : 'environment reference' }, vscode.CompletionItemKind.Variable);
+      const item = new vscode.CompletionItem({ label: ref, description: i === 0 ? vscode.l10n.t('environment reference (recommended)') : vscode.l10n.t('environment reference') }, vscode.CompletionItemKind.Variable);
       item.insertText = textFor(ctx, ref);
       item.filterText = ref;
       item.range = range;
       item.sortText = `0${i}`;
       item.preselect = i === 0;
-      item.detail = `Telegraf reads the token from $${name} at startup`;
+      item.detail = vscode.l10n.t('Telegraf reads the token from {0} at startup', `$${name}`);
       const md = new vscode.MarkdownString();
       md.isTrusted = false;
       for (const line of envVarNote(name).lines) md.appendText(line).appendMarkdown('\n\n');
@@ -96,7 +96,7 @@ export class TokenCompletionProvider implements vscode.CompletionItemProvider {
       const token = this.deps.store.find(ref.id);
       if (token && displayStatus(token, now) !== 'active' && displayStatus(token, now) !== 'expiring') continue;
       const name = displayText(ref.description, 60);
-      const state = token ? `${displayStatus(token, now)} · ${expiryText(token, now)}` : 'stored in VS Code';
+      const state = token ? `${displayStatus(token, now)} · ${expiryText(token, now)}` : vscode.l10n.t('stored in VS Code');
       const sort = String(n++).padStart(3, '0');
 
       const envRef = envReference(configured);
@@ -105,9 +105,9 @@ export class TokenCompletionProvider implements vscode.CompletionItemProvider {
       env.filterText = `${envRef} ${ref.description}`;
       env.range = range;
       env.sortText = `1${sort}`;
-      env.detail = `Inserts ${envRef}; then offers to copy "export ${configured}=…" for this token`;
+      env.detail = vscode.l10n.t('Inserts {0}; then offers to copy "{1}" for this token', envRef, `export ${configured}=…`);
       const follow: CompletionFollowUp = { tokenId: ref.id, form: 'env', envVar: configured };
-      env.command = { command: Commands.completionFollowUp, title: 'Set up the token', arguments: [follow] };
+      env.command = { command: Commands.completionFollowUp, title: vscode.l10n.t('Set up the token'), arguments: [follow] };
       items.push(env);
 
       const key = secretKeyFor(token ?? { description: ref.description, id: ref.id });
@@ -118,20 +118,20 @@ export class TokenCompletionProvider implements vscode.CompletionItemProvider {
         s.filterText = `${sref} ${ref.description}`;
         s.range = range;
         s.sortText = `2${sort}`;
-        s.detail = `Inserts ${sref}; then shows the "telegraf secrets set" command`;
+        s.detail = vscode.l10n.t('Inserts {0}; then shows the "telegraf secrets set" command', sref);
         const f: CompletionFollowUp = { tokenId: ref.id, form: 'secret', storeId: store.id, secretKey: key };
-        s.command = { command: Commands.completionFollowUp, title: 'Set up the secret', arguments: [f] };
+        s.command = { command: Commands.completionFollowUp, title: vscode.l10n.t('Set up the secret'), arguments: [f] };
         items.push(s);
       }
 
-      const lit = new vscode.CompletionItem({ label: name, detail: '  literal value', description: 'plain text: asks first' }, vscode.CompletionItemKind.Value);
+      const lit = new vscode.CompletionItem({ label: name, detail: `  ${vscode.l10n.t('literal value')}`, description: vscode.l10n.t('plain text: asks first') }, vscode.CompletionItemKind.Value);
       lit.insertText = '';
       lit.filterText = `${ref.description} literal value`;
       lit.range = range;
       lit.sortText = `9${sort}`;
-      lit.detail = 'Writes the value itself into the file after a warning (anyone who can read the file can use it)';
+      lit.detail = vscode.l10n.t('Writes the value itself into the file after a warning (anyone who can read the file can use it)');
       const lf: CompletionFollowUp = { tokenId: ref.id, form: 'literal', uri: doc.uri.toString(), quoted: ctx.quote !== undefined };
-      lit.command = { command: Commands.completionFollowUp, title: 'Insert the literal value', arguments: [lf] };
+      lit.command = { command: Commands.completionFollowUp, title: vscode.l10n.t('Insert the literal value'), arguments: [lf] };
       items.push(lit);
     }
     return items;
@@ -151,36 +151,53 @@ export function registerTokenCompletion(selector: vscode.DocumentSelector, deps:
         const value = origin ? await vault.getTokenValue(origin, f.tokenId) : undefined;
         const ref = origin ? (await vault.listStoredTokens(origin)).find((r) => r.id === f.tokenId) : undefined;
         const name = displayText(ref?.description ?? f.tokenId, 80);
-        if (!value) throw new Error(`The value of "${name}" is no longer stored in this VS Code.`);
+        if (!value) throw new Error(vscode.l10n.t('The value of "{0}" is no longer stored in this VS Code.', name));
         if (f.form === 'env' && f.envVar) {
           log.info(`[${connection.label}] inserted token ${f.tokenId} "${name}" as \${${f.envVar}} (completion)`);
-          const choice = await vscode.window.showInformationMessage(`The config now reads "${name}" from \${${f.envVar}}. Set ${f.envVar} in the agent's environment (e.g. /etc/default/telegraf).`, 'Copy export Line');
+          const choice = await vscode.window.showInformationMessage(
+            vscode.l10n.t("The config now reads \"{0}\" from {1}. Set {2} in the agent's environment (e.g. /etc/default/telegraf).", name, `\${${f.envVar}}`, f.envVar),
+            vscode.l10n.t('Copy export Line'),
+          );
           if (choice) {
             const seconds = await copySecret(exportLine(f.envVar, value));
-            void vscode.window.setStatusBarMessage(`Copied "export ${f.envVar}=…"${seconds ? `; the clipboard is cleared in ${seconds} s` : ''}.`, 5000);
+            const what = `export ${f.envVar}=…`;
+            void vscode.window.setStatusBarMessage(
+              seconds ? vscode.l10n.t('Copied "{0}"; the clipboard is cleared in {1} s.', what, seconds) : vscode.l10n.t('Copied "{0}".', what),
+              5000,
+            );
           }
           return;
         }
         if (f.form === 'secret' && f.storeId && f.secretKey) {
           log.info(`[${connection.label}] inserted token ${f.tokenId} "${name}" as @{${f.storeId}:${f.secretKey}} (completion)`);
           const cmd = `telegraf secrets set ${f.storeId} ${f.secretKey}`;
-          const choice = await vscode.window.showInformationMessage(`The config now reads "${name}" from @{${f.storeId}:${f.secretKey}}. Store the value on the agent with: ${cmd}`, 'Copy Command', 'Copy Token Value');
-          if (choice === 'Copy Command') await vscode.env.clipboard.writeText(cmd);
-          if (choice === 'Copy Token Value') await copySecret(value);
+          const copyCommand = vscode.l10n.t('Copy Command');
+          const copyValue = vscode.l10n.t('Copy Token Value');
+          const choice = await vscode.window.showInformationMessage(
+            vscode.l10n.t('The config now reads "{0}" from {1}. Store the value on the agent with: {2}', name, `@{${f.storeId}:${f.secretKey}}`, cmd),
+            copyCommand,
+            copyValue,
+          );
+          if (choice === copyCommand) await vscode.env.clipboard.writeText(cmd);
+          if (choice === copyValue) await copySecret(value);
           return;
         }
         if (f.form === 'literal' && f.uri) {
           const editor = vscode.window.activeTextEditor;
           if (!editor || editor.document.uri.toString() !== f.uri) return;
+          const write = vscode.l10n.t('Write Literal Value');
           const ok = await vscode.window.showWarningMessage(
-            `Write the value of "${name}" in plain text into ${vscode.workspace.asRelativePath(editor.document.uri)}?`,
-            { modal: true, detail: 'Anyone who can read this file, its backups or its git history can use the token. An environment or secret-store reference keeps the value out of the file.' },
-            'Write Literal Value',
+            vscode.l10n.t('Write the value of "{0}" in plain text into {1}?', name, vscode.workspace.asRelativePath(editor.document.uri)),
+            {
+              modal: true,
+              detail: vscode.l10n.t('Anyone who can read this file, its backups or its git history can use the token. An environment or secret-store reference keeps the value out of the file.'),
+            },
+            write,
           );
-          if (ok !== 'Write Literal Value') throw new Cancelled();
+          if (ok !== write) throw new Cancelled();
           const pos = editor.selection.active;
           const done = await editor.edit((b) => b.insert(pos, f.quoted ? value : `"${value}"`));
-          if (!done) throw new Error('VS Code refused the edit; nothing was written.');
+          if (!done) throw new Error(vscode.l10n.t('VS Code refused the edit; nothing was written.'));
           log.info(`[${connection.label}] inserted token ${f.tokenId} "${name}" as a literal value into ${vscode.workspace.asRelativePath(editor.document.uri)} (completion)`);
         }
       },

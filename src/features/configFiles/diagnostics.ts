@@ -197,8 +197,14 @@ export class ConfigDiagnostics implements vscode.Disposable {
       const plain = new vscode.Diagnostic(
         range,
         ignored
-          ? `A Telegraf Controller token is written in plain text (this file is git-ignored, but anyone who can read it can use the token). Prefer \${${name}} or a secret-store reference.`
-          : `A Telegraf Controller token is written in plain text: anyone who can read this file or its git history can use it. Replace it with \${${name}} or a secret-store reference.`,
+          ? vscode.l10n.t(
+              'A Telegraf Controller token is written in plain text (this file is git-ignored, but anyone who can read it can use the token). Prefer {0} or a secret-store reference.',
+              `\${${name}}`,
+            )
+          : vscode.l10n.t(
+              'A Telegraf Controller token is written in plain text: anyone who can read this file or its git history can use it. Replace it with {0} or a secret-store reference.',
+              `\${${name}}`,
+            ),
         ignored ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Warning,
       );
       plain.source = DIAGNOSTIC_SOURCE;
@@ -227,6 +233,7 @@ export class ConfigDiagnostics implements vscode.Disposable {
     this.collection.delete(uri);
   }
 
+  /** How the core's (English) finding messages name the controller. */
   private hostLabel(): string {
     const url = this.deps.connection.current.url;
     try {

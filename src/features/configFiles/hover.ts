@@ -31,7 +31,19 @@ export interface HoverDeps {
   parses: ParseCache;
 }
 
-const STATUS_TEXT = { active: 'active', expiring: 'expiring soon', expired: 'expired', revoked: 'revoked' } as const;
+/** The status as a word (localized on use). */
+function statusText(status: ReturnType<typeof displayStatus>): string {
+  switch (status) {
+    case 'active':
+      return vscode.l10n.t('active');
+    case 'expiring':
+      return vscode.l10n.t('expiring soon');
+    case 'expired':
+      return vscode.l10n.t('expired');
+    case 'revoked':
+      return vscode.l10n.t('revoked');
+  }
+}
 
 function newMarkdown(): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, false);
@@ -47,46 +59,60 @@ function row(md: vscode.MarkdownString, label: string, value: string): void {
 /** Appends the fields of a token record (all server text escaped). */
 export function appendTokenInfo(md: vscode.MarkdownString, t: TokenRecord, needs: readonly RequiredPermission[], now: number): void {
   const status = displayStatus(t, now);
-  md.appendMarkdown('**').appendText(displayText(t.description || '(no description)', 120)).appendMarkdown('**  \n');
-  row(md, 'Status', `${STATUS_TEXT[status]} (${expiryText(t, now)})`);
+  md.appendMarkdown('**').appendText(displayText(t.description || vscode.l10n.t('(no description)'), 120)).appendMarkdown('**  \n');
+  row(md, vscode.l10n.t('Status'), `${statusText(status)} (${expiryText(t, now)})`);
   const exp = parseTime(t.expiresAt);
-  row(md, 'Expires', exp === undefined ? 'never' : formatUtc(exp));
-  row(md, 'Owner', displayText(t.username || t.userId, 60));
-  row(md, 'Permissions', describePermissions(t.permissions));
+  row(md, vscode.l10n.t('Expires'), exp === undefined ? vscode.l10n.t('never') : formatUtc(exp));
+  row(md, vscode.l10n.t('Owner'), displayText(t.username || t.userId, 60));
+  row(md, vscode.l10n.t('Permissions'), describePermissions(t.permissions));
   for (const n of needs) {
     const missing = missingPermissions(t.permissions, [n]).length > 0;
-    row(md, `Needs ${permissionText(n)}`, missing ? 'MISSING' : 'granted');
+    row(md, vscode.l10n.t('Needs {0}', permissionText(n)), missing ? vscode.l10n.t('MISSING') : vscode.l10n.t('granted'));
   }
-  row(md, 'ID', `${t.id} (prefix ${t.prefix}…)`);
+  row(md, vscode.l10n.t('ID'), vscode.l10n.t('{0} (prefix {1}…)', t.id, t.prefix));
 }
 
 function appendFacts(md: vscode.MarkdownString, facts: TokenFacts, needs: readonly RequiredPermission[], host: string, now: number): void {
   if (facts.token) {
     appendTokenInfo(md, facts.token, needs, now);
-    md.appendMarkdown('\n').appendText(facts.via === 'stored' ? 'Identified by its value, stored in VS Code\'s secret storage.' : `Identified by its prefix in your token list (${facts.token.prefix}…).`);
-    if (facts.verdict === 'invalid-token') md.appendMarkdown('  \n').appendText(`${host} answers "Invalid token" for this value.`);
+    md
+      .appendMarkdown('\n')
+      .appendText(
+        facts.via === 'stored'
+          ? vscode.l10n.t("Identified by its value, stored in VS Code's secret storage.")
+          : vscode.l10n.t('Identified by its prefix in your token list ({0}…).', facts.token.prefix),
+      );
+    if (facts.verdict === 'invalid-token') md.appendMarkdown('  \n').appendText(vscode.l10n.t('{0} answers "Invalid token" for this value.', host));
     return;
   }
   switch (facts.verdict) {
     case 'accepted':
-      md.appendText(`${host} accepts this token${facts.username ? ` (user ${displayText(facts.username, 40)})` : ''}; it is not in your token list, so its description and permissions are not shown.`);
-      if (facts.configsRead === false) md.appendMarkdown('  \n').appendText('It lacks configs:read.');
+      md.appendText(
+        facts.username
+          ? vscode.l10n.t('{0} accepts this token (user {1}); it is not in your token list, so its description and permissions are not shown.', host, displayText(facts.username, 40))
+          : vscode.l10n.t('{0} accepts this token; it is not in your token list, so its description and permissions are not shown.', host),
+      );
+      if (facts.configsRead === false) md.appendMarkdown('  \n').appendText(vscode.l10n.t('It lacks configs:read.'));
       break;
     case 'invalid-token':
-      md.appendText(`${host} answers "Invalid token": the token is unknown, revoked or deleted, its user is disabled, or it belongs to another controller.`);
+      md.appendText(vscode.l10n.t('{0} answers "Invalid token": the token is unknown, revoked or deleted, its user is disabled, or it belongs to another controller.', host));
       break;
     case 'token-expired':
-      md.appendText(`${host} answers "Token expired".`);
+      md.appendText(vscode.l10n.t('{0} answers "Token expired".', host));
       break;
     case 'invalid-token-format':
     case 'missing-auth':
-      md.appendText(`${host} answers "Invalid token format".`);
+      md.appendText(vscode.l10n.t('{0} answers "Invalid token format".', host));
       break;
     case 'unreachable':
-      md.appendText(`${host} could not be reached to identify this token.`);
+      md.appendText(vscode.l10n.t('{0} could not be reached to identify this token.', host));
       break;
     default:
-      md.appendText(checkConfigTokensEnabled() ? 'Sign in to the controller to identify this token.' : 'Not identified: checking config tokens against the controller is off (telegrafController.checkConfigTokens).');
+      md.appendText(
+        checkConfigTokensEnabled()
+          ? vscode.l10n.t('Sign in to the controller to identify this token.')
+          : vscode.l10n.t('Not identified: checking config tokens against the controller is off (telegrafController.checkConfigTokens).'),
+      );
   }
 }
 
@@ -106,9 +132,9 @@ export class TokenHoverProvider implements vscode.HoverProvider {
 
   private host(): string {
     try {
-      return this.deps.connection.current.url ? `The controller ${new URL(this.deps.connection.current.url).host}` : 'The controller';
+      return this.deps.connection.current.url ? vscode.l10n.t('The controller {0}', new URL(this.deps.connection.current.url).host) : vscode.l10n.t('The controller');
     } catch {
-      return 'The controller';
+      return vscode.l10n.t('The controller');
     }
   }
 
@@ -119,32 +145,32 @@ export class TokenHoverProvider implements vscode.HoverProvider {
     const now = Date.now();
     const literal = literalOfSite(cfg, site);
     if (literal) {
-      md.appendMarkdown('**Telegraf Controller token, in plain text**\n\n');
+      md.appendMarkdown(`**${vscode.l10n.t('Telegraf Controller token, in plain text')}**\n\n`);
       const facts = await this.deps.resolver.facts(literal.value, needs, { network: true });
       appendFacts(md, facts, needs, this.host(), now);
-      md.appendMarkdown('\n\n').appendText('Anyone who can read this file can use the token: prefer an environment or secret-store reference (see the quick fixes).');
+      md.appendMarkdown('\n\n').appendText(vscode.l10n.t('Anyone who can read this file can use the token: prefer an environment or secret-store reference (see the quick fixes).'));
       return md;
     }
     switch (site.classification) {
       case 'env': {
         const name = site.envVar ?? '';
-        md.appendMarkdown('**Environment variable reference** ').appendMarkdown('`').appendText(`\${${name}}`).appendMarkdown('`\n\n');
+        md.appendMarkdown(`**${vscode.l10n.t('Environment variable reference')}** `).appendMarkdown('`').appendText(`\${${name}}`).appendMarkdown('`\n\n');
         for (const line of envVarNote(name).lines) md.appendText(line).appendMarkdown('\n\n');
-        if (site.envDefault !== undefined) md.appendText(`When ${name} is unset or empty, Telegraf uses the default written after ":-".`).appendMarkdown('\n\n');
-        md.appendText('Which token it holds is decided on the agent; use "Test Token" to check one against the controller.');
+        if (site.envDefault !== undefined) md.appendText(vscode.l10n.t('When {0} is unset or empty, Telegraf uses the default written after ":-".', name)).appendMarkdown('\n\n');
+        md.appendText(vscode.l10n.t('Which token it holds is decided on the agent; use "Test Token" to check one against the controller.'));
         return md;
       }
       case 'secret': {
-        md.appendMarkdown('**Secret-store reference** ').appendMarkdown('`').appendText(`@{${site.storeId}:${site.secretKey}}`).appendMarkdown('`\n\n');
-        if (site.store) md.appendText(`Store "${site.store.id}" is the [[secretstores.${site.store.type}]] on line ${site.store.table.line + 1}.`);
-        else md.appendText(`No [[secretstores.*]] with id "${site.storeId}" is defined in this file: Telegraf fails to resolve the reference unless another loaded file defines it.`);
-        md.appendMarkdown('\n\n').appendText(`Telegraf reads the secret "${site.secretKey}" at startup; store it with: telegraf secrets set ${site.storeId} ${site.secretKey}`);
+        md.appendMarkdown(`**${vscode.l10n.t('Secret-store reference')}** `).appendMarkdown('`').appendText(`@{${site.storeId}:${site.secretKey}}`).appendMarkdown('`\n\n');
+        if (site.store) md.appendText(vscode.l10n.t('Store "{0}" is the [[secretstores.{1}]] on line {2}.', site.store.id, site.store.type, site.store.table.line + 1));
+        else md.appendText(vscode.l10n.t('No [[secretstores.*]] with id "{0}" is defined in this file: Telegraf fails to resolve the reference unless another loaded file defines it.', site.storeId ?? ''));
+        md.appendMarkdown('\n\n').appendText(vscode.l10n.t('Telegraf reads the secret "{0}" at startup; store it with: telegraf secrets set {1} {0}', site.secretKey ?? '', site.storeId ?? ''));
         const origin = this.deps.connection.origin;
         if (origin) {
           for (const ref of await this.deps.vault.listStoredTokens(origin)) {
             const t = this.deps.store.find(ref.id);
             if (secretKeyFor(t ?? { description: ref.description, id: ref.id }) !== site.secretKey) continue;
-            md.appendMarkdown('\n\n').appendText('The secret name matches this stored token (by name only, not by value):').appendMarkdown('\n\n');
+            md.appendMarkdown('\n\n').appendText(vscode.l10n.t('The secret name matches this stored token (by name only, not by value):')).appendMarkdown('\n\n');
             if (t) appendTokenInfo(md, t, needs, now);
             else md.appendText(displayText(ref.description, 120));
             break;
@@ -153,11 +179,11 @@ export class TokenHoverProvider implements vscode.HoverProvider {
         return md;
       }
       case 'dynamic':
-        md.appendMarkdown('**Telegraf Controller dynamic value** ').appendMarkdown('`').appendText(`&{${site.dynamicName ?? ''}}`).appendMarkdown('`\n\n');
-        md.appendText('The controller substitutes it when it serves the config; Telegraf itself never sees it.');
+        md.appendMarkdown(`**${vscode.l10n.t('Telegraf Controller dynamic value')}** `).appendMarkdown('`').appendText(`&{${site.dynamicName ?? ''}}`).appendMarkdown('`\n\n');
+        md.appendText(vscode.l10n.t('The controller substitutes it when it serves the config; Telegraf itself never sees it.'));
         return md;
       case 'placeholder':
-        md.appendText('This looks like a placeholder, not a token: Telegraf sends it as written. If a script replaces it before deployment, keep it; otherwise use an environment reference.');
+        md.appendText(vscode.l10n.t('This looks like a placeholder, not a token: Telegraf sends it as written. If a script replaces it before deployment, keep it; otherwise use an environment reference.'));
         return md;
       default:
         return undefined;

@@ -60,7 +60,7 @@ export function registerConfigFeatures(services: ConfigFeatureServices): vscode.
       async () => {
         resolver.clear();
         git.clear();
-        await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Checking tokens in Telegraf configs…' }, () => diagnostics.scanWorkspace());
+        await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking tokens in Telegraf configs…') }, () => diagnostics.scanWorkspace());
         let problems = 0;
         diagnostics.collection.forEach((_uri, list) => (problems += list.length));
         return problems;

@@ -37,12 +37,12 @@ export function isConfigDocument(doc: vscode.TextDocument): boolean {
 /** Applies offset-based edits to `doc` as one undoable WorkspaceEdit; refuses when the document changed since `version`. */
 export async function applyOffsetEdits(doc: vscode.TextDocument, version: number, edits: readonly TextEdit[]): Promise<void> {
   if (doc.version !== version) {
-    throw new Error(`${path.basename(doc.fileName)} changed while the edit was prepared; nothing was written. Try again.`);
+    throw new Error(vscode.l10n.t('{0} changed while the edit was prepared; nothing was written. Try again.', path.basename(doc.fileName)));
   }
   const we = new vscode.WorkspaceEdit();
   for (const e of edits) we.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
   const ok = await vscode.workspace.applyEdit(we);
-  if (!ok) throw new Error(`VS Code refused the edit of ${path.basename(doc.fileName)}; nothing was written.`);
+  if (!ok) throw new Error(vscode.l10n.t('VS Code refused the edit of {0}; nothing was written.', path.basename(doc.fileName)));
 }
 
 async function targetEditor(): Promise<vscode.TextEditor> {
@@ -50,12 +50,12 @@ async function targetEditor(): Promise<vscode.TextEditor> {
   if (active && isConfigDocument(active.document)) return active;
   const files = await vscode.workspace.findFiles('**/*.{conf,toml}', '**/node_modules/**', 200);
   if (files.length === 0) {
-    throw new Error('Open a Telegraf config file (.conf or .toml) first, then run "Insert Token into Config…" again.');
+    throw new Error(vscode.l10n.t('Open a Telegraf config file (.conf or .toml) first, then run "Insert Token into Config…" again.'));
   }
   const pick = required(
     await vscode.window.showQuickPick(
       files.map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri), uri })),
-      { placeHolder: 'Insert the token into which Telegraf config?' },
+      { placeHolder: vscode.l10n.t('Insert the token into which Telegraf config?') },
     ),
   );
   const doc = await vscode.workspace.openTextDocument(pick.uri);
@@ -66,12 +66,27 @@ async function pickForm(memento: vscode.Memento): Promise<InsertForm> {
   const last = memento.get<InsertForm>(FORM_STATE_KEY) ?? 'env';
   const name = envVarName();
   const items: Array<vscode.QuickPickItem & { form: InsertForm }> = [
-    { form: 'env', label: `$(symbol-variable) Environment variable reference`, description: `\${${name}}`, detail: 'Recommended. The value goes into the agent\'s environment, not into the file.' },
-    { form: 'secret', label: '$(lock) Secret-store reference', description: '@{store:key}', detail: 'Telegraf reads the value from a secret store (OS keyring, jose file, Docker secret).' },
-    { form: 'literal', label: '$(warning) Literal value', description: 'tc-apiv1_…', detail: 'Writes the value in plain text into the file. Anyone who can read the file can use it.' },
+    {
+      form: 'env',
+      label: `$(symbol-variable) ${vscode.l10n.t('Environment variable reference')}`,
+      description: `\${${name}}`,
+      detail: vscode.l10n.t("Recommended. The value goes into the agent's environment, not into the file."),
+    },
+    {
+      form: 'secret',
+      label: `$(lock) ${vscode.l10n.t('Secret-store reference')}`,
+      description: '@{store:key}',
+      detail: vscode.l10n.t('Telegraf reads the value from a secret store (OS keyring, jose file, Docker secret).'),
+    },
+    {
+      form: 'literal',
+      label: `$(warning) ${vscode.l10n.t('Literal value')}`,
+      description: 'tc-apiv1_…',
+      detail: vscode.l10n.t('Writes the value in plain text into the file. Anyone who can read the file can use it.'),
+    },
   ];
   items.sort((a, b) => (a.form === last ? -1 : b.form === last ? 1 : 0));
-  const pick = required(await vscode.window.showQuickPick(items, { placeHolder: 'How should the config refer to the token?' }));
+  const pick = required(await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('How should the config refer to the token?') }));
   await memento.update(FORM_STATE_KEY, pick.form);
   return pick.form;
 }
@@ -97,32 +112,36 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
     registerCommand(
       Commands.insertToken,
       async (arg: TokenArg) => {
-        if (connection.current.state !== 'ready') throw new Error('Sign in to a Telegraf Controller first ("Telegraf Controller: Connect…").');
+        if (connection.current.state !== 'ready') throw new Error(vscode.l10n.t('Sign in to a Telegraf Controller first ("Telegraf Controller: Connect…").'));
         const origin = connection.origin!;
         if (!deps.store.snapshot.loadedAt) await deps.store.refresh();
         const storedIds = await vault.storedTokenIds(origin);
         if (!arg && storedIds.size === 0) {
           const choice = await vscode.window.showInformationMessage(
-            'No token values are stored in this VS Code yet. The controller shows a value only once, so create a token here first.',
-            'Create Token',
+            vscode.l10n.t('No token values are stored in this VS Code yet. The controller shows a value only once, so create a token here first.'),
+            vscode.l10n.t('Create Token'),
           );
           if (choice) await vscode.commands.executeCommand(Commands.createToken);
           throw new Cancelled();
         }
-        const token = await resolveToken(deps, arg, 'Insert which token?', (t) => storedIds.has(t.id) && t.status === 'active');
+        const token = await resolveToken(deps, arg, vscode.l10n.t('Insert which token?'), (t) => storedIds.has(t.id) && t.status === 'active');
         const value = await vault.getTokenValue(origin, token.id);
-        if (!value) throw new Error(`The value of "${displayText(token.description, 80)}" is not stored in this VS Code, so it cannot be inserted.`);
+        if (!value) throw new Error(vscode.l10n.t('The value of "{0}" is not stored in this VS Code, so it cannot be inserted.', displayText(token.description, 80)));
         const editor = await targetEditor();
         const doc = editor.document;
         const form = state ? await pickForm(state) : 'env';
         const fileName = path.basename(doc.fileName);
         if (form === 'literal') {
+          const write = vscode.l10n.t('Write Literal Value');
           const ok = await vscode.window.showWarningMessage(
-            `Write the token value in plain text into ${fileName}?`,
-            { modal: true, detail: 'Anyone who can read this file, its backups or its git history can use the token. An environment or secret-store reference keeps the value out of the file.' },
-            'Write Literal Value',
+            vscode.l10n.t('Write the token value in plain text into {0}?', fileName),
+            {
+              modal: true,
+              detail: vscode.l10n.t('Anyone who can read this file, its backups or its git history can use the token. An environment or secret-store reference keeps the value out of the file.'),
+            },
+            write,
           );
-          if (ok !== 'Write Literal Value') throw new Cancelled();
+          if (ok !== write) throw new Cancelled();
         }
         const version = doc.version;
         const text = doc.getText();
@@ -140,8 +159,8 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
             const pick = required(
               await vscode.window.showQuickPick(
                 [...stores.map((s) => ({ label: s.id, description: `[[secretstores.${s.type}]]`, id: s.id, add: undefined as undefined | 'os' | 'jose' | 'docker' })),
-                  { label: '$(add) Add a new secret store…', description: '', id: '', add: 'os' as const }],
-                { placeHolder: 'Which secret store holds the token?' },
+                  { label: `$(add) ${vscode.l10n.t('Add a new secret store…')}`, description: '', id: '', add: 'os' as const }],
+                { placeHolder: vscode.l10n.t('Which secret store holds the token?') },
               ),
             );
             storeId = pick.id;
@@ -151,11 +170,11 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
             const type = required(
               await vscode.window.showQuickPick(
                 [
-                  { label: 'os', description: 'the OS keyring (Linux secret service, macOS keychain, Windows credential manager)' },
-                  { label: 'jose', description: 'an encrypted file store' },
-                  { label: 'docker', description: 'Docker secrets (/run/secrets)' },
+                  { label: 'os', description: vscode.l10n.t('the OS keyring (Linux secret service, macOS keychain, Windows credential manager)') },
+                  { label: 'jose', description: vscode.l10n.t('an encrypted file store') },
+                  { label: 'docker', description: vscode.l10n.t('Docker secrets (/run/secrets)') },
                 ],
-                { placeHolder: 'Add which kind of secret store?' },
+                { placeHolder: vscode.l10n.t('Add which kind of secret store?') },
               ),
             ).label as 'os' | 'jose' | 'docker';
             storeId = 'telegraf_controller';
@@ -176,12 +195,16 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
         } else {
           const choices: Array<vscode.QuickPickItem & { id: 'heartbeat' | 'set' | 'cursor' }> = [];
           if (heartbeats.length === 0) {
-            choices.push({ id: 'heartbeat', label: '$(pulse) Add an [[outputs.heartbeat]] output', detail: 'Reports this agent to the controller (Telegraf ≥ 1.37) with the token.' });
+            choices.push({
+              id: 'heartbeat',
+              label: `$(pulse) ${vscode.l10n.t('Add an [[outputs.heartbeat]] output')}`,
+              detail: vscode.l10n.t('Reports this agent to the controller (Telegraf ≥ 1.37) with the token.'),
+            });
           } else {
-            choices.push({ id: 'set', label: '$(pulse) Set the token of [[outputs.heartbeat]]', detail: `line ${heartbeats[0]!.line + 1}` });
+            choices.push({ id: 'set', label: `$(pulse) ${vscode.l10n.t('Set the token of [[outputs.heartbeat]]')}`, detail: vscode.l10n.t('line {0}', heartbeats[0]!.line + 1) });
           }
-          choices.push({ id: 'cursor', label: '$(insert) Insert at the cursor', detail: `line ${editor.selection.active.line + 1}` });
-          const where = required(await vscode.window.showQuickPick(choices, { placeHolder: `Where in ${fileName}?` }));
+          choices.push({ id: 'cursor', label: `$(insert) ${vscode.l10n.t('Insert at the cursor')}`, detail: vscode.l10n.t('line {0}', editor.selection.active.line + 1) });
+          const where = required(await vscode.window.showQuickPick(choices, { placeHolder: vscode.l10n.t('Where in {0}?', fileName) }));
           if (where.id === 'heartbeat') {
             edits.push(...planAddHeartbeat(text, { url: heartbeatUrlFor(connection.current.url!), token: reference }));
             summary = 'added an [[outputs.heartbeat]] output';
@@ -202,22 +225,28 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
         if (form === 'env') {
           const name = envVarName();
           const choice = await vscode.window.showInformationMessage(
-            `${fileName} now reads the token from \${${name}}. Set ${name} in the agent's environment.`,
-            'Copy export Line',
+            vscode.l10n.t("{0} now reads the token from {1}. Set {2} in the agent's environment.", fileName, `\${${name}}`, name),
+            vscode.l10n.t('Copy export Line'),
           );
           if (choice) {
             const seconds = await copySecret(`export ${name}=${value}`);
-            void vscode.window.setStatusBarMessage(`Copied "export ${name}=…"${seconds ? `; the clipboard is cleared in ${seconds} s` : ''}.`, 5000);
+            const what = `export ${name}=…`;
+            void vscode.window.setStatusBarMessage(
+              seconds ? vscode.l10n.t('Copied "{0}"; the clipboard is cleared in {1} s.', what, seconds) : vscode.l10n.t('Copied "{0}".', what),
+              5000,
+            );
           }
         } else if (form === 'secret' && secretHint) {
           const cmd = `telegraf secrets set ${secretHint.store} ${secretHint.key}`;
+          const copyCommand = vscode.l10n.t('Copy Command');
+          const copyValue = vscode.l10n.t('Copy Token Value');
           const choice = await vscode.window.showInformationMessage(
-            `${fileName} now reads the token from @{${secretHint.store}:${secretHint.key}}. Store the value on the agent with: ${cmd}`,
-            'Copy Command',
-            'Copy Token Value',
+            vscode.l10n.t('{0} now reads the token from {1}. Store the value on the agent with: {2}', fileName, `@{${secretHint.store}:${secretHint.key}}`, cmd),
+            copyCommand,
+            copyValue,
           );
-          if (choice === 'Copy Command') await vscode.env.clipboard.writeText(cmd);
-          if (choice === 'Copy Token Value') await copySecret(value);
+          if (choice === copyCommand) await vscode.env.clipboard.writeText(cmd);
+          if (choice === copyValue) await copySecret(value);
         }
       },
       log,

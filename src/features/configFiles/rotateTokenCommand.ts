@@ -26,7 +26,7 @@ const MAX_LISTED = 15;
 /** "expires 2027-01-01 00:00 UTC (same lifetime)" / "never expires". */
 export function lifetimeText(expiresAt: string | null): string {
   const exp = parseTime(expiresAt);
-  return exp === undefined ? 'never expires' : `expires ${formatUtc(exp)}`;
+  return exp === undefined ? vscode.l10n.t('never expires') : vscode.l10n.t('expires {0}', formatUtc(exp));
 }
 
 /** Registers "Rotate Token…". Returns the outcome (for tests) or undefined when cancelled. */
@@ -36,44 +36,63 @@ export function registerRotateToken(deps: TokenCommandDeps & { resolver: TokenRe
     registerCommand(
       Commands.rotateToken,
       async (arg: TokenArg): Promise<ReplaceOutcome | undefined> => {
-        if (connection.current.state !== 'ready') throw new Error('Sign in to a Telegraf Controller first ("Telegraf Controller: Connect…").');
+        if (connection.current.state !== 'ready') throw new Error(vscode.l10n.t('Sign in to a Telegraf Controller first ("Telegraf Controller: Connect…").'));
         const origin = connection.origin!;
         const storedIds = await vault.storedTokenIds(origin);
-        const token = await resolveToken(deps, arg, 'Rotate which token?', (t) => t.status === 'active' && storedIds.has(t.id));
+        const token = await resolveToken(deps, arg, vscode.l10n.t('Rotate which token?'), (t) => t.status === 'active' && storedIds.has(t.id));
         const name = displayText(token.description, 80);
-        if (token.status !== 'active') throw new Error(`"${name}" is revoked; only active tokens can be rotated.`);
+        if (token.status !== 'active') throw new Error(vscode.l10n.t('"{0}" is revoked; only active tokens can be rotated.', name));
         const oldValue = await vault.getTokenValue(origin, token.id);
         if (!oldValue) {
-          throw new Error(`The value of "${name}" is not stored in this VS Code, so its references in configs cannot be found. Create a new token and revoke "${name}" instead.`);
+          throw new Error(
+            vscode.l10n.t('The value of "{0}" is not stored in this VS Code, so its references in configs cannot be found. Create a new token and revoke "{0}" instead.', name),
+          );
         }
         const occurrences = await findValueInWorkspace(oldValue);
         const now = Date.now();
         const newDescription = displayText(rotatedDescription(token.description, now), 120);
         const listed = occurrences.slice(0, MAX_LISTED).map((o) => `• ${o.label}`);
-        if (occurrences.length > MAX_LISTED) listed.push(`• … and ${occurrences.length - MAX_LISTED} more`);
+        if (occurrences.length > MAX_LISTED) listed.push(`• ${vscode.l10n.t('… and {0} more', occurrences.length - MAX_LISTED)}`);
         const refs =
           occurrences.length === 0
-            ? 'No Telegraf config in this workspace contains its value. Agents that use it elsewhere must get the new value before they are rejected.'
-            : `These ${occurrences.length} reference(s) to its value are updated to the new value:\n${listed.join('\n')}`;
+            ? vscode.l10n.t('No Telegraf config in this workspace contains its value. Agents that use it elsewhere must get the new value before they are rejected.')
+            : `${vscode.l10n.t('These {0} reference(s) to its value are updated to the new value:', occurrences.length)}\n${listed.join('\n')}`;
         const detail = [
-          `1. Create "${newDescription}" with the same permissions (${describePermissions(token.permissions)}) and lifetime (${lifetimeText(replacementExpiry(token, now))}).`,
-          '2. Store its value in VS Code\'s secret storage.',
+          vscode.l10n.t(
+            '1. Create "{0}" with the same permissions ({1}) and lifetime ({2}).',
+            newDescription,
+            describePermissions(token.permissions),
+            lifetimeText(replacementExpiry(token, now)),
+          ),
+          vscode.l10n.t("2. Store its value in VS Code's secret storage."),
           `3. ${refs}`,
-          `4. Revoke "${name}" on ${connection.label}.`,
+          vscode.l10n.t('4. Revoke "{0}" on {1}.', name, connection.label),
           '',
-          'If a step fails, the old token is not revoked.',
+          vscode.l10n.t('If a step fails, the old token is not revoked.'),
         ].join('\n');
-        const confirm = await vscode.window.showWarningMessage(`Rotate the token "${name}" (${token.prefix}…)?`, { modal: true, detail }, 'Rotate');
-        if (confirm !== 'Rotate') throw new Cancelled();
+        const rotate = vscode.l10n.t('Rotate');
+        const confirm = await vscode.window.showWarningMessage(vscode.l10n.t('Rotate the token "{0}" ({1}…)?', name, token.prefix), { modal: true, detail }, rotate);
+        if (confirm !== rotate) throw new Cancelled();
         log.info(`[${connection.label}] rotating token ${token.id} "${name}" (${occurrences.length} reference(s) in workspace configs)`);
-        const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Rotating "${name}"…` }, () =>
+        const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Rotating "{0}"…', name) }, () =>
           replaceToken({ connection, store, vault, log }, token, oldValue, 'value', 'rotate', now),
         );
         deps.resolver.clear();
         log.info(`[${connection.label}] rotated token ${token.id} "${name}" → ${outcome.replacement.id} "${displayText(outcome.replacement.description, 80)}"`);
-        const where = outcome.rewrite.count > 0 ? ` and updated ${outcome.rewrite.count} reference(s) in ${outcome.rewrite.files.join(', ')}` : '';
+        const created = displayText(outcome.replacement.description, 80);
         void vscode.window
-          .showInformationMessage(`Rotated "${name}": created "${displayText(outcome.replacement.description, 80)}"${where}, then revoked the old token.`, 'Copy New Value')
+          .showInformationMessage(
+            outcome.rewrite.count > 0
+              ? vscode.l10n.t(
+                  'Rotated "{0}": created "{1}" and updated {2} reference(s) in {3}, then revoked the old token.',
+                  name,
+                  created,
+                  outcome.rewrite.count,
+                  outcome.rewrite.files.join(', '),
+                )
+              : vscode.l10n.t('Rotated "{0}": created "{1}", then revoked the old token.', name, created),
+            vscode.l10n.t('Copy New Value'),
+          )
           .then(async (choice) => {
             if (choice) await copySecret(outcome.value);
           });

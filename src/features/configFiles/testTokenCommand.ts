@@ -76,15 +76,24 @@ export interface TestTokenDeps {
   parses: ParseCache;
 }
 
-const REASON_401: Partial<Record<ErrorKind, string>> = {
-  'missing-auth': 'rejected: "Missing or invalid Authorization header" (the value could not be sent as a Bearer token)',
-  'invalid-token-format': 'rejected: "Invalid token format" (the value does not start with tc-apiv1_)',
-  'invalid-token': 'rejected: "Invalid token" (unknown, revoked or deleted, or its user is disabled)',
-  'token-expired': 'rejected: "Token expired"',
-};
+/** The explanation of a 401 answer by its error kind (localized on use); undefined for other kinds. */
+function reason401(kind: ErrorKind): string | undefined {
+  switch (kind) {
+    case 'missing-auth':
+      return vscode.l10n.t('rejected: "Missing or invalid Authorization header" (the value could not be sent as a Bearer token)');
+    case 'invalid-token-format':
+      return vscode.l10n.t('rejected: "Invalid token format" (the value does not start with tc-apiv1_)');
+    case 'invalid-token':
+      return vscode.l10n.t('rejected: "Invalid token" (unknown, revoked or deleted, or its user is disabled)');
+    case 'token-expired':
+      return vscode.l10n.t('rejected: "Token expired"');
+    default:
+      return undefined;
+  }
+}
 
 function errorDetail(e: unknown): { detail: string; kind?: ErrorKind } {
-  if (e instanceof ControllerError) return { detail: REASON_401[e.kind] ?? e.userMessage, kind: e.kind };
+  if (e instanceof ControllerError) return { detail: reason401(e.kind) ?? e.userMessage, kind: e.kind };
   return { detail: e instanceof Error ? e.message : String(e) };
 }
 
@@ -101,17 +110,17 @@ export async function runTokenChecks(deps: TestTokenDeps, cfg: TelegrafConfig, s
 
   const facts = await deps.resolver.facts(value, needs, { network: false });
   const token = known ?? facts.token;
-  const tokenLabel = token ? `"${displayText(token.description, 80)}"` : 'the token';
+  const tokenLabel = token ? `"${displayText(token.description, 80)}"` : vscode.l10n.t('the token');
 
   // 1. API acceptance.
   let user: User | undefined;
   try {
     user = await client.me();
-    checks.push({ id: 'api', title: 'API accepts the token', status: 'pass', detail: `accepted as user ${displayText(user.username, 40)} (${user.role})` });
+    checks.push({ id: 'api', title: vscode.l10n.t('API accepts the token'), status: 'pass', detail: vscode.l10n.t('accepted as user {0} ({1})', displayText(user.username, 40), user.role) });
   } catch (e) {
     const { detail, kind } = errorDetail(e);
     const unreachable = !(e instanceof ControllerError) || !['missing-auth', 'invalid-token-format', 'invalid-token', 'token-expired', 'forbidden'].includes(e.kind);
-    checks.push({ id: 'api', title: 'API accepts the token', status: 'fail', detail: unreachable ? `could not check: ${detail}` : detail, ...(kind ? { kind } : {}) });
+    checks.push({ id: 'api', title: vscode.l10n.t('API accepts the token'), status: 'fail', detail: unreachable ? vscode.l10n.t('could not check: {0}', detail) : detail, ...(kind ? { kind } : {}) });
   }
 
   // 2. Permissions the use needs.
@@ -120,29 +129,47 @@ export async function runTokenChecks(deps: TestTokenDeps, cfg: TelegrafConfig, s
   if (hb && !wanted.some((n) => n.resource === 'configs')) wanted.push({ resource: 'configs', action: 'read', reason: 'config-url' });
   for (const need of wanted) {
     const id = `permission:${need.resource}:${need.action}`;
-    const title = `Has ${permissionText(need)}`;
+    const title = vscode.l10n.t('Has {0}', permissionText(need));
     const required = needs.includes(need);
-    const why = need.reason === 'heartbeat-output' ? 'needed by [[outputs.heartbeat]]' : required ? 'needed to download a config from the controller' : 'needed when the agent downloads its config from the controller (--config URL)';
+    const why =
+      need.reason === 'heartbeat-output'
+        ? vscode.l10n.t('needed by [[outputs.heartbeat]]')
+        : required
+          ? vscode.l10n.t('needed to download a config from the controller')
+          : vscode.l10n.t('needed when the agent downloads its config from the controller (--config URL)');
     if (!user) {
-      checks.push({ id, title, status: 'skip', detail: 'not checked: the API did not accept the token' });
+      checks.push({ id, title, status: 'skip', detail: vscode.l10n.t('not checked: the API did not accept the token') });
       continue;
     }
     if (need.resource === 'configs') {
       try {
         await client.listConfigs();
-        checks.push({ id, title, status: 'pass', detail: `GET /api/configs answered 200 (${why})` });
+        checks.push({ id, title, status: 'pass', detail: vscode.l10n.t('GET /api/configs answered 200 ({0})', why) });
       } catch (e) {
         const { detail, kind } = errorDetail(e);
         const status: CheckStatus = required ? 'fail' : 'warn';
-        checks.push({ id, title, status, detail: kind === 'forbidden' ? `GET /api/configs answered 403: the token lacks configs:read (${why})` : `could not check: ${detail}`, ...(kind ? { kind } : {}) });
+        checks.push({
+          id,
+          title,
+          status,
+          detail: kind === 'forbidden' ? vscode.l10n.t('GET /api/configs answered 403: the token lacks configs:read ({0})', why) : vscode.l10n.t('could not check: {0}', detail),
+          ...(kind ? { kind } : {}),
+        });
       }
       continue;
     }
     if (perms) {
       const missing = missingPermissions(perms, [need]).length > 0;
-      checks.push({ id, title, status: missing ? 'fail' : 'pass', detail: `${missing ? 'missing' : 'granted'} (${why}); the token has ${describePermissions(perms)}` });
+      checks.push({
+        id,
+        title,
+        status: missing ? 'fail' : 'pass',
+        detail: missing
+          ? vscode.l10n.t('missing ({0}); the token has {1}', why, describePermissions(perms))
+          : vscode.l10n.t('granted ({0}); the token has {1}', why, describePermissions(perms)),
+      });
     } else {
-      checks.push({ id, title, status: 'skip', detail: 'the token is not in your token list; the heartbeat below checks it' });
+      checks.push({ id, title, status: 'skip', detail: vscode.l10n.t('the token is not in your token list; the heartbeat below checks it') });
     }
   }
 
@@ -151,15 +178,26 @@ export async function runTokenChecks(deps: TestTokenDeps, cfg: TelegrafConfig, s
     const target = heartbeatTestUrl(hb, url, heartbeatUrlFor(url));
     try {
       await connection.api().sendHeartbeat(target.url, value);
-      checks.push({ id: 'heartbeat', title: 'Heartbeat accepted', status: 'pass', detail: `POST ${target.url} answered 200${target.fromConfig ? '' : " (the config's url is not on the controller's host, so the documented port 8000 was used)"}` });
+      checks.push({
+        id: 'heartbeat',
+        title: vscode.l10n.t('Heartbeat accepted'),
+        status: 'pass',
+        detail: target.fromConfig
+          ? vscode.l10n.t('POST {0} answered 200', target.url)
+          : vscode.l10n.t("POST {0} answered 200 (the config's url is not on the controller's host, so the documented port 8000 was used)", target.url),
+      });
     } catch (e) {
       const { detail, kind } = errorDetail(e);
       let text = `POST ${target.url}: ${detail}`;
-      if (kind === 'forbidden') text = `POST ${target.url} answered 403: the token lacks heartbeat:write`;
+      if (kind === 'forbidden') text = vscode.l10n.t('POST {0} answered 403: the token lacks heartbeat:write', target.url);
       else if (user && (kind === 'invalid-token' || kind === 'token-expired' || kind === 'missing-auth' || kind === 'invalid-token-format')) {
-        text = `POST ${target.url} answered 401 although the API accepts the token (${detail}). The controller documentation describes a heartbeat-only 401 as a token cache problem on the heartbeat server: wait a minute and test again, or restart the controller if it persists.`;
+        text = vscode.l10n.t(
+          'POST {0} answered 401 although the API accepts the token ({1}). The controller documentation describes a heartbeat-only 401 as a token cache problem on the heartbeat server: wait a minute and test again, or restart the controller if it persists.',
+          target.url,
+          detail,
+        );
       }
-      checks.push({ id: 'heartbeat', title: 'Heartbeat accepted', status: 'fail', detail: text, ...(kind ? { kind } : {}) });
+      checks.push({ id: 'heartbeat', title: vscode.l10n.t('Heartbeat accepted'), status: 'fail', detail: text, ...(kind ? { kind } : {}) });
     }
   }
   return { ok: checks.every((c) => c.status === 'pass' || c.status === 'skip' || c.status === 'warn'), tokenLabel, checks };
@@ -167,6 +205,8 @@ export async function runTokenChecks(deps: TestTokenDeps, cfg: TelegrafConfig, s
 
 interface ValuePick extends vscode.QuickPickItem {
   get: () => Promise<{ value: string; token?: Token } | undefined>;
+  /** The stored token's secret name matches the reference's (listed first). */
+  matchesKey?: boolean;
 }
 
 /** Asks which value a reference (`${VAR}`, `@{store:key}`) holds on the agent: a stored token or a typed value. */
@@ -180,29 +220,32 @@ async function pickValueFor(deps: TestTokenDeps, site: TokenSite): Promise<{ val
     const matchesKey = site.secretKey !== undefined && token !== undefined && secretKeyFor(token) === site.secretKey;
     items.push({
       label: `$(key) ${displayText(ref.description, 80)}`,
-      description: token ? `${displayStatus(token, now)} · ${expiryText(token, now)}${matchesKey ? ' · matches the secret name' : ''}` : 'stored value',
+      description: token
+        ? `${displayStatus(token, now)} · ${expiryText(token, now)}${matchesKey ? ` · ${vscode.l10n.t('matches the secret name')}` : ''}`
+        : vscode.l10n.t('stored value'),
+      matchesKey,
       get: async () => {
         const value = await deps.vault.getTokenValue(origin, ref.id);
         return value ? { value, ...(token ? { token } : {}) } : undefined;
       },
     });
   }
-  items.sort((a, b) => Number(b.description?.includes('matches the secret name')) - Number(a.description?.includes('matches the secret name')));
+  items.sort((a, b) => Number(!!b.matchesKey) - Number(!!a.matchesKey));
   items.push({
-    label: '$(edit) Enter the value…',
-    description: 'paste the value the agent uses (sent only to the configured controller)',
+    label: `$(edit) ${vscode.l10n.t('Enter the value…')}`,
+    description: vscode.l10n.t('paste the value the agent uses (sent only to the configured controller)'),
     get: async () => {
       const v = await vscode.window.showInputBox({
-        prompt: 'The token value the agent uses (tc-apiv1_…). It is sent only to the configured controller and never stored.',
+        prompt: vscode.l10n.t('The token value the agent uses (tc-apiv1_…). It is sent only to the configured controller and never stored.'),
         password: true,
         ignoreFocusOut: true,
-        validateInput: (s) => (s.trim() ? undefined : 'Enter a value'),
+        validateInput: (s) => (s.trim() ? undefined : vscode.l10n.t('Enter a value')),
       });
       return v ? { value: v.trim() } : undefined;
     },
   });
-  const what = site.classification === 'env' ? `\${${site.envVar}}` : site.classification === 'secret' ? `@{${site.storeId}:${site.secretKey}}` : 'this reference';
-  const pick = required(await vscode.window.showQuickPick(items, { placeHolder: `Which token does ${what} hold on the agent?`, matchOnDescription: true }));
+  const what = site.classification === 'env' ? `\${${site.envVar}}` : site.classification === 'secret' ? `@{${site.storeId}:${site.secretKey}}` : vscode.l10n.t('this reference');
+  const pick = required(await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Which token does {0} hold on the agent?', what), matchOnDescription: true }));
   return required(await pick.get());
 }
 
@@ -213,16 +256,18 @@ async function chooseSite(cfg: TelegrafConfig, doc: vscode.TextDocument, offset:
     const at = siteAt(cfg, offset) ?? sites.find((s) => s.key.valueRange.start <= offset && offset <= s.key.valueRange.end);
     if (at) return at;
   }
-  if (sites.length === 0) throw new Error(`${vscode.workspace.asRelativePath(doc.uri)} has no token to test (no "token" key or Authorization header with a value).`);
+  if (sites.length === 0) {
+    throw new Error(vscode.l10n.t('{0} has no token to test (no "token" key or Authorization header with a value).', vscode.workspace.asRelativePath(doc.uri)));
+  }
   if (sites.length === 1) return sites[0]!;
   const pick = required(
     await vscode.window.showQuickPick(
       sites.map((s) => ({
-        label: `${s.table ? `[${s.table.name}]` : '(top level)'} ${s.key.key}`,
-        description: `line ${s.key.line + 1} · ${s.classification === 'controller-literal' ? 'plain-text value' : s.classification}`,
+        label: `${s.table ? `[${s.table.name}]` : vscode.l10n.t('(top level)')} ${s.key.key}`,
+        description: `${vscode.l10n.t('line {0}', s.key.line + 1)} · ${s.classification === 'controller-literal' ? vscode.l10n.t('plain-text value') : s.classification}`,
         site: s,
       })),
-      { placeHolder: 'Test which token?' },
+      { placeHolder: vscode.l10n.t('Test which token?') },
     ),
   );
   return pick.site;
@@ -236,7 +281,7 @@ export function registerTestToken(deps: TestTokenDeps): vscode.Disposable[] {
       Commands.testToken,
       async (arg?: TestTokenArg): Promise<TestTokenResult> => {
         if (connection.current.state !== 'ready' || !connection.current.url) {
-          throw new Error('Sign in to a Telegraf Controller first ("Telegraf Controller: Connect…"): a token is only ever tested against the configured controller.');
+          throw new Error(vscode.l10n.t('Sign in to a Telegraf Controller first ("Telegraf Controller: Connect…"): a token is only ever tested against the configured controller.'));
         }
         let doc: vscode.TextDocument;
         let offset: number | undefined;
@@ -245,7 +290,7 @@ export function registerTestToken(deps: TestTokenDeps): vscode.Disposable[] {
           offset = typeof arg.offset === 'number' ? arg.offset : undefined;
         } else {
           const editor = vscode.window.activeTextEditor;
-          if (!editor || !isTelegrafDocument(editor.document)) throw new Error('Open a Telegraf config and place the cursor on a token, then run "Test Token" again.');
+          if (!editor || !isTelegrafDocument(editor.document)) throw new Error(vscode.l10n.t('Open a Telegraf config and place the cursor on a token, then run "Test Token" again.'));
           doc = editor.document;
           offset = doc.offsetAt(editor.selection.active);
         }
@@ -257,25 +302,29 @@ export function registerTestToken(deps: TestTokenDeps): vscode.Disposable[] {
         if (literal) value = literal.value;
         else if (site.classification === 'env' || site.classification === 'secret') ({ value, token } = await pickValueFor(deps, site));
         else if (site.classification === 'placeholder' || site.classification === 'dynamic') {
-          throw new Error(`The token on line ${site.key.line + 1} is a placeholder or a dynamic value, not a token: there is nothing to test.`);
-        } else throw new Error(`The value on line ${site.key.line + 1} is not a Telegraf Controller token (tc-apiv1_…).`);
+          throw new Error(vscode.l10n.t('The token on line {0} is a placeholder or a dynamic value, not a token: there is nothing to test.', site.key.line + 1));
+        } else throw new Error(vscode.l10n.t('The value on line {0} is not a Telegraf Controller token (tc-apiv1_…).', site.key.line + 1));
 
         const result = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: 'Testing the token against the controller…' },
+          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing the token against the controller…') },
           () => runTokenChecks(deps, cfg, site, value, token),
         );
         const where = `${vscode.workspace.asRelativePath(doc.uri)}:${site.key.line + 1}`;
         log.info(`[${connection.label}] tested ${result.tokenLabel} used at ${where}: ${result.ok ? 'OK' : 'FAILED'}`);
         for (const c of result.checks) log.info(`  ${ICON[c.status]} ${c.title}: ${c.detail}`);
         const summary = result.checks.map((c) => `${ICON[c.status]} ${c.title}`).join(' · ');
+        const showDetails = vscode.l10n.t('Show Details');
         const show = (choice: string | undefined) => {
-          if (choice === 'Show Details') log.show();
+          if (choice === showDetails) log.show();
         };
-        if (result.ok) void vscode.window.showInformationMessage(`Token test of ${result.tokenLabel} (${where}) passed: ${summary}`, 'Show Details').then(show);
+        if (result.ok) void vscode.window.showInformationMessage(vscode.l10n.t('Token test of {0} ({1}) passed: {2}', result.tokenLabel, where, summary), showDetails).then(show);
         else {
           const firstFail = result.checks.find((c) => c.status === 'fail');
           void vscode.window
-            .showWarningMessage(`Token test of ${result.tokenLabel} (${where}) failed: ${firstFail ? `${firstFail.title}: ${firstFail.detail}` : summary}`, 'Show Details')
+            .showWarningMessage(
+              vscode.l10n.t('Token test of {0} ({1}) failed: {2}', result.tokenLabel, where, firstFail ? `${firstFail.title}: ${firstFail.detail}` : summary),
+              showDetails,
+            )
             .then(show);
         }
         return result;

@@ -89,7 +89,7 @@ export async function rewriteEverywhere(oldValue: string, mode: RewriteMode): Pr
   }
   if (count === 0) return { count, files };
   const ok = await vscode.workspace.applyEdit(we);
-  if (!ok) throw new Error('VS Code refused to edit the configs; nothing was changed in them.');
+  if (!ok) throw new Error(vscode.l10n.t('VS Code refused to edit the configs; nothing was changed in them.'));
   for (const uri of toSave) {
     const doc = openDocument(uri);
     if (doc?.isDirty) await doc.save();
@@ -123,7 +123,12 @@ export class ReplaceError extends Error {
   ) {
     const why = reason instanceof ControllerError ? reason.userMessage : reason instanceof Error ? reason.message : String(reason);
     super(
-      `${failedStep} failed: ${why} ${done.length ? `Done before: ${done.join('; ')}.` : 'Nothing was changed.'} The old token was NOT revoked.`,
+      vscode.l10n.t(
+        '{0} failed: {1} {2} The old token was NOT revoked.',
+        failedStep,
+        why,
+        done.length ? vscode.l10n.t('Done before: {0}.', done.join('; ')) : vscode.l10n.t('Nothing was changed.'),
+      ),
     );
     this.name = 'ReplaceError';
   }
@@ -158,20 +163,20 @@ export async function replaceToken(
     }
   };
 
-  const created = await step('Creating the replacement', () =>
+  const created = await step(vscode.l10n.t('Creating the replacement'), () =>
     api.createToken({ description: rotatedDescription(old.description, now), expiresAt: replacementExpiry(old, now), permissions: old.permissions }),
   );
   let replacement = created.token;
   const newName = displayText(replacement.description, 80);
   log.info(`[${who}] created token ${replacement.id} "${newName}" to replace ${old.id} "${oldName}" (${why})`);
-  done.push(`created "${newName}"`);
+  done.push(vscode.l10n.t('created "{0}"', newName));
   store.upsert(replacement);
 
   const me = connection.user;
   if (me && old.userId !== me.id && isTokenAdmin(me.role)) {
-    replacement = await step(`Reassigning "${newName}" to ${displayText(old.username, 40)}`, () => api.reassignToken(replacement.id, old.userId));
+    replacement = await step(vscode.l10n.t('Reassigning "{0}" to {1}', newName, displayText(old.username, 40)), () => api.reassignToken(replacement.id, old.userId));
     log.info(`[${who}] reassigned token ${replacement.id} "${newName}" to user ${old.userId} (${why})`);
-    done.push(`reassigned it to ${displayText(old.username, 40)}`);
+    done.push(vscode.l10n.t('reassigned it to {0}', displayText(old.username, 40)));
     store.upsert(replacement);
   }
 
@@ -182,30 +187,30 @@ export async function replaceToken(
       await api.deleteToken(replacement.id);
       store.remove(replacement.id);
       log.info(`[${who}] deleted token ${replacement.id} "${newName}" again: the controller narrowed its permissions (${why})`);
-      done.push(`deleted "${newName}" again`);
+      done.push(vscode.l10n.t('deleted "{0}" again', newName));
     } catch (e) {
       log.warn(`[${who}] could not delete token ${replacement.id} "${newName}": ${describeError(e)}`);
     }
-    await step('Checking the replacement\'s permissions', async () => {
-      throw new Error(`the controller gave the replacement fewer permissions than "${oldName}" (missing ${lost.join(', ')}; it has ${narrowed}).`);
+    await step(vscode.l10n.t("Checking the replacement's permissions"), async () => {
+      throw new Error(vscode.l10n.t('the controller gave the replacement fewer permissions than "{0}" (missing {1}; it has {2}).', oldName, lost.join(', '), narrowed));
     });
   }
 
   if (origin) {
-    await step('Storing the new value in VS Code', () =>
+    await step(vscode.l10n.t('Storing the new value in VS Code'), () =>
       vault.storeTokenValue(origin, { id: replacement.id, description: replacement.description, expiresAt: replacement.expiresAt, prefix: replacement.prefix }, created.value),
     );
-    done.push('stored its value in VS Code\'s secret storage');
+    done.push(vscode.l10n.t("stored its value in VS Code's secret storage"));
   }
 
   const rewriteMode: RewriteMode = mode === 'value' ? { kind: 'value', newValue: created.value } : mode;
-  const rewrite = await step('Updating the configs', () => rewriteEverywhere(oldValue, rewriteMode));
+  const rewrite = await step(vscode.l10n.t('Updating the configs'), () => rewriteEverywhere(oldValue, rewriteMode));
   if (rewrite.count > 0) {
     log.info(`[${who}] replaced ${rewrite.count} reference(s) to token ${old.id} "${oldName}" in ${rewrite.files.join(', ')} (${why})`);
-    done.push(`updated ${rewrite.count} reference(s) in ${rewrite.files.join(', ')}`);
+    done.push(vscode.l10n.t('updated {0} reference(s) in {1}', rewrite.count, rewrite.files.join(', ')));
   }
 
-  const revoked = await step(`Revoking "${oldName}"`, () => api.revokeToken(old.id));
+  const revoked = await step(vscode.l10n.t('Revoking "{0}"', oldName), () => api.revokeToken(old.id));
   log.info(`[${who}] revoked token ${old.id} "${oldName}" (${why}; replaced by ${replacement.id})`);
   store.upsert(revoked);
   if (origin) await vault.deleteTokenValue(origin, old.id).catch(() => undefined);

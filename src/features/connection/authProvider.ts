@@ -3,8 +3,10 @@ import { Commands } from '../../constants';
 import { displayText } from '../../core/text';
 import type { ConnectionHandle, ConnectionManager } from './connectionManager';
 
-/** Label of the provider in the Accounts menu. */
-export const AUTH_PROVIDER_LABEL = 'Telegraf Controller';
+/** Label of the provider in the Accounts menu (localized; call it after activation started). */
+export function authProviderLabel(): string {
+  return vscode.l10n.t('Telegraf Controller');
+}
 
 /**
  * What a session's `accessToken` holds: a placeholder, never the credential.
@@ -75,7 +77,7 @@ export class ControllerAuthProvider implements vscode.AuthenticationProvider, vs
     await vscode.commands.executeCommand(this.manager.all.length ? Commands.signIn : Commands.connect);
     const h = this.manager.active;
     const s = h ? ControllerAuthProvider.sessionOf(h) : undefined;
-    if (!s) throw new Error('Not signed in to a Telegraf Controller.');
+    if (!s) throw new Error(vscode.l10n.t('Not signed in to a Telegraf Controller.'));
     return s;
   }
 

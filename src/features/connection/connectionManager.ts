@@ -153,7 +153,7 @@ export class ConnectionManager implements vscode.Disposable {
   /** Makes `key` the active connection (remembered per workspace) and loads its tokens when signed in. */
   async setActive(key: string): Promise<void> {
     const h = this.handles.find((x) => x.key === key);
-    if (!h) throw new Error(`No connection ${key}.`);
+    if (!h) throw new Error(vscode.l10n.t('No connection {0}.', key));
     const changed = this.active?.key !== key;
     this.activeKey = key;
     await this.memento.update(ACTIVE_KEY, key);
@@ -196,7 +196,7 @@ export class ConnectionManager implements vscode.Disposable {
     }
     await this.reload();
     const h = this.get(key);
-    if (!h) throw new Error(`The connection ${key} could not be saved in the settings.`);
+    if (!h) throw new Error(vscode.l10n.t('The connection {0} could not be saved in the settings.', key));
     return h;
   }
 
@@ -309,17 +309,17 @@ export class ActiveConnection implements ControllerConnection, vscode.Disposable
     return this.target?.origin;
   }
   get label(): string {
-    return this.target?.label ?? 'not connected';
+    return this.target?.label ?? vscode.l10n.t('not connected');
   }
   get name(): string {
-    return this.target?.name ?? 'not connected';
+    return this.target?.name ?? vscode.l10n.t('not connected');
   }
   get key(): string | undefined {
     return this.manager.active?.key;
   }
   api(): ControllerClient {
     const t = this.target;
-    if (!t) throw new ControllerError({ kind: 'missing-auth', userMessage: 'Not connected to a Telegraf Controller. Run "Telegraf Controller: Connect…".' });
+    if (!t) throw new ControllerError({ kind: 'missing-auth', userMessage: vscode.l10n.t('Not connected to a Telegraf Controller. Run "Telegraf Controller: Connect…".') });
     return t.api();
   }
   /** Opens `url` as the active connection (added to the settings when new). */
@@ -340,7 +340,7 @@ export class ActiveConnection implements ControllerConnection, vscode.Disposable
     const h = this.manager.findByUrl(url);
     if (h) return h.connection.loginLocal(url, username, password);
     const t = this.target;
-    if (!t) throw new ControllerError({ kind: 'missing-auth', userMessage: 'Not connected to a Telegraf Controller.' });
+    if (!t) throw new ControllerError({ kind: 'missing-auth', userMessage: vscode.l10n.t('Not connected to a Telegraf Controller.') });
     return t.loginLocal(url, username, password);
   }
   async signOut(): Promise<void> {

@@ -106,7 +106,7 @@ export class DirectConnection implements ControllerConnection, vscode.Disposable
   /** The connection's name; the host when none was given. */
   get name(): string {
     if (this.displayName) return this.displayName;
-    return this.snapshot.url ? safeHost(this.snapshot.url) : 'not connected';
+    return this.snapshot.url ? safeHost(this.snapshot.url) : vscode.l10n.t('not connected');
   }
 
   /** A short label, e.g. `admin @ production` (or `admin @ localhost:8888` without a name). */
@@ -130,8 +130,8 @@ export class DirectConnection implements ControllerConnection, vscode.Disposable
       throw new ControllerError({
         kind: 'missing-auth',
         userMessage: this.snapshot.url
-          ? `Not signed in to the Telegraf Controller "${this.name}". Run "Telegraf Controller: Sign In".`
-          : 'Not signed in to a Telegraf Controller. Run "Telegraf Controller: Connect…".',
+          ? vscode.l10n.t('Not signed in to the Telegraf Controller "{0}". Run "Telegraf Controller: Sign In".', this.name)
+          : vscode.l10n.t('Not signed in to a Telegraf Controller. Run "Telegraf Controller: Connect…".'),
       });
     }
     return this.client;
@@ -147,7 +147,7 @@ export class DirectConnection implements ControllerConnection, vscode.Disposable
     try {
       origin = originOf(url);
     } catch {
-      return this.set({ state: 'error', url, message: `The controller URL "${url}" is not a valid URL.` });
+      return this.set({ state: 'error', url, message: vscode.l10n.t('The controller URL "{0}" is not a valid URL.', url) });
     }
     const credential = await this.vault.getCredential(origin);
     if (!credential) return this.set({ state: 'needsSignIn', url, origin });
@@ -201,7 +201,7 @@ export class DirectConnection implements ControllerConnection, vscode.Disposable
     const { origin, url } = this.snapshot;
     if (origin) await this.vault.deleteCredential(origin);
     this.client = undefined;
-    const message = e instanceof ControllerError ? e.userMessage : 'Signed out.';
+    const message = e instanceof ControllerError ? e.userMessage : vscode.l10n.t('Signed out.');
     this.log.warn(`Signed out of ${origin}: ${message}`);
     this.set({ state: 'needsSignIn', url, origin, message });
     return true;
@@ -238,7 +238,7 @@ export class DirectConnection implements ControllerConnection, vscode.Disposable
       } catch (e) {
         throw new ControllerError({
           kind: 'tls',
-          userMessage: `The CA file set in telegrafController.caFile (${net.caFile}) could not be read: ${(e as NodeJS.ErrnoException).code ?? 'error'}.`,
+          userMessage: vscode.l10n.t('The CA file set in telegrafController.caFile ({0}) could not be read: {1}.', net.caFile, (e as NodeJS.ErrnoException).code ?? 'error'),
         });
       }
     }

@@ -42,6 +42,12 @@ export interface CreateTokenDeps {
   /** Starts "Insert Token into Config" for the token. */
   insertIntoConfig(tokenId: string): Promise<void>;
   log: { info(m: string): void; warn(m: string): void; error(m: string): void };
+  /**
+   * Localizes a message sent to the form (`vscode.l10n.t` in the extension;
+   * `{0}`-style placeholders). Optional: without it the English text is used,
+   * placeholders filled in.
+   */
+  t?(message: string, ...args: Array<string | number>): string;
 }
 
 /** How the form opens: a preset to pre-select and why (e.g. "telegraf.conf has [[outputs.heartbeat]]: heartbeat:write"). */
@@ -52,6 +58,11 @@ export interface CreateTokenOptions {
 
 /** Longest error text sent to the form. */
 const MAX_MESSAGE = 1000;
+
+/** Fills `{0}`, `{1}`, … of an English message (the fallback when no `t` is injected). */
+function fill(message: string, args: ReadonlyArray<string | number>): string {
+  return message.replace(/\{(\d+)\}/g, (whole, i: string) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : whole));
+}
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -94,6 +105,11 @@ export class CreateTokenController {
     options?: CreateTokenOptions,
   ) {
     this.options = toFormOptions(options);
+  }
+
+  /** A user-facing message, localized through `deps.t` when given. */
+  private t(message: string, ...args: Array<string | number>): string {
+    return this.deps.t ? this.deps.t(message, ...args) : fill(message, args);
   }
 
   /** Replaces the dependencies (the panel was shown again by another caller). */
@@ -215,18 +231,18 @@ export class CreateTokenController {
 
   private async create(requestId: string, rawRequest: Record<string, unknown>): Promise<void> {
     if (this.creating) {
-      this.fail(requestId, { kind: 'busy', message: 'A token is already being created; wait for it to finish.' });
+      this.fail(requestId, { kind: 'busy', message: this.t('A token is already being created; wait for it to finish.') });
       return;
     }
     this.creating = true;
     try {
       const session = await this.deps.session();
       if (!session) {
-        this.fail(requestId, { kind: 'not-signed-in', message: 'You are not signed in to a Telegraf Controller any more. Sign in and try again.' });
+        this.fail(requestId, { kind: 'not-signed-in', message: this.t('You are not signed in to a Telegraf Controller any more. Sign in and try again.') });
         return;
       }
       if (!canManageTokens(session.user.role)) {
-        this.fail(requestId, { kind: 'forbidden-role', message: 'Viewers cannot create tokens.' });
+        this.fail(requestId, { kind: 'forbidden-role', message: this.t('Viewers cannot create tokens.') });
         return;
       }
       const checked = parseCreateRequest(rawRequest);
@@ -234,7 +250,7 @@ export class CreateTokenController {
         this.deps.log.warn(`Create token form: request rejected before sending (${Object.keys(checked.fieldErrors).join(', ')})`);
         const fieldErrors: Record<string, string> = {};
         for (const [k, v] of Object.entries(checked.fieldErrors)) if (v !== undefined) fieldErrors[k] = v;
-        this.fail(requestId, { kind: 'invalid-request', message: 'The form has errors; nothing was sent to the controller.', fieldErrors });
+        this.fail(requestId, { kind: 'invalid-request', message: this.t('The form has errors; nothing was sent to the controller.'), fieldErrors });
         return;
       }
       const denied = deniedByRole(checked.request.permissions ?? {}, session.user.role);
@@ -242,8 +258,8 @@ export class CreateTokenController {
         this.deps.log.warn(`Create token form: request asks for more than the role allows (${denied.join(', ')})`);
         this.fail(requestId, {
           kind: 'invalid-request',
-          message: 'Nothing was sent to the controller.',
-          fieldErrors: { permissions: `Your role cannot grant: ${denied.join(', ')}.` },
+          message: this.t('Nothing was sent to the controller.'),
+          fieldErrors: { permissions: this.t('Your role cannot grant: {0}.', denied.join(', ')) },
         });
         return;
       }
@@ -258,7 +274,7 @@ export class CreateTokenController {
           this.fail(requestId, error);
         } else {
           this.deps.log.error(`Create token failed unexpectedly: ${errorText(e)}`);
-          this.fail(requestId, { kind: 'unexpected', message: 'Creating the token failed unexpectedly. See the log for details.' });
+          this.fail(requestId, { kind: 'unexpected', message: this.t('Creating the token failed unexpectedly. See the log for details.') });
         }
         return;
       }
@@ -284,13 +300,13 @@ export class CreateTokenController {
   private async tokenAction(requestId: string, action: 'copyValue' | 'insertIntoConfig', tokenId: string): Promise<void> {
     if (!this.createdIds.has(tokenId)) {
       this.deps.log.warn(`Create token form: ${action} refused for a token this form did not create`);
-      this.post({ type: 'actionResult', requestId, action, ok: false, message: 'This form only acts on the token it created. Use the Tokens view.' });
+      this.post({ type: 'actionResult', requestId, action, ok: false, message: this.t('This form only acts on the token it created. Use the Tokens view.') });
       return;
     }
     try {
       if (action === 'copyValue') {
         await this.deps.copyValue(tokenId);
-        this.post({ type: 'actionResult', requestId, action, ok: true, message: 'Copied the token value to the clipboard.' });
+        this.post({ type: 'actionResult', requestId, action, ok: true, message: this.t('Copied the token value to the clipboard.') });
       } else {
         await this.deps.insertIntoConfig(tokenId);
         this.post({ type: 'actionResult', requestId, action, ok: true });

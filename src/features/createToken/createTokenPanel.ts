@@ -38,7 +38,7 @@ export class CreateTokenPanel {
       if (options) existing.controller.setOptions(options);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(CreateTokenPanel.viewType, 'Create API Token', column, {
+    const panel = vscode.window.createWebviewPanel(CreateTokenPanel.viewType, vscode.l10n.t('Create API Token'), column, {
       enableScripts: true,
       enableForms: true,
       retainContextWhenHidden: false,

@@ -41,7 +41,7 @@ export class ExpiryStatusBar implements vscode.Disposable {
     private readonly log: Logger,
   ) {
     this.item = vscode.window.createStatusBarItem('telegrafController.status', vscode.StatusBarAlignment.Left, 50);
-    this.item.name = 'Telegraf Controller';
+    this.item.name = vscode.l10n.t('Telegraf Controller');
     this.item.command = Commands.showExpiringTokens;
     let storeSubs: vscode.Disposable[] = [];
     const track = () => {
@@ -126,7 +126,13 @@ export class ExpiryStatusBar implements vscode.Disposable {
     if (found.length > 0 && !this.notified) {
       this.notified = true;
       void this.notifier
-        .warn('expiring-stored', `${found.length} token${found.length === 1 ? '' : 's'} stored in VS Code expire${found.length === 1 ? 's' : ''} within ${expiryWarningDays()} days.`, 'Show')
+        .warn(
+          'expiring-stored',
+          found.length === 1
+            ? vscode.l10n.t('{0} token stored in VS Code expires within {1} days.', found.length, expiryWarningDays())
+            : vscode.l10n.t('{0} tokens stored in VS Code expire within {1} days.', found.length, expiryWarningDays()),
+          vscode.l10n.t('Show'),
+        )
         .then((c) => c && vscode.commands.executeCommand(Commands.showExpiringTokens));
     }
   }
@@ -143,13 +149,28 @@ export class ExpiryStatusBar implements vscode.Disposable {
     this.item.text = `${icon} ${displayText(active.name, 30)}${n ? `  $(warning) ${n}` : ''}`;
     this.item.backgroundColor = n ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     const days = Math.round(windowMs / 86_400_000);
-    const who = s.state === 'ready' && s.user ? `signed in as ${displayText(s.user.username, 40)} (${s.user.role})` : s.state === 'needsSignIn' ? 'signed out' : s.state === 'error' ? 'unreachable' : '';
+    const who =
+      s.state === 'ready' && s.user
+        ? vscode.l10n.t('signed in as {0} ({1})', displayText(s.user.username, 40), s.user.role)
+        : s.state === 'needsSignIn'
+          ? vscode.l10n.t('signed out')
+          : s.state === 'error'
+            ? vscode.l10n.t('unreachable')
+            : '';
     const md = new vscode.MarkdownString(undefined, false);
     md.isTrusted = false;
-    md.appendText(`Telegraf Controller: ${displayText(active.name, 60)}${who ? `, ${who}` : ''}`).appendMarkdown('  \n');
-    md.appendText(n ? `${n} stored token${n === 1 ? '' : 's'} expire${n === 1 ? 's' : ''} within ${days} days (or expired). Click to list them.` : `No stored token expires within ${days} days. Click to list or switch connections.`);
+    md.appendText(who ? vscode.l10n.t('Telegraf Controller: {0}, {1}', displayText(active.name, 60), who) : vscode.l10n.t('Telegraf Controller: {0}', displayText(active.name, 60))).appendMarkdown('  \n');
+    md.appendText(
+      n === 0
+        ? vscode.l10n.t('No stored token expires within {0} days. Click to list or switch connections.', days)
+        : n === 1
+          ? vscode.l10n.t('{0} stored token expires within {1} days (or expired). Click to list them.', n, days)
+          : vscode.l10n.t('{0} stored tokens expire within {1} days (or expired). Click to list them.', n, days),
+    );
     this.item.tooltip = md;
-    this.item.accessibilityInformation = { label: `Telegraf Controller ${active.name}${n ? `, ${n} stored tokens expiring soon` : ''}` };
+    this.item.accessibilityInformation = {
+      label: n ? vscode.l10n.t('Telegraf Controller {0}, {1} stored tokens expiring soon', active.name, n) : vscode.l10n.t('Telegraf Controller {0}', active.name),
+    };
     this.item.show();
   }
 
@@ -170,9 +191,9 @@ export class ExpiryStatusBar implements vscode.Disposable {
         token: e,
       };
     });
-    if (items.length === 0) items.push({ label: `No stored token expires within ${expiryWarningDays()} days`, description: '' });
-    items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: '$(vm) Set Active Connection…', action: 'switch' });
-    const pick = required(await vscode.window.showQuickPick(items, { placeHolder: 'Tokens stored in VS Code that expire soon — pick one to see its details', matchOnDetail: true }));
+    if (items.length === 0) items.push({ label: vscode.l10n.t('No stored token expires within {0} days', expiryWarningDays()), description: '' });
+    items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: `$(vm) ${vscode.l10n.t('Set Active Connection…')}`, action: 'switch' });
+    const pick = required(await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Tokens stored in VS Code that expire soon — pick one to see its details'), matchOnDetail: true }));
     if (pick.action === 'switch') {
       await vscode.commands.executeCommand(Commands.setActiveConnection);
       return undefined;

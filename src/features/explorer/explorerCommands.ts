@@ -16,7 +16,7 @@ import type { TokenNode } from './tokenTreeProvider';
 export function registerExplorerCommands(state: ExplorerState, manager: ConnectionManager, log: Logger): vscode.Disposable[] {
   const group = (groupBy: GroupBy) => async () => {
     if (groupBy === 'owner' && !manager.all.some((h) => h.connection.user && isTokenAdmin(h.connection.user.role))) {
-      void vscode.window.showInformationMessage('Grouping by owner helps Owners and Administrators, who see every user\'s tokens; as a Manager you see only your own.');
+      void vscode.window.showInformationMessage(vscode.l10n.t("Grouping by owner helps Owners and Administrators, who see every user's tokens; as a Manager you see only your own."));
     }
     await state.setGroupBy(groupBy);
   };
@@ -37,9 +37,9 @@ export function registerExplorerCommands(state: ExplorerState, manager: Connecti
             ? query
             : required(
                 await vscode.window.showInputBox({
-                  title: 'Filter Tokens',
+                  title: vscode.l10n.t('Filter Tokens'),
                   prompt: FILTER_SYNTAX_HELP,
-                  placeHolder: 'e.g. agent owner:bob heartbeat:write',
+                  placeHolder: vscode.l10n.t('e.g. agent owner:bob heartbeat:write'),
                   value: state.view.filter ? formatTokenFilter(state.view.filter) : '',
                   ignoreFocusOut: false,
                   validateInput: (v) => parseTokenFilter(v).error,

@@ -62,7 +62,7 @@ export async function resolveToken(deps: TokenCommandDeps, arg: TokenArg, placeH
   const now = Date.now();
   const candidates = tokens.filter((t) => filter(t, stored.has(t.id)));
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage('No token fits this command.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('No token fits this command.'));
     throw new Cancelled();
   }
   const pick = required(
@@ -120,13 +120,13 @@ export async function resolveTargets(
   }
   if (arg && typeof arg === 'object' && 'ids' in arg && Array.isArray(arg.ids)) {
     const handle = manager.get(arg.connectionKey) ?? manager.active;
-    if (!handle) throw new Error('No Telegraf Controller is connected.');
+    if (!handle) throw new Error(vscode.l10n.t('No Telegraf Controller is connected.'));
     const out: TokenTarget[] = [];
     for (const id of arg.ids) out.push({ handle, token: handle.store.find(id) ?? (await handle.connection.api().getToken(id)) });
     return out;
   }
   const handle = manager.active;
-  if (!handle) throw new Error('No Telegraf Controller is connected. Run "Telegraf Controller: Connect…".');
+  if (!handle) throw new Error(vscode.l10n.t('No Telegraf Controller is connected. Run "Telegraf Controller: Connect…".'));
   const id = typeof arg === 'string' ? arg : arg && typeof arg === 'object' && 'id' in arg && typeof arg.id === 'string' ? arg.id : undefined;
   if (id) return [{ handle, token: handle.store.find(id) ?? (await handle.connection.api().getToken(id)) }];
   if (!handle.store.snapshot.loadedAt) await handle.store.refresh();
@@ -134,7 +134,7 @@ export async function resolveTargets(
   const now = Date.now();
   const candidates = tokens.filter((t) => filter(t, stored.has(t.id)));
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage(`No token of ${handle.name} fits this command.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('No token of {0} fits this command.', handle.name));
     throw new Cancelled();
   }
   const items = candidates.map((t) => ({
@@ -159,7 +159,7 @@ export function listForConfirmation(targets: readonly TokenTarget[]): string {
     const where = several ? ` — ${displayText(handle.name, 30)}` : '';
     return `• ${displayText(token.description, 60)} (${token.prefix}…, ${displayText(token.username || token.userId, 30)})${where}`;
   });
-  if (targets.length > LISTED) lines.push(`… and ${targets.length - LISTED} more`);
+  if (targets.length > LISTED) lines.push(vscode.l10n.t('… and {0} more', targets.length - LISTED));
   return lines.join('\n');
 }
 
@@ -173,11 +173,44 @@ export interface BulkOutcome extends BulkSummary {
   cancelled: string[];
 }
 
-const VERB: Record<BulkOp, [string, string, string]> = {
-  revoke: ['Revoke', 'Revoking', 'Revoked'],
-  delete: ['Delete', 'Deleting', 'Deleted'],
-  reassign: ['Reassign', 'Reassigning', 'Reassigned'],
-};
+/** The progress title of a bulk operation, e.g. `Revoking 3 tokens`. */
+function progressTitle(op: BulkOp, n: number): string {
+  const one = n === 1;
+  switch (op) {
+    case 'revoke':
+      return one ? vscode.l10n.t('Revoking {0} token', n) : vscode.l10n.t('Revoking {0} tokens', n);
+    case 'delete':
+      return one ? vscode.l10n.t('Deleting {0} token', n) : vscode.l10n.t('Deleting {0} tokens', n);
+    case 'reassign':
+      return one ? vscode.l10n.t('Reassigning {0} token', n) : vscode.l10n.t('Reassigning {0} tokens', n);
+  }
+}
+
+/** The summary of a bulk operation that fully succeeded, e.g. `Revoked 3 tokens.` */
+function doneText(op: BulkOp, n: number): string {
+  const one = n === 1;
+  switch (op) {
+    case 'revoke':
+      return one ? vscode.l10n.t('Revoked {0} token.', n) : vscode.l10n.t('Revoked {0} tokens.', n);
+    case 'delete':
+      return one ? vscode.l10n.t('Deleted {0} token.', n) : vscode.l10n.t('Deleted {0} tokens.', n);
+    case 'reassign':
+      return one ? vscode.l10n.t('Reassigned {0} token.', n) : vscode.l10n.t('Reassigned {0} tokens.', n);
+  }
+}
+
+/** The first sentence of a partial bulk summary, e.g. `Revoked 2 of 3 tokens.` (plural after `total`). */
+function partialText(op: BulkOp, ok: number, total: number): string {
+  const one = total === 1;
+  switch (op) {
+    case 'revoke':
+      return one ? vscode.l10n.t('Revoked {0} of {1} token.', ok, total) : vscode.l10n.t('Revoked {0} of {1} tokens.', ok, total);
+    case 'delete':
+      return one ? vscode.l10n.t('Deleted {0} of {1} token.', ok, total) : vscode.l10n.t('Deleted {0} of {1} tokens.', ok, total);
+    case 'reassign':
+      return one ? vscode.l10n.t('Reassigned {0} of {1} token.', ok, total) : vscode.l10n.t('Reassigned {0} of {1} tokens.', ok, total);
+  }
+}
 
 /**
  * Runs a bulk revoke/delete/reassign over `targets` (grouped by connection,
@@ -186,14 +219,13 @@ const VERB: Record<BulkOp, [string, string, string]> = {
  * token, and reports a summary that names failures (never hidden).
  */
 export async function runBulk(deps: ExplorerCommandDeps, op: BulkOp, targets: readonly TokenTarget[], target?: User): Promise<BulkOutcome> {
-  const [, doing] = VERB[op];
   const total = targets.length;
   const byHandle = new Map<ConnectionHandle, Token[]>();
   for (const t of targets) byHandle.set(t.handle, [...(byHandle.get(t.handle) ?? []), t.token]);
   let summary: BulkSummary = { ok: [], failed: [] };
   const cancelled: string[] = [];
   await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `${doing} ${total} token${total === 1 ? '' : 's'}`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: progressTitle(op, total), cancellable: true },
     async (progress, cancel) => {
       let sent = 0;
       for (const [handle, tokens] of byHandle) {
@@ -217,7 +249,7 @@ export async function runBulk(deps: ExplorerCommandDeps, op: BulkOp, targets: re
           summary = mergeBulk(summary, part_);
           applyResults(deps, handle, op, part, part_, target);
           sent += ids.length;
-          progress.report({ increment: (ids.length / total) * 100, message: `${sent} of ${total}` });
+          progress.report({ increment: (ids.length / total) * 100, message: vscode.l10n.t('{0} of {1}', sent, total) });
         }
       }
     },
@@ -261,23 +293,23 @@ function originOf(h: ConnectionHandle): string {
 }
 
 async function reportBulk(deps: ExplorerCommandDeps, o: BulkOutcome, targets: readonly TokenTarget[]): Promise<void> {
-  const [, , done] = VERB[o.op];
   const total = o.ok.length + o.failed.length + o.cancelled.length;
   const name = (id: string) => {
     const t = targets.find((x) => x.token.id === id)?.token;
     return t ? `"${displayText(t.description, 40)}"` : id;
   };
   if (o.failed.length === 0 && o.cancelled.length === 0) {
-    await deps.notifier.info(`bulk-${o.op}`, `${done} ${o.ok.length} token${o.ok.length === 1 ? '' : 's'}.`);
+    await deps.notifier.info(`bulk-${o.op}`, doneText(o.op, o.ok.length));
     return;
   }
-  const parts = [`${done} ${o.ok.length} of ${total} token${total === 1 ? '' : 's'}.`];
+  const parts = [partialText(o.op, o.ok.length, total)];
   if (o.failed.length) {
     const shown = o.failed.slice(0, 3).map((f) => `${name(f.id)}: ${displayText(f.error, 80)}`);
-    parts.push(`${o.failed.length} failed — ${shown.join('; ')}${o.failed.length > 3 ? `; and ${o.failed.length - 3} more` : ''}.`);
+    const more = o.failed.length > 3 ? vscode.l10n.t('; and {0} more', o.failed.length - 3) : '';
+    parts.push(vscode.l10n.t('{0} failed — {1}{2}.', o.failed.length, shown.join('; '), more));
   }
-  if (o.cancelled.length) parts.push(`${o.cancelled.length} not sent (cancelled).`);
-  const choice = await vscode.window.showWarningMessage(parts.join(' '), 'Show Log');
+  if (o.cancelled.length) parts.push(vscode.l10n.t('{0} not sent (cancelled).', o.cancelled.length));
+  const choice = await vscode.window.showWarningMessage(parts.join(' '), vscode.l10n.t('Show Log'));
   if (choice) deps.log.show();
 }
 
@@ -296,7 +328,7 @@ export async function pickReassignTarget(handle: ConnectionHandle, tokens: reado
   const users = await handle.connection.api().listUsers();
   const owners = new Set(tokens.map((t) => t.userId));
   const candidates = users.filter((u) => !u.disabled && !(tokens.length === 1 && owners.has(u.id)));
-  if (candidates.length === 0) throw new Error(`${handle.name} has no other enabled user to reassign to.`);
+  if (candidates.length === 0) throw new Error(vscode.l10n.t('{0} has no other enabled user to reassign to.', handle.name));
   const rank = { owner: 0, administrator: 1, manager: 2, viewer: 3 } as const;
   const items = candidates
     .sort((a, b) => rank[a.role] - rank[b.role] || a.username.localeCompare(b.username))
@@ -306,18 +338,22 @@ export async function pickReassignTarget(handle: ConnectionHandle, tokens: reado
       detail: describeReassign(tokens, u.role),
       user: u,
     }));
-  const title = tokens.length === 1 ? `Reassign "${displayText(tokens[0]!.description, 60)}"` : `Reassign ${tokens.length} tokens`;
+  const title = tokens.length === 1 ? vscode.l10n.t('Reassign "{0}"', displayText(tokens[0]!.description, 60)) : vscode.l10n.t('Reassign {0} tokens', tokens.length);
   const pick = required(
     await vscode.window.showQuickPick(items, {
       title,
-      placeHolder: 'Reassign to which user? Permissions narrow to the new owner\'s role.',
+      placeHolder: vscode.l10n.t("Reassign to which user? Permissions narrow to the new owner's role."),
       matchOnDescription: true,
       matchOnDetail: true,
       ignoreFocusOut: true,
     }),
   );
   if (tokens.every((t) => reassignPreview(t.permissions, pick.user.role).empty)) {
-    throw new Error(`None of the permissions of ${tokens.length === 1 ? 'this token' : 'these tokens'} fits the ${pick.user.role} role of ${pick.user.username}; the controller would refuse the move.`);
+    throw new Error(
+      tokens.length === 1
+        ? vscode.l10n.t('None of the permissions of this token fits the {0} role of {1}; the controller would refuse the move.', pick.user.role, pick.user.username)
+        : vscode.l10n.t('None of the permissions of these tokens fits the {0} role of {1}; the controller would refuse the move.', pick.user.role, pick.user.username),
+    );
   }
   return pick.user;
 }
@@ -354,28 +390,32 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
     registerCommand(
       Commands.revokeToken,
       async (arg: TokenArg, selected?: unknown) => {
-        const targets = await resolveTargets(deps, arg, selected, { placeHolder: 'Revoke which tokens?', many: true, filter: (t) => t.status === 'active' });
+        const targets = await resolveTargets(deps, arg, selected, { placeHolder: vscode.l10n.t('Revoke which tokens?'), many: true, filter: (t) => t.status === 'active' });
         const active = targets.filter((t) => t.token.status === 'active');
-        if (active.length === 0) throw new Error(targets.length === 1 ? 'The token is revoked already.' : 'Every selected token is revoked already.');
+        if (active.length === 0) throw new Error(targets.length === 1 ? vscode.l10n.t('The token is revoked already.') : vscode.l10n.t('Every selected token is revoked already.'));
         if (active.length === 1 && targets.length === 1) {
           const { handle, token } = active[0]!;
           const name = displayText(token.description, 80);
           await confirm(
-            `Revoke the token "${name}" (${token.prefix}…)?`,
-            'Every agent or script that uses it is rejected from now on. Revoking cannot be undone; the record is kept for audit.',
-            'Revoke',
+            vscode.l10n.t('Revoke the token "{0}" ({1}…)?', name, token.prefix),
+            vscode.l10n.t('Every agent or script that uses it is rejected from now on. Revoking cannot be undone; the record is kept for audit.'),
+            vscode.l10n.t('Revoke'),
           );
           const updated = await handle.connection.api().revokeToken(token.id);
           handle.store.upsert(updated);
           logActivity(log, { op: 'revoke', connection: handle.connection.label, token: { id: token.id, description: token.description } });
-          await deps.notifier.info('revoked', `Revoked "${name}".`);
+          await deps.notifier.info('revoked', vscode.l10n.t('Revoked "{0}".', name));
           return { op: 'revoke', ok: [token.id], failed: [], cancelled: [] } satisfies BulkOutcome;
         }
         const skipped = targets.length - active.length;
         await confirm(
-          `Revoke ${active.length} tokens?`,
-          `${listForConfirmation(active)}\n\nEvery agent or script that uses them is rejected from now on. Revoking cannot be undone; the records are kept for audit.${skipped ? `\n${skipped} selected token${skipped === 1 ? ' is' : 's are'} revoked already and left out.` : ''}`,
-          'Revoke',
+          vscode.l10n.t('Revoke {0} tokens?', active.length),
+          `${listForConfirmation(active)}\n\n${vscode.l10n.t('Every agent or script that uses them is rejected from now on. Revoking cannot be undone; the records are kept for audit.')}${
+            skipped
+              ? `\n${skipped === 1 ? vscode.l10n.t('{0} selected token is revoked already and left out.', skipped) : vscode.l10n.t('{0} selected tokens are revoked already and left out.', skipped)}`
+              : ''
+          }`,
+          vscode.l10n.t('Revoke'),
         );
         return runBulk(deps, 'revoke', active);
       },
@@ -385,29 +425,35 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
     registerCommand(
       Commands.deleteToken,
       async (arg: TokenArg, selected?: unknown) => {
-        const targets = await resolveTargets(deps, arg, selected, { placeHolder: 'Delete which tokens?', many: true });
+        const targets = await resolveTargets(deps, arg, selected, { placeHolder: vscode.l10n.t('Delete which tokens?'), many: true });
         if (targets.length === 1) {
           const { handle, token } = targets[0]!;
           const name = displayText(token.description, 80);
           await confirm(
-            `Delete the token "${name}" (${token.prefix}…)?`,
+            vscode.l10n.t('Delete the token "{0}" ({1}…)?', name, token.prefix),
             token.status === 'active'
-              ? 'The token stops working and its record is removed completely. To keep an audit record, revoke it instead.'
-              : "The revoked token's record is removed completely.",
-            'Delete',
+              ? vscode.l10n.t('The token stops working and its record is removed completely. To keep an audit record, revoke it instead.')
+              : vscode.l10n.t("The revoked token's record is removed completely."),
+            vscode.l10n.t('Delete'),
           );
           await handle.connection.api().deleteToken(token.id);
           handle.store.remove(token.id);
           await deps.vault.deleteTokenValue(originOf(handle), token.id);
           logActivity(log, { op: 'delete', connection: handle.connection.label, token: { id: token.id, description: token.description } });
-          await deps.notifier.info('deleted', `Deleted "${name}".`);
+          await deps.notifier.info('deleted', vscode.l10n.t('Deleted "{0}".', name));
           return { op: 'delete', ok: [token.id], failed: [], cancelled: [] } satisfies BulkOutcome;
         }
         const activeCount = targets.filter((t) => t.token.status === 'active').length;
         await confirm(
-          `Delete ${targets.length} tokens?`,
-          `${listForConfirmation(targets)}\n\nTheir records are removed completely${activeCount ? `; ${activeCount} of them ${activeCount === 1 ? 'is' : 'are'} active and stop${activeCount === 1 ? 's' : ''} working` : ''}. To keep an audit record, revoke instead.`,
-          'Delete',
+          vscode.l10n.t('Delete {0} tokens?', targets.length),
+          `${listForConfirmation(targets)}\n\n${
+            activeCount === 0
+              ? vscode.l10n.t('Their records are removed completely. To keep an audit record, revoke instead.')
+              : activeCount === 1
+                ? vscode.l10n.t('Their records are removed completely; {0} of them is active and stops working. To keep an audit record, revoke instead.', activeCount)
+                : vscode.l10n.t('Their records are removed completely; {0} of them are active and stop working. To keep an audit record, revoke instead.', activeCount)
+          }`,
+          vscode.l10n.t('Delete'),
         );
         return runBulk(deps, 'delete', targets);
       },
@@ -417,14 +463,20 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
     registerCommand(
       Commands.reassignToken,
       async (arg: TokenArg, selected?: unknown) => {
-        const targets = await resolveTargets(deps, arg, selected, { placeHolder: 'Reassign which tokens?', many: true, filter: (t) => t.status === 'active' });
+        const targets = await resolveTargets(deps, arg, selected, { placeHolder: vscode.l10n.t('Reassign which tokens?'), many: true, filter: (t) => t.status === 'active' });
         const handles = new Set(targets.map((t) => t.handle));
-        if (handles.size > 1) throw new Error('Reassign works on the tokens of one connection at a time: every controller has its own users.');
+        if (handles.size > 1) throw new Error(vscode.l10n.t('Reassign works on the tokens of one connection at a time: every controller has its own users.'));
         const handle = targets[0]!.handle;
         const me = handle.connection.user;
-        if (!me || !isTokenAdmin(me.role)) throw new Error(`Only the Owner or an Administrator can reassign tokens; you are signed in to ${handle.name} as ${me ? `a ${me.role}` : 'nobody'}.`);
+        if (!me || !isTokenAdmin(me.role)) {
+          throw new Error(
+            me
+              ? vscode.l10n.t('Only the Owner or an Administrator can reassign tokens; you are signed in to {0} as a {1}.', handle.name, me.role)
+              : vscode.l10n.t('Only the Owner or an Administrator can reassign tokens; you are signed in to {0} as nobody.', handle.name),
+          );
+        }
         const movable = targets.filter((t) => t.token.status === 'active');
-        if (movable.length === 0) throw new Error('A revoked token cannot be reassigned.');
+        if (movable.length === 0) throw new Error(vscode.l10n.t('A revoked token cannot be reassigned.'));
         const tokens = movable.map((t) => t.token);
         const user = await pickReassignTarget(handle, tokens);
         const narrowing = describeReassign(tokens, user.role, 6);
@@ -432,20 +484,23 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
           const token = tokens[0]!;
           const name = displayText(token.description, 80);
           await confirm(
-            `Reassign "${name}" to ${displayText(user.username, 60)} (${user.role})?`,
-            `Permissions: ${narrowing}.\nThe value does not change; whoever uses it keeps working within the new permissions. Narrowed permissions cannot be restored by reassigning back.`,
-            'Reassign',
+            vscode.l10n.t('Reassign "{0}" to {1} ({2})?', name, displayText(user.username, 60), user.role),
+            vscode.l10n.t(
+              'Permissions: {0}.\nThe value does not change; whoever uses it keeps working within the new permissions. Narrowed permissions cannot be restored by reassigning back.',
+              narrowing,
+            ),
+            vscode.l10n.t('Reassign'),
           );
           const updated = await handle.connection.api().reassignToken(token.id, user.id);
           handle.store.upsert(updated);
           logActivity(log, { op: 'reassign', connection: handle.connection.label, token: { id: token.id, description: token.description }, detail: `to ${user.username} (${user.role}): ${narrowing}` });
-          await deps.notifier.info('reassigned', `Reassigned "${name}" to ${displayText(user.username, 60)}.`);
+          await deps.notifier.info('reassigned', vscode.l10n.t('Reassigned "{0}" to {1}.', name, displayText(user.username, 60)));
           return { op: 'reassign', ok: [token.id], failed: [], cancelled: [] } satisfies BulkOutcome;
         }
         await confirm(
-          `Reassign ${movable.length} tokens to ${displayText(user.username, 60)} (${user.role})?`,
-          `${listForConfirmation(movable)}\n\nPermissions: ${narrowing}.\nThe values do not change. Narrowed permissions cannot be restored by reassigning back.`,
-          'Reassign',
+          vscode.l10n.t('Reassign {0} tokens to {1} ({2})?', movable.length, displayText(user.username, 60), user.role),
+          `${listForConfirmation(movable)}\n\n${vscode.l10n.t('Permissions: {0}.\nThe values do not change. Narrowed permissions cannot be restored by reassigning back.', narrowing)}`,
+          vscode.l10n.t('Reassign'),
         );
         return runBulk(deps, 'reassign', movable, user);
       },
@@ -455,9 +510,9 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
     registerCommand(
       Commands.copyTokenId,
       async (arg: TokenArg) => {
-        const { token } = await single(arg, 'Copy the ID of which token?');
+        const { token } = await single(arg, vscode.l10n.t('Copy the ID of which token?'));
         await vscode.env.clipboard.writeText(token.id);
-        void vscode.window.setStatusBarMessage(`Copied token ID ${token.id}`, 3000);
+        void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied token ID {0}', token.id), 3000);
       },
       log,
       onError,
@@ -465,9 +520,9 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
     registerCommand(
       Commands.copyTokenPrefix,
       async (arg: TokenArg) => {
-        const { token } = await single(arg, 'Copy the prefix of which token?');
+        const { token } = await single(arg, vscode.l10n.t('Copy the prefix of which token?'));
         await vscode.env.clipboard.writeText(token.prefix);
-        void vscode.window.setStatusBarMessage(`Copied token prefix ${token.prefix}`, 3000);
+        void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied token prefix {0}', token.prefix), 3000);
       },
       log,
       onError,
@@ -475,12 +530,12 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
     registerCommand(
       Commands.copyTokenValue,
       async (arg: TokenArg) => {
-        const { handle, token } = await single(arg, 'Copy the value of which token?', (_t, stored) => stored);
+        const { handle, token } = await single(arg, vscode.l10n.t('Copy the value of which token?'), (_t, stored) => stored);
         const value = await deps.vault.getTokenValue(originOf(handle), token.id);
-        if (!value) throw new Error(`The value of "${displayText(token.description, 80)}" is not stored in this VS Code. Token values are shown only once, at creation.`);
+        if (!value) throw new Error(vscode.l10n.t('The value of "{0}" is not stored in this VS Code. Token values are shown only once, at creation.', displayText(token.description, 80)));
         const seconds = await copySecret(value);
         logActivity(log, { op: 'copy-value', connection: handle.connection.label, token: { id: token.id, description: token.description }, detail: seconds > 0 ? `clipboard cleared after ${seconds} s` : 'clipboard not cleared automatically' });
-        void vscode.window.setStatusBarMessage(seconds > 0 ? `Token value copied; the clipboard is cleared in ${seconds} s.` : 'Token value copied.', 5000);
+        void vscode.window.setStatusBarMessage(seconds > 0 ? vscode.l10n.t('Token value copied; the clipboard is cleared in {0} s.', seconds) : vscode.l10n.t('Token value copied.'), 5000);
       },
       log,
       onError,
@@ -488,7 +543,7 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
     registerCommand(
       Commands.showTokenDetails,
       async (arg: TokenArg) => {
-        const { handle, token } = await single(arg, 'Show the details of which token?');
+        const { handle, token } = await single(arg, vscode.l10n.t('Show the details of which token?'));
         const doc = await vscode.workspace.openTextDocument(detailsUri(handle.key, token));
         await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false });
         return doc.uri.toString();
@@ -511,7 +566,7 @@ async function onTokenConnection(manager: ConnectionManager, arg: TokenArg, comm
     const h = manager.get(arg.connectionKey);
     if (h) {
       await manager.setActive(h.key);
-      void vscode.window.setStatusBarMessage(`Active Telegraf Controller connection: ${h.name}`, 4000);
+      void vscode.window.setStatusBarMessage(vscode.l10n.t('Active Telegraf Controller connection: {0}', h.name), 4000);
     }
   }
   return vscode.commands.executeCommand(command, arg);

@@ -23,14 +23,14 @@ export function decorationFor(uri: vscode.Uri): vscode.FileDecoration | undefine
   const days = q.get('days');
   switch (q.get('status') as DisplayStatus | null) {
     case 'expired':
-      return new vscode.FileDecoration('!', 'Expired', new vscode.ThemeColor('list.errorForeground'));
+      return new vscode.FileDecoration('!', vscode.l10n.t('Expired'), new vscode.ThemeColor('list.errorForeground'));
     case 'expiring': {
       const d = Number(days);
       const badge = Number.isFinite(d) ? (d <= 9 ? `${Math.max(1, d)}d` : d <= 99 ? String(d) : '…') : '…';
-      return new vscode.FileDecoration(badge, Number.isFinite(d) ? `Expires within ${Math.max(1, d)} day${d === 1 ? '' : 's'}` : 'Expires soon', new vscode.ThemeColor('list.warningForeground'));
+      return new vscode.FileDecoration(badge, Number.isFinite(d) ? (d === 1 ? vscode.l10n.t('Expires within {0} day', Math.max(1, d)) : vscode.l10n.t('Expires within {0} days', Math.max(1, d))) : vscode.l10n.t('Expires soon'), new vscode.ThemeColor('list.warningForeground'));
     }
     case 'revoked':
-      return new vscode.FileDecoration(undefined, 'Revoked', new vscode.ThemeColor('gitDecoration.ignoredResourceForeground'));
+      return new vscode.FileDecoration(undefined, vscode.l10n.t('Revoked'), new vscode.ThemeColor('gitDecoration.ignoredResourceForeground'));
     default:
       return undefined;
   }

@@ -17,7 +17,7 @@ const DETAILS = 'details';
  */
 export function detailsUri(connectionKey: string, token: Pick<Token, 'id' | 'description'>): vscode.Uri {
   // The last segment is the tab title: kept readable (Uri encodes it once), only path-breaking characters replaced.
-  const title = `Token ${displayText(token.description, 40).replace(/[\\/:*?"<>|#%]/g, '_') || token.id}.txt`;
+  const title = `${vscode.l10n.t('Token {0}', displayText(token.description, 40).replace(/[\\/:*?"<>|#%]/g, '_') || token.id)}.txt`;
   return vscode.Uri.from({
     scheme: TOKEN_URI_SCHEME,
     authority: DETAILS,
@@ -35,34 +35,55 @@ export function renderTokenDetails(token: Token, ctx: { connectionName: string; 
   const status = displayStatus(token, ctx.now, ctx.windowMs);
   const t = (ms: number | undefined, none: string) => (ms === undefined ? none : formatUtc(ms));
   const rows: Array<[string, string]> = [
-    ['Description', displayText(token.description, 255)],
-    ['ID', displayText(token.id, 120)],
-    ['Prefix', `${displayText(token.prefix, 40)}…`],
-    ['Status', `${status === 'expiring' ? 'active, expiring soon' : status} (${expiryText(token, ctx.now)})`],
-    ['Owner', `${displayText(token.username || '(unknown)', 80)} (user id ${displayText(token.userId, 80)})`],
-    ['Created', t(parseTime(token.createdAt), '—')],
-    ['Expires', t(parseTime(token.expiresAt), 'never')],
-    ['Revoked', t(parseTime(token.revokedAt), '—')],
-    ['Last used', t(parseTime(token.lastUsedAt), 'never')],
-    ['Value', ctx.stored ? 'stored in VS Code secret storage (never shown here)' : 'not stored in this VS Code (shown only once, at creation)'],
-    ['Connection', ctx.connectionUrl.includes(`//${ctx.connectionName}`) ? ctx.connectionUrl : `${displayText(ctx.connectionName, 60)} (${ctx.connectionUrl})`],
+    [vscode.l10n.t('Description'), displayText(token.description, 255)],
+    [vscode.l10n.t('ID'), displayText(token.id, 120)],
+    [vscode.l10n.t('Prefix'), `${displayText(token.prefix, 40)}…`],
+    [vscode.l10n.t('Status'), `${statusWords(status)} (${expiryText(token, ctx.now)})`],
+    [vscode.l10n.t('Owner'), vscode.l10n.t('{0} (user id {1})', displayText(token.username || vscode.l10n.t('(unknown)'), 80), displayText(token.userId, 80))],
+    [vscode.l10n.t('Created'), t(parseTime(token.createdAt), '—')],
+    [vscode.l10n.t('Expires'), t(parseTime(token.expiresAt), vscode.l10n.t('never'))],
+    [vscode.l10n.t('Revoked'), t(parseTime(token.revokedAt), '—')],
+    [vscode.l10n.t('Last used'), t(parseTime(token.lastUsedAt), vscode.l10n.t('never'))],
+    [
+      vscode.l10n.t('Value'),
+      ctx.stored ? vscode.l10n.t('stored in VS Code secret storage (never shown here)') : vscode.l10n.t('not stored in this VS Code (shown only once, at creation)'),
+    ],
+    [
+      vscode.l10n.t('Connection'),
+      ctx.connectionUrl.includes(`//${ctx.connectionName}`) ? ctx.connectionUrl : `${displayText(ctx.connectionName, 60)} (${ctx.connectionUrl})`,
+    ],
   ];
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;
   const lines: string[] = [];
-  const title = `Token: ${displayText(token.description, 120)}`;
+  const title = vscode.l10n.t('Token: {0}', displayText(token.description, 120));
   lines.push(title, '='.repeat(Math.min(80, Array.from(title).length)), '');
   for (const [k, v] of rows) lines.push(`${k.padEnd(width)}${v}`);
-  lines.push('', `Effective permissions (${countPermissions(token.permissions)})`, '-'.repeat(27), '');
+  const heading = vscode.l10n.t('Effective permissions ({0})', countPermissions(token.permissions));
+  lines.push('', heading, '-'.repeat(27), '');
   const col = 8;
   const first = Math.max(...RESOURCES.map((r) => r.label.length)) + 2;
-  lines.push(`${'Resource'.padEnd(first)}${ACTIONS.map((a) => a.padEnd(col)).join('')}`.trimEnd());
+  lines.push(`${vscode.l10n.t('Resource').padEnd(first)}${ACTIONS.map((a) => a.padEnd(col)).join('')}`.trimEnd());
   for (const r of RESOURCES) {
     const cells = ACTIONS.map((a) => (r.actions.includes(a) ? (hasPermission(token.permissions, r.id, a) ? '✓' : '·') : ' ').padEnd(col)).join('');
     lines.push(`${r.label.padEnd(first)}${cells}`.trimEnd());
   }
-  lines.push('', '✓ granted   · not granted   (blank: the action does not exist for the resource)', '');
-  lines.push('Read-only view. The controller never returns a token value after creation.', '');
+  lines.push('', vscode.l10n.t('✓ granted   · not granted   (blank: the action does not exist for the resource)'), '');
+  lines.push(vscode.l10n.t('Read-only view. The controller never returns a token value after creation.'), '');
   return lines.join('\n');
+}
+
+/** The status for the details document: `active, expiring soon`, `active`, `expired`, `revoked`. */
+function statusWords(status: ReturnType<typeof displayStatus>): string {
+  switch (status) {
+    case 'expiring':
+      return vscode.l10n.t('active, expiring soon');
+    case 'active':
+      return vscode.l10n.t('active');
+    case 'expired':
+      return vscode.l10n.t('expired');
+    case 'revoked':
+      return vscode.l10n.t('revoked');
+  }
 }
 
 /**
@@ -95,13 +116,13 @@ export class TokenDetailsProvider implements vscode.TextDocumentContentProvider,
     const connectionKey = decodeURIComponent(connEnc ?? '');
     const id = decodeURIComponent(idEnc ?? '');
     const h = this.manager.get(connectionKey);
-    if (!h) return `The connection ${connectionKey} is no longer configured.`;
+    if (!h) return vscode.l10n.t('The connection {0} is no longer configured.', connectionKey);
     let token = h.store.find(id);
     if (!token) {
       try {
         token = await h.connection.api().getToken(id);
       } catch (e) {
-        return `The token ${id} could not be loaded from ${h.name}: ${e instanceof ControllerError ? e.userMessage : e instanceof Error ? e.message : String(e)}`;
+        return vscode.l10n.t('The token {0} could not be loaded from {1}: {2}', id, h.name, e instanceof ControllerError ? e.userMessage : e instanceof Error ? e.message : String(e));
       }
     }
     return renderTokenDetails(token, { connectionName: h.name, connectionUrl: h.url, stored: h.store.snapshot.stored.has(id), now: Date.now(), windowMs: expiringWindowMs() });

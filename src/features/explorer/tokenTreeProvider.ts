@@ -30,18 +30,33 @@ const STATUS_ICON: Record<DisplayStatus, [string, string]> = {
   revoked: ['circle-slash', 'disabledForeground'],
 };
 
-const STATUS_LABEL: Record<DisplayStatus, string> = {
-  active: 'active',
-  expiring: 'expiring soon',
-  expired: 'expired',
-  revoked: 'revoked',
-};
+/** The status as a word (localized; built on use: `vscode.l10n` is ready once activation started). */
+function statusLabel(status: DisplayStatus): string {
+  switch (status) {
+    case 'active':
+      return vscode.l10n.t('active');
+    case 'expiring':
+      return vscode.l10n.t('expiring soon');
+    case 'expired':
+      return vscode.l10n.t('expired');
+    case 'revoked':
+      return vscode.l10n.t('revoked');
+  }
+}
 
-const STATE_TEXT: Record<string, string> = {
-  needsServer: 'no URL',
-  needsSignIn: 'signed out',
-  error: 'unreachable',
-};
+/** A connection's state as a word, for the states other than `ready`. */
+function stateText(state: string): string {
+  switch (state) {
+    case 'needsServer':
+      return vscode.l10n.t('no URL');
+    case 'needsSignIn':
+      return vscode.l10n.t('signed out');
+    case 'error':
+      return vscode.l10n.t('unreachable');
+    default:
+      return state;
+  }
+}
 
 const nf = new Intl.NumberFormat('en');
 
@@ -131,17 +146,17 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     const key = h.key;
     if (s.state === 'needsSignIn') {
       return [
-        { kind: 'message', connectionKey: key, id: `${key}:signin`, label: 'Sign in…', icon: 'sign-in', tooltip: s.message, command: { command: Commands.signIn, title: 'Sign In', arguments: [{ kind: 'connection', connectionKey: key }] } },
+        { kind: 'message', connectionKey: key, id: `${key}:signin`, label: vscode.l10n.t('Sign in…'), icon: 'sign-in', tooltip: s.message, command: { command: Commands.signIn, title: vscode.l10n.t('Sign In'), arguments: [{ kind: 'connection', connectionKey: key }] } },
       ];
     }
     if (s.state === 'error') {
       return [
-        { kind: 'message', connectionKey: key, id: `${key}:error`, label: s.message ?? 'The controller could not be reached.', icon: 'error', tooltip: s.message, command: { command: Commands.refresh, title: 'Retry', arguments: [{ kind: 'connection', connectionKey: key }] } },
+        { kind: 'message', connectionKey: key, id: `${key}:error`, label: s.message ?? vscode.l10n.t('The controller could not be reached.'), icon: 'error', tooltip: s.message, command: { command: Commands.refresh, title: vscode.l10n.t('Retry'), arguments: [{ kind: 'connection', connectionKey: key }] } },
       ];
     }
     if (s.state !== 'ready') return [];
     if (s.user && !canManageTokens(s.user.role)) {
-      return [{ kind: 'message', connectionKey: key, id: `${key}:viewer`, label: `${s.user.username} is a Viewer: Viewers cannot manage tokens.`, icon: 'info' }];
+      return [{ kind: 'message', connectionKey: key, id: `${key}:viewer`, label: vscode.l10n.t('{0} is a Viewer: Viewers cannot manage tokens.', s.user.username), icon: 'info' }];
     }
     this.manager.want(h);
     const snap = h.store.snapshot;
@@ -151,28 +166,28 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
         kind: 'message',
         connectionKey: key,
         id: `${key}:loadError`,
-        label: `Could not load tokens: ${snap.error}`,
+        label: vscode.l10n.t('Could not load tokens: {0}', snap.error),
         icon: 'error',
         tooltip: snap.error,
-        command: { command: Commands.refresh, title: 'Retry', arguments: [{ kind: 'connection', connectionKey: key }] },
+        command: { command: Commands.refresh, title: vscode.l10n.t('Retry'), arguments: [{ kind: 'connection', connectionKey: key }] },
       });
     }
     if (snap.loading && snap.tokens.length === 0) {
-      nodes.push({ kind: 'message', connectionKey: key, id: `${key}:loading`, label: 'Loading tokens…', icon: 'loading~spin' });
+      nodes.push({ kind: 'message', connectionKey: key, id: `${key}:loading`, label: vscode.l10n.t('Loading tokens…'), icon: 'loading~spin' });
       return nodes;
     }
     const result = this.query(h);
     const groupBy = this.groupingFor(h);
     if (!snap.loading && !snap.error && result.total === 0 && snap.loadedAt) {
-      nodes.push({ kind: 'message', connectionKey: key, id: `${key}:empty`, label: 'No tokens yet. Create one…', icon: 'add', command: { command: Commands.createToken, title: 'Create Token' } });
+      nodes.push({ kind: 'message', connectionKey: key, id: `${key}:empty`, label: vscode.l10n.t('No tokens yet. Create one…'), icon: 'add', command: { command: Commands.createToken, title: vscode.l10n.t('Create Token') } });
     } else if (result.total > 0 && result.matched === 0 && this.state.view.filter) {
       nodes.push({
         kind: 'message',
         connectionKey: key,
         id: `${key}:nomatch`,
-        label: `No token matches the filter (${nf.format(result.total)} hidden). Clear Filter`,
+        label: vscode.l10n.t('No token matches the filter ({0} hidden). Clear Filter', nf.format(result.total)),
         icon: 'filter',
-        command: { command: Commands.clearFilter, title: 'Clear Filter' },
+        command: { command: Commands.clearFilter, title: vscode.l10n.t('Clear Filter') },
       });
     }
     if (groupBy === 'none') {
@@ -188,7 +203,7 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
         kind: 'message',
         connectionKey: key,
         id: `${key}:progress`,
-        label: `Loading tokens… ${nf.format(snap.progress.loaded)} of ${nf.format(snap.progress.total)}`,
+        label: vscode.l10n.t('Loading tokens… {0} of {1}', nf.format(snap.progress.loaded), nf.format(snap.progress.total)),
         icon: 'loading~spin',
       });
     }
@@ -245,11 +260,11 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
       case 'group':
         return this.groupItem(node);
       case 'more': {
-        const item = new vscode.TreeItem(`Show ${nf.format(Math.min(200, node.remaining))} more…`);
+        const item = new vscode.TreeItem(vscode.l10n.t('Show {0} more…', nf.format(Math.min(200, node.remaining))));
         item.id = `more:${node.parentKey}`;
-        item.description = `${nf.format(node.remaining)} not shown`;
+        item.description = vscode.l10n.t('{0} not shown', nf.format(node.remaining));
         item.iconPath = new vscode.ThemeIcon('ellipsis');
-        item.command = { command: Commands.loadMore, title: 'Show More', arguments: [node] };
+        item.command = { command: Commands.loadMore, title: vscode.l10n.t('Show More'), arguments: [node] };
         item.contextValue = 'more';
         return item;
       }
@@ -266,7 +281,7 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     const s = h.connection.current;
     const active = this.manager.active?.key === key;
     const ready = s.state === 'ready' && s.user;
-    item.description = [ready ? `${displayText(s.user!.username, 40)} (${s.user!.role})` : STATE_TEXT[s.state] ?? s.state, active ? 'active' : undefined].filter(Boolean).join(' · ');
+    item.description = [ready ? `${displayText(s.user!.username, 40)} (${s.user!.role})` : stateText(s.state), active ? vscode.l10n.t('active') : undefined].filter(Boolean).join(' · ');
     item.iconPath = new vscode.ThemeIcon(
       ready ? 'vm-active' : s.state === 'error' ? 'vm-outline' : 'vm-outline',
       ready ? undefined : new vscode.ThemeColor(s.state === 'error' ? 'list.errorForeground' : 'disabledForeground'),
@@ -276,14 +291,14 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     const md = new vscode.MarkdownString(undefined, false);
     md.isTrusted = false;
     md.supportHtml = false;
-    md.appendMarkdown('**').appendText(displayText(h.name, 60)).appendMarkdown(active ? '** (active connection)  \n' : '**  \n');
+    md.appendMarkdown('**').appendText(displayText(h.name, 60)).appendMarkdown(active ? `** ${vscode.l10n.t('(active connection)')}  \n` : '**  \n');
     md.appendText(h.url).appendMarkdown('  \n');
-    if (ready) md.appendText(`Signed in as ${displayText(s.user!.username, 60)} (${s.user!.role})`).appendMarkdown('  \n');
-    else md.appendText(s.message ?? STATE_TEXT[s.state] ?? s.state).appendMarkdown('  \n');
+    if (ready) md.appendText(vscode.l10n.t('Signed in as {0} ({1})', displayText(s.user!.username, 60), s.user!.role)).appendMarkdown('  \n');
+    else md.appendText(s.message ?? stateText(s.state)).appendMarkdown('  \n');
     const snap = h.store.snapshot;
-    if (snap.loadedAt) md.appendText(`${nf.format(snap.tokens.length)} tokens, ${nf.format(snap.stored.size)} with a stored value`);
+    if (snap.loadedAt) md.appendText(vscode.l10n.t('{0} tokens, {1} with a stored value', nf.format(snap.tokens.length), nf.format(snap.stored.size)));
     item.tooltip = md;
-    item.accessibilityInformation = { label: `Connection ${displayText(h.name, 60)}, ${item.description}` };
+    item.accessibilityInformation = { label: vscode.l10n.t('Connection {0}, {1}', displayText(h.name, 60), item.description) };
     return item;
   }
 
@@ -300,8 +315,9 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
       item.iconPath = new vscode.ThemeIcon('account');
     }
     item.contextValue = `group;${node.status ? 'status' : 'owner'}`;
-    item.tooltip = `${node.label}: ${nf.format(node.count)} token${node.count === 1 ? '' : 's'}${filtered ? ' matching the filter' : ''}`;
-    item.accessibilityInformation = { label: `${node.label}, ${node.count} tokens` };
+    const count = node.count === 1 ? vscode.l10n.t('{0}: {1} token', node.label, nf.format(node.count)) : vscode.l10n.t('{0}: {1} tokens', node.label, nf.format(node.count));
+    item.tooltip = filtered ? vscode.l10n.t('{0} matching the filter', count) : count;
+    item.accessibilityInformation = { label: vscode.l10n.t('{0}, {1} tokens', node.label, node.count) };
     return item;
   }
 
@@ -312,20 +328,20 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     const h = this.manager.get(connectionKey) ?? this.manager.active;
     const user = h?.connection.user;
     const admin = user ? isTokenAdmin(user.role) : false;
-    const item = new vscode.TreeItem(displayText(token.description || '(no description)', 80));
+    const item = new vscode.TreeItem(displayText(token.description || vscode.l10n.t('(no description)'), 80));
     const key = h?.key ?? '';
     item.id = `token:${key}:${token.id}`;
     // Expiring tokens carry a "3d" badge and the warning color (decorations): the phrase would repeat it.
     const parts = status === 'expiring' ? [] : [expiryText(token, now)];
     if (admin && h && this.groupingFor(h) !== 'owner') parts.push(displayText(token.username || token.userId, 40));
-    if (stored) parts.push('value stored');
+    if (stored) parts.push(vscode.l10n.t('value stored'));
     item.description = parts.join(' · ');
     const [icon, color] = STATUS_ICON[status];
     item.iconPath = new vscode.ThemeIcon(stored ? 'key' : icon, new vscode.ThemeColor(color));
     item.resourceUri = tokenItemUri(key, token.id, status, status === 'expiring' ? daysLeft(token.expiresAt, now) : undefined);
     item.contextValue = `token;${token.status};${status}${admin && token.status === 'active' ? ';reassign' : ''};${stored ? 'stored' : 'remote'}`;
     item.tooltip = tokenTooltip(token, status, stored, now);
-    item.accessibilityInformation = { label: `Token ${displayText(token.description, 80)}, ${STATUS_LABEL[status]}, ${item.description}` };
+    item.accessibilityInformation = { label: vscode.l10n.t('Token {0}, {1}, {2}', displayText(token.description, 80), statusLabel(status), item.description) };
     return item;
   }
 
@@ -345,17 +361,17 @@ export function viewDescription(manager: ConnectionManager, state: ExplorerState
   if (manager.all.length === 1) {
     const h = manager.all[0]!;
     const s = h.connection.current;
-    parts.push(s.state === 'ready' && s.user ? `${displayText(s.user.username, 40)} (${s.user.role}) @ ${displayText(h.name, 60)}` : displayText(h.name, 60));
+    parts.push(s.state === 'ready' && s.user ? vscode.l10n.t('{0} ({1}) @ {2}', displayText(s.user.username, 40), s.user.role, displayText(h.name, 60)) : displayText(h.name, 60));
   }
   const f = state.view.filter;
-  if (f) parts.push(`filter: ${displayText(describeTokenFilter(f), 80)}`);
+  if (f) parts.push(vscode.l10n.t('filter: {0}', displayText(describeTokenFilter(f), 80)));
   return parts.length ? parts.join(' · ') : undefined;
 }
 
 /** The line above the list while a filter is active, e.g. `Filter: owner bob · heartbeat:write`; undefined without a filter. */
 export function filterMessage(state: ExplorerState): string | undefined {
   const f = state.view.filter;
-  return f ? `Filter: ${displayText(describeTokenFilter(f), 120)}` : undefined;
+  return f ? vscode.l10n.t('Filter: {0}', displayText(describeTokenFilter(f), 120)) : undefined;
 }
 
 /** The hover of a token item: every field as text (server text escaped), and the permission list. Information only, no actions. */
@@ -365,20 +381,20 @@ export function tokenTooltip(token: Token, status: DisplayStatus, stored: boolea
   md.supportHtml = false;
   md.appendMarkdown('**').appendText(displayText(token.description, 200)).appendMarkdown('**\n\n');
   const row = (label: string, value: string) => md.appendMarkdown(`${label}: `).appendText(value).appendMarkdown('  \n');
-  row('Status', `${STATUS_LABEL[status]} (${expiryText(token, now)})`);
-  row('Owner', displayText(token.username, 80));
-  row('ID', token.id);
-  row('Prefix', `${token.prefix}…`);
+  row(vscode.l10n.t('Status'), `${statusLabel(status)} (${expiryText(token, now)})`);
+  row(vscode.l10n.t('Owner'), displayText(token.username, 80));
+  row(vscode.l10n.t('ID'), token.id);
+  row(vscode.l10n.t('Prefix'), `${token.prefix}…`);
   const created = parseTime(token.createdAt);
-  if (created !== undefined) row('Created', formatUtc(created));
+  if (created !== undefined) row(vscode.l10n.t('Created'), formatUtc(created));
   const exp = parseTime(token.expiresAt);
-  row('Expires', exp === undefined ? 'never' : formatUtc(exp));
+  row(vscode.l10n.t('Expires'), exp === undefined ? vscode.l10n.t('never') : formatUtc(exp));
   const used = parseTime(token.lastUsedAt);
-  row('Last used', used === undefined ? 'never' : formatUtc(used));
-  if (stored) row('Value', 'stored in VS Code secret storage');
-  md.appendMarkdown('\n**Permissions**  \n');
+  row(vscode.l10n.t('Last used'), used === undefined ? vscode.l10n.t('never') : formatUtc(used));
+  if (stored) row(vscode.l10n.t('Value'), vscode.l10n.t('stored in VS Code secret storage'));
+  md.appendMarkdown(`\n**${vscode.l10n.t('Permissions')}**  \n`);
   const granted = RESOURCES.filter((r) => (token.permissions[r.id]?.length ?? 0) > 0);
-  if (granted.length === 0) md.appendText('none');
+  if (granted.length === 0) md.appendText(vscode.l10n.t('none'));
   for (const r of granted) row(r.label, (token.permissions[r.id] ?? []).join(', '));
   return md;
 }

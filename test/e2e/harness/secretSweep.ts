@@ -273,7 +273,7 @@ export class SecretSweep {
       }
       if (st.isSymbolicLink()) return;
       if (st.isDirectory()) {
-        let names: string[] = [];
+        let names: string[];
         try {
           names = fs.readdirSync(p);
         } catch {
