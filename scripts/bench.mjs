@@ -15,8 +15,10 @@
 //              workspace vs a bare toml-eslint-parser parse of the same text
 //   client     listing 10,000 tokens from the emulator vs bare undici + JSON.parse
 //   tree       the explorer's data path (loadPages + queryTokens) in Node
-//   activate   ext.activate() in code-server's extension host: the .vsix as
-//              installed vs an empty extension installed and activated the same way
+//   activate   in code-server's extension host, the .vsix as installed vs an
+//              empty extension installed and activated the same way: VS Code's
+//              own activation time (Running Extensions), ext.activate() wall
+//              time, and code loading alone (require() of the main module)
 //   host-tree  the real TokenStore + tree provider in the extension host
 //              (first page, all 10,000 tokens, getChildren, peak heap) vs the
 //              connection's ControllerClient.listAllTokens() in the same host
@@ -249,7 +251,7 @@ async function hostBenches({ vsix, doActivate, doTree }) {
   };
 
   /** Loads a fresh window (fresh browser context: empty secrets; fresh extension host) and waits for the result. */
-  const load = async (config, payload, timeoutMs, after) => {
+  const load_ = async (config, payload, timeoutMs, after) => {
     rmSync(config.resultFile, { force: true });
     writeFileSync(configFile, JSON.stringify(config));
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -281,7 +283,7 @@ async function hostBenches({ vsix, doActivate, doTree }) {
       const refVs = [];
       for (let i = 0; i < HOST_RUNS + 1; i++) {
         const ids = i % 2 === 0 ? [EXTENSION_ID, emptyId] : [emptyId, EXTENSION_ID];
-        const res = await load(
+        const res = await load_(
           { mode: 'activate', resultFile: path.join(runDir, `activate-${i}.json`), holdFile: path.join(runDir, `activate-${i}.done`), warmupId, ids },
           { extensionDevelopmentPath: path.join(root, 'test/bench/runner'), extensionTestsPath: hostEntry },
           120_000,
@@ -297,17 +299,30 @@ async function hostBenches({ vsix, doActivate, doTree }) {
         oursVs.push(vs[pkg.displayName]);
         refVs.push(vs[emptyName]);
       }
-      const note = 'code-server 4.100.3, the .vsix installed, a fresh window and extension host per run (first run discarded), a warm-up extension activated first, order alternating';
-      addFigure('activate', "activation time as VS Code reports it (Running Extensions: code loading + activate() call)", oursVs, 'the empty extension, same run', refVs, {
+      const note = 'code-server 4.100.3, the .vsix installed, a fresh window and extension host per run (first run discarded), a warm-up extension activated first, order alternating. VS Code shows whole milliseconds: the empty extension\'s 0 ms is taken as 1 ms for the ratio';
+      addFigure('activate', "activation time as VS Code reports it (Running Extensions: code loading + activate() call)", oursVs, 'the empty extension, same run', refVs.map((v) => Math.max(v, 1)), {
         target: (v, ratio) => ({ text: '≤ 20 ms and ≤ 2× empty', met: v <= 20 && ratio <= 2 }),
         note,
       });
+      // Code loading alone (require() of the main module, no activate()), in fresh windows.
+      const load = [];
+      const loadRef = [];
+      for (let i = 0; i < HOST_RUNS; i++) {
+        const res = await load_(
+          { mode: 'load', resultFile: path.join(runDir, `load-${i}.json`), ids: i % 2 === 0 ? [EXTENSION_ID, emptyId] : [emptyId, EXTENSION_ID] },
+          { extensionDevelopmentPath: path.join(root, 'test/bench/runner'), extensionTestsPath: hostEntry },
+          120_000,
+        );
+        load.push(res.load[EXTENSION_ID]);
+        loadRef.push(res.load[emptyId]);
+      }
+      addFigure('activate', 'of which code loading: require() of dist/extension.js in the extension host (compile + top-level code)', load, 'the same for the empty extension', loadRef);
       addFigure('activate', 'ext.activate() wall time from another extension (includes VS Code\'s own activation work: storage, secrets, RPC to the window)', ours, 'the empty extension, same run', ref, {
         target: (v, ratio) => ({ text: '≤ 20 ms and ≤ 2× empty', met: v <= 20 && ratio <= 2 }),
       });
     }
     if (doTree) {
-      const res = await load(
+      const res = await load_(
         { mode: 'tree', resultFile: path.join(runDir, 'tree.json'), extensionId: EXTENSION_ID, url: emu.url, token: emu.token, runs: HOST_RUNS },
         { extensionDevelopmentPath: root, extensionTestsPath: hostEntry },
         10 * 60_000,

@@ -101,6 +101,10 @@ async function main() {
     vsix,
     linkExtension: !vsix && !flags.dev,
   });
+  if (vsix) {
+    const installed = readdirSync(session.codeServer.extensionsDir).filter((e) => !e.endsWith('.json') && !e.startsWith('.'));
+    console.log(`installed ${path.relative(root, vsix)} into the extensions dir: ${installed.join(', ') || '(nothing!)'}`);
+  }
   const wb = await importTs(path.join(root, 'test/e2e/harness/workbench.ts'));
   const { SecretSweep } = await importTs(path.join(root, 'test/e2e/harness/secretSweep.ts'));
   const sweep = new SecretSweep();

@@ -9,6 +9,8 @@
  *   (module load + `activate()`), in ms; with `holdFile`, waits for that file
  *   before returning (the window stays open for the runner to read VS Code's
  *   Running Extensions view).
+ * - `{ mode: 'load', resultFile, ids }`: `require()`s each extension's main
+ *   module without activating it (code loading alone), in ms.
  * - `{ mode: 'tree', resultFile, url, token, runs }`: the extension under test
  *   runs from its development path (test mode, so `activate()` returns its
  *   TestApi); signs in with `token`, then `runs` times: clears the token list
@@ -25,6 +27,11 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
 
+interface LoadConfig {
+  mode: 'load';
+  resultFile: string;
+  ids: string[];
+}
 interface ActivateConfig {
   mode: 'activate';
   resultFile: string;
@@ -41,7 +48,7 @@ interface TreeConfig {
   token: string;
   runs: number;
 }
-type BenchConfig = ActivateConfig | TreeConfig;
+type BenchConfig = ActivateConfig | TreeConfig | LoadConfig;
 
 /** One tree run: times in ms, heap growth in bytes. */
 export interface TreeSample {
@@ -90,6 +97,27 @@ async function measureActivate(c: ActivateConfig): Promise<Record<string, number
     gc();
     const t0 = performance.now();
     await ext.activate();
+    out[id] = performance.now() - t0;
+  }
+  return out;
+}
+
+/**
+ * Code loading only: `require()` of each extension's main module (compile +
+ * top-level evaluation; `vscode` resolves through VS Code's own module
+ * interceptor as for the extension itself), without activating it, in ms.
+ */
+function measureLoad(c: LoadConfig): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const id of c.ids) {
+    const ext = vscode.extensions.getExtension(id);
+    if (!ext) throw new Error(`extension ${id} is not installed`);
+    if (ext.isActive) throw new Error(`extension ${id} is already active`);
+    const main = path.join(ext.extensionPath, String((ext.packageJSON as { main?: string }).main ?? 'extension.js'));
+    gc();
+    const t0 = performance.now();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require(main);
     out[id] = performance.now() - t0;
   }
   return out;
@@ -198,7 +226,9 @@ export async function run(): Promise<void> {
   if (!configFile) throw new Error('TC_BENCH_CONFIG is not set');
   const c = JSON.parse(fs.readFileSync(configFile, 'utf8')) as BenchConfig;
   try {
-    if (c.mode === 'activate') {
+    if (c.mode === 'load') {
+      writeResult(c.resultFile, { mode: c.mode, load: measureLoad(c) });
+    } else if (c.mode === 'activate') {
       writeResult(c.resultFile, { mode: c.mode, activate: await measureActivate(c) });
       const deadline = Date.now() + 120_000;
       while (c.holdFile && !fs.existsSync(c.holdFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
