@@ -9,12 +9,15 @@
 // bundled, and undici's two llhttp WebAssembly modules (base64 JS, 65 KB each,
 // loaded on the first HTTP request) are shipped next to the bundle in
 // dist/llhttp/ instead of inside it. zod's JSON Schema generation, never
-// used, is left out of both bundles (build/slim-zod.mjs).
+// used, is left out of both bundles (build/slim-zod.mjs). The TOML parser, not
+// needed to activate, is bundled on its own into dist/tomlParser.js and
+// required on first use (build/lazy-toml.mjs).
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { slimUndici, copyUndiciLlhttp } from './build/slim-undici.mjs';
 import { slimZod } from './build/slim-zod.mjs';
+import { lazyToml, tomlParserBuild } from './build/lazy-toml.mjs';
 
 const args = new Set(process.argv.slice(2));
 const watch = args.has('--watch');
@@ -49,8 +52,9 @@ const builds = [
     target: 'node20',
     external: ['vscode'],
     minify: true,
-    plugins: [slimUndici(), slimZod()],
+    plugins: [slimUndici(), slimZod(), lazyToml()],
   },
+  tomlParserBuild('dist'),
 ];
 if (webviewEntries.length) {
   builds.push({

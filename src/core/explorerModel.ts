@@ -217,7 +217,11 @@ export function matchesFilter(token: Token, filter: TokenFilter | undefined): bo
 // Sorting and grouping
 // ---------------------------------------------------------------------------
 
-const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+let collatorInstance: Intl.Collator | undefined;
+/** The description/label collator, created on first use (building it at module load costs activation time). */
+function collator(): Intl.Collator {
+  return (collatorInstance ??= new Intl.Collator('en', { sensitivity: 'base', numeric: true }));
+}
 
 /**
  * A sorted copy of `tokens`: `created` newest first; `expires` soonest first
@@ -240,7 +244,7 @@ export function sortTokens(tokens: readonly Token[], sortBy: SortBy): Token[] {
       });
     }
     case 'description':
-      return out.sort((a, b) => collator.compare(a.description, b.description) || tie(a, b));
+      return out.sort((a, b) => collator().compare(a.description, b.description) || tie(a, b));
   }
 }
 
@@ -283,7 +287,7 @@ export function groupTokens(sorted: readonly Token[], groupBy: GroupBy, now: num
     if (!g) by.set(t.userId, (g = { key: `owner:${t.userId}`, label: t.username || t.userId, tokens: [] }));
     g.tokens.push(t);
   }
-  return [...by.values()].sort((a, b) => collator.compare(a.label, b.label) || (a.key < b.key ? -1 : 1));
+  return [...by.values()].sort((a, b) => collator().compare(a.label, b.label) || (a.key < b.key ? -1 : 1));
 }
 
 /** Result of {@link queryTokens}: how many tokens there are, how many pass the filter, and the groups to show. */

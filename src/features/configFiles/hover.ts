@@ -89,8 +89,8 @@ function appendFacts(md: vscode.MarkdownString, facts: TokenFacts, needs: readon
     case 'accepted':
       md.appendText(
         facts.username
-          ? vscode.l10n.t('{0} accepts this token (user {1}); it is not in your token list, so its description and permissions are not shown.', host, displayText(facts.username, 40))
-          : vscode.l10n.t('{0} accepts this token; it is not in your token list, so its description and permissions are not shown.', host),
+          ? vscode.l10n.t('{0} accepts this token (user {1}). It cannot be matched to one token of your list (the controller keeps only a 12-character prefix of each value), so its description and permissions are not shown.', host, displayText(facts.username, 40))
+          : vscode.l10n.t('{0} accepts this token. It cannot be matched to one token of your list (the controller keeps only a 12-character prefix of each value), so its description and permissions are not shown.', host),
       );
       if (facts.configsRead === false) md.appendMarkdown('  \n').appendText(vscode.l10n.t('It lacks configs:read.'));
       break;

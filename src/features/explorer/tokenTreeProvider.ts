@@ -58,7 +58,9 @@ function stateText(state: string): string {
   }
 }
 
-const nf = new Intl.NumberFormat('en');
+let numberFormat: Intl.NumberFormat | undefined;
+/** Count formatting, with the formatter created on first use (building it at module load costs activation time). */
+const nf = { format: (n: number): string => (numberFormat ??= new Intl.NumberFormat('en')).format(n) };
 
 /** The "expiring soon" window in ms (`telegrafController.expiryWarningDays`). */
 export function expiringWindowMs(): number {
