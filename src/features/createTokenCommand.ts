@@ -26,7 +26,8 @@ export function createTokenDeps({ connection, store, vault, log }: CreateTokenSe
   return {
     session: async () => {
       const user = connection.user;
-      return user ? { user, connectionLabel: connection.label } : undefined;
+      // The form already names the user ("Signed in as bob (Manager) on …"): only the connection's name/host here.
+      return user ? { user, connectionLabel: connection.name } : undefined;
     },
     createToken: async (req: CreateTokenRequest) => {
       const origin = connection.origin;
@@ -67,6 +68,9 @@ export function createTokenDeps({ connection, store, vault, log }: CreateTokenSe
 export function registerCreateToken(context: vscode.ExtensionContext, services: CreateTokenServices): vscode.Disposable[] {
   const deps = createTokenDeps(services);
   return [
+    // Sign-in, sign-out, another user or another active connection: the open form shows the new session
+    // (otherwise it would keep the old identity and role until reopened).
+    watchSession(services.connection, () => CreateTokenPanel.current, services.log),
     registerCommand(
       Commands.createToken,
       async (options?: CreateTokenOptions) => {
@@ -82,4 +86,28 @@ export function registerCreateToken(context: vscode.ExtensionContext, services: 
       services.log,
     ),
   ];
+}
+
+/**
+ * Re-sends the session to the open Create Token form whenever the connection's
+ * state, user, role or name changes (`onDidChange`). Returns the subscription
+ * (dispose it with the extension).
+ */
+export function watchSession(
+  connection: Pick<ControllerConnection, 'onDidChange' | 'current' | 'name'>,
+  panel: () => { refresh(): Promise<void> } | undefined,
+  log: Logger,
+): vscode.Disposable {
+  const identity = () => {
+    const c = connection.current;
+    return JSON.stringify([c.state, c.url ?? '', c.user?.id ?? '', c.user?.username ?? '', c.user?.role ?? '', connection.name]);
+  };
+  let last = identity();
+  return connection.onDidChange(() => {
+    const now = identity();
+    if (now === last) return;
+    last = now;
+    const open = panel();
+    if (open) open.refresh().catch((e: unknown) => log.warn(`Create token form: could not refresh the session: ${e instanceof Error ? e.message : String(e)}`));
+  });
 }

@@ -19,6 +19,7 @@
  */
 import * as z from 'zod';
 import { RESOURCES, type Action, type Permissions, type ResourceId, type Role } from '../permissions';
+import { lazySchema } from '../lazySchema';
 
 // ---------------------------------------------------------------------------
 // Constants of the contract
@@ -199,16 +200,16 @@ export function matchRoute(
 // ---------------------------------------------------------------------------
 
 /** An opaque id. Numbers are accepted and turned into strings (lenient). */
-export const IdSchema = z.union([z.string().min(1), z.number().transform((n) => String(n))]);
+export const IdSchema = lazySchema(() => z.union([z.string().min(1), z.number().transform((n) => String(n))]));
 
 /** An RFC 3339 timestamp, normalised to UTC `toISOString()` form. */
-export const TimestampSchema = z
+export const TimestampSchema = lazySchema(() => z
   .string()
   .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'not an RFC 3339 timestamp' })
-  .transform((s) => new Date(s).toISOString());
+  .transform((s) => new Date(s).toISOString()));
 
 /** A nullable timestamp; a missing field is `null` (lenient). */
-export const NullableTimestampSchema = TimestampSchema.nullable().optional().transform((v) => v ?? null);
+export const NullableTimestampSchema = lazySchema(() => TimestampSchema.nullable().optional().transform((v) => v ?? null));
 
 const ROLE_ALIASES: Record<string, Role> = {
   owner: 'owner',
@@ -219,7 +220,7 @@ const ROLE_ALIASES: Record<string, Role> = {
 };
 
 /** A role; case-insensitive, `admin` accepted as `administrator` (lenient). MODEL.md Part B `User.role`. */
-export const RoleSchema = z
+export const RoleSchema = lazySchema(() => z
   .string()
   .transform((s, ctx) => {
     const r = ROLE_ALIASES[s.trim().toLowerCase()];
@@ -228,7 +229,7 @@ export const RoleSchema = z
       return z.NEVER;
     }
     return r;
-  });
+  }));
 
 /** Sign-in providers (MODEL.md Part A "Authentication"). */
 export type AuthProvider = 'local' | 'ldap' | 'oidc';
@@ -251,7 +252,8 @@ const RESOURCE_ACTIONS = new Map<string, readonly Action[]>(RESOURCES.map((r) =>
  * resource → actions. Unknown resources, unknown actions and non-array values
  * are tolerated and dropped; the result is in grid order with empty rows dropped.
  */
-export const PermissionsSchema = z.record(z.string(), z.unknown()).transform((raw): Permissions => {
+export const PermissionsSchema = lazySchema(() =>
+  z.record(z.string(), z.unknown()).transform((raw): Permissions => {
   const out: Permissions = {};
   for (const r of RESOURCES) {
     const v = raw[r.id];
@@ -261,14 +263,14 @@ export const PermissionsSchema = z.record(z.string(), z.unknown()).transform((ra
     if (actions.length > 0) out[r.id] = actions;
   }
   return out;
-});
+}));
 
 /**
  * Permissions in a REQUEST (create token), as the emulator validates them:
  * only known resources and, for each, only the actions the grid shows.
  * Unknown resources/actions are a 400 (MODEL.md Part B rules).
  */
-export const PermissionsRequestSchema = z
+export const PermissionsRequestSchema = lazySchema(() => z
   .record(z.string(), z.array(z.string()))
   .superRefine((raw, ctx) => {
     for (const [res, acts] of Object.entries(raw)) {
@@ -284,14 +286,15 @@ export const PermissionsRequestSchema = z
       }
     }
   })
-  .transform((raw) => raw as Permissions);
+  .transform((raw) => raw as Permissions));
 
 // ---------------------------------------------------------------------------
 // User, Token, configs, auth status
 // ---------------------------------------------------------------------------
 
 /** A controller user (MODEL.md Part B `User`). Unknown providers are dropped to `undefined`. */
-export const UserSchema = z.looseObject({
+export const UserSchema = lazySchema(() =>
+  z.looseObject({
   id: IdSchema,
   username: z.string(),
   email: z.string().nullable().optional().transform((v) => v ?? undefined),
@@ -301,7 +304,7 @@ export const UserSchema = z.looseObject({
     .optional()
     .transform((v) => (v !== undefined && isAuthProvider(v.toLowerCase()) ? (v.toLowerCase() as AuthProvider) : undefined)),
   disabled: z.boolean().optional(),
-});
+}));
 
 /** A controller user (MODEL.md Part B `User`). */
 export interface User {
@@ -318,21 +321,22 @@ export interface User {
 export type TokenStatus = 'active' | 'revoked';
 
 /** Token status; case-insensitive (lenient). */
-export const TokenStatusSchema = z
+export const TokenStatusSchema = lazySchema(() => z
   .string()
   .transform((s, ctx) => {
     const v = s.trim().toLowerCase();
     if (v === 'active' || v === 'revoked') return v as TokenStatus;
     ctx.addIssue({ code: 'custom', message: `unknown token status "${s}"` });
     return z.NEVER;
-  });
+  }));
 
 /**
  * A token as the controller returns it (MODEL.md Part B `Token`). Never
  * carries the value. Lenient: missing `username` → `''`, missing
  * `expiresAt`/`revokedAt`/`lastUsedAt` → `null`.
  */
-export const TokenSchema = z.looseObject({
+export const TokenSchema = lazySchema(() =>
+  z.looseObject({
   id: IdSchema,
   description: z.string(),
   userId: IdSchema,
@@ -344,7 +348,7 @@ export const TokenSchema = z.looseObject({
   revokedAt: NullableTimestampSchema,
   lastUsedAt: NullableTimestampSchema,
   prefix: z.string(),
-});
+}));
 
 /**
  * A token (MODEL.md Part B `Token`). Times are UTC ISO strings; `prefix` is the
@@ -367,12 +371,13 @@ export interface Token {
 }
 
 /** A configuration as listed by `GET /api/configs` (MODEL.md Part B). Lenient: missing description → `''`, missing updatedAt → `null`. */
-export const ConfigSummarySchema = z.looseObject({
+export const ConfigSummarySchema = lazySchema(() =>
+  z.looseObject({
   id: IdSchema,
   name: z.string(),
   description: z.string().nullable().optional().transform((v) => v ?? ''),
   updatedAt: NullableTimestampSchema,
-});
+}));
 
 /** A configuration summary (MODEL.md Part B `GET /api/configs`). `updatedAt` is a UTC ISO string or null. */
 export interface ConfigSummary {
@@ -384,7 +389,8 @@ export interface ConfigSummary {
 }
 
 /** `GET /api/auth/status` (MODEL.md Part B). Unknown providers are dropped; missing `setupComplete` → `true`. */
-export const AuthStatusSchema = z.looseObject({
+export const AuthStatusSchema = lazySchema(() =>
+  z.looseObject({
   providers: z
     .array(z.unknown())
     .optional()
@@ -395,7 +401,7 @@ export const AuthStatusSchema = z.looseObject({
         .filter(isAuthProvider),
     ),
   setupComplete: z.boolean().optional().transform((v) => v ?? true),
-});
+}));
 
 /** Result of `GET /api/auth/status`: enabled sign-in providers and whether the first-run owner exists. */
 export interface AuthStatus {
@@ -419,16 +425,17 @@ export interface ListTokensQuery {
 }
 
 /** The query as the emulator validates it (strings from a URL). Invalid values are a 400. */
-export const ListTokensQuerySchema = z.object({
+export const ListTokensQuerySchema = lazySchema(() =>
+  z.object({
   status: z.enum(['active', 'revoked']).optional(),
   userId: z.string().min(1).optional(),
   q: z.string().optional(),
   page: z.coerce.number().int().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(DEFAULT_PAGE_LIMIT).optional(),
-});
+}));
 
 /** Body of `POST /api/auth/login/local` (MODEL.md Part B). */
-export const LoginLocalRequestSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
+export const LoginLocalRequestSchema = lazySchema(() => z.object({ username: z.string().min(1), password: z.string().min(1) }));
 
 /**
  * Body of `POST /api/tokens` (MODEL.md Part B): `description` 1–255 chars
@@ -437,7 +444,8 @@ export const LoginLocalRequestSchema = z.object({ username: z.string().min(1), p
  * resources/actions; `preset` a preset id (`telegraf-agent`, `read-only`,
  * `full`, `custom`). Either `permissions` or a non-custom `preset` should be given.
  */
-export const CreateTokenRequestSchema = z.object({
+export const CreateTokenRequestSchema = lazySchema(() =>
+  z.object({
   description: z
     .string()
     .transform((s) => s.trim())
@@ -450,7 +458,7 @@ export const CreateTokenRequestSchema = z.object({
     .nullable(),
   permissions: PermissionsRequestSchema.optional(),
   preset: z.enum(['telegraf-agent', 'read-only', 'full', 'custom']).optional(),
-});
+}));
 
 /** Body of `POST /api/tokens`. `expiresAt` is a UTC ISO string in the future, or null for "never expires". */
 export interface CreateTokenRequest {
@@ -461,39 +469,39 @@ export interface CreateTokenRequest {
 }
 
 /** Body of `POST /api/tokens/:id/reassign`. */
-export const ReassignRequestSchema = z.object({ userId: z.string().min(1) });
+export const ReassignRequestSchema = lazySchema(() => z.object({ userId: z.string().min(1) }));
 
 /** Body of `POST /api/tokens/bulk/revoke` and `/bulk/delete`: 1..1000 ids. */
-export const BulkIdsRequestSchema = z.object({ ids: z.array(z.string().min(1)).min(1).max(1000) });
+export const BulkIdsRequestSchema = lazySchema(() => z.object({ ids: z.array(z.string().min(1)).min(1).max(1000) }));
 
 /** Body of `POST /api/tokens/bulk/reassign`. */
-export const BulkReassignRequestSchema = BulkIdsRequestSchema.extend({ userId: z.string().min(1) });
+export const BulkReassignRequestSchema = lazySchema(() => BulkIdsRequestSchema.extend({ userId: z.string().min(1) }));
 
 // ---------------------------------------------------------------------------
 // Responses
 // ---------------------------------------------------------------------------
 
 /** `GET /api/auth/me` and `POST /api/auth/login/local` → `{ user }`. */
-export const UserResponseSchema = z.looseObject({ user: UserSchema });
+export const UserResponseSchema = lazySchema(() => z.looseObject({ user: UserSchema }));
 
 /** `GET /api/users` → `{ users }`. */
-export const UsersResponseSchema = z.looseObject({ users: z.array(UserSchema) });
+export const UsersResponseSchema = lazySchema(() => z.looseObject({ users: z.array(UserSchema) }));
 
 /** `GET /api/tokens/:id`, revoke, reassign → `{ token }`. */
-export const TokenResponseSchema = z.looseObject({ token: TokenSchema });
+export const TokenResponseSchema = lazySchema(() => z.looseObject({ token: TokenSchema }));
 
 /**
  * `GET /api/tokens` → `{ tokens, total, page, limit }`. Lenient: missing
  * `total` → number of tokens, missing `page` → 1, missing `limit` → number of tokens.
  */
-export const ListTokensResponseSchema = z
+export const ListTokensResponseSchema = lazySchema(() => z
   .looseObject({
     tokens: z.array(TokenSchema),
     total: z.number().int().min(0).optional(),
     page: z.number().int().min(1).optional(),
     limit: z.number().int().min(0).optional(),
   })
-  .transform((r) => ({ ...r, total: r.total ?? r.tokens.length, page: r.page ?? 1, limit: r.limit ?? r.tokens.length }));
+  .transform((r) => ({ ...r, total: r.total ?? r.tokens.length, page: r.page ?? 1, limit: r.limit ?? r.tokens.length })));
 
 /** One page of tokens. `page` is 1-based. */
 export interface ListTokensResponse {
@@ -504,10 +512,11 @@ export interface ListTokensResponse {
 }
 
 /** `POST /api/tokens` → 201 `{ token, value }`. `value` must start with `tc-apiv1_`. */
-export const CreateTokenResponseSchema = z.looseObject({
+export const CreateTokenResponseSchema = lazySchema(() =>
+  z.looseObject({
   token: TokenSchema,
   value: z.string().startsWith(TOKEN_VALUE_PREFIX, 'value does not start with tc-apiv1_'),
-});
+}));
 
 /** Result of creating a token: the record and the value, shown once (never logged or stored outside SecretStorage). */
 export interface CreateTokenResponse {
@@ -516,11 +525,12 @@ export interface CreateTokenResponse {
 }
 
 /** One per-id result of a bulk action. `error` is the server's message when `ok` is false. */
-export const BulkResultSchema = z.looseObject({
+export const BulkResultSchema = lazySchema(() =>
+  z.looseObject({
   id: IdSchema,
   ok: z.boolean(),
   error: z.string().nullable().optional().transform((v) => v ?? undefined),
-});
+}));
 
 /** One per-id result of a bulk action (MODEL.md Part B `results`). */
 export interface BulkResult {
@@ -530,17 +540,18 @@ export interface BulkResult {
 }
 
 /** Bulk revoke/delete/reassign → `{ results }`. */
-export const BulkResponseSchema = z.looseObject({ results: z.array(BulkResultSchema) });
+export const BulkResponseSchema = lazySchema(() => z.looseObject({ results: z.array(BulkResultSchema) }));
 
 /** `GET /api/configs` → `{ configs }`. */
-export const ConfigsResponseSchema = z.looseObject({ configs: z.array(ConfigSummarySchema) });
+export const ConfigsResponseSchema = lazySchema(() => z.looseObject({ configs: z.array(ConfigSummarySchema) }));
 
 /** Error body `{ error, message, details? }` (MODEL.md Part B `Error`). Lenient: either field may be missing. */
-export const ErrorBodySchema = z.looseObject({
+export const ErrorBodySchema = lazySchema(() =>
+  z.looseObject({
   error: z.string().optional(),
   message: z.string().optional(),
   details: z.unknown().optional(),
-});
+}));
 
 /** Error body as the controller sends it (MODEL.md Part B `Error`). */
 export interface ErrorBody {
@@ -554,7 +565,8 @@ export interface ErrorBody {
  * The client also accepts zod-flatten style `{ fieldErrors: { field: [messages] } }`
  * and an array of `{ path|field, message }`.
  */
-export const ValidationDetailsSchema = z.union([
+export const ValidationDetailsSchema = lazySchema(() =>
+  z.union([
   z.looseObject({ fieldErrors: z.record(z.string(), z.union([z.string(), z.array(z.string())])) }),
   z.array(
     z.looseObject({
@@ -563,7 +575,7 @@ export const ValidationDetailsSchema = z.union([
       message: z.string(),
     }),
   ),
-]);
+]));
 
 /** Converts a `details` value to `{ field: message }`, or `undefined` if it has no recognisable field errors. */
 export function fieldErrorsFromDetails(details: unknown): Record<string, string> | undefined {

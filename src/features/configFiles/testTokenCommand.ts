@@ -175,7 +175,30 @@ export async function runTokenChecks(deps: TestTokenDeps, cfg: TelegrafConfig, s
 
   // 3. A real heartbeat.
   if (hb) {
-    const target = heartbeatTestUrl(hb, url, heartbeatUrlFor(url));
+    const documented = heartbeatUrlFor(url);
+    let target = heartbeatTestUrl(hb, url, documented);
+    if (target.fromConfig && new URL(target.url).origin !== new URL(documented).origin) {
+      // The address comes from a file in the workspace: a token is sent there only with the user's explicit consent.
+      const send = vscode.l10n.t('Send to {0}', new URL(target.url).host);
+      const useDocumented = vscode.l10n.t('Use {0}', new URL(documented).host);
+      const choice = await vscode.window.showWarningMessage(
+        vscode.l10n.t('Send the token to {0} for the heartbeat test?', target.url),
+        {
+          modal: true,
+          detail: vscode.l10n.t(
+            "This address is the heartbeat url written in the config file, not the controller's documented heartbeat address ({0}). Send the token there only if you trust that address.",
+            documented,
+          ),
+        },
+        useDocumented,
+        send,
+      );
+      if (choice === useDocumented) target = { url: documented, fromConfig: false };
+      else if (choice !== send) {
+        checks.push({ id: 'heartbeat', title: vscode.l10n.t('Heartbeat accepted'), status: 'skip', detail: vscode.l10n.t('not sent: you declined to send the token to {0}', target.url) });
+        return { ok: checks.every((c) => c.status !== 'fail'), tokenLabel, checks };
+      }
+    }
     try {
       await connection.api().sendHeartbeat(target.url, value);
       checks.push({
@@ -184,7 +207,7 @@ export async function runTokenChecks(deps: TestTokenDeps, cfg: TelegrafConfig, s
         status: 'pass',
         detail: target.fromConfig
           ? vscode.l10n.t('POST {0} answered 200', target.url)
-          : vscode.l10n.t("POST {0} answered 200 (the config's url is not on the controller's host, so the documented port 8000 was used)", target.url),
+          : vscode.l10n.t("POST {0} answered 200 (the controller's documented heartbeat address)", target.url),
       });
     } catch (e) {
       const { detail, kind } = errorDetail(e);

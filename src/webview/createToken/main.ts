@@ -32,6 +32,7 @@ import {
   applyPreset,
   computeExpiry,
   describeFromNow,
+  expiryLine,
   formatExpiry,
   initialDraft,
   localDateString,
@@ -431,7 +432,7 @@ function syncFromDraft(opts: { grid: boolean; quiet?: boolean }): void {
     replaceChildren(
       form.expiryPreview,
       icon('calendar'),
-      h('span', {}, `Expires ${describeFromNow(exp.at, now)}: `, h('strong', { text: f.local }), h('span', { class: 'utc', text: ` · ${f.utc}` })),
+      h('span', {}, `Expires ${describeFromNow(exp.at, now)}: `, h('strong', { text: expiryLine(f).local }), expiryLine(f).utc ? h('span', { class: 'utc', text: ` · ${expiryLine(f).utc}` }) : null),
     );
     show(form.expiryPreview, true);
   } else if (exp.kind === 'never') {
@@ -657,7 +658,7 @@ function renderCreated(): void {
         h('dt', { text: 'Permissions' }),
         h('dd', { text: describePermissions(effective) }),
         h('dt', { text: 'Expires' }),
-        h('dd', {}, exp ? `${exp.local} · ${exp.utc}` : 'Never'),
+        h('dd', {}, exp ? [expiryLine(exp).local, expiryLine(exp).utc].filter(Boolean).join(' · ') : 'Never'),
       ),
       h('div', { class: 'actions' }, close, another),
     ),
@@ -669,7 +670,18 @@ function renderCreated(): void {
 // Messages
 // ---------------------------------------------------------------------------
 
+/** True when both describe the same user, role and connection. */
+function sameSession(a: SessionInfo | undefined, b: SessionInfo | undefined): boolean {
+  return !!a && !!b && a.username === b.username && a.role === b.role && a.connectionLabel === b.connectionLabel;
+}
+
+/**
+ * Also called again on an open page when the extension's session changes
+ * (sign-in, sign-out, another user): the page is rebuilt for the new identity,
+ * which drops a stale "not signed in" error.
+ */
 function onInit(msg: Extract<ExtensionToWebview, { type: 'init' }>): void {
+  const identityChanged = !sameSession(session, msg.session ?? undefined);
   session = msg.session ?? undefined;
   existingDescriptions = msg.existingDescriptions;
   if (!session) {
@@ -703,10 +715,14 @@ function onInit(msg: Extract<ExtensionToWebview, { type: 'init' }>): void {
     pendingCreate = undefined;
     existingDescriptions = [...existingDescriptions, msg.created.description];
   }
-  tokenValue = undefined; // never survives a reload
+  // Never survives a reload (module state starts empty) nor a change of user.
+  if (identityChanged) tokenValue = undefined;
   persist();
   if (created) renderCreated();
-  else renderForm();
+  else {
+    renderForm();
+    setBusy(pendingCreate !== undefined);
+  }
 }
 
 /** Keeps a preset selection only if the (role-narrowed) grid still equals it. */
@@ -751,7 +767,10 @@ onMessage((msg) => {
       pendingActions.delete(msg.requestId);
       if (!target) return;
       target.className = `status ${msg.ok ? 'ok' : 'error'}`;
-      target.textContent = msg.message ?? (msg.ok ? '' : 'That did not work.');
+      const text = msg.message ?? (msg.ok ? '' : 'That did not work.');
+      // Text in the foreground color; the state shows in the icon's color (media/createToken.css).
+      if (text) replaceChildren(target, icon(msg.ok ? 'pass-filled' : 'error'), h('span', { text }));
+      else target.textContent = '';
       return;
     }
     case 'applyOptions':

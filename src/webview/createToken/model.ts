@@ -103,7 +103,8 @@ export function computeExpiry(choice: ExpiryChoice, customDate: string, now: Dat
   if (choice === 'custom') {
     if (customDate.trim() === '') return { kind: 'error', message: 'Choose an expiration date.' };
     const at = endOfLocalDay(customDate.trim());
-    if (!at) return { kind: 'error', message: 'Enter a valid date (YYYY-MM-DD).' };
+    // No format in the message: the date picker shows the date in the user's locale format.
+    if (!at) return { kind: 'error', message: 'Enter a valid date.' };
     if (at.getTime() <= now.getTime()) return { kind: 'error', message: 'The expiration date is in the past. Choose today or a later date.' };
     return { kind: 'at', at };
   }
@@ -114,9 +115,13 @@ export function computeExpiry(choice: ExpiryChoice, customDate: string, now: Dat
 /**
  * Formats an expiration instant for people: in the user's locale and time
  * zone (with the zone's short name), and in UTC as `YYYY-MM-DD HH:mm UTC`.
+ * `localIsUtc` is true when the local zone is at UTC at that instant (then
+ * both say the same and only `local` should be shown).
  * `locale`/`timeZone` default to the runtime's (tests pass them explicitly).
  */
-export function formatExpiry(at: Date, opts: { locale?: string; timeZone?: string } = {}): { local: string; utc: string } {
+export function formatExpiry(at: Date, opts: { locale?: string; timeZone?: string } = {}): { local: string; utc: string; localIsUtc: boolean } {
+  const base: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', hourCycle: 'h23' };
+  const zone = opts.timeZone ? { timeZone: opts.timeZone } : {};
   const local = new Intl.DateTimeFormat(opts.locale, {
     weekday: 'short',
     year: 'numeric',
@@ -125,10 +130,20 @@ export function formatExpiry(at: Date, opts: { locale?: string; timeZone?: strin
     hour: 'numeric',
     minute: '2-digit',
     timeZoneName: 'short',
-    ...(opts.timeZone ? { timeZone: opts.timeZone } : {}),
+    ...zone,
   }).format(at);
+  const localIsUtc = new Intl.DateTimeFormat('en-US', { ...base, ...zone }).format(at) === new Intl.DateTimeFormat('en-US', { ...base, timeZone: 'UTC' }).format(at);
   const iso = at.toISOString();
-  return { local, utc: `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` };
+  return { local, utc: `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`, localIsUtc };
+}
+
+/**
+ * One line for an expiration instant, each time once and labelled:
+ * `<local> (local time) · <YYYY-MM-DD HH:mm> UTC`, or just `<local>` when the
+ * local zone is UTC (the two would say the same).
+ */
+export function expiryLine(f: { local: string; utc: string; localIsUtc: boolean }): { local: string; utc: string | undefined } {
+  return f.localIsUtc ? { local: f.local, utc: undefined } : { local: `${f.local} (local time)`, utc: f.utc };
 }
 
 /** "in 30 days", "in 5 hours", "in 12 minutes" (rounded down; English, for helper text). */

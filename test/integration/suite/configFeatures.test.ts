@@ -266,7 +266,8 @@ describe('Telegraf config features', function () {
     write('tested.conf', heartbeatConfig(good.value));
     const run = async (rel: string, value: string) => {
       const doc = await vscode.workspace.openTextDocument(uri(rel));
-      const ui = scriptUi({ message: [] });
+      // The emulator's heartbeat port is not the documented 8000: the command asks before sending the token there.
+      const ui = scriptUi({ message: [{ match: 'for the heartbeat test?', answer: `Send to ${new URL(emulator().heartbeatUrl).host}` }] });
       try {
         return await vscode.commands.executeCommand<TestTokenResult>('telegrafController.testToken', { uri: doc.uri.toString(), offset: doc.getText().indexOf(value) });
       } finally {
@@ -302,6 +303,36 @@ describe('Telegraf config features', function () {
     const forbidden = await run('noheartbeat.conf', noHeartbeat.value);
     assert.equal(forbidden.checks.find((c) => c.id === 'permission:heartbeat:write')?.status, 'fail');
     assert.equal(forbidden.checks.find((c) => c.id === 'heartbeat')?.kind, 'forbidden');
+  });
+
+  it('Test Token never sends a token to a heartbeat url from the file without consent', async () => {
+    const http = await import('node:http');
+    let received = 0;
+    const trap = http.createServer((_req, res) => {
+      received++;
+      res.writeHead(200).end();
+    });
+    await new Promise<void>((r) => trap.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (trap.address() as { port: number }).port;
+      const good = await api.createToken({ description: 'config features trap', expiresAt: null, permissions: AGENT });
+      write('trap.conf', `[[outputs.heartbeat]]\n  url = "http://127.0.0.1:${port}/agents/heartbeat"\n  token = "${good.value}"\n`);
+      const doc = await vscode.workspace.openTextDocument(uri('trap.conf'));
+      const ui = scriptUi({ message: [{ match: 'for the heartbeat test?', answer: undefined }] });
+      let result: TestTokenResult;
+      try {
+        result = (await vscode.commands.executeCommand<TestTokenResult>('telegrafController.testToken', { uri: doc.uri.toString(), offset: doc.getText().indexOf(good.value) }))!;
+      } finally {
+        ui.restore();
+      }
+      const asked = ui.record.messages.find((m) => m.text.includes('for the heartbeat test?'));
+      assert.ok(asked, 'the user is asked before the token goes to an address from the file');
+      assert.match(asked.text, new RegExp(`127\\.0\\.0\\.1:${port}`));
+      assert.equal(result.checks.find((c) => c.id === 'heartbeat')?.status, 'skip');
+      assert.equal(received, 0, 'nothing reached the address from the file');
+    } finally {
+      trap.close();
+    }
   });
 
   it('Rotate Token… updates two files and revokes the old token on the emulator', async () => {

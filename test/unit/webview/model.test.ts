@@ -15,6 +15,7 @@ import {
   describeFromNow,
   endOfLocalDay,
   findDuplicate,
+  expiryLine,
   formatExpiry,
   grantableCells,
   initialDraft,
@@ -265,4 +266,25 @@ test('persisted view state: accepted without a value, refused with one', () => {
   assert.equal(parseViewState(undefined), undefined);
   assert.equal(parseViewState({ v: 2, draft, options: {} }), undefined);
   assert.equal(parseViewState({ v: 1, draft: { ...draft, permissions: { nope: ['read'] } }, options: {} }), undefined);
+});
+
+test('formatExpiry/expiryLine: the time once in local time and once in UTC, labelled; once only when the local zone is UTC', () => {
+  const at = new Date('2026-12-29T15:57:00.000Z');
+  const utcZone = formatExpiry(at, { locale: 'en-US', timeZone: 'UTC' });
+  assert.equal(utcZone.localIsUtc, true);
+  const one = expiryLine(utcZone);
+  assert.equal(one.utc, undefined);
+  assert.match(one.local, /Dec 29, 2026/);
+  assert.doesNotMatch(one.local, /2026-12-29/);
+  const berlin = formatExpiry(at, { locale: 'en-US', timeZone: 'Europe/Berlin' });
+  assert.equal(berlin.localIsUtc, false);
+  const two = expiryLine(berlin);
+  assert.match(two.local, /4:57.*\(local time\)$/);
+  assert.equal(two.utc, '2026-12-29 15:57 UTC');
+});
+
+test('computeExpiry: an invalid custom date names no format (the picker shows the locale format)', () => {
+  const r = computeExpiry('custom', '2026-13-45', NOW);
+  assert.equal(r.kind, 'error');
+  if (r.kind === 'error') assert.doesNotMatch(r.message, /YYYY|MM|DD/);
 });
