@@ -13,7 +13,8 @@ export class Cancelled extends Error {
 /**
  * Registers a command whose failures are handled in one place: a cancellation
  * ends silently; a ControllerError shows its `userMessage`; anything else shows
- * its message. Every failure is logged with its stack, and the notification
+ * its message. An expected ControllerError (see {@link isExpected}) is logged
+ * as a one-line warning; anything else with its stack. The notification
  * offers "Show Log". Optional `onError` sees the error first (e.g. to sign out
  * on a 401).
  */
@@ -28,7 +29,8 @@ export function registerCommand(
       return await handler(...args);
     } catch (e) {
       if (e instanceof Cancelled) return undefined;
-      log.error(e instanceof Error ? e : String(e));
+      if (isExpected(e)) log.warn(`${id}: ${e.message}`);
+      else log.error(e instanceof Error ? e : String(e));
       await onError?.(e);
       const text = e instanceof ControllerError ? e.userMessage : e instanceof Error ? e.message : String(e);
       const showLog = vscode.l10n.t('Show Log');
@@ -38,6 +40,36 @@ export function registerCommand(
       return undefined;
     }
   });
+}
+
+/** ControllerError kinds that are the user's or the network's situation, not a bug (no stack trace in the log). */
+const EXPECTED_KINDS = new Set<string>([
+  'missing-auth',
+  'invalid-token-format',
+  'invalid-token',
+  'token-expired',
+  'session-expired',
+  'forbidden',
+  'not-found',
+  'validation',
+  'conflict',
+  'locked',
+  'rate-limited',
+  'dns',
+  'connection-refused',
+  'timeout',
+  'tls',
+  'proxy',
+]);
+
+/**
+ * True for a ControllerError a command can expect in normal use: rejected
+ * credentials, an unreachable controller, any 4xx answer. Such failures are
+ * logged without a stack trace.
+ */
+export function isExpected(e: unknown): e is ControllerError {
+  if (!(e instanceof ControllerError)) return false;
+  return EXPECTED_KINDS.has(e.kind) || (e.status !== undefined && e.status >= 400 && e.status < 500);
 }
 
 /** Returns `value`, or throws {@link Cancelled} when it is undefined (a dismissed prompt). */

@@ -532,6 +532,12 @@ function htmlError(res: { status: number }, route: string): ControllerError {
   });
 }
 
+/** `text` trimmed, ending with a full stop (unless it already ends with . ! or ?). */
+function sentence(text: string): string {
+  const t = text.trim();
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
 /** Parses `Retry-After` (seconds or HTTP date) into ms from now; `undefined` when absent or unparsable. */
 export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
   if (value === undefined) return undefined;
@@ -696,7 +702,9 @@ export function errorFromResponse(
     case 409:
       return new ControllerError({ ...base, kind: 'conflict', userMessage: withServer(DEFAULT_USER_MESSAGES.conflict) });
     case 423:
-      return new ControllerError({ ...base, kind: 'locked', userMessage: withServer(DEFAULT_USER_MESSAGES.locked) });
+      // The server's sentence already says the account is locked and for how long (MODEL.md Part A
+      // "Local login": 423 after 5 failures): show it alone, not after our own sentence saying the same.
+      return new ControllerError({ ...base, kind: 'locked', userMessage: serverMessage ? sentence(serverMessage) : DEFAULT_USER_MESSAGES.locked });
     case 429: {
       const secs = retryAfterMs !== undefined ? Math.max(1, Math.ceil(retryAfterMs / 1000)) : undefined;
       return new ControllerError({

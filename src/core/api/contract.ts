@@ -202,14 +202,31 @@ export function matchRoute(
 /** An opaque id. Numbers are accepted and turned into strings (lenient). */
 export const IdSchema = lazySchema(() => z.union([z.string().min(1), z.number().transform((n) => String(n))]));
 
+/**
+ * `s` as a UTC `toISOString()` string, or (with an issue 'not an RFC 3339
+ * timestamp' on `ctx`) `z.NEVER` when `Date.parse` cannot read it. One parse
+ * per value: token lists carry four timestamps per token.
+ */
+function normaliseTimestamp(s: string, ctx: z.RefinementCtx): string {
+  const t = Date.parse(s);
+  if (Number.isNaN(t)) {
+    ctx.addIssue({ code: 'custom', message: 'not an RFC 3339 timestamp', input: s });
+    return z.NEVER;
+  }
+  return new Date(t).toISOString();
+}
+
 /** An RFC 3339 timestamp, normalised to UTC `toISOString()` form. */
-export const TimestampSchema = lazySchema(() => z
-  .string()
-  .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'not an RFC 3339 timestamp' })
-  .transform((s) => new Date(s).toISOString()));
+export const TimestampSchema = lazySchema(() => z.string().transform(normaliseTimestamp));
 
 /** A nullable timestamp; a missing field is `null` (lenient). */
-export const NullableTimestampSchema = lazySchema(() => TimestampSchema.nullable().optional().transform((v) => v ?? null));
+export const NullableTimestampSchema = lazySchema(() =>
+  z
+    .string()
+    .nullable()
+    .optional()
+    .transform((v, ctx) => (v === undefined || v === null ? null : normaliseTimestamp(v, ctx))),
+);
 
 const ROLE_ALIASES: Record<string, Role> = {
   owner: 'owner',

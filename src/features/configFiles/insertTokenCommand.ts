@@ -7,6 +7,7 @@ import {
   envReference,
   heartbeatAt,
   heartbeatOutputs,
+  isTelegrafConfig,
   parseTelegrafConfig,
   planAddHeartbeat,
   planAddSecretStore,
@@ -129,8 +130,17 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
         if (!value) throw new Error(vscode.l10n.t('The value of "{0}" is not stored in this VS Code, so it cannot be inserted.', displayText(token.description, 80)));
         const editor = await targetEditor();
         const doc = editor.document;
-        const form = state ? await pickForm(state) : 'env';
         const fileName = path.basename(doc.fileName);
+        if (doc.getText().trim() !== '' && !isTelegrafConfig(doc.fileName, doc.getText())) {
+          const anyway = vscode.l10n.t('Insert Anyway');
+          const ok = await vscode.window.showWarningMessage(
+            vscode.l10n.t('{0} does not look like a Telegraf config. Insert the token anyway?', fileName),
+            { modal: true, detail: vscode.l10n.t('It has no [agent], [[inputs.*]], [[outputs.*]] or other Telegraf tables.') },
+            anyway,
+          );
+          if (ok !== anyway) throw new Cancelled();
+        }
+        const form = state ? await pickForm(state) : 'env';
         if (form === 'literal') {
           const write = vscode.l10n.t('Write Literal Value');
           const ok = await vscode.window.showWarningMessage(
@@ -203,8 +213,23 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
           } else {
             choices.push({ id: 'set', label: `$(pulse) ${vscode.l10n.t('Set the token of [[outputs.heartbeat]]')}`, detail: vscode.l10n.t('line {0}', heartbeats[0]!.line + 1) });
           }
-          choices.push({ id: 'cursor', label: `$(insert) ${vscode.l10n.t('Insert at the cursor')}`, detail: vscode.l10n.t('line {0}', editor.selection.active.line + 1) });
-          const where = required(await vscode.window.showQuickPick(choices, { placeHolder: vscode.l10n.t('Where in {0}?', fileName) }));
+          // At the cursor only where a value or a `token = …` line fits: an empty line, or right after `key =`.
+          // Never inside a comment or in the middle of other text.
+          const pos = editor.selection.active;
+          const lineText = doc.lineAt(pos.line).text;
+          const before = lineText.slice(0, pos.character);
+          const fitsCursor =
+            lineText.trim() === '' || (/^\s*[A-Za-z0-9_."-]+\s*=\s*$/.test(before) && lineText.slice(pos.character).trim() === '');
+          if (fitsCursor) {
+            choices.push({ id: 'cursor', label: `$(insert) ${vscode.l10n.t('Insert at the cursor')}`, detail: vscode.l10n.t('line {0}', pos.line + 1) });
+          }
+          const where = required(
+            await vscode.window.showQuickPick(choices, {
+              placeHolder: fitsCursor
+                ? vscode.l10n.t('Where in {0}?', fileName)
+                : vscode.l10n.t('Where in {0}? (To insert at the cursor, put it on an empty line.)', fileName),
+            }),
+          );
           if (where.id === 'heartbeat') {
             edits.push(...planAddHeartbeat(text, { url: heartbeatUrlFor(connection.current.url!), token: reference }));
             summary = 'added an [[outputs.heartbeat]] output';

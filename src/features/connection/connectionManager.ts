@@ -200,6 +200,16 @@ export class ConnectionManager implements vscode.Disposable {
     return h;
   }
 
+  /**
+   * A connection that is not in the settings and not listed (Connect… uses
+   * it to check a URL and sign in before the URL is saved). Its credential is
+   * stored under the URL's origin on sign-in, so the connection added later
+   * with {@link add} opens signed in. The caller disposes it.
+   */
+  detached(): DirectConnection {
+    return new DirectConnection(this.vault, this.log);
+  }
+
   /** Renames a connection (the single-URL entry moves into `telegrafController.connections`). */
   async rename(key: string, name: string): Promise<void> {
     const entries = this.handles.map((h) => (h.key === key ? { ...h.entry, name: name.trim() } : h.entry));

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { ControllerClient, type Credential } from '../../core/api/client';
-import type { User } from '../../core/api/contract';
+import type { AuthStatus, User } from '../../core/api/contract';
 import { createDispatcher, noProxyFor, proxyFor } from '../../core/api/dispatcher';
 import { ControllerError, isAuthFailure } from '../../core/api/errors';
 import type { ViewState } from '../../constants';
@@ -168,6 +168,17 @@ export class DirectConnection implements ControllerConnection, vscode.Disposable
     this.set({ state: 'ready', url, origin, user });
     this.log.info(`Signed in to ${origin} as ${user.username} (${user.role}).`);
     return user;
+  }
+
+  /**
+   * Checks that `url` answers like a controller API: `GET /api/auth/status`
+   * without a credential (MODEL.md Part B "Auth"). Sends no credential and
+   * changes no state. Throws ControllerError (connection refused, HTML page,
+   * 404/405, wrong shape, …).
+   */
+  async probe(url: string): Promise<AuthStatus> {
+    const client = await this.makeClient(url, { kind: 'none' });
+    return client.authStatus();
   }
 
   /** Local login (`POST /api/auth/login/local`), returning the session credential. Throws ControllerError. */

@@ -137,6 +137,45 @@ describe('Full flow against the emulator', function () {
     assert.ok(fs.readFileSync(file, 'utf8').includes(createdValue), 'the edited file holds the value');
   });
 
+  it('asks before inserting into a file that is not a Telegraf config, and never inserts into a comment', async () => {
+    const nginx = path.join(workspaceFolder(), 'nginx.conf');
+    fs.writeFileSync(nginx, 'server {\n  listen 80;\n}\n');
+    let doc = await vscode.workspace.openTextDocument(nginx);
+    await vscode.window.showTextDocument(doc);
+    const declined = scriptUi({ message: [{ match: 'does not look like a Telegraf config', answer: undefined }] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.insertToken', createdId);
+    } finally {
+      declined.restore();
+    }
+    assert.ok(declined.record.messages.some((m) => m.text.includes('does not look like a Telegraf config')));
+    assert.equal(doc.getText(), 'server {\n  listen 80;\n}\n', 'declining leaves the file as it was');
+
+    const commented = path.join(workspaceFolder(), 'commented.conf');
+    fs.writeFileSync(commented, '# [[outputs.heartbeat]]\n[[inputs.cpu]]\n  percpu = true\n');
+    doc = await vscode.workspace.openTextDocument(commented);
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    let offered: string[] = [];
+    const ui = scriptUi({
+      quickPick: [
+        byLabel('Environment variable reference'),
+        (items) => {
+          offered = items.map((i: { label: string }) => i.label);
+          return undefined;
+        },
+      ],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.insertToken', createdId);
+    } finally {
+      ui.restore();
+    }
+    assert.ok(offered.length > 0, 'the placement was asked');
+    assert.ok(!offered.some((l) => l.includes('Insert at the cursor')), `a comment line is no place for the token: ${offered.join(' | ')}`);
+    assert.equal(doc.getText(), '# [[outputs.heartbeat]]\n[[inputs.cpu]]\n  percpu = true\n');
+  });
+
   it('revokes the token after a modal confirmation naming it', async () => {
     const ui = scriptUi({ message: [{ match: 'Revoke the token "integration agent token"', answer: 'Revoke' }] });
     try {

@@ -364,6 +364,9 @@ void describe('local sign-in', () => {
     for (let i = 0; i < 5; i++) await expectKind(anon().loginLocal('carol', 'wrong'), 'invalid-token');
     const e = await expectKind(anon().loginLocal('carol', 'carol-password'), 'locked', 423);
     assert.match(e.serverMessage ?? '', /locked/i);
+    // The server's sentence once, not after a sentence of ours saying the same thing.
+    assert.equal(e.userMessage.match(/locked/gi)?.length, 1, e.userMessage);
+    assert.match(e.userMessage, /try again in 15 minutes\.$/);
     emu.state.timeOffsetMs = 15 * 60 * 1000 + 1000;
     assert.equal((await anon().loginLocal('carol', 'carol-password')).user.username, 'carol');
   });
