@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { CreateTokenRequest } from '../core/api/contract';
+import { suggestPresetForConfig } from '../core/config/presetSuggestion';
 import { displayText } from '../core/text';
 import { Commands } from '../constants';
 import { registerCommand } from '../infra/commands';
@@ -80,7 +81,13 @@ export function registerCreateToken(context: vscode.ExtensionContext, services: 
           if (choice) await vscode.commands.executeCommand(Commands.connect);
           if (!ready()) return;
         }
-        const opts = options && typeof options === 'object' && !('kind' in options) ? options : undefined;
+        let opts = options && typeof options === 'object' && !('kind' in options) ? options : undefined;
+        if (!opts) {
+          // Opened from a Telegraf config: pre-select the least set that file needs, and say why.
+          const doc = vscode.window.activeTextEditor?.document;
+          const suggestion = doc ? suggestPresetForConfig(doc.fileName, doc.getText()) : undefined;
+          if (suggestion) opts = { preset: suggestion.preset, reason: suggestion.reason };
+        }
         CreateTokenPanel.createOrShow(context.extensionUri, deps, opts);
       },
       services.log,

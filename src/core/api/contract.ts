@@ -202,31 +202,16 @@ export function matchRoute(
 /** An opaque id. Numbers are accepted and turned into strings (lenient). */
 export const IdSchema = lazySchema(() => z.union([z.string().min(1), z.number().transform((n) => String(n))]));
 
-/**
- * `s` as a UTC `toISOString()` string, or (with an issue 'not an RFC 3339
- * timestamp' on `ctx`) `z.NEVER` when `Date.parse` cannot read it. One parse
- * per value: token lists carry four timestamps per token.
- */
-function normaliseTimestamp(s: string, ctx: z.RefinementCtx): string {
-  const t = Date.parse(s);
-  if (Number.isNaN(t)) {
-    ctx.addIssue({ code: 'custom', message: 'not an RFC 3339 timestamp', input: s });
-    return z.NEVER;
-  }
-  return new Date(t).toISOString();
-}
-
 /** An RFC 3339 timestamp, normalised to UTC `toISOString()` form. */
-export const TimestampSchema = lazySchema(() => z.string().transform(normaliseTimestamp));
-
-/** A nullable timestamp; a missing field is `null` (lenient). */
-export const NullableTimestampSchema = lazySchema(() =>
+export const TimestampSchema = lazySchema(() =>
   z
     .string()
-    .nullable()
-    .optional()
-    .transform((v, ctx) => (v === undefined || v === null ? null : normaliseTimestamp(v, ctx))),
+    .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'not an RFC 3339 timestamp' })
+    .transform((s) => new Date(s).toISOString()),
 );
+
+/** A nullable timestamp; a missing field is `null` (lenient). */
+export const NullableTimestampSchema = lazySchema(() => TimestampSchema.nullable().optional().transform((v) => v ?? null));
 
 const ROLE_ALIASES: Record<string, Role> = {
   owner: 'owner',
@@ -270,7 +255,10 @@ const RESOURCE_ACTIONS = new Map<string, readonly Action[]>(RESOURCES.map((r) =>
  * are tolerated and dropped; the result is in grid order with empty rows dropped.
  */
 export const PermissionsSchema = lazySchema(() =>
-  z.record(z.string(), z.unknown()).transform((raw): Permissions => {
+  z.record(z.string(), z.unknown()).transform(permissionsFromResponse));
+
+/** The transform of `PermissionsSchema` (also used by `parseListTokensResponseFast`). */
+function permissionsFromResponse(raw: Record<string, unknown>): Permissions {
   const out: Permissions = {};
   for (const r of RESOURCES) {
     const v = raw[r.id];
@@ -280,7 +268,7 @@ export const PermissionsSchema = lazySchema(() =>
     if (actions.length > 0) out[r.id] = actions;
   }
   return out;
-}));
+}
 
 /**
  * Permissions in a REQUEST (create token), as the emulator validates them:
@@ -526,6 +514,97 @@ export interface ListTokensResponse {
   total: number;
   page: number;
   limit: number;
+}
+
+// ---------------------------------------------------------------------------
+// Fast path of ListTokensResponseSchema (token lists are the one big payload)
+// ---------------------------------------------------------------------------
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/** A plain JSON object (what `JSON.parse` makes for `{…}`) without an own `__proto__` key. */
+function isPlainRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && !hasOwn(v, '__proto__');
+}
+
+/** `TimestampSchema`'s output for a string it accepts, else `undefined`. */
+function fastTimestamp(v: unknown): string | undefined {
+  return typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : undefined;
+}
+
+/** `NullableTimestampSchema`'s output for an absent/null/accepted value, else `undefined`. */
+function fastNullableTimestamp(t: Record<string, unknown>, key: string): string | null | undefined {
+  if (!hasOwn(t, key)) return null;
+  const v = t[key];
+  return v === null ? null : fastTimestamp(v);
+}
+
+const TOKEN_KEYS = new Set(['id', 'description', 'userId', 'username', 'status', 'permissions', 'createdAt', 'expiresAt', 'revokedAt', 'lastUsedAt', 'prefix']);
+const LIST_KEYS = new Set(['tokens', 'total', 'page', 'limit']);
+
+/** `TokenSchema`'s output for a token in the usual form (string ids, known status, …), else `undefined`. */
+function fastToken(t: unknown): Token | undefined {
+  if (!isPlainRecord(t)) return undefined;
+  const { id, description, userId, status, permissions, prefix } = t;
+  if (typeof id !== 'string' || id.length < 1 || typeof userId !== 'string' || userId.length < 1) return undefined;
+  if (typeof description !== 'string' || typeof prefix !== 'string' || typeof status !== 'string') return undefined;
+  const username = hasOwn(t, 'username') ? t.username : '';
+  if (typeof username !== 'string') return undefined;
+  const st = status.trim().toLowerCase();
+  if (st !== 'active' && st !== 'revoked') return undefined;
+  if (!isPlainRecord(permissions)) return undefined;
+  const createdAt = fastTimestamp(t.createdAt);
+  const expiresAt = fastNullableTimestamp(t, 'expiresAt');
+  const revokedAt = fastNullableTimestamp(t, 'revokedAt');
+  const lastUsedAt = fastNullableTimestamp(t, 'lastUsedAt');
+  if (createdAt === undefined || expiresAt === undefined || revokedAt === undefined || lastUsedAt === undefined) return undefined;
+  // Same keys in the same order as the schema's output: the shape, then unknown keys as they came.
+  const out: Token = { id, description, userId, username, status: st, permissions: permissionsFromResponse(permissions), createdAt, expiresAt, revokedAt, lastUsedAt, prefix };
+  for (const k in t) if (!TOKEN_KEYS.has(k)) out[k] = t[k];
+  return out;
+}
+
+/** `total`/`limit` (min 0) or `page` (min 1) as the schema accepts them: absent, or a safe integer ≥ min. */
+function fastCount(r: Record<string, unknown>, key: string, min: number): { ok: boolean; present: boolean } {
+  if (!hasOwn(r, key)) return { ok: true, present: false };
+  const v = r[key];
+  return { ok: typeof v === 'number' && Number.isSafeInteger(v) && v >= min, present: true };
+}
+
+/**
+ * Fast path of `ListTokensResponseSchema.safeParse(data)` for a page in the
+ * usual form: returns EXACTLY what the schema returns (same values, same key
+ * order) when the page and every token in it are of the form the fast path
+ * knows (string ids, a known status, timestamps `Date.parse` reads, plain
+ * objects, safe-integer counts); returns `undefined` for anything else, and
+ * the caller then validates with the schema, which decides and reports. It
+ * never accepts what the schema rejects. Why: zod costs ~10 µs per token
+ * (transforms, pipes), several times `JSON.parse`, and a listing has 10,000s.
+ * Equivalence is checked by test/unit/api/list-fast-path.property.test.ts.
+ *
+ * @param data a parsed JSON body of `GET /api/tokens` (MODEL.md Part B)
+ * @returns the page as `ListTokensResponseSchema` outputs it, or `undefined`
+ */
+export function parseListTokensResponseFast(data: unknown): ListTokensResponse | undefined {
+  if (!isPlainRecord(data) || !Array.isArray(data.tokens)) return undefined;
+  const total = fastCount(data, 'total', 0);
+  const page = fastCount(data, 'page', 1);
+  const limit = fastCount(data, 'limit', 0);
+  if (!total.ok || !page.ok || !limit.ok) return undefined;
+  const src = data.tokens as unknown[];
+  const tokens: Token[] = new Array<Token>(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const t = fastToken(src[i]);
+    if (t === undefined) return undefined;
+    tokens[i] = t;
+  }
+  // The schema's object output (shape keys present in the input, then unknown keys), then its transform.
+  const r: Record<string, unknown> = { tokens };
+  if (total.present) r.total = data.total;
+  if (page.present) r.page = data.page;
+  if (limit.present) r.limit = data.limit;
+  for (const k in data) if (!LIST_KEYS.has(k)) r[k] = data[k];
+  return { ...r, total: (r.total as number | undefined) ?? tokens.length, page: (r.page as number | undefined) ?? 1, limit: (r.limit as number | undefined) ?? tokens.length } as ListTokensResponse;
 }
 
 /** `POST /api/tokens` → 201 `{ token, value }`. `value` must start with `tc-apiv1_`. */

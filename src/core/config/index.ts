@@ -17,3 +17,4 @@ export {
   quoteBasicString,
 } from './text';
 export { maskSubstitutions } from './scanner';
+export * from './presetSuggestion';

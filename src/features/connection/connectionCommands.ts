@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import type { User } from '../../core/api/contract';
+import { ControllerError } from '../../core/api/errors';
 import { hostOf, normalizeControllerUrl, validateConnectionName } from '../../core/connections';
 import { displayText } from '../../core/text';
 import { Commands } from '../../constants';
@@ -8,6 +10,7 @@ import type { Notifier } from '../../infra/notify';
 import type { StoredCredential } from '../../infra/secretVault';
 import { controllerUrl } from '../../infra/settings';
 import type { ConnectionHandle, ConnectionManager } from './connectionManager';
+import type { ControllerConnection } from './controllerConnection';
 
 /** Validates a controller URL typed by the user; returns an error sentence or undefined. */
 export function validateControllerUrl(value: string): string | undefined {
@@ -22,10 +25,92 @@ export function validateControllerUrl(value: string): string | undefined {
   return undefined;
 }
 
-/** Asks how to sign in and for the credential; returns it (not yet verified). Throws Cancelled. */
-async function askCredential(handle: ConnectionHandle): Promise<StoredCredential> {
-  const url = handle.url;
-  const where = handle.name === hostOf(url) ? hostOf(url) : `${handle.name} (${hostOf(url)})`;
+/** What a sign-in needs of a connection: listed ({@link ConnectionHandle}) or not saved yet (Connect…). */
+export interface SignInTarget {
+  readonly name: string;
+  readonly url: string;
+  /** Which setting holds the URL; undefined while it is not saved. */
+  readonly source?: ConnectionHandle['source'];
+  readonly connection: Pick<ControllerConnection, 'loginLocal' | 'signInWith' | 'api'>;
+}
+
+/** The setting that holds a connection's URL, for messages; undefined for a URL not saved yet. */
+export function urlSettingOf(source: ConnectionHandle['source'] | undefined): string | undefined {
+  if (source === undefined) return undefined;
+  return source === 'connections' ? 'telegrafController.connections' : 'telegrafController.url';
+}
+
+/**
+ * `e` with its sentence naming the setting that really holds the URL (the
+ * client's messages say `telegrafController.url`); "the URL" for a URL not
+ * saved yet. Other errors are returned unchanged.
+ */
+export function namingSetting(e: unknown, setting: string | undefined): unknown {
+  if (!(e instanceof ControllerError) || !e.userMessage.includes('telegrafController.url')) return e;
+  const userMessage =
+    setting === undefined
+      ? e.userMessage.replace(/ and telegrafController\.url is correct/g, vscode.l10n.t(' and the URL is correct')).replace(/telegrafController\.url/g, vscode.l10n.t('the URL'))
+      : e.userMessage.replace(/telegrafController\.url/g, setting);
+  return new ControllerError({
+    kind: e.kind,
+    userMessage,
+    ...(e.status !== undefined ? { status: e.status } : {}),
+    ...(e.serverMessage !== undefined ? { serverMessage: e.serverMessage } : {}),
+    ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}),
+    ...(e.fieldErrors !== undefined ? { fieldErrors: e.fieldErrors } : {}),
+    ...(e.route !== undefined ? { route: e.route } : {}),
+    cause: e,
+  });
+}
+
+/**
+ * The sentence for a failed check of a URL (`GET /api/auth/status`): for an
+ * answer that is not the controller's (404/405, an HTML page, a redirect, a
+ * wrong shape) "This does not look like a Telegraf Controller API at <url> (…)";
+ * otherwise the error's own sentence (connection refused, DNS, TLS, …).
+ */
+export function probeFailureText(e: unknown, url: string, setting?: string): string {
+  if (e instanceof ControllerError) {
+    const notController = e.kind === 'not-found' || e.kind === 'protocol' || e.status === 404 || e.status === 405;
+    if (notController) {
+      const why =
+        e.status !== undefined && (e.status < 200 || e.status >= 300)
+          ? `HTTP ${e.status}`
+          : /HTML/.test(e.userMessage)
+            ? vscode.l10n.t('a web page answered')
+            : vscode.l10n.t('unexpected answer');
+      return vscode.l10n.t('This does not look like a Telegraf Controller API at {0} ({1}).', url, why);
+    }
+    return (namingSetting(e, setting) as ControllerError).userMessage;
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** "name" or "name (host)" for titles. */
+function whereOf(target: SignInTarget): string {
+  const host = hostOf(target.url);
+  return target.name === host ? host : `${target.name} (${host})`;
+}
+
+/** Result of a sign-in dialog: the user, and a warning when the credential works but cannot list tokens. */
+export interface SignInResult {
+  user: User;
+  /** Set when the API token cannot list tokens (403 on `GET /api/tokens`): the sign-in worked, the Tokens view will not. */
+  warning?: string;
+}
+
+/**
+ * Asks how to sign in and for the credential, verifies it and stores it
+ * (SecretStorage, under the URL's origin). A wrong password asks for the
+ * password again (same user name, the error in the prompt) until the
+ * controller locks the account (423 ends the dialog with its message).
+ * After an API-token sign-in, checks that the token may list tokens
+ * (MODEL.md Part A "Tokens": `tokens:read`). Throws Cancelled/ControllerError.
+ */
+async function signInTo(target: SignInTarget, log: Logger | undefined): Promise<SignInResult> {
+  const url = target.url;
+  const where = whereOf(target);
+  const setting = urlSettingOf(target.source);
   const method = required(
     await vscode.window.showQuickPick(
       [
@@ -35,30 +120,75 @@ async function askCredential(handle: ConnectionHandle): Promise<StoredCredential
       { title: vscode.l10n.t('Sign in to {0}', where), placeHolder: vscode.l10n.t('How do you want to sign in?'), ignoreFocusOut: true },
     ),
   );
-  if (method.id === 'token') {
-    const token = required(
+  const verify = (credential: StoredCredential) =>
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Telegraf Controller: verifying credential') }, () =>
+      target.connection.signInWith(url, credential),
+    );
+  try {
+    if (method.id === 'token') {
+      const token = required(
+        await vscode.window.showInputBox({
+          title: vscode.l10n.t('Sign in to {0} with an API token', where),
+          prompt: vscode.l10n.t('Paste an API token. It is kept in VS Code secret storage only.'),
+          password: true,
+          ignoreFocusOut: true,
+          validateInput: (v) => (v.trim().startsWith('tc-apiv1_') ? undefined : vscode.l10n.t('A controller API token starts with tc-apiv1_')),
+        }),
+      ).trim();
+      const user = await verify({ kind: 'token', token });
+      try {
+        await target.connection.api().listTokens({ limit: 1 });
+      } catch (e) {
+        if (e instanceof ControllerError && e.kind === 'forbidden') {
+          return {
+            user,
+            warning: vscode.l10n.t(
+              'Signed in to {0} as {1}, but this API token cannot list tokens: it needs Tokens: read. Use a token with tokens permissions, or sign in with a password.',
+              displayText(target.name, 60),
+              displayText(user.username, 60),
+            ),
+          };
+        }
+        log?.warn(`Sign-in to ${hostOf(url)}: listing tokens after the sign-in failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      return { user };
+    }
+    const username = required(
       await vscode.window.showInputBox({
-        title: vscode.l10n.t('Sign in to {0} with an API token', where),
-        prompt: vscode.l10n.t('Paste an API token. It is kept in VS Code secret storage only.'),
-        password: true,
+        title: vscode.l10n.t('Sign in to {0}', where),
+        prompt: vscode.l10n.t('Username'),
         ignoreFocusOut: true,
-        validateInput: (v) => (v.trim().startsWith('tc-apiv1_') ? undefined : vscode.l10n.t('A controller API token starts with tc-apiv1_')),
+        validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter your username')),
       }),
     ).trim();
-    return { kind: 'token', token };
+    let problem: string | undefined;
+    for (;;) {
+      const password = required(
+        await vscode.window.showInputBox({
+          title: vscode.l10n.t('Sign in to {0} as {1}', where, username),
+          prompt: problem ? vscode.l10n.t('{0} Enter the password again.', problem) : vscode.l10n.t('Password'),
+          password: true,
+          ignoreFocusOut: true,
+        }),
+      );
+      try {
+        const credential = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Signing in to {0}…', where) }, () =>
+          target.connection.loginLocal(url, username, password),
+        );
+        return { user: await verify(credential) };
+      } catch (e) {
+        // 401 from the login route: wrong user name or password. Ask again; a 423 (locked) ends the dialog.
+        if (e instanceof ControllerError && e.status === 401) {
+          log?.warn(`Sign-in to ${hostOf(url)} as ${displayText(username, 60)} rejected: ${e.message}`);
+          problem = e.userMessage;
+          continue;
+        }
+        throw e;
+      }
+    }
+  } catch (e) {
+    throw namingSetting(e, setting);
   }
-  const username = required(
-    await vscode.window.showInputBox({
-      title: vscode.l10n.t('Sign in to {0}', where),
-      prompt: vscode.l10n.t('Username'),
-      ignoreFocusOut: true,
-      validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter your username')),
-    }),
-  ).trim();
-  const password = required(await vscode.window.showInputBox({ title: vscode.l10n.t('Sign in to {0} as {1}', where, username), prompt: vscode.l10n.t('Password'), password: true, ignoreFocusOut: true }));
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Signing in to {0}…', where) }, () =>
-    handle.connection.loginLocal(url, username, password),
-  );
 }
 
 /**
@@ -66,13 +196,48 @@ async function askCredential(handle: ConnectionHandle): Promise<StoredCredential
  * (stored in SecretStorage under the URL's origin on success); makes it the
  * active connection. Throws Cancelled/ControllerError.
  */
-export async function signInFlow(manager: ConnectionManager, notifier: Notifier, handle: ConnectionHandle): Promise<void> {
-  const credential = await askCredential(handle);
-  const user = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Telegraf Controller: verifying credential') }, () =>
-    handle.connection.signInWith(handle.url, credential),
-  );
+export async function signInFlow(manager: ConnectionManager, notifier: Notifier, handle: ConnectionHandle, log?: Logger): Promise<void> {
+  const result = await signInTo(handle, log);
   await manager.setActive(handle.key);
-  void notifier.info('signed-in', vscode.l10n.t('Signed in to {0} as {1} ({2}).', displayText(handle.name, 60), displayText(user.username, 60), user.role));
+  announce(notifier, handle.name, result, handle.key);
+}
+
+/** Tells the user how the sign-in went: a warning when the token cannot list tokens, else "Signed in". */
+function announce(notifier: Notifier, name: string, result: SignInResult, key: string): void {
+  if (result.warning) {
+    const again = vscode.l10n.t('Sign In Again');
+    void vscode.window.showWarningMessage(result.warning, again).then((choice) => {
+      if (choice === again) void vscode.commands.executeCommand(Commands.signIn, key);
+    });
+    return;
+  }
+  const { user } = result;
+  void notifier.info('signed-in', vscode.l10n.t('Signed in to {0} as {1} ({2}).', displayText(name, 60), displayText(user.username, 60), user.role));
+}
+
+/**
+ * Asks for a controller URL and checks it (`GET /api/auth/status`, with
+ * progress) before anything else is asked: on failure the box opens again
+ * with the URL and the problem, so the user can correct it. Throws Cancelled.
+ */
+async function askReachableUrl(manager: ConnectionManager, title: string, initial: string | undefined, log: Logger): Promise<string> {
+  let value = initial;
+  let problem: string | undefined;
+  for (;;) {
+    const url = await askUrl(title, value, problem);
+    const listed = manager.findByUrl(url);
+    const probe = manager.detached();
+    try {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking {0}…', url) }, () => probe.probe(url));
+      return url;
+    } catch (e) {
+      problem = probeFailureText(e, url, urlSettingOf(listed?.source));
+      log.warn(`Connect: ${url} failed the check: ${e instanceof Error ? e.message : String(e)}`);
+      value = url;
+    } finally {
+      probe.dispose();
+    }
+  }
 }
 
 function isHandleArg(x: unknown): x is { connectionKey: string } {
@@ -115,11 +280,13 @@ export async function pickConnection(manager: ConnectionManager, placeHolder: st
   return pick.handle;
 }
 
-async function askUrl(title: string, value: string | undefined): Promise<string> {
+async function askUrl(title: string, value: string | undefined, problem?: string): Promise<string> {
   const url = required(
     await vscode.window.showInputBox({
       title,
-      prompt: vscode.l10n.t('URL of the controller API (port 8888 by default). Saved in your user settings.'),
+      prompt: problem
+        ? vscode.l10n.t('{0} Correct the URL, or press Enter to try again.', problem)
+        : vscode.l10n.t('URL of the controller API (port 8888 by default). Saved in your user settings.'),
       value: value ?? 'http://localhost:8888',
       ignoreFocusOut: true,
       validateInput: validateControllerUrl,
@@ -134,9 +301,22 @@ export function registerConnectionCommands(manager: ConnectionManager, notifier:
     registerCommand(
       Commands.connect,
       async () => {
-        const url = await askUrl(vscode.l10n.t('Connect to a Telegraf Controller'), manager.active?.url ?? controllerUrl());
-        const handle = manager.findByUrl(url) ?? (await manager.add(undefined, url));
-        await signInFlow(manager, notifier, handle);
+        const url = await askReachableUrl(manager, vscode.l10n.t('Connect to a Telegraf Controller'), manager.active?.url ?? controllerUrl(), log);
+        const listed = manager.findByUrl(url);
+        if (listed) {
+          await signInFlow(manager, notifier, listed, log);
+          return;
+        }
+        // Not saved yet: sign in on a detached connection first; the URL goes into the settings only after that worked.
+        const detached = manager.detached();
+        try {
+          const result = await signInTo({ name: hostOf(url), url, connection: detached }, log);
+          const handle = await manager.add(undefined, url);
+          await manager.setActive(handle.key);
+          announce(notifier, handle.name, result, handle.key);
+        } finally {
+          detached.dispose();
+        }
       },
       log,
     ),
@@ -164,7 +344,7 @@ export function registerConnectionCommands(manager: ConnectionManager, notifier:
         log.info(`Added connection ${handle.name} (${handle.url}).`);
         const signIn = vscode.l10n.t('Sign In');
         const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Added "{0}". Sign in now?', displayText(handle.name, 60)), signIn);
-        if (choice === signIn) await signInFlow(manager, notifier, handle);
+        if (choice === signIn) await signInFlow(manager, notifier, handle, log);
         return handle.key;
       },
       log,
@@ -226,7 +406,7 @@ export function registerConnectionCommands(manager: ConnectionManager, notifier:
           return;
         }
         const handle = await resolveConnection(manager, arg, vscode.l10n.t('Sign in to which connection?'), true);
-        await signInFlow(manager, notifier, handle);
+        await signInFlow(manager, notifier, handle, log);
       },
       log,
     ),
