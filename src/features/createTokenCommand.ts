@@ -7,6 +7,7 @@ import { registerCommand } from '../infra/commands';
 import type { Logger } from '../infra/logger';
 import type { SecretVault } from '../infra/secretVault';
 import type { ControllerConnection } from './connection/controllerConnection';
+import { watchSession } from './createToken/createTokenController';
 import { CreateTokenPanel, type CreateTokenDeps, type CreateTokenOptions } from './createToken/createTokenPanel';
 import type { TokenStore } from './explorer/tokenStore';
 
@@ -95,26 +96,3 @@ export function registerCreateToken(context: vscode.ExtensionContext, services: 
   ];
 }
 
-/**
- * Re-sends the session to the open Create Token form whenever the connection's
- * state, user, role or name changes (`onDidChange`). Returns the subscription
- * (dispose it with the extension).
- */
-export function watchSession(
-  connection: Pick<ControllerConnection, 'onDidChange' | 'current' | 'name'>,
-  panel: () => { refresh(): Promise<void> } | undefined,
-  log: Logger,
-): vscode.Disposable {
-  const identity = () => {
-    const c = connection.current;
-    return JSON.stringify([c.state, c.url ?? '', c.user?.id ?? '', c.user?.username ?? '', c.user?.role ?? '', connection.name]);
-  };
-  let last = identity();
-  return connection.onDidChange(() => {
-    const now = identity();
-    if (now === last) return;
-    last = now;
-    const open = panel();
-    if (open) open.refresh().catch((e: unknown) => log.warn(`Create token form: could not refresh the session: ${e instanceof Error ? e.message : String(e)}`));
-  });
-}

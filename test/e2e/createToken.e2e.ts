@@ -23,6 +23,24 @@ async function textfield(frame: Frame, id: string) {
   return frame.locator(`#${id}`).locator('input').first();
 }
 
+/** Focuses the text field `#id` and waits until its inner input really has the focus (the form is ready for typing). */
+async function focusWhenReady(frame: Frame, id: string): Promise<void> {
+  const input = await textfield(frame, id);
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  const focused = () =>
+    frame.evaluate((fieldId) => {
+      const doc = (globalThis as any).document;
+      const host = doc.getElementById(fieldId);
+      const inner = host?.shadowRoot?.querySelector('input') ?? host?.querySelector('input');
+      return !!inner && doc.hasFocus() && doc.activeElement === host && (host.shadowRoot ? host.shadowRoot.activeElement === inner : true);
+    }, id);
+  for (let i = 0; i < 50 && !(await focused()); i++) {
+    await input.focus();
+    await frame.page().waitForTimeout(100);
+  }
+  assert.ok(await focused(), `#${id} has the keyboard focus`);
+}
+
 export async function run(ctx: E2EContext): Promise<void> {
   const { page, workbench } = ctx;
   await workbench.waitForWorkbench();
@@ -64,9 +82,12 @@ export async function run(ctx: E2EContext): Promise<void> {
   await frame.locator('#another').focus();
   await page.keyboard.press('Enter');
   frame = await workbench.findWebviewFrame('#description');
-  await (await textfield(frame, 'description')).focus();
+  // The new form renders, then its text field upgrades and takes the focus: keys typed before
+  // that are lost. Type only once the field's own input has the focus.
+  await focusWhenReady(frame, 'description');
   await page.keyboard.press('Control+A');
   await page.keyboard.type('e2e keyboard custom');
+  assert.equal(await (await textfield(frame, 'description')).inputValue(), 'e2e keyboard custom', 'every typed character reached the field');
   // Tab to the grid (one tab stop) and toggle Agents: read (row 3, Read column) with arrows + Space.
   const gridFocus = frame.locator('table[role="grid"] input:focus');
   for (let i = 0; i < 12 && (await gridFocus.count()) === 0; i++) await page.keyboard.press('Tab');

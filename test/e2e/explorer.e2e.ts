@@ -7,6 +7,8 @@
  * (test-results/screenshots/explorer-*.png).
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { startEmulator } from '../emulator/server';
 import { answerInput, pickItem, signInWithPassword, treeRow, type E2EContext } from './harness';
@@ -148,6 +150,34 @@ export async function run(ctx: E2EContext): Promise<void> {
     await confirm.locator('.monaco-button', { hasText: 'Remove' }).click();
     await treeRow(page, /staging.*bob/).waitFor({ state: 'hidden', timeout: 15_000 });
   } finally {
+    // Whatever happened above, the "staging" connection must not outlive this flow: user settings
+    // are shared between flows, and a later flow would otherwise sign in against its dead port.
+    try {
+      removeConnectionFromUserSettings(ctx, staging.url);
+    } catch (e) {
+      ctx.log(`could not remove the staging connection from the user settings: ${e instanceof Error ? e.message : String(e)}`);
+    }
     await staging.close();
   }
+}
+
+/**
+ * Removes the connection with `url` from `telegrafController.connections` in
+ * code-server's User/settings.json (no-op when it is not there). The running
+ * window follows the file change.
+ */
+function removeConnectionFromUserSettings(ctx: E2EContext, url: string): void {
+  if (!ctx.userDataDir) return;
+  const file = path.join(ctx.userDataDir, 'User', 'settings.json');
+  if (!fs.existsSync(file)) return;
+  const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const list = settings['telegrafController.connections'];
+  if (!Array.isArray(list)) return;
+  const same = (u: unknown) => typeof u === 'string' && u.replace(/\/+$/, '') === url.replace(/\/+$/, '');
+  const kept = list.filter((c) => !(c && typeof c === 'object' && same((c as { url?: unknown }).url)));
+  if (kept.length === list.length) return;
+  if (kept.length) settings['telegrafController.connections'] = kept;
+  else delete settings['telegrafController.connections'];
+  fs.writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`);
+  ctx.log(`removed the leftover connection ${url} from the user settings`);
 }

@@ -10,7 +10,7 @@
  * then `READY`. Stops on SIGINT / SIGTERM.
  * Defaults: port 8888, heartbeat port 8000 (MODEL.md intro), demo seed.
  */
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -54,13 +54,24 @@ async function main(): Promise<void> {
     disabledAuth: disabled,
   });
   process.stdout.write(`API ${emu.url}\nHEARTBEAT ${emu.heartbeatUrl}\n`);
+  /** The temp directory of the CA file when no `--ca-out` was given: removed on exit. */
+  let tempDir: string | undefined;
   if (emu.ca) {
-    const path = values['ca-out'] ?? join(mkdtempSync(join(tmpdir(), 'tc-emulator-')), 'ca.pem');
+    if (!values['ca-out']) tempDir = mkdtempSync(join(tmpdir(), 'tc-emulator-'));
+    const path = values['ca-out'] ?? join(tempDir!, 'ca.pem');
     writeFileSync(path, emu.ca);
     process.stdout.write(`CA ${path}\n`);
   }
+  const removeTemp = (): void => {
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    tempDir = undefined;
+  };
+  process.once('exit', removeTemp);
   const stop = (): void => {
-    void emu.close().then(() => process.exit(0));
+    void emu.close().finally(() => {
+      removeTemp();
+      process.exit(0);
+    });
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -26,6 +26,7 @@ import {
   HEARTBEAT_PATH,
   HEARTBEAT_PORT,
   ListTokensResponseSchema,
+  parseListTokensResponseFast,
   ROUTES,
   TokenResponseSchema,
   UserResponseSchema,
@@ -234,6 +235,7 @@ export class ControllerClient {
     return this.json(
       { route: 'listTokens', query: { status: q.status, userId: q.userId, q: q.q, page: q.page, limit: q.limit }, signal },
       ListTokensResponseSchema,
+      parseListTokensResponseFast,
     );
   }
 
@@ -339,13 +341,13 @@ export class ControllerClient {
 
   // ---------------------------------------------------------------- plumbing
 
-  private async json<S extends z.ZodType>(req: Req, schema: S): Promise<z.output<S>> {
+  private async json<S extends z.ZodType>(req: Req, schema: S, fast?: (data: unknown) => z.output<S> | undefined): Promise<z.output<S>> {
     const res = await this.send(req);
-    return this.parseJson(res, schema, req.route);
+    return this.parseJson(res, schema, req.route, fast);
   }
 
-  private parseJson<S extends z.ZodType>(res: RawResponse, schema: S, route: RouteName): z.output<S> {
-    return parseResponseBody(res.status, res.headers, res.text, schema, routeLabel(route));
+  private parseJson<S extends z.ZodType>(res: RawResponse, schema: S, route: RouteName, fast?: (data: unknown) => z.output<S> | undefined): z.output<S> {
+    return parseResponseBody(res.status, res.headers, res.text, schema, routeLabel(route), fast);
   }
 
   private buildUrl(req: Req): string {
@@ -561,7 +563,10 @@ function zodSummary(error: z.ZodError): string {
  * Parses a 2xx body with `schema`. Throws `ControllerError` kind `protocol`
  * for an HTML page, a body that is not JSON (e.g. truncated), or JSON of the
  * wrong shape ("the controller answered in a format this version does not
- * understand: <summary>"). Exported for property tests.
+ * understand: <summary>"). Exported for property tests. `fast`, when given,
+ * is tried first on the parsed JSON: a fast path that returns exactly the
+ * schema's output or `undefined` (then the schema validates), e.g.
+ * `parseListTokensResponseFast` for `ListTokensResponseSchema`.
  */
 export function parseResponseBody<S extends z.ZodType>(
   status: number,
@@ -569,6 +574,7 @@ export function parseResponseBody<S extends z.ZodType>(
   text: string,
   schema: S,
   route: string,
+  fast?: (data: unknown) => z.output<S> | undefined,
 ): z.output<S> {
   if (looksLikeHtml({ headers, text })) throw htmlError({ status }, route);
   let data: unknown;
@@ -585,6 +591,8 @@ export function parseResponseBody<S extends z.ZodType>(
         : 'The controller answered with an empty body where data was expected.',
     });
   }
+  const quick = fast?.(data);
+  if (quick !== undefined) return quick;
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     throw new ControllerError({

@@ -161,10 +161,17 @@ export class DirectConnection implements ControllerConnection, vscode.Disposable
    */
   async signInWith(url: string, credential: StoredCredential): Promise<User> {
     const origin = originOf(url);
-    const client = await this.makeClient(url, toClientCredential(credential));
-    const user = await client.me();
-    await this.vault.setCredential(origin, credential);
-    this.client = client;
+    const made = await this.makeClient(url, toClientCredential(credential));
+    let user: User;
+    try {
+      user = await made.client.me();
+      await this.vault.setCredential(origin, credential);
+    } catch (e) {
+      // The connection keeps its previous client (and that client's connection pool).
+      discard(made);
+      throw e;
+    }
+    this.adopt(made);
     this.set({ state: 'ready', url, origin, user });
     this.log.info(`Signed in to ${origin} as ${user.username} (${user.role}).`);
     return user;
@@ -177,15 +184,24 @@ export class DirectConnection implements ControllerConnection, vscode.Disposable
    * 404/405, wrong shape, …).
    */
   async probe(url: string): Promise<AuthStatus> {
-    const client = await this.makeClient(url, { kind: 'none' });
-    return client.authStatus();
+    const made = await this.makeClient(url, { kind: 'none' });
+    try {
+      return await made.client.authStatus();
+    } finally {
+      discard(made);
+    }
   }
 
   /** Local login (`POST /api/auth/login/local`), returning the session credential. Throws ControllerError. */
   async loginLocal(url: string, username: string, password: string): Promise<StoredCredential> {
-    const client = await this.makeClient(url, { kind: 'none' });
-    const { cookie } = await client.loginLocal(username, password);
-    return { kind: 'session', cookie, username };
+    // A client of its own: a failed login must not disturb the signed-in client of this connection.
+    const made = await this.makeClient(url, { kind: 'none' });
+    try {
+      const { cookie } = await made.client.loginLocal(username, password);
+      return { kind: 'session', cookie, username };
+    } finally {
+      discard(made);
+    }
   }
 
   /** Signs out: best-effort server logout for sessions, then forgets the credential. */
@@ -224,12 +240,14 @@ export class DirectConnection implements ControllerConnection, vscode.Disposable
   }
 
   private async verify(url: string, origin: string, credential: StoredCredential): Promise<ConnectionSnapshot> {
+    let made: MadeClient | undefined;
     try {
-      const client = await this.makeClient(url, toClientCredential(credential));
-      const user = await client.me();
-      this.client = client;
+      made = await this.makeClient(url, toClientCredential(credential));
+      const user = await made.client.me();
+      this.adopt(made);
       return this.set({ state: 'ready', url, origin, user });
     } catch (e) {
+      if (made) discard(made);
       this.log.warn(`Could not verify the stored credential for ${origin}: ${describe(e)}`);
       if (isAuthFailure(e)) {
         await this.vault.deleteCredential(origin);
@@ -239,7 +257,16 @@ export class DirectConnection implements ControllerConnection, vscode.Disposable
     }
   }
 
-  private async makeClient(url: string, credential: Credential): Promise<ControllerClient> {
+  /** Makes `made` this connection's client; closes the previous client's dispatcher. */
+  private adopt(made: MadeClient): void {
+    const old = this.dispatcher;
+    this.dispatcher = made.dispatcher;
+    this.client = made.client;
+    if (old && old !== made.dispatcher) void old.close().catch(() => undefined);
+  }
+
+  /** A client with a dispatcher of its own (not yet this connection's: see {@link adopt}). */
+  private async makeClient(url: string, credential: Credential): Promise<MadeClient> {
     const net = networkSettings();
     const origin = originOf(url);
     let ca: string | undefined;
@@ -255,7 +282,6 @@ export class DirectConnection implements ControllerConnection, vscode.Disposable
     }
     const allowUntrusted = net.allowUntrustedOrigins.some((o) => safeOrigin(o) === origin);
     if (allowUntrusted) this.log.warn(`TLS certificate verification is OFF for ${origin} (telegrafController.allowUntrustedCertificates).`);
-    const old = this.dispatcher;
     const dispatcher = createDispatcher({
       ca,
       allowUntrusted,
@@ -263,9 +289,7 @@ export class DirectConnection implements ControllerConnection, vscode.Disposable
       noProxy: noProxyFor(),
       connectTimeoutMs: net.connectTimeoutMs,
     });
-    this.dispatcher = dispatcher;
-    if (old && old !== dispatcher) void old.close().catch(() => undefined);
-    return new ControllerClient({
+    const client = new ControllerClient({
       baseUrl: url,
       credential,
       timeoutMs: net.requestTimeoutMs,
@@ -273,6 +297,7 @@ export class DirectConnection implements ControllerConnection, vscode.Disposable
       dispatcher,
       log: (level, message) => this.log[level](message),
     });
+    return { client, dispatcher };
   }
 
   private set(s: ConnectionSnapshot): ConnectionSnapshot {
@@ -280,6 +305,17 @@ export class DirectConnection implements ControllerConnection, vscode.Disposable
     this.emitter.fire(s);
     return s;
   }
+}
+
+/** A client and the dispatcher (connection pool) it alone uses. */
+interface MadeClient {
+  client: ControllerClient;
+  dispatcher: { close(): Promise<void> };
+}
+
+/** Closes the dispatcher of a client that was not adopted. */
+function discard(made: MadeClient): void {
+  void made.dispatcher.close().catch(() => undefined);
 }
 
 function toClientCredential(c: StoredCredential): Credential {

@@ -318,3 +318,36 @@ export class CreateTokenController {
     }
   }
 }
+
+/** What {@link watchSession} reads of a connection (structurally a `ControllerConnection`). */
+export interface WatchedConnection {
+  onDidChange(listener: () => void): { dispose(): void };
+  readonly current: { state: string; url?: string; user?: { id: string; username: string; role: string } };
+  readonly name: string;
+}
+
+/**
+ * Re-sends the session to the open Create Token form (`panel()`, undefined
+ * when none is open) whenever the connection's state, URL, user, role or name
+ * changes: sign-in, sign-out, another user, another active connection.
+ * Events that change none of these are ignored. Returns the subscription;
+ * dispose it with the extension. Refresh failures are logged (warn).
+ */
+export function watchSession(
+  connection: WatchedConnection,
+  panel: () => { refresh(): Promise<void> } | undefined,
+  log: { warn(m: string): void },
+): { dispose(): void } {
+  const identity = () => {
+    const c = connection.current;
+    return JSON.stringify([c.state, c.url ?? '', c.user?.id ?? '', c.user?.username ?? '', c.user?.role ?? '', connection.name]);
+  };
+  let last = identity();
+  return connection.onDidChange(() => {
+    const now = identity();
+    if (now === last) return;
+    last = now;
+    const open = panel();
+    if (open) open.refresh().catch((e: unknown) => log.warn(`Create token form: could not refresh the session: ${errorText(e)}`));
+  });
+}

@@ -100,7 +100,7 @@ export async function resolveTargets(
   deps: ExplorerCommandDeps,
   arg: TokenArg,
   selected: unknown,
-  opts: { placeHolder: string; many: boolean; filter?: (t: Token, stored: boolean) => boolean },
+  opts: { placeHolder: string; many: boolean; filter?: (t: Token, stored: boolean) => boolean; noneFits?: (handle: ConnectionHandle) => string },
 ): Promise<TokenTarget[]> {
   const { manager } = deps;
   const filter = opts.filter ?? (() => true);
@@ -134,7 +134,7 @@ export async function resolveTargets(
   const now = Date.now();
   const candidates = tokens.filter((t) => filter(t, stored.has(t.id)));
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No token of {0} fits this command.', handle.name));
+    void vscode.window.showInformationMessage(opts.noneFits ? opts.noneFits(handle) : vscode.l10n.t('No token of {0} fits this command.', handle.name));
     throw new Cancelled();
   }
   const items = candidates.map((t) => ({
@@ -364,8 +364,12 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
   const onError = async (e: unknown) => {
     await deps.connection.noteFailure(e);
   };
-  const single = async (arg: TokenArg, placeHolder: string, filter?: (t: Token, stored: boolean) => boolean): Promise<TokenTarget> =>
-    (await resolveTargets(deps, arg, undefined, { placeHolder, many: false, ...(filter ? { filter } : {}) }))[0]!;
+  const single = async (
+    arg: TokenArg,
+    placeHolder: string,
+    filter?: (t: Token, stored: boolean) => boolean,
+    noneFits?: (handle: ConnectionHandle) => string,
+  ): Promise<TokenTarget> => (await resolveTargets(deps, arg, undefined, { placeHolder, many: false, ...(filter ? { filter } : {}), ...(noneFits ? { noneFits } : {}) }))[0]!;
 
   return [
     registerCommand(
@@ -530,7 +534,16 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
     registerCommand(
       Commands.copyTokenValue,
       async (arg: TokenArg) => {
-        const { handle, token } = await single(arg, vscode.l10n.t('Copy the value of which token?'), (_t, stored) => stored);
+        const { handle, token } = await single(
+          arg,
+          vscode.l10n.t('Copy the value of which token?'),
+          (_t, stored) => stored,
+          (h) =>
+            vscode.l10n.t(
+              'No token value of {0} is stored in this VS Code. The controller shows a value only once, when the token is created; create a token here (Create Token) to keep its value.',
+              displayText(h.name, 60),
+            ),
+        );
         const value = await deps.vault.getTokenValue(originOf(handle), token.id);
         if (!value) throw new Error(vscode.l10n.t('The value of "{0}" is not stored in this VS Code. Token values are shown only once, at creation.', displayText(token.description, 80)));
         const seconds = await copySecret(value);

@@ -81,16 +81,25 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
   private readonly subs: vscode.Disposable[];
   private readonly memo = new Map<string, { snap: unknown; view: unknown; groupBy: string; minute: number; windowMs: number; result: TokenQueryResult }>();
   private pending: NodeJS.Timeout | undefined;
+  /** True when a pending refresh must happen even if the signature is unchanged. */
+  private forced = false;
+  private lastSignature: string | undefined;
 
   constructor(
     private readonly manager: ConnectionManager,
     private readonly state: ExplorerState,
   ) {
     const fire = () => this.scheduleRefresh();
+    // A store event that changes nothing the tree shows (the loading flag of a list that is shown,
+    // the same stored-value marks read again) does not refresh the view: every refresh of the root
+    // makes VS Code forget the tree's elements until it has fetched them again, and a context-menu
+    // command invoked in that window receives no element (it then asked which token, listing the
+    // active connection's tokens instead of acting on the clicked one).
+    const fireIfChanged = () => this.scheduleRefresh(false);
     let storeSubs: vscode.Disposable[] = [];
     const follow = () => {
       storeSubs.forEach((s) => s.dispose());
-      storeSubs = manager.all.map((h) => h.store.onDidChange(fire));
+      storeSubs = manager.all.map((h) => h.store.onDidChange(fireIfChanged));
     };
     follow();
     this.subs = [
@@ -104,13 +113,49 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     ];
   }
 
-  /** Refreshes the whole view (coalesced: at most one refresh per event-loop turn). */
-  scheduleRefresh(): void {
+  /**
+   * Refreshes the whole view (coalesced: at most one refresh per event-loop
+   * turn). With `force` false the refresh is skipped when nothing the tree
+   * shows changed since the last one ({@link renderSignature}).
+   */
+  scheduleRefresh(force = true): void {
+    if (force) this.forced = true;
     if (this.pending) return;
     this.pending = setTimeout(() => {
       this.pending = undefined;
+      const forced = this.forced;
+      this.forced = false;
+      const signature = this.renderSignature();
+      if (!forced && signature === this.lastSignature) return;
+      this.lastSignature = signature;
       this.emitter.fire(undefined);
     }, 0);
+  }
+
+  /** A digest of everything the rows depend on, apart from the view state and the connections (those always refresh). */
+  private renderSignature(): string {
+    const parts: unknown[] = [Math.floor(Date.now() / 60_000), expiringWindowMs(), this.manager.active?.key];
+    for (const h of this.manager.all) {
+      const s = h.connection.current;
+      const snap = h.store.snapshot;
+      const loadingShown = snap.loading && (snap.tokens.length === 0 || !!snap.progress);
+      parts.push([
+        h.key,
+        h.name,
+        s.state,
+        s.message,
+        s.user?.id,
+        s.user?.role,
+        snap.error,
+        snap.loadedAt !== undefined,
+        loadingShown,
+        snap.progress?.loaded,
+        snap.progress?.total,
+        tokensDigest(snap.tokens),
+        [...snap.stored].sort().join(','),
+      ]);
+    }
+    return JSON.stringify(parts);
   }
 
   /** True when connections are top-level nodes (more than one configured). */
@@ -399,4 +444,22 @@ export function tokenTooltip(token: Token, status: DisplayStatus, stored: boolea
   if (granted.length === 0) md.appendText(vscode.l10n.t('none'));
   for (const r of granted) row(r.label, (token.permissions[r.id] ?? []).join(', '));
   return md;
+}
+
+const digests = new WeakMap<readonly Token[], string>();
+
+/** A short digest of a token list's content (memoised per array): FNV-1a of its JSON, with the count. */
+function tokensDigest(tokens: readonly Token[]): string {
+  let d = digests.get(tokens);
+  if (d === undefined) {
+    const text = JSON.stringify(tokens);
+    let h = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    d = `${tokens.length}:${h.toString(16)}`;
+    digests.set(tokens, d);
+  }
+  return d;
 }

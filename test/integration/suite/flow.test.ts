@@ -5,6 +5,8 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../../src/extension';
@@ -38,10 +40,42 @@ describe('Full flow against the emulator', function () {
     await restoreSettings?.();
   });
 
+  it('Connect… checks the URL before asking for credentials, lets the user correct it, and saves nothing that did not sign in', async () => {
+    // A port where nothing listens, and an HTTP server that is not a controller (405 to everything).
+    const dead = http.createServer();
+    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
+    const deadUrl = `http://127.0.0.1:${(dead.address() as AddressInfo).port}`;
+    await new Promise<void>((r) => dead.close(() => r()));
+    let sawCredential = false;
+    const other = http.createServer((req, res) => {
+      if (req.headers.authorization || req.headers.cookie || req.method === 'POST') sawCredential = true;
+      res.writeHead(405, { 'content-type': 'text/plain' }).end('Method Not Allowed');
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    const config = () => vscode.workspace.getConfiguration('telegrafController');
+    const before = JSON.stringify([config().inspect('url')?.globalValue, config().inspect('connections')?.globalValue]);
+    const ui = scriptUi({ inputBox: [deadUrl, otherUrl, () => undefined] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.connect');
+    } finally {
+      ui.restore();
+      await new Promise<void>((r) => other.close(() => r()));
+    }
+    assert.equal(ui.record.picks.length, 0, 'no sign-in method was asked for');
+    assert.equal(ui.record.inputs.length, 3, JSON.stringify(ui.record.inputs));
+    assert.match(ui.record.inputs[1]!, /Nothing is listening at http:\/\/127\.0\.0\.1:\d+/);
+    assert.doesNotMatch(ui.record.inputs[1]!, /telegrafController\.url/, 'the URL is not in that setting yet');
+    assert.match(ui.record.inputs[2]!, /This does not look like a Telegraf Controller API at http:\/\/127\.0\.0\.1:\d+ \(HTTP 405\)/);
+    assert.equal(sawCredential, false, 'nothing but the status check reached the other server');
+    assert.equal(JSON.stringify([config().inspect('url')?.globalValue, config().inspect('connections')?.globalValue]), before, 'no connection was saved');
+  });
+
   it('Connect… signs in with username and password and stores the session in SecretStorage', async () => {
     const emu = emulator();
     const ui = scriptUi({
-      inputBox: [emu.url, emu.username, emu.password],
+      // A wrong password first: the password is asked again (same user name), with the reason.
+      inputBox: [emu.url, emu.username, 'not-the-password', emu.password],
       quickPick: [byLabel('Username and Password')],
     });
     try {
@@ -49,6 +83,8 @@ describe('Full flow against the emulator', function () {
     } finally {
       ui.restore();
     }
+    assert.equal(ui.record.picks.length, 1, 'the sign-in method is asked once');
+    assert.match(ui.record.inputs[3] ?? '', /user name or password is not correct.*Enter the password again/);
     assert.equal(api.connection.current.state, 'ready', JSON.stringify(ui.record.messages));
     assert.equal(api.connection.user?.username, emu.username);
     const cred = await api.vault.getCredential(new URL(emu.url).origin);
@@ -197,6 +233,46 @@ describe('Full flow against the emulator', function () {
     const all = files.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
     assert.ok(!all.includes(createdValue), 'a log file contains the token value');
     assert.ok(!all.includes(createdValue.slice(9)), 'a log file contains the token secret part');
+  });
+
+  it('Sign In with an API token that cannot list tokens says so instead of "Signed in"', async () => {
+    const emu = emulator();
+    const ui = scriptUi({ quickPick: [byLabel('API Token')], inputBox: ['tc-apiv1_demoConfigsReadOnly0000000000000'] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.signIn');
+      await waitUntil(() => ui.record.messages.find((m) => m.level === 'warning'), { what: 'the warning' });
+    } finally {
+      ui.restore();
+    }
+    const warning = ui.record.messages.find((m) => m.level === 'warning')!;
+    assert.match(warning.text, /cannot list tokens: it needs Tokens: read/);
+    assert.ok(!ui.record.messages.some((m) => m.level === 'info' && /^Signed in to/.test(m.text)), JSON.stringify(ui.record.messages));
+    // Back to the password session for what follows.
+    const again = scriptUi({ quickPick: [byLabel('Username and Password')], inputBox: [emu.username, emu.password] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.signIn');
+    } finally {
+      again.restore();
+    }
+    assert.equal(api.connection.user?.username, emu.username);
+  });
+
+  it('Sign In asks for the password again after a wrong one, and a lockout (423) ends it with the server sentence once', async () => {
+    const emu = emulator();
+    const wrong = Array.from({ length: 6 }, (_, i) => `wrong-${i}`);
+    const ui = scriptUi({ quickPick: [byLabel('Username and Password')], inputBox: ['carol', ...wrong] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.signIn');
+    } finally {
+      ui.restore();
+    }
+    assert.equal(ui.record.picks.length, 1, 'the method is asked once: the dialog never restarts');
+    assert.equal(ui.record.inputs.length, 7, JSON.stringify(ui.record.inputs));
+    for (const prompt of ui.record.inputs.slice(2)) assert.match(prompt, /not correct.*Enter the password again/);
+    const errors = ui.record.messages.filter((m) => m.level === 'error');
+    assert.equal(errors.length, 1, JSON.stringify(ui.record.messages));
+    assert.equal(errors[0]!.text.match(/locked/gi)?.length, 1, errors[0]!.text);
+    assert.equal(api.connection.user?.username, emu.username, 'the previous sign-in is kept');
   });
 
   it('renders a description with HTML/script as plain text in the tree', async () => {

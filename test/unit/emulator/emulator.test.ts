@@ -8,8 +8,8 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { AUTH_MESSAGES } from '../../../src/core/api/contract';
 import { startEmulator, type Emulator } from '../../emulator/server';
 import { DEMO_SEED, DEMO_TOKEN_VALUES } from '../../emulator/seed';
@@ -259,6 +259,11 @@ void describe('command line', () => {
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       child.kill('SIGTERM');
       assert.equal(await exited, 0);
+      if (tls) {
+        // Without --ca-out the CA went to a temp directory: it is gone after the exit.
+        const caPath = /CA (\S+)/.exec(out)![1]!;
+        assert.equal(existsSync(dirname(caPath)), false, `${dirname(caPath)} was removed`);
+      }
     });
   }
 });

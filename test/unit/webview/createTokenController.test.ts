@@ -6,7 +6,7 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateTokenController, type CreateTokenDeps } from '../../../src/features/createToken/createTokenController';
+import { CreateTokenController, watchSession, type CreateTokenDeps } from '../../../src/features/createToken/createTokenController';
 import type { CreateTokenRequest, Token, User } from '../../../src/core/api/contract';
 import { ControllerError } from '../../../src/core/api/errors';
 import { parseExtensionMessage, type ExtensionToWebview } from '../../../src/shared/protocol';
@@ -255,4 +255,63 @@ test('close closes; nothing is posted after dispose', async () => {
   c.dispose();
   await c.handle({ type: 'ready', requestId: 'w-2' });
   assert.equal(sent.length, 0);
+});
+
+test('watchSession: the open form gets the session again on sign-out, sign-in and a change of user; not on unrelated events', async () => {
+  type State = { state: string; url?: string; user?: { id: string; username: string; role: string } };
+  const listeners: Array<() => void> = [];
+  const conn = {
+    current: { state: 'ready', url: 'http://127.0.0.1:8888', user: { id: 'u-bob', username: 'bob', role: 'manager' } } as State,
+    name: '127.0.0.1:8888',
+    onDidChange(l: () => void) {
+      listeners.push(l);
+      return { dispose: () => listeners.splice(listeners.indexOf(l), 1) };
+    },
+  };
+  const fire = () => listeners.forEach((l) => l());
+  let refreshes = 0;
+  let open = true;
+  const sub = watchSession(conn, () => (open ? { refresh: async () => void (refreshes += 1) } : undefined), { warn: () => undefined });
+  fire(); // same state (e.g. a rename to the same name, a token-list event)
+  assert.equal(refreshes, 0);
+  conn.current = { state: 'needsSignIn', url: 'http://127.0.0.1:8888' };
+  fire();
+  assert.equal(refreshes, 1, 'sign-out');
+  conn.current = { state: 'ready', url: 'http://127.0.0.1:8888', user: { id: 'u-admin', username: 'admin', role: 'owner' } };
+  fire();
+  assert.equal(refreshes, 2, 'sign-in as another user');
+  open = false;
+  conn.current = { state: 'needsSignIn', url: 'http://127.0.0.1:8888' };
+  fire();
+  assert.equal(refreshes, 2, 'no form open: nothing to refresh');
+  sub.dispose();
+  assert.equal(listeners.length, 0, 'disposing unsubscribes');
+});
+
+test('after a change of user, init names the new user and role', async () => {
+  let user: User | undefined = { id: 'u-bob', username: 'bob', role: 'manager' };
+  const sent: ExtensionToWebview[] = [];
+  const c = new CreateTokenController(
+    {
+      session: async () => (user ? { user, connectionLabel: '127.0.0.1:8888' } : undefined),
+      createToken: async () => {
+        throw new Error('not used');
+      },
+      existingDescriptions: async () => [],
+      copyValue: async () => undefined,
+      insertIntoConfig: async () => undefined,
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    },
+    { post: (m) => sent.push(m), close: () => undefined, visible: () => true },
+  );
+  await c.handle({ type: 'ready', requestId: 'r1' });
+  user = undefined;
+  await c.refresh();
+  user = { id: 'u-admin', username: 'admin', role: 'owner' };
+  await c.refresh();
+  const inits = sent.filter((m): m is Extract<ExtensionToWebview, { type: 'init' }> => m.type === 'init');
+  assert.deepEqual(
+    inits.map((m) => m.session && `${m.session.username}/${m.session.role}/${m.session.connectionLabel}`),
+    ['bob/manager/127.0.0.1:8888', null, 'admin/owner/127.0.0.1:8888'],
+  );
 });
