@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ControllerError } from '../core/api/errors';
+import { ControllerError, isAuthFailure } from '../core/api/errors';
 import { Commands } from '../constants';
 import type { Logger } from './logger';
 
@@ -34,13 +34,24 @@ export function registerCommand(
       await onError?.(e);
       const text = e instanceof ControllerError ? e.userMessage : e instanceof Error ? e.message : String(e);
       const showLog = vscode.l10n.t('Show Log');
-      void vscode.window.showErrorMessage(text, showLog).then((choice) => {
+      // Signed out by the controller (session ended, credential revoked or expired): offer to sign in and run
+      // the same command again. Safe for every command: destructive ones ask for confirmation again.
+      const retry = isAuthFailure(e) && !NO_RETRY.has(id) ? vscode.l10n.t('Sign In and Retry') : undefined;
+      const buttons = retry ? [retry, showLog] : [showLog];
+      void vscode.window.showErrorMessage(text, ...buttons).then(async (choice) => {
         if (choice === showLog) void vscode.commands.executeCommand(Commands.showLog);
+        if (retry && choice === retry) {
+          await vscode.commands.executeCommand(Commands.signIn);
+          await vscode.commands.executeCommand(id, ...args);
+        }
       });
       return undefined;
     }
   });
 }
+
+/** Commands that are themselves the sign-in: never offered "Sign In and Retry". */
+const NO_RETRY = new Set<string>([Commands.connect, Commands.signIn, Commands.signOut]);
 
 /** ControllerError kinds that are the user's or the network's situation, not a bug (no stack trace in the log). */
 const EXPECTED_KINDS = new Set<string>([
