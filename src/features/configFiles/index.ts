@@ -62,7 +62,26 @@ export function registerConfigFeatures(services: ConfigFeatureServices): vscode.
         git.clear();
         await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking tokens in Telegraf configs…') }, () => diagnostics.scanWorkspace());
         let problems = 0;
-        diagnostics.collection.forEach((_uri, list) => (problems += list.length));
+        let files = 0;
+        diagnostics.collection.forEach((_uri, list) => {
+          problems += list.length;
+          if (list.length > 0) files++;
+        });
+        if (problems === 0) {
+          void vscode.window.showInformationMessage(vscode.l10n.t('No token problems found in the Telegraf configs of this workspace.'));
+        } else {
+          const show = vscode.l10n.t('Show Problems');
+          void vscode.window
+            .showWarningMessage(
+              problems === 1
+                ? vscode.l10n.t('1 token problem found in the Telegraf configs of this workspace.')
+                : vscode.l10n.t('{0} token problems found in {1} Telegraf config file(s).', problems, files),
+              show,
+            )
+            .then((choice) => {
+              if (choice === show) void vscode.commands.executeCommand('workbench.actions.view.problems');
+            });
+        }
         return problems;
       },
       log,
