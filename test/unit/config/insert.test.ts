@@ -475,3 +475,11 @@ void describe('references, secret stores and applyEdits', () => {
     assert.throws(() => applyEdits('abc', [{ start: 2, end: 4, newText: '' }]), (e: unknown) => e instanceof ConfigEditError && e.code === 'invalid-offset');
   });
 });
+
+void test('a multi-line string token whose content line starts with # is replaced whole (fast-check counterexample)', () => {
+  const text = '[[outputs.heartbeat]]\ntoken = """\n#x"""';
+  const plan = planSetToken(text, { reference: '${A}', table: heartbeatOutputs(parseTelegrafConfig(text))[0] });
+  const after = applyEdits(text, plan.edits);
+  assert.equal(after, '[[outputs.heartbeat]]\ntoken = "${A}"');
+  assert.equal(parseTelegrafConfig(after).parseMode, 'toml');
+});

@@ -272,9 +272,11 @@ void describe('generated documents', () => {
         if (!hb) return;
         const plan = planSetToken(text, { reference, table: hb });
         const after = applyEdits(text, plan.edits);
-        // A non-string token value (e.g. a multi-line array with comments) is replaced whole.
+        // A non-string token value (e.g. a multi-line array with comments) or a multi-line string
+        // (whose content lines may start with `#`) is replaced whole: those lines are value, not comments.
         const old = findDirectKey(hb, 'token');
-        assertOnlyEditedLinesChanged(text, after, plan.edits, { allowCommentLines: !!old && old.valueKind !== 'string' });
+        const multiLine = !!old && text.slice(old.valueRange.start, old.valueRange.end).includes('\n');
+        assertOnlyEditedLinesChanged(text, after, plan.edits, { allowCommentLines: !!old && (old.valueKind !== 'string' || multiLine) });
         assertEolAndBomKept(text, after);
         const again = parseTelegrafConfig(after);
         assert.equal(again.parseMode, cfg.parseMode);
