@@ -18,3 +18,4 @@ export {
 } from './text';
 export { maskSubstitutions } from './scanner';
 export * from './presetSuggestion';
+export * from './envFile';

@@ -11,6 +11,7 @@ import {
   parseTelegrafConfig,
   planAddHeartbeat,
   planAddSecretStore,
+  planEnvFileEntry,
   planSetToken,
   secretReference,
   secretStores,
@@ -249,17 +250,22 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
         log.info(`[${connection.label}] inserted token ${token.id} "${displayText(token.description, 80)}" into ${vscode.workspace.asRelativePath(doc.uri)} as ${form === 'literal' ? 'a literal value' : form === 'env' ? 'an environment reference' : 'a secret-store reference'} (${summary})`);
         if (form === 'env') {
           const name = envVarName();
+          const copyExport = vscode.l10n.t('Copy export Line');
+          const addToEnvFile = vscode.l10n.t('Add to Env File…');
           const choice = await vscode.window.showInformationMessage(
             vscode.l10n.t("{0} now reads the token from {1}. Set {2} in the agent's environment.", fileName, `\${${name}}`, name),
-            vscode.l10n.t('Copy export Line'),
+            copyExport,
+            addToEnvFile,
           );
-          if (choice) {
+          if (choice === copyExport) {
             const seconds = await copySecret(`export ${name}=${value}`);
             const what = `export ${name}=…`;
             void vscode.window.setStatusBarMessage(
               seconds ? vscode.l10n.t('Copied "{0}"; the clipboard is cleared in {1} s.', what, seconds) : vscode.l10n.t('Copied "{0}".', what),
               5000,
             );
+          } else if (choice === addToEnvFile) {
+            await addToEnvironmentFile(doc.uri, name, value, token, connection.label, log);
           }
         } else if (form === 'secret' && secretHint) {
           const cmd = `telegraf secrets set ${secretHint.store} ${secretHint.key}`;
@@ -296,4 +302,52 @@ export function minimalEdit(before: string, after: string): TextEdit {
   while (start > 0 && (splits(before, start) || splits(after, start))) start--;
   while (end > 0 && (splits(before, before.length - end) || splits(after, after.length - end))) end--;
   return { start, end: before.length - end, newText: after.slice(start, after.length - end) };
+}
+
+/**
+ * Writes `NAME=value` into an environment file the user picks (e.g.
+ * `/etc/default/telegraf`, the systemd EnvironmentFile of the telegraf
+ * service, or a `.env`): replaces the value of an existing `NAME=` line or
+ * appends one, as one undoable WorkspaceEdit, then saves the file. The user
+ * chose this file to hold the value; a file inside the workspace gets a
+ * reminder to keep it out of version control.
+ */
+async function addToEnvironmentFile(
+  configUri: vscode.Uri,
+  name: string,
+  value: string,
+  token: Pick<Token, 'id' | 'description'>,
+  connectionLabel: string,
+  log: { info(m: string): void },
+): Promise<void> {
+  const folder = vscode.workspace.getWorkspaceFolder(configUri)?.uri ?? vscode.Uri.joinPath(configUri, '..');
+  const target = await vscode.window.showSaveDialog({
+    title: vscode.l10n.t('Environment file for the Telegraf agent (e.g. /etc/default/telegraf or a .env)'),
+    defaultUri: vscode.Uri.joinPath(folder, '.env'),
+    saveLabel: vscode.l10n.t('Write {0} Here', name),
+  });
+  if (!target) return;
+  let exists = true;
+  try {
+    await vscode.workspace.fs.stat(target);
+  } catch {
+    exists = false;
+  }
+  const we = new vscode.WorkspaceEdit();
+  if (!exists) we.createFile(target, { ignoreIfExists: true });
+  const doc = exists ? await vscode.workspace.openTextDocument(target) : undefined;
+  const text = doc?.getText() ?? '';
+  const edit = planEnvFileEntry(text, name, value);
+  if (doc) we.replace(target, new vscode.Range(doc.positionAt(edit.start), doc.positionAt(edit.end)), edit.newText);
+  else we.insert(target, new vscode.Position(0, 0), edit.newText);
+  if (!(await vscode.workspace.applyEdit(we))) throw new Error(vscode.l10n.t('VS Code refused the edit of {0}; nothing was written.', path.basename(target.fsPath)));
+  const saved = await vscode.workspace.openTextDocument(target);
+  await saved.save();
+  log.info(`[${connectionLabel}] wrote token ${token.id} "${displayText(token.description, 80)}" as ${name} into the environment file ${target.fsPath}`);
+  const inWorkspace = !!vscode.workspace.getWorkspaceFolder(target);
+  void vscode.window.showInformationMessage(
+    inWorkspace
+      ? vscode.l10n.t('{0} is set in {1}. This file is in your workspace: keep it out of version control (e.g. in .gitignore).', name, vscode.workspace.asRelativePath(target))
+      : vscode.l10n.t('{0} is set in {1}.', name, target.fsPath),
+  );
 }

@@ -149,6 +149,32 @@ describe('Full flow against the emulator', function () {
     assert.equal(doc.getText(), before, 'one undo restores the file');
   });
 
+  it('offers to write the value into an env file the user picks (NAME=value, one undoable edit)', async () => {
+    const file = path.join(workspaceFolder(), 'telegraf.conf');
+    const doc = await vscode.workspace.openTextDocument(file);
+    const editor = await vscode.window.showTextDocument(doc);
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('instance_id'));
+    editor.selection = new vscode.Selection(line, 0, line, 0);
+    const envFile = path.join(workspaceFolder(), 'agent.env');
+    fs.writeFileSync(envFile, '# telegraf service environment\nHOSTNAME=web-07');
+    const w = vscode.window as any;
+    const realSave = w.showSaveDialog;
+    w.showSaveDialog = async () => vscode.Uri.file(envFile);
+    const ui = scriptUi({ quickPick: [byLabel('Environment variable reference')], message: [{ match: 'now reads the token from', answer: 'Add to Env File…' }] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.insertToken', createdId);
+    } finally {
+      ui.restore();
+      w.showSaveDialog = realSave;
+    }
+    assert.equal(fs.readFileSync(envFile, 'utf8'), `# telegraf service environment\nHOSTNAME=web-07\nTELEGRAF_CONTROLLER_TOKEN=${createdValue}\n`);
+    assert.ok(!doc.getText().includes(createdValue), 'the config holds only the reference');
+    assert.ok(ui.record.messages.some((m) => m.text.includes('keep it out of version control')), 'a workspace env file gets a reminder');
+    await vscode.commands.executeCommand('undo');
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('undo');
+  });
+
   it('inserts the literal value only after confirmation, and the file then holds it', async () => {
     const file = path.join(workspaceFolder(), 'telegraf.conf');
     const doc = await vscode.workspace.openTextDocument(file);
