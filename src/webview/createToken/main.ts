@@ -682,6 +682,14 @@ function sameSession(a: SessionInfo | undefined, b: SessionInfo | undefined): bo
  */
 function onInit(msg: Extract<ExtensionToWebview, { type: 'init' }>): void {
   const identityChanged = !sameSession(session, msg.session ?? undefined);
+  if (!identityChanged && session && msg.session && form && !created && !msg.optionsAreNew && !msg.created && session.role !== 'viewer') {
+    // The same user again (e.g. the extension re-sent the session): keep the form the user is typing
+    // in as it is. Re-rendering it would move the focus and could swallow keystrokes.
+    session = msg.session;
+    existingDescriptions = msg.existingDescriptions;
+    syncFromDraft({ grid: false });
+    return;
+  }
   session = msg.session ?? undefined;
   existingDescriptions = msg.existingDescriptions;
   if (!session) {
