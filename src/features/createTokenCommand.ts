@@ -56,6 +56,11 @@ export function createTokenDeps({ connection, store, vault, log }: CreateTokenSe
       return store.snapshot.tokens.filter((t) => t.status === 'active' && (!me || t.userId === me.id)).map((t) => t.description);
     },
     copyValue: async (tokenId: string) => {
+      // Checked here (not only inside the command, which reports its own errors) so the form
+      // never says "Copied" when nothing was copied.
+      const origin = connection.origin;
+      const value = origin ? await vault.getTokenValue(origin, tokenId) : undefined;
+      if (!value) throw new Error(vscode.l10n.t('The value of this token is no longer stored in this VS Code (it was revoked, rotated or deleted), so nothing was copied.'));
       await vscode.commands.executeCommand(Commands.copyTokenValue, tokenId);
     },
     insertIntoConfig: async (tokenId: string) => {

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { answerInput, pickItem, quickInput, signInWithPassword, treeRow, type E2EContext } from './harness';
 
 /** A seed token's value (test/emulator/seeds/demo.json, "Telegraf agent - prod-web-01"). */
-const SEED_VALUE = 'tc-apiv1_demoAgentProdWeb01000000000000000';
+const SEED_VALUE = 'tc-apiv1_Pw01AgentProdWeb01demo00000000000';
 
 export async function run(ctx: E2EContext): Promise<void> {
   const { page, workbench } = ctx;

@@ -56,7 +56,7 @@ export function registerRotateToken(deps: TokenCommandDeps & { resolver: TokenRe
         const refs =
           occurrences.length === 0
             ? vscode.l10n.t('No Telegraf config in this workspace contains its value. Agents that use it elsewhere must get the new value before they are rejected.')
-            : `${vscode.l10n.t('These {0} reference(s) to its value are updated to the new value:', occurrences.length)}\n${listed.join('\n')}`;
+            : `${vscode.l10n.t('These {0} reference(s) to its value are updated to the new value:', occurrences.length)}\n${listed.join('\n')}\n${vscode.l10n.t('Configs that read it from an environment variable or a secret store are not changed: give those agents the new value (Copy New Value after rotating).')}`;
         const detail = [
           vscode.l10n.t(
             '1. Create "{0}" with the same permissions ({1}) and lifetime ({2}).',

@@ -195,7 +195,7 @@ export async function runTokenChecks(deps: TestTokenDeps, cfg: TelegrafConfig, s
       );
       if (choice === useDocumented) target = { url: documented, fromConfig: false };
       else if (choice !== send) {
-        checks.push({ id: 'heartbeat', title: vscode.l10n.t('Heartbeat accepted'), status: 'skip', detail: vscode.l10n.t('not sent: you declined to send the token to {0}', target.url) });
+        checks.push({ id: 'heartbeat', title: vscode.l10n.t('Heartbeat'), status: 'skip', detail: vscode.l10n.t('not sent: you declined to send the token to {0}', target.url) });
         return { ok: checks.every((c) => c.status !== 'fail'), tokenLabel, checks };
       }
     }
@@ -203,7 +203,7 @@ export async function runTokenChecks(deps: TestTokenDeps, cfg: TelegrafConfig, s
       await connection.api().sendHeartbeat(target.url, value);
       checks.push({
         id: 'heartbeat',
-        title: vscode.l10n.t('Heartbeat accepted'),
+        title: vscode.l10n.t('Heartbeat'),
         status: 'pass',
         detail: target.fromConfig
           ? vscode.l10n.t('POST {0} answered 200', target.url)
@@ -220,7 +220,7 @@ export async function runTokenChecks(deps: TestTokenDeps, cfg: TelegrafConfig, s
           detail,
         );
       }
-      checks.push({ id: 'heartbeat', title: vscode.l10n.t('Heartbeat accepted'), status: 'fail', detail: text, ...(kind ? { kind } : {}) });
+      checks.push({ id: 'heartbeat', title: vscode.l10n.t('Heartbeat'), status: 'fail', detail: text, ...(kind ? { kind } : {}) });
     }
   }
   return { ok: checks.every((c) => c.status === 'pass' || c.status === 'skip' || c.status === 'warn'), tokenLabel, checks };
