@@ -712,7 +712,7 @@ export function errorFromResponse(
     case 423:
       // The server's sentence already says the account is locked and for how long (MODEL.md Part A
       // "Local login": 423 after 5 failures): show it alone, not after our own sentence saying the same.
-      return new ControllerError({ ...base, kind: 'locked', userMessage: serverMessage ? sentence(serverMessage) : DEFAULT_USER_MESSAGES.locked });
+      return new ControllerError({ ...base, kind: 'locked', userMessage: serverMessage && /lock/i.test(serverMessage) && serverMessage.trim().length >= 20 ? sentence(serverMessage) : withServer(DEFAULT_USER_MESSAGES.locked) });
     case 429: {
       const secs = retryAfterMs !== undefined ? Math.max(1, Math.ceil(retryAfterMs / 1000)) : undefined;
       return new ControllerError({

@@ -601,7 +601,9 @@ function renderCreated(): void {
   });
   const another = button('Create Another', { icon: 'add', secondary: true, id: 'another' });
   another.addEventListener('click', () => {
-    if (!session || !draft) return;
+    // Once only: a key press can reach the button twice (keydown and keyup); a second render
+    // would replace the new form while the user is already typing in it.
+    if (!session || !draft || !created) return;
     tokenValue = undefined;
     created = undefined;
     // Same settings; a fresh description (the old one would now be a duplicate).
