@@ -85,6 +85,9 @@ export async function run(ctx: E2EContext): Promise<void> {
   // The new form renders, then its text field upgrades and takes the focus: keys typed before
   // that are lost. Type only once the field's own input has the focus.
   await focusWhenReady(frame, 'description');
+  // Let the form's own initial focus (a zero-delay timer that also selects the field) run first:
+  // a person cannot type within those milliseconds, a test can.
+  await page.waitForTimeout(500);
   await page.keyboard.press('Control+A');
   await page.keyboard.type('e2e keyboard custom');
   assert.equal(await (await textfield(frame, 'description')).inputValue(), 'e2e keyboard custom', 'every typed character reached the field');
