@@ -9,6 +9,7 @@
  * rendered as text (the MarkdownString is untrusted, text is escaped).
  */
 import * as vscode from 'vscode';
+import { statusLabel } from '../explorer/tokenTreeProvider';
 import { type TelegrafConfig, type TokenSite } from '../../core/config';
 import { literalOfSite, requiredPermissions, siteAt, type RequiredPermission } from '../../core/config/references';
 import { envVarNote, missingPermissions, permissionText, type TokenFacts, type TokenRecord } from '../../core/config/tokenAssessment';
@@ -31,19 +32,6 @@ export interface HoverDeps {
   parses: ParseCache;
 }
 
-/** The status as a word (localized on use). */
-function statusText(status: ReturnType<typeof displayStatus>): string {
-  switch (status) {
-    case 'active':
-      return vscode.l10n.t('active');
-    case 'expiring':
-      return vscode.l10n.t('expiring soon');
-    case 'expired':
-      return vscode.l10n.t('expired');
-    case 'revoked':
-      return vscode.l10n.t('revoked');
-  }
-}
 
 function newMarkdown(): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, false);
@@ -60,7 +48,7 @@ function row(md: vscode.MarkdownString, label: string, value: string): void {
 export function appendTokenInfo(md: vscode.MarkdownString, t: TokenRecord, needs: readonly RequiredPermission[], now: number): void {
   const status = displayStatus(t, now);
   md.appendMarkdown('**').appendText(displayText(t.description || vscode.l10n.t('(no description)'), 120)).appendMarkdown('**  \n');
-  row(md, vscode.l10n.t('Status'), `${statusText(status)} (${expiryText(t, now)})`);
+  row(md, vscode.l10n.t('Status'), `${statusLabel(status)} (${expiryText(t, now)})`);
   const exp = parseTime(t.expiresAt);
   row(md, vscode.l10n.t('Expires'), exp === undefined ? vscode.l10n.t('never') : formatUtc(exp));
   row(md, vscode.l10n.t('Owner'), displayText(t.username || t.userId, 60));

@@ -31,7 +31,7 @@ const STATUS_ICON: Record<DisplayStatus, [string, string]> = {
 };
 
 /** The status as a word (localized; built on use: `vscode.l10n` is ready once activation started). */
-function statusLabel(status: DisplayStatus): string {
+export function statusLabel(status: DisplayStatus): string {
   switch (status) {
     case 'active':
       return vscode.l10n.t('active');
