@@ -108,6 +108,9 @@ export async function run(ctx: E2EContext): Promise<void> {
 
     // 6. Details of a token (context menu).
     const row = treeRow(page, 'Telegraf agent - prod-web-01');
+    // The view was just regrouped: VS Code passes a context-menu command no tree item while it is
+    // still re-reading the tree, so let that settle (a person's right-click comes later anyway).
+    await page.waitForTimeout(1500);
     await row.click();
     await row.click({ button: 'right' });
     await clickMenu(page, 'Show Token Details');

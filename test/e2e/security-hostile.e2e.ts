@@ -154,6 +154,8 @@ export async function run(ctx: E2EContext): Promise<void> {
   await page.mouse.move(700, 600);
 
   // 3. A modal confirmation naming the 10,000-character token, then one naming the control-character token, revoked → notification.
+  // Let the tree settle before using its context menu (see explorer.e2e.ts).
+  await page.waitForTimeout(1500);
   await rows.long.click({ button: 'right' });
   await clickMenu(page, 'Revoke Token');
   let dialog = page.locator('.monaco-dialog-box').first();
@@ -162,6 +164,7 @@ export async function run(ctx: E2EContext): Promise<void> {
   await ctx.screenshot('03-confirm-long');
   await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
 
+  await page.waitForTimeout(1500);
   await rows.ctrl.click({ button: 'right' });
   await clickMenu(page, 'Revoke Token');
   dialog = page.locator('.monaco-dialog-box').first();
