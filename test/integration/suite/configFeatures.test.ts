@@ -19,7 +19,7 @@ import type { TestApi } from '../../../src/extension';
 import type { TestTokenResult } from '../../../src/features/configFiles/testTokenCommand';
 import type { ReplaceOutcome } from '../../../src/features/configFiles/tokenReplacement';
 import { activateExtension, emulator, waitUntil, workspaceFolder } from '../harness';
-import { byLabel, scriptUi } from './helpers/ui';
+import { byLabel, scriptUi, ensureSignedIn } from './helpers/ui';
 
 const AGENT = { configs: ['read' as const], heartbeat: ['write' as const] };
 
@@ -108,15 +108,7 @@ describe('Telegraf config features', function () {
 
   before(async () => {
     api = (await activateExtension<TestApi>())!;
-    if (api.connection.current.state !== 'ready') {
-      const emu = emulator();
-      const ui = scriptUi({ inputBox: [emu.url, emu.username, emu.password], quickPick: [byLabel('Username and Password')] });
-      try {
-        await vscode.commands.executeCommand('telegrafController.connect');
-      } finally {
-        ui.restore();
-      }
-    }
+    await ensureSignedIn(api, emulator());
     assert.equal(api.connection.current.state, 'ready', 'signed in to the emulator');
     dir = path.join(workspaceFolder(), 'cfg-features');
     fs.rmSync(dir, { recursive: true, force: true });

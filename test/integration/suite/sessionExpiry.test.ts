@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../../src/extension';
 import { activateExtension, emulator, waitUntil } from '../harness';
-import { byLabel, scriptUi } from './helpers/ui';
+import { byLabel, ensureSignedIn, scriptUi } from './helpers/ui';
 
 describe('Session expiry and retry after sign-in', function () {
   this.timeout(60_000);
@@ -16,15 +16,7 @@ describe('Session expiry and retry after sign-in', function () {
 
   before(async () => {
     api = (await activateExtension<TestApi>())!;
-    if (api.connection.current.state !== 'ready') {
-      const emu = emulator();
-      const ui = scriptUi({ inputBox: [emu.url, emu.username, emu.password], quickPick: [byLabel('Username and Password')] });
-      try {
-        await vscode.commands.executeCommand('telegrafController.connect');
-      } finally {
-        ui.restore();
-      }
-    }
+    await ensureSignedIn(api, emulator());
     await waitUntil(() => api.connection.current.state === 'ready', { what: 'signed in' });
   });
 

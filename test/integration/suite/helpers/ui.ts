@@ -87,3 +87,17 @@ export function byLabel(text: string): (items: any[]) => any {
     return found;
   };
 }
+
+/**
+ * Signs in to the runner's emulator through "Connect…" (scripted prompts)
+ * unless the active connection is already signed in.
+ */
+export async function ensureSignedIn(api: { connection: { current: { state: string } } }, emu: { url: string; username: string; password: string }): Promise<void> {
+  if (api.connection.current.state === 'ready') return;
+  const ui = scriptUi({ inputBox: [emu.url, emu.username, emu.password], quickPick: [byLabel('Username and Password')] });
+  try {
+    await vscode.commands.executeCommand('telegrafController.connect');
+  } finally {
+    ui.restore();
+  }
+}
