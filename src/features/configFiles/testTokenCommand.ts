@@ -19,6 +19,7 @@
  * return value. The token value is never logged or shown.
  */
 import * as vscode from 'vscode';
+import type { CodeActionDeps } from './codeActions';
 import { heartbeatUrlFor } from '../../core/api/client';
 import type { Token, User } from '../../core/api/contract';
 import { ControllerError, type ErrorKind } from '../../core/api/errors';
@@ -30,13 +31,8 @@ import { displayText } from '../../core/text';
 import { displayStatus, expiryText } from '../../core/tokens';
 import { Commands } from '../../constants';
 import { registerCommand, required } from '../../infra/commands';
-import type { Logger } from '../../infra/logger';
-import type { SecretVault } from '../../infra/secretVault';
-import type { ControllerConnection } from '../connection/controllerConnection';
-import type { TokenStore } from '../explorer/tokenStore';
 import { secretKeyFor } from './insertTokenCommand';
-import { isTelegrafDocument, ParseCache } from './configDocuments';
-import type { TokenResolver } from './tokenResolver';
+import { isTelegrafDocument } from './configDocuments';
 
 /** Where to test: a document and an offset in (or at the start of) a credential. */
 export interface TestTokenArg {
@@ -66,15 +62,8 @@ export interface TestTokenResult {
   checks: TokenCheck[];
 }
 
-/** Services of Test Token. */
-export interface TestTokenDeps {
-  connection: ControllerConnection;
-  store: TokenStore;
-  vault: SecretVault;
-  resolver: TokenResolver;
-  log: Logger;
-  parses: ParseCache;
-}
+/** Services of Test Token: the same as the quick fixes'. */
+export type TestTokenDeps = CodeActionDeps;
 
 /** The explanation of a 401 answer by its error kind (localized on use); undefined for other kinds. */
 function reason401(kind: ErrorKind): string | undefined {
