@@ -27,7 +27,7 @@ TAGS=(
   outputs.file outputs.heartbeat outputs.http outputs.influxdb outputs.influxdb_v2
   processors.enum processors.starlark
   secretstores.docker secretstores.jose secretstores.os secretstores.vault secretstores.systemd
-  parsers.influx parsers.json serializers.influx serializers.json
+  parsers.influx parsers.json parsers.value serializers.influx serializers.json serializers.template
 )
 
 if [ -x "$BIN" ] && [ "${TELEGRAF_REBUILD:-}" != 1 ]; then
