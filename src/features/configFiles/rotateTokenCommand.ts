@@ -9,6 +9,7 @@
  * (`tokenReplacement.ts`).
  */
 import * as vscode from 'vscode';
+import * as ui from '../../infra/ui';
 import { replacementExpiry, rotatedDescription } from '../../core/config/tokenAssessment';
 import { describePermissions } from '../../core/permissions';
 import { displayText } from '../../core/text';
@@ -71,16 +72,16 @@ export function registerRotateToken(deps: TokenCommandDeps & { resolver: TokenRe
           vscode.l10n.t('If a step fails, the old token is not revoked.'),
         ].join('\n');
         const rotate = vscode.l10n.t('Rotate');
-        const confirm = await vscode.window.showWarningMessage(vscode.l10n.t('Rotate the token "{0}" ({1}…)?', name, token.prefix), { modal: true, detail }, rotate);
+        const confirm = await ui.showWarningMessage(vscode.l10n.t('Rotate the token "{0}" ({1}…)?', name, token.prefix), { modal: true, detail }, rotate);
         if (confirm !== rotate) throw new Cancelled();
         log.info(`[${connection.label}] rotating token ${token.id} "${name}" (${occurrences.length} reference(s) in workspace configs)`);
-        const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Rotating "{0}"…', name) }, () =>
+        const outcome = await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Rotating "{0}"…', name) }, () =>
           replaceToken({ connection, store, vault, log }, token, oldValue, 'value', 'rotate', now),
         );
         deps.resolver.clear();
         log.info(`[${connection.label}] rotated token ${token.id} "${name}" → ${outcome.replacement.id} "${displayText(outcome.replacement.description, 80)}"`);
         const created = displayText(outcome.replacement.description, 80);
-        void vscode.window
+        void ui
           .showInformationMessage(
             outcome.rewrite.count > 0
               ? vscode.l10n.t(
