@@ -48,7 +48,10 @@ import {
 } from './contract';
 import { ControllerError, DEFAULT_USER_MESSAGES, type ErrorKind } from './errors';
 import { createDispatcher, type ControllerDispatcher } from './dispatcher';
-import { redactSecrets } from '../redact';
+import { redactSecrets, rememberCookieValues, rememberSecret } from '../redact';
+
+/** How long a password just typed stays redacted from messages and logs (ms): long enough for the sign-in's own errors. */
+const PASSWORD_ECHO_MS = 120_000;
 
 /** How requests authenticate: a session cookie (from `loginLocal`), an API token, or nothing. */
 export type Credential = { kind: 'session'; cookie: string } | { kind: 'token'; token: string } | { kind: 'none' };
@@ -199,6 +202,8 @@ export class ControllerClient {
    * rejected) with a sentence saying so; a locked account is kind `locked`.
    */
   async loginLocal(username: string, password: string): Promise<{ user: User; cookie: string }> {
+    // A server message that echoes the password or the session id is redacted wherever it is shown or logged.
+    rememberSecret(password, PASSWORD_ECHO_MS);
     const res = await this.send({ route: 'loginLocal', body: { username, password }, credential: { kind: 'none' } });
     const { user } = this.parseJson(res, UserResponseSchema, 'loginLocal');
     const raw = res.headers['set-cookie'];
@@ -212,6 +217,7 @@ export class ControllerClient {
         userMessage: 'The controller accepted the sign-in but did not start a session (no cookie was set). Use an API token instead.',
       });
     }
+    rememberCookieValues(pairs.join('; '));
     return { user, cookie: pairs.join('; ') };
   }
 
@@ -385,6 +391,7 @@ export class ControllerClient {
       if (!/^[\x20-\x7e]+$/.test(cred.cookie)) {
         throw new ControllerError({ kind: 'session-expired', route: routeLabel(req.route), userMessage: DEFAULT_USER_MESSAGES['session-expired'] });
       }
+      rememberCookieValues(cred.cookie);
       h.cookie = cred.cookie;
     }
     if (req.body !== undefined) h['content-type'] = 'application/json';
