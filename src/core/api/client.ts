@@ -333,15 +333,17 @@ export class ControllerClient {
   /**
    * `POST <heartbeatUrl>` with `Authorization: Bearer <token>` (needs
    * heartbeat:write). Uses `token`, not this client's credential. `body`
-   * defaults to a minimal heartbeat `{ instance_id, status: 'test' }`.
-   * Not retried.
+   * defaults to a minimal heartbeat that matches Telegraf's heartbeat JSON
+   * schema (`plugins/outputs/heartbeat/schema_v1.json`: `id` and `version`
+   * required, no other properties than the schema's; MODEL.md "How Telegraf
+   * uses a token"). Not retried.
    */
   async sendHeartbeat(heartbeatUrl: string, token: string, body?: unknown): Promise<void> {
     await this.send({
       route: 'heartbeat',
       url: heartbeatUrl,
       credential: { kind: 'token', token },
-      body: body ?? { instance_id: 'telegraf-controller-tokens-check', status: 'test', timestamp: new Date().toISOString() },
+      body: body ?? { id: 'telegraf-controller-tokens-check', version: 'Telegraf Controller Tokens check', schema: 1, status: 'OK' },
     });
   }
 

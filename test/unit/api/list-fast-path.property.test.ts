@@ -9,11 +9,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { PROPERTY_RUNS } from '../propertyRuns';
 import { parseResponseBody } from '../../../src/core/api/client';
 import { ListTokensResponseSchema, parseListTokensResponseFast } from '../../../src/core/api/contract';
 import { RESOURCES } from '../../../src/core/permissions';
 
-const RUNS = { numRuns: 1000 };
+const RUNS = { numRuns: PROPERTY_RUNS };
 
 const timestamp = fc.oneof(
   fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString()),
@@ -147,7 +148,7 @@ test('fast path: usual pages are taken by the fast path and equal the schema out
 test('fast path: never accepts what the schema rejects, and returns the schema output', () => {
   fc.assert(
     fc.property(page, (p) => check(asJson(p))),
-    { numRuns: 3000 },
+    { numRuns: PROPERTY_RUNS * 3 },
   );
 });
 

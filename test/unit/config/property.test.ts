@@ -32,9 +32,10 @@ import {
   type TelegrafConfig,
   type TextEdit,
 } from '../../../src/core/config';
+import { PROPERTY_RUNS } from '../propertyRuns';
 import { assertEolAndBomKept, assertOnlyEditedLinesChanged, fixtureNames, readFixture } from './helpers';
 
-const RUNS = Number(process.env.FC_RUNS ?? 300);
+const RUNS = PROPERTY_RUNS;
 
 const fixtures = new Map(fixtureNames().map((n) => [n, readFixture(n)] as const));
 const smallFixtures = [...fixtures.keys()].filter((n) => !n.startsWith('01-'));
