@@ -66,6 +66,20 @@ export async function run(ctx: E2EContext): Promise<void> {
   const summary = await frame.locator('section.summary').innerText();
   assert.match(summary, /Configurations: read/);
   assert.match(summary, /Heartbeat: write/);
+  // At a 1000 px high window, Create is in view without scrolling.
+  await page.setViewportSize({ width: 1400, height: 1000 });
+  await frame.waitForFunction(() => (globalThis as any).innerHeight < 1000);
+  assert.equal(await frame.evaluate(() => (globalThis as any).scrollY), 0, 'the form is not scrolled');
+  const submitBox = await frame.locator('#submit').boundingBox();
+  assert.ok(submitBox && submitBox.y >= 0 && submitBox.y + submitBox.height <= 1000, `Create is in the window: ${JSON.stringify(submitBox)}`);
+  assert.ok(
+    await frame.locator('#submit').evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      const g = globalThis as any;
+      return r.top >= 0 && r.bottom <= g.innerHeight && g.document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)?.closest('#submit') === el;
+    }),
+    'Create is visible in the panel and not covered',
+  );
   await ctx.screenshot('03-create-form-dark');
   const grid = frame.locator('table[role="grid"]');
   const aria = await grid.ariaSnapshot();
@@ -114,6 +128,11 @@ export async function run(ctx: E2EContext): Promise<void> {
   await ctx.screenshot('05-keyboard-custom');
   await page.keyboard.press('Enter');
   await frame.locator('#token-value').waitFor({ state: 'visible', timeout: 20_000 });
+  // The title takes the focus for screen readers but draws no focus rectangle, even after keys.
+  const title = frame.locator('#page-title');
+  await frame.waitForFunction(() => (globalThis as any).document.activeElement?.id === 'page-title');
+  assert.equal(await title.evaluate((el) => (globalThis as any).getComputedStyle(el).outlineStyle), 'none', 'no focus rectangle on "Token Created"');
+  await ctx.screenshot('05b-created-after-keyboard');
   const custom = [...ctx.emulator!.server.state.tokens.values()].find((t: any) => t.description === 'e2e keyboard custom') as any;
   assert.ok(custom, 'the keyboard-only token was created');
   assert.deepEqual(custom.permissions.agents, ['read']);
