@@ -31,10 +31,10 @@ export type InsertForm = 'env' | 'secret' | 'literal';
 
 const FORM_STATE_KEY = 'telegrafController.insertForm';
 
-/** True for files the insert command accepts: `.conf` and `.toml` (Telegraf configs). */
+/** True for files the insert command accepts: `.conf` and `.toml`, and documents in the `toml` or `telegraf` language. */
 export function isConfigDocument(doc: vscode.TextDocument): boolean {
   const ext = path.extname(doc.fileName).toLowerCase();
-  return ext === '.conf' || ext === '.toml' || doc.languageId === 'toml';
+  return ext === '.conf' || ext === '.toml' || doc.languageId === 'toml' || doc.languageId === 'telegraf';
 }
 
 /** Applies offset-based edits to `doc` as one undoable WorkspaceEdit; refuses when the document changed since `version`. */
