@@ -28,7 +28,7 @@ import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { matchRoute, type RouteName } from '../../src/core/api/contract';
 import { ROLES, type Role } from '../../src/core/permissions';
-import { FaultController, type ActiveFault, type FaultSpec } from './faults';
+import { FaultController, altersRealAnswer, sendAfterApply, type ActiveFault, type FaultSpec } from './faults';
 import { DEMO_SEED, parseSeed, SeedTokenSchema, type ParsedSeed, type Seed } from './seed';
 import { bulkTokenSpecs } from './bulk';
 import { EmulatorState, errorResponse, type AppResponse } from './state';
@@ -235,7 +235,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       }
       const route: RouteName | undefined = m.name;
       const fault = faults.take(route, server);
-      if (fault) {
+      const after = fault && altersRealAnswer(fault) ? fault : undefined;
+      if (fault && !after) {
         if (fault.latencyMs) await sleep(fault.latencyMs);
         if (res.destroyed || req.socket.destroyed) return;
         if (applyFault(fault, req, res)) return;
@@ -257,7 +258,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
           return;
         }
       }
-      send(res, state.handle({ route: m.name, params: m.params, query: url.searchParams, headers: req.headers, body, secure, method }), head);
+      const answer = state.handle({ route: m.name, params: m.params, query: url.searchParams, headers: req.headers, body, secure, method });
+      if (after) await sendAfterApply(after, answer, res);
+      else send(res, answer, head);
     } catch (e) {
       // Never expected: the property tests assert no 500 for bad input.
       send(res, errorResponse(500, 'internal_error', e instanceof Error ? e.message : 'internal error'));

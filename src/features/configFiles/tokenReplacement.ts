@@ -17,7 +17,7 @@
  * never a value.
  */
 import * as vscode from 'vscode';
-import type { Token } from '../../core/api/contract';
+import { isUnusableToken, type Token } from '../../core/api/contract';
 import { describe as describeError } from '../connection/controllerConnection';
 import { ControllerError } from '../../core/api/errors';
 import { parseTelegrafConfig } from '../../core/config';
@@ -174,7 +174,10 @@ export async function replaceToken(
 
   const me = connection.user;
   if (me && old.userId !== me.id && isTokenAdmin(me.role)) {
-    replacement = await step(vscode.l10n.t('Reassigning "{0}" to {1}', newName, displayText(old.username, 40)), () => api.reassignToken(replacement.id, old.userId));
+    replacement = await step(vscode.l10n.t('Reassigning "{0}" to {1}', newName, displayText(old.username, 40)), async () => {
+      const r = await api.reassignToken(replacement.id, old.userId);
+      return isUnusableToken(r) ? api.getToken(replacement.id) : r;
+    });
     log.info(`[${who}] reassigned token ${replacement.id} "${newName}" to user ${old.userId} (${why})`);
     done.push(vscode.l10n.t('reassigned it to {0}', displayText(old.username, 40)));
     store.upsert(replacement);
@@ -210,7 +213,9 @@ export async function replaceToken(
     done.push(vscode.l10n.t('updated {0} reference(s) in {1}', rewrite.count, rewrite.files.join(', ')));
   }
 
-  const revoked = await step(vscode.l10n.t('Revoking "{0}"', oldName), () => api.revokeToken(old.id));
+  const answer = await step(vscode.l10n.t('Revoking "{0}"', oldName), () => api.revokeToken(old.id));
+  // The server applied the revoke even when its answer's record is unusable.
+  const revoked: Token = isUnusableToken(answer) ? { ...old, status: 'revoked', revokedAt: old.revokedAt ?? new Date().toISOString() } : answer;
   log.info(`[${who}] revoked token ${old.id} "${oldName}" (${why}; replaced by ${replacement.id})`);
   store.upsert(revoked);
   if (origin) await vault.deleteTokenValue(origin, old.id).catch(() => undefined);

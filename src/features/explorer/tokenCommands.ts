@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as ui from '../../infra/ui';
-import type { BulkResult, Token, User } from '../../core/api/contract';
+import { isUnusableToken, type BulkResult, type Token, type User } from '../../core/api/contract';
 import { ControllerError, isAuthFailure } from '../../core/api/errors';
 import { chunk, describeReassign, mergeBulk, reassignPreview, summarizeBulk, type BulkSummary } from '../../core/explorerModel';
 import { effectivePermissions, isTokenAdmin } from '../../core/permissions';
@@ -318,7 +318,8 @@ async function reportBulk(deps: ExplorerCommandDeps, o: BulkOutcome, targets: re
   }
   const parts = [partialText(o.op, o.ok.length, total)];
   if (o.failed.length) {
-    const shown = o.failed.slice(0, 3).map((f) => `${name(f.id)}: ${displayText(f.error, 80)}`);
+    // Each reason is a sentence of its own; the summary adds the final full stop (never "deleted..").
+    const shown = o.failed.slice(0, 3).map((f) => `${name(f.id)}: ${displayText(f.error, 80).replace(/[.\s]+$/, '')}`);
     const more = o.failed.length > 3 ? vscode.l10n.t('; and {0} more', o.failed.length - 3) : '';
     parts.push(vscode.l10n.t('{0} failed — {1}{2}.', o.failed.length, shown.join('; '), more));
   }
@@ -420,7 +421,8 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
             vscode.l10n.t('Revoke'),
           );
           const updated = await handle.connection.api().revokeToken(token.id);
-          handle.store.upsert(updated);
+          // The server applied it even when its answer's record is unusable: keep ours, marked revoked.
+          handle.store.upsert(isUnusableToken(updated) ? { ...token, status: 'revoked', revokedAt: token.revokedAt ?? new Date().toISOString() } : updated);
           logActivity(log, { op: 'revoke', connection: handle.connection.label, token: { id: token.id, description: token.description } });
           await deps.notifier.info('revoked', vscode.l10n.t('Revoked "{0}".', name));
           return { op: 'revoke', ok: [token.id], failed: [], cancelled: [] } satisfies BulkOutcome;
@@ -510,7 +512,8 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
             vscode.l10n.t('Reassign'),
           );
           const updated = await handle.connection.api().reassignToken(token.id, user.id);
-          handle.store.upsert(updated);
+          if (isUnusableToken(updated)) await handle.store.refresh();
+          else handle.store.upsert(updated);
           logActivity(log, { op: 'reassign', connection: handle.connection.label, token: { id: token.id, description: token.description }, detail: `to ${user.username} (${user.role}): ${narrowing}` });
           await deps.notifier.info('reassigned', vscode.l10n.t('Reassigned "{0}" to {1}.', name, displayText(user.username, 60)));
           return { op: 'reassign', ok: [token.id], failed: [], cancelled: [] } satisfies BulkOutcome;
