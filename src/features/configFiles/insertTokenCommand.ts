@@ -5,6 +5,7 @@ import { heartbeatUrlFor } from '../../core/api/client';
 import type { Token } from '../../core/api/contract';
 import {
   applyEdits,
+  ConfigEditError,
   envReference,
   heartbeatAt,
   heartbeatOutputs,
@@ -215,21 +216,27 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
           } else {
             choices.push({ id: 'set', label: `$(pulse) ${vscode.l10n.t('Set the token of [[outputs.heartbeat]]')}`, detail: vscode.l10n.t('line {0}', heartbeats[0]!.line + 1) });
           }
-          // At the cursor only where a value or a `token = …` line fits: an empty line, or right after `key =`.
-          // Never inside a comment or in the middle of other text.
+          // At the cursor only where a token belongs (a plugin that takes one); otherwise say why not.
           const pos = editor.selection.active;
-          const lineText = doc.lineAt(pos.line).text;
-          const before = lineText.slice(0, pos.character);
-          const fitsCursor =
-            lineText.trim() === '' || (/^\s*[A-Za-z0-9_."-]+\s*=\s*$/.test(before) && lineText.slice(pos.character).trim() === '');
-          if (fitsCursor) {
-            choices.push({ id: 'cursor', label: `$(insert) ${vscode.l10n.t('Insert at the cursor')}`, detail: vscode.l10n.t('line {0}', pos.line + 1) });
+          let cursorPlan: ReturnType<typeof planSetToken> | undefined;
+          let notHere: string | undefined;
+          try {
+            cursorPlan = planSetToken(text, { reference, cursorOffset: cursor });
+          } catch (e) {
+            if (!(e instanceof ConfigEditError)) throw e;
+            notHere = e.message;
+          }
+          if (cursorPlan) {
+            const at = cursorPlan.table ? `${cursorPlan.table.isArray ? '[[' : '['}${cursorPlan.table.name}${cursorPlan.table.isArray ? ']]' : ']'}` : '';
+            choices.push({
+              id: 'cursor',
+              label: `$(insert) ${vscode.l10n.t('Insert at the cursor')}`,
+              detail: at ? vscode.l10n.t('line {0}, the token of {1}', pos.line + 1, at) : vscode.l10n.t('line {0}', pos.line + 1),
+            });
           }
           const where = required(
             await ui.showQuickPick(choices, {
-              placeHolder: fitsCursor
-                ? vscode.l10n.t('Where in {0}?', fileName)
-                : vscode.l10n.t('Where in {0}? (To insert at the cursor, put it on an empty line.)', fileName),
+              placeHolder: notHere ? vscode.l10n.t('Where in {0}? Not at the cursor: {1}', fileName, notHere) : vscode.l10n.t('Where in {0}?', fileName),
             }),
           );
           if (where.id === 'heartbeat') {
@@ -240,7 +247,7 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
             edits.push(...plan.edits);
             summary = plan.summary;
           } else {
-            const plan = planSetToken(text, { reference, cursorOffset: cursor });
+            const plan = cursorPlan ?? planSetToken(text, { reference, cursorOffset: cursor });
             edits.push(...plan.edits);
             summary = plan.summary;
           }
