@@ -16,8 +16,8 @@
  * variable it reads are in its `cmd/telegraf/main.go` and `config/config.go`
  * (see README "Starting an agent from a controller config").
  *
- * Known wiring mistakes these outputs avoid (public bug reports, listed in
- * test/fixtures/telegraf-deployments/README.md): a variable set for one
+ * Known wiring mistakes these outputs avoid (public bug reports about
+ * Telegraf deployments; README "Starting an agent from a controller config"): a variable set for one
  * container and read by another; `/etc/default/telegraf` read only under
  * systemd; `Environment=TOKEN=…` in a world-readable unit; a secret file with a
  * trailing newline; a misspelled variable name; the Windows registry value

@@ -32,6 +32,8 @@ if (!HAVE_BIN && process.env.CI === 'true') {
   throw new Error(`A real Telegraf is required under CI=true: run "bash scripts/build-telegraf.sh" (looked for ${BIN}).`);
 }
 const CONFIG_ID = 'cfg-real-agent';
+/** The same config for a 1.38-style agent: its heartbeat output reads INFLUX_TOKEN. */
+const LEGACY_CONFIG_ID = 'cfg-real-agent-influx-token';
 
 interface Agent {
   child: ChildProcess;
@@ -157,6 +159,10 @@ describe('a real Telegraf started from the generated start text', { skip: HAVE_B
       ].join('\n'),
     });
   });
+  before(() => {
+    const cfg = emu.state.configs.get(CONFIG_ID)!;
+    emu.state.configs.set(LEGACY_CONFIG_ID, { ...cfg, id: LEGACY_CONFIG_ID, toml: cfg.toml.replace('${TELEGRAF_CONTROLLER_TOKEN}', '${INFLUX_TOKEN}') });
+  });
   after(async () => {
     for (const a of agents) await stop(a);
     await emu?.close();
@@ -207,6 +213,16 @@ describe('a real Telegraf started from the generated start text', { skip: HAVE_B
 
   test('shell: the generated script itself, token typed at its hidden prompt → heartbeat', async () => {
     const s = agentStartSnippet('shell', { controllerUrl: emu.url, configId: CONFIG_ID, watchInterval: '30s' });
+    const before = heartbeatsOf(agentTokenId);
+    const a = runAgent(s.text, dir, `${agentValue}\n`);
+    agents.push(a);
+    await until(a, () => heartbeatsOf(agentTokenId) > before, 'a heartbeat from the agent');
+    await stop(a);
+  });
+
+  test('Telegraf 1.38 line: the generated INFLUX_TOKEN script → the download with the Token scheme (the binary falls back to it) → heartbeat', async () => {
+    const s = agentStartSnippet('shell', { controllerUrl: emu.url, configId: LEGACY_CONFIG_ID, telegrafVersion: '1.38' });
+    assert.ok(s.text.includes('export INFLUX_TOKEN') && !s.text.includes('TELEGRAF_CONTROLLER_TOKEN'));
     const before = heartbeatsOf(agentTokenId);
     const a = runAgent(s.text, dir, `${agentValue}\n`);
     agents.push(a);
