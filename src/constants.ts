@@ -58,6 +58,10 @@ export const Commands = {
   replaceWithSecretReference: 'telegrafController.replaceWithSecretReference',
   /** Internal (quick fix): leak response, revokes a plaintext token on the server and replaces it. */
   revokeAndReplace: 'telegrafController.revokeAndReplace',
+  // Starting an agent from a controller config
+  showConfigurations: 'telegrafController.showConfigurations',
+  copyAgentStartCommand: 'telegrafController.copyAgentStartCommand',
+  testAgentStart: 'telegrafController.testAgentStart',
 } as const;
 
 /** View ids (package.json `contributes.views`). */

@@ -57,8 +57,12 @@ import { redactSecrets, rememberCookieValues, rememberSecret } from '../redact';
 /** How long a password just typed stays redacted from messages and logs (ms): long enough for the sign-in's own errors. */
 const PASSWORD_ECHO_MS = 120_000;
 
-/** How requests authenticate: a session cookie (from `loginLocal`), an API token, or nothing. */
-export type Credential = { kind: 'session'; cookie: string } | { kind: 'token'; token: string } | { kind: 'none' };
+/**
+ * How requests authenticate: a session cookie (from `loginLocal`), an API token, or nothing.
+ * A token goes as `Authorization: Bearer <token>`, or with `scheme: 'Token'` as
+ * `Authorization: Token <token>` (both accepted, MODEL.md Part A; Telegraf ≤ 1.38 sends `Token`).
+ */
+export type Credential = { kind: 'session'; cookie: string } | { kind: 'token'; token: string; scheme?: 'Bearer' | 'Token' } | { kind: 'none' };
 
 /** Log levels of the injected logger. */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -481,7 +485,7 @@ export class ControllerClient {
           userMessage: 'The stored API token contains spaces or characters that cannot be sent. Set the token again.',
         });
       }
-      h.authorization = `Bearer ${cred.token}`;
+      h.authorization = `${cred.scheme ?? 'Bearer'} ${cred.token}`;
     } else if (cred.kind === 'session') {
       if (!/^[\x20-\x7e]+$/.test(cred.cookie)) {
         throw new ControllerError({ kind: 'session-expired', route: routeLabel(req.route), userMessage: DEFAULT_USER_MESSAGES['session-expired'] });
