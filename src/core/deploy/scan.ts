@@ -319,7 +319,7 @@ function k8sFindings(text: string, docs: readonly Document.Parsed[], findings: D
         const r = isScalar(keyNode) ? keyNode.range! : [0, 0];
         findings.push({
           code: 'configmap-token',
-          range: { start: r[0], end: r[1] },
+          range: { start: r[0] ?? 0, end: r[1] ?? 0 },
           severity: 'warning',
           lowerWhenIgnored: false,
           message: `${name} is read from a ConfigMap (configMapKeyRef ${str(get(ref, 'name')) ?? '?'}/${key}), and ConfigMaps are not secret: keep the token in a Secret and use secretKeyRef.`,
