@@ -286,12 +286,7 @@ function k8sFindings(text: string, docs: readonly Document.Parsed[], findings: D
         if (!isPair(p) || !isScalar(p.value)) continue;
         const v = str(p.value);
         if (!v) continue;
-        let decoded = '';
-        try {
-          decoded = Buffer.from(v, 'base64').toString('utf8');
-        } catch {
-          continue;
-        }
+        const decoded = /^[A-Za-z0-9+/=\s]+$/.test(v) ? Buffer.from(v, 'base64').toString('utf8') : '';
         if (!decoded.startsWith(CONTROLLER_TOKEN_PREFIX)) continue;
         const r = p.value.range!;
         findings.push({
