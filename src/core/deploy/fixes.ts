@@ -44,8 +44,10 @@ function within(r: readonly number[] | null | undefined, at: number): boolean {
 
 /** The fixes for `finding` in `text` of `kind` (possibly none). */
 export function planFixes(kind: DeployKind, text: string, finding: DeployFinding): DeployFix[] {
-  if (finding.code !== 'plaintext-token' && finding.code !== 'literal-credential' && finding.code !== 'unfilled-placeholder') return [];
   try {
+    if (finding.code === 'empty-default-token') return emptyDefaultFix(text, finding);
+    if (finding.code === 'configmap-token') return kind === 'kubernetes' ? configMapRefFix(text, finding) : [];
+    if (finding.code !== 'plaintext-token' && finding.code !== 'literal-credential' && finding.code !== 'unfilled-placeholder') return [];
     switch (kind) {
       case 'compose':
         return composeFix(finding);
@@ -60,6 +62,52 @@ export function planFixes(kind: DeployKind, text: string, finding: DeployFinding
   } catch {
     return [];
   }
+}
+
+/** `${TOKEN:-}` → `${TOKEN:?TOKEN is not set}`: a missing token stops the deployment instead of sending an empty one. */
+function emptyDefaultFix(text: string, f: DeployFinding): DeployFix[] {
+  const m = /^\$\{([A-Za-z_]\w*):?-\}$/.exec(text.slice(f.range.start, f.range.end));
+  if (!m) return [];
+  return [
+    {
+      title: `Fail when ${m[1]} is missing (\${${m[1]}:?…})`,
+      edits: [{ start: f.range.start, end: f.range.end, newText: composeReference(m[1]!) }],
+      varName: m[1]!,
+      valueFile: '.env',
+      commands: [],
+      note: `A missing ${m[1]} now stops "docker compose up" with a message instead of starting an agent that gets 401 Unauthorized.`,
+    },
+  ];
+}
+
+/** `valueFrom.configMapKeyRef` of a token → `secretKeyRef` (same name and key: create that Secret with kubectl). */
+function configMapRefFix(text: string, f: DeployFinding): DeployFix[] {
+  const docs = yamlDocuments(text);
+  for (const c of k8sContainers(docs)) {
+    const env = get(c.map, 'env');
+    if (!isSeq(env)) continue;
+    for (const item of env.items) {
+      const vf = isMap(item) ? ((item as YAMLMap).items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === 'valueFrom') as Pair<Node, Node> | undefined) : undefined;
+      if (!vf || vf.key.range?.[0] !== f.range.start || !isMap(vf.value)) continue;
+      const refPair = (vf.value as YAMLMap).items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === 'configMapKeyRef') as Pair<Node, Node> | undefined;
+      if (!refPair) return [];
+      const secret = str(get(refPair.value, 'name')) ?? DEFAULT_SECRET_NAME;
+      const key = str(get(refPair.value, 'key')) ?? CONTROLLER_TOKEN_VAR;
+      if (!NAME_RE.test(key)) return [];
+      const r = refPair.key.range!;
+      return [
+        {
+          title: `Read it from a Secret (secretKeyRef ${secret}/${key})`,
+          edits: [{ start: r[0], end: r[1], newText: 'secretKeyRef' }],
+          varName: key,
+          valueFile: DEFAULT_ENV_FILE,
+          commands: [{ label: 'Create the Secret', text: `kubectl create secret generic ${secret} --from-env-file=${DEFAULT_ENV_FILE}` }],
+          note: `The container now reads ${key} from the Secret "${secret}": create it with kubectl from ${DEFAULT_ENV_FILE} (git-ignored) and remove the token from the ConfigMap.`,
+        },
+      ];
+    }
+  }
+  return [];
 }
 
 function composeFix(f: DeployFinding): DeployFix[] {

@@ -87,14 +87,15 @@ export class DeploymentActions implements vscode.CodeActionProvider {
   ) {}
 
   async provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
-    const diags = context.diagnostics.filter((d) => isOurDiagnostic(d) && ['plaintext-token', 'literal-credential', 'unfilled-placeholder'].includes(String(d.code)));
+    const diags = context.diagnostics.filter((d) => isOurDiagnostic(d) && ['plaintext-token', 'literal-credential', 'unfilled-placeholder', 'empty-default-token', 'configmap-token'].includes(String(d.code)));
     const out: vscode.CodeAction[] = [];
     for (const d of diags) {
       const offset = doc.offsetAt(d.range.start);
       const at = findingAt(doc, this.deps.envFiles, offset);
       if (!at) continue;
       const value = doc.getText().slice(at.finding.range.start, at.finding.range.end);
-      const handle = at.finding.code === 'unfilled-placeholder' ? undefined : this.pending.put(at.finding.value ?? value);
+      const carriesValue = at.finding.code === 'plaintext-token' || at.finding.code === 'literal-credential';
+      const handle = carriesValue ? this.pending.put(at.finding.value ?? value) : undefined;
       at.fixes.forEach((fix, i) => {
         const a = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
         a.diagnostics = [d];
