@@ -32,6 +32,8 @@ export interface ConfigFeatureServices {
   vault: SecretVault;
   log: Logger;
   context: vscode.ExtensionContext;
+  /** Lets rotate follow the token into deployment files (the deployments feature). */
+  deployments?: import('./tokenReplacement').DeploymentReferenceHook;
 }
 
 /**
@@ -55,7 +57,7 @@ export function registerConfigFeatures(services: ConfigFeatureServices): vscode.
     ...registerTokenHover(CONFIG_SELECTOR, common),
     ...registerPlaintextActions(CONFIG_SELECTOR, common),
     ...registerTestToken(common),
-    ...registerRotateToken(common),
+    ...registerRotateToken({ ...common, deployments: services.deployments }),
     registerCommand(
       Commands.checkConfigTokens,
       async () => {
