@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import * as ui from '../infra/ui';
 import type { CreateTokenRequest } from '../core/api/contract';
 import { suggestPresetForConfig } from '../core/config/presetSuggestion';
-import { displayText } from '../core/text';
 import { Commands } from '../constants';
 import { registerCommand } from '../infra/commands';
 import type { Logger } from '../infra/logger';
@@ -45,7 +44,7 @@ export function createTokenDeps({ connection, store, vault, log }: CreateTokenSe
         }
         store.upsert(created.token);
         await store.refreshStored();
-        log.info(`[${connection.label}] created token ${created.token.id} "${displayText(created.token.description, 80)}" (value stored in secret storage)`);
+        log.info(`[${connection.label}] created token ${created.token.id} "${ui.tokenName(created.token.description, 80)}" (value stored in secret storage)`);
         return created;
       } catch (e) {
         if (await connection.noteFailure(e)) store.clear();

@@ -19,7 +19,7 @@ import {
   tableAt,
   type TextEdit,
 } from '../../core/config';
-import { displayText, pickText } from '../../core/text';
+import { pickText } from '../../core/text';
 import { Commands } from '../../constants';
 import { copySecret } from '../../infra/clipboard';
 import { Cancelled, registerCommand, required } from '../../infra/commands';
@@ -129,7 +129,7 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
         }
         const token = await resolveToken(deps, arg, vscode.l10n.t('Insert which token?'), (t) => storedIds.has(t.id) && t.status === 'active');
         const value = await vault.getTokenValue(origin, token.id);
-        if (!value) throw new Error(vscode.l10n.t('The value of "{0}" is not stored in this VS Code, so it cannot be inserted.', displayText(token.description, 80)));
+        if (!value) throw new Error(vscode.l10n.t('The value of "{0}" is not stored in this VS Code, so it cannot be inserted.', ui.tokenName(token.description, 80)));
         const editor = await targetEditor();
         const doc = editor.document;
         const fileName = path.basename(doc.fileName);
@@ -248,7 +248,7 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
         let result = applyEdits(text, edits);
         if (addStore) result = applyEdits(result, planAddSecretStore(result, addStore));
         await applyOffsetEdits(doc, version, [minimalEdit(text, result)]);
-        log.info(`[${connection.label}] inserted token ${token.id} "${displayText(token.description, 80)}" into ${vscode.workspace.asRelativePath(doc.uri)} as ${form === 'literal' ? 'a literal value' : form === 'env' ? 'an environment reference' : 'a secret-store reference'} (${summary})`);
+        log.info(`[${connection.label}] inserted token ${token.id} "${ui.tokenName(token.description, 80)}" into ${vscode.workspace.asRelativePath(doc.uri)} as ${form === 'literal' ? 'a literal value' : form === 'env' ? 'an environment reference' : 'a secret-store reference'} (${summary})`);
         if (form === 'env') {
           const name = envVarName();
           const copyExport = vscode.l10n.t('Copy export Line');
@@ -344,7 +344,7 @@ async function addToEnvironmentFile(
   if (!(await vscode.workspace.applyEdit(we))) throw new Error(vscode.l10n.t('VS Code refused the edit of {0}; nothing was written.', path.basename(target.fsPath)));
   const saved = await vscode.workspace.openTextDocument(target);
   await saved.save();
-  log.info(`[${connectionLabel}] wrote token ${token.id} "${displayText(token.description, 80)}" as ${name} into the environment file ${target.fsPath}`);
+  log.info(`[${connectionLabel}] wrote token ${token.id} "${ui.tokenName(token.description, 80)}" as ${name} into the environment file ${target.fsPath}`);
   const inWorkspace = !!vscode.workspace.getWorkspaceFolder(target);
   void ui.showInformationMessage(
     inWorkspace

@@ -17,6 +17,7 @@
  * never a value.
  */
 import * as vscode from 'vscode';
+import * as ui from '../../infra/ui';
 import type { Token } from '../../core/api/contract';
 import { describe as describeError } from '../connection/controllerConnection';
 import { ControllerError } from '../../core/api/errors';
@@ -152,7 +153,7 @@ export async function replaceToken(
   const who = connection.label;
   const origin = connection.origin;
   const api = connection.api();
-  const oldName = displayText(old.description, 80);
+  const oldName = ui.tokenName(old.description, 80);
   const done: string[] = [];
   const step = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
     try {
@@ -167,7 +168,7 @@ export async function replaceToken(
     api.createToken({ description: rotatedDescription(old.description, now), expiresAt: replacementExpiry(old, now), permissions: old.permissions }),
   );
   let replacement = created.token;
-  const newName = displayText(replacement.description, 80);
+  const newName = ui.tokenName(replacement.description, 80);
   log.info(`[${who}] created token ${replacement.id} "${newName}" to replace ${old.id} "${oldName}" (${why})`);
   done.push(vscode.l10n.t('created "{0}"', newName));
   store.upsert(replacement);
