@@ -419,7 +419,9 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
             vscode.l10n.t('Every agent or script that uses it is rejected from now on. Revoking cannot be undone; the record is kept for audit.'),
             vscode.l10n.t('Revoke'),
           );
-          const updated = await handle.connection.api().revokeToken(token.id);
+          const updated = await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Revoking "{0}"…', name) }, () =>
+            handle.connection.api().revokeToken(token.id),
+          );
           handle.store.upsert(updated);
           logActivity(log, { op: 'revoke', connection: handle.connection.label, token: { id: token.id, description: token.description } });
           await deps.notifier.info('revoked', vscode.l10n.t('Revoked "{0}".', name));
@@ -454,7 +456,9 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
               : vscode.l10n.t("The revoked token's record is removed completely."),
             vscode.l10n.t('Delete'),
           );
-          await handle.connection.api().deleteToken(token.id);
+          await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deleting "{0}"…', name) }, () =>
+            handle.connection.api().deleteToken(token.id),
+          );
           handle.store.remove(token.id);
           await deps.vault.deleteTokenValue(originOf(handle), token.id);
           logActivity(log, { op: 'delete', connection: handle.connection.label, token: { id: token.id, description: token.description } });
