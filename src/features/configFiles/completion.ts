@@ -12,6 +12,7 @@
  */
 import * as vscode from 'vscode';
 import * as ui from '../../infra/ui';
+import { secureValueFiles } from '../../infra/valueFiles';
 import { envReference, escapeBasicString, secretReference, secretStores, type SecretStore } from '../../core/config';
 import { tokenCompletionContext, type TokenCompletionContext } from '../../core/config/references';
 import { envVarNote, exportLine } from '../../core/config/tokenAssessment';
@@ -199,6 +200,7 @@ export function registerTokenCompletion(selector: vscode.DocumentSelector, deps:
           const done = await editor.edit((b) => b.insert(pos, f.quoted ? value : `"${value}"`));
           if (!done) throw new Error(vscode.l10n.t('VS Code refused the edit; nothing was written.'));
           log.info(`[${connection.label}] inserted token ${f.tokenId} "${name}" as a literal value into ${vscode.workspace.asRelativePath(editor.document.uri)} (completion)`);
+          void secureValueFiles([{ uri: editor.document.uri, created: false }], log);
         }
       },
       log,

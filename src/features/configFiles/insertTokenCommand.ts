@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import * as ui from '../../infra/ui';
+import { createOwnerOnlyFile, secureValueFiles } from '../../infra/valueFiles';
 import { heartbeatUrlFor } from '../../core/api/client';
 import type { Token } from '../../core/api/contract';
 import {
@@ -249,6 +250,7 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
         if (addStore) result = applyEdits(result, planAddSecretStore(result, addStore));
         await applyOffsetEdits(doc, version, [minimalEdit(text, result)]);
         log.info(`[${connection.label}] inserted token ${token.id} "${ui.tokenName(token.description, 80)}" into ${vscode.workspace.asRelativePath(doc.uri)} as ${form === 'literal' ? 'a literal value' : form === 'env' ? 'an environment reference' : 'a secret-store reference'} (${summary})`);
+        if (form === 'literal') void secureValueFiles([{ uri: doc.uri, created: false }], log);
         if (form === 'env') {
           const name = envVarName();
           const copyExport = vscode.l10n.t('Copy export Line');
@@ -319,7 +321,7 @@ async function addToEnvironmentFile(
   value: string,
   token: Pick<Token, 'id' | 'description'>,
   connectionLabel: string,
-  log: { info(m: string): void },
+  log: { info(m: string): void; warn(m: string): void },
 ): Promise<void> {
   const folder = vscode.workspace.getWorkspaceFolder(configUri)?.uri ?? vscode.Uri.joinPath(configUri, '..');
   const target = await vscode.window.showSaveDialog({
@@ -334,6 +336,9 @@ async function addToEnvironmentFile(
   } catch {
     exists = false;
   }
+  // A new env file starts empty with mode 0600: the value is never on disk readable by others.
+  const created = !exists && (await createOwnerOnlyFile(target));
+  if (created) exists = true;
   const we = new vscode.WorkspaceEdit();
   if (!exists) we.createFile(target, { ignoreIfExists: true });
   const doc = exists ? await vscode.workspace.openTextDocument(target) : undefined;
@@ -344,6 +349,7 @@ async function addToEnvironmentFile(
   if (!(await vscode.workspace.applyEdit(we))) throw new Error(vscode.l10n.t('VS Code refused the edit of {0}; nothing was written.', path.basename(target.fsPath)));
   const saved = await vscode.workspace.openTextDocument(target);
   await saved.save();
+  void secureValueFiles([{ uri: target, created: created || !exists }], log);
   log.info(`[${connectionLabel}] wrote token ${token.id} "${ui.tokenName(token.description, 80)}" as ${name} into the environment file ${target.fsPath}`);
   const inWorkspace = !!vscode.workspace.getWorkspaceFolder(target);
   void ui.showInformationMessage(

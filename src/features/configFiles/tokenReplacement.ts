@@ -18,6 +18,7 @@
  */
 import * as vscode from 'vscode';
 import * as ui from '../../infra/ui';
+import { secureValueFiles } from '../../infra/valueFiles';
 import type { Token } from '../../core/api/contract';
 import { describe as describeError } from '../connection/controllerConnection';
 import { ControllerError } from '../../core/api/errors';
@@ -62,6 +63,8 @@ export interface RewriteResult {
   count: number;
   /** Files changed (workspace-relative labels). */
   files: string[];
+  /** Files changed. */
+  uris: vscode.Uri[];
 }
 
 /**
@@ -72,6 +75,7 @@ export interface RewriteResult {
 export async function rewriteEverywhere(oldValue: string, mode: RewriteMode): Promise<RewriteResult> {
   const we = new vscode.WorkspaceEdit();
   const files: string[] = [];
+  const uris: vscode.Uri[] = [];
   const toSave: vscode.Uri[] = [];
   let count = 0;
   for (const uri of await workspaceConfigUris()) {
@@ -86,16 +90,17 @@ export async function rewriteEverywhere(oldValue: string, mode: RewriteMode): Pr
     for (const e of fresh) we.replace(uri, toRange(current, e), e.newText);
     count += fresh.length;
     files.push(vscode.workspace.asRelativePath(uri, false));
+    uris.push(uri);
     if (!doc.isDirty) toSave.push(uri);
   }
-  if (count === 0) return { count, files };
+  if (count === 0) return { count, files, uris };
   const ok = await vscode.workspace.applyEdit(we);
   if (!ok) throw new Error(vscode.l10n.t('VS Code refused to edit the configs; nothing was changed in them.'));
   for (const uri of toSave) {
     const doc = openDocument(uri);
     if (doc?.isDirty) await doc.save();
   }
-  return { count, files };
+  return { count, files, uris };
 }
 
 /** Services of {@link replaceToken}. */
@@ -209,6 +214,8 @@ export async function replaceToken(
   if (rewrite.count > 0) {
     log.info(`[${who}] replaced ${rewrite.count} reference(s) to token ${old.id} "${oldName}" in ${rewrite.files.join(', ')} (${why})`);
     done.push(vscode.l10n.t('updated {0} reference(s) in {1}', rewrite.count, rewrite.files.join(', ')));
+    // The files now hold the new value in plain text: owner-only, or the user is told.
+    if (rewriteMode.kind === 'value') void secureValueFiles(rewrite.uris.map((uri) => ({ uri, created: false })), log);
   }
 
   const revoked = await step(vscode.l10n.t('Revoking "{0}"', oldName), () => api.revokeToken(old.id));
