@@ -1,8 +1,10 @@
 /**
  * A tiny DOM builder for the webview. Text is always set with `textContent`
  * (strings passed as children become text nodes), so server text can never
- * become markup. Browser only.
+ * become markup, and passes `neutralizeText` (src/core/text.ts) first, so
+ * control and bidi characters can never reorder or hide it. Browser only.
  */
+import { neutralizeText } from '../../core/text';
 
 /** A child of `h()`: a node, a string (becomes a text node), or nothing. */
 export type Child = Node | string | null | undefined | false;
@@ -20,7 +22,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = 
   const el = document.createElement(tag);
   if (props.id) el.id = props.id;
   if (props.class) el.className = props.class;
-  if (props.text !== undefined) el.textContent = props.text;
+  if (props.text !== undefined) el.textContent = neutralizeText(props.text);
   for (const [k, v] of Object.entries(props.attrs ?? {})) if (v !== undefined) el.setAttribute(k, v);
   append(el, ...children);
   return el;
@@ -30,7 +32,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = 
 export function append(parent: Node, ...children: Child[]): void {
   for (const c of children) {
     if (c === null || c === undefined || c === false) continue;
-    parent.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
+    parent.appendChild(typeof c === 'string' ? document.createTextNode(neutralizeText(c)) : c);
   }
 }
 

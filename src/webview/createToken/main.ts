@@ -24,6 +24,7 @@ import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-text
 
 import { PRESETS, effectivePermissions, samePermissions, describePermissions, type PresetId, type Role } from '../../core/permissions';
 import type { CreatedToken, ExtensionToWebview, FormError, FormOptions, SessionInfo } from '../../shared/protocol';
+import { descriptionText } from '../../core/text';
 import { append, h, icon, replaceChildren, show } from './dom';
 import { PermissionGrid } from './grid';
 import {
@@ -681,7 +682,7 @@ function renderCreated(): void {
         'dl',
         { class: 'details' },
         h('dt', { text: 'Description' }),
-        h('dd', { text: token.description }),
+        h('dd', { text: descriptionText(token.description, '(no description)', 1000) }),
         h('dt', { text: 'Token ID' }),
         h('dd', {}, h('code', { text: token.id })),
         h('dt', { text: 'Prefix' }),
