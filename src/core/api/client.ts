@@ -1,5 +1,5 @@
 /**
- * HTTP client of the Telegraf Controller token API (MODEL.md Part B), on
+ * HTTP client of the Telegraf Controller token API (docs/api-contract.md), on
  * undici with a dedicated dispatcher. No `vscode` import.
  *
  * Every failure is a `ControllerError` (see `errors.ts`) with a `kind` and a
@@ -98,7 +98,7 @@ export { redactSecrets };
 
 /**
  * The heartbeat URL of a controller: same scheme and host as `baseUrl`, port
- * 8000, path `/agents/heartbeat` (MODEL.md intro). Throws `TypeError` for an
+ * 8000, path `/agents/heartbeat` (docs/api-contract.md "Server and ports"). Throws `TypeError` for an
  * unparsable `baseUrl`.
  */
 export function heartbeatUrlFor(baseUrl: string): string {
@@ -800,8 +800,8 @@ const NOT_FOUND_MESSAGES: Partial<Record<RouteName, string>> = {
 
 /**
  * Turns a non-2xx response into a `ControllerError`: 400 → `validation` with
- * `fieldErrors`; 401 → one of the auth kinds (by the server's message, MODEL.md
- * Part A); 403 `forbidden`; 404 `not-found`; 407 `proxy`; 409 `conflict`;
+ * `fieldErrors`; 401 → one of the auth kinds (by the server's message, docs/api-contract.md
+ * "Authentication"); 403 `forbidden`; 404 `not-found`; 407 `proxy`; 409 `conflict`;
  * 423 `locked`; 429 `rate-limited` with `retryAfterMs`; 3xx and HTML pages
  * `protocol`; 5xx and anything else `server`. Exported for tests.
  */
@@ -889,8 +889,8 @@ export function errorFromResponse(
     case 409:
       return new ControllerError({ ...base, kind: 'conflict', userMessage: withServer(DEFAULT_USER_MESSAGES.conflict) });
     case 423:
-      // The server's sentence already says the account is locked and for how long (MODEL.md Part A
-      // "Local login": 423 after 5 failures): show it alone, not after our own sentence saying the same.
+      // The server's sentence already says the account is locked and for how long (docs/api-contract.md
+      // "Authentication": 423 after 5 failures): show it alone, not after our own sentence saying the same.
       return new ControllerError({ ...base, kind: 'locked', userMessage: serverMessage && /lock/i.test(serverMessage) && serverMessage.trim().length >= 20 ? sentence(serverMessage) : withServer(DEFAULT_USER_MESSAGES.locked) });
     case 429: {
       const secs = retryAfterMs !== undefined ? Math.max(1, Math.ceil(retryAfterMs / 1000)) : undefined;
