@@ -8,10 +8,11 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import * as net from 'node:net';
 import { ControllerClient } from '../../../src/core/api/client';
 import { createDispatcher, type ControllerDispatcher } from '../../../src/core/api/dispatcher';
-import { startEmulator, type Emulator } from '../../emulator/server';
+import { generateSelfSignedCert, startEmulator, type Emulator } from '../../emulator/server';
 import { DEMO_TOKEN_VALUES } from '../../emulator/seed';
 import { expectKind } from './helpers';
 
@@ -81,6 +82,32 @@ void describe('through a forward proxy', () => {
     const port = await freePort();
     const e = await expectKind(client(emu.url, { proxyUrl: `http://127.0.0.1:${port}` }).me(), 'proxy');
     assert.match(e.userMessage, new RegExp(`127\\.0\\.0\\.1:${port}`));
+  });
+});
+
+void describe('an https proxy and http.proxyStrictSSL', () => {
+  let tlsProxy: import('proxy', { with: { 'resolution-mode': 'import' } }).ProxyServer;
+  let tlsProxyUrl: string;
+  before(async () => {
+    const { createProxy } = await import('proxy');
+    const material = await generateSelfSignedCert();
+    tlsProxy = createProxy(https.createServer({ cert: material.cert, key: material.key }));
+    await new Promise<void>((r) => tlsProxy.listen(0, '127.0.0.1', () => r()));
+    tlsProxyUrl = `https://127.0.0.1:${(tlsProxy.address() as net.AddressInfo).port}`;
+  });
+  after(async () => {
+    tlsProxy.closeAllConnections();
+    await new Promise((r) => tlsProxy.close(r));
+  });
+  void test("the proxy's self-signed certificate is rejected by default", async () => {
+    const e = await expectKind(client(emu.url, { proxyUrl: tlsProxyUrl }).me(), 'tls');
+    assert.ok(e.userMessage.length > 0);
+  });
+  void test('proxyStrictSSL false accepts it, and the request goes through the proxy', async () => {
+    assert.equal((await client(emu.url, { proxyUrl: tlsProxyUrl, proxyStrictSSL: false }).me()).username, 'admin');
+  });
+  void test("proxyStrictSSL false does not turn off verification of the controller's certificate", async () => {
+    await expectKind(client(tlsEmu.url, { proxyUrl: tlsProxyUrl, proxyStrictSSL: false }).authStatus(), 'tls');
   });
 });
 
