@@ -492,8 +492,12 @@ export const UsersResponseSchema = z.looseObject({ users: z.array(UserSchema) })
 /** `GET /api/tokens/:id`, revoke, reassign → `{ token }`. */
 export const TokenResponseSchema = z.looseObject({ token: TokenSchema });
 
-/** `{ token }` with the record left unparsed: the client parses it with `parseTokenRecord` (it may be incomplete). */
-export const TokenEnvelopeSchema = z.looseObject({ token: z.unknown() });
+/**
+ * `{ token }` with the record left unparsed: the client parses it with
+ * `parseTokenRecord` (it may be incomplete). The record must be an object: a
+ * 2xx without one (`{}`, `{"ok":true}`) is not the controller's answer.
+ */
+export const TokenEnvelopeSchema = z.looseObject({ token: z.looseObject({}) });
 
 /**
  * `GET /api/tokens` → `{ tokens, total, page, limit }`, the envelope only:
