@@ -256,6 +256,9 @@ export async function replaceToken(
       done.push(vscode.l10n.t('updated {0} reference(s) in {1}', dep.count, dep.files.join(', ')));
       rewrite.count += dep.count;
       rewrite.files.push(...dep.files);
+      rewrite.uris.push(...dep.uris);
+      // Env files now hold the new value: owner-only, or the user is told.
+      void secureValueFiles(dep.uris.map((uri) => ({ uri, created: false })), log);
     }
   }
   if (hooks.beforeRevoke && !(await hooks.beforeRevoke(created.value))) {
