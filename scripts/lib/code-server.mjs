@@ -167,6 +167,7 @@ function ensureConfigFile(userDataDir) {
  * @param {string} [opts.folder]        folder opened when the page URL has none
  * @param {string} [opts.logFile]       default: `<userDataDir>/code-server.log`
  * @param {NodeJS.ProcessEnv} [opts.env] extra environment (reaches the extension host)
+ * @param {string} [opts.locale]        VS Code display language (`--locale`), e.g. `qps-ploc`
  * @param {number} [opts.startTimeoutMs] default 90 000
  * @returns {Promise<CodeServer>}
  * @throws {Error} when not installed, when it exits early or does not answer in time (log tail in the message)
@@ -209,6 +210,7 @@ export async function startCodeServer(opts = {}) {
     '--disable-getting-started-override',
     '--ignore-last-opened',
   ];
+  if (opts.locale) args.push('--locale', opts.locale);
   if (opts.folder) args.push(opts.folder);
   const child = spawn(process.execPath, args, {
     cwd: root,

@@ -121,6 +121,7 @@ export async function startSession(o) {
     linkExtension: o.linkExtension ? o.root : undefined,
     folder: workspace,
     logFile: path.join(o.logsDir, 'code-server.log'),
+    locale: o.locale,
   });
   log(`code-server: ${codeServer.url} (pid ${codeServer.pid}) in ${secs(Date.now() - t1)}`);
 

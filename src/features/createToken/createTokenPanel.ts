@@ -55,7 +55,7 @@ export class CreateTokenPanel {
     options: CreateTokenOptions | undefined,
   ) {
     this.controller = new CreateTokenController(
-      deps,
+      { l10nBundle: () => vscode.l10n.bundle, ...deps },
       {
         post: (message) => {
           void this.panel.webview.postMessage(message);
