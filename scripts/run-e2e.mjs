@@ -112,6 +112,8 @@ async function main() {
     vsix,
     linkExtension: !vsix && !flags.dev,
     locale,
+    // VS Code takes a display language only with a language pack: a minimal one for the pseudo locale.
+    extraExtensions: locale === 'qps-ploc' ? [path.join(root, 'test/fixtures/qps-ploc-language-pack')] : [],
   });
   if (vsix) {
     const installed = readdirSync(session.codeServer.extensionsDir).filter((e) => !e.endsWith('.json') && !e.startsWith('.'));

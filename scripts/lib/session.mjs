@@ -122,6 +122,7 @@ export async function startSession(o) {
     folder: workspace,
     logFile: path.join(o.logsDir, 'code-server.log'),
     locale: o.locale,
+    extraExtensions: o.extraExtensions,
   });
   log(`code-server: ${codeServer.url} (pid ${codeServer.pid}) in ${secs(Date.now() - t1)}`);
 

@@ -710,14 +710,14 @@ function renderCreated(): void {
           banner(
             'warning',
             h('strong', { text: `${l10n.t('Copy the value now: it will not be shown again.')} ` }),
-            l10n.t('The controller keeps only a hash of it. A copy is kept in VS Code\u2019s Secret Storage on this computer, so Copy and Insert into Config keep working from the Tokens view.'),
+            l10n.t('The controller keeps only a hash of it. A copy is kept in VS Code’s Secret Storage on this computer, so Copy and Insert into Config keep working from the Tokens view.'),
           ),
         ]
       : [
           h('div', { class: 'value-row', attrs: { role: 'group', 'aria-label': l10n.t('Token value') } }, valueText, copy, insert),
           banner(
             'info',
-            l10n.t('The value is no longer displayed. Copy reads it from VS Code\u2019s Secret Storage on this computer (the clipboard is cleared after a while).'),
+            l10n.t('The value is no longer displayed. Copy reads it from VS Code’s Secret Storage on this computer (the clipboard is cleared after a while).'),
           ),
         ];
 
