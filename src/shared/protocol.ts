@@ -258,6 +258,11 @@ export const InitMessageSchema = z.strictObject({
   options: FormOptionsSchema,
   optionsAreNew: z.boolean(),
   /**
+   * The strings bundle of VS Code's display language (`vscode.l10n.bundle`:
+   * English text → translation), for the form's own words; absent in English.
+   */
+  l10n: z.record(z.string().max(MAX_TEXT), z.string().max(MAX_TEXT)).optional(),
+  /**
    * A token created while the webview was hidden (its `created` message was
    * lost): shown on the "created" screen WITHOUT its value.
    */
@@ -275,11 +280,23 @@ export const CreatedMessageSchema = z.strictObject({
   value: z.string().min(1).max(MAX_TEXT),
 });
 
-/** Error details for the form: a sentence, the error kind, and per-field messages. */
+/**
+ * Error details for the form, as a code and data: the webview words `kind`
+ * (src/webview/createToken/words.ts `errorWords`) in the display language.
+ * `message` is only for a kind the webview may have no words for (already
+ * localized by the extension); server text travels as data (`args`,
+ * `fieldErrors`) and is shown as text.
+ */
 export const FormErrorSchema = z.strictObject({
-  message: z.string().max(MAX_TEXT),
-  /** `ControllerError.kind`, `invalid-request` (failed re-validation), `busy`, `not-signed-in`, `forbidden-role` or `unexpected`. */
+  /** A sentence, when the webview has no words for `kind`. */
+  message: z.string().max(MAX_TEXT).optional(),
+  /**
+   * `ControllerError.kind`, `invalid-request` (failed re-validation), `role-denied` (`args`: the
+   * `resource:action` pairs the role cannot grant), `busy`, `not-signed-in`, `forbidden-role` or `unexpected`.
+   */
   kind: z.string().max(100),
+  /** Data for the words of `kind`: for a controller error, the HTTP status and the server's own message. */
+  args: z.array(z.string().max(MAX_TEXT)).max(20).optional(),
   /** Field (server dot path, e.g. `description`, `permissions.configs`) → message. */
   fieldErrors: z.record(z.string().max(200), z.string().max(MAX_TEXT)).optional(),
 });
@@ -294,12 +311,17 @@ export const CreateFailedMessageSchema = z.strictObject({
   error: FormErrorSchema,
 });
 
-/** Answer to `copyValue` / `insertIntoConfig`. `message` is a sentence for the user. */
+/**
+ * Answer to `copyValue` / `insertIntoConfig`. `code` says what happened
+ * (`copied`, `not-this-token`, or a `ControllerError.kind`); the webview words
+ * it. `message` is a sentence for a code it may have no words for.
+ */
 export const ActionResultMessageSchema = z.strictObject({
   type: z.literal('actionResult'),
   requestId: RequestIdSchema,
   action: z.enum(['copyValue', 'insertIntoConfig']),
   ok: z.boolean(),
+  code: z.string().max(100).optional(),
   message: z.string().max(MAX_TEXT).optional(),
 });
 

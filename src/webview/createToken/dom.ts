@@ -51,3 +51,20 @@ export function icon(name: string, extraClass = ''): HTMLSpanElement {
 export function show(el: HTMLElement, visible: boolean): void {
   el.hidden = !visible;
 }
+
+/**
+ * A translated sentence with nodes in it: `{0}`, `{1}` … of `template` are
+ * replaced by `parts` (nodes, or strings as text), the rest is text. For
+ * sentences whose word order a translation may change around inline markup.
+ */
+export function sentence(template: string, ...parts: Child[]): Child[] {
+  const out: Child[] = [];
+  let last = 0;
+  for (const m of template.matchAll(/\{(\d+)\}/g)) {
+    if (m.index > last) out.push(template.slice(last, m.index));
+    out.push(parts[Number(m[1])] ?? m[0]);
+    last = m.index + m[0].length;
+  }
+  if (last < template.length) out.push(template.slice(last));
+  return out;
+}
