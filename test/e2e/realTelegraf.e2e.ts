@@ -75,11 +75,12 @@ async function notificationButton(page: Page, text: string | RegExp, button: str
 
 /** Opens `file` with Quick Open and puts the cursor on `line` (1-based). */
 async function openAt(ctx: E2EContext, file: string, line: number): Promise<void> {
-  const { page } = ctx;
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+P');
+  const { page, workbench } = ctx;
+  // Through the palette: Ctrl+P would go to a focused webview instead.
+  await workbench.runCommand('Go to File');
+  await quickInput(page).waitFor({ state: 'visible', timeout: 10_000 });
   await quickInput(page).locator('input.input').fill(`${file}:${line}`);
-  await page.keyboard.press('Enter');
+  await pickItem(page, file);
   await page.locator('.tab.active', { hasText: file }).first().waitFor({ state: 'visible', timeout: 15_000 });
   await page.locator('.editor-instance .monaco-editor').first().waitFor({ state: 'visible', timeout: 15_000 });
 }
