@@ -22,6 +22,7 @@ import { TokenDetailsProvider } from './features/explorer/tokenDetails';
 import { createTokenDeps, registerCreateToken } from './features/createTokenCommand';
 import { registerInsertToken } from './features/configFiles/insertTokenCommand';
 import { registerConfigFeatures } from './features/configFiles';
+import { registerTelegrafCheck } from './features/telegrafCheck';
 import { registerTokenCommands } from './features/explorer/tokenCommands';
 import type { TokenStore } from './features/explorer/tokenStore';
 import { TokenTreeProvider, filterMessage, viewDescription } from './features/explorer/tokenTreeProvider';
@@ -124,6 +125,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     ...registerCreateToken(context, { connection, store, vault, log }),
     ...registerInsertToken({ connection, store, vault, log }, context.workspaceState),
     ...registerConfigFeatures({ connection, store, vault, log, context }),
+    ...registerTelegrafCheck(log),
   );
 
   syncView();
