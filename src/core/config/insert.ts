@@ -375,7 +375,8 @@ function planAtCursor(cfg: TelegrafConfig, cursor: number, reference: string): S
     throw refuseHere(placeName(table, plugin), why);
   }
   if (findDirectKey(plugin, 'token')) return setTokenInTable(cfg, plugin, reference);
-  if (table === plugin && !inside && isBlankLine(text, cursor) && cursor < commentedSubTableLimit(text, plugin)) {
+  // A blank line at the cursor, unless the plugin's sample has a commented-out token to take its place.
+  if (table === plugin && !inside && isBlankLine(text, cursor) && cursor < commentedSubTableLimit(text, plugin) && !commentedTokenLine(text, plugin)) {
     const start = Math.max(lineStartOf(text, cursor), cfg.hasBom ? 1 : 0);
     const end = lineContentEnd(text, cursor);
     const ws = text.slice(start, end);
