@@ -230,6 +230,9 @@ describe('Telegraf config features', function () {
     const envText = hoverText(envHovers);
     assert.match(envText, /Telegraf 1\.39 and later also send TELEGRAF_CONTROLLER_TOKEN/);
     assert.match(envText, /Telegraf 1\.38 and earlier/);
+    // The title shows the reference in a code span exactly as written: no markdown escapes inside it.
+    const raw = envHovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(raw, /\*\*Environment variable reference\*\* `\$\{TELEGRAF_CONTROLLER_TOKEN\}`/, raw.slice(0, 200));
   });
 
   it('completes token = with the env reference and stored tokens, never their values', async () => {
@@ -243,6 +246,34 @@ describe('Telegraf config features', function () {
     assert.ok(labels.includes('config features agent'), labels.join(' | '));
     assert.ok(ours.some((i) => i.insertText === '"${TELEGRAF_CONTROLLER_TOKEN}"'));
     assert.ok(!JSON.stringify(list.items.map((i) => [i.insertText, i.command?.arguments])).includes(stored.value), 'no value in the completion items');
+    // Details fit on the suggest widget's one line; explanations are in the documentation.
+    for (const i of ours) assert.ok(typeof i.detail === 'string' && i.detail.length <= 40, `short detail: ${i.detail}`);
+  });
+
+  it('the literal value is written only when chosen: the default button is the environment reference', async () => {
+    write('literal.conf', '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:8000/agents/heartbeat"\n  token = \n');
+    const doc = await vscode.workspace.openTextDocument(uri('literal.conf'));
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(2, '  token = '.length, 2, '  token = '.length);
+    const w = vscode.window as unknown as { showWarningMessage: (...a: unknown[]) => Promise<unknown> };
+    const saved = w.showWarningMessage;
+    const asked: Array<{ text: string; modal: boolean; buttons: string[] }> = [];
+    // A modal's first button is its default (Enter); answer with it.
+    w.showWarningMessage = async (text: unknown, options: unknown, ...buttons: unknown[]) => {
+      asked.push({ text: String(text), modal: !!(options as { modal?: boolean } | undefined)?.modal, buttons: buttons.map(String) });
+      return buttons[0];
+    };
+    try {
+      await vscode.commands.executeCommand('telegrafController.completionFollowUp', { tokenId: stored.id, form: 'literal', uri: doc.uri.toString(), quoted: false });
+    } finally {
+      w.showWarningMessage = saved;
+    }
+    assert.equal(asked.length, 1);
+    assert.ok(asked[0]!.modal);
+    assert.deepEqual(asked[0]!.buttons, ['Use Environment Reference Instead', 'Write Literal Value']);
+    assert.equal(doc.lineAt(2).text, '  token = "${TELEGRAF_CONTROLLER_TOKEN}"');
+    assert.ok(!doc.getText().includes(stored.value), 'the default never writes the value');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
   it('shows CodeLenses above [[outputs.heartbeat]]', async () => {
