@@ -128,6 +128,7 @@ export class TelegrafChecker implements vscode.Disposable {
         m.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
       );
       d.source = VERSION_SOURCE;
+      d.code = 'telegraf-version';
       return d;
     });
   }

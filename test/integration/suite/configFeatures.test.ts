@@ -603,4 +603,33 @@ describe('Check Config with Telegraf (the real telegraf binary)', function () {
       await undo();
     }
   });
+
+  it('version awareness with Telegraf 1.38: TELEGRAF_CONTROLLER_TOKEN does not fit, the setting is warned once with a fix', async function () {
+    const old = path.join(EXTENSION_ROOT, '.telegraf', 'v1.38.3', 'telegraf');
+    if (!fs.existsSync(old)) this.skip();
+    const undo = await setSettings({ 'telegrafController.telegrafPath': old, 'telegrafController.envVarName': 'TELEGRAF_CONTROLLER_TOKEN' });
+    const ui = scriptUi({ message: [] });
+    try {
+      const file = path.join(dir, 'v138.conf');
+      fs.writeFileSync(file, '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:1/agents/heartbeat"\n  instance_id = "agent-1"\n  token = "${TELEGRAF_CONTROLLER_TOKEN}"\n');
+      const doc = await vscode.workspace.openTextDocument(file);
+      await vscode.window.showTextDocument(doc);
+      const result = await vscode.commands.executeCommand<TelegrafCheckResult>('telegrafController.checkConfigWithTelegraf');
+      assert.equal(result?.telegrafVersion, '1.38.3');
+      assert.equal(result?.ok, true, 'Telegraf 1.38.3 loads it');
+      assert.equal(result?.misfits.length, 1);
+      const d = vscode.languages.getDiagnostics(doc.uri).find((x) => x.code === 'telegraf-version');
+      assert.ok(d, 'a version diagnostic');
+      assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
+      assert.equal(doc.getText(d.range), '${TELEGRAF_CONTROLLER_TOKEN}');
+      assert.match(d.message, /Telegraf 1\.38\.3 does not know TELEGRAF_CONTROLLER_TOKEN/);
+      const warned = ui.record.messages.filter((m) => m.text.includes('Telegraf 1.38.3 does not read TELEGRAF_CONTROLLER_TOKEN'));
+      assert.equal(warned.length, 1, 'the envVarName setting is warned about');
+      await vscode.commands.executeCommand('telegrafController.checkConfigWithTelegraf');
+      assert.equal(ui.record.messages.filter((m) => m.text.includes('does not read TELEGRAF_CONTROLLER_TOKEN')).length, 1, 'once');
+    } finally {
+      ui.restore();
+      await undo();
+    }
+  });
 });
