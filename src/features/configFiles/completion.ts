@@ -86,7 +86,7 @@ export class TokenCompletionProvider implements vscode.CompletionItemProvider {
       item.sortText = `0${i}`;
       item.preselect = i === 0;
       // Short: the suggest widget shows `detail` on one line and clips the rest; the explanation goes into the documentation.
-      item.detail = vscode.l10n.t('environment variable {0}', name);
+      item.detail = vscode.l10n.t('read by Telegraf at startup');
       const md = new vscode.MarkdownString();
       md.isTrusted = false;
       md.appendText(vscode.l10n.t('Telegraf reads the token from {0} at startup.', name)).appendMarkdown('\n\n');
@@ -115,7 +115,7 @@ export class TokenCompletionProvider implements vscode.CompletionItemProvider {
       env.filterText = `${envRef} ${ref.description}`;
       env.range = range;
       env.sortText = `1${sort}`;
-      env.detail = envRef;
+      env.detail = vscode.l10n.t('environment reference');
       env.documentation = plainDoc(vscode.l10n.t('Inserts {0}, then offers to copy the line export {1}=… with this token\'s value for the agent\'s environment.', envRef, configured));
       const follow: CompletionFollowUp = { tokenId: ref.id, form: 'env', envVar: configured };
       env.command = { command: Commands.completionFollowUp, title: vscode.l10n.t('Set up the token'), arguments: [follow] };
@@ -129,7 +129,7 @@ export class TokenCompletionProvider implements vscode.CompletionItemProvider {
         s.filterText = `${sref} ${ref.description}`;
         s.range = range;
         s.sortText = `2${sort}`;
-        s.detail = sref;
+        s.detail = vscode.l10n.t('secret-store reference');
         s.documentation = plainDoc(vscode.l10n.t('Inserts {0}, then shows the command that stores the value on the agent: telegraf secrets set {1} {2}', sref, store.id, key));
         const f: CompletionFollowUp = { tokenId: ref.id, form: 'secret', storeId: store.id, secretKey: key };
         s.command = { command: Commands.completionFollowUp, title: vscode.l10n.t('Set up the secret'), arguments: [f] };
