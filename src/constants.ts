@@ -48,6 +48,7 @@ export const Commands = {
   testToken: 'telegrafController.testToken',
   rotateToken: 'telegrafController.rotateToken',
   checkConfigTokens: 'telegrafController.checkConfigTokens',
+  checkConfigWithTelegraf: 'telegrafController.checkConfigWithTelegraf',
   /** Internal (CodeLens): puts the cursor into an `[[outputs.heartbeat]]` and runs insertToken. */
   setHeartbeatToken: 'telegrafController.setHeartbeatToken',
   /** Internal (completion): follow-up after a token item of `token = ` completion was accepted. */
@@ -112,6 +113,8 @@ export const Settings = {
   expiryWarningDays: 'expiryWarningDays',
   autoRefreshSeconds: 'autoRefreshSeconds',
   checkConfigTokens: 'checkConfigTokens',
+  telegrafPath: 'telegrafPath',
+  checkConfigOnSave: 'checkConfigOnSave',
 } as const;
 
 /** Name of the log output channel. */

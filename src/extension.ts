@@ -25,6 +25,7 @@ import { registerInsertToken } from './features/configFiles/insertTokenCommand';
 import { registerConfigFeatures } from './features/configFiles';
 import { registerAgentStart } from './features/agentStart';
 import { registerDeploymentFeatures } from './features/deployments';
+import { registerTelegrafCheck } from './features/telegrafCheck';
 import { registerTokenCommands } from './features/explorer/tokenCommands';
 import type { TokenStore } from './features/explorer/tokenStore';
 import { TokenTreeProvider, filterMessage, viewDescription } from './features/explorer/tokenTreeProvider';
@@ -131,6 +132,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     ...registerConfigFeatures({ connection, store, vault, log, context, deployments: deployments.hook }),
     ...deployments.disposables,
     ...registerAgentStart({ connection, store, vault, log }),
+    ...registerTelegrafCheck(log),
   );
 
   syncView();

@@ -1,8 +1,11 @@
 /**
  * Telegraf configs in the editor (issue 6) through the real UI: a config with
  * a plaintext controller token gets a CodeLens above [[outputs.heartbeat]],
- * a warning in the Problems panel, and a hover naming the token. Screenshots
- * for the README (test-results/screenshots/configFeatures-*.png).
+ * a warning in the Problems panel, and a hover naming the token. Then Test
+ * Token (told first that a controller lists the heartbeat as an agent) and
+ * "Check Config with Telegraf" with the real telegraf binary
+ * (.telegraf/v1.40.1/telegraf, scripts/build-telegraf.sh). Screenshots for
+ * the README (test-results/screenshots/configFeatures-*.png).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -12,8 +15,24 @@ import { answerInput, pickItem, quickInput, signInWithPassword, treeRow, type E2
 /** A seed token's value (test/emulator/seeds/demo.json, "Telegraf agent - prod-web-01"). */
 const SEED_VALUE = 'tc-apiv1_Pw01AgentProdWeb01demo00000000000';
 
+/** The real Telegraf of scripts/build-telegraf.sh. */
+const TELEGRAF = path.join(process.cwd(), '.telegraf', 'v1.40.1', 'telegraf');
+
+/** Adds `values` to code-server's User/settings.json (the running window follows the file). */
+function setUserSettings(ctx: E2EContext, values: Record<string, unknown>): void {
+  assert.ok(ctx.userDataDir, 'the harness passes the user-data dir');
+  const file = path.join(ctx.userDataDir, 'User', 'settings.json');
+  const settings = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify({ ...settings, ...values }, null, 2)}\n`);
+}
+
+export const timeoutMs = 6 * 60_000;
+
 export async function run(ctx: E2EContext): Promise<void> {
   const { page, workbench } = ctx;
+  assert.ok(fs.existsSync(TELEGRAF), `${TELEGRAF} is missing: run bash scripts/build-telegraf.sh`);
+  setUserSettings(ctx, { 'telegrafController.telegrafPath': TELEGRAF });
   const file = path.join(ctx.workspace, 'leaky.conf');
   fs.writeFileSync(
     file,
@@ -64,4 +83,70 @@ export async function run(ctx: E2EContext): Promise<void> {
   const hoverText = (await hover.innerText().catch(() => '')) || '';
   ctx.log(`hover: ${hoverText.replace(/\s+/g, ' ').slice(0, 160)}`);
   assert.ok(!hoverText.includes(SEED_VALUE), 'the hover never shows the whole value');
+  await page.keyboard.press('Escape');
+  await testTokenAndTelegrafCheck(ctx);
+}
+
+/** Opens `name` from the workspace with Quick Open and waits for its editor. */
+async function openFile(ctx: E2EContext, name: string): Promise<void> {
+  const { page } = ctx;
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  await quickInput(page).locator('input.input').fill(name);
+  await pickItem(page, name);
+  await page.locator('.editor-instance .monaco-editor').first().waitFor({ state: 'visible', timeout: 15_000 });
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ state: 'visible', timeout: 15_000 });
+}
+
+/** Clicks `button` in the modal dialog that shows `text`; returns the dialog's text. */
+async function answerDialog(ctx: E2EContext, text: string | RegExp, button: string, shot?: string): Promise<string> {
+  const dialog = ctx.page.locator('.monaco-dialog-box', { hasText: text }).first();
+  await dialog.waitFor({ state: 'visible', timeout: 20_000 });
+  const content = await dialog.innerText();
+  if (shot) await ctx.screenshot(shot);
+  await dialog.locator('.monaco-button', { hasText: button }).first().click();
+  await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+  return content;
+}
+
+/** Test Token with a real heartbeat, then Check Config with Telegraf showing Telegraf's error in Problems. */
+export async function testTokenAndTelegrafCheck(ctx: E2EContext): Promise<void> {
+  const { page, workbench } = ctx;
+  const heartbeatUrl = ctx.emulator!.heartbeatUrl;
+  const tested = path.join(ctx.workspace, 'tested.conf');
+  fs.writeFileSync(
+    tested,
+    ['[agent]', '  interval = "10s"', '', '[[outputs.heartbeat]]', `  url = "${heartbeatUrl}"`, '  instance_id = "&{agent_id}"', `  token = "${SEED_VALUE}"`, ''].join('\n'),
+  );
+  ctx.secrets?.allowLiteralIn(tested, SEED_VALUE);
+  await openFile(ctx, 'tested.conf');
+  await page.locator('.view-line', { hasText: 'token = ' }).first().click();
+  await workbench.runCommand('Telegraf Controller: Test Token');
+  const told = await answerDialog(ctx, 'sends a real heartbeat as agent', 'Send Heartbeat', '02-test-token-heartbeat-announced');
+  assert.match(told, /vscode-test-token-[0-9a-f]{8}/);
+  assert.match(told, /will list .* as an agent/);
+  await answerDialog(ctx, 'for the heartbeat test?', `Send to ${new URL(heartbeatUrl).host}`);
+  const result = await workbench.waitForNotification(/Token test of .* passed/, { timeoutMs: 30_000 });
+  ctx.log(`test token: ${result.replace(/\s+/g, ' ').slice(0, 200)}`);
+  assert.match(result, /Heartbeat/);
+  await ctx.screenshot('03-test-token-result');
+
+  // Check Config with Telegraf: the real telegraf reports a typo; Problems shows it with source telegraf.
+  const checked = path.join(ctx.workspace, 'checked.conf');
+  fs.writeFileSync(
+    checked,
+    ['[agent]', '  interval = "10s"', '', '[[outputs.heartbeat]]', '  url = "http://127.0.0.1:8000/agents/heartbeat"', '  instance_id = "&{agent_id}"', '  token = "${TELEGRAF_CONTROLLER_TOKEN}"', '  intervall = "1m"', ''].join('\n'),
+  );
+  await openFile(ctx, 'checked.conf');
+  await workbench.runCommand('Telegraf Controller: Check Config with Telegraf');
+  const reported = await workbench.waitForNotification(/Telegraf 1\.40\.1 reports 1 problem in checked\.conf/, { timeoutMs: 30_000 });
+  ctx.log(`check: ${reported}`);
+  await workbench.runCommand('View: Focus Problems (Errors, Warnings, Infos)').catch(() => workbench.runCommand('View: Toggle Problems'));
+  const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'intervall' }).first();
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  const rowText = await row.innerText();
+  assert.match(rowText, /telegraf/, `the problem names its source: ${rowText}`);
+  assert.match(rowText, /configuration specified the fields \["intervall"\]/);
+  assert.match(rowText, /\[Ln 8/, `on the line of the typo: ${rowText}`);
+  await ctx.screenshot('04-telegraf-error-in-problems');
 }

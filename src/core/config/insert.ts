@@ -7,7 +7,9 @@
  * Rules every plan follows: the file's EOL style is used for every new line
  * (never a bare LF in a CRLF file), a BOM is kept, new keys take the
  * indentation of their neighbours, a key is never duplicated, commented lines
- * (`# token = ""`, `# [outputs.heartbeat.status]`) are never edited, and text
+ * (`# [outputs.heartbeat.status]`) are never edited except the sample's
+ * commented-out `# token = ""` of the table a token is added to (it becomes
+ * the token line, in the user's style), and text
  * outside the edited lines stays byte-identical. Token values never appear in
  * summaries or error messages.
  *
@@ -32,6 +34,7 @@ import {
   isLiteralStringSafe,
   lineContentEnd,
   lineEndWithEol,
+  lineOf,
   lineStartOf,
   quoteBasicString,
 } from './text';
@@ -42,6 +45,16 @@ export const DEFAULT_TOKEN_ENV_VAR = 'TELEGRAF_CONTROLLER_TOKEN';
 
 /** Default `instance_id` of a new heartbeat: the Controller's dynamic value for the agent id. */
 export const DEFAULT_INSTANCE_ID = '&{agent_id}';
+
+/**
+ * The comment written above `instance_id = "&{agent_id}"`: Telegraf
+ * Controller substitutes dynamic values such as `&{agent_id}` when it serves
+ * a config (MODEL.md Part A; Telegraf itself never sees them).
+ */
+export const INSTANCE_ID_NOTE: readonly string[] = [
+  '## &{agent_id}: Telegraf Controller puts in each agent\'s id when it serves',
+  '## this config (telegraf --config <controller URL>); a local file sends it as written.',
+];
 
 /** Default heartbeat `interval` (the plugin's default, `1m`). */
 export const DEFAULT_HEARTBEAT_INTERVAL = '1m';
@@ -248,6 +261,22 @@ function addKeyEdit(cfg: TelegrafConfig, table: ConfigTable, name: string, value
   return anchor ? { edit, after: anchor } : { edit };
 }
 
+/**
+ * A commented-out `token` option of `table` (`  # token = ""`, as in every
+ * Telegraf sample config), in the table's own part (before any commented
+ * sub-table header): its line and how it was written. Prose such as
+ * `## Token for bearer authentication` is not one.
+ */
+function commentedTokenLine(text: string, table: ConfigTable): { start: number; end: number; indent: string; equals: string; quote: '"' | "'" } | undefined {
+  const limit = commentedSubTableLimit(text, table);
+  const re = /^([ \t]*)#+[ \t]*token([ \t]*=[ \t]*)(["']?)[^\r\n]*$/gm;
+  const body = text.slice(table.bodyStart, limit);
+  const m = re.exec(body);
+  if (!m) return undefined;
+  const start = table.bodyStart + m.index;
+  return { start, end: lineContentEnd(text, start), indent: m[1] ?? '', equals: m[2] ?? ' = ', quote: m[3] === "'" ? "'" : '"' };
+}
+
 function setTokenInTable(cfg: TelegrafConfig, table: ConfigTable, reference: string): SetTokenPlan {
   const existing = findDirectKey(table, 'token');
   if (existing) {
@@ -258,6 +287,17 @@ function setTokenInTable(cfg: TelegrafConfig, table: ConfigTable, reference: str
         ? `Replaced the token value of ${humanTable(table)} on line ${existing.line + 1}.`
         : `The token of ${humanTable(table)} already has this value.`,
       target: 'replaced',
+      table,
+    };
+  }
+  const commented = commentedTokenLine(cfg.text, table);
+  if (commented) {
+    // Uncomment the sample's `# token = ""` in the user's style (indentation, spacing, quotes).
+    const value = commented.quote === "'" && isLiteralStringSafe(reference) ? `'${reference}'` : quoteBasicString(reference);
+    return {
+      edits: [{ start: commented.start, end: commented.end, newText: `${commented.indent}token${commented.equals}${value}` }],
+      summary: `Set the commented-out token of ${humanTable(table)} on line ${lineOf(cfg.lineStarts, commented.start) + 1}.`,
+      target: 'added-key',
       table,
     };
   }
@@ -335,7 +375,8 @@ function planAtCursor(cfg: TelegrafConfig, cursor: number, reference: string): S
     throw refuseHere(placeName(table, plugin), why);
   }
   if (findDirectKey(plugin, 'token')) return setTokenInTable(cfg, plugin, reference);
-  if (table === plugin && !inside && isBlankLine(text, cursor) && cursor < commentedSubTableLimit(text, plugin)) {
+  // A blank line at the cursor, unless the plugin's sample has a commented-out token to take its place.
+  if (table === plugin && !inside && isBlankLine(text, cursor) && cursor < commentedSubTableLimit(text, plugin) && !commentedTokenLine(text, plugin)) {
     const start = Math.max(lineStartOf(text, cursor), cfg.hasBom ? 1 : 0);
     const end = lineContentEnd(text, cursor);
     const ws = text.slice(start, end);
@@ -559,6 +600,7 @@ function planAddHeartbeatIn(cfg: TelegrafConfig, options: AddHeartbeatOptions): 
     '# Send heartbeats to Telegraf Controller',
     '[[outputs.heartbeat]]',
     `${indent}url = ${quoteBasicString(url)}`,
+    ...(instanceId === DEFAULT_INSTANCE_ID ? INSTANCE_ID_NOTE.map((l) => indent + l) : []),
     `${indent}instance_id = ${quoteBasicString(instanceId)}`,
     `${indent}interval = ${quoteBasicString(interval)}`,
     `${indent}include = [${include.map(quoteBasicString).join(', ')}]`,

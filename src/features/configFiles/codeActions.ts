@@ -201,7 +201,7 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         const storable = !storedId && origin && facts?.token && facts.via === 'prefix' && facts.verdict === 'accepted' ? facts.token : undefined;
         log.info(`[${who()}] replaced a plain-text token${facts?.token ? ` (${facts.token.id} "${ui.tokenName(facts.token.description, 80)}")` : ''} in ${file} with \${${name}}`);
         const storeButton = vscode.l10n.t('Store Value in VS Code');
-        const copyExport = vscode.l10n.t('Copy export Line');
+        const copyExport = vscode.l10n.t('Copy Export Line');
         const buttons = storable ? [storeButton, copyExport] : [copyExport];
         const reads = vscode.l10n.t("{0} now reads the token from {1}. Set {2} in the agent's environment (e.g. /etc/default/telegraf).", file, `\${${name}}`, name);
         let choice = await ui.showInformationMessage(storable ? `${reads} ${vscode.l10n.t('The value is not stored in VS Code yet.')}` : reads, ...buttons);
@@ -338,7 +338,7 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
               envName,
               ui.tokenName(outcome.replacement.description, 80),
             ),
-            vscode.l10n.t('Copy export Line'),
+            vscode.l10n.t('Copy Export Line'),
           )
           .then(async (choice) => {
             if (choice) await copySecret(exportLine(envName, outcome.value));

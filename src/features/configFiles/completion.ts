@@ -26,6 +26,7 @@ import { envVarName } from '../../infra/settings';
 import type { ControllerConnection } from '../connection/controllerConnection';
 import type { TokenStore } from '../explorer/tokenStore';
 import { isTelegrafDocument, type ParseCache } from './configDocuments';
+import { confirmLiteral } from './literalConfirm';
 import { secretKeyFor } from './insertTokenCommand';
 
 /** Argument of the follow-up command run after a token item was accepted. */
@@ -57,6 +58,13 @@ function textFor(ctx: TokenCompletionContext, reference: string): string {
   return `"${escapeBasicString(reference)}"`;
 }
 
+/** Untrusted markdown holding only `text`. */
+function plainDoc(text: string): vscode.MarkdownString {
+  const md = new vscode.MarkdownString();
+  md.isTrusted = false;
+  return md.appendText(text);
+}
+
 /** The `token = ` completion provider. */
 export class TokenCompletionProvider implements vscode.CompletionItemProvider {
   constructor(private readonly deps: CompletionDeps) {}
@@ -78,9 +86,11 @@ export class TokenCompletionProvider implements vscode.CompletionItemProvider {
       item.range = range;
       item.sortText = `0${i}`;
       item.preselect = i === 0;
-      item.detail = vscode.l10n.t('Telegraf reads the token from {0} at startup', `$${name}`);
+      // Short: the suggest widget shows `detail` on one line and clips the rest; the explanation goes into the documentation.
+      item.detail = vscode.l10n.t('read by Telegraf at startup');
       const md = new vscode.MarkdownString();
       md.isTrusted = false;
+      md.appendText(vscode.l10n.t('Telegraf reads the token from {0} at startup.', name)).appendMarkdown('\n\n');
       for (const line of envVarNote(name).lines) md.appendText(line).appendMarkdown('\n\n');
       item.documentation = md;
       items.push(item);
@@ -106,7 +116,8 @@ export class TokenCompletionProvider implements vscode.CompletionItemProvider {
       env.filterText = `${envRef} ${ref.description}`;
       env.range = range;
       env.sortText = `1${sort}`;
-      env.detail = vscode.l10n.t('Inserts {0}; then offers to copy "{1}" for this token', envRef, `export ${configured}=…`);
+      env.detail = vscode.l10n.t('environment reference');
+      env.documentation = plainDoc(vscode.l10n.t('Inserts {0}, then offers to copy the line export {1}=… with this token\'s value for the agent\'s environment.', envRef, configured));
       const follow: CompletionFollowUp = { tokenId: ref.id, form: 'env', envVar: configured };
       env.command = { command: Commands.completionFollowUp, title: vscode.l10n.t('Set up the token'), arguments: [follow] };
       items.push(env);
@@ -119,7 +130,8 @@ export class TokenCompletionProvider implements vscode.CompletionItemProvider {
         s.filterText = `${sref} ${ref.description}`;
         s.range = range;
         s.sortText = `2${sort}`;
-        s.detail = vscode.l10n.t('Inserts {0}; then shows the "telegraf secrets set" command', sref);
+        s.detail = vscode.l10n.t('secret-store reference');
+        s.documentation = plainDoc(vscode.l10n.t('Inserts {0}, then shows the command that stores the value on the agent: telegraf secrets set {1} {2}', sref, store.id, key));
         const f: CompletionFollowUp = { tokenId: ref.id, form: 'secret', storeId: store.id, secretKey: key };
         s.command = { command: Commands.completionFollowUp, title: vscode.l10n.t('Set up the secret'), arguments: [f] };
         items.push(s);
@@ -130,7 +142,8 @@ export class TokenCompletionProvider implements vscode.CompletionItemProvider {
       lit.filterText = `${ref.description} literal value`;
       lit.range = range;
       lit.sortText = `9${sort}`;
-      lit.detail = vscode.l10n.t('Writes the value itself into the file after a warning (anyone who can read the file can use it)');
+      lit.detail = vscode.l10n.t('plain text, asks first');
+      lit.documentation = plainDoc(vscode.l10n.t('Writes the value itself into the file after a warning: anyone who can read the file can use it. The warning offers the environment reference instead.'));
       const lf: CompletionFollowUp = { tokenId: ref.id, form: 'literal', uri: doc.uri.toString(), quoted: ctx.quote !== undefined };
       lit.command = { command: Commands.completionFollowUp, title: vscode.l10n.t('Insert the literal value'), arguments: [lf] };
       items.push(lit);
@@ -157,7 +170,7 @@ export function registerTokenCompletion(selector: vscode.DocumentSelector, deps:
           log.info(`[${connection.label}] inserted token ${f.tokenId} "${name}" as \${${f.envVar}} (completion)`);
           const choice = await ui.showInformationMessage(
             vscode.l10n.t("The config now reads \"{0}\" from {1}. Set {2} in the agent's environment (e.g. /etc/default/telegraf).", name, `\${${f.envVar}}`, f.envVar),
-            vscode.l10n.t('Copy export Line'),
+            vscode.l10n.t('Copy Export Line'),
           );
           if (choice) {
             const seconds = await copySecret(exportLine(f.envVar, value));
@@ -186,17 +199,17 @@ export function registerTokenCompletion(selector: vscode.DocumentSelector, deps:
         if (f.form === 'literal' && f.uri) {
           const editor = vscode.window.activeTextEditor;
           if (!editor || editor.document.uri.toString() !== f.uri) return;
-          const write = vscode.l10n.t('Write Literal Value');
-          const ok = await ui.showWarningMessage(
-            vscode.l10n.t('Write the value of "{0}" in plain text into {1}?', name, vscode.workspace.asRelativePath(editor.document.uri)),
-            {
-              modal: true,
-              detail: vscode.l10n.t('Anyone who can read this file, its backups or its git history can use the token. An environment or secret-store reference keeps the value out of the file.'),
-            },
-            write,
-          );
-          if (ok !== write) throw new Cancelled();
+          // The safe answer is the default button: the environment reference instead of the value.
+          const choice = await confirmLiteral(vscode.workspace.asRelativePath(editor.document.uri), name);
+          if (choice === undefined) throw new Cancelled();
           const pos = editor.selection.active;
+          if (choice === 'reference') {
+            const envRef = envReference(envVarName());
+            const done = await editor.edit((b) => b.insert(pos, f.quoted ? escapeBasicString(envRef) : `"${escapeBasicString(envRef)}"`));
+            if (!done) throw new Error(vscode.l10n.t('VS Code refused the edit; nothing was written.'));
+            log.info(`[${connection.label}] inserted ${envRef} instead of the value of token ${f.tokenId} "${name}" (completion)`);
+            return;
+          }
           const done = await editor.edit((b) => b.insert(pos, f.quoted ? value : `"${value}"`));
           if (!done) throw new Error(vscode.l10n.t('VS Code refused the edit; nothing was written.'));
           log.info(`[${connection.label}] inserted token ${f.tokenId} "${name}" as a literal value into ${vscode.workspace.asRelativePath(editor.document.uri)} (completion)`);

@@ -41,6 +41,20 @@ function newMarkdown(): vscode.MarkdownString {
   return md;
 }
 
+/**
+ * Appends `text` as an inline code span. Nothing inside a code span is
+ * markdown (no escapes show, no link can form), so the text goes in as is:
+ * only line breaks become spaces, bidi and control characters are
+ * neutralised, and the fence is longer than any run of backticks inside.
+ */
+export function appendInlineCode(md: vscode.MarkdownString, text: string): vscode.MarkdownString {
+  const clean = displayText(text.replace(/[\r\n]+/g, ' '), 200);
+  const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
+  return md.appendMarkdown(`${fence}${pad}${clean}${pad}${fence}`);
+}
+
 function row(md: vscode.MarkdownString, label: string, value: string): void {
   md.appendText(`${label}: ${value}`).appendMarkdown('  \n');
 }
@@ -143,14 +157,14 @@ export class TokenHoverProvider implements vscode.HoverProvider {
     switch (site.classification) {
       case 'env': {
         const name = site.envVar ?? '';
-        md.appendMarkdown(`**${vscode.l10n.t('Environment variable reference')}** `).appendMarkdown('`').appendText(`\${${name}}`).appendMarkdown('`\n\n');
+        appendInlineCode(md.appendMarkdown(`**${vscode.l10n.t('Environment variable reference')}** `), `\${${name}}`).appendMarkdown('\n\n');
         for (const line of envVarNote(name).lines) md.appendText(line).appendMarkdown('\n\n');
         if (site.envDefault !== undefined) md.appendText(vscode.l10n.t('When {0} is unset or empty, Telegraf uses the default written after ":-".', name)).appendMarkdown('\n\n');
         md.appendText(vscode.l10n.t('Which token it holds is decided on the agent; use "Test Token" to check one against the controller.'));
         return md;
       }
       case 'secret': {
-        md.appendMarkdown(`**${vscode.l10n.t('Secret-store reference')}** `).appendMarkdown('`').appendText(`@{${site.storeId}:${site.secretKey}}`).appendMarkdown('`\n\n');
+        appendInlineCode(md.appendMarkdown(`**${vscode.l10n.t('Secret-store reference')}** `), `@{${site.storeId}:${site.secretKey}}`).appendMarkdown('\n\n');
         if (site.store) md.appendText(vscode.l10n.t('Store "{0}" is the [[secretstores.{1}]] on line {2}.', site.store.id, site.store.type, site.store.table.line + 1));
         else md.appendText(vscode.l10n.t('No [[secretstores.*]] with id "{0}" is defined in this file: Telegraf fails to resolve the reference unless another loaded file defines it.', site.storeId ?? ''));
         md.appendMarkdown('\n\n').appendText(vscode.l10n.t('Telegraf reads the secret "{0}" at startup; store it with: telegraf secrets set {1} {0}', site.secretKey ?? '', site.storeId ?? ''));
@@ -168,7 +182,7 @@ export class TokenHoverProvider implements vscode.HoverProvider {
         return md;
       }
       case 'dynamic':
-        md.appendMarkdown(`**${vscode.l10n.t('Telegraf Controller dynamic value')}** `).appendMarkdown('`').appendText(`&{${site.dynamicName ?? ''}}`).appendMarkdown('`\n\n');
+        appendInlineCode(md.appendMarkdown(`**${vscode.l10n.t('Telegraf Controller dynamic value')}** `), `&{${site.dynamicName ?? ''}}`).appendMarkdown('\n\n');
         md.appendText(vscode.l10n.t('The controller substitutes it when it serves the config; Telegraf itself never sees it.'));
         return md;
       case 'placeholder':

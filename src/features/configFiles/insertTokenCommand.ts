@@ -27,6 +27,7 @@ import { copySecret } from '../../infra/clipboard';
 import { Cancelled, registerCommand, required } from '../../infra/commands';
 import { envVarName } from '../../infra/settings';
 import { resolveToken, type TokenArg, type TokenCommandDeps } from '../explorer/tokenCommands';
+import { confirmLiteral } from './literalConfirm';
 
 /** How a token is put into a config (issue: insertion forms). */
 export type InsertForm = 'env' | 'secret' | 'literal';
@@ -144,18 +145,12 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
           );
           if (ok !== anyway) throw new Cancelled();
         }
-        const form = state ? await pickForm(state) : 'env';
+        let form = state ? await pickForm(state) : 'env';
         if (form === 'literal') {
-          const write = vscode.l10n.t('Write Literal Value');
-          const ok = await ui.showWarningMessage(
-            vscode.l10n.t('Write the token value in plain text into {0}?', fileName),
-            {
-              modal: true,
-              detail: vscode.l10n.t('Anyone who can read this file, its backups or its git history can use the token. An environment or secret-store reference keeps the value out of the file.'),
-            },
-            write,
-          );
-          if (ok !== write) throw new Cancelled();
+          // The safe answer is the default button.
+          const choice = await confirmLiteral(fileName);
+          if (choice === undefined) throw new Cancelled();
+          if (choice === 'reference') form = 'env';
         }
         const version = doc.version;
         const text = doc.getText();
@@ -260,7 +255,7 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
         if (form === 'literal') void secureValueFiles([{ uri: doc.uri, created: false }], log);
         if (form === 'env') {
           const name = envVarName();
-          const copyExport = vscode.l10n.t('Copy export Line');
+          const copyExport = vscode.l10n.t('Copy Export Line');
           const addToEnvFile = vscode.l10n.t('Add to Env File…');
           const choice = await ui.showInformationMessage(
             vscode.l10n.t("{0} now reads the token from {1}. Set {2} in the agent's environment.", fileName, `\${${name}}`, name),

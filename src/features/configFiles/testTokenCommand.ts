@@ -29,9 +29,10 @@ import { heartbeatTestUrl, literalOfSite, requiredPermissions, siteAt, type Requ
 import { missingPermissions, permissionText } from '../../core/config/tokenAssessment';
 import { describePermissions } from '../../core/permissions';
 import { displayText, pickText } from '../../core/text';
+import { testHeartbeatMessage, testInstanceId } from '../../core/telegraf';
 import { displayStatus, expiryText } from '../../core/tokens';
 import { Commands } from '../../constants';
-import { registerCommand, required } from '../../infra/commands';
+import { Cancelled, registerCommand, required } from '../../infra/commands';
 import { secretKeyFor } from './insertTokenCommand';
 import { isTelegrafDocument } from './configDocuments';
 
@@ -89,8 +90,26 @@ function errorDetail(e: unknown): { detail: string; kind?: ErrorKind } {
 
 const ICON: Record<CheckStatus, string> = { pass: '✓', fail: '✗', warn: '!', skip: '–' };
 
+/** What the test heartbeat reports as the sending program (the schema's free-text `version`). */
+export const TEST_HEARTBEAT_VERSION = 'Telegraf Controller Tokens for VS Code (Test Token)';
+
+/** Options of `runTokenChecks`. */
+export interface TokenCheckOptions {
+  /** Send the real heartbeat (default true); false: the heartbeat check is skipped. */
+  heartbeat?: boolean;
+}
+
+/**
+ * The instance id the test heartbeat of this token reports
+ * (`vscode-test-token-<8 hex>`), from a hash of the value: the same token
+ * always reports the same agent, and nothing of the value can be read back.
+ */
+export function testInstanceIdFor(value: string): string {
+  return testInstanceId(`value:${value}`);
+}
+
 /** Runs the checks for `value` used at `site` of `cfg`. Exported for tests. */
-export async function runTokenChecks(deps: TestTokenDeps, cfg: TelegrafConfig, site: TokenSite, value: string, known?: Token): Promise<TestTokenResult> {
+export async function runTokenChecks(deps: TestTokenDeps, cfg: TelegrafConfig, site: TokenSite, value: string, known?: Token, options: TokenCheckOptions = {}): Promise<TestTokenResult> {
   const { connection } = deps;
   const url = connection.current.url!;
   const client = connection.api().withCredential({ kind: 'token', token: value });
@@ -164,7 +183,10 @@ export async function runTokenChecks(deps: TestTokenDeps, cfg: TelegrafConfig, s
   }
 
   // 3. A real heartbeat.
-  if (hb) {
+  if (hb && options.heartbeat === false) {
+    checks.push({ id: 'heartbeat', title: vscode.l10n.t('Heartbeat'), status: 'skip', detail: vscode.l10n.t('not sent: you chose the checks without a heartbeat') });
+  } else if (hb) {
+    const instanceId = testInstanceIdFor(value);
     const documented = heartbeatUrlFor(url);
     let target = heartbeatTestUrl(hb, url, documented);
     if (target.fromConfig && new URL(target.url).origin !== new URL(documented).origin) {
@@ -190,14 +212,15 @@ export async function runTokenChecks(deps: TestTokenDeps, cfg: TelegrafConfig, s
       }
     }
     try {
-      await connection.api().sendHeartbeat(target.url, value);
+      // The message a Telegraf heartbeat output sends (schema_v1.json), as a recognisable agent.
+      await connection.api().sendHeartbeat(target.url, value, testHeartbeatMessage(instanceId, TEST_HEARTBEAT_VERSION));
       checks.push({
         id: 'heartbeat',
         title: vscode.l10n.t('Heartbeat'),
         status: 'pass',
         detail: target.fromConfig
-          ? vscode.l10n.t('POST {0} answered 200', target.url)
-          : vscode.l10n.t("POST {0} answered 200 (the controller's documented heartbeat address)", target.url),
+          ? vscode.l10n.t('POST {0} answered 200; the controller now lists agent {1}', target.url, instanceId)
+          : vscode.l10n.t("POST {0} answered 200 (the controller's documented heartbeat address); the controller now lists agent {1}", target.url, instanceId),
       });
     } catch (e) {
       const { detail, kind } = errorDetail(e);
@@ -318,9 +341,29 @@ export function registerTestToken(deps: TestTokenDeps): vscode.Disposable[] {
           throw new Error(vscode.l10n.t('The token on line {0} is a placeholder or a dynamic value, not a token: there is nothing to test.', site.key.line + 1));
         } else throw new Error(vscode.l10n.t('The value on line {0} is not a Telegraf Controller token (tc-apiv1_…).', site.key.line + 1));
 
+        let heartbeat = true;
+        if (heartbeatAt(cfg, site.table)) {
+          // Said before anything is sent: a real controller records a heartbeat as an agent.
+          const send = vscode.l10n.t('Send Heartbeat');
+          const without = vscode.l10n.t('Check Without Heartbeat');
+          const choice = await ui.showInformationMessage(
+            vscode.l10n.t('Test Token sends a real heartbeat as agent "{0}".', testInstanceIdFor(value)),
+            {
+              modal: true,
+              detail: vscode.l10n.t(
+                'A Telegraf Controller records every heartbeat it accepts: it will list "{0}" as an agent (with its last-seen time) until you delete it there. The other checks (API, permissions) send no heartbeat.',
+                testInstanceIdFor(value),
+              ),
+            },
+            send,
+            without,
+          );
+          if (choice === undefined) throw new Cancelled();
+          heartbeat = choice === send;
+        }
         const result = await ui.withProgress(
           { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing the token against the controller…') },
-          () => runTokenChecks(deps, cfg, site, value, token),
+          () => runTokenChecks(deps, cfg, site, value, token, { heartbeat }),
         );
         const where = `${vscode.workspace.asRelativePath(doc.uri)}:${site.key.line + 1}`;
         log.info(`[${connection.label}] tested ${result.tokenLabel} used at ${where}: ${result.ok ? 'OK' : 'FAILED'}`);

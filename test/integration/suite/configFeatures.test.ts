@@ -11,14 +11,16 @@
  * stored) and revoked through the API.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../../src/extension';
 import type { TestTokenResult } from '../../../src/features/configFiles/testTokenCommand';
 import type { ReplaceOutcome } from '../../../src/features/configFiles/tokenReplacement';
-import { activateExtension, emulator, waitUntil, workspaceFolder } from '../harness';
+import type { TelegrafCheckResult } from '../../../src/features/telegrafCheck';
+import { activateExtension, emulator, EXTENSION_ROOT, setSettings, waitUntil, workspaceFolder } from '../harness';
 import { byLabel, scriptUi, ensureSignedIn } from './helpers/ui';
 
 const AGENT = { configs: ['read' as const], heartbeat: ['write' as const] };
@@ -228,6 +230,9 @@ describe('Telegraf config features', function () {
     const envText = hoverText(envHovers);
     assert.match(envText, /Telegraf 1\.39 and later also send TELEGRAF_CONTROLLER_TOKEN/);
     assert.match(envText, /Telegraf 1\.38 and earlier/);
+    // The title shows the reference in a code span exactly as written: no markdown escapes inside it.
+    const raw = envHovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(raw, /\*\*Environment variable reference\*\* `\$\{TELEGRAF_CONTROLLER_TOKEN\}`/, raw.slice(0, 200));
   });
 
   it('completes token = with the env reference and stored tokens, never their values', async () => {
@@ -241,6 +246,34 @@ describe('Telegraf config features', function () {
     assert.ok(labels.includes('config features agent'), labels.join(' | '));
     assert.ok(ours.some((i) => i.insertText === '"${TELEGRAF_CONTROLLER_TOKEN}"'));
     assert.ok(!JSON.stringify(list.items.map((i) => [i.insertText, i.command?.arguments])).includes(stored.value), 'no value in the completion items');
+    // Details fit on the suggest widget's one line; explanations are in the documentation.
+    for (const i of ours) assert.ok(typeof i.detail === 'string' && i.detail.length <= 40, `short detail: ${i.detail}`);
+  });
+
+  it('the literal value is written only when chosen: the default button is the environment reference', async () => {
+    write('literal.conf', '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:8000/agents/heartbeat"\n  token = \n');
+    const doc = await vscode.workspace.openTextDocument(uri('literal.conf'));
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(2, '  token = '.length, 2, '  token = '.length);
+    const w = vscode.window as unknown as { showWarningMessage: (...a: unknown[]) => Promise<unknown> };
+    const saved = w.showWarningMessage;
+    const asked: Array<{ text: string; modal: boolean; buttons: string[] }> = [];
+    // A modal's first button is its default (Enter); answer with it.
+    w.showWarningMessage = async (text: unknown, options: unknown, ...buttons: unknown[]) => {
+      asked.push({ text: String(text), modal: !!(options as { modal?: boolean } | undefined)?.modal, buttons: buttons.map(String) });
+      return buttons[0];
+    };
+    try {
+      await vscode.commands.executeCommand('telegrafController.completionFollowUp', { tokenId: stored.id, form: 'literal', uri: doc.uri.toString(), quoted: false });
+    } finally {
+      w.showWarningMessage = saved;
+    }
+    assert.equal(asked.length, 1);
+    assert.ok(asked[0]!.modal);
+    assert.deepEqual(asked[0]!.buttons, ['Use Environment Reference Instead', 'Write Literal Value']);
+    assert.equal(doc.lineAt(2).text, '  token = "${TELEGRAF_CONTROLLER_TOKEN}"');
+    assert.ok(!doc.getText().includes(stored.value), 'the default never writes the value');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
   it('shows CodeLenses above [[outputs.heartbeat]]', async () => {
@@ -259,7 +292,12 @@ describe('Telegraf config features', function () {
     const run = async (rel: string, value: string) => {
       const doc = await vscode.workspace.openTextDocument(uri(rel));
       // The emulator's heartbeat port is not the documented 8000: the command asks before sending the token there.
-      const ui = scriptUi({ message: [{ match: 'for the heartbeat test?', answer: `Send to ${new URL(emulator().heartbeatUrl).host}` }] });
+      const ui = scriptUi({
+        message: [
+          { match: 'sends a real heartbeat as agent', answer: 'Send Heartbeat' },
+          { match: 'for the heartbeat test?', answer: `Send to ${new URL(emulator().heartbeatUrl).host}` },
+        ],
+      });
       try {
         return await vscode.commands.executeCommand<TestTokenResult>('telegrafController.testToken', { uri: doc.uri.toString(), offset: doc.getText().indexOf(value) });
       } finally {
@@ -310,7 +348,12 @@ describe('Telegraf config features', function () {
       const good = await api.createToken({ description: 'config features trap', expiresAt: null, permissions: AGENT });
       write('trap.conf', `[[outputs.heartbeat]]\n  url = "http://127.0.0.1:${port}/agents/heartbeat"\n  token = "${good.value}"\n`);
       const doc = await vscode.workspace.openTextDocument(uri('trap.conf'));
-      const ui = scriptUi({ message: [{ match: 'for the heartbeat test?', answer: undefined }] });
+      const ui = scriptUi({
+        message: [
+          { match: 'sends a real heartbeat as agent', answer: 'Send Heartbeat' },
+          { match: 'for the heartbeat test?', answer: undefined },
+        ],
+      });
       let result: TestTokenResult;
       try {
         result = (await vscode.commands.executeCommand<TestTokenResult>('telegrafController.testToken', { uri: doc.uri.toString(), offset: doc.getText().indexOf(good.value) }))!;
@@ -324,6 +367,64 @@ describe('Telegraf config features', function () {
       assert.equal(received, 0, 'nothing reached the address from the file');
     } finally {
       trap.close();
+    }
+  });
+
+  it('Test Token announces its heartbeat, then sends what Telegraf sends (schema_v1.json, Bearer); without it nothing is sent', async () => {
+    const http = await import('node:http');
+    const received: Array<{ headers: Record<string, unknown>; body: string }> = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const good = await api.createToken({ description: 'config features schema', expiresAt: null, permissions: AGENT });
+      write('schema.conf', `[[outputs.heartbeat]]\n  url = "http://127.0.0.1:${port}/agents/heartbeat"\n  instance_id = "a"\n  token = "${good.value}"\n`);
+      const doc = await vscode.workspace.openTextDocument(uri('schema.conf'));
+      const test = async (answer: string) => {
+        const ui = scriptUi({
+          message: [
+            { match: 'sends a real heartbeat as agent', answer },
+            { match: 'for the heartbeat test?', answer: `Send to 127.0.0.1:${port}` },
+          ],
+        });
+        try {
+          const r = await vscode.commands.executeCommand<TestTokenResult>('telegrafController.testToken', { uri: doc.uri.toString(), offset: doc.getText().indexOf(good.value) });
+          return { r: r!, record: ui.record };
+        } finally {
+          ui.restore();
+        }
+      };
+      const sent = await test('Send Heartbeat');
+      const told = sent.record.messages.findIndex((m) => m.text.includes('sends a real heartbeat as agent'));
+      assert.ok(told >= 0, 'the user is told first');
+      assert.match(sent.record.messages[told]!.detail ?? '', /will list "vscode-test-token-[0-9a-f]{8}" as an agent/);
+      assert.equal(received.length, 1, 'one heartbeat');
+      const hb = received[0]!;
+      assert.equal(hb.headers.authorization, `Bearer ${good.value}`, 'the Authorization header of heartbeat.go');
+      assert.equal(hb.headers['content-type'], 'application/json');
+      const body = JSON.parse(hb.body) as { id: string };
+      assert.match(body.id, /^vscode-test-token-[0-9a-f]{8}$/);
+      assert.match(sent.r.checks.find((c) => c.id === 'heartbeat')?.detail ?? '', new RegExp(`lists agent ${body.id}`));
+      const gomod = spawnSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).stdout?.trim();
+      const schemaFile = path.join(gomod ?? '', 'github.com/influxdata/telegraf@v1.40.1/plugins/outputs/heartbeat/schema_v1.json');
+      if (gomod && fs.existsSync(schemaFile)) {
+        const validate = new Ajv2020({ strict: false }).compile(JSON.parse(fs.readFileSync(schemaFile, 'utf8')) as object);
+        assert.ok(validate(body), JSON.stringify(validate.errors));
+      } else assert.fail(`the heartbeat schema of Telegraf v1.40.1 is not in the Go module cache (${schemaFile}): run bash scripts/build-telegraf.sh`);
+
+      const skipped = await test('Check Without Heartbeat');
+      assert.equal(received.length, 1, 'nothing sent without the heartbeat');
+      assert.equal(skipped.r.checks.find((c) => c.id === 'heartbeat')?.status, 'skip');
+      assert.equal(skipped.r.checks.find((c) => c.id === 'api')?.status, 'pass');
+    } finally {
+      server.close();
     }
   });
 
@@ -432,5 +533,103 @@ describe('Telegraf config features', function () {
     assert.ok(all.length > 0, `no log under ${logRoot}`);
     for (const v of secrets) assert.ok(!all.includes(v.slice(9)), 'a log file contains a token value');
     assert.match(all, /rotated token \S+ "config features rotate me"/, 'rotation is logged with id and description');
+  });
+});
+
+describe('Check Config with Telegraf (the real telegraf binary)', function () {
+  this.timeout(90_000);
+  const telegraf = path.join(EXTENSION_ROOT, '.telegraf', 'v1.40.1', 'telegraf');
+  let dir: string;
+  let restore: (() => Promise<void>) | undefined;
+
+  before(async function () {
+    await activateExtension<TestApi>();
+    assert.ok(fs.existsSync(telegraf), `${telegraf} is missing: run bash scripts/build-telegraf.sh`);
+    dir = path.join(workspaceFolder(), 'cfg-telegraf');
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    restore = await setSettings({ 'telegrafController.telegrafPath': telegraf });
+  });
+
+  after(async () => {
+    await restore?.();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const telegrafDiagnostics = (u: vscode.Uri) => vscode.languages.getDiagnostics(u).filter((d) => d.source === 'telegraf');
+
+  it('checks the unsaved buffer and shows what Telegraf reports on its line, source telegraf', async () => {
+    const file = path.join(dir, 'telegraf.conf');
+    const good = '[agent]\n  interval = "10s"\n\n[[outputs.heartbeat]]\n  url = "http://127.0.0.1:1/agents/heartbeat"\n  instance_id = "agent-1"\n  token = "${TELEGRAF_CONTROLLER_TOKEN}"\n';
+    fs.writeFileSync(file, good);
+    const doc = await vscode.workspace.openTextDocument(file);
+    const editor = await vscode.window.showTextDocument(doc);
+    const ok = await vscode.commands.executeCommand<TelegrafCheckResult>('telegrafController.checkConfigWithTelegraf');
+    assert.equal(ok?.ok, true, JSON.stringify(ok));
+    assert.equal(ok?.telegrafVersion, '1.40.1');
+    assert.deepEqual(telegrafDiagnostics(doc.uri), []);
+
+    // A typo in the buffer, not saved: Telegraf sees the buffer, the file on disk stays as it was.
+    await editor.edit((b) => b.insert(new vscode.Position(6, 0), '  intervall = "1m"\n'));
+    assert.ok(doc.isDirty);
+    const bad = await vscode.commands.executeCommand<TelegrafCheckResult>('telegrafController.checkConfigWithTelegraf');
+    assert.equal(bad?.ok, false);
+    const diags = telegrafDiagnostics(doc.uri);
+    assert.equal(diags.length, 1, JSON.stringify(diags.map((d) => d.message)));
+    assert.equal(diags[0]!.range.start.line, 6, 'on the line of the unknown option');
+    assert.equal(diags[0]!.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(diags[0]!.message, /configuration specified the fields \["intervall"\]/);
+    assert.ok(!diags[0]!.message.includes('tc-telegraf-check-'), 'the private copy never shows');
+    assert.equal(fs.readFileSync(file, 'utf8'), good, 'the file on disk is untouched');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('on save when enabled: a plugin that fails to initialise is marked on its header', async () => {
+    const undo = await setSettings({ 'telegrafController.checkConfigOnSave': true });
+    try {
+      const file = path.join(dir, 'onsave.conf');
+      fs.writeFileSync(file, '[agent]\n  interval = "10s"\n');
+      const doc = await vscode.workspace.openTextDocument(file);
+      const editor = await vscode.window.showTextDocument(doc);
+      await editor.edit((b) => b.insert(new vscode.Position(2, 0), '\n[[outputs.heartbeat]]\n  url = "http://127.0.0.1:1/agents/heartbeat"\n'));
+      await doc.save();
+      const diags = await waitUntil(() => {
+        const d = telegrafDiagnostics(doc.uri);
+        return d.length > 0 ? d : undefined;
+      }, { what: 'telegraf diagnostics after save', timeoutMs: 30_000 });
+      assert.equal(diags[0]!.range.start.line, 3);
+      assert.match(diags[0]!.message, /instance ID required/);
+    } finally {
+      await undo();
+    }
+  });
+
+  it('version awareness with Telegraf 1.38: TELEGRAF_CONTROLLER_TOKEN does not fit, the setting is warned once with a fix', async function () {
+    const old = path.join(EXTENSION_ROOT, '.telegraf', 'v1.38.3', 'telegraf');
+    if (!fs.existsSync(old)) this.skip();
+    const undo = await setSettings({ 'telegrafController.telegrafPath': old, 'telegrafController.envVarName': 'TELEGRAF_CONTROLLER_TOKEN' });
+    const ui = scriptUi({ message: [] });
+    try {
+      const file = path.join(dir, 'v138.conf');
+      fs.writeFileSync(file, '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:1/agents/heartbeat"\n  instance_id = "agent-1"\n  token = "${TELEGRAF_CONTROLLER_TOKEN}"\n');
+      const doc = await vscode.workspace.openTextDocument(file);
+      await vscode.window.showTextDocument(doc);
+      const result = await vscode.commands.executeCommand<TelegrafCheckResult>('telegrafController.checkConfigWithTelegraf');
+      assert.equal(result?.telegrafVersion, '1.38.3');
+      assert.equal(result?.ok, true, 'Telegraf 1.38.3 loads it');
+      assert.equal(result?.misfits.length, 1);
+      const d = vscode.languages.getDiagnostics(doc.uri).find((x) => x.code === 'telegraf-version');
+      assert.ok(d, 'a version diagnostic');
+      assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
+      assert.equal(doc.getText(d.range), '${TELEGRAF_CONTROLLER_TOKEN}');
+      assert.match(d.message, /Telegraf 1\.38\.3 does not know TELEGRAF_CONTROLLER_TOKEN/);
+      const warned = ui.record.messages.filter((m) => m.text.includes('Telegraf 1.38.3 does not read TELEGRAF_CONTROLLER_TOKEN'));
+      assert.equal(warned.length, 1, 'the envVarName setting is warned about');
+      await vscode.commands.executeCommand('telegrafController.checkConfigWithTelegraf');
+      assert.equal(ui.record.messages.filter((m) => m.text.includes('does not read TELEGRAF_CONTROLLER_TOKEN')).length, 1, 'once');
+    } finally {
+      ui.restore();
+      await undo();
+    }
   });
 });

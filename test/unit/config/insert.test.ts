@@ -222,18 +222,39 @@ void describe('golden directory', () => {
 });
 
 void describe('fixture-specific expectations (README)', () => {
-  void test('03/05: the token goes right after instance_id, indented like it; the commented line stays', () => {
-    for (const [name, instanceLine] of [
-      ['03-heartbeat-sample.conf', 7],
-      ['05-heartbeat-user-panic-issue18559.conf', 21],
-    ] as const) {
+  void test('03/05: the sample\'s commented-out token becomes the token line, under its own ## comment', () => {
+    for (const name of ['03-heartbeat-sample.conf', '05-heartbeat-user-panic-issue18559.conf']) {
       const text = readFixture(name);
-      const after = applyEdits(text, planSetToken(text, { reference: envReference(), cursorOffset: text.indexOf('[[outputs.heartbeat]]') }).edits);
-      const lines = after.split('\n');
-      assert.match(lines[instanceLine - 1] ?? '', /^ {2}instance_id = /);
-      assert.equal(lines[instanceLine], '  token = "${TELEGRAF_CONTROLLER_TOKEN}"');
-      assert.ok(lines.includes('  # token = ""'));
+      const before = text.split('\n');
+      const at = before.indexOf('  # token = ""');
+      assert.ok(at > 0, name);
+      const after = applyEdits(text, planSetToken(text, { reference: envReference(), cursorOffset: text.indexOf('[[outputs.heartbeat]]') }).edits).split('\n');
+      assert.equal(after.length, before.length, 'no line added');
+      assert.equal(after[at], '  token = "${TELEGRAF_CONTROLLER_TOKEN}"');
+      assert.equal(after[at - 1], before[at - 1], 'the ## comment above stays');
+      assert.ok(!after.includes('  # token = ""'));
     }
+  });
+
+  void test('a commented-out token is replaced in the style the user had', () => {
+    const hb = (line: string) => `[[outputs.heartbeat]]\n    url = "u"\n${line}\n    interval = "1m"\n`;
+    const cases: Array<[string, string, string]> = [
+      ["    #token=''", envReference(), "    token='${TELEGRAF_CONTROLLER_TOKEN}'"],
+      ['    ## token = "old"  ', envReference(), '    token = "${TELEGRAF_CONTROLLER_TOKEN}"'],
+      ["\t# token = ''", "it's", '\ttoken = "it\'s"'],
+    ];
+    for (const [line, reference, expected] of cases) {
+      assert.equal(applyEdits(hb(line), planSetToken(hb(line), { reference }).edits), hb(expected), line);
+    }
+    // Prose and other keys are not a commented-out token option.
+    for (const line of ['    ## Token for bearer authentication', '    # token_file = ""', '    # tokens = 1']) {
+      const after = applyEdits(hb(line), planSetToken(hb(line), { reference: envReference() }).edits);
+      assert.ok(after.includes(line + '\n'), line);
+      assert.ok(after.includes('    url = "u"\n    token = "${TELEGRAF_CONTROLLER_TOKEN}"\n'), after);
+    }
+    // A commented token after a commented sub-table header belongs to the sub-table: not used.
+    const sub = '[[outputs.heartbeat]]\n  url = "u"\n  # [outputs.heartbeat.headers]\n  # token = ""\n';
+    assert.equal(applyEdits(sub, planSetToken(sub, { reference: envReference() }).edits), '[[outputs.heartbeat]]\n  url = "u"\n  token = "${TELEGRAF_CONTROLLER_TOKEN}"\n  # [outputs.heartbeat.headers]\n  # token = ""\n');
   });
 
   void test('04: the empty token value is replaced in place (no second token key)', () => {
@@ -288,7 +309,10 @@ void describe('fixture-specific expectations (README)', () => {
     const after = applyEdits('', planAddHeartbeat('', { url: URL, token: envReference() }));
     assert.equal(
       after,
-      '# Send heartbeats to Telegraf Controller\n[[outputs.heartbeat]]\n  url = "http://localhost:8000/agents/heartbeat"\n  instance_id = "&{agent_id}"\n  interval = "1m"\n  include = ["hostname", "status"]\n  token = "${TELEGRAF_CONTROLLER_TOKEN}"\n',
+      '# Send heartbeats to Telegraf Controller\n[[outputs.heartbeat]]\n  url = "http://localhost:8000/agents/heartbeat"\n' +
+        "  ## &{agent_id}: Telegraf Controller puts in each agent's id when it serves\n" +
+        '  ## this config (telegraf --config <controller URL>); a local file sends it as written.\n' +
+        '  instance_id = "&{agent_id}"\n  interval = "1m"\n  include = ["hostname", "status"]\n  token = "${TELEGRAF_CONTROLLER_TOKEN}"\n',
     );
   });
 

@@ -113,6 +113,11 @@ const PLACED: Placed[] = [
     expected: '[[outputs.influxdb_v2]]\n  urls = ["http://127.0.0.1:8086"]\n  token = "${TELEGRAF_CONTROLLER_TOKEN}"\n  bucket = "b"\n',
   },
   {
+    name: 'a blank line next to the sample\'s commented-out token: that line becomes the token, in its style',
+    marked: '[[outputs.influxdb_v2]]\n  urls = ["http://127.0.0.1:8086"]\n  ## Token for authentication.\n  # token = \'\'\n|\n  bucket = "b"\n',
+    expected: '[[outputs.influxdb_v2]]\n  urls = ["http://127.0.0.1:8086"]\n  ## Token for authentication.\n  token = \'${TELEGRAF_CONTROLLER_TOKEN}\'\n\n  bucket = "b"\n',
+  },
+  {
     name: 'a sub-table of a plugin that takes a token: a direct key of the plugin, above the sub-table',
     marked: '[[outputs.influxdb_v2]]\n  urls = ["http://127.0.0.1:8086"]\n  [outputs.influxdb_v2.tagpass]\n    cpu = ["cpu0"]\n|\n',
     expected:
