@@ -182,7 +182,11 @@ export function scanText(kind: DeployKind, text: string): DeployFinding[] {
       if (inside(enc, m.index)) continue;
       const ctx = kind === 'kubernetes' ? k8sContextAt(docs, m.index) : undefined;
       seen.add(m.index);
+      const ls = text.lastIndexOf('\n', m.index - 1) + 1;
+      const le = text.indexOf('\n', m.index);
+      const kv = assignments(text.slice(ls, le === -1 ? text.length : le), ls).find((a) => a.valueRange.start <= m.index && m.index < a.valueRange.end);
       findings.push({
+        name: kv && /^[A-Za-z_]\w*$/.test(kv.key) && kv.key !== 'value' ? kv.key : undefined,
         code: 'plaintext-token',
         range: { start: m.index, end: m.index + m[0].length },
         severity: 'warning',
