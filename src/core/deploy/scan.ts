@@ -163,13 +163,16 @@ function assignments(line: string, offset: number): KeyValue[] {
  * compose `env_file:`. Returns undefined when `path` is not a deployment file.
  */
 export function scanDeployment(path: string, text: string, envFiles?: ReadonlySet<string>): DeployScan | undefined {
-  const kind = deploymentKind(path, text, envFiles);
+  const kind = deploymentKind(path, text.replace(/^\uFEFF/, ''), envFiles);
   if (!kind) return undefined;
   return { kind, findings: scanText(kind, text) };
 }
 
 /** The findings of `text` read as `kind`. */
 export function scanText(kind: DeployKind, text: string): DeployFinding[] {
+  if (text.startsWith('\uFEFF')) {
+    return scanText(kind, text.slice(1)).map((f) => ({ ...f, range: { start: f.range.start + 1, end: f.range.end + 1 } }));
+  }
   const findings: DeployFinding[] = [];
   const yamlKinds: DeployKind[] = ['compose', 'kubernetes', 'kustomization', 'helm-values', 'yaml'];
   const hasTokenPrefix = text.includes(CONTROLLER_TOKEN_PREFIX);
