@@ -52,7 +52,9 @@ const composeArb = fc.record({
   anchor: fc.boolean(),
 });
 
-function composeText(c: fc.RecordValue<typeof composeArb> extends infer T ? T : never): string {
+type ComposeCase = typeof composeArb extends fc.Arbitrary<infer T> ? T : never;
+
+function composeText(c: ComposeCase): string {
   const i = ' '.repeat(c.indent);
   const lines: string[] = [];
   if (c.anchor) lines.push('x-logging: &log', `${i}driver: json-file`, '');
