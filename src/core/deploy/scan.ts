@@ -174,9 +174,12 @@ export function scanText(kind: DeployKind, text: string): DeployFinding[] {
     return scanText(kind, text.slice(1)).map((f) => ({ ...f, range: { start: f.range.start + 1, end: f.range.end + 1 } }));
   }
   const findings: DeployFinding[] = [];
-  const yamlKinds: DeployKind[] = ['compose', 'kubernetes', 'kustomization', 'helm-values', 'yaml'];
   const hasTokenPrefix = text.includes(CONTROLLER_TOKEN_PREFIX);
-  const docs = yamlKinds.includes(kind) && (hasTokenPrefix || kind === 'kubernetes' || /token|secret|passw/i.test(text)) ? yamlDocuments(text) : undefined;
+  // Only Kubernetes findings need the YAML structure (ConfigMap/Secret context, SealedSecret, configMapKeyRef).
+  const docs =
+    kind === 'kubernetes' && (hasTokenPrefix || /configMapKeyRef|configMapRef|SealedSecret/.test(text) || (/^kind:[ \t]*(Secret|ConfigMap)\b/m.test(text) && /token/i.test(text)))
+      ? yamlDocuments(text)
+      : undefined;
   const sops = encryptedFile(text);
   const enc = encryptedRanges(text, docs);
   const seen = new Set<number>();
