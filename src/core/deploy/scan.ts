@@ -177,7 +177,7 @@ export function scanText(kind: DeployKind, text: string): DeployFinding[] {
   const hasTokenPrefix = text.includes(CONTROLLER_TOKEN_PREFIX);
   // Only Kubernetes findings need the YAML structure (ConfigMap/Secret context, SealedSecret, configMapKeyRef).
   const docs =
-    kind === 'kubernetes' && (hasTokenPrefix || /configMapKeyRef|configMapRef|SealedSecret/.test(text) || (/^kind:[ \t]*(Secret|ConfigMap)\b/m.test(text) && /token/i.test(text)))
+    kind === 'kubernetes' && (hasTokenPrefix || /configMapKeyRef|configMapRef|SealedSecret/.test(text) || (/^kind:[ \t]*ConfigMap\b/m.test(text) && /token/i.test(text)) || (/^kind:[ \t]*Secret\b/m.test(text) && /^data:/m.test(text)))
       ? yamlDocuments(text)
       : undefined;
   const sops = encryptedFile(text);
