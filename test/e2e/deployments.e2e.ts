@@ -50,6 +50,15 @@ async function confirmModal(page: Page, button: string, expect: RegExp): Promise
   return text;
 }
 
+/** Chooses the quick-pick item `label` with the keyboard (filter, wait until it is the focused row, Enter): hovers cannot intercept it. */
+async function choose(page: Page, label: string): Promise<void> {
+  const qi = quickInput(page);
+  await qi.locator('.monaco-list-row', { hasText: label }).first().waitFor({ state: 'visible', timeout: 20_000 });
+  await qi.locator('input.input').fill(label);
+  await qi.locator('.monaco-list-row.focused', { hasText: label }).first().waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
 /** Puts the cursor into the plaintext token on the line containing `lineText` and opens the quick fixes. */
 async function openQuickFix(page: Page, lineText: string): Promise<string[]> {
   const editor = page.locator('.editor-instance .monaco-editor').first();
@@ -169,8 +178,8 @@ export async function run(ctx: E2EContext): Promise<void> {
   // 1. Compose: list-form environment entry, value in .env (0600).
   await openFile(page, 'compose/docker-compose.yml');
   await workbench.runCommand('Telegraf Controller: Add Token to Deployment…');
-  await pickItem(page, DESCRIPTION);
-  await pickItem(page, 'environment:');
+  await choose(page, DESCRIPTION);
+  await choose(page, 'environment:');
   const composeDialog = await confirmModal(page, 'Add', /Add TELEGRAF_CONTROLLER_TOKEN to docker-compose\.yml\?/);
   assert.match(composeDialog, /service "telegraf"/);
   const envFile = path.join(ws, 'compose/.env');
@@ -186,15 +195,17 @@ export async function run(ctx: E2EContext): Promise<void> {
   const envText = fs.readFileSync(envFile, 'utf8');
   assert.match(envText, /^TELEGRAF_CONTROLLER_TOKEN=tc-apiv1_[A-Za-z0-9_-]+\n$/);
   assert.equal(fs.statSync(envFile).mode & 0o777, 0o600, '.env is 0600');
-  assert.match(fs.readFileSync(path.join(ws, 'compose/.gitignore'), 'utf8'), /^\/\.env$/m);
+  const gitignore = path.join(ws, 'compose/.gitignore');
+  await until('compose/.gitignore', () => fs.existsSync(gitignore));
+  assert.match(fs.readFileSync(gitignore, 'utf8'), /^\/\.env$/m);
   assert.ok(!composeAfter.includes('tc-apiv1_'), 'no value in the compose file');
   await ctx.screenshot('01-compose-wired');
 
   // 2. Kubernetes: secretKeyRef item, value in the env file for kubectl.
   await openFile(page, 'k8s/telegraf.yaml');
   await workbench.runCommand('Telegraf Controller: Add Token to Deployment…');
-  await pickItem(page, DESCRIPTION);
-  await pickItem(page, 'kubectl command');
+  await choose(page, DESCRIPTION);
+  await choose(page, 'kubectl command');
   await confirmModal(page, 'Add', /Add TELEGRAF_CONTROLLER_TOKEN to telegraf\.yaml\?/);
   const k8sEnv = path.join(ws, 'k8s/telegraf-controller.env');
   await until('k8s/telegraf-controller.env', () => fs.existsSync(k8sEnv));
@@ -222,7 +233,10 @@ export async function run(ctx: E2EContext): Promise<void> {
   assert.ok(composeFixes.some((t) => /Replace with \$\{TELEGRAF_CONTROLLER_TOKEN\} \(value into \.env\)/.test(t)), composeFixes.join(' | '));
   assert.ok(composeFixes.some((t) => /Revoke on Server and Replace/.test(t)), 'the leak response is offered for a known token');
   await ctx.screenshot('03-compose-flagged-quickfix');
-  await page.locator('.action-widget').locator('.action-list-item, .monaco-list-row', { hasText: 'Replace with ${TELEGRAF_CONTROLLER_TOKEN}' }).first().click();
+  // Keyboard: move the focus to the fix, then Enter (the menu's pointer block swallows clicks).
+  const widget = page.locator('.action-widget');
+  for (let i = 0; i < 5 && !(await widget.locator('.monaco-list-row.focused', { hasText: 'Replace with ${TELEGRAF_CONTROLLER_TOKEN}' }).count()); i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
   await until('the leaky compose file fixed', () => !fs.readFileSync(leaky, 'utf8').includes(SEED_VALUE));
   assert.equal(fs.readFileSync(leaky, 'utf8'), ['services:', '  telegraf:', '    image: telegraf:1.40', '    environment:', '      TELEGRAF_CONTROLLER_TOKEN: ${TELEGRAF_CONTROLLER_TOKEN:?TELEGRAF_CONTROLLER_TOKEN is not set}', ''].join('\n'));
   const leakyEnv = path.join(ws, 'leaky/.env');
