@@ -12,7 +12,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEdits } from '../../../src/core/config';
-import { adviceFor, deploymentKind, pinFromImage, planFixes, scanDeployment, scanText, type DeployKind } from '../../../src/core/deploy';
+import { adviceFor, deploymentKind, pinFromImage, planAddToken, planFixes, scanDeployment, scanText, type DeployKind } from '../../../src/core/deploy';
 import { readDeployFixture, strictYamlErrors } from './helpers';
 
 const TOKEN = 'tc-apiv1_AbCdEf0123456789abcdef0123456789';
@@ -201,5 +201,37 @@ void describe('format-specific quick fixes on controller tokens', () => {
     assert.ok(!out.includes(TOKEN));
     assert.match(x.commands[0]!.text, /kubectl create secret generic telegraf-secrets/);
     assert.deepEqual(strictYamlErrors(out), []);
+  });
+});
+
+void describe('Helm values under a wrapper chart key', () => {
+  test('the telegraf chart nested under `telegraf:` gets the env item at its own indent; other keys untouched', () => {
+    const text = [
+      '# umbrella chart values',
+      'grafana:',
+      '  enabled: true',
+      'telegraf:',
+      '  image:',
+      '    repository: telegraf',
+      '    tag: "1.38-alpine"',
+      '  env:',
+      '    - name: HOSTNAME',
+      '      value: "x"',
+      '  config:',
+      '    outputs: []',
+      '',
+    ].join('\n');
+    const plan = planAddToken('values.yaml', text);
+    assert.equal(plan.status, 'edit');
+    assert.equal(plan.target, 'chart values under "telegraf"');
+    assert.equal(plan.varName, 'INFLUX_TOKEN', 'tag 1.38 reads INFLUX_TOKEN');
+    const out = applyEdits(text, plan.edits);
+    assert.equal(out, text.replace('      value: "x"\n', '      value: "x"\n    - name: INFLUX_TOKEN\n      valueFrom:\n        secretKeyRef:\n          name: telegraf-controller-token\n          key: INFLUX_TOKEN\n'));
+    assert.deepEqual(strictYamlErrors(out), []);
+  });
+  test('a wrapper without env gets envFromSecret', () => {
+    const text = 'telegraf-ds:\n  image:\n    repository: docker.io/library/telegraf\n  config:\n    outputs: []\n';
+    const plan = planAddToken('values.yaml', text);
+    assert.equal(applyEdits(text, plan.edits), `${text}  envFromSecret: telegraf-controller-token\n`);
   });
 });
