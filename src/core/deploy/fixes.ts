@@ -44,6 +44,10 @@ function within(r: readonly number[] | null | undefined, at: number): boolean {
 
 /** The fixes for `finding` in `text` of `kind` (possibly none). */
 export function planFixes(kind: DeployKind, text: string, finding: DeployFinding): DeployFix[] {
+  if (text.startsWith('\uFEFF')) {
+    const shifted = { ...finding, range: { start: finding.range.start - 1, end: finding.range.end - 1 } };
+    return planFixes(kind, text.slice(1), shifted).map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, start: e.start + 1, end: e.end + 1 })) }));
+  }
   try {
     if (finding.code === 'empty-default-token') return emptyDefaultFix(text, finding);
     if (finding.code === 'configmap-token') return kind === 'kubernetes' ? configMapRefFix(text, finding) : [];

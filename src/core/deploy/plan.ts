@@ -108,6 +108,12 @@ export function composeReference(varName: string): string {
  * errors is not edited.
  */
 export function planAddToken(path: string, text: string, opts: PlanOptions = {}, envFiles?: ReadonlySet<string>): DeployPlan {
+  if (text.startsWith('\uFEFF')) {
+    // A BOM is kept: plan on the text after it, then shift the edits past it.
+    const p = planAddToken(path, text.slice(1), opts, envFiles);
+    p.edits = p.edits.map((e) => ({ ...e, start: e.start + 1, end: e.end + 1 }));
+    return p;
+  }
   const kind = deploymentKind(path, text, envFiles) ?? 'yaml';
   try {
     switch (kind) {
@@ -468,14 +474,16 @@ export function fillValue(s: string, value: string): string {
 
 /**
  * The edit setting `name` in env file `text` to the token value (written as
- * {@link VALUE_SLOT}): replaces the value of an active `NAME=` line, else
+ * {@link VALUE_SLOT}): replaces the value of the last active `NAME=` line (the one systemd and Compose use), else
  * appends `NAME=value`, double-quoted when the file quotes its values.
  * Keeps a missing final newline missing.
  */
 export function planEnvEntry(text: string, name: string): TextEdit {
   const quoted = quotedStyle(text);
   const v = quoted ? `"${VALUE_SLOT}"` : VALUE_SLOT;
-  const m = new RegExp(`^([ \\t]*(?:export[ \\t]+)?${name}[ \\t]*=)(.*?)(\\r?)$`, 'm').exec(text);
+  // The last assignment is the one systemd and Compose use.
+  const all = [...text.matchAll(new RegExp(`^([ \\t]*(?:export[ \\t]+)?${name}[ \\t]*=)(.*?)(\\r?)$`, 'gm'))];
+  const m = all[all.length - 1];
   if (m) {
     const start = m.index + m[1]!.length;
     return { start, end: start + m[2]!.length, newText: v };

@@ -101,6 +101,7 @@ export function manualPlaces(kind: DeployKind, text: string): ManualPlace[] {
  */
 export function composeEnvFiles(text: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
+  if (!text.includes('env_file')) return out;
   let docs;
   try {
     docs = yamlDocuments(text);

@@ -163,17 +163,23 @@ function assignments(line: string, offset: number): KeyValue[] {
  * compose `env_file:`. Returns undefined when `path` is not a deployment file.
  */
 export function scanDeployment(path: string, text: string, envFiles?: ReadonlySet<string>): DeployScan | undefined {
-  const kind = deploymentKind(path, text, envFiles);
+  const kind = deploymentKind(path, text.replace(/^\uFEFF/, ''), envFiles);
   if (!kind) return undefined;
   return { kind, findings: scanText(kind, text) };
 }
 
 /** The findings of `text` read as `kind`. */
 export function scanText(kind: DeployKind, text: string): DeployFinding[] {
+  if (text.startsWith('\uFEFF')) {
+    return scanText(kind, text.slice(1)).map((f) => ({ ...f, range: { start: f.range.start + 1, end: f.range.end + 1 } }));
+  }
   const findings: DeployFinding[] = [];
-  const yamlKinds: DeployKind[] = ['compose', 'kubernetes', 'kustomization', 'helm-values', 'yaml'];
   const hasTokenPrefix = text.includes(CONTROLLER_TOKEN_PREFIX);
-  const docs = yamlKinds.includes(kind) && (hasTokenPrefix || kind === 'kubernetes' || /token|secret|passw/i.test(text)) ? yamlDocuments(text) : undefined;
+  // Only Kubernetes findings need the YAML structure (ConfigMap/Secret context, SealedSecret, configMapKeyRef).
+  const docs =
+    kind === 'kubernetes' && (hasTokenPrefix || /configMapKeyRef|configMapRef|SealedSecret/.test(text) || (/^kind:[ \t]*ConfigMap\b/m.test(text) && /token/i.test(text)) || (/^kind:[ \t]*Secret\b/m.test(text) && /^data:/m.test(text)))
+      ? yamlDocuments(text)
+      : undefined;
   const sops = encryptedFile(text);
   const enc = encryptedRanges(text, docs);
   const seen = new Set<number>();
@@ -182,7 +188,11 @@ export function scanText(kind: DeployKind, text: string): DeployFinding[] {
       if (inside(enc, m.index)) continue;
       const ctx = kind === 'kubernetes' ? k8sContextAt(docs, m.index) : undefined;
       seen.add(m.index);
+      const ls = text.lastIndexOf('\n', m.index - 1) + 1;
+      const le = text.indexOf('\n', m.index);
+      const kv = assignments(text.slice(ls, le === -1 ? text.length : le), ls).find((a) => a.valueRange.start <= m.index && m.index < a.valueRange.end);
       findings.push({
+        name: kv && /^[A-Za-z_]\w*$/.test(kv.key) && kv.key !== 'value' ? kv.key : undefined,
         code: 'plaintext-token',
         range: { start: m.index, end: m.index + m[0].length },
         severity: 'warning',

@@ -7,9 +7,10 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 
-/** All documents of `text` (errors are kept on each document). */
+/** All documents of `text` (errors are kept on each document); node ranges are source offsets. */
 export function yamlDocuments(text: string): Document.Parsed[] {
-  return parseAllDocuments(text, { keepSourceTokens: true, uniqueKeys: false }) as Document.Parsed[];
+  const docs = parseAllDocuments(text, { uniqueKeys: false });
+  return (Array.isArray(docs) ? docs : [docs]) as Document.Parsed[];
 }
 
 /** Whether every document of `text` parses without error (the strict parse used as validator). */

@@ -22,7 +22,7 @@ import type { GitIgnoreChecker } from '../configFiles/gitIgnore';
 import type { TokenResolver } from '../configFiles/tokenResolver';
 import { openDocument } from '../configFiles/configDocuments';
 import { deploymentKind } from '../../core/deploy';
-import { EnvFileIndex, readDeployment, workspaceDeploymentUris, rangeIn } from './documents';
+import { EnvFileIndex, isTrackedByGit, readDeployment, workspaceDeploymentUris, rangeIn } from './documents';
 
 /** Debounce of edits, ms. */
 export const DEPLOY_EDIT_DEBOUNCE_MS = 400;
@@ -160,7 +160,9 @@ export class DeploymentDiagnostics implements vscode.Disposable {
   async analyze(uri: vscode.Uri, text: string, kind: DeployKind, range: (s: number, e: number) => vscode.Range): Promise<vscode.Diagnostic[]> {
     const findings = scanText(kind, text);
     const out: vscode.Diagnostic[] = [];
-    const ignored = findings.some((f) => f.lowerWhenIgnored) && uri.scheme === 'file' ? await this.deps.git.isIgnored(uri.fsPath) : false;
+    let ignored = findings.some((f) => f.lowerWhenIgnored) && uri.scheme === 'file' ? await this.deps.git.isIgnored(uri.fsPath) : false;
+    // An env file is where the value belongs: it counts as a leak only when git tracks it.
+    if (kind === 'env' && !ignored && uri.scheme === 'file' && findings.some((f) => f.code === 'plaintext-token')) ignored = !(await isTrackedByGit(uri.fsPath));
     const now = Date.now();
     for (const f of findings) {
       const sev = ignored && f.lowerWhenIgnored ? LOWER[f.severity] : f.severity;

@@ -1,0 +1,134 @@
+/**
+ * Deployment files in a real VS Code against the controller emulator
+ * (README.md "Deploying agents"): workspace diagnostics in a Compose file, a
+ * Kubernetes ConfigMap and an env file named only through `env_file:`;
+ * "Add Token to Deployment…" on a Compose file (one undoable edit, value in
+ * a 0600 `.env`); "Rotate Token…" updating an env file, listing the cluster
+ * Secret a manifest references with its kubectl command, and revoking only
+ * after the user confirms (declining keeps the old token active).
+ * Files are written at runtime into `<workspace>/deploy-features/`.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TestApi } from '../../../src/extension';
+import type { ReplaceOutcome } from '../../../src/features/configFiles/tokenReplacement';
+import type { AddTokenResult } from '../../../src/features/deployments/addTokenCommand';
+import { activateExtension, emulator, waitUntil, workspaceFolder } from '../harness';
+import { ensureSignedIn, scriptUi } from './helpers/ui';
+
+const AGENT = { configs: ['read' as const], heartbeat: ['write' as const] };
+
+function codesOf(uri: vscode.Uri): string[] {
+  return vscode.languages
+    .getDiagnostics(uri)
+    .filter((d) => d.source === 'Telegraf Controller')
+    .map((d) => `${String(typeof d.code === 'object' ? d.code.value : d.code)}/${vscode.DiagnosticSeverity[d.severity]}`)
+    .sort();
+}
+
+describe('Deployment files', function () {
+  this.timeout(120_000);
+  let api: TestApi;
+  let dir: string;
+  const file = (rel: string) => path.join(dir, rel);
+  const uri = (rel: string) => vscode.Uri.file(file(rel));
+  const write = (rel: string, text: string) => {
+    fs.mkdirSync(path.dirname(file(rel)), { recursive: true });
+    fs.writeFileSync(file(rel), text);
+  };
+
+  before(async () => {
+    api = (await activateExtension<TestApi>())!;
+    await ensureSignedIn(api, emulator());
+    dir = path.join(workspaceFolder(), 'deploy-features');
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+  });
+
+  after(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('flags plaintext tokens in Compose, ConfigMaps and an env file found only through env_file:', async () => {
+    const t = await api.createToken({ description: 'deploy diag', expiresAt: null, permissions: AGENT });
+    write('diag/docker-compose.yml', `services:\n  telegraf:\n    image: telegraf:1.40\n    env_file:\n      - agent-secrets\n    environment:\n      TELEGRAF_CONTROLLER_TOKEN: ${t.value}\n`);
+    write('diag/agent-secrets', `TELEGRAF_CONTROLLER_TOKEN=${t.value}\n`);
+    write('diag/k8s.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\ndata:\n  TELEGRAF_CONTROLLER_TOKEN: ${t.value}\n`);
+    await vscode.commands.executeCommand('telegrafController.checkConfigTokens').then(undefined, () => undefined);
+    await waitUntil(() => codesOf(uri('diag/docker-compose.yml')).includes('plaintext-token/Warning'), { what: 'compose diagnostic', timeoutMs: 30_000 });
+    await waitUntil(() => codesOf(uri('diag/k8s.yaml')).includes('configmap-token/Warning'), { what: 'ConfigMap diagnostic', timeoutMs: 30_000 });
+    await waitUntil(() => codesOf(uri('diag/agent-secrets')).some((c) => c.startsWith('plaintext-token/')), { what: `env_file diagnostic (${codesOf(uri('diag/agent-secrets'))})`, timeoutMs: 30_000 });
+    for (const rel of ['diag/docker-compose.yml', 'diag/k8s.yaml']) {
+      for (const d of vscode.languages.getDiagnostics(uri(rel))) assert.ok(!d.message.includes(t.value), 'a diagnostic never repeats the value');
+    }
+  });
+
+  it('Add Token to Deployment… wires a Compose service by reference (one undoable edit, value in a 0600 .env)', async () => {
+    const t = await api.createToken({ description: 'deploy add', expiresAt: null, permissions: AGENT });
+    const before = `services:\n  telegraf:\n    image: telegraf:1.26\n    environment:\n      - INFLUX_TOKEN=<TOKEN>\n    restart: always\n`;
+    write('add/docker-compose.yml', before);
+    const res = await vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('add/docker-compose.yml'), { tokenId: t.token.id, composeMode: 'environment', yes: true });
+    assert.ok(res);
+    assert.equal(res.plan.varName, 'INFLUX_TOKEN', 'telegraf:1.26 reads INFLUX_TOKEN');
+    assert.ok(res.plan.notes.some((n) => /too old/.test(n)), 'the pin is too old for the heartbeat');
+    const doc = await vscode.workspace.openTextDocument(uri('add/docker-compose.yml'));
+    assert.equal(doc.getText(), before.replace('INFLUX_TOKEN=<TOKEN>', 'INFLUX_TOKEN=${INFLUX_TOKEN:?INFLUX_TOKEN is not set}'));
+    const env = file('add/.env');
+    assert.equal(fs.readFileSync(env, 'utf8'), `INFLUX_TOKEN=${t.value}\n`);
+    assert.equal(fs.statSync(env).mode & 0o777, 0o600);
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(doc.getText(), before, 'one undo restores the file');
+  });
+
+  it('Rotate Token… updates env files, lists the cluster Secret with its command, and revokes only when confirmed', async () => {
+    const old = await api.createToken({ description: 'deploy rotate', expiresAt: null, permissions: AGENT });
+    write('rot/.env', `# agent\nTELEGRAF_CONTROLLER_TOKEN=${old.value}\n`);
+    write(
+      'rot/telegraf.yaml',
+      'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: telegraf\n  namespace: monitoring\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n          env:\n            - name: TELEGRAF_CONTROLLER_TOKEN\n              valueFrom:\n                secretKeyRef:\n                  name: telegraf-controller-token\n                  key: TELEGRAF_CONTROLLER_TOKEN\n',
+    );
+    // First run: the user declines the revoke after the update.
+    let ui = scriptUi({
+      message: [
+        { match: 'Rotate the token "deploy rotate"', answer: 'Rotate' },
+        { match: 'The new token is stored', answer: undefined },
+      ],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.rotateToken', old.token.id);
+    } finally {
+      ui.restore();
+    }
+    const confirm = ui.record.messages.find((m) => m.text.startsWith('Rotate the token'));
+    assert.ok(confirm?.detail?.includes('rot/.env:2'), `the env file is listed: ${confirm?.detail}`);
+    assert.ok(confirm?.detail?.includes('Kubernetes Secret "telegraf-controller-token"') && confirm.detail.includes('kubectl create secret generic telegraf-controller-token -n monitoring'), confirm?.detail);
+    const second = ui.record.messages.find((m) => m.text.startsWith('The new token is stored'));
+    assert.ok(second?.detail?.includes('kubectl create secret generic telegraf-controller-token -n monitoring --from-env-file='), JSON.stringify(ui.record.messages));
+    assert.equal((await api.connection.api().getToken(old.token.id)).status, 'active', 'declined: the old token stays active');
+    const envAfter = fs.readFileSync(file('rot/.env'), 'utf8');
+    assert.ok(!envAfter.includes(old.value) && /TELEGRAF_CONTROLLER_TOKEN=tc-apiv1_/.test(envAfter), 'the env file holds the new value');
+    assert.ok(ui.record.messages.some((m) => m.level === 'error' && /NOT revoked/.test(m.text)), 'says the old token was not revoked');
+
+    // Second token, confirmed: revoked after the update.
+    const old2 = await api.createToken({ description: 'deploy rotate 2', expiresAt: null, permissions: AGENT });
+    write('rot/.env', `TELEGRAF_CONTROLLER_TOKEN=${old2.value}\n`);
+    ui = scriptUi({
+      message: [
+        { match: 'Rotate the token "deploy rotate 2"', answer: 'Rotate' },
+        { match: 'The new token is stored', answer: 'Revoke Old Token' },
+      ],
+    });
+    let outcome: ReplaceOutcome | undefined;
+    try {
+      outcome = await vscode.commands.executeCommand<ReplaceOutcome>('telegrafController.rotateToken', old2.token.id);
+    } finally {
+      ui.restore();
+    }
+    assert.ok(outcome, JSON.stringify(ui.record.messages));
+    assert.equal((await api.connection.api().getToken(old2.token.id)).status, 'revoked');
+    assert.equal(fs.readFileSync(file('rot/.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${outcome.value}\n`);
+  });
+});
