@@ -323,7 +323,7 @@ function docker(o: AgentStartOptions): AgentStartSnippet {
     `  ${['--config', c.url, ...c.watchArgs].map(shQuote).join(' ')}`,
     `unset ${v}`,
   ];
-  const warnings = [...c.warnings, `docker run --env-file takes every value literally (quotes included): write ${v}=value with no quotes.`];
+  const warnings = [...c.warnings, `docker run --env-file takes every value literally (quotes included): write ${v}=value with no quotes.`, TRAILING_NEWLINE_WARNING];
   if (isLoopback(c.host)) {
     warnings.push(`The controller URL points to ${c.host}: inside a container that is the container itself. Use the host's name or address (or host.docker.internal with --add-host=host.docker.internal:host-gateway).`);
   }
@@ -357,6 +357,7 @@ function compose(o: AgentStartOptions): AgentStartSnippet {
     ...c.warnings,
     `Give the token to the telegraf service only: an env_file or environment: shared with other services (or an x- anchor merged into them) hands it to every one of them.`,
     `Compose reads ${rel} line by line (KEY=value, quotes allowed); a missing file stops "docker compose up" with an error instead of starting Telegraf without a token.`,
+    TRAILING_NEWLINE_WARNING,
   ];
   if (isLoopback(c.host)) {
     warnings.push(`The controller URL points to ${c.host}: inside a container that is the container itself. Use the controller's service name or the host's address.`);
