@@ -62,6 +62,12 @@ export const Commands = {
   showConfigurations: 'telegrafController.showConfigurations',
   copyAgentStartCommand: 'telegrafController.copyAgentStartCommand',
   testAgentStart: 'telegrafController.testAgentStart',
+  // Deployment files (Compose, Kubernetes, Helm, systemd, env files, Windows)
+  addTokenToDeployment: 'telegrafController.addTokenToDeployment',
+  /** Internal (quick fix): applies a deployment-file fix (reference + value into a 0600 env file). */
+  applyDeploymentFix: 'telegrafController.applyDeploymentFix',
+  /** Internal (quick fix): leak response for a token in a deployment file. */
+  revokeAndReplaceInDeployment: 'telegrafController.revokeAndReplaceInDeployment',
 } as const;
 
 /** View ids (package.json `contributes.views`). */

@@ -5,10 +5,17 @@
  * No `vscode` import.
  */
 
-/** One page as the API returns it: its items and the total number of items on the server. */
+/**
+ * One page as the API returns it: its items and the total number of items on
+ * the server. `records` is how many records the page held, usable or not
+ * (default `items.length`): a page whose malformed records were set aside
+ * (docs/api-contract.md "Leniency") is still a full page, and set-aside
+ * records still count towards `total`.
+ */
 export interface PageResult<T> {
   items: T[];
   total: number;
+  records?: number;
 }
 
 /** Options of {@link loadPages}. */
@@ -43,6 +50,9 @@ export async function loadPages<T>(fetchPage: (page: number, signal?: AbortSigna
   const seen = new Set<string>();
   const out: T[] = [];
   let total = 0;
+  /** Records set aside by the pages so far (in `total`, never in `out`). */
+  let skipped = 0;
+  const recordsOf = (p: PageResult<T>): number => Math.max(p.items.length, p.records ?? p.items.length);
   const accept = (items: T[]): T[] => {
     const fresh: T[] = [];
     for (const it of items) {
@@ -62,9 +72,10 @@ export async function loadPages<T>(fetchPage: (page: number, signal?: AbortSigna
   const first = await fetchPage(1, opts.signal);
   check();
   total = first.total;
+  skipped += recordsOf(first) - first.items.length;
   const fresh1 = accept(first.items);
   opts.onPage?.(fresh1, out.length, total);
-  if (first.items.length < limit || out.length >= total) return out;
+  if (recordsOf(first) < limit || out.length + skipped >= total) return out;
 
   const pages = Math.min(maxPages, Math.ceil(total / limit));
   let next = 2;
@@ -77,9 +88,10 @@ export async function loadPages<T>(fetchPage: (page: number, signal?: AbortSigna
       const res = await fetchPage(page, opts.signal);
       check();
       total = Math.max(total, res.total);
+      skipped += recordsOf(res) - res.items.length;
       if (page >= lastPageSeen) {
         lastPageSeen = page;
-        lastPageFull = res.items.length >= limit;
+        lastPageFull = recordsOf(res) >= limit;
       }
       const fresh = accept(res.items);
       opts.onPage?.(fresh, out.length, total);
@@ -89,14 +101,15 @@ export async function loadPages<T>(fetchPage: (page: number, signal?: AbortSigna
 
   // The list grew while it was read: follow it sequentially.
   let page = pages + 1;
-  while (lastPageFull && out.length < total && page <= maxPages) {
+  while (lastPageFull && out.length + skipped < total && page <= maxPages) {
     check();
     const res = await fetchPage(page, opts.signal);
     check();
     total = Math.max(total, res.total);
+    skipped += recordsOf(res) - res.items.length;
     const fresh = accept(res.items);
     opts.onPage?.(fresh, out.length, total);
-    lastPageFull = res.items.length >= limit;
+    lastPageFull = recordsOf(res) >= limit;
     page++;
   }
   return out;

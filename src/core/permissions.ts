@@ -220,8 +220,32 @@ export function describePermissions(perms: Permissions): string {
   return rows.length ? rows.join(' · ') : 'none';
 }
 
+/** Ids of the permissions presets of the create form, in the form's order; the one definition every schema uses. */
+export const PRESET_IDS = ['telegraf-agent', 'read-only', 'full', 'custom'] as const;
+
 /** Id of a permissions preset of the create form. */
-export type PresetId = 'telegraf-agent' | 'read-only' | 'full' | 'custom';
+export type PresetId = (typeof PRESET_IDS)[number];
+
+/**
+ * What is wrong with a permission map `{ resource: actions[] }` sent in a
+ * request or a webview message: unknown resources, actions a resource does
+ * not have (MODEL.md Part A "Permission grid"), duplicate actions. One entry
+ * per problem, `path` being the resource; empty when the map is valid. The
+ * one rule behind every schema that accepts a permission map.
+ */
+export function permissionMapIssues(raw: Record<string, readonly string[]>): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
+  for (const [res, acts] of Object.entries(raw)) {
+    const allowed = resourceInfo(res)?.actions as readonly string[] | undefined;
+    if (!allowed) {
+      out.push({ path: res, message: `unknown resource "${res}"` });
+      continue;
+    }
+    if (new Set(acts).size !== acts.length) out.push({ path: res, message: `duplicate action for ${res}` });
+    for (const a of acts) if (!allowed.includes(a)) out.push({ path: res, message: `unknown action "${a}" for ${res}` });
+  }
+  return out;
+}
 
 /** A preset: id, label, explanation. */
 export interface PresetInfo {

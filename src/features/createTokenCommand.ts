@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import * as ui from '../infra/ui';
 import type { CreateTokenRequest } from '../core/api/contract';
+import { isCreateOutcomeUnknown } from '../core/api/createOutcome';
 import { suggestPresetForConfig } from '../core/config/presetSuggestion';
 import { displayText } from '../core/text';
 import { Commands } from '../constants';
@@ -9,6 +11,7 @@ import type { SecretVault } from '../infra/secretVault';
 import type { ControllerConnection } from './connection/controllerConnection';
 import { watchSession } from './createToken/createTokenController';
 import { CreateTokenPanel, type CreateTokenDeps, type CreateTokenOptions } from './createToken/createTokenPanel';
+import { settleUnknownCreate } from './createToken/unknownOutcome';
 import type { TokenStore } from './explorer/tokenStore';
 
 /** Services the Create Token command wires into the panel. */
@@ -33,6 +36,7 @@ export function createTokenDeps({ connection, store, vault, log }: CreateTokenSe
     },
     createToken: async (req: CreateTokenRequest) => {
       const origin = connection.origin;
+      const sentAt = Date.now();
       try {
         const created = await connection.api().createToken(req);
         if (origin) {
@@ -47,6 +51,8 @@ export function createTokenDeps({ connection, store, vault, log }: CreateTokenSe
         log.info(`[${connection.label}] created token ${created.token.id} "${displayText(created.token.description, 80)}" (value stored in secret storage)`);
         return created;
       } catch (e) {
+        // Timed out after sending, or a 201 cut off: look on the controller instead of inviting a duplicate.
+        if (isCreateOutcomeUnknown(e)) return settleUnknownCreate({ connection, store, log }, e, req, sentAt);
         if (await connection.noteFailure(e)) store.clear();
         throw e;
       }
@@ -83,7 +89,7 @@ export function registerCreateToken(context: vscode.ExtensionContext, services: 
       async (options?: CreateTokenOptions) => {
         const ready = () => services.connection.current.state === 'ready';
         if (!ready()) {
-          const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Sign in to a Telegraf Controller to create a token.'), vscode.l10n.t('Connect…'));
+          const choice = await ui.showInformationMessage(vscode.l10n.t('Sign in to a Telegraf Controller to create a token.'), vscode.l10n.t('Connect…'));
           if (choice) await vscode.commands.executeCommand(Commands.connect);
           if (!ready()) return;
         }

@@ -6,7 +6,9 @@
  *
  * No `vscode` import.
  */
+import type * as http from 'node:http';
 import type { RouteName } from '../../src/core/api/contract';
+import type { AppResponse } from './state';
 
 /**
  * A malformed answer:
@@ -42,6 +44,21 @@ export interface FaultSpec {
   drop?: boolean;
   /** Apply to the next N matching requests only, then remove itself. Absent = until cleared. */
   times?: number;
+  /**
+   * The request IS applied (the token is created, revoked, …), then the answer
+   * goes wrong: `cut` sends the status and half of the body under the full
+   * `Content-Length` and closes the socket; `delay` waits `latencyMs` AFTER
+   * applying, then answers normally (a client with a shorter timeout never sees it).
+   */
+  afterApply?: 'cut' | 'delay';
+  /** Sends the real answer one byte every `intervalMs` (status and headers at once): a server that trickles. */
+  trickle?: { intervalMs: number };
+  /**
+   * Rewrites the token records of the real answer (`tokens[]` of a list,
+   * `token` of a single record) whose id is in `tokenIds` (all when absent):
+   * removes `dropFields`, then sets `set`. A valid but unusual controller.
+   */
+  rewrite?: { tokenIds?: string[]; dropFields?: string[]; set?: Record<string, unknown> };
 }
 
 /** A registered fault with its id and how many times it fired. */
@@ -96,4 +113,58 @@ export class FaultController {
     }
     return undefined;
   }
+}
+
+/** True when `f` alters the real answer after the request was applied (see `sendAfterApply`). */
+export function altersRealAnswer(f: FaultSpec): boolean {
+  return f.afterApply !== undefined || f.trickle !== undefined || f.rewrite !== undefined;
+}
+
+function rewriteRecord(t: unknown, spec: NonNullable<FaultSpec['rewrite']>): unknown {
+  if (!t || typeof t !== 'object' || Array.isArray(t)) return t;
+  const rec = { ...(t as Record<string, unknown>) };
+  if (spec.tokenIds && !spec.tokenIds.includes(String(rec.id))) return t;
+  for (const f of spec.dropFields ?? []) delete rec[f];
+  return { ...rec, ...(spec.set ?? {}) };
+}
+
+/** The body of `r` with `spec` applied to its token records. */
+export function rewriteTokens(body: unknown, spec: NonNullable<FaultSpec['rewrite']>): unknown {
+  if (!body || typeof body !== 'object') return body;
+  const b = { ...(body as Record<string, unknown>) };
+  if (Array.isArray(b.tokens)) b.tokens = b.tokens.map((t) => rewriteRecord(t, spec));
+  if (b.token !== undefined) b.token = rewriteRecord(b.token, spec);
+  return b;
+}
+
+/**
+ * Sends the real answer `r` the way fault `f` says (`altersRealAnswer`):
+ * rewritten, cut off, delayed or trickled. Resolves when done (or the socket closed).
+ */
+export async function sendAfterApply(f: FaultSpec, r: AppResponse, res: http.ServerResponse): Promise<void> {
+  const body = f.rewrite && r.body !== undefined ? rewriteTokens(r.body, f.rewrite) : r.body;
+  const payload = r.text ?? (body !== undefined ? JSON.stringify(body) : '');
+  const headers: Record<string, string | string[]> = {
+    ...(r.headers ?? {}),
+    'content-type': r.text !== undefined ? (r.contentType ?? 'text/plain; charset=utf-8') : 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(payload)),
+  };
+  const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+  if (f.afterApply === 'delay' && f.latencyMs) await wait(f.latencyMs);
+  if (res.destroyed || res.writableEnded) return;
+  res.writeHead(r.status, headers);
+  if (f.afterApply === 'cut') {
+    res.write(payload.slice(0, Math.floor(payload.length / 2)), () => res.socket?.destroy());
+    return;
+  }
+  if (f.trickle) {
+    const bytes = Buffer.from(payload);
+    for (let i = 0; i < bytes.length; i++) {
+      if (res.destroyed || res.socket?.destroyed) return;
+      res.write(bytes.subarray(i, i + 1));
+      await wait(f.trickle.intervalMs);
+    }
+  }
+  if (f.trickle) res.end();
+  else res.end(payload);
 }

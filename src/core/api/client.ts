@@ -25,10 +25,12 @@ import {
   ErrorBodySchema,
   HEARTBEAT_PATH,
   HEARTBEAT_PORT,
-  ListTokensResponseSchema,
-  parseListTokensResponseFast,
+  ListTokensPageSchema,
+  parseTokenList,
+  parseTokenRecord,
+  isUnusableToken,
   ROUTES,
-  TokenResponseSchema,
+  TokenEnvelopeSchema,
   UserResponseSchema,
   UsersResponseSchema,
   DEFAULT_PAGE_LIMIT,
@@ -44,11 +46,16 @@ import {
   type ListTokensResponse,
   type RouteName,
   type Token,
+  type TokenStatus,
+  type UnusableToken,
   type User,
 } from './contract';
 import { ControllerError, DEFAULT_USER_MESSAGES, type ErrorKind } from './errors';
 import { createDispatcher, type ControllerDispatcher } from './dispatcher';
-import { redactSecrets } from '../redact';
+import { redactSecrets, rememberCookieValues, rememberSecret } from '../redact';
+
+/** How long a password just typed stays redacted from messages and logs (ms): long enough for the sign-in's own errors. */
+const PASSWORD_ECHO_MS = 120_000;
 
 /**
  * How requests authenticate: a session cookie (from `loginLocal`), an API token, or nothing.
@@ -111,6 +118,11 @@ export function heartbeatUrlFor(baseUrl: string): string {
   return u.toString();
 }
 
+/** Internal: what a `withCredential` copy shares with its original. */
+interface ClientOptionsWithMemory extends ClientOptions {
+  unusableSeen?: Set<string>;
+}
+
 interface Req {
   route: RouteName;
   params?: Record<string, string>;
@@ -143,6 +155,8 @@ export class ControllerClient {
   private readonly logFn: (level: LogLevel, message: string) => void;
   private readonly retry: RetryPolicy;
   private readonly opts: ClientOptions;
+  /** Unusable records already logged (shared with `withCredential` copies). */
+  private readonly unusableSeen: Set<string>;
 
   /**
    * Throws `ControllerError` (kind `validation`) when `baseUrl` is not an
@@ -170,11 +184,12 @@ export class ControllerClient {
     this.dispatcher = opts.dispatcher ?? createDispatcher({ connectTimeoutMs: opts.connectTimeoutMs ?? 10_000 });
     this.logFn = opts.log ?? (() => undefined);
     this.retry = opts.retry ?? DEFAULT_RETRY;
+    this.unusableSeen = (opts as ClientOptionsWithMemory).unusableSeen ?? new Set();
   }
 
   /** A client for the same controller and dispatcher with another credential. */
   withCredential(c: Credential): ControllerClient {
-    const copy = new ControllerClient({ ...this.opts, baseUrl: this.baseUrl, credential: c, dispatcher: this.dispatcher });
+    const copy = new ControllerClient({ ...this.opts, baseUrl: this.baseUrl, credential: c, dispatcher: this.dispatcher, unusableSeen: this.unusableSeen } as ClientOptionsWithMemory);
     return copy;
   }
 
@@ -203,6 +218,8 @@ export class ControllerClient {
    * rejected) with a sentence saying so; a locked account is kind `locked`.
    */
   async loginLocal(username: string, password: string): Promise<{ user: User; cookie: string }> {
+    // A server message that echoes the password or the session id is redacted wherever it is shown or logged.
+    rememberSecret(password, PASSWORD_ECHO_MS);
     const res = await this.send({ route: 'loginLocal', body: { username, password }, credential: { kind: 'none' } });
     const { user } = this.parseJson(res, UserResponseSchema, 'loginLocal');
     const raw = res.headers['set-cookie'];
@@ -216,12 +233,13 @@ export class ControllerClient {
         userMessage: 'The controller accepted the sign-in but did not start a session (no cookie was set). Use an API token instead.',
       });
     }
+    rememberCookieValues(pairs.join('; '));
     return { user, cookie: pairs.join('; ') };
   }
 
-  /** `POST /api/auth/logout` (expects 204; any 2xx is accepted). */
+  /** `POST /api/auth/logout` → 204. Like `deleteToken`, an HTML page or another body with a 2xx status is a `protocol` error. */
   async logout(): Promise<void> {
-    await this.send({ route: 'logout' });
+    expectNoContent(await this.send({ route: 'logout' }), routeLabel('logout'));
   }
 
   /** `GET /api/auth/me`: the user behind the credential (session or token). */
@@ -236,11 +254,14 @@ export class ControllerClient {
    * A Manager receives only their own tokens; a Viewer gets `forbidden`.
    */
   async listTokens(q: ListTokensQuery = {}, signal?: AbortSignal): Promise<ListTokensResponse> {
-    return this.json(
-      { route: 'listTokens', query: { status: q.status, userId: q.userId, q: q.q, page: q.page, limit: q.limit }, signal },
-      ListTokensResponseSchema,
-      parseListTokensResponseFast,
-    );
+    const res = await this.send({ route: 'listTokens', query: { status: q.status, userId: q.userId, q: q.q, page: q.page, limit: q.limit }, signal });
+    const label = routeLabel('listTokens');
+    // The envelope is checked by its schema (a wrong one is a protocol error naming the problem);
+    // the records are parsed one by one: one malformed record never hides the others.
+    const page = parseTokenList(parseResponseBody(res.status, res.headers, res.text, ListTokensPageSchema, label));
+    if (!page) throw new ControllerError({ kind: 'protocol', status: res.status, route: label, userMessage: DEFAULT_USER_MESSAGES.protocol });
+    for (const u of page.unusable) this.noteUnusable(u);
+    return page;
   }
 
   /**
@@ -251,6 +272,7 @@ export class ControllerClient {
     const limit = q.limit ?? DEFAULT_PAGE_LIMIT;
     const out: Token[] = [];
     const seen = new Set<string>();
+    let skipped = 0;
     for (let page = 1; page <= 1000; page++) {
       const res = await this.listTokens({ ...q, page, limit }, signal);
       for (const t of res.tokens) {
@@ -259,14 +281,23 @@ export class ControllerClient {
           out.push(t);
         }
       }
-      if (res.tokens.length === 0 || out.length >= res.total || res.tokens.length < limit) break;
+      // Unusable records count as records: a page with one is still a full page.
+      const records = res.tokens.length + res.unusable.length;
+      skipped += res.unusable.length;
+      if (records === 0 || out.length + skipped >= res.total || records < limit) break;
     }
     return out;
   }
 
-  /** `GET /api/tokens/:id`. */
+  /**
+   * `GET /api/tokens/:id`. A record lacking optional fields is returned with
+   * their defaults (docs/api-contract.md "Leniency"); one that lacks `status`
+   * or has a field of the wrong type is a `protocol` error naming the field.
+   */
   async getToken(id: string): Promise<Token> {
-    return (await this.json({ route: 'getToken', params: { id } }, TokenResponseSchema)).token;
+    const t = await this.singleToken({ route: 'getToken', params: { id } }, { id });
+    if (isUnusableToken(t)) throw unusableError(t, routeLabel('getToken'));
+    return t;
   }
 
   /**
@@ -279,34 +310,51 @@ export class ControllerClient {
     return { token, value };
   }
 
-  /** `POST /api/tokens/:id/revoke` (idempotent on the server; not retried). */
-  async revokeToken(id: string): Promise<Token> {
-    return (await this.json({ route: 'revokeToken', params: { id } }, TokenResponseSchema)).token;
+  /**
+   * `POST /api/tokens/:id/revoke` (idempotent on the server; not retried).
+   * A 2xx answer is a success even when the record in it is incomplete: the
+   * id and the `revoked` status come from the request then, and a record we
+   * still cannot read is returned as an `UnusableToken` (logged once).
+   */
+  async revokeToken(id: string): Promise<Token | UnusableToken> {
+    return this.singleToken({ route: 'revokeToken', params: { id } }, { id, status: 'revoked' });
   }
 
-  /** `DELETE /api/tokens/:id` (expects 204). */
+  /**
+   * `DELETE /api/tokens/:id` → 204. Success only when the controller said so:
+   * 204, or a 2xx with an empty or JSON body; an HTML page (a proxy or SSO
+   * gateway answering 200) or any other body is a `protocol` error.
+   */
   async deleteToken(id: string): Promise<void> {
-    await this.send({ route: 'deleteToken', params: { id } });
+    expectNoContent(await this.send({ route: 'deleteToken', params: { id } }), routeLabel('deleteToken'));
   }
 
-  /** `POST /api/tokens/:id/reassign` `{ userId }` (Owner/Administrator). Permissions are narrowed to the new owner's role. */
-  async reassignToken(id: string, userId: string): Promise<Token> {
-    return (await this.json({ route: 'reassignToken', params: { id }, body: { userId } }, TokenResponseSchema)).token;
+  /**
+   * `POST /api/tokens/:id/reassign` `{ userId }` (Owner/Administrator).
+   * Permissions are narrowed to the new owner's role. Like `revokeToken`, a
+   * 2xx answer with an unreadable record is a success returning an `UnusableToken`.
+   */
+  async reassignToken(id: string, userId: string): Promise<Token | UnusableToken> {
+    return this.singleToken({ route: 'reassignToken', params: { id }, body: { userId } }, { id });
   }
 
-  /** `POST /api/tokens/bulk/revoke`: per-id results. */
+  /**
+   * `POST /api/tokens/bulk/revoke`: per-id results. When the controller has
+   * no such route (a `route-missing` 404), each id is revoked on its own
+   * through `POST /api/tokens/:id/revoke` instead.
+   */
   async bulkRevoke(ids: string[]): Promise<BulkResult[]> {
-    return (await this.json({ route: 'bulkRevoke', body: { ids } }, BulkResponseSchema)).results;
+    return this.bulk({ route: 'bulkRevoke', body: { ids } }, ids, (id) => this.revokeToken(id));
   }
 
-  /** `POST /api/tokens/bulk/delete`: per-id results. */
+  /** `POST /api/tokens/bulk/delete`: per-id results; falls back to `DELETE /api/tokens/:id` per id when the route is missing. */
   async bulkDelete(ids: string[]): Promise<BulkResult[]> {
-    return (await this.json({ route: 'bulkDelete', body: { ids } }, BulkResponseSchema)).results;
+    return this.bulk({ route: 'bulkDelete', body: { ids } }, ids, (id) => this.deleteToken(id));
   }
 
-  /** `POST /api/tokens/bulk/reassign`: per-id results (Owner/Administrator). */
+  /** `POST /api/tokens/bulk/reassign`: per-id results (Owner/Administrator); falls back to the single route per id when the route is missing. */
   async bulkReassign(ids: string[], userId: string): Promise<BulkResult[]> {
-    return (await this.json({ route: 'bulkReassign', body: { ids, userId } }, BulkResponseSchema)).results;
+    return this.bulk({ route: 'bulkReassign', body: { ids, userId } }, ids, (id) => this.reassignToken(id, userId));
   }
 
   // ---------------------------------------------------------------- users, configs, heartbeat
@@ -331,27 +379,80 @@ export class ControllerClient {
   /**
    * `POST <heartbeatUrl>` with `Authorization: Bearer <token>` (needs
    * heartbeat:write). Uses `token`, not this client's credential. `body`
-   * defaults to a minimal heartbeat `{ instance_id, status: 'test' }`.
-   * Not retried.
+   * defaults to a minimal heartbeat that matches Telegraf's heartbeat JSON
+   * schema (`plugins/outputs/heartbeat/schema_v1.json`: `id` and `version`
+   * required, no other properties than the schema's; MODEL.md "How Telegraf
+   * uses a token"). Not retried.
    */
   async sendHeartbeat(heartbeatUrl: string, token: string, body?: unknown): Promise<void> {
-    await this.send({
+    const res = await this.send({
       route: 'heartbeat',
       url: heartbeatUrl,
       credential: { kind: 'token', token },
-      body: body ?? { instance_id: 'telegraf-controller-tokens-check', status: 'test', timestamp: new Date().toISOString() },
+      body: body ?? { id: 'telegraf-controller-tokens-check', version: 'Telegraf Controller Tokens check', schema: 1, status: 'OK' },
     });
+    // The heartbeat server's 200 body is not modelled (docs/api-contract.md): any body but a web page counts.
+    if (looksLikeHtml(res)) throw htmlError(res, routeLabel('heartbeat'));
   }
 
   // ---------------------------------------------------------------- plumbing
 
-  private async json<S extends z.ZodType>(req: Req, schema: S, fast?: (data: unknown) => z.output<S> | undefined): Promise<z.output<S>> {
-    const res = await this.send(req);
-    return this.parseJson(res, schema, req.route, fast);
+  /** Logs an unusable record once per client family (`withCredential` copies share the memory). */
+  private noteUnusable(u: UnusableToken): void {
+    const key = `${u.id ?? `#${u.index}`}|${u.reason}`;
+    if (this.unusableSeen.has(key)) return;
+    if (this.unusableSeen.size > 10_000) this.unusableSeen.clear();
+    this.unusableSeen.add(key);
+    this.logFn('warn', `token record ${u.id ?? `at position ${u.index}`} cannot be used and is shown as such: ${u.reason}`);
   }
 
-  private parseJson<S extends z.ZodType>(res: RawResponse, schema: S, route: RouteName, fast?: (data: unknown) => z.output<S> | undefined): z.output<S> {
-    return parseResponseBody(res.status, res.headers, res.text, schema, routeLabel(route), fast);
+  /** Sends a route answering `{ token }` and parses the record (see `parseTokenRecord`). */
+  private async singleToken(req: Req, known: { id?: string; status?: TokenStatus }): Promise<Token | UnusableToken> {
+    const res = await this.send(req);
+    const label = routeLabel(req.route);
+    const body = parseResponseBody(res.status, res.headers, res.text, TokenEnvelopeSchema, label);
+    const t = parseTokenRecord(body.token, -1, known);
+    if (isUnusableToken(t)) this.noteUnusable(t);
+    return t;
+  }
+
+  /**
+   * A bulk route, or (when the controller answers that the route does not
+   * exist) the single-token call for each id, one after another.
+   */
+  private async bulk(req: Req, ids: string[], single: (id: string) => Promise<unknown>): Promise<BulkResult[]> {
+    try {
+      return (await this.json(req, BulkResponseSchema)).results;
+    } catch (e) {
+      if (!(e instanceof ControllerError) || e.kind !== 'route-missing') throw e;
+      this.logFn('info', `${routeLabel(req.route)} is missing on this controller: sending ${ids.length} single request(s) instead`);
+    }
+    const out: BulkResult[] = [];
+    for (const id of ids) {
+      try {
+        await single(id);
+        out.push({ id, ok: true });
+      } catch (e) {
+        if (!(e instanceof ControllerError)) throw e;
+        out.push({ id, ok: false, error: e.userMessage });
+      }
+    }
+    return out;
+  }
+
+  private async json<S extends z.ZodType>(req: Req, schema: S): Promise<z.output<S>> {
+    const res = await this.send(req);
+    try {
+      return this.parseJson(res, schema, req.route);
+    } catch (e) {
+      // A 2xx whose body we cannot read (cut off, not JSON) on a route that changes state: it was applied, or may have been.
+      if (e instanceof ControllerError && !ROUTES[req.route].idempotent) throw markOutcomeUnknown(e);
+      throw e;
+    }
+  }
+
+  private parseJson<S extends z.ZodType>(res: RawResponse, schema: S, route: RouteName): z.output<S> {
+    return parseResponseBody(res.status, res.headers, res.text, schema, routeLabel(route));
   }
 
   private buildUrl(req: Req): string {
@@ -389,20 +490,51 @@ export class ControllerClient {
       if (!/^[\x20-\x7e]+$/.test(cred.cookie)) {
         throw new ControllerError({ kind: 'session-expired', route: routeLabel(req.route), userMessage: DEFAULT_USER_MESSAGES['session-expired'] });
       }
+      rememberCookieValues(cred.cookie);
       h.cookie = cred.cookie;
     }
     if (req.body !== undefined) h['content-type'] = 'application/json';
     return h;
   }
 
-  /** Sends with retries (idempotent routes only), maps non-2xx statuses to errors, returns the 2xx response. */
+  /**
+   * Sends with retries (idempotent routes only) under ONE overall deadline of
+   * `timeoutMs` for the whole call (every attempt, every byte of the answer):
+   * a server that trickles its answer cannot hold a request open longer.
+   * Maps non-2xx statuses to errors; returns the 2xx response. For a route
+   * that changes state, an error after the request may have been applied is
+   * marked `outcomeUnknown`.
+   */
   private async send(req: Req): Promise<RawResponse> {
+    const def = ROUTES[req.route];
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
+    const caller = req.signal;
+    try {
+      return await this.sendWithRetries({ ...req, signal }, caller);
+    } catch (e) {
+      if (caller?.aborted) throw abortReason(caller);
+      const err =
+        deadline.aborted && !(e instanceof ControllerError && e.kind !== 'timeout' && e.kind !== 'network')
+          ? new ControllerError({
+              kind: 'timeout',
+              route: routeLabel(req.route),
+              userMessage: `The controller did not answer in time (the whole answer must arrive within ${Math.round(this.timeoutMs / 100) / 10} s). It may be overloaded or unreachable; try again, or raise telegrafController.requestTimeoutMs.`,
+              cause: e,
+            })
+          : e;
+      if (err instanceof ControllerError && !def.idempotent && !err.outcomeUnknown && mayHaveBeenApplied(err)) throw markOutcomeUnknown(err);
+      throw err;
+    }
+  }
+
+  private async sendWithRetries(req: Req, caller: AbortSignal | undefined): Promise<RawResponse> {
     const def = ROUTES[req.route];
     const attempts = def.idempotent ? Math.max(1, Math.floor(this.retry.attempts)) : 1;
     let lastError: unknown;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
-        return await this.sendOnce(req);
+        return await this.sendOnce(req, caller);
       } catch (e) {
         lastError = e;
         if (!(e instanceof ControllerError) || attempt === attempts || !retryable(e)) throw e;
@@ -419,7 +551,7 @@ export class ControllerClient {
     throw lastError;
   }
 
-  private async sendOnce(req: Req): Promise<RawResponse> {
+  private async sendOnce(req: Req, caller: AbortSignal | undefined): Promise<RawResponse> {
     const def = ROUTES[req.route];
     const label = routeLabel(req.route);
     const url = this.buildUrl(req);
@@ -449,7 +581,7 @@ export class ControllerClient {
       res = { status: r.statusCode, headers: r.headers, text };
     } catch (e) {
       if (req.signal?.aborted) {
-        this.logFn('debug', `${def.method} ${def.path} aborted after ${Date.now() - started}ms`);
+        this.logFn(caller?.aborted ? 'debug' : 'warn', `${def.method} ${def.path} ${caller?.aborted ? 'aborted' : 'failed: timeout (overall deadline)'} after ${Date.now() - started}ms`);
         throw abortReason(req.signal);
       }
       const err = e instanceof ControllerError ? e : mapTransportError(e, { route: label, url, dispatcher: this.dispatcher, phase: 'connect' });
@@ -465,6 +597,39 @@ export class ControllerClient {
     this.logFn(res.status >= 500 ? 'warn' : 'info', `${def.method} ${def.path} ${res.status} ${ms}ms (${err.kind})`);
     throw err;
   }
+}
+
+/**
+ * True when a failed request that changes state may nevertheless have been
+ * applied: it reached the controller (no DNS, refused, TLS or proxy failure,
+ * no connect timeout) and no definite answer came back.
+ */
+function mayHaveBeenApplied(e: ControllerError): boolean {
+  if (e.kind === 'timeout') return !hasCode(e, 'UND_ERR_CONNECT_TIMEOUT');
+  if (e.kind === 'network') return true;
+  if (e.kind === 'protocol') return e.status === undefined || (e.status >= 200 && e.status < 300);
+  if (e.kind === 'server') return e.status === 502 || e.status === 504;
+  return false;
+}
+
+function hasCode(e: unknown, code: string, depth = 0): boolean {
+  if (!e || typeof e !== 'object' || depth > 5) return false;
+  const o = e as { code?: unknown; cause?: unknown };
+  return o.code === code || hasCode(o.cause, code, depth + 1);
+}
+
+function markOutcomeUnknown(e: ControllerError): ControllerError {
+  return new ControllerError({
+    kind: e.kind,
+    userMessage: e.userMessage,
+    outcomeUnknown: true,
+    cause: e.cause ?? e,
+    ...(e.status !== undefined ? { status: e.status } : {}),
+    ...(e.serverMessage !== undefined ? { serverMessage: e.serverMessage } : {}),
+    ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}),
+    ...(e.fieldErrors !== undefined ? { fieldErrors: e.fieldErrors } : {}),
+    ...(e.route !== undefined ? { route: e.route } : {}),
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -538,6 +703,35 @@ function htmlError(res: { status: number }, route: string): ControllerError {
   });
 }
 
+/**
+ * Checks the answer of a route that answers 204 No Content (delete, logout):
+ * 204/205, or another 2xx with an empty or JSON body, is the controller
+ * saying "done"; a web page or any other body (a proxy or SSO gateway
+ * answering 200 in the controller's place) is a `protocol` error.
+ */
+function expectNoContent(res: RawResponse, route: string): void {
+  if (res.status === 204 || res.status === 205) return;
+  if (looksLikeHtml(res)) throw htmlError(res, route);
+  const text = res.text.trim();
+  if (text === '') return;
+  try {
+    JSON.parse(text);
+    return;
+  } catch {
+    throw new ControllerError({
+      kind: 'protocol',
+      status: res.status,
+      route,
+      userMessage: `Something other than the controller answered (HTTP ${res.status} with a body that is not the controller's): the action may not have happened. Check telegrafController.url and any proxy in between, then refresh.`,
+    });
+  }
+}
+
+/** The `protocol` error for a single record (get) that cannot be used. */
+function unusableError(t: UnusableToken, route: string): ControllerError {
+  return new ControllerError({ kind: 'protocol', route, userMessage: `The controller answered with a token record this version cannot use (${redactSecrets(t.reason).slice(0, 300)}).` });
+}
+
 /** `text` trimmed, ending with a full stop (unless it already ends with . ! or ?). */
 function sentence(text: string): string {
   const t = text.trim();
@@ -567,10 +761,7 @@ function zodSummary(error: z.ZodError): string {
  * Parses a 2xx body with `schema`. Throws `ControllerError` kind `protocol`
  * for an HTML page, a body that is not JSON (e.g. truncated), or JSON of the
  * wrong shape ("the controller answered in a format this version does not
- * understand: <summary>"). Exported for property tests. `fast`, when given,
- * is tried first on the parsed JSON: a fast path that returns exactly the
- * schema's output or `undefined` (then the schema validates), e.g.
- * `parseListTokensResponseFast` for `ListTokensResponseSchema`.
+ * understand: <summary>"). Exported for property tests.
  */
 export function parseResponseBody<S extends z.ZodType>(
   status: number,
@@ -578,7 +769,6 @@ export function parseResponseBody<S extends z.ZodType>(
   text: string,
   schema: S,
   route: string,
-  fast?: (data: unknown) => z.output<S> | undefined,
 ): z.output<S> {
   if (looksLikeHtml({ headers, text })) throw htmlError({ status }, route);
   let data: unknown;
@@ -595,8 +785,6 @@ export function parseResponseBody<S extends z.ZodType>(
         : 'The controller answered with an empty body where data was expected.',
     });
   }
-  const quick = fast?.(data);
-  if (quick !== undefined) return quick;
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     throw new ControllerError({
@@ -618,6 +806,25 @@ function authKind(serverMessage: string | undefined, credential: Credential): Er
   if (m === AUTH_MESSAGES.missingAuth.toLowerCase() || m.includes('missing')) return credential.kind === 'token' ? 'invalid-token' : 'missing-auth';
   if (m.includes('session')) return 'session-expired';
   return credential.kind === 'token' ? 'invalid-token' : 'missing-auth';
+}
+
+/** Routes whose path names no item: a 404 there can only mean the route is missing (bulkReassign names a user: see below). */
+const ITEMLESS_ROUTES: ReadonlySet<RouteName> = new Set<RouteName>(['bulkRevoke', 'bulkDelete', 'listConfigs', 'listTokens', 'listUsers', 'createToken', 'me', 'authStatus', 'loginLocal', 'logout']);
+
+/**
+ * True when a 404 is about the route, not an item (docs/api-contract.md
+ * "Errors"): the contract's item 404 is a JSON error body; a 404 that is not
+ * JSON (a web page, plain text, empty) or whose message speaks of a route,
+ * path or endpoint ("Route not found", "Cannot POST /api/…") is the route
+ * missing. On routes whose path names no item, JSON naming no user is too.
+ */
+function isRouteMissing(isJson: boolean, serverMessage: string | undefined, routeName: RouteName | undefined): boolean {
+  if (routeName === 'heartbeat') return false;
+  if (!isJson) return true;
+  const m = (serverMessage ?? '').toLowerCase();
+  if (/\broute\b|\bendpoint\b|\bpath\b|cannot (get|post|put|delete)\b|no handler|not implemented/.test(m)) return true;
+  if (routeName === 'bulkReassign') return false;
+  return routeName !== undefined && ITEMLESS_ROUTES.has(routeName) && !/\buser\b/.test(m);
 }
 
 const NOT_FOUND_MESSAGES: Partial<Record<RouteName, string>> = {
@@ -677,6 +884,13 @@ export function errorFromResponse(
   }
   if (status === 407) {
     return new ControllerError({ ...base, kind: 'proxy', userMessage: 'The proxy requires authentication (407). Put the proxy credentials in the proxy URL, or set NO_PROXY for the controller host.' });
+  }
+  if (status === 404 && isRouteMissing(isJson, serverMessage, routeName)) {
+    return new ControllerError({
+      ...base,
+      kind: 'route-missing',
+      userMessage: `The controller does not offer ${route || 'this request'} (HTTP 404 for the route itself, not for a token): it may run a different version than this extension expects, or something in front of it does not pass this path on.`,
+    });
   }
   if (!isJson && looksLikeHtml(res) && status !== 429 && status < 500) return htmlError(res, route);
 

@@ -18,8 +18,7 @@
  * No `vscode` import.
  */
 import * as z from 'zod';
-import { RESOURCES, type Action, type Permissions, type ResourceId, type Role } from '../permissions';
-import { lazySchema } from '../lazySchema';
+import { PRESET_IDS, RESOURCES, permissionMapIssues, type Action, type Permissions, type ResourceId, type Role } from '../permissions';
 
 // ---------------------------------------------------------------------------
 // Constants of the contract
@@ -200,18 +199,16 @@ export function matchRoute(
 // ---------------------------------------------------------------------------
 
 /** An opaque id. Numbers are accepted and turned into strings (lenient). */
-export const IdSchema = lazySchema(() => z.union([z.string().min(1), z.number().transform((n) => String(n))]));
+export const IdSchema = z.union([z.string().min(1), z.number().transform((n) => String(n))]);
 
 /** An RFC 3339 timestamp, normalised to UTC `toISOString()` form. */
-export const TimestampSchema = lazySchema(() =>
-  z
+export const TimestampSchema = z
     .string()
     .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'not an RFC 3339 timestamp' })
-    .transform((s) => new Date(s).toISOString()),
-);
+    .transform((s) => new Date(s).toISOString());
 
 /** A nullable timestamp; a missing field is `null` (lenient). */
-export const NullableTimestampSchema = lazySchema(() => TimestampSchema.nullable().optional().transform((v) => v ?? null));
+export const NullableTimestampSchema = TimestampSchema.nullable().optional().transform((v) => v ?? null);
 
 const ROLE_ALIASES: Record<string, Role> = {
   owner: 'owner',
@@ -222,7 +219,7 @@ const ROLE_ALIASES: Record<string, Role> = {
 };
 
 /** A role; case-insensitive, `admin` accepted as `administrator` (lenient). MODEL.md Part B `User.role`. */
-export const RoleSchema = lazySchema(() => z
+export const RoleSchema = z
   .string()
   .transform((s, ctx) => {
     const r = ROLE_ALIASES[s.trim().toLowerCase()];
@@ -231,7 +228,7 @@ export const RoleSchema = lazySchema(() => z
       return z.NEVER;
     }
     return r;
-  }));
+  });
 
 /** Sign-in providers (MODEL.md Part A "Authentication"). */
 export type AuthProvider = 'local' | 'ldap' | 'oidc';
@@ -247,15 +244,12 @@ function isAuthProvider(s: string): s is AuthProvider {
 // Permissions
 // ---------------------------------------------------------------------------
 
-const RESOURCE_ACTIONS = new Map<string, readonly Action[]>(RESOURCES.map((r) => [r.id, r.actions]));
-
 /**
  * Permissions in a RESPONSE (MODEL.md Part B `Permissions`): an object of
  * resource → actions. Unknown resources, unknown actions and non-array values
  * are tolerated and dropped; the result is in grid order with empty rows dropped.
  */
-export const PermissionsSchema = lazySchema(() =>
-  z.record(z.string(), z.unknown()).transform(permissionsFromResponse));
+export const PermissionsSchema = z.record(z.string(), z.unknown()).transform(permissionsFromResponse);
 
 /** The transform of `PermissionsSchema` (also used by `parseListTokensResponseFast`). */
 function permissionsFromResponse(raw: Record<string, unknown>): Permissions {
@@ -275,127 +269,141 @@ function permissionsFromResponse(raw: Record<string, unknown>): Permissions {
  * only known resources and, for each, only the actions the grid shows.
  * Unknown resources/actions are a 400 (MODEL.md Part B rules).
  */
-export const PermissionsRequestSchema = lazySchema(() => z
+export const PermissionsRequestSchema = z
   .record(z.string(), z.array(z.string()))
   .superRefine((raw, ctx) => {
-    for (const [res, acts] of Object.entries(raw)) {
-      const allowed = RESOURCE_ACTIONS.get(res);
-      if (!allowed) {
-        ctx.addIssue({ code: 'custom', path: [res], message: `unknown resource "${res}"` });
-        continue;
-      }
-      for (const a of acts) {
-        if (!(allowed as readonly string[]).includes(a)) {
-          ctx.addIssue({ code: 'custom', path: [res], message: `unknown action "${a}" for ${res}` });
-        }
-      }
-    }
+    for (const issue of permissionMapIssues(raw)) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
   })
-  .transform((raw) => raw as Permissions));
+  .transform((raw) => raw as Permissions);
 
 // ---------------------------------------------------------------------------
 // User, Token, configs, auth status
 // ---------------------------------------------------------------------------
 
 /** A controller user (MODEL.md Part B `User`). Unknown providers are dropped to `undefined`. */
-export const UserSchema = lazySchema(() =>
-  z.looseObject({
+export const UserSchema = z.looseObject({
   id: IdSchema,
   username: z.string(),
-  email: z.string().nullable().optional().transform((v) => v ?? undefined),
+  email: z.string().nullable().optional().transform((v) => v ?? undefined).optional(),
   role: RoleSchema,
   authProvider: z
     .string()
     .optional()
-    .transform((v) => (v !== undefined && isAuthProvider(v.toLowerCase()) ? (v.toLowerCase() as AuthProvider) : undefined)),
+    .transform((v) => (v !== undefined && isAuthProvider(v.toLowerCase()) ? (v.toLowerCase() as AuthProvider) : undefined))
+    .optional(),
   disabled: z.boolean().optional(),
-}));
+});
 
 /** A controller user (MODEL.md Part B `User`). */
-export interface User {
-  id: string;
-  username: string;
-  email?: string | undefined;
-  role: Role;
-  authProvider?: AuthProvider | undefined;
-  disabled?: boolean | undefined;
-  [extra: string]: unknown;
-}
+export type User = z.output<typeof UserSchema>;
 
 /** Status of a token (MODEL.md Part A "States"). Expiry is derived from `expiresAt`, not a status. */
 export type TokenStatus = 'active' | 'revoked';
 
 /** Token status; case-insensitive (lenient). */
-export const TokenStatusSchema = lazySchema(() => z
+export const TokenStatusSchema = z
   .string()
   .transform((s, ctx) => {
     const v = s.trim().toLowerCase();
     if (v === 'active' || v === 'revoked') return v as TokenStatus;
     ctx.addIssue({ code: 'custom', message: `unknown token status "${s}"` });
     return z.NEVER;
-  }));
+  });
+
+/** A timestamp that may be absent or null (→ `null`); a present value must be a timestamp. */
+const OptionalTimestampSchema = TimestampSchema.nullable().optional().transform((v) => v ?? null);
 
 /**
- * A token as the controller returns it (MODEL.md Part B `Token`). Never
- * carries the value. Lenient: missing `username` → `''`, missing
- * `expiresAt`/`revokedAt`/`lastUsedAt` → `null`.
+ * A token as the controller returns it (docs/api-contract.md "Token"). Never
+ * carries the value. Only `id`, `description` and `status` are required; every
+ * other field may be absent (docs/api-contract.md "Leniency"): missing
+ * `userId`/`username`/`prefix`/`createdAt` → `''`, missing `permissions` →
+ * `{}`, missing `expiresAt`/`revokedAt`/`lastUsedAt` → `null`. A field that is present with a value of the wrong type makes
+ * the record unusable (see `parseTokenRecord`).
  */
-export const TokenSchema = lazySchema(() =>
-  z.looseObject({
+export const TokenSchema = z.looseObject({
   id: IdSchema,
   description: z.string(),
-  userId: IdSchema,
-  username: z.string().optional().transform((v) => v ?? ''),
   status: TokenStatusSchema,
-  permissions: PermissionsSchema,
-  createdAt: TimestampSchema,
-  expiresAt: NullableTimestampSchema,
-  revokedAt: NullableTimestampSchema,
-  lastUsedAt: NullableTimestampSchema,
-  prefix: z.string(),
-}));
+  userId: IdSchema.nullable().optional().transform((v) => v ?? ''),
+  username: z.string().nullable().optional().transform((v) => v ?? ''),
+  permissions: PermissionsSchema.nullable().optional().transform((v): Permissions => v ?? {}),
+  createdAt: TimestampSchema.nullable().optional().transform((v) => v ?? ''),
+  expiresAt: OptionalTimestampSchema,
+  revokedAt: OptionalTimestampSchema,
+  lastUsedAt: OptionalTimestampSchema,
+  prefix: z.string().nullable().optional().transform((v) => v ?? ''),
+});
 
 /**
- * A token (MODEL.md Part B `Token`). Times are UTC ISO strings; `prefix` is the
- * first 12 characters of the value; the value itself is never part of a Token.
+ * A token (docs/api-contract.md "Token"). Times are UTC ISO strings or null;
+ * `prefix` is the first 12 characters of the value (`''` when the controller
+ * does not send it); the value itself is never part of a Token.
  */
-export interface Token {
-  id: string;
-  description: string;
-  userId: string;
-  username: string;
-  status: TokenStatus;
-  /** Effective permissions (requested ∩ owner's role). */
-  permissions: Permissions;
-  createdAt: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-  prefix: string;
-  [extra: string]: unknown;
+export type Token = z.output<typeof TokenSchema>;
+
+/**
+ * A record of a token list (or a single-record answer) that cannot be used:
+ * it lacks `id`, `description` or `status`, or a field has a value of the
+ * wrong type. The explorer shows it as such; the client logs it once.
+ */
+export interface UnusableToken {
+  readonly unusable: true;
+  /** Position in the page (0-based); -1 for a single-record answer. */
+  readonly index: number;
+  /** The record's id when it has a usable one. */
+  readonly id?: string;
+  /** The record's description when it is a string (server text: display with care). */
+  readonly description?: string;
+  /** Why it cannot be used, e.g. `status: unknown token status "paused"` (no values of other fields). */
+  readonly reason: string;
+}
+
+/** True for an `UnusableToken`. */
+export function isUnusableToken(t: unknown): t is UnusableToken {
+  return typeof t === 'object' && t !== null && (t as { unusable?: unknown }).unusable === true;
+}
+
+/**
+ * Parses one token record. `known` fills what the request itself tells
+ * (the id asked for; `revoked` after a successful revoke) when the record
+ * lacks it. Returns the token or an `UnusableToken` saying why.
+ */
+export function parseTokenRecord(raw: unknown, index = -1, known: { id?: string; status?: TokenStatus } = {}): Token | UnusableToken {
+  let input = raw;
+  if (raw && typeof raw === 'object' && !Array.isArray(raw) && (known.id !== undefined || known.status !== undefined)) {
+    const r = raw as Record<string, unknown>;
+    input = {
+      ...r,
+      ...(known.id !== undefined && (r.id === undefined || r.id === null) ? { id: known.id } : {}),
+      ...(known.status !== undefined && (r.status === undefined || r.status === null) ? { status: known.status } : {}),
+      ...(r.description === undefined || r.description === null ? { description: '' } : {}),
+    };
+  }
+  const parsed = TokenSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const r = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const id = typeof r.id === 'string' && r.id ? r.id : typeof r.id === 'number' ? String(r.id) : known.id;
+  const reason = parsed.error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.length ? i.path.map(String).join('.') : '(record)'}: ${i.message}`)
+    .join('; ');
+  return { unusable: true, index, ...(id !== undefined ? { id } : {}), ...(typeof r.description === 'string' ? { description: r.description } : {}), reason };
 }
 
 /** A configuration as listed by `GET /api/configs` (MODEL.md Part B). Lenient: missing description → `''`, missing updatedAt → `null`. */
-export const ConfigSummarySchema = lazySchema(() =>
-  z.looseObject({
+export const ConfigSummarySchema = z.looseObject({
   id: IdSchema,
   name: z.string(),
   description: z.string().nullable().optional().transform((v) => v ?? ''),
   updatedAt: NullableTimestampSchema,
-}));
+});
 
-/** A configuration summary (MODEL.md Part B `GET /api/configs`). `updatedAt` is a UTC ISO string or null. */
-export interface ConfigSummary {
-  id: string;
-  name: string;
-  description: string;
-  updatedAt: string | null;
-  [extra: string]: unknown;
-}
+/** A configuration summary (docs/api-contract.md `GET /api/configs`). `updatedAt` is a UTC ISO string or null. */
+export type ConfigSummary = z.output<typeof ConfigSummarySchema>;
 
 /** `GET /api/auth/status` (MODEL.md Part B). Unknown providers are dropped; missing `setupComplete` → `true`. */
-export const AuthStatusSchema = lazySchema(() =>
-  z.looseObject({
+export const AuthStatusSchema = z.looseObject({
   providers: z
     .array(z.unknown())
     .optional()
@@ -406,14 +414,10 @@ export const AuthStatusSchema = lazySchema(() =>
         .filter(isAuthProvider),
     ),
   setupComplete: z.boolean().optional().transform((v) => v ?? true),
-}));
+});
 
 /** Result of `GET /api/auth/status`: enabled sign-in providers and whether the first-run owner exists. */
-export interface AuthStatus {
-  providers: AuthProvider[];
-  setupComplete: boolean;
-  [extra: string]: unknown;
-}
+export type AuthStatus = z.output<typeof AuthStatusSchema>;
 
 // ---------------------------------------------------------------------------
 // Requests
@@ -430,17 +434,16 @@ export interface ListTokensQuery {
 }
 
 /** The query as the emulator validates it (strings from a URL). Invalid values are a 400. */
-export const ListTokensQuerySchema = lazySchema(() =>
-  z.object({
+export const ListTokensQuerySchema = z.object({
   status: z.enum(['active', 'revoked']).optional(),
   userId: z.string().min(1).optional(),
   q: z.string().optional(),
   page: z.coerce.number().int().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(DEFAULT_PAGE_LIMIT).optional(),
-}));
+});
 
 /** Body of `POST /api/auth/login/local` (MODEL.md Part B). */
-export const LoginLocalRequestSchema = lazySchema(() => z.object({ username: z.string().min(1), password: z.string().min(1) }));
+export const LoginLocalRequestSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
 
 /**
  * Body of `POST /api/tokens` (MODEL.md Part B): `description` 1–255 chars
@@ -449,8 +452,7 @@ export const LoginLocalRequestSchema = lazySchema(() => z.object({ username: z.s
  * resources/actions; `preset` a preset id (`telegraf-agent`, `read-only`,
  * `full`, `custom`). Either `permissions` or a non-custom `preset` should be given.
  */
-export const CreateTokenRequestSchema = lazySchema(() =>
-  z.object({
+export const CreateTokenRequestSchema = z.object({
   description: z
     .string()
     .transform((s) => s.trim())
@@ -462,207 +464,118 @@ export const CreateTokenRequestSchema = lazySchema(() =>
     })
     .nullable(),
   permissions: PermissionsRequestSchema.optional(),
-  preset: z.enum(['telegraf-agent', 'read-only', 'full', 'custom']).optional(),
-}));
+  preset: z.enum(PRESET_IDS).optional(),
+});
 
-/** Body of `POST /api/tokens`. `expiresAt` is a UTC ISO string in the future, or null for "never expires". */
-export interface CreateTokenRequest {
-  description: string;
-  expiresAt: string | null;
-  permissions?: Permissions;
-  preset?: 'telegraf-agent' | 'read-only' | 'full' | 'custom';
-}
+/** Body of `POST /api/tokens` as sent. `expiresAt` is a UTC ISO string in the future, or null for "never expires". */
+export type CreateTokenRequest = z.input<typeof CreateTokenRequestSchema>;
 
 /** Body of `POST /api/tokens/:id/reassign`. */
-export const ReassignRequestSchema = lazySchema(() => z.object({ userId: z.string().min(1) }));
+export const ReassignRequestSchema = z.object({ userId: z.string().min(1) });
 
 /** Body of `POST /api/tokens/bulk/revoke` and `/bulk/delete`: 1..1000 ids. */
-export const BulkIdsRequestSchema = lazySchema(() => z.object({ ids: z.array(z.string().min(1)).min(1).max(1000) }));
+export const BulkIdsRequestSchema = z.object({ ids: z.array(z.string().min(1)).min(1).max(1000) });
 
 /** Body of `POST /api/tokens/bulk/reassign`. */
-export const BulkReassignRequestSchema = lazySchema(() => BulkIdsRequestSchema.extend({ userId: z.string().min(1) }));
+export const BulkReassignRequestSchema = BulkIdsRequestSchema.extend({ userId: z.string().min(1) });
 
 // ---------------------------------------------------------------------------
 // Responses
 // ---------------------------------------------------------------------------
 
 /** `GET /api/auth/me` and `POST /api/auth/login/local` → `{ user }`. */
-export const UserResponseSchema = lazySchema(() => z.looseObject({ user: UserSchema }));
+export const UserResponseSchema = z.looseObject({ user: UserSchema });
 
 /** `GET /api/users` → `{ users }`. */
-export const UsersResponseSchema = lazySchema(() => z.looseObject({ users: z.array(UserSchema) }));
+export const UsersResponseSchema = z.looseObject({ users: z.array(UserSchema) });
 
 /** `GET /api/tokens/:id`, revoke, reassign → `{ token }`. */
-export const TokenResponseSchema = lazySchema(() => z.looseObject({ token: TokenSchema }));
+export const TokenResponseSchema = z.looseObject({ token: TokenSchema });
+
+/** `{ token }` with the record left unparsed: the client parses it with `parseTokenRecord` (it may be incomplete). */
+export const TokenEnvelopeSchema = z.looseObject({ token: z.unknown() });
 
 /**
- * `GET /api/tokens` → `{ tokens, total, page, limit }`. Lenient: missing
- * `total` → number of tokens, missing `page` → 1, missing `limit` → number of tokens.
+ * `GET /api/tokens` → `{ tokens, total, page, limit }`, the envelope only:
+ * each record is parsed on its own (`parseTokenList`) so one malformed record
+ * never hides the others. Lenient: missing `total` → number of records,
+ * missing `page` → 1, missing `limit` → number of records.
  */
-export const ListTokensResponseSchema = lazySchema(() => z
-  .looseObject({
-    tokens: z.array(TokenSchema),
-    total: z.number().int().min(0).optional(),
-    page: z.number().int().min(1).optional(),
-    limit: z.number().int().min(0).optional(),
-  })
-  .transform((r) => ({ ...r, total: r.total ?? r.tokens.length, page: r.page ?? 1, limit: r.limit ?? r.tokens.length })));
+export const ListTokensPageSchema = z.looseObject({
+  tokens: z.array(z.unknown()),
+  total: z.number().int().min(0).optional(),
+  page: z.number().int().min(1).optional(),
+  limit: z.number().int().min(0).optional(),
+});
 
-/** One page of tokens. `page` is 1-based. */
+/** One page of tokens: the usable records, the unusable ones (see `UnusableToken`), and the counts. `page` is 1-based. */
 export interface ListTokensResponse {
   tokens: Token[];
+  unusable: UnusableToken[];
   total: number;
   page: number;
   limit: number;
 }
 
-// ---------------------------------------------------------------------------
-// Fast path of ListTokensResponseSchema (token lists are the one big payload)
-// ---------------------------------------------------------------------------
-
-const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
-
-/** A plain JSON object (what `JSON.parse` makes for `{…}`) without an own `__proto__` key. */
-function isPlainRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && !hasOwn(v, '__proto__');
-}
-
-/** `TimestampSchema`'s output for a string it accepts, else `undefined`. */
-function fastTimestamp(v: unknown): string | undefined {
-  return typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : undefined;
-}
-
-/** `NullableTimestampSchema`'s output for an absent/null/accepted value, else `undefined`. */
-function fastNullableTimestamp(t: Record<string, unknown>, key: string): string | null | undefined {
-  if (!hasOwn(t, key)) return null;
-  const v = t[key];
-  return v === null ? null : fastTimestamp(v);
-}
-
-const TOKEN_KEYS = new Set(['id', 'description', 'userId', 'username', 'status', 'permissions', 'createdAt', 'expiresAt', 'revokedAt', 'lastUsedAt', 'prefix']);
-const LIST_KEYS = new Set(['tokens', 'total', 'page', 'limit']);
-
-/** `TokenSchema`'s output for a token in the usual form (string ids, known status, …), else `undefined`. */
-function fastToken(t: unknown): Token | undefined {
-  if (!isPlainRecord(t)) return undefined;
-  const { id, description, userId, status, permissions, prefix } = t;
-  if (typeof id !== 'string' || id.length < 1 || typeof userId !== 'string' || userId.length < 1) return undefined;
-  if (typeof description !== 'string' || typeof prefix !== 'string' || typeof status !== 'string') return undefined;
-  const username = hasOwn(t, 'username') ? t.username : '';
-  if (typeof username !== 'string') return undefined;
-  const st = status.trim().toLowerCase();
-  if (st !== 'active' && st !== 'revoked') return undefined;
-  if (!isPlainRecord(permissions)) return undefined;
-  const createdAt = fastTimestamp(t.createdAt);
-  const expiresAt = fastNullableTimestamp(t, 'expiresAt');
-  const revokedAt = fastNullableTimestamp(t, 'revokedAt');
-  const lastUsedAt = fastNullableTimestamp(t, 'lastUsedAt');
-  if (createdAt === undefined || expiresAt === undefined || revokedAt === undefined || lastUsedAt === undefined) return undefined;
-  // Same keys in the same order as the schema's output: the shape, then unknown keys as they came.
-  const out: Token = { id, description, userId, username, status: st, permissions: permissionsFromResponse(permissions), createdAt, expiresAt, revokedAt, lastUsedAt, prefix };
-  for (const k in t) if (!TOKEN_KEYS.has(k)) out[k] = t[k];
-  return out;
-}
-
-/** `total`/`limit` (min 0) or `page` (min 1) as the schema accepts them: absent, or a safe integer ≥ min. */
-function fastCount(r: Record<string, unknown>, key: string, min: number): { ok: boolean; present: boolean } {
-  if (!hasOwn(r, key)) return { ok: true, present: false };
-  const v = r[key];
-  return { ok: typeof v === 'number' && Number.isSafeInteger(v) && v >= min, present: true };
-}
-
 /**
- * Fast path of `ListTokensResponseSchema.safeParse(data)` for a page in the
- * usual form: returns EXACTLY what the schema returns (same values, same key
- * order) when the page and every token in it are of the form the fast path
- * knows (string ids, a known status, timestamps `Date.parse` reads, plain
- * objects, safe-integer counts); returns `undefined` for anything else, and
- * the caller then validates with the schema, which decides and reports. It
- * never accepts what the schema rejects. Why: zod costs ~10 µs per token
- * (transforms, pipes), several times `JSON.parse`, and a listing has 10,000s.
- * Equivalence is checked by test/unit/api/list-fast-path.property.test.ts.
- *
- * @param data a parsed JSON body of `GET /api/tokens` (MODEL.md Part B)
- * @returns the page as `ListTokensResponseSchema` outputs it, or `undefined`
+ * Parses a `GET /api/tokens` body record by record. Returns `undefined` when
+ * the envelope itself is not a page (then the whole answer is a protocol error).
  */
-export function parseListTokensResponseFast(data: unknown): ListTokensResponse | undefined {
-  if (!isPlainRecord(data) || !Array.isArray(data.tokens)) return undefined;
-  const total = fastCount(data, 'total', 0);
-  const page = fastCount(data, 'page', 1);
-  const limit = fastCount(data, 'limit', 0);
-  if (!total.ok || !page.ok || !limit.ok) return undefined;
-  const src = data.tokens as unknown[];
-  const tokens: Token[] = new Array<Token>(src.length);
-  for (let i = 0; i < src.length; i++) {
-    const t = fastToken(src[i]);
-    if (t === undefined) return undefined;
-    tokens[i] = t;
-  }
-  // The schema's object output (shape keys present in the input, then unknown keys), then its transform.
-  const r: Record<string, unknown> = { tokens };
-  if (total.present) r.total = data.total;
-  if (page.present) r.page = data.page;
-  if (limit.present) r.limit = data.limit;
-  for (const k in data) if (!LIST_KEYS.has(k)) r[k] = data[k];
-  return { ...r, total: (r.total as number | undefined) ?? tokens.length, page: (r.page as number | undefined) ?? 1, limit: (r.limit as number | undefined) ?? tokens.length } as ListTokensResponse;
+export function parseTokenList(data: unknown): ListTokensResponse | undefined {
+  const env = ListTokensPageSchema.safeParse(data);
+  if (!env.success) return undefined;
+  const tokens: Token[] = [];
+  const unusable: UnusableToken[] = [];
+  env.data.tokens.forEach((raw, i) => {
+    const t = parseTokenRecord(raw, i);
+    if (isUnusableToken(t)) unusable.push(t);
+    else tokens.push(t);
+  });
+  const n = env.data.tokens.length;
+  return { tokens, unusable, total: env.data.total ?? n, page: env.data.page ?? 1, limit: env.data.limit ?? n };
 }
 
 /** `POST /api/tokens` → 201 `{ token, value }`. `value` must start with `tc-apiv1_`. */
-export const CreateTokenResponseSchema = lazySchema(() =>
-  z.looseObject({
+export const CreateTokenResponseSchema = z.looseObject({
   token: TokenSchema,
   value: z.string().startsWith(TOKEN_VALUE_PREFIX, 'value does not start with tc-apiv1_'),
-}));
+});
 
 /** Result of creating a token: the record and the value, shown once (never logged or stored outside SecretStorage). */
-export interface CreateTokenResponse {
-  token: Token;
-  value: string;
-}
+export type CreateTokenResponse = z.output<typeof CreateTokenResponseSchema>;
 
 /** One per-id result of a bulk action. `error` is the server's message when `ok` is false. */
-export const BulkResultSchema = lazySchema(() =>
-  z.looseObject({
+export const BulkResultSchema = z.looseObject({
   id: IdSchema,
   ok: z.boolean(),
-  error: z.string().nullable().optional().transform((v) => v ?? undefined),
-}));
+  error: z.string().nullable().optional().transform((v) => v ?? undefined).optional(),
+});
 
-/** One per-id result of a bulk action (MODEL.md Part B `results`). */
-export interface BulkResult {
-  id: string;
-  ok: boolean;
-  error?: string | undefined;
-}
+/** One per-id result of a bulk action (docs/api-contract.md, bulk routes). */
+export type BulkResult = z.output<typeof BulkResultSchema>;
 
 /** Bulk revoke/delete/reassign → `{ results }`. */
-export const BulkResponseSchema = lazySchema(() => z.looseObject({ results: z.array(BulkResultSchema) }));
+export const BulkResponseSchema = z.looseObject({ results: z.array(BulkResultSchema) });
 
 /** `GET /api/configs` → `{ configs }`. */
-export const ConfigsResponseSchema = lazySchema(() => z.looseObject({ configs: z.array(ConfigSummarySchema) }));
+export const ConfigsResponseSchema = z.looseObject({ configs: z.array(ConfigSummarySchema) });
 
 /** Error body `{ error, message, details? }` (MODEL.md Part B `Error`). Lenient: either field may be missing. */
-export const ErrorBodySchema = lazySchema(() =>
-  z.looseObject({
+export const ErrorBodySchema = z.looseObject({
   error: z.string().optional(),
   message: z.string().optional(),
   details: z.unknown().optional(),
-}));
+});
 
-/** Error body as the controller sends it (MODEL.md Part B `Error`). */
-export interface ErrorBody {
-  error?: string | undefined;
-  message?: string | undefined;
-  details?: unknown;
-}
+/** Error body as the controller sends it (docs/api-contract.md "Errors"). */
+export type ErrorBody = z.output<typeof ErrorBodySchema>;
 
 /**
  * `details` of a 400 as the emulator sends it: `{ fieldErrors: { field: message } }`.
  * The client also accepts zod-flatten style `{ fieldErrors: { field: [messages] } }`
  * and an array of `{ path|field, message }`.
  */
-export const ValidationDetailsSchema = lazySchema(() =>
-  z.union([
+export const ValidationDetailsSchema = z.union([
   z.looseObject({ fieldErrors: z.record(z.string(), z.union([z.string(), z.array(z.string())])) }),
   z.array(
     z.looseObject({
@@ -671,7 +584,7 @@ export const ValidationDetailsSchema = lazySchema(() =>
       message: z.string(),
     }),
   ),
-]));
+]);
 
 /** Converts a `details` value to `{ field: message }`, or `undefined` if it has no recognisable field errors. */
 export function fieldErrorsFromDetails(details: unknown): Record<string, string> | undefined {

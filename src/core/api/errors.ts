@@ -7,7 +7,7 @@
  * from the kind, the HTTP status, the route template and the server's
  * `message` field (which the server never fills with a secret).
  *
- * Source of the 401 kinds: MODEL.md Part A "Authentication of API requests".
+ * Source of the 401 kinds: docs/api-contract.md "Authentication".
  * No `vscode` import.
  */
 
@@ -25,8 +25,10 @@ export type ErrorKind =
   | 'session-expired'
   /** 403: the role or token lacks the permission. */
   | 'forbidden'
-  /** 404. */
+  /** 404 for an item (token, user, config) the route names. */
   | 'not-found'
+  /** 404 for the route itself: this controller has no such endpoint (another version, or a proxy in front). Not a missing item. */
+  | 'route-missing'
   /** 400 (see `fieldErrors`). */
   | 'validation'
   /** 409. */
@@ -69,6 +71,8 @@ export interface ControllerErrorInit {
   route?: string;
   /** Underlying error (kept for the log; its message may be technical). */
   cause?: unknown;
+  /** True when a request that changes state may have been applied although no usable answer arrived (see `ControllerError.outcomeUnknown`). */
+  outcomeUnknown?: boolean;
 }
 
 /**
@@ -90,6 +94,14 @@ export class ControllerError extends Error {
   readonly fieldErrors?: Record<string, string>;
   /** `METHOD /path/template` of the failed request. */
   readonly route?: string;
+  /**
+   * True when the request changes state (POST/DELETE), reached the
+   * controller, and may have been applied although no usable answer came
+   * back: a timeout after sending, a connection closed mid-answer, a 2xx
+   * whose body was cut off, a 502/504 from a gateway. The caller checks the
+   * server (e.g. `findCreatedTokens`) instead of telling the user to retry.
+   */
+  readonly outcomeUnknown: boolean;
 
   constructor(init: ControllerErrorInit) {
     super(
@@ -104,6 +116,7 @@ export class ControllerError extends Error {
     if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
     if (init.fieldErrors !== undefined) this.fieldErrors = init.fieldErrors;
     if (init.route !== undefined) this.route = init.route;
+    this.outcomeUnknown = init.outcomeUnknown ?? false;
   }
 }
 
@@ -146,6 +159,7 @@ export const DEFAULT_USER_MESSAGES: Readonly<Record<ErrorKind, string>> = {
   'session-expired': 'Your session with the controller has ended. Sign in again.',
   forbidden: 'Your role or token does not allow this action on the controller.',
   'not-found': 'The controller does not know this item; it may have been deleted.',
+  'route-missing': 'The controller does not offer this request (HTTP 404 for the route itself); it may run a different version than this extension expects.',
   validation: 'The controller rejected the request as invalid.',
   conflict: 'The controller reported a conflict with the current state; refresh and try again.',
   locked: 'The account is locked after too many failed sign-in attempts. Wait 15 minutes or ask an administrator.',

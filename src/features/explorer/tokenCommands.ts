@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
-import type { BulkResult, Token, User } from '../../core/api/contract';
+import * as ui from '../../infra/ui';
+import { isUnusableToken, type BulkResult, type Token, type User } from '../../core/api/contract';
 import { ControllerError, isAuthFailure } from '../../core/api/errors';
 import { chunk, describeReassign, mergeBulk, reassignPreview, summarizeBulk, type BulkSummary } from '../../core/explorerModel';
 import { effectivePermissions, isTokenAdmin } from '../../core/permissions';
-import { displayText } from '../../core/text';
+import { displayText, pickText } from '../../core/text';
 import { displayStatus, expiryText } from '../../core/tokens';
 import { Commands } from '../../constants';
 import { logActivity } from '../../infra/activityLog';
@@ -68,15 +69,15 @@ export async function resolveToken(deps: TokenCommandDeps, arg: TokenArg, placeH
   const now = Date.now();
   const candidates = tokens.filter((t) => filter(t, stored.has(t.id)));
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No token fits this command.'));
+    void ui.showInformationMessage(vscode.l10n.t('No token fits this command.'));
     throw new Cancelled();
   }
   const pick = required(
-    await vscode.window.showQuickPick(
+    await ui.showQuickPick(
       candidates.map((t) => ({
-        label: `${stored.has(t.id) ? '$(key) ' : ''}${displayText(t.description, 80)}`,
+        label: `${stored.has(t.id) ? '$(key) ' : ''}${pickText(t.description, 80)}`,
         description: `${displayStatus(t, now)} · ${expiryText(t, now)}`,
-        detail: `${displayText(t.username, 40)} · ${t.prefix}… · ${t.id}`,
+        detail: `${pickText(t.username, 40)} · ${pickText(t.prefix, 40)}… · ${pickText(t.id, 80)}`,
         token: t,
       })),
       { placeHolder, matchOnDescription: true, matchOnDetail: true },
@@ -147,21 +148,21 @@ export async function resolveTargets(
   const now = Date.now();
   const candidates = tokens.filter((t) => filter(t, stored.has(t.id)));
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage(opts.noneFits ? opts.noneFits(handle) : vscode.l10n.t('No token of {0} fits this command.', handle.name));
+    void ui.showInformationMessage(opts.noneFits ? opts.noneFits(handle) : vscode.l10n.t('No token of {0} fits this command.', handle.name));
     throw new Cancelled();
   }
   const items = candidates.map((t) => ({
-    label: `${stored.has(t.id) ? '$(key) ' : ''}${displayText(t.description, 80)}`,
+    label: `${stored.has(t.id) ? '$(key) ' : ''}${pickText(t.description, 80)}`,
     description: `${displayStatus(t, now)} · ${expiryText(t, now)}`,
-    detail: `${displayText(t.username, 40)} · ${t.prefix}… · ${t.id}`,
+    detail: `${pickText(t.username, 40)} · ${pickText(t.prefix, 40)}… · ${pickText(t.id, 80)}`,
     token: t,
   }));
   if (opts.many) {
-    const picks = required(await vscode.window.showQuickPick(items, { placeHolder: opts.placeHolder, canPickMany: true, matchOnDescription: true, matchOnDetail: true }));
+    const picks = required(await ui.showQuickPick(items, { placeHolder: opts.placeHolder, canPickMany: true, matchOnDescription: true, matchOnDetail: true }));
     if (picks.length === 0) throw new Cancelled();
     return picks.map((p) => ({ handle, token: p.token }));
   }
-  const pick = required(await vscode.window.showQuickPick(items, { placeHolder: opts.placeHolder, matchOnDescription: true, matchOnDetail: true }));
+  const pick = required(await ui.showQuickPick(items, { placeHolder: opts.placeHolder, matchOnDescription: true, matchOnDetail: true }));
   return [{ handle, token: pick.token }];
 }
 
@@ -237,7 +238,7 @@ export async function runBulk(deps: ExplorerCommandDeps, op: BulkOp, targets: re
   for (const t of targets) byHandle.set(t.handle, [...(byHandle.get(t.handle) ?? []), t.token]);
   let summary: BulkSummary = { ok: [], failed: [] };
   const cancelled: string[] = [];
-  await vscode.window.withProgress(
+  await ui.withProgress(
     { location: vscode.ProgressLocation.Notification, title: progressTitle(op, total), cancellable: true },
     async (progress, cancel) => {
       let sent = 0;
@@ -317,17 +318,18 @@ async function reportBulk(deps: ExplorerCommandDeps, o: BulkOutcome, targets: re
   }
   const parts = [partialText(o.op, o.ok.length, total)];
   if (o.failed.length) {
-    const shown = o.failed.slice(0, 3).map((f) => `${name(f.id)}: ${displayText(f.error, 80)}`);
+    // Each reason is a sentence of its own; the summary adds the final full stop (never "deleted..").
+    const shown = o.failed.slice(0, 3).map((f) => `${name(f.id)}: ${displayText(f.error, 80).replace(/[.\s]+$/, '')}`);
     const more = o.failed.length > 3 ? vscode.l10n.t('; and {0} more', o.failed.length - 3) : '';
     parts.push(vscode.l10n.t('{0} failed — {1}{2}.', o.failed.length, shown.join('; '), more));
   }
   if (o.cancelled.length) parts.push(vscode.l10n.t('{0} not sent (cancelled).', o.cancelled.length));
-  const choice = await vscode.window.showWarningMessage(parts.join(' '), vscode.l10n.t('Show Log'));
+  const choice = await ui.showWarningMessage(parts.join(' '), vscode.l10n.t('Show Log'));
   if (choice) deps.log.show();
 }
 
 async function confirm(message: string, detail: string, action: string): Promise<void> {
-  const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
+  const choice = await ui.showWarningMessage(message, { modal: true, detail }, action);
   if (choice !== action) throw new Cancelled();
 }
 
@@ -346,14 +348,14 @@ export async function pickReassignTarget(handle: ConnectionHandle, tokens: reado
   const items = candidates
     .sort((a, b) => rank[a.role] - rank[b.role] || a.username.localeCompare(b.username))
     .map((u) => ({
-      label: `$(account) ${displayText(u.username, 60)}`,
-      description: `${u.role}${u.email ? ` · ${displayText(u.email, 60)}` : ''}`,
+      label: `$(account) ${pickText(u.username, 60)}`,
+      description: `${u.role}${u.email ? ` · ${pickText(u.email, 60)}` : ''}`,
       detail: describeReassign(tokens, u.role),
       user: u,
     }));
   const title = tokens.length === 1 ? vscode.l10n.t('Reassign "{0}"', displayText(tokens[0]!.description, 60)) : vscode.l10n.t('Reassign {0} tokens', tokens.length);
   const pick = required(
-    await vscode.window.showQuickPick(items, {
+    await ui.showQuickPick(items, {
       title,
       placeHolder: vscode.l10n.t("Reassign to which user? Permissions narrow to the new owner's role."),
       matchOnDescription: true,
@@ -419,7 +421,8 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
             vscode.l10n.t('Revoke'),
           );
           const updated = await handle.connection.api().revokeToken(token.id);
-          handle.store.upsert(updated);
+          // The server applied it even when its answer's record is unusable: keep ours, marked revoked.
+          handle.store.upsert(isUnusableToken(updated) ? { ...token, status: 'revoked', revokedAt: token.revokedAt ?? new Date().toISOString() } : updated);
           logActivity(log, { op: 'revoke', connection: handle.connection.label, token: { id: token.id, description: token.description } });
           await deps.notifier.info('revoked', vscode.l10n.t('Revoked "{0}".', name));
           return { op: 'revoke', ok: [token.id], failed: [], cancelled: [] } satisfies BulkOutcome;
@@ -509,7 +512,8 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
             vscode.l10n.t('Reassign'),
           );
           const updated = await handle.connection.api().reassignToken(token.id, user.id);
-          handle.store.upsert(updated);
+          if (isUnusableToken(updated)) await handle.store.refresh();
+          else handle.store.upsert(updated);
           logActivity(log, { op: 'reassign', connection: handle.connection.label, token: { id: token.id, description: token.description }, detail: `to ${user.username} (${user.role}): ${narrowing}` });
           await deps.notifier.info('reassigned', vscode.l10n.t('Reassigned "{0}" to {1}.', name, displayText(user.username, 60)));
           return { op: 'reassign', ok: [token.id], failed: [], cancelled: [] } satisfies BulkOutcome;

@@ -132,7 +132,7 @@ export class ConnectionTokenStore implements TokenStore, vscode.Disposable {
         const all = await loadPages<Token>(
           async (page, signal) => {
             const res = await api.listTokens({ page, limit: DEFAULT_PAGE_LIMIT }, signal);
-            return { items: res.tokens, total: res.total };
+            return { items: res.tokens, total: res.total, records: res.tokens.length + res.unusable.length };
           },
           {
             limit: DEFAULT_PAGE_LIMIT,

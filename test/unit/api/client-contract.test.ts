@@ -7,6 +7,7 @@
  */
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isUnusableToken, type UnusableToken } from '../../../src/core/api/contract';
 import { ControllerClient } from '../../../src/core/api/client';
 import { createDispatcher, type ControllerDispatcher } from '../../../src/core/api/dispatcher';
 import { TOKEN_PREFIX_LENGTH, TOKEN_VALUE_PREFIX, type RouteName } from '../../../src/core/api/contract';
@@ -23,6 +24,12 @@ import {
 import { startEmulator, type Emulator } from '../../emulator/server';
 import { DEMO_TOKEN_VALUES } from '../../emulator/seed';
 import { ROLE_USERS, expectKind, roleClient, testClientOptions, type CredKind } from './helpers';
+
+/** The token of a single-record answer, failing the test when it came back unusable. */
+function usable<T>(t: T | UnusableToken): T {
+  assert.ok(!isUnusableToken(t), `expected a usable record, got ${JSON.stringify(t)}`);
+  return t as T;
+}
 
 let emu: Emulator;
 let dispatcher: ControllerDispatcher;
@@ -158,15 +165,15 @@ const SCENARIOS: Record<string, Scenario> = {
   'revokeToken own, idempotent, then the value is rejected': async (c, role) => {
     const { token, value } = emu.state.mintToken({ user: ROLE_USERS[role].id, permissions: { configs: ['read'] } });
     if (role === 'viewer') return void (await expectKind(c.revokeToken(token.id), 'forbidden'));
-    const r1 = await c.revokeToken(token.id);
+    const r1 = usable(await c.revokeToken(token.id));
     assert.equal(r1.status, 'revoked');
     assert.ok(r1.revokedAt);
-    const r2 = await c.revokeToken(token.id);
+    const r2 = usable(await c.revokeToken(token.id));
     assert.equal(r2.revokedAt, r1.revokedAt);
     await expectKind(c.withCredential({ kind: 'token', token: value }).me(), 'invalid-token', 401);
   },
   "revokeToken another user's": async (c, role) => {
-    if (isTokenAdmin(role)) assert.equal((await c.revokeToken('tok-carol-agent')).status, 'revoked');
+    if (isTokenAdmin(role)) assert.equal(usable(await c.revokeToken('tok-carol-agent')).status, 'revoked');
     else await expectKind(c.revokeToken('tok-carol-agent'), 'forbidden');
   },
   'deleteToken own, then it is gone and its value rejected': async (c, role) => {
@@ -185,7 +192,7 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   'reassignToken (Owner/Administrator only), value unchanged': async (c, role) => {
     if (!isTokenAdmin(role)) return void (await expectKind(c.reassignToken('tok-carol-agent', 'u-bob'), 'forbidden'));
-    const t = await c.reassignToken('tok-carol-agent', 'u-bob');
+    const t = usable(await c.reassignToken('tok-carol-agent', 'u-bob'));
     assert.equal(t.userId, 'u-bob');
     assert.equal(t.username, 'bob');
     const v = DEMO_TOKEN_VALUES['tok-carol-agent']!;
@@ -193,7 +200,7 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   "reassignToken narrows to the new owner's role": async (c, role) => {
     if (!isTokenAdmin(role)) return void (await expectKind(c.reassignToken('tok-alice-full', 'u-bob'), 'forbidden'));
-    const t = await c.reassignToken('tok-alice-full', 'u-bob');
+    const t = usable(await c.reassignToken('tok-alice-full', 'u-bob'));
     assert.ok(samePermissions(t.permissions, intersectPermissions(ROLE_CEILING.administrator, ROLE_CEILING.manager)));
     assert.equal(t.permissions.users?.includes('write') ?? false, false);
   },
@@ -250,7 +257,7 @@ const SCENARIOS: Record<string, Scenario> = {
       await expectKind(c.sendHeartbeat(emu.heartbeatUrl, value), 'forbidden', 403);
       assert.equal(emu.state.heartbeats.length, before);
     } else {
-      await c.sendHeartbeat(emu.heartbeatUrl, value, { instance_id: 'host-1' });
+      await c.sendHeartbeat(emu.heartbeatUrl, value, { id: 'host-1', version: 'Telegraf 1.40.1' });
       assert.equal(emu.state.heartbeats.length, before + 1);
     }
   },

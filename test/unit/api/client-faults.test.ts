@@ -263,9 +263,9 @@ void describe('retries', () => {
     assert.equal(emu.requestCount - before, 1);
   });
   void test('4xx are not retried', async () => {
-    emu.faults.add({ route: 'listTokens', status: 404 });
+    emu.faults.add({ route: 'getToken', status: 404, body: { error: 'not_found', message: 'Token not found' } });
     const before = emu.requestCount;
-    await expectKind(client({ retry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 5 } }).listTokens(), 'not-found');
+    await expectKind(client({ retry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 5 } }).getToken('tok-bob-agent'), 'not-found');
     assert.equal(emu.requestCount - before, 1);
   });
 });

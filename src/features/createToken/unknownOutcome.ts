@@ -1,0 +1,88 @@
+/**
+ * What the create flow does when a create's outcome is unknown (it timed
+ * out after sending, or its 201 was cut off): it asks the controller what
+ * exists (`findCreatedTokens`, core) instead of inviting a second create,
+ * says what it found, and offers to revoke a token whose value never reached
+ * us (an orphan nobody can use). See README "Creating tokens" and
+ * docs/api-contract.md "Tokens" (the value is shown once).
+ */
+import * as vscode from 'vscode';
+import type { CreateTokenRequest } from '../../core/api/contract';
+import { findCreatedTokens } from '../../core/api/createOutcome';
+import { ControllerError } from '../../core/api/errors';
+import { isUnusableToken } from '../../core/api/contract';
+import { displayText } from '../../core/text';
+import type { Logger } from '../../infra/logger';
+import type { ControllerConnection } from '../connection/controllerConnection';
+import type { TokenStore } from '../explorer/tokenStore';
+
+/** What `settleUnknownCreate` needs. */
+export interface UnknownOutcomeDeps {
+  connection: ControllerConnection;
+  store: TokenStore;
+  log: Logger;
+}
+
+/**
+ * Settles a create whose outcome is unknown. Never resolves: it always throws
+ * a `ControllerError` (same kind as `error`) whose `userMessage` says what is
+ * on the controller now — nothing (so creating again is safe), or the
+ * orphaned token(s), revoked or kept as the user chose in a modal prompt.
+ *
+ * @param error the create's error (`outcomeUnknown` is true)
+ * @param req the request that was sent
+ * @param sentAt when it was sent, ms since the epoch
+ */
+export async function settleUnknownCreate(deps: UnknownOutcomeDeps, error: ControllerError, req: CreateTokenRequest, sentAt: number): Promise<never> {
+  const { connection, store, log } = deps;
+  const name = displayText(req.description.trim(), 80);
+  const fail = (userMessage: string): never => {
+    throw new ControllerError({ kind: error.kind, userMessage, cause: error, ...(error.status !== undefined ? { status: error.status } : {}), ...(error.route ? { route: error.route } : {}) });
+  };
+  log.warn(`[${connection.label}] create of "${name}" has an unknown outcome (${error.kind}); looking for it on the controller`);
+  let found;
+  try {
+    found = await findCreatedTokens(connection.api(), { description: req.description, ...(connection.user ? { userId: connection.user.id } : {}), sentAt });
+  } catch (e) {
+    log.warn(`[${connection.label}] looking for "${name}" after an unknown create outcome failed: ${e instanceof ControllerError ? e.message : String(e)}`);
+    return fail(
+      vscode.l10n.t(
+        'The controller did not confirm the create, and checking whether "{0}" was created failed. Before creating it again, refresh the Tokens view and look for it.',
+        name,
+      ),
+    );
+  }
+  if (found.length === 0) {
+    log.info(`[${connection.label}] no token "${name}" was created: creating again is safe`);
+    return fail(vscode.l10n.t('The controller did not confirm the create, and no token "{0}" exists on it: nothing was created. You can create it again.', name));
+  }
+  for (const t of found) store.upsert(t);
+  log.warn(`[${connection.label}] the create of "${name}" happened but its value was lost: ${found.map((t) => t.id).join(', ')}`);
+  const revoke = vscode.l10n.t('Revoke');
+  const choice = await vscode.window.showWarningMessage(
+    found.length === 1
+      ? vscode.l10n.t('The token "{0}" was created, but its value never arrived, so nothing can use it. Revoke it?', name)
+      : vscode.l10n.t('{0} tokens "{1}" were created, but their values never arrived, so nothing can use them. Revoke them?', found.length, name),
+    { modal: true, detail: vscode.l10n.t('The controller shows a token value only once. Revoking keeps the record for audit; then create the token again to get a value.') },
+    revoke,
+  );
+  if (choice !== revoke) {
+    return fail(vscode.l10n.t('The token "{0}" was created, but its value never arrived. It is kept in the Tokens view without a value; revoke it there, then create a new one.', name));
+  }
+  const failed: string[] = [];
+  for (const t of found) {
+    try {
+      const r = await connection.api().revokeToken(t.id);
+      store.upsert(isUnusableToken(r) ? { ...t, status: 'revoked', revokedAt: new Date().toISOString() } : r);
+      log.info(`[${connection.label}] revoked orphaned token ${t.id} "${name}"`);
+    } catch (e) {
+      failed.push(t.id);
+      log.warn(`[${connection.label}] revoking orphaned token ${t.id} failed: ${e instanceof ControllerError ? e.message : String(e)}`);
+    }
+  }
+  return fail(
+    failed.length === 0
+      ? vscode.l10n.t('The token "{0}" was created without its value reaching VS Code, and it is revoked now. Create it again to get a value.', name)
+      : vscode.l10n.t('The token "{0}" was created without its value reaching VS Code; revoking it failed. Revoke it in the Tokens view, then create it again.', name),
+  );
+}
