@@ -14,6 +14,7 @@
  * The text comes from the editor-free generators in src/core/agentStart.
  */
 import * as vscode from 'vscode';
+import * as ui from '../../infra/ui';
 import type { ConfigSummary, Token } from '../../core/api/contract';
 import {
   AGENT_START_KINDS,
@@ -88,7 +89,7 @@ function requireReady(connection: ControllerConnection): string {
 /** The configuration of `arg`, or one the user picks from `GET /api/configs`. */
 async function pickConfig(deps: AgentStartDeps, arg: AgentStartArg | undefined, placeHolder: string): Promise<{ id: string; name: string }> {
   if (arg?.configId) return { id: arg.configId, name: arg.configName ?? arg.configId };
-  const configs = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Listing configurations…') }, () =>
+  const configs = await ui.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Listing configurations…') }, () =>
     deps.connection.api().listConfigs(),
   );
   if (configs.length === 0) throw new Error(vscode.l10n.t('{0} has no configurations yet. Create one in the controller first.', deps.connection.label));
@@ -102,14 +103,14 @@ async function pickConfig(deps: AgentStartDeps, arg: AgentStartArg | undefined, 
       config: { id: c.id, name: c.name },
     };
   });
-  const pick = required(await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true, matchOnDetail: true }));
+  const pick = required(await ui.showQuickPick(items, { placeHolder, matchOnDescription: true, matchOnDetail: true }));
   return pick.config;
 }
 
 async function pickVersion(arg: AgentStartArg | undefined): Promise<string> {
   if (arg?.telegrafVersion) return arg.telegrafVersion;
   const pick = required(
-    await vscode.window.showQuickPick(
+    await ui.showQuickPick(
       [
         { label: vscode.l10n.t('Telegraf 1.39 or later'), description: vscode.l10n.t('TELEGRAF_CONTROLLER_TOKEN, sent as Bearer'), version: CURRENT_LINE },
         {
@@ -131,10 +132,10 @@ async function pickWatch(arg: AgentStartArg | undefined): Promise<string> {
     ...['1m', '5m', '15m'].map((d) => ({ label: vscode.l10n.t('Re-download every {0}', d), description: `--config-url-watch-interval ${d}`, value: d })),
     { label: vscode.l10n.t('Other interval…'), value: '?' },
   ];
-  const pick = required(await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Should the agent watch the config for changes on the controller?') }));
+  const pick = required(await ui.showQuickPick(items, { placeHolder: vscode.l10n.t('Should the agent watch the config for changes on the controller?') }));
   if (pick.value !== '?') return pick.value;
   return required(
-    await vscode.window.showInputBox({
+    await ui.showInputBox({
       prompt: vscode.l10n.t('Interval as a Go duration (30s, 2m, 1h)'),
       validateInput: (s) => (isGoDuration(s.trim()) ? undefined : vscode.l10n.t('Use a number with a unit: 30s, 2m, 1h')),
     }),
@@ -151,7 +152,7 @@ export function registerAgentStart(deps: AgentStartDeps): vscode.Disposable[] {
     const kind =
       arg?.kind ??
       required(
-        await vscode.window.showQuickPick(kindItems(), {
+        await ui.showQuickPick(kindItems(), {
           placeHolder: vscode.l10n.t('How will "{0}" run? The token is always by reference, never its value.', displayText(config.name, 60)),
           matchOnDescription: true,
         }),
@@ -170,7 +171,7 @@ export function registerAgentStart(deps: AgentStartDeps): vscode.Disposable[] {
     for (const w of snippet.warnings) log.info(`  ! ${w}`);
     const open = vscode.l10n.t('Open in Editor');
     const test = vscode.l10n.t('Test Agent Start…');
-    void vscode.window
+    void ui
       .showInformationMessage(
         vscode.l10n.t('Copied: {0} for "{1}". The token is read from {2} on the agent; the copied text holds no token value.', kindItems().find((k) => k.startKind === kind)!.name, displayText(config.name, 60), snippet.variable.name),
         open,
@@ -194,7 +195,7 @@ export function registerAgentStart(deps: AgentStartDeps): vscode.Disposable[] {
     const config = await pickConfig(deps, arg, vscode.l10n.t('Test the agent start of which configuration?'));
     const telegrafVersion = await pickVersion(arg);
     const { value, token } = await pickToken(deps, arg);
-    const result = await vscode.window.withProgress(
+    const result = await ui.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading "{0}" the way the agent will…', displayText(config.name, 60)) },
       () => checkAgentStart(connection.api(), { configId: config.id, token: value, telegrafVersion, ...(token ? { permissions: token.permissions } : {}) }),
     );
@@ -207,12 +208,12 @@ export function registerAgentStart(deps: AgentStartDeps): vscode.Disposable[] {
     };
     if (result.ok) {
       const fetch = result.checks.find((c) => c.id === 'fetch');
-      void vscode.window
+      void ui
         .showInformationMessage(vscode.l10n.t('Agent start test passed: {0} as {1} can download "{2}". {3}', label, result.variable.name, displayText(config.name, 60), fetch?.detail ?? ''), details)
         .then(show);
     } else {
       const fail = result.checks.find((c) => c.status === 'fail');
-      void vscode.window
+      void ui
         .showWarningMessage(vscode.l10n.t('Agent start test failed for "{0}" with {1}: {2}', displayText(config.name, 60), label, fail?.detail ?? ''), details)
         .then(show);
     }
@@ -232,11 +233,11 @@ export function registerAgentStart(deps: AgentStartDeps): vscode.Disposable[] {
         description: url,
         run: async () => {
           await vscode.env.clipboard.writeText(url);
-          void vscode.window.showInformationMessage(vscode.l10n.t('Copied {0}', url));
+          void ui.showInformationMessage(vscode.l10n.t('Copied {0}', url));
         },
       },
     ];
-    const pick = required(await vscode.window.showQuickPick(actions, { placeHolder: vscode.l10n.t('"{0}": what next?', displayText(config.name, 60)) }));
+    const pick = required(await ui.showQuickPick(actions, { placeHolder: vscode.l10n.t('"{0}": what next?', displayText(config.name, 60)) }));
     await pick.run();
   };
 
@@ -275,7 +276,7 @@ async function pickToken(deps: AgentStartDeps, arg: AgentStartArg | undefined): 
     label: `$(edit) ${vscode.l10n.t('Enter the value…')}`,
     description: vscode.l10n.t('sent only to the signed-in controller, never stored'),
     get: async () => {
-      const v = await vscode.window.showInputBox({
+      const v = await ui.showInputBox({
         prompt: vscode.l10n.t('The token value the agent will have (tc-apiv1_…). Sent only to the signed-in controller and never stored.'),
         password: true,
         ignoreFocusOut: true,
@@ -284,6 +285,6 @@ async function pickToken(deps: AgentStartDeps, arg: AgentStartArg | undefined): 
       return v === undefined ? undefined : { value: v };
     },
   });
-  const pick = required(await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Which token will the agent use?'), matchOnDescription: true }));
+  const pick = required(await ui.showQuickPick(items, { placeHolder: vscode.l10n.t('Which token will the agent use?'), matchOnDescription: true }));
   return required(await pick.get());
 }

@@ -49,7 +49,7 @@ export function deploymentRotation(refs: DeploymentReferences | undefined, hook:
           const copy = vscode.l10n.t('Copy Commands');
           const detail = refs.manual.map((m) => `${m.label}:\n${m.command}`).join('\n\n');
           for (;;) {
-            const choice = await vscode.window.showWarningMessage(
+            const choice = await ui.showWarningMessage(
               vscode.l10n.t('The new token is stored and the env files are updated. Run these commands where the agents run, then revoke the old token.'),
               { modal: true, detail },
               revoke,

@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import * as ui from '../../infra/ui';
 import type { Token } from '../../core/api/contract';
 import { mayRevoke, replacementExpiry, rotatedDescription } from '../../core/config/tokenAssessment';
 import { planFixes, scanText, type DeployFinding, type DeployFix } from '../../core/deploy';
@@ -170,7 +171,7 @@ export function registerDeploymentActions(deps: DeploymentActionDeps): vscode.Di
         log.info(`applied "${fix.title}" in ${vscode.workspace.asRelativePath(vscode.Uri.parse(arg.uri))}${valuePath ? ` (value into ${vscode.workspace.asRelativePath(valuePath)}, mode 0600)` : ''}`);
         const copy = vscode.l10n.t('Copy Command');
         const msg = valuePath ? `${fix.note} ${vscode.l10n.t('The value is in {0} (mode 0600, git-ignored).', vscode.workspace.asRelativePath(valuePath))}` : fix.note;
-        const choice = await vscode.window.showInformationMessage(msg, ...(fix.commands.length ? [copy] : []));
+        const choice = await ui.showInformationMessage(msg, ...(fix.commands.length ? [copy] : []));
         if (choice === copy) await vscode.env.clipboard.writeText(fix.commands.map((c) => c.text).join('\n'));
         return fix.title;
       },
@@ -198,15 +199,15 @@ export function registerDeploymentActions(deps: DeploymentActionDeps): vscode.Di
           vscode.l10n.t('4. Revoke "{0}" on {1}.', name, connection.label),
         ].join('\n');
         const go = vscode.l10n.t('Revoke and Replace');
-        if ((await vscode.window.showWarningMessage(vscode.l10n.t('Revoke the leaked token "{0}" ({1}…) and replace it?', name, token.prefix), { modal: true, detail }, go)) !== go) throw new Cancelled();
+        if ((await ui.showWarningMessage(vscode.l10n.t('Revoke the leaked token "{0}" ({1}…) and replace it?', name, token.prefix), { modal: true, detail }, go)) !== go) throw new Cancelled();
         if (fix) await applyFix(deps, { ...arg, fix: 0 }, value);
         const refs = await deps.hook.find(value);
         const rotation = deploymentRotation(refs, deps.hook);
-        const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Replacing the leaked token "{0}"…', name) }, () =>
+        const outcome = await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Replacing the leaked token "{0}"…', name) }, () =>
           replaceToken({ connection, store, vault, log }, token, value, { kind: 'env', name: envVarName() }, 'leak response', now, rotation.hooks),
         );
         resolver.clear();
-        void vscode.window
+        void ui
           .showInformationMessage(
             vscode.l10n.t('Revoked "{0}" and replaced {1} reference(s) with the new token "{2}".', name, outcome.rewrite.count, displayText(outcome.replacement.description, 80)),
             vscode.l10n.t('Copy New Value'),

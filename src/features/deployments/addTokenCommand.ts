@@ -14,6 +14,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import * as ui from '../../infra/ui';
 import type { Token } from '../../core/api/contract';
 import { applyEdits } from '../../core/config';
 import { DEFAULT_ENV_FILE, DEFAULT_SECRET_NAME, deploymentKind, fillValue, planAddToken, windowsServiceCommand, type ComposeMode, type DeployPlan } from '../../core/deploy';
@@ -64,7 +65,7 @@ async function pickFile(deps: AddTokenDeps): Promise<vscode.Uri | typeof WINDOWS
     items.push({ label: vscode.workspace.asRelativePath(uri), description: kind, uri });
   }
   items.push({ label: `$(terminal-powershell) ${vscode.l10n.t('Windows service (PowerShell command)')}`, description: vscode.l10n.t('sets the service Environment registry value') });
-  const pick = required(await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Add the token to which deployment?') }));
+  const pick = required(await ui.showQuickPick(items, { placeHolder: vscode.l10n.t('Add the token to which deployment?') }));
   return pick.uri ?? WINDOWS;
 }
 
@@ -88,7 +89,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
         if (target === WINDOWS) {
           const cmd = windowsServiceCommand();
           const copy = vscode.l10n.t('Copy Command');
-          const choice = await vscode.window.showInformationMessage(
+          const choice = await ui.showInformationMessage(
             vscode.l10n.t('Run this in an elevated PowerShell on the Windows host, after "telegraf.exe --service install" (it prompts for the token; VS Code never runs it).'),
             { modal: true, detail: cmd },
             copy,
@@ -107,7 +108,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
         let composeMode = opts.composeMode;
         if (kind === 'compose' && !composeMode) {
           const pick = required(
-            await vscode.window.showQuickPick(
+            await ui.showQuickPick(
               [
                 { label: 'environment:', description: vscode.l10n.t('${VAR} entry; the value goes into .env beside the compose file'), mode: 'environment' as const },
                 { label: 'env_file:', description: vscode.l10n.t('the value goes into {0}, read by this service only', DEFAULT_ENV_FILE), mode: 'env_file' as const },
@@ -122,7 +123,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
         let k8s = opts.k8s;
         if ((kind === 'kubernetes' || kind === 'helm-values' || kind === 'kustomization') && !k8s && plan.valueFile === DEFAULT_ENV_FILE) {
           const pick = required(
-            await vscode.window.showQuickPick(
+            await ui.showQuickPick(
               [
                 { label: vscode.l10n.t('kubectl command'), description: vscode.l10n.t('value into {0} (git-ignored, 0600); copy "kubectl create secret generic … --from-env-file"', DEFAULT_ENV_FILE), v: 'kubectl' as const },
                 { label: vscode.l10n.t('Secret manifest in a git-ignored file'), description: `${DEFAULT_SECRET_NAME}.secret.yaml (0600)`, v: 'manifest' as const },
@@ -153,7 +154,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
             .join('\n');
           const add = vscode.l10n.t('Add');
           const title = plan.edits.length ? vscode.l10n.t('Add {0} to {1}?', plan.varName, path.basename(doc.fileName)) : vscode.l10n.t('{0} stays as is: add {1} where it says?', path.basename(doc.fileName), plan.varName);
-          if ((await vscode.window.showWarningMessage(title, { modal: true, detail }, add)) !== add) throw new Cancelled();
+          if ((await ui.showWarningMessage(title, { modal: true, detail }, add)) !== add) throw new Cancelled();
         }
 
         const we = new vscode.WorkspaceEdit();
@@ -194,7 +195,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
         ]
           .filter(Boolean)
           .join(' ');
-        void vscode.window.showInformationMessage(summary || vscode.l10n.t('Done.'), ...(commands.length ? [copy] : [])).then(async (c) => {
+        void ui.showInformationMessage(summary || vscode.l10n.t('Done.'), ...(commands.length ? [copy] : [])).then(async (c) => {
           if (c === copy) await vscode.env.clipboard.writeText(commands.join('\n'));
         });
         return { file: vscode.workspace.asRelativePath(doc.uri), plan: { kind: plan.kind, status: plan.status, varName: plan.varName, target: plan.target, notes: plan.notes, warnings }, valueFile: valueFile && vscode.workspace.asRelativePath(valueFile), commands };
