@@ -455,8 +455,9 @@ function powershell(o: AgentStartOptions): AgentStartSnippet {
   ];
   if (c.watchArgs.length) {
     lines.push(
-      comments('#', ['The service installer keeps only --config: add the watch interval to the service command line.']),
-      `Set-ItemProperty -Path $key -Name ImagePath -Value ((Get-ItemProperty -Path $key).ImagePath + ${psQuote(` ${c.watchArgs.join(' ')}`)})`,
+      comments('#', ['The service installer keeps only --config: add the watch interval to the service command line (replacing an earlier one).']),
+      `$image = (Get-ItemProperty -Path $key).ImagePath -replace ' --config-url-watch-interval \\S+', ''`,
+      `Set-ItemProperty -Path $key -Name ImagePath -Value ($image + ${psQuote(` ${c.watchArgs.join(' ')}`)})`,
     );
   }
   lines.push(
