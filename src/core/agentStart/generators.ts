@@ -201,7 +201,7 @@ function common(o: AgentStartOptions): Common {
     url,
     variable,
     watchArgs,
-    configLabel: o.configName ? `"${oneLine(o.configName)}" (${o.configId})` : o.configId,
+    configLabel: o.configName ? `"${oneLine(o.configName)}" (${oneLine(o.configId)})` : oneLine(o.configId),
     service,
     warnings,
     host: u.hostname,

