@@ -5,18 +5,14 @@
 // --metafile (write esbuild's metafile of each bundle to out/meta-<name>.json,
 // for size analysis: `npx esbuild --analyze` style breakdowns, the bench).
 //
-// Extension bundle size (build/slim-undici.mjs): only the undici parts in use are
-// bundled, and undici's two llhttp WebAssembly modules (base64 JS, 65 KB each,
-// loaded on the first HTTP request) are shipped next to the bundle in
-// dist/llhttp/ instead of inside it. zod's JSON Schema generation, never
-// used, is left out of both bundles (build/slim-zod.mjs). The TOML parser, not
-// needed to activate, is bundled on its own into dist/tomlParser.js and
-// required on first use (build/lazy-toml.mjs).
+// Every dependency is bundled through its public entry point (`undici`, `zod`):
+// nothing here replaces or stubs a library's internal files. The TOML parser,
+// not needed to activate, is bundled on its own into dist/tomlParser.js and
+// required on first use (build/lazy-toml.mjs: our own lazy split of the
+// package's public entry).
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { slimUndici, copyUndiciLlhttp } from './build/slim-undici.mjs';
-import { slimZod } from './build/slim-zod.mjs';
 import { lazyToml, tomlParserBuild } from './build/lazy-toml.mjs';
 
 const args = new Set(process.argv.slice(2));
@@ -52,7 +48,7 @@ const builds = [
     target: 'node20',
     external: ['vscode'],
     minify: true,
-    plugins: [slimUndici(), slimZod(), lazyToml()],
+    plugins: [lazyToml()],
   },
   tomlParserBuild('dist'),
 ];
@@ -65,7 +61,6 @@ if (webviewEntries.length) {
     format: 'esm',
     target: 'es2022',
     minify: true,
-    plugins: [slimZod()],
   });
 }
 if (withTests) {
@@ -86,7 +81,6 @@ function copyAssets() {
   for (const f of ['codicon.css', 'codicon.ttf']) {
     cpSync(path.join('node_modules/@vscode/codicons/dist', f), path.join('dist/codicons', f));
   }
-  copyUndiciLlhttp('dist');
 }
 
 copyAssets();

@@ -3,7 +3,8 @@
 // bench-results/bench.json. NOT part of the tests: nothing here is asserted,
 // targets are printed as met / not met.
 //
-//   node scripts/bench.mjs [--runs 7] [--host-runs 5] [--only sizes,config,client,tree,activate,host-tree] [--skip …]
+//   node scripts/bench.mjs [--runs 7] [--host-runs 5] [--only sizes,config,client,tree,telegraf,telegraf-build,activate,host-tree] [--skip …]
+//                          [--build-runs 3] [--telegraf-cold]
 //
 // Every figure is the median of several runs together with the median of its
 // reference, measured in the same run (interleaved), and their ratio:
@@ -15,6 +16,16 @@
 //              workspace vs a bare toml-eslint-parser parse of the same text
 //   client     listing 10,000 tokens from the emulator vs bare undici + JSON.parse
 //   tree       the explorer's data path (loadPages + queryTokens) in Node
+//   telegraf   `telegraf config check` (the real agent, .telegraf/v1.40.1) on the
+//              10,750-line default config vs our diagnostic scan of it, and vs
+//              `telegraf --version` (process start)
+//   telegraf-build  scripts/build-telegraf.sh with warm Go caches (module + build
+//              cache) vs `go build` of a hello-world program (the go command's
+//              floor); cold (fresh GOMODCACHE and GOCACHE in a temp dir: the Go
+//              toolchain and every module downloaded, everything compiled) vs
+//              warm. Cold downloads several hundred MB, so it is measured only
+//              with --telegraf-cold; otherwise the last recorded cold build
+//              (test/bench/telegraf-cold-build.json, written by --telegraf-cold) is shown.
 //   activate   in code-server's extension host, the .vsix as installed vs an
 //              empty extension installed and activated the same way: VS Code's
 //              own activation time (Running Extensions), ext.activate() wall
@@ -36,7 +47,8 @@ const root = projectRoot();
 const RUNS = Math.max(1, Number(flags.runs ?? 7));
 const HOST_RUNS = Math.max(1, Number(flags['host-runs'] ?? 5));
 const list = (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
-const ALL = ['sizes', 'config', 'client', 'tree', 'activate', 'host-tree'];
+const ALL = ['sizes', 'config', 'client', 'tree', 'telegraf', 'telegraf-build', 'activate', 'host-tree'];
+const BUILD_RUNS = Math.max(1, Number(flags['build-runs'] ?? 3));
 const only = list(flags.only);
 const skip = list(flags.skip);
 const wanted = (s) => (only.length === 0 || only.includes(s)) && !skip.includes(s);
@@ -139,6 +151,77 @@ async function nodeSection(section) {
   const res = JSON.parse(readFileSync(out, 'utf8'));
   rmSync(path.dirname(out), { recursive: true, force: true });
   figures.push(...res.figures);
+}
+
+// ------------------------------------------------------------------ telegraf build
+
+const COLD_RECORD = path.join(root, 'test/bench/telegraf-cold-build.json');
+
+/** Runs scripts/build-telegraf.sh with `env` added; returns its wall time in ms. Throws on failure. */
+async function timeBuild(env, what) {
+  const t = performance.now();
+  const r = await run('bash', ['scripts/build-telegraf.sh'], { cwd: root, env: { ...process.env, TELEGRAF_REBUILD: '1', ...env }, capture: true });
+  const ms = performance.now() - t;
+  if (r.code !== 0) throw new Error(`${what}: scripts/build-telegraf.sh exited ${r.code}`);
+  return ms;
+}
+
+/** `go build` of a hello-world module in a temp dir with the warm caches (the go command's floor). */
+async function timeHello() {
+  const dir = makeTempDir('tc-bench-hello-');
+  writeFileSync(path.join(dir, 'go.mod'), 'module hello\n\ngo 1.22\n');
+  writeFileSync(path.join(dir, 'main.go'), 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n');
+  const t = performance.now();
+  const r = await run('go', ['build', '-o', 'hello', '.'], { cwd: dir, capture: true });
+  const ms = performance.now() - t;
+  rmSync(dir, { recursive: true, force: true });
+  if (r.code !== 0) throw new Error(`go build hello exited ${r.code}`);
+  return ms;
+}
+
+async function benchTelegrafBuild() {
+  const out = makeTempDir('tc-bench-telegraf-');
+  try {
+    // Warm: the machine's module and build caches (filled by the first build); a fresh output folder.
+    await timeBuild({ TELEGRAF_OUT: out }, 'warm-up');
+    const warm = [];
+    const hello = [];
+    for (let i = 0; i < BUILD_RUNS; i++) {
+      if (i % 2 === 0) {
+        warm.push(await timeBuild({ TELEGRAF_OUT: out }, 'warm build'));
+        hello.push(await timeHello());
+      } else {
+        hello.push(await timeHello());
+        warm.push(await timeBuild({ TELEGRAF_OUT: out }, 'warm build'));
+      }
+    }
+    addFigure('telegraf-build', 'build Telegraf v1.40.1, warm Go caches (scripts/build-telegraf.sh)', warm, 'go build of a hello-world program (warm cache)', hello, {
+      note: 'TELEGRAF_REBUILD=1 into a temp folder with the machine\'s GOMODCACHE and GOCACHE: resolve, compile what changed (nothing), link',
+    });
+    let cold;
+    if (flags['telegraf-cold']) {
+      const tmp = makeTempDir('tc-bench-cold-');
+      try {
+        const ms = await timeBuild({ TELEGRAF_OUT: path.join(tmp, 'out'), GOMODCACHE: path.join(tmp, 'mod'), GOCACHE: path.join(tmp, 'cache'), GOFLAGS: '-modcacherw' }, 'cold build');
+        const bytes = Number((await run('du', ['-sb', path.join(tmp, 'mod')], { capture: true })).stdout.split(/\s/)[0]) || undefined;
+        cold = { date: new Date().toISOString(), ms, warmMs: median(warm), moduleCacheBytes: bytes, cpus: (await import('node:os')).cpus().length, how: 'node scripts/bench.mjs --only telegraf-build --telegraf-cold: fresh GOMODCACHE and GOCACHE in a temp dir, GOTOOLCHAIN=auto (go1.27 toolchain downloaded too)' };
+        writeFileSync(COLD_RECORD, JSON.stringify(cold, null, 2) + '\n');
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    } else if (existsSync(COLD_RECORD)) {
+      cold = JSON.parse(readFileSync(COLD_RECORD, 'utf8'));
+    }
+    if (cold) {
+      addFigure('telegraf-build', `build Telegraf v1.40.1, cold (${flags['telegraf-cold'] ? 'measured now' : `recorded ${cold.date.slice(0, 10)}`})`, [cold.ms], 'the same build with warm caches', flags['telegraf-cold'] ? warm : [cold.warmMs], {
+        note: `${cold.how}${cold.moduleCacheBytes ? `; ${(cold.moduleCacheBytes / 1e6).toFixed(0)} MB downloaded into the module cache` : ''}`,
+      });
+    } else {
+      problems.push('telegraf-build: no cold build recorded yet (run with --telegraf-cold once)');
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 }
 
 // ------------------------------------------------------------------ extension host
@@ -382,13 +465,21 @@ try {
     vsix = await buildPackage();
     if (wanted('sizes')) await benchSizes(vsix);
   }
-  for (const s of ['config', 'client', 'tree']) {
+  for (const s of ['config', 'client', 'tree', 'telegraf']) {
     if (!wanted(s)) continue;
     console.log(`== ${s}`);
     try {
       await nodeSection(s);
     } catch (e) {
       problems.push(`${s}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (wanted('telegraf-build')) {
+    console.log('== telegraf-build');
+    try {
+      await benchTelegrafBuild();
+    } catch (e) {
+      problems.push(`telegraf-build: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
   if (wanted('activate') || wanted('host-tree')) {

@@ -15,7 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 VERSION="${1:-${TELEGRAF_VERSION:-v1.40.1}}"
-OUT_DIR=".telegraf/$VERSION"
+# TELEGRAF_OUT: another output folder (the benchmark builds into a temp dir).
+OUT_DIR="${TELEGRAF_OUT:-.telegraf}/$VERSION"
 BIN="$OUT_DIR/telegraf"
 
 # Plugins compiled in: every plugin a fixture or test config names (the

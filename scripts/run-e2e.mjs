@@ -5,7 +5,12 @@
 // instead; --dev loads it as extensionDevelopmentPath), the controller
 // emulator, and Chromium driven by playwright-core.
 //
-//   node scripts/run-e2e.mjs [FILTER...] [--no-build] [--vsix FILE | --dev] [--keep] [--headed]
+//   node scripts/run-e2e.mjs [FILTER...] [--no-build] [--vsix FILE | --dev] [--keep] [--headed] [--locale LOCALE]
+//
+// --locale LOCALE: VS Code's display language (code-server --locale); flows
+// read it from TC_E2E_LOCALE. `qps-ploc` first writes the pseudo-localized
+// bundle l10n/bundle.l10n.qps-ploc.json (`npm run l10n:pseudo`), so the
+// extension's own strings show accented and any English left stands out.
 //
 // FILTER: substrings of flow paths. Each flow gets a fresh browser context, a
 // fresh workspace copy and a fresh emulator (same ports).
@@ -24,7 +29,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs, projectRoot, prepareWorkspace, secs } from './lib/util.mjs';
+import { parseArgs, projectRoot, prepareWorkspace, run, secs } from './lib/util.mjs';
 import { build, startSession, collectVsCodeLogs, FALLBACK_TELEGRAF_CONF } from './lib/session.mjs';
 import { startEmulatorInProcess } from './lib/emulator.mjs';
 import { launchChromium } from './lib/browser.mjs';
@@ -91,6 +96,12 @@ async function main() {
   if (!flags['no-build'] && !flags.vsix) console.log(`build: ${secs(await build(root))}`);
 
   const vsix = typeof flags.vsix === 'string' ? path.resolve(flags.vsix) : undefined;
+  const locale = typeof flags.locale === 'string' ? flags.locale : undefined;
+  process.env.TC_E2E_LOCALE = locale ?? '';
+  if (locale === 'qps-ploc') {
+    const { code } = await run(process.execPath, [path.join(root, 'node_modules/@vscode/l10n-dev/dist/cli.js'), 'generate-pseudo', '-o', 'l10n', 'l10n/bundle.l10n.json'], { cwd: root });
+    if (code !== 0) throw new Error('generating the pseudo-localized bundle failed');
+  }
   const session = await startSession({
     root,
     name: 'e2e',
@@ -100,6 +111,9 @@ async function main() {
     keep: Boolean(flags.keep),
     vsix,
     linkExtension: !vsix && !flags.dev,
+    locale,
+    // VS Code takes a display language only with a language pack: a minimal one for the pseudo locale.
+    extraExtensions: locale === 'qps-ploc' ? [path.join(root, 'test/fixtures/qps-ploc-language-pack')] : [],
   });
   if (vsix) {
     const installed = readdirSync(session.codeServer.extensionsDir).filter((e) => !e.endsWith('.json') && !e.startsWith('.'));

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { AUTH_PROVIDER_ID, Commands, ContextKeys, TOKEN_URI_SCHEME, Views } from './constants';
 import { canManageTokens, isTokenAdmin } from './core/permissions';
+import { activateClipboardGuard } from './infra/clipboard';
 import { registerCommand } from './infra/commands';
 import { createLogger } from './infra/logger';
 import { Notifier } from './infra/notify';
@@ -74,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const freshness = new Freshness(manager, vault, log);
   const authProvider = new ControllerAuthProvider(manager);
   context.subscriptions.push(log, vault, manager, connection, store, explorerState, treeProvider, view, decorations, details, statusBar, freshness, authProvider);
+  context.subscriptions.push(activateClipboardGuard(context.globalState, (outcome) => log.info(`clipboard check after copying a token value: ${outcome}`)));
 
   const syncView = () => {
     const s = connection.current;

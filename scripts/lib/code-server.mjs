@@ -126,6 +126,35 @@ export function linkExtensionFolder({ folder, extensionsDir }) {
   return id;
 }
 
+/**
+ * Registers the `contributes.localizations` of an extension folder in
+ * `<userDataDir>/languagepacks.json`, where VS Code's server looks up the
+ * language pack of `--locale` when it serves the workbench (it writes that
+ * file itself only when it installs a language pack, not for a linked folder).
+ * Without it a `--locale` other than English falls back to English.
+ */
+function registerLanguagePacks({ folder, userDataDir }) {
+  const pkg = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8'));
+  const file = path.join(userDataDir, 'languagepacks.json');
+  let packs = {};
+  try {
+    packs = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    packs = {};
+  }
+  for (const loc of pkg.contributes?.localizations ?? []) {
+    const translations = {};
+    for (const tr of loc.translations ?? []) translations[tr.id] = path.resolve(folder, tr.path);
+    packs[loc.languageId] = {
+      hash: `${pkg.publisher}-${pkg.name}-${pkg.version}`.replace(/[^A-Za-z0-9-]/g, '-'),
+      extensions: [{ extensionIdentifier: { id: `${pkg.publisher}.${pkg.name}` }, version: pkg.version }],
+      translations,
+      label: loc.localizedLanguageName ?? loc.languageName ?? loc.languageId,
+    };
+  }
+  writeFileSync(file, JSON.stringify(packs));
+}
+
 /** code-server reads (and would create) ~/.config/code-server/config.yaml; give it its own. */
 function ensureConfigFile(userDataDir) {
   mkdirSync(userDataDir, { recursive: true });
@@ -167,6 +196,8 @@ function ensureConfigFile(userDataDir) {
  * @param {string} [opts.folder]        folder opened when the page URL has none
  * @param {string} [opts.logFile]       default: `<userDataDir>/code-server.log`
  * @param {NodeJS.ProcessEnv} [opts.env] extra environment (reaches the extension host)
+ * @param {string} [opts.locale]        VS Code display language (`--locale`), e.g. `qps-ploc`
+ * @param {string[]} [opts.extraExtensions] more extension folders installed as is (e.g. a language pack)
  * @param {number} [opts.startTimeoutMs] default 90 000
  * @returns {Promise<CodeServer>}
  * @throws {Error} when not installed, when it exits early or does not answer in time (log tail in the message)
@@ -191,6 +222,10 @@ export async function startCodeServer(opts = {}) {
   const configFile = ensureConfigFile(userDataDir);
   if (opts.vsix) installVsix({ vsix: opts.vsix, extensionsDir, userDataDir, root });
   if (opts.linkExtension) linkExtensionFolder({ folder: opts.linkExtension, extensionsDir });
+  for (const folder of opts.extraExtensions ?? []) {
+    linkExtensionFolder({ folder, extensionsDir });
+    registerLanguagePacks({ folder, userDataDir });
+  }
   const logFile = opts.logFile ?? path.join(userDataDir, 'code-server.log');
   mkdirSync(path.dirname(logFile), { recursive: true });
   const fd = openSync(logFile, 'a');
@@ -209,6 +244,7 @@ export async function startCodeServer(opts = {}) {
     '--disable-getting-started-override',
     '--ignore-last-opened',
   ];
+  if (opts.locale) args.push('--locale', opts.locale);
   if (opts.folder) args.push(opts.folder);
   const child = spawn(process.execPath, args, {
     cwd: root,

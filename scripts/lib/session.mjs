@@ -121,6 +121,8 @@ export async function startSession(o) {
     linkExtension: o.linkExtension ? o.root : undefined,
     folder: workspace,
     logFile: path.join(o.logsDir, 'code-server.log'),
+    locale: o.locale,
+    extraExtensions: o.extraExtensions,
   });
   log(`code-server: ${codeServer.url} (pid ${codeServer.pid}) in ${secs(Date.now() - t1)}`);
 

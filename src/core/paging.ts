@@ -1,5 +1,5 @@
 /**
- * Loading a paged list (`GET /api/tokens?page=&limit=`, MODEL.md Part B) page
+ * Loading a paged list (`GET /api/tokens?page=&limit=`, docs/api-contract.md "Routes") page
  * by page without holding up the caller: page 1 first (delivered at once),
  * then the remaining pages a few at a time, each delivered as it arrives.
  * No `vscode` import.

@@ -2,23 +2,23 @@
  * The permission model of Telegraf Controller tokens: resources, actions, what
  * each role may grant, presets, and the intersection the controller applies.
  *
- * Source: MODEL.md Part A "Permission grid" and "Roles", Part B "Permissions".
+ * Source: docs/api-contract.md "Permission grid", "Roles" and "Tokens".
  * No `vscode` import: shared by the extension, the webview bundle and the emulator.
  */
 
-/** An action a permission grants on a resource (MODEL.md Part B `Action`). */
+/** An action a permission grants on a resource (docs/api-contract.md "Permission grid"). */
 export type Action = 'read' | 'write' | 'delete';
 
 /** Every action, in the order the controller's grid shows its columns. */
 export const ACTIONS: readonly Action[] = ['read', 'write', 'delete'];
 
-/** A user's role on the controller (MODEL.md Part A "Roles"). */
+/** A user's role on the controller (docs/api-contract.md "Roles"). */
 export type Role = 'owner' | 'administrator' | 'manager' | 'viewer';
 
 /** Every role, most privileged first. */
 export const ROLES: readonly Role[] = ['owner', 'administrator', 'manager', 'viewer'];
 
-/** Resource ids of the permission grid (MODEL.md Part B `Permissions`). */
+/** Resource ids of the permission grid (docs/api-contract.md "Permission grid"). */
 export type ResourceId =
   | 'configs'
   | 'agents'
@@ -46,8 +46,8 @@ export interface ResourceInfo {
 }
 
 /**
- * The 13 resources of the grid, in the controller's order (MODEL.md Part A
- * "Permission grid (resources × actions)").
+ * The 13 resources of the grid, in the controller's order (docs/api-contract.md
+ * "Permission grid").
  */
 export const RESOURCES: readonly ResourceInfo[] = [
   { id: 'configs', label: 'Configurations', actions: ['read', 'write', 'delete'], description: 'Telegraf configurations; agents need read to download theirs.' },
@@ -74,7 +74,7 @@ export function resourceInfo(id: string): ResourceInfo | undefined {
 }
 
 /**
- * A permission set: resource id → granted actions (MODEL.md Part B
+ * A permission set: resource id → granted actions (docs/api-contract.md "Shapes":
  * `Permissions`). Resources with no actions may be absent or map to `[]`.
  */
 export type Permissions = Partial<Record<ResourceId, Action[]>>;
@@ -86,7 +86,7 @@ const READ_ONLY_OPERATIONS: ResourceId[] = ['configs', 'agents', 'reporting_rule
 /**
  * What each role may grant (the ceiling of its tokens).
  *
- * MODEL.md states: Owner has everything; Administrator is "same as Owner for
+ * docs/api-contract.md ("Roles", "Permission grid") states: Owner has everything; Administrator is "same as Owner for
  * tokens" and License is "Owner only"; Manager manages only their own tokens;
  * Viewer is "read-only on configs, agents, labels, reporting rules" and cannot
  * manage tokens; Entitlements are readable by any authenticated user. Where the
@@ -120,7 +120,7 @@ export const ROLE_CEILING: Readonly<Record<Role, Permissions>> = {
   },
 };
 
-/** True when `role` may manage tokens at all (Viewers may not: MODEL.md Part A "Roles"). */
+/** True when `role` may manage tokens at all (Viewers may not: docs/api-contract.md "Roles"). */
 export function canManageTokens(role: Role): boolean {
   return role !== 'viewer';
 }
@@ -152,7 +152,7 @@ export function normalizePermissions(perms: Permissions): Permissions {
 
 /**
  * The controller's rule "effective permissions = requested ∩ the creator's
- * role" (MODEL.md Part A "Tokens"). Result is normalised.
+ * role" (docs/api-contract.md "Tokens"). Result is normalised.
  */
 export function intersectPermissions(a: Permissions, b: Permissions): Permissions {
   const out: Permissions = {};
@@ -229,7 +229,7 @@ export type PresetId = (typeof PRESET_IDS)[number];
 /**
  * What is wrong with a permission map `{ resource: actions[] }` sent in a
  * request or a webview message: unknown resources, actions a resource does
- * not have (MODEL.md Part A "Permission grid"), duplicate actions. One entry
+ * not have (docs/api-contract.md "Permission grid"), duplicate actions. One entry
  * per problem, `path` being the resource; empty when the map is valid. The
  * one rule behind every schema that accepts a permission map.
  */
@@ -264,7 +264,7 @@ export const PRESETS: readonly PresetInfo[] = [
 
 /**
  * The permissions a Telegraf agent token needs: Configs read and Heartbeat
- * write (MODEL.md Part A "Tokens", last bullet).
+ * write (docs/api-contract.md "Tokens").
  */
 export const TELEGRAF_AGENT_PERMISSIONS: Permissions = { configs: ['read'], heartbeat: ['write'] };
 

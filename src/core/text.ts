@@ -6,6 +6,20 @@
 // C0/C1 controls (except none), bidi embeddings/overrides/isolates, zero-width and line/paragraph separators.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 
+/** {@link UNSAFE} without tab and line feed: for full text (webview), where lines may matter. */
+const UNSAFE_IN_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+/**
+ * Returns `text` with control (except tab and line feed), bidi embedding,
+ * override and isolate, zero-width and line/paragraph separator characters
+ * replaced by a space; nothing else changes (no shortening). For text shown
+ * in full, e.g. by the create-token webview: a description or user name with
+ * U+202E must not render reversed. Pure, never throws.
+ */
+export function neutralizeText(text: string): string {
+  return text.replace(UNSAFE_IN_TEXT, ' ');
+}
+
 /**
  * Returns `text` with control, bidi-override and zero-width characters replaced
  * by a space, runs of white space folded, and at most `max` characters (an
@@ -62,4 +76,13 @@ export function untrustedText(text: string, max = 120): string {
  */
 export function pickText(text: string, max = 120): string {
   return escapeIcons(untrustedText(text, max));
+}
+
+/**
+ * The display name of a token: its description as {@link displayText}, or
+ * `fallback` (the localized "(no description)") when nothing visible is left:
+ * empty, white space only, or only control/bidi/zero-width characters.
+ */
+export function descriptionText(description: string | undefined, fallback: string, max = 120): string {
+  return displayText(description ?? '', max) || fallback;
 }

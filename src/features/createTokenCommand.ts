@@ -3,7 +3,6 @@ import * as ui from '../infra/ui';
 import type { CreateTokenRequest } from '../core/api/contract';
 import { isCreateOutcomeUnknown } from '../core/api/createOutcome';
 import { suggestPresetForConfig } from '../core/config/presetSuggestion';
-import { displayText } from '../core/text';
 import { Commands } from '../constants';
 import { registerCommand } from '../infra/commands';
 import type { Logger } from '../infra/logger';
@@ -48,7 +47,7 @@ export function createTokenDeps({ connection, store, vault, log }: CreateTokenSe
         }
         store.upsert(created.token);
         await store.refreshStored();
-        log.info(`[${connection.label}] created token ${created.token.id} "${displayText(created.token.description, 80)}" (value stored in secret storage)`);
+        log.info(`[${connection.label}] created token ${created.token.id} "${ui.tokenName(created.token.description, 80)}" (value stored in secret storage)`);
         return created;
       } catch (e) {
         // Timed out after sending, or a 201 cut off: look on the controller instead of inviting a duplicate.

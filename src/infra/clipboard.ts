@@ -1,34 +1,37 @@
 import * as vscode from 'vscode';
+import { ClipboardGuard, type ClearOutcome, type StatePort } from '../core/clipboardGuard';
 import { clipboardClearSeconds } from './settings';
 
-let pending: NodeJS.Timeout | undefined;
+/** In-memory state until {@link activateClipboardGuard} runs (tests that skip activation). */
+function memoryState(): StatePort {
+  const m = new Map<string, unknown>();
+  return { get: <T>(k: string) => m.get(k) as T | undefined, update: async (k, v) => void (v === undefined ? m.delete(k) : m.set(k, v)) };
+}
+
+let guard: ClipboardGuard = new ClipboardGuard({ clipboard: vscode.env.clipboard, state: memoryState() });
+
+/**
+ * Creates the window's clipboard guard on `globalState` (see
+ * src/core/clipboardGuard.ts) and resumes a pending clear left by a previous
+ * window (a reload). `onCheck` hears each outcome (for the log). Call once at
+ * activation; dispose on deactivation.
+ */
+export function activateClipboardGuard(globalState: vscode.Memento, onCheck?: (outcome: ClearOutcome) => void): vscode.Disposable {
+  guard.dispose();
+  guard = new ClipboardGuard({ clipboard: vscode.env.clipboard, state: globalState, ...(onCheck ? { onCheck } : {}) });
+  void guard.resume();
+  const current = guard;
+  return { dispose: () => current.dispose() };
+}
 
 /**
  * Copies a secret to the clipboard and, after `telegrafController.clipboardClearSeconds`
- * (default 60 s), clears it if it still holds that secret (like HashiCorp
- * Vault's extension). In VS Code for the Web (code-server), where reading the
- * clipboard needs a browser permission, it is cleared without the check.
+ * (default 60 s), clears it only if the clipboard still holds it (compared by
+ * hash; what the user copied afterwards is never cleared). The pending clear
+ * survives a window reload (hash and deadline in globalState, never the value).
+ * In a browser that does not grant clipboard reading, nothing is cleared.
  * Returns the delay in seconds (0 = not cleared).
  */
 export async function copySecret(value: string): Promise<number> {
-  await vscode.env.clipboard.writeText(value);
-  const seconds = clipboardClearSeconds();
-  if (pending) clearTimeout(pending);
-  pending = undefined;
-  if (seconds > 0) {
-    pending = setTimeout(() => {
-      pending = undefined;
-      if (vscode.env.uiKind === vscode.UIKind.Web) {
-        // In a browser, reading the clipboard needs a permission prompt VS Code reports as an error:
-        // clear it without looking (the safer side for a secret).
-        void vscode.env.clipboard.writeText('');
-        return;
-      }
-      void vscode.env.clipboard.readText().then((current) => {
-        if (current === value) void vscode.env.clipboard.writeText('');
-      });
-    }, seconds * 1000);
-    pending.unref?.();
-  }
-  return seconds;
+  return guard.copy(value, clipboardClearSeconds());
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { noLinks } from '../core/text';
+import { descriptionText, noLinks } from '../core/text';
 import { redactSecrets } from '../core/redact';
 
 /**
@@ -92,4 +92,13 @@ export function showInputBox(options?: vscode.InputBoxOptions, token?: vscode.Ca
     };
   }
   return vscode.window.showInputBox(safe, token);
+}
+
+/**
+ * A token's description as shown everywhere (tree, hover, pickers,
+ * notifications, details): {@link descriptionText} with the localized
+ * "(no description)" for an empty or white-space-only description.
+ */
+export function tokenName(description: string | undefined, max = 120): string {
+  return descriptionText(description, vscode.l10n.t('(no description)'), max);
 }

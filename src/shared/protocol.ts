@@ -17,8 +17,7 @@
  */
 import * as z from 'zod';
 import { CreateTokenRequestSchema, PermissionsRequestSchema, type CreateTokenRequest } from '../core/api/contract';
-import { RESOURCES, ROLES, type Action, type Permissions, type PresetId, type Role } from '../core/permissions';
-import { lazySchema } from '../core/lazySchema';
+import { PRESET_IDS, ROLES, permissionMapIssues, type Action, type Permissions, type PresetId, type Role } from '../core/permissions';
 
 // ---------------------------------------------------------------------------
 // Building blocks
@@ -28,49 +27,36 @@ import { lazySchema } from '../core/lazySchema';
 const MAX_TEXT = 2000;
 
 /** Correlation id of a request; replies echo it. 1–100 chars. */
-export const RequestIdSchema = lazySchema(() => z.string().min(1).max(100));
+export const RequestIdSchema = z.string().min(1).max(100);
 
 /** A preset id of the create form (see `PRESETS` in `core/permissions`). */
-export const PresetIdSchema = lazySchema(() => z.enum(['telegraf-agent', 'read-only', 'full', 'custom']) satisfies z.ZodType<PresetId>);
+export const PresetIdSchema = z.enum(PRESET_IDS) satisfies z.ZodType<PresetId>;
 
 /** A controller role (MODEL.md Part A "Roles"). */
-export const RoleIdSchema = lazySchema(() => z.enum(ROLES as unknown as [Role, ...Role[]]));
+export const RoleIdSchema = z.enum(ROLES as unknown as [Role, ...Role[]]);
 
 /** An action of the permission grid. */
-export const ActionSchema = lazySchema(() => z.enum(['read', 'write', 'delete']) satisfies z.ZodType<Action>);
-
-const RESOURCE_ACTIONS = new Map<string, readonly Action[]>(RESOURCES.map((r) => [r.id, r.actions]));
+export const ActionSchema = z.enum(['read', 'write', 'delete']) satisfies z.ZodType<Action>;
 
 /**
  * A permission set inside a message: known resources only, each with actions
  * that exist for it (MODEL.md Part A "Permission grid"), no duplicates.
  */
-export const MessagePermissionsSchema = lazySchema(() => z
+export const MessagePermissionsSchema = z
   .record(z.string(), z.array(ActionSchema).max(3))
   .superRefine((raw, ctx) => {
-    for (const [res, acts] of Object.entries(raw)) {
-      const allowed = RESOURCE_ACTIONS.get(res);
-      if (!allowed) {
-        ctx.addIssue({ code: 'custom', path: [res], message: `unknown resource "${res}"` });
-        continue;
-      }
-      if (new Set(acts).size !== acts.length) ctx.addIssue({ code: 'custom', path: [res], message: `duplicate action for ${res}` });
-      for (const a of acts) {
-        if (!allowed.includes(a)) ctx.addIssue({ code: 'custom', path: [res], message: `${res} has no ${a} action` });
-      }
-    }
+    for (const issue of permissionMapIssues(raw)) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
   })
-  .transform((raw) => raw as Permissions));
+  .transform((raw) => raw as Permissions);
 
 /**
  * Options the form was opened with (e.g. from a Telegraf config file):
  * a preset to pre-select and a sentence saying why.
  */
-export const FormOptionsSchema = lazySchema(() =>
-  z.strictObject({
+export const FormOptionsSchema = z.strictObject({
   preset: PresetIdSchema.optional(),
   reason: z.string().max(MAX_TEXT).optional(),
-}));
+});
 
 /** Options the form was opened with. */
 export type FormOptions = z.infer<typeof FormOptionsSchema>;
@@ -79,12 +65,11 @@ export type FormOptions = z.infer<typeof FormOptionsSchema>;
  * What the webview knows about the signed-in user and the connection.
  * `connectionLabel` and `username` are server/user text: render as text only.
  */
-export const SessionInfoSchema = lazySchema(() =>
-  z.strictObject({
+export const SessionInfoSchema = z.strictObject({
   username: z.string().max(MAX_TEXT),
   role: RoleIdSchema,
   connectionLabel: z.string().max(MAX_TEXT),
-}));
+});
 
 /** The signed-in user and connection, as sent to the webview. */
 export type SessionInfo = z.infer<typeof SessionInfoSchema>;
@@ -93,8 +78,7 @@ export type SessionInfo = z.infer<typeof SessionInfoSchema>;
  * A created token as the webview may show and persist it: NO value, only the
  * record fields (MODEL.md Part B `Token`). Times are UTC ISO strings.
  */
-export const CreatedTokenSchema = lazySchema(() =>
-  z.strictObject({
+export const CreatedTokenSchema = z.strictObject({
   id: z.string().min(1).max(MAX_TEXT),
   description: z.string().max(MAX_TEXT),
   /** First 12 characters of the value (MODEL.md Part B `Token.prefix`); not a secret. */
@@ -103,7 +87,7 @@ export const CreatedTokenSchema = lazySchema(() =>
   permissions: MessagePermissionsSchema,
   createdAt: z.string().max(64),
   expiresAt: z.string().max(64).nullable(),
-}));
+});
 
 /** A created token without its value. */
 export type CreatedToken = z.infer<typeof CreatedTokenSchema>;
@@ -159,7 +143,7 @@ export function createRequestSchema(now: () => number = Date.now) {
 }
 
 /** The create request schema checked against the real clock (used by the webview and, again, the extension). */
-export const CreateRequestSchema = lazySchema(() => createRequestSchema());
+export const CreateRequestSchema = createRequestSchema();
 
 /**
  * Validates a create request with `CreateRequestSchema` (or, given `nowMs`,
@@ -200,61 +184,56 @@ export function parseCreateRequest(
 // ---------------------------------------------------------------------------
 
 /** The webview has loaded and asks for its data (`init` answers with the same `requestId`). */
-export const ReadyMessageSchema = lazySchema(() => z.strictObject({ type: z.literal('ready'), requestId: RequestIdSchema }));
+export const ReadyMessageSchema = z.strictObject({ type: z.literal('ready'), requestId: RequestIdSchema });
 
 /**
  * Create a token. `request` is checked here only as an object; the extension
  * validates it with `parseCreateRequest` and answers `createFailed` with field
  * errors when it does not pass (so a form never waits for an answer).
  */
-export const CreateMessageSchema = lazySchema(() =>
-  z.strictObject({
+export const CreateMessageSchema = z.strictObject({
   type: z.literal('create'),
   requestId: RequestIdSchema,
   request: z.record(z.string(), z.unknown()),
-}));
+});
 
 /** Copy the stored value of a token to the clipboard (the extension reads SecretStorage). */
-export const CopyValueMessageSchema = lazySchema(() =>
-  z.strictObject({
+export const CopyValueMessageSchema = z.strictObject({
   type: z.literal('copyValue'),
   requestId: RequestIdSchema,
   tokenId: z.string().min(1).max(MAX_TEXT),
-}));
+});
 
 /** Start "Insert Token into Config" for a token. */
-export const InsertIntoConfigMessageSchema = lazySchema(() =>
-  z.strictObject({
+export const InsertIntoConfigMessageSchema = z.strictObject({
   type: z.literal('insertIntoConfig'),
   requestId: RequestIdSchema,
   tokenId: z.string().min(1).max(MAX_TEXT),
-}));
+});
 
 /** Close the panel. */
-export const CloseMessageSchema = lazySchema(() => z.strictObject({ type: z.literal('close'), requestId: RequestIdSchema }));
+export const CloseMessageSchema = z.strictObject({ type: z.literal('close'), requestId: RequestIdSchema });
 
 /**
  * A problem the webview noticed (e.g. a message from the extension it dropped),
  * for the extension's log. `message` never contains message values.
  */
-export const LogMessageSchema = lazySchema(() =>
-  z.strictObject({
+export const LogMessageSchema = z.strictObject({
   type: z.literal('log'),
   requestId: RequestIdSchema,
   level: z.enum(['warn', 'error']),
   message: z.string().max(500),
-}));
+});
 
 /** Every message the webview sends. */
-export const WebviewToExtensionSchema = lazySchema(() =>
-  z.discriminatedUnion('type', [
+export const WebviewToExtensionSchema = z.discriminatedUnion('type', [
   ReadyMessageSchema,
   CreateMessageSchema,
   CopyValueMessageSchema,
   InsertIntoConfigMessageSchema,
   CloseMessageSchema,
   LogMessageSchema,
-]));
+]);
 
 /** A message from the webview to the extension. */
 export type WebviewToExtension = z.infer<typeof WebviewToExtensionSchema>;
@@ -271,8 +250,7 @@ export type WebviewToExtension = z.infer<typeof WebviewToExtensionSchema>;
  * (first load, or the panel was shown again with other options): the form
  * then applies them instead of restoring its saved draft.
  */
-export const InitMessageSchema = lazySchema(() =>
-  z.strictObject({
+export const InitMessageSchema = z.strictObject({
   type: z.literal('init'),
   requestId: RequestIdSchema,
   session: SessionInfoSchema.nullable(),
@@ -280,72 +258,88 @@ export const InitMessageSchema = lazySchema(() =>
   options: FormOptionsSchema,
   optionsAreNew: z.boolean(),
   /**
+   * The strings bundle of VS Code's display language (`vscode.l10n.bundle`:
+   * English text → translation), for the form's own words; absent in English.
+   */
+  l10n: z.record(z.string().max(MAX_TEXT), z.string().max(MAX_TEXT)).optional(),
+  /**
    * A token created while the webview was hidden (its `created` message was
    * lost): shown on the "created" screen WITHOUT its value.
    */
   created: CreatedTokenSchema.optional(),
-}));
+});
 
 /**
  * Answer to `create` on success. `value` is the token value, sent this ONE
  * time so the webview can show it; it must never be persisted by the webview.
  */
-export const CreatedMessageSchema = lazySchema(() =>
-  z.strictObject({
+export const CreatedMessageSchema = z.strictObject({
   type: z.literal('created'),
   requestId: RequestIdSchema,
   token: CreatedTokenSchema,
   value: z.string().min(1).max(MAX_TEXT),
-}));
+});
 
-/** Error details for the form: a sentence, the error kind, and per-field messages. */
-export const FormErrorSchema = lazySchema(() =>
-  z.strictObject({
-  message: z.string().max(MAX_TEXT),
-  /** `ControllerError.kind`, `invalid-request` (failed re-validation), `busy`, `not-signed-in`, `forbidden-role` or `unexpected`. */
+/**
+ * Error details for the form, as a code and data: the webview words `kind`
+ * (src/webview/createToken/words.ts `errorWords`) in the display language.
+ * `message` is only for a kind the webview may have no words for (already
+ * localized by the extension); server text travels as data (`args`,
+ * `fieldErrors`) and is shown as text.
+ */
+export const FormErrorSchema = z.strictObject({
+  /** A sentence, when the webview has no words for `kind`. */
+  message: z.string().max(MAX_TEXT).optional(),
+  /**
+   * `ControllerError.kind`, `invalid-request` (failed re-validation), `role-denied` (`args`: the
+   * `resource:action` pairs the role cannot grant), `busy`, `not-signed-in`, `forbidden-role` or `unexpected`.
+   */
   kind: z.string().max(100),
+  /** Data for the words of `kind`: for a controller error, the HTTP status and the server's own message. */
+  args: z.array(z.string().max(MAX_TEXT)).max(20).optional(),
   /** Field (server dot path, e.g. `description`, `permissions.configs`) → message. */
   fieldErrors: z.record(z.string().max(200), z.string().max(MAX_TEXT)).optional(),
-}));
+});
 
 /** Error details for the form. */
 export type FormError = z.infer<typeof FormErrorSchema>;
 
 /** Answer to `create` on failure. */
-export const CreateFailedMessageSchema = lazySchema(() =>
-  z.strictObject({
+export const CreateFailedMessageSchema = z.strictObject({
   type: z.literal('createFailed'),
   requestId: RequestIdSchema,
   error: FormErrorSchema,
-}));
+});
 
-/** Answer to `copyValue` / `insertIntoConfig`. `message` is a sentence for the user. */
-export const ActionResultMessageSchema = lazySchema(() =>
-  z.strictObject({
+/**
+ * Answer to `copyValue` / `insertIntoConfig`. `code` says what happened
+ * (`copied`, `not-this-token`, or a `ControllerError.kind`); the webview words
+ * it. `message` is a sentence for a code it may have no words for.
+ */
+export const ActionResultMessageSchema = z.strictObject({
   type: z.literal('actionResult'),
   requestId: RequestIdSchema,
   action: z.enum(['copyValue', 'insertIntoConfig']),
   ok: z.boolean(),
+  code: z.string().max(100).optional(),
   message: z.string().max(MAX_TEXT).optional(),
-}));
+});
 
 /** The panel was shown again with new options (e.g. from another config file). */
-export const ApplyOptionsMessageSchema = lazySchema(() =>
-  z.strictObject({
+export const ApplyOptionsMessageSchema = z.strictObject({
   type: z.literal('applyOptions'),
   requestId: RequestIdSchema,
   options: FormOptionsSchema,
-}));
+});
 
 /** Every message the extension sends. */
-export const ExtensionToWebviewSchema = lazySchema(() =>
-  z.discriminatedUnion('type', [
+export const ExtensionToWebviewSchema = z.discriminatedUnion('type', [
   InitMessageSchema,
   CreatedMessageSchema,
   CreateFailedMessageSchema,
   ActionResultMessageSchema,
   ApplyOptionsMessageSchema,
-]));
+]);
 
 /** A message from the extension to the webview. */
 export type ExtensionToWebview = z.infer<typeof ExtensionToWebviewSchema>;

@@ -5,7 +5,7 @@
  * median of `--runs` runs, with its reference measured in the same run
  * (interleaved with it). Run by scripts/bench.mjs (`npm run bench`), not a test:
  *
- *   node --expose-gc --import tsx test/bench/node-bench.ts --section config|client|tree --runs 7 --out FILE
+ *   node --expose-gc --import tsx test/bench/node-bench.ts --section config|client|tree|telegraf --runs 7 --out FILE
  *
  * Writes `{ figures: BenchFigure[] }` as JSON to `--out`. Times in ms, sizes in
  * bytes. No `vscode` import.
@@ -390,12 +390,45 @@ async function benchTree(runs: number): Promise<BenchFigure[]> {
   }
 }
 
+// ------------------------------------------------------------------ telegraf
+
+/**
+ * The real Telegraf's own check of the 10,750-line default config
+ * (`telegraf config check`, a process per run: what a user or our "Check
+ * Config with Telegraf" pays) vs our diagnostic scan of the same text, and vs
+ * `telegraf --version` (the process start alone). Needs the binary
+ * scripts/build-telegraf.sh builds (`.telegraf/v1.40.1/telegraf`).
+ */
+async function benchTelegraf(runs: number): Promise<BenchFigure[]> {
+  const bin = path.join(root, '.telegraf', 'v1.40.1', 'telegraf');
+  if (!fs.existsSync(bin)) throw new Error(`${path.relative(root, bin)} is missing: run bash scripts/build-telegraf.sh`);
+  const text = fs.readFileSync(FIXTURE, 'utf8');
+  const lineCount = text.split('\n').length;
+  const { spawnSync } = await import('node:child_process');
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: os.tmpdir() };
+  const check = () => {
+    const r = spawnSync(bin, ['config', 'check', '--config', FIXTURE], { env, stdio: 'ignore' });
+    if (r.status !== 0) throw new Error(`telegraf config check exited ${String(r.status)}`);
+  };
+  const version = () => {
+    const r = spawnSync(bin, ['--version'], { env, stdio: 'ignore' });
+    if (r.status !== 0) throw new Error(`telegraf --version exited ${String(r.status)}`);
+  };
+  const vsScan = await paired(runs, check, () => scan(text));
+  const vsStart = await paired(runs, check, version);
+  const note = 'Telegraf v1.40.1 built by scripts/build-telegraf.sh (custom-build tags); a new process per run, as a user or an editor command runs it';
+  return [
+    figure('telegraf', `telegraf config check, ${lineCount}-line default telegraf.conf`, vsScan.a, 'our diagnostic scan of the same text (parse + token sites + literals)', vsScan.b, { note }),
+    figure('telegraf', 'telegraf config check, same file', vsStart.a, 'telegraf --version (process start alone)', vsStart.b),
+  ];
+}
+
 // ------------------------------------------------------------------ main
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { section: { type: 'string' }, runs: { type: 'string', default: '7' }, out: { type: 'string' } } });
   const runs = Math.max(1, Number(values.runs));
-  const sections: Record<string, (runs: number) => Promise<BenchFigure[]>> = { config: benchConfig, client: benchClient, tree: benchTree };
+  const sections: Record<string, (runs: number) => Promise<BenchFigure[]>> = { config: benchConfig, client: benchClient, tree: benchTree, telegraf: benchTelegraf };
   const fn = sections[values.section ?? ''];
   if (!fn) throw new Error(`--section must be one of ${Object.keys(sections).join(', ')}`);
   const figures = await fn(runs);

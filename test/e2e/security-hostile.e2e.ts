@@ -252,7 +252,7 @@ export async function run(ctx: E2EContext): Promise<void> {
   // 4. The webview: a hostile description typed into the form, and shown after creation.
   await workbench.runCommand('Telegraf Controller: Create Token');
   const frame = await workbench.findWebviewFrame('#description');
-  const typed = `<img src=x onerror="${PWN}"><script>${PWN}</script> form-payload 🔑`;
+  const typed = `<img src=x onerror="${PWN}"><script>${PWN}</script> form-payload \u202Egnp.exe\u202C 🔑`;
   await (await textfield(frame, 'description')).fill(typed);
   await page.waitForTimeout(500);
   await assertNothingInjected(page, 'webview form');
@@ -260,6 +260,9 @@ export async function run(ctx: E2EContext): Promise<void> {
   await frame.locator('#token-value').waitFor({ state: 'visible', timeout: 20_000 });
   const shown = await frame.locator('body').innerText();
   assert.ok(shown.includes('form-payload'), 'the created screen names the token');
+  // The description comes back from the server with its right-to-left override: shown neutralised, not reversed.
+  assert.ok(!UNSAFE.test(shown), `the created screen shows a control or bidi character: ${JSON.stringify(shown.slice(0, 300))}`);
+  assert.ok(shown.includes('gnp.exe'), 'the text around the override is kept');
   await assertNothingInjected(page, 'webview after create');
   await ctx.screenshot('05-webview');
 

@@ -1,5 +1,5 @@
 /**
- * Hostile server data for security tests (issue 7): strings a controller
+ * Hostile server data for security tests: strings a controller
  * could return in token descriptions and user names — HTML and script,
  * markdown with a command link, 10,000 characters, C0/C1 control, ANSI, bidi
  * and zero-width characters, emoji. The payloads set `globalThis.__pwned` and

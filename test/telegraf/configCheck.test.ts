@@ -96,8 +96,21 @@ function edit(original: string, op: Op, joseDir: string): { text: string } | { r
 }
 
 let seq = 0;
+/** Results by binary and text: a fixture is checked once per binary, however many goldens refer to it. */
+const memo = new Map<string, Promise<CheckResult>>();
+
 /** Writes `text` under a fresh directory as `name` and checks it with placeholders for every variable and secret it names. */
-async function check(bin: string, name: string, text: string): Promise<CheckResult> {
+function check(bin: string, name: string, text: string): Promise<CheckResult> {
+  const key = `${bin}\0${path.extname(name)}\0${text}`;
+  let r = memo.get(key);
+  if (!r) {
+    r = checkNow(bin, name, text);
+    memo.set(key, r);
+  }
+  return r;
+}
+
+async function checkNow(bin: string, name: string, text: string): Promise<CheckResult> {
   const dir = path.join(work, String(++seq));
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, path.basename(name));

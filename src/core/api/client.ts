@@ -1,15 +1,16 @@
 /**
- * HTTP client of the Telegraf Controller token API (MODEL.md Part B), on
+ * HTTP client of the Telegraf Controller token API (docs/api-contract.md), on
  * undici with a dedicated dispatcher. No `vscode` import.
  *
  * Every failure is a `ControllerError` (see `errors.ts`) with a `kind` and a
  * `userMessage`; a caller's own `AbortSignal` aborting rejects with the
  * signal's reason (an `AbortError`), not a `ControllerError`.
  *
- * Retries: idempotent GETs are retried on transient failures (network,
- * timeout, connection refused, 429, 502/503/504) with bounded exponential
- * backoff, honouring `Retry-After` when it is at most `retry.maxDelayMs`.
- * POST and DELETE (including `createToken`) are NEVER retried.
+ * Retries: idempotent GETs go through undici's `RetryAgent` (`retrying` in
+ * dispatcher.ts): transient failures (connection reset or refused, 429,
+ * 502/503/504) are retried with bounded exponential backoff, honouring
+ * `Retry-After` up to `retry.maxDelayMs`. POST and DELETE (including
+ * `createToken`) are NEVER retried. One overall deadline covers all attempts.
  *
  * Logging: one line per attempt via `log`, carrying method, route template,
  * status (or error kind) and duration in ms. Never a token, cookie, password,
@@ -51,7 +52,7 @@ import {
   type User,
 } from './contract';
 import { ControllerError, DEFAULT_USER_MESSAGES, type ErrorKind } from './errors';
-import { createDispatcher, type ControllerDispatcher } from './dispatcher';
+import { createDispatcher, retrying, type ControllerDispatcher } from './dispatcher';
 import { redactSecrets, rememberCookieValues, rememberSecret } from '../redact';
 
 /** How long a password just typed stays redacted from messages and logs (ms): long enough for the sign-in's own errors. */
@@ -104,7 +105,7 @@ export { redactSecrets };
 
 /**
  * The heartbeat URL of a controller: same scheme and host as `baseUrl`, port
- * 8000, path `/agents/heartbeat` (MODEL.md intro). Throws `TypeError` for an
+ * 8000, path `/agents/heartbeat` (docs/api-contract.md "Server and ports"). Throws `TypeError` for an
  * unparsable `baseUrl`.
  */
 export function heartbeatUrlFor(baseUrl: string): string {
@@ -151,6 +152,8 @@ export class ControllerClient {
   private readonly credential: Credential;
   private readonly timeoutMs: number;
   private readonly dispatcher: Dispatcher;
+  /** `dispatcher` behind undici's RetryAgent, for idempotent GETs (never closed itself: closing it would close `dispatcher`). */
+  private readonly getDispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private readonly logFn: (level: LogLevel, message: string) => void;
   private readonly retry: RetryPolicy;
@@ -184,6 +187,8 @@ export class ControllerClient {
     this.dispatcher = opts.dispatcher ?? createDispatcher({ connectTimeoutMs: opts.connectTimeoutMs ?? 10_000 });
     this.logFn = opts.log ?? (() => undefined);
     this.retry = opts.retry ?? DEFAULT_RETRY;
+    const maxRetries = Math.max(0, Math.floor(this.retry.attempts) - 1);
+    this.getDispatcher = maxRetries > 0 ? retrying(this.dispatcher, { maxRetries, minTimeout: this.retry.baseDelayMs, maxTimeout: this.retry.maxDelayMs }) : this.dispatcher;
     this.unusableSeen = (opts as ClientOptionsWithMemory).unusableSeen ?? new Set();
   }
 
@@ -511,7 +516,7 @@ export class ControllerClient {
     const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
     const caller = req.signal;
     try {
-      return await this.sendWithRetries({ ...req, signal }, caller);
+      return await this.sendOnce({ ...req, signal }, caller);
     } catch (e) {
       if (caller?.aborted) throw abortReason(caller);
       const err =
@@ -528,29 +533,6 @@ export class ControllerClient {
     }
   }
 
-  private async sendWithRetries(req: Req, caller: AbortSignal | undefined): Promise<RawResponse> {
-    const def = ROUTES[req.route];
-    const attempts = def.idempotent ? Math.max(1, Math.floor(this.retry.attempts)) : 1;
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      try {
-        return await this.sendOnce(req, caller);
-      } catch (e) {
-        lastError = e;
-        if (!(e instanceof ControllerError) || attempt === attempts || !retryable(e)) throw e;
-        const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
-        let delay = backoff * (0.5 + Math.random() / 2);
-        if (e.retryAfterMs !== undefined) {
-          if (e.retryAfterMs > this.retry.maxDelayMs) throw e;
-          delay = Math.max(delay, e.retryAfterMs);
-        }
-        this.logFn('info', `${def.method} ${def.path} retry ${attempt + 1}/${attempts} in ${Math.round(delay)}ms after ${e.kind}${e.status ? ` ${e.status}` : ''}`);
-        await sleep(delay, req.signal);
-      }
-    }
-    throw lastError;
-  }
-
   private async sendOnce(req: Req, caller: AbortSignal | undefined): Promise<RawResponse> {
     const def = ROUTES[req.route];
     const label = routeLabel(req.route);
@@ -564,7 +546,7 @@ export class ControllerClient {
         method: def.method,
         headers,
         body: req.body !== undefined ? JSON.stringify(req.body) : null,
-        dispatcher: this.dispatcher,
+        dispatcher: def.method === 'GET' && def.idempotent ? this.getDispatcher : this.dispatcher,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
         signal: req.signal,
@@ -583,6 +565,13 @@ export class ControllerClient {
       if (req.signal?.aborted) {
         this.logFn(caller?.aborted ? 'debug' : 'warn', `${def.method} ${def.path} ${caller?.aborted ? 'aborted' : 'failed: timeout (overall deadline)'} after ${Date.now() - started}ms`);
         throw abortReason(req.signal);
+      }
+      const retried = retryExhausted(e);
+      if (retried) {
+        // RetryAgent gave up on a status it retries (429, 502-504): the last answer's status and headers.
+        const err = errorFromResponse({ status: retried.status, headers: retried.headers, text: '' }, label, req.credential ?? this.credential, req.route);
+        this.logFn(retried.status >= 500 ? 'warn' : 'info', `${def.method} ${def.path} ${retried.status} ${Date.now() - started}ms (${err.kind}, after retries)`);
+        throw err;
       }
       const err = e instanceof ControllerError ? e : mapTransportError(e, { route: label, url, dispatcher: this.dispatcher, phase: 'connect' });
       this.logFn('warn', `${def.method} ${def.path} failed: ${err.kind} after ${Date.now() - started}ms`);
@@ -641,31 +630,16 @@ function routeLabel(route: RouteName): string {
   return `${d.method} ${d.path}`;
 }
 
-function retryable(e: ControllerError): boolean {
-  if (e.kind === 'network' || e.kind === 'timeout' || e.kind === 'connection-refused' || e.kind === 'rate-limited') return true;
-  return e.kind === 'server' && (e.status === 502 || e.status === 503 || e.status === 504);
+/** The status and headers of undici's `RequestRetryError` (RetryAgent gave up on a retried status), else undefined. */
+function retryExhausted(e: unknown): { status: number; headers: Record<string, string | string[] | undefined> } | undefined {
+  const o = e as { code?: unknown; statusCode?: unknown; headers?: unknown } | null;
+  if (!o || o.code !== 'UND_ERR_REQ_RETRY' || typeof o.statusCode !== 'number') return undefined;
+  const headers = o.headers && typeof o.headers === 'object' ? (o.headers as Record<string, string | string[] | undefined>) : {};
+  return { status: o.statusCode, headers };
 }
 
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortReason(signal));
-      return;
-    }
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(abortReason(signal!));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 async function readBody(body: AsyncIterable<Buffer> & { destroy?: (e?: Error) => void }): Promise<string> {
@@ -839,8 +813,8 @@ const NOT_FOUND_MESSAGES: Partial<Record<RouteName, string>> = {
 
 /**
  * Turns a non-2xx response into a `ControllerError`: 400 → `validation` with
- * `fieldErrors`; 401 → one of the auth kinds (by the server's message, MODEL.md
- * Part A); 403 `forbidden`; 404 `not-found`; 407 `proxy`; 409 `conflict`;
+ * `fieldErrors`; 401 → one of the auth kinds (by the server's message, docs/api-contract.md
+ * "Authentication"); 403 `forbidden`; 404 `not-found`; 407 `proxy`; 409 `conflict`;
  * 423 `locked`; 429 `rate-limited` with `retryAfterMs`; 3xx and HTML pages
  * `protocol`; 5xx and anything else `server`. Exported for tests.
  */
@@ -928,8 +902,8 @@ export function errorFromResponse(
     case 409:
       return new ControllerError({ ...base, kind: 'conflict', userMessage: withServer(DEFAULT_USER_MESSAGES.conflict) });
     case 423:
-      // The server's sentence already says the account is locked and for how long (MODEL.md Part A
-      // "Local login": 423 after 5 failures): show it alone, not after our own sentence saying the same.
+      // The server's sentence already says the account is locked and for how long (docs/api-contract.md
+      // "Authentication": 423 after 5 failures): show it alone, not after our own sentence saying the same.
       return new ControllerError({ ...base, kind: 'locked', userMessage: serverMessage && /lock/i.test(serverMessage) && serverMessage.trim().length >= 20 ? sentence(serverMessage) : withServer(DEFAULT_USER_MESSAGES.locked) });
     case 429: {
       const secs = retryAfterMs !== undefined ? Math.max(1, Math.ceil(retryAfterMs / 1000)) : undefined;
@@ -1012,7 +986,8 @@ export function mapTransportError(
   } catch {
     /* ignore */
   }
-  const proxyOrigin = (ctx.dispatcher as ControllerDispatcher | undefined)?.proxyOriginFor?.(origin);
+  const usesProxy = (ctx.dispatcher as ControllerDispatcher | undefined)?.usesProxy === true;
+  const { address } = collectCodes(e);
   const base = { route: ctx.route, cause: e };
 
   if (/Proxy response \(\d+\)|Proxy Authentication Required/i.test(msg)) {
@@ -1023,11 +998,12 @@ export function mapTransportError(
       userMessage: `The proxy refused to connect to the controller${st ? ` (HTTP ${st})` : ''}. Check the proxy settings (HTTPS_PROXY / http.proxy), its credentials, or add the controller host to NO_PROXY.`,
     });
   }
-  if (proxyOrigin && (has('ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH') && (port === undefined || String(port) !== targetPort))) {
+  // A connect failure on another port than the target's, with a proxy configured, is the proxy failing.
+  if (usesProxy && has('ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH') && port !== undefined && String(port) !== targetPort) {
     return new ControllerError({
       ...base,
       kind: 'proxy',
-      userMessage: `The proxy ${proxyOrigin} cannot be reached. Check the proxy settings (HTTPS_PROXY / http.proxy) or add the controller host to NO_PROXY.`,
+      userMessage: `The proxy ${address ? `${address.includes(':') ? `[${address}]` : address}:${port}` : `on port ${port}`} cannot be reached. Check the proxy settings (HTTPS_PROXY / http.proxy) or add the controller host to NO_PROXY.`,
     });
   }
   if (codes.some((c) => UNTRUSTED_CODES.has(c))) {

@@ -4,8 +4,8 @@
  * one-file change. Used by the client (`client.ts`) to build requests and parse
  * responses, and by the emulator (`test/emulator`) to route and validate.
  *
- * Source: MODEL.md Part B "the token API as modeled (our contract)" and
- * Part A "Authentication of API requests".
+ * Source: docs/api-contract.md ("Routes", "Shapes", "Leniency",
+ * "Errors", "Authentication").
  *
  * Response schemas are LENIENT: unknown fields are allowed (`looseObject`),
  * optional fields are tolerated with documented defaults, unknown permission
@@ -24,39 +24,39 @@ import { PRESET_IDS, RESOURCES, permissionMapIssues, type Action, type Permissio
 // Constants of the contract
 // ---------------------------------------------------------------------------
 
-/** Base path of the controller's HTTP API (MODEL.md intro: port 8888, base path `/api`). */
+/** Base path of the controller's HTTP API (docs/api-contract.md "Server and ports"). */
 export const API_BASE_PATH = '/api';
 
-/** Default port of the controller's API / web UI (MODEL.md intro). */
+/** Default port of the controller's API / web UI (docs/api-contract.md "Server and ports"). */
 export const DEFAULT_API_PORT = 8888;
 
-/** Port of the separate heartbeat server (MODEL.md intro). */
+/** Port of the separate heartbeat server (docs/api-contract.md "Server and ports"). */
 export const HEARTBEAT_PORT = 8000;
 
-/** Path of the heartbeat endpoint on the heartbeat server (MODEL.md intro). */
+/** Path of the heartbeat endpoint on the heartbeat server (docs/api-contract.md "Server and ports"). */
 export const HEARTBEAT_PATH = '/agents/heartbeat';
 
-/** Every token value starts with this (MODEL.md Part A "Tokens"). */
+/** Every token value starts with this (docs/api-contract.md "Tokens"). */
 export const TOKEN_VALUE_PREFIX = 'tc-apiv1_';
 
-/** `Token.prefix` is the first this-many characters of the value (MODEL.md Part B `Token`). */
+/** `Token.prefix` is the first this-many characters of the value (docs/api-contract.md "Tokens"). */
 export const TOKEN_PREFIX_LENGTH = 12;
 
 /** Name of the session cookie the emulator sets. The client does not depend on it: it keeps every cookie the login sets. */
 export const SESSION_COOKIE_NAME = 'tc_session';
 
-/** Maximum description length after trimming (MODEL.md Part B rules). */
+/** Maximum description length after trimming (docs/api-contract.md "Tokens"). */
 export const DESCRIPTION_MAX_LENGTH = 255;
 
-/** Default and maximum `limit` of `GET /api/tokens` (MODEL.md Part B: `limit=100`). */
+/** Default and maximum `limit` of `GET /api/tokens` (docs/api-contract.md "Routes"). */
 export const DEFAULT_PAGE_LIMIT = 100;
 
-/** Failed local logins before lockout, and the lockout duration in ms (MODEL.md Part A "Authentication"). */
+/** Failed local logins before lockout, and the lockout duration in ms (docs/api-contract.md "Authentication"). */
 export const LOGIN_LOCKOUT = { attempts: 5, durationMs: 15 * 60 * 1000 } as const;
 
 /**
- * The four documented 401 messages (MODEL.md Part A "Authentication of API
- * requests"), plus the model's message for an unknown or expired session.
+ * The four documented 401 messages (docs/api-contract.md
+ * "Authentication"), plus the model's message for an unknown or expired session.
  */
 export const AUTH_MESSAGES = {
   /** No `Authorization` header, or neither the `Bearer` nor the `Token` scheme. */
@@ -71,7 +71,7 @@ export const AUTH_MESSAGES = {
   sessionExpired: 'Session expired',
 } as const;
 
-/** Schemes accepted in the `Authorization` header (MODEL.md Part A: both are accepted). */
+/** Schemes accepted in the `Authorization` header (docs/api-contract.md "Authentication": both are accepted). */
 export const AUTH_SCHEMES = ['Bearer', 'Token'] as const;
 
 // ---------------------------------------------------------------------------
@@ -113,7 +113,7 @@ export interface RouteDef {
 }
 
 /**
- * Every route of MODEL.md Part B. Order matters for matching: literal segments
+ * Every route of docs/api-contract.md "Routes". Order matters for matching: literal segments
  * (`/api/tokens/bulk/revoke`) come before parameterised ones.
  */
 export const ROUTES: Readonly<Record<RouteName, RouteDef>> = {
@@ -218,7 +218,7 @@ const ROLE_ALIASES: Record<string, Role> = {
   viewer: 'viewer',
 };
 
-/** A role; case-insensitive, `admin` accepted as `administrator` (lenient). MODEL.md Part B `User.role`. */
+/** A role; case-insensitive, `admin` accepted as `administrator` (lenient). docs/api-contract.md "Shapes". */
 export const RoleSchema = z
   .string()
   .transform((s, ctx) => {
@@ -230,7 +230,7 @@ export const RoleSchema = z
     return r;
   });
 
-/** Sign-in providers (MODEL.md Part A "Authentication"). */
+/** Sign-in providers (docs/api-contract.md "Authentication"). */
 export type AuthProvider = 'local' | 'ldap' | 'oidc';
 
 /** Known sign-in providers. */
@@ -245,7 +245,7 @@ function isAuthProvider(s: string): s is AuthProvider {
 // ---------------------------------------------------------------------------
 
 /**
- * Permissions in a RESPONSE (MODEL.md Part B `Permissions`): an object of
+ * Permissions in a RESPONSE (docs/api-contract.md "Permission grid"): an object of
  * resource → actions. Unknown resources, unknown actions and non-array values
  * are tolerated and dropped; the result is in grid order with empty rows dropped.
  */
@@ -267,7 +267,7 @@ function permissionsFromResponse(raw: Record<string, unknown>): Permissions {
 /**
  * Permissions in a REQUEST (create token), as the emulator validates them:
  * only known resources and, for each, only the actions the grid shows.
- * Unknown resources/actions are a 400 (MODEL.md Part B rules).
+ * Unknown resources/actions are a 400 (docs/api-contract.md "Tokens").
  */
 export const PermissionsRequestSchema = z
   .record(z.string(), z.array(z.string()))
@@ -280,7 +280,7 @@ export const PermissionsRequestSchema = z
 // User, Token, configs, auth status
 // ---------------------------------------------------------------------------
 
-/** A controller user (MODEL.md Part B `User`). Unknown providers are dropped to `undefined`. */
+/** A controller user (docs/api-contract.md "Shapes"). Unknown providers are dropped to `undefined`. */
 export const UserSchema = z.looseObject({
   id: IdSchema,
   username: z.string(),
@@ -294,10 +294,10 @@ export const UserSchema = z.looseObject({
   disabled: z.boolean().optional(),
 });
 
-/** A controller user (MODEL.md Part B `User`). */
+/** A controller user (docs/api-contract.md "Shapes"). */
 export type User = z.output<typeof UserSchema>;
 
-/** Status of a token (MODEL.md Part A "States"). Expiry is derived from `expiresAt`, not a status. */
+/** Status of a token (docs/api-contract.md "Tokens"). Expiry is derived from `expiresAt`, not a status. */
 export type TokenStatus = 'active' | 'revoked';
 
 /** Token status; case-insensitive (lenient). */
@@ -391,7 +391,7 @@ export function parseTokenRecord(raw: unknown, index = -1, known: { id?: string;
   return { unusable: true, index, ...(id !== undefined ? { id } : {}), ...(typeof r.description === 'string' ? { description: r.description } : {}), reason };
 }
 
-/** A configuration as listed by `GET /api/configs` (MODEL.md Part B). Lenient: missing description → `''`, missing updatedAt → `null`. */
+/** A configuration as listed by `GET /api/configs` (docs/api-contract.md "Routes"). Lenient: missing description → `''`, missing updatedAt → `null`. */
 export const ConfigSummarySchema = z.looseObject({
   id: IdSchema,
   name: z.string(),
@@ -402,7 +402,7 @@ export const ConfigSummarySchema = z.looseObject({
 /** A configuration summary (docs/api-contract.md `GET /api/configs`). `updatedAt` is a UTC ISO string or null. */
 export type ConfigSummary = z.output<typeof ConfigSummarySchema>;
 
-/** `GET /api/auth/status` (MODEL.md Part B). Unknown providers are dropped; missing `setupComplete` → `true`. */
+/** `GET /api/auth/status` (docs/api-contract.md "Routes"). Unknown providers are dropped; missing `setupComplete` → `true`. */
 export const AuthStatusSchema = z.looseObject({
   providers: z
     .array(z.unknown())
@@ -423,7 +423,7 @@ export type AuthStatus = z.output<typeof AuthStatusSchema>;
 // Requests
 // ---------------------------------------------------------------------------
 
-/** Query of `GET /api/tokens` (MODEL.md Part B). `page` is 1-based; `limit` ≤ 100. */
+/** Query of `GET /api/tokens` (docs/api-contract.md "Routes"). `page` is 1-based; `limit` ≤ 100. */
 export interface ListTokensQuery {
   status?: TokenStatus;
   userId?: string;
@@ -442,11 +442,11 @@ export const ListTokensQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(DEFAULT_PAGE_LIMIT).optional(),
 });
 
-/** Body of `POST /api/auth/login/local` (MODEL.md Part B). */
+/** Body of `POST /api/auth/login/local` (docs/api-contract.md "Routes"). */
 export const LoginLocalRequestSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
 
 /**
- * Body of `POST /api/tokens` (MODEL.md Part B): `description` 1–255 chars
+ * Body of `POST /api/tokens` (docs/api-contract.md "Routes"): `description` 1–255 chars
  * after trimming; `expiresAt` an RFC 3339 time or null (the "in the future"
  * check needs a clock and is the server's); `permissions` only known
  * resources/actions; `preset` a preset id (`telegraf-agent`, `read-only`,
@@ -492,8 +492,12 @@ export const UsersResponseSchema = z.looseObject({ users: z.array(UserSchema) })
 /** `GET /api/tokens/:id`, revoke, reassign → `{ token }`. */
 export const TokenResponseSchema = z.looseObject({ token: TokenSchema });
 
-/** `{ token }` with the record left unparsed: the client parses it with `parseTokenRecord` (it may be incomplete). */
-export const TokenEnvelopeSchema = z.looseObject({ token: z.unknown() });
+/**
+ * `{ token }` with the record left unparsed: the client parses it with
+ * `parseTokenRecord` (it may be incomplete). The record must be an object: a
+ * 2xx without one (`{}`, `{"ok":true}`) is not the controller's answer.
+ */
+export const TokenEnvelopeSchema = z.looseObject({ token: z.looseObject({}) });
 
 /**
  * `GET /api/tokens` → `{ tokens, total, page, limit }`, the envelope only:
@@ -560,7 +564,7 @@ export const BulkResponseSchema = z.looseObject({ results: z.array(BulkResultSch
 /** `GET /api/configs` → `{ configs }`. */
 export const ConfigsResponseSchema = z.looseObject({ configs: z.array(ConfigSummarySchema) });
 
-/** Error body `{ error, message, details? }` (MODEL.md Part B `Error`). Lenient: either field may be missing. */
+/** Error body `{ error, message, details? }` (docs/api-contract.md "Errors"). Lenient: either field may be missing. */
 export const ErrorBodySchema = z.looseObject({
   error: z.string().optional(),
   message: z.string().optional(),

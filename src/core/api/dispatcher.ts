@@ -1,31 +1,49 @@
 /**
  * The HTTP transport of the controller client: a DEDICATED undici dispatcher
  * (never `setGlobalDispatcher`, which would change how VS Code's own `fetch`
- * reaches the network) with the controller's TLS trust and an optional proxy.
+ * reaches the network), built from undici's public agents:
  *
- * - TLS is verified. `ca` (PEM text) is trusted IN ADDITION to Node's bundled
- *   roots. Verification is disabled only with `allowUntrusted: true`.
- * - A proxy, when given, is used for every origin except those matched by
- *   `noProxy` (NO_PROXY syntax, see `matchesNoProxy`). undici's ProxyAgent
- *   tunnels with CONNECT for both http and https targets.
- * - `proxyFor` decides the proxy URL from an explicit setting or from
- *   `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` (either case).
+ * - One `EnvHttpProxyAgent` PER ORIGIN (scheme, host, port), each with that
+ *   origin's TLS trust. A TLS exception (`untrustedOrigins`, the user's
+ *   `telegrafController.allowUntrustedCertificates`) therefore applies to the
+ *   origins it names and to nothing else — not to the heartbeat port of the
+ *   same host, not to another controller. Each request that uses an
+ *   exception is reported through `onUntrustedUse(origin)` (the caller logs a
+ *   warning naming the origin, as the README promises).
+ * - Proxies: `EnvHttpProxyAgent` picks `HTTP_PROXY`/`HTTPS_PROXY` and honours
+ *   `NO_PROXY` (either case) itself; an explicit `proxyUrl` (VS Code's
+ *   `http.proxy`) replaces both proxy variables, an explicit `noProxy` the
+ *   environment's list. `proxyStrictSSL: false` (VS Code's
+ *   `http.proxyStrictSSL`) stops verifying the certificate of an https proxy;
+ *   the controller's own certificate is still verified.
+ * - Retries: `retrying()` wraps the dispatcher in undici's `RetryAgent` for
+ *   idempotent GETs only (see `DEFAULT_RETRY_OPTIONS`); POST and DELETE never
+ *   go through it.
  *
+ * TLS is verified. `ca` (PEM text) is trusted IN ADDITION to Node's bundled roots.
  * No `vscode` import.
  */
 import * as tls from 'node:tls';
-import { Agent, Dispatcher, ProxyAgent } from 'undici';
+import { Dispatcher, EnvHttpProxyAgent, RetryAgent } from 'undici';
 
 /** Options of `createDispatcher`. */
 export interface DispatcherOptions {
   /** Extra CA certificate(s), PEM text, trusted in addition to the bundled roots (e.g. the content of `telegrafController.caFile`). */
   ca?: string;
-  /** Accept any server certificate. Insecure; only on the user's explicit choice. Default false. */
-  allowUntrusted?: boolean;
-  /** Proxy URL (`http://[user:pass@]host:port` or `https://…`). No proxy when absent. */
+  /**
+   * Origins (`https://host:port`) whose certificate is accepted without
+   * verification: the user's explicit, warned exceptions. Any other origin,
+   * including another port of the same host, is verified.
+   */
+  untrustedOrigins?: readonly string[];
+  /** Called for each request sent to an origin of `untrustedOrigins`, with that origin. */
+  onUntrustedUse?: (origin: string) => void;
+  /** Proxy URL (`http://[user:pass@]host:port` or `https://…`) for every target; absent = `HTTP_PROXY` / `HTTPS_PROXY` of the environment. */
   proxyUrl?: string;
-  /** NO_PROXY-style list (comma or space separated) of hosts that bypass `proxyUrl`. */
+  /** NO_PROXY-style list of hosts that bypass the proxy; absent = `NO_PROXY` of the environment. */
   noProxy?: string;
+  /** Verify the certificate of an https proxy (VS Code's `http.proxyStrictSSL`). Default true. */
+  proxyStrictSSL?: boolean;
   /** TCP + TLS connect timeout in ms (default 10000). */
   connectTimeoutMs?: number;
 }
@@ -33,53 +51,82 @@ export interface DispatcherOptions {
 /** Default connect timeout, ms. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
+/** Retry policy of idempotent GETs, in undici `RetryAgent` terms. `maxRetries` counts retries after the first try. */
+export interface RetryOptions {
+  maxRetries: number;
+  /** First delay, ms; doubled each retry. */
+  minTimeout: number;
+  /** Largest delay, ms; a longer `Retry-After` is cut to it. */
+  maxTimeout: number;
+}
+
+/** Default retry policy: 2 retries, 250 ms then 500 ms, never more than 4 s (also for `Retry-After`). */
+export const DEFAULT_RETRY_OPTIONS: RetryOptions = { maxRetries: 2, minTimeout: 250, maxTimeout: 4000 };
+
+/** Statuses a GET is retried on: rate limited, and the gateway/unavailable family (docs/api-contract.md "Errors"). */
+export const RETRY_STATUS_CODES: readonly number[] = [429, 502, 503, 504];
+
 /**
- * A dispatcher that sends each request either directly or through a proxy,
- * by origin. `proxyOriginFor(origin)` tells the client which proxy (if any) a
- * request used, so a failure to reach the proxy is reported as a proxy error.
+ * A dispatcher that sends each request through the agent of its origin
+ * (see the file comment). `usesProxy` tells the client whether a proxy is
+ * configured at all, so a failure to reach it is worded as a proxy error.
  */
 export class ControllerDispatcher extends Dispatcher {
-  private readonly direct: Agent;
-  private readonly proxied: ProxyAgent | undefined;
-  private readonly proxyOrigin: string | undefined;
-  private readonly noProxy: string;
+  private readonly agents = new Map<string, EnvHttpProxyAgent>();
+  private readonly untrusted: ReadonlySet<string>;
+  private readonly opts: DispatcherOptions;
+  private closed = false;
 
   /** See `createDispatcher`. Throws `TypeError` for an unparsable `proxyUrl`. */
   constructor(opts: DispatcherOptions = {}) {
     super();
-    const timeout = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    const tlsOpts = tlsOptions(opts);
-    this.direct = new Agent({ connect: { timeout, ...tlsOpts } });
-    this.noProxy = opts.noProxy ?? '';
-    if (opts.proxyUrl) {
-      const u = new URL(opts.proxyUrl);
-      this.proxyOrigin = u.origin;
-      this.proxied = new ProxyAgent({
-        uri: opts.proxyUrl,
-        requestTls: { timeout, ...tlsOpts },
-        proxyTls: { timeout, ...tlsOpts },
-      });
-    }
+    if (opts.proxyUrl) new URL(opts.proxyUrl); // fail early on a bad setting
+    this.opts = opts;
+    this.untrusted = new Set((opts.untrustedOrigins ?? []).map(originOf).filter((o): o is string => o !== undefined));
   }
 
-  /** Origin of the proxy a request to `origin` goes through, or undefined when it goes direct. Never contains credentials. */
-  proxyOriginFor(origin: string): string | undefined {
-    if (!this.proxied) return undefined;
-    return matchesNoProxy(origin, this.noProxy) ? undefined : this.proxyOrigin;
+  /** True when a proxy is configured (explicitly or by `HTTP_PROXY`/`HTTPS_PROXY`); NO_PROXY may still exempt a target. */
+  get usesProxy(): boolean {
+    const env = process.env;
+    return Boolean(this.opts.proxyUrl || env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
+  }
+
+  /** The agent of `origin`, created on first use with that origin's TLS trust. */
+  private agentFor(origin: string): EnvHttpProxyAgent {
+    let agent = this.agents.get(origin);
+    if (!agent) {
+      const timeout = this.opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+      const target = { timeout, ...(this.opts.ca?.trim() ? { ca: [...tls.rootCertificates, this.opts.ca] } : {}), ...(this.untrusted.has(origin) ? { rejectUnauthorized: false } : {}) };
+      const proxyTls = { timeout, ...(this.opts.ca?.trim() ? { ca: [...tls.rootCertificates, this.opts.ca] } : {}), ...(this.opts.proxyStrictSSL === false ? { rejectUnauthorized: false } : {}) };
+      // `requestTls`/`proxyTls` are ProxyAgent options; EnvHttpProxyAgent passes its options on to the
+      // ProxyAgent it creates for a proxied target, and `connect` to the Agent of a direct one.
+      const options: EnvHttpProxyAgent.Options & { requestTls: typeof target; proxyTls: typeof proxyTls } = {
+        connect: target,
+        requestTls: target,
+        proxyTls,
+        ...(this.opts.proxyUrl ? { httpProxy: this.opts.proxyUrl, httpsProxy: this.opts.proxyUrl } : {}),
+        ...(this.opts.noProxy !== undefined ? { noProxy: this.opts.noProxy } : {}),
+      };
+      agent = new EnvHttpProxyAgent(options);
+      this.agents.set(origin, agent);
+    }
+    return agent;
   }
 
   /** @inheritdoc */
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): boolean {
-    const origin = String(options.origin ?? '');
-    const target = this.proxied && this.proxyOriginFor(origin) ? this.proxied : this.direct;
-    return target.dispatch(options, handler);
+    const origin = originOf(String(options.origin ?? '')) ?? String(options.origin ?? '');
+    if (this.closed) throw new TypeError('dispatcher is closed');
+    if (this.untrusted.has(origin)) this.opts.onUntrustedUse?.(origin);
+    return this.agentFor(origin).dispatch(options, handler);
   }
 
-  /** Closes both underlying agents (waits for in-flight requests). */
+  /** Closes every agent (waits for in-flight requests). */
   override close(): Promise<void>;
   override close(callback: () => void): void;
   override close(callback?: () => void): Promise<void> | void {
-    const p = Promise.all([this.direct.close(), this.proxied?.close()]).then(() => undefined);
+    this.closed = true;
+    const p = Promise.all([...this.agents.values()].map((a) => a.close())).then(() => undefined);
     if (callback) {
       void p.then(callback, callback);
       return;
@@ -87,15 +134,16 @@ export class ControllerDispatcher extends Dispatcher {
     return p;
   }
 
-  /** Destroys both underlying agents (aborts in-flight requests). */
+  /** Destroys every agent (aborts in-flight requests). */
   override destroy(): Promise<void>;
   override destroy(err: Error | null): Promise<void>;
   override destroy(callback: () => void): void;
   override destroy(err: Error | null, callback: () => void): void;
   override destroy(a?: Error | null | (() => void), b?: () => void): Promise<void> | void {
+    this.closed = true;
     const err = typeof a === 'function' ? null : (a ?? null);
     const callback = typeof a === 'function' ? a : b;
-    const p = Promise.all([this.direct.destroy(err), this.proxied?.destroy(err)]).then(() => undefined);
+    const p = Promise.all([...this.agents.values()].map((x) => x.destroy(err))).then(() => undefined);
     if (callback) {
       void p.then(callback, callback);
       return;
@@ -104,11 +152,15 @@ export class ControllerDispatcher extends Dispatcher {
   }
 }
 
-function tlsOptions(opts: DispatcherOptions): { ca?: string[]; rejectUnauthorized?: boolean } {
-  const out: { ca?: string[]; rejectUnauthorized?: boolean } = {};
-  if (opts.ca && opts.ca.trim()) out.ca = [...tls.rootCertificates, opts.ca];
-  if (opts.allowUntrusted) out.rejectUnauthorized = false;
-  return out;
+/** `scheme://host:port` of a URL with the default port made explicit, or undefined when it is not a URL. */
+function originOf(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    const port = u.port || (u.protocol === 'https:' ? '443' : u.protocol === 'http:' ? '80' : '');
+    return `${u.protocol}//${u.hostname.toLowerCase()}:${port}`;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -120,84 +172,21 @@ export function createDispatcher(opts: DispatcherOptions = {}): ControllerDispat
   return new ControllerDispatcher(opts);
 }
 
-/** Proxy-related settings and environment, for `proxyFor`. */
-export interface ProxySettings {
-  /** An explicit proxy (e.g. VS Code's `http.proxy`); wins over the environment. Empty string = none. */
-  proxyUrl?: string;
-  /** An explicit NO_PROXY list; wins over the environment's. */
-  noProxy?: string;
-  /** Environment to read `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY` (upper or lower case) from. Default `process.env`. */
-  env?: Record<string, string | undefined>;
-}
-
-function envVar(env: Record<string, string | undefined>, name: string): string | undefined {
-  const v = env[name.toLowerCase()] ?? env[name.toUpperCase()];
-  return v && v.trim() ? v.trim() : undefined;
-}
-
 /**
- * The proxy URL to use for `targetUrl`, or `undefined` for a direct
- * connection: the explicit `proxyUrl` if set, else `HTTPS_PROXY` for https
- * targets / `HTTP_PROXY` for http targets; `undefined` when the target
- * matches the NO_PROXY list (explicit `noProxy`, else `NO_PROXY`).
+ * `dispatcher` wrapped in undici's `RetryAgent`: transient failures of a GET
+ * (connection reset or refused, socket errors, the `RETRY_STATUS_CODES`) are
+ * retried with exponential backoff, honouring `Retry-After` up to
+ * `maxTimeout`. Only GET is retried. Closing the result closes `dispatcher`: close the
+ * dispatcher itself instead.
  */
-export function proxyFor(targetUrl: string, settings: ProxySettings = {}): string | undefined {
-  const env = settings.env ?? process.env;
-  let target: URL;
-  try {
-    target = new URL(targetUrl);
-  } catch {
-    return undefined;
-  }
-  const proxy =
-    settings.proxyUrl && settings.proxyUrl.trim()
-      ? settings.proxyUrl.trim()
-      : target.protocol === 'https:'
-        ? (envVar(env, 'HTTPS_PROXY') ?? envVar(env, 'HTTP_PROXY'))
-        : envVar(env, 'HTTP_PROXY');
-  if (!proxy) return undefined;
-  const noProxy = settings.noProxy ?? envVar(env, 'NO_PROXY') ?? '';
-  return matchesNoProxy(target.origin, noProxy) ? undefined : proxy;
-}
-
-/** The NO_PROXY list to hand to `createDispatcher` (explicit setting, else the environment's). */
-export function noProxyFor(settings: ProxySettings = {}): string {
-  return settings.noProxy ?? envVar(settings.env ?? process.env, 'NO_PROXY') ?? '';
-}
-
-/**
- * True when `origin` (or URL) is matched by a NO_PROXY list: entries split by
- * comma or whitespace; `*` matches everything; `host` matches the host and
- * its subdomains; `.host` / `*.host` match subdomains (and the host);
- * `host:port` also requires the port; IPv6 in brackets is accepted.
- */
-export function matchesNoProxy(origin: string, noProxy: string): boolean {
-  if (!noProxy.trim()) return false;
-  let u: URL;
-  try {
-    u = new URL(origin);
-  } catch {
-    return false;
-  }
-  const host = u.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  const port = u.port || (u.protocol === 'https:' ? '443' : '80');
-  for (const raw of noProxy.split(/[\s,]+/)) {
-    let entry = raw.trim().toLowerCase();
-    if (!entry) continue;
-    if (entry === '*') return true;
-    let entryPort: string | undefined;
-    const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(entry);
-    if (m) {
-      entry = m[1]!;
-      entryPort = m[2];
-    }
-    entry = entry.replace(/^\[|\]$/g, '').replace(/^\*?\./, '.');
-    if (entryPort && entryPort !== port) continue;
-    if (entry.startsWith('.')) {
-      if (host.endsWith(entry) || host === entry.slice(1)) return true;
-    } else if (host === entry || host.endsWith(`.${entry}`)) {
-      return true;
-    }
-  }
-  return false;
+export function retrying(dispatcher: Dispatcher, retry: RetryOptions = DEFAULT_RETRY_OPTIONS): Dispatcher {
+  return new RetryAgent(dispatcher, {
+    methods: ['GET'],
+    statusCodes: [...RETRY_STATUS_CODES],
+    maxRetries: retry.maxRetries,
+    minTimeout: retry.minTimeout,
+    maxTimeout: retry.maxTimeout,
+    timeoutFactor: 2,
+    retryAfter: true,
+  });
 }

@@ -151,7 +151,7 @@ export class PlaintextTokenActions implements vscode.CodeActionProvider {
 
       const revocable = await this.revocableToken(use);
       if (revocable) {
-        const leak = new vscode.CodeAction(vscode.l10n.t('Revoke on Server and Replace… ("{0}")', displayText(revocable.description, 40)), vscode.CodeActionKind.QuickFix);
+        const leak = new vscode.CodeAction(vscode.l10n.t('Revoke on Server and Replace… ("{0}")', ui.tokenName(revocable.description, 40)), vscode.CodeActionKind.QuickFix);
         leak.diagnostics = [d];
         leak.command = { command: Commands.revokeAndReplace, title: leak.title, arguments: [{ ...arg, tokenId: revocable.id }] };
         actions.push(leak);
@@ -199,7 +199,7 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         const storedId = await resolver.storedIdFor(value);
         const facts = storedId ? undefined : await resolver.facts(value, [], { network: true });
         const storable = !storedId && origin && facts?.token && facts.via === 'prefix' && facts.verdict === 'accepted' ? facts.token : undefined;
-        log.info(`[${who()}] replaced a plain-text token${facts?.token ? ` (${facts.token.id} "${displayText(facts.token.description, 80)}")` : ''} in ${file} with \${${name}}`);
+        log.info(`[${who()}] replaced a plain-text token${facts?.token ? ` (${facts.token.id} "${ui.tokenName(facts.token.description, 80)}")` : ''} in ${file} with \${${name}}`);
         const storeButton = vscode.l10n.t('Store Value in VS Code');
         const copyExport = vscode.l10n.t('Copy export Line');
         const buttons = storable ? [storeButton, copyExport] : [copyExport];
@@ -208,9 +208,9 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         if (choice === storeButton && storable && origin) {
           await vault.storeTokenValue(origin, { id: storable.id, description: storable.description, expiresAt: storable.expiresAt, prefix: storable.prefix }, value);
           await store.refreshStored();
-          log.info(`[${who()}] stored the value of token ${storable.id} "${displayText(storable.description, 80)}" in secret storage`);
+          log.info(`[${who()}] stored the value of token ${storable.id} "${ui.tokenName(storable.description, 80)}" in secret storage`);
           choice = await ui.showInformationMessage(
-            vscode.l10n.t("Stored the value of \"{0}\" in VS Code's secret storage.", displayText(storable.description, 80)),
+            vscode.l10n.t("Stored the value of \"{0}\" in VS Code's secret storage.", ui.tokenName(storable.description, 80)),
             copyExport,
           );
         }
@@ -268,7 +268,7 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         if (add) result = applyEdits(result, planAddSecretStore(result, add));
         await applyOffsetEdits(doc, version, [minimalEdit(text, result)]);
         const file = vscode.workspace.asRelativePath(doc.uri);
-        log.info(`[${who()}] replaced a plain-text token${facts.token ? ` (${facts.token.id} "${displayText(facts.token.description, 80)}")` : ''} in ${file} with ${reference}${add ? ` and added [[secretstores.${add.type}]] "${add.id}"` : ''}`);
+        log.info(`[${who()}] replaced a plain-text token${facts.token ? ` (${facts.token.id} "${ui.tokenName(facts.token.description, 80)}")` : ''} in ${file} with ${reference}${add ? ` and added [[secretstores.${add.type}]] "${add.id}"` : ''}`);
         const cmd = `telegraf secrets set ${storeId} ${key}`;
         const copyCommand = vscode.l10n.t('Copy Command');
         const copyValue = vscode.l10n.t('Copy Token Value');
@@ -295,10 +295,10 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         if (!mayRevoke(user, token)) throw new Error(
             vscode.l10n.t(
               'You may not revoke "{0}" (it is revoked already, or owned by another user and you are not an Owner or Administrator).',
-              displayText(token.description, 80),
+              ui.tokenName(token.description, 80),
             ),
           );
-        const name = displayText(token.description, 80);
+        const name = ui.tokenName(token.description, 80);
         const envName = envVarName();
         const occurrences = await findValueInWorkspace(use.value);
         const now = Date.now();
@@ -336,7 +336,7 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
               outcome.rewrite.count,
               `\${${envName}}`,
               envName,
-              displayText(outcome.replacement.description, 80),
+              ui.tokenName(outcome.replacement.description, 80),
             ),
             vscode.l10n.t('Copy export Line'),
           )

@@ -12,10 +12,10 @@
  */
 import * as vscode from 'vscode';
 import * as ui from '../../infra/ui';
+import { secureValueFiles } from '../../infra/valueFiles';
 import { envReference, escapeBasicString, secretReference, secretStores, type SecretStore } from '../../core/config';
 import { tokenCompletionContext, type TokenCompletionContext } from '../../core/config/references';
 import { envVarNote, exportLine } from '../../core/config/tokenAssessment';
-import { displayText } from '../../core/text';
 import { displayStatus, expiryText } from '../../core/tokens';
 import { Commands } from '../../constants';
 import { copySecret } from '../../infra/clipboard';
@@ -96,7 +96,7 @@ export class TokenCompletionProvider implements vscode.CompletionItemProvider {
     for (const ref of refs) {
       const token = this.deps.store.find(ref.id);
       if (token && displayStatus(token, now) !== 'active' && displayStatus(token, now) !== 'expiring') continue;
-      const name = displayText(ref.description, 60);
+      const name = ui.tokenName(ref.description, 60);
       const state = token ? `${displayStatus(token, now)} · ${expiryText(token, now)}` : vscode.l10n.t('stored in VS Code');
       const sort = String(n++).padStart(3, '0');
 
@@ -151,7 +151,7 @@ export function registerTokenCompletion(selector: vscode.DocumentSelector, deps:
         const origin = connection.origin;
         const value = origin ? await vault.getTokenValue(origin, f.tokenId) : undefined;
         const ref = origin ? (await vault.listStoredTokens(origin)).find((r) => r.id === f.tokenId) : undefined;
-        const name = displayText(ref?.description ?? f.tokenId, 80);
+        const name = (ref ? ui.tokenName(ref.description, 80) : f.tokenId);
         if (!value) throw new Error(vscode.l10n.t('The value of "{0}" is no longer stored in this VS Code.', name));
         if (f.form === 'env' && f.envVar) {
           log.info(`[${connection.label}] inserted token ${f.tokenId} "${name}" as \${${f.envVar}} (completion)`);
@@ -200,6 +200,7 @@ export function registerTokenCompletion(selector: vscode.DocumentSelector, deps:
           const done = await editor.edit((b) => b.insert(pos, f.quoted ? value : `"${value}"`));
           if (!done) throw new Error(vscode.l10n.t('VS Code refused the edit; nothing was written.'));
           log.info(`[${connection.label}] inserted token ${f.tokenId} "${name}" as a literal value into ${vscode.workspace.asRelativePath(editor.document.uri)} (completion)`);
+          void secureValueFiles([{ uri: editor.document.uri, created: false }], log);
         }
       },
       log,

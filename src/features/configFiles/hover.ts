@@ -9,6 +9,7 @@
  * rendered as text (the MarkdownString is untrusted, text is escaped).
  */
 import * as vscode from 'vscode';
+import * as ui from '../../infra/ui';
 import { statusLabel } from '../explorer/tokenTreeProvider';
 import { type TelegrafConfig, type TokenSite } from '../../core/config';
 import { literalOfSite, requiredPermissions, siteAt, type RequiredPermission } from '../../core/config/references';
@@ -47,7 +48,7 @@ function row(md: vscode.MarkdownString, label: string, value: string): void {
 /** Appends the fields of a token record (all server text escaped). */
 export function appendTokenInfo(md: vscode.MarkdownString, t: TokenRecord, needs: readonly RequiredPermission[], now: number): void {
   const status = displayStatus(t, now);
-  md.appendMarkdown('**').appendText(displayText(t.description || vscode.l10n.t('(no description)'), 120)).appendMarkdown('**  \n');
+  md.appendMarkdown('**').appendText(ui.tokenName(t.description, 120)).appendMarkdown('**  \n');
   row(md, vscode.l10n.t('Status'), `${statusLabel(status)} (${expiryText(t, now)})`);
   const exp = parseTime(t.expiresAt);
   row(md, vscode.l10n.t('Expires'), exp === undefined ? vscode.l10n.t('never') : formatUtc(exp));
@@ -160,7 +161,7 @@ export class TokenHoverProvider implements vscode.HoverProvider {
             if (secretKeyFor(t ?? { description: ref.description, id: ref.id }) !== site.secretKey) continue;
             md.appendMarkdown('\n\n').appendText(vscode.l10n.t('The secret name matches this stored token (by name only, not by value):')).appendMarkdown('\n\n');
             if (t) appendTokenInfo(md, t, needs, now);
-            else md.appendText(displayText(ref.description, 120));
+            else md.appendText(ui.tokenName(ref.description, 120));
             break;
           }
         }

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import * as ui from '../../infra/ui';
+import { createOwnerOnlyFile, secureValueFiles } from '../../infra/valueFiles';
 import { heartbeatUrlFor } from '../../core/api/client';
 import type { Token } from '../../core/api/contract';
 import {
@@ -20,7 +21,7 @@ import {
   tableAt,
   type TextEdit,
 } from '../../core/config';
-import { displayText, pickText } from '../../core/text';
+import { pickText } from '../../core/text';
 import { Commands } from '../../constants';
 import { copySecret } from '../../infra/clipboard';
 import { Cancelled, registerCommand, required } from '../../infra/commands';
@@ -130,7 +131,7 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
         }
         const token = await resolveToken(deps, arg, vscode.l10n.t('Insert which token?'), (t) => storedIds.has(t.id) && t.status === 'active');
         const value = await vault.getTokenValue(origin, token.id);
-        if (!value) throw new Error(vscode.l10n.t('The value of "{0}" is not stored in this VS Code, so it cannot be inserted.', displayText(token.description, 80)));
+        if (!value) throw new Error(vscode.l10n.t('The value of "{0}" is not stored in this VS Code, so it cannot be inserted.', ui.tokenName(token.description, 80)));
         const editor = await targetEditor();
         const doc = editor.document;
         const fileName = path.basename(doc.fileName);
@@ -255,7 +256,8 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
         let result = applyEdits(text, edits);
         if (addStore) result = applyEdits(result, planAddSecretStore(result, addStore));
         await applyOffsetEdits(doc, version, [minimalEdit(text, result)]);
-        log.info(`[${connection.label}] inserted token ${token.id} "${displayText(token.description, 80)}" into ${vscode.workspace.asRelativePath(doc.uri)} as ${form === 'literal' ? 'a literal value' : form === 'env' ? 'an environment reference' : 'a secret-store reference'} (${summary})`);
+        log.info(`[${connection.label}] inserted token ${token.id} "${ui.tokenName(token.description, 80)}" into ${vscode.workspace.asRelativePath(doc.uri)} as ${form === 'literal' ? 'a literal value' : form === 'env' ? 'an environment reference' : 'a secret-store reference'} (${summary})`);
+        if (form === 'literal') void secureValueFiles([{ uri: doc.uri, created: false }], log);
         if (form === 'env') {
           const name = envVarName();
           const copyExport = vscode.l10n.t('Copy export Line');
@@ -326,7 +328,7 @@ async function addToEnvironmentFile(
   value: string,
   token: Pick<Token, 'id' | 'description'>,
   connectionLabel: string,
-  log: { info(m: string): void },
+  log: { info(m: string): void; warn(m: string): void },
 ): Promise<void> {
   const folder = vscode.workspace.getWorkspaceFolder(configUri)?.uri ?? vscode.Uri.joinPath(configUri, '..');
   const target = await vscode.window.showSaveDialog({
@@ -341,6 +343,9 @@ async function addToEnvironmentFile(
   } catch {
     exists = false;
   }
+  // A new env file starts empty with mode 0600: the value is never on disk readable by others.
+  const created = !exists && (await createOwnerOnlyFile(target));
+  if (created) exists = true;
   const we = new vscode.WorkspaceEdit();
   if (!exists) we.createFile(target, { ignoreIfExists: true });
   const doc = exists ? await vscode.workspace.openTextDocument(target) : undefined;
@@ -351,7 +356,8 @@ async function addToEnvironmentFile(
   if (!(await vscode.workspace.applyEdit(we))) throw new Error(vscode.l10n.t('VS Code refused the edit of {0}; nothing was written.', path.basename(target.fsPath)));
   const saved = await vscode.workspace.openTextDocument(target);
   await saved.save();
-  log.info(`[${connectionLabel}] wrote token ${token.id} "${displayText(token.description, 80)}" as ${name} into the environment file ${target.fsPath}`);
+  void secureValueFiles([{ uri: target, created: created || !exists }], log);
+  log.info(`[${connectionLabel}] wrote token ${token.id} "${ui.tokenName(token.description, 80)}" as ${name} into the environment file ${target.fsPath}`);
   const inWorkspace = !!vscode.workspace.getWorkspaceFolder(target);
   void ui.showInformationMessage(
     inWorkspace

@@ -76,7 +76,7 @@ export function registerRotateToken(deps: TokenCommandDeps & { resolver: TokenRe
         const origin = connection.origin!;
         const storedIds = await vault.storedTokenIds(origin);
         const token = await resolveToken(deps, arg, vscode.l10n.t('Rotate which token?'), (t) => t.status === 'active' && storedIds.has(t.id));
-        const name = displayText(token.description, 80);
+        const name = ui.tokenName(token.description, 80);
         if (token.status !== 'active') throw new Error(vscode.l10n.t('"{0}" is revoked; only active tokens can be rotated.', name));
         const oldValue = await vault.getTokenValue(origin, token.id);
         if (!oldValue) {
@@ -116,8 +116,8 @@ export function registerRotateToken(deps: TokenCommandDeps & { resolver: TokenRe
           replaceToken({ connection, store, vault, log }, token, oldValue, 'value', 'rotate', now, deployment.hooks),
         );
         deps.resolver.clear();
-        log.info(`[${connection.label}] rotated token ${token.id} "${name}" → ${outcome.replacement.id} "${displayText(outcome.replacement.description, 80)}"`);
-        const created = displayText(outcome.replacement.description, 80);
+        log.info(`[${connection.label}] rotated token ${token.id} "${name}" → ${outcome.replacement.id} "${ui.tokenName(outcome.replacement.description, 80)}"`);
+        const created = ui.tokenName(outcome.replacement.description, 80);
         void ui
           .showInformationMessage(
             outcome.rewrite.count > 0

@@ -100,7 +100,7 @@ export async function runTokenChecks(deps: TestTokenDeps, cfg: TelegrafConfig, s
 
   const facts = await deps.resolver.facts(value, needs, { network: false });
   const token = known ?? facts.token;
-  const tokenLabel = token ? `"${displayText(token.description, 80)}"` : vscode.l10n.t('the token');
+  const tokenLabel = token ? `"${ui.tokenName(token.description, 80)}"` : vscode.l10n.t('the token');
 
   // 1. API acceptance.
   let user: User | undefined;
@@ -232,7 +232,7 @@ async function pickValueFor(deps: TestTokenDeps, site: TokenSite): Promise<{ val
     const token = deps.store.find(ref.id);
     const matchesKey = site.secretKey !== undefined && token !== undefined && secretKeyFor(token) === site.secretKey;
     items.push({
-      label: `$(key) ${pickText(ref.description, 80)}`,
+      label: `$(key) ${pickText(ui.tokenName(ref.description, 80))}`,
       description: token
         ? `${displayStatus(token, now)} · ${expiryText(token, now)}${matchesKey ? ` · ${vscode.l10n.t('matches the secret name')}` : ''}`
         : vscode.l10n.t('stored value'),

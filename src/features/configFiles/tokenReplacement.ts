@@ -17,6 +17,8 @@
  * never a value.
  */
 import * as vscode from 'vscode';
+import * as ui from '../../infra/ui';
+import { secureValueFiles } from '../../infra/valueFiles';
 import { isUnusableToken, type Token } from '../../core/api/contract';
 import { describe as describeError } from '../connection/controllerConnection';
 import { ControllerError } from '../../core/api/errors';
@@ -61,6 +63,8 @@ export interface RewriteResult {
   count: number;
   /** Files changed (workspace-relative labels). */
   files: string[];
+  /** Files changed. */
+  uris: vscode.Uri[];
 }
 
 /**
@@ -71,6 +75,7 @@ export interface RewriteResult {
 export async function rewriteEverywhere(oldValue: string, mode: RewriteMode): Promise<RewriteResult> {
   const we = new vscode.WorkspaceEdit();
   const files: string[] = [];
+  const uris: vscode.Uri[] = [];
   const toSave: vscode.Uri[] = [];
   let count = 0;
   for (const uri of await workspaceConfigUris()) {
@@ -85,16 +90,17 @@ export async function rewriteEverywhere(oldValue: string, mode: RewriteMode): Pr
     for (const e of fresh) we.replace(uri, toRange(current, e), e.newText);
     count += fresh.length;
     files.push(vscode.workspace.asRelativePath(uri, false));
+    uris.push(uri);
     if (!doc.isDirty) toSave.push(uri);
   }
-  if (count === 0) return { count, files };
+  if (count === 0) return { count, files, uris };
   const ok = await vscode.workspace.applyEdit(we);
   if (!ok) throw new Error(vscode.l10n.t('VS Code refused to edit the configs; nothing was changed in them.'));
   for (const uri of toSave) {
     const doc = openDocument(uri);
     if (doc?.isDirty) await doc.save();
   }
-  return { count, files };
+  return { count, files, uris };
 }
 
 /**
@@ -180,7 +186,7 @@ export async function replaceToken(
   const who = connection.label;
   const origin = connection.origin;
   const api = connection.api();
-  const oldName = displayText(old.description, 80);
+  const oldName = ui.tokenName(old.description, 80);
   const done: string[] = [];
   const step = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
     try {
@@ -195,7 +201,7 @@ export async function replaceToken(
     api.createToken({ description: rotatedDescription(old.description, now), expiresAt: replacementExpiry(old, now), permissions: old.permissions }),
   );
   let replacement = created.token;
-  const newName = displayText(replacement.description, 80);
+  const newName = ui.tokenName(replacement.description, 80);
   log.info(`[${who}] created token ${replacement.id} "${newName}" to replace ${old.id} "${oldName}" (${why})`);
   done.push(vscode.l10n.t('created "{0}"', newName));
   store.upsert(replacement);
@@ -239,6 +245,8 @@ export async function replaceToken(
   if (rewrite.count > 0) {
     log.info(`[${who}] replaced ${rewrite.count} reference(s) to token ${old.id} "${oldName}" in ${rewrite.files.join(', ')} (${why})`);
     done.push(vscode.l10n.t('updated {0} reference(s) in {1}', rewrite.count, rewrite.files.join(', ')));
+    // The files now hold the new value in plain text: owner-only, or the user is told.
+    if (rewriteMode.kind === 'value') void secureValueFiles(rewrite.uris.map((uri) => ({ uri, created: false })), log);
   }
 
   if (hooks.deployments) {
@@ -248,6 +256,9 @@ export async function replaceToken(
       done.push(vscode.l10n.t('updated {0} reference(s) in {1}', dep.count, dep.files.join(', ')));
       rewrite.count += dep.count;
       rewrite.files.push(...dep.files);
+      rewrite.uris.push(...dep.uris);
+      // Env files now hold the new value: owner-only, or the user is told.
+      void secureValueFiles(dep.uris.map((uri) => ({ uri, created: false })), log);
     }
   }
   if (hooks.beforeRevoke && !(await hooks.beforeRevoke(created.value))) {

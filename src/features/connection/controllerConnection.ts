@@ -2,7 +2,7 @@ import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { ControllerClient, type Credential } from '../../core/api/client';
 import type { AuthStatus, User } from '../../core/api/contract';
-import { createDispatcher, noProxyFor, proxyFor } from '../../core/api/dispatcher';
+import { createDispatcher } from '../../core/api/dispatcher';
 import { ControllerError, isAuthFailure } from '../../core/api/errors';
 import type { ViewState } from '../../constants';
 import type { Logger } from '../../infra/logger';
@@ -268,7 +268,6 @@ export class DirectConnection implements ControllerConnection, vscode.Disposable
   /** A client with a dispatcher of its own (not yet this connection's: see {@link adopt}). */
   private async makeClient(url: string, credential: Credential): Promise<MadeClient> {
     const net = networkSettings();
-    const origin = originOf(url);
     let ca: string | undefined;
     if (net.caFile) {
       try {
@@ -280,13 +279,13 @@ export class DirectConnection implements ControllerConnection, vscode.Disposable
         });
       }
     }
-    const allowUntrusted = net.allowUntrustedOrigins.some((o) => safeOrigin(o) === origin);
-    if (allowUntrusted) this.log.warn(`TLS certificate verification is OFF for ${origin} (telegrafController.allowUntrustedCertificates).`);
+    // TLS exceptions stay with the origins the user listed (never the heartbeat port or another host); each use is logged.
     const dispatcher = createDispatcher({
       ca,
-      allowUntrusted,
-      proxyUrl: proxyFor(url, { proxyUrl: net.proxy }),
-      noProxy: noProxyFor(),
+      untrustedOrigins: net.allowUntrustedOrigins.map((o) => safeOrigin(o)).filter((o): o is string => !!o),
+      onUntrustedUse: (o) => this.log.warn(`TLS certificate verification is OFF for ${o} (telegrafController.allowUntrustedCertificates).`),
+      ...(net.proxy ? { proxyUrl: net.proxy } : {}),
+      proxyStrictSSL: net.proxyStrictSSL,
       connectTimeoutMs: net.connectTimeoutMs,
     });
     const client = new ControllerClient({

@@ -48,6 +48,11 @@ export interface CreateTokenDeps {
    * placeholders filled in.
    */
   t?(message: string, ...args: Array<string | number>): string;
+  /**
+   * The strings bundle of VS Code's display language (`vscode.l10n.bundle`),
+   * sent to the form in `init` so it words its own text; `undefined` in English.
+   */
+  l10nBundle?(): Record<string, string> | undefined;
 }
 
 /** How the form opens: a preset to pre-select and why (e.g. "telegraf.conf has [[outputs.heartbeat]]: heartbeat:write"). */
@@ -195,7 +200,7 @@ export class CreateTokenController {
   }
 
   private fail(requestId: string, error: FormError): void {
-    this.post({ type: 'createFailed', requestId, error: { ...error, message: error.message.slice(0, MAX_MESSAGE) } });
+    this.post({ type: 'createFailed', requestId, error: error.message === undefined ? error : { ...error, message: error.message.slice(0, MAX_MESSAGE) } });
   }
 
   private async sendInit(requestId: string): Promise<void> {
@@ -224,6 +229,8 @@ export class CreateTokenController {
       options: this.options,
       optionsAreNew,
     };
+    const bundle = this.deps.l10nBundle?.();
+    if (bundle && Object.keys(bundle).length > 0) init.l10n = bundle;
     if (this.undelivered && session) init.created = this.undelivered;
     this.undelivered = undefined;
     this.post(init);
@@ -231,18 +238,18 @@ export class CreateTokenController {
 
   private async create(requestId: string, rawRequest: Record<string, unknown>): Promise<void> {
     if (this.creating) {
-      this.fail(requestId, { kind: 'busy', message: this.t('A token is already being created; wait for it to finish.') });
+      this.fail(requestId, { kind: 'busy' });
       return;
     }
     this.creating = true;
     try {
       const session = await this.deps.session();
       if (!session) {
-        this.fail(requestId, { kind: 'not-signed-in', message: this.t('You are not signed in to a Telegraf Controller any more. Sign in and try again.') });
+        this.fail(requestId, { kind: 'not-signed-in' });
         return;
       }
       if (!canManageTokens(session.user.role)) {
-        this.fail(requestId, { kind: 'forbidden-role', message: this.t('Viewers cannot create tokens.') });
+        this.fail(requestId, { kind: 'forbidden-role' });
         return;
       }
       const checked = parseCreateRequest(rawRequest);
@@ -250,17 +257,13 @@ export class CreateTokenController {
         this.deps.log.warn(`Create token form: request rejected before sending (${Object.keys(checked.fieldErrors).join(', ')})`);
         const fieldErrors: Record<string, string> = {};
         for (const [k, v] of Object.entries(checked.fieldErrors)) if (v !== undefined) fieldErrors[k] = v;
-        this.fail(requestId, { kind: 'invalid-request', message: this.t('The form has errors; nothing was sent to the controller.'), fieldErrors });
+        this.fail(requestId, { kind: 'invalid-request', fieldErrors });
         return;
       }
       const denied = deniedByRole(checked.request.permissions ?? {}, session.user.role);
       if (denied.length) {
         this.deps.log.warn(`Create token form: request asks for more than the role allows (${denied.join(', ')})`);
-        this.fail(requestId, {
-          kind: 'invalid-request',
-          message: this.t('Nothing was sent to the controller.'),
-          fieldErrors: { permissions: this.t('Your role cannot grant: {0}.', denied.join(', ')) },
-        });
+        this.fail(requestId, { kind: 'role-denied', args: denied });
         return;
       }
       let result: { token: Token; value: string };
@@ -269,12 +272,13 @@ export class CreateTokenController {
       } catch (e) {
         if (e instanceof ControllerError) {
           this.deps.log.warn(`Create token failed: ${e.message}`);
-          const error: FormError = { kind: e.kind, message: e.userMessage };
+          // Code and data; the form words them (the log above has the English sentence).
+          const error: FormError = { kind: e.kind, args: [e.status !== undefined ? String(e.status) : '', e.serverMessage ?? ''] };
           if (e.fieldErrors) error.fieldErrors = e.fieldErrors;
           this.fail(requestId, error);
         } else {
           this.deps.log.error(`Create token failed unexpectedly: ${errorText(e)}`);
-          this.fail(requestId, { kind: 'unexpected', message: this.t('Creating the token failed unexpectedly. See the log for details.') });
+          this.fail(requestId, { kind: 'unexpected' });
         }
         return;
       }
@@ -300,13 +304,13 @@ export class CreateTokenController {
   private async tokenAction(requestId: string, action: 'copyValue' | 'insertIntoConfig', tokenId: string): Promise<void> {
     if (!this.createdIds.has(tokenId)) {
       this.deps.log.warn(`Create token form: ${action} refused for a token this form did not create`);
-      this.post({ type: 'actionResult', requestId, action, ok: false, message: this.t('This form only acts on the token it created. Use the Tokens view.') });
+      this.post({ type: 'actionResult', requestId, action, ok: false, code: 'not-this-token' });
       return;
     }
     try {
       if (action === 'copyValue') {
         await this.deps.copyValue(tokenId);
-        this.post({ type: 'actionResult', requestId, action, ok: true, message: this.t('Copied the token value to the clipboard.') });
+        this.post({ type: 'actionResult', requestId, action, ok: true, code: 'copied' });
       } else {
         await this.deps.insertIntoConfig(tokenId);
         this.post({ type: 'actionResult', requestId, action, ok: true });
@@ -314,7 +318,9 @@ export class CreateTokenController {
     } catch (e) {
       const message = e instanceof ControllerError ? e.userMessage : errorText(e);
       this.deps.log.warn(`Create token form: ${action} failed: ${message}`);
-      this.post({ type: 'actionResult', requestId, action, ok: false, message: message.slice(0, MAX_MESSAGE) });
+      // A controller error travels as its code (the form words it); anything else as the sentence it carries.
+      if (e instanceof ControllerError) this.post({ type: 'actionResult', requestId, action, ok: false, code: e.kind });
+      else this.post({ type: 'actionResult', requestId, action, ok: false, message: message.slice(0, MAX_MESSAGE) });
     }
   }
 }

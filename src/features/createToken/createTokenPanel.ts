@@ -55,7 +55,7 @@ export class CreateTokenPanel {
     options: CreateTokenOptions | undefined,
   ) {
     this.controller = new CreateTokenController(
-      deps,
+      { l10nBundle: () => vscode.l10n.bundle, ...deps },
       {
         post: (message) => {
           void this.panel.webview.postMessage(message);
@@ -93,6 +93,8 @@ export class CreateTokenPanel {
     const webview = this.panel.webview;
     const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p)).toString();
     return renderCreateTokenHtml({
+      title: vscode.l10n.t('Create API Token'),
+      lang: vscode.env.language,
       cspSource: webview.cspSource,
       nonce: newNonce(),
       scriptUri: uri('dist', 'webview', 'createToken.js'),

@@ -21,6 +21,10 @@ export interface CreateTokenHtmlInput {
   styleUri: string;
   /** URI of dist/codicons/codicon.css. */
   codiconUri: string;
+  /** The page title in the display language (default `Create API Token`). */
+  title?: string;
+  /** BCP 47 tag of the display language (`vscode.env.language`; default `en`). */
+  lang?: string;
 }
 
 /** A fresh CSP nonce: 18 random bytes, base64 (24 characters). */
@@ -45,18 +49,18 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   ].join('; ');
 }
 
-/** The page. `lang="en"`; the script is an ES module. */
+/** The page, in the display language (`lang`, `title`); the script is an ES module. */
 export function renderCreateTokenHtml(i: CreateTokenHtmlInput): string {
   const n = attr(i.nonce);
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${attr(i.lang ?? 'en')}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${attr(contentSecurityPolicy(i.cspSource, i.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" nonce="${n}" href="${attr(i.codiconUri)}" id="vscode-codicon-stylesheet">
 <link rel="stylesheet" nonce="${n}" href="${attr(i.styleUri)}">
-<title>Create API Token</title>
+<title>${attr(i.title ?? 'Create API Token')}</title>
 </head>
 <body>
 <main id="app"></main>

@@ -44,6 +44,7 @@ export function deploymentReferenceHook(diags: DeploymentDiagnostics): Deploymen
     async rewrite(oldValue: string, newValue: string) {
       const we = new vscode.WorkspaceEdit();
       const files: string[] = [];
+      const uris: vscode.Uri[] = [];
       const toSave: vscode.Uri[] = [];
       let count = 0;
       for (const uri of await deploymentFiles()) {
@@ -58,12 +59,13 @@ export function deploymentReferenceHook(diags: DeploymentDiagnostics): Deploymen
         if (edits.length === 0) continue;
         count += edits.length;
         files.push(vscode.workspace.asRelativePath(uri, false));
+        uris.push(uri);
         if (!doc.isDirty) toSave.push(uri);
       }
-      if (count === 0) return { count, files };
+      if (count === 0) return { count, files, uris };
       if (!(await vscode.workspace.applyEdit(we))) throw new Error(vscode.l10n.t('VS Code refused to edit the env files; nothing was changed in them.'));
       for (const uri of toSave) await openDocument(uri)?.save();
-      return { count, files };
+      return { count, files, uris };
     },
   };
 }

@@ -186,7 +186,7 @@ export class ExpiryStatusBar implements vscode.Disposable {
     const items: Item[] = this.expiring.map((e) => {
       const days = daysLeft(e.ref.expiresAt, now);
       return {
-        label: `$(${days === 0 ? 'error' : 'warning'}) ${pickText(e.ref.description, 80)}`,
+        label: `$(${days === 0 ? 'error' : 'warning'}) ${pickText(ui.tokenName(e.ref.description, 80))}`,
         description: expiryText({ status: 'active', expiresAt: e.ref.expiresAt }, now),
         detail: `${e.handle ? pickText(e.handle.name, 40) : pickText(e.origin, 80)} · ${pickText(e.ref.prefix, 40)}… · ${pickText(e.ref.id, 80)}`,
         token: e,

@@ -75,7 +75,7 @@ export async function resolveToken(deps: TokenCommandDeps, arg: TokenArg, placeH
   const pick = required(
     await ui.showQuickPick(
       candidates.map((t) => ({
-        label: `${stored.has(t.id) ? '$(key) ' : ''}${pickText(t.description, 80)}`,
+        label: `${stored.has(t.id) ? '$(key) ' : ''}${pickText(ui.tokenName(t.description, 80))}`,
         description: `${displayStatus(t, now)} · ${expiryText(t, now)}`,
         detail: `${pickText(t.username, 40)} · ${pickText(t.prefix, 40)}… · ${pickText(t.id, 80)}`,
         token: t,
@@ -152,7 +152,7 @@ export async function resolveTargets(
     throw new Cancelled();
   }
   const items = candidates.map((t) => ({
-    label: `${stored.has(t.id) ? '$(key) ' : ''}${pickText(t.description, 80)}`,
+    label: `${stored.has(t.id) ? '$(key) ' : ''}${pickText(ui.tokenName(t.description, 80))}`,
     description: `${displayStatus(t, now)} · ${expiryText(t, now)}`,
     detail: `${pickText(t.username, 40)} · ${pickText(t.prefix, 40)}… · ${pickText(t.id, 80)}`,
     token: t,
@@ -171,7 +171,7 @@ export function listForConfirmation(targets: readonly TokenTarget[]): string {
   const several = new Set(targets.map((t) => t.handle.key)).size > 1;
   const lines = targets.slice(0, LISTED).map(({ token, handle }) => {
     const where = several ? ` — ${displayText(handle.name, 30)}` : '';
-    return `• ${displayText(token.description, 60)} (${token.prefix}…, ${displayText(token.username || token.userId, 30)})${where}`;
+    return `• ${ui.tokenName(token.description, 60)} (${token.prefix}…, ${displayText(token.username || token.userId, 30)})${where}`;
   });
   if (targets.length > LISTED) lines.push(vscode.l10n.t('… and {0} more', targets.length - LISTED));
   return lines.join('\n');
@@ -310,7 +310,7 @@ async function reportBulk(deps: ExplorerCommandDeps, o: BulkOutcome, targets: re
   const total = o.ok.length + o.failed.length + o.cancelled.length;
   const name = (id: string) => {
     const t = targets.find((x) => x.token.id === id)?.token;
-    return t ? `"${displayText(t.description, 40)}"` : id;
+    return t ? `"${ui.tokenName(t.description, 40)}"` : id;
   };
   if (o.failed.length === 0 && o.cancelled.length === 0) {
     await deps.notifier.info(`bulk-${o.op}`, doneText(o.op, o.ok.length));
@@ -353,7 +353,7 @@ export async function pickReassignTarget(handle: ConnectionHandle, tokens: reado
       detail: describeReassign(tokens, u.role),
       user: u,
     }));
-  const title = tokens.length === 1 ? vscode.l10n.t('Reassign "{0}"', displayText(tokens[0]!.description, 60)) : vscode.l10n.t('Reassign {0} tokens', tokens.length);
+  const title = tokens.length === 1 ? vscode.l10n.t('Reassign "{0}"', ui.tokenName(tokens[0]!.description, 60)) : vscode.l10n.t('Reassign {0} tokens', tokens.length);
   const pick = required(
     await ui.showQuickPick(items, {
       title,
@@ -414,13 +414,15 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
         if (active.length === 0) throw new Error(targets.length === 1 ? vscode.l10n.t('The token is revoked already.') : vscode.l10n.t('Every selected token is revoked already.'));
         if (active.length === 1 && targets.length === 1) {
           const { handle, token } = active[0]!;
-          const name = displayText(token.description, 80);
+          const name = ui.tokenName(token.description, 80);
           await confirm(
             vscode.l10n.t('Revoke the token "{0}" ({1}…)?', name, token.prefix),
             vscode.l10n.t('Every agent or script that uses it is rejected from now on. Revoking cannot be undone; the record is kept for audit.'),
             vscode.l10n.t('Revoke'),
           );
-          const updated = await handle.connection.api().revokeToken(token.id);
+          const updated = await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Revoking "{0}"…', name) }, () =>
+            handle.connection.api().revokeToken(token.id),
+          );
           // The server applied it even when its answer's record is unusable: keep ours, marked revoked.
           handle.store.upsert(isUnusableToken(updated) ? { ...token, status: 'revoked', revokedAt: token.revokedAt ?? new Date().toISOString() } : updated);
           logActivity(log, { op: 'revoke', connection: handle.connection.label, token: { id: token.id, description: token.description } });
@@ -448,7 +450,7 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
         const targets = await resolveTargets(deps, arg, selected, { placeHolder: vscode.l10n.t('Delete which tokens?'), many: true });
         if (targets.length === 1) {
           const { handle, token } = targets[0]!;
-          const name = displayText(token.description, 80);
+          const name = ui.tokenName(token.description, 80);
           await confirm(
             vscode.l10n.t('Delete the token "{0}" ({1}…)?', name, token.prefix),
             token.status === 'active'
@@ -456,7 +458,9 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
               : vscode.l10n.t("The revoked token's record is removed completely."),
             vscode.l10n.t('Delete'),
           );
-          await handle.connection.api().deleteToken(token.id);
+          await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deleting "{0}"…', name) }, () =>
+            handle.connection.api().deleteToken(token.id),
+          );
           handle.store.remove(token.id);
           await deps.vault.deleteTokenValue(originOf(handle), token.id);
           logActivity(log, { op: 'delete', connection: handle.connection.label, token: { id: token.id, description: token.description } });
@@ -502,7 +506,7 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
         const narrowing = describeReassign(tokens, user.role, 6);
         if (movable.length === 1) {
           const token = tokens[0]!;
-          const name = displayText(token.description, 80);
+          const name = ui.tokenName(token.description, 80);
           await confirm(
             vscode.l10n.t('Reassign "{0}" to {1} ({2})?', name, displayText(user.username, 60), user.role),
             vscode.l10n.t(
@@ -562,7 +566,7 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
             ),
         );
         const value = await deps.vault.getTokenValue(originOf(handle), token.id);
-        if (!value) throw new Error(vscode.l10n.t('The value of "{0}" is not stored in this VS Code. Token values are shown only once, at creation.', displayText(token.description, 80)));
+        if (!value) throw new Error(vscode.l10n.t('The value of "{0}" is not stored in this VS Code. Token values are shown only once, at creation.', ui.tokenName(token.description, 80)));
         const seconds = await copySecret(value);
         logActivity(log, { op: 'copy-value', connection: handle.connection.label, token: { id: token.id, description: token.description }, detail: seconds > 0 ? `clipboard cleared after ${seconds} s` : 'clipboard not cleared automatically' });
         void vscode.window.setStatusBarMessage(seconds > 0 ? vscode.l10n.t('Token value copied; the clipboard is cleared in {0} s.', seconds) : vscode.l10n.t('Token value copied.'), 5000);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import * as ui from '../../infra/ui';
 import type { Token } from '../../core/api/contract';
 import { ControllerError } from '../../core/api/errors';
 import { ACTIONS, RESOURCES, countPermissions, hasPermission } from '../../core/permissions';
@@ -17,7 +18,7 @@ const DETAILS = 'details';
  */
 export function detailsUri(connectionKey: string, token: Pick<Token, 'id' | 'description'>): vscode.Uri {
   // The last segment is the tab title: kept readable (Uri encodes it once), only path-breaking characters replaced.
-  const title = `${vscode.l10n.t('Token {0}', displayText(token.description, 40).replace(/[\\/:*?"<>|#%]/g, '_') || token.id)}.txt`;
+  const title = `${vscode.l10n.t('Token {0}', ui.tokenName(token.description, 40).replace(/[\\/:*?"<>|#%]/g, '_') || token.id)}.txt`;
   return vscode.Uri.from({
     scheme: TOKEN_URI_SCHEME,
     authority: DETAILS,
@@ -35,7 +36,7 @@ export function renderTokenDetails(token: Token, ctx: { connectionName: string; 
   const status = displayStatus(token, ctx.now, ctx.windowMs);
   const t = (ms: number | undefined, none: string) => (ms === undefined ? none : formatUtc(ms));
   const rows: Array<[string, string]> = [
-    [vscode.l10n.t('Description'), displayText(token.description, 255)],
+    [vscode.l10n.t('Description'), ui.tokenName(token.description, 255)],
     [vscode.l10n.t('ID'), displayText(token.id, 120)],
     [vscode.l10n.t('Prefix'), `${displayText(token.prefix, 40)}…`],
     [vscode.l10n.t('Status'), `${statusWords(status)} (${expiryText(token, ctx.now)})`],
@@ -55,7 +56,7 @@ export function renderTokenDetails(token: Token, ctx: { connectionName: string; 
   ];
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;
   const lines: string[] = [];
-  const title = vscode.l10n.t('Token: {0}', displayText(token.description, 120));
+  const title = vscode.l10n.t('Token: {0}', ui.tokenName(token.description, 120));
   lines.push(title, '='.repeat(Math.min(80, Array.from(title).length)), '');
   for (const [k, v] of rows) lines.push(`${k.padEnd(width)}${v}`);
   const heading = vscode.l10n.t('Effective permissions ({0})', countPermissions(token.permissions));

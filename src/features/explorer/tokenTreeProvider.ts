@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import * as ui from '../../infra/ui';
 import type { Token } from '../../core/api/contract';
 import { describeTokenFilter, queryTokens, windowed, daysLeft, STATUS_GROUPS, type ExplorerViewState, type TokenQueryResult } from '../../core/explorerModel';
 import { canManageTokens, isTokenAdmin, RESOURCES } from '../../core/permissions';
@@ -375,7 +376,7 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     const h = this.manager.get(connectionKey) ?? this.manager.active;
     const user = h?.connection.user;
     const admin = user ? isTokenAdmin(user.role) : false;
-    const item = new vscode.TreeItem(displayText(token.description || vscode.l10n.t('(no description)'), 80));
+    const item = new vscode.TreeItem(ui.tokenName(token.description, 80));
     const key = h?.key ?? '';
     item.id = `token:${key}:${token.id}`;
     // Expiring tokens carry a "3d" badge and the warning color (decorations): the phrase would repeat it.
@@ -388,7 +389,7 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     item.resourceUri = tokenItemUri(key, token.id, status, status === 'expiring' ? daysLeft(token.expiresAt, now) : undefined);
     item.contextValue = `token;${token.status};${status}${admin && token.status === 'active' ? ';reassign' : ''};${stored ? 'stored' : 'remote'}`;
     item.tooltip = tokenTooltip(token, status, stored, now);
-    item.accessibilityInformation = { label: vscode.l10n.t('Token {0}, {1}, {2}', displayText(token.description, 80), statusLabel(status), item.description) };
+    item.accessibilityInformation = { label: vscode.l10n.t('Token {0}, {1}, {2}', ui.tokenName(token.description, 80), statusLabel(status), item.description) };
     return item;
   }
 
@@ -426,7 +427,7 @@ export function tokenTooltip(token: Token, status: DisplayStatus, stored: boolea
   const md = new vscode.MarkdownString(undefined, false);
   md.isTrusted = false;
   md.supportHtml = false;
-  md.appendMarkdown('**').appendText(displayText(token.description, 200)).appendMarkdown('**\n\n');
+  md.appendMarkdown('**').appendText(ui.tokenName(token.description, 200)).appendMarkdown('**\n\n');
   const row = (label: string, value: string) => md.appendText(`${label}: ${value}`).appendMarkdown('  \n');
   row(vscode.l10n.t('Status'), `${statusLabel(status)} (${expiryText(token, now)})`);
   row(vscode.l10n.t('Owner'), displayText(token.username, 80));

@@ -16,6 +16,8 @@
  */
 import { ACTIONS, RESOURCES, whyNotGrantable, type Action, type ResourceId, type Role } from '../../core/permissions';
 import { h, icon } from './dom';
+import { actionTitle, actionWord, resourceDescription, resourceLabel, whyNotGrantableWords } from './words';
+import * as l10n from '@vscode/l10n';
 import {
   allState,
   cellLabel,
@@ -37,7 +39,6 @@ type CellRef =
   | { kind: 'column'; action: Action }
   | { kind: 'all' };
 
-const ACTION_TITLES: Record<Action, string> = { read: 'Read', write: 'Write', delete: 'Delete' };
 
 /** Callbacks of the grid. */
 export interface GridHost {
@@ -119,23 +120,23 @@ export class PermissionGrid {
     const head = h('thead', {});
     const headRow = h('tr', { attrs: { role: 'row' } });
     headRow.append(
-      h('th', { attrs: { role: 'columnheader', scope: 'col' }, text: 'Resource' }),
-      h('th', { class: 'center', attrs: { role: 'columnheader', scope: 'col' }, text: 'All' }),
-      ...ACTIONS.map((a) => h('th', { class: 'center', attrs: { role: 'columnheader', scope: 'col' }, text: ACTION_TITLES[a] })),
+      h('th', { attrs: { role: 'columnheader', scope: 'col' }, text: l10n.t('Resource') }),
+      h('th', { class: 'center', attrs: { role: 'columnheader', scope: 'col' }, text: l10n.t('All') }),
+      ...ACTIONS.map((a) => h('th', { class: 'center', attrs: { role: 'columnheader', scope: 'col' }, text: actionTitle(a) })),
     );
     head.append(headRow);
 
     // Row 0: "All resources" – the column toggles.
     const allRow = h('tr', { class: 'all-row', attrs: { role: 'row' } });
     allRow.append(
-      h('th', { attrs: { role: 'rowheader', scope: 'row' } }, h('span', { class: 'resource-label', text: 'All resources' }), h('span', { class: 'resource-desc', text: 'Toggle a whole column' })),
+      h('th', { attrs: { role: 'rowheader', scope: 'row' } }, h('span', { class: 'resource-label', text: l10n.t('All resources') }), h('span', { class: 'resource-desc', text: l10n.t('Toggle a whole column') })),
     );
     const row0: (HTMLInputElement | undefined)[] = [];
-    const corner = this.checkbox({ kind: 'all' }, 'All permissions');
+    const corner = this.checkbox({ kind: 'all' }, l10n.t('All permissions'));
     allRow.append(this.gridCell(corner));
     row0.push(corner);
     for (const a of ACTIONS) {
-      const box = this.checkbox({ kind: 'column', action: a }, `All resources: ${a}`);
+      const box = this.checkbox({ kind: 'column', action: a }, l10n.t('All resources: {0}', actionWord(a)));
       allRow.append(this.gridCell(box));
       row0.push(box);
     }
@@ -150,12 +151,12 @@ export class PermissionGrid {
         h(
           'th',
           { attrs: { role: 'rowheader', scope: 'row' } },
-          h('span', { class: 'resource-label' }, r.label, locked ? icon('lock', 'lock') : null),
-          h('span', { class: 'resource-desc', text: r.description }),
+          h('span', { class: 'resource-label' }, resourceLabel(r.id), locked ? icon('lock', 'lock') : null),
+          h('span', { class: 'resource-desc', text: resourceDescription(r.id) }),
         ),
       );
       const row: (HTMLInputElement | undefined)[] = [];
-      const rowBox = this.checkbox({ kind: 'row', resource: r.id }, `${r.label}: all`);
+      const rowBox = this.checkbox({ kind: 'row', resource: r.id }, l10n.t('{0}: all', resourceLabel(r.id)));
       tr.append(this.gridCell(rowBox));
       row.push(rowBox);
       for (const a of ACTIONS) {
@@ -207,15 +208,15 @@ export class PermissionGrid {
   private reasonOf(ref: CellRef): string | undefined {
     switch (ref.kind) {
       case 'cell':
-        return whyNotGrantable(this.role, ref.resource, ref.action);
+        return whyNotGrantable(this.role, ref.resource, ref.action) === undefined ? undefined : whyNotGrantableWords(this.role, ref.resource, ref.action);
       case 'row': {
         const s = rowState({}, ref.resource, this.role);
-        return s.disabled ? (whyNotGrantable(this.role, ref.resource, RESOURCES.find((r) => r.id === ref.resource)?.actions[0] ?? 'read') ?? undefined) : undefined;
+        return s.disabled ? whyNotGrantableWords(this.role, ref.resource, RESOURCES.find((r) => r.id === ref.resource)?.actions[0] ?? 'read') : undefined;
       }
       case 'column':
-        return columnState({}, ref.action, this.role).disabled ? `Your role cannot grant ${ref.action} on any resource.` : undefined;
+        return columnState({}, ref.action, this.role).disabled ? l10n.t('Your role cannot grant {0} on any resource.', actionWord(ref.action)) : undefined;
       case 'all':
-        return allState({}, this.role).disabled ? 'Your role cannot grant any permission.' : undefined;
+        return allState({}, this.role).disabled ? l10n.t('Your role cannot grant any permission.') : undefined;
     }
   }
 
@@ -244,17 +245,17 @@ export class PermissionGrid {
     for (const other of this.refs.keys()) other.tabIndex = other === input ? 0 : -1;
     const reason = input.getAttribute('data-reason');
     let text: string;
-    if (reason) text = `${label} — not available: ${reason}`;
-    else if (ref.kind === 'cell') text = `${label} — ${RESOURCES.find((r) => r.id === ref.resource)?.description ?? ''}`;
+    if (reason) text = l10n.t('{0} — not available: {1}', label, reason);
+    else if (ref.kind === 'cell') text = l10n.t('{0} — {1}', label, resourceDescription(ref.resource));
     else if (ref.kind === 'row') {
       const s = rowState(this.draft.permissions, ref.resource, this.role);
-      text = `${label} — every action of this row your role can grant (${s.granted} of ${s.grantable} selected).`;
+      text = l10n.t('{0} — every action of this row your role can grant ({1} of {2} selected).', label, s.granted, s.grantable);
     } else if (ref.kind === 'column') {
       const s = columnState(this.draft.permissions, ref.action, this.role);
-      text = `${label} — ${ref.action} on every resource your role can grant it on (${s.granted} of ${s.grantable} selected).`;
+      text = l10n.t('{0} — {1} on every resource your role can grant it on ({2} of {3} selected).', label, actionWord(ref.action), s.granted, s.grantable);
     } else {
       const s = allState(this.draft.permissions, this.role);
-      text = `All permissions your role can grant (${s.granted} of ${s.grantable} selected).`;
+      text = l10n.t('All permissions your role can grant ({0} of {1} selected).', s.granted, s.grantable);
     }
     this.hint.textContent = text;
   }

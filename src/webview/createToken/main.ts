@@ -22,9 +22,10 @@ import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 
-import { PRESETS, effectivePermissions, samePermissions, describePermissions, type PresetId, type Role } from '../../core/permissions';
+import { PRESETS, effectivePermissions, samePermissions, type PresetId, type Role } from '../../core/permissions';
 import type { CreatedToken, ExtensionToWebview, FormError, FormOptions, SessionInfo } from '../../shared/protocol';
-import { append, h, icon, replaceChildren, show } from './dom';
+import { descriptionText } from '../../core/text';
+import { append, h, icon, replaceChildren, sentence, show } from './dom';
 import { PermissionGrid } from './grid';
 import {
   DESCRIPTION_MAX_LENGTH,
@@ -32,6 +33,7 @@ import {
   applyPreset,
   computeExpiry,
   describeFromNow,
+  expiryLabel,
   expiryLine,
   formatExpiry,
   initialDraft,
@@ -46,6 +48,8 @@ import {
   type ViewState,
 } from './model';
 import { loadState, onMessage, saveState, send } from './vscodeApi';
+import { actionWords, configureWords, describePermissionsWords, errorWords, permissionLine, presetDescription, presetName, roleName } from './words';
+import * as l10n from '@vscode/l10n';
 
 // ---------------------------------------------------------------------------
 // State of this page (module scope; nothing secret is persisted)
@@ -74,10 +78,6 @@ function persist(): void {
   saveState(state);
 }
 
-function roleName(role: Role): string {
-  return role.charAt(0).toUpperCase() + role.slice(1);
-}
-
 // ---------------------------------------------------------------------------
 // Shared pieces
 // ---------------------------------------------------------------------------
@@ -86,7 +86,15 @@ function header(title: string, iconName: string): HTMLElement {
   const heading = h('h1', { id: 'page-title', attrs: { tabindex: '-1' } }, icon(iconName), ` ${title}`);
   const line = h('p', { class: 'session-line' });
   if (session) {
-    append(line, 'Signed in as ', h('strong', { text: session.username }), ` (${roleName(session.role)})`, ' on ', h('span', { class: 'connection', text: session.connectionLabel }));
+    append(
+      line,
+      ...sentence(
+        l10n.t('Signed in as {0} ({1}) on {2}'),
+        h('strong', { text: session.username, attrs: { 'data-value': '' } }),
+        roleName(session.role),
+        h('span', { class: 'connection', text: session.connectionLabel, attrs: { 'data-value': '' } }),
+      ),
+    );
   }
   return h('header', { class: 'page-header' }, heading, session ? line : null);
 }
@@ -137,21 +145,21 @@ function stopClock(): void {
 // ---------------------------------------------------------------------------
 
 function renderLoading(): void {
-  replaceChildren(app, h('p', { class: 'loading', attrs: { role: 'status' } }, icon('loading', 'codicon-modifier-spin'), ' Loading…'));
+  replaceChildren(app, h('p', { class: 'loading', attrs: { role: 'status' } }, icon('loading', 'codicon-modifier-spin'), ` ${l10n.t('Loading…')}`));
 }
 
 function renderSignedOut(): void {
   stopClock();
   form = undefined;
-  const retry = button('Try Again', { icon: 'refresh' });
+  const retry = button(l10n.t('Try Again'), { icon: 'refresh' });
   retry.addEventListener('click', () => {
     renderLoading();
     send({ type: 'ready' });
   });
   replaceChildren(
     app,
-    header('Create API Token', 'key'),
-    banner('info', 'You are not signed in to a Telegraf Controller. Sign in from the Telegraf Controller view, then try again.'),
+    header(l10n.t('Create API Token'), 'key'),
+    banner('info', l10n.t('You are not signed in to a Telegraf Controller. Sign in from the Telegraf Controller view, then try again.')),
     h('div', { class: 'actions' }, retry),
   );
 }
@@ -159,15 +167,15 @@ function renderSignedOut(): void {
 function renderViewer(): void {
   stopClock();
   form = undefined;
-  const close = button('Close', { secondary: true });
+  const close = button(l10n.t('Close'), { secondary: true });
   close.addEventListener('click', () => send({ type: 'close' }));
   replaceChildren(
     app,
-    header('Create API Token', 'key'),
+    header(l10n.t('Create API Token'), 'key'),
     banner(
       'info',
-      h('strong', { text: 'Viewers cannot create tokens. ' }),
-      'Your role on this controller is Viewer, which is read-only and cannot manage API tokens. Ask an Owner or Administrator to create a token for you, or to change your role.',
+      h('strong', { text: `${l10n.t('Viewers cannot create tokens.')} ` }),
+      l10n.t('Your role on this controller is Viewer, which is read-only and cannot manage API tokens. Ask an Owner or Administrator to create a token for you, or to change your role.'),
     ),
     h('div', { class: 'actions' }, close),
   );
@@ -216,8 +224,8 @@ function renderForm(): void {
   const description = document.createElement('vscode-textfield');
   description.id = 'description';
   description.value = draft.description;
-  description.placeholder = 'e.g. Telegraf on db-01 (production)';
-  description.label = 'Description';
+  description.placeholder = l10n.t('e.g. Telegraf on db-01 (production)');
+  description.label = l10n.t('Description');
   // Not `required`: the component would paint the empty field as invalid before the user typed anything.
   description.autocomplete = 'off';
   const counter = h('span', { class: 'counter', attrs: { 'aria-hidden': 'true' } });
@@ -226,11 +234,11 @@ function renderForm(): void {
   // Expiration
   const expiry = document.createElement('vscode-single-select');
   expiry.id = 'expiry';
-  expiry.label = 'Expiration';
+  expiry.label = l10n.t('Expiration');
   for (const c of EXPIRY_CHOICES) {
     const o = document.createElement('vscode-option');
     o.value = c.id;
-    o.textContent = c.label;
+    o.textContent = expiryLabel(c.id);
     if (c.id === draft.expiry) o.selected = true;
     expiry.append(o);
   }
@@ -240,14 +248,14 @@ function renderForm(): void {
   const customDate = h('input', {
     id: 'custom-date',
     class: 'date-input',
-    attrs: { type: 'date', 'aria-label': 'Expiration date', 'aria-describedby': 'expiry-preview expiry-msg' },
+    attrs: { type: 'date', 'aria-label': l10n.t('Expiration date'), 'aria-describedby': 'expiry-preview expiry-msg' },
   });
   customDate.value = draft.customDate;
   customDate.min = localDateString(new Date());
   const customDateRow = h(
     'div',
     { class: 'custom-date' },
-    h('vscode-label', { attrs: { for: 'custom-date' }, text: 'Expires at the end of' }),
+    h('vscode-label', { attrs: { for: 'custom-date' }, text: l10n.t('Expires at the end of') }),
     customDate,
   );
   const expiryPreview = h('div', { id: 'expiry-preview', class: 'helper expiry-preview' });
@@ -256,11 +264,11 @@ function renderForm(): void {
   // Preset
   const preset = document.createElement('vscode-single-select');
   preset.id = 'preset';
-  preset.label = 'Permissions preset';
+  preset.label = l10n.t('Permissions preset');
   for (const p of PRESETS) {
     const o = document.createElement('vscode-option');
     o.value = p.id;
-    o.textContent = p.id === 'telegraf-agent' ? `${p.label} (recommended)` : p.label;
+    o.textContent = p.id === 'telegraf-agent' ? l10n.t('{0} (recommended)', presetName(p.id)) : presetName(p.id);
     if (p.id === draft.preset) o.selected = true;
     preset.append(o);
   }
@@ -289,8 +297,8 @@ function renderForm(): void {
 
   const summary = h('section', { class: 'summary', attrs: { 'aria-labelledby': 'summary-title' } });
   const formMsg = h('div', { class: 'form-message' });
-  const submitBtn = button('Create Token', { icon: 'key', type: 'submit', id: 'submit' });
-  const cancel = button('Cancel', { secondary: true });
+  const submitBtn = button(l10n.t('Create Token'), { icon: 'key', type: 'submit', id: 'submit' });
+  const cancel = button(l10n.t('Cancel'), { secondary: true });
   cancel.addEventListener('click', () => send({ type: 'close' }));
 
   const formEl = h(
@@ -306,31 +314,31 @@ function renderForm(): void {
         h(
           'div',
           { class: 'field' },
-          h('div', { class: 'label-row' }, h('vscode-label', { attrs: { for: 'description', required: '' }, text: 'Description' }), counter),
+          h('div', { class: 'label-row' }, h('vscode-label', { attrs: { for: 'description', required: '' }, text: l10n.t('Description') }), counter),
           description,
-          h('div', { class: 'helper', id: 'description-help', text: 'What the token is for, so you can recognise and revoke it later.' }),
+          h('div', { class: 'helper', id: 'description-help', text: l10n.t('What the token is for, so you can recognise and revoke it later.') }),
           descriptionMsg.element,
         ),
         h(
           'div',
           { class: 'field' },
-          h('vscode-label', { attrs: { for: 'expiry' }, text: 'Expiration' }),
+          h('vscode-label', { attrs: { for: 'expiry' }, text: l10n.t('Expiration') }),
           expiry,
           customDateRow,
           expiryPreview,
           expiryMsg.element,
         ),
-        h('div', { class: 'field' }, h('vscode-label', { attrs: { for: 'preset' }, text: 'Permissions preset' }), preset, presetHelp),
+        h('div', { class: 'field' }, h('vscode-label', { attrs: { for: 'preset' }, text: l10n.t('Permissions preset') }), preset, presetHelp),
         summary,
       ),
       h(
         'div',
         { class: 'permissions' },
-        h('h2', { id: 'permissions-title', text: 'Permissions' }),
+        h('h2', { id: 'permissions-title', text: l10n.t('Permissions') }),
         h('p', {
           id: 'permissions-help',
           class: 'helper',
-          text: `A token never exceeds its owner's role. Cells your role (${roleName(role)}) cannot grant are disabled; hover or focus them for the reason. Arrow keys move, Space toggles.`,
+          text: l10n.t("A token never exceeds its owner's role. Cells your role ({0}) cannot grant are disabled; hover or focus them for the reason. Arrow keys move, Space toggles.", roleName(role)),
         }),
         h('div', { class: 'grid-wrap' }, grid.element),
         grid.hint,
@@ -340,7 +348,7 @@ function renderForm(): void {
     h('div', { class: 'footer' }, formMsg, h('div', { class: 'actions' }, cancel, submitBtn)),
   );
 
-  replaceChildren(app, header('Create API Token', 'key'), formEl);
+  replaceChildren(app, header(l10n.t('Create API Token'), 'key'), formEl);
 
   form = {
     description,
@@ -422,7 +430,7 @@ function isTypingDate(input: HTMLInputElement): boolean {
 
 /** The message for a date with some parts still empty, if it is one. */
 function incompleteDate(input: HTMLInputElement): string | undefined {
-  return input.value === '' && input.validity.badInput ? 'Enter the whole date: day, month and year.' : undefined;
+  return input.value === '' && input.validity.badInput ? l10n.t('Enter the whole date: day, month and year.') : undefined;
 }
 
 /**
@@ -461,7 +469,13 @@ function syncFromDraft(opts: { grid: boolean; quiet?: boolean }): void {
     replaceChildren(
       form.expiryPreview,
       icon('calendar'),
-      h('span', {}, `Expires ${describeFromNow(exp.at, now)}: `, h('strong', { text: expiryLine(f).local }), expiryLine(f).utc ? h('span', { class: 'utc', text: ` · ${expiryLine(f).utc}` }) : null),
+      h(
+        'span',
+        {},
+        `${l10n.t('Expires {0}:', describeFromNow(exp.at, now))} `,
+        h('strong', { text: expiryLine(f).local, attrs: { 'data-value': '' } }),
+        expiryLine(f).utc ? h('span', { class: 'utc', text: ` · ${expiryLine(f).utc}`, attrs: { 'data-value': '' } }) : null,
+      ),
     );
     show(form.expiryPreview, true);
   } else if (exp.kind === 'never') {
@@ -472,8 +486,7 @@ function syncFromDraft(opts: { grid: boolean; quiet?: boolean }): void {
 
   // Preset
   if (form.preset.value !== draft.preset) form.preset.value = draft.preset;
-  const p = PRESETS.find((x) => x.id === draft!.preset);
-  form.presetHelp.textContent = p ? p.description : '';
+  form.presetHelp.textContent = presetDescription(draft.preset);
   renderReason(form.reason);
 
   // Grid
@@ -501,8 +514,8 @@ function renderReason(el: HTMLElement): void {
       h('span', {
         class: 'reason-preset',
         text: matches
-          ? `Suggested preset: ${presetLabel(options.preset)} (selected).`
-          : `Suggested preset: ${presetLabel(options.preset)}. The current selection differs.`,
+          ? l10n.t('Suggested preset: {0} (selected).', presetLabel(options.preset))
+          : l10n.t('Suggested preset: {0}. The current selection differs.', presetLabel(options.preset)),
       }),
     );
   }
@@ -512,27 +525,27 @@ function renderReason(el: HTMLElement): void {
 function renderSummary(el: HTMLElement, role: Role): void {
   if (!draft) return;
   const s = summarize(draft.permissions, role);
-  const title = h('h2', { id: 'summary-title' }, 'Effective permissions ', h('span', { class: 'badge', text: String(s.count) }));
-  const explain = h('p', { class: 'helper', text: 'What the token will be able to do: the selection, intersected with your role.' });
+  const title = h('h2', { id: 'summary-title' }, `${l10n.t('Effective permissions')} `, h('span', { class: 'badge', text: String(s.count) }));
+  const explain = h('p', { class: 'helper', text: l10n.t('What the token will be able to do: the selection, intersected with your role.') });
   const list = s.lines.length
     ? h('ul', { class: 'summary-list' }, ...s.lines.map((l) => h('li', {}, icon('pass', 'ok'), h('span', { text: l }))))
-    : h('p', { class: 'summary-empty', text: 'Nothing selected yet.' });
+    : h('p', { class: 'summary-empty', text: l10n.t('Nothing selected yet.') });
   const notes: HTMLElement[] = [];
-  if (s.dropped.length) notes.push(h('p', { class: 'note warning' }, icon('warning'), h('span', { text: `Your role drops: ${s.dropped.join(', ')}.` })));
+  if (s.dropped.length) notes.push(h('p', { class: 'note warning' }, icon('warning'), h('span', { text: l10n.t('Your role drops: {0}.', s.dropped.join(l10n.t(', '))) })));
   if (s.sensitive.length) {
     notes.push(
       h(
         'div',
         { class: 'note warning' },
         icon('shield'),
-        h('div', {}, h('span', { text: 'Powerful permissions — keep this token especially safe:' }), h('ul', {}, ...s.sensitive.map((x) => h('li', { text: x })))),
+        h('div', {}, h('span', { text: l10n.t('Powerful permissions — keep this token especially safe:') }), h('ul', {}, ...s.sensitive.map((x) => h('li', { text: x })))),
       ),
     );
   }
   if (options.preset === 'telegraf-agent' && !s.coversTelegrafAgent && s.count > 0) {
-    notes.push(h('p', { class: 'note warning' }, icon('warning'), h('span', { text: 'A Telegraf agent needs Configurations: read and Heartbeat: write; this selection lacks at least one of them.' })));
+    notes.push(h('p', { class: 'note warning' }, icon('warning'), h('span', { text: l10n.t('A Telegraf agent needs Configurations: read and Heartbeat: write; this selection lacks at least one of them.') })));
   } else if (s.coversTelegrafAgent && s.count === 2) {
-    notes.push(h('p', { class: 'note ok' }, icon('verified'), h('span', { text: 'Exactly what a Telegraf agent needs, nothing more.' })));
+    notes.push(h('p', { class: 'note ok' }, icon('verified'), h('span', { text: l10n.t('Exactly what a Telegraf agent needs, nothing more.') })));
   }
   replaceChildren(el, title, explain, list, ...notes);
 }
@@ -560,7 +573,7 @@ function setBusy(busy: boolean): void {
   form.submit.disabled = busy;
   form.submit.icon = busy ? 'loading' : 'key';
   form.submit.iconSpin = busy;
-  form.submit.textContent = busy ? 'Creating…' : 'Create Token';
+  form.submit.textContent = busy ? l10n.t('Creating…') : l10n.t('Create Token');
   app.setAttribute('aria-busy', busy ? 'true' : 'false');
 }
 
@@ -573,15 +586,56 @@ function onCreateFailed(error: FormError): void {
   pendingCreate = undefined;
   setBusy(false);
   if (!form) return;
-  const byField = mapServerFieldErrors(error.fieldErrors);
+  const byField = formErrorFields(error);
   form.serverErrors = { description: byField.description, expiresAt: byField.expiresAt, permissions: byField.permissions };
   const fieldCount = [byField.description, byField.expiresAt, byField.permissions].filter(Boolean).length;
-  setFormMessage([error.message, byField.form].filter(Boolean).join(' ') || undefined);
+  setFormMessage([formErrorText(error), byField.form].filter(Boolean).join(' ') || undefined);
   syncFromDraft({ grid: false });
   if (byField.description) form.description.focus();
   else if (byField.expiresAt) form.expiry.focus();
   else if (byField.permissions) form.grid.focus();
   else if (fieldCount === 0) form.submit.focus();
+}
+
+/**
+ * The sentence of a `createFailed` error: the extension's sentence when it
+ * sent one, else the words for its code, with the controller's own message
+ * (server text, `args[1]`) after it.
+ */
+function formErrorText(error: FormError): string | undefined {
+  if (error.message !== undefined) return error.message;
+  if (error.kind === 'role-denied') return l10n.t('Nothing was sent to the controller.');
+  const [status = '', serverMessage = ''] = error.args ?? [];
+  const words = errorWords(error.kind, [status]) ?? l10n.t('Creating the token failed ({0}).', error.kind);
+  return serverMessage ? l10n.t('{0} The controller said: {1}', words, serverMessage) : words;
+}
+
+/** Field messages of a `createFailed` error: server field errors (server text) or the words for a code. */
+function formErrorFields(error: FormError): FieldMessages {
+  if (error.kind === 'role-denied') {
+    const pairs = (error.args ?? []).map((p) => {
+      const [res = p, act] = p.split(':');
+      return act === 'read' || act === 'write' || act === 'delete' ? permissionLine(res, [act]) : p;
+    });
+    return { permissions: l10n.t('Your role cannot grant: {0}.', pairs.join(l10n.t(', '))) };
+  }
+  if (error.kind === 'invalid-request') {
+    // The extension's re-validation found what the form's own did not (e.g. a clock difference): word it by field.
+    const out: FieldMessages = {};
+    for (const key of Object.keys(error.fieldErrors ?? {})) {
+      const field = key === 'description' || key === 'expiresAt' || key === 'permissions' ? key : 'form';
+      out[field] =
+        field === 'description'
+          ? l10n.t('Check the description: 1 to 255 characters.')
+          : field === 'expiresAt'
+            ? l10n.t('The expiration must be in the future.')
+            : field === 'permissions'
+              ? l10n.t('Select at least one permission.')
+              : l10n.t('The request was not valid.');
+    }
+    return out;
+  }
+  return mapServerFieldErrors(error.fieldErrors);
 }
 
 // ---------------------------------------------------------------------------
@@ -595,7 +649,7 @@ function renderCreated(): void {
   const token = created;
   const value = tokenValue;
 
-  const valueText = h('code', { id: 'token-value', class: 'token-value' });
+  const valueText = h('code', { id: 'token-value', class: 'token-value', attrs: { 'data-value': '' } });
   let revealed = false;
   const paint = () => {
     if (value === undefined) {
@@ -608,27 +662,27 @@ function renderCreated(): void {
   paint();
 
   const status = h('p', { class: 'status', attrs: { role: 'status', 'aria-live': 'polite' } });
-  const reveal = button('Reveal', { icon: 'eye', secondary: true, id: 'reveal' });
+  const reveal = button(l10n.t('Reveal'), { icon: 'eye', secondary: true, id: 'reveal' });
   reveal.setAttribute('aria-pressed', 'false');
   reveal.setAttribute('aria-controls', 'token-value');
   reveal.addEventListener('click', () => {
     revealed = !revealed;
     reveal.icon = revealed ? 'eye-closed' : 'eye';
-    reveal.textContent = revealed ? 'Hide' : 'Reveal';
+    reveal.textContent = revealed ? l10n.t('Hide') : l10n.t('Reveal');
     reveal.setAttribute('aria-pressed', String(revealed));
     paint();
   });
-  const copy = button('Copy', { icon: 'copy', id: 'copy' });
+  const copy = button(l10n.t('Copy'), { icon: 'copy', id: 'copy' });
   copy.addEventListener('click', () => {
-    status.textContent = 'Copying…';
+    status.textContent = l10n.t('Copying…');
     pendingActions.set(send({ type: 'copyValue', tokenId: token.id }), status);
   });
-  const insert = button('Insert into Config…', { icon: 'insert', secondary: true, id: 'insert' });
+  const insert = button(l10n.t('Insert into Config…'), { icon: 'insert', secondary: true, id: 'insert' });
   insert.addEventListener('click', () => {
     status.textContent = '';
     pendingActions.set(send({ type: 'insertIntoConfig', tokenId: token.id }), status);
   });
-  const another = button('Create Another', { icon: 'add', secondary: true, id: 'another' });
+  const another = button(l10n.t('Create Another'), { icon: 'add', secondary: true, id: 'another' });
   another.addEventListener('click', () => {
     // Once only: a key press can reach the button twice (keydown and keyup); a second render
     // would replace the new form while the user is already typing in it.
@@ -640,37 +694,37 @@ function renderCreated(): void {
     persist();
     renderForm();
   });
-  const close = button('Close', { secondary: true });
+  const close = button(l10n.t('Close'), { secondary: true });
   close.addEventListener('click', () => send({ type: 'close' }));
 
   const exp = token.expiresAt ? formatExpiry(new Date(token.expiresAt)) : undefined;
   const effective = token.permissions;
   const narrowed =
     requestedWith !== undefined && !samePermissions(effectivePermissions(requestedWith.permissions, session.role), effective)
-      ? banner('warning', h('span', { text: `The controller narrowed the permissions to: ${describePermissions(effective)}.` }))
+      ? banner('warning', h('span', { text: l10n.t('The controller narrowed the permissions to: {0}.', describePermissionsWords(effective)) }))
       : null;
 
   const valueBlock =
     value !== undefined
       ? [
-          h('div', { class: 'value-row', attrs: { role: 'group', 'aria-label': 'Token value' } }, valueText, reveal, copy, insert),
+          h('div', { class: 'value-row', attrs: { role: 'group', 'aria-label': l10n.t('Token value') } }, valueText, reveal, copy, insert),
           banner(
             'warning',
-            h('strong', { text: 'Copy the value now: it will not be shown again. ' }),
-            'The controller keeps only a hash of it. A copy is kept in VS Code\u2019s Secret Storage on this computer, so Copy and Insert into Config keep working from the Tokens view.',
+            h('strong', { text: `${l10n.t('Copy the value now: it will not be shown again.')} ` }),
+            l10n.t('The controller keeps only a hash of it. A copy is kept in VS Code’s Secret Storage on this computer, so Copy and Insert into Config keep working from the Tokens view.'),
           ),
         ]
       : [
-          h('div', { class: 'value-row', attrs: { role: 'group', 'aria-label': 'Token value' } }, valueText, copy, insert),
+          h('div', { class: 'value-row', attrs: { role: 'group', 'aria-label': l10n.t('Token value') } }, valueText, copy, insert),
           banner(
             'info',
-            'The value is no longer displayed. Copy reads it from VS Code\u2019s Secret Storage on this computer (the clipboard is cleared after a while).',
+            l10n.t('The value is no longer displayed. Copy reads it from VS Code’s Secret Storage on this computer (the clipboard is cleared after a while).'),
           ),
         ];
 
   replaceChildren(
     app,
-    header('Token Created', 'pass-filled'),
+    header(l10n.t('Token Created'), 'pass-filled'),
     h(
       'section',
       { class: 'created' },
@@ -680,16 +734,16 @@ function renderCreated(): void {
       h(
         'dl',
         { class: 'details' },
-        h('dt', { text: 'Description' }),
-        h('dd', { text: token.description }),
-        h('dt', { text: 'Token ID' }),
-        h('dd', {}, h('code', { text: token.id })),
-        h('dt', { text: 'Prefix' }),
-        h('dd', {}, h('code', { text: token.prefix })),
-        h('dt', { text: 'Permissions' }),
-        h('dd', { text: describePermissions(effective) }),
-        h('dt', { text: 'Expires' }),
-        h('dd', {}, exp ? [expiryLine(exp).local, expiryLine(exp).utc].filter(Boolean).join(' · ') : 'Never'),
+        h('dt', { text: l10n.t('Description') }),
+        h('dd', { text: descriptionText(token.description, l10n.t('(no description)'), 1000), attrs: { 'data-value': '' } }),
+        h('dt', { text: l10n.t('Token ID') }),
+        h('dd', {}, h('code', { text: token.id, attrs: { 'data-value': '' } })),
+        h('dt', { text: l10n.t('Prefix') }),
+        h('dd', {}, h('code', { text: token.prefix, attrs: { 'data-value': '' } })),
+        h('dt', { text: l10n.t('Permissions') }),
+        h('dd', { text: describePermissionsWords(effective) }),
+        h('dt', { text: l10n.t('Expires') }),
+        exp ? h('dd', { attrs: { 'data-value': '' } }, [expiryLine(exp).local, expiryLine(exp).utc].filter(Boolean).join(' · ')) : h('dd', {}, l10n.t('Never')),
       ),
       h('div', { class: 'actions' }, close, another),
     ),
@@ -712,6 +766,7 @@ function sameSession(a: SessionInfo | undefined, b: SessionInfo | undefined): bo
  * which drops a stale "not signed in" error.
  */
 function onInit(msg: Extract<ExtensionToWebview, { type: 'init' }>): void {
+  configureWords(msg.l10n);
   const identityChanged = !sameSession(session, msg.session ?? undefined);
   if (!identityChanged && session && msg.session && form && !created && !msg.optionsAreNew && !msg.created && session.role !== 'viewer') {
     // The same user again (e.g. the extension re-sent the session): keep the form the user is typing
@@ -806,7 +861,7 @@ onMessage((msg) => {
       pendingActions.delete(msg.requestId);
       if (!target) return;
       target.className = `status ${msg.ok ? 'ok' : 'error'}`;
-      const text = msg.message ?? (msg.ok ? '' : 'That did not work.');
+      const text = msg.message ?? (msg.code ? (actionWords(msg.code) ?? errorWords(msg.code)) : undefined) ?? (msg.ok ? '' : l10n.t('That did not work.'));
       // Text in the foreground color; the state shows in the icon's color (media/createToken.css).
       if (text) replaceChildren(target, icon(msg.ok ? 'pass-filled' : 'error'), h('span', { text }));
       else target.textContent = '';

@@ -15,10 +15,8 @@ import * as z from 'zod';
 import { DESCRIPTION_MAX_LENGTH, type CreateTokenRequest } from '../../core/api/contract';
 import {
   ACTIONS,
-  PRESETS,
   RESOURCES,
   countPermissions,
-  describePermissions,
   effectivePermissions,
   hasPermission,
   matchPreset,
@@ -43,6 +41,8 @@ import {
   type CreatedToken,
   type FormOptions,
 } from '../../shared/protocol';
+import { permissionLine, presetName, resourceLabel } from './words';
+import * as l10n from '@vscode/l10n';
 
 export { DESCRIPTION_MAX_LENGTH };
 
@@ -54,14 +54,32 @@ export { DESCRIPTION_MAX_LENGTH };
 export type ExpiryChoice = '7d' | '30d' | '90d' | '365d' | 'custom' | 'never';
 
 /** The Expiration choices in display order, with their length in days (none for `custom`/`never`). */
-export const EXPIRY_CHOICES: readonly { readonly id: ExpiryChoice; readonly label: string; readonly days?: number }[] = [
-  { id: '7d', label: '7 days', days: 7 },
-  { id: '30d', label: '30 days', days: 30 },
-  { id: '90d', label: '90 days', days: 90 },
-  { id: '365d', label: '1 year (365 days)', days: 365 },
-  { id: 'custom', label: 'Custom date…' },
-  { id: 'never', label: 'Never expires' },
+export const EXPIRY_CHOICES: readonly { readonly id: ExpiryChoice; readonly days?: number }[] = [
+  { id: '7d', days: 7 },
+  { id: '30d', days: 30 },
+  { id: '90d', days: 90 },
+  { id: '365d', days: 365 },
+  { id: 'custom' },
+  { id: 'never' },
 ];
+
+/** The label of an Expiration choice, e.g. `30 days`. */
+export function expiryLabel(id: ExpiryChoice): string {
+  switch (id) {
+    case '7d':
+      return l10n.t('7 days');
+    case '30d':
+      return l10n.t('30 days');
+    case '90d':
+      return l10n.t('90 days');
+    case '365d':
+      return l10n.t('1 year (365 days)');
+    case 'custom':
+      return l10n.t('Custom date…');
+    case 'never':
+      return l10n.t('Never expires');
+  }
+}
 
 /** The default expiration: 30 days, as the controller's own form (least privilege in time, too). */
 export const DEFAULT_EXPIRY: ExpiryChoice = '30d';
@@ -101,11 +119,11 @@ export function localDateString(d: Date): string {
 export function computeExpiry(choice: ExpiryChoice, customDate: string, now: Date): ExpiryResult {
   if (choice === 'never') return { kind: 'never' };
   if (choice === 'custom') {
-    if (customDate.trim() === '') return { kind: 'error', message: 'Choose an expiration date.' };
+    if (customDate.trim() === '') return { kind: 'error', message: l10n.t('Choose an expiration date.') };
     const at = endOfLocalDay(customDate.trim());
     // No format in the message: the date picker shows the date in the user's locale format.
-    if (!at) return { kind: 'error', message: 'Enter a valid date.' };
-    if (at.getTime() <= now.getTime()) return { kind: 'error', message: 'The expiration date is in the past. Choose today or a later date.' };
+    if (!at) return { kind: 'error', message: l10n.t('Enter a valid date.') };
+    if (at.getTime() <= now.getTime()) return { kind: 'error', message: l10n.t('The expiration date is in the past. Choose today or a later date.') };
     return { kind: 'at', at };
   }
   const info = EXPIRY_CHOICES.find((c) => c.id === choice);
@@ -134,7 +152,7 @@ export function formatExpiry(at: Date, opts: { locale?: string; timeZone?: strin
   }).format(at);
   const localIsUtc = new Intl.DateTimeFormat('en-US', { ...base, ...zone }).format(at) === new Intl.DateTimeFormat('en-US', { ...base, timeZone: 'UTC' }).format(at);
   const iso = at.toISOString();
-  return { local, utc: `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`, localIsUtc };
+  return { local, utc: l10n.t('{0} UTC', `${iso.slice(0, 10)} ${iso.slice(11, 16)}`), localIsUtc };
 }
 
 /**
@@ -143,19 +161,19 @@ export function formatExpiry(at: Date, opts: { locale?: string; timeZone?: strin
  * local zone is UTC (the two would say the same).
  */
 export function expiryLine(f: { local: string; utc: string; localIsUtc: boolean }): { local: string; utc: string | undefined } {
-  return f.localIsUtc ? { local: f.local, utc: undefined } : { local: `${f.local} (local time)`, utc: f.utc };
+  return f.localIsUtc ? { local: f.local, utc: undefined } : { local: l10n.t('{0} (local time)', f.local), utc: f.utc };
 }
 
-/** "in 30 days", "in 5 hours", "in 12 minutes" (rounded down; English, for helper text). */
+/** "in 30 days", "in 5 hours", "in 12 minutes" (rounded down, real plurals; for helper text). */
 export function describeFromNow(at: Date, now: Date): string {
   const ms = at.getTime() - now.getTime();
-  if (ms <= 0) return 'now';
+  if (ms <= 0) return l10n.t('now');
   const days = Math.floor(ms / DAY_MS);
-  if (days >= 1) return `in ${days} day${days === 1 ? '' : 's'}`;
+  if (days >= 1) return days === 1 ? l10n.t('in 1 day') : l10n.t('in {0} days', days);
   const hours = Math.floor(ms / 3_600_000);
-  if (hours >= 1) return `in ${hours} hour${hours === 1 ? '' : 's'}`;
+  if (hours >= 1) return hours === 1 ? l10n.t('in 1 hour') : l10n.t('in {0} hours', hours);
   const minutes = Math.max(1, Math.floor(ms / 60_000));
-  return `in ${minutes} minute${minutes === 1 ? '' : 's'}`;
+  return minutes === 1 ? l10n.t('in 1 minute') : l10n.t('in {0} minutes', minutes);
 }
 
 // ---------------------------------------------------------------------------
@@ -293,14 +311,14 @@ export function allState(perms: Permissions, role: Role): AggregateState {
 // ---------------------------------------------------------------------------
 
 /** Permission pairs that make a token powerful, with why (shown under the summary). */
-const SENSITIVE: readonly { resource: ResourceId; actions: readonly Action[]; note: string }[] = [
-  { resource: 'configs', actions: ['write', 'delete'], note: 'can change or delete the configurations agents download and run' },
-  { resource: 'tokens', actions: ['write', 'delete'], note: 'can create, revoke or delete API tokens' },
-  { resource: 'users', actions: ['write', 'delete'], note: 'can change user accounts and roles' },
-  { resource: 'invites', actions: ['write'], note: 'can invite new users' },
-  { resource: 'password_resets', actions: ['read', 'write', 'delete'], note: 'can see or handle password resets' },
-  { resource: 'settings', actions: ['write'], note: 'can change controller-wide settings' },
-  { resource: 'license', actions: ['write'], note: 'can change the controller license' },
+const SENSITIVE: readonly { resource: ResourceId; actions: readonly Action[]; note: () => string }[] = [
+  { resource: 'configs', actions: ['write', 'delete'], note: () => l10n.t('can change or delete the configurations agents download and run') },
+  { resource: 'tokens', actions: ['write', 'delete'], note: () => l10n.t('can create, revoke or delete API tokens') },
+  { resource: 'users', actions: ['write', 'delete'], note: () => l10n.t('can change user accounts and roles') },
+  { resource: 'invites', actions: ['write'], note: () => l10n.t('can invite new users') },
+  { resource: 'password_resets', actions: ['read', 'write', 'delete'], note: () => l10n.t('can see or handle password resets') },
+  { resource: 'settings', actions: ['write'], note: () => l10n.t('can change controller-wide settings') },
+  { resource: 'license', actions: ['write'], note: () => l10n.t('can change the controller license') },
 ];
 
 /** The live summary of the form: effective permissions (requested ∩ role), counts and notes. */
@@ -321,20 +339,23 @@ export interface PermissionSummary {
 /** Computes the live summary of `requested` for `role`. */
 export function summarize(requested: Permissions, role: Role): PermissionSummary {
   const effective = effectivePermissions(requested, role);
-  const lines = describePermissions(effective) === 'none' ? [] : describePermissions(effective).split(' · ');
+  const norm = normalizePermissions(effective);
+  const lines = RESOURCES.filter((r) => (norm[r.id]?.length ?? 0) > 0).map((r) =>
+    permissionLine(
+      r.id,
+      (effective[r.id] ?? []).filter((a) => r.actions.includes(a)),
+    ),
+  );
   const dropped: string[] = [];
   for (const r of RESOURCES) {
     for (const a of requested[r.id] ?? []) {
-      if (r.actions.includes(a) && !hasPermission(effective, r.id, a)) dropped.push(`${r.label}: ${a}`);
+      if (r.actions.includes(a) && !hasPermission(effective, r.id, a)) dropped.push(permissionLine(r.id, [a]));
     }
   }
   const sensitive: string[] = [];
   for (const s of SENSITIVE) {
     const acts = s.actions.filter((a) => hasPermission(effective, s.resource, a));
-    if (acts.length) {
-      const label = RESOURCES.find((r) => r.id === s.resource)?.label ?? s.resource;
-      sensitive.push(`${label}: ${acts.join(', ')} — ${s.note}`);
-    }
+    if (acts.length) sensitive.push(l10n.t('{0} — {1}', permissionLine(s.resource, acts), s.note()));
   }
   const coversTelegrafAgent = Object.entries(TELEGRAF_AGENT_PERMISSIONS).every(([res, acts]) =>
     (acts ?? []).every((a) => hasPermission(effective, res as ResourceId, a)),
@@ -388,21 +409,21 @@ export function validateDraft(draft: FormDraft, ctx: ValidationContext): DraftVa
   const errors: FieldMessages = {};
   const warnings: FieldMessages = {};
   const description = draft.description.trim();
-  if (description === '') errors.description = 'Enter a description, e.g. the host or agent group the token is for.';
+  if (description === '') errors.description = l10n.t('Enter a description, e.g. the host or agent group the token is for.');
   else if (description.length > DESCRIPTION_MAX_LENGTH)
-    errors.description = `The description is ${description.length} characters long; the limit is ${DESCRIPTION_MAX_LENGTH}.`;
+    errors.description = l10n.t('The description is {0} characters long; the limit is {1}.', description.length, DESCRIPTION_MAX_LENGTH);
   else {
     const dup = findDuplicate(description, ctx.existingDescriptions);
-    if (dup !== undefined) warnings.description = `You already have an active token described “${dup}”. A distinct description makes tokens easier to tell apart and revoke.`;
+    if (dup !== undefined) warnings.description = l10n.t('You already have an active token described “{0}”. A distinct description makes tokens easier to tell apart and revoke.', dup);
   }
 
   const expiry = computeExpiry(draft.expiry, draft.customDate, ctx.now);
   if (expiry.kind === 'error') errors.expiresAt = expiry.message;
   if (expiry.kind === 'never')
-    warnings.expiresAt = 'A token that never expires stays valid until someone revokes it. Prefer an expiration and rotate the token.';
+    warnings.expiresAt = l10n.t('A token that never expires stays valid until someone revokes it. Prefer an expiration and rotate the token.');
 
   const permissions = normalizePermissions(effectivePermissions(draft.permissions, ctx.role));
-  if (countPermissions(permissions) === 0) errors.permissions = 'Select at least one permission.';
+  if (countPermissions(permissions) === 0) errors.permissions = l10n.t('Select at least one permission.');
 
   if (Object.keys(errors).length > 0) return { errors, warnings, expiry };
 
@@ -430,7 +451,7 @@ export function mapServerFieldErrors(fieldErrors: Record<string, string> | undef
     if (field === 'permissions' && key.includes('.')) {
       const sub = key.slice(key.indexOf('.') + 1);
       const res = sub.split('.')[0] ?? sub;
-      text = `${RESOURCES.find((r) => r.id === res)?.label ?? sub}: ${msg}`;
+      text = l10n.t('{0}: {1}', RESOURCES.some((r) => r.id === res) ? resourceLabel(res) : sub, msg);
     }
     out[field] = out[field] ? `${out[field]} ${text}` : text;
   }
@@ -439,12 +460,12 @@ export function mapServerFieldErrors(fieldErrors: Record<string, string> | undef
 
 /** The label of a preset id. */
 export function presetLabel(id: PresetId): string {
-  return PRESETS.find((p) => p.id === id)?.label ?? id;
+  return presetName(id);
 }
 
 /** The accessible name of a grid cell, e.g. `Configurations: read`. */
 export function cellLabel(resource: ResourceId, action: Action): string {
-  return `${RESOURCES.find((r) => r.id === resource)?.label ?? resource}: ${action}`;
+  return permissionLine(resource, [action]);
 }
 
 /** Actions in column order (re-exported for the grid). */

@@ -100,6 +100,10 @@ void describe('success means the server said so', () => {
       assert.match(e.userMessage, /web page|HTML/);
     });
   }
+  void test('a 200 JSON body without the record is not a successful revoke', async () => {
+    emu.faults.add({ route: 'revokeToken', status: 200, body: { ok: true } });
+    await expectKind(client().revokeToken('tok-bob-agent'), 'protocol', 200);
+  });
   void test('a 200 plain-text body on a 204 route is not a success', async () => {
     emu.faults.add({ route: 'deleteToken', status: 200, malformed: 'non-json' });
     await expectKind(client().deleteToken('tok-bob-agent'), 'protocol', 200);

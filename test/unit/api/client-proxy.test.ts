@@ -1,16 +1,18 @@
 /**
  * Proxy: requests through a real local forward proxy (the `proxy` package,
  * CONNECT tunnelling) reach the emulator; NO_PROXY bypasses it; proxy
- * authentication and an unreachable proxy give `proxy` errors; `proxyFor`
- * honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY. All on 127.0.0.1.
+ * authentication and an unreachable proxy give `proxy` errors; HTTP_PROXY /
+ * NO_PROXY from the environment are honoured (undici's EnvHttpProxyAgent
+ * does the matching). All on 127.0.0.1.
  */
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import * as net from 'node:net';
 import { ControllerClient } from '../../../src/core/api/client';
-import { createDispatcher, matchesNoProxy, noProxyFor, proxyFor, type ControllerDispatcher } from '../../../src/core/api/dispatcher';
-import { startEmulator, type Emulator } from '../../emulator/server';
+import { createDispatcher, type ControllerDispatcher } from '../../../src/core/api/dispatcher';
+import { generateSelfSignedCert, startEmulator, type Emulator } from '../../emulator/server';
 import { DEMO_TOKEN_VALUES } from '../../emulator/seed';
 import { expectKind } from './helpers';
 
@@ -83,34 +85,61 @@ void describe('through a forward proxy', () => {
   });
 });
 
-void describe('proxyFor / NO_PROXY', () => {
-  const env = { HTTPS_PROXY: 'http://sproxy:3128', HTTP_PROXY: 'http://proxy:3128', NO_PROXY: 'localhost,.internal.example,10.1.2.3,db:5432' };
-  void test('HTTPS_PROXY for https, HTTP_PROXY for http', () => {
-    assert.equal(proxyFor('https://c.example:8888', { env }), 'http://sproxy:3128');
-    assert.equal(proxyFor('http://c.example:8888', { env }), 'http://proxy:3128');
-    assert.equal(proxyFor('https://c.example', { env: { HTTP_PROXY: 'http://p:1' } }), 'http://p:1');
-    assert.equal(proxyFor('https://c.example', { env: { https_proxy: 'http://lower:1' } }), 'http://lower:1');
-    assert.equal(proxyFor('https://c.example', { env: {} }), undefined);
+void describe('an https proxy and http.proxyStrictSSL', () => {
+  let tlsProxy: import('proxy', { with: { 'resolution-mode': 'import' } }).ProxyServer;
+  let tlsProxyUrl: string;
+  before(async () => {
+    const { createProxy } = await import('proxy');
+    const material = await generateSelfSignedCert();
+    tlsProxy = createProxy(https.createServer({ cert: material.cert, key: material.key }));
+    await new Promise<void>((r) => tlsProxy.listen(0, '127.0.0.1', () => r()));
+    tlsProxyUrl = `https://127.0.0.1:${(tlsProxy.address() as net.AddressInfo).port}`;
   });
-  void test('an explicit proxy setting wins; NO_PROXY still applies', () => {
-    assert.equal(proxyFor('https://c.example', { env, proxyUrl: 'http://explicit:8080' }), 'http://explicit:8080');
-    assert.equal(proxyFor('https://localhost:8888', { env, proxyUrl: 'http://explicit:8080' }), undefined);
-    assert.equal(proxyFor('https://localhost:8888', { env, proxyUrl: 'http://explicit:8080', noProxy: '' }), 'http://explicit:8080');
+  after(async () => {
+    tlsProxy.closeAllConnections();
+    await new Promise((r) => tlsProxy.close(r));
   });
-  void test('NO_PROXY matching', () => {
-    assert.equal(proxyFor('https://localhost:8888', { env }), undefined);
-    assert.equal(proxyFor('https://ctl.internal.example', { env }), undefined);
-    assert.equal(proxyFor('https://internal.example', { env }), undefined);
-    assert.equal(proxyFor('http://10.1.2.3:8888', { env }), undefined);
-    assert.equal(proxyFor('http://db:8888', { env }), 'http://proxy:3128');
-    assert.equal(proxyFor('http://db:5432', { env }), undefined);
-    assert.ok(matchesNoProxy('https://a.b.c', '*'));
-    assert.ok(matchesNoProxy('https://sub.example.com', 'example.com'));
-    assert.ok(!matchesNoProxy('https://notexample.com', 'example.com'));
-    assert.ok(matchesNoProxy('https://x.example.com', '*.example.com'));
-    assert.ok(matchesNoProxy('http://[::1]:8888', '::1'));
-    assert.ok(!matchesNoProxy('https://c.example', ''));
-    assert.equal(noProxyFor({ env: { no_proxy: 'a,b' } }), 'a,b');
+  void test("the proxy's self-signed certificate is rejected by default", async () => {
+    const e = await expectKind(client(emu.url, { proxyUrl: tlsProxyUrl }).me(), 'tls');
+    assert.ok(e.userMessage.length > 0);
+  });
+  void test('proxyStrictSSL false accepts it, and the request goes through the proxy', async () => {
+    assert.equal((await client(emu.url, { proxyUrl: tlsProxyUrl, proxyStrictSSL: false }).me()).username, 'admin');
+  });
+  void test("proxyStrictSSL false does not turn off verification of the controller's certificate", async () => {
+    await expectKind(client(tlsEmu.url, { proxyUrl: tlsProxyUrl, proxyStrictSSL: false }).authStatus(), 'tls');
+  });
+});
+
+void describe('proxy from the environment (undici EnvHttpProxyAgent)', () => {
+  const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };
+  const restore = () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+  void test('HTTP_PROXY is used when no proxy is set explicitly', async () => {
+    process.env.HTTP_PROXY = proxyUrl;
+    delete process.env.NO_PROXY;
+    try {
+      const c = client(emu.url, {});
+      assert.equal((await c.me()).username, 'admin');
+      assert.deepEqual(tunnels, [new URL(emu.url).host]);
+    } finally {
+      restore();
+    }
+  });
+  void test('NO_PROXY from the environment bypasses it', async () => {
+    process.env.HTTP_PROXY = proxyUrl;
+    process.env.NO_PROXY = 'example.com,127.0.0.1';
+    try {
+      const c = client(emu.url, {});
+      assert.equal((await c.me()).username, 'admin');
+      assert.deepEqual(tunnels, []);
+    } finally {
+      restore();
+    }
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * TLS: against the emulator's self-signed HTTPS, the client fails by default
  * with the actionable sentence (not an OpenSSL code), succeeds with the
- * certificate as `ca`, and with `allowUntrusted`. A https URL to a plain
+ * certificate as `ca`, and with a TLS exception for its origin (only that
+ * origin: not the heartbeat port, not another controller on the same dispatcher). A https URL to a plain
  * http server and a host-name mismatch give their own sentences.
  */
 import { after, before, test } from 'node:test';
@@ -57,8 +58,35 @@ void test('trusting the certificate with `ca` works, for 127.0.0.1 and localhost
   await c.sendHeartbeat(emu.heartbeatUrl, DEMO_TOKEN_VALUES['tok-owner-agent-prod']!);
 });
 
-void test('allowUntrusted accepts the certificate', async () => {
-  assert.equal((await client(emu.url, { allowUntrusted: true }).authStatus()).setupComplete, true);
+void test('a TLS exception for the controller origin accepts its certificate, and each use is reported with the origin', async () => {
+  const used: string[] = [];
+  const c = client(emu.url, { untrustedOrigins: [emu.url], onUntrustedUse: (o) => used.push(o) });
+  assert.equal((await c.authStatus()).setupComplete, true);
+  await c.authStatus();
+  const port = new URL(emu.url).port;
+  assert.deepEqual(used, [`https://127.0.0.1:${port}`, `https://127.0.0.1:${port}`]);
+});
+
+void test('a TLS exception stays with its origin: the heartbeat port of the same host is still verified', async () => {
+  const used: string[] = [];
+  const c = client(emu.url, { untrustedOrigins: [emu.url], onUntrustedUse: (o) => used.push(o) });
+  assert.equal((await c.authStatus()).setupComplete, true);
+  await expectKind(c.sendHeartbeat(emu.heartbeatUrl, DEMO_TOKEN_VALUES['tok-owner-agent-prod']!), 'tls');
+  assert.ok(!used.some((o) => o.endsWith(`:${new URL(emu.heartbeatUrl).port}`)), 'the heartbeat origin used no exception');
+});
+
+void test('a TLS exception for another origin does not cover this one (same dispatcher)', async () => {
+  const other = await startEmulator({ tls: true });
+  try {
+    const d = createDispatcher({ connectTimeoutMs: 2000, untrustedOrigins: [other.url] });
+    dispatchers.push(d);
+    const forOther = new ControllerClient({ baseUrl: other.url, dispatcher: d, retry, timeoutMs: 3000 });
+    const forEmu = new ControllerClient({ baseUrl: emu.url, dispatcher: d, retry, timeoutMs: 3000 });
+    assert.equal((await forOther.authStatus()).setupComplete, true);
+    await expectKind(forEmu.authStatus(), 'tls');
+  } finally {
+    await other.close();
+  }
 });
 
 void test('an unrelated CA does not make the certificate trusted', async () => {

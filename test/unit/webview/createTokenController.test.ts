@@ -14,7 +14,7 @@ import type { Role } from '../../../src/core/permissions';
 
 const VALUE = 'tc-apiv1_Zq8sVeryVerySecretValue0123';
 
-function setup(opts: { role?: Role | null; createError?: unknown; visible?: boolean | (() => boolean) } = {}) {
+function setup(opts: { role?: Role | null; createError?: unknown; visible?: boolean | (() => boolean); bundle?: Record<string, string> } = {}) {
   const sent: ExtensionToWebview[] = [];
   const logs: string[] = [];
   const calls: { create: CreateTokenRequest[]; copy: string[]; insert: string[] } = { create: [], copy: [], insert: [] };
@@ -54,6 +54,7 @@ function setup(opts: { role?: Role | null; createError?: unknown; visible?: bool
       calls.insert.push(id);
     },
     log: { info: (m) => logs.push(`info ${m}`), warn: (m) => logs.push(`warn ${m}`), error: (m) => logs.push(`error ${m}`) },
+    l10nBundle: () => opts.bundle,
   };
   const c = new CreateTokenController(
     deps,
@@ -156,7 +157,10 @@ test('create: permissions above the role are refused before the API call', async
   assert.equal(calls.create.length, 0);
   const f = sent[0];
   assert.ok(f?.type === 'createFailed');
-  assert.match(f.error.fieldErrors?.permissions ?? '', /license:write/);
+  // A code and data; the form words them.
+  assert.equal(f.error.kind, 'role-denied');
+  assert.deepEqual(f.error.args, ['license:write']);
+  assert.equal(f.error.message, undefined);
 });
 
 test('create: Viewers and signed-out users are refused', async () => {
@@ -169,13 +173,13 @@ test('create: Viewers and signed-out users are refused', async () => {
   }
 });
 
-test('create: a ControllerError becomes userMessage + fieldErrors', async () => {
-  const err = new ControllerError({ kind: 'validation', status: 400, userMessage: 'The controller rejected the request as invalid.', fieldErrors: { description: 'Already used' } });
+test('create: a ControllerError becomes its kind, status, server message and field errors (no English sentence)', async () => {
+  const err = new ControllerError({ kind: 'validation', status: 400, serverMessage: 'Invalid input', userMessage: 'The controller rejected the request as invalid.', fieldErrors: { description: 'Already used' } });
   const { c, sent, logs } = setup({ createError: err });
   await c.handle({ type: 'create', requestId: 'w-1', request: request() });
   const f = sent[0];
   assert.ok(f?.type === 'createFailed');
-  assert.deepEqual(f.error, { kind: 'validation', message: 'The controller rejected the request as invalid.', fieldErrors: { description: 'Already used' } });
+  assert.deepEqual(f.error, { kind: 'validation', args: ['400', 'Invalid input'], fieldErrors: { description: 'Already used' } });
   assert.ok(logs.some((l) => l.startsWith('warn Create token failed')));
 });
 
@@ -313,5 +317,33 @@ test('after a change of user, init names the new user and role', async () => {
   assert.deepEqual(
     inits.map((m) => m.session && `${m.session.username}/${m.session.role}/${m.session.connectionLabel}`),
     ['bob/manager/127.0.0.1:8888', null, 'admin/owner/127.0.0.1:8888'],
+  );
+});
+
+test('init: carries the strings bundle of the display language, and none in English', async () => {
+  const bundle = { 'Create Token': '[Ćŕéåţé Ţöķéñ]' };
+  const withBundle = setup({ bundle });
+  await withBundle.c.handle({ type: 'ready', requestId: 'w-1' });
+  const init = withBundle.sent.find((m) => m.type === 'init');
+  assert.ok(init?.type === 'init');
+  assert.deepEqual(init.l10n, bundle);
+  const english = setup({ bundle: {} });
+  await english.c.handle({ type: 'ready', requestId: 'w-1' });
+  const init2 = english.sent.find((m) => m.type === 'init');
+  assert.ok(init2?.type === 'init' && init2.l10n === undefined);
+});
+
+test('copy: the result is a code the form words, not an English sentence', async () => {
+  const { c, sent } = setup();
+  await c.handle({ type: 'create', requestId: 'w-1', request: request() });
+  await c.handle({ type: 'copyValue', requestId: 'w-2', tokenId: 'tok-1' });
+  await c.handle({ type: 'copyValue', requestId: 'w-3', tokenId: 'tok-other' });
+  const results = sent.filter((m) => m.type === 'actionResult');
+  assert.deepEqual(
+    results.map((r) => r.type === 'actionResult' && [r.ok, r.code, r.message]),
+    [
+      [true, 'copied', undefined],
+      [false, 'not-this-token', undefined],
+    ],
   );
 });
