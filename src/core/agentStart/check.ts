@@ -119,7 +119,7 @@ function fetchFailure(e: unknown, configId: string, v: TokenVariable): AgentChec
         detail: `403: the token lacks configs:read (Configurations: Read), so the agent cannot download its config. An agent token needs Configurations: Read and Heartbeat: Write.`,
       };
     case 'not-found':
-      return { ...base, detail: `404: the controller has no configuration "${configId}" (deleted or renamed?). Refresh the list and pick it again.` };
+      return { ...base, detail: `404: the controller has no configuration "${encodeURIComponent(configId)}" (deleted or renamed?). Refresh the list and pick it again.` };
     default:
       return { ...base, detail: `Could not check: ${e.userMessage}` };
   }
@@ -164,7 +164,7 @@ export async function checkAgentStart(client: ControllerClient, input: AgentChec
     return done(toml);
   }
   const bytes = Buffer.byteLength(toml, 'utf8');
-  checks.push({ id: 'fetch', status: 'pass', httpStatus: 200, detail: `GET /api/configs/${input.configId}/toml answered 200 (${bytes} bytes): the token has configs:read.` });
+  checks.push({ id: 'fetch', status: 'pass', httpStatus: 200, detail: `GET /api/configs/${encodeURIComponent(input.configId)}/toml answered 200 (${bytes} bytes): the token has configs:read.` });
 
   // 3. Heartbeat.
   if (hasHeartbeatOutput(toml)) {

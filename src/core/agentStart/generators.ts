@@ -201,7 +201,7 @@ function common(o: AgentStartOptions): Common {
     url,
     variable,
     watchArgs,
-    configLabel: o.configName ? `"${oneLine(o.configName)}" (${o.configId})` : o.configId,
+    configLabel: o.configName ? `"${oneLine(o.configName)}" (${oneLine(o.configId)})` : oneLine(o.configId),
     service,
     warnings,
     host: u.hostname,
@@ -323,7 +323,7 @@ function docker(o: AgentStartOptions): AgentStartSnippet {
     `  ${['--config', c.url, ...c.watchArgs].map(shQuote).join(' ')}`,
     `unset ${v}`,
   ];
-  const warnings = [...c.warnings, `docker run --env-file takes every value literally (quotes included): write ${v}=value with no quotes.`];
+  const warnings = [...c.warnings, `docker run --env-file takes every value literally (quotes included): write ${v}=value with no quotes.`, TRAILING_NEWLINE_WARNING];
   if (isLoopback(c.host)) {
     warnings.push(`The controller URL points to ${c.host}: inside a container that is the container itself. Use the host's name or address (or host.docker.internal with --add-host=host.docker.internal:host-gateway).`);
   }
@@ -357,6 +357,7 @@ function compose(o: AgentStartOptions): AgentStartSnippet {
     ...c.warnings,
     `Give the token to the telegraf service only: an env_file or environment: shared with other services (or an x- anchor merged into them) hands it to every one of them.`,
     `Compose reads ${rel} line by line (KEY=value, quotes allowed); a missing file stops "docker compose up" with an error instead of starting Telegraf without a token.`,
+    TRAILING_NEWLINE_WARNING,
   ];
   if (isLoopback(c.host)) {
     warnings.push(`The controller URL points to ${c.host}: inside a container that is the container itself. Use the controller's service name or the host's address.`);
@@ -454,8 +455,9 @@ function powershell(o: AgentStartOptions): AgentStartSnippet {
   ];
   if (c.watchArgs.length) {
     lines.push(
-      comments('#', ['The service installer keeps only --config: add the watch interval to the service command line.']),
-      `Set-ItemProperty -Path $key -Name ImagePath -Value ((Get-ItemProperty -Path $key).ImagePath + ${psQuote(` ${c.watchArgs.join(' ')}`)})`,
+      comments('#', ['The service installer keeps only --config: add the watch interval to the service command line (replacing an earlier one).']),
+      `$image = (Get-ItemProperty -Path $key).ImagePath -replace ' --config-url-watch-interval \\S+', ''`,
+      `Set-ItemProperty -Path $key -Name ImagePath -Value ($image + ${psQuote(` ${c.watchArgs.join(' ')}`)})`,
     );
   }
   lines.push(

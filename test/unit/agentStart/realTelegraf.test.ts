@@ -28,8 +28,11 @@ import { startEmulator, type Emulator } from '../../emulator/server';
 const ROOT = path.join(__dirname, '..', '..', '..');
 const BIN = process.env.TELEGRAF_BIN ?? path.join(ROOT, '.telegraf', 'v1.40.1', 'telegraf');
 const HAVE_BIN = existsSync(BIN);
-if (!HAVE_BIN && process.env.CI === 'true') {
-  throw new Error(`A real Telegraf is required under CI=true: run "bash scripts/build-telegraf.sh" (looked for ${BIN}).`);
+/** The last INFLUX_TOKEN line (Token scheme), for the 1.38 start text: $TELEGRAF_BIN_1_38 or .telegraf/v1.38.3/telegraf. */
+const BIN_138 = process.env.TELEGRAF_BIN_1_38 ?? path.join(path.dirname(path.dirname(BIN)), 'v1.38.3', 'telegraf');
+const HAVE_BIN_138 = existsSync(BIN_138);
+if (process.env.CI === 'true' && (!HAVE_BIN || !HAVE_BIN_138)) {
+  throw new Error(`Real Telegraf builds are required under CI=true: run "bash scripts/build-telegraf.sh" and "bash scripts/build-telegraf.sh v1.38.3" (looked for ${BIN} and ${BIN_138}).`);
 }
 const CONFIG_ID = 'cfg-real-agent';
 /** The same config for a 1.38-style agent: its heartbeat output reads INFLUX_TOKEN. */
@@ -41,9 +44,9 @@ interface Agent {
   exited: Promise<number | null>;
 }
 
-/** Runs `script` with bash in an EMPTY environment (only PATH, HOME), stdin = `input`. */
-function runAgent(script: string, cwd: string, input = ''): Agent {
-  const child = spawn('env', ['-i', `PATH=${path.dirname(BIN)}:/usr/bin:/bin`, `HOME=${cwd}`, 'bash', '-c', script], { cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+/** Runs `script` with bash in an EMPTY environment (only PATH, HOME), stdin = `input`; `telegraf` on PATH is `bin`. */
+function runAgent(script: string, cwd: string, input = '', bin = BIN): Agent {
+  const child = spawn('env', ['-i', `PATH=${path.dirname(bin)}:/usr/bin:/bin`, `HOME=${cwd}`, 'bash', '-c', script], { cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -170,6 +173,16 @@ describe('a real Telegraf started from the generated start text', { skip: HAVE_B
   });
 
   const heartbeatsOf = (id: string) => emu.state.heartbeats.filter((h) => h.tokenId === id).length;
+  /** The emulator's record of config downloads: the last one of `configId` was authenticated with `scheme`. */
+  const assertFetchScheme = (configId: string, scheme: 'Bearer' | 'Token') => {
+    const fetches = emu.state.configFetches.filter((f) => f.configId === configId && f.method === 'GET');
+    const last = fetches[fetches.length - 1];
+    assert.ok(last, `the emulator recorded a download of ${configId}`);
+    assert.equal(last.status, 200);
+    assert.equal(last.scheme, scheme);
+    assert.equal(last.tokenId, agentTokenId);
+    assert.match(last.userAgent, /^Telegraf\//);
+  };
 
   test('Compose: the env_file written by the generated commands + the service command → config download and heartbeat', async () => {
     const s = agentStartSnippet('compose', { controllerUrl: emu.url, configId: CONFIG_ID, watchInterval: '1m' });
@@ -189,6 +202,7 @@ describe('a real Telegraf started from the generated start text', { skip: HAVE_B
     assert.ok(emu.state.tokens.get(agentTokenId)!.lastUsedAt !== null);
     assert.ok(!a.output().includes(agentValue), 'Telegraf did not log the value');
     await stop(a);
+    assertFetchScheme(CONFIG_ID, 'Bearer');
   });
 
   test('systemd: the EnvironmentFile written by the generated script + the drop-in ExecStart → heartbeat', async () => {
@@ -209,6 +223,7 @@ describe('a real Telegraf started from the generated start text', { skip: HAVE_B
     agents.push(a);
     await until(a, () => heartbeatsOf(agentTokenId) > before, 'a heartbeat from the agent');
     await stop(a);
+    assertFetchScheme(CONFIG_ID, 'Bearer');
   });
 
   test('shell: the generated script itself, token typed at its hidden prompt → heartbeat', async () => {
@@ -218,17 +233,24 @@ describe('a real Telegraf started from the generated start text', { skip: HAVE_B
     agents.push(a);
     await until(a, () => heartbeatsOf(agentTokenId) > before, 'a heartbeat from the agent');
     await stop(a);
+    assertFetchScheme(CONFIG_ID, 'Bearer');
   });
 
-  test('Telegraf 1.38 line: the generated INFLUX_TOKEN script → the download with the Token scheme (the binary falls back to it) → heartbeat', async () => {
-    const s = agentStartSnippet('shell', { controllerUrl: emu.url, configId: LEGACY_CONFIG_ID, telegrafVersion: '1.38' });
-    assert.ok(s.text.includes('export INFLUX_TOKEN') && !s.text.includes('TELEGRAF_CONTROLLER_TOKEN'));
-    const before = heartbeatsOf(agentTokenId);
-    const a = runAgent(s.text, dir, `${agentValue}\n`);
-    agents.push(a);
-    await until(a, () => heartbeatsOf(agentTokenId) > before, 'a heartbeat from the agent');
-    await stop(a);
-  });
+  for (const [label, bin, have] of [
+    ['a real Telegraf 1.38.3', BIN_138, HAVE_BIN_138],
+    ['Telegraf 1.40.1, which falls back to INFLUX_TOKEN', BIN, HAVE_BIN],
+  ] as const) {
+    test(`Telegraf 1.38 line: the generated INFLUX_TOKEN script on ${label} → the download with the Token scheme → heartbeat`, { skip: have ? false : `no binary at ${bin}` }, async () => {
+      const s = agentStartSnippet('shell', { controllerUrl: emu.url, configId: LEGACY_CONFIG_ID, telegrafVersion: '1.38' });
+      assert.ok(s.text.includes('export INFLUX_TOKEN') && !s.text.includes('TELEGRAF_CONTROLLER_TOKEN'));
+      const before = heartbeatsOf(agentTokenId);
+      const a = runAgent(s.text, dir, `${agentValue}\n`, bin);
+      agents.push(a);
+      await until(a, () => heartbeatsOf(agentTokenId) > before, 'a heartbeat from the agent');
+      await stop(a);
+      assertFetchScheme(LEGACY_CONFIG_ID, 'Token');
+    });
+  }
 
   test('the test can fail: a misspelled variable (INLFLUX_TOKEN) gets 401 and no heartbeat', async () => {
     const work = mkdtempSync(path.join(dir, 'typo-'));
@@ -240,5 +262,7 @@ describe('a real Telegraf started from the generated start text', { skip: HAVE_B
     await until(a, () => /failed to fetch HTTP config: 401/.test(a.output()), 'the 401 from the emulator');
     await stop(a);
     assert.equal(emu.state.heartbeats.length, before);
+    const last = emu.state.configFetches.filter((f) => f.configId === CONFIG_ID).pop();
+    assert.deepEqual([last?.status, last?.scheme], [401, ''], 'the download came without an Authorization header');
   });
 });
