@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, unit tests, build, integration tests (mocha inside
+// `npm test`: typecheck, lint (ESLint, import zones and cycles included), unit tests, build, integration tests (mocha inside
 // code-server), package (`npm run package`: production build + the .vsix),
 // end-to-end flows (Playwright) against that .vsix installed in code-server.
 // Every stage runs even when an earlier one failed, except that integration
@@ -30,6 +30,7 @@ const vsixFile = path.join(root, `${pkg.name}-${pkg.version}.vsix`);
 /** @type {{ name: string, cmd: string, args: string[], counts: boolean, needsBuild?: boolean, needsPackage?: boolean }[]} */
 const STAGES = [
   { name: 'typecheck', cmd: npm, args: ['run', '--silent', 'typecheck'], counts: false },
+  { name: 'lint', cmd: npm, args: ['run', '--silent', 'lint'], counts: false },
   { name: 'unit', cmd: node, args: [script('run-unit-tests.mjs')], counts: true },
   { name: 'build', cmd: node, args: ['esbuild.mjs', '--tests'], counts: false },
   { name: 'integration', cmd: node, args: [script('run-integration.mjs'), '--no-build'], counts: true, needsBuild: true },

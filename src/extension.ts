@@ -3,28 +3,28 @@
  * the commands, views and providers. No logic lives here.
  */
 import * as vscode from 'vscode';
-import { AUTH_PROVIDER_ID, Commands, ContextKeys, TOKEN_URI_SCHEME, Views } from './constants';
-import { canManageTokens, isTokenAdmin } from './core/permissions';
+import { AUTH_PROVIDER_ID, Commands, TOKEN_URI_SCHEME } from './constants';
 import { registerCommand } from './infra/commands';
 import { createLogger } from './infra/logger';
 import { Notifier } from './infra/notify';
 import { SecretVault } from './infra/secretVault';
 import { ControllerAuthProvider, authProviderLabel } from './features/connection/authProvider';
 import { registerConnectionCommands } from './features/connection/connectionCommands';
-import { ActiveConnection, ActiveTokenStore, ConnectionManager } from './features/connection/connectionManager';
-import type { ControllerConnection } from './features/connection/controllerConnection';
+import { ActiveConnection, ActiveTokenStore, ConnectionManager } from './services/connectionManager';
+import type { ControllerConnection } from './services/controllerConnection';
 import { Freshness } from './features/connection/freshness';
 import { registerExplorerCommands } from './features/explorer/explorerCommands';
 import { ExplorerState } from './features/explorer/explorerState';
 import { ExpiryStatusBar, registerExpiryCommands } from './features/explorer/expiryStatusBar';
 import { TokenDecorationProvider } from './features/explorer/tokenDecorations';
 import { TokenDetailsProvider } from './features/explorer/tokenDetails';
-import { createTokenDeps, registerCreateToken } from './features/createTokenCommand';
+import { createTokenDeps, registerCreateToken } from './features/createToken/createTokenCommand';
 import { registerInsertToken } from './features/configFiles/insertTokenCommand';
 import { registerConfigFeatures } from './features/configFiles';
 import { registerTokenCommands } from './features/explorer/tokenCommands';
-import type { TokenStore } from './features/explorer/tokenStore';
-import { TokenTreeProvider, filterMessage, viewDescription } from './features/explorer/tokenTreeProvider';
+import type { TokenStore } from './services/tokenStore';
+import type { TokenTreeProvider } from './features/explorer/tokenTreeProvider';
+import { createTokensView } from './features/explorer/tokensView';
 
 /** What `activate` returns in test mode only (never in normal use: it would expose SecretStorage to other extensions). */
 export interface TestApi {
@@ -64,44 +64,17 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const connection = new ActiveConnection(manager);
   const store = new ActiveTokenStore(manager);
   const explorerState = new ExplorerState(context.workspaceState);
-  const treeProvider = new TokenTreeProvider(manager, explorerState);
-  const view = vscode.window.createTreeView(Views.tokens, { treeDataProvider: treeProvider, showCollapseAll: false, canSelectMany: true });
+  const tokensView = createTokensView(manager, connection, explorerState);
+  const { treeProvider, view } = tokensView;
   const decorations = new TokenDecorationProvider();
   const details = new TokenDetailsProvider(manager);
   const statusBar = new ExpiryStatusBar(manager, vault, notifier, log);
   const freshness = new Freshness(manager, vault, log);
   const authProvider = new ControllerAuthProvider(manager);
-  context.subscriptions.push(log, vault, manager, connection, store, explorerState, treeProvider, view, decorations, details, statusBar, freshness, authProvider);
-
-  const syncView = () => {
-    const s = connection.current;
-    const all = manager.all;
-    void vscode.commands.executeCommand('setContext', ContextKeys.state, s.state);
-    void vscode.commands.executeCommand('setContext', ContextKeys.canCreate, s.state === 'ready' && !!s.user && canManageTokens(s.user.role));
-    void vscode.commands.executeCommand('setContext', ContextKeys.connectionCount, all.length);
-    void vscode.commands.executeCommand('setContext', ContextKeys.sessionEnded, s.state === 'needsSignIn' && !!s.message);
-    void vscode.commands.executeCommand('setContext', ContextKeys.anyAdmin, all.some((h) => !!h.connection.user && isTokenAdmin(h.connection.user.role)));
-    view.description = viewDescription(manager, explorerState);
-    let message: string | undefined;
-    if (all.length > 1) {
-      message = undefined; // each connection node shows its own state
-    } else if (s.state === 'ready' && s.user && !canManageTokens(s.user.role)) {
-      message = vscode.l10n.t('Signed in as {0}, a Viewer: Viewers cannot manage tokens. Sign in with another account to list or create tokens.', s.user.username);
-    } else if (s.state === 'error') {
-      message = s.message;
-    } else if (s.state === 'needsSignIn' && s.message) {
-      message = s.message;
-    }
-    // The filter is also in the description, but a narrow side bar cuts the title: say it above the list too.
-    const filter = filterMessage(explorerState);
-    view.message = [message, filter].filter(Boolean).join('\n') || undefined;
-  };
+  context.subscriptions.push(log, vault, manager, connection, store, explorerState, tokensView, decorations, details, statusBar, freshness, authProvider);
 
   const networkKeys = ['caFile', 'allowUntrustedCertificates', 'requestTimeoutMs', 'connectTimeoutMs'].map((k) => `telegrafController.${k}`);
   context.subscriptions.push(
-    manager.onDidChange(syncView),
-    manager.onDidChangeState(syncView),
-    explorerState.onDidChange(syncView),
     vscode.window.registerFileDecorationProvider(decorations),
     vscode.workspace.registerTextDocumentContentProvider(TOKEN_URI_SCHEME, details),
     vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, authProviderLabel(), authProvider, { supportsMultipleAccounts: true }),
@@ -126,7 +99,6 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     ...registerConfigFeatures({ connection, store, vault, log, context }),
   );
 
-  syncView();
   void manager.reload();
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
@@ -142,7 +114,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     notifier,
     vault,
     treeProvider,
-    view: view as vscode.TreeView<unknown>,
+    view,
     createToken: createTokenDeps({ connection, store, vault, log }).createToken,
     logUri: context.logUri,
   };

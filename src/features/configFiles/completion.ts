@@ -22,8 +22,8 @@ import { Cancelled, registerCommand } from '../../infra/commands';
 import type { Logger } from '../../infra/logger';
 import type { SecretVault } from '../../infra/secretVault';
 import { envVarName } from '../../infra/settings';
-import type { ControllerConnection } from '../connection/controllerConnection';
-import type { TokenStore } from '../explorer/tokenStore';
+import type { ControllerConnection } from '../../services/controllerConnection';
+import type { TokenStore } from '../../services/tokenStore';
 import { isTelegrafDocument, type ParseCache } from './configDocuments';
 import { secretKeyFor } from './insertTokenCommand';
 

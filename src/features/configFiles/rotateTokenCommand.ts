@@ -16,7 +16,7 @@ import { formatUtc, parseTime } from '../../core/tokens';
 import { Commands } from '../../constants';
 import { copySecret } from '../../infra/clipboard';
 import { Cancelled, registerCommand } from '../../infra/commands';
-import { resolveToken, type TokenArg, type TokenCommandDeps } from '../explorer/tokenCommands';
+import { resolveToken, type Services, type TokenArg } from '../../services/tokenArgs';
 import { findValueInWorkspace, replaceToken, type ReplaceOutcome } from './tokenReplacement';
 import type { TokenResolver } from './tokenResolver';
 
@@ -30,7 +30,7 @@ export function lifetimeText(expiresAt: string | null): string {
 }
 
 /** Registers "Rotate Token…". Returns the outcome (for tests) or undefined when cancelled. */
-export function registerRotateToken(deps: TokenCommandDeps & { resolver: TokenResolver }): vscode.Disposable[] {
+export function registerRotateToken(deps: Services & { resolver: TokenResolver }): vscode.Disposable[] {
   const { connection, store, vault, log } = deps;
   return [
     registerCommand(

@@ -9,8 +9,8 @@ import type { Logger } from '../../infra/logger';
 import type { Notifier } from '../../infra/notify';
 import type { StoredCredential } from '../../infra/secretVault';
 import { controllerUrl } from '../../infra/settings';
-import type { ConnectionHandle, ConnectionManager } from './connectionManager';
-import type { ControllerConnection } from './controllerConnection';
+import type { ConnectionHandle, ConnectionManager } from '../../services/connectionManager';
+import type { ControllerConnection } from '../../services/controllerConnection';
 
 /** Validates a controller URL typed by the user; returns an error sentence or undefined. */
 export function validateControllerUrl(value: string): string | undefined {

@@ -8,7 +8,7 @@ import type { Logger } from '../../infra/logger';
 import type { Notifier } from '../../infra/notify';
 import type { SecretVault, StoredTokenRef } from '../../infra/secretVault';
 import { expiryWarningDays } from '../../infra/settings';
-import type { ConnectionHandle, ConnectionManager } from '../connection/connectionManager';
+import type { ConnectionHandle, ConnectionManager } from '../../services/connectionManager';
 
 /** A stored token that expires soon, with the connection it belongs to (when one is configured for its origin). */
 export interface ExpiringStoredToken {

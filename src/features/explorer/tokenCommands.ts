@@ -4,30 +4,18 @@ import { ControllerError, isAuthFailure } from '../../core/api/errors';
 import { chunk, describeReassign, mergeBulk, reassignPreview, summarizeBulk, type BulkSummary } from '../../core/explorerModel';
 import { effectivePermissions, isTokenAdmin } from '../../core/permissions';
 import { displayText } from '../../core/text';
-import { displayStatus, expiryText } from '../../core/tokens';
 import { Commands } from '../../constants';
 import { logActivity } from '../../infra/activityLog';
 import { copySecret } from '../../infra/clipboard';
 import { Cancelled, registerCommand, required } from '../../infra/commands';
-import type { Logger } from '../../infra/logger';
 import type { Notifier } from '../../infra/notify';
-import type { SecretVault } from '../../infra/secretVault';
-import type { ConnectionHandle, ConnectionManager } from '../connection/connectionManager';
-import type { ControllerConnection } from '../connection/controllerConnection';
+import type { ConnectionHandle, ConnectionManager } from '../../services/connectionManager';
+import { tokenPickItems, type Services, type TokenArg } from '../../services/tokenArgs';
 import { detailsUri } from './tokenDetails';
 import type { TokenNode } from './tokenTreeProvider';
-import type { TokenStore } from './tokenStore';
-
-/** Everything the token commands need (what other features pass to {@link resolveToken}). */
-export interface TokenCommandDeps {
-  connection: ControllerConnection;
-  store: TokenStore;
-  vault: SecretVault;
-  log: Logger;
-}
 
 /** The explorer's own token commands also need the connections and the notifier. */
-export interface ExplorerCommandDeps extends TokenCommandDeps {
+export interface ExplorerCommandDeps extends Services {
   manager: ConnectionManager;
   notifier: Notifier;
   /**
@@ -38,52 +26,10 @@ export interface ExplorerCommandDeps extends TokenCommandDeps {
   selection?: () => readonly unknown[];
 }
 
-/**
- * The argument a token command receives: a tree node, a token id (from other
- * commands/tests), `{ id }`, `{ ids, connectionKey? }` for several tokens, or
- * nothing (palette).
- */
-export type TokenArg = TokenNode | { id: string } | { ids: string[]; connectionKey?: string } | string | undefined;
-
 /** Ids per bulk request (the contract allows up to 1000; smaller chunks give finer progress). */
 const BULK_CHUNK = 100;
 /** Tokens named in a confirmation before "and N more". */
 const LISTED = 12;
-
-/**
- * Resolves the token a command acts on: the tree item it was invoked on, an
- * id, or (from the palette) a quick pick of the tokens that `filter` accepts.
- * Uses the connection and list in `deps` (the active connection for other
- * features). Throws Cancelled when the user dismisses the pick.
- */
-export async function resolveToken(deps: TokenCommandDeps, arg: TokenArg, placeHolder: string, filter: (t: Token, stored: boolean) => boolean = () => true): Promise<Token> {
-  if (arg && typeof arg === 'object' && 'kind' in arg && arg.kind === 'token') return arg.token;
-  const id = typeof arg === 'string' ? arg : arg && typeof arg === 'object' && 'id' in arg ? arg.id : undefined;
-  if (id) {
-    const found = deps.store.find(id) ?? (await deps.connection.api().getToken(id));
-    return found;
-  }
-  if (!deps.store.snapshot.loadedAt) await deps.store.refresh();
-  const { tokens, stored } = deps.store.snapshot;
-  const now = Date.now();
-  const candidates = tokens.filter((t) => filter(t, stored.has(t.id)));
-  if (candidates.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No token fits this command.'));
-    throw new Cancelled();
-  }
-  const pick = required(
-    await vscode.window.showQuickPick(
-      candidates.map((t) => ({
-        label: `${stored.has(t.id) ? '$(key) ' : ''}${displayText(t.description, 80)}`,
-        description: `${displayStatus(t, now)} · ${expiryText(t, now)}`,
-        detail: `${displayText(t.username, 40)} · ${t.prefix}… · ${t.id}`,
-        token: t,
-      })),
-      { placeHolder, matchOnDescription: true, matchOnDetail: true },
-    ),
-  );
-  return pick.token;
-}
 
 /** A token with the connection it belongs to. */
 export interface TokenTarget {
@@ -150,12 +96,7 @@ export async function resolveTargets(
     void vscode.window.showInformationMessage(opts.noneFits ? opts.noneFits(handle) : vscode.l10n.t('No token of {0} fits this command.', handle.name));
     throw new Cancelled();
   }
-  const items = candidates.map((t) => ({
-    label: `${stored.has(t.id) ? '$(key) ' : ''}${displayText(t.description, 80)}`,
-    description: `${displayStatus(t, now)} · ${expiryText(t, now)}`,
-    detail: `${displayText(t.username, 40)} · ${t.prefix}… · ${t.id}`,
-    token: t,
-  }));
+  const items = tokenPickItems(candidates, stored, now);
   if (opts.many) {
     const picks = required(await vscode.window.showQuickPick(items, { placeHolder: opts.placeHolder, canPickMany: true, matchOnDescription: true, matchOnDetail: true }));
     if (picks.length === 0) throw new Cancelled();

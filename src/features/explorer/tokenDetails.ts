@@ -5,8 +5,8 @@ import { ACTIONS, RESOURCES, countPermissions, hasPermission } from '../../core/
 import { displayText } from '../../core/text';
 import { displayStatus, expiryText, formatUtc, parseTime } from '../../core/tokens';
 import { TOKEN_URI_SCHEME } from '../../constants';
-import type { ConnectionManager } from '../connection/connectionManager';
-import { expiringWindowMs } from './tokenTreeProvider';
+import type { ConnectionManager } from '../../services/connectionManager';
+import { expiringWindowMs } from '../../services/words';
 
 const DETAILS = 'details';
 

@@ -5,8 +5,9 @@ import { canManageTokens, isTokenAdmin, RESOURCES } from '../../core/permissions
 import { displayText } from '../../core/text';
 import { displayStatus, expiryText, formatUtc, parseTime, type DisplayStatus } from '../../core/tokens';
 import { Commands } from '../../constants';
-import { expiryWarningDays } from '../../infra/settings';
-import type { ConnectionHandle, ConnectionManager } from '../connection/connectionManager';
+import { expiringWindowMs, stateText, statusLabel } from '../../services/words';
+import type { ConnectionHandle, ConnectionManager } from '../../services/connectionManager';
+import type { ControllerConnection } from '../../services/controllerConnection';
 import type { ExplorerState } from './explorerState';
 import { tokenItemUri } from './tokenDecorations';
 
@@ -30,42 +31,9 @@ const STATUS_ICON: Record<DisplayStatus, [string, string]> = {
   revoked: ['circle-slash', 'disabledForeground'],
 };
 
-/** The status as a word (localized; built on use: `vscode.l10n` is ready once activation started). */
-export function statusLabel(status: DisplayStatus): string {
-  switch (status) {
-    case 'active':
-      return vscode.l10n.t('active');
-    case 'expiring':
-      return vscode.l10n.t('expiring soon');
-    case 'expired':
-      return vscode.l10n.t('expired');
-    case 'revoked':
-      return vscode.l10n.t('revoked');
-  }
-}
-
-/** A connection's state as a word, for the states other than `ready`. */
-function stateText(state: string): string {
-  switch (state) {
-    case 'needsServer':
-      return vscode.l10n.t('no URL');
-    case 'needsSignIn':
-      return vscode.l10n.t('signed out');
-    case 'error':
-      return vscode.l10n.t('unreachable');
-    default:
-      return state;
-  }
-}
-
 let numberFormat: Intl.NumberFormat | undefined;
 /** Count formatting, with the formatter created on first use (building it at module load costs activation time). */
 const nf = { format: (n: number): string => (numberFormat ??= new Intl.NumberFormat('en')).format(n) };
-
-/** The "expiring soon" window in ms (`telegrafController.expiryWarningDays`). */
-export function expiringWindowMs(): number {
-  return expiryWarningDays() * 24 * 3600 * 1000;
-}
 
 /**
  * The Tokens view (TreeDataProvider). With one connection, its tokens (or
@@ -413,6 +381,22 @@ export function viewDescription(manager: ConnectionManager, state: ExplorerState
   const f = state.view.filter;
   if (f) parts.push(vscode.l10n.t('filter: {0}', displayText(describeTokenFilter(f), 80)));
   return parts.length ? parts.join(' · ') : undefined;
+}
+
+/**
+ * The view's message about the connection, with one connection only (with
+ * several, each connection node shows its own state): the Viewer notice, an
+ * unreachable controller, an ended session. Undefined when all is well.
+ */
+export function viewMessage(manager: ConnectionManager, connection: ControllerConnection): string | undefined {
+  if (manager.all.length > 1) return undefined;
+  const s = connection.current;
+  if (s.state === 'ready' && s.user && !canManageTokens(s.user.role)) {
+    return vscode.l10n.t('Signed in as {0}, a Viewer: Viewers cannot manage tokens. Sign in with another account to list or create tokens.', displayText(s.user.username, 60));
+  }
+  if (s.state === 'error') return s.message;
+  if (s.state === 'needsSignIn' && s.message) return s.message;
+  return undefined;
 }
 
 /** The line above the list while a filter is active, e.g. `Filter: owner bob · heartbeat:write`; undefined without a filter. */

@@ -1,15 +1,15 @@
 import * as vscode from 'vscode';
-import type { CreateTokenRequest } from '../core/api/contract';
-import { suggestPresetForConfig } from '../core/config/presetSuggestion';
-import { displayText } from '../core/text';
-import { Commands } from '../constants';
-import { registerCommand } from '../infra/commands';
-import type { Logger } from '../infra/logger';
-import type { SecretVault } from '../infra/secretVault';
-import type { ControllerConnection } from './connection/controllerConnection';
-import { watchSession } from './createToken/createTokenController';
-import { CreateTokenPanel, type CreateTokenDeps, type CreateTokenOptions } from './createToken/createTokenPanel';
-import type { TokenStore } from './explorer/tokenStore';
+import type { CreateTokenRequest } from '../../core/api/contract';
+import { suggestPresetForConfig } from '../../core/config/presetSuggestion';
+import { displayText } from '../../core/text';
+import { Commands } from '../../constants';
+import { registerCommand } from '../../infra/commands';
+import type { Logger } from '../../infra/logger';
+import type { SecretVault } from '../../infra/secretVault';
+import type { ControllerConnection } from '../../services/controllerConnection';
+import { watchSession } from './createTokenController';
+import { CreateTokenPanel, type CreateTokenDeps, type CreateTokenOptions } from './createTokenPanel';
+import type { TokenStore } from '../../services/tokenStore';
 
 /** Services the Create Token command wires into the panel. */
 export interface CreateTokenServices {
