@@ -93,7 +93,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     ...registerConnectionCommands(manager, notifier, log),
     ...registerExplorerCommands(explorerState, manager, log),
     ...registerExpiryCommands(statusBar, log),
-    ...registerTokenCommands({ connection, store, vault, log, manager, notifier, selection: () => view.selection }),
+    ...registerTokenCommands({ connection, store, vault, log, manager, notifier }),
     ...registerCreateToken(context, { connection, store, vault, log }),
     ...registerInsertToken({ connection, store, vault, log }, context.workspaceState),
     ...registerConfigFeatures({ connection, store, vault, log, context }),

@@ -18,12 +18,6 @@ import type { TokenNode } from './tokenTreeProvider';
 export interface ExplorerCommandDeps extends Services {
   manager: ConnectionManager;
   notifier: Notifier;
-  /**
-   * The Tokens view's current selection. A context-menu command that VS Code
-   * invokes without its tree item (it does so while the tree is being
-   * refreshed) acts on the selected token(s) instead of asking.
-   */
-  selection?: () => readonly unknown[];
 }
 
 /** Ids per bulk request (the contract allows up to 1000; smaller chunks give finer progress). */
@@ -76,13 +70,6 @@ export async function resolveTargets(
     const out: TokenTarget[] = [];
     for (const id of arg.ids) out.push({ handle, token: handle.store.find(id) ?? (await handle.connection.api().getToken(id)) });
     return out;
-  }
-  if (arg === undefined && deps.selection) {
-    const nodes = deps.selection().filter((s): s is Extract<TokenNode, { kind: 'token' }> => isNode(s) && s.kind === 'token');
-    if (nodes.length === 1 || (opts.many && nodes.length > 1)) {
-      const targets = nodes.map(nodeTarget).filter((t): t is TokenTarget => !!t && filter(t.token, t.handle.store.snapshot.stored.has(t.token.id)));
-      if (targets.length === nodes.length) return targets;
-    }
   }
   const handle = manager.active;
   if (!handle) throw new Error(vscode.l10n.t('No Telegraf Controller is connected. Run "Telegraf Controller: Connect…".'));

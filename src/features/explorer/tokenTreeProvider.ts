@@ -35,6 +35,9 @@ let numberFormat: Intl.NumberFormat | undefined;
 /** Count formatting, with the formatter created on first use (building it at module load costs activation time). */
 const nf = { format: (n: number): string => (numberFormat ??= new Intl.NumberFormat('en')).format(n) };
 
+/** How long a full refresh waits for more reasons to refresh (ms): a burst of setting or view-state changes refreshes once. */
+const FULL_REFRESH_DEBOUNCE_MS = 30;
+
 /**
  * The Tokens view (TreeDataProvider). With one connection, its tokens (or
  * groups) are the top level and the view's description names the connection;
@@ -42,88 +45,127 @@ const nf = { format: (n: number): string => (numberFormat ??= new Intl.NumberFor
  * the signed-in user and role. Lists follow the explorer state (grouping,
  * sort, filter); long lists show 200 rows and a "Show more…" row. Errors never
  * pop up from here: they show as message rows.
+ *
+ * Nodes are stable objects (one per connection, group, token, message row),
+ * updated in place. When a connection's list or state changes, only the nodes
+ * that changed are refreshed (`onDidChangeTreeData(node)`): a row whose item
+ * changed, or the parent whose children changed; the whole tree is refreshed
+ * only when connections, grouping, sort or filter change (debounced). Refreshing
+ * the root makes VS Code drop every element until it has fetched them again,
+ * which is why it is kept for real reloads (the pattern of VS Code's
+ * TreeDataProvider guide and vscode-python-environments).
  */
 export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<TokenNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly subs: vscode.Disposable[];
   private readonly memo = new Map<string, { snap: unknown; view: unknown; groupBy: string; minute: number; windowMs: number; result: TokenQueryResult }>();
-  private pending: NodeJS.Timeout | undefined;
-  /** True when a pending refresh must happen even if the signature is unchanged. */
-  private forced = false;
-  private lastSignature: string | undefined;
+  /** Stable node objects by tree-item id. */
+  private readonly nodes = new Map<string, TokenNode>();
+  /** The children ids VS Code last fetched, per parent (`''` = root). */
+  private readonly shownChildren = new Map<string, string>();
+  /** The item VS Code last fetched, per node id (see {@link itemPrint}). */
+  private readonly shownItems = new Map<string, string>();
+  private fullRefresh: NodeJS.Timeout | undefined;
+  private readonly dirty = new Set<string>();
+  private dirtyTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly manager: ConnectionManager,
     private readonly state: ExplorerState,
   ) {
-    const fire = () => this.scheduleRefresh();
-    // A store event that changes nothing the tree shows (the loading flag of a list that is shown,
-    // the same stored-value marks read again) does not refresh the view: every refresh of the root
-    // makes VS Code forget the tree's elements until it has fetched them again, and a context-menu
-    // command invoked in that window receives no element (it then asked which token, listing the
-    // active connection's tokens instead of acting on the clicked one).
-    const fireIfChanged = () => this.scheduleRefresh(false);
     let storeSubs: vscode.Disposable[] = [];
     const follow = () => {
       storeSubs.forEach((s) => s.dispose());
-      storeSubs = manager.all.map((h) => h.store.onDidChange(fireIfChanged));
+      storeSubs = manager.all.map((h) => h.store.onDidChange(() => this.connectionChanged(h.key)));
     };
     follow();
     this.subs = [
       manager.onDidChange(() => {
         follow();
-        fire();
+        this.scheduleRefresh();
       }),
-      manager.onDidChangeState(fire),
-      state.onDidChange(fire),
+      manager.onDidChangeState((h) => this.connectionChanged(h.key)),
+      state.onDidChange(() => this.scheduleRefresh()),
       { dispose: () => storeSubs.forEach((s) => s.dispose()) },
     ];
   }
 
-  /**
-   * Refreshes the whole view (coalesced: at most one refresh per event-loop
-   * turn). With `force` false the refresh is skipped when nothing the tree
-   * shows changed since the last one ({@link renderSignature}).
-   */
-  scheduleRefresh(force = true): void {
-    if (force) this.forced = true;
-    if (this.pending) return;
-    this.pending = setTimeout(() => {
-      this.pending = undefined;
-      const forced = this.forced;
-      this.forced = false;
-      const signature = this.renderSignature();
-      if (!forced && signature === this.lastSignature) return;
-      this.lastSignature = signature;
+  /** Refreshes the whole view, debounced: for a real reload (connections, grouping, sort, filter, settings changed). */
+  scheduleRefresh(): void {
+    if (this.fullRefresh) clearTimeout(this.fullRefresh);
+    this.fullRefresh = setTimeout(() => {
+      this.fullRefresh = undefined;
+      this.dirty.clear();
+      this.shownChildren.clear();
       this.emitter.fire(undefined);
+    }, FULL_REFRESH_DEBOUNCE_MS);
+  }
+
+  /** A connection's list or state changed: refresh what changed of it (coalesced per event-loop turn). */
+  private connectionChanged(key: string): void {
+    this.dirty.add(key);
+    this.dirtyTimer ??= setTimeout(() => {
+      this.dirtyTimer = undefined;
+      const keys = [...this.dirty];
+      this.dirty.clear();
+      if (this.fullRefresh) return; // a full refresh is on its way
+      for (const k of keys) this.refreshConnection(k);
     }, 0);
   }
 
-  /** A digest of everything the rows depend on, apart from the view state and the connections (those always refresh). */
-  private renderSignature(): string {
-    const parts: unknown[] = [Math.floor(Date.now() / 60_000), expiringWindowMs(), this.manager.active?.key];
-    for (const h of this.manager.all) {
-      const s = h.connection.current;
-      const snap = h.store.snapshot;
-      const loadingShown = snap.loading && (snap.tokens.length === 0 || !!snap.progress);
-      parts.push([
-        h.key,
-        h.name,
-        s.state,
-        s.message,
-        s.user?.id,
-        s.user?.role,
-        snap.error,
-        snap.loadedAt !== undefined,
-        loadingShown,
-        snap.progress?.loaded,
-        snap.progress?.total,
-        tokensDigest(snap.tokens),
-        [...snap.stored].sort().join(','),
-      ]);
+  /** Fires `onDidChangeTreeData` for the nodes of a connection that changed since VS Code last fetched them. */
+  private refreshConnection(key: string): void {
+    const h = this.manager.get(key);
+    if (!h) return;
+    if (this.showsConnections) {
+      const node = this.connectionNode(key);
+      if (this.changedItem(node)) {
+        this.emitter.fire(node);
+        return; // VS Code fetches the node again, and its children
+      }
+      this.refreshChildren(node);
+    } else {
+      this.refreshChildren(undefined);
     }
-    return JSON.stringify(parts);
+  }
+
+  /** Compares the children of `parent` with what VS Code last fetched: a different list refreshes `parent`, else each changed row. */
+  private refreshChildren(parent: TokenNode | undefined): void {
+    const parentId = parent ? nodeId(parent) : '';
+    const before = this.shownChildren.get(parentId);
+    if (before === undefined) return; // never fetched (collapsed): VS Code asks when it is expanded
+    const children = this.childrenOf(parent);
+    if (children.map(nodeId).join('\n') !== before) {
+      this.emitter.fire(parent);
+      return;
+    }
+    for (const child of children) {
+      if (this.changedItem(child)) this.emitter.fire(child);
+      else if (child.kind === 'group') this.refreshChildren(child);
+    }
+  }
+
+  private changedItem(node: TokenNode): boolean {
+    const shown = this.shownItems.get(nodeId(node));
+    return shown !== undefined && shown !== itemPrint(this.buildItem(node));
+  }
+
+  /** The stable node with `id`, created by `make` the first time and updated with `fields` afterwards. */
+  private stable<T extends TokenNode>(fresh: T): T {
+    const id = nodeId(fresh);
+    const node = this.nodes.get(id) as T | undefined;
+    if (!node || node.kind !== fresh.kind) {
+      this.nodes.set(id, fresh);
+      return fresh;
+    }
+    for (const k of Object.keys(node) as Array<keyof T>) if (!(k in fresh)) delete node[k];
+    Object.assign(node, fresh);
+    return node;
+  }
+
+  private connectionNode(key: string): Extract<TokenNode, { kind: 'connection' }> {
+    return this.stable({ kind: 'connection', connectionKey: key });
   }
 
   /** True when connections are top-level nodes (more than one configured). */
@@ -132,11 +174,17 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
   }
 
   getChildren(element?: TokenNode): TokenNode[] {
+    const children = this.childrenOf(element);
+    this.shownChildren.set(element ? nodeId(element) : '', children.map(nodeId).join('\n'));
+    return children;
+  }
+
+  private childrenOf(element?: TokenNode): TokenNode[] {
     if (!element) {
       const all = this.manager.all;
       if (all.length === 0) return [];
       if (all.length === 1) return all[0]!.connection.current.state === 'ready' ? this.connectionChildren(all[0]!) : [];
-      return all.map((h) => ({ kind: 'connection' as const, connectionKey: h.key }));
+      return all.map((h) => this.connectionNode(h.key));
     }
     switch (element.kind) {
       case 'connection': {
@@ -155,8 +203,12 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     }
   }
 
-  /** The tree rows of a connection: sign-in/error rows, or its (grouped) tokens with status rows. */
+  /** The tree rows of a connection: sign-in/error rows, or its (grouped) tokens with status rows (stable nodes). */
   connectionChildren(h: ConnectionHandle): TokenNode[] {
+    return this.connectionRows(h).map((n) => this.stable(n));
+  }
+
+  private connectionRows(h: ConnectionHandle): TokenNode[] {
     const s = h.connection.current;
     const key = h.key;
     if (s.state === 'needsSignIn') {
@@ -213,7 +265,8 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
         nodes.push({ kind: 'group', connectionKey: key, key: g.key, label: g.label, count: g.tokens.length, ...(status ? { status } : {}) });
       }
     }
-    if (snap.loading && snap.progress) {
+    // Only while pages are still arriving: a one-page reload (a refresh on focus) changes no row.
+    if (snap.loading && snap.progress && snap.progress.loaded < snap.progress.total) {
       nodes.push({
         kind: 'message',
         connectionKey: key,
@@ -254,12 +307,18 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
   private windowedTokens(h: ConnectionHandle, tokens: readonly Token[], parentKey: string): TokenNode[] {
     const { shown, remaining } = windowed(tokens, this.state.limit(parentKey));
     const stored = h.store.snapshot.stored;
-    const nodes: TokenNode[] = shown.map((token) => ({ kind: 'token', token, stored: stored.has(token.id), connectionKey: h.key }));
-    if (remaining > 0) nodes.push({ kind: 'more', connectionKey: h.key, parentKey, remaining });
+    const nodes: TokenNode[] = shown.map((token) => this.stable({ kind: 'token', token, stored: stored.has(token.id), connectionKey: h.key }));
+    if (remaining > 0) nodes.push(this.stable({ kind: 'more', connectionKey: h.key, parentKey, remaining }));
     return nodes;
   }
 
   getTreeItem(node: TokenNode): vscode.TreeItem {
+    const item = this.buildItem(node);
+    this.shownItems.set(nodeId(node), itemPrint(item));
+    return item;
+  }
+
+  private buildItem(node: TokenNode): vscode.TreeItem {
     switch (node.kind) {
       case 'message': {
         const item = new vscode.TreeItem(displayText(node.label, 200));
@@ -361,7 +420,8 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
   }
 
   dispose(): void {
-    if (this.pending) clearTimeout(this.pending);
+    if (this.fullRefresh) clearTimeout(this.fullRefresh);
+    if (this.dirtyTimer) clearTimeout(this.dirtyTimer);
     this.subs.forEach((s) => s.dispose());
     this.emitter.dispose();
   }
@@ -430,20 +490,35 @@ export function tokenTooltip(token: Token, status: DisplayStatus, stored: boolea
   return md;
 }
 
-const digests = new WeakMap<readonly Token[], string>();
-
-/** A short digest of a token list's content (memoised per array): FNV-1a of its JSON, with the count. */
-function tokensDigest(tokens: readonly Token[]): string {
-  let d = digests.get(tokens);
-  if (d === undefined) {
-    const text = JSON.stringify(tokens);
-    let h = 0x811c9dc5;
-    for (let i = 0; i < text.length; i++) {
-      h ^= text.charCodeAt(i);
-      h = Math.imul(h, 0x01000193) >>> 0;
-    }
-    d = `${tokens.length}:${h.toString(16)}`;
-    digests.set(tokens, d);
+/** The identity of a node: the id of its tree item (without the filter mark of groups). */
+export function nodeId(node: TokenNode): string {
+  switch (node.kind) {
+    case 'connection':
+      return `connection:${node.connectionKey}`;
+    case 'group':
+      return `group:${node.connectionKey}:${node.key}`;
+    case 'token':
+      return `token:${node.connectionKey ?? ''}:${node.token.id}`;
+    case 'more':
+      return `more:${node.parentKey}`;
+    case 'message':
+      return `message:${node.id}`;
   }
-  return d;
+}
+
+/** What a tree item shows, as text: two equal prints render the same row. */
+function itemPrint(item: vscode.TreeItem): string {
+  const text = (v: unknown) => (v instanceof vscode.MarkdownString ? v.value : typeof v === 'object' && v && 'label' in v ? (v as vscode.TreeItemLabel).label : v);
+  const icon = item.iconPath instanceof vscode.ThemeIcon ? [item.iconPath.id, item.iconPath.color?.id] : undefined;
+  return JSON.stringify([
+    text(item.label),
+    item.description,
+    text(item.tooltip),
+    item.contextValue,
+    icon,
+    item.collapsibleState,
+    item.resourceUri?.toString(),
+    item.command?.command,
+    item.accessibilityInformation?.label,
+  ]);
 }

@@ -116,6 +116,33 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
     assert.ok(sessions.every((s) => s.accessToken === 'not-shared'), 'the credential is never handed out as a session token');
   });
 
+  it('refreshes the row that changed, not the whole tree, and keeps node objects stable', async () => {
+    await api.explorerState.reset();
+    await waitUntil(() => children(connNode(key1)).some((n) => n.kind === 'token'), { what: 'token rows' });
+    const before = tokenNodes(key1);
+    before.forEach((n) => item(n)); // what VS Code has fetched
+    const target = before.find((n) => n.token.status === 'active')!;
+    const original = target.token;
+    const fired: Array<TokenNode | undefined> = [];
+    const sub = api.treeProvider.onDidChangeTreeData((n) => fired.push(n as TokenNode | undefined));
+    try {
+      handle(key1).store.upsert({ ...target.token, lastUsedAt: new Date().toISOString() });
+      await waitUntil(() => fired.length > 0, { what: 'a tree change event' });
+      assert.ok(!fired.includes(undefined), 'no whole-tree refresh for a change of one token');
+      assert.deepEqual(
+        fired.map((n) => n && n.kind === 'token' && n.token.id),
+        [target.token.id],
+        'exactly the changed row is refreshed',
+      );
+      const after = tokenNodes(key1);
+      assert.equal(after.find((n) => n.token.id === target.token.id), target, 'the same node object, updated in place');
+      assert.ok(target.token.lastUsedAt, 'the node carries the new data');
+    } finally {
+      sub.dispose();
+      handle(key1).store.upsert(original);
+    }
+  });
+
   it('groups by status and by owner with counts, filters (shown in the view description) and remembers the state', async () => {
     await vscode.commands.executeCommand('telegrafController.groupByStatus');
     const groups = children(connNode(key1));
