@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { daysLeft, expiringWithin } from '../../core/explorerModel';
+import { daysLeft, expiringWithin } from '../../core/tokenQuery';
 import { displayText } from '../../core/text';
 import { expiryText } from '../../core/tokens';
 import { Commands } from '../../constants';
@@ -169,7 +169,12 @@ export class ExpiryStatusBar implements vscode.Disposable {
     );
     this.item.tooltip = md;
     this.item.accessibilityInformation = {
-      label: n ? vscode.l10n.t('Telegraf Controller {0}, {1} stored tokens expiring soon', active.name, n) : vscode.l10n.t('Telegraf Controller {0}', active.name),
+      label:
+        n === 0
+          ? vscode.l10n.t('Telegraf Controller {0}', active.name)
+          : n === 1
+            ? vscode.l10n.t('Telegraf Controller {0}, 1 stored token expiring soon', active.name)
+            : vscode.l10n.t('Telegraf Controller {0}, {1} stored tokens expiring soon', active.name, n),
     };
     this.item.show();
   }

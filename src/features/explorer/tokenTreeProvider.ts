@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import type { Token } from '../../core/api/contract';
-import { describeTokenFilter, queryTokens, windowed, daysLeft, STATUS_GROUPS, type ExplorerViewState, type TokenQueryResult } from '../../core/explorerModel';
+import type { ExplorerViewState } from '../../core/explorerModel';
+import { queryTokens, windowed, daysLeft, STATUS_GROUPS, type TokenQueryResult } from '../../core/tokenQuery';
 import { canManageTokens, isTokenAdmin, RESOURCES } from '../../core/permissions';
 import { displayText } from '../../core/text';
-import { displayStatus, expiryText, formatUtc, parseTime, type DisplayStatus } from '../../core/tokens';
+import { displayStatus, expiryText, formatUtc, parseTime, relativeTime, type DisplayStatus } from '../../core/tokens';
 import { Commands } from '../../constants';
 import { expiringWindowMs, stateText, statusLabel } from '../../services/words';
 import type { ConnectionHandle, ConnectionManager } from '../../services/connectionManager';
-import type { ControllerConnection } from '../../services/controllerConnection';
 import type { ExplorerState } from './explorerState';
 import { tokenItemUri } from './tokenDecorations';
 
@@ -100,6 +100,11 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
       this.shownChildren.clear();
       this.emitter.fire(undefined);
     }, FULL_REFRESH_DEBOUNCE_MS);
+  }
+
+  /** Resolves once no refresh is pending (for tests: what happens next is caused by what they do next). */
+  async whenIdle(): Promise<void> {
+    while (this.fullRefresh || this.dirtyTimer) await new Promise((r) => setTimeout(r, FULL_REFRESH_DEBOUNCE_MS));
   }
 
   /** A connection's list or state changed: refresh what changed of it (coalesced per event-loop turn). */
@@ -370,7 +375,10 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     if (ready) md.appendText(vscode.l10n.t('Signed in as {0} ({1})', displayText(s.user!.username, 60), s.user!.role)).appendMarkdown('  \n');
     else md.appendText(s.message ?? stateText(s.state)).appendMarkdown('  \n');
     const snap = h.store.snapshot;
-    if (snap.loadedAt) md.appendText(vscode.l10n.t('{0} tokens, {1} with a stored value', nf.format(snap.tokens.length), nf.format(snap.stored.size)));
+    if (snap.loadedAt) {
+      const tokens = snap.tokens.length === 1 ? vscode.l10n.t('1 token') : vscode.l10n.t('{0} tokens', nf.format(snap.tokens.length));
+      md.appendText(vscode.l10n.t('{0}, {1} with a stored value', tokens, nf.format(snap.stored.size)));
+    }
     item.tooltip = md;
     item.accessibilityInformation = { label: vscode.l10n.t('Connection {0}, {1}', displayText(h.name, 60), item.description) };
     return item;
@@ -391,7 +399,7 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     item.contextValue = `group;${node.status ? 'status' : 'owner'}`;
     const count = node.count === 1 ? vscode.l10n.t('{0}: {1} token', node.label, nf.format(node.count)) : vscode.l10n.t('{0}: {1} tokens', node.label, nf.format(node.count));
     item.tooltip = filtered ? vscode.l10n.t('{0} matching the filter', count) : count;
-    item.accessibilityInformation = { label: vscode.l10n.t('{0}, {1} tokens', node.label, node.count) };
+    item.accessibilityInformation = { label: count };
     return item;
   }
 
@@ -405,8 +413,8 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     const item = new vscode.TreeItem(displayText(token.description || vscode.l10n.t('(no description)'), 80));
     const key = h?.key ?? '';
     item.id = `token:${key}:${token.id}`;
-    // Expiring tokens carry a "3d" badge and the warning color (decorations): the phrase would repeat it.
-    const parts = status === 'expiring' ? [] : [expiryText(token, now)];
+    // Expiring tokens also carry a "3d" badge and the warning color (decorations); the phrase says when.
+    const parts = [expiryText(token, now)];
     if (admin && h && this.groupingFor(h) !== 'owner') parts.push(displayText(token.username || token.userId, 40));
     if (stored) parts.push(vscode.l10n.t('value stored'));
     item.description = parts.join(' · ');
@@ -430,41 +438,6 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
 /** Status group labels by display status (for messages). */
 export const STATUS_GROUP_LABEL: Record<DisplayStatus, string> = Object.fromEntries(STATUS_GROUPS.map((g) => [g.status, g.label])) as Record<DisplayStatus, string>;
 
-/** The view's description: the connection (one connection) and the active filter, e.g. `admin (owner) @ localhost:8888 · filter: owner bob`. */
-export function viewDescription(manager: ConnectionManager, state: ExplorerState): string | undefined {
-  const parts: string[] = [];
-  if (manager.all.length === 1) {
-    const h = manager.all[0]!;
-    const s = h.connection.current;
-    parts.push(s.state === 'ready' && s.user ? vscode.l10n.t('{0} ({1}) @ {2}', displayText(s.user.username, 40), s.user.role, displayText(h.name, 60)) : displayText(h.name, 60));
-  }
-  const f = state.view.filter;
-  if (f) parts.push(vscode.l10n.t('filter: {0}', displayText(describeTokenFilter(f), 80)));
-  return parts.length ? parts.join(' · ') : undefined;
-}
-
-/**
- * The view's message about the connection, with one connection only (with
- * several, each connection node shows its own state): the Viewer notice, an
- * unreachable controller, an ended session. Undefined when all is well.
- */
-export function viewMessage(manager: ConnectionManager, connection: ControllerConnection): string | undefined {
-  if (manager.all.length > 1) return undefined;
-  const s = connection.current;
-  if (s.state === 'ready' && s.user && !canManageTokens(s.user.role)) {
-    return vscode.l10n.t('Signed in as {0}, a Viewer: Viewers cannot manage tokens. Sign in with another account to list or create tokens.', displayText(s.user.username, 60));
-  }
-  if (s.state === 'error') return s.message;
-  if (s.state === 'needsSignIn' && s.message) return s.message;
-  return undefined;
-}
-
-/** The line above the list while a filter is active, e.g. `Filter: owner bob · heartbeat:write`; undefined without a filter. */
-export function filterMessage(state: ExplorerState): string | undefined {
-  const f = state.view.filter;
-  return f ? vscode.l10n.t('Filter: {0}', displayText(describeTokenFilter(f), 120)) : undefined;
-}
-
 /** The hover of a token item: every field as text (server text escaped), and the permission list. Information only, no actions. */
 export function tokenTooltip(token: Token, status: DisplayStatus, stored: boolean, now: number): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, false);
@@ -481,7 +454,7 @@ export function tokenTooltip(token: Token, status: DisplayStatus, stored: boolea
   const exp = parseTime(token.expiresAt);
   row(vscode.l10n.t('Expires'), exp === undefined ? vscode.l10n.t('never') : formatUtc(exp));
   const used = parseTime(token.lastUsedAt);
-  row(vscode.l10n.t('Last used'), used === undefined ? vscode.l10n.t('never') : formatUtc(used));
+  row(vscode.l10n.t('Last used'), used === undefined ? vscode.l10n.t('never') : `${relativeTime(used - now)} (${formatUtc(used)})`);
   if (stored) row(vscode.l10n.t('Value'), vscode.l10n.t('stored in VS Code secret storage'));
   md.appendMarkdown(`\n**${vscode.l10n.t('Permissions')}**  \n`);
   const granted = RESOURCES.filter((r) => (token.permissions[r.id]?.length ?? 0) > 0);
