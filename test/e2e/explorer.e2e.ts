@@ -112,11 +112,12 @@ export async function run(ctx: E2EContext): Promise<void> {
     await row.click();
     await row.click({ button: 'right' });
     await clickMenu(page, 'Show Token Details');
-    const editor = page.locator('.editor-instance .view-lines').first();
-    await editor.waitFor({ state: 'visible', timeout: 15_000 });
-    await page.locator('.editor-instance .view-lines', { hasText: 'Effective permissions' }).first().waitFor({ state: 'visible', timeout: 15_000 });
-    const text = await editor.innerText();
+    // A Markdown preview (a webview): tables in the theme's colours, read-only.
+    const preview = await workbench.findWebviewFrame('h2:has-text("Effective permissions")');
+    const text = await preview.locator('body').innerText();
     assert.match(text, /Configurations/);
+    assert.match(text, /Telegraf agent - prod-web-01/);
+    assert.equal(await preview.locator('table').count(), 2, 'fields and permissions are tables');
     assert.doesNotMatch(text, /tc-apiv1_[A-Za-z0-9_-]{13,}/);
     await page.mouse.move(5, 400);
     await ctx.screenshot('05-details');

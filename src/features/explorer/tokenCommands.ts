@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { BulkResult, Token, User } from '../../core/api/contract';
 import { ControllerError, isAuthFailure } from '../../core/api/errors';
-import { chunk, describeReassign, mergeBulk, reassignPreview, summarizeBulk, type BulkSummary } from '../../core/explorerModel';
+import { chunk, describeReassign, mergeBulk, reassignPreview, summarizeBulk, type BulkSummary } from '../../core/tokenQuery';
 import { effectivePermissions, isTokenAdmin } from '../../core/permissions';
 import { displayText } from '../../core/text';
 import { Commands } from '../../constants';
@@ -354,7 +354,7 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
         }
         const skipped = targets.length - active.length;
         await confirm(
-          vscode.l10n.t('Revoke {0} tokens?', active.length),
+          active.length === 1 ? vscode.l10n.t('Revoke {0} token?', 1) : vscode.l10n.t('Revoke {0} tokens?', active.length),
           `${listForConfirmation(active)}\n\n${vscode.l10n.t('Every agent or script that uses them is rejected from now on. Revoking cannot be undone; the records are kept for audit.')}${
             skipped
               ? `\n${skipped === 1 ? vscode.l10n.t('{0} selected token is revoked already and left out.', skipped) : vscode.l10n.t('{0} selected tokens are revoked already and left out.', skipped)}`
@@ -443,7 +443,9 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
           return { op: 'reassign', ok: [token.id], failed: [], cancelled: [] } satisfies BulkOutcome;
         }
         await confirm(
-          vscode.l10n.t('Reassign {0} tokens to {1} ({2})?', movable.length, displayText(user.username, 60), user.role),
+          movable.length === 1
+            ? vscode.l10n.t('Reassign {0} token to {1} ({2})?', 1, displayText(user.username, 60), user.role)
+            : vscode.l10n.t('Reassign {0} tokens to {1} ({2})?', movable.length, displayText(user.username, 60), user.role),
           `${listForConfirmation(movable)}\n\n${vscode.l10n.t('Permissions: {0}.\nThe values do not change. Narrowed permissions cannot be restored by reassigning back.', narrowing)}`,
           vscode.l10n.t('Reassign'),
         );
@@ -498,9 +500,10 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
       Commands.showTokenDetails,
       async (arg: TokenArg) => {
         const { handle, token } = await single(arg, vscode.l10n.t('Show the details of which token?'));
-        const doc = await vscode.workspace.openTextDocument(detailsUri(handle.key, token));
-        await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false });
-        return doc.uri.toString();
+        // VS Code's Markdown preview: read-only, follows the theme, its own strict content security policy.
+        const uri = detailsUri(handle.key, token);
+        await vscode.commands.executeCommand('markdown.showPreview', uri);
+        return uri.toString();
       },
       log,
       onError,
