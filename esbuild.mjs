@@ -9,11 +9,16 @@
 // nothing here replaces or stubs a library's internal files. The TOML parser,
 // not needed to activate, is bundled on its own into dist/tomlParser.js and
 // required on first use (build/lazy-toml.mjs: our own lazy split of the
-// package's public entry).
+// package's public entry). Our own code that activation
+// does not need — API client and contract, command implementations, config-file
+// features, the create panel — is bundled into dist/api.js, dist/commands.js,
+// dist/configFeatures.js and dist/createToken.js and required on first use
+// (build/lazy-bundles.mjs). --watch builds one extension bundle without them.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { lazyToml, tomlParserBuild } from './build/lazy-toml.mjs';
+import { buildExtension } from './build/lazy-bundles.mjs';
 
 const args = new Set(process.argv.slice(2));
 const watch = args.has('--watch');
@@ -37,21 +42,13 @@ const webviewEntries = existsSync('src/webview')
       .map((d) => ({ in: path.join('src/webview', d.name, 'main.ts'), out: d.name }))
   : [];
 
+/** esbuild options of dist/extension.js and the lazy bundles next to it. */
+const extensionOptions = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], minify: true };
+const extensionPlugins = () => [lazyToml()];
+
 /** @type {import('esbuild').BuildOptions[]} */
-const builds = [
-  {
-    ...common,
-    entryPoints: ['src/extension.ts'],
-    outfile: 'dist/extension.js',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
-    minify: true,
-    plugins: [lazyToml()],
-  },
-  tomlParserBuild('dist'),
-];
+const builds = [tomlParserBuild('dist')];
+if (watch) builds.push({ ...extensionOptions, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: extensionPlugins() });
 if (webviewEntries.length) {
   builds.push({
     ...common,
@@ -90,7 +87,10 @@ if (watch) {
   console.log('esbuild: watching…');
 } else {
   const started = Date.now();
-  const results = await Promise.all(builds.map((b) => esbuild.build({ ...b, metafile: withMetafile })));
+  const [extension, results] = await Promise.all([
+    buildExtension({ root: process.cwd(), outdir: 'dist', options: extensionOptions, plugins: extensionPlugins(), metafile: withMetafile }),
+    Promise.all(builds.map((b) => esbuild.build({ ...b, metafile: withMetafile }))),
+  ]);
   if (withMetafile) {
     mkdirSync('out', { recursive: true });
     results.forEach((r, i) => {
@@ -98,6 +98,7 @@ if (watch) {
       const name = b.outfile ? path.basename(b.outfile, '.js') : path.basename(b.outdir ?? `bundle-${i}`);
       writeFileSync(path.join('out', `meta-${name}.json`), JSON.stringify(r.metafile));
     });
+    for (const e of extension) writeFileSync(path.join('out', `meta-${e.name}.json`), JSON.stringify(e.metafile));
   }
-  console.log(`esbuild: built ${builds.length} bundle(s) in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
+  console.log(`esbuild: built ${builds.length + extension.length} bundle(s) in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
 }

@@ -117,10 +117,12 @@ async function benchSizes(vsix) {
       logLevel: 'error',
     });
     const full = fileSize(path.join(tmp, 'extension.js'));
-    addFigure('sizes', 'extension bundle dist/extension.js (what activate() loads)', [ext], 'same bundle with the whole undici package', [full], {
+    addFigure('sizes', 'code loaded at activation: dist/extension.js (the other bundles load on first use)', [ext], 'all our code and its libraries in one bundle', [full], {
       unit: 'bytes',
-      target: (v) => ({ text: '≤ 400 KB', met: v <= 400_000 }),
+      target: (v) => ({ text: '≤ 60 KB', met: v <= 60_000 }),
     });
+    const all = readdirSync(path.join(root, 'dist')).filter((f) => f.endsWith('.js')).reduce((n, f) => n + fileSize(path.join(root, 'dist', f)), 0);
+    addFigure('sizes', 'all extension bundles dist/*.js (everything loaded once every feature ran)', [all], 'all our code and its libraries in one bundle', [full], { unit: 'bytes' });
     addFigure('sizes', 'extension bundle + dist/llhttp (undici parser, loaded on the first request)', [ext + llhttp], 'same bundle with the whole undici package', [full], { unit: 'bytes' });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -384,7 +386,7 @@ async function hostBenches({ vsix, doActivate, doTree }) {
       }
       const note = 'code-server 4.100.3, the .vsix installed, a fresh window and extension host per run (first run discarded), a warm-up extension activated first, order alternating. VS Code shows whole milliseconds: the empty extension\'s 0 ms is taken as 1 ms for the ratio';
       addFigure('activate', "activation time as VS Code reports it (Running Extensions: code loading + activate() call)", oursVs, 'the empty extension, same run', refVs.map((v) => Math.max(v, 1)), {
-        target: (v, ratio) => ({ text: '≤ 20 ms and ≤ 2× empty', met: v <= 20 && ratio <= 2 }),
+        target: (v, ratio) => ({ text: '≤ 15 ms and ≤ 5× empty', met: v <= 15 && ratio <= 5 }),
         note,
       });
       // Code loading alone (require() of the main module, no activate()), in fresh windows.

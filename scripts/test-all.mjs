@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, unit tests, the real-Telegraf tests (test/telegraf:
-// `telegraf config check` on every edit, the real agent against the
-// emulator), build, integration tests (mocha inside
+// `npm test`: typecheck, lint (ESLint, import zones and cycles included), unit
+// tests, the real-Telegraf tests (test/telegraf: `telegraf config check` on every
+// edit, the real agent against the emulator), build, integration tests (mocha inside
 // code-server), package (`npm run package`: production build + the .vsix),
 // end-to-end flows (Playwright) against that .vsix installed in code-server.
 // Every stage runs even when an earlier one failed, except that integration
@@ -32,6 +32,7 @@ const vsixFile = path.join(root, `${pkg.name}-${pkg.version}.vsix`);
 /** @type {{ name: string, cmd: string, args: string[], counts: boolean, needsBuild?: boolean, needsPackage?: boolean }[]} */
 const STAGES = [
   { name: 'typecheck', cmd: npm, args: ['run', '--silent', 'typecheck'], counts: false },
+  { name: 'lint', cmd: npm, args: ['run', '--silent', 'lint'], counts: false },
   { name: 'unit', cmd: node, args: [script('run-unit-tests.mjs')], counts: true },
   { name: 'telegraf', cmd: node, args: [script('run-telegraf-tests.mjs')], counts: true },
   { name: 'build', cmd: node, args: ['esbuild.mjs', '--tests'], counts: false },

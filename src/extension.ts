@@ -1,34 +1,44 @@
 /**
  * Composition root: creates the services, wires them together and registers
- * the commands, views and providers. No logic lives here.
+ * the views, commands and providers. No logic lives here.
+ *
+ * Activation loads only what the Tokens view needs to show itself. Command
+ * implementations, the config-file features, the create panel, the status bar
+ * and the API client (with zod and undici) are separate bundles, required on
+ * first use (esbuild.mjs, build/lazy-bundles.mjs): a command runs a stand-in
+ * that loads them (infra/lazyCommands.ts); the config features load when a
+ * Telegraf config is open or the workspace has one; the API client on the
+ * first request.
  */
 import * as vscode from 'vscode';
-import { AUTH_PROVIDER_ID, Commands, ContextKeys, TOKEN_URI_SCHEME, Views } from './constants';
-import { canManageTokens, isTokenAdmin } from './core/permissions';
+import { AUTH_PROVIDER_ID, Commands, TOKEN_URI_SCHEME } from './constants';
 import { activateClipboardGuard } from './infra/clipboard';
 import { registerCommand } from './infra/commands';
+import { CommandStandIns } from './infra/lazyCommands';
 import { createLogger } from './infra/logger';
 import { Notifier } from './infra/notify';
 import { SecretVault } from './infra/secretVault';
+import { ActiveConnection, ActiveTokenStore, ConnectionManager } from './services/connectionManager';
+import type { ControllerConnection } from './services/controllerConnection';
+import type { Services } from './services/tokenArgs';
+import type { TokenStore } from './services/tokenStore';
 import { ControllerAuthProvider, authProviderLabel } from './features/connection/authProvider';
 import { registerConnectionCommands } from './features/connection/connectionCommands';
-import { ActiveConnection, ActiveTokenStore, ConnectionManager } from './features/connection/connectionManager';
-import type { ControllerConnection } from './features/connection/controllerConnection';
 import { Freshness } from './features/connection/freshness';
+import { registerAgentStart } from './features/agentStart';
+import { registerConfigFeatures } from './features/configFiles';
+import { registerInsertToken } from './features/configFiles/insertTokenCommand';
+import { createTokenDeps, registerCreateToken } from './features/createToken/createTokenCommand';
 import { registerExplorerCommands } from './features/explorer/explorerCommands';
 import { ExplorerState } from './features/explorer/explorerState';
 import { ExpiryStatusBar, registerExpiryCommands } from './features/explorer/expiryStatusBar';
 import { TokenDecorationProvider } from './features/explorer/tokenDecorations';
 import { TokenDetailsProvider } from './features/explorer/tokenDetails';
-import { createTokenDeps, registerCreateToken } from './features/createTokenCommand';
-import { registerInsertToken } from './features/configFiles/insertTokenCommand';
-import { registerConfigFeatures } from './features/configFiles';
-import { registerAgentStart } from './features/agentStart';
-import { registerDeploymentFeatures } from './features/deployments';
-import { registerTelegrafCheck } from './features/telegrafCheck';
 import { registerTokenCommands } from './features/explorer/tokenCommands';
-import type { TokenStore } from './features/explorer/tokenStore';
-import { TokenTreeProvider, filterMessage, viewDescription } from './features/explorer/tokenTreeProvider';
+import type { TokenTreeProvider } from './features/explorer/tokenTreeProvider';
+import { createTokensView } from './features/explorer/tokensView';
+import { registerDeploymentFeatures } from './features/configFiles/deployments';
+import { registerTelegrafCheck } from './features/telegrafCheck';
 
 /** What `activate` returns in test mode only (never in normal use: it would expose SecretStorage to other extensions). */
 export interface TestApi {
@@ -59,6 +69,25 @@ export interface TestApi {
   logUri: vscode.Uri;
 }
 
+/** A loader that runs once and remembers its result. */
+function once<T>(load: () => T): () => T {
+  let done: { value: T } | undefined;
+  return () => (done ??= { value: load() }).value;
+}
+
+/**
+ * True for a document the config features work on: Telegraf configs (`.conf`,
+ * `.toml`, the `telegraf` language) and the deployment files that give agents
+ * their tokens (Compose, Kubernetes, Helm, env files, systemd units; README
+ * "Deploying agents").
+ */
+function isConfigLike(doc: vscode.TextDocument): boolean {
+  return (
+    ['toml', 'telegraf', 'yaml', 'dockercompose', 'dotenv'].includes(doc.languageId) ||
+    /\.(conf|toml|ya?ml|env|service)$|(^|\/)\.env[^/]*$|(^|\/)env_file$/i.test(doc.uri.path)
+  );
+}
+
 /** Activates the extension. Lazy: runs on the Tokens view, a command, or a TOML/Telegraf file. */
 export function activate(context: vscode.ExtensionContext): TestApi | undefined {
   const log = createLogger();
@@ -67,50 +96,69 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   const manager = new ConnectionManager(vault, log, context.workspaceState);
   const connection = new ActiveConnection(manager);
   const store = new ActiveTokenStore(manager);
+  const services: Services = { connection, store, vault, log };
   const explorerState = new ExplorerState(context.workspaceState);
-  const treeProvider = new TokenTreeProvider(manager, explorerState);
-  const view = vscode.window.createTreeView(Views.tokens, { treeDataProvider: treeProvider, showCollapseAll: false, canSelectMany: true });
+  const tokensView = createTokensView(manager, connection, explorerState);
+  const { view } = tokensView;
   const decorations = new TokenDecorationProvider();
-  const details = new TokenDetailsProvider(manager);
-  const statusBar = new ExpiryStatusBar(manager, vault, notifier, log);
-  const freshness = new Freshness(manager, vault, log);
   const authProvider = new ControllerAuthProvider(manager);
-  context.subscriptions.push(log, vault, manager, connection, store, explorerState, treeProvider, view, decorations, details, statusBar, freshness, authProvider);
-  context.subscriptions.push(activateClipboardGuard(context.globalState, (outcome) => log.info(`clipboard check after copying a token value: ${outcome}`)));
+  context.subscriptions.push(log, vault, manager, connection, store, explorerState, tokensView, decorations, authProvider);
 
-  const syncView = () => {
-    const s = connection.current;
-    const all = manager.all;
-    void vscode.commands.executeCommand('setContext', ContextKeys.state, s.state);
-    void vscode.commands.executeCommand('setContext', ContextKeys.canCreate, s.state === 'ready' && !!s.user && canManageTokens(s.user.role));
-    void vscode.commands.executeCommand('setContext', ContextKeys.connectionCount, all.length);
-    void vscode.commands.executeCommand('setContext', ContextKeys.sessionEnded, s.state === 'needsSignIn' && !!s.message);
-    void vscode.commands.executeCommand('setContext', ContextKeys.anyAdmin, all.some((h) => !!h.connection.user && isTokenAdmin(h.connection.user.role)));
-    view.description = viewDescription(manager, explorerState);
-    let message: string | undefined;
-    if (all.length > 1) {
-      message = undefined; // each connection node shows its own state
-    } else if (s.state === 'ready' && s.user && !canManageTokens(s.user.role)) {
-      message = vscode.l10n.t('Signed in as {0}, a Viewer: Viewers cannot manage tokens. Sign in with another account to list or create tokens.', s.user.username);
-    } else if (s.state === 'error') {
-      message = s.message;
-    } else if (s.state === 'needsSignIn' && s.message) {
-      message = s.message;
-    }
-    // The filter is also in the description, but a narrow side bar cuts the title: say it above the list too.
-    const filter = filterMessage(explorerState);
-    view.message = [message, filter].filter(Boolean).join('\n') || undefined;
-  };
+  // Loaded on first use (separate bundles).
+  const background = once(() => {
+    const statusBar = new ExpiryStatusBar(manager, vault, notifier, log);
+    const freshness = new Freshness(manager, vault, log);
+    context.subscriptions.push(statusBar, freshness);
+    context.subscriptions.push(activateClipboardGuard(context.globalState, (outcome) => log.info(`clipboard check after copying a token value: ${outcome}`)));
+    return { statusBar, freshness };
+  });
+  const details = once(() => {
+    const provider = new TokenDetailsProvider(manager);
+    context.subscriptions.push(provider, provider.onDidChange((uri) => detailsChanged.fire(uri)));
+    return provider;
+  });
+  const detailsChanged = new vscode.EventEmitter<vscode.Uri>();
+  const commands = once(() =>
+    context.subscriptions.push(
+      ...registerConnectionCommands(manager, notifier, log),
+      ...registerExplorerCommands(explorerState, manager, log),
+      ...registerExpiryCommands(background().statusBar, log),
+      ...registerTokenCommands({ ...services, manager, notifier }),
+      ...registerCreateToken(context, services),
+      ...registerAgentStart(services),
+    ),
+  );
+  const configFeatures = once(() => {
+    const deployments = registerDeploymentFeatures(services);
+    context.subscriptions.push(
+      ...registerInsertToken(services, context.workspaceState),
+      ...registerConfigFeatures({ ...services, context, deployments: deployments.hook }),
+      ...deployments.disposables,
+      ...registerTelegrafCheck(log),
+    );
+  });
+  context.subscriptions.push(registerCommand(Commands.showLog, () => log.show(), log));
+  // Every other contributed command: a stand-in until its implementation is loaded.
+  const contributed = ((context.extension.packageJSON as { contributes?: { commands?: Array<{ command: string }> } }).contributes?.commands ?? []).map((c) => c.command);
+  const standIns = new CommandStandIns(contributed, () => {
+    commands();
+    configFeatures();
+  });
+  const loadConfigFeatures = () => standIns.load(configFeatures);
 
-  const deployments = registerDeploymentFeatures({ connection, store, vault, log });
   const networkKeys = ['caFile', 'allowUntrustedCertificates', 'requestTimeoutMs', 'connectTimeoutMs'].map((k) => `telegrafController.${k}`);
   context.subscriptions.push(
-    manager.onDidChange(syncView),
-    manager.onDidChangeState(syncView),
-    explorerState.onDidChange(syncView),
+    detailsChanged,
+    standIns,
     vscode.window.registerFileDecorationProvider(decorations),
-    vscode.workspace.registerTextDocumentContentProvider(TOKEN_URI_SCHEME, details),
+    vscode.workspace.registerTextDocumentContentProvider(TOKEN_URI_SCHEME, {
+      onDidChange: detailsChanged.event,
+      provideTextDocumentContent: (uri) => details().provideTextDocumentContent(uri),
+    }),
     vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, authProviderLabel(), authProvider, { supportsMultipleAccounts: true }),
+    vscode.workspace.onDidOpenTextDocument((doc) => {
+      if (isConfigLike(doc)) loadConfigFeatures();
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('telegrafController.url') || e.affectsConfiguration('telegrafController.connections')) {
         void manager.reload();
@@ -118,25 +166,22 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
         void manager.reopenAll();
       }
       if (e.affectsConfiguration('telegrafController.expiryWarningDays')) {
-        treeProvider.scheduleRefresh();
+        tokensView.scheduleRefresh();
         decorations.refresh();
       }
     }),
-    registerCommand(Commands.showLog, () => log.show(), log),
-    ...registerConnectionCommands(manager, notifier, log),
-    ...registerExplorerCommands(explorerState, manager, log),
-    ...registerExpiryCommands(statusBar, log),
-    ...registerTokenCommands({ connection, store, vault, log, manager, notifier, selection: () => view.selection }),
-    ...registerCreateToken(context, { connection, store, vault, log }),
-    ...registerInsertToken({ connection, store, vault, log }, context.workspaceState),
-    ...registerConfigFeatures({ connection, store, vault, log, context, deployments: deployments.hook }),
-    ...deployments.disposables,
-    ...registerAgentStart({ connection, store, vault, log }),
-    ...registerTelegrafCheck(log),
   );
 
-  syncView();
-  void manager.reload();
+  // After activation: read the connections (first use of the API client), then start the status bar
+  // and the freshness triggers; load the config features when a config is open or the workspace has one.
+  setImmediate(() => {
+    void manager.reload().finally(background);
+    if (vscode.workspace.textDocuments.some(isConfigLike)) loadConfigFeatures();
+    else
+      void vscode.workspace.findFiles('{**/telegraf.conf,**/telegraf.d/*.conf,**/*.telegraf.conf,**/{docker-compose,compose}*.{yml,yaml},**/*.service}', '**/node_modules/**', 1).then((found) => {
+        if (found.length > 0) loadConfigFeatures();
+      });
+  });
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return {
@@ -144,15 +189,23 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     store,
     manager,
     explorerState,
-    statusBar,
+    get statusBar() {
+      return background().statusBar;
+    },
     authProvider,
     decorations,
-    freshness,
+    get freshness() {
+      return background().freshness;
+    },
     notifier,
     vault,
-    treeProvider,
-    view: view as vscode.TreeView<unknown>,
-    createToken: createTokenDeps({ connection, store, vault, log }).createToken,
+    get treeProvider() {
+      return tokensView.treeProvider;
+    },
+    view,
+    get createToken() {
+      return createTokenDeps(services).createToken;
+    },
     logUri: context.logUri,
   };
 }

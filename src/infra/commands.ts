@@ -25,7 +25,7 @@ export function registerCommand(
   log: Logger,
   onError?: (e: unknown) => Promise<void> | void,
 ): vscode.Disposable {
-  return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+  const registration = vscode.commands.registerCommand(id, async (...args: unknown[]) => {
     try {
       return await handler(...args);
     } catch (e) {
@@ -49,7 +49,17 @@ export function registerCommand(
       return undefined;
     }
   });
+  registeredCommands.add(id);
+  return {
+    dispose: () => {
+      registeredCommands.delete(id);
+      registration.dispose();
+    },
+  };
 }
+
+/** Ids of the commands registered through {@link registerCommand} and not disposed (see `infra/lazyCommands.ts`). */
+export const registeredCommands = new Set<string>();
 
 /** Commands that are themselves the sign-in: never offered "Sign In and Retry". */
 const NO_RETRY = new Set<string>([Commands.connect, Commands.signIn, Commands.signOut]);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import * as z from 'zod';
+import type * as z from 'zod';
+import { credentialSchema as CredentialSchema, tokenIndexSchema as IndexSchema } from './vaultSchemas';
 
 /**
  * A credential for one controller origin, as kept in SecretStorage:
@@ -20,14 +21,6 @@ export interface StoredTokenRef {
   /** UTC ms when the value was stored. */
   storedAt: number;
 }
-
-const CredentialSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('session'), cookie: z.string().min(1), username: z.string() }),
-  z.object({ kind: z.literal('token'), token: z.string().min(1) }),
-]);
-const IndexSchema = z.array(
-  z.object({ id: z.string(), description: z.string(), expiresAt: z.string().nullable(), prefix: z.string(), storedAt: z.number() }),
-);
 
 const KEY_CREDENTIAL = 'telegrafController.credential:';
 const KEY_VALUE = 'telegrafController.tokenValue:';
@@ -60,7 +53,7 @@ export class SecretVault implements vscode.Disposable {
 
   /** The stored credential for `origin`, or undefined. */
   async getCredential(origin: string): Promise<StoredCredential | undefined> {
-    return this.read(KEY_CREDENTIAL + origin, CredentialSchema);
+    return this.read(KEY_CREDENTIAL + origin, CredentialSchema());
   }
 
   /** Stores the credential for `origin`, replacing any previous one. */
@@ -92,7 +85,7 @@ export class SecretVault implements vscode.Disposable {
 
   /** Tokens of `origin` whose values are stored. */
   async listStoredTokens(origin: string): Promise<StoredTokenRef[]> {
-    return (await this.read(KEY_INDEX + origin, IndexSchema)) ?? [];
+    return (await this.read(KEY_INDEX + origin, IndexSchema())) ?? [];
   }
 
   /** Ids of the tokens of `origin` whose values are stored. */
@@ -118,7 +111,7 @@ export class SecretVault implements vscode.Disposable {
 
   private updateIndex(origin: string, change: (list: StoredTokenRef[]) => StoredTokenRef[]): Promise<void> {
     const next = this.queue.then(async () => {
-      const list = (await this.read(KEY_INDEX + origin, IndexSchema)) ?? [];
+      const list = (await this.read(KEY_INDEX + origin, IndexSchema())) ?? [];
       await this.secrets.store(KEY_INDEX + origin, JSON.stringify(change(list)));
     });
     this.queue = next.catch(() => undefined);

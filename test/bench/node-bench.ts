@@ -22,7 +22,8 @@ import type { Token } from '../../src/core/api/contract';
 import { findControllerTokenLiterals, findTokenSites } from '../../src/core/config/detect';
 import { planAddHeartbeat, planSetToken } from '../../src/core/config/insert';
 import { parseTelegrafConfig } from '../../src/core/config/parse';
-import { DEFAULT_VIEW_STATE, queryTokens } from '../../src/core/explorerModel';
+import { DEFAULT_VIEW_STATE } from '../../src/core/explorerModel';
+import { queryTokens } from '../../src/core/tokenQuery';
 import { loadPages } from '../../src/core/paging';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

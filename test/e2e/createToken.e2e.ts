@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { answerInput, signInWithPassword, treeRow, type E2EContext } from './harness';
+import { answerInput, signInWithPassword, treeRow, until, type E2EContext } from './harness';
 
 /** Connects through "Telegraf Controller: Connect…" with the seed's Owner. */
 export async function connect(ctx: E2EContext): Promise<void> {
@@ -39,11 +39,14 @@ async function focusWhenReady(frame: Frame, id: string): Promise<void> {
       const inner = host?.shadowRoot?.querySelector('input') ?? host?.querySelector('input');
       return !!inner && doc.hasFocus() && doc.activeElement === host && (host.shadowRoot ? host.shadowRoot.activeElement === inner : true);
     }, id);
-  for (let i = 0; i < 50 && !(await focused()); i++) {
-    await input.focus();
-    await frame.page().waitForTimeout(100);
-  }
-  assert.ok(await focused(), `#${id} has the keyboard focus`);
+  await until(
+    async () => {
+      if (await focused()) return true;
+      await input.focus();
+      return false;
+    },
+    { what: `#${id} to have the keyboard focus`, timeoutMs: 5_000 },
+  );
 }
 
 export async function run(ctx: E2EContext): Promise<void> {
@@ -106,7 +109,7 @@ export async function run(ctx: E2EContext): Promise<void> {
   await focusWhenReady(frame, 'description');
   // Let the form's own initial focus (a zero-delay timer that also selects the field) run first:
   // a person cannot type within those milliseconds, a test can.
-  await page.waitForTimeout(500);
+  await frame.evaluate(() => new Promise((r) => (globalThis as any).requestAnimationFrame(() => setTimeout(r, 0))));
   await page.keyboard.press('Control+A');
   await page.keyboard.type('e2e keyboard custom');
   assert.equal(await (await textfield(frame, 'description')).inputValue(), 'e2e keyboard custom', 'every typed character reached the field');
@@ -205,8 +208,7 @@ export async function run(ctx: E2EContext): Promise<void> {
   // 5. Light theme.
   await workbench.runCommand('Preferences: Color Theme');
   await answerInput(page, 'Light Modern');
-  await page.waitForTimeout(1000);
-  frame = await workbench.findWebviewFrame('#description');
+  frame = await workbench.findWebviewFrame('body.vscode-light #description');
   await (await textfield(frame, 'description')).fill('e2e light theme');
   await ctx.screenshot('08-create-form-light');
 }

@@ -184,8 +184,6 @@ export async function run(ctx: E2EContext): Promise<void> {
   await page.mouse.move(700, 600);
 
   // 3. A modal confirmation naming the 10,000-character token, then one naming the control-character token, revoked → notification.
-  // Let the tree settle before using its context menu (see explorer.e2e.ts).
-  await page.waitForTimeout(1500);
   await rows.long.click({ button: 'right' });
   await clickMenu(page, 'Revoke Token');
   let dialog = page.locator('.monaco-dialog-box').first();
@@ -194,7 +192,6 @@ export async function run(ctx: E2EContext): Promise<void> {
   await ctx.screenshot('03-confirm-long');
   await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
 
-  await page.waitForTimeout(1500);
   await rows.ctrl.click({ button: 'right' });
   await clickMenu(page, 'Revoke Token');
   dialog = page.locator('.monaco-dialog-box').first();
@@ -254,7 +251,8 @@ export async function run(ctx: E2EContext): Promise<void> {
   const frame = await workbench.findWebviewFrame('#description');
   const typed = `<img src=x onerror="${PWN}"><script>${PWN}</script> form-payload \u202Egnp.exe\u202C 🔑`;
   await (await textfield(frame, 'description')).fill(typed);
-  await page.waitForTimeout(500);
+  // The form has handled the input once its pending timers and a frame have run.
+  await frame.evaluate(() => new Promise((r) => (globalThis as any).requestAnimationFrame(() => setTimeout(r, 0))));
   await assertNothingInjected(page, 'webview form');
   await frame.locator('#submit').click();
   await frame.locator('#token-value').waitFor({ state: 'visible', timeout: 20_000 });

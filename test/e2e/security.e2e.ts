@@ -28,7 +28,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { DEMO_TOKEN_VALUES } from '../emulator/seed';
-import type { E2EContext } from './harness';
+import { until, type E2EContext } from './harness';
 
 export const timeoutMs = 4 * 60_000;
 
@@ -146,12 +146,8 @@ async function insertToken(ctx: E2EContext, description: string, form: string, l
 
 /** Waits until `file` on disk matches `re`. */
 async function waitForFile(page: Page, file: string, re: RegExp): Promise<string> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const text = fs.readFileSync(file, 'utf8');
-    if (re.test(text) || Date.now() > deadline) return text;
-    await page.waitForTimeout(200);
-  }
+  await until(() => re.test(fs.readFileSync(file, 'utf8')), { what: `${file} to match ${re}` }).catch(() => undefined);
+  return fs.readFileSync(file, 'utf8');
 }
 
 export async function run(ctx: E2EContext): Promise<void> {
@@ -217,13 +213,23 @@ export async function run(ctx: E2EContext): Promise<void> {
     { type: 'create', requestId: 'evil-6', request: { description: 'evil', expiresAt: null, permissions: { configs: ['read'] } }, extra: 'y'.repeat(200_000) },
   ];
   // One at a time: the form handles one create at a time (a second one meanwhile is refused as busy).
-  for (const message of bad) {
+  const logFile = () => extensionLog(ctx.userDataDir!);
+  const logged = () => {
+    try {
+      return fs.readFileSync(logFile(), 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const dropped = () => (logged().match(/Create token form: (dropped invalid message|request rejected before sending)/g) ?? []).length;
+  const baseline = dropped();
+  for (const [i, message] of bad.entries()) {
     await host.evaluate((m: unknown) => {
       const post = (globalThis as any).__vscode_post_message__ as (channel: string, data: unknown) => void;
       if (typeof post !== 'function') throw new Error('the webview host frame has no __vscode_post_message__');
       post('onmessage', { message: m, transfer: undefined });
     }, message);
-    await page.waitForTimeout(300);
+    await until(() => dropped() >= baseline + i + 1, { what: `the extension to log invalid message ${i + 1} as dropped or rejected` });
   }
   // A well-formed Copy of a token this form did not create, and a log line carrying a token value.
   await page.evaluate(() => (globalThis as any).navigator.clipboard.writeText('clipboard before'));
@@ -235,7 +241,6 @@ export async function run(ctx: E2EContext): Promise<void> {
     },
     [foreignValue],
   );
-  const logFile = () => extensionLog(ctx.userDataDir!);
   const logText = await waitForText(logFile, /injected tc-apiv1_… end/, 'the webview log line (redacted)');
   const drops = logText.match(/Create token form: (dropped invalid message|request rejected before sending)/g) ?? [];
   assert.ok(drops.length >= bad.length, `the extension logged each invalid message as dropped or rejected (${drops.length} of ${bad.length})`);
@@ -268,7 +273,8 @@ export async function run(ctx: E2EContext): Promise<void> {
   // 5. After a reload no frame shows the value again.
   await page.reload({ waitUntil: 'domcontentloaded' });
   await workbench.waitForWorkbench();
-  await page.waitForTimeout(3000);
+  // Restored editors and webviews have loaded once the page's network is idle.
+  await page.waitForLoadState('networkidle');
   for (const f of page.frames()) {
     const html = await f.content().catch(() => '');
     assert.ok(!html.includes(value), `frame ${f.url().slice(0, 80)} shows the value after a reload`);

@@ -34,8 +34,8 @@ import { Commands } from '../../constants';
 import { registerCommand, required } from '../../infra/commands';
 import type { Logger } from '../../infra/logger';
 import type { SecretVault } from '../../infra/secretVault';
-import type { ControllerConnection } from '../connection/controllerConnection';
-import type { TokenStore } from '../explorer/tokenStore';
+import type { ControllerConnection } from '../../services/controllerConnection';
+import type { TokenStore } from '../../services/tokenStore';
 
 /** Services of the agent start commands. */
 export interface AgentStartDeps {

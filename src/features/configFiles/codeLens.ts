@@ -8,7 +8,7 @@ import { findDirectKey, findTokenSites, heartbeatOutputs } from '../../core/conf
 import { Commands } from '../../constants';
 import { registerCommand } from '../../infra/commands';
 import type { Logger } from '../../infra/logger';
-import { isTelegrafDocument, type ParseCache } from './configDocuments';
+import { isTelegrafDocument, type ParseCache } from '../../services/configDocuments';
 import type { TestTokenArg } from './testTokenCommand';
 
 /** Provides the heartbeat CodeLenses. */

@@ -23,9 +23,9 @@ import { Cancelled, registerCommand } from '../../infra/commands';
 import type { Logger } from '../../infra/logger';
 import type { SecretVault } from '../../infra/secretVault';
 import { envVarName } from '../../infra/settings';
-import type { ControllerConnection } from '../connection/controllerConnection';
-import type { TokenStore } from '../explorer/tokenStore';
-import { isTelegrafDocument, type ParseCache } from './configDocuments';
+import type { ControllerConnection } from '../../services/controllerConnection';
+import type { TokenStore } from '../../services/tokenStore';
+import { isTelegrafDocument, type ParseCache } from '../../services/configDocuments';
 import { confirmLiteral } from './literalConfirm';
 import { secretKeyFor } from './insertTokenCommand';
 

@@ -18,8 +18,8 @@ import { assessToken, type Finding, type FindingCode } from '../../core/config/t
 import { PREFIX } from '../../constants';
 import type { Logger } from '../../infra/logger';
 import { envVarName } from '../../infra/settings';
-import type { ControllerConnection } from '../connection/controllerConnection';
-import type { TokenStore } from '../explorer/tokenStore';
+import type { ControllerConnection } from '../../services/controllerConnection';
+import type { TokenStore } from '../../services/tokenStore';
 import type { SecretVault } from '../../infra/secretVault';
 import {
   CONFIG_EXCLUDE,
@@ -31,8 +31,8 @@ import {
   toRange,
   workspaceConfigUris,
   type ConfigText,
-} from './configDocuments';
-import type { GitIgnoreChecker } from './gitIgnore';
+} from '../../services/configDocuments';
+import type { GitIgnoreChecker } from '../../services/gitIgnore';
 import { checkConfigTokensEnabled, type TokenResolver } from './tokenResolver';
 
 /** `source` of every diagnostic of this extension. */

@@ -10,7 +10,7 @@
  */
 import * as vscode from 'vscode';
 import * as ui from '../../infra/ui';
-import { statusLabel } from '../explorer/tokenTreeProvider';
+import { statusLabel } from '../../services/words';
 import { type TelegrafConfig, type TokenSite } from '../../core/config';
 import { literalOfSite, requiredPermissions, siteAt, type RequiredPermission } from '../../core/config/references';
 import { envVarNote, missingPermissions, permissionText, type TokenFacts, type TokenRecord } from '../../core/config/tokenAssessment';
@@ -18,9 +18,9 @@ import { describePermissions } from '../../core/permissions';
 import { displayText } from '../../core/text';
 import { displayStatus, expiryText, formatUtc, parseTime } from '../../core/tokens';
 import type { SecretVault } from '../../infra/secretVault';
-import type { ControllerConnection } from '../connection/controllerConnection';
-import type { TokenStore } from '../explorer/tokenStore';
-import { isTelegrafDocument, type ParseCache } from './configDocuments';
+import type { ControllerConnection } from '../../services/controllerConnection';
+import type { TokenStore } from '../../services/tokenStore';
+import { isTelegrafDocument, type ParseCache } from '../../services/configDocuments';
 import { secretKeyFor } from './insertTokenCommand';
 import { checkConfigTokensEnabled, type TokenResolver } from './tokenResolver';
 

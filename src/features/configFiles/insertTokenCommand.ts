@@ -26,7 +26,7 @@ import { Commands } from '../../constants';
 import { copySecret } from '../../infra/clipboard';
 import { Cancelled, registerCommand, required } from '../../infra/commands';
 import { envVarName } from '../../infra/settings';
-import { resolveToken, type TokenArg, type TokenCommandDeps } from '../explorer/tokenCommands';
+import { resolveToken, type Services, type TokenArg } from '../../services/tokenArgs';
 import { confirmLiteral } from './literalConfirm';
 
 /** How a token is put into a config (issue: insertion forms). */
@@ -111,7 +111,7 @@ export function secretKeyFor(token: Pick<Token, 'description' | 'id'>): string {
  * at the cursor. Edits are one WorkspaceEdit (undoable); commented lines are
  * never touched.
  */
-export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: vscode.Memento }, memento?: vscode.Memento): vscode.Disposable[] {
+export function registerInsertToken(deps: Services & { workspaceState?: vscode.Memento }, memento?: vscode.Memento): vscode.Disposable[] {
   const { connection, vault, log } = deps;
   const state = memento ?? deps.workspaceState;
   return [

@@ -17,7 +17,7 @@ import { formatUtc, parseTime } from '../../core/tokens';
 import { Commands } from '../../constants';
 import { copySecret } from '../../infra/clipboard';
 import { Cancelled, registerCommand } from '../../infra/commands';
-import { resolveToken, type TokenArg, type TokenCommandDeps } from '../explorer/tokenCommands';
+import { resolveToken, type Services, type TokenArg } from '../../services/tokenArgs';
 import { findValueInWorkspace, replaceToken, type DeploymentReferenceHook, type DeploymentReferences, type ReplaceHooks, type ReplaceOutcome } from './tokenReplacement';
 import type { TokenResolver } from './tokenResolver';
 
@@ -66,7 +66,7 @@ export function deploymentRotation(refs: DeploymentReferences | undefined, hook:
 }
 
 /** Registers "Rotate Token…". Returns the outcome (for tests) or undefined when cancelled. */
-export function registerRotateToken(deps: TokenCommandDeps & { resolver: TokenResolver; deployments?: DeploymentReferenceHook }): vscode.Disposable[] {
+export function registerRotateToken(deps: Services & { resolver: TokenResolver; deployments?: DeploymentReferenceHook }): vscode.Disposable[] {
   const { connection, store, vault, log } = deps;
   return [
     registerCommand(

@@ -34,7 +34,7 @@ import { displayStatus, expiryText } from '../../core/tokens';
 import { Commands } from '../../constants';
 import { Cancelled, registerCommand, required } from '../../infra/commands';
 import { secretKeyFor } from './insertTokenCommand';
-import { isTelegrafDocument } from './configDocuments';
+import { isTelegrafDocument } from '../../services/configDocuments';
 
 /** Where to test: a document and an offset in (or at the start of) a credential. */
 export interface TestTokenArg {

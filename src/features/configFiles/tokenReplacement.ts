@@ -20,7 +20,7 @@ import * as vscode from 'vscode';
 import * as ui from '../../infra/ui';
 import { secureValueFiles } from '../../infra/valueFiles';
 import { isUnusableToken, type Token } from '../../core/api/contract';
-import { describe as describeError } from '../connection/controllerConnection';
+import { describe as describeError } from '../../services/controllerConnection';
 import { ControllerError } from '../../core/api/errors';
 import { parseTelegrafConfig } from '../../core/config';
 import { findValueOccurrences, planRewriteValue, type RewriteMode } from '../../core/config/references';
@@ -29,9 +29,9 @@ import { describePermissions, isTokenAdmin } from '../../core/permissions';
 import { displayText } from '../../core/text';
 import type { Logger } from '../../infra/logger';
 import type { SecretVault } from '../../infra/secretVault';
-import type { ControllerConnection } from '../connection/controllerConnection';
-import type { TokenStore } from '../explorer/tokenStore';
-import { documentText, locationLabel, openDocument, readConfig, toRange, workspaceConfigUris } from './configDocuments';
+import type { ControllerConnection } from '../../services/controllerConnection';
+import type { TokenStore } from '../../services/tokenStore';
+import { documentText, locationLabel, openDocument, readConfig, toRange, workspaceConfigUris } from '../../services/configDocuments';
 
 /** One plaintext occurrence of a value in a workspace config. */
 export interface ValueOccurrence {

@@ -25,8 +25,8 @@ import { tokensWithPrefixOf, valueFingerprint, type ControllerVerdict, type Toke
 import { PREFIX, Settings } from '../../constants';
 import type { Logger } from '../../infra/logger';
 import type { SecretVault } from '../../infra/secretVault';
-import type { ControllerConnection } from '../connection/controllerConnection';
-import type { TokenStore } from '../explorer/tokenStore';
+import type { ControllerConnection } from '../../services/controllerConnection';
+import type { TokenStore } from '../../services/tokenStore';
 
 /** How long a controller answer is reused, ms. */
 export const VERDICT_TTL_MS = 5 * 60_000;

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../constants';
 import { displayText } from '../../core/text';
-import type { ConnectionHandle, ConnectionManager } from './connectionManager';
+import type { ConnectionHandle, ConnectionManager } from '../../services/connectionManager';
 
 /** Label of the provider in the Accounts menu (localized; call it after activation started). */
 export function authProviderLabel(): string {

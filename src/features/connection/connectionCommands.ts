@@ -10,8 +10,8 @@ import type { Logger } from '../../infra/logger';
 import type { Notifier } from '../../infra/notify';
 import type { StoredCredential } from '../../infra/secretVault';
 import { controllerUrl } from '../../infra/settings';
-import type { ConnectionHandle, ConnectionManager } from './connectionManager';
-import type { ControllerConnection } from './controllerConnection';
+import type { ConnectionHandle, ConnectionManager } from '../../services/connectionManager';
+import type { ControllerConnection } from '../../services/controllerConnection';
 
 /** Validates a controller URL typed by the user; returns an error sentence or undefined. */
 export function validateControllerUrl(value: string): string | undefined {
@@ -194,17 +194,24 @@ async function signInTo(target: SignInTarget, log: Logger | undefined): Promise<
 
 /**
  * Runs the sign-in dialog for a connection and verifies the credential
- * (stored in SecretStorage under the URL's origin on success); makes it the
- * active connection. Throws Cancelled/ControllerError.
+ * (stored in SecretStorage under the URL's origin on success). The active
+ * connection (status bar, commands, config-file checks) changes only when the
+ * user says so: signing in to another connection leaves it, and the
+ * notification offers to switch. Throws Cancelled/ControllerError.
  */
 export async function signInFlow(manager: ConnectionManager, notifier: Notifier, handle: ConnectionHandle, log?: Logger): Promise<void> {
   const result = await signInTo(handle, log);
-  await manager.setActive(handle.key);
-  announce(notifier, handle.name, result, handle.key);
+  if (!manager.active) await manager.setActive(handle.key);
+  manager.want(handle);
+  announce(notifier, handle.name, result, handle.key, manager);
 }
 
-/** Tells the user how the sign-in went: a warning when the token cannot list tokens, else "Signed in". */
-function announce(notifier: Notifier, name: string, result: SignInResult, key: string): void {
+/**
+ * Tells the user how the sign-in went: a warning when the token cannot list
+ * tokens, else "Signed in" — with a "Use …" button when the connection is not
+ * the active one.
+ */
+function announce(notifier: Notifier, name: string, result: SignInResult, key: string, manager: ConnectionManager): void {
   if (result.warning) {
     const again = vscode.l10n.t('Sign In Again');
     void ui.showWarningMessage(result.warning, again).then((choice) => {
@@ -213,7 +220,17 @@ function announce(notifier: Notifier, name: string, result: SignInResult, key: s
     return;
   }
   const { user } = result;
-  void notifier.info('signed-in', vscode.l10n.t('Signed in to {0} as {1} ({2}).', displayText(name, 60), displayText(user.username, 60), user.role));
+  const signedIn = vscode.l10n.t('Signed in to {0} as {1} ({2}).', displayText(name, 60), displayText(user.username, 60), user.role);
+  const active = manager.active;
+  if (active && active.key !== key) {
+    const use = vscode.l10n.t('Use {0}', displayText(name, 40));
+    const message = vscode.l10n.t('{0} Commands and config files still use {1}.', signedIn, displayText(active.name, 60));
+    void ui.showInformationMessage(message, use).then((choice) => {
+      if (choice === use) void manager.setActive(key);
+    });
+    return;
+  }
+  void notifier.info('signed-in', signedIn);
 }
 
 /**
@@ -305,7 +322,9 @@ export function registerConnectionCommands(manager: ConnectionManager, notifier:
         const url = await askReachableUrl(manager, vscode.l10n.t('Connect to a Telegraf Controller'), manager.active?.url ?? controllerUrl(), log);
         const listed = manager.findByUrl(url);
         if (listed) {
+          // Connect… names the controller to use: it becomes the active one.
           await signInFlow(manager, notifier, listed, log);
+          await manager.setActive(listed.key);
           return;
         }
         // Not saved yet: sign in on a detached connection first; the URL goes into the settings only after that worked.
@@ -314,7 +333,7 @@ export function registerConnectionCommands(manager: ConnectionManager, notifier:
           const result = await signInTo({ name: hostOf(url), url, connection: detached }, log);
           const handle = await manager.add(undefined, url);
           await manager.setActive(handle.key);
-          announce(notifier, handle.name, result, handle.key);
+          announce(notifier, handle.name, result, handle.key, manager);
         } finally {
           detached.dispose();
         }
@@ -324,11 +343,10 @@ export function registerConnectionCommands(manager: ConnectionManager, notifier:
     registerCommand(
       Commands.addConnection,
       async () => {
-        const url = await askUrl(vscode.l10n.t('Add a Telegraf Controller connection'), 'https://');
+        const url = await askReachableUrl(manager, vscode.l10n.t('Add a Telegraf Controller connection'), 'https://', log);
         const existing = manager.findByUrl(url);
         if (existing) {
           void ui.showInformationMessage(vscode.l10n.t('{0} is already listed as "{1}".', url, existing.name));
-          await manager.setActive(existing.key);
           return existing.key;
         }
         const others = manager.all.map((h) => h.name);

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../infra/logger';
 import type { SecretVault } from '../../infra/secretVault';
 import { autoRefreshSeconds } from '../../infra/settings';
-import type { ConnectionManager } from './connectionManager';
+import type { ConnectionManager } from '../../services/connectionManager';
 
 /** Least time between two refreshes caused by the window gaining focus, ms. */
 export const FOCUS_THROTTLE_MS = 60_000;

@@ -14,8 +14,8 @@ import { ControllerError } from '../../core/api/errors';
 import { isUnusableToken } from '../../core/api/contract';
 import { displayText } from '../../core/text';
 import type { Logger } from '../../infra/logger';
-import type { ControllerConnection } from '../connection/controllerConnection';
-import type { TokenStore } from '../explorer/tokenStore';
+import type { ControllerConnection } from '../../services/controllerConnection';
+import type { TokenStore } from '../../services/tokenStore';
 
 /** What `settleUnknownCreate` needs. */
 export interface UnknownOutcomeDeps {

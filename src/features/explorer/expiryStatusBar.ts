@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as ui from '../../infra/ui';
-import { daysLeft, expiringWithin } from '../../core/explorerModel';
+import { daysLeft, expiringWithin } from '../../core/tokenQuery';
 import { displayText, pickText } from '../../core/text';
 import { expiryText } from '../../core/tokens';
 import { Commands } from '../../constants';
@@ -9,7 +9,7 @@ import type { Logger } from '../../infra/logger';
 import type { Notifier } from '../../infra/notify';
 import type { SecretVault, StoredTokenRef } from '../../infra/secretVault';
 import { expiryWarningDays } from '../../infra/settings';
-import type { ConnectionHandle, ConnectionManager } from '../connection/connectionManager';
+import type { ConnectionHandle, ConnectionManager } from '../../services/connectionManager';
 
 /** A stored token that expires soon, with the connection it belongs to (when one is configured for its origin). */
 export interface ExpiringStoredToken {
@@ -170,7 +170,12 @@ export class ExpiryStatusBar implements vscode.Disposable {
     );
     this.item.tooltip = md;
     this.item.accessibilityInformation = {
-      label: n ? vscode.l10n.t('Telegraf Controller {0}, {1} stored tokens expiring soon', active.name, n) : vscode.l10n.t('Telegraf Controller {0}', active.name),
+      label:
+        n === 0
+          ? vscode.l10n.t('Telegraf Controller {0}', active.name)
+          : n === 1
+            ? vscode.l10n.t('Telegraf Controller {0}, 1 stored token expiring soon', active.name)
+            : vscode.l10n.t('Telegraf Controller {0}, {1} stored tokens expiring soon', active.name, n),
     };
     this.item.show();
   }

@@ -5,7 +5,7 @@ import { isTokenAdmin } from '../../core/permissions';
 import { Commands } from '../../constants';
 import { Cancelled, registerCommand, required } from '../../infra/commands';
 import type { Logger } from '../../infra/logger';
-import type { ConnectionManager } from '../connection/connectionManager';
+import type { ConnectionManager } from '../../services/connectionManager';
 import type { ExplorerState } from './explorerState';
 import type { TokenNode } from './tokenTreeProvider';
 

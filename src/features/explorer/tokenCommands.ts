@@ -2,89 +2,29 @@ import * as vscode from 'vscode';
 import * as ui from '../../infra/ui';
 import { isUnusableToken, type BulkResult, type Token, type User } from '../../core/api/contract';
 import { ControllerError, isAuthFailure } from '../../core/api/errors';
-import { chunk, describeReassign, mergeBulk, reassignPreview, summarizeBulk, type BulkSummary } from '../../core/explorerModel';
+import { chunk, describeReassign, mergeBulk, reassignPreview, summarizeBulk, type BulkSummary } from '../../core/tokenQuery';
 import { effectivePermissions, isTokenAdmin } from '../../core/permissions';
 import { displayText, pickText } from '../../core/text';
-import { displayStatus, expiryText } from '../../core/tokens';
 import { Commands } from '../../constants';
 import { logActivity } from '../../infra/activityLog';
 import { copySecret } from '../../infra/clipboard';
 import { Cancelled, registerCommand, required } from '../../infra/commands';
-import type { Logger } from '../../infra/logger';
 import type { Notifier } from '../../infra/notify';
-import type { SecretVault } from '../../infra/secretVault';
-import type { ConnectionHandle, ConnectionManager } from '../connection/connectionManager';
-import type { ControllerConnection } from '../connection/controllerConnection';
+import type { ConnectionHandle, ConnectionManager } from '../../services/connectionManager';
+import { tokenPickItems, type Services, type TokenArg } from '../../services/tokenArgs';
 import { detailsUri } from './tokenDetails';
 import type { TokenNode } from './tokenTreeProvider';
-import type { TokenStore } from './tokenStore';
-
-/** Everything the token commands need (what other features pass to {@link resolveToken}). */
-export interface TokenCommandDeps {
-  connection: ControllerConnection;
-  store: TokenStore;
-  vault: SecretVault;
-  log: Logger;
-}
 
 /** The explorer's own token commands also need the connections and the notifier. */
-export interface ExplorerCommandDeps extends TokenCommandDeps {
+export interface ExplorerCommandDeps extends Services {
   manager: ConnectionManager;
   notifier: Notifier;
-  /**
-   * The Tokens view's current selection. A context-menu command that VS Code
-   * invokes without its tree item (it does so while the tree is being
-   * refreshed) acts on the selected token(s) instead of asking.
-   */
-  selection?: () => readonly unknown[];
 }
-
-/**
- * The argument a token command receives: a tree node, a token id (from other
- * commands/tests), `{ id }`, `{ ids, connectionKey? }` for several tokens, or
- * nothing (palette).
- */
-export type TokenArg = TokenNode | { id: string } | { ids: string[]; connectionKey?: string } | string | undefined;
 
 /** Ids per bulk request (the contract allows up to 1000; smaller chunks give finer progress). */
 const BULK_CHUNK = 100;
 /** Tokens named in a confirmation before "and N more". */
 const LISTED = 12;
-
-/**
- * Resolves the token a command acts on: the tree item it was invoked on, an
- * id, or (from the palette) a quick pick of the tokens that `filter` accepts.
- * Uses the connection and list in `deps` (the active connection for other
- * features). Throws Cancelled when the user dismisses the pick.
- */
-export async function resolveToken(deps: TokenCommandDeps, arg: TokenArg, placeHolder: string, filter: (t: Token, stored: boolean) => boolean = () => true): Promise<Token> {
-  if (arg && typeof arg === 'object' && 'kind' in arg && arg.kind === 'token') return arg.token;
-  const id = typeof arg === 'string' ? arg : arg && typeof arg === 'object' && 'id' in arg ? arg.id : undefined;
-  if (id) {
-    const found = deps.store.find(id) ?? (await deps.connection.api().getToken(id));
-    return found;
-  }
-  if (!deps.store.snapshot.loadedAt) await deps.store.refresh();
-  const { tokens, stored } = deps.store.snapshot;
-  const now = Date.now();
-  const candidates = tokens.filter((t) => filter(t, stored.has(t.id)));
-  if (candidates.length === 0) {
-    void ui.showInformationMessage(vscode.l10n.t('No token fits this command.'));
-    throw new Cancelled();
-  }
-  const pick = required(
-    await ui.showQuickPick(
-      candidates.map((t) => ({
-        label: `${stored.has(t.id) ? '$(key) ' : ''}${pickText(ui.tokenName(t.description, 80))}`,
-        description: `${displayStatus(t, now)} · ${expiryText(t, now)}`,
-        detail: `${pickText(t.username, 40)} · ${pickText(t.prefix, 40)}… · ${pickText(t.id, 80)}`,
-        token: t,
-      })),
-      { placeHolder, matchOnDescription: true, matchOnDetail: true },
-    ),
-  );
-  return pick.token;
-}
 
 /** A token with the connection it belongs to. */
 export interface TokenTarget {
@@ -132,13 +72,6 @@ export async function resolveTargets(
     for (const id of arg.ids) out.push({ handle, token: handle.store.find(id) ?? (await handle.connection.api().getToken(id)) });
     return out;
   }
-  if (arg === undefined && deps.selection) {
-    const nodes = deps.selection().filter((s): s is Extract<TokenNode, { kind: 'token' }> => isNode(s) && s.kind === 'token');
-    if (nodes.length === 1 || (opts.many && nodes.length > 1)) {
-      const targets = nodes.map(nodeTarget).filter((t): t is TokenTarget => !!t && filter(t.token, t.handle.store.snapshot.stored.has(t.token.id)));
-      if (targets.length === nodes.length) return targets;
-    }
-  }
   const handle = manager.active;
   if (!handle) throw new Error(vscode.l10n.t('No Telegraf Controller is connected. Run "Telegraf Controller: Connect…".'));
   const id = typeof arg === 'string' ? arg : arg && typeof arg === 'object' && 'id' in arg && typeof arg.id === 'string' ? arg.id : undefined;
@@ -151,12 +84,7 @@ export async function resolveTargets(
     void ui.showInformationMessage(opts.noneFits ? opts.noneFits(handle) : vscode.l10n.t('No token of {0} fits this command.', handle.name));
     throw new Cancelled();
   }
-  const items = candidates.map((t) => ({
-    label: `${stored.has(t.id) ? '$(key) ' : ''}${pickText(ui.tokenName(t.description, 80))}`,
-    description: `${displayStatus(t, now)} · ${expiryText(t, now)}`,
-    detail: `${pickText(t.username, 40)} · ${pickText(t.prefix, 40)}… · ${pickText(t.id, 80)}`,
-    token: t,
-  }));
+  const items = tokenPickItems(candidates, stored, now);
   if (opts.many) {
     const picks = required(await ui.showQuickPick(items, { placeHolder: opts.placeHolder, canPickMany: true, matchOnDescription: true, matchOnDetail: true }));
     if (picks.length === 0) throw new Cancelled();
@@ -431,7 +359,7 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
         }
         const skipped = targets.length - active.length;
         await confirm(
-          vscode.l10n.t('Revoke {0} tokens?', active.length),
+          active.length === 1 ? vscode.l10n.t('Revoke {0} token?', 1) : vscode.l10n.t('Revoke {0} tokens?', active.length),
           `${listForConfirmation(active)}\n\n${vscode.l10n.t('Every agent or script that uses them is rejected from now on. Revoking cannot be undone; the records are kept for audit.')}${
             skipped
               ? `\n${skipped === 1 ? vscode.l10n.t('{0} selected token is revoked already and left out.', skipped) : vscode.l10n.t('{0} selected tokens are revoked already and left out.', skipped)}`
@@ -523,7 +451,9 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
           return { op: 'reassign', ok: [token.id], failed: [], cancelled: [] } satisfies BulkOutcome;
         }
         await confirm(
-          vscode.l10n.t('Reassign {0} tokens to {1} ({2})?', movable.length, displayText(user.username, 60), user.role),
+          movable.length === 1
+            ? vscode.l10n.t('Reassign {0} token to {1} ({2})?', 1, displayText(user.username, 60), user.role)
+            : vscode.l10n.t('Reassign {0} tokens to {1} ({2})?', movable.length, displayText(user.username, 60), user.role),
           `${listForConfirmation(movable)}\n\n${vscode.l10n.t('Permissions: {0}.\nThe values do not change. Narrowed permissions cannot be restored by reassigning back.', narrowing)}`,
           vscode.l10n.t('Reassign'),
         );
@@ -578,9 +508,10 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
       Commands.showTokenDetails,
       async (arg: TokenArg) => {
         const { handle, token } = await single(arg, vscode.l10n.t('Show the details of which token?'));
-        const doc = await vscode.workspace.openTextDocument(detailsUri(handle.key, token));
-        await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false });
-        return doc.uri.toString();
+        // VS Code's Markdown preview: read-only, follows the theme, its own strict content security policy.
+        const uri = detailsUri(handle.key, token);
+        await vscode.commands.executeCommand('markdown.showPreview', uri);
+        return uri.toString();
       },
       log,
       onError,

@@ -1,24 +1,24 @@
 import * as vscode from 'vscode';
-import * as ui from '../../infra/ui';
 import type { Token } from '../../core/api/contract';
 import { ControllerError } from '../../core/api/errors';
 import { ACTIONS, RESOURCES, countPermissions, hasPermission } from '../../core/permissions';
 import { displayText } from '../../core/text';
-import { displayStatus, expiryText, formatUtc, parseTime } from '../../core/tokens';
+import { displayStatus, expiryText, formatUtc, parseTime, relativeTime } from '../../core/tokens';
 import { TOKEN_URI_SCHEME } from '../../constants';
-import type { ConnectionManager } from '../connection/connectionManager';
-import { expiringWindowMs } from './tokenTreeProvider';
+import type { ConnectionManager } from '../../services/connectionManager';
+import { expiringWindowMs } from '../../services/words';
 
 const DETAILS = 'details';
 
 /**
  * The URI of a token's read-only details document:
- * `telegraf-controller-token://details/<connection key>/<token id>/Token <description>.txt`
- * (the last segment is the editor tab's title).
+ * `telegraf-controller-token://details/<connection key>/<token id>/Token <description>.md`
+ * (the last segment is the tab title; `.md`: it is shown in VS Code's Markdown
+ * preview, read-only and in the theme's colours).
  */
 export function detailsUri(connectionKey: string, token: Pick<Token, 'id' | 'description'>): vscode.Uri {
   // The last segment is the tab title: kept readable (Uri encodes it once), only path-breaking characters replaced.
-  const title = `${vscode.l10n.t('Token {0}', ui.tokenName(token.description, 40).replace(/[\\/:*?"<>|#%]/g, '_') || token.id)}.txt`;
+  const title = `${vscode.l10n.t('Token {0}', displayText(token.description, 40).replace(/[\\/:*?"<>|#%]/g, '_') || token.id)}.md`;
   return vscode.Uri.from({
     scheme: TOKEN_URI_SCHEME,
     authority: DETAILS,
@@ -27,49 +27,57 @@ export function detailsUri(connectionKey: string, token: Pick<Token, 'id' | 'des
 }
 
 /**
- * The text of the details document: every field of the token (server text as
- * plain text, control characters removed) and its effective permission grid
- * (resources × read/write/delete, `✓` granted, `·` not granted, blank where
- * the action does not exist). Pure apart from the types; `now` is UTC ms.
+ * Server text for a cell of a Markdown table, rendered exactly as the text: a
+ * code span (CommonMark "Code spans": no emphasis, link, autolink, image or
+ * HTML inside; the Markdown preview's linkify leaves it alone), with a fence
+ * longer than any backtick run in the text and `|` escaped for the table.
+ * Control and bidi characters are neutralised first (`displayText`).
+ */
+export function markdownCell(text: string, max = 255): string {
+  const t = displayText(text, max).replace(/\|/g, '\\|');
+  if (!t.trim()) return '—';
+  const fence = '`'.repeat(Math.max(0, ...(t.match(/`+/g) ?? []).map((m) => m.length)) + 1);
+  return `${fence} ${t} ${fence}`;
+}
+
+/**
+ * The Markdown of the details document: every field of the token (server text
+ * as code spans, see {@link markdownCell}) as a two-column table and its effective
+ * permission grid (resources × read/write/delete, `✓` granted, `·` not
+ * granted, blank where the action does not exist). `now` is UTC ms.
  */
 export function renderTokenDetails(token: Token, ctx: { connectionName: string; connectionUrl: string; stored: boolean; now: number; windowMs: number }): string {
   const status = displayStatus(token, ctx.now, ctx.windowMs);
   const t = (ms: number | undefined, none: string) => (ms === undefined ? none : formatUtc(ms));
+  const used = parseTime(token.lastUsedAt);
   const rows: Array<[string, string]> = [
-    [vscode.l10n.t('Description'), ui.tokenName(token.description, 255)],
-    [vscode.l10n.t('ID'), displayText(token.id, 120)],
-    [vscode.l10n.t('Prefix'), `${displayText(token.prefix, 40)}…`],
+    [vscode.l10n.t('Description'), token.description.trim() ? markdownCell(token.description) : vscode.l10n.t('(no description)')],
+    [vscode.l10n.t('ID'), markdownCell(token.id, 120)],
+    [vscode.l10n.t('Prefix'), markdownCell(`${token.prefix}…`, 40)],
     [vscode.l10n.t('Status'), `${statusWords(status)} (${expiryText(token, ctx.now)})`],
-    [vscode.l10n.t('Owner'), vscode.l10n.t('{0} (user id {1})', displayText(token.username || vscode.l10n.t('(unknown)'), 80), displayText(token.userId, 80))],
+    [vscode.l10n.t('Owner'), vscode.l10n.t('{0} (user id {1})', markdownCell(token.username || vscode.l10n.t('(unknown)'), 80), markdownCell(token.userId, 80))],
     [vscode.l10n.t('Created'), t(parseTime(token.createdAt), '—')],
     [vscode.l10n.t('Expires'), t(parseTime(token.expiresAt), vscode.l10n.t('never'))],
     [vscode.l10n.t('Revoked'), t(parseTime(token.revokedAt), '—')],
-    [vscode.l10n.t('Last used'), t(parseTime(token.lastUsedAt), vscode.l10n.t('never'))],
+    [vscode.l10n.t('Last used'), used === undefined ? vscode.l10n.t('never') : `${relativeTime(used - ctx.now)} (${formatUtc(used)})`],
     [
       vscode.l10n.t('Value'),
       ctx.stored ? vscode.l10n.t('stored in VS Code secret storage (never shown here)') : vscode.l10n.t('not stored in this VS Code (shown only once, at creation)'),
     ],
-    [
-      vscode.l10n.t('Connection'),
-      ctx.connectionUrl.includes(`//${ctx.connectionName}`) ? ctx.connectionUrl : `${displayText(ctx.connectionName, 60)} (${ctx.connectionUrl})`,
-    ],
+    [vscode.l10n.t('Connection'), markdownCell(ctx.connectionUrl.includes(`//${ctx.connectionName}`) ? ctx.connectionUrl : `${ctx.connectionName} (${ctx.connectionUrl})`)],
   ];
-  const width = Math.max(...rows.map(([k]) => k.length)) + 2;
   const lines: string[] = [];
-  const title = vscode.l10n.t('Token: {0}', ui.tokenName(token.description, 120));
-  lines.push(title, '='.repeat(Math.min(80, Array.from(title).length)), '');
-  for (const [k, v] of rows) lines.push(`${k.padEnd(width)}${v}`);
-  const heading = vscode.l10n.t('Effective permissions ({0})', countPermissions(token.permissions));
-  lines.push('', heading, '-'.repeat(27), '');
-  const col = 8;
-  const first = Math.max(...RESOURCES.map((r) => r.label.length)) + 2;
-  lines.push(`${vscode.l10n.t('Resource').padEnd(first)}${ACTIONS.map((a) => a.padEnd(col)).join('')}`.trimEnd());
+  lines.push(`# ${vscode.l10n.t('Token details')}`, '');
+  lines.push(`| ${vscode.l10n.t('Field')} | ${vscode.l10n.t('Value')} |`, '| --- | --- |');
+  for (const [k, v] of rows) lines.push(`| ${k} | ${v} |`);
+  lines.push('', `## ${vscode.l10n.t('Effective permissions ({0})', countPermissions(token.permissions))}`, '');
+  lines.push(`| ${vscode.l10n.t('Resource')} | ${ACTIONS.join(' | ')} |`, `| --- | ${ACTIONS.map(() => ':-:').join(' | ')} |`);
   for (const r of RESOURCES) {
-    const cells = ACTIONS.map((a) => (r.actions.includes(a) ? (hasPermission(token.permissions, r.id, a) ? '✓' : '·') : ' ').padEnd(col)).join('');
-    lines.push(`${r.label.padEnd(first)}${cells}`.trimEnd());
+    const cells = ACTIONS.map((a) => (r.actions.includes(a) ? (hasPermission(token.permissions, r.id, a) ? '✓' : '·') : ' '));
+    lines.push(`| ${r.label} | ${cells.join(' | ')} |`);
   }
-  lines.push('', vscode.l10n.t('✓ granted   · not granted   (blank: the action does not exist for the resource)'), '');
-  lines.push(vscode.l10n.t('Read-only view. The controller never returns a token value after creation.'), '');
+  lines.push('', vscode.l10n.t('✓ granted · not granted (blank: the action does not exist for the resource)'), '');
+  lines.push(`*${vscode.l10n.t('Read-only view. The controller never returns a token value after creation.')}*`, '');
   return lines.join('\n');
 }
 

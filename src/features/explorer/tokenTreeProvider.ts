@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
 import * as ui from '../../infra/ui';
 import type { Token } from '../../core/api/contract';
-import { describeTokenFilter, queryTokens, windowed, daysLeft, STATUS_GROUPS, type ExplorerViewState, type TokenQueryResult } from '../../core/explorerModel';
+import type { ExplorerViewState } from '../../core/explorerModel';
+import { queryTokens, windowed, daysLeft, STATUS_GROUPS, type TokenQueryResult } from '../../core/tokenQuery';
 import { canManageTokens, isTokenAdmin, RESOURCES } from '../../core/permissions';
 import { displayText } from '../../core/text';
-import { displayStatus, expiryText, formatUtc, parseTime, type DisplayStatus } from '../../core/tokens';
+import { displayStatus, expiryText, formatUtc, parseTime, relativeTime, type DisplayStatus } from '../../core/tokens';
 import { Commands } from '../../constants';
-import { expiryWarningDays } from '../../infra/settings';
-import type { ConnectionHandle, ConnectionManager } from '../connection/connectionManager';
+import { expiringWindowMs, stateText, statusLabel } from '../../services/words';
+import type { ConnectionHandle, ConnectionManager } from '../../services/connectionManager';
 import type { ExplorerState } from './explorerState';
 import { tokenItemUri } from './tokenDecorations';
 
@@ -31,42 +32,12 @@ const STATUS_ICON: Record<DisplayStatus, [string, string]> = {
   revoked: ['circle-slash', 'disabledForeground'],
 };
 
-/** The status as a word (localized; built on use: `vscode.l10n` is ready once activation started). */
-export function statusLabel(status: DisplayStatus): string {
-  switch (status) {
-    case 'active':
-      return vscode.l10n.t('active');
-    case 'expiring':
-      return vscode.l10n.t('expiring soon');
-    case 'expired':
-      return vscode.l10n.t('expired');
-    case 'revoked':
-      return vscode.l10n.t('revoked');
-  }
-}
-
-/** A connection's state as a word, for the states other than `ready`. */
-function stateText(state: string): string {
-  switch (state) {
-    case 'needsServer':
-      return vscode.l10n.t('no URL');
-    case 'needsSignIn':
-      return vscode.l10n.t('signed out');
-    case 'error':
-      return vscode.l10n.t('unreachable');
-    default:
-      return state;
-  }
-}
-
 let numberFormat: Intl.NumberFormat | undefined;
 /** Count formatting, with the formatter created on first use (building it at module load costs activation time). */
 const nf = { format: (n: number): string => (numberFormat ??= new Intl.NumberFormat('en')).format(n) };
 
-/** The "expiring soon" window in ms (`telegrafController.expiryWarningDays`). */
-export function expiringWindowMs(): number {
-  return expiryWarningDays() * 24 * 3600 * 1000;
-}
+/** How long a full refresh waits for more reasons to refresh (ms): a burst of setting or view-state changes refreshes once. */
+const FULL_REFRESH_DEBOUNCE_MS = 30;
 
 /**
  * The Tokens view (TreeDataProvider). With one connection, its tokens (or
@@ -75,88 +46,132 @@ export function expiringWindowMs(): number {
  * the signed-in user and role. Lists follow the explorer state (grouping,
  * sort, filter); long lists show 200 rows and a "Show more…" row. Errors never
  * pop up from here: they show as message rows.
+ *
+ * Nodes are stable objects (one per connection, group, token, message row),
+ * updated in place. When a connection's list or state changes, only the nodes
+ * that changed are refreshed (`onDidChangeTreeData(node)`): a row whose item
+ * changed, or the parent whose children changed; the whole tree is refreshed
+ * only when connections, grouping, sort or filter change (debounced). Refreshing
+ * the root makes VS Code drop every element until it has fetched them again,
+ * which is why it is kept for real reloads (the pattern of VS Code's
+ * TreeDataProvider guide and vscode-python-environments).
  */
 export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<TokenNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly subs: vscode.Disposable[];
   private readonly memo = new Map<string, { snap: unknown; view: unknown; groupBy: string; minute: number; windowMs: number; result: TokenQueryResult }>();
-  private pending: NodeJS.Timeout | undefined;
-  /** True when a pending refresh must happen even if the signature is unchanged. */
-  private forced = false;
-  private lastSignature: string | undefined;
+  /** Stable node objects by tree-item id. */
+  private readonly nodes = new Map<string, TokenNode>();
+  /** The children ids VS Code last fetched, per parent (`''` = root). */
+  private readonly shownChildren = new Map<string, string>();
+  /** The item VS Code last fetched, per node id (see {@link itemPrint}). */
+  private readonly shownItems = new Map<string, string>();
+  private fullRefresh: NodeJS.Timeout | undefined;
+  private readonly dirty = new Set<string>();
+  private dirtyTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly manager: ConnectionManager,
     private readonly state: ExplorerState,
   ) {
-    const fire = () => this.scheduleRefresh();
-    // A store event that changes nothing the tree shows (the loading flag of a list that is shown,
-    // the same stored-value marks read again) does not refresh the view: every refresh of the root
-    // makes VS Code forget the tree's elements until it has fetched them again, and a context-menu
-    // command invoked in that window receives no element (it then asked which token, listing the
-    // active connection's tokens instead of acting on the clicked one).
-    const fireIfChanged = () => this.scheduleRefresh(false);
     let storeSubs: vscode.Disposable[] = [];
     const follow = () => {
       storeSubs.forEach((s) => s.dispose());
-      storeSubs = manager.all.map((h) => h.store.onDidChange(fireIfChanged));
+      storeSubs = manager.all.map((h) => h.store.onDidChange(() => this.connectionChanged(h.key)));
     };
     follow();
     this.subs = [
       manager.onDidChange(() => {
         follow();
-        fire();
+        this.scheduleRefresh();
       }),
-      manager.onDidChangeState(fire),
-      state.onDidChange(fire),
+      manager.onDidChangeState((h) => this.connectionChanged(h.key)),
+      state.onDidChange(() => this.scheduleRefresh()),
       { dispose: () => storeSubs.forEach((s) => s.dispose()) },
     ];
   }
 
-  /**
-   * Refreshes the whole view (coalesced: at most one refresh per event-loop
-   * turn). With `force` false the refresh is skipped when nothing the tree
-   * shows changed since the last one ({@link renderSignature}).
-   */
-  scheduleRefresh(force = true): void {
-    if (force) this.forced = true;
-    if (this.pending) return;
-    this.pending = setTimeout(() => {
-      this.pending = undefined;
-      const forced = this.forced;
-      this.forced = false;
-      const signature = this.renderSignature();
-      if (!forced && signature === this.lastSignature) return;
-      this.lastSignature = signature;
+  /** Refreshes the whole view, debounced: for a real reload (connections, grouping, sort, filter, settings changed). */
+  scheduleRefresh(): void {
+    if (this.fullRefresh) clearTimeout(this.fullRefresh);
+    this.fullRefresh = setTimeout(() => {
+      this.fullRefresh = undefined;
+      this.dirty.clear();
+      this.shownChildren.clear();
       this.emitter.fire(undefined);
+    }, FULL_REFRESH_DEBOUNCE_MS);
+  }
+
+  /** Resolves once no refresh is pending (for tests: what happens next is caused by what they do next). */
+  async whenIdle(): Promise<void> {
+    while (this.fullRefresh || this.dirtyTimer) await new Promise((r) => setTimeout(r, FULL_REFRESH_DEBOUNCE_MS));
+  }
+
+  /** A connection's list or state changed: refresh what changed of it (coalesced per event-loop turn). */
+  private connectionChanged(key: string): void {
+    this.dirty.add(key);
+    this.dirtyTimer ??= setTimeout(() => {
+      this.dirtyTimer = undefined;
+      const keys = [...this.dirty];
+      this.dirty.clear();
+      if (this.fullRefresh) return; // a full refresh is on its way
+      for (const k of keys) this.refreshConnection(k);
     }, 0);
   }
 
-  /** A digest of everything the rows depend on, apart from the view state and the connections (those always refresh). */
-  private renderSignature(): string {
-    const parts: unknown[] = [Math.floor(Date.now() / 60_000), expiringWindowMs(), this.manager.active?.key];
-    for (const h of this.manager.all) {
-      const s = h.connection.current;
-      const snap = h.store.snapshot;
-      const loadingShown = snap.loading && (snap.tokens.length === 0 || !!snap.progress);
-      parts.push([
-        h.key,
-        h.name,
-        s.state,
-        s.message,
-        s.user?.id,
-        s.user?.role,
-        snap.error,
-        snap.loadedAt !== undefined,
-        loadingShown,
-        snap.progress?.loaded,
-        snap.progress?.total,
-        tokensDigest(snap.tokens),
-        [...snap.stored].sort().join(','),
-      ]);
+  /** Fires `onDidChangeTreeData` for the nodes of a connection that changed since VS Code last fetched them. */
+  private refreshConnection(key: string): void {
+    const h = this.manager.get(key);
+    if (!h) return;
+    if (this.showsConnections) {
+      const node = this.connectionNode(key);
+      if (this.changedItem(node)) {
+        this.emitter.fire(node);
+        return; // VS Code fetches the node again, and its children
+      }
+      this.refreshChildren(node);
+    } else {
+      this.refreshChildren(undefined);
     }
-    return JSON.stringify(parts);
+  }
+
+  /** Compares the children of `parent` with what VS Code last fetched: a different list refreshes `parent`, else each changed row. */
+  private refreshChildren(parent: TokenNode | undefined): void {
+    const parentId = parent ? nodeId(parent) : '';
+    const before = this.shownChildren.get(parentId);
+    if (before === undefined) return; // never fetched (collapsed): VS Code asks when it is expanded
+    const children = this.childrenOf(parent);
+    if (children.map(nodeId).join('\n') !== before) {
+      this.emitter.fire(parent);
+      return;
+    }
+    for (const child of children) {
+      if (this.changedItem(child)) this.emitter.fire(child);
+      else if (child.kind === 'group') this.refreshChildren(child);
+    }
+  }
+
+  private changedItem(node: TokenNode): boolean {
+    const shown = this.shownItems.get(nodeId(node));
+    return shown !== undefined && shown !== itemPrint(this.buildItem(node));
+  }
+
+  /** The stable node with `id`, created by `make` the first time and updated with `fields` afterwards. */
+  private stable<T extends TokenNode>(fresh: T): T {
+    const id = nodeId(fresh);
+    const node = this.nodes.get(id) as T | undefined;
+    if (!node || node.kind !== fresh.kind) {
+      this.nodes.set(id, fresh);
+      return fresh;
+    }
+    for (const k of Object.keys(node) as Array<keyof T>) if (!(k in fresh)) delete node[k];
+    Object.assign(node, fresh);
+    return node;
+  }
+
+  private connectionNode(key: string): Extract<TokenNode, { kind: 'connection' }> {
+    return this.stable({ kind: 'connection', connectionKey: key });
   }
 
   /** True when connections are top-level nodes (more than one configured). */
@@ -165,11 +180,17 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
   }
 
   getChildren(element?: TokenNode): TokenNode[] {
+    const children = this.childrenOf(element);
+    this.shownChildren.set(element ? nodeId(element) : '', children.map(nodeId).join('\n'));
+    return children;
+  }
+
+  private childrenOf(element?: TokenNode): TokenNode[] {
     if (!element) {
       const all = this.manager.all;
       if (all.length === 0) return [];
       if (all.length === 1) return all[0]!.connection.current.state === 'ready' ? this.connectionChildren(all[0]!) : [];
-      return all.map((h) => ({ kind: 'connection' as const, connectionKey: h.key }));
+      return all.map((h) => this.connectionNode(h.key));
     }
     switch (element.kind) {
       case 'connection': {
@@ -188,8 +209,12 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     }
   }
 
-  /** The tree rows of a connection: sign-in/error rows, or its (grouped) tokens with status rows. */
+  /** The tree rows of a connection: sign-in/error rows, or its (grouped) tokens with status rows (stable nodes). */
   connectionChildren(h: ConnectionHandle): TokenNode[] {
+    return this.connectionRows(h).map((n) => this.stable(n));
+  }
+
+  private connectionRows(h: ConnectionHandle): TokenNode[] {
     const s = h.connection.current;
     const key = h.key;
     if (s.state === 'needsSignIn') {
@@ -246,7 +271,8 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
         nodes.push({ kind: 'group', connectionKey: key, key: g.key, label: g.label, count: g.tokens.length, ...(status ? { status } : {}) });
       }
     }
-    if (snap.loading && snap.progress) {
+    // Only while pages are still arriving: a one-page reload (a refresh on focus) changes no row.
+    if (snap.loading && snap.progress && snap.progress.loaded < snap.progress.total) {
       nodes.push({
         kind: 'message',
         connectionKey: key,
@@ -287,12 +313,18 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
   private windowedTokens(h: ConnectionHandle, tokens: readonly Token[], parentKey: string): TokenNode[] {
     const { shown, remaining } = windowed(tokens, this.state.limit(parentKey));
     const stored = h.store.snapshot.stored;
-    const nodes: TokenNode[] = shown.map((token) => ({ kind: 'token', token, stored: stored.has(token.id), connectionKey: h.key }));
-    if (remaining > 0) nodes.push({ kind: 'more', connectionKey: h.key, parentKey, remaining });
+    const nodes: TokenNode[] = shown.map((token) => this.stable({ kind: 'token', token, stored: stored.has(token.id), connectionKey: h.key }));
+    if (remaining > 0) nodes.push(this.stable({ kind: 'more', connectionKey: h.key, parentKey, remaining }));
     return nodes;
   }
 
   getTreeItem(node: TokenNode): vscode.TreeItem {
+    const item = this.buildItem(node);
+    this.shownItems.set(nodeId(node), itemPrint(item));
+    return item;
+  }
+
+  private buildItem(node: TokenNode): vscode.TreeItem {
     switch (node.kind) {
       case 'message': {
         const item = new vscode.TreeItem(displayText(node.label, 200));
@@ -344,7 +376,10 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     if (ready) md.appendText(vscode.l10n.t('Signed in as {0} ({1})', displayText(s.user!.username, 60), s.user!.role)).appendMarkdown('  \n');
     else md.appendText(s.message ?? stateText(s.state)).appendMarkdown('  \n');
     const snap = h.store.snapshot;
-    if (snap.loadedAt) md.appendText(vscode.l10n.t('{0} tokens, {1} with a stored value', nf.format(snap.tokens.length), nf.format(snap.stored.size)));
+    if (snap.loadedAt) {
+      const tokens = snap.tokens.length === 1 ? vscode.l10n.t('1 token') : vscode.l10n.t('{0} tokens', nf.format(snap.tokens.length));
+      md.appendText(vscode.l10n.t('{0}, {1} with a stored value', tokens, nf.format(snap.stored.size)));
+    }
     item.tooltip = md;
     item.accessibilityInformation = { label: vscode.l10n.t('Connection {0}, {1}', displayText(h.name, 60), item.description) };
     return item;
@@ -365,7 +400,7 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     item.contextValue = `group;${node.status ? 'status' : 'owner'}`;
     const count = node.count === 1 ? vscode.l10n.t('{0}: {1} token', node.label, nf.format(node.count)) : vscode.l10n.t('{0}: {1} tokens', node.label, nf.format(node.count));
     item.tooltip = filtered ? vscode.l10n.t('{0} matching the filter', count) : count;
-    item.accessibilityInformation = { label: vscode.l10n.t('{0}, {1} tokens', node.label, node.count) };
+    item.accessibilityInformation = { label: count };
     return item;
   }
 
@@ -379,8 +414,8 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     const item = new vscode.TreeItem(ui.tokenName(token.description, 80));
     const key = h?.key ?? '';
     item.id = `token:${key}:${token.id}`;
-    // Expiring tokens carry a "3d" badge and the warning color (decorations): the phrase would repeat it.
-    const parts = status === 'expiring' ? [] : [expiryText(token, now)];
+    // Expiring tokens also carry a "3d" badge and the warning color (decorations); the phrase says when.
+    const parts = [expiryText(token, now)];
     if (admin && h && this.groupingFor(h) !== 'owner') parts.push(displayText(token.username || token.userId, 40));
     if (stored) parts.push(vscode.l10n.t('value stored'));
     item.description = parts.join(' · ');
@@ -394,7 +429,8 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
   }
 
   dispose(): void {
-    if (this.pending) clearTimeout(this.pending);
+    if (this.fullRefresh) clearTimeout(this.fullRefresh);
+    if (this.dirtyTimer) clearTimeout(this.dirtyTimer);
     this.subs.forEach((s) => s.dispose());
     this.emitter.dispose();
   }
@@ -402,25 +438,6 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
 
 /** Status group labels by display status (for messages). */
 export const STATUS_GROUP_LABEL: Record<DisplayStatus, string> = Object.fromEntries(STATUS_GROUPS.map((g) => [g.status, g.label])) as Record<DisplayStatus, string>;
-
-/** The view's description: the connection (one connection) and the active filter, e.g. `admin (owner) @ localhost:8888 · filter: owner bob`. */
-export function viewDescription(manager: ConnectionManager, state: ExplorerState): string | undefined {
-  const parts: string[] = [];
-  if (manager.all.length === 1) {
-    const h = manager.all[0]!;
-    const s = h.connection.current;
-    parts.push(s.state === 'ready' && s.user ? vscode.l10n.t('{0} ({1}) @ {2}', displayText(s.user.username, 40), s.user.role, displayText(h.name, 60)) : displayText(h.name, 60));
-  }
-  const f = state.view.filter;
-  if (f) parts.push(vscode.l10n.t('filter: {0}', displayText(describeTokenFilter(f), 80)));
-  return parts.length ? parts.join(' · ') : undefined;
-}
-
-/** The line above the list while a filter is active, e.g. `Filter: owner bob · heartbeat:write`; undefined without a filter. */
-export function filterMessage(state: ExplorerState): string | undefined {
-  const f = state.view.filter;
-  return f ? vscode.l10n.t('Filter: {0}', displayText(describeTokenFilter(f), 120)) : undefined;
-}
 
 /** The hover of a token item: every field as text (server text escaped), and the permission list. Information only, no actions. */
 export function tokenTooltip(token: Token, status: DisplayStatus, stored: boolean, now: number): vscode.MarkdownString {
@@ -438,7 +455,7 @@ export function tokenTooltip(token: Token, status: DisplayStatus, stored: boolea
   const exp = parseTime(token.expiresAt);
   row(vscode.l10n.t('Expires'), exp === undefined ? vscode.l10n.t('never') : formatUtc(exp));
   const used = parseTime(token.lastUsedAt);
-  row(vscode.l10n.t('Last used'), used === undefined ? vscode.l10n.t('never') : formatUtc(used));
+  row(vscode.l10n.t('Last used'), used === undefined ? vscode.l10n.t('never') : `${relativeTime(used - now)} (${formatUtc(used)})`);
   if (stored) row(vscode.l10n.t('Value'), vscode.l10n.t('stored in VS Code secret storage'));
   md.appendMarkdown(`\n**${vscode.l10n.t('Permissions')}**  \n`);
   const granted = RESOURCES.filter((r) => (token.permissions[r.id]?.length ?? 0) > 0);
@@ -447,20 +464,35 @@ export function tokenTooltip(token: Token, status: DisplayStatus, stored: boolea
   return md;
 }
 
-const digests = new WeakMap<readonly Token[], string>();
-
-/** A short digest of a token list's content (memoised per array): FNV-1a of its JSON, with the count. */
-function tokensDigest(tokens: readonly Token[]): string {
-  let d = digests.get(tokens);
-  if (d === undefined) {
-    const text = JSON.stringify(tokens);
-    let h = 0x811c9dc5;
-    for (let i = 0; i < text.length; i++) {
-      h ^= text.charCodeAt(i);
-      h = Math.imul(h, 0x01000193) >>> 0;
-    }
-    d = `${tokens.length}:${h.toString(16)}`;
-    digests.set(tokens, d);
+/** The identity of a node: the id of its tree item (without the filter mark of groups). */
+export function nodeId(node: TokenNode): string {
+  switch (node.kind) {
+    case 'connection':
+      return `connection:${node.connectionKey}`;
+    case 'group':
+      return `group:${node.connectionKey}:${node.key}`;
+    case 'token':
+      return `token:${node.connectionKey ?? ''}:${node.token.id}`;
+    case 'more':
+      return `more:${node.parentKey}`;
+    case 'message':
+      return `message:${node.id}`;
   }
-  return d;
+}
+
+/** What a tree item shows, as text: two equal prints render the same row. */
+function itemPrint(item: vscode.TreeItem): string {
+  const text = (v: unknown) => (v instanceof vscode.MarkdownString ? v.value : typeof v === 'object' && v && 'label' in v ? (v as vscode.TreeItemLabel).label : v);
+  const icon = item.iconPath instanceof vscode.ThemeIcon ? [item.iconPath.id, item.iconPath.color?.id] : undefined;
+  return JSON.stringify([
+    text(item.label),
+    item.description,
+    text(item.tooltip),
+    item.contextValue,
+    icon,
+    item.collapsibleState,
+    item.resourceUri?.toString(),
+    item.command?.command,
+    item.accessibilityInformation?.label,
+  ]);
 }

@@ -31,7 +31,7 @@ import { Commands, PREFIX, Settings } from '../../constants';
 import { registerCommand } from '../../infra/commands';
 import type { Logger } from '../../infra/logger';
 import { envVarName } from '../../infra/settings';
-import { isTelegrafDocument } from '../configFiles/configDocuments';
+import { isTelegrafDocument } from '../../services/configDocuments';
 import { TelegrafLocator, TelegrafUnavailable, type LocatedTelegraf } from './telegrafLocator';
 
 /** Diagnostic source of problems Telegraf itself reported. */

@@ -2,3 +2,4 @@
 export * from './types';
 export * from './workbench';
 export * from './quickInput';
+export * from './wait';

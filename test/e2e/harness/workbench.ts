@@ -4,6 +4,7 @@
  * and ARIA roles in that version.
  */
 import type { Frame, Page } from 'playwright-core';
+import { until } from './wait';
 
 /** Options shared by the waiting helpers. */
 export interface WaitOptions {
@@ -69,8 +70,7 @@ export async function runCommand(page: Page, title: string, opts: WaitOptions = 
  */
 export async function findWebviewFrame(page: Page, selector: string, opts: WaitOptions = {}): Promise<Frame> {
   const timeout = opts.timeoutMs ?? 30_000;
-  const deadline = Date.now() + timeout;
-  for (;;) {
+  const withElement = async (): Promise<Frame | undefined> => {
     for (const frame of page.frames()) {
       if (frame === page.mainFrame()) continue;
       try {
@@ -79,11 +79,9 @@ export async function findWebviewFrame(page: Page, selector: string, opts: WaitO
         /* frame detached or navigating */
       }
     }
-    if (Date.now() > deadline) {
-      throw new Error(`No webview frame contains "${selector}" after ${timeout} ms (${page.frames().length} frames)`);
-    }
-    await page.waitForTimeout(200);
-  }
+    return undefined;
+  };
+  return until(withElement, { what: `a webview frame containing "${selector}" (${timeout} ms)`, timeoutMs: timeout, intervalMs: 200 });
 }
 
 /**

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../../src/extension';
 import type { ReplaceOutcome } from '../../../src/features/configFiles/tokenReplacement';
-import type { AddTokenResult } from '../../../src/features/deployments/addTokenCommand';
+import type { AddTokenResult } from '../../../src/features/configFiles/deployments/addTokenCommand';
 import { activateExtension, emulator, waitUntil, workspaceFolder } from '../harness';
 import { ensureSignedIn, scriptUi } from './helpers/ui';
 

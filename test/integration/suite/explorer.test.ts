@@ -85,7 +85,10 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
     if (handle(key1).connection.current.state !== 'ready' || handle(key1).connection.user?.username !== emulator().username) {
       await signIn(key1, emulator().username, emulator().password);
     }
+    await api.manager.setActive(key1);
     await signIn(key2, 'bob', 'bob-password');
+    assert.equal(api.manager.active?.key, key1, 'signing in to another connection does not make it the active one');
+    assert.equal(api.connection.user?.username, emulator().username, 'the editor features still use the active connection');
 
     const roots = children();
     assert.deepEqual(roots.map((n) => n.kind), ['connection', 'connection'], 'each connection is a top-level node');
@@ -114,6 +117,33 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
     const sessions = await api.authProvider.getSessions();
     assert.deepEqual(sessions.map((s) => s.account.label).sort(), [`${emulator().username} @ ${new URL(key1).host}`, 'bob @ staging'].sort());
     assert.ok(sessions.every((s) => s.accessToken === 'not-shared'), 'the credential is never handed out as a session token');
+  });
+
+  it('refreshes the row that changed, not the whole tree, and keeps node objects stable', async () => {
+    await waitUntil(() => children(connNode(key1)).some((n) => n.kind === 'token'), { what: 'token rows' });
+    const before = tokenNodes(key1);
+    before.forEach((n) => item(n)); // what VS Code has fetched
+    await api.treeProvider.whenIdle();
+    const target = before.find((n) => n.token.status === 'active')!;
+    const original = target.token;
+    const fired: Array<TokenNode | undefined> = [];
+    const sub = api.treeProvider.onDidChangeTreeData((n) => fired.push(n as TokenNode | undefined));
+    try {
+      handle(key1).store.upsert({ ...target.token, lastUsedAt: new Date().toISOString() });
+      await waitUntil(() => fired.length > 0, { what: 'a tree change event' });
+      assert.ok(!fired.includes(undefined), 'no whole-tree refresh for a change of one token');
+      assert.deepEqual(
+        fired.map((n) => n && n.kind === 'token' && n.token.id),
+        [target.token.id],
+        'exactly the changed row is refreshed',
+      );
+      const after = tokenNodes(key1);
+      assert.equal(after.find((n) => n.token.id === target.token.id), target, 'the same node object, updated in place');
+      assert.ok(target.token.lastUsedAt, 'the node carries the new data');
+    } finally {
+      sub.dispose();
+      handle(key1).store.upsert(original);
+    }
   });
 
   it('groups by status and by owner with counts, filters (shown in the view description) and remembers the state', async () => {
@@ -259,24 +289,48 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
     const node = tokenNodes(key1).find((n) => n.token.id === soon.token.id)!;
     const deco = api.decorations.provideFileDecoration(item(node).resourceUri!);
     assert.equal(deco?.badge, '3d');
+    assert.match(String(item(node).description), /expires in (2|3) days/, 'an expiring row keeps its expiry text');
+    // When the token was last used, relative and exact, in the tooltip.
+    const usedAt = new Date(Date.now() - 2 * 60_000).toISOString();
+    handle(key1).store.upsert({ ...node.token, lastUsedAt: usedAt });
+    const used = tokenNodes(key1).find((n) => n.token.id === soon.token.id)!;
+    assert.match((item(used).tooltip as vscode.MarkdownString).value, /Last used: 2 minutes ago \(/);
     assert.equal((deco?.color as vscode.ThemeColor | undefined)?.id, 'list.warningForeground');
   });
 
-  it('opens a read-only details view with every field and the permission grid', async () => {
+  it('opens a read-only details view with every field and the permission grid, as a Markdown preview', async () => {
     const node = tokenNodes(key2).find((n) => n.token.description === 'staging-only bob token')!;
     const uri = await vscode.commands.executeCommand<string>('telegrafController.showTokenDetails', node);
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri)!;
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
     const text = doc.getText();
     for (const field of ['Description', 'ID', 'Prefix', 'Status', 'Owner', 'Created', 'Expires', 'Revoked', 'Last used', 'Value', 'Connection']) {
-      assert.match(text, new RegExp(`^${field} +`, 'm'), `field ${field}`);
+      assert.match(text, new RegExp(`^\\| ${field} \\| `, 'm'), `field ${field}`);
     }
-    assert.match(text, /^Configurations +✓ +· +·$/m);
-    assert.match(text, /^Heartbeat +· +✓$/m);
-    assert.match(text, /staging \(http:\/\/127\.0\.0\.1:\d+\)/);
+    assert.match(text, /^\| Configurations \| ✓ \| · \| · \|$/m);
+    assert.match(text, /^\| Heartbeat \| · \| ✓ \|/m);
+    assert.match(text, /` staging \(http:\/\/127\.0\.0\.1:\d+\) `/);
     assert.ok(!/tc-apiv1_[A-Za-z0-9_-]{13,}/.test(text), 'no token value in the view');
-    assert.equal(doc.uri.scheme, 'telegraf-controller-token', 'a virtual document of a content provider: read-only in the editor');
-    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), uri, 'shown in an editor');
-    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    assert.equal(doc.uri.scheme, 'telegraf-controller-token', 'a virtual document of a content provider: read-only');
+    await waitUntil(
+      () => {
+        const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+        return input instanceof vscode.TabInputWebview && /markdown\.preview/.test(input.viewType);
+      },
+      { what: 'the Markdown preview tab' },
+    );
+    // Server text renders as text: a description with a link, an image and HTML produces none of them.
+    const hostile = { ...node.token, id: 'tok-hostile-md', description: '[run](command:workbench.action.quit) ![x](https://attacker.example/t.png) <img src=x onerror=alert(1)> **bold**' };
+    handle(key2).store.upsert(hostile);
+    try {
+      const hostileUri = await vscode.commands.executeCommand<string>('telegrafController.showTokenDetails', { kind: 'token', token: hostile, connectionKey: key2 });
+      const md = (await vscode.workspace.openTextDocument(vscode.Uri.parse(hostileUri))).getText();
+      const html = await vscode.commands.executeCommand<string>('markdown.api.render', md);
+      assert.ok(html.includes('[run](command:workbench.action.quit)'), `the link is shown as text: ${html.slice(0, 600)}`);
+      assert.ok(!/<a\s|<img|<strong/i.test(html), `no link, image or emphasis from server text: ${html.slice(0, 600)}`);
+    } finally {
+      handle(key2).store.remove(hostile.id);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
   });
 
   it('adds, renames, activates and removes a connection from the commands', async () => {

@@ -1,30 +1,12 @@
 /**
- * The pure explorer model (src/core/explorerModel.ts): filter syntax and
+ * The pure explorer model (src/core/explorerModel.ts, src/core/tokenQuery.ts): filter syntax and
  * matching, sorting, grouping, reassign preview, bulk summaries, expiry.
  */
 import test, { describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Token } from '../../../src/core/api/contract';
-import {
-  DEFAULT_VIEW_STATE,
-  chunk,
-  daysLeft,
-  describeReassign,
-  describeTokenFilter,
-  expiringWithin,
-  formatTokenFilter,
-  groupTokens,
-  matchesFilter,
-  mergeBulk,
-  parseTokenFilter,
-  parseViewState,
-  queryTokens,
-  reassignPreview,
-  serializeViewState,
-  sortTokens,
-  summarizeBulk,
-  windowed,
-} from '../../../src/core/explorerModel';
+import { DEFAULT_VIEW_STATE, describeTokenFilter, formatTokenFilter, matchesFilter, parseTokenFilter, parseViewState, serializeViewState } from '../../../src/core/explorerModel';
+import { chunk, daysLeft, describeReassign, expiringWithin, groupTokens, mergeBulk, queryTokens, reassignPreview, sortTokens, summarizeBulk, windowed } from '../../../src/core/tokenQuery';
 import { ROLE_CEILING, countPermissions } from '../../../src/core/permissions';
 
 const NOW = Date.parse('2026-06-15T12:00:00.000Z');

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { DEFAULT_PAGE_LIMIT, type Token } from '../../core/api/contract';
-import { ControllerError } from '../../core/api/errors';
-import { loadPages } from '../../core/paging';
-import type { Logger } from '../../infra/logger';
-import type { SecretVault } from '../../infra/secretVault';
-import { describe, type ControllerConnection } from '../connection/controllerConnection';
+import { DEFAULT_PAGE_LIMIT, type Token } from '../core/api/contract';
+import { ControllerError } from '../core/api/errors';
+import { loadPages } from '../core/paging';
+import type { Logger } from '../infra/logger';
+import type { SecretVault } from '../infra/secretVault';
+import { describe, type ControllerConnection } from './controllerConnection';
 
 /** What the explorer shows: tokens, which of them have a stored value, and the last error. */
 export interface TokenSnapshot {

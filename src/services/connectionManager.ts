@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
-import type { User } from '../../core/api/contract';
-import type { ControllerClient } from '../../core/api/client';
-import { ControllerError } from '../../core/api/errors';
-import { hostOf, normalizeControllerUrl, parseConnections, toSettings, uniqueName, type ConnectionEntry } from '../../core/connections';
-import { canManageTokens } from '../../core/permissions';
-import type { Logger } from '../../infra/logger';
-import { originOf, type SecretVault, type StoredCredential } from '../../infra/secretVault';
-import { controllerConnectionsSetting, controllerUrl, saveControllerConnections, setControllerUrl } from '../../infra/settings';
-import { ConnectionTokenStore, type TokenSnapshot, type TokenStore } from '../explorer/tokenStore';
+import type { User } from '../core/api/contract';
+import type { ControllerClient } from '../core/api/client';
+import { ControllerError } from '../core/api/errors';
+import { hostOf, normalizeControllerUrl, parseConnections, toSettings, uniqueName, type ConnectionEntry } from '../core/connections';
+import { canManageTokens } from '../core/permissions';
+import type { Logger } from '../infra/logger';
+import { originOf, type SecretVault, type StoredCredential } from '../infra/secretVault';
+import { controllerConnectionsSetting, controllerUrl, saveControllerConnections, setControllerUrl } from '../infra/settings';
+import { ConnectionTokenStore, type TokenSnapshot, type TokenStore } from './tokenStore';
 import { DirectConnection, type ConnectionSnapshot, type ControllerConnection } from './controllerConnection';
 
 /** workspaceState key of the active connection's key (its normalised URL; no secret). */

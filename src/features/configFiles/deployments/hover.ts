@@ -4,9 +4,9 @@
  * resolved, as in Telegraf configs. Information only; server text escaped.
  */
 import * as vscode from 'vscode';
-import { CONTROLLER_TOKEN_RE } from '../../core/config/detect';
-import { appendTokenInfo } from '../configFiles/hover';
-import type { TokenResolver } from '../configFiles/tokenResolver';
+import { CONTROLLER_TOKEN_RE } from '../../../core/config/detect';
+import { appendTokenInfo } from '../hover';
+import type { TokenResolver } from '../tokenResolver';
 import { kindOfDocument, type EnvFileIndex } from './documents';
 
 /** The hover provider for deployment files. */

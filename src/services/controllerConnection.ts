@@ -1,13 +1,13 @@
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { ControllerClient, type Credential } from '../../core/api/client';
-import type { AuthStatus, User } from '../../core/api/contract';
-import { createDispatcher } from '../../core/api/dispatcher';
-import { ControllerError, isAuthFailure } from '../../core/api/errors';
-import type { ViewState } from '../../constants';
-import type { Logger } from '../../infra/logger';
-import { originOf, type SecretVault, type StoredCredential } from '../../infra/secretVault';
-import { networkSettings } from '../../infra/settings';
+import { ControllerClient, type Credential } from '../core/api/client';
+import type { AuthStatus, User } from '../core/api/contract';
+import { createDispatcher } from '../core/api/dispatcher';
+import { ControllerError, isAuthFailure } from '../core/api/errors';
+import type { ViewState } from '../constants';
+import type { Logger } from '../infra/logger';
+import { originOf, type SecretVault, type StoredCredential } from '../infra/secretVault';
+import { networkSettings } from '../infra/settings';
 
 /** A snapshot of a connection's sign-in state. */
 export interface ConnectionSnapshot {

@@ -8,13 +8,13 @@
  * cannot update. Core logic: `src/core/deploy`.
  */
 import type * as vscode from 'vscode';
-import type { Logger } from '../../infra/logger';
-import type { SecretVault } from '../../infra/secretVault';
-import type { ControllerConnection } from '../connection/controllerConnection';
-import type { TokenStore } from '../explorer/tokenStore';
-import { GitIgnoreChecker } from '../configFiles/gitIgnore';
-import type { DeploymentReferenceHook } from '../configFiles/tokenReplacement';
-import { TokenResolver } from '../configFiles/tokenResolver';
+import type { Logger } from '../../../infra/logger';
+import type { SecretVault } from '../../../infra/secretVault';
+import type { ControllerConnection } from '../../../services/controllerConnection';
+import type { TokenStore } from '../../../services/tokenStore';
+import { GitIgnoreChecker } from '../../../services/gitIgnore';
+import type { DeploymentReferenceHook } from '../tokenReplacement';
+import { TokenResolver } from '../tokenResolver';
 import { registerDeploymentActions } from './actions';
 import { registerAddTokenToDeployment } from './addTokenCommand';
 import { DeploymentDiagnostics } from './diagnostics';

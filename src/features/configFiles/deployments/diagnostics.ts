@@ -11,17 +11,17 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { scanText, type DeployFinding, type DeployKind } from '../../core/deploy';
-import { assessToken } from '../../core/config/tokenAssessment';
-import type { Logger } from '../../infra/logger';
-import type { ControllerConnection } from '../connection/controllerConnection';
-import type { TokenStore } from '../explorer/tokenStore';
-import type { SecretVault } from '../../infra/secretVault';
-import { DIAGNOSTIC_SOURCE } from '../configFiles/diagnostics';
-import type { GitIgnoreChecker } from '../configFiles/gitIgnore';
-import type { TokenResolver } from '../configFiles/tokenResolver';
-import { openDocument } from '../configFiles/configDocuments';
-import { deploymentKind } from '../../core/deploy';
+import { scanText, type DeployFinding, type DeployKind } from '../../../core/deploy';
+import { assessToken } from '../../../core/config/tokenAssessment';
+import type { Logger } from '../../../infra/logger';
+import type { ControllerConnection } from '../../../services/controllerConnection';
+import type { TokenStore } from '../../../services/tokenStore';
+import type { SecretVault } from '../../../infra/secretVault';
+import { DIAGNOSTIC_SOURCE } from '../diagnostics';
+import type { GitIgnoreChecker } from '../../../services/gitIgnore';
+import type { TokenResolver } from '../tokenResolver';
+import { openDocument } from '../../../services/configDocuments';
+import { deploymentKind } from '../../../core/deploy';
 import { EnvFileIndex, isTrackedByGit, readDeployment, workspaceDeploymentUris, rangeIn } from './documents';
 
 /** Debounce of edits, ms. */

@@ -14,16 +14,16 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import * as ui from '../../infra/ui';
-import type { Token } from '../../core/api/contract';
-import { applyEdits } from '../../core/config';
-import { DEFAULT_ENV_FILE, DEFAULT_SECRET_NAME, deploymentKind, fillValue, planAddToken, windowsServiceCommand, type ComposeMode, type DeployPlan } from '../../core/deploy';
-import { displayText } from '../../core/text';
-import { Commands } from '../../constants';
-import { Cancelled, registerCommand, required } from '../../infra/commands';
-import { resolveToken, type TokenArg, type TokenCommandDeps } from '../explorer/tokenCommands';
-import type { GitIgnoreChecker } from '../configFiles/gitIgnore';
-import { minimalEdit } from '../configFiles/insertTokenCommand';
+import * as ui from '../../../infra/ui';
+import type { Token } from '../../../core/api/contract';
+import { applyEdits } from '../../../core/config';
+import { DEFAULT_ENV_FILE, DEFAULT_SECRET_NAME, deploymentKind, fillValue, planAddToken, windowsServiceCommand, type ComposeMode, type DeployPlan } from '../../../core/deploy';
+import { displayText } from '../../../core/text';
+import { Commands } from '../../../constants';
+import { Cancelled, registerCommand, required } from '../../../infra/commands';
+import { resolveToken, type TokenArg, type Services as TokenCommandDeps } from '../../../services/tokenArgs';
+import type { GitIgnoreChecker } from '../../../services/gitIgnore';
+import { minimalEdit } from '../insertTokenCommand';
 import { kindOfDocument, readDeployment, workspaceDeploymentUris, writeValueFile, type EnvFileIndex } from './documents';
 
 /** Services of the command. */

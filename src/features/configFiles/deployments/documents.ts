@@ -10,10 +10,10 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { composeEnvFiles, deploymentKind, DEPLOY_GLOB, fillValue, planEnvEntry, type DeployKind } from '../../core/deploy';
-import { applyEdits } from '../../core/config';
-import { CONFIG_EXCLUDE, decodeUtf8, diskText, documentText, MAX_CONFIG_CHARS, openDocument, type ConfigText } from '../configFiles/configDocuments';
-import type { GitIgnoreChecker } from '../configFiles/gitIgnore';
+import { composeEnvFiles, deploymentKind, DEPLOY_GLOB, fillValue, planEnvEntry, type DeployKind } from '../../../core/deploy';
+import { applyEdits } from '../../../core/config';
+import { CONFIG_EXCLUDE, decodeUtf8, diskText, documentText, MAX_CONFIG_CHARS, openDocument, type ConfigText } from '../../../services/configDocuments';
+import type { GitIgnoreChecker } from '../../../services/gitIgnore';
 
 /** At most this many files are scanned. */
 export const MAX_DEPLOY_FILES = 5000;

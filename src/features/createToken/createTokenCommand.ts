@@ -1,17 +1,18 @@
 import * as vscode from 'vscode';
-import * as ui from '../infra/ui';
-import type { CreateTokenRequest } from '../core/api/contract';
-import { isCreateOutcomeUnknown } from '../core/api/createOutcome';
-import { suggestPresetForConfig } from '../core/config/presetSuggestion';
-import { Commands } from '../constants';
-import { registerCommand } from '../infra/commands';
-import type { Logger } from '../infra/logger';
-import type { SecretVault } from '../infra/secretVault';
-import type { ControllerConnection } from './connection/controllerConnection';
-import { watchSession } from './createToken/createTokenController';
-import { CreateTokenPanel, type CreateTokenDeps, type CreateTokenOptions } from './createToken/createTokenPanel';
-import { settleUnknownCreate } from './createToken/unknownOutcome';
-import type { TokenStore } from './explorer/tokenStore';
+import * as ui from '../../infra/ui';
+import type { CreateTokenRequest } from '../../core/api/contract';
+import { isCreateOutcomeUnknown } from '../../core/api/createOutcome';
+import { suggestPresetForConfig } from '../../core/config/presetSuggestion';
+
+import { Commands } from '../../constants';
+import { registerCommand } from '../../infra/commands';
+import type { Logger } from '../../infra/logger';
+import type { SecretVault } from '../../infra/secretVault';
+import type { ControllerConnection } from '../../services/controllerConnection';
+import { watchSession } from './createTokenController';
+import { CreateTokenPanel, type CreateTokenDeps, type CreateTokenOptions } from './createTokenPanel';
+import type { TokenStore } from '../../services/tokenStore';
+import { settleUnknownCreate } from './unknownOutcome';
 
 /** Services the Create Token command wires into the panel. */
 export interface CreateTokenServices {

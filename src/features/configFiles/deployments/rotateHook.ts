@@ -8,9 +8,9 @@
  * {@link DeploymentReferenceHook}.
  */
 import * as vscode from 'vscode';
-import { deploymentKind, manualPlaces, planRewrite, valueOccurrences, WRITABLE_KINDS } from '../../core/deploy';
-import { locationLabel, openDocument, documentText } from '../configFiles/configDocuments';
-import type { DeploymentReferenceHook, DeploymentReferences } from '../configFiles/tokenReplacement';
+import { deploymentKind, manualPlaces, planRewrite, valueOccurrences, WRITABLE_KINDS } from '../../../core/deploy';
+import { locationLabel, openDocument, documentText } from '../../../services/configDocuments';
+import type { DeploymentReferenceHook, DeploymentReferences } from '../tokenReplacement';
 import type { DeploymentDiagnostics } from './diagnostics';
 import { readDeployment, workspaceDeploymentUris } from './documents';
 

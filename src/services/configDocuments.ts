@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isTelegrafConfig, parseTelegrafConfig, type Range, type TelegrafConfig } from '../../core/config';
+import { isTelegrafConfig, parseTelegrafConfig, type Range, type TelegrafConfig } from '../core/config';
 
 /** Documents the providers register for; each provider still checks {@link isTelegrafDocument}. */
 export const CONFIG_SELECTOR: vscode.DocumentSelector = [

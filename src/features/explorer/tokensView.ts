@@ -1,0 +1,108 @@
+/**
+ * The Tokens view itself: the tree view over {@link TokenTreeProvider}, its
+ * description and message line, and the context keys the menus and welcome
+ * views read (README "How it works": the view follows the active connection,
+ * `package.json` `viewsWelcome`/`menus` use these keys).
+ */
+import * as vscode from 'vscode';
+import { ContextKeys, Views } from '../../constants';
+import { canManageTokens, isTokenAdmin } from '../../core/permissions';
+import type { ConnectionManager } from '../../services/connectionManager';
+import type { ControllerConnection } from '../../services/controllerConnection';
+import type { ExplorerState } from './explorerState';
+import { describeTokenFilter } from '../../core/explorerModel';
+import { displayText } from '../../core/text';
+import type { TokenNode, TokenTreeProvider } from './tokenTreeProvider';
+import { TokenTreeProvider as TreeProvider } from './tokenTreeProvider';
+
+/** The Tokens view and what keeps it in step with the connections. */
+export interface TokensView extends vscode.Disposable {
+  /** The tree's data provider (loaded on first use). */
+  readonly treeProvider: TokenTreeProvider;
+  /** Refreshes the whole tree (when loaded: before, there is nothing to refresh). */
+  scheduleRefresh(): void;
+  readonly view: vscode.TreeView<unknown>;
+}
+
+/**
+ * Creates the Tokens view (multi-select) and keeps its description, message
+ * and the context keys (`state`, `canCreate`, `connectionCount`,
+ * `sessionEnded`, `anyAdmin`) in step with the connections and the explorer
+ * state.
+ */
+export function createTokensView(manager: ConnectionManager, connection: ControllerConnection, state: ExplorerState): TokensView {
+  // The provider (and the list model) are a separate bundle, loaded when VS Code first asks for rows.
+  const changed = new vscode.EventEmitter<TokenNode | undefined>();
+  let real: TokenTreeProvider | undefined;
+  const provider = (): TokenTreeProvider => {
+    if (!real) {
+      real = new TreeProvider(manager, state);
+      subs.push(real, real.onDidChangeTreeData((n) => changed.fire(n)));
+    }
+    return real;
+  };
+  const standIn: vscode.TreeDataProvider<TokenNode> = {
+    onDidChangeTreeData: changed.event,
+    getChildren: (node) => provider().getChildren(node),
+    getTreeItem: (node) => provider().getTreeItem(node),
+  };
+  const view = vscode.window.createTreeView(Views.tokens, { treeDataProvider: standIn, showCollapseAll: false, canSelectMany: true });
+  const setContext = (key: string, value: unknown) => void vscode.commands.executeCommand('setContext', key, value);
+  const sync = () => {
+    const s = connection.current;
+    const all = manager.all;
+    setContext(ContextKeys.state, s.state);
+    setContext(ContextKeys.canCreate, s.state === 'ready' && !!s.user && canManageTokens(s.user.role));
+    setContext(ContextKeys.connectionCount, all.length);
+    setContext(ContextKeys.sessionEnded, s.state === 'needsSignIn' && !!s.message);
+    setContext(ContextKeys.anyAdmin, all.some((h) => !!h.connection.user && isTokenAdmin(h.connection.user.role)));
+    view.description = viewDescription(manager, state);
+    // The filter is also in the description, but a narrow side bar cuts the title: say it above the list too.
+    view.message = [viewMessage(manager, connection), filterMessage(state)].filter(Boolean).join('\n') || undefined;
+  };
+  const subs: vscode.Disposable[] = [changed, view, manager.onDidChange(sync), manager.onDidChangeState(sync), state.onDidChange(sync)];
+  sync();
+  return {
+    get treeProvider() {
+      return provider();
+    },
+    scheduleRefresh: () => real?.scheduleRefresh(),
+    view: view as vscode.TreeView<unknown>,
+    dispose: () => subs.forEach((d) => d.dispose()),
+  };
+}
+
+/** The view's description: the connection (one connection) and the active filter, e.g. `admin (owner) @ localhost:8888 · filter: owner bob`. */
+export function viewDescription(manager: ConnectionManager, state: ExplorerState): string | undefined {
+  const parts: string[] = [];
+  if (manager.all.length === 1) {
+    const h = manager.all[0]!;
+    const s = h.connection.current;
+    parts.push(s.state === 'ready' && s.user ? vscode.l10n.t('{0} ({1}) @ {2}', displayText(s.user.username, 40), s.user.role, displayText(h.name, 60)) : displayText(h.name, 60));
+  }
+  const f = state.view.filter;
+  if (f) parts.push(vscode.l10n.t('filter: {0}', displayText(describeTokenFilter(f), 80)));
+  return parts.length ? parts.join(' · ') : undefined;
+}
+
+/**
+ * The view's message about the connection, with one connection only (with
+ * several, each connection node shows its own state): the Viewer notice, an
+ * unreachable controller, an ended session. Undefined when all is well.
+ */
+export function viewMessage(manager: ConnectionManager, connection: ControllerConnection): string | undefined {
+  if (manager.all.length > 1) return undefined;
+  const s = connection.current;
+  if (s.state === 'ready' && s.user && !canManageTokens(s.user.role)) {
+    return vscode.l10n.t('Signed in as {0}, a Viewer: Viewers cannot manage tokens. Sign in with another account to list or create tokens.', displayText(s.user.username, 60));
+  }
+  if (s.state === 'error') return s.message;
+  if (s.state === 'needsSignIn' && s.message) return s.message;
+  return undefined;
+}
+
+/** The line above the list while a filter is active, e.g. `Filter: owner bob · heartbeat:write`; undefined without a filter. */
+export function filterMessage(state: ExplorerState): string | undefined {
+  const f = state.view.filter;
+  return f ? vscode.l10n.t('Filter: {0}', displayText(describeTokenFilter(f), 120)) : undefined;
+}

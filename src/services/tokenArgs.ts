@@ -1,0 +1,78 @@
+/**
+ * The services every token feature receives, and how a command finds the
+ * token it acts on. Shared by the explorer (context menus) and the config-file
+ * features (Insert, Rotate, quick fixes), so neither reaches into the other.
+ */
+import * as vscode from 'vscode';
+import type { Token } from '../core/api/contract';
+import { pickText } from '../core/text';
+import { displayStatus, expiryText } from '../core/tokens';
+import { Cancelled, required } from '../infra/commands';
+import * as ui from '../infra/ui';
+import type { Logger } from '../infra/logger';
+import type { SecretVault } from '../infra/secretVault';
+import type { ControllerConnection } from './controllerConnection';
+import type { TokenStore } from './tokenStore';
+
+/**
+ * The services a feature works with: the *active* connection, its token list,
+ * SecretStorage and the log. One shape for every feature.
+ */
+export interface Services {
+  connection: ControllerConnection;
+  store: TokenStore;
+  vault: SecretVault;
+  log: Logger;
+}
+
+/** A token row of the Tokens view, as a command receives it (the explorer's tree node for a token has this shape). */
+export interface TokenRow {
+  kind: 'token';
+  token: Token;
+  stored?: boolean;
+  connectionKey?: string;
+}
+
+/**
+ * The argument a token command receives: a tree row, a token id (from other
+ * commands/tests), `{ id }`, `{ ids, connectionKey? }` for several tokens, or
+ * nothing (palette).
+ */
+export type TokenArg = TokenRow | { kind: string } | { id: string } | { ids: string[]; connectionKey?: string } | string | undefined;
+
+/** True when `arg` is a token row of the tree. */
+export function isTokenRow(arg: unknown): arg is TokenRow {
+  return !!arg && typeof arg === 'object' && (arg as { kind?: unknown }).kind === 'token' && !!(arg as { token?: unknown }).token;
+}
+
+/** Quick-pick items for tokens: key icon when stored, status and expiry, owner, prefix and id (server text neutralised). */
+export function tokenPickItems(tokens: readonly Token[], stored: ReadonlySet<string>, now: number): Array<vscode.QuickPickItem & { token: Token }> {
+  return tokens.map((t) => ({
+    label: `${stored.has(t.id) ? '$(key) ' : ''}${pickText(ui.tokenName(t.description, 80))}`,
+    description: `${displayStatus(t, now)} · ${expiryText(t, now)}`,
+    detail: `${pickText(t.username, 40)} · ${pickText(t.prefix, 40)}… · ${pickText(t.id, 80)}`,
+    token: t,
+  }));
+}
+
+/**
+ * Resolves the token a command acts on: the tree row it was invoked on, an
+ * id, or (from the palette) a quick pick of the tokens that `filter` accepts.
+ * Uses the connection and list in `services` (the active connection). Throws
+ * `Cancelled` when the user dismisses the pick or no token fits; a
+ * `ControllerError` when an id is looked up on the server and fails.
+ */
+export async function resolveToken(services: Services, arg: TokenArg, placeHolder: string, filter: (t: Token, stored: boolean) => boolean = () => true): Promise<Token> {
+  if (isTokenRow(arg)) return arg.token;
+  const id = typeof arg === 'string' ? arg : arg && typeof arg === 'object' && 'id' in arg ? arg.id : undefined;
+  if (id) return services.store.find(id) ?? (await services.connection.api().getToken(id));
+  if (!services.store.snapshot.loadedAt) await services.store.refresh();
+  const { tokens, stored } = services.store.snapshot;
+  const candidates = tokens.filter((t) => filter(t, stored.has(t.id)));
+  if (candidates.length === 0) {
+    void ui.showInformationMessage(vscode.l10n.t('No token fits this command.'));
+    throw new Cancelled();
+  }
+  const pick = required(await ui.showQuickPick(tokenPickItems(candidates, stored, Date.now()), { placeHolder, matchOnDescription: true, matchOnDetail: true }));
+  return pick.token;
+}
