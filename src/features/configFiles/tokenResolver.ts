@@ -62,7 +62,7 @@ export class TokenResolver implements vscode.Disposable {
   private readonly inflight = new Map<string, Promise<CachedVerdict>>();
   private readonly subs: vscode.Disposable[];
   private readonly limiter: CheckLimiter;
-  private readonly isTrusted: () => boolean;
+  private readonly workspaceTrusted: () => boolean;
   private explicitDepth = 0;
   private skipped = 0;
 
@@ -71,10 +71,10 @@ export class TokenResolver implements vscode.Disposable {
     private readonly store: TokenStore,
     private readonly vault: SecretVault,
     private readonly log: Logger,
-    opts: { limits?: CheckLimiterOptions; isTrusted?: () => boolean } = {},
+    opts: { limits?: CheckLimiterOptions; workspaceTrusted?: () => boolean } = {},
   ) {
     this.limiter = new CheckLimiter(opts.limits ?? DEFAULT_CHECK_LIMITS);
-    this.isTrusted = opts.isTrusted ?? (() => vscode.workspace.isTrusted);
+    this.workspaceTrusted = opts.workspaceTrusted ?? (() => vscode.workspace.isTrusted);
     this.subs = [
       vault.onDidChange(() => (this.storedIndex = undefined)),
       connection.onDidChange(() => {
@@ -129,7 +129,7 @@ export class TokenResolver implements vscode.Disposable {
     const candidates = tokensWithPrefixOf(value, tokens);
     const needsConfigs = needs.some((n) => n.resource === 'configs');
     let verdict: CachedVerdict | undefined = this.cached(value, needsConfigs);
-    const mayAsk = opts.network && (opts.explicit === true || this.explicitDepth > 0 || this.isTrusted());
+    const mayAsk = opts.network && (opts.explicit === true || this.explicitDepth > 0 || this.workspaceTrusted());
     if (!verdict && mayAsk) verdict = await this.ask(value, needsConfigs);
     const facts: TokenFacts = { verdict: verdict?.verdict ?? 'unchecked' };
     if (verdict?.username) facts.username = verdict.username;

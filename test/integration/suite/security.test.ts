@@ -182,7 +182,7 @@ describe('Security: message paths and local state', function () {
     }
 
     it('in Restricted Mode, nothing is sent automatically; an explicit command checks', async () => {
-      const resolver = new TokenResolver(api.connection, api.store, api.vault, quiet, { isTrusted: () => false });
+      const resolver = new TokenResolver(api.connection, api.store, api.vault, quiet, { workspaceTrusted: () => false });
       try {
         const value = randomValue();
         const automatic = await countMe(() => resolver.facts(value, [], { network: true }));
@@ -197,13 +197,13 @@ describe('Security: message paths and local state', function () {
     });
 
     it('300 distinct values cause at most the budget of attempts; one value asked 50 times, one attempt', async () => {
-      const resolver = new TokenResolver(api.connection, api.store, api.vault, quiet, { isTrusted: () => true });
+      const resolver = new TokenResolver(api.connection, api.store, api.vault, quiet, { workspaceTrusted: () => true });
       try {
         const values = Array.from({ length: 300 }, randomValue);
         const attempts = await countMe(() => Promise.all(values.map((v) => resolver.facts(v, [], { network: true }))));
         assert.ok(attempts > 0, 'some values are checked');
         assert.ok(attempts <= 30, `${attempts} authentication attempts for 300 values`);
-        const resolver2 = new TokenResolver(api.connection, api.store, api.vault, quiet, { isTrusted: () => true });
+        const resolver2 = new TokenResolver(api.connection, api.store, api.vault, quiet, { workspaceTrusted: () => true });
         const one = randomValue();
         const same = await countMe(() => Promise.all(Array.from({ length: 50 }, () => resolver2.facts(one, [], { network: true }))));
         resolver2.dispose();
