@@ -197,7 +197,7 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         const file = arg ? path.basename(vscode.Uri.parse(arg.uri).path) : vscode.l10n.t('The config');
         const origin = connection.origin;
         const storedId = await resolver.storedIdFor(value);
-        const facts = storedId ? undefined : await resolver.facts(value, [], { network: true });
+        const facts = storedId ? undefined : await resolver.facts(value, [], { network: true, explicit: true });
         const storable = !storedId && origin && facts?.token && facts.via === 'prefix' && facts.verdict === 'accepted' ? facts.token : undefined;
         log.info(`[${who()}] replaced a plain-text token${facts?.token ? ` (${facts.token.id} "${ui.tokenName(facts.token.description, 80)}")` : ''} in ${file} with \${${name}}`);
         const storeButton = vscode.l10n.t('Store Value in VS Code');
@@ -254,7 +254,7 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
           storeId = id;
           add = { id, type: pick.type ?? 'os' };
         }
-        const facts = await resolver.facts(use.value, use.needs, { network: true });
+        const facts = await resolver.facts(use.value, use.needs, { network: true, explicit: true });
         const suggested = facts.token ? secretKeyFor(facts.token) : 'telegraf_controller_token';
         const key = required(
           await ui.showInputBox({

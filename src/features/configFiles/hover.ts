@@ -113,7 +113,9 @@ function appendFacts(md: vscode.MarkdownString, facts: TokenFacts, needs: readon
     default:
       md.appendText(
         checkConfigTokensEnabled()
-          ? vscode.l10n.t('Sign in to the controller to identify this token.')
+          ? vscode.workspace.isTrusted
+            ? vscode.l10n.t('Sign in to the controller to identify this token.')
+            : vscode.l10n.t('Not checked automatically in Restricted Mode: run "Check Tokens in Workspace Configs" to check the tokens of this workspace against the controller.')
           : vscode.l10n.t('Not identified: checking config tokens against the controller is off (telegrafController.checkConfigTokens).'),
       );
   }

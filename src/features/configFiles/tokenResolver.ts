@@ -13,15 +13,22 @@
  * is matched against the signed-in user's token list.
  *
  * Results are cached per origin and value FINGERPRINT (SHA-256), never per
- * value, with a TTL. Neither values nor fingerprints are logged, and errors
- * of these checks never sign the user out (they concern the file's token,
- * not the user's credential).
+ * value, with a TTL; concurrent asks for one value share one request. Checks
+ * are rate-limited (src/core/checkLimiter.ts: a budget per window and at most
+ * a few at a time), so a file with hundreds of distinct tokens never causes
+ * hundreds of authentication attempts. In an untrusted workspace (Restricted
+ * Mode) a value found in a file is sent only on an explicit command
+ * (`explicit: true`, or inside {@link TokenResolver.explicitly}), never by
+ * diagnostics, hovers or code actions on their own. Neither values nor
+ * fingerprints are logged, and errors of these checks never sign the user
+ * out (they concern the file's token, not the user's credential).
  */
 import * as vscode from 'vscode';
 import type { Token } from '../../core/api/contract';
 import { ControllerError } from '../../core/api/errors';
 import type { RequiredPermission } from '../../core/config/references';
 import { tokensWithPrefixOf, valueFingerprint, type ControllerVerdict, type TokenFacts } from '../../core/config/tokenAssessment';
+import { CheckLimiter, DEFAULT_CHECK_LIMITS, type CheckLimiterOptions } from '../../core/checkLimiter';
 import { PREFIX, Settings } from '../../constants';
 import type { Logger } from '../../infra/logger';
 import type { SecretVault } from '../../infra/secretVault';
@@ -54,13 +61,20 @@ export class TokenResolver implements vscode.Disposable {
   private readonly cache = new Map<string, CachedVerdict>();
   private readonly inflight = new Map<string, Promise<CachedVerdict>>();
   private readonly subs: vscode.Disposable[];
+  private readonly limiter: CheckLimiter;
+  private readonly workspaceTrusted: () => boolean;
+  private explicitDepth = 0;
+  private skipped = 0;
 
   constructor(
     private readonly connection: ControllerConnection,
     private readonly store: TokenStore,
     private readonly vault: SecretVault,
     private readonly log: Logger,
+    opts: { limits?: CheckLimiterOptions; workspaceTrusted?: () => boolean } = {},
   ) {
+    this.limiter = new CheckLimiter(opts.limits ?? DEFAULT_CHECK_LIMITS);
+    this.workspaceTrusted = opts.workspaceTrusted ?? (() => vscode.workspace.isTrusted);
     this.subs = [
       vault.onDidChange(() => (this.storedIndex = undefined)),
       connection.onDidChange(() => {
@@ -82,11 +96,26 @@ export class TokenResolver implements vscode.Disposable {
   }
 
   /**
-   * Everything known about `value` for a use that needs `needs`.
-   * `network: false` answers from SecretStorage, the token list and the cache only.
-   * Never throws.
+   * Runs `task` as an explicit user command: checks it causes may send values
+   * found in files even in an untrusted workspace (still deduplicated and
+   * rate-limited).
    */
-  async facts(value: string, needs: readonly RequiredPermission[], opts: { network: boolean }): Promise<TokenFacts> {
+  async explicitly<T>(task: () => Promise<T>): Promise<T> {
+    this.explicitDepth++;
+    try {
+      return await task();
+    } finally {
+      this.explicitDepth--;
+    }
+  }
+
+  /**
+   * Everything known about `value` for a use that needs `needs`.
+   * `network: false` answers from SecretStorage, the token list and the cache only;
+   * in an untrusted workspace `network` counts only with `explicit` (an explicit
+   * command) or inside {@link explicitly}. Never throws.
+   */
+  async facts(value: string, needs: readonly RequiredPermission[], opts: { network: boolean; explicit?: boolean }): Promise<TokenFacts> {
     const tokens = this.store.snapshot.tokens;
     let token: Token | undefined;
     let via: TokenFacts['via'];
@@ -100,7 +129,8 @@ export class TokenResolver implements vscode.Disposable {
     const candidates = tokensWithPrefixOf(value, tokens);
     const needsConfigs = needs.some((n) => n.resource === 'configs');
     let verdict: CachedVerdict | undefined = this.cached(value, needsConfigs);
-    if (!verdict && opts.network) verdict = await this.ask(value, needsConfigs);
+    const mayAsk = opts.network && (opts.explicit === true || this.explicitDepth > 0 || this.workspaceTrusted());
+    if (!verdict && mayAsk) verdict = await this.ask(value, needsConfigs);
     const facts: TokenFacts = { verdict: verdict?.verdict ?? 'unchecked' };
     if (verdict?.username) facts.username = verdict.username;
     if (verdict?.configsRead !== undefined) facts.configsRead = verdict.configsRead;
@@ -135,7 +165,15 @@ export class TokenResolver implements vscode.Disposable {
     const k = this.key(value, needsConfigs);
     const running = this.inflight.get(k);
     if (running) return running;
-    const run = this.check(value, needsConfigs)
+    if (!this.limiter.tryTake()) {
+      if (this.skipped++ === 0) {
+        this.log.info(`Token checks against ${this.connection.origin} paused: the limit of checks for values found in files is reached; more are allowed as time passes.`);
+      }
+      return undefined;
+    }
+    this.skipped = 0;
+    const run = this.limiter
+      .run(() => this.check(value, needsConfigs))
       .then((v) => {
         this.cache.set(k, v);
         if (this.cache.size > 500) {

@@ -4,13 +4,18 @@
  *   with the link neutralised (src/infra/ui.ts);
  * - single revoke and single delete show progress, as bulk actions do;
  * - files we write that hold a value get mode 0600; an existing file keeps a
- *   looser mode only when the user declines, after being told.
+ *   looser mode only when the user declines, after being told;
+ * - values found in files: in Restricted Mode checked only on an explicit
+ *   command; everywhere deduplicated and rate-limited (counted as requests
+ *   to `GET /api/auth/me` on the emulator).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../../src/extension';
+import { TokenResolver } from '../../../src/features/configFiles/tokenResolver';
+import type { Logger } from '../../../src/infra/logger';
 import { activateExtension, emulator, waitUntil, workspaceFolder } from '../harness';
 import { byLabel, ensureSignedIn, scriptUi } from './helpers/ui';
 
@@ -156,6 +161,56 @@ describe('Security: message paths and local state', function () {
       const record = await addToEnvFile(envFile, []);
       assert.equal(modeOf(envFile), 0o600);
       assert.ok(!record.messages.some((m) => m.text.includes('other users')));
+    });
+  });
+
+  describe('values found in files', function () {
+    const quiet: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, show() {} };
+    const randomValue = () => `tc-apiv1_${Array.from({ length: 40 }, () => 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[Math.floor(Math.random() * 62)]).join('')}`;
+
+    /** Counts `GET /api/auth/me` requests while `run` runs (a pass-through fault on the emulator). */
+    async function countMe(run: () => Promise<unknown>): Promise<number> {
+      const base = emulator().url;
+      const added = (await (await fetch(`${base}/__emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ route: 'me', latencyMs: 1 }) })).json()) as { id: string };
+      try {
+        await run();
+        const list = (await (await fetch(`${base}/__emulator/faults`)).json()) as { faults: Array<{ id: string; hits: number }> };
+        return list.faults.find((f) => f.id === added.id)!.hits;
+      } finally {
+        await fetch(`${base}/__emulator/faults/${added.id}`, { method: 'DELETE' });
+      }
+    }
+
+    it('in Restricted Mode, nothing is sent automatically; an explicit command checks', async () => {
+      const resolver = new TokenResolver(api.connection, api.store, api.vault, quiet, { workspaceTrusted: () => false });
+      try {
+        const value = randomValue();
+        const automatic = await countMe(() => resolver.facts(value, [], { network: true }));
+        assert.equal(automatic, 0, 'diagnostics/hover/code actions send nothing in an untrusted workspace');
+        const explicit = await countMe(() => resolver.facts(value, [], { network: true, explicit: true }));
+        assert.equal(explicit, 1, 'an explicit command checks the value');
+        const inCommand = await countMe(() => resolver.explicitly(() => resolver.facts(randomValue(), [], { network: true })));
+        assert.equal(inCommand, 1, 'so does anything inside an explicit command');
+      } finally {
+        resolver.dispose();
+      }
+    });
+
+    it('300 distinct values cause at most the budget of attempts; one value asked 50 times, one attempt', async () => {
+      const resolver = new TokenResolver(api.connection, api.store, api.vault, quiet, { workspaceTrusted: () => true });
+      try {
+        const values = Array.from({ length: 300 }, randomValue);
+        const attempts = await countMe(() => Promise.all(values.map((v) => resolver.facts(v, [], { network: true }))));
+        assert.ok(attempts > 0, 'some values are checked');
+        assert.ok(attempts <= 30, `${attempts} authentication attempts for 300 values`);
+        const resolver2 = new TokenResolver(api.connection, api.store, api.vault, quiet, { workspaceTrusted: () => true });
+        const one = randomValue();
+        const same = await countMe(() => Promise.all(Array.from({ length: 50 }, () => resolver2.facts(one, [], { network: true }))));
+        resolver2.dispose();
+        assert.equal(same, 1, 'one value, one attempt (deduplicated, then cached by hash)');
+      } finally {
+        resolver.dispose();
+      }
     });
   });
 });
