@@ -23,6 +23,18 @@ export default tseslint.config(
   },
   { files: ['src/core/**/*.ts', 'src/shared/**/*.ts', 'src/webview/**/*.ts', 'test/unit/**/*.ts', 'test/emulator/**/*.ts'], rules: noVscode },
   { files: ['src/**/*.ts'], rules: { 'no-console': 'error' } },
+  // Notifications, modals, progress titles and quick input messages render `[x](command:…)` as a link:
+  // every such call goes through src/infra/ui.ts, which neutralises links (README "Where your secrets live").
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/infra/ui.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "MemberExpression[object.property.name='window'][property.name=/^(show(Information|Warning|Error)Message|withProgress|showQuickPick|showInputBox|createQuickPick|createInputBox)$/]",
+        message: 'Use src/infra/ui.ts: it keeps server and workspace text from forming command links.',
+      }],
+    },
+  },
   // node:test's test()/describe() return promises the runner tracks itself.
   { files: ['test/unit/**/*.ts'], rules: { '@typescript-eslint/no-floating-promises': 'off' } },
 );

@@ -6,7 +6,8 @@
 #   bash scripts/build-telegraf.sh            # the pinned current release (TELEGRAF_VERSION)
 #   bash scripts/build-telegraf.sh v1.38.3    # another release (the last INFLUX_TOKEN line)
 #
-# Result: .telegraf/<version>/telegraf (git-ignored), reused when present.
+# Result: .telegraf/<version>/telegraf (git-ignored), reused when present and
+# built with the same plugin list (TELEGRAF_REBUILD=1 forces a build).
 # Prints the binary's path on its last line. Never downloads a prebuilt binary.
 # Telegraf v1.40 declares `go 1.27.0`; when the machine's Go is older, the go
 # command fetches that toolchain from the module proxy itself (GOTOOLCHAIN).
@@ -27,10 +28,13 @@ TAGS=(
   outputs.file outputs.heartbeat outputs.http outputs.influxdb outputs.influxdb_v2
   processors.enum processors.starlark
   secretstores.docker secretstores.jose secretstores.os secretstores.vault secretstores.systemd
-  parsers.influx parsers.json serializers.influx serializers.json
+  parsers.influx parsers.json parsers.value serializers.influx serializers.json serializers.template
 )
 
-if [ -x "$BIN" ] && [ "${TELEGRAF_REBUILD:-}" != 1 ]; then
+# The plugin list the binary was built with: a binary built with another list is rebuilt.
+STAMP="$OUT_DIR/tags"
+WANT_TAGS="${TAGS[*]}"
+if [ -x "$BIN" ] && [ "${TELEGRAF_REBUILD:-}" != 1 ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$WANT_TAGS" ]; then
   echo "telegraf $VERSION already built"
   echo "$BIN"
   exit 0
@@ -64,8 +68,11 @@ export GOFLAGS="${GOFLAGS:-} -mod=mod"
   tags=$(IFS=,; echo "${TAGS[*]}")
   go build -trimpath -tags "$tags" \
     -ldflags "-s -w -X github.com/influxdata/telegraf/internal.Version=${VERSION#v}" \
-    -o ../telegraf github.com/influxdata/telegraf/cmd/telegraf
+    -o "../telegraf.partial.$$" github.com/influxdata/telegraf/cmd/telegraf
 )
+# Replaced in one rename: an agent or a test running the old binary is never handed a half-written file.
+mv -f "$OUT_DIR/telegraf.partial.$$" "$BIN"
+echo "$WANT_TAGS" > "$STAMP"
 "$BIN" --version
 echo "built telegraf $VERSION in $(( $(date +%s) - started )) s"
 echo "$BIN"

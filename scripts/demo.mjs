@@ -33,6 +33,10 @@ async function step(what, cmd, args) {
 if (!existsSync(path.join(root, 'node_modules'))) await step('installing npm packages', 'npm', ['install', '--no-audit', '--no-fund']);
 await step('checking system packages and code-server', 'bash', ['scripts/ensure-system-deps.sh']);
 if (!flags['no-build']) await step('building', process.execPath, ['esbuild.mjs']);
+// The real Telegraf (pinned release, built from the Go module proxy; reused when built): on the PATH of
+// code-server, so its terminal and the extension find `telegraf` as a user's machine would have it.
+await step('building the real Telegraf (first time: a few minutes)', 'bash', ['scripts/build-telegraf.sh']);
+process.env.PATH = `${path.join(root, '.telegraf', 'v1.40.1')}${path.delimiter}${process.env.PATH ?? ''}`;
 
 // Imported after npm install: these pull in tsx and the emulator lazily.
 const { startSession, FALLBACK_TELEGRAF_CONF } = await import('./lib/session.mjs');

@@ -58,6 +58,16 @@ export const Commands = {
   replaceWithSecretReference: 'telegrafController.replaceWithSecretReference',
   /** Internal (quick fix): leak response, revokes a plaintext token on the server and replaces it. */
   revokeAndReplace: 'telegrafController.revokeAndReplace',
+  // Starting an agent from a controller config
+  showConfigurations: 'telegrafController.showConfigurations',
+  copyAgentStartCommand: 'telegrafController.copyAgentStartCommand',
+  testAgentStart: 'telegrafController.testAgentStart',
+  // Deployment files (Compose, Kubernetes, Helm, systemd, env files, Windows)
+  addTokenToDeployment: 'telegrafController.addTokenToDeployment',
+  /** Internal (quick fix): applies a deployment-file fix (reference + value into a 0600 env file). */
+  applyDeploymentFix: 'telegrafController.applyDeploymentFix',
+  /** Internal (quick fix): leak response for a token in a deployment file. */
+  revokeAndReplaceInDeployment: 'telegrafController.revokeAndReplaceInDeployment',
 } as const;
 
 /** View ids (package.json `contributes.views`). */

@@ -22,6 +22,8 @@ import { TokenDetailsProvider } from './features/explorer/tokenDetails';
 import { createTokenDeps, registerCreateToken } from './features/createTokenCommand';
 import { registerInsertToken } from './features/configFiles/insertTokenCommand';
 import { registerConfigFeatures } from './features/configFiles';
+import { registerAgentStart } from './features/agentStart';
+import { registerDeploymentFeatures } from './features/deployments';
 import { registerTokenCommands } from './features/explorer/tokenCommands';
 import type { TokenStore } from './features/explorer/tokenStore';
 import { TokenTreeProvider, filterMessage, viewDescription } from './features/explorer/tokenTreeProvider';
@@ -97,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     view.message = [message, filter].filter(Boolean).join('\n') || undefined;
   };
 
+  const deployments = registerDeploymentFeatures({ connection, store, vault, log });
   const networkKeys = ['caFile', 'allowUntrustedCertificates', 'requestTimeoutMs', 'connectTimeoutMs'].map((k) => `telegrafController.${k}`);
   context.subscriptions.push(
     manager.onDidChange(syncView),
@@ -123,7 +126,9 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     ...registerTokenCommands({ connection, store, vault, log, manager, notifier, selection: () => view.selection }),
     ...registerCreateToken(context, { connection, store, vault, log }),
     ...registerInsertToken({ connection, store, vault, log }, context.workspaceState),
-    ...registerConfigFeatures({ connection, store, vault, log, context }),
+    ...registerConfigFeatures({ connection, store, vault, log, context, deployments: deployments.hook }),
+    ...deployments.disposables,
+    ...registerAgentStart({ connection, store, vault, log }),
   );
 
   syncView();

@@ -16,3 +16,50 @@ export function displayText(text: string, max = 120): string {
   const chars = Array.from(clean);
   return chars.length > max ? chars.slice(0, max - 1).join('') + '…' : clean;
 }
+
+/**
+ * The link syntax VS Code turns into a clickable link in notification text,
+ * modal dialogs, progress notifications and quick input messages:
+ * `[label](command:…)`, `[label](https://…)`, `[label](file:…)`. VS Code's
+ * parser has no escape character (a backslash does not stop it), so the only
+ * safe form is one where `]` is never directly followed by `(`. See
+ * README.md "Where your secrets live" (server and workspace text).
+ */
+const LINK_JOIN = /\]\(/g;
+
+/**
+ * Returns `text` with every `](` written as `] (`, so that no part of it, nor
+ * of a message it is interpolated into, can be parsed as a command or web link
+ * by a notification, dialog, progress title or input box message. Applied to
+ * whole messages by src/infra/ui.ts; pure, idempotent, never throws.
+ */
+export function noLinks(text: string): string {
+  return text.replace(LINK_JOIN, '] (');
+}
+
+/**
+ * Returns `text` with VS Code's icon syntax `$(name)` escaped as `\$(name)`, for
+ * places that render icons in plain text: quick pick label/description/detail
+ * and status bar text. Untrusted text must not show an icon (e.g. a fake
+ * "stored" key) in a picker. Pure, never throws.
+ */
+export function escapeIcons(text: string): string {
+  return text.replace(/(\\)?\$\(/g, (m, escaped: string | undefined) => (escaped ? m : '\\$('));
+}
+
+/**
+ * Untrusted text (a token description, a user name, an error message, a file
+ * name) made safe for a message: {@link displayText} (controls, bidi and
+ * zero-width characters removed, shortened to `max`) then {@link noLinks}.
+ */
+export function untrustedText(text: string, max = 120): string {
+  return noLinks(displayText(text, max));
+}
+
+/**
+ * {@link untrustedText} for a quick pick field or a status bar text, where
+ * `$(name)` would render as an icon: also {@link escapeIcons}.
+ */
+export function pickText(text: string, max = 120): string {
+  return escapeIcons(untrustedText(text, max));
+}

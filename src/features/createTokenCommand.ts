@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import * as ui from '../infra/ui';
 import type { CreateTokenRequest } from '../core/api/contract';
 import { isCreateOutcomeUnknown } from '../core/api/createOutcome';
 import { suggestPresetForConfig } from '../core/config/presetSuggestion';
@@ -88,7 +89,7 @@ export function registerCreateToken(context: vscode.ExtensionContext, services: 
       async (options?: CreateTokenOptions) => {
         const ready = () => services.connection.current.state === 'ready';
         if (!ready()) {
-          const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Sign in to a Telegraf Controller to create a token.'), vscode.l10n.t('Connect…'));
+          const choice = await ui.showInformationMessage(vscode.l10n.t('Sign in to a Telegraf Controller to create a token.'), vscode.l10n.t('Connect…'));
           if (choice) await vscode.commands.executeCommand(Commands.connect);
           if (!ready()) return;
         }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import * as ui from './ui';
 import { ControllerError, isAuthFailure } from '../core/api/errors';
 import { Commands } from '../constants';
 import type { Logger } from './logger';
@@ -38,7 +39,7 @@ export function registerCommand(
       // the same command again. Safe for every command: destructive ones ask for confirmation again.
       const retry = isAuthFailure(e) && !NO_RETRY.has(id) ? vscode.l10n.t('Sign In and Retry') : undefined;
       const buttons = retry ? [retry, showLog] : [showLog];
-      void vscode.window.showErrorMessage(text, ...buttons).then(async (choice) => {
+      void ui.showErrorMessage(text, ...buttons).then(async (choice) => {
         if (choice === showLog) void vscode.commands.executeCommand(Commands.showLog);
         if (retry && choice === retry) {
           await vscode.commands.executeCommand(Commands.signIn);

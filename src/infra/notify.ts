@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import * as ui from './ui';
 
 /** globalState key prefix of "Don't Show Again" flags (booleans only, never a token value). */
 const PREFIX = 'telegrafController.dontShowAgain.';
@@ -39,7 +40,7 @@ export class Notifier {
 
   private async show(level: 'info' | 'warning', id: string, message: string, actions: string[]): Promise<string | undefined> {
     if (this.isSuppressed(id)) return undefined;
-    const fn = level === 'info' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+    const fn = level === 'info' ? ui.showInformationMessage : ui.showWarningMessage;
     const dontShow = dontShowAgain();
     const choice = await fn(message, ...actions, dontShow);
     if (choice === dontShow) {

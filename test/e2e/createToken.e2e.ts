@@ -23,6 +23,11 @@ async function textfield(frame: Frame, id: string) {
   return frame.locator(`#${id}`).locator('input').first();
 }
 
+/** The date control of the Expiration field (a native `<input type="date">`). */
+function dateInput(frame: Frame) {
+  return frame.locator('input#custom-date, #custom-date input').first();
+}
+
 /** Focuses the text field `#id` and waits until its inner input really has the focus (the form is ready for typing). */
 async function focusWhenReady(frame: Frame, id: string): Promise<void> {
   const input = await textfield(frame, id);
@@ -61,6 +66,20 @@ export async function run(ctx: E2EContext): Promise<void> {
   const summary = await frame.locator('section.summary').innerText();
   assert.match(summary, /Configurations: read/);
   assert.match(summary, /Heartbeat: write/);
+  // At a 1000 px high window, Create is in view without scrolling.
+  await page.setViewportSize({ width: 1400, height: 1000 });
+  await frame.waitForFunction(() => (globalThis as any).innerHeight < 1000);
+  assert.equal(await frame.evaluate(() => (globalThis as any).scrollY), 0, 'the form is not scrolled');
+  const submitBox = await frame.locator('#submit').boundingBox();
+  assert.ok(submitBox && submitBox.y >= 0 && submitBox.y + submitBox.height <= 1000, `Create is in the window: ${JSON.stringify(submitBox)}`);
+  assert.ok(
+    await frame.locator('#submit').evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      const g = globalThis as any;
+      return r.top >= 0 && r.bottom <= g.innerHeight && g.document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)?.closest('#submit') === el;
+    }),
+    'Create is visible in the panel and not covered',
+  );
   await ctx.screenshot('03-create-form-dark');
   const grid = frame.locator('table[role="grid"]');
   const aria = await grid.ariaSnapshot();
@@ -109,11 +128,61 @@ export async function run(ctx: E2EContext): Promise<void> {
   await ctx.screenshot('05-keyboard-custom');
   await page.keyboard.press('Enter');
   await frame.locator('#token-value').waitFor({ state: 'visible', timeout: 20_000 });
+  // The title takes the focus for screen readers but draws no focus rectangle, even after keys.
+  const title = frame.locator('#page-title');
+  await frame.waitForFunction(() => (globalThis as any).document.activeElement?.id === 'page-title');
+  assert.equal(await title.evaluate((el) => (globalThis as any).getComputedStyle(el).outlineStyle), 'none', 'no focus rectangle on "Token Created"');
+  await ctx.screenshot('05b-created-after-keyboard');
   const custom = [...ctx.emulator!.server.state.tokens.values()].find((t: any) => t.description === 'e2e keyboard custom') as any;
   assert.ok(custom, 'the keyboard-only token was created');
   assert.deepEqual(custom.permissions.agents, ['read']);
 
-  // 3. A past date is refused next to the field.
+  // 3. A custom date typed digit by digit, the way a person types it into the date control.
+  await frame.locator('#another').click();
+  frame = await workbench.findWebviewFrame('#description');
+  await (await textfield(frame, 'description')).fill('e2e typed date');
+  await frame.locator('#expiry').evaluate((el: any) => {
+    el.value = 'custom';
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  const typedDate = dateInput(frame);
+  await typedDate.waitFor({ state: 'visible' });
+  const suggested = await typedDate.inputValue();
+  assert.match(suggested, /^\d{4}-\d{2}-\d{2}$/, 'choosing Custom suggests a date');
+  // The control's parts follow the browser's locale (en-US: month/day/year).
+  const order = await frame.evaluate(() =>
+    new Intl.DateTimeFormat((globalThis as any).navigator.language)
+      .formatToParts(new Date(2001, 1, 3))
+      .map((p) => p.type)
+      .filter((t) => t === 'day' || t === 'month' || t === 'year'),
+  );
+  assert.equal(order.length, 3, `date parts of this locale: ${order.join('/')}`);
+  // a. "05" into the day part of a valid date keeps month and year.
+  await typedDate.focus();
+  for (let i = 0; i < order.indexOf('day'); i++) await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('0');
+  await page.keyboard.press('5');
+  assert.equal(await typedDate.inputValue(), `${suggested.slice(0, 8)}05`, 'typing 05 into the day keeps the month and the year');
+  // b. A whole date, one key at a time, from the first part.
+  const year = new Date().getFullYear() + 1;
+  const digits: Record<string, string> = { day: '15', month: '06', year: String(year) };
+  for (let i = 0; i < 2; i++) await page.keyboard.press('ArrowLeft');
+  for (const part of order) for (const key of digits[part]!) await page.keyboard.press(key);
+  assert.equal(await typedDate.inputValue(), `${year}-06-15`, 'every digit reached the date control');
+  const preview = frame.locator('#expiry-preview');
+  await preview.waitFor({ state: 'visible' });
+  assert.match(await preview.innerText(), new RegExp(String(year)), 'the preview shows the typed date');
+  assert.equal(await frame.locator('#expiry-msg').isVisible(), false, 'no error under a complete date');
+  await ctx.screenshot('06-custom-date-typed');
+  await frame.locator('#submit').click();
+  await frame.locator('#token-value').waitFor({ state: 'visible', timeout: 20_000 });
+  const dated = [...ctx.emulator!.server.state.tokens.values()].find((t: any) => t.description === 'e2e typed date') as any;
+  assert.ok(dated?.expiresAt, 'the token has the typed expiry');
+  // The emulator keeps times as ms since the epoch (the API sends RFC 3339).
+  const lag = new Date(dated.expiresAt).getTime() - Date.UTC(year, 5, 15);
+  assert.ok(lag > -86400e3 && lag < 2 * 86400e3, `expiresAt ${dated.expiresAt} is the end of ${year}-06-15`);
+
+  // 4. A past date is refused next to the field.
   await frame.locator('#another').click();
   frame = await workbench.findWebviewFrame('#description');
   await (await textfield(frame, 'description')).fill('e2e past date');
@@ -121,7 +190,7 @@ export async function run(ctx: E2EContext): Promise<void> {
     el.value = 'custom';
     el.dispatchEvent(new Event('change', { bubbles: true }));
   });
-  const date = await textfield(frame, 'custom-date');
+  const date = dateInput(frame);
   await date.waitFor({ state: 'visible' });
   const yesterday = new Date(Date.now() - 2 * 86400e3).toISOString().slice(0, 10);
   await date.fill(yesterday);
@@ -131,13 +200,13 @@ export async function run(ctx: E2EContext): Promise<void> {
   await expiryMsg.waitFor({ state: 'visible', timeout: 10_000 });
   assert.match(await expiryMsg.innerText(), /past|future/i);
   assert.ok(![...ctx.emulator!.server.state.tokens.values()].some((t: any) => t.description === 'e2e past date'), 'nothing was created');
-  await ctx.screenshot('06-past-date-refused');
+  await ctx.screenshot('07-past-date-refused');
 
-  // 4. Light theme.
+  // 5. Light theme.
   await workbench.runCommand('Preferences: Color Theme');
   await answerInput(page, 'Light Modern');
   await page.waitForTimeout(1000);
   frame = await workbench.findWebviewFrame('#description');
   await (await textfield(frame, 'description')).fill('e2e light theme');
-  await ctx.screenshot('07-create-form-light');
+  await ctx.screenshot('08-create-form-light');
 }

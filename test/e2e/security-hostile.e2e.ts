@@ -9,7 +9,11 @@
  * - the tree item hover: text, no injected element, no command link;
  * - a modal confirmation and a notification naming the token;
  * - the create-token webview: a hostile description typed into the form and
- *   shown again after creation as text.
+ *   shown again after creation as text;
+ * - command links (`[x](command:workbench.action.terminal.new)`) in a token
+ *   description, in a server error message and in a workspace file name:
+ *   the notifications naming them show the text, and no link element exists
+ *   in any notification, dialog or hover.
  *
  * The data: test/emulator/hostile.ts (`addHostileData`).
  *
@@ -19,7 +23,9 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
-import { addHostileData, HOSTILE_PWN } from '../emulator/hostile';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { addHostileData, HOSTILE_FILE_NAME, HOSTILE_LINK, HOSTILE_PWN, HOSTILE_SERVER_ERROR } from '../emulator/hostile';
 import type { E2EContext } from './harness';
 
 export const timeoutMs = 4 * 60_000;
@@ -83,6 +89,28 @@ async function clickMenu(page: Page, label: string): Promise<void> {
   await entry.click();
 }
 
+/**
+ * Asserts that no notification, dialog or hover holds a link: VS Code renders
+ * `[label](command:…)` there as an `<a>` (class `monaco-link`) that runs the
+ * command when clicked.
+ */
+async function assertNoLinks(page: Page, where: string): Promise<void> {
+  const surfaces = '.notifications-toasts, .notifications-center, .monaco-dialog-box, .monaco-hover, .workbench-hover, .quick-input-widget';
+  const found = await page.evaluate((sel) => {
+    const out: string[] = [];
+    const d = (globalThis as any).document;
+    for (const root of Array.from(d.querySelectorAll(sel)) as any[]) {
+      for (const a of Array.from(root.querySelectorAll('a, .monaco-link, [data-href]')) as any[]) {
+        const href = a.getAttribute('href') ?? a.getAttribute('data-href') ?? '';
+        // Codicon-only action buttons (close, collapse) are anchors without an href.
+        if (href || a.classList.contains('monaco-link')) out.push(`${a.textContent ?? ''} -> ${href}`);
+      }
+    }
+    return out;
+  }, surfaces);
+  assert.deepEqual(found, [], `${where}: a link was rendered`);
+}
+
 async function textfield(frame: Frame, id: string) {
   return frame.locator(`#${id}`).locator('input').first();
 }
@@ -98,6 +126,8 @@ export async function run(ctx: E2EContext): Promise<void> {
 
   // Hostile data on the server: a user name, and tokens of that user (test/emulator/hostile.ts).
   addHostileData(emu.server.state);
+  // A Telegraf config whose file name carries a command link (no token in it: Test Token names the file in its error).
+  writeFileSync(path.join(ctx.workspace, HOSTILE_FILE_NAME), '[agent]\n  interval = "10s"\n');
 
   await workbench.waitForWorkbench();
   await workbench.openViewContainer('Telegraf Controller');
@@ -176,6 +206,48 @@ export async function run(ctx: E2EContext): Promise<void> {
   assertSafeText(await toast.innerText(), 'notification');
   await assertNothingInjected(page, 'dialogs and notifications');
   await ctx.screenshot('04-notification');
+
+  // 3b. Command links: in a description (the "Revoked" notification), a server error, a file name.
+  const linkRow = treeRow(page, 'link-payload');
+  await linkRow.waitFor({ state: 'visible', timeout: 15_000 });
+  await linkRow.click({ button: 'right' });
+  await clickMenu(page, 'Revoke Token');
+  dialog = page.locator('.monaco-dialog-box').first();
+  await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+  assert.ok((await dialog.innerText()).includes('command:workbench.action.terminal.new'), 'the confirmation shows the link as text');
+  await assertNoLinks(page, 'revoke confirmation (description with a command link)');
+  await dialog.locator('.monaco-button', { hasText: 'Revoke' }).click();
+  const linkToast = page.locator('.notifications-toasts .notification-list-item', { hasText: 'link-payload' }).first();
+  await linkToast.waitFor({ state: 'visible', timeout: 15_000 });
+  assert.ok((await linkToast.innerText()).includes('command:workbench.action.terminal.new'), 'the notification shows the link as text');
+  await assertNoLinks(page, 'notification naming a description with a command link');
+  await ctx.screenshot('04b-description-link');
+
+  // A server error that carries a link: the controller refuses the next revoke with it.
+  emu.server.faults.add({ route: 'revokeToken', status: 400, body: { error: 'validation', message: HOSTILE_SERVER_ERROR }, times: 1 });
+  await rows.emoji.click({ button: 'right' });
+  await clickMenu(page, 'Revoke Token');
+  dialog = page.locator('.monaco-dialog-box').first();
+  await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+  await dialog.locator('.monaco-button', { hasText: 'Revoke' }).click();
+  const errorToast = page.locator('.notifications-toasts .notification-list-item', { hasText: 'server-error-payload' }).first();
+  await errorToast.waitFor({ state: 'visible', timeout: 15_000 });
+  assert.ok((await errorToast.innerText()).includes('command:workbench.action.terminal.new'), 'the error shows the link as text');
+  await assertNoLinks(page, 'server error with a command link');
+  await ctx.screenshot('04c-server-error-link');
+
+  // A file name that carries a link: Test Token on it names the file in its error.
+  await page.keyboard.press('Control+P');
+  await quickInput(page).locator('input.input').fill('command workbench');
+  await quickInput(page).locator('.monaco-list-row', { hasText: 'terminal.new' }).first().click();
+  await page.locator('.editor-instance .monaco-editor').first().waitFor({ state: 'visible', timeout: 15_000 });
+  await workbench.runCommand('Telegraf Controller: Test Token');
+  const fileToast = page.locator('.notifications-toasts .notification-list-item', { hasText: 'has no token to test' }).first();
+  await fileToast.waitFor({ state: 'visible', timeout: 15_000 });
+  assert.ok((await fileToast.innerText()).includes(HOSTILE_LINK.slice(4)), 'the error names the file, link as text');
+  await assertNoLinks(page, 'error naming a file with a command link');
+  await ctx.screenshot('04d-file-name-link');
+  assert.equal(await page.locator('.terminal-wrapper, .xterm').count(), 0, 'no terminal was opened');
 
   // 4. The webview: a hostile description typed into the form, and shown after creation.
   await workbench.runCommand('Telegraf Controller: Create Token');

@@ -3,12 +3,14 @@
  *
  *   tsx test/emulator/cli.ts [--port 8888] [--heartbeat-port 8000] [--host 127.0.0.1]
  *                            [--seed test/emulator/seeds/demo.json | bulk-10k | bulk:N] [--tls] [--ca-out path]
- *                            [--disable-auth configs,heartbeat]
+ *                            [--disable-auth configs,heartbeat] [--heartbeat-schema v1.40.1 | off]
  *
  * Prints `API <url>` and `HEARTBEAT <url>` (and with `--tls`, `CA <path>`:
  * the self-signed certificate's PEM, written to `--ca-out` or a temp file),
  * then `READY`. Stops on SIGINT / SIGTERM.
- * Defaults: port 8888, heartbeat port 8000 (MODEL.md intro), demo seed.
+ * Defaults: port 8888, heartbeat port 8000 (MODEL.md intro), demo seed,
+ * heartbeat bodies checked against the pinned Telegraf's JSON schema (from
+ * the Go module cache; `off` accepts any body).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,11 +36,12 @@ async function main(): Promise<void> {
       tls: { type: 'boolean', default: false },
       'ca-out': { type: 'string' },
       'disable-auth': { type: 'string' },
+      'heartbeat-schema': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
-    process.stdout.write('usage: tsx test/emulator/cli.ts [--port 8888] [--heartbeat-port 8000] [--host 127.0.0.1] [--seed file.json] [--tls] [--ca-out ca.pem] [--disable-auth configs,heartbeat]\n');
+    process.stdout.write('usage: tsx test/emulator/cli.ts [--port 8888] [--heartbeat-port 8000] [--host 127.0.0.1] [--seed file.json] [--tls] [--ca-out ca.pem] [--disable-auth configs,heartbeat] [--heartbeat-schema v1.40.1|off]\n');
     return;
   }
   const disabled = (values['disable-auth'] ?? '')
@@ -52,6 +55,7 @@ async function main(): Promise<void> {
     ...(values.seed ? { seed: seedFor(values.seed) } : {}),
     tls: values.tls,
     disabledAuth: disabled,
+    ...(values['heartbeat-schema'] ? { heartbeatSchema: values['heartbeat-schema'] === 'off' ? false : values['heartbeat-schema'] } : {}),
   });
   process.stdout.write(`API ${emu.url}\nHEARTBEAT ${emu.heartbeatUrl}\n`);
   /** The temp directory of the CA file when no `--ca-out` was given: removed on exit. */

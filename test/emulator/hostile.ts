@@ -14,6 +14,15 @@ import type { EmulatorState } from './state';
 /** What a payload does when it runs. */
 export const HOSTILE_PWN = 'globalThis.__pwned=1;alert(1)';
 
+/** A markdown command link: VS Code would run the command when such a link in a notification is clicked. */
+export const HOSTILE_LINK = '[x](command:workbench.action.terminal.new)';
+
+/** A server error message carrying {@link HOSTILE_LINK} (for a fault's `body.message`). */
+export const HOSTILE_SERVER_ERROR = `server-error-payload ${HOSTILE_LINK}`;
+
+/** A workspace file name carrying {@link HOSTILE_LINK} (a valid file name on Linux and macOS). */
+export const HOSTILE_FILE_NAME = `${HOSTILE_LINK}.conf`;
+
 /** Descriptions, by kind; each carries a marker word to find it in the UI. */
 export const HOSTILE_DESCRIPTIONS = Object.freeze({
   /** HTML, script, markdown, a command link, an entity. */
@@ -24,6 +33,8 @@ export const HOSTILE_DESCRIPTIONS = Object.freeze({
   ctrl: 'ctrl-payload \u0000\u0007\u001b[31mred\u001b[0m \u202Egnp.exe\u202C \u2066iso\u2069 zero\u200Bwidth line\u2028sep\r\nnewline',
   /** Emoji (with a ZWJ sequence) and other scripts. */
   emoji: 'emoji-payload 🔑 👩‍💻 🚀 ümlaut 日本語',
+  /** A command link that opens a terminal when clicked, if it ever renders as a link. */
+  link: `link-payload ${HOSTILE_LINK}`,
 });
 
 /** A user name with HTML and a bidi override. */

@@ -13,7 +13,13 @@
  * - `POST /__emulator/rate-limit` `{ max, windowMs }` or `{}` to remove.
  * - `GET|POST|DELETE /__emulator/faults` — list / add a `FaultSpec` (→ `{ id }`) / clear;
  *   `DELETE /__emulator/faults/:id` removes one.
- * - `GET /__emulator/state` — counts, heartbeats (never values or hashes).
+ * - `PUT /__emulator/configs/:id` `{ toml, name?, description? }` — create or replace a config (its `Last-Modified` moves).
+ * - `GET /__emulator/state` — counts, heartbeats, agents, config fetches (never values or hashes).
+ *
+ * Heartbeat bodies must match the real Telegraf's heartbeat JSON schema (read
+ * from the Go module cache, `telegrafModule.ts`); `GET`/`HEAD
+ * /api/configs/:id/toml` answer with `Last-Modified`, which Telegraf's
+ * `--config-url-watch-interval` polls.
  *
  * No `vscode` import. Run from the command line with `cli.ts`.
  */
@@ -26,6 +32,7 @@ import { FaultController, altersRealAnswer, sendAfterApply, type ActiveFault, ty
 import { DEMO_SEED, parseSeed, SeedTokenSchema, type ParsedSeed, type Seed } from './seed';
 import { bulkTokenSpecs } from './bulk';
 import { EmulatorState, errorResponse, type AppResponse } from './state';
+import { heartbeatValidator, PINNED_TELEGRAF_VERSION } from './telegrafModule';
 
 /** Options of `startEmulator`. */
 export interface EmulatorOptions {
@@ -45,6 +52,13 @@ export interface EmulatorOptions {
   disabledAuth?: ReadonlyArray<'configs' | 'heartbeat'>;
   /** Serve `/__emulator/` hooks (default true). */
   hooks?: boolean;
+  /**
+   * The Telegraf release whose heartbeat JSON schema (read from the Go module
+   * cache, see telegrafModule.ts) every heartbeat body must match, default the
+   * pinned one (`PINNED_TELEGRAF_VERSION`); `false` accepts any body. Startup
+   * throws when the schema is not in the module cache (run `bash scripts/build-telegraf.sh`).
+   */
+  heartbeatSchema?: string | false;
 }
 
 /** A running emulator. */
@@ -112,7 +126,7 @@ function readBody(req: http.IncomingMessage): Promise<{ raw: string; tooLarge: b
   });
 }
 
-function send(res: http.ServerResponse, r: AppResponse): void {
+function send(res: http.ServerResponse, r: AppResponse, head = false): void {
   if (res.destroyed || res.writableEnded) return;
   const headers: Record<string, string | string[]> = { ...(r.headers ?? {}) };
   let payload = '';
@@ -125,7 +139,7 @@ function send(res: http.ServerResponse, r: AppResponse): void {
   }
   headers['content-length'] = String(Buffer.byteLength(payload));
   res.writeHead(r.status, headers);
-  res.end(payload);
+  res.end(head ? undefined : payload);
 }
 
 function sleep(ms: number): Promise<void> {
@@ -186,7 +200,12 @@ function applyFault(f: ActiveFault, req: http.IncomingMessage, res: http.ServerR
  */
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const seed: ParsedSeed = opts.seed ? parseSeed(opts.seed) : DEMO_SEED;
-  const state = new EmulatorState(seed, { ...(opts.now ? { now: opts.now } : {}), ...(opts.disabledAuth ? { disabledAuth: opts.disabledAuth } : {}) });
+  const schemaVersion = opts.heartbeatSchema === undefined ? PINNED_TELEGRAF_VERSION : opts.heartbeatSchema;
+  const state = new EmulatorState(seed, {
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.disabledAuth ? { disabledAuth: opts.disabledAuth } : {}),
+    ...(schemaVersion ? { heartbeatValidator: heartbeatValidator(schemaVersion) } : {}),
+  });
   const faults = new FaultController();
   const host = opts.host ?? '127.0.0.1';
   const hooks = opts.hooks ?? true;
@@ -207,7 +226,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         return;
       }
       requestCount++;
-      const m = matchRoute(method, url.pathname, server);
+      // HEAD is GET without a body (Telegraf's --config-url-watch-interval polls the config with HEAD).
+      const head = method === 'HEAD';
+      const m = matchRoute(head ? 'GET' : method, url.pathname, server);
+      if (head && m.name !== undefined && m.name !== 'getConfigToml') {
+        send(res, errorResponse(405, 'method_not_allowed', `Method ${method} not allowed`), true);
+        return;
+      }
       const route: RouteName | undefined = m.name;
       const fault = faults.take(route, server);
       const after = fault && altersRealAnswer(fault) ? fault : undefined;
@@ -233,9 +258,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
           return;
         }
       }
-      const answer = state.handle({ route: m.name, params: m.params, query: url.searchParams, headers: req.headers, body, secure });
+      const answer = state.handle({ route: m.name, params: m.params, query: url.searchParams, headers: req.headers, body, secure, method });
       if (after) await sendAfterApply(after, answer, res);
-      else send(res, answer);
+      else send(res, answer, head);
     } catch (e) {
       // Never expected: the property tests assert no 500 for bad input.
       send(res, errorResponse(500, 'internal_error', e instanceof Error ? e.message : 'internal error'));
@@ -266,7 +291,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
             users: [...state.users.values()].map((u) => state.userView(u)),
             tokens: state.tokens.size,
             sessions: state.sessions.size,
-            heartbeats: state.heartbeats.map((h) => ({ tokenId: h.tokenId, userId: h.userId, at: new Date(h.at).toISOString() })),
+            heartbeats: state.heartbeats.map((h) => ({ tokenId: h.tokenId, userId: h.userId, at: new Date(h.at).toISOString(), scheme: h.scheme, body: h.body })),
+            agents: [...state.agents.values()].map((a) => ({ ...a, firstSeenAt: new Date(a.firstSeenAt).toISOString(), lastSeenAt: new Date(a.lastSeenAt).toISOString() })),
+            configFetches: state.configFetches.map((f) => ({ ...f, at: new Date(f.at).toISOString() })),
             requestCount,
           },
         };
@@ -306,6 +333,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         const specs = bulkTokenSpecs(count, { ...(users ? { users } : {}), ...(typeof body.seed === 'number' ? { seed: body.seed } : {}) });
         const added = state.addSeedTokens(specs.map((t) => SeedTokenSchema.parse(t)));
         return { status: 201, body: { added, total: state.tokens.size, firstId: specs[0]?.id, lastId: specs[specs.length - 1]?.id } };
+      }
+      if (what === 'configs' && parts[2] && (method === 'PUT' || method === 'POST')) {
+        if (typeof body.toml !== 'string') return errorResponse(400, 'validation_error', 'toml must be a string');
+        const c = state.putConfig(decodeURIComponent(parts[2]), {
+          toml: body.toml,
+          ...(typeof body.name === 'string' ? { name: body.name } : {}),
+          ...(typeof body.description === 'string' ? { description: body.description } : {}),
+        });
+        return { status: 200, body: { id: c.id, name: c.name, updatedAt: new Date(c.updatedAt).toISOString() } };
       }
       if (what === 'rate-limit' && method === 'POST') {
         state.rateLimit = typeof body.max === 'number' && typeof body.windowMs === 'number' ? { max: body.max, windowMs: body.windowMs } : undefined;

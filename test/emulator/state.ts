@@ -93,6 +93,38 @@ export interface HeartbeatRecord {
   userId: string;
   at: number;
   body: unknown;
+  /** The `Authorization` scheme it came with (`Bearer`, `Token`), or `''` without one. */
+  scheme: string;
+  /** The `User-Agent` header (Telegraf sends `Telegraf/<version> …`). */
+  userAgent: string;
+}
+
+/**
+ * An agent as the heartbeat server knows it: the `id`, `version` and
+ * `hostname` of its last accepted heartbeat (the Telegraf heartbeat schema's
+ * fields), the token it authenticated with, times ms epoch.
+ */
+export interface AgentRecord {
+  id: string;
+  version: string;
+  hostname?: string;
+  status?: string;
+  tokenId: string;
+  firstSeenAt: number;
+  lastSeenAt: number;
+  heartbeats: number;
+}
+
+/** A `GET`/`HEAD /api/configs/:id/toml` answered (for tests). `at` ms epoch. */
+export interface ConfigFetchRecord {
+  configId: string;
+  method: string;
+  status: number;
+  /** The `Authorization` scheme (`Bearer` from `TELEGRAF_CONTROLLER_TOKEN`, `Token` from `INFLUX_TOKEN`), or `''`. */
+  scheme: string;
+  tokenId: string;
+  userAgent: string;
+  at: number;
 }
 
 /** The authenticated caller of a request. */
@@ -123,6 +155,8 @@ export interface AppRequest {
   body: unknown;
   /** True when the server runs TLS (for the cookie's `Secure`). */
   secure: boolean;
+  /** HTTP method (`HEAD` is answered like `GET` on the config TOML route, without a body). */
+  method?: string;
 }
 
 /** Builds the model's error body `{ error, message, details? }` (MODEL.md Part B `Error`). */
@@ -171,6 +205,19 @@ function header(h: Record<string, string | string[] | undefined>, name: string):
   return Array.isArray(v) ? v.join(', ') : v;
 }
 
+const AUTH_RE = /^\s*(Bearer|Token)\s+(\S+)\s*$/i;
+
+/** The `Authorization` scheme of a request as sent (`Bearer`, `Token`, another word), `''` without the header. */
+function authScheme(h: Record<string, string | string[] | undefined>): string {
+  const v = header(h, 'authorization');
+  return v === undefined ? '' : (/^\s*(\S+)/.exec(v)?.[1] ?? '');
+}
+
+/** The credential of a `Bearer`/`Token` `Authorization` header. */
+function bearerValue(h: Record<string, string | string[] | undefined>): string | undefined {
+  return AUTH_RE.exec(header(h, 'authorization') ?? '')?.[2];
+}
+
 /** Parses a `Cookie` header into name → value. */
 export function parseCookies(cookieHeader: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -195,6 +242,12 @@ export interface StateOptions {
   now?: () => number;
   /** Endpoint groups with auth disabled, like the controller's `DISABLED_AUTH_ENDPOINTS` (MODEL.md Part A). */
   disabledAuth?: ReadonlyArray<'configs' | 'heartbeat'>;
+  /**
+   * Validates a heartbeat body, e.g. against the real Telegraf's JSON schema
+   * (`heartbeatValidator` in telegrafModule.ts): returns the errors, or
+   * `undefined` when valid. A body with errors is answered 400. Without it any body is accepted.
+   */
+  heartbeatValidator?: (body: unknown) => string[] | undefined;
 }
 
 /** All state of one emulator, plus the route handlers. */
@@ -204,6 +257,10 @@ export class EmulatorState {
   configs = new Map<string, ConfigRecord>();
   sessions = new Map<string, { userId: string; expiresAt: number }>();
   heartbeats: HeartbeatRecord[] = [];
+  /** Agents by heartbeat `id`. */
+  agents = new Map<string, AgentRecord>();
+  /** Every request of the config TOML route, answered or not. */
+  configFetches: ConfigFetchRecord[] = [];
   providers: Array<'local' | 'ldap' | 'oidc'> = ['local'];
   setupComplete = true;
   /** Test offset added to the clock, ms. */
@@ -221,6 +278,7 @@ export class EmulatorState {
   private rateWindows = new Map<string, { start: number; count: number }>();
   private readonly clock: () => number;
   readonly disabledAuth: ReadonlySet<string>;
+  private readonly heartbeatValidator: ((body: unknown) => string[] | undefined) | undefined;
   private seed: ParsedSeed;
 
   /** Loads `seed` (see `load`). */
@@ -228,6 +286,7 @@ export class EmulatorState {
     this.onSecretIssued = (globalThis as Record<symbol, unknown>)[SECRET_OBSERVER_KEY] as EmulatorState['onSecretIssued'];
     this.clock = opts.now ?? Date.now;
     this.disabledAuth = new Set(opts.disabledAuth ?? []);
+    this.heartbeatValidator = opts.heartbeatValidator;
     this.seed = seed;
     this.load(seed);
   }
@@ -251,6 +310,8 @@ export class EmulatorState {
     this.configs.clear();
     this.sessions.clear();
     this.heartbeats = [];
+    this.agents.clear();
+    this.configFetches = [];
     this.rateWindows.clear();
     this.providers = seed.providers ?? ['local'];
     this.setupComplete = seed.setupComplete ?? true;
@@ -429,7 +490,7 @@ export class EmulatorState {
   authenticate(headers: AppRequest['headers'], allowSession = true): Principal | AppResponse {
     const auth = header(headers, 'authorization');
     if (auth !== undefined) {
-      const m = /^\s*(Bearer|Token)\s+(\S+)\s*$/i.exec(auth);
+      const m = AUTH_RE.exec(auth);
       if (!m) return unauthorized(AUTH_MESSAGES.missingAuth);
       const value = m[2]!;
       if (!value.startsWith(TOKEN_VALUE_PREFIX)) return unauthorized(AUTH_MESSAGES.invalidTokenFormat);
@@ -568,11 +629,62 @@ export class EmulatorState {
       tokenId = p.token?.id ?? '';
       userId = p.user.id;
     }
-    this.heartbeats.push({ tokenId, userId, at: this.now(), body: req.body });
+    const errors = this.heartbeatValidator?.(req.body);
+    if (errors) {
+      return validation(`Heartbeat does not match the Telegraf heartbeat schema: ${errors.join('; ')}`, { schema: errors.join('; ') });
+    }
+    const now = this.now();
+    this.heartbeats.push({ tokenId, userId, at: now, body: req.body, scheme: authScheme(req.headers), userAgent: header(req.headers, 'user-agent') ?? '' });
+    const b = req.body as { id?: unknown; version?: unknown; hostname?: unknown; status?: unknown } | undefined;
+    if (b && typeof b.id === 'string') {
+      const prev = this.agents.get(b.id);
+      const agent: AgentRecord = {
+        id: b.id,
+        version: typeof b.version === 'string' ? b.version : '',
+        ...(typeof b.hostname === 'string' ? { hostname: b.hostname } : {}),
+        ...(typeof b.status === 'string' ? { status: b.status } : {}),
+        tokenId,
+        firstSeenAt: prev?.firstSeenAt ?? now,
+        lastSeenAt: now,
+        heartbeats: (prev?.heartbeats ?? 0) + 1,
+      };
+      this.agents.set(b.id, agent);
+    }
     return { status: 200, body: { status: 'ok' } };
   }
 
+  /**
+   * Creates or replaces a config (test hook): `updatedAt` moves to now, so
+   * its `Last-Modified` changes and agents polling with
+   * `--config-url-watch-interval` reload it.
+   */
+  putConfig(id: string, c: { toml: string; name?: string; description?: string }): ConfigRecord {
+    const prev = this.configs.get(id);
+    // Last-Modified has one-second resolution: make each change visible to a poller.
+    const now = Math.max(this.now(), (prev?.updatedAt ?? 0) + 1000);
+    const rec: ConfigRecord = { id, name: c.name ?? prev?.name ?? id, description: c.description ?? prev?.description ?? '', toml: c.toml, updatedAt: now };
+    this.configs.set(id, rec);
+    return rec;
+  }
+
   private configsRoute(req: AppRequest): AppResponse {
+    const r = this.configsAnswer(req);
+    if (req.route === 'getConfigToml') {
+      const p = this.disabledAuth.has('configs') || r.status === 401 ? undefined : this.findTokenByValue(bearerValue(req.headers) ?? '');
+      this.configFetches.push({
+        configId: req.params.id ?? '',
+        method: req.method ?? 'GET',
+        status: r.status,
+        scheme: authScheme(req.headers),
+        tokenId: p?.id ?? '',
+        userAgent: header(req.headers, 'user-agent') ?? '',
+        at: this.now(),
+      });
+    }
+    return r;
+  }
+
+  private configsAnswer(req: AppRequest): AppResponse {
     if (!this.disabledAuth.has('configs')) {
       const p = this.authenticate(req.headers);
       if ('status' in p) return p;
@@ -584,7 +696,8 @@ export class EmulatorState {
     }
     const c = this.configs.get(req.params.id ?? '');
     if (!c) return notFound('Config');
-    return { status: 200, text: c.toml, contentType: 'text/x-toml; charset=utf-8' };
+    // Telegraf's --config-url-watch-interval polls with HEAD and reloads when Last-Modified changes.
+    return { status: 200, text: c.toml, contentType: 'text/x-toml; charset=utf-8', headers: { 'last-modified': new Date(c.updatedAt).toUTCString() } };
   }
 
   private tokenRoute(req: AppRequest, p: Principal): AppResponse {

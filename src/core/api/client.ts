@@ -53,10 +53,17 @@ import {
 } from './contract';
 import { ControllerError, DEFAULT_USER_MESSAGES, type ErrorKind } from './errors';
 import { createDispatcher, retrying, type ControllerDispatcher } from './dispatcher';
-import { redactSecrets } from '../redact';
+import { redactSecrets, rememberCookieValues, rememberSecret } from '../redact';
 
-/** How requests authenticate: a session cookie (from `loginLocal`), an API token, or nothing. */
-export type Credential = { kind: 'session'; cookie: string } | { kind: 'token'; token: string } | { kind: 'none' };
+/** How long a password just typed stays redacted from messages and logs (ms): long enough for the sign-in's own errors. */
+const PASSWORD_ECHO_MS = 120_000;
+
+/**
+ * How requests authenticate: a session cookie (from `loginLocal`), an API token, or nothing.
+ * A token goes as `Authorization: Bearer <token>`, or with `scheme: 'Token'` as
+ * `Authorization: Token <token>` (both accepted, docs/api-contract.md "Authentication"; Telegraf ≤ 1.38 sends `Token`).
+ */
+export type Credential = { kind: 'session'; cookie: string } | { kind: 'token'; token: string; scheme?: 'Bearer' | 'Token' } | { kind: 'none' };
 
 /** Log levels of the injected logger. */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -216,6 +223,8 @@ export class ControllerClient {
    * rejected) with a sentence saying so; a locked account is kind `locked`.
    */
   async loginLocal(username: string, password: string): Promise<{ user: User; cookie: string }> {
+    // A server message that echoes the password or the session id is redacted wherever it is shown or logged.
+    rememberSecret(password, PASSWORD_ECHO_MS);
     const res = await this.send({ route: 'loginLocal', body: { username, password }, credential: { kind: 'none' } });
     const { user } = this.parseJson(res, UserResponseSchema, 'loginLocal');
     const raw = res.headers['set-cookie'];
@@ -229,6 +238,7 @@ export class ControllerClient {
         userMessage: 'The controller accepted the sign-in but did not start a session (no cookie was set). Use an API token instead.',
       });
     }
+    rememberCookieValues(pairs.join('; '));
     return { user, cookie: pairs.join('; ') };
   }
 
@@ -374,15 +384,17 @@ export class ControllerClient {
   /**
    * `POST <heartbeatUrl>` with `Authorization: Bearer <token>` (needs
    * heartbeat:write). Uses `token`, not this client's credential. `body`
-   * defaults to a minimal heartbeat `{ instance_id, status: 'test' }`.
-   * Not retried.
+   * defaults to a minimal heartbeat that matches Telegraf's heartbeat JSON
+   * schema (`plugins/outputs/heartbeat/schema_v1.json`: `id` and `version`
+   * required, no other properties than the schema's; docs/api-contract.md "How
+   * Telegraf uses a token"). Not retried.
    */
   async sendHeartbeat(heartbeatUrl: string, token: string, body?: unknown): Promise<void> {
     const res = await this.send({
       route: 'heartbeat',
       url: heartbeatUrl,
       credential: { kind: 'token', token },
-      body: body ?? { instance_id: 'telegraf-controller-tokens-check', status: 'test', timestamp: new Date().toISOString() },
+      body: body ?? { id: 'telegraf-controller-tokens-check', version: 'Telegraf Controller Tokens check', schema: 1, status: 'OK' },
     });
     // The heartbeat server's 200 body is not modelled (docs/api-contract.md): any body but a web page counts.
     if (looksLikeHtml(res)) throw htmlError(res, routeLabel('heartbeat'));
@@ -478,11 +490,12 @@ export class ControllerClient {
           userMessage: 'The stored API token contains spaces or characters that cannot be sent. Set the token again.',
         });
       }
-      h.authorization = `Bearer ${cred.token}`;
+      h.authorization = `${cred.scheme ?? 'Bearer'} ${cred.token}`;
     } else if (cred.kind === 'session') {
       if (!/^[\x20-\x7e]+$/.test(cred.cookie)) {
         throw new ControllerError({ kind: 'session-expired', route: routeLabel(req.route), userMessage: DEFAULT_USER_MESSAGES['session-expired'] });
       }
+      rememberCookieValues(cred.cookie);
       h.cookie = cred.cookie;
     }
     if (req.body !== undefined) h['content-type'] = 'application/json';

@@ -7,6 +7,7 @@ export * from './types';
 export * from './parse';
 export * from './detect';
 export * from './insert';
+export * from './plugins';
 export {
   BOM,
   computeLineStarts,

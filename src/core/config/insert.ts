@@ -24,6 +24,7 @@
 import { findTokenSites, heartbeatAt, heartbeatOutputs, secretStores } from './detect';
 import type { TokenSite } from './detect';
 import { directKeys, findDirectKey, parseTelegrafConfig, sameTable, tableAt } from './parse';
+import { pluginOf, takesToken } from './plugins';
 import {
   escapeBasicString,
   indentationAt,
@@ -65,7 +66,8 @@ export type ConfigEditErrorCode =
   | 'ambiguous-target'
   | 'no-target'
   | 'stale-site'
-  | 'overlapping-edits';
+  | 'overlapping-edits'
+  | 'no-token-here';
 
 /** A typed planning error. Messages never contain token values. */
 export class ConfigEditError extends Error {
@@ -193,8 +195,13 @@ function humanTable(t: ConfigTable): string {
  * string. Trailing whitespace and comments after the value are kept.
  * `undefined` when the value already equals `reference`.
  */
-function replaceValueEdit(key: ConfigKey, reference: string): TextEdit | undefined {
+function replaceValueEdit(text: string, key: ConfigKey, reference: string): TextEdit | undefined {
   if (key.valueKind === 'string' && key.value === reference) return undefined;
+  if (key.valueRange.start === key.valueRange.end) {
+    // A half-typed `token =`: fill it in (with a space after a bare `=`).
+    const space = text[key.valueRange.start - 1] === '=' ? ' ' : '';
+    return { start: key.valueRange.start, end: key.valueRange.end, newText: space + quoteBasicString(reference) };
+  }
   if (key.valueKind === 'string' && key.contentRange) {
     if (key.stringStyle === 'basic') {
       return { start: key.contentRange.start, end: key.contentRange.end, newText: escapeBasicString(reference) };
@@ -244,7 +251,7 @@ function addKeyEdit(cfg: TelegrafConfig, table: ConfigTable, name: string, value
 function setTokenInTable(cfg: TelegrafConfig, table: ConfigTable, reference: string): SetTokenPlan {
   const existing = findDirectKey(table, 'token');
   if (existing) {
-    const edit = replaceValueEdit(existing, reference);
+    const edit = replaceValueEdit(cfg.text, existing, reference);
     return {
       edits: edit ? [edit] : [],
       summary: edit
@@ -277,50 +284,70 @@ function normalizeCursor(text: string, cursor: number): number {
   return cursor;
 }
 
+/** Where the cursor is, in words, for a refusal: `[agent] (line 1)`, `the top of the file`. */
+function placeName(table: ConfigTable | undefined, plugin: ConfigTable | undefined): string {
+  if (plugin) return humanTable(plugin);
+  if (table) return humanTable(table);
+  return 'The top of the file (before any table)';
+}
+
+function refuseHere(what: string, why: string): ConfigEditError {
+  return new ConfigEditError(
+    'no-token-here',
+    `${what} ${why} Put the cursor inside a plugin that takes a token, such as [[outputs.heartbeat]], or choose the heartbeat instead.`,
+  );
+}
+
+/**
+ * The cursor case of `planSetToken`: a token goes only where Telegraf reads
+ * one, i.e. as a direct `token` key of a plugin that takes it (see
+ * `takesToken`), or into the credential of an `Authorization` header the
+ * cursor is in. Never into another key's value (a Starlark script, a URL),
+ * never into `[agent]`, `[global_tags]`, a secret store, a plugin without a
+ * `token` option, or the top level.
+ */
 function planAtCursor(cfg: TelegrafConfig, cursor: number, reference: string): SetTokenPlan {
   const text = cfg.text;
   const table = tableAt(cfg, cursor);
+  const plugin = pluginOf(cfg, table);
   const keys = table ? table.keys : cfg.rootKeys;
-  // Inside a string: write the reference itself, escaped for that string.
-  for (const k of keys) {
-    for (const s of k.scalars) {
-      if (s.kind !== 'string' || !s.contentRange) continue;
-      if (cursor < s.contentRange.start || cursor > s.contentRange.end) continue;
-      const literal = s.style === 'literal' || s.style === 'multiline-literal';
-      if (literal && !isLiteralStringSafe(reference)) {
-        throw new ConfigEditError('invalid-reference', 'The reference cannot be written inside a literal (single-quoted) string.');
-      }
-      return {
-        edits: [{ start: cursor, end: cursor, newText: literal ? reference : escapeBasicString(reference) }],
-        summary: `Inserted the reference into the string value of "${k.key}" on line ${k.line + 1}.`,
-        target: 'at-cursor',
-      };
-    }
+  // The innermost value holding the cursor (an inline-table entry rather than its table).
+  const inside = keys
+    .filter((k) => k.valueRange.start < cursor && cursor < k.valueRange.end)
+    .sort((a, b) => a.valueRange.end - a.valueRange.start - (b.valueRange.end - b.valueRange.start))[0];
+  if (inside) {
+    // The credential of an Authorization header the cursor is in may be replaced.
+    const site = findTokenSites(cfg).find((s) => s.table === table && s.kind === 'authorization-header' && s.key.keyRange.start === inside.keyRange.start);
+    if (site) return { ...planReplaceSite(text, site, reference), target: 'replaced' };
   }
-  // Inside a multi-line array or inline table: a key line would break it.
-  const insideValue = keys.some((k) => k.valueRange.start < cursor && cursor < k.valueRange.end);
-  if (!insideValue && isBlankLine(text, cursor)) {
-    // A `token = "…"` line; never a second `token` key in the same table.
-    if (table && findDirectKey(table, 'token')) return setTokenInTable(cfg, table, reference);
-    if (!table && cfg.rootKeys.some((k) => k.keyPath.length === 1 && k.keyPath[0] === 'token')) {
-      throw new ConfigEditError('invalid-option', 'A top-level "token" key already exists; place the cursor in a plugin table.');
+  if (!plugin || !takesToken(plugin)) {
+    if (inside) {
+      throw refuseHere(
+        `The cursor is inside the value of "${inside.key}" on line ${inside.line + 1};`,
+        'a token reference is never written into another value.',
+      );
     }
+    const why = !plugin
+      ? 'takes no token.'
+      : plugin.path[0] === 'secretstores'
+        ? 'is a secret store: its options authenticate to the store, not to Telegraf Controller.'
+        : 'has no "token" option in Telegraf.';
+    throw refuseHere(placeName(table, plugin), why);
+  }
+  if (findDirectKey(plugin, 'token')) return setTokenInTable(cfg, plugin, reference);
+  if (table === plugin && !inside && isBlankLine(text, cursor) && cursor < commentedSubTableLimit(text, plugin)) {
     const start = Math.max(lineStartOf(text, cursor), cfg.hasBom ? 1 : 0);
     const end = lineContentEnd(text, cursor);
     const ws = text.slice(start, end);
-    const indent = ws.length > 0 ? ws : table ? table.indent : '';
+    const indent = ws.length > 0 ? ws : plugin.indent;
     return {
       edits: [{ start, end, newText: indent + 'token = ' + quoteBasicString(reference) }],
-      summary: table ? `Added a token line to ${humanTable(table)} at the cursor.` : 'Added a token line at the cursor.',
+      summary: `Added a token line to ${humanTable(plugin)} at the cursor.`,
       target: 'at-cursor',
-      ...(table ? { table } : {}),
+      table: plugin,
     };
   }
-  return {
-    edits: [{ start: cursor, end: cursor, newText: quoteBasicString(reference) }],
-    summary: 'Inserted the quoted reference at the cursor.',
-    target: 'at-cursor',
-  };
+  return setTokenInTable(cfg, plugin, reference);
 }
 
 /**
@@ -331,16 +358,21 @@ function planAtCursor(cfg: TelegrafConfig, cursor: number, reference: string): S
  *   commented `# token = ""` lines are left untouched).
  * - `cursorOffset` inside an `[[outputs.heartbeat]]` (or one of its
  *   sub-tables): the same for that heartbeat.
- * - `cursorOffset` elsewhere: inside a string the escaped reference is
- *   inserted; on a blank line (not inside a multi-line value) a
- *   `token = "…"` line is written (or, if the table already has a `token`,
- *   that one is replaced); else the quoted reference is inserted. The cursor
- *   is never used before a BOM, between `\r` and `\n` or inside a surrogate pair.
+ * - `cursorOffset` elsewhere: only a plugin that takes a token (see
+ *   `takesToken`) gets one: its `token` is replaced (also a half-typed
+ *   `token =`), or on a blank line of the plugin's own table a
+ *   `token = "…"` line is written at the cursor, else the key is added as
+ *   above. Inside an `Authorization` header value the credential is
+ *   replaced. Anywhere else (`[agent]`, `[global_tags]`, a secret store, a
+ *   plugin without a `token` option, a sub-table of one, the top level, or
+ *   inside another key's value such as a Starlark script) nothing is planned
+ *   and `ConfigEditError('no-token-here')` says why. The cursor is never
+ *   used before a BOM, between `\r` and `\n` or inside a surrogate pair.
  * - neither: the only heartbeat of the file; with no heartbeat and
  *   `heartbeat` options a new heartbeat block is added.
  * Throws `ConfigEditError` with `invalid-reference` (empty), `invalid-offset`,
- * `table-not-found`, `ambiguous-target` (several heartbeats, no cursor/table)
- * or `no-target`.
+ * `table-not-found`, `ambiguous-target` (several heartbeats, no cursor/table),
+ * `no-target` or `no-token-here`.
  */
 export function planSetToken(text: string, options: SetTokenOptions): SetTokenPlan {
   validateReference(options.reference);
@@ -604,8 +636,50 @@ export function planAddSecretStore(text: string, options: AddSecretStoreOptions)
     if (outputBanner) return [insertBlockBeforeLineEdit(cfg, outputBanner.before, lines)];
     return [appendBlockEdit(cfg, lines)];
   }
-  const keys = directKeys(last);
-  const lastEnd = keys.length > 0 ? (keys[keys.length - 1] as ConfigKey).valueRange.end : last.headerRange.end;
-  const at = lineContentEnd(cfg.text, lastEnd);
-  return [{ start: at, end: at, newText: cfg.eol + cfg.eol + lines.join(cfg.eol) }];
+  return [insertBlockAtLineEdit(cfg, tableBlockEnd(cfg, last), lines)];
+}
+
+/**
+ * Start of the line just after the block of `table`: its header, its keys
+ * and the comment lines that belong to it (say a commented `# password = ""`
+ * or `## note`), but not the comments that introduce what follows (a
+ * `####` banner, or a `# Description` line directly above the next header).
+ * In an indented table a comment belongs to it when it is indented at least
+ * like the table's keys; in an unindented table when it follows the keys
+ * without a blank line and is not directly above the next header.
+ */
+function tableBlockEnd(cfg: TelegrafConfig, table: ConfigTable): number {
+  const text = cfg.text;
+  const lastValueEnd = table.keys.reduce((m, k) => Math.max(m, k.valueRange.end), table.headerRange.end);
+  let end = lineEndWithEol(text, lastValueEnd);
+  const lines: Array<{ start: number; next: number; content: string }> = [];
+  for (let pos = end; pos < table.bodyEnd; ) {
+    const next = lineEndWithEol(text, pos);
+    lines.push({ start: pos, next, content: text.slice(pos, lineContentEnd(text, pos)) });
+    if (next <= pos) break;
+    pos = next;
+  }
+  const isComment = (l: { content: string }): boolean => /^[ \t]*#/.test(l.content);
+  const isBlank = (l: { content: string }): boolean => l.content.trim() === '';
+  const indentOf = (l: { content: string }): number => (/^[ \t]*/.exec(l.content) as RegExpExecArray)[0].length;
+  const keyIndent = table.indent.length;
+  // Comments directly above the next header (no blank line between) introduce it.
+  let lead = lines.length;
+  if (table.bodyEnd < text.length) {
+    while (lead > 0 && isComment(lines[lead - 1]!) && (keyIndent === 0 || indentOf(lines[lead - 1]!) < keyIndent)) lead--;
+  }
+  let blankSeen = false;
+  for (let i = 0; i < lead; i++) {
+    const l = lines[i]!;
+    if (isBlank(l)) {
+      blankSeen = true;
+      continue;
+    }
+    if (!isComment(l) || RULE_RE.test(l.content.trim())) break;
+    const belongs = keyIndent > 0 ? indentOf(l) >= keyIndent && indentOf(l) > table.headerIndent.length : !blankSeen;
+    if (!belongs) break;
+    end = l.next;
+    blankSeen = false;
+  }
+  return end;
 }

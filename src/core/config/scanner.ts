@@ -311,7 +311,12 @@ class Scanner {
     const text = this.text;
     const start = this.pos;
     const ch = text[start];
-    if (ch === undefined || ch === '\n' || ch === '\r' || ch === '#') this.fail();
+    if (ch === undefined || ch === '\n' || ch === '\r' || ch === '#') {
+      // A half-typed `key =` with nothing after it: an empty value, so that
+      // an edit fills this key instead of adding a second one.
+      const range = { start, end: start };
+      return { range, kind: 'invalid', scalars: [{ range, kind: 'invalid' }] };
+    }
     if (ch === '"' || ch === "'") {
       const s = lexString(text, start);
       if (!s.terminated) this.fail();

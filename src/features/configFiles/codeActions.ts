@@ -15,6 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import * as ui from '../../infra/ui';
 import type { Token } from '../../core/api/contract';
 import {
   applyEdits,
@@ -28,7 +29,7 @@ import {
 import { valueUseAt, type TokenValueUse } from '../../core/config/references';
 import { exportLine, mayRevoke, replacementExpiry, rotatedDescription, valueFingerprint } from '../../core/config/tokenAssessment';
 import { describePermissions } from '../../core/permissions';
-import { displayText } from '../../core/text';
+import { displayText, pickText } from '../../core/text';
 import { Commands } from '../../constants';
 import { copySecret } from '../../infra/clipboard';
 import { Cancelled, registerCommand, required } from '../../infra/commands';
@@ -203,12 +204,12 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         const copyExport = vscode.l10n.t('Copy export Line');
         const buttons = storable ? [storeButton, copyExport] : [copyExport];
         const reads = vscode.l10n.t("{0} now reads the token from {1}. Set {2} in the agent's environment (e.g. /etc/default/telegraf).", file, `\${${name}}`, name);
-        let choice = await vscode.window.showInformationMessage(storable ? `${reads} ${vscode.l10n.t('The value is not stored in VS Code yet.')}` : reads, ...buttons);
+        let choice = await ui.showInformationMessage(storable ? `${reads} ${vscode.l10n.t('The value is not stored in VS Code yet.')}` : reads, ...buttons);
         if (choice === storeButton && storable && origin) {
           await vault.storeTokenValue(origin, { id: storable.id, description: storable.description, expiresAt: storable.expiresAt, prefix: storable.prefix }, value);
           await store.refreshStored();
           log.info(`[${who()}] stored the value of token ${storable.id} "${displayText(storable.description, 80)}" in secret storage`);
-          choice = await vscode.window.showInformationMessage(
+          choice = await ui.showInformationMessage(
             vscode.l10n.t("Stored the value of \"{0}\" in VS Code's secret storage.", displayText(storable.description, 80)),
             copyExport,
           );
@@ -236,7 +237,7 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         let storeId: string;
         let add: { id: string; type: SecretStoreType } | undefined;
         const items: Array<vscode.QuickPickItem & { id?: string; type?: SecretStoreType }> = [
-          ...stores.map((s) => ({ label: s.id, description: vscode.l10n.t('[[secretstores.{0}]] on line {1}', s.type, s.table.line + 1), id: s.id })),
+          ...stores.map((s) => ({ label: pickText(s.id, 60), description: vscode.l10n.t('[[secretstores.{0}]] on line {1}', s.type, s.table.line + 1), id: s.id })),
           {
             label: `$(add) ${vscode.l10n.t('Add {0}', '[[secretstores.os]]')}`,
             description: vscode.l10n.t('the OS keyring (secret service, macOS keychain, Windows credential manager)'),
@@ -245,7 +246,7 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
           { label: `$(add) ${vscode.l10n.t('Add {0}', '[[secretstores.jose]]')}`, description: vscode.l10n.t('an encrypted file store'), type: 'jose' as const },
           { label: `$(add) ${vscode.l10n.t('Add {0}', '[[secretstores.docker]]')}`, description: vscode.l10n.t('Docker secrets (/run/secrets)'), type: 'docker' as const },
         ];
-        const pick = required(await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Which secret store should hold the token?') }));
+        const pick = required(await ui.showQuickPick(items, { placeHolder: vscode.l10n.t('Which secret store should hold the token?') }));
         if (pick.id) storeId = pick.id;
         else {
           let id = 'telegraf_controller';
@@ -256,7 +257,7 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         const facts = await resolver.facts(use.value, use.needs, { network: true });
         const suggested = facts.token ? secretKeyFor(facts.token) : 'telegraf_controller_token';
         const key = required(
-          await vscode.window.showInputBox({
+          await ui.showInputBox({
             prompt: vscode.l10n.t('Name of the secret in "{0}" (letters, digits and _ only)', storeId),
             value: suggested,
             validateInput: (s) => (/^[A-Za-z0-9_]+$/.test(s) ? undefined : vscode.l10n.t('Use only letters, digits and "_" (Telegraf\'s rule for secret names).')),
@@ -271,7 +272,7 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         const cmd = `telegraf secrets set ${storeId} ${key}`;
         const copyCommand = vscode.l10n.t('Copy Command');
         const copyValue = vscode.l10n.t('Copy Token Value');
-        const choice = await vscode.window.showInformationMessage(
+        const choice = await ui.showInformationMessage(
           vscode.l10n.t('{0} now reads the token from {1}. Store the value on the agent with: {2}', path.basename(doc.fileName), reference, cmd),
           copyCommand,
           copyValue,
@@ -316,18 +317,18 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
           vscode.l10n.t("Afterwards set {0} to the new value in the agents' environment. If a step fails, the leaked token is not revoked.", envName),
         ].join('\n');
         const revokeAndReplace = vscode.l10n.t('Revoke and Replace');
-        const ok = await vscode.window.showWarningMessage(
+        const ok = await ui.showWarningMessage(
           vscode.l10n.t('Revoke the leaked token "{0}" ({1}…) and replace it?', name, token.prefix),
           { modal: true, detail },
           revokeAndReplace,
         );
         if (ok !== revokeAndReplace) throw new Cancelled();
         log.info(`[${who()}] leak response for token ${token.id} "${name}" (${occurrences.length} plain-text reference(s))`);
-        const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Replacing the leaked token "{0}"…', name) }, () =>
+        const outcome = await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Replacing the leaked token "{0}"…', name) }, () =>
           replaceToken({ connection, store, vault, log }, token, use.value, { kind: 'env', name: envName }, 'leak response', now),
         );
         resolver.clear();
-        void vscode.window
+        void ui
           .showInformationMessage(
             vscode.l10n.t(
               'Revoked "{0}" and replaced {1} plain-text reference(s) with {2}. Set {3} to the value of "{4}" on the agents.',

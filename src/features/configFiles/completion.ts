@@ -11,6 +11,7 @@
  *   part of a completion item).
  */
 import * as vscode from 'vscode';
+import * as ui from '../../infra/ui';
 import { envReference, escapeBasicString, secretReference, secretStores, type SecretStore } from '../../core/config';
 import { tokenCompletionContext, type TokenCompletionContext } from '../../core/config/references';
 import { envVarNote, exportLine } from '../../core/config/tokenAssessment';
@@ -154,7 +155,7 @@ export function registerTokenCompletion(selector: vscode.DocumentSelector, deps:
         if (!value) throw new Error(vscode.l10n.t('The value of "{0}" is no longer stored in this VS Code.', name));
         if (f.form === 'env' && f.envVar) {
           log.info(`[${connection.label}] inserted token ${f.tokenId} "${name}" as \${${f.envVar}} (completion)`);
-          const choice = await vscode.window.showInformationMessage(
+          const choice = await ui.showInformationMessage(
             vscode.l10n.t("The config now reads \"{0}\" from {1}. Set {2} in the agent's environment (e.g. /etc/default/telegraf).", name, `\${${f.envVar}}`, f.envVar),
             vscode.l10n.t('Copy export Line'),
           );
@@ -173,7 +174,7 @@ export function registerTokenCompletion(selector: vscode.DocumentSelector, deps:
           const cmd = `telegraf secrets set ${f.storeId} ${f.secretKey}`;
           const copyCommand = vscode.l10n.t('Copy Command');
           const copyValue = vscode.l10n.t('Copy Token Value');
-          const choice = await vscode.window.showInformationMessage(
+          const choice = await ui.showInformationMessage(
             vscode.l10n.t('The config now reads "{0}" from {1}. Store the value on the agent with: {2}', name, `@{${f.storeId}:${f.secretKey}}`, cmd),
             copyCommand,
             copyValue,
@@ -186,7 +187,7 @@ export function registerTokenCompletion(selector: vscode.DocumentSelector, deps:
           const editor = vscode.window.activeTextEditor;
           if (!editor || editor.document.uri.toString() !== f.uri) return;
           const write = vscode.l10n.t('Write Literal Value');
-          const ok = await vscode.window.showWarningMessage(
+          const ok = await ui.showWarningMessage(
             vscode.l10n.t('Write the value of "{0}" in plain text into {1}?', name, vscode.workspace.asRelativePath(editor.document.uri)),
             {
               modal: true,

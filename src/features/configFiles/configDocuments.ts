@@ -13,6 +13,8 @@ export const CONFIG_SELECTOR: vscode.DocumentSelector = [
   { scheme: 'file', pattern: '**/*.{conf,toml}' },
   { scheme: 'untitled', language: 'toml' },
   { scheme: 'file', language: 'toml' },
+  { scheme: 'untitled', language: 'telegraf' },
+  { scheme: 'file', language: 'telegraf' },
 ];
 
 /** Glob of candidate files in the workspace scan, and what it skips. */
@@ -22,9 +24,15 @@ export const CONFIG_EXCLUDE = '{**/node_modules/**,**/.git/**,**/.vscode-test/**
 /** Largest file the features read, in UTF-16 units (the full default telegraf.conf is ~0.4 MB). */
 export const MAX_CONFIG_CHARS = 5 * 1024 * 1024;
 
-/** The name `isTelegrafConfig` sees for a document (untitled TOML documents count as `.toml`). */
+/**
+ * The name `isTelegrafConfig` sees for a document: untitled TOML documents count as `.toml`,
+ * untitled documents in the Telegraf Config language (package.json `languages`) as a `telegraf.conf`.
+ */
 function nameFor(doc: Pick<vscode.TextDocument, 'uri' | 'fileName' | 'languageId'>): string {
-  if (doc.uri.scheme === 'untitled') return doc.languageId === 'toml' ? 'untitled.toml' : doc.fileName;
+  if (doc.uri.scheme === 'untitled') {
+    if (doc.languageId === 'telegraf') return 'untitled.telegraf.conf';
+    return doc.languageId === 'toml' ? 'untitled.toml' : doc.fileName;
+  }
   return doc.uri.path;
 }
 

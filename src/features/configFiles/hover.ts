@@ -41,7 +41,7 @@ function newMarkdown(): vscode.MarkdownString {
 }
 
 function row(md: vscode.MarkdownString, label: string, value: string): void {
-  md.appendMarkdown(`${label}: `).appendText(value).appendMarkdown('  \n');
+  md.appendText(`${label}: ${value}`).appendMarkdown('  \n');
 }
 
 /** Appends the fields of a token record (all server text escaped). */

@@ -7,6 +7,7 @@
  * `insertTokenCommand.ts` and is registered by the composition root.
  */
 import * as vscode from 'vscode';
+import * as ui from '../../infra/ui';
 import { Commands } from '../../constants';
 import { registerCommand } from '../../infra/commands';
 import type { Logger } from '../../infra/logger';
@@ -31,6 +32,8 @@ export interface ConfigFeatureServices {
   vault: SecretVault;
   log: Logger;
   context: vscode.ExtensionContext;
+  /** Lets rotate follow the token into deployment files (the deployments feature). */
+  deployments?: import('./tokenReplacement').DeploymentReferenceHook;
 }
 
 /**
@@ -54,13 +57,13 @@ export function registerConfigFeatures(services: ConfigFeatureServices): vscode.
     ...registerTokenHover(CONFIG_SELECTOR, common),
     ...registerPlaintextActions(CONFIG_SELECTOR, common),
     ...registerTestToken(common),
-    ...registerRotateToken(common),
+    ...registerRotateToken({ ...common, deployments: services.deployments }),
     registerCommand(
       Commands.checkConfigTokens,
       async () => {
         resolver.clear();
         git.clear();
-        await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking tokens in Telegraf configs…') }, () => diagnostics.scanWorkspace());
+        await ui.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking tokens in Telegraf configs…') }, () => diagnostics.scanWorkspace());
         let problems = 0;
         let files = 0;
         diagnostics.collection.forEach((_uri, list) => {
@@ -68,10 +71,10 @@ export function registerConfigFeatures(services: ConfigFeatureServices): vscode.
           if (list.length > 0) files++;
         });
         if (problems === 0) {
-          void vscode.window.showInformationMessage(vscode.l10n.t('No token problems found in the Telegraf configs of this workspace.'));
+          void ui.showInformationMessage(vscode.l10n.t('No token problems found in the Telegraf configs of this workspace.'));
         } else {
           const show = vscode.l10n.t('Show Problems');
-          void vscode.window
+          void ui
             .showWarningMessage(
               problems === 1
                 ? vscode.l10n.t('1 token problem found in the Telegraf configs of this workspace.')

@@ -1,9 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import * as ui from '../../infra/ui';
 import { heartbeatUrlFor } from '../../core/api/client';
 import type { Token } from '../../core/api/contract';
 import {
   applyEdits,
+  ConfigEditError,
   envReference,
   heartbeatAt,
   heartbeatOutputs,
@@ -18,7 +20,7 @@ import {
   tableAt,
   type TextEdit,
 } from '../../core/config';
-import { displayText } from '../../core/text';
+import { displayText, pickText } from '../../core/text';
 import { Commands } from '../../constants';
 import { copySecret } from '../../infra/clipboard';
 import { Cancelled, registerCommand, required } from '../../infra/commands';
@@ -30,10 +32,10 @@ export type InsertForm = 'env' | 'secret' | 'literal';
 
 const FORM_STATE_KEY = 'telegrafController.insertForm';
 
-/** True for files the insert command accepts: `.conf` and `.toml` (Telegraf configs). */
+/** True for files the insert command accepts: `.conf` and `.toml`, and documents in the `toml` or `telegraf` language. */
 export function isConfigDocument(doc: vscode.TextDocument): boolean {
   const ext = path.extname(doc.fileName).toLowerCase();
-  return ext === '.conf' || ext === '.toml' || doc.languageId === 'toml';
+  return ext === '.conf' || ext === '.toml' || doc.languageId === 'toml' || doc.languageId === 'telegraf';
 }
 
 /** Applies offset-based edits to `doc` as one undoable WorkspaceEdit; refuses when the document changed since `version`. */
@@ -55,8 +57,8 @@ async function targetEditor(): Promise<vscode.TextEditor> {
     throw new Error(vscode.l10n.t('Open a Telegraf config file (.conf or .toml) first, then run "Insert Token into Config…" again.'));
   }
   const pick = required(
-    await vscode.window.showQuickPick(
-      files.map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri), uri })),
+    await ui.showQuickPick(
+      files.map((uri) => ({ label: pickText(path.basename(uri.fsPath), 120), description: pickText(vscode.workspace.asRelativePath(uri), 200), uri })),
       { placeHolder: vscode.l10n.t('Insert the token into which Telegraf config?') },
     ),
   );
@@ -88,7 +90,7 @@ async function pickForm(memento: vscode.Memento): Promise<InsertForm> {
     },
   ];
   items.sort((a, b) => (a.form === last ? -1 : b.form === last ? 1 : 0));
-  const pick = required(await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('How should the config refer to the token?') }));
+  const pick = required(await ui.showQuickPick(items, { placeHolder: vscode.l10n.t('How should the config refer to the token?') }));
   await memento.update(FORM_STATE_KEY, pick.form);
   return pick.form;
 }
@@ -119,7 +121,7 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
         if (!deps.store.snapshot.loadedAt) await deps.store.refresh();
         const storedIds = await vault.storedTokenIds(origin);
         if (!arg && storedIds.size === 0) {
-          const choice = await vscode.window.showInformationMessage(
+          const choice = await ui.showInformationMessage(
             vscode.l10n.t('No token values are stored in this VS Code yet. The controller shows a value only once, so create a token here first.'),
             vscode.l10n.t('Create Token'),
           );
@@ -134,7 +136,7 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
         const fileName = path.basename(doc.fileName);
         if (doc.getText().trim() !== '' && !isTelegrafConfig(doc.fileName, doc.getText())) {
           const anyway = vscode.l10n.t('Insert Anyway');
-          const ok = await vscode.window.showWarningMessage(
+          const ok = await ui.showWarningMessage(
             vscode.l10n.t('{0} does not look like a Telegraf config. Insert the token anyway?', fileName),
             { modal: true, detail: vscode.l10n.t('It has no [agent], [[inputs.*]], [[outputs.*]] or other Telegraf tables.') },
             anyway,
@@ -144,7 +146,7 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
         const form = state ? await pickForm(state) : 'env';
         if (form === 'literal') {
           const write = vscode.l10n.t('Write Literal Value');
-          const ok = await vscode.window.showWarningMessage(
+          const ok = await ui.showWarningMessage(
             vscode.l10n.t('Write the token value in plain text into {0}?', fileName),
             {
               modal: true,
@@ -168,8 +170,8 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
           let storeId: string;
           if (stores.length > 0) {
             const pick = required(
-              await vscode.window.showQuickPick(
-                [...stores.map((s) => ({ label: s.id, description: `[[secretstores.${s.type}]]`, id: s.id, add: undefined as undefined | 'os' | 'jose' | 'docker' })),
+              await ui.showQuickPick(
+                [...stores.map((s) => ({ label: pickText(s.id, 60), description: `[[secretstores.${s.type}]]`, id: s.id, add: undefined as undefined | 'os' | 'jose' | 'docker' })),
                   { label: `$(add) ${vscode.l10n.t('Add a new secret store…')}`, description: '', id: '', add: 'os' as const }],
                 { placeHolder: vscode.l10n.t('Which secret store holds the token?') },
               ),
@@ -179,7 +181,7 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
           } else storeId = '';
           if (!storeId) {
             const type = required(
-              await vscode.window.showQuickPick(
+              await ui.showQuickPick(
                 [
                   { label: 'os', description: vscode.l10n.t('the OS keyring (Linux secret service, macOS keychain, Windows credential manager)') },
                   { label: 'jose', description: vscode.l10n.t('an encrypted file store') },
@@ -214,21 +216,27 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
           } else {
             choices.push({ id: 'set', label: `$(pulse) ${vscode.l10n.t('Set the token of [[outputs.heartbeat]]')}`, detail: vscode.l10n.t('line {0}', heartbeats[0]!.line + 1) });
           }
-          // At the cursor only where a value or a `token = …` line fits: an empty line, or right after `key =`.
-          // Never inside a comment or in the middle of other text.
+          // At the cursor only where a token belongs (a plugin that takes one); otherwise say why not.
           const pos = editor.selection.active;
-          const lineText = doc.lineAt(pos.line).text;
-          const before = lineText.slice(0, pos.character);
-          const fitsCursor =
-            lineText.trim() === '' || (/^\s*[A-Za-z0-9_."-]+\s*=\s*$/.test(before) && lineText.slice(pos.character).trim() === '');
-          if (fitsCursor) {
-            choices.push({ id: 'cursor', label: `$(insert) ${vscode.l10n.t('Insert at the cursor')}`, detail: vscode.l10n.t('line {0}', pos.line + 1) });
+          let cursorPlan: ReturnType<typeof planSetToken> | undefined;
+          let notHere: string | undefined;
+          try {
+            cursorPlan = planSetToken(text, { reference, cursorOffset: cursor });
+          } catch (e) {
+            if (!(e instanceof ConfigEditError)) throw e;
+            notHere = e.message;
+          }
+          if (cursorPlan) {
+            const at = cursorPlan.table ? `${cursorPlan.table.isArray ? '[[' : '['}${cursorPlan.table.name}${cursorPlan.table.isArray ? ']]' : ']'}` : '';
+            choices.push({
+              id: 'cursor',
+              label: `$(insert) ${vscode.l10n.t('Insert at the cursor')}`,
+              detail: at ? vscode.l10n.t('line {0}, the token of {1}', pos.line + 1, at) : vscode.l10n.t('line {0}', pos.line + 1),
+            });
           }
           const where = required(
-            await vscode.window.showQuickPick(choices, {
-              placeHolder: fitsCursor
-                ? vscode.l10n.t('Where in {0}?', fileName)
-                : vscode.l10n.t('Where in {0}? (To insert at the cursor, put it on an empty line.)', fileName),
+            await ui.showQuickPick(choices, {
+              placeHolder: notHere ? vscode.l10n.t('Where in {0}? Not at the cursor: {1}', fileName, notHere) : vscode.l10n.t('Where in {0}?', fileName),
             }),
           );
           if (where.id === 'heartbeat') {
@@ -239,7 +247,7 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
             edits.push(...plan.edits);
             summary = plan.summary;
           } else {
-            const plan = planSetToken(text, { reference, cursorOffset: cursor });
+            const plan = cursorPlan ?? planSetToken(text, { reference, cursorOffset: cursor });
             edits.push(...plan.edits);
             summary = plan.summary;
           }
@@ -252,7 +260,7 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
           const name = envVarName();
           const copyExport = vscode.l10n.t('Copy export Line');
           const addToEnvFile = vscode.l10n.t('Add to Env File…');
-          const choice = await vscode.window.showInformationMessage(
+          const choice = await ui.showInformationMessage(
             vscode.l10n.t("{0} now reads the token from {1}. Set {2} in the agent's environment.", fileName, `\${${name}}`, name),
             copyExport,
             addToEnvFile,
@@ -271,7 +279,7 @@ export function registerInsertToken(deps: TokenCommandDeps & { workspaceState?: 
           const cmd = `telegraf secrets set ${secretHint.store} ${secretHint.key}`;
           const copyCommand = vscode.l10n.t('Copy Command');
           const copyValue = vscode.l10n.t('Copy Token Value');
-          const choice = await vscode.window.showInformationMessage(
+          const choice = await ui.showInformationMessage(
             vscode.l10n.t('{0} now reads the token from {1}. Store the value on the agent with: {2}', fileName, `@{${secretHint.store}:${secretHint.key}}`, cmd),
             copyCommand,
             copyValue,
@@ -345,7 +353,7 @@ async function addToEnvironmentFile(
   await saved.save();
   log.info(`[${connectionLabel}] wrote token ${token.id} "${displayText(token.description, 80)}" as ${name} into the environment file ${target.fsPath}`);
   const inWorkspace = !!vscode.workspace.getWorkspaceFolder(target);
-  void vscode.window.showInformationMessage(
+  void ui.showInformationMessage(
     inWorkspace
       ? vscode.l10n.t('{0} is set in {1}. This file is in your workspace: keep it out of version control (e.g. in .gitignore).', name, vscode.workspace.asRelativePath(target))
       : vscode.l10n.t('{0} is set in {1}.', name, target.fsPath),

@@ -9,6 +9,7 @@
  * (`tokenReplacement.ts`).
  */
 import * as vscode from 'vscode';
+import * as ui from '../../infra/ui';
 import { replacementExpiry, rotatedDescription } from '../../core/config/tokenAssessment';
 import { describePermissions } from '../../core/permissions';
 import { displayText } from '../../core/text';
@@ -17,7 +18,7 @@ import { Commands } from '../../constants';
 import { copySecret } from '../../infra/clipboard';
 import { Cancelled, registerCommand } from '../../infra/commands';
 import { resolveToken, type TokenArg, type TokenCommandDeps } from '../explorer/tokenCommands';
-import { findValueInWorkspace, replaceToken, type ReplaceOutcome } from './tokenReplacement';
+import { findValueInWorkspace, replaceToken, type DeploymentReferenceHook, type DeploymentReferences, type ReplaceHooks, type ReplaceOutcome } from './tokenReplacement';
 import type { TokenResolver } from './tokenResolver';
 
 /** At most this many locations are listed in the confirmation. */
@@ -29,8 +30,43 @@ export function lifetimeText(expiresAt: string | null): string {
   return exp === undefined ? vscode.l10n.t('never expires') : vscode.l10n.t('expires {0}', formatUtc(exp));
 }
 
+/**
+ * Deployment-file lines for the rotate confirmation and the hooks that
+ * update env files and ask before revoking when places outside the
+ * workspace (a cluster Secret, a Windows registry value) need a command.
+ */
+export function deploymentRotation(refs: DeploymentReferences | undefined, hook: DeploymentReferenceHook | undefined): { lines: string[]; hooks: ReplaceHooks } {
+  if (!refs || !hook) return { lines: [], hooks: {} };
+  const lines: string[] = [];
+  if (refs.writable.length) lines.push(vscode.l10n.t('Env files updated to the new value: {0}', refs.writable.join(', ')));
+  if (refs.readOnly.length) lines.push(vscode.l10n.t('Plain-text values NOT updated (use the file\'s quick fix to move them to an env file first): {0}', refs.readOnly.join(', ')));
+  if (refs.manual.length) lines.push(vscode.l10n.t('Places outside the workspace; you run the command, then confirm revoking:'), ...refs.manual.map((m) => `• ${m.label}: ${m.command.split('\n')[0]}${m.command.includes('\n') ? ' …' : ''}`));
+  const beforeRevoke =
+    refs.manual.length === 0
+      ? undefined
+      : async (): Promise<boolean> => {
+          const revoke = vscode.l10n.t('Revoke Old Token');
+          const copy = vscode.l10n.t('Copy Commands');
+          const detail = refs.manual.map((m) => `${m.label}:\n${m.command}`).join('\n\n');
+          for (;;) {
+            const choice = await ui.showWarningMessage(
+              vscode.l10n.t('The new token is stored and the env files are updated. Run these commands where the agents run, then revoke the old token.'),
+              { modal: true, detail },
+              revoke,
+              copy,
+            );
+            if (choice === copy) {
+              await vscode.env.clipboard.writeText(refs.manual.map((m) => m.command).join('\n\n'));
+              continue;
+            }
+            return choice === revoke;
+          }
+        };
+  return { lines, hooks: { deployments: hook, beforeRevoke } };
+}
+
 /** Registers "Rotate Token…". Returns the outcome (for tests) or undefined when cancelled. */
-export function registerRotateToken(deps: TokenCommandDeps & { resolver: TokenResolver }): vscode.Disposable[] {
+export function registerRotateToken(deps: TokenCommandDeps & { resolver: TokenResolver; deployments?: DeploymentReferenceHook }): vscode.Disposable[] {
   const { connection, store, vault, log } = deps;
   return [
     registerCommand(
@@ -49,6 +85,7 @@ export function registerRotateToken(deps: TokenCommandDeps & { resolver: TokenRe
           );
         }
         const occurrences = await findValueInWorkspace(oldValue);
+        const deployment = deploymentRotation(deps.deployments ? await deps.deployments.find(oldValue) : undefined, deps.deployments);
         const now = Date.now();
         const newDescription = displayText(rotatedDescription(token.description, now), 120);
         const listed = occurrences.slice(0, MAX_LISTED).map((o) => `• ${o.label}`);
@@ -66,21 +103,22 @@ export function registerRotateToken(deps: TokenCommandDeps & { resolver: TokenRe
           ),
           vscode.l10n.t("2. Store its value in VS Code's secret storage."),
           `3. ${refs}`,
+          ...deployment.lines,
           vscode.l10n.t('4. Revoke "{0}" on {1}.', name, connection.label),
           '',
           vscode.l10n.t('If a step fails, the old token is not revoked.'),
         ].join('\n');
         const rotate = vscode.l10n.t('Rotate');
-        const confirm = await vscode.window.showWarningMessage(vscode.l10n.t('Rotate the token "{0}" ({1}…)?', name, token.prefix), { modal: true, detail }, rotate);
+        const confirm = await ui.showWarningMessage(vscode.l10n.t('Rotate the token "{0}" ({1}…)?', name, token.prefix), { modal: true, detail }, rotate);
         if (confirm !== rotate) throw new Cancelled();
         log.info(`[${connection.label}] rotating token ${token.id} "${name}" (${occurrences.length} reference(s) in workspace configs)`);
-        const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Rotating "{0}"…', name) }, () =>
-          replaceToken({ connection, store, vault, log }, token, oldValue, 'value', 'rotate', now),
+        const outcome = await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Rotating "{0}"…', name) }, () =>
+          replaceToken({ connection, store, vault, log }, token, oldValue, 'value', 'rotate', now, deployment.hooks),
         );
         deps.resolver.clear();
         log.info(`[${connection.label}] rotated token ${token.id} "${name}" → ${outcome.replacement.id} "${displayText(outcome.replacement.description, 80)}"`);
         const created = displayText(outcome.replacement.description, 80);
-        void vscode.window
+        void ui
           .showInformationMessage(
             outcome.rewrite.count > 0
               ? vscode.l10n.t(

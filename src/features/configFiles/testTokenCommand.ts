@@ -19,6 +19,7 @@
  * return value. The token value is never logged or shown.
  */
 import * as vscode from 'vscode';
+import * as ui from '../../infra/ui';
 import type { CodeActionDeps } from './codeActions';
 import { heartbeatUrlFor } from '../../core/api/client';
 import type { Token, User } from '../../core/api/contract';
@@ -27,7 +28,7 @@ import { findTokenSites, heartbeatAt, type TelegrafConfig, type TokenSite } from
 import { heartbeatTestUrl, literalOfSite, requiredPermissions, siteAt, type RequiredPermission } from '../../core/config/references';
 import { missingPermissions, permissionText } from '../../core/config/tokenAssessment';
 import { describePermissions } from '../../core/permissions';
-import { displayText } from '../../core/text';
+import { displayText, pickText } from '../../core/text';
 import { displayStatus, expiryText } from '../../core/tokens';
 import { Commands } from '../../constants';
 import { registerCommand, required } from '../../infra/commands';
@@ -170,7 +171,7 @@ export async function runTokenChecks(deps: TestTokenDeps, cfg: TelegrafConfig, s
       // The address comes from a file in the workspace: a token is sent there only with the user's explicit consent.
       const send = vscode.l10n.t('Send to {0}', new URL(target.url).host);
       const useDocumented = vscode.l10n.t('Use {0}', new URL(documented).host);
-      const choice = await vscode.window.showWarningMessage(
+      const choice = await ui.showWarningMessage(
         vscode.l10n.t('Send the token to {0} for the heartbeat test?', target.url),
         {
           modal: true,
@@ -231,7 +232,7 @@ async function pickValueFor(deps: TestTokenDeps, site: TokenSite): Promise<{ val
     const token = deps.store.find(ref.id);
     const matchesKey = site.secretKey !== undefined && token !== undefined && secretKeyFor(token) === site.secretKey;
     items.push({
-      label: `$(key) ${displayText(ref.description, 80)}`,
+      label: `$(key) ${pickText(ref.description, 80)}`,
       description: token
         ? `${displayStatus(token, now)} · ${expiryText(token, now)}${matchesKey ? ` · ${vscode.l10n.t('matches the secret name')}` : ''}`
         : vscode.l10n.t('stored value'),
@@ -247,7 +248,7 @@ async function pickValueFor(deps: TestTokenDeps, site: TokenSite): Promise<{ val
     label: `$(edit) ${vscode.l10n.t('Enter the value…')}`,
     description: vscode.l10n.t('paste the value the agent uses (sent only to the configured controller)'),
     get: async () => {
-      const v = await vscode.window.showInputBox({
+      const v = await ui.showInputBox({
         prompt: vscode.l10n.t('The token value the agent uses (tc-apiv1_…). It is sent only to the configured controller and never stored.'),
         password: true,
         ignoreFocusOut: true,
@@ -257,7 +258,7 @@ async function pickValueFor(deps: TestTokenDeps, site: TokenSite): Promise<{ val
     },
   });
   const what = site.classification === 'env' ? `\${${site.envVar}}` : site.classification === 'secret' ? `@{${site.storeId}:${site.secretKey}}` : vscode.l10n.t('this reference');
-  const pick = required(await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Which token does {0} hold on the agent?', what), matchOnDescription: true }));
+  const pick = required(await ui.showQuickPick(items, { placeHolder: vscode.l10n.t('Which token does {0} hold on the agent?', what), matchOnDescription: true }));
   return required(await pick.get());
 }
 
@@ -273,9 +274,9 @@ async function chooseSite(cfg: TelegrafConfig, doc: vscode.TextDocument, offset:
   }
   if (sites.length === 1) return sites[0]!;
   const pick = required(
-    await vscode.window.showQuickPick(
+    await ui.showQuickPick(
       sites.map((s) => ({
-        label: `${s.table ? `[${s.table.name}]` : vscode.l10n.t('(top level)')} ${s.key.key}`,
+        label: `${s.table ? `[${pickText(s.table.name, 80)}]` : vscode.l10n.t('(top level)')} ${pickText(s.key.key, 80)}`,
         description: `${vscode.l10n.t('line {0}', s.key.line + 1)} · ${s.classification === 'controller-literal' ? vscode.l10n.t('plain-text value') : s.classification}`,
         site: s,
       })),
@@ -317,7 +318,7 @@ export function registerTestToken(deps: TestTokenDeps): vscode.Disposable[] {
           throw new Error(vscode.l10n.t('The token on line {0} is a placeholder or a dynamic value, not a token: there is nothing to test.', site.key.line + 1));
         } else throw new Error(vscode.l10n.t('The value on line {0} is not a Telegraf Controller token (tc-apiv1_…).', site.key.line + 1));
 
-        const result = await vscode.window.withProgress(
+        const result = await ui.withProgress(
           { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing the token against the controller…') },
           () => runTokenChecks(deps, cfg, site, value, token),
         );
@@ -329,10 +330,10 @@ export function registerTestToken(deps: TestTokenDeps): vscode.Disposable[] {
         const show = (choice: string | undefined) => {
           if (choice === showDetails) log.show();
         };
-        if (result.ok) void vscode.window.showInformationMessage(vscode.l10n.t('Token test of {0} ({1}) passed: {2}', result.tokenLabel, where, summary), showDetails).then(show);
+        if (result.ok) void ui.showInformationMessage(vscode.l10n.t('Token test of {0} ({1}) passed: {2}', result.tokenLabel, where, summary), showDetails).then(show);
         else {
           const firstFail = result.checks.find((c) => c.status === 'fail');
-          void vscode.window
+          void ui
             .showWarningMessage(
               vscode.l10n.t('Token test of {0} ({1}) failed: {2}', result.tokenLabel, where, firstFail ? `${firstFail.title}: ${firstFail.detail}` : summary),
               showDetails,

@@ -97,6 +97,33 @@ export async function rewriteEverywhere(oldValue: string, mode: RewriteMode): Pr
   return { count, files };
 }
 
+/**
+ * References to a token outside the Telegraf configs (deployment files),
+ * found through `core/deploy`: labels of plaintext occurrences the hook
+ * rewrites (env files), of those it does not (apply the file's quick fix),
+ * and places outside the workspace with the exact command to run.
+ */
+export interface DeploymentReferences {
+  writable: string[];
+  readOnly: string[];
+  manual: { label: string; command: string }[];
+}
+
+/** Lets rotate and the leak response follow a token into deployment files (implemented by the deployments feature). */
+export interface DeploymentReferenceHook {
+  find(oldValue: string): Promise<DeploymentReferences>;
+  /** Rewrites the writable occurrences with `newValue` (one WorkspaceEdit). */
+  rewrite(oldValue: string, newValue: string): Promise<RewriteResult>;
+}
+
+/** Optional steps of {@link replaceToken}. */
+export interface ReplaceHooks {
+  /** Also rewrites deployment files (after the configs, before revoking). */
+  deployments?: DeploymentReferenceHook;
+  /** Asked after every rewrite, before revoking: false keeps the old token active (the places to update by hand come first). */
+  beforeRevoke?: (newValue: string) => Promise<boolean>;
+}
+
 /** Services of {@link replaceToken}. */
 export interface ReplaceDeps {
   connection: ControllerConnection;
@@ -147,6 +174,7 @@ export async function replaceToken(
   mode: 'value' | { kind: 'env'; name: string },
   why: string,
   now = Date.now(),
+  hooks: ReplaceHooks = {},
 ): Promise<ReplaceOutcome> {
   const { connection, store, vault, log } = deps;
   const who = connection.label;
@@ -213,6 +241,20 @@ export async function replaceToken(
     done.push(vscode.l10n.t('updated {0} reference(s) in {1}', rewrite.count, rewrite.files.join(', ')));
   }
 
+  if (hooks.deployments) {
+    const dep = await step(vscode.l10n.t('Updating the env files'), () => hooks.deployments!.rewrite(oldValue, created.value));
+    if (dep.count > 0) {
+      log.info(`[${who}] replaced ${dep.count} reference(s) to token ${old.id} "${oldName}" in ${dep.files.join(', ')} (${why})`);
+      done.push(vscode.l10n.t('updated {0} reference(s) in {1}', dep.count, dep.files.join(', ')));
+      rewrite.count += dep.count;
+      rewrite.files.push(...dep.files);
+    }
+  }
+  if (hooks.beforeRevoke && !(await hooks.beforeRevoke(created.value))) {
+    await step(vscode.l10n.t('Revoking "{0}"', oldName), async () => {
+      throw new Error(vscode.l10n.t('you chose to keep it active until the places outside the workspace use the new token; revoke it from the Tokens view afterwards.'));
+    });
+  }
   const answer = await step(vscode.l10n.t('Revoking "{0}"', oldName), () => api.revokeToken(old.id));
   // The server applied the revoke even when its answer's record is unusable.
   const revoked: Token = isUnusableToken(answer) ? { ...old, status: 'revoked', revokedAt: old.revokedAt ?? new Date().toISOString() } : answer;

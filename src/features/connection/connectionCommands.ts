@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
+import * as ui from '../../infra/ui';
 import type { User } from '../../core/api/contract';
 import { ControllerError } from '../../core/api/errors';
 import { hostOf, normalizeControllerUrl, validateConnectionName } from '../../core/connections';
-import { displayText } from '../../core/text';
+import { displayText, pickText } from '../../core/text';
 import { Commands } from '../../constants';
 import { Cancelled, registerCommand, required } from '../../infra/commands';
 import type { Logger } from '../../infra/logger';
@@ -112,7 +113,7 @@ async function signInTo(target: SignInTarget, log: Logger | undefined): Promise<
   const where = whereOf(target);
   const setting = urlSettingOf(target.source);
   const method = required(
-    await vscode.window.showQuickPick(
+    await ui.showQuickPick(
       [
         { label: `$(account) ${vscode.l10n.t('Username and Password')}`, description: vscode.l10n.t('local account; the session cookie is stored'), id: 'password' as const },
         { label: `$(key) ${vscode.l10n.t('API Token')}`, description: vscode.l10n.t('an existing tc-apiv1_… token with tokens permissions'), id: 'token' as const },
@@ -121,13 +122,13 @@ async function signInTo(target: SignInTarget, log: Logger | undefined): Promise<
     ),
   );
   const verify = (credential: StoredCredential) =>
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Telegraf Controller: verifying credential') }, () =>
+    ui.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Telegraf Controller: verifying credential') }, () =>
       target.connection.signInWith(url, credential),
     );
   try {
     if (method.id === 'token') {
       const token = required(
-        await vscode.window.showInputBox({
+        await ui.showInputBox({
           title: vscode.l10n.t('Sign in to {0} with an API token', where),
           prompt: vscode.l10n.t('Paste an API token. It is kept in VS Code secret storage only.'),
           password: true,
@@ -154,7 +155,7 @@ async function signInTo(target: SignInTarget, log: Logger | undefined): Promise<
       return { user };
     }
     const username = required(
-      await vscode.window.showInputBox({
+      await ui.showInputBox({
         title: vscode.l10n.t('Sign in to {0}', where),
         prompt: vscode.l10n.t('Username'),
         ignoreFocusOut: true,
@@ -164,7 +165,7 @@ async function signInTo(target: SignInTarget, log: Logger | undefined): Promise<
     let problem: string | undefined;
     for (;;) {
       const password = required(
-        await vscode.window.showInputBox({
+        await ui.showInputBox({
           title: vscode.l10n.t('Sign in to {0} as {1}', where, username),
           prompt: problem ? vscode.l10n.t('{0} Enter the password again.', problem) : vscode.l10n.t('Password'),
           password: true,
@@ -172,7 +173,7 @@ async function signInTo(target: SignInTarget, log: Logger | undefined): Promise<
         }),
       );
       try {
-        const credential = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Signing in to {0}…', where) }, () =>
+        const credential = await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Signing in to {0}…', where) }, () =>
           target.connection.loginLocal(url, username, password),
         );
         return { user: await verify(credential) };
@@ -206,7 +207,7 @@ export async function signInFlow(manager: ConnectionManager, notifier: Notifier,
 function announce(notifier: Notifier, name: string, result: SignInResult, key: string): void {
   if (result.warning) {
     const again = vscode.l10n.t('Sign In Again');
-    void vscode.window.showWarningMessage(result.warning, again).then((choice) => {
+    void ui.showWarningMessage(result.warning, again).then((choice) => {
       if (choice === again) void vscode.commands.executeCommand(Commands.signIn, key);
     });
     return;
@@ -228,7 +229,7 @@ async function askReachableUrl(manager: ConnectionManager, title: string, initia
     const listed = manager.findByUrl(url);
     const probe = manager.detached();
     try {
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking {0}…', url) }, () => probe.probe(url));
+      await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking {0}…', url) }, () => probe.probe(url));
       return url;
     } catch (e) {
       problem = probeFailureText(e, url, urlSettingOf(listed?.source));
@@ -268,11 +269,11 @@ export async function resolveConnection(manager: ConnectionManager, arg: unknown
 export async function pickConnection(manager: ConnectionManager, placeHolder: string): Promise<ConnectionHandle> {
   const active = manager.active?.key;
   const pick = required(
-    await vscode.window.showQuickPick(
+    await ui.showQuickPick(
       manager.all.map((h) => {
         const s = h.connection.current;
-        const who = s.state === 'ready' && s.user ? `${displayText(s.user.username, 40)} (${s.user.role})` : s.state === 'needsSignIn' ? vscode.l10n.t('signed out') : s.state === 'error' ? vscode.l10n.t('unreachable') : '';
-        return { label: `${h.key === active ? '$(check) ' : ''}${displayText(h.name, 60)}`, description: who, detail: h.url, handle: h };
+        const who = s.state === 'ready' && s.user ? `${pickText(s.user.username, 40)} (${s.user.role})` : s.state === 'needsSignIn' ? vscode.l10n.t('signed out') : s.state === 'error' ? vscode.l10n.t('unreachable') : '';
+        return { label: `${h.key === active ? '$(check) ' : ''}${pickText(h.name, 60)}`, description: who, detail: pickText(h.url, 200), handle: h };
       }),
       { placeHolder, matchOnDetail: true },
     ),
@@ -282,7 +283,7 @@ export async function pickConnection(manager: ConnectionManager, placeHolder: st
 
 async function askUrl(title: string, value: string | undefined, problem?: string): Promise<string> {
   const url = required(
-    await vscode.window.showInputBox({
+    await ui.showInputBox({
       title,
       prompt: problem
         ? vscode.l10n.t('{0} Correct the URL, or press Enter to try again.', problem)
@@ -326,13 +327,13 @@ export function registerConnectionCommands(manager: ConnectionManager, notifier:
         const url = await askUrl(vscode.l10n.t('Add a Telegraf Controller connection'), 'https://');
         const existing = manager.findByUrl(url);
         if (existing) {
-          void vscode.window.showInformationMessage(vscode.l10n.t('{0} is already listed as "{1}".', url, existing.name));
+          void ui.showInformationMessage(vscode.l10n.t('{0} is already listed as "{1}".', url, existing.name));
           await manager.setActive(existing.key);
           return existing.key;
         }
         const others = manager.all.map((h) => h.name);
         const name = required(
-          await vscode.window.showInputBox({
+          await ui.showInputBox({
             title: vscode.l10n.t('Name of the connection to {0}', hostOf(url)),
             prompt: vscode.l10n.t('A short name that tells it apart, e.g. production, staging, lab.'),
             value: hostOf(url),
@@ -343,7 +344,7 @@ export function registerConnectionCommands(manager: ConnectionManager, notifier:
         const handle = await manager.add(name, url);
         log.info(`Added connection ${handle.name} (${handle.url}).`);
         const signIn = vscode.l10n.t('Sign In');
-        const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Added "{0}". Sign in now?', displayText(handle.name, 60)), signIn);
+        const choice = await ui.showInformationMessage(vscode.l10n.t('Added "{0}". Sign in now?', displayText(handle.name, 60)), signIn);
         if (choice === signIn) await signInFlow(manager, notifier, handle, log);
         return handle.key;
       },
@@ -355,7 +356,7 @@ export function registerConnectionCommands(manager: ConnectionManager, notifier:
         const handle = await resolveConnection(manager, arg, vscode.l10n.t('Rename which connection?'), false);
         const others = manager.all.filter((h) => h !== handle).map((h) => h.name);
         const name = required(
-          await vscode.window.showInputBox({
+          await ui.showInputBox({
             title: vscode.l10n.t('Rename "{0}"', handle.name),
             prompt: handle.url,
             value: handle.name,
@@ -375,7 +376,7 @@ export function registerConnectionCommands(manager: ConnectionManager, notifier:
       async (arg?: unknown) => {
         const handle = await resolveConnection(manager, arg, vscode.l10n.t('Remove which connection?'), false);
         const remove = vscode.l10n.t('Remove');
-        const choice = await vscode.window.showWarningMessage(
+        const choice = await ui.showWarningMessage(
           vscode.l10n.t('Remove the connection "{0}"?', displayText(handle.name, 60)),
           {
             modal: true,

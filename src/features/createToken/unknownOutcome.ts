@@ -7,6 +7,7 @@
  * docs/api-contract.md "Tokens" (the value is shown once).
  */
 import * as vscode from 'vscode';
+import * as ui from '../../infra/ui';
 import type { CreateTokenRequest } from '../../core/api/contract';
 import { findCreatedTokens } from '../../core/api/createOutcome';
 import { ControllerError } from '../../core/api/errors';
@@ -59,7 +60,7 @@ export async function settleUnknownCreate(deps: UnknownOutcomeDeps, error: Contr
   for (const t of found) store.upsert(t);
   log.warn(`[${connection.label}] the create of "${name}" happened but its value was lost: ${found.map((t) => t.id).join(', ')}`);
   const revoke = vscode.l10n.t('Revoke');
-  const choice = await vscode.window.showWarningMessage(
+  const choice = await ui.showWarningMessage(
     found.length === 1
       ? vscode.l10n.t('The token "{0}" was created, but its value never arrived, so nothing can use it. Revoke it?', name)
       : vscode.l10n.t('{0} tokens "{1}" were created, but their values never arrived, so nothing can use them. Revoke them?', found.length, name),

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
+import * as ui from '../../infra/ui';
 import { daysLeft, expiringWithin } from '../../core/explorerModel';
-import { displayText } from '../../core/text';
+import { displayText, pickText } from '../../core/text';
 import { expiryText } from '../../core/tokens';
 import { Commands } from '../../constants';
 import { registerCommand, required } from '../../infra/commands';
@@ -146,7 +147,7 @@ export class ExpiryStatusBar implements vscode.Disposable {
     const s = active.connection.current;
     const icon = s.state === 'ready' ? '$(vm-active)' : '$(vm-outline)';
     const n = this.expiring.length;
-    this.item.text = `${icon} ${displayText(active.name, 30)}${n ? `  $(warning) ${n}` : ''}`;
+    this.item.text = `${icon} ${pickText(active.name, 30)}${n ? `  $(warning) ${n}` : ''}`;
     this.item.backgroundColor = n ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     const days = Math.round(windowMs / 86_400_000);
     const who =
@@ -185,15 +186,15 @@ export class ExpiryStatusBar implements vscode.Disposable {
     const items: Item[] = this.expiring.map((e) => {
       const days = daysLeft(e.ref.expiresAt, now);
       return {
-        label: `$(${days === 0 ? 'error' : 'warning'}) ${displayText(e.ref.description, 80)}`,
+        label: `$(${days === 0 ? 'error' : 'warning'}) ${pickText(e.ref.description, 80)}`,
         description: expiryText({ status: 'active', expiresAt: e.ref.expiresAt }, now),
-        detail: `${e.handle ? displayText(e.handle.name, 40) : e.origin} · ${e.ref.prefix}… · ${e.ref.id}`,
+        detail: `${e.handle ? pickText(e.handle.name, 40) : pickText(e.origin, 80)} · ${pickText(e.ref.prefix, 40)}… · ${pickText(e.ref.id, 80)}`,
         token: e,
       };
     });
     if (items.length === 0) items.push({ label: vscode.l10n.t('No stored token expires within {0} days', expiryWarningDays()), description: '' });
     items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: `$(vm) ${vscode.l10n.t('Set Active Connection…')}`, action: 'switch' });
-    const pick = required(await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Tokens stored in VS Code that expire soon — pick one to see its details'), matchOnDetail: true }));
+    const pick = required(await ui.showQuickPick(items, { placeHolder: vscode.l10n.t('Tokens stored in VS Code that expire soon — pick one to see its details'), matchOnDetail: true }));
     if (pick.action === 'switch') {
       await vscode.commands.executeCommand(Commands.setActiveConnection);
       return undefined;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import * as ui from '../../infra/ui';
 import { FILTER_SYNTAX_HELP, formatTokenFilter, parseTokenFilter, type GroupBy, type SortBy } from '../../core/explorerModel';
 import { isTokenAdmin } from '../../core/permissions';
 import { Commands } from '../../constants';
@@ -16,7 +17,7 @@ import type { TokenNode } from './tokenTreeProvider';
 export function registerExplorerCommands(state: ExplorerState, manager: ConnectionManager, log: Logger): vscode.Disposable[] {
   const group = (groupBy: GroupBy) => async () => {
     if (groupBy === 'owner' && !manager.all.some((h) => h.connection.user && isTokenAdmin(h.connection.user.role))) {
-      void vscode.window.showInformationMessage(vscode.l10n.t("Grouping by owner helps Owners and Administrators, who see every user's tokens; as a Manager you see only your own."));
+      void ui.showInformationMessage(vscode.l10n.t("Grouping by owner helps Owners and Administrators, who see every user's tokens; as a Manager you see only your own."));
     }
     await state.setGroupBy(groupBy);
   };
@@ -36,7 +37,7 @@ export function registerExplorerCommands(state: ExplorerState, manager: Connecti
           typeof query === 'string'
             ? query
             : required(
-                await vscode.window.showInputBox({
+                await ui.showInputBox({
                   title: vscode.l10n.t('Filter Tokens'),
                   prompt: FILTER_SYNTAX_HELP,
                   placeHolder: vscode.l10n.t('e.g. agent owner:bob heartbeat:write'),

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
+import * as ui from '../../infra/ui';
 import { isUnusableToken, type BulkResult, type Token, type User } from '../../core/api/contract';
 import { ControllerError, isAuthFailure } from '../../core/api/errors';
 import { chunk, describeReassign, mergeBulk, reassignPreview, summarizeBulk, type BulkSummary } from '../../core/explorerModel';
 import { effectivePermissions, isTokenAdmin } from '../../core/permissions';
-import { displayText } from '../../core/text';
+import { displayText, pickText } from '../../core/text';
 import { displayStatus, expiryText } from '../../core/tokens';
 import { Commands } from '../../constants';
 import { logActivity } from '../../infra/activityLog';
@@ -68,15 +69,15 @@ export async function resolveToken(deps: TokenCommandDeps, arg: TokenArg, placeH
   const now = Date.now();
   const candidates = tokens.filter((t) => filter(t, stored.has(t.id)));
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No token fits this command.'));
+    void ui.showInformationMessage(vscode.l10n.t('No token fits this command.'));
     throw new Cancelled();
   }
   const pick = required(
-    await vscode.window.showQuickPick(
+    await ui.showQuickPick(
       candidates.map((t) => ({
-        label: `${stored.has(t.id) ? '$(key) ' : ''}${displayText(t.description, 80)}`,
+        label: `${stored.has(t.id) ? '$(key) ' : ''}${pickText(t.description, 80)}`,
         description: `${displayStatus(t, now)} · ${expiryText(t, now)}`,
-        detail: `${displayText(t.username, 40)} · ${t.prefix}… · ${t.id}`,
+        detail: `${pickText(t.username, 40)} · ${pickText(t.prefix, 40)}… · ${pickText(t.id, 80)}`,
         token: t,
       })),
       { placeHolder, matchOnDescription: true, matchOnDetail: true },
@@ -147,21 +148,21 @@ export async function resolveTargets(
   const now = Date.now();
   const candidates = tokens.filter((t) => filter(t, stored.has(t.id)));
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage(opts.noneFits ? opts.noneFits(handle) : vscode.l10n.t('No token of {0} fits this command.', handle.name));
+    void ui.showInformationMessage(opts.noneFits ? opts.noneFits(handle) : vscode.l10n.t('No token of {0} fits this command.', handle.name));
     throw new Cancelled();
   }
   const items = candidates.map((t) => ({
-    label: `${stored.has(t.id) ? '$(key) ' : ''}${displayText(t.description, 80)}`,
+    label: `${stored.has(t.id) ? '$(key) ' : ''}${pickText(t.description, 80)}`,
     description: `${displayStatus(t, now)} · ${expiryText(t, now)}`,
-    detail: `${displayText(t.username, 40)} · ${t.prefix}… · ${t.id}`,
+    detail: `${pickText(t.username, 40)} · ${pickText(t.prefix, 40)}… · ${pickText(t.id, 80)}`,
     token: t,
   }));
   if (opts.many) {
-    const picks = required(await vscode.window.showQuickPick(items, { placeHolder: opts.placeHolder, canPickMany: true, matchOnDescription: true, matchOnDetail: true }));
+    const picks = required(await ui.showQuickPick(items, { placeHolder: opts.placeHolder, canPickMany: true, matchOnDescription: true, matchOnDetail: true }));
     if (picks.length === 0) throw new Cancelled();
     return picks.map((p) => ({ handle, token: p.token }));
   }
-  const pick = required(await vscode.window.showQuickPick(items, { placeHolder: opts.placeHolder, matchOnDescription: true, matchOnDetail: true }));
+  const pick = required(await ui.showQuickPick(items, { placeHolder: opts.placeHolder, matchOnDescription: true, matchOnDetail: true }));
   return [{ handle, token: pick.token }];
 }
 
@@ -237,7 +238,7 @@ export async function runBulk(deps: ExplorerCommandDeps, op: BulkOp, targets: re
   for (const t of targets) byHandle.set(t.handle, [...(byHandle.get(t.handle) ?? []), t.token]);
   let summary: BulkSummary = { ok: [], failed: [] };
   const cancelled: string[] = [];
-  await vscode.window.withProgress(
+  await ui.withProgress(
     { location: vscode.ProgressLocation.Notification, title: progressTitle(op, total), cancellable: true },
     async (progress, cancel) => {
       let sent = 0;
@@ -323,12 +324,12 @@ async function reportBulk(deps: ExplorerCommandDeps, o: BulkOutcome, targets: re
     parts.push(vscode.l10n.t('{0} failed — {1}{2}.', o.failed.length, shown.join('; '), more));
   }
   if (o.cancelled.length) parts.push(vscode.l10n.t('{0} not sent (cancelled).', o.cancelled.length));
-  const choice = await vscode.window.showWarningMessage(parts.join(' '), vscode.l10n.t('Show Log'));
+  const choice = await ui.showWarningMessage(parts.join(' '), vscode.l10n.t('Show Log'));
   if (choice) deps.log.show();
 }
 
 async function confirm(message: string, detail: string, action: string): Promise<void> {
-  const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
+  const choice = await ui.showWarningMessage(message, { modal: true, detail }, action);
   if (choice !== action) throw new Cancelled();
 }
 
@@ -347,14 +348,14 @@ export async function pickReassignTarget(handle: ConnectionHandle, tokens: reado
   const items = candidates
     .sort((a, b) => rank[a.role] - rank[b.role] || a.username.localeCompare(b.username))
     .map((u) => ({
-      label: `$(account) ${displayText(u.username, 60)}`,
-      description: `${u.role}${u.email ? ` · ${displayText(u.email, 60)}` : ''}`,
+      label: `$(account) ${pickText(u.username, 60)}`,
+      description: `${u.role}${u.email ? ` · ${pickText(u.email, 60)}` : ''}`,
       detail: describeReassign(tokens, u.role),
       user: u,
     }));
   const title = tokens.length === 1 ? vscode.l10n.t('Reassign "{0}"', displayText(tokens[0]!.description, 60)) : vscode.l10n.t('Reassign {0} tokens', tokens.length);
   const pick = required(
-    await vscode.window.showQuickPick(items, {
+    await ui.showQuickPick(items, {
       title,
       placeHolder: vscode.l10n.t("Reassign to which user? Permissions narrow to the new owner's role."),
       matchOnDescription: true,

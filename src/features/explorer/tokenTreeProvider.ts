@@ -427,7 +427,7 @@ export function tokenTooltip(token: Token, status: DisplayStatus, stored: boolea
   md.isTrusted = false;
   md.supportHtml = false;
   md.appendMarkdown('**').appendText(displayText(token.description, 200)).appendMarkdown('**\n\n');
-  const row = (label: string, value: string) => md.appendMarkdown(`${label}: `).appendText(value).appendMarkdown('  \n');
+  const row = (label: string, value: string) => md.appendText(`${label}: ${value}`).appendMarkdown('  \n');
   row(vscode.l10n.t('Status'), `${statusLabel(status)} (${expiryText(token, now)})`);
   row(vscode.l10n.t('Owner'), displayText(token.username, 80));
   row(vscode.l10n.t('ID'), token.id);

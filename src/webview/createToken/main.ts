@@ -183,7 +183,13 @@ interface FormView {
   counter: HTMLElement;
   descriptionMsg: FieldMessage;
   expiry: VscodeSingleSelect;
-  customDate: VscodeTextfield;
+  /**
+   * A native `<input type="date">`: the browser owns its parts (day, month,
+   * year) while the user types. Nothing but the first render and the switch
+   * to "Custom date" writes its `value`, so a re-render can never replace a
+   * half-typed date.
+   */
+  customDate: HTMLInputElement;
   customDateRow: HTMLElement;
   expiryPreview: HTMLElement;
   expiryMsg: FieldMessage;
@@ -228,13 +234,16 @@ function renderForm(): void {
     if (c.id === draft.expiry) o.selected = true;
     expiry.append(o);
   }
-  const customDate = document.createElement('vscode-textfield');
-  customDate.id = 'custom-date';
-  customDate.type = 'date';
-  customDate.label = 'Expiration date';
+  // A native date input, not `vscode-textfield`: that component re-renders its inner input with
+  // the value it last read, and a date input reads '' while a part is half-typed, so each such
+  // keystroke wiped the whole date.
+  const customDate = h('input', {
+    id: 'custom-date',
+    class: 'date-input',
+    attrs: { type: 'date', 'aria-label': 'Expiration date', 'aria-describedby': 'expiry-preview expiry-msg' },
+  });
   customDate.value = draft.customDate;
-  // `min` is typed as a number by the component but the date input wants YYYY-MM-DD.
-  (customDate as unknown as { min: string }).min = localDateString(new Date());
+  customDate.min = localDateString(new Date());
   const customDateRow = h(
     'div',
     { class: 'custom-date' },
@@ -375,12 +384,15 @@ function renderForm(): void {
   });
   const onDate = () => {
     if (!draft || !form) return;
+    // Read only: while a part is half-typed the input reports '' (and `validity.badInput`);
+    // the draft follows, the control keeps what the user sees.
     draft = { ...draft, customDate: customDate.value };
     form.serverErrors.expiresAt = undefined;
     syncFromDraft({ grid: false });
   };
   customDate.addEventListener('input', onDate);
   customDate.addEventListener('change', onDate);
+  customDate.addEventListener('blur', () => syncFromDraft({ grid: false, quiet: true }));
   preset.addEventListener('change', () => {
     if (!draft || !session || !form) return;
     draft = applyPreset(draft, preset.value as PresetId, session.role);
@@ -403,7 +415,20 @@ function renderForm(): void {
   window.setTimeout(() => description.focus(), 0);
 }
 
-/** Brings every part of the form in line with `draft` (and persists it). */
+/** True while the date input has the focus and holds a date with some parts still empty. */
+function isTypingDate(input: HTMLInputElement): boolean {
+  return document.activeElement === input && input.value === '' && input.validity.badInput;
+}
+
+/** The message for a date with some parts still empty, if it is one. */
+function incompleteDate(input: HTMLInputElement): string | undefined {
+  return input.value === '' && input.validity.badInput ? 'Enter the whole date: day, month and year.' : undefined;
+}
+
+/**
+ * Brings every part of the form in line with `draft` (and persists it). Never
+ * writes the value of a field the user types in: those are read into `draft`.
+ */
 function syncFromDraft(opts: { grid: boolean; quiet?: boolean }): void {
   if (!form || !draft || !session) return;
   const role = session.role;
@@ -423,8 +448,12 @@ function syncFromDraft(opts: { grid: boolean; quiet?: boolean }): void {
   // Expiration
   if (form.expiry.value !== draft.expiry) form.expiry.value = draft.expiry;
   show(form.customDateRow, draft.expiry === 'custom');
-  const expErr = form.serverErrors.expiresAt ?? (draft.expiry === 'custom' ? v.errors.expiresAt : undefined);
-  form.customDate.invalid = expErr !== undefined;
+  // A date still being typed (some parts empty) is not an error yet: only once the field loses
+  // the focus or the user tries to create.
+  const typing = !form.attempted && isTypingDate(form.customDate);
+  const expErr = form.serverErrors.expiresAt ?? (draft.expiry === 'custom' && !typing ? incompleteDate(form.customDate) ?? v.errors.expiresAt : undefined);
+  form.customDate.setAttribute('aria-invalid', String(expErr !== undefined));
+  form.customDate.classList.toggle('invalid', expErr !== undefined);
   form.expiryMsg.set(expErr, v.warnings.expiresAt);
   const exp = computeExpiry(draft.expiry, draft.customDate, now);
   if (exp.kind === 'at') {

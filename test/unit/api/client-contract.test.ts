@@ -257,7 +257,7 @@ const SCENARIOS: Record<string, Scenario> = {
       await expectKind(c.sendHeartbeat(emu.heartbeatUrl, value), 'forbidden', 403);
       assert.equal(emu.state.heartbeats.length, before);
     } else {
-      await c.sendHeartbeat(emu.heartbeatUrl, value, { instance_id: 'host-1' });
+      await c.sendHeartbeat(emu.heartbeatUrl, value, { id: 'host-1', version: 'Telegraf 1.40.1' });
       assert.equal(emu.state.heartbeats.length, before + 1);
     }
   },

@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { PROPERTY_RUNS } from '../propertyRuns';
 import type { z } from 'zod';
 import { errorFromResponse, mapTransportError, parseResponseBody } from '../../../src/core/api/client';
 import {
@@ -23,7 +24,7 @@ import {
 import { ControllerError, DEFAULT_USER_MESSAGES, type ErrorKind } from '../../../src/core/api/errors';
 import { RESOURCES } from '../../../src/core/permissions';
 
-const RUNS = { numRuns: 1000 };
+const RUNS = { numRuns: PROPERTY_RUNS };
 const KINDS = new Set(Object.keys(DEFAULT_USER_MESSAGES) as ErrorKind[]);
 const SCHEMAS: Array<[string, z.ZodType]> = [
   ['ListTokensPage', ListTokensPageSchema],

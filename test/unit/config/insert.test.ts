@@ -321,31 +321,29 @@ void describe('planSetToken: cursor and table cases', () => {
     assert.equal(applyEdits(text, plan.edits), '[[outputs.influxdb_v2]]\n  token = "${TELEGRAF_CONTROLLER_TOKEN}"\n\n');
   });
 
-  void test('cursor inside a string inserts the escaped reference only', () => {
+  void test('cursor inside an Authorization header replaces the credential, escaped for the string', () => {
     const text = '[[outputs.http]]\n  headers = { Authorization = "Bearer " }\n';
     const at = text.indexOf('Bearer ') + 'Bearer '.length;
     const plan = planSetToken(text, { reference: 'a"b', cursorOffset: at });
     assert.equal(applyEdits(text, plan.edits), '[[outputs.http]]\n  headers = { Authorization = "Bearer a\\"b" }\n');
   });
 
-  void test('cursor inside a literal string refuses a reference that cannot be written there', () => {
-    const text = "a = 'x'\n";
-    assert.throws(() => planSetToken(text, { reference: "it's", cursorOffset: 5 }), (e: unknown) => e instanceof ConfigEditError && e.code === 'invalid-reference');
-    assert.equal(applyEdits(text, planSetToken(text, { reference: ref, cursorOffset: 5 }).edits), "a = '${TELEGRAF_CONTROLLER_TOKEN}x'\n");
-  });
-
-  void test('a blank line inside a multi-line array gets a quoted element, not a key line', () => {
+  void test('cursor inside another string or a multi-line array is refused', () => {
+    const isHere = (e: unknown) => e instanceof ConfigEditError && e.code === 'no-token-here';
+    assert.throws(() => planSetToken("[[outputs.file]]\n  files = ['x']\n", { reference: ref, cursorOffset: 28 }), isHere);
+    // In a plugin that takes a token the cursor only picks the plugin: the token becomes its key, never part of the string.
+    const inToken = "[[outputs.influxdb_v2]]\n  bucket = 'x'\n";
+    assert.equal(applyEdits(inToken, planSetToken(inToken, { reference: ref, cursorOffset: 36 }).edits), "[[outputs.influxdb_v2]]\n  bucket = 'x'\n  token = \"${TELEGRAF_CONTROLLER_TOKEN}\"\n");
     const text = '[[inputs.exec]]\n  commands = [\n\n  ]\n';
-    const plan = planSetToken(text, { reference: ref, cursorOffset: text.indexOf('[\n\n') + 2 });
-    assert.equal(applyEdits(text, plan.edits), '[[inputs.exec]]\n  commands = [\n"${TELEGRAF_CONTROLLER_TOKEN}"\n  ]\n');
+    assert.throws(() => planSetToken(text, { reference: ref, cursorOffset: text.indexOf('[\n\n') + 2 }), isHere);
   });
 
   void test('a cursor before the BOM or between CR and LF is moved to a safe place', () => {
-    const bom = '\ufeff\n';
-    assert.equal(applyEdits(bom, planSetToken(bom, { reference: ref, cursorOffset: 0 }).edits), '\ufefftoken = "${TELEGRAF_CONTROLLER_TOKEN}"\n');
-    const crlf = '[[outputs.x]]\r\n  a = 1\r\n';
+    const bom = '\ufeff\n[[outputs.influxdb_v2]]\n';
+    assert.throws(() => planSetToken(bom, { reference: ref, cursorOffset: 0 }), (e: unknown) => e instanceof ConfigEditError && e.code === 'no-token-here');
+    const crlf = '[[outputs.influxdb_v2]]\r\n  a = 1\r\n';
     const after = applyEdits(crlf, planSetToken(crlf, { reference: ref, cursorOffset: crlf.indexOf('1') + 2 }).edits);
-    assert.equal(after, '[[outputs.x]]\r\n  a = 1"${TELEGRAF_CONTROLLER_TOKEN}"\r\n');
+    assert.equal(after, '[[outputs.influxdb_v2]]\r\n  a = 1\r\n  token = "${TELEGRAF_CONTROLLER_TOKEN}"\r\n');
   });
 
   void test('cursor after "=" inserts the quoted reference', () => {

@@ -29,12 +29,14 @@ import {
   quoteBasicString,
   secretStores,
   tableAt,
+  takesToken,
   type TelegrafConfig,
   type TextEdit,
 } from '../../../src/core/config';
+import { PROPERTY_RUNS } from '../propertyRuns';
 import { assertEolAndBomKept, assertOnlyEditedLinesChanged, fixtureNames, readFixture } from './helpers';
 
-const RUNS = Number(process.env.FC_RUNS ?? 300);
+const RUNS = PROPERTY_RUNS;
 
 const fixtures = new Map(fixtureNames().map((n) => [n, readFixture(n)] as const));
 const smallFixtures = [...fixtures.keys()].filter((n) => !n.startsWith('01-'));
@@ -105,15 +107,17 @@ void describe('planSetToken at random cursors in the fixtures', () => {
           try {
             plan = planSetToken(text, { reference, cursorOffset });
           } catch (e) {
-            // Only a reference that a literal string cannot hold may be refused.
-            assert.ok(e instanceof ConfigEditError && e.code === 'invalid-reference', String(e));
+            // Refused: a place that takes no token, or a reference that a literal string cannot hold.
+            assert.ok(e instanceof ConfigEditError && (e.code === 'no-token-here' || e.code === 'invalid-reference'), String(e));
             return;
           }
           const after = applyEdits(text, plan.edits);
-          assertOnlyEditedLinesChanged(text, after, plan.edits, { allowCommentLines: plan.target === 'at-cursor' });
+          assertOnlyEditedLinesChanged(text, after, plan.edits);
           assertEolAndBomKept(text, after);
           const cfg = parseTelegrafConfig(after);
-          if (plan.target === 'replaced' || plan.target === 'added-key') {
+          if (plan.table) {
+            // Wherever the cursor was: one `token` key of a plugin that takes one, never a string edit.
+            assert.ok(takesToken(plan.table), `${plan.table.name} takes a token`);
             assert.ok(plan.table);
             assert.equal(cfg.parseMode, parseTelegrafConfig(text).parseMode);
             const table = cfg.tables[plan.table.index];
@@ -324,7 +328,13 @@ void describe('large files', () => {
       const after = applyEdits(text, hbEdits);
       const plan = planSetToken(after, { reference: 'tc-apiv1_x', cursorOffset: after.indexOf('[[outputs.heartbeat]]') });
       assert.equal(plan.target, 'replaced');
-      for (let i = 0; i < 50; i++) planSetToken(text, { reference: '${T}', cursorOffset: Math.floor((i / 50) * text.length) });
+      for (let i = 0; i < 50; i++) {
+        try {
+          planSetToken(text, { reference: '${T}', cursorOffset: Math.floor((i / 50) * text.length) });
+        } catch (e) {
+          assert.ok(e instanceof ConfigEditError && e.code === 'no-token-here', String(e));
+        }
+      }
     }
     // The 10x copy repeats [agent]: not valid TOML, so the scanner handled it.
     assert.equal(parseTelegrafConfig(big).parseMode, 'scanner');

@@ -205,7 +205,7 @@ void describe('options', () => {
     const open = await startEmulator({ disabledAuth: ['configs', 'heartbeat'] });
     try {
       assert.equal((await req('/api/configs', { base: open.url })).status, 200);
-      assert.equal((await req('/agents/heartbeat', { base: open.heartbeatUrl.replace('/agents/heartbeat', ''), method: 'POST', body: {} })).status, 200);
+      assert.equal((await req('/agents/heartbeat', { base: open.heartbeatUrl.replace('/agents/heartbeat', ''), method: 'POST', body: { id: 'agent-open', version: 'Telegraf 1.40.1' } })).status, 200);
       assert.equal((await req('/api/tokens', { base: open.url })).status, 401);
     } finally {
       await open.close();

@@ -7,13 +7,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { PROPERTY_RUNS } from '../propertyRuns';
 import { Agent, request } from 'undici';
 import { TOKEN_PREFIX_LENGTH, TOKEN_VALUE_PREFIX } from '../../../src/core/api/contract';
 import { RESOURCES, ROLE_CEILING, hasPermission, type Action, type ResourceId } from '../../../src/core/permissions';
 import { startEmulator, type Emulator } from '../../emulator/server';
 import { DEMO_TOKEN_VALUES } from '../../emulator/seed';
 
-const RUNS = { numRuns: 1000 };
+const RUNS = { numRuns: PROPERTY_RUNS };
 let emu: Emulator;
 let agent: Agent;
 

@@ -1,0 +1,220 @@
+/**
+ * Quick fixes for a plaintext credential in a deployment file, in the
+ * file's own idiom (README.md "Deploying agents"):
+ * - Compose: the value becomes `${NAME:?NAME is not set}`; the value goes
+ *   into the `.env` beside the compose file (git-ignored, 0600);
+ * - Kubernetes / Helm `env` item: `value:` becomes
+ *   `valueFrom.secretKeyRef` to a Secret the user creates with kubectl from
+ *   a git-ignored env file; a token in a Secret's `stringData`/`data` or a
+ *   ConfigMap is removed from the manifest, with the kubectl command;
+ * - systemd `Environment=NAME=value`: the line becomes
+ *   `EnvironmentFile=/etc/telegraf/controller-token.env`, the value goes
+ *   into that env file (0600, installed by the shown command).
+ * Each fix is minimal edits of the file plus where the value goes. Pure; no
+ * `vscode` import.
+ */
+import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { TextEdit } from '../config/types';
+import type { DeployKind } from './kinds';
+import { composeReference, DEFAULT_ENV_FILE, DEFAULT_SECRET_NAME, HOST_ENV_FILE, type PlanCommand } from './plan';
+import type { DeployFinding } from './scan';
+import { columnOf, eolOf, lineStart } from './textEdit';
+import { CONTROLLER_TOKEN_VAR } from './version';
+import { get, helmTelegrafValues, k8sContainers, k8sKind, str, yamlDocuments } from './yamlModel';
+
+/** One quick fix. */
+export interface DeployFix {
+  /** English title. */
+  title: string;
+  edits: TextEdit[];
+  /** The variable/key that will hold the value. */
+  varName: string;
+  /** Env file (relative to the file's folder unless absolute) that receives `varName=value`. */
+  valueFile: string;
+  commands: PlanCommand[];
+  /** English note shown after the fix. */
+  note: string;
+}
+
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function within(r: readonly number[] | null | undefined, at: number): boolean {
+  return !!r && at >= r[0]! && at < r[1]!;
+}
+
+/** The fixes for `finding` in `text` of `kind` (possibly none). */
+export function planFixes(kind: DeployKind, text: string, finding: DeployFinding): DeployFix[] {
+  try {
+    if (finding.code === 'empty-default-token') return emptyDefaultFix(text, finding);
+    if (finding.code === 'configmap-token') return kind === 'kubernetes' ? configMapRefFix(text, finding) : [];
+    if (finding.code !== 'plaintext-token' && finding.code !== 'literal-credential' && finding.code !== 'unfilled-placeholder') return [];
+    switch (kind) {
+      case 'compose':
+        return composeFix(finding);
+      case 'kubernetes':
+      case 'helm-values':
+        return k8sFix(kind, text, finding);
+      case 'systemd':
+        return systemdFix(text, finding);
+      default:
+        return [];
+    }
+  } catch {
+    return [];
+  }
+}
+
+/** `${TOKEN:-}` → `${TOKEN:?TOKEN is not set}`: a missing token stops the deployment instead of sending an empty one. */
+function emptyDefaultFix(text: string, f: DeployFinding): DeployFix[] {
+  const m = /^\$\{([A-Za-z_]\w*):?-\}$/.exec(text.slice(f.range.start, f.range.end));
+  if (!m) return [];
+  return [
+    {
+      title: `Fail when ${m[1]} is missing (\${${m[1]}:?…})`,
+      edits: [{ start: f.range.start, end: f.range.end, newText: composeReference(m[1]!) }],
+      varName: m[1]!,
+      valueFile: '.env',
+      commands: [],
+      note: `A missing ${m[1]} now stops "docker compose up" with a message instead of starting an agent that gets 401 Unauthorized.`,
+    },
+  ];
+}
+
+/** `valueFrom.configMapKeyRef` of a token → `secretKeyRef` (same name and key: create that Secret with kubectl). */
+function configMapRefFix(text: string, f: DeployFinding): DeployFix[] {
+  const docs = yamlDocuments(text);
+  for (const c of k8sContainers(docs)) {
+    const env = get(c.map, 'env');
+    if (!isSeq(env)) continue;
+    for (const item of env.items) {
+      const vf = isMap(item) ? ((item as YAMLMap).items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === 'valueFrom') as Pair<Node, Node> | undefined) : undefined;
+      if (!vf || vf.key.range?.[0] !== f.range.start || !isMap(vf.value)) continue;
+      const refPair = (vf.value as YAMLMap).items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === 'configMapKeyRef') as Pair<Node, Node> | undefined;
+      if (!refPair) return [];
+      const secret = str(get(refPair.value, 'name')) ?? DEFAULT_SECRET_NAME;
+      const key = str(get(refPair.value, 'key')) ?? CONTROLLER_TOKEN_VAR;
+      if (!NAME_RE.test(key)) return [];
+      const r = refPair.key.range!;
+      return [
+        {
+          title: `Read it from a Secret (secretKeyRef ${secret}/${key})`,
+          edits: [{ start: r[0], end: r[1], newText: 'secretKeyRef' }],
+          varName: key,
+          valueFile: DEFAULT_ENV_FILE,
+          commands: [{ label: 'Create the Secret', text: `kubectl create secret generic ${secret} --from-env-file=${DEFAULT_ENV_FILE}` }],
+          note: `The container now reads ${key} from the Secret "${secret}": create it with kubectl from ${DEFAULT_ENV_FILE} (git-ignored) and remove the token from the ConfigMap.`,
+        },
+      ];
+    }
+  }
+  return [];
+}
+
+function composeFix(f: DeployFinding): DeployFix[] {
+  const name = f.name && NAME_RE.test(f.name) ? f.name : CONTROLLER_TOKEN_VAR;
+  if (f.code === 'unfilled-placeholder' && !/token/i.test(name)) return [];
+  return [
+    {
+      title: `Replace with \${${name}} (value into .env)`,
+      edits: [{ start: f.range.start, end: f.range.end, newText: composeReference(name) }],
+      varName: name,
+      valueFile: '.env',
+      commands: [],
+      note: `Compose now reads \${${name}} from .env beside the compose file (git-ignored, mode 0600) or the shell; ":?" stops "docker compose up" when it is missing.`,
+    },
+  ];
+}
+
+function secretKeyRefLines(indent: string, name: string, secret: string, eol: string): string {
+  return [`valueFrom:`, `${indent}  secretKeyRef:`, `${indent}    name: ${secret}`, `${indent}    key: ${name}`].join(eol);
+}
+
+function k8sFix(kind: DeployKind, text: string, f: DeployFinding): DeployFix[] {
+  const docs = yamlDocuments(text);
+  if (docs.some((d) => d.errors.length > 0)) return [];
+  const at = f.range.start;
+  const eol = eolOf(text);
+  const envSeqs: unknown[] = kind === 'kubernetes' ? k8sContainers(docs).map((c) => get(c.map, 'env')) : helmTelegrafValues(docs).map((v) => get(v.map, 'env'));
+  for (const env of envSeqs) {
+    if (!isSeq(env)) continue;
+    for (const item of env.items) {
+      if (!isMap(item)) continue;
+      const valuePair = (item as YAMLMap).items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === 'value') as Pair<Node, Node> | undefined;
+      if (!valuePair || !within(valuePair.value?.range, at)) continue;
+      const name = str(get(item, 'name')) ?? CONTROLLER_TOKEN_VAR;
+      if (!NAME_RE.test(name)) return [];
+      const keyStart = valuePair.key.range![0];
+      const indent = ' '.repeat(columnOf(text, keyStart));
+      return [
+        {
+          title: `Move to a Secret (secretKeyRef ${DEFAULT_SECRET_NAME}/${name})`,
+          edits: [{ start: keyStart, end: valuePair.value!.range![1], newText: secretKeyRefLines(indent, name, DEFAULT_SECRET_NAME, eol) }],
+          varName: name,
+          valueFile: DEFAULT_ENV_FILE,
+          commands: [{ label: 'Create the Secret', text: `kubectl create secret generic ${DEFAULT_SECRET_NAME} --from-env-file=${DEFAULT_ENV_FILE}` }],
+          note: `The container now reads ${name} from the Secret "${DEFAULT_SECRET_NAME}", created with kubectl from ${DEFAULT_ENV_FILE} (git-ignored, mode 0600).`,
+        },
+      ];
+    }
+  }
+  if (kind !== 'kubernetes') return [];
+  for (const doc of docs) {
+    const k = k8sKind(doc);
+    if (k !== 'Secret' && k !== 'ConfigMap') continue;
+    const secretName = str(get(get(doc.contents, 'metadata'), 'name')) ?? DEFAULT_SECRET_NAME;
+    for (const section of ['stringData', 'data']) {
+      const m = get(doc.contents, section);
+      if (!isMap(m)) continue;
+      for (const p of (m as YAMLMap).items) {
+        if (!isPair(p) || !isScalar(p.key) || !isScalar(p.value) || !within(p.value.range, at)) continue;
+        const name = String(p.key.value);
+        if (!NAME_RE.test(name)) return [];
+        const start = lineStart(text, p.key.range![0]);
+        let end = p.value.range![1];
+        const nl = text.indexOf('\n', end);
+        end = nl === -1 ? text.length : nl + 1;
+        if (text.slice(start, p.key.range![0]).trim() !== '') return [];
+        const target = k === 'Secret' ? secretName : DEFAULT_SECRET_NAME;
+        return [
+          {
+            title: `Remove from the ${k} manifest; create the Secret "${target}" with kubectl`,
+            edits: [{ start, end, newText: '' }],
+            varName: name,
+            valueFile: DEFAULT_ENV_FILE,
+            commands: [{ label: 'Create or update the Secret', text: `kubectl create secret generic ${target} --from-env-file=${DEFAULT_ENV_FILE} --dry-run=client -o yaml | kubectl apply -f -` }],
+            note:
+              k === 'ConfigMap'
+                ? `The token left the ConfigMap: put it in the Secret "${target}" and change the container's configMapKeyRef for ${name} to secretKeyRef.`
+                : `The Secret "${target}" is now created by kubectl from ${DEFAULT_ENV_FILE} (git-ignored, mode 0600), not from this committed manifest.`,
+          },
+        ];
+      }
+    }
+  }
+  return [];
+}
+
+function systemdFix(text: string, f: DeployFinding): DeployFix[] {
+  const ls = lineStart(text, f.range.start);
+  const nl = text.indexOf('\n', ls);
+  const lineEnd = nl === -1 ? text.length : nl > 0 && text[nl - 1] === '\r' ? nl - 1 : nl;
+  const line = text.slice(ls, lineEnd);
+  const m = /^[ \t]*Environment[ \t]*=[ \t]*"?([A-Za-z_][A-Za-z0-9_]*)=[^\s"]*"?[ \t]*$/.exec(line);
+  if (!m) return [];
+  const name = m[1]!;
+  return [
+    {
+      title: `Move to EnvironmentFile=${HOST_ENV_FILE} (value into a 0600 env file)`,
+      edits: [{ start: ls, end: lineEnd, newText: `EnvironmentFile=${HOST_ENV_FILE}` }],
+      varName: name,
+      valueFile: DEFAULT_ENV_FILE,
+      commands: [
+        {
+          label: 'Install the env file on the host',
+          text: `sudo install -D -m 0600 -o root -g root ${DEFAULT_ENV_FILE} ${HOST_ENV_FILE} && sudo systemctl daemon-reload && sudo systemctl restart telegraf`,
+        },
+      ],
+      note: `systemd now reads ${name} from ${HOST_ENV_FILE} (root-only, 0600) instead of the world-readable unit.`,
+    },
+  ];
+}

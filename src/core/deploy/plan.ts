@@ -1,0 +1,624 @@
+/**
+ * "Add Token to Deployment…" planning (README.md "Deploying agents"): finds
+ * the Telegraf service or container in a deployment file (image `telegraf`,
+ * a `telegraf` command, the influxdata `telegraf`/`telegraf-ds` charts) and
+ * plans, by reference, the entry that gives the agent its Telegraf
+ * Controller token:
+ * - Compose: `environment:` (map or list form, as the file uses) with
+ *   `${VAR:?…}`, or `env_file:`; the value goes into a git-ignored env file;
+ * - Kubernetes: `env[].valueFrom.secretKeyRef` on the telegraf container,
+ *   plus the `kubectl create secret generic … --from-env-file` command;
+ * - kustomize: a `secretGenerator` with `envs:`;
+ * - Helm values: an `env` item with `secretKeyRef`, or `envFromSecret`;
+ * - systemd: an `EnvironmentFile=` drop-in plus the env file, or the env
+ *   file the unit already reads (`/etc/default/telegraf`);
+ * - env files: the `NAME=value` entry, in the file's quoting style;
+ * - PowerShell: the `Environment` registry value command (never run);
+ * - Jinja / Terraform templates: a reference to a vaulted / sensitive variable.
+ * The variable follows the Telegraf version the file pins (`version.ts`).
+ * Every edit is a minimal offset edit of the file; nothing else changes.
+ * YAML is located through the `yaml` package's Document API (node ranges),
+ * and callers verify outputs with `yamlParsesStrictly`. No `vscode` import.
+ */
+import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import type { TextEdit } from '../config/types';
+import { deploymentKind, type DeployKind } from './kinds';
+import { appendLines, columnOf, eolOf, indentAt, insertLinesAfter, lineStart } from './textEdit';
+import { adviceFor, CONTROLLER_TOKEN_VAR, LEGACY_TOKEN_VAR, pinFromImage, pinFromTag, type TelegrafPin } from './version';
+import { composeServices, get, helmTelegrafValues, isTelegrafImage, k8sContainers, k8sKind, pairOf, str, yamlDocuments } from './yamlModel';
+
+/** Default name of the Kubernetes Secret that holds the token. */
+export const DEFAULT_SECRET_NAME = 'telegraf-controller-token';
+/** Default env file (beside the deployment file) that holds the value; git-ignored, mode 0600. */
+export const DEFAULT_ENV_FILE = 'telegraf-controller.env';
+/** The systemd drop-in written beside a unit: `<unit>.d/<this>`. */
+export const DROP_IN_NAME = 'controller-token.conf';
+/** Where the drop-in tells systemd to read the token from on the host. */
+export const HOST_ENV_FILE = '/etc/telegraf/controller-token.env';
+
+/** How to wire a Compose service. */
+export type ComposeMode = 'environment' | 'env_file';
+
+/** Options of {@link planAddToken}. */
+export interface PlanOptions {
+  composeMode?: ComposeMode;
+  secretName?: string;
+  /** Env file name for the value (relative to the deployment file's folder). */
+  envFile?: string;
+}
+
+/** A new file the plan writes (relative to the deployment file's folder, `/`-separated). */
+export interface NewFile {
+  path: string;
+  content: string;
+  /** Human purpose. */
+  purpose: string;
+}
+
+/** A command the user runs (shown and copied, never run by the extension). */
+export interface PlanCommand {
+  label: string;
+  text: string;
+}
+
+/** Result of {@link planAddToken}. */
+export interface DeployPlan {
+  kind: DeployKind;
+  /**
+   * `edit`: `edits` change this file; `elsewhere`: this file stays as is, the
+   * value goes where `valueFile`/`commands` say; `unsupported`: nothing to do
+   * here (see `notes`).
+   */
+  status: 'edit' | 'elsewhere' | 'unsupported';
+  /** What was found, e.g. `service "telegraf"`, `Deployment/telegraf container "telegraf"`. */
+  target?: string;
+  /** The environment variable the agent reads the token from. */
+  varName: string;
+  pin?: TelegrafPin;
+  /** Minimal edits of this file. */
+  edits: TextEdit[];
+  /**
+   * Where the token value goes: an env file (`NAME=value`), git-ignored with
+   * mode 0600. Relative to the deployment file's folder unless absolute.
+   * For `kind: 'env'` the file itself is the value file.
+   */
+  valueFile?: string;
+  /** Files without the value (a systemd drop-in). */
+  newFiles: NewFile[];
+  commands: PlanCommand[];
+  /** English notes (version advice, what was chosen and why). */
+  notes: string[];
+  /** English warnings (shared env file, tracked file, plaintext in a manifest). */
+  warnings: string[];
+}
+
+function base(kind: DeployKind, varName: string): DeployPlan {
+  return { kind, status: 'unsupported', varName, edits: [], newFiles: [], commands: [], notes: [], warnings: [] };
+}
+
+/** `${VAR:?VAR is not set}`: Compose fails loudly instead of passing an empty token. */
+export function composeReference(varName: string): string {
+  return `\${${varName}:?${varName} is not set}`;
+}
+
+/**
+ * Plans adding the token reference to the deployment file at `path`
+ * (contents `text`). Never throws for unusual input: a file that cannot be
+ * handled yields `status: 'unsupported'` with a note. YAML with syntax
+ * errors is not edited.
+ */
+export function planAddToken(path: string, text: string, opts: PlanOptions = {}, envFiles?: ReadonlySet<string>): DeployPlan {
+  const kind = deploymentKind(path, text, envFiles) ?? 'yaml';
+  try {
+    switch (kind) {
+      case 'compose':
+        return planCompose(text, opts);
+      case 'kubernetes':
+        return planKubernetes(text, opts);
+      case 'kustomization':
+        return planKustomization(text, opts);
+      case 'helm-values':
+        return planHelm(text, opts);
+      case 'env':
+        return planEnvFile(text);
+      case 'systemd':
+        return planSystemd(path, text, opts);
+      case 'powershell':
+        return planPowerShell(text);
+      case 'jinja':
+        return planJinja(text);
+      case 'terraform':
+        return planTerraform(text);
+      default: {
+        const p = base(kind, CONTROLLER_TOKEN_VAR);
+        p.notes.push(`${kind} files are checked for plaintext tokens, but the token is not wired here: pass it at run time from an env file (docker run --env-file, systemd EnvironmentFile=, a Kubernetes Secret).`);
+        return p;
+      }
+    }
+  } catch (e) {
+    const p = base(kind, CONTROLLER_TOKEN_VAR);
+    p.notes.push(`This file could not be edited safely: ${e instanceof Error ? e.message : String(e)}`);
+    return p;
+  }
+}
+
+function parsedOrThrow(text: string) {
+  const docs = yamlDocuments(text);
+  const err = docs.flatMap((d) => d.errors)[0];
+  if (err) throw new Error(`the YAML does not parse (${err.message.split('\n')[0]})`);
+  return docs;
+}
+
+function rangeOf(node: Node | null | undefined): [number, number, number] {
+  const r = node?.range;
+  if (!r) throw new Error('a YAML node has no source range');
+  return r;
+}
+
+/** End offset of a map pair (its value, or its key when the value is empty). */
+function pairEnd(p: Pair<Node, Node | null>): number {
+  return p.value ? rangeOf(p.value)[1] : rangeOf(p.key)[1];
+}
+
+/** The pair holding `node` as key: its key column (indentation of the block). */
+function keyColumn(text: string, p: Pair<Node, Node | null>): number {
+  return columnOf(text, rangeOf(p.key)[0]);
+}
+
+/** Indentation string (spaces) of `n` columns, using the file's tab habit when its line uses tabs. */
+function spaces(n: number): string {
+  return ' '.repeat(Math.max(0, n));
+}
+
+/** Lines of a `secretKeyRef` env item, `dash` being the text before `name` on the first line (`    - `). */
+function secretKeyRefItem(dash: string, varName: string, secretName: string, nameQuote: string): string[] {
+  const pad = spaces(dash.length);
+  return [
+    `${dash}name: ${nameQuote}${varName}${nameQuote}`,
+    `${pad}valueFrom:`,
+    `${pad}  secretKeyRef:`,
+    `${pad}    name: ${secretName}`,
+    `${pad}    key: ${varName}`,
+  ];
+}
+
+/**
+ * The edit appending a `secretKeyRef` item to a block `env:` sequence, in its
+ * style (indent of `-`, quoted names), or undefined when `env` is a flow
+ * sequence.
+ */
+function appendEnvItem(text: string, env: YAMLSeq, varName: string, secretName: string): TextEdit | undefined {
+  if (env.flow || env.items.length === 0) return undefined;
+  const last = env.items[env.items.length - 1] as Node;
+  const first = env.items[0];
+  const firstName = isMap(first) ? pairOf(first, 'name') : undefined;
+  const q = firstName && isScalar(firstName.value) ? (firstName.value.type === 'QUOTE_DOUBLE' ? '"' : firstName.value.type === 'QUOTE_SINGLE' ? "'" : '') : '';
+  const start = rangeOf(last)[0];
+  const ls = lineStart(text, start);
+  const dash = text.slice(ls, start);
+  if (!/^[ \t]*-[ \t]+$/.test(dash)) throw new Error('the env list has an unusual layout');
+  return insertLinesAfter(text, rangeOf(last)[1], secretKeyRefItem(dash, varName, secretName, q));
+}
+
+/** Whether an env list already defines `varName`. */
+function envListHas(env: unknown, varName: string): boolean {
+  return isSeq(env) && env.items.some((i) => str(get(i, 'name')) === varName);
+}
+
+function k8sCommands(secretName: string, envFile: string, namespace?: string): PlanCommand[] {
+  const ns = namespace ? ` -n ${namespace}` : '';
+  return [
+    { label: 'Create the Secret from the env file', text: `kubectl create secret generic ${secretName}${ns} --from-env-file=${envFile}` },
+    {
+      label: 'Create or update it (apply)',
+      text: `kubectl create secret generic ${secretName}${ns} --from-env-file=${envFile} --dry-run=client -o yaml | kubectl apply -f -`,
+    },
+  ];
+}
+
+// ---------------------------------------------------------------- Compose
+
+function planCompose(text: string, opts: PlanOptions): DeployPlan {
+  const docs = parsedOrThrow(text);
+  const services = composeServices(docs);
+  const svc = services.find((s) => s.telegraf);
+  if (!svc) {
+    const p = base('compose', CONTROLLER_TOKEN_VAR);
+    p.notes.push('No Telegraf service found (image telegraf, a telegraf command or a service named telegraf).');
+    return p;
+  }
+  const pin = pinFromImage(svc.image);
+  const advice = adviceFor(pin);
+  const p = base('compose', advice.varName);
+  p.pin = pin;
+  p.target = `service "${svc.name}"`;
+  p.notes.push(...advice.notes);
+  const varName = advice.varName;
+  const envPair = pairOf(svc.map, 'environment');
+  const mode: ComposeMode = opts.composeMode ?? 'environment';
+  const valueFile = opts.envFile ?? (mode === 'environment' ? '.env' : DEFAULT_ENV_FILE);
+  p.valueFile = valueFile;
+  const eol = eolOf(text);
+  void eol;
+  const svcPair = (get(svc.doc.contents, 'services') as YAMLMap).items.find((x) => isPair(x) && x.value === svc.map) as Pair<Node, Node>;
+  const firstKey = svc.map.items[0] as Pair<Node, Node | null> | undefined;
+  const childIndent = firstKey ? spaces(keyColumn(text, firstKey)) : spaces(keyColumn(text, svcPair) + 2);
+  const anchorLine = (pairOf(svc.map, 'image') ?? firstKey) as Pair<Node, Node | null> | undefined;
+
+  if (mode === 'env_file') {
+    const ef = pairOf(svc.map, 'env_file');
+    if (ef && isSeq(ef.value) && !ef.value.flow && ef.value.items.length > 0) {
+      const last = ef.value.items[ef.value.items.length - 1] as Node;
+      const ls = lineStart(text, rangeOf(last)[0]);
+      p.edits.push(insertLinesAfter(text, rangeOf(last)[1], [`${text.slice(ls, rangeOf(last)[0])}${valueFile}`]));
+    } else if (ef) {
+      throw new Error('the service has an env_file that is not a block list; add the file to it by hand');
+    } else if (anchorLine) {
+      p.edits.push(insertLinesAfter(text, pairEnd(anchorLine), [`${childIndent}env_file:`, `${childIndent}  - ${valueFile}`]));
+    }
+    p.status = 'edit';
+    p.notes.push(`Compose passes every line of ${valueFile} to the "${svc.name}" container only.`);
+    if (envPair && isMap(envPair.value) && pairOf(envPair.value, varName)) p.warnings.push(`The service's environment: also sets ${varName}, which overrides env_file; remove that entry.`);
+    return p;
+  }
+
+  const ref = composeReference(varName);
+  const env = envPair?.value;
+  if (envPair && env && !isMap(env) && !isSeq(env)) {
+    // `environment: *alias`: the anchor is shared with other services; never write into it.
+    p.notes.push('The service\'s environment: is an alias of a shared anchor; writing into it would give the token to every service using it, so env_file: is used instead.');
+    const alt = planCompose(text, { ...opts, composeMode: 'env_file' });
+    alt.notes.unshift(...p.notes.filter((n) => !alt.notes.includes(n)));
+    return alt;
+  }
+  if (isMap(env)) {
+    const existing = pairOf(env, varName);
+    if (existing) {
+      const v = existing.value;
+      const s = str(v) ?? '';
+      if (s.includes('$')) {
+        p.status = 'elsewhere';
+        p.notes.push(`${varName} already reads the token by reference (${s}); put the value in ${valueFile}.`);
+        return p;
+      }
+      const r = rangeOf(v);
+      p.edits.push({ start: r[0], end: r[1], newText: ref });
+    } else if (env.flow) {
+      throw new Error('the service uses a flow-style environment map');
+    } else {
+      const last = env.items[env.items.length - 1] as Pair<Node, Node | null> | undefined;
+      if (!last) throw new Error('empty environment map');
+      p.edits.push(insertLinesAfter(text, pairEnd(last), [`${spaces(keyColumn(text, last))}${varName}: ${ref}`]));
+    }
+  } else if (isSeq(env)) {
+    const items = env.items as Node[];
+    const existing = items.find((i) => (str(i) ?? '').startsWith(`${varName}=`));
+    if (existing) {
+      const s = str(existing) ?? '';
+      if (s.slice(varName.length + 1).includes('$')) {
+        p.status = 'elsewhere';
+        p.notes.push(`${varName} already reads the token by reference; put the value in ${valueFile}.`);
+        return p;
+      }
+      const r = rangeOf(existing);
+      const raw = text.slice(r[0], r[1]);
+      const q = raw.startsWith('"') || raw.startsWith("'") ? raw[0]! : '';
+      p.edits.push({ start: r[0], end: r[1], newText: `${q}${varName}=${ref}${q}` });
+    } else if (env.flow || items.length === 0) {
+      throw new Error('the service uses a flow-style or empty environment list');
+    } else {
+      const last = items[items.length - 1]!;
+      const ls = lineStart(text, rangeOf(last)[0]);
+      const dash = text.slice(ls, rangeOf(last)[0]);
+      const raw = text.slice(rangeOf(last)[0], rangeOf(last)[1]);
+      const q = raw.startsWith('"') || raw.startsWith("'") ? raw[0]! : '';
+      p.edits.push(insertLinesAfter(text, rangeOf(last)[1], [`${dash}${q}${varName}=${ref}${q}`]));
+    }
+  } else if (anchorLine) {
+    p.edits.push(insertLinesAfter(text, pairEnd(anchorLine), [`${childIndent}environment:`, `${childIndent}  ${varName}: ${ref}`]));
+  } else {
+    throw new Error('the service has no keys to anchor the new environment to');
+  }
+  p.status = 'edit';
+  p.notes.push(`Compose reads \${${varName}} from the shell or from ${valueFile} beside the compose file; ":?" makes it fail loudly when the value is missing.`);
+  if (services.filter((s) => s.telegraf).length > 1) p.notes.push('Several Telegraf services were found; the first one was wired.');
+  return p;
+}
+
+// ---------------------------------------------------------------- Kubernetes
+
+function planKubernetes(text: string, opts: PlanOptions): DeployPlan {
+  const docs = parsedOrThrow(text);
+  const secretName = opts.secretName ?? DEFAULT_SECRET_NAME;
+  const envFile = opts.envFile ?? DEFAULT_ENV_FILE;
+  const containers = k8sContainers(docs).filter((c) => isTelegrafImage(c.image));
+  const c = containers[0];
+  const pin = c ? pinFromImage(c.image) : undefined;
+  const advice = adviceFor(pin);
+  const p = base('kubernetes', advice.varName);
+  p.pin = pin;
+  p.notes.push(...advice.notes);
+  p.valueFile = envFile;
+  if (!c) {
+    const kinds = docs.map(k8sKind).filter(Boolean);
+    p.status = 'elsewhere';
+    p.commands.push(...k8sCommands(secretName, envFile));
+    p.notes.push(
+      kinds.includes('Secret')
+        ? 'This file is a Secret manifest: adding the token here would put it in plain text (stringData and base64 data are not encrypted), so create the Secret with kubectl from a git-ignored env file instead.'
+        : 'No container with a telegraf image was found; create the Secret with kubectl and reference it with secretKeyRef from the Telegraf container.',
+    );
+    return p;
+  }
+  const ns = str(get(get(c.doc.contents, 'metadata'), 'namespace'));
+  p.target = `${c.workload} container "${c.name}"`;
+  p.commands.push(...k8sCommands(secretName, envFile, ns));
+  const envPair = pairOf(c.map, 'env');
+  if (envPair && envListHas(envPair.value, advice.varName)) {
+    p.status = 'elsewhere';
+    p.notes.push(`The container already defines ${advice.varName}.`);
+    return p;
+  }
+  if (envPair && isSeq(envPair.value)) {
+    const e = appendEnvItem(text, envPair.value, advice.varName, secretName);
+    if (!e) throw new Error('the container env is a flow list');
+    p.edits.push(e);
+  } else {
+    const image = pairOf(c.map, 'image') as Pair<Node, Node | null>;
+    const col = keyColumn(text, image);
+    const dash = `${spaces(col)}- `;
+    p.edits.push(insertLinesAfter(text, pairEnd(image), [`${spaces(col)}env:`, ...secretKeyRefItem(dash, advice.varName, secretName, '')]));
+  }
+  p.status = 'edit';
+  p.notes.push(`The container reads ${advice.varName} from the Secret "${secretName}" (key ${advice.varName}), which you create from ${envFile}; nothing secret goes into the manifest.`);
+  const envFrom = get(c.map, 'envFrom');
+  if (isSeq(envFrom) && envFrom.items.some((i) => get(i, 'configMapRef'))) p.warnings.push('The container also loads a ConfigMap with envFrom: make sure it holds no token (ConfigMaps are not secret).');
+  return p;
+}
+
+function planKustomization(text: string, opts: PlanOptions): DeployPlan {
+  const docs = parsedOrThrow(text);
+  const secretName = opts.secretName ?? DEFAULT_SECRET_NAME;
+  const envFile = opts.envFile ?? DEFAULT_ENV_FILE;
+  const p = base('kustomization', CONTROLLER_TOKEN_VAR);
+  p.valueFile = envFile;
+  const root = docs[0]?.contents;
+  if (pairOf(root, 'secretGenerator')) {
+    p.status = 'elsewhere';
+    p.notes.push(`The kustomization already has a secretGenerator: add ${envFile} to its envs (never literals: with the real token).`);
+    return p;
+  }
+  const resources = get(root, 'resources');
+  const first = isSeq(resources) ? (resources.items[0] as Node | undefined) : undefined;
+  const dashIndent = first ? spaces(columnOf(text, rangeOf(first)[0]) - 2) : '';
+  p.edits.push(appendLines(text, ['secretGenerator:', `${dashIndent}- name: ${secretName}`, `${dashIndent}  envs:`, `${dashIndent}  - ${envFile}`]));
+  p.status = 'edit';
+  p.notes.push(`kustomize builds the Secret "${secretName}" from ${envFile} (git-ignored); reference it with secretKeyRef from the Telegraf container.`);
+  if (!text.endsWith('\n')) p.notes.push('The file had no final newline; one is added before secretGenerator.');
+  return p;
+}
+
+// ---------------------------------------------------------------- Helm
+
+function planHelm(text: string, opts: PlanOptions): DeployPlan {
+  const docs = parsedOrThrow(text);
+  const secretName = opts.secretName ?? DEFAULT_SECRET_NAME;
+  const envFile = opts.envFile ?? DEFAULT_ENV_FILE;
+  const found = helmTelegrafValues(docs)[0];
+  if (!found) {
+    const p = base('helm-values', CONTROLLER_TOKEN_VAR);
+    p.notes.push('No values of the influxdata telegraf or telegraf-ds chart found (image.repository telegraf, config.outputs).');
+    return p;
+  }
+  const tag = str(get(get(found.map, 'image'), 'tag'));
+  const pin = tag ? pinFromTag(tag) : undefined;
+  const advice = adviceFor(pin);
+  const p = base('helm-values', advice.varName);
+  p.pin = pin;
+  p.notes.push(...advice.notes);
+  p.target = found.path.length ? `chart values under "${found.path.join('.')}"` : 'chart values';
+  p.valueFile = envFile;
+  const fromSecret = str(get(found.map, 'envFromSecret'));
+  if (fromSecret) {
+    p.status = 'elsewhere';
+    p.notes.push(`The chart already loads every key of the Secret "${fromSecret}" (envFromSecret): add ${advice.varName} to that Secret; the values need no change.`);
+    p.commands.push({
+      label: `Add ${advice.varName} to the Secret "${fromSecret}"`,
+      text: `kubectl patch secret ${fromSecret} --type merge -p "{\\"stringData\\":{\\"${advice.varName}\\":\\"$(sed -n 's/^${advice.varName}=//p' ${envFile})\\"}}"`,
+    });
+    return p;
+  }
+  p.commands.push(...k8sCommands(secretName, envFile));
+  const envPair = pairOf(found.map, 'env');
+  if (envPair && envListHas(envPair.value, advice.varName)) {
+    p.status = 'elsewhere';
+    p.notes.push(`The values already define ${advice.varName} in env.`);
+    return p;
+  }
+  if (envPair && isSeq(envPair.value) && !envPair.value.flow && envPair.value.items.length > 0) {
+    p.edits.push(appendEnvItem(text, envPair.value, advice.varName, secretName)!);
+    p.notes.push(`The chart's env gets ${advice.varName} from the Secret "${secretName}" (secretKeyRef).`);
+  } else {
+    const last = found.map.items[found.map.items.length - 1] as Pair<Node, Node | null> | undefined;
+    if (!last) throw new Error('empty values map');
+    const col = keyColumn(text, last);
+    p.edits.push(insertLinesAfter(text, pairEnd(last), [`${spaces(col)}envFromSecret: ${secretName}`]));
+    p.notes.push(`The chart loads every key of the Secret "${secretName}" as environment (envFromSecret).`);
+  }
+  p.status = 'edit';
+  return p;
+}
+
+// ---------------------------------------------------------------- env files
+
+/** Env files whose values are mostly double-quoted keep that style. */
+function quotedStyle(text: string): boolean {
+  const lines = text.split(/\r?\n/).filter((l) => /^\s*(export\s+)?[A-Za-z_]\w*=/.test(l));
+  const quoted = lines.filter((l) => /=\s*"/.test(l)).length;
+  return lines.length > 0 && quoted * 2 > lines.length;
+}
+
+/** Marker for the value in env-file edits: callers substitute the token value (see `fillValue`). */
+export const VALUE_SLOT = '\u0000TOKEN\u0000';
+
+/** Replaces {@link VALUE_SLOT} in planned text by `value` (or a display stand-in). */
+export function fillValue(s: string, value: string): string {
+  return s.split(VALUE_SLOT).join(value);
+}
+
+/**
+ * The edit setting `name` in env file `text` to the token value (written as
+ * {@link VALUE_SLOT}): replaces the value of an active `NAME=` line, else
+ * appends `NAME=value`, double-quoted when the file quotes its values.
+ * Keeps a missing final newline missing.
+ */
+export function planEnvEntry(text: string, name: string): TextEdit {
+  const quoted = quotedStyle(text);
+  const v = quoted ? `"${VALUE_SLOT}"` : VALUE_SLOT;
+  const m = new RegExp(`^([ \\t]*(?:export[ \\t]+)?${name}[ \\t]*=)(.*?)(\\r?)$`, 'm').exec(text);
+  if (m) {
+    const start = m.index + m[1]!.length;
+    return { start, end: start + m[2]!.length, newText: v };
+  }
+  return appendLines(text, [`${name}=${v}`]);
+}
+
+function planEnvFile(text: string): DeployPlan {
+  const p = base('env', CONTROLLER_TOKEN_VAR);
+  const hasLegacy = new RegExp(`^\\s*(export\\s+)?${LEGACY_TOKEN_VAR}=`, 'm').test(text);
+  const hasVar = new RegExp(`^\\s*(export\\s+)?${CONTROLLER_TOKEN_VAR}=`, 'm').test(text);
+  const elsewhere = text
+    .split(/\r?\n/)
+    .filter((l) => /^\s*#/.test(l) && /secret|token/i.test(l))
+    .map((l) => /(?:^|[\s"'(=])((?:\/[\w.-]+)+)/.exec(l))
+    .find((m) => m !== null);
+  if (elsewhere && !hasVar && !/^\s*[^#\s][^=\n]*(token|secret)[^=\n]*=/im.test(text)) {
+    p.status = 'elsewhere';
+    p.valueFile = elsewhere[1];
+    p.notes.push(`This env file keeps configuration only; its comment says secrets live in ${elsewhere[1]}: add ${CONTROLLER_TOKEN_VAR} there.`);
+    return p;
+  }
+  p.edits.push(planEnvEntry(text, CONTROLLER_TOKEN_VAR));
+  p.status = 'edit';
+  if (hasLegacy) p.notes.push(`${LEGACY_TOKEN_VAR} is kept for agents older than Telegraf 1.39 (they send it with the Token scheme); ${CONTROLLER_TOKEN_VAR} is read by 1.39 and later.`);
+  p.notes.push('Keep this file git-ignored and readable only by the agent (mode 0600, or 0640 root:telegraf for /etc/default/telegraf).');
+  return p;
+}
+
+// ---------------------------------------------------------------- systemd
+
+function planSystemd(path: string, text: string, opts: PlanOptions): DeployPlan {
+  const p = base('systemd', CONTROLLER_TOKEN_VAR);
+  const envFiles = [...text.matchAll(/^[ \t]*EnvironmentFile[ \t]*=[ \t]*-?(\S+)/gm)].map((m) => m[1]!);
+  const unit = /([^/\\]+)\.service$/.exec(path)?.[1] ?? 'telegraf';
+  const dropIn = /\.service\.d[\\/]/.test(path);
+  if (envFiles.length > 0) {
+    p.status = 'elsewhere';
+    p.valueFile = envFiles[0];
+    p.target = `unit ${unit}.service`;
+    p.notes.push(`The unit already reads ${envFiles[0]} (EnvironmentFile=${text.includes(`=-${envFiles[0]}`) ? '-, optional' : ''}): add ${CONTROLLER_TOKEN_VAR}=… there; the unit stays as is.`);
+    p.notes.push(`systemd loads that file only for the service: a telegraf started by hand does not see it.`);
+    p.commands.push({ label: `Protect ${envFiles[0]}`, text: `sudo chown root:root ${envFiles[0]} && sudo chmod 0600 ${envFiles[0]}` });
+    return p;
+  }
+  if (dropIn) {
+    p.notes.push('This is a drop-in; add the token through an EnvironmentFile= line here.');
+    const svc = /^\[Service\][^\n]*\n/m.exec(text);
+    if (!svc) throw new Error('the drop-in has no [Service] section');
+    p.edits.push(insertLinesAfter(text, svc.index + svc[0].length - 1, [`EnvironmentFile=${HOST_ENV_FILE}`]));
+    p.status = 'edit';
+    p.valueFile = opts.envFile ?? DEFAULT_ENV_FILE;
+    return p;
+  }
+  const envFile = opts.envFile ?? DEFAULT_ENV_FILE;
+  p.status = 'elsewhere';
+  p.target = `unit ${unit}.service`;
+  p.valueFile = envFile;
+  p.newFiles.push({ path: `${unit}.service.d/${DROP_IN_NAME}`, content: `[Service]\nEnvironmentFile=${HOST_ENV_FILE}\n`, purpose: 'systemd drop-in' });
+  p.commands.push({
+    label: 'Install the drop-in and the env file',
+    text: `sudo install -D -m 0600 -o root -g root ${envFile} ${HOST_ENV_FILE} && sudo install -D -m 0644 ${unit}.service.d/${DROP_IN_NAME} /etc/systemd/system/${unit}.service.d/${DROP_IN_NAME} && sudo systemctl daemon-reload && sudo systemctl restart ${unit}`,
+  });
+  p.notes.push(`The unit stays as is (units are world-readable); a drop-in adds EnvironmentFile=${HOST_ENV_FILE}, which systemd reads as root before starting the agent.`);
+  return p;
+}
+
+// ---------------------------------------------------------------- Windows
+
+/**
+ * PowerShell that sets `TELEGRAF_CONTROLLER_TOKEN` in the `Environment`
+ * (REG_MULTI_SZ) value of the Windows service's registry key, keeping the
+ * other entries, then restarts the service. The token is read with
+ * `Read-Host -AsSecureString`, never written in the command. Shown and
+ * copied, never run by the extension. Run it after `telegraf.exe --service
+ * install` (the key does not exist before).
+ */
+export function windowsServiceCommand(varName = CONTROLLER_TOKEN_VAR, service = 'telegraf'): string {
+  return [
+    `$tc = Read-Host -AsSecureString 'Telegraf Controller token'`,
+    `$v = [Runtime.InteropServices.Marshal]::PtrToStringBSTR([Runtime.InteropServices.Marshal]::SecureStringToBSTR($tc))`,
+    `$key = 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\${service}'`,
+    `$keep = @((Get-ItemProperty -Path $key -Name Environment -ErrorAction SilentlyContinue).Environment) | Where-Object { $_ -and $_ -notlike '${varName}=*' }`,
+    `New-ItemProperty -Path $key -Name Environment -PropertyType MultiString -Value (@($keep) + "${varName}=$v") -Force | Out-Null`,
+    `Restart-Service ${service}`,
+  ].join('\n');
+}
+
+function planPowerShell(text: string): DeployPlan {
+  const p = base('powershell', CONTROLLER_TOKEN_VAR);
+  p.commands.push({ label: 'Set the token in the service environment (registry)', text: windowsServiceCommand() });
+  const arr = /^([ \t]*\$(\w+)[ \t]*=[ \t]*\()("[^"\r\n]*=[^"\r\n]*"(?:[ \t]*,[ \t]*"[^"\r\n]*")*)\)/m.exec(text);
+  const writes = text.search(/Services\\telegraf["']?\s*-?Name\s+["']?Environment/i) >= 0 ? text.search(/Services\\telegraf/i) : -1;
+  const install = text.search(/--service\s+install/);
+  if (writes >= 0 && install > writes) p.warnings.push('The script writes the service\'s Environment registry value before "telegraf.exe --service install", when the key does not exist yet on a fresh host: move the registry write after the install.');
+  if (arr) {
+    const end = arr.index + arr[0].length - 1;
+    const sep = /",\s*"/.exec(arr[3]!)?.[0].slice(1, -1) ?? ',';
+    p.edits.push({ start: end, end, newText: `${sep}"${CONTROLLER_TOKEN_VAR}=$tc_token"` });
+    const ls = lineStart(text, arr.index);
+    p.edits.push({ start: ls, end: ls, newText: `${indentAt(text, arr.index)}$tc_token = [Runtime.InteropServices.Marshal]::PtrToStringBSTR([Runtime.InteropServices.Marshal]::SecureStringToBSTR((Read-Host -AsSecureString 'Telegraf Controller token')))${eolOf(text)}` });
+    p.status = 'edit';
+    p.target = `$${arr[2]} (the service Environment list)`;
+    p.notes.push(`"${CONTROLLER_TOKEN_VAR}=$tc_token" is added to $${arr[2]}, with $tc_token read from a prompt (never a literal).`);
+  } else {
+    p.status = 'elsewhere';
+    p.notes.push('Run the command below on the Windows host (it is never run from VS Code).');
+  }
+  return p;
+}
+
+// ---------------------------------------------------------------- templates
+
+function planJinja(text: string): DeployPlan {
+  const p = base('jinja', CONTROLLER_TOKEN_VAR);
+  if (/^\[(Unit|Service)\]/m.test(text) || /--env-file/.test(text)) {
+    p.status = 'elsewhere';
+    p.notes.push('This template renders a unit: the token does not belong in it. Put it in the Ansible variables that render the env file (vaulted: ansible-vault encrypt_string), and make that file mode 0600.');
+    p.commands.push({ label: 'Encrypt the token as an Ansible variable', text: `ansible-vault encrypt_string --stdin-name telegraf_controller_token` });
+    return p;
+  }
+  p.edits.push(appendLines(text, [`${CONTROLLER_TOKEN_VAR}="{{ telegraf_controller_token }}"`]));
+  p.commands.push({ label: 'Encrypt the token as an Ansible variable', text: `ansible-vault encrypt_string --stdin-name telegraf_controller_token` });
+  p.status = 'edit';
+  p.notes.push('The template references the Ansible variable telegraf_controller_token; keep its value vaulted, never a literal.');
+  return p;
+}
+
+function planTerraform(text: string): DeployPlan {
+  const p = base('terraform', CONTROLLER_TOKEN_VAR);
+  const secret = /kind:[ \t]*Secret[\s\S]*?\n([ \t]*)data:[ \t]*\r?\n((?:\1[ \t]+[^\n]*\n)+)/.exec(text);
+  if (!secret) {
+    p.notes.push('No Kubernetes Secret with data: found in a heredoc; use a sensitive variable and a kubernetes_secret resource.');
+    return p;
+  }
+  const body = secret[2]!;
+  const entryIndent = /^[ \t]+/.exec(body)![0];
+  const end = secret.index + secret[0].length;
+  p.edits.push({ start: end, end, newText: `${entryIndent}${CONTROLLER_TOKEN_VAR}: \${base64encode(var.telegraf_controller_token)}${eolOf(text)}` });
+  if (!/variable\s+"telegraf_controller_token"/.test(text)) {
+    p.edits.push(appendLines(text, ['', 'variable "telegraf_controller_token" {', '  type      = string', '  sensitive = true', '}']));
+  }
+  p.status = 'edit';
+  p.notes.push('The Secret gets the token from the sensitive variable telegraf_controller_token (set it with TF_VAR_telegraf_controller_token, never a literal or pre-encoded base64).');
+  return p;
+}

@@ -1,0 +1,223 @@
+/**
+ * Quick fixes on deployment-file diagnostics (README.md "Deploying
+ * agents"), in the file's idiom (`core/deploy/fixes`): Compose `${VAR}` plus
+ * the value in `.env`; Kubernetes/Helm `secretKeyRef` plus a Secret the user
+ * creates with kubectl; systemd `EnvironmentFile=`. The file edit is one
+ * undoable WorkspaceEdit (minimal); the value goes into a git-ignored env
+ * file with mode 0600 and is never a command argument (kept in memory under
+ * a random handle). "Revoke on Server and Replace…" applies the fix first,
+ * then replaces the token everywhere and revokes it.
+ */
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import * as ui from '../../infra/ui';
+import type { Token } from '../../core/api/contract';
+import { mayRevoke, replacementExpiry, rotatedDescription } from '../../core/config/tokenAssessment';
+import { planFixes, scanText, type DeployFinding, type DeployFix } from '../../core/deploy';
+import { describePermissions } from '../../core/permissions';
+import { displayText } from '../../core/text';
+import { Commands } from '../../constants';
+import { copySecret } from '../../infra/clipboard';
+import { Cancelled, registerCommand } from '../../infra/commands';
+import type { Logger } from '../../infra/logger';
+import type { SecretVault } from '../../infra/secretVault';
+import { envVarName } from '../../infra/settings';
+import type { ControllerConnection } from '../connection/controllerConnection';
+import type { TokenStore } from '../explorer/tokenStore';
+import { isOurDiagnostic } from '../configFiles/diagnostics';
+import type { GitIgnoreChecker } from '../configFiles/gitIgnore';
+import { lifetimeText, deploymentRotation } from '../configFiles/rotateTokenCommand';
+import { findValueInWorkspace, replaceToken, type DeploymentReferenceHook } from '../configFiles/tokenReplacement';
+import type { TokenResolver } from '../configFiles/tokenResolver';
+import { kindOfDocument, writeValueFile, type EnvFileIndex } from './documents';
+
+/** Services of the deployment quick fixes. */
+export interface DeploymentActionDeps {
+  connection: ControllerConnection;
+  store: TokenStore;
+  vault: SecretVault;
+  resolver: TokenResolver;
+  git: GitIgnoreChecker;
+  log: Logger;
+  envFiles: EnvFileIndex;
+  hook: DeploymentReferenceHook;
+}
+
+/** Argument of the fix commands (never holds a value). */
+export interface DeployFixArg {
+  uri: string;
+  offset: number;
+  /** Index of the fix in `planFixes`. */
+  fix: number;
+  /** Handle of the value kept in memory. */
+  handle?: string;
+  tokenId?: string;
+}
+
+/** Values awaiting a fix command, for 10 minutes, keyed by random handles. */
+class PendingValues {
+  private readonly map = new Map<string, { value: string; at: number }>();
+  put(value: string): string {
+    const limit = Date.now() - 600_000;
+    for (const [k, v] of this.map) if (v.at < limit) this.map.delete(k);
+    const h = randomBytes(12).toString('hex');
+    this.map.set(h, { value, at: Date.now() });
+    return h;
+  }
+  get(h: string | undefined): string | undefined {
+    return h ? this.map.get(h)?.value : undefined;
+  }
+}
+
+function findingAt(doc: vscode.TextDocument, index: EnvFileIndex, offset: number): { finding: DeployFinding; fixes: DeployFix[]; kind: NonNullable<ReturnType<typeof kindOfDocument>> } | undefined {
+  const kind = kindOfDocument(doc, index);
+  if (!kind) return undefined;
+  const text = doc.getText();
+  const finding = scanText(kind, text).find((f) => offset >= f.range.start && offset <= f.range.end);
+  if (!finding) return undefined;
+  return { finding, fixes: planFixes(kind, text, finding), kind };
+}
+
+/** The code action provider. */
+export class DeploymentActions implements vscode.CodeActionProvider {
+  static readonly kinds = [vscode.CodeActionKind.QuickFix];
+  constructor(
+    private readonly deps: DeploymentActionDeps,
+    private readonly pending: PendingValues,
+  ) {}
+
+  async provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+    const diags = context.diagnostics.filter((d) => isOurDiagnostic(d) && ['plaintext-token', 'literal-credential', 'unfilled-placeholder', 'empty-default-token', 'configmap-token'].includes(String(d.code)));
+    const out: vscode.CodeAction[] = [];
+    for (const d of diags) {
+      const offset = doc.offsetAt(d.range.start);
+      const at = findingAt(doc, this.deps.envFiles, offset);
+      if (!at) continue;
+      const value = doc.getText().slice(at.finding.range.start, at.finding.range.end);
+      const carriesValue = at.finding.code === 'plaintext-token' || at.finding.code === 'literal-credential';
+      const handle = carriesValue ? this.pending.put(at.finding.value ?? value) : undefined;
+      at.fixes.forEach((fix, i) => {
+        const a = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+        a.diagnostics = [d];
+        a.isPreferred = i === 0;
+        a.command = { command: Commands.applyDeploymentFix, title: fix.title, arguments: [{ uri: doc.uri.toString(), offset, fix: i, handle } satisfies DeployFixArg] };
+        out.push(a);
+      });
+      if (at.finding.code === 'plaintext-token' && at.finding.value) {
+        const t = await this.revocable(at.finding.value);
+        if (t) {
+          const a = new vscode.CodeAction(vscode.l10n.t('Revoke on Server and Replace… ("{0}")', displayText(t.description, 40)), vscode.CodeActionKind.QuickFix);
+          a.diagnostics = [d];
+          a.command = { command: Commands.revokeAndReplaceInDeployment, title: a.title, arguments: [{ uri: doc.uri.toString(), offset, fix: 0, handle, tokenId: t.id } satisfies DeployFixArg] };
+          out.push(a);
+        }
+      }
+    }
+    return out;
+  }
+
+  private async revocable(value: string): Promise<Token | undefined> {
+    const user = this.deps.connection.user;
+    if (!user) return undefined;
+    const facts = await this.deps.resolver.facts(value, [], { network: true });
+    const t = facts.token;
+    if (!t) return undefined;
+    const reliable = facts.via === 'stored' || (facts.via === 'prefix' && facts.verdict === 'accepted');
+    return reliable && mayRevoke(user, t) ? (t as Token) : undefined;
+  }
+}
+
+/**
+ * Applies fix `arg.fix` to the document: the file edit as one WorkspaceEdit
+ * (saved when the document was not dirty), then the value into the env
+ * file beside it. Returns the fix, or throws with a clear message when the
+ * document changed underneath (nothing is written then).
+ */
+export async function applyFix(deps: DeploymentActionDeps, arg: DeployFixArg, value: string | undefined): Promise<{ fix: DeployFix; valuePath?: string }> {
+  const uri = vscode.Uri.parse(arg.uri);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const at = findingAt(doc, deps.envFiles, arg.offset);
+  const fix = at?.fixes[arg.fix];
+  if (!at || !fix) throw new Error(vscode.l10n.t('The value is no longer at that place in {0}; nothing was changed.', path.basename(doc.fileName)));
+  const wasDirty = doc.isDirty;
+  const version = doc.version;
+  const we = new vscode.WorkspaceEdit();
+  for (const e of fix.edits) we.replace(uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
+  if (doc.version !== version || !(await vscode.workspace.applyEdit(we))) throw new Error(vscode.l10n.t('{0} changed while the fix was prepared; nothing was changed.', path.basename(doc.fileName)));
+  if (!wasDirty) await doc.save();
+  let valuePath: string | undefined;
+  if (value !== undefined && uri.scheme === 'file') {
+    valuePath = path.isAbsolute(fix.valueFile) ? fix.valueFile : path.join(path.dirname(uri.fsPath), fix.valueFile);
+    await writeValueFile(valuePath, fix.varName, value, deps.git);
+  }
+  return { fix, valuePath };
+}
+
+/** Registers the provider and its commands. */
+export function registerDeploymentActions(deps: DeploymentActionDeps): vscode.Disposable[] {
+  const pending = new PendingValues();
+  const { connection, store, vault, log, resolver } = deps;
+  return [
+    vscode.languages.registerCodeActionsProvider([{ scheme: 'file' }, { scheme: 'untitled' }], new DeploymentActions(deps, pending), {
+      providedCodeActionKinds: DeploymentActions.kinds,
+    }),
+    registerCommand(
+      Commands.applyDeploymentFix,
+      async (arg?: DeployFixArg) => {
+        if (!arg || typeof arg.uri !== 'string' || typeof arg.offset !== 'number' || typeof arg.fix !== 'number') throw new Error(vscode.l10n.t('Run this from the quick fixes of a deployment file (Ctrl+.).'));
+        const value = pending.get(arg.handle);
+        const { fix, valuePath } = await applyFix(deps, arg, value);
+        log.info(`applied "${fix.title}" in ${vscode.workspace.asRelativePath(vscode.Uri.parse(arg.uri))}${valuePath ? ` (value into ${vscode.workspace.asRelativePath(valuePath)}, mode 0600)` : ''}`);
+        const copy = vscode.l10n.t('Copy Command');
+        const msg = valuePath ? `${fix.note} ${vscode.l10n.t('The value is in {0} (mode 0600, git-ignored).', vscode.workspace.asRelativePath(valuePath))}` : fix.note;
+        const choice = await ui.showInformationMessage(msg, ...(fix.commands.length ? [copy] : []));
+        if (choice === copy) await vscode.env.clipboard.writeText(fix.commands.map((c) => c.text).join('\n'));
+        return fix.title;
+      },
+      log,
+    ),
+    registerCommand(
+      Commands.revokeAndReplaceInDeployment,
+      async (arg?: DeployFixArg) => {
+        if (connection.current.state !== 'ready' || !connection.user) throw new Error(vscode.l10n.t('Sign in to the Telegraf Controller first ("Telegraf Controller: Connect…").'));
+        if (!arg?.tokenId) throw new Error(vscode.l10n.t('The leaked token could not be identified.'));
+        const value = pending.get(arg.handle);
+        if (!value) throw new Error(vscode.l10n.t('Run the quick fix again (Ctrl+.); its value is no longer in memory.'));
+        const token = store.find(arg.tokenId) ?? (await connection.api().getToken(arg.tokenId));
+        if (!mayRevoke(connection.user, token)) throw new Error(vscode.l10n.t('You may not revoke "{0}".', displayText(token.description, 80)));
+        const name = displayText(token.description, 80);
+        const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(arg.uri));
+        const at = findingAt(doc, deps.envFiles, arg.offset);
+        const fix = at?.fixes[0];
+        const now = Date.now();
+        const toml = await findValueInWorkspace(value);
+        const detail = [
+          vscode.l10n.t('1. Create "{0}" with the same permissions ({1}) and lifetime ({2}), and store its value in VS Code.', displayText(rotatedDescription(token.description, now), 120), describePermissions(token.permissions), lifetimeText(replacementExpiry(token, now))),
+          fix ? vscode.l10n.t('2. In {0}: {1}.', path.basename(doc.fileName), fix.title) : vscode.l10n.t('2. {0} keeps the old value (no fix fits it): edit it by hand.', path.basename(doc.fileName)),
+          vscode.l10n.t('3. Update {0} Telegraf config reference(s) and the env files that hold the value.', toml.length),
+          vscode.l10n.t('4. Revoke "{0}" on {1}.', name, connection.label),
+        ].join('\n');
+        const go = vscode.l10n.t('Revoke and Replace');
+        if ((await ui.showWarningMessage(vscode.l10n.t('Revoke the leaked token "{0}" ({1}…) and replace it?', name, token.prefix), { modal: true, detail }, go)) !== go) throw new Cancelled();
+        if (fix) await applyFix(deps, { ...arg, fix: 0 }, value);
+        const refs = await deps.hook.find(value);
+        const rotation = deploymentRotation(refs, deps.hook);
+        const outcome = await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Replacing the leaked token "{0}"…', name) }, () =>
+          replaceToken({ connection, store, vault, log }, token, value, { kind: 'env', name: envVarName() }, 'leak response', now, rotation.hooks),
+        );
+        resolver.clear();
+        void ui
+          .showInformationMessage(
+            vscode.l10n.t('Revoked "{0}" and replaced {1} reference(s) with the new token "{2}".', name, outcome.rewrite.count, displayText(outcome.replacement.description, 80)),
+            vscode.l10n.t('Copy New Value'),
+          )
+          .then(async (c) => {
+            if (c) await copySecret(outcome.value);
+          });
+        return outcome;
+      },
+      log,
+    ),
+  ];
+}

@@ -1,0 +1,206 @@
+/**
+ * Problems-panel diagnostics for deployment files (README.md "Deploying
+ * agents"): plaintext Telegraf Controller tokens and other credentials,
+ * tokens kept in ConfigMaps, unfilled placeholders and empty token
+ * defaults, in Compose, Kubernetes, Helm, env files (also those found only
+ * through a compose `env_file:`), systemd, shell, PowerShell, Dockerfile,
+ * Terraform, Jinja and JSON files. Same source and severity rules as the
+ * Telegraf config diagnostics: a plaintext value is a Warning, one level
+ * lower when git ignores the file. A controller token also gets the token
+ * findings (`assessToken`) known locally (stored values, the token list).
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { scanText, type DeployFinding, type DeployKind } from '../../core/deploy';
+import { assessToken } from '../../core/config/tokenAssessment';
+import type { Logger } from '../../infra/logger';
+import type { ControllerConnection } from '../connection/controllerConnection';
+import type { TokenStore } from '../explorer/tokenStore';
+import type { SecretVault } from '../../infra/secretVault';
+import { DIAGNOSTIC_SOURCE } from '../configFiles/diagnostics';
+import type { GitIgnoreChecker } from '../configFiles/gitIgnore';
+import type { TokenResolver } from '../configFiles/tokenResolver';
+import { openDocument } from '../configFiles/configDocuments';
+import { deploymentKind } from '../../core/deploy';
+import { EnvFileIndex, readDeployment, workspaceDeploymentUris, rangeIn } from './documents';
+
+/** Debounce of edits, ms. */
+export const DEPLOY_EDIT_DEBOUNCE_MS = 400;
+
+const SEVERITY = { warning: vscode.DiagnosticSeverity.Warning, information: vscode.DiagnosticSeverity.Information, hint: vscode.DiagnosticSeverity.Hint, error: vscode.DiagnosticSeverity.Error } as const;
+const LOWER: Record<DeployFinding['severity'], DeployFinding['severity']> = { warning: 'information', information: 'hint', hint: 'hint' };
+
+/** Services of {@link DeploymentDiagnostics}. */
+export interface DeploymentDiagnosticsDeps {
+  connection: ControllerConnection;
+  store: TokenStore;
+  vault: SecretVault;
+  resolver: TokenResolver;
+  git: GitIgnoreChecker;
+  log: Logger;
+}
+
+/** A finding with the kind of the file it was found in (kept per document for the quick fixes). */
+export interface KindedFinding extends DeployFinding {
+  kind: DeployKind;
+}
+
+/** The DiagnosticCollection of deployment files, kept up to date. */
+export class DeploymentDiagnostics implements vscode.Disposable {
+  readonly collection = vscode.languages.createDiagnosticCollection('telegrafController.deployments');
+  readonly envFiles = new EnvFileIndex();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly generation = new Map<string, number>();
+  private readonly subs: vscode.Disposable[] = [];
+  private scanning: Promise<void> | undefined;
+
+  constructor(private readonly deps: DeploymentDiagnosticsDeps) {}
+
+  start(): this {
+    this.subs.push(
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d.uri, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length > 0) this.schedule(e.document.uri, DEPLOY_EDIT_DEBOUNCE_MS);
+      }),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        if (/compose[^/\\]*\.ya?ml$/i.test(d.fileName) || /^services:/m.test(d.getText())) void this.scanWorkspace();
+      }),
+      this.deps.store.onDidChange(() => this.schedule(undefined, 1000)),
+      this.deps.vault.onDidChange(() => this.schedule(undefined, 1000)),
+    );
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*');
+    this.subs.push(
+      watcher,
+      watcher.onDidChange((u) => this.onDisk(u)),
+      watcher.onDidCreate((u) => this.onDisk(u)),
+      watcher.onDidDelete((u) => this.collection.delete(u)),
+    );
+    setTimeout(() => void this.scanWorkspace(), 0);
+    return this;
+  }
+
+  private onDisk(uri: vscode.Uri): void {
+    if (/[\\/](node_modules|\.git)[\\/]/.test(uri.fsPath) || openDocument(uri)) return;
+    if (path.basename(uri.fsPath) === '.gitignore') {
+      this.deps.git.clear();
+      this.schedule(undefined, 1000);
+      return;
+    }
+    if (deploymentKind(uri.fsPath, '', this.envFiles.paths()) || this.collection.has(uri)) this.schedule(uri, DEPLOY_EDIT_DEBOUNCE_MS);
+  }
+
+  /** Re-checks `uri` (or the whole workspace) after `delayMs`. */
+  schedule(uri: vscode.Uri | undefined, delayMs: number): void {
+    if (uri && uri.scheme !== 'file' && uri.scheme !== 'untitled') return;
+    const key = uri?.toString() ?? '*';
+    const old = this.timers.get(key);
+    if (old) clearTimeout(old);
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        void (uri ? this.refreshUri(uri) : this.scanWorkspace());
+      }, delayMs),
+    );
+  }
+
+  /** Scans every deployment file of the workspace; resolves when done. Never throws. */
+  scanWorkspace(): Promise<void> {
+    if (this.scanning) return this.scanning.then(() => this.scanWorkspace());
+    const run = (async () => {
+      try {
+        this.envFiles.clear();
+        const uris = await workspaceDeploymentUris(this.envFiles);
+        // Compose files first: they name env files that have no telling name.
+        const compose = uris.filter((u) => /\.ya?ml$/i.test(u.fsPath));
+        for (const u of compose) {
+          const t = await readDeployment(u);
+          if (t && /^services:/m.test(t.text)) this.envFiles.addCompose(u.fsPath, t.text);
+        }
+        const all = await workspaceDeploymentUris(this.envFiles);
+        const keep = new Set(all.map((u) => u.toString()));
+        this.collection.forEach((uri) => {
+          if (!keep.has(uri.toString()) && !openDocument(uri)) this.collection.delete(uri);
+        });
+        for (const uri of all) await this.refreshUri(uri);
+      } catch (e) {
+        this.deps.log.warn(`Scanning the workspace's deployment files failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    })();
+    this.scanning = run.finally(() => (this.scanning = undefined));
+    return this.scanning;
+  }
+
+  /** Re-checks one file now. Never throws. */
+  async refreshUri(uri: vscode.Uri): Promise<void> {
+    const key = uri.toString();
+    const gen = (this.generation.get(key) ?? 0) + 1;
+    this.generation.set(key, gen);
+    try {
+      const fsPath = uri.scheme === 'file' ? uri.fsPath.replace(/\\/g, '/') : uri.path;
+      if (/\.(conf|toml)$/i.test(fsPath) && !/\.service\.d\//.test(fsPath)) return;
+      const t = await readDeployment(uri);
+      const open = openDocument(uri);
+      const kind = t ? deploymentKind(fsPath, t.text, this.envFiles.paths()) ?? (open?.languageId === 'dockercompose' ? 'compose' : undefined) : undefined;
+      if (!t || !kind) {
+        if (this.generation.get(key) === gen) this.collection.delete(uri);
+        return;
+      }
+      const diags = await this.analyze(uri, t.text, kind, (s, e) => rangeIn(t, s, e));
+      if (this.generation.get(key) !== gen) return;
+      const now = openDocument(uri);
+      if (now && t.version !== undefined && now.version !== t.version) return;
+      this.collection.set(uri, diags);
+    } catch (e) {
+      this.deps.log.warn(`Checking ${vscode.workspace.asRelativePath(uri)} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /** The diagnostics of one deployment text. */
+  async analyze(uri: vscode.Uri, text: string, kind: DeployKind, range: (s: number, e: number) => vscode.Range): Promise<vscode.Diagnostic[]> {
+    const findings = scanText(kind, text);
+    const out: vscode.Diagnostic[] = [];
+    const ignored = findings.some((f) => f.lowerWhenIgnored) && uri.scheme === 'file' ? await this.deps.git.isIgnored(uri.fsPath) : false;
+    const now = Date.now();
+    for (const f of findings) {
+      const sev = ignored && f.lowerWhenIgnored ? LOWER[f.severity] : f.severity;
+      const msg = ignored && f.lowerWhenIgnored && f.code === 'plaintext-token' ? `${f.message} (This file is git-ignored, but anyone who can read it can use the token.)` : f.message;
+      const d = new vscode.Diagnostic(range(f.range.start, f.range.end), msg, SEVERITY[sev]);
+      d.source = DIAGNOSTIC_SOURCE;
+      d.code = f.code;
+      out.push(d);
+      if (f.code === 'plaintext-token' && f.value) {
+        const facts = await this.deps.resolver.facts(f.value, [], { network: false });
+        for (const a of assessToken(facts, [], now, 'the controller')) {
+          const extra = new vscode.Diagnostic(range(f.range.start, f.range.end), a.message, SEVERITY[a.severity]);
+          extra.source = DIAGNOSTIC_SOURCE;
+          extra.code = a.code;
+          out.push(extra);
+        }
+      }
+    }
+    if (kind === 'env' && uri.scheme === 'file') {
+      const services = this.envFiles.servicesOf(uri.fsPath);
+      if (services.length > 1 && /token/i.test(text)) {
+        const d = new vscode.Diagnostic(
+          range(0, 0),
+          vscode.l10n.t(
+            'This env file is shared by the Compose services {0}: a token here reaches every one of them. Give the Telegraf service its own env_file for its token.',
+            services.join(', '),
+          ),
+          vscode.DiagnosticSeverity.Information,
+        );
+        d.source = DIAGNOSTIC_SOURCE;
+        d.code = 'shared-env-file';
+        out.push(d);
+      }
+    }
+    return out;
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.subs.forEach((s) => s.dispose());
+    this.collection.dispose();
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Deployment files (README.md "Deploying agents"): workspace diagnostics
+ * for plaintext tokens and credentials in Compose, Kubernetes, Helm, env
+ * files, systemd, shell, PowerShell, Dockerfile, Terraform, Jinja and JSON
+ * files; hover; quick fixes in each format's idiom; "Add Token to
+ * Deployment…"; and the hook that lets "Rotate Token…" follow a token into
+ * env files and list the cluster Secrets and Windows registry values it
+ * cannot update. Core logic: `src/core/deploy`.
+ */
+import type * as vscode from 'vscode';
+import type { Logger } from '../../infra/logger';
+import type { SecretVault } from '../../infra/secretVault';
+import type { ControllerConnection } from '../connection/controllerConnection';
+import type { TokenStore } from '../explorer/tokenStore';
+import { GitIgnoreChecker } from '../configFiles/gitIgnore';
+import type { DeploymentReferenceHook } from '../configFiles/tokenReplacement';
+import { TokenResolver } from '../configFiles/tokenResolver';
+import { registerDeploymentActions } from './actions';
+import { registerAddTokenToDeployment } from './addTokenCommand';
+import { DeploymentDiagnostics } from './diagnostics';
+import { registerDeploymentHover } from './hover';
+import { deploymentReferenceHook } from './rotateHook';
+
+/** What the deployment features need from the composition root. */
+export interface DeploymentServices {
+  connection: ControllerConnection;
+  store: TokenStore;
+  vault: SecretVault;
+  log: Logger;
+}
+
+/** Registers the deployment features; returns the disposables and the rotate hook (pass it to the config features). */
+export function registerDeploymentFeatures(services: DeploymentServices): { disposables: vscode.Disposable[]; hook: DeploymentReferenceHook } {
+  const { connection, store, vault, log } = services;
+  const resolver = new TokenResolver(connection, store, vault, log);
+  const git = new GitIgnoreChecker();
+  const diagnostics = new DeploymentDiagnostics({ connection, store, vault, resolver, git, log }).start();
+  const hook = deploymentReferenceHook(diagnostics);
+  const envFiles = diagnostics.envFiles;
+  return {
+    hook,
+    disposables: [
+      resolver,
+      diagnostics,
+      registerDeploymentHover(resolver, envFiles),
+      ...registerDeploymentActions({ connection, store, vault, resolver, git, log, envFiles, hook }),
+      ...registerAddTokenToDeployment({ connection, store, vault, log, git, envFiles }),
+    ],
+  };
+}
