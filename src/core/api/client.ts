@@ -61,7 +61,7 @@ const PASSWORD_ECHO_MS = 120_000;
 /**
  * How requests authenticate: a session cookie (from `loginLocal`), an API token, or nothing.
  * A token goes as `Authorization: Bearer <token>`, or with `scheme: 'Token'` as
- * `Authorization: Token <token>` (both accepted, MODEL.md Part A; Telegraf ≤ 1.38 sends `Token`).
+ * `Authorization: Token <token>` (both accepted, docs/api-contract.md "Authentication"; Telegraf ≤ 1.38 sends `Token`).
  */
 export type Credential = { kind: 'session'; cookie: string } | { kind: 'token'; token: string; scheme?: 'Bearer' | 'Token' } | { kind: 'none' };
 
@@ -386,8 +386,8 @@ export class ControllerClient {
    * heartbeat:write). Uses `token`, not this client's credential. `body`
    * defaults to a minimal heartbeat that matches Telegraf's heartbeat JSON
    * schema (`plugins/outputs/heartbeat/schema_v1.json`: `id` and `version`
-   * required, no other properties than the schema's; MODEL.md "How Telegraf
-   * uses a token"). Not retried.
+   * required, no other properties than the schema's; docs/api-contract.md "How
+   * Telegraf uses a token"). Not retried.
    */
   async sendHeartbeat(heartbeatUrl: string, token: string, body?: unknown): Promise<void> {
     const res = await this.send({

@@ -1,5 +1,5 @@
 /**
- * The controller's configurations as an agent sees them (MODEL.md Part B):
+ * The controller's configurations as an agent sees them (docs/api-contract.md "Routes"):
  * `GET /api/configs` lists them (`ControllerClient.listConfigs`,
  * `ConfigSummarySchema` in contract.ts), `GET /api/configs/:id/toml` serves
  * one as TOML to a token with configs:read. This file adds what starting an
@@ -10,7 +10,7 @@ import type { ControllerClient } from './client';
 
 /**
  * The URL an agent passes to `telegraf --config`: `<base>/api/configs/<id>/toml`
- * (MODEL.md Part A "How Telegraf uses a token"), the id percent-encoded.
+ * (docs/api-contract.md "How Telegraf uses a token"), the id percent-encoded.
  * Credentials, query and fragment of `baseUrl` are dropped. Throws `TypeError`
  * for an unparsable `baseUrl` and `RangeError` for a non-http(s) one or an empty id.
  */
