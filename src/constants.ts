@@ -34,6 +34,8 @@ export const Commands = {
   sortByDescription: 'telegrafController.sortByDescription',
   filterTokens: 'telegrafController.filterTokens',
   clearFilter: 'telegrafController.clearFilter',
+  toggleHideRevoked: 'telegrafController.toggleHideRevoked',
+  deleteSelectedTokens: 'telegrafController.deleteSelectedTokens',
   /** Internal (tree "Show more…" row): shows the next items of a long list. */
   loadMore: 'telegrafController.loadMore',
   // Token actions (issue 4)
@@ -78,6 +80,8 @@ export const ContextKeys = {
   sortBy: 'telegrafController.sortBy',
   /** True while a token filter is active. */
   filterActive: 'telegrafController.filterActive',
+  /** True while revoked tokens are hidden (status filter). */
+  hideRevoked: 'telegrafController.hideRevoked',
   /** True when any signed-in connection is an Owner/Administrator (grouping by owner, reassign). */
   anyAdmin: 'telegrafController.anyAdmin',
   /** Number of configured connections. */

@@ -184,6 +184,18 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     return children;
   }
 
+  /** The parent of a node (for `TreeView.reveal`): its group, else its connection (with several), else the root. */
+  getParent(node: TokenNode): TokenNode | undefined {
+    if (node.kind === 'connection') return undefined;
+    const key = node.connectionKey;
+    const h = key ? this.manager.get(key) : undefined;
+    const top = h && this.showsConnections ? this.connectionNode(h.key) : undefined;
+    if (!h || node.kind !== 'token' || this.groupingFor(h) === 'none') return top;
+    const group = this.query(h).groups.find((g) => g.tokens.some((t) => t.id === node.token.id));
+    if (!group) return top;
+    return this.nodes.get(`group:${h.key}:${group.key}`) ?? top;
+  }
+
   private childrenOf(element?: TokenNode): TokenNode[] {
     if (!element) {
       const all = this.manager.all;
@@ -228,7 +240,12 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     }
     if (s.state !== 'ready') return [];
     if (s.user && !canManageTokens(s.user.role)) {
-      return [{ kind: 'message', connectionKey: key, id: `${key}:viewer`, label: vscode.l10n.t('{0} is a Viewer: Viewers cannot manage tokens.', s.user.username), icon: 'info' }];
+      // One row, with the way out: with one connection the view's message explains, the row is the button.
+      const signIn = { command: Commands.signIn, title: vscode.l10n.t('Sign In with Another Account'), arguments: [{ kind: 'connection', connectionKey: key }] };
+      const label = this.showsConnections
+        ? vscode.l10n.t('{0} is a Viewer: sign in with another account to manage tokens…', displayText(s.user.username, 40))
+        : vscode.l10n.t('Sign in with another account…');
+      return [{ kind: 'message', connectionKey: key, id: `${key}:viewer`, label, icon: 'sign-in', command: signIn, tooltip: vscode.l10n.t('Viewers cannot manage tokens.') }];
     }
     this.manager.want(h);
     const snap = h.store.snapshot;
