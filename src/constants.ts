@@ -34,7 +34,9 @@ export const Commands = {
   sortByDescription: 'telegrafController.sortByDescription',
   filterTokens: 'telegrafController.filterTokens',
   clearFilter: 'telegrafController.clearFilter',
+  /** Hides or shows revoked tokens in the Tokens view (status filter; checked while hidden). */
   toggleHideRevoked: 'telegrafController.toggleHideRevoked',
+  /** Internal (Delete key in the Tokens view): deletes the selected tokens after one confirmation. */
   deleteSelectedTokens: 'telegrafController.deleteSelectedTokens',
   /** Internal (tree "Show more…" row): shows the next items of a long list. */
   loadMore: 'telegrafController.loadMore',

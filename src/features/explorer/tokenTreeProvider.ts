@@ -66,6 +66,8 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
   private readonly shownChildren = new Map<string, string>();
   /** The item VS Code last fetched, per node id (see {@link itemPrint}). */
   private readonly shownItems = new Map<string, string>();
+  /** Groups the user expanded (node ids): they stay open when the tree is rebuilt, e.g. after a filter is cleared. */
+  private readonly expanded = new Set<string>();
   private fullRefresh: NodeJS.Timeout | undefined;
   private readonly dirty = new Set<string>();
   private dirtyTimer: NodeJS.Timeout | undefined;
@@ -100,6 +102,12 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
       this.shownChildren.clear();
       this.emitter.fire(undefined);
     }, FULL_REFRESH_DEBOUNCE_MS);
+  }
+
+  /** Remembers that the user expanded or collapsed a node (from `TreeView.onDidExpandElement`/`onDidCollapseElement`). */
+  setExpanded(node: TokenNode, expanded: boolean): void {
+    if (expanded) this.expanded.add(nodeId(node));
+    else this.expanded.delete(nodeId(node));
   }
 
   /** Resolves once no refresh is pending (for tests: what happens next is caused by what they do next). */
@@ -403,7 +411,8 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
 
   private groupItem(node: Extract<TokenNode, { kind: 'group' }>): vscode.TreeItem {
     const filtered = !!this.state.view.filter;
-    const item = new vscode.TreeItem(displayText(node.label, 80), filtered ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    const open = filtered || this.expanded.has(nodeId(node));
+    const item = new vscode.TreeItem(displayText(node.label, 80), open ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     // A filtered list opens its groups: a different id makes VS Code apply the expanded state.
     item.id = `group:${node.connectionKey}:${node.key}${filtered ? ':filtered' : ''}`;
     item.description = nf.format(node.count);

@@ -62,7 +62,15 @@ export function createTokensView(manager: ConnectionManager, connection: Control
     // The filter is also in the description, but a narrow side bar cuts the title: say it above the list too.
     view.message = [viewMessage(manager, connection), filterMessage(state)].filter(Boolean).join('\n') || undefined;
   };
-  const subs: vscode.Disposable[] = [changed, view, manager.onDidChange(sync), manager.onDidChangeState(sync), state.onDidChange(sync)];
+  const subs: vscode.Disposable[] = [
+    changed,
+    view,
+    manager.onDidChange(sync),
+    manager.onDidChangeState(sync),
+    state.onDidChange(sync),
+    view.onDidExpandElement((e) => provider().setExpanded(e.element, true)),
+    view.onDidCollapseElement((e) => provider().setExpanded(e.element, false)),
+  ];
   sync();
   return {
     get treeProvider() {
