@@ -355,6 +355,7 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
 
   it('adds, renames, activates and removes a connection from the commands', async () => {
     const alias = key2.replace('127.0.0.1', 'localhost');
+    const activeBeforeAdd = api.manager.active?.key;
     const ui = scriptUi({ inputBox: [alias, 'lab'], message: [{ match: 'Sign in now?', answer: undefined }] });
     try {
       await vscode.commands.executeCommand('telegrafController.addConnection');
@@ -362,6 +363,7 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
       ui.restore();
     }
     await waitUntil(() => api.manager.all.length === 3, { what: 'third connection' });
+    assert.equal(api.manager.active?.key, activeBeforeAdd, 'adding a connection leaves the active one');
     const setting = () => vscode.workspace.getConfiguration('telegrafController').inspect<Array<{ name: string; url: string }>>('connections')?.globalValue ?? [];
     assert.deepEqual(setting().map((c) => c.name), ['staging', 'lab']);
     const lab = api.manager.all.find((h) => h.name === 'lab')!;
