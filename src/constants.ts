@@ -34,6 +34,10 @@ export const Commands = {
   sortByDescription: 'telegrafController.sortByDescription',
   filterTokens: 'telegrafController.filterTokens',
   clearFilter: 'telegrafController.clearFilter',
+  /** Hides or shows revoked tokens in the Tokens view (status filter; checked while hidden). */
+  toggleHideRevoked: 'telegrafController.toggleHideRevoked',
+  /** Internal (Delete key in the Tokens view): deletes the selected tokens after one confirmation. */
+  deleteSelectedTokens: 'telegrafController.deleteSelectedTokens',
   /** Internal (tree "Show more…" row): shows the next items of a long list. */
   loadMore: 'telegrafController.loadMore',
   // Token actions (issue 4)
@@ -89,6 +93,8 @@ export const ContextKeys = {
   sortBy: 'telegrafController.sortBy',
   /** True while a token filter is active. */
   filterActive: 'telegrafController.filterActive',
+  /** True while revoked tokens are hidden (status filter). */
+  hideRevoked: 'telegrafController.hideRevoked',
   /** True when any signed-in connection is an Owner/Administrator (grouping by owner, reassign). */
   anyAdmin: 'telegrafController.anyAdmin',
   /** Number of configured connections. */

@@ -124,7 +124,9 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
       ...registerExplorerCommands(explorerState, manager, log),
       ...registerExpiryCommands(background().statusBar, log),
       ...registerTokenCommands({ ...services, manager, notifier }),
-      ...registerCreateToken(context, services),
+      ...registerCreateToken(context, services, manager),
+      // The Delete key in the Tokens view: the selected rows, as a context-menu click passes them.
+      registerCommand(Commands.deleteSelectedTokens, () => (view.selection.length ? vscode.commands.executeCommand(Commands.deleteToken, view.selection[0], view.selection) : undefined), log),
       ...registerAgentStart(services),
     ),
   );

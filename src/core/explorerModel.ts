@@ -52,6 +52,8 @@ export interface ExplorerViewState {
   sortBy: SortBy;
   /** Absent when no filter is active. */
   filter?: TokenFilter;
+  /** Status filter: true hides revoked tokens (absent = shown). */
+  hideRevoked?: boolean;
 }
 
 /** The state of a fresh workspace: no grouping, newest first, no filter. */
@@ -70,12 +72,12 @@ export function parseViewState(raw: unknown): ExplorerViewState {
     const parsed = parseTokenFilter(o.filter);
     if (!parsed.error) filter = parsed.filter;
   }
-  return filter ? { groupBy, sortBy, filter } : { groupBy, sortBy };
+  return { groupBy, sortBy, ...(filter ? { filter } : {}), ...(o.hideRevoked === true ? { hideRevoked: true } : {}) };
 }
 
 /** The JSON form of a view state for workspaceState: the filter as its query string. */
-export function serializeViewState(s: ExplorerViewState): { groupBy: GroupBy; sortBy: SortBy; filter?: string } {
-  return s.filter ? { groupBy: s.groupBy, sortBy: s.sortBy, filter: formatTokenFilter(s.filter) } : { groupBy: s.groupBy, sortBy: s.sortBy };
+export function serializeViewState(s: ExplorerViewState): { groupBy: GroupBy; sortBy: SortBy; filter?: string; hideRevoked?: boolean } {
+  return { groupBy: s.groupBy, sortBy: s.sortBy, ...(s.filter ? { filter: formatTokenFilter(s.filter) } : {}), ...(s.hideRevoked ? { hideRevoked: true } : {}) };
 }
 
 // ---------------------------------------------------------------------------

@@ -25,7 +25,7 @@ function collator(): Intl.Collator {
 }
 
 /**
- * A sorted copy of `tokens`: `created` newest first; `expires` soonest first
+ * A sorted copy of `tokens`: `created` newest first; `expires` soonest first, revoked tokens after the active ones
  * (never-expiring last); `description` A→Z (case-insensitive, numeric-aware).
  * Ties: newest first, then id, so the order is stable across reloads.
  */
@@ -37,7 +37,8 @@ export function sortTokens(tokens: readonly Token[], sortBy: SortBy): Token[] {
     case 'created':
       return out.sort(tie);
     case 'expires': {
-      const exp = (t: Token) => parseTime(t.expiresAt) ?? Number.POSITIVE_INFINITY;
+      // Revoked tokens are no longer "about to expire": they come after every active one (then by expiry).
+      const exp = (t: Token) => (t.status === 'revoked' ? 2 * 8.64e15 : 0) + (parseTime(t.expiresAt) ?? 8.64e15);
       return out.sort((a, b) => {
         const x = exp(a);
         const y = exp(b);
@@ -100,7 +101,7 @@ export interface TokenQueryResult {
 
 /** Filter, then sort, then group: the whole pipeline of the explorer for one connection. */
 export function queryTokens(tokens: readonly Token[], state: ExplorerViewState, now: number, windowMs = DEFAULT_EXPIRING_WINDOW_MS): TokenQueryResult {
-  const matched = state.filter ? tokens.filter((t) => matchesFilter(t, state.filter)) : tokens;
+  const matched = state.filter || state.hideRevoked ? tokens.filter((t) => !(state.hideRevoked && t.status === 'revoked') && matchesFilter(t, state.filter)) : tokens;
   return { total: tokens.length, matched: matched.length, groups: groupTokens(sortTokens(matched, state.sortBy), state.groupBy, now, windowMs) };
 }
 

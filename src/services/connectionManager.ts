@@ -137,6 +137,12 @@ export class ConnectionManager implements vscode.Disposable {
       if (!next.includes(h)) this.disposeHandle(h);
     }
     this.handles = next;
+    // A connection added to the settings never takes over: the active one stays active unless it was removed
+    // (the active connection changes only when the user says so).
+    if (before && before !== this.activeKey && next.some((h) => h.key === before)) {
+      this.activeKey = before;
+      void this.memento.update(ACTIVE_KEY, before);
+    }
     const active = this.active as Handle | undefined;
     if (active) active.wanted = true;
     this.changeEmitter.fire();

@@ -5,7 +5,9 @@ import { isCreateOutcomeUnknown } from '../../core/api/createOutcome';
 import { suggestPresetForConfig } from '../../core/config/presetSuggestion';
 
 import { Commands } from '../../constants';
-import { registerCommand } from '../../infra/commands';
+import { registerCommand, required } from '../../infra/commands';
+import { canManageTokens, type Role } from '../../core/permissions';
+import type { ConnectionManager } from '../../services/connectionManager';
 import type { Logger } from '../../infra/logger';
 import type { SecretVault } from '../../infra/secretVault';
 import type { ControllerConnection } from '../../services/controllerConnection';
@@ -78,7 +80,7 @@ export function createTokenDeps({ connection, store, vault, log }: CreateTokenSe
 }
 
 /** Registers "Create Token": opens the create form (a WebviewPanel), or asks to connect first. */
-export function registerCreateToken(context: vscode.ExtensionContext, services: CreateTokenServices): vscode.Disposable[] {
+export function registerCreateToken(context: vscode.ExtensionContext, services: CreateTokenServices, manager?: ConnectionManager): vscode.Disposable[] {
   const deps = createTokenDeps(services);
   return [
     // Sign-in, sign-out, another user or another active connection: the open form shows the new session
@@ -88,6 +90,18 @@ export function registerCreateToken(context: vscode.ExtensionContext, services: 
       Commands.createToken,
       async (options?: CreateTokenOptions) => {
         const ready = () => services.connection.current.state === 'ready';
+        const canCreate = (c: { current: { state: string }; user?: { role: Role } }) => c.current.state === 'ready' && !!c.user && canManageTokens(c.user.role);
+        const others = manager?.all.filter((h) => h !== manager.active && canCreate(h.connection)) ?? [];
+        if (!canCreate(services.connection) && manager && others.length > 0) {
+          // The active connection cannot create tokens, another one can: the user picks where (and it becomes the active one).
+          const pick = required(
+            await vscode.window.showQuickPick(
+              others.map((h) => ({ label: displayText(h.name, 60), description: `${displayText(h.connection.user!.username, 40)} (${h.connection.user!.role})`, detail: h.url, key: h.key })),
+              { placeHolder: vscode.l10n.t('Create the token on which connection?') },
+            ),
+          );
+          await manager.setActive(pick.key);
+        }
         if (!ready()) {
           const choice = await ui.showInformationMessage(vscode.l10n.t('Sign in to a Telegraf Controller to create a token.'), vscode.l10n.t('Connect…'));
           if (choice) await vscode.commands.executeCommand(Commands.connect);

@@ -53,6 +53,7 @@ export function registerExplorerCommands(state: ExplorerState, manager: Connecti
       log,
     ),
     registerCommand(Commands.clearFilter, () => state.setFilter(undefined), log),
+    registerCommand(Commands.toggleHideRevoked, () => state.setHideRevoked(!state.view.hideRevoked), log),
     registerCommand(
       Commands.loadMore,
       (node?: TokenNode) => {

@@ -65,6 +65,12 @@ export class ExplorerState implements vscode.Disposable {
     return this.set(filter ? { ...rest, filter } : rest);
   }
 
+  /** Hides (true) or shows revoked tokens. */
+  setHideRevoked(hide: boolean): Promise<void> {
+    const { hideRevoked: _old, ...rest } = this.state;
+    return this.set(hide ? { ...rest, hideRevoked: true } : rest);
+  }
+
   /** Back to no grouping, newest first, no filter. */
   reset(): Promise<void> {
     return this.set(DEFAULT_VIEW_STATE);
@@ -86,5 +92,6 @@ export class ExplorerState implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', ContextKeys.groupBy, this.state.groupBy);
     void vscode.commands.executeCommand('setContext', ContextKeys.sortBy, this.state.sortBy);
     void vscode.commands.executeCommand('setContext', ContextKeys.filterActive, !!this.state.filter);
+    void vscode.commands.executeCommand('setContext', ContextKeys.hideRevoked, !!this.state.hideRevoked);
   }
 }

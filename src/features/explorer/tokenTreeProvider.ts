@@ -67,6 +67,8 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
   private readonly shownChildren = new Map<string, string>();
   /** The item VS Code last fetched, per node id (see {@link itemPrint}). */
   private readonly shownItems = new Map<string, string>();
+  /** Groups the user expanded (node ids): they stay open when the tree is rebuilt, e.g. after a filter is cleared. */
+  private readonly expanded = new Set<string>();
   private fullRefresh: NodeJS.Timeout | undefined;
   private readonly dirty = new Set<string>();
   private dirtyTimer: NodeJS.Timeout | undefined;
@@ -101,6 +103,12 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
       this.shownChildren.clear();
       this.emitter.fire(undefined);
     }, FULL_REFRESH_DEBOUNCE_MS);
+  }
+
+  /** Remembers that the user expanded or collapsed a node (from `TreeView.onDidExpandElement`/`onDidCollapseElement`). */
+  setExpanded(node: TokenNode, expanded: boolean): void {
+    if (expanded) this.expanded.add(nodeId(node));
+    else this.expanded.delete(nodeId(node));
   }
 
   /** Resolves once no refresh is pending (for tests: what happens next is caused by what they do next). */
@@ -185,6 +193,18 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     return children;
   }
 
+  /** The parent of a node (for `TreeView.reveal`): its group, else its connection (with several), else the root. */
+  getParent(node: TokenNode): TokenNode | undefined {
+    if (node.kind === 'connection') return undefined;
+    const key = node.connectionKey;
+    const h = key ? this.manager.get(key) : undefined;
+    const top = h && this.showsConnections ? this.connectionNode(h.key) : undefined;
+    if (!h || node.kind !== 'token' || this.groupingFor(h) === 'none') return top;
+    const group = this.query(h).groups.find((g) => g.tokens.some((t) => t.id === node.token.id));
+    if (!group) return top;
+    return this.nodes.get(`group:${h.key}:${group.key}`) ?? top;
+  }
+
   private childrenOf(element?: TokenNode): TokenNode[] {
     if (!element) {
       const all = this.manager.all;
@@ -229,7 +249,12 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     }
     if (s.state !== 'ready') return [];
     if (s.user && !canManageTokens(s.user.role)) {
-      return [{ kind: 'message', connectionKey: key, id: `${key}:viewer`, label: vscode.l10n.t('{0} is a Viewer: Viewers cannot manage tokens.', s.user.username), icon: 'info' }];
+      // One row, with the way out: with one connection the view's message explains, the row is the button.
+      const signIn = { command: Commands.signIn, title: vscode.l10n.t('Sign In with Another Account'), arguments: [{ kind: 'connection', connectionKey: key }] };
+      const label = this.showsConnections
+        ? vscode.l10n.t('{0} is a Viewer: sign in with another account to manage tokens…', displayText(s.user.username, 40))
+        : vscode.l10n.t('Sign in with another account…');
+      return [{ kind: 'message', connectionKey: key, id: `${key}:viewer`, label, icon: 'sign-in', command: signIn, tooltip: vscode.l10n.t('Viewers cannot manage tokens.') }];
     }
     this.manager.want(h);
     const snap = h.store.snapshot;
@@ -387,7 +412,8 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
 
   private groupItem(node: Extract<TokenNode, { kind: 'group' }>): vscode.TreeItem {
     const filtered = !!this.state.view.filter;
-    const item = new vscode.TreeItem(displayText(node.label, 80), filtered ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    const open = filtered || this.expanded.has(nodeId(node));
+    const item = new vscode.TreeItem(displayText(node.label, 80), open ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     // A filtered list opens its groups: a different id makes VS Code apply the expanded state.
     item.id = `group:${node.connectionKey}:${node.key}${filtered ? ':filtered' : ''}`;
     item.description = nf.format(node.count);

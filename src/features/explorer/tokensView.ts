@@ -45,6 +45,7 @@ export function createTokensView(manager: ConnectionManager, connection: Control
     onDidChangeTreeData: changed.event,
     getChildren: (node) => provider().getChildren(node),
     getTreeItem: (node) => provider().getTreeItem(node),
+    getParent: (node) => provider().getParent(node),
   };
   const view = vscode.window.createTreeView(Views.tokens, { treeDataProvider: standIn, showCollapseAll: false, canSelectMany: true });
   const setContext = (key: string, value: unknown) => void vscode.commands.executeCommand('setContext', key, value);
@@ -52,7 +53,8 @@ export function createTokensView(manager: ConnectionManager, connection: Control
     const s = connection.current;
     const all = manager.all;
     setContext(ContextKeys.state, s.state);
-    setContext(ContextKeys.canCreate, s.state === 'ready' && !!s.user && canManageTokens(s.user.role));
+    // Create stays available while any connection can create tokens (the command asks which one if the active one cannot).
+    setContext(ContextKeys.canCreate, all.some((h) => h.connection.current.state === 'ready' && !!h.connection.user && canManageTokens(h.connection.user.role)));
     setContext(ContextKeys.connectionCount, all.length);
     setContext(ContextKeys.sessionEnded, s.state === 'needsSignIn' && !!s.message);
     setContext(ContextKeys.anyAdmin, all.some((h) => !!h.connection.user && isTokenAdmin(h.connection.user.role)));
@@ -60,7 +62,15 @@ export function createTokensView(manager: ConnectionManager, connection: Control
     // The filter is also in the description, but a narrow side bar cuts the title: say it above the list too.
     view.message = [viewMessage(manager, connection), filterMessage(state)].filter(Boolean).join('\n') || undefined;
   };
-  const subs: vscode.Disposable[] = [changed, view, manager.onDidChange(sync), manager.onDidChangeState(sync), state.onDidChange(sync)];
+  const subs: vscode.Disposable[] = [
+    changed,
+    view,
+    manager.onDidChange(sync),
+    manager.onDidChangeState(sync),
+    state.onDidChange(sync),
+    view.onDidExpandElement((e) => provider().setExpanded(e.element, true)),
+    view.onDidCollapseElement((e) => provider().setExpanded(e.element, false)),
+  ];
   sync();
   return {
     get treeProvider() {
@@ -94,7 +104,7 @@ export function viewMessage(manager: ConnectionManager, connection: ControllerCo
   if (manager.all.length > 1) return undefined;
   const s = connection.current;
   if (s.state === 'ready' && s.user && !canManageTokens(s.user.role)) {
-    return vscode.l10n.t('Signed in as {0}, a Viewer: Viewers cannot manage tokens. Sign in with another account to list or create tokens.', displayText(s.user.username, 60));
+    return vscode.l10n.t('Signed in as {0}, a Viewer: Viewers cannot manage tokens.', displayText(s.user.username, 60));
   }
   if (s.state === 'error') return s.message;
   if (s.state === 'needsSignIn' && s.message) return s.message;

@@ -146,6 +146,26 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
     }
   });
 
+  it('the Delete key deletes the selected tokens (one confirmation naming them)', async () => {
+    await api.treeProvider.whenIdle();
+    const [first, second] = tokenNodes(key1).filter((n) => n.token.status === 'active');
+    await api.view.reveal(first!, { select: true, focus: true });
+    await api.view.reveal(second!, { select: true, focus: true });
+    await waitUntil(() => api.view.selection.length > 0, { what: 'a selected row' });
+    const ui = scriptUi({ message: [{ match: /^Delete /, answer: undefined }] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.deleteSelectedTokens');
+    } finally {
+      ui.restore();
+    }
+    const asked = ui.record.messages.map((m) => m.text).filter((t) => /^Delete /.test(t));
+    assert.equal(asked.length, 1, `one confirmation: ${asked}`);
+    const selected = (api.view.selection as TokenNode[]).filter((n) => n.kind === 'token') as Array<Extract<TokenNode, { kind: 'token' }>>;
+    assert.ok(selected.length > 0);
+    assert.ok(asked[0]!.includes(selected.length === 1 ? selected[0]!.token.description : `${selected.length} tokens`), asked[0]);
+    assert.ok(tokenNodes(key1).some((n) => n.token.id === first!.token.id), 'cancelled: nothing deleted');
+  });
+
   it('groups by status and by owner with counts, filters (shown in the view description) and remembers the state', async () => {
     await vscode.commands.executeCommand('telegrafController.groupByStatus');
     const groups = children(connNode(key1));
@@ -294,7 +314,7 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
     const usedAt = new Date(Date.now() - 2 * 60_000).toISOString();
     handle(key1).store.upsert({ ...node.token, lastUsedAt: usedAt });
     const used = tokenNodes(key1).find((n) => n.token.id === soon.token.id)!;
-    assert.match((item(used).tooltip as vscode.MarkdownString).value, /Last used: 2 minutes ago \(/);
+    assert.match((item(used).tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\/g, ''), /Last used: 2 minutes ago \(/);
     assert.equal((deco?.color as vscode.ThemeColor | undefined)?.id, 'list.warningForeground');
   });
 
@@ -335,6 +355,7 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
 
   it('adds, renames, activates and removes a connection from the commands', async () => {
     const alias = key2.replace('127.0.0.1', 'localhost');
+    const activeBeforeAdd = api.manager.active?.key;
     const ui = scriptUi({ inputBox: [alias, 'lab'], message: [{ match: 'Sign in now?', answer: undefined }] });
     try {
       await vscode.commands.executeCommand('telegrafController.addConnection');
@@ -342,6 +363,7 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
       ui.restore();
     }
     await waitUntil(() => api.manager.all.length === 3, { what: 'third connection' });
+    assert.equal(api.manager.active?.key, activeBeforeAdd, 'adding a connection leaves the active one');
     const setting = () => vscode.workspace.getConfiguration('telegrafController').inspect<Array<{ name: string; url: string }>>('connections')?.globalValue ?? [];
     assert.deepEqual(setting().map((c) => c.name), ['staging', 'lab']);
     const lab = api.manager.all.find((h) => h.name === 'lab')!;

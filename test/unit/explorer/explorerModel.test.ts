@@ -90,6 +90,19 @@ describe('sorting and grouping', () => {
   test('expires: soonest first (expired first), never last', () => {
     assert.deepEqual(sortTokens(tokens, 'expires').map((t) => t.id), ['d', 'b', 'a', 'e', 'f', 'c']);
   });
+  test('expires: revoked tokens come after every active one, whatever their expiry', () => {
+    const revokedSoon: Token = { ...tokens.find((t) => t.id === 'd')!, id: 'r', status: 'revoked', revokedAt: new Date(NOW - 1000).toISOString(), expiresAt: new Date(NOW - 86_400_000 * 30).toISOString() };
+    const order = sortTokens([...tokens, revokedSoon], 'expires').map((t) => t.id);
+    const firstRevoked = order.findIndex((id) => [...tokens, revokedSoon].find((t) => t.id === id)!.status === 'revoked');
+    assert.ok(order.slice(firstRevoked).every((id) => [...tokens, revokedSoon].find((t) => t.id === id)!.status === 'revoked'), `revoked last: ${order}`);
+    assert.notEqual(order[0], 'r');
+  });
+  test('status filter: hideRevoked leaves revoked tokens out and is remembered', () => {
+    const shown = queryTokens(tokens, { ...DEFAULT_VIEW_STATE, hideRevoked: true }, NOW);
+    assert.ok(shown.groups.flatMap((g) => g.tokens).every((t) => t.status !== 'revoked'));
+    assert.equal(shown.matched, tokens.filter((t) => t.status !== 'revoked').length);
+    assert.deepEqual(parseViewState(serializeViewState({ ...DEFAULT_VIEW_STATE, hideRevoked: true })), { ...DEFAULT_VIEW_STATE, hideRevoked: true });
+  });
   test('description: case-insensitive and numeric-aware', () => {
     assert.deepEqual(sortTokens(tokens, 'description').map((t) => t.description), ['Agent 9', 'agent 10', 'CI pipeline', 'old laptop', 'staging agent', 'Telegraf agent - prod-web-01']);
   });
