@@ -39,10 +39,9 @@ async function focusWhenReady(frame: Frame, id: string): Promise<void> {
       const inner = host?.shadowRoot?.querySelector('input') ?? host?.querySelector('input');
       return !!inner && doc.hasFocus() && doc.activeElement === host && (host.shadowRoot ? host.shadowRoot.activeElement === inner : true);
     }, id);
-  for (let i = 0; i < 50 && !(await focused()); i++) {
-    await input.focus();
-    await frame.page().waitForTimeout(100);
-  }
+  // The form's own initial focus runs once, after render (a zero-delay timer that marks #app data-ready).
+  await frame.locator('#app[data-ready]').waitFor({ state: 'attached', timeout: 15_000 });
+  if (!(await focused())) await input.focus();
   assert.ok(await focused(), `#${id} has the keyboard focus`);
 }
 
@@ -104,9 +103,6 @@ export async function run(ctx: E2EContext): Promise<void> {
   // The new form renders, then its text field upgrades and takes the focus: keys typed before
   // that are lost. Type only once the field's own input has the focus.
   await focusWhenReady(frame, 'description');
-  // Let the form's own initial focus (a zero-delay timer that also selects the field) run first:
-  // a person cannot type within those milliseconds, a test can.
-  await page.waitForTimeout(500);
   await page.keyboard.press('Control+A');
   await page.keyboard.type('e2e keyboard custom');
   assert.equal(await (await textfield(frame, 'description')).inputValue(), 'e2e keyboard custom', 'every typed character reached the field');
@@ -205,8 +201,7 @@ export async function run(ctx: E2EContext): Promise<void> {
   // 5. Light theme.
   await workbench.runCommand('Preferences: Color Theme');
   await answerInput(page, 'Light Modern');
-  await page.waitForTimeout(1000);
-  frame = await workbench.findWebviewFrame('#description');
+  frame = await workbench.findWebviewFrame('body.vscode-light #description');
   await (await textfield(frame, 'description')).fill('e2e light theme');
   await ctx.screenshot('08-create-form-light');
 }
