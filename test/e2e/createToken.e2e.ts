@@ -39,14 +39,10 @@ async function focusWhenReady(frame: Frame, id: string): Promise<void> {
       const inner = host?.shadowRoot?.querySelector('input') ?? host?.querySelector('input');
       return !!inner && doc.hasFocus() && doc.activeElement === host && (host.shadowRoot ? host.shadowRoot.activeElement === inner : true);
     }, id);
-  await until(
-    async () => {
-      if (await focused()) return true;
-      await input.focus();
-      return false;
-    },
-    { what: `#${id} to have the keyboard focus`, timeoutMs: 5_000 },
-  );
+  // The form's own initial focus runs once, after render (a zero-delay timer that marks #app data-ready).
+  await frame.locator('#app[data-ready]').waitFor({ state: 'attached', timeout: 15_000 });
+  if (!(await focused())) await input.focus();
+  assert.ok(await focused(), `#${id} has the keyboard focus`);
 }
 
 export async function run(ctx: E2EContext): Promise<void> {
@@ -107,9 +103,6 @@ export async function run(ctx: E2EContext): Promise<void> {
   // The new form renders, then its text field upgrades and takes the focus: keys typed before
   // that are lost. Type only once the field's own input has the focus.
   await focusWhenReady(frame, 'description');
-  // Let the form's own initial focus (a zero-delay timer that also selects the field) run first:
-  // a person cannot type within those milliseconds, a test can.
-  await frame.evaluate(() => new Promise((r) => (globalThis as any).requestAnimationFrame(() => setTimeout(r, 0))));
   await page.keyboard.press('Control+A');
   await page.keyboard.type('e2e keyboard custom');
   assert.equal(await (await textfield(frame, 'description')).inputValue(), 'e2e keyboard custom', 'every typed character reached the field');

@@ -272,8 +272,12 @@ export class CreateTokenController {
       } catch (e) {
         if (e instanceof ControllerError) {
           this.deps.log.warn(`Create token failed: ${e.message}`);
-          // Code and data; the form words them (the log above has the English sentence).
+          // Code and data; the form words them (the log above has the English sentence). An error
+          // wrapping another (`cause`) was worded by the extension after a follow-up check, e.g.
+          // what a create of unknown outcome left on the controller (./unknownOutcome.ts), already
+          // in the display language: its sentence goes along.
           const error: FormError = { kind: e.kind, args: [e.status !== undefined ? String(e.status) : '', e.serverMessage ?? ''] };
+          if (e.cause instanceof ControllerError) error.message = e.userMessage;
           if (e.fieldErrors) error.fieldErrors = e.fieldErrors;
           this.fail(requestId, error);
         } else {

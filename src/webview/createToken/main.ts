@@ -420,7 +420,12 @@ function renderForm(): void {
 
   syncFromDraft({ grid: true });
   clock = window.setInterval(() => syncFromDraft({ grid: false, quiet: true }), 30_000);
-  window.setTimeout(() => description.focus(), 0);
+  app.removeAttribute('data-ready');
+  window.setTimeout(() => {
+    description.focus();
+    // The form is rendered and has its initial focus: keys typed from now on reach the fields.
+    app.setAttribute('data-ready', '');
+  }, 0);
 }
 
 /** True while the date input has the focus and holds a date with some parts still empty. */

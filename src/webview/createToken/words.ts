@@ -202,7 +202,9 @@ export function errorWords(kind: string, args: readonly string[] = []): string |
     case 'forbidden':
       return l10n.t('The controller refused: your account may not create this token.');
     case 'not-found':
-      return l10n.t('The controller has no token route at this address. Check the controller URL.');
+      return l10n.t('The controller did not find what the request names.');
+    case 'route-missing':
+      return l10n.t('The controller has no token route at this address (another version, or a proxy in front). Check the controller URL.');
     case 'validation':
       return l10n.t('The controller rejected the request.');
     case 'conflict':

@@ -347,3 +347,14 @@ test('copy: the result is a code the form words, not an English sentence', async
     ],
   );
 });
+
+test('create: an error worded after a follow-up check (wrapping its cause) keeps its sentence', async () => {
+  const cause = new ControllerError({ kind: 'timeout', userMessage: 'The controller did not answer in time.' });
+  const settled = new ControllerError({ kind: 'timeout', userMessage: 'No token "x" exists on the controller: nothing was created. You can create it again.', cause });
+  const { c, sent } = setup({ createError: settled });
+  await c.handle({ type: 'create', requestId: 'w-1', request: request() });
+  const f = sent[0];
+  assert.ok(f?.type === 'createFailed');
+  assert.equal(f.error.kind, 'timeout');
+  assert.equal(f.error.message, 'No token "x" exists on the controller: nothing was created. You can create it again.');
+});
