@@ -160,7 +160,10 @@ export async function testTokenAndTelegrafCheck(ctx: E2EContext): Promise<void> 
   await answerDialog(ctx, 'for the heartbeat test?', `Send to ${new URL(heartbeatUrl).host}`);
   const result = await workbench.waitForNotification(/Token test of .* passed/, { timeoutMs: 30_000 });
   ctx.log(`test token: ${result.replace(/\s+/g, ' ').slice(0, 200)}`);
-  assert.match(result, /Heartbeat/);
+  assert.match(result, /Heartbeat as agent vscode-test-token-[0-9a-f]{8}/);
+  // The progress toast goes away when the checks are done; the result stays while the pointer is on it.
+  await page.locator('.notifications-toasts .notification-toast', { hasText: 'Testing the token against the controller' }).waitFor({ state: 'detached', timeout: 15_000 });
+  await page.locator('.notifications-toasts .notification-list-item-message', { hasText: /Token test of .* passed/ }).first().hover();
   await ctx.screenshot('03-test-token-result');
 
   // Check Config with Telegraf: the real telegraf reports a typo; Problems shows it with source telegraf.
