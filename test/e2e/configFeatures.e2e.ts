@@ -18,21 +18,11 @@ const SEED_VALUE = 'tc-apiv1_Pw01AgentProdWeb01demo00000000000';
 /** The real Telegraf of scripts/build-telegraf.sh. */
 const TELEGRAF = path.join(process.cwd(), '.telegraf', 'v1.40.1', 'telegraf');
 
-/** Adds `values` to code-server's User/settings.json (the running window follows the file). */
-function setUserSettings(ctx: E2EContext, values: Record<string, unknown>): void {
-  assert.ok(ctx.userDataDir, 'the harness passes the user-data dir');
-  const file = path.join(ctx.userDataDir, 'User', 'settings.json');
-  const settings = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify({ ...settings, ...values }, null, 2)}\n`);
-}
-
 export const timeoutMs = 6 * 60_000;
 
 export async function run(ctx: E2EContext): Promise<void> {
   const { page, workbench } = ctx;
   assert.ok(fs.existsSync(TELEGRAF), `${TELEGRAF} is missing: run bash scripts/build-telegraf.sh`);
-  setUserSettings(ctx, { 'telegrafController.telegrafPath': TELEGRAF });
   const file = path.join(ctx.workspace, 'leaky.conf');
   fs.writeFileSync(
     file,
@@ -87,12 +77,54 @@ export async function run(ctx: E2EContext): Promise<void> {
   await testTokenAndTelegrafCheck(ctx);
 }
 
+/** Sets telegrafController.telegrafPath the way a user does: in the Settings editor (Remote tab in code-server). */
+async function setTelegrafPathInSettingsUi(ctx: E2EContext, value: string): Promise<void> {
+  const { page, workbench } = ctx;
+  await workbench.runCommand('Preferences: Open User Settings');
+  const editor = page.locator('.settings-editor');
+  await editor.waitFor({ state: 'visible', timeout: 20_000 });
+  await page.locator('.settings-editor .settings-header .monaco-editor textarea').first().focus();
+  await page.keyboard.type('telegrafController.telegrafPath');
+  // A machine-scoped setting: in a remote window (code-server) it lives in the Remote settings.
+  await page.locator('.settings-editor .settings-tabs-widget .action-label', { hasText: 'Remote' }).first().click();
+  const item = page.locator('.settings-editor .setting-item-contents', { hasText: 'Telegraf Path' }).first();
+  await item.waitFor({ state: 'visible', timeout: 20_000 });
+  const input = item.locator('input.input').first();
+  await input.click();
+  await input.fill(value);
+  await page.keyboard.press('Tab');
+  await ctx.screenshot('04a-telegraf-path-setting');
+}
+
+/** Waits until the extension's log (output channel file under the user-data dir) matches `re`. */
+async function waitForLog(ctx: E2EContext, re: RegExp, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const logs = (): string => {
+    const out: string[] = [];
+    const walk = (d: string) => {
+      if (!fs.existsSync(d)) return;
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/Telegraf Controller.*\.log$/.test(e.name)) out.push(fs.readFileSync(p, 'utf8'));
+      }
+    };
+    walk(path.join(ctx.userDataDir!, 'logs'));
+    return out.join('\n');
+  };
+  while (!re.test(logs())) {
+    if (Date.now() > deadline) throw new Error(`the extension log never matched ${re}`);
+    await new Promise((r) => setTimeout(r, 250)); // poll interval of a condition with a deadline
+  }
+}
+
 /** Opens `name` from the workspace with Quick Open and waits for its editor. */
 async function openFile(ctx: E2EContext, name: string): Promise<void> {
   const { page } = ctx;
   await page.keyboard.press('Escape');
   await page.keyboard.press('Control+P');
-  await quickInput(page).locator('input.input').fill(name);
+  // The absolute path: Quick Open resolves it directly, without waiting for the file search to index a new file.
+  await quickInput(page).locator('input.input').fill(path.join(ctx.workspace, name));
   await pickItem(page, name);
   await page.locator('.editor-instance .monaco-editor').first().waitFor({ state: 'visible', timeout: 15_000 });
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ state: 'visible', timeout: 15_000 });
@@ -128,10 +160,16 @@ export async function testTokenAndTelegrafCheck(ctx: E2EContext): Promise<void> 
   await answerDialog(ctx, 'for the heartbeat test?', `Send to ${new URL(heartbeatUrl).host}`);
   const result = await workbench.waitForNotification(/Token test of .* passed/, { timeoutMs: 30_000 });
   ctx.log(`test token: ${result.replace(/\s+/g, ' ').slice(0, 200)}`);
-  assert.match(result, /Heartbeat/);
+  assert.match(result, /Heartbeat as agent vscode-test-token-[0-9a-f]{8}/);
+  // The progress toast goes away when the checks are done; the result stays while the pointer is on it.
+  await page.locator('.notifications-toasts .notification-toast', { hasText: 'Testing the token against the controller' }).waitFor({ state: 'detached', timeout: 15_000 });
+  await page.locator('.notifications-toasts .notification-list-item-message', { hasText: /Token test of .* passed/ }).first().hover();
   await ctx.screenshot('03-test-token-result');
 
   // Check Config with Telegraf: the real telegraf reports a typo; Problems shows it with source telegraf.
+  // The user setting points at the real binary; wait until the extension has seen it (its log says so).
+  await setTelegrafPathInSettingsUi(ctx, TELEGRAF);
+  await waitForLog(ctx, /telegrafController\.telegrafPath changed: Telegraf is now taken from .*v1\.40\.1\/telegraf/);
   const checked = path.join(ctx.workspace, 'checked.conf');
   fs.writeFileSync(
     checked,

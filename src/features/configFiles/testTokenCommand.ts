@@ -216,7 +216,7 @@ export async function runTokenChecks(deps: TestTokenDeps, cfg: TelegrafConfig, s
       await connection.api().sendHeartbeat(target.url, value, testHeartbeatMessage(instanceId, TEST_HEARTBEAT_VERSION));
       checks.push({
         id: 'heartbeat',
-        title: vscode.l10n.t('Heartbeat'),
+        title: vscode.l10n.t('Heartbeat as agent {0}', instanceId),
         status: 'pass',
         detail: target.fromConfig
           ? vscode.l10n.t('POST {0} answered 200; the controller now lists agent {1}', target.url, instanceId)

@@ -32,7 +32,7 @@ import { registerCommand } from '../../infra/commands';
 import type { Logger } from '../../infra/logger';
 import { envVarName } from '../../infra/settings';
 import { isTelegrafDocument } from '../../services/configDocuments';
-import { TelegrafLocator, TelegrafUnavailable, type LocatedTelegraf } from './telegrafLocator';
+import { TelegrafLocator, TelegrafUnavailable, telegrafPathSetting, type LocatedTelegraf } from './telegrafLocator';
 
 /** Diagnostic source of problems Telegraf itself reported. */
 export const TELEGRAF_SOURCE = 'telegraf';
@@ -66,9 +66,18 @@ export class TelegrafChecker implements vscode.Disposable {
   private readonly warnedEnvVar = new Set<string>();
   private warnedMissing = false;
 
-  constructor(private readonly log: Logger) {}
+  private readonly settingsSub: vscode.Disposable;
+
+  constructor(private readonly log: Logger) {
+    this.settingsSub = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${PREFIX}.${Settings.telegrafPath}`)) {
+        this.log.info(`${PREFIX}.${Settings.telegrafPath} changed: Telegraf is now taken from ${telegrafPathSetting() ?? 'the PATH'}`);
+      }
+    });
+  }
 
   dispose(): void {
+    this.settingsSub.dispose();
     this.collection.dispose();
     this.locator.dispose();
   }

@@ -250,6 +250,37 @@ describe('Telegraf config features', function () {
     for (const i of ours) assert.ok(typeof i.detail === 'string' && i.detail.length <= 40, `short detail: ${i.detail}`);
   });
 
+  it('Insert Token offers "Insert at the cursor" only where a token belongs, and says why not', async () => {
+    write('placement.conf', '[agent]\n  interval = "10s"\n\n[[outputs.influxdb_v2]]\n  urls = ["http://127.0.0.1:8086"]\n\n');
+    const doc = await vscode.workspace.openTextDocument(uri('placement.conf'));
+    const editor = await vscode.window.showTextDocument(doc);
+    const offered = async (line: number) => {
+      editor.selection = new vscode.Selection(line, 0, line, 0);
+      let labels: string[] = [];
+      const ui = scriptUi({
+        quickPick: [
+          byLabel('Environment variable reference'),
+          (items) => {
+            labels = items.map((i: { label: string }) => i.label);
+            return undefined;
+          },
+        ],
+      });
+      try {
+        await vscode.commands.executeCommand('telegrafController.insertToken', stored.id);
+      } finally {
+        ui.restore();
+      }
+      return { labels, placeholder: ui.record.picks[1] ?? '' };
+    };
+    const inAgent = await offered(2);
+    assert.ok(!inAgent.labels.some((l) => l.includes('Insert at the cursor')), inAgent.labels.join(' | '));
+    assert.match(inAgent.placeholder, /Not at the cursor: \[agent\] \(line 1\) takes no token/);
+    const inOutput = await offered(5);
+    assert.ok(inOutput.labels.some((l) => l.includes('Insert at the cursor')), inOutput.labels.join(' | '));
+    assert.equal(doc.getText(), '[agent]\n  interval = "10s"\n\n[[outputs.influxdb_v2]]\n  urls = ["http://127.0.0.1:8086"]\n\n', 'nothing written when dismissed');
+  });
+
   it('the literal value is written only when chosen: the default button is the environment reference', async () => {
     write('literal.conf', '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:8000/agents/heartbeat"\n  token = \n');
     const doc = await vscode.workspace.openTextDocument(uri('literal.conf'));

@@ -140,7 +140,10 @@ describe('Full flow against the emulator', function () {
     const after = doc.getText();
     assert.notEqual(after, before, `no edit; messages: ${JSON.stringify(ui.record.messages)}`);
     assert.match(after, /^\s+token = "\$\{TELEGRAF_CONTROLLER_TOKEN\}"$/m);
-    assert.ok(after.includes('# token = ""'), 'the commented line is untouched');
+    // The sample's commented-out `# token = ""` becomes the token line (same indentation), not a second place for it.
+    assert.ok(!after.includes('# token = ""'), 'the commented-out token line became the token');
+    assert.equal(after.split('\n').length, before.split('\n').length, 'no line added');
+    assert.equal((after.match(/^\s*token = /gm) ?? []).length, 1, 'one token line');
     assert.ok(!after.includes(createdValue), 'an env reference never writes the value');
     const tokenLine = after.split('\n').findIndex((l) => /^\s+token = /.test(l));
     const statusLine = after.split('\n').findIndex((l) => l.includes('[outputs.heartbeat.status]'));
