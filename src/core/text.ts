@@ -86,3 +86,19 @@ export function pickText(text: string, max = 120): string {
 export function descriptionText(description: string | undefined, fallback: string, max = 120): string {
   return displayText(description ?? '', max) || fallback;
 }
+
+/**
+ * `text` as a markdown inline code span (CommonMark "Code spans"): nothing
+ * inside a code span is markdown, so no link, image, emphasis or escape can
+ * form. Line breaks become spaces, bidi and control characters are
+ * neutralised ({@link displayText}, at most `max` characters), and the fence
+ * is one backtick longer than the longest run of backticks inside, padded
+ * with a space when the text starts or ends with a backtick.
+ */
+export function markdownCodeSpan(text: string, max = 200): string {
+  const clean = displayText(text.replace(/[\r\n]+/g, ' '), max);
+  const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${clean}${pad}${fence}`;
+}

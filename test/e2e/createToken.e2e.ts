@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { answerInput, signInWithPassword, treeRow, until, type E2EContext } from './harness';
+import { answerInput, signInWithPassword, treeRow, type E2EContext } from './harness';
 
 /** Connects through "Telegraf Controller: Connect…" with the seed's Owner. */
 export async function connect(ctx: E2EContext): Promise<void> {

@@ -99,7 +99,7 @@ async function pickConfig(deps: AgentStartDeps, arg: AgentStartArg | undefined, 
     return {
       label: `$(file-code) ${displayText(c.name, 80)}`,
       description: displayText(c.id, 60),
-      detail: [displayText(c.description, 160), updated !== undefined ? vscode.l10n.t('updated {0}', relativeTime(updated - now)) : ''].filter(Boolean).join(' · '),
+      detail: [ui.tokenName(c.description, 160), updated !== undefined ? vscode.l10n.t('updated {0}', relativeTime(updated - now)) : ''].filter(Boolean).join(' · '),
       config: { id: c.id, name: c.name },
     };
   });
@@ -199,7 +199,7 @@ export function registerAgentStart(deps: AgentStartDeps): vscode.Disposable[] {
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading "{0}" the way the agent will…', displayText(config.name, 60)) },
       () => checkAgentStart(connection.api(), { configId: config.id, token: value, telegrafVersion, ...(token ? { permissions: token.permissions } : {}) }),
     );
-    const label = token ? `"${displayText(token.description, 60)}"` : vscode.l10n.t('the token');
+    const label = token ? `"${ui.tokenName(token.description, 60)}"` : vscode.l10n.t('the token');
     log.info(`[${connection.label}] Test Agent Start of config ${config.id} with ${label} as ${result.variable.name} (${result.header}): ${result.ok ? 'OK' : 'FAILED'}`);
     for (const c of result.checks) log.info(`  ${ICON[c.status]} ${c.id}: ${c.detail}`);
     const details = vscode.l10n.t('Show Details');
@@ -264,7 +264,7 @@ async function pickToken(deps: AgentStartDeps, arg: AgentStartArg | undefined): 
   const items: Array<vscode.QuickPickItem & { get: () => Promise<{ value: string; token?: Token } | undefined> }> = refs.map((ref) => {
     const token = deps.store.find(ref.id);
     return {
-      label: `$(key) ${displayText(ref.description, 80)}`,
+      label: `$(key) ${ui.tokenName(ref.description, 80)}`,
       description: token ? `${displayStatus(token, now)} · ${expiryText(token, now)}` : vscode.l10n.t('stored value'),
       get: async () => {
         const value = await deps.vault.getTokenValue(origin, ref.id);

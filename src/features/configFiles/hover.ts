@@ -15,7 +15,7 @@ import { type TelegrafConfig, type TokenSite } from '../../core/config';
 import { literalOfSite, requiredPermissions, siteAt, type RequiredPermission } from '../../core/config/references';
 import { envVarNote, missingPermissions, permissionText, type TokenFacts, type TokenRecord } from '../../core/config/tokenAssessment';
 import { describePermissions } from '../../core/permissions';
-import { displayText } from '../../core/text';
+import { displayText, markdownCodeSpan } from '../../core/text';
 import { displayStatus, expiryText, formatUtc, parseTime } from '../../core/tokens';
 import type { SecretVault } from '../../infra/secretVault';
 import type { ControllerConnection } from '../../services/controllerConnection';
@@ -48,11 +48,7 @@ function newMarkdown(): vscode.MarkdownString {
  * neutralised, and the fence is longer than any run of backticks inside.
  */
 export function appendInlineCode(md: vscode.MarkdownString, text: string): vscode.MarkdownString {
-  const clean = displayText(text.replace(/[\r\n]+/g, ' '), 200);
-  const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map((r) => r.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
-  return md.appendMarkdown(`${fence}${pad}${clean}${pad}${fence}`);
+  return md.appendMarkdown(markdownCodeSpan(text));
 }
 
 function row(md: vscode.MarkdownString, label: string, value: string): void {

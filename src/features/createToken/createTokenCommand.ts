@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import * as ui from '../../infra/ui';
+import { pickText } from '../../core/text';
 import type { CreateTokenRequest } from '../../core/api/contract';
 import { isCreateOutcomeUnknown } from '../../core/api/createOutcome';
 import { suggestPresetForConfig } from '../../core/config/presetSuggestion';
@@ -95,8 +96,8 @@ export function registerCreateToken(context: vscode.ExtensionContext, services: 
         if (!canCreate(services.connection) && manager && others.length > 0) {
           // The active connection cannot create tokens, another one can: the user picks where (and it becomes the active one).
           const pick = required(
-            await vscode.window.showQuickPick(
-              others.map((h) => ({ label: displayText(h.name, 60), description: `${displayText(h.connection.user!.username, 40)} (${h.connection.user!.role})`, detail: h.url, key: h.key })),
+            await ui.showQuickPick(
+              others.map((h) => ({ label: pickText(h.name, 60), description: `${pickText(h.connection.user!.username, 40)} (${h.connection.user!.role})`, detail: pickText(h.url, 200), key: h.key })),
               { placeHolder: vscode.l10n.t('Create the token on which connection?') },
             ),
           );

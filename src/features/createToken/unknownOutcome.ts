@@ -12,7 +12,6 @@ import type { CreateTokenRequest } from '../../core/api/contract';
 import { findCreatedTokens } from '../../core/api/createOutcome';
 import { ControllerError } from '../../core/api/errors';
 import { isUnusableToken } from '../../core/api/contract';
-import { displayText } from '../../core/text';
 import type { Logger } from '../../infra/logger';
 import type { ControllerConnection } from '../../services/controllerConnection';
 import type { TokenStore } from '../../services/tokenStore';
@@ -36,7 +35,7 @@ export interface UnknownOutcomeDeps {
  */
 export async function settleUnknownCreate(deps: UnknownOutcomeDeps, error: ControllerError, req: CreateTokenRequest, sentAt: number): Promise<never> {
   const { connection, store, log } = deps;
-  const name = displayText(req.description.trim(), 80);
+  const name = ui.tokenName(req.description.trim(), 80);
   const fail = (userMessage: string): never => {
     throw new ControllerError({ kind: error.kind, userMessage, cause: error, ...(error.status !== undefined ? { status: error.status } : {}), ...(error.route ? { route: error.route } : {}) });
   };

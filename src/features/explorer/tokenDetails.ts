@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import * as ui from '../../infra/ui';
 import type { Token } from '../../core/api/contract';
 import { ControllerError } from '../../core/api/errors';
 import { ACTIONS, RESOURCES, countPermissions, hasPermission } from '../../core/permissions';
@@ -18,7 +19,7 @@ const DETAILS = 'details';
  */
 export function detailsUri(connectionKey: string, token: Pick<Token, 'id' | 'description'>): vscode.Uri {
   // The last segment is the tab title: kept readable (Uri encodes it once), only path-breaking characters replaced.
-  const title = `${vscode.l10n.t('Token {0}', displayText(token.description, 40).replace(/[\\/:*?"<>|#%]/g, '_') || token.id)}.md`;
+  const title = `${vscode.l10n.t('Token {0}', ui.tokenName(token.description, 40).replace(/[\\/:*?"<>|#%]/g, '_') || token.id)}.md`;
   return vscode.Uri.from({
     scheme: TOKEN_URI_SCHEME,
     authority: DETAILS,

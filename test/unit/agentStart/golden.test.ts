@@ -1,6 +1,6 @@
 /**
  * Golden files of the agent start text: one per kind and Telegraf line, for
- * a fixed controller and configuration (test/fixtures/golden/agent-start/).
+ * a fixed controller and configuration (test/fixtures/agent-start-golden/).
  * They show reviewers the exact text users copy; `UPDATE_GOLDEN=1` rewrites
  * them after an intended change.
  */
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { AGENT_START_KINDS, agentStartSnippet } from '../../../src/core/agentStart';
 
-const DIR = path.join(__dirname, '..', '..', 'fixtures', 'golden', 'agent-start');
+const DIR = path.join(__dirname, '..', '..', 'fixtures', 'agent-start-golden');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const EXT = { shellscript: 'sh', yaml: 'yaml', powershell: 'ps1' } as const;
 

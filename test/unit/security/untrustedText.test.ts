@@ -6,7 +6,7 @@
  */
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { escapeIcons, noLinks, pickText, untrustedText } from '../../../src/core/text';
+import { escapeIcons, markdownCodeSpan, noLinks, pickText, untrustedText } from '../../../src/core/text';
 
 /**
  * The link syntax VS Code's notifications, dialogs, progress titles and quick
@@ -69,4 +69,10 @@ describe('escapeIcons / pickText', () => {
     assert.equal(escapeIcons('cost \\$(USD)'), 'cost \\$(USD)');
     assert.equal(pickText('$(check) [x](command:y)\u202e'), '\\$(check) [x] (command:y)');
   });
+});
+
+test('markdownCodeSpan: backticks, links and line breaks stay inside one code span', () => {
+  const span = markdownCodeSpan('a `` b [x](command:workbench.action.terminal.new)\n`');
+  assert.equal(span, '``` a `` b [x](command:workbench.action.terminal.new) ` ```');
+  assert.equal(markdownCodeSpan('${TELEGRAF_CONTROLLER_TOKEN}'), '`${TELEGRAF_CONTROLLER_TOKEN}`');
 });

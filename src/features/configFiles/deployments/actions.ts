@@ -107,7 +107,7 @@ export class DeploymentActions implements vscode.CodeActionProvider {
       if (at.finding.code === 'plaintext-token' && at.finding.value) {
         const t = await this.revocable(at.finding.value);
         if (t) {
-          const a = new vscode.CodeAction(vscode.l10n.t('Revoke on Server and Replace… ("{0}")', displayText(t.description, 40)), vscode.CodeActionKind.QuickFix);
+          const a = new vscode.CodeAction(vscode.l10n.t('Revoke on Server and Replace… ("{0}")', ui.tokenName(t.description, 40)), vscode.CodeActionKind.QuickFix);
           a.diagnostics = [d];
           a.command = { command: Commands.revokeAndReplaceInDeployment, title: a.title, arguments: [{ uri: doc.uri.toString(), offset, fix: 0, handle, tokenId: t.id } satisfies DeployFixArg] };
           out.push(a);
@@ -185,8 +185,8 @@ export function registerDeploymentActions(deps: DeploymentActionDeps): vscode.Di
         const value = pending.get(arg.handle);
         if (!value) throw new Error(vscode.l10n.t('Run the quick fix again (Ctrl+.); its value is no longer in memory.'));
         const token = store.find(arg.tokenId) ?? (await connection.api().getToken(arg.tokenId));
-        if (!mayRevoke(connection.user, token)) throw new Error(vscode.l10n.t('You may not revoke "{0}".', displayText(token.description, 80)));
-        const name = displayText(token.description, 80);
+        if (!mayRevoke(connection.user, token)) throw new Error(vscode.l10n.t('You may not revoke "{0}".', ui.tokenName(token.description, 80)));
+        const name = ui.tokenName(token.description, 80);
         const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(arg.uri));
         const at = findingAt(doc, deps.envFiles, arg.offset);
         const fix = at?.fixes[0];
@@ -209,7 +209,7 @@ export function registerDeploymentActions(deps: DeploymentActionDeps): vscode.Di
         resolver.clear();
         void ui
           .showInformationMessage(
-            vscode.l10n.t('Revoked "{0}" and replaced {1} reference(s) with the new token "{2}".', name, outcome.rewrite.count, displayText(outcome.replacement.description, 80)),
+            vscode.l10n.t('Revoked "{0}" and replaced {1} reference(s) with the new token "{2}".', name, outcome.rewrite.count, ui.tokenName(outcome.replacement.description, 80)),
             vscode.l10n.t('Copy New Value'),
           )
           .then(async (c) => {

@@ -18,7 +18,6 @@ import * as ui from '../../../infra/ui';
 import type { Token } from '../../../core/api/contract';
 import { applyEdits } from '../../../core/config';
 import { DEFAULT_ENV_FILE, DEFAULT_SECRET_NAME, deploymentKind, fillValue, planAddToken, windowsServiceCommand, type ComposeMode, type DeployPlan } from '../../../core/deploy';
-import { displayText } from '../../../core/text';
 import { Commands } from '../../../constants';
 import { Cancelled, registerCommand, required } from '../../../infra/commands';
 import { resolveToken, type TokenArg, type Services as TokenCommandDeps } from '../../../services/tokenArgs';
@@ -84,7 +83,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
         const stored = await vault.storedTokenIds(origin);
         const token: Token = await resolveToken(deps, tokenArg, vscode.l10n.t('Add which token? (only tokens whose value is stored in VS Code)'), (t) => t.status === 'active' && stored.has(t.id));
         const value = await vault.getTokenValue(origin, token.id);
-        if (!value) throw new Error(vscode.l10n.t('The value of "{0}" is not stored in VS Code; create a token here or store its value first.', displayText(token.description, 80)));
+        if (!value) throw new Error(vscode.l10n.t('The value of "{0}" is not stored in VS Code; create a token here or store its value first.', ui.tokenName(token.description, 80)));
 
         if (target === WINDOWS) {
           const cmd = windowsServiceCommand();
@@ -186,7 +185,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
             await writeValueFile(valueFile, plan.varName, value, deps.git);
           }
         }
-        log.info(`added token ${token.id} "${displayText(token.description, 80)}" to ${vscode.workspace.asRelativePath(doc.uri)} as ${plan.varName}${valueFile ? ` (value in ${vscode.workspace.asRelativePath(valueFile)}, mode 0600)` : ''}`);
+        log.info(`added token ${token.id} "${ui.tokenName(token.description, 80)}" to ${vscode.workspace.asRelativePath(doc.uri)} as ${plan.varName}${valueFile ? ` (value in ${vscode.workspace.asRelativePath(valueFile)}, mode 0600)` : ''}`);
         const copy = vscode.l10n.t('Copy Command');
         const summary = [
           plan.edits.length ? vscode.l10n.t('{0} now reads {1} by reference.', path.basename(doc.fileName), plan.varName) : '',
