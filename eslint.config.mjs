@@ -14,8 +14,16 @@ const features = readdirSync(new URL('./src/features', import.meta.url), { withF
   .map((d) => d.name);
 const layer = (target, from, message) => ({ target, from, message });
 const zones = [
-  layer('./src/core', ['./src/infra', './src/services', './src/features', './src/webview', './src/extension.ts'], 'core is editor-free and imports nothing above it.'),
-  layer('./src/shared', ['./src/infra', './src/services', './src/features', './src/webview', './src/extension.ts'], 'shared (webview protocol) builds on core only.'),
+  layer(
+    './src/core',
+    ['./src/infra', './src/services', './src/features', './src/webview', './src/extension.ts'],
+    'core is editor-free and imports nothing above it.',
+  ),
+  layer(
+    './src/shared',
+    ['./src/infra', './src/services', './src/features', './src/webview', './src/extension.ts'],
+    'shared (webview protocol) builds on core only.',
+  ),
   layer('./src/webview', ['./src/infra', './src/services', './src/features', './src/extension.ts'], 'The webview bundle builds on core and shared only.'),
   layer('./src/infra', ['./src/services', './src/features', './src/extension.ts'], 'infra builds on core only.'),
   layer('./src/services', ['./src/features', './src/extension.ts'], 'services build on core and infra; features build on services, not the reverse.'),
@@ -33,7 +41,20 @@ const noVscode = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '.telegraf/**', 'test-results/**', 'bench-results/**', '**/*.mjs', '**/*.js', '**/*.cjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'out/**',
+      'node_modules/**',
+      '.vscode-test/**',
+      '.telegraf/**',
+      'test-results/**',
+      'bench-results/**',
+      '**/*.mjs',
+      '**/*.js',
+      '**/*.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -54,10 +75,14 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/infra/ui.ts'],
     rules: {
-      'no-restricted-syntax': ['error', {
-        selector: "MemberExpression[object.property.name='window'][property.name=/^(show(Information|Warning|Error)Message|withProgress|showQuickPick|showInputBox|createQuickPick|createInputBox)$/]",
-        message: 'Use src/infra/ui.ts: it keeps server and workspace text from forming command links.',
-      }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "MemberExpression[object.property.name='window'][property.name=/^(show(Information|Warning|Error)Message|withProgress|showQuickPick|showInputBox|createQuickPick|createInputBox)$/]",
+          message: 'Use src/infra/ui.ts: it keeps server and workspace text from forming command links.',
+        },
+      ],
     },
   },
   {

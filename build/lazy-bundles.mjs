@@ -54,7 +54,16 @@ const rel = (root, p) => path.relative(root, p).split(path.sep).join('/');
 /** Runtime export names of a TypeScript module (types excluded), read with esbuild; of a package, by importing it. */
 async function exportNames(root, file) {
   if (!file.startsWith('src/')) return Object.keys(await import(file)).filter((n) => n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n));
-  const r = await esbuild.build({ absWorkingDir: root, entryPoints: [file], bundle: false, write: false, metafile: true, format: 'esm', platform: 'node', logLevel: 'silent' });
+  const r = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: [file],
+    bundle: false,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    platform: 'node',
+    logLevel: 'silent',
+  });
   return Object.values(r.metafile.outputs)[0].exports.filter((n) => n !== 'default');
 }
 
@@ -107,7 +116,10 @@ function redirect({ root, self, hostFiles }) {
       });
       b.onResolve({ filter: /^\.\/[A-Za-z]+\.js$/ }, (a) => (a.namespace === PROXY ? { path: a.path, external: true } : undefined));
       b.onLoad({ filter: /.*/, namespace: PROXY }, async (a) => ({ contents: await proxySource(root, a.pluginData.bundle, a.path), loader: 'js' }));
-      b.onLoad({ filter: /.*/, namespace: HOST }, (a) => ({ contents: `module.exports = require('./extension.js').__modules[${JSON.stringify(a.path)}];`, loader: 'js' }));
+      b.onLoad({ filter: /.*/, namespace: HOST }, (a) => ({
+        contents: `module.exports = require('./extension.js').__modules[${JSON.stringify(a.path)}];`,
+        loader: 'js',
+      }));
       b.onResolve({ filter: /^\.\/extension\.js$/ }, (a) => (a.namespace === HOST ? { path: a.path, external: true } : undefined));
     },
   };
@@ -130,12 +142,28 @@ function registryEntry(root, files, main) {
 export async function buildExtension({ root, outdir, options, plugins, metafile = false }) {
   const main = 'src/extension.ts';
   // 1. Which source files does dist/extension.js hold once the lazy files are stand-ins?
-  const probe = await esbuild.build({ ...options, absWorkingDir: root, entryPoints: [main], write: false, metafile: true, minify: false, sourcemap: false, plugins: [redirect({ root }), ...plugins] });
+  const probe = await esbuild.build({
+    ...options,
+    absWorkingDir: root,
+    entryPoints: [main],
+    write: false,
+    metafile: true,
+    minify: false,
+    sourcemap: false,
+    plugins: [redirect({ root }), ...plugins],
+  });
   const hostFiles = [...new Set(Object.keys(probe.metafile.inputs).filter((f) => f.startsWith('src/') && f.endsWith('.ts')))];
   const hostSet = new Set(hostFiles);
   // 2. dist/extension.js with its module registry, and each lazy bundle.
   const results = [];
-  const main$ = esbuild.build({ ...options, absWorkingDir: root, stdin: registryEntry(root, hostFiles, main), outfile: path.join(outdir, 'extension.js'), metafile, plugins: [redirect({ root }), ...plugins] });
+  const main$ = esbuild.build({
+    ...options,
+    absWorkingDir: root,
+    stdin: registryEntry(root, hostFiles, main),
+    outfile: path.join(outdir, 'extension.js'),
+    metafile,
+    plugins: [redirect({ root }), ...plugins],
+  });
   results.push(main$.then((r) => ({ name: 'extension', metafile: r.metafile })));
   for (const [name, files] of Object.entries(LAZY_BUNDLES)) {
     const existing = files.filter((f) => !hostSet.has(f));

@@ -46,7 +46,13 @@ const { flags } = parseArgs(process.argv.slice(2));
 const root = projectRoot();
 const RUNS = Math.max(1, Number(flags.runs ?? 7));
 const HOST_RUNS = Math.max(1, Number(flags['host-runs'] ?? 5));
-const list = (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
+const list = (v) =>
+  typeof v === 'string'
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 const ALL = ['sizes', 'config', 'client', 'tree', 'telegraf', 'telegraf-build', 'activate', 'host-tree'];
 const BUILD_RUNS = Math.max(1, Number(flags['build-runs'] ?? 3));
 const only = list(flags.only);
@@ -75,11 +81,28 @@ function addFigure(group, name, samples, refName, refSamples, { unit = 'ms', tar
   const value = median(samples);
   const ref = median(refSamples);
   const ratio = ref > 0 ? value / ref : NaN;
-  figures.push({ group, name, unit, value, samples, refName, ref, refSamples, ratio, ...(target ? { target: target(value, ratio) } : {}), ...(note ? { note } : {}) });
+  figures.push({
+    group,
+    name,
+    unit,
+    value,
+    samples,
+    refName,
+    ref,
+    refSamples,
+    ratio,
+    ...(target ? { target: target(value, ratio) } : {}),
+    ...(note ? { note } : {}),
+  });
 }
 
 const fileSize = (f) => statSync(f).size;
-const dirJsSize = (d) => (existsSync(d) ? readdirSync(d).filter((f) => f.endsWith('.js')).reduce((n, f) => n + fileSize(path.join(d, f)), 0) : 0);
+const dirJsSize = (d) =>
+  existsSync(d)
+    ? readdirSync(d)
+        .filter((f) => f.endsWith('.js'))
+        .reduce((n, f) => n + fileSize(path.join(d, f)), 0)
+    : 0;
 
 // ------------------------------------------------------------------ sizes + .vsix
 
@@ -117,13 +140,36 @@ async function benchSizes(vsix) {
       logLevel: 'error',
     });
     const full = fileSize(path.join(tmp, 'extension.js'));
-    addFigure('sizes', 'code loaded at activation: dist/extension.js (the other bundles load on first use)', [ext], 'all our code and its libraries in one bundle', [full], {
-      unit: 'bytes',
-      target: (v) => ({ text: '≤ 60 KB', met: v <= 60_000 }),
-    });
-    const all = readdirSync(path.join(root, 'dist')).filter((f) => f.endsWith('.js')).reduce((n, f) => n + fileSize(path.join(root, 'dist', f)), 0);
-    addFigure('sizes', 'all extension bundles dist/*.js (everything loaded once every feature ran)', [all], 'all our code and its libraries in one bundle', [full], { unit: 'bytes' });
-    addFigure('sizes', 'extension bundle + dist/llhttp (undici parser, loaded on the first request)', [ext + llhttp], 'same bundle with the whole undici package', [full], { unit: 'bytes' });
+    addFigure(
+      'sizes',
+      'code loaded at activation: dist/extension.js (the other bundles load on first use)',
+      [ext],
+      'all our code and its libraries in one bundle',
+      [full],
+      {
+        unit: 'bytes',
+        target: (v) => ({ text: '≤ 60 KB', met: v <= 60_000 }),
+      },
+    );
+    const all = readdirSync(path.join(root, 'dist'))
+      .filter((f) => f.endsWith('.js'))
+      .reduce((n, f) => n + fileSize(path.join(root, 'dist', f)), 0);
+    addFigure(
+      'sizes',
+      'all extension bundles dist/*.js (everything loaded once every feature ran)',
+      [all],
+      'all our code and its libraries in one bundle',
+      [full],
+      { unit: 'bytes' },
+    );
+    addFigure(
+      'sizes',
+      'extension bundle + dist/llhttp (undici parser, loaded on the first request)',
+      [ext + llhttp],
+      'same bundle with the whole undici package',
+      [full],
+      { unit: 'bytes' },
+    );
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -139,7 +185,10 @@ async function benchSizes(vsix) {
   addFigure('sizes', 'webview bundle dist/webview/*.js', [webview], 'of which third-party code (@vscode-elements, zod, lit)', [thirdParty], { unit: 'bytes' });
   const vsce = path.join(root, 'node_modules/@vscode/vsce/vsce');
   const ls = await run(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: root, capture: true });
-  const files = ls.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+  const files = ls.stdout
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const uncompressed = files.reduce((n, f) => n + (existsSync(path.join(root, f)) ? fileSize(path.join(root, f)) : 0), 0);
   addFigure('sizes', `.vsix (${files.length} files)`, [fileSize(vsix)], 'uncompressed size of the same files', [uncompressed], { unit: 'bytes' });
 }
@@ -148,7 +197,11 @@ async function benchSizes(vsix) {
 
 async function nodeSection(section) {
   const out = path.join(makeTempDir('tc-bench-'), `${section}.json`);
-  const r = await run(process.execPath, ['--expose-gc', '--import', 'tsx', 'test/bench/node-bench.ts', '--section', section, '--runs', String(RUNS), '--out', out], { cwd: root });
+  const r = await run(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', 'test/bench/node-bench.ts', '--section', section, '--runs', String(RUNS), '--out', out],
+    { cwd: root },
+  );
   if (r.code !== 0 || !existsSync(out)) throw new Error(`node-bench --section ${section} failed (exit ${r.code})`);
   const res = JSON.parse(readFileSync(out, 'utf8'));
   rmSync(path.dirname(out), { recursive: true, force: true });
@@ -197,16 +250,33 @@ async function benchTelegrafBuild() {
         warm.push(await timeBuild({ TELEGRAF_OUT: out }, 'warm build'));
       }
     }
-    addFigure('telegraf-build', 'build Telegraf v1.40.1, warm Go caches (scripts/build-telegraf.sh)', warm, 'go build of a hello-world program (warm cache)', hello, {
-      note: 'TELEGRAF_REBUILD=1 into a temp folder with the machine\'s GOMODCACHE and GOCACHE: resolve, compile what changed (nothing), link',
-    });
+    addFigure(
+      'telegraf-build',
+      'build Telegraf v1.40.1, warm Go caches (scripts/build-telegraf.sh)',
+      warm,
+      'go build of a hello-world program (warm cache)',
+      hello,
+      {
+        note: "TELEGRAF_REBUILD=1 into a temp folder with the machine's GOMODCACHE and GOCACHE: resolve, compile what changed (nothing), link",
+      },
+    );
     let cold;
     if (flags['telegraf-cold']) {
       const tmp = makeTempDir('tc-bench-cold-');
       try {
-        const ms = await timeBuild({ TELEGRAF_OUT: path.join(tmp, 'out'), GOMODCACHE: path.join(tmp, 'mod'), GOCACHE: path.join(tmp, 'cache'), GOFLAGS: '-modcacherw' }, 'cold build');
+        const ms = await timeBuild(
+          { TELEGRAF_OUT: path.join(tmp, 'out'), GOMODCACHE: path.join(tmp, 'mod'), GOCACHE: path.join(tmp, 'cache'), GOFLAGS: '-modcacherw' },
+          'cold build',
+        );
         const bytes = Number((await run('du', ['-sb', path.join(tmp, 'mod')], { capture: true })).stdout.split(/\s/)[0]) || undefined;
-        cold = { date: new Date().toISOString(), ms, warmMs: median(warm), moduleCacheBytes: bytes, cpus: (await import('node:os')).cpus().length, how: 'node scripts/bench.mjs --only telegraf-build --telegraf-cold: fresh GOMODCACHE and GOCACHE in a temp dir, GOTOOLCHAIN=auto (go1.27 toolchain downloaded too)' };
+        cold = {
+          date: new Date().toISOString(),
+          ms,
+          warmMs: median(warm),
+          moduleCacheBytes: bytes,
+          cpus: (await import('node:os')).cpus().length,
+          how: 'node scripts/bench.mjs --only telegraf-build --telegraf-cold: fresh GOMODCACHE and GOCACHE in a temp dir, GOTOOLCHAIN=auto (go1.27 toolchain downloaded too)',
+        };
         writeFileSync(COLD_RECORD, JSON.stringify(cold, null, 2) + '\n');
       } finally {
         rmSync(tmp, { recursive: true, force: true });
@@ -215,9 +285,16 @@ async function benchTelegrafBuild() {
       cold = JSON.parse(readFileSync(COLD_RECORD, 'utf8'));
     }
     if (cold) {
-      addFigure('telegraf-build', `build Telegraf v1.40.1, cold (${flags['telegraf-cold'] ? 'measured now' : `recorded ${cold.date.slice(0, 10)}`})`, [cold.ms], 'the same build with warm caches', flags['telegraf-cold'] ? warm : [cold.warmMs], {
-        note: `${cold.how}${cold.moduleCacheBytes ? `; ${(cold.moduleCacheBytes / 1e6).toFixed(0)} MB downloaded into the module cache` : ''}`,
-      });
+      addFigure(
+        'telegraf-build',
+        `build Telegraf v1.40.1, cold (${flags['telegraf-cold'] ? 'measured now' : `recorded ${cold.date.slice(0, 10)}`})`,
+        [cold.ms],
+        'the same build with warm caches',
+        flags['telegraf-cold'] ? warm : [cold.warmMs],
+        {
+          note: `${cold.how}${cold.moduleCacheBytes ? `; ${(cold.moduleCacheBytes / 1e6).toFixed(0)} MB downloaded into the module cache` : ''}`,
+        },
+      );
     } else {
       problems.push('telegraf-build: no cold build recorded yet (run with --telegraf-cold once)');
     }
@@ -238,7 +315,11 @@ async function hookPost(url, p, body) {
 /** Emulator CLI in a child process with 10,000 generated tokens; an Owner token to sign in with. */
 async function startBulkEmulator() {
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/emulator/cli.ts', '--port', '0', '--heartbeat-port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/emulator/cli.ts', '--port', '0', '--heartbeat-port', '0'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const stop = () => {
     try {
       process.kill(-child.pid, 'SIGTERM');
@@ -250,7 +331,10 @@ async function startBulkEmulator() {
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
-  const url = await waitFor(() => (out.includes('READY') ? /API (\S+)/.exec(out)?.[1]?.replace(/\/+$/, '') : undefined), { timeoutMs: 60_000, what: 'the emulator' });
+  const url = await waitFor(() => (out.includes('READY') ? /API (\S+)/.exec(out)?.[1]?.replace(/\/+$/, '') : undefined), {
+    timeoutMs: 60_000,
+    what: 'the emulator',
+  });
   const bulk = await hookPost(url, 'bulk-tokens', { count: 10_000 });
   const minted = await hookPost(url, 'tokens', { user: 'admin', description: 'benchmark' });
   return { url, token: minted.value, total: bulk.total, stop: () => (un(), stop()) };
@@ -384,11 +468,19 @@ async function hostBenches({ vsix, doActivate, doTree }) {
         oursVs.push(vs[pkg.displayName]);
         refVs.push(vs[emptyName]);
       }
-      const note = 'code-server 4.100.3, the .vsix installed, a fresh window and extension host per run (first run discarded), a warm-up extension activated first, order alternating. VS Code shows whole milliseconds: the empty extension\'s 0 ms is taken as 1 ms for the ratio';
-      addFigure('activate', "activation time as VS Code reports it (Running Extensions: code loading + activate() call)", oursVs, 'the empty extension, same run', refVs.map((v) => Math.max(v, 1)), {
-        target: (v, ratio) => ({ text: '≤ 15 ms and ≤ 5× empty', met: v <= 15 && ratio <= 5 }),
-        note,
-      });
+      const note =
+        "code-server 4.100.3, the .vsix installed, a fresh window and extension host per run (first run discarded), a warm-up extension activated first, order alternating. VS Code shows whole milliseconds: the empty extension's 0 ms is taken as 1 ms for the ratio";
+      addFigure(
+        'activate',
+        'activation time as VS Code reports it (Running Extensions: code loading + activate() call)',
+        oursVs,
+        'the empty extension, same run',
+        refVs.map((v) => Math.max(v, 1)),
+        {
+          target: (v, ratio) => ({ text: '≤ 15 ms and ≤ 5× empty', met: v <= 15 && ratio <= 5 }),
+          note,
+        },
+      );
       // Code loading alone (require() of the main module, no activate()), in fresh windows.
       const load = [];
       const loadRef = [];
@@ -401,10 +493,23 @@ async function hostBenches({ vsix, doActivate, doTree }) {
         load.push(res.load[EXTENSION_ID]);
         loadRef.push(res.load[emptyId]);
       }
-      addFigure('activate', 'of which code loading: require() of dist/extension.js in the extension host (compile + top-level code)', load, 'the same for the empty extension', loadRef);
-      addFigure('activate', 'ext.activate() wall time from another extension (includes VS Code\'s own activation work: storage, secrets, RPC to the window)', ours, 'the empty extension, same run', ref, {
-        target: (v, ratio) => ({ text: '≤ 20 ms and ≤ 2× empty', met: v <= 20 && ratio <= 2 }),
-      });
+      addFigure(
+        'activate',
+        'of which code loading: require() of dist/extension.js in the extension host (compile + top-level code)',
+        load,
+        'the same for the empty extension',
+        loadRef,
+      );
+      addFigure(
+        'activate',
+        "ext.activate() wall time from another extension (includes VS Code's own activation work: storage, secrets, RPC to the window)",
+        ours,
+        'the empty extension, same run',
+        ref,
+        {
+          target: (v, ratio) => ({ text: '≤ 20 ms and ≤ 2× empty', met: v <= 20 && ratio <= 2 }),
+        },
+      );
     }
     if (doTree) {
       const res = await load_(
@@ -415,9 +520,29 @@ async function hostBenches({ vsix, doActivate, doTree }) {
       const s = res.tree;
       const pick = (k) => s.map((x) => x[k]);
       const note = `VS Code TokenStore + TokenTreeProvider in the extension host, ${s[0].count} tokens; getChildren of the first two tree levels took a median ${median(pick('childrenMs')).toFixed(1)} ms (${s[0].rootItems} root items)`;
-      addFigure('tree (extension host)', 'time to the first page shown (TokenStore publishes page 1)', pick('firstPageMs'), 'one listTokens(page 1) call of the same client', pick('refFirstPageMs'), { note });
-      addFigure('tree (extension host)', `time to all ${s[0].count} tokens loaded (+ tree getChildren)`, pick('allMs').map((v, i) => v + s[i].childrenMs), 'ControllerClient.listAllTokens() (sequential pages)', pick('refAllMs'));
-      addFigure('tree (extension host)', 'peak heap growth while loading all tokens', pick('heapBytes'), 'same for ControllerClient.listAllTokens()', pick('refHeapBytes'), { unit: 'bytes' });
+      addFigure(
+        'tree (extension host)',
+        'time to the first page shown (TokenStore publishes page 1)',
+        pick('firstPageMs'),
+        'one listTokens(page 1) call of the same client',
+        pick('refFirstPageMs'),
+        { note },
+      );
+      addFigure(
+        'tree (extension host)',
+        `time to all ${s[0].count} tokens loaded (+ tree getChildren)`,
+        pick('allMs').map((v, i) => v + s[i].childrenMs),
+        'ControllerClient.listAllTokens() (sequential pages)',
+        pick('refAllMs'),
+      );
+      addFigure(
+        'tree (extension host)',
+        'peak heap growth while loading all tokens',
+        pick('heapBytes'),
+        'same for ControllerClient.listAllTokens()',
+        pick('refHeapBytes'),
+        { unit: 'bytes' },
+      );
     }
   } finally {
     await browser.close().catch(() => undefined);
@@ -454,7 +579,16 @@ function printTable() {
     for (const f of notes) console.log(`- ${f.group} / ${f.name}: ${f.note}`);
   }
   const targets = figures.filter((f) => f.target);
-  console.log(`\nTargets: ${targets.filter((f) => f.target.met).length} of ${targets.length} met${targets.some((f) => !f.target.met) ? ` — not met: ${targets.filter((f) => !f.target.met).map((f) => f.name).join('; ')}` : ''}`);
+  console.log(
+    `\nTargets: ${targets.filter((f) => f.target.met).length} of ${targets.length} met${
+      targets.some((f) => !f.target.met)
+        ? ` — not met: ${targets
+            .filter((f) => !f.target.met)
+            .map((f) => f.name)
+            .join('; ')}`
+        : ''
+    }`,
+  );
 }
 
 const t0 = Date.now();
@@ -502,7 +636,19 @@ for (const p of problems) console.log(`\nPROBLEM: ${p}`);
 mkdirSync(outDir, { recursive: true });
 writeFileSync(
   path.join(outDir, 'bench.json'),
-  JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length, runs: RUNS, hostRuns: HOST_RUNS, figures, problems }, null, 2) + '\n',
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      node: process.version,
+      cpus: (await import('node:os')).cpus().length,
+      runs: RUNS,
+      hostRuns: HOST_RUNS,
+      figures,
+      problems,
+    },
+    null,
+    2,
+  ) + '\n',
 );
 console.log(`\nwrote ${path.relative(root, path.join(outDir, 'bench.json'))} in ${secs(Date.now() - t0)}`);
 if (problems.length) exitCode = 1;

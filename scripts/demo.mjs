@@ -101,12 +101,7 @@ try {
 } catch {
   /* no seed file */
 }
-const lines = [
-  '',
-  '  Telegraf Controller Tokens — demo is running',
-  '',
-  `  Open in a browser:  ${pageUrl}`,
-];
+const lines = ['', '  Telegraf Controller Tokens — demo is running', '', `  Open in a browser:  ${pageUrl}`];
 if (host === '0.0.0.0' || host === '::') {
   const addrs = Object.values(os.networkInterfaces())
     .flat()

@@ -62,7 +62,10 @@ function findFlows() {
 
 /** `test/e2e/tree/sign-in.e2e.ts` -> `tree-sign-in` */
 function flowName(file) {
-  return path.relative('test/e2e', file).replace(/\.e2e\.ts$/, '').replace(/[\\/]/g, '-');
+  return path
+    .relative('test/e2e', file)
+    .replace(/\.e2e\.ts$/, '')
+    .replace(/[\\/]/g, '-');
 }
 
 function withTimeout(promise, ms, what) {
@@ -99,7 +102,11 @@ async function main() {
   const locale = typeof flags.locale === 'string' ? flags.locale : undefined;
   process.env.TC_E2E_LOCALE = locale ?? '';
   if (locale === 'qps-ploc') {
-    const { code } = await run(process.execPath, [path.join(root, 'node_modules/@vscode/l10n-dev/dist/cli.js'), 'generate-pseudo', '-o', 'l10n', 'l10n/bundle.l10n.json'], { cwd: root });
+    const { code } = await run(
+      process.execPath,
+      [path.join(root, 'node_modules/@vscode/l10n-dev/dist/cli.js'), 'generate-pseudo', '-o', 'l10n', 'l10n/bundle.l10n.json'],
+      { cwd: root },
+    );
     if (code !== 0) throw new Error('generating the pseudo-localized bundle failed');
   }
   const session = await startSession({
@@ -202,7 +209,7 @@ async function main() {
       console.log(`  ok   ${file} (${secs(Date.now() - started)})`);
     } catch (err) {
       failed++;
-      const error = err instanceof Error ? err.stack ?? err.message : String(err);
+      const error = err instanceof Error ? (err.stack ?? err.message) : String(err);
       failures.push({ flow: file, error });
       console.log(`  FAIL ${file} (${secs(Date.now() - started)})`);
       await screenshot('FAILED').catch(() => undefined);
@@ -250,7 +257,7 @@ try {
   await main();
   exitCode = failed ? 1 : 0;
 } catch (err) {
-  console.error(`\ne2e: error: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  console.error(`\ne2e: error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   failed++;
   exitCode = 1;
 } finally {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, lint (ESLint, import zones and cycles included), unit
+// `npm test`: typecheck, lint (ESLint, import zones and cycles included), format
+// (prettier --check), unit
 // tests, the real-Telegraf tests (test/telegraf: `telegraf config check` on every
 // edit, the real agent against the emulator), build, integration tests (mocha inside
 // code-server), package (`npm run package`: production build + the .vsix),
@@ -19,7 +20,13 @@ import { REPO_ROOT, parseArgs, projectRoot, secs } from './lib/util.mjs';
 
 const { flags } = parseArgs(process.argv.slice(2));
 const root = projectRoot();
-const list = (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
+const list = (v) =>
+  typeof v === 'string'
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 const only = list(flags.only ?? process.env.TC_TEST_ONLY);
 const skip = list(flags.skip ?? process.env.TC_TEST_SKIP);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -33,6 +40,7 @@ const vsixFile = path.join(root, `${pkg.name}-${pkg.version}.vsix`);
 const STAGES = [
   { name: 'typecheck', cmd: npm, args: ['run', '--silent', 'typecheck'], counts: false },
   { name: 'lint', cmd: npm, args: ['run', '--silent', 'lint'], counts: false },
+  { name: 'format', cmd: npm, args: ['run', '--silent', 'format:check'], counts: false },
   { name: 'unit', cmd: node, args: [script('run-unit-tests.mjs')], counts: true },
   { name: 'telegraf', cmd: node, args: [script('run-telegraf-tests.mjs')], counts: true },
   { name: 'build', cmd: node, args: ['esbuild.mjs', '--tests'], counts: false },

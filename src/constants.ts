@@ -20,12 +20,12 @@ export const Commands = {
   copyTokenValue: 'telegrafController.copyTokenValue',
   insertToken: 'telegrafController.insertToken',
   showLog: 'telegrafController.showLog',
-  // Connections (issue 4)
+  // Connections
   addConnection: 'telegrafController.addConnection',
   renameConnection: 'telegrafController.renameConnection',
   removeConnection: 'telegrafController.removeConnection',
   setActiveConnection: 'telegrafController.setActiveConnection',
-  // Explorer view state (issue 4)
+  // Explorer view state
   groupByNone: 'telegrafController.groupByNone',
   groupByStatus: 'telegrafController.groupByStatus',
   groupByOwner: 'telegrafController.groupByOwner',
@@ -40,7 +40,7 @@ export const Commands = {
   deleteSelectedTokens: 'telegrafController.deleteSelectedTokens',
   /** Internal (tree "Show more…" row): shows the next items of a long list. */
   loadMore: 'telegrafController.loadMore',
-  // Token actions (issue 4)
+  // Token actions
   reassignToken: 'telegrafController.reassignToken',
   copyTokenPrefix: 'telegrafController.copyTokenPrefix',
   showTokenDetails: 'telegrafController.showTokenDetails',

@@ -114,7 +114,10 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   });
   const details = once(() => {
     const provider = new TokenDetailsProvider(manager);
-    context.subscriptions.push(provider, provider.onDidChange((uri) => detailsChanged.fire(uri)));
+    context.subscriptions.push(
+      provider,
+      provider.onDidChange((uri) => detailsChanged.fire(uri)),
+    );
     return provider;
   });
   const detailsChanged = new vscode.EventEmitter<vscode.Uri>();
@@ -126,7 +129,11 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
       ...registerTokenCommands({ ...services, manager, notifier }),
       ...registerCreateToken(context, services, manager),
       // The Delete key in the Tokens view: the selected rows, as a context-menu click passes them.
-      registerCommand(Commands.deleteSelectedTokens, () => (view.selection.length ? vscode.commands.executeCommand(Commands.deleteToken, view.selection[0], view.selection) : undefined), log),
+      registerCommand(
+        Commands.deleteSelectedTokens,
+        () => (view.selection.length ? vscode.commands.executeCommand(Commands.deleteToken, view.selection[0], view.selection) : undefined),
+        log,
+      ),
       ...registerAgentStart(services),
     ),
   );
@@ -141,7 +148,9 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
   });
   context.subscriptions.push(registerCommand(Commands.showLog, () => log.show(), log));
   // Every other contributed command: a stand-in until its implementation is loaded.
-  const contributed = ((context.extension.packageJSON as { contributes?: { commands?: Array<{ command: string }> } }).contributes?.commands ?? []).map((c) => c.command);
+  const contributed = ((context.extension.packageJSON as { contributes?: { commands?: Array<{ command: string }> } }).contributes?.commands ?? []).map(
+    (c) => c.command,
+  );
   const standIns = new CommandStandIns(contributed, () => {
     commands();
     configFeatures();
@@ -180,9 +189,11 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     void manager.reload().finally(background);
     if (vscode.workspace.textDocuments.some(isConfigLike)) loadConfigFeatures();
     else
-      void vscode.workspace.findFiles('{**/telegraf.conf,**/telegraf.d/*.conf,**/*.telegraf.conf,**/{docker-compose,compose}*.{yml,yaml},**/*.service}', '**/node_modules/**', 1).then((found) => {
-        if (found.length > 0) loadConfigFeatures();
-      });
+      void vscode.workspace
+        .findFiles('{**/telegraf.conf,**/telegraf.d/*.conf,**/*.telegraf.conf,**/{docker-compose,compose}*.{yml,yaml},**/*.service}', '**/node_modules/**', 1)
+        .then((found) => {
+          if (found.length > 0) loadConfigFeatures();
+        });
   });
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;

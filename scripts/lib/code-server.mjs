@@ -27,9 +27,7 @@ export function codeServerEntry(root = REPO_ROOT) {
 export function requireCodeServer(root = REPO_ROOT) {
   const entry = codeServerEntry(root);
   if (!existsSync(entry)) {
-    throw new Error(
-      `code-server is not installed (${entry} is missing). Run: bash scripts/ensure-system-deps.sh`,
-    );
+    throw new Error(`code-server is not installed (${entry} is missing). Run: bash scripts/ensure-system-deps.sh`);
   }
   return entry;
 }
@@ -77,11 +75,15 @@ export function installVsix({ vsix, extensionsDir, userDataDir, root = REPO_ROOT
     process.execPath,
     [
       entry,
-      '--user-data-dir', userDataDir,
-      '--extensions-dir', extensionsDir,
-      '--config', ensureConfigFile(userDataDir),
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
+      '--config',
+      ensureConfigFile(userDataDir),
       '--force',
-      '--install-extension', path.resolve(vsix),
+      '--install-extension',
+      path.resolve(vsix),
     ],
     { encoding: 'utf8', timeout: 120_000 },
   );
@@ -233,11 +235,16 @@ export async function startCodeServer(opts = {}) {
 
   const args = [
     entry,
-    '--auth', 'none',
-    '--bind-addr', `${host}:${port}`,
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
-    '--config', configFile,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `${host}:${port}`,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
+    '--config',
+    configFile,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
@@ -289,9 +296,7 @@ export async function startCodeServer(opts = {}) {
   } catch (err) {
     const tail = readTail(logFile, 40);
     await stop();
-    throw new Error(
-      `code-server did not start on ${host}:${port} (${exited ? 'it exited' : String(err)}). Log ${logFile}:\n${tail}`,
-    );
+    throw new Error(`code-server did not start on ${host}:${port} (${exited ? 'it exited' : String(err)}). Log ${logFile}:\n${tail}`);
   }
 
   const authority = `${connectHost}:${port}`;

@@ -35,10 +35,7 @@ export function seedCredentials(seedFile) {
     const seed = JSON.parse(readFileSync(/** @type {string} */ (seedFile), 'utf8'));
     const users = Array.isArray(seed?.users) ? seed.users : [];
     const withPw = users.filter((u) => u && typeof u.username === 'string' && typeof u.password === 'string');
-    const pick =
-      withPw.find((u) => u.username === 'admin') ??
-      withPw.find((u) => u.role === 'owner' || u.role === 'administrator') ??
-      withPw[0];
+    const pick = withPw.find((u) => u.username === 'admin') ?? withPw.find((u) => u.role === 'owner' || u.role === 'administrator') ?? withPw[0];
     if (pick) return { username: pick.username, password: pick.password };
   } catch {
     /* fall through */
@@ -78,10 +75,7 @@ export async function startEmulatorInProcess({ root, port = 0, heartbeatPort = 0
   if (seedFile) {
     const seedTs = path.join(root, 'test/emulator/seed.ts');
     const seedMod = existsSync(seedTs) ? await importTs(seedTs) : {};
-    options.seed =
-      typeof seedMod.loadSeedFile === 'function'
-        ? seedMod.loadSeedFile(seedFile)
-        : JSON.parse(readFileSync(seedFile, 'utf8'));
+    options.seed = typeof seedMod.loadSeedFile === 'function' ? seedMod.loadSeedFile(seedFile) : JSON.parse(readFileSync(seedFile, 'utf8'));
   }
   if (tls) options.tls = true;
   const server = await mod.startEmulator(options);

@@ -93,7 +93,9 @@ export async function startSession(o) {
         heartbeatPort: o.heartbeatPort ?? 0,
         seedFile,
       });
-      log(`emulator: ${emulator.url} (heartbeat ${emulator.heartbeatUrl}, seed ${seedFile ? path.relative(o.root, seedFile) : 'built-in'}) in ${secs(Date.now() - t0)}`);
+      log(
+        `emulator: ${emulator.url} (heartbeat ${emulator.heartbeatUrl}, seed ${seedFile ? path.relative(o.root, seedFile) : 'built-in'}) in ${secs(Date.now() - t0)}`,
+      );
     } else {
       log('emulator: test/emulator/server.ts not found — running without a controller emulator');
     }

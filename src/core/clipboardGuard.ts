@@ -146,10 +146,13 @@ export class ClipboardGuard {
 
   private schedule(pending: PendingClear): void {
     this.cancelTimer();
-    this.timer = this.setTimer(() => {
-      this.timer = undefined;
-      void this.check(pending);
-    }, Math.max(0, pending.deadline - this.now()));
+    this.timer = this.setTimer(
+      () => {
+        this.timer = undefined;
+        void this.check(pending);
+      },
+      Math.max(0, pending.deadline - this.now()),
+    );
   }
 
   private cancelTimer(): void {

@@ -16,12 +16,52 @@ export const ENV_VAR_NAME_PATTERN = /^[A-Z_][A-Z0-9_]*$/;
 
 /** Names refused exactly. */
 export const REFUSED_ENV_VAR_NAMES: ReadonlySet<string> = new Set([
-  'PATH', 'HOME', 'SHELL', 'IFS', 'PS1', 'PS2', 'PS4', 'PROMPT_COMMAND', 'BASH_ENV', 'ENV', 'SHELLOPTS', 'BASHOPTS', 'CDPATH', 'GLOBIGNORE', 'ZDOTDIR',
-  'NODE_OPTIONS', 'NODE_PATH', 'RUBYOPT', 'RUBYLIB', 'PERLLIB', 'JAVA_TOOL_OPTIONS', '_JAVA_OPTIONS', 'JDK_JAVA_OPTIONS', 'CLASSPATH',
-  'GCONV_PATH', 'LOCPATH', 'HOSTALIASES', 'RESOLV_HOST_CONF', 'TMPDIR', 'USER', 'LOGNAME',
-  'GODEBUG', 'GOGC', 'GOMAXPROCS', 'GOMEMLIMIT', 'GOTRACEBACK',
-  'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'SSL_CERT_FILE', 'SSL_CERT_DIR',
-  'EDITOR', 'VISUAL', 'PAGER', 'BROWSER',
+  'PATH',
+  'HOME',
+  'SHELL',
+  'IFS',
+  'PS1',
+  'PS2',
+  'PS4',
+  'PROMPT_COMMAND',
+  'BASH_ENV',
+  'ENV',
+  'SHELLOPTS',
+  'BASHOPTS',
+  'CDPATH',
+  'GLOBIGNORE',
+  'ZDOTDIR',
+  'NODE_OPTIONS',
+  'NODE_PATH',
+  'RUBYOPT',
+  'RUBYLIB',
+  'PERLLIB',
+  'JAVA_TOOL_OPTIONS',
+  '_JAVA_OPTIONS',
+  'JDK_JAVA_OPTIONS',
+  'CLASSPATH',
+  'GCONV_PATH',
+  'LOCPATH',
+  'HOSTALIASES',
+  'RESOLV_HOST_CONF',
+  'TMPDIR',
+  'USER',
+  'LOGNAME',
+  'GODEBUG',
+  'GOGC',
+  'GOMAXPROCS',
+  'GOMEMLIMIT',
+  'GOTRACEBACK',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'ALL_PROXY',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'EDITOR',
+  'VISUAL',
+  'PAGER',
+  'BROWSER',
 ]);
 
 /** Name prefixes refused (dynamic loader, interpreters, git). */
@@ -38,7 +78,11 @@ export type EnvVarNameCheck = { ok: true } | { ok: false; problem: 'not-plain' |
  */
 export function checkEnvVarName(name: string): EnvVarNameCheck {
   if (!ENV_VAR_NAME_PATTERN.test(name)) {
-    return { ok: false, problem: 'not-plain', reason: 'it is not a plain environment variable name (capital letters, digits and "_", not starting with a digit)' };
+    return {
+      ok: false,
+      problem: 'not-plain',
+      reason: 'it is not a plain environment variable name (capital letters, digits and "_", not starting with a digit)',
+    };
   }
   if (REFUSED_ENV_VAR_NAMES.has(name) || REFUSED_ENV_VAR_PREFIXES.some((p) => name.startsWith(p))) {
     return { ok: false, problem: 'refused', reason: 'this variable changes how programs run or where they connect; a token must not be put into it' };

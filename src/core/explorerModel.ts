@@ -77,7 +77,12 @@ export function parseViewState(raw: unknown): ExplorerViewState {
 
 /** The JSON form of a view state for workspaceState: the filter as its query string. */
 export function serializeViewState(s: ExplorerViewState): { groupBy: GroupBy; sortBy: SortBy; filter?: string; hideRevoked?: boolean } {
-  return { groupBy: s.groupBy, sortBy: s.sortBy, ...(s.filter ? { filter: formatTokenFilter(s.filter) } : {}), ...(s.hideRevoked ? { hideRevoked: true } : {}) };
+  return {
+    groupBy: s.groupBy,
+    sortBy: s.sortBy,
+    ...(s.filter ? { filter: formatTokenFilter(s.filter) } : {}),
+    ...(s.hideRevoked ? { hideRevoked: true } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------
@@ -155,7 +160,8 @@ export function parseTokenFilter(query: string): FilterParse {
     const namesResource = colon !== null && RESOURCES.some((r) => r.id === colon[1]!.toLowerCase());
     if (namesResource || /^[a-z_]+:(read|write|delete)$/i.test(term)) {
       const perm = parsePermission(term);
-      if (!perm) return { error: `Unknown permission "${term}". Use resource:action, e.g. heartbeat:write; resources: ${RESOURCES.map((r) => r.id).join(', ')}.` };
+      if (!perm)
+        return { error: `Unknown permission "${term}". Use resource:action, e.g. heartbeat:write; resources: ${RESOURCES.map((r) => r.id).join(', ')}.` };
       if (filter.permission) return { error: 'Only one permission term is allowed.' };
       filter.permission = perm;
       continue;

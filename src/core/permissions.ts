@@ -50,9 +50,19 @@ export interface ResourceInfo {
  * "Permission grid").
  */
 export const RESOURCES: readonly ResourceInfo[] = [
-  { id: 'configs', label: 'Configurations', actions: ['read', 'write', 'delete'], description: 'Telegraf configurations; agents need read to download theirs.' },
+  {
+    id: 'configs',
+    label: 'Configurations',
+    actions: ['read', 'write', 'delete'],
+    description: 'Telegraf configurations; agents need read to download theirs.',
+  },
   { id: 'agents', label: 'Agents', actions: ['read', 'write', 'delete'], description: 'The Telegraf agents the controller knows about.' },
-  { id: 'reporting_rules', label: 'Reporting Rules', actions: ['read', 'write', 'delete'], description: 'Rules that decide when an agent counts as healthy or not reporting.' },
+  {
+    id: 'reporting_rules',
+    label: 'Reporting Rules',
+    actions: ['read', 'write', 'delete'],
+    description: 'Rules that decide when an agent counts as healthy or not reporting.',
+  },
   { id: 'labels', label: 'Labels', actions: ['read', 'write', 'delete'], description: 'Labels used to group agents and configurations.' },
   { id: 'heartbeat', label: 'Heartbeat', actions: ['read', 'write'], description: 'Agent heartbeats; the heartbeat output needs write.' },
   { id: 'tokens', label: 'Tokens', actions: ['read', 'write', 'delete'], description: 'API tokens themselves (listing, creating, revoking).' },
@@ -278,10 +288,7 @@ export function presetPermissions(preset: PresetId, role: Role): Permissions {
     case 'telegraf-agent':
       return intersectPermissions(TELEGRAF_AGENT_PERMISSIONS, ceiling);
     case 'read-only':
-      return intersectPermissions(
-        Object.fromEntries(RESOURCES.filter((r) => r.actions.includes('read')).map((r) => [r.id, ['read']])) as Permissions,
-        ceiling,
-      );
+      return intersectPermissions(Object.fromEntries(RESOURCES.filter((r) => r.actions.includes('read')).map((r) => [r.id, ['read']])) as Permissions, ceiling);
     case 'full':
       return normalizePermissions(ceiling);
     case 'custom':

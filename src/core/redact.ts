@@ -64,8 +64,5 @@ function redactRemembered(text: string, now: number): string {
  * messages). Never throws.
  */
 export function redactSecrets(text: string): string {
-  return redactRemembered(text, Date.now())
-    .replace(TOKEN_VALUE, 'tc-apiv1_…')
-    .replace(AUTH_HEADER, '$1 [redacted]')
-    .replace(COOKIE, '$1$2[redacted]');
+  return redactRemembered(text, Date.now()).replace(TOKEN_VALUE, 'tc-apiv1_…').replace(AUTH_HEADER, '$1 [redacted]').replace(COOKIE, '$1$2[redacted]');
 }

@@ -101,7 +101,8 @@ export interface TokenQueryResult {
 
 /** Filter, then sort, then group: the whole pipeline of the explorer for one connection. */
 export function queryTokens(tokens: readonly Token[], state: ExplorerViewState, now: number, windowMs = DEFAULT_EXPIRING_WINDOW_MS): TokenQueryResult {
-  const matched = state.filter || state.hideRevoked ? tokens.filter((t) => !(state.hideRevoked && t.status === 'revoked') && matchesFilter(t, state.filter)) : tokens;
+  const matched =
+    state.filter || state.hideRevoked ? tokens.filter((t) => !(state.hideRevoked && t.status === 'revoked') && matchesFilter(t, state.filter)) : tokens;
   return { total: tokens.length, matched: matched.length, groups: groupTokens(sortTokens(matched, state.sortBy), state.groupBy, now, windowMs) };
 }
 

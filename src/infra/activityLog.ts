@@ -1,7 +1,7 @@
 import { displayText } from '../core/text';
 import type { Logger } from './logger';
 
-/** Token operations written to the activity log (issue 4 §8). */
+/** Token operations written to the activity log. */
 export type TokenOperation = 'create' | 'revoke' | 'delete' | 'reassign' | 'rotate' | 'insert' | 'copy-value';
 
 /** One activity: what was done, on which connection, to which token, and an optional outcome or detail. */

@@ -6,9 +6,7 @@ import { credentialSchema as CredentialSchema, tokenIndexSchema as IndexSchema }
  * A credential for one controller origin, as kept in SecretStorage:
  * a session cookie from a local login, or an API token the user pasted.
  */
-export type StoredCredential =
-  | { kind: 'session'; cookie: string; username: string }
-  | { kind: 'token'; token: string };
+export type StoredCredential = { kind: 'session'; cookie: string; username: string } | { kind: 'token'; token: string };
 
 /** What the extension remembers about a token whose value it holds (no value here). */
 export interface StoredTokenRef {

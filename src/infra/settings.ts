@@ -74,7 +74,9 @@ export function envVarName(): string {
       check.problem === 'not-plain'
         ? vscode.l10n.t('it is not a plain environment variable name (capital letters, digits and "_", not starting with a digit)')
         : vscode.l10n.t('this variable changes how programs run or where they connect, a token must not be put into it');
-    void ui.showWarningMessage(vscode.l10n.t('The setting telegrafController.envVarName "{0}" is not used: {1}. Using {2} instead.', displayText(name, 60), reason, fallback));
+    void ui.showWarningMessage(
+      vscode.l10n.t('The setting telegrafController.envVarName "{0}" is not used: {1}. Using {2} instead.', displayText(name, 60), reason, fallback),
+    );
   }
   return fallback;
 }

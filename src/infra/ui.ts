@@ -31,8 +31,7 @@ function isMessageOptions(v: unknown): v is vscode.MessageOptions {
 }
 
 function show(level: 'info' | 'warning' | 'error', message: string, rest: unknown[]): Thenable<any> {
-  const fn =
-    level === 'info' ? vscode.window.showInformationMessage : level === 'warning' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+  const fn = level === 'info' ? vscode.window.showInformationMessage : level === 'warning' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
   const [first, ...others] = rest;
   if (isMessageOptions(first)) {
     const options: vscode.MessageOptions = first.detail === undefined ? first : { ...first, detail: safeMessage(first.detail) };
@@ -63,7 +62,11 @@ export function withProgress<R>(
 
 function safeQuickPickOptions<O extends vscode.QuickPickOptions | undefined>(options: O): O {
   if (!options) return options;
-  return { ...options, ...(options.title !== undefined ? { title: safeMessage(options.title) } : {}), ...(options.placeHolder !== undefined ? { placeHolder: safeMessage(options.placeHolder) } : {}) };
+  return {
+    ...options,
+    ...(options.title !== undefined ? { title: safeMessage(options.title) } : {}),
+    ...(options.placeHolder !== undefined ? { placeHolder: safeMessage(options.placeHolder) } : {}),
+  };
 }
 
 /**

@@ -196,7 +196,10 @@ export class ConnectionManager implements vscode.Disposable {
     if (this.handles.length === 0 && (!wanted || wanted === hostOf(key)) && !controllerUrl()) {
       await setControllerUrl(key);
     } else {
-      const entries: ConnectionEntry[] = [...this.handles.map((h) => h.entry), { key, name: uniqueName(wanted || hostOf(key), taken), url: key, source: 'connections' }];
+      const entries: ConnectionEntry[] = [
+        ...this.handles.map((h) => h.entry),
+        { key, name: uniqueName(wanted || hostOf(key), taken), url: key, source: 'connections' },
+      ];
       const s = toSettings(entries, controllerUrl());
       await saveControllerConnections(s.connections, s.clearUrl);
     }
@@ -335,7 +338,11 @@ export class ActiveConnection implements ControllerConnection, vscode.Disposable
   }
   api(): ControllerClient {
     const t = this.target;
-    if (!t) throw new ControllerError({ kind: 'missing-auth', userMessage: vscode.l10n.t('Not connected to a Telegraf Controller. Run "Telegraf Controller: Connect…".') });
+    if (!t)
+      throw new ControllerError({
+        kind: 'missing-auth',
+        userMessage: vscode.l10n.t('Not connected to a Telegraf Controller. Run "Telegraf Controller: Connect…".'),
+      });
     return t.api();
   }
   /** Opens `url` as the active connection (added to the settings when new). */

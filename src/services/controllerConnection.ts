@@ -275,7 +275,11 @@ export class DirectConnection implements ControllerConnection, vscode.Disposable
       } catch (e) {
         throw new ControllerError({
           kind: 'tls',
-          userMessage: vscode.l10n.t('The CA file set in telegrafController.caFile ({0}) could not be read: {1}.', net.caFile, (e as NodeJS.ErrnoException).code ?? 'error'),
+          userMessage: vscode.l10n.t(
+            'The CA file set in telegrafController.caFile ({0}) could not be read: {1}.',
+            net.caFile,
+            (e as NodeJS.ErrnoException).code ?? 'error',
+          ),
         });
       }
     }

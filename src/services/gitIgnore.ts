@@ -25,11 +25,8 @@ export class GitIgnoreChecker {
     if (running) return running;
     const run = new Promise<boolean>((resolve) => {
       try {
-        execFile(
-          'git',
-          ['check-ignore', '-q', '--', path.basename(fsPath)],
-          { cwd: path.dirname(fsPath), timeout: GIT_TIMEOUT_MS, windowsHide: true },
-          (err) => resolve(!err),
+        execFile('git', ['check-ignore', '-q', '--', path.basename(fsPath)], { cwd: path.dirname(fsPath), timeout: GIT_TIMEOUT_MS, windowsHide: true }, (err) =>
+          resolve(!err),
         );
       } catch {
         resolve(false);

@@ -62,7 +62,12 @@ export function tokenPickItems(tokens: readonly Token[], stored: ReadonlySet<str
  * `Cancelled` when the user dismisses the pick or no token fits; a
  * `ControllerError` when an id is looked up on the server and fails.
  */
-export async function resolveToken(services: Services, arg: TokenArg, placeHolder: string, filter: (t: Token, stored: boolean) => boolean = () => true): Promise<Token> {
+export async function resolveToken(
+  services: Services,
+  arg: TokenArg,
+  placeHolder: string,
+  filter: (t: Token, stored: boolean) => boolean = () => true,
+): Promise<Token> {
   if (isTokenRow(arg)) return arg.token;
   const id = typeof arg === 'string' ? arg : arg && typeof arg === 'object' && 'id' in arg ? arg.id : undefined;
   if (id) return services.store.find(id) ?? (await services.connection.api().getToken(id));

@@ -170,8 +170,7 @@ export function parseCreateRequest(
   const fieldErrors: Partial<Record<CreateField | 'form', string>> = {};
   for (const issue of r.error.issues) {
     const head = issue.path[0];
-    const field: CreateField | 'form' =
-      head === 'description' || head === 'expiresAt' || head === 'permissions' ? head : 'form';
+    const field: CreateField | 'form' = head === 'description' || head === 'expiresAt' || head === 'permissions' ? head : 'form';
     if (fieldErrors[field] === undefined) {
       fieldErrors[field] = field === 'form' ? `Invalid request: ${issue.message}` : issue.message;
     }

@@ -31,7 +31,10 @@ const TOKEN = 'tc-apiv1_BenchBenchBench0123456789abcdef';
 export function generateWorkspace(dir: string, files = 2000): string[] {
   const out: string[] = [];
   const templates: ((i: number) => [string, string])[] = [
-    (i) => [`telegraf.d/agent-${i}.conf`, `[agent]\n  interval = "10s"\n\n[[inputs.cpu]]\n  percpu = true\n\n[[outputs.heartbeat]]\n  url = "https://c.example:8000/agents/heartbeat"\n  instance_id = "agent-${i}"\n  token = "${i % 10 === 0 ? TOKEN : '${TELEGRAF_CONTROLLER_TOKEN}'}"\n`],
+    (i) => [
+      `telegraf.d/agent-${i}.conf`,
+      `[agent]\n  interval = "10s"\n\n[[inputs.cpu]]\n  percpu = true\n\n[[outputs.heartbeat]]\n  url = "https://c.example:8000/agents/heartbeat"\n  instance_id = "agent-${i}"\n  token = "${i % 10 === 0 ? TOKEN : '${TELEGRAF_CONTROLLER_TOKEN}'}"\n`,
+    ],
     (i) => [
       `compose-${i}/docker-compose.yml`,
       `x-logging: &log\n  driver: json-file\nservices:\n  influxdb:\n    image: influxdb:2.7\n    logging: *log\n  telegraf:\n    image: telegraf:1.${30 + (i % 11)}\n    command: ["--config", "https://c.example/api/configs/${i}/toml"]\n    env_file:\n      - telegraf.env\n    environment:\n      - HOSTNAME=edge-${i}\n      - TELEGRAF_CONTROLLER_TOKEN=${i % 10 === 1 ? TOKEN : '${TELEGRAF_CONTROLLER_TOKEN}'}\n    logging: *log\n`,
@@ -40,9 +43,15 @@ export function generateWorkspace(dir: string, files = 2000): string[] {
       `k8s-${i}/telegraf.yaml`,
       `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: telegraf-${i}\ndata:\n  telegraf.conf: |\n    [agent]\n      interval = "10s"\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: telegraf-${i}\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n          env:\n            - name: HOSTNAME\n              valueFrom:\n                fieldRef:\n                  fieldPath: spec.nodeName\n            - name: TELEGRAF_CONTROLLER_TOKEN\n              ${i % 10 === 2 ? `value: ${TOKEN}` : 'valueFrom:\n                secretKeyRef:\n                  name: t\n                  key: TELEGRAF_CONTROLLER_TOKEN'}\n`,
     ],
-    (i) => [`helm-${i}/values.yaml`, `image:\n  repository: telegraf\n  tag: "1.40-alpine"\n# envFromSecret: "telegraf-tokens"\nenv:\n  - name: HOSTNAME\n    value: "x"\nconfig:\n  outputs:\n    - heartbeat:\n        url: "https://c.example:8000/agents/heartbeat"\n`],
+    (i) => [
+      `helm-${i}/values.yaml`,
+      `image:\n  repository: telegraf\n  tag: "1.40-alpine"\n# envFromSecret: "telegraf-tokens"\nenv:\n  - name: HOSTNAME\n    value: "x"\nconfig:\n  outputs:\n    - heartbeat:\n        url: "https://c.example:8000/agents/heartbeat"\n`,
+    ],
     (i) => [`compose-${i - 4}/telegraf.env`, `# agent ${i}\nTELEGRAF_CONTROLLER_TOKEN=${i % 10 === 4 ? TOKEN : '<TOKEN>'}\nHOSTNAME=edge-${i}\n`],
-    (i) => [`units-${i}/telegraf.service`, `[Unit]\nDescription=Telegraf ${i}\n\n[Service]\nEnvironmentFile=-/etc/default/telegraf\nExecStart=/usr/bin/telegraf --config $TELEGRAF_CONF\n${i % 10 === 5 ? `Environment=TELEGRAF_CONTROLLER_TOKEN=${TOKEN}\n` : ''}\n[Install]\nWantedBy=multi-user.target\n`],
+    (i) => [
+      `units-${i}/telegraf.service`,
+      `[Unit]\nDescription=Telegraf ${i}\n\n[Service]\nEnvironmentFile=-/etc/default/telegraf\nExecStart=/usr/bin/telegraf --config $TELEGRAF_CONF\n${i % 10 === 5 ? `Environment=TELEGRAF_CONTROLLER_TOKEN=${TOKEN}\n` : ''}\n[Install]\nWantedBy=multi-user.target\n`,
+    ],
   ];
   for (let i = 0; i < files; i++) {
     const [rel, text] = templates[i % templates.length]!(i);
@@ -116,15 +125,23 @@ export async function benchDeploy(runs: number, files = 2000): Promise<BenchFigu
       fullRef.push(time(() => bareScan(paths)));
       // One edit, then the re-check of that file (the compose env index is refreshed too).
       fs.writeFileSync(compose, original.replace('HOSTNAME=edge', `HOSTNAME=edited-${r}-edge`));
-      inc.push(time(() => {
-        composeEnvFiles(fs.readFileSync(compose, 'utf8'));
-        scanFile(compose, envFiles);
-      }));
+      inc.push(
+        time(() => {
+          composeEnvFiles(fs.readFileSync(compose, 'utf8'));
+          scanFile(compose, envFiles);
+        }),
+      );
       incRef.push(time(() => bareScan([compose])));
     }
     fs.writeFileSync(compose, original);
     return [
-      figure(`workspace scan of ${files} mixed files (TOML, Compose/Kubernetes/Helm YAML, env, units)`, full, 'bare read + tc-apiv1_ regex of the same files', fullRef, `${scanWorkspace(paths)} findings`),
+      figure(
+        `workspace scan of ${files} mixed files (TOML, Compose/Kubernetes/Helm YAML, env, units)`,
+        full,
+        'bare read + tc-apiv1_ regex of the same files',
+        fullRef,
+        `${scanWorkspace(paths)} findings`,
+      ),
       figure('incremental re-check of one edited Compose file', inc, 'bare read + regex of that file', incRef),
     ];
   } finally {

@@ -157,7 +157,9 @@ async function measureTree(c: TreeConfig): Promise<TreeSample[]> {
   if (!ext) throw new Error(`extension ${c.extensionId} is not loaded`);
   const api = (await ext.activate()) as { store?: StoreLike; connection?: ConnectionLike; treeProvider?: TreeLike } | undefined;
   if (!api?.store || !api.connection || !api.treeProvider) {
-    throw new Error('activate() did not return the TestApi with store, connection and treeProvider (is the extension running from its development path in test mode?)');
+    throw new Error(
+      'activate() did not return the TestApi with store, connection and treeProvider (is the extension running from its development path in test mode?)',
+    );
   }
   const { store, connection, treeProvider } = api;
   await connection.signInWith(c.url, { kind: 'token', token: c.token });

@@ -179,9 +179,16 @@ async function benchConfig(runs: number): Promise<BenchFigure[]> {
 
   const ins = await paired(runs, () => planSetToken(text, { reference: REFERENCE, heartbeat: { url: HEARTBEAT_URL } }), bareParse);
   out.push(
-    figure('config', `insertion: planSetToken (adds a heartbeat with the token), ${lineCount}-line default telegraf.conf`, ins.a, 'toml-eslint-parser parse of the same text', ins.b, {
-      target: (v) => ({ text: '≤ 50 ms', met: v <= 50 }),
-    }),
+    figure(
+      'config',
+      `insertion: planSetToken (adds a heartbeat with the token), ${lineCount}-line default telegraf.conf`,
+      ins.a,
+      'toml-eslint-parser parse of the same text',
+      ins.b,
+      {
+        target: (v) => ({ text: '≤ 50 ms', met: v <= 50 }),
+      },
+    ),
   );
   const add = await paired(runs, () => planAddHeartbeat(text, { url: HEARTBEAT_URL, token: REFERENCE }), bareParse);
   out.push(
@@ -191,7 +198,13 @@ async function benchConfig(runs: number): Promise<BenchFigure[]> {
   );
   const sc = await paired(runs, () => scan(text), bareParse);
   out.push(
-    figure('config', `diagnostic scan (parse + token sites + literals), ${lineCount}-line default telegraf.conf`, sc.a, 'toml-eslint-parser parse of the same text', sc.b),
+    figure(
+      'config',
+      `diagnostic scan (parse + token sites + literals), ${lineCount}-line default telegraf.conf`,
+      sc.a,
+      'toml-eslint-parser parse of the same text',
+      sc.b,
+    ),
   );
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-bench-ws-'));
@@ -213,10 +226,17 @@ async function benchConfig(runs: number): Promise<BenchFigure[]> {
     };
     const w = await paired(runs, ours, bare);
     out.push(
-      figure('config', `diagnostic scan, generated workspace: ${ws.files.length} files, ${ws.lines} lines (read + scan)`, w.a, 'read + toml-eslint-parser parse of the same files', w.b, {
-        target: (v) => ({ text: '≤ 1 s', met: v <= 1000 }),
-        note: `${found} token sites/literals found per scan`,
-      }),
+      figure(
+        'config',
+        `diagnostic scan, generated workspace: ${ws.files.length} files, ${ws.lines} lines (read + scan)`,
+        w.a,
+        'read + toml-eslint-parser parse of the same files',
+        w.b,
+        {
+          target: (v) => ({ text: '≤ 1 s', met: v <= 1000 }),
+          note: `${found} token sites/literals found per scan`,
+        },
+      ),
     );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -277,7 +297,10 @@ async function startBulkEmulator(count: number): Promise<BulkEmulator> {
 async function bareList(url: string, token: string, dispatcher: Agent): Promise<unknown[]> {
   const out: unknown[] = [];
   for (let page = 1; page <= 1000; page++) {
-    const r = await request(`${url}/api/tokens?page=${page}&limit=100`, { dispatcher, headers: { accept: 'application/json', authorization: `Bearer ${token}` } });
+    const r = await request(`${url}/api/tokens?page=${page}&limit=100`, {
+      dispatcher,
+      headers: { accept: 'application/json', authorization: `Bearer ${token}` },
+    });
     const body = JSON.parse(await r.body.text()) as { tokens: unknown[]; total: number };
     out.push(...body.tokens);
     if (body.tokens.length < 100 || out.length >= body.total) break;
@@ -299,10 +322,17 @@ async function benchClient(runs: number): Promise<BenchFigure[]> {
     );
     if (n1 !== n2 || n1 < 10_000) throw new Error(`listed ${n1} vs ${n2} tokens`);
     return [
-      figure('client', `API client: listAllTokens(), ${n1} tokens (${Math.ceil(n1 / 100)} pages of 100, zod-validated)`, r.a, 'bare undici request + JSON.parse of the same pages', r.b, {
-        target: (_v, ratio) => ({ text: '≤ 1.3× bare undici', met: ratio <= 1.3 }),
-        note: 'emulator in a child process on 127.0.0.1',
-      }),
+      figure(
+        'client',
+        `API client: listAllTokens(), ${n1} tokens (${Math.ceil(n1 / 100)} pages of 100, zod-validated)`,
+        r.a,
+        'bare undici request + JSON.parse of the same pages',
+        r.b,
+        {
+          target: (_v, ratio) => ({ text: '≤ 1.3× bare undici', met: ratio <= 1.3 }),
+          note: 'emulator in a child process on 127.0.0.1',
+        },
+      ),
     ];
   } finally {
     await client.close();
@@ -341,20 +371,26 @@ async function benchTree(runs: number): Promise<BenchFigure[]> {
     const explorer = async () => {
       const t0 = now();
       let tFirst = 0;
-      const tokens = await loadPages<Token>((page, signal) => client.listTokens({ page, limit: 100 }, signal).then((r) => ({ items: r.tokens, total: r.total })), {
-        limit: 100,
-        concurrency: 4,
-        key: (t) => t.id,
-        onPage: () => {
-          if (!tFirst) tFirst = now() - t0;
+      const tokens = await loadPages<Token>(
+        (page, signal) => client.listTokens({ page, limit: 100 }, signal).then((r) => ({ items: r.tokens, total: r.total })),
+        {
+          limit: 100,
+          concurrency: 4,
+          key: (t) => t.id,
+          onPage: () => {
+            if (!tFirst) tFirst = now() - t0;
+          },
         },
-      });
+      );
       const q = queryTokens(tokens, { ...DEFAULT_VIEW_STATE, groupBy: 'status' }, Date.now());
       return { tFirst, tAll: now() - t0, count: tokens.length, q };
     };
     const reference = async () => {
       const t0 = now();
-      const r = await request(`${emu.url}/api/tokens?page=1&limit=100`, { dispatcher, headers: { accept: 'application/json', authorization: `Bearer ${emu.token}` } });
+      const r = await request(`${emu.url}/api/tokens?page=1&limit=100`, {
+        dispatcher,
+        headers: { accept: 'application/json', authorization: `Bearer ${emu.token}` },
+      });
       JSON.parse(await r.body.text());
       const tFirst = now() - t0;
       const list = await bareList(emu.url, emu.token, dispatcher);
@@ -378,7 +414,8 @@ async function benchTree(runs: number): Promise<BenchFigure[]> {
         }
       }
     }
-    const note = 'core data path of the explorer (src/core/paging loadPages, 4 pages at a time, + explorerModel queryTokens grouped by status) in Node; the VS Code TokenStore/tree figures come from the extension host';
+    const note =
+      'core data path of the explorer (src/core/paging loadPages, 4 pages at a time, + explorerModel queryTokens grouped by status) in Node; the VS Code TokenStore/tree figures come from the extension host';
     return [
       figure('tree (node)', 'first page of 100 tokens (client + loadPages)', first, 'bare undici request + JSON.parse of page 1', firstRef, { note }),
       figure('tree (node)', 'all 10,000+ tokens loaded and grouped by status', all, 'bare undici + JSON.parse of every page, sequential', allRef),
@@ -419,7 +456,14 @@ async function benchTelegraf(runs: number): Promise<BenchFigure[]> {
   const vsStart = await paired(runs, check, version);
   const note = 'Telegraf v1.40.1 built by scripts/build-telegraf.sh (custom-build tags); a new process per run, as a user or an editor command runs it';
   return [
-    figure('telegraf', `telegraf config check, ${lineCount}-line default telegraf.conf`, vsScan.a, 'our diagnostic scan of the same text (parse + token sites + literals)', vsScan.b, { note }),
+    figure(
+      'telegraf',
+      `telegraf config check, ${lineCount}-line default telegraf.conf`,
+      vsScan.a,
+      'our diagnostic scan of the same text (parse + token sites + literals)',
+      vsScan.b,
+      { note },
+    ),
     figure('telegraf', 'telegraf config check, same file', vsStart.a, 'telegraf --version (process start alone)', vsStart.b),
   ];
 }
@@ -429,7 +473,12 @@ async function benchTelegraf(runs: number): Promise<BenchFigure[]> {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { section: { type: 'string' }, runs: { type: 'string', default: '7' }, out: { type: 'string' } } });
   const runs = Math.max(1, Number(values.runs));
-  const sections: Record<string, (runs: number) => Promise<BenchFigure[]>> = { config: benchConfig, client: benchClient, tree: benchTree, telegraf: benchTelegraf };
+  const sections: Record<string, (runs: number) => Promise<BenchFigure[]>> = {
+    config: benchConfig,
+    client: benchClient,
+    tree: benchTree,
+    telegraf: benchTelegraf,
+  };
   const fn = sections[values.section ?? ''];
   if (!fn) throw new Error(`--section must be one of ${Object.keys(sections).join(', ')}`);
   const figures = await fn(runs);

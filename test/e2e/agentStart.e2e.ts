@@ -36,8 +36,18 @@ export async function run(ctx: E2EContext): Promise<void> {
   await kinds.locator('input[placeholder^="How will \\"Linux hosts\\" run?"]').waitFor({ state: 'visible', timeout: 15_000 });
   await kinds.locator('.monaco-list-row', { hasText: 'Windows service (PowerShell)' }).first().waitFor({ state: 'visible', timeout: 15_000 });
   const rows = await kinds.locator('.monaco-list-row').allInnerTexts();
-  for (const k of ['Shell command', 'systemd unit with its env file', 'docker run', 'Docker Compose service', 'Kubernetes DaemonSet', 'Windows service (PowerShell)']) {
-    assert.ok(rows.some((r) => r.includes(k)), `picker row "${k}" in ${rows.join(' | ')}`);
+  for (const k of [
+    'Shell command',
+    'systemd unit with its env file',
+    'docker run',
+    'Docker Compose service',
+    'Kubernetes DaemonSet',
+    'Windows service (PowerShell)',
+  ]) {
+    assert.ok(
+      rows.some((r) => r.includes(k)),
+      `picker row "${k}" in ${rows.join(' | ')}`,
+    );
   }
   await ctx.screenshot('02-agent-start-picker');
   await pickItem(page, 'Docker Compose service');

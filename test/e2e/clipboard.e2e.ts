@@ -91,7 +91,11 @@ export async function run(ctx: E2EContext): Promise<void> {
 
   // 1. The user copies something else afterwards: it stays.
   await copy();
-  await until(() => /copy-value .*clipboard cleared after 3 s/.test(fs.readFileSync(extensionLog(ctx.userDataDir!) ?? settingsFile, 'utf8')), 'the 3 s setting in effect', 15_000);
+  await until(
+    () => /copy-value .*clipboard cleared after 3 s/.test(fs.readFileSync(extensionLog(ctx.userDataDir!) ?? settingsFile, 'utf8')),
+    'the 3 s setting in effect',
+    15_000,
+  );
   await writeClipboard(page, 'the user copied this afterwards');
   await until(() => checks(ctx, 'changed') >= 1, 'the check after the delay');
   assert.equal(await readClipboard(page), 'the user copied this afterwards', "the user's later copy is never cleared");

@@ -1,5 +1,5 @@
 /**
- * Telegraf configs in the editor (issue 6) through the real UI: a config with
+ * Telegraf configs in the editor through the real UI: a config with
  * a plaintext controller token gets a CodeLens above [[outputs.heartbeat]],
  * a warning in the Problems panel, and a hover naming the token. Then Test
  * Token (told first that a controller lists the heartbeat as an agent) and
@@ -62,7 +62,10 @@ export async function run(ctx: E2EContext): Promise<void> {
   const problem = page.locator('.markers-panel .monaco-list-row', { hasText: /plain text|plaintext/i }).first();
   await problem.waitFor({ state: 'visible', timeout: 30_000 });
   const problems = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
-  assert.ok(problems.some((p) => /tc-apiv1_|token/i.test(p)), `Problems: ${problems.join(' | ')}`);
+  assert.ok(
+    problems.some((p) => /tc-apiv1_|token/i.test(p)),
+    `Problems: ${problems.join(' | ')}`,
+  );
   assert.ok(!problems.some((p) => p.includes(SEED_VALUE)), 'a diagnostic never repeats the whole value');
 
   // Hover over the value.
@@ -148,7 +151,16 @@ export async function testTokenAndTelegrafCheck(ctx: E2EContext): Promise<void> 
   const tested = path.join(ctx.workspace, 'tested.conf');
   fs.writeFileSync(
     tested,
-    ['[agent]', '  interval = "10s"', '', '[[outputs.heartbeat]]', `  url = "${heartbeatUrl}"`, '  instance_id = "&{agent_id}"', `  token = "${SEED_VALUE}"`, ''].join('\n'),
+    [
+      '[agent]',
+      '  interval = "10s"',
+      '',
+      '[[outputs.heartbeat]]',
+      `  url = "${heartbeatUrl}"`,
+      '  instance_id = "&{agent_id}"',
+      `  token = "${SEED_VALUE}"`,
+      '',
+    ].join('\n'),
   );
   ctx.secrets?.allowLiteralIn(tested, SEED_VALUE);
   await openFile(ctx, 'tested.conf');
@@ -162,8 +174,13 @@ export async function testTokenAndTelegrafCheck(ctx: E2EContext): Promise<void> 
   ctx.log(`test token: ${result.replace(/\s+/g, ' ').slice(0, 200)}`);
   assert.match(result, /Heartbeat as agent vscode-test-token-[0-9a-f]{8}/);
   // The progress toast goes away when the checks are done; the result stays while the pointer is on it.
-  await page.locator('.notifications-toasts .notification-toast', { hasText: 'Testing the token against the controller' }).waitFor({ state: 'detached', timeout: 15_000 });
-  await page.locator('.notifications-toasts .notification-list-item-message', { hasText: /Token test of .* passed/ }).first().hover();
+  await page
+    .locator('.notifications-toasts .notification-toast', { hasText: 'Testing the token against the controller' })
+    .waitFor({ state: 'detached', timeout: 15_000 });
+  await page
+    .locator('.notifications-toasts .notification-list-item-message', { hasText: /Token test of .* passed/ })
+    .first()
+    .hover();
   await ctx.screenshot('03-test-token-result');
 
   // Check Config with Telegraf: the real telegraf reports a typo; Problems shows it with source telegraf.
@@ -173,7 +190,17 @@ export async function testTokenAndTelegrafCheck(ctx: E2EContext): Promise<void> 
   const checked = path.join(ctx.workspace, 'checked.conf');
   fs.writeFileSync(
     checked,
-    ['[agent]', '  interval = "10s"', '', '[[outputs.heartbeat]]', '  url = "http://127.0.0.1:8000/agents/heartbeat"', '  instance_id = "&{agent_id}"', '  token = "${TELEGRAF_CONTROLLER_TOKEN}"', '  intervall = "1m"', ''].join('\n'),
+    [
+      '[agent]',
+      '  interval = "10s"',
+      '',
+      '[[outputs.heartbeat]]',
+      '  url = "http://127.0.0.1:8000/agents/heartbeat"',
+      '  instance_id = "&{agent_id}"',
+      '  token = "${TELEGRAF_CONTROLLER_TOKEN}"',
+      '  intervall = "1m"',
+      '',
+    ].join('\n'),
   );
   await openFile(ctx, 'checked.conf');
   await workbench.runCommand('Telegraf Controller: Check Config with Telegraf');

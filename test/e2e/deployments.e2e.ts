@@ -69,7 +69,10 @@ async function openQuickFix(page: Page, lineText: string): Promise<string[]> {
   for (let i = 0; i < 20; i++) {
     await page.keyboard.press('Control+.');
     try {
-      await menu.locator('.action-list-item, .monaco-list-row', { hasText: /Replace with|Move to|Revoke/ }).first().waitFor({ state: 'visible', timeout: 2000 });
+      await menu
+        .locator('.action-list-item, .monaco-list-row', { hasText: /Replace with|Move to|Revoke/ })
+        .first()
+        .waitFor({ state: 'visible', timeout: 2000 });
       break;
     } catch {
       await page.keyboard.press('Escape');
@@ -134,7 +137,10 @@ export async function run(ctx: E2EContext): Promise<void> {
   ].join('\n');
   fs.writeFileSync(manifest, manifestText);
   const leaky = path.join(ws, 'leaky/docker-compose.yml');
-  fs.writeFileSync(leaky, ['services:', '  telegraf:', '    image: telegraf:1.40', '    environment:', `      TELEGRAF_CONTROLLER_TOKEN: ${SEED_VALUE}`, ''].join('\n'));
+  fs.writeFileSync(
+    leaky,
+    ['services:', '  telegraf:', '    image: telegraf:1.40', '    environment:', `      TELEGRAF_CONTROLLER_TOKEN: ${SEED_VALUE}`, ''].join('\n'),
+  );
   const values = path.join(ws, 'helm/values.yaml');
   fs.writeFileSync(
     values,
@@ -189,7 +195,10 @@ export async function run(ctx: E2EContext): Promise<void> {
   const composeAfter = fs.readFileSync(compose, 'utf8');
   assert.equal(
     composeAfter,
-    composeText.replace('      - HOSTNAME=edge-01\n', '      - HOSTNAME=edge-01\n      - TELEGRAF_CONTROLLER_TOKEN=${TELEGRAF_CONTROLLER_TOKEN:?TELEGRAF_CONTROLLER_TOKEN is not set}\n'),
+    composeText.replace(
+      '      - HOSTNAME=edge-01\n',
+      '      - HOSTNAME=edge-01\n      - TELEGRAF_CONTROLLER_TOKEN=${TELEGRAF_CONTROLLER_TOKEN:?TELEGRAF_CONTROLLER_TOKEN is not set}\n',
+    ),
     'exactly one line added, every other byte kept',
   );
   const envText = fs.readFileSync(envFile, 'utf8');
@@ -227,18 +236,38 @@ export async function run(ctx: E2EContext): Promise<void> {
   // 3. A Compose file with a plaintext token: Problems entry and the Compose quick fix.
   await openFile(page, 'leaky/docker-compose.yml');
   await workbench.runCommand('View: Focus Problems (Errors, Warnings, Infos)').catch(() => workbench.runCommand('View: Toggle Problems'));
-  await page.locator('.markers-panel .monaco-list-row', { hasText: /plain text/i }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  await page
+    .locator('.markers-panel .monaco-list-row', { hasText: /plain text/i })
+    .first()
+    .waitFor({ state: 'visible', timeout: 30_000 });
   const composeFixes = await openQuickFix(page, 'TELEGRAF_CONTROLLER_TOKEN:');
   ctx.log(`compose quick fixes: ${composeFixes.join(' | ')}`);
-  assert.ok(composeFixes.some((t) => /Replace with \$\{TELEGRAF_CONTROLLER_TOKEN\} \(value into \.env\)/.test(t)), composeFixes.join(' | '));
-  assert.ok(composeFixes.some((t) => /Revoke on Server and Replace/.test(t)), 'the leak response is offered for a known token');
+  assert.ok(
+    composeFixes.some((t) => /Replace with \$\{TELEGRAF_CONTROLLER_TOKEN\} \(value into \.env\)/.test(t)),
+    composeFixes.join(' | '),
+  );
+  assert.ok(
+    composeFixes.some((t) => /Revoke on Server and Replace/.test(t)),
+    'the leak response is offered for a known token',
+  );
   await ctx.screenshot('03-compose-flagged-quickfix');
   // Keyboard: move the focus to the fix, then Enter (the menu's pointer block swallows clicks).
   const widget = page.locator('.action-widget');
-  for (let i = 0; i < 5 && !(await widget.locator('.monaco-list-row.focused', { hasText: 'Replace with ${TELEGRAF_CONTROLLER_TOKEN}' }).count()); i++) await page.keyboard.press('ArrowDown');
+  for (let i = 0; i < 5 && !(await widget.locator('.monaco-list-row.focused', { hasText: 'Replace with ${TELEGRAF_CONTROLLER_TOKEN}' }).count()); i++)
+    await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
   await until('the leaky compose file fixed', () => !fs.readFileSync(leaky, 'utf8').includes(SEED_VALUE));
-  assert.equal(fs.readFileSync(leaky, 'utf8'), ['services:', '  telegraf:', '    image: telegraf:1.40', '    environment:', '      TELEGRAF_CONTROLLER_TOKEN: ${TELEGRAF_CONTROLLER_TOKEN:?TELEGRAF_CONTROLLER_TOKEN is not set}', ''].join('\n'));
+  assert.equal(
+    fs.readFileSync(leaky, 'utf8'),
+    [
+      'services:',
+      '  telegraf:',
+      '    image: telegraf:1.40',
+      '    environment:',
+      '      TELEGRAF_CONTROLLER_TOKEN: ${TELEGRAF_CONTROLLER_TOKEN:?TELEGRAF_CONTROLLER_TOKEN is not set}',
+      '',
+    ].join('\n'),
+  );
   const leakyEnv = path.join(ws, 'leaky/.env');
   await until('leaky/.env', () => fs.existsSync(leakyEnv));
   ctx.secrets?.allowLiteralIn(leakyEnv, SEED_VALUE);
@@ -249,7 +278,10 @@ export async function run(ctx: E2EContext): Promise<void> {
   await openFile(page, 'helm/values.yaml');
   const helmFixes = await openQuickFix(page, 'value: "tc-apiv1');
   ctx.log(`helm quick fixes: ${helmFixes.join(' | ')}`);
-  assert.ok(helmFixes.some((t) => /Move to a Secret \(secretKeyRef telegraf-controller-token\/TELEGRAF_CONTROLLER_TOKEN\)/.test(t)), helmFixes.join(' | '));
+  assert.ok(
+    helmFixes.some((t) => /Move to a Secret \(secretKeyRef telegraf-controller-token\/TELEGRAF_CONTROLLER_TOKEN\)/.test(t)),
+    helmFixes.join(' | '),
+  );
   await ctx.screenshot('04-helm-flagged-quickfix');
   await page.keyboard.press('Escape');
 }

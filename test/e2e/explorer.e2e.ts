@@ -1,5 +1,5 @@
 /**
- * The token explorer through the real UI (issue 4): sign in, add a second
+ * The token explorer through the real UI: sign in, add a second
  * named connection (a second emulator started here) signed in as a Manager,
  * group by status and by owner, filter, open the details view, multi-select
  * three tokens for a bulk revoke (the single confirmation is screenshotted,

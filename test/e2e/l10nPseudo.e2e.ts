@@ -97,14 +97,33 @@ export async function run(ctx: E2EContext): Promise<void> {
   await ctx.screenshot(pseudo ? '01-created-qps-ploc' : '01-created-en');
 
   const report = [...seen]
-    .map(([stage, left]) => `${stage}: ${left.length ? `${left.length} (${left.slice(0, 8).map((s) => JSON.stringify(s)).join(', ')}${left.length > 8 ? ', …' : ''})` : '(none)'}`)
+    .map(
+      ([stage, left]) =>
+        `${stage}: ${
+          left.length
+            ? `${left.length} (${left
+                .slice(0, 8)
+                .map((s) => JSON.stringify(s))
+                .join(', ')}${left.length > 8 ? ', …' : ''})`
+            : '(none)'
+        }`,
+    )
     .join('\n');
   ctx.log(`Latin text outside data, per stage:\n${report}`);
   if (pseudo) {
-    assert.ok([...seen].every(([, left]) => left.length === 0), `English left in the create form (qps-ploc):\n${report}`);
+    assert.ok(
+      [...seen].every(([, left]) => left.length === 0),
+      `English left in the create form (qps-ploc):\n${report}`,
+    );
   } else {
     // The detector sees the English words when there is no translation.
-    assert.ok(seen.get('form')!.some((s) => s.includes('Create API Token')), report);
-    assert.ok(seen.get('created')!.some((s) => s.includes('Token Created')), report);
+    assert.ok(
+      seen.get('form')!.some((s) => s.includes('Create API Token')),
+      report,
+    );
+    assert.ok(
+      seen.get('created')!.some((s) => s.includes('Token Created')),
+      report,
+    );
   }
 }

@@ -94,7 +94,10 @@ async function createInForm(ctx: E2EContext, description: string, issued: string
   await frame.locator('#description').locator('input').first().fill(description);
   await frame.locator('#submit').click();
   await frame.locator('#token-value').waitFor({ state: 'visible', timeout: 20_000 });
-  await waitFor(() => issued.length > before, () => 'the emulator to issue the value');
+  await waitFor(
+    () => issued.length > before,
+    () => 'the emulator to issue the value',
+  );
   const value = issued[issued.length - 1]!;
   const tok = ctx.emulator!.server.state.findTokenByValue(value);
   assert.ok(tok);
@@ -123,10 +126,16 @@ async function insert(ctx: E2EContext, file: string, description: string, form: 
     const input = widget.locator('input.input');
     await input.fill(path.join(ctx.workspace, '.env'));
     await page.keyboard.press('Enter');
-    await waitFor(() => fs.existsSync(path.join(ctx.workspace, '.env')), () => 'the .env file');
+    await waitFor(
+      () => fs.existsSync(path.join(ctx.workspace, '.env')),
+      () => 'the .env file',
+    );
   }
   await workbench.runCommand('File: Save All');
-  await waitFor(() => /token = /.test(fs.readFileSync(path.join(ctx.workspace, file), 'utf8')), () => `${file} saved with a token`);
+  await waitFor(
+    () => /token = /.test(fs.readFileSync(path.join(ctx.workspace, file), 'utf8')),
+    () => `${file} saved with a token`,
+  );
 }
 
 export async function run(ctx: E2EContext): Promise<void> {
@@ -156,7 +165,10 @@ export async function run(ctx: E2EContext): Promise<void> {
       const key = /@\{agent_secrets:([A-Za-z0-9_]+)\}/.exec(fs.readFileSync(config, 'utf8'))?.[1];
       assert.ok(key, 'the config refers to a secret of agent_secrets');
       const set = startAgent(bin, { configs: [config], args: ['secrets', 'set', 'agent_secrets', key, value], env, maxRunMs: 30_000 });
-      await waitFor(() => set.exited, () => `telegraf secrets set: ${set.log()}`);
+      await waitFor(
+        () => set.exited,
+        () => `telegraf secrets set: ${set.log()}`,
+      );
       assert.equal(set.process.exitCode, 0, set.log());
     }
     return startAgent(bin, { configs: [config], env, maxRunMs: 4 * 60_000, ...(form === 'env' ? { envFile: path.join(ctx.workspace, '.env') } : {}) });
@@ -204,7 +216,10 @@ export async function run(ctx: E2EContext): Promise<void> {
     await row.click({ button: 'right' });
     await clickMenu(page, 'Revoke Token');
     await dialogButton(page, 'Revoke');
-    await waitFor(() => state.tokens.get(first.id)?.status === 'revoked', () => 'the token revoked on the emulator');
+    await waitFor(
+      () => state.tokens.get(first.id)?.status === 'revoked',
+      () => 'the token revoked on the emulator',
+    );
     for (const form of FORMS) {
       const m = await agents[form]!.waitForLog(/E! \[outputs\.heartbeat\] .*received status 401 \(401 Unauthorized\) .*Invalid token.*/, 30_000, marks[form]);
       ctx.log(`${form} agent after revoke: ${m[0]}`);
@@ -212,7 +227,10 @@ export async function run(ctx: E2EContext): Promise<void> {
     }
     await openAt(ctx, file('literal'), 1);
     await workbench.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
-    await page.locator('.markers-panel .monaco-list-row', { hasText: /revoked/i }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page
+      .locator('.markers-panel .monaco-list-row', { hasText: /revoked/i })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
     await ctx.screenshot('02-revoked-flagged');
 
     // 3. Rotate: a second token inserted as a literal, rotated by the extension; the restarted agent works.
@@ -222,12 +240,18 @@ export async function run(ctx: E2EContext): Promise<void> {
     await workbench.runCommand('Telegraf Controller: Rotate Token');
     await pickItem(page, 'e2e rotate me');
     await dialogButton(page, 'Rotate');
-    await waitFor(() => state.tokens.get(second.id)?.status === 'revoked', () => 'the rotated token revoked');
+    await waitFor(
+      () => state.tokens.get(second.id)?.status === 'revoked',
+      () => 'the rotated token revoked',
+    );
     const third = issued[issued.length - 1]!;
     const rotated = state.findTokenByValue(third);
     assert.ok(rotated && rotated.id !== second.id && rotated.status === 'active');
     ctx.secrets?.allowLiteralIn(path.join(ctx.workspace, file('literal')), third);
-    await waitFor(() => fs.readFileSync(path.join(ctx.workspace, file('literal')), 'utf8').includes(third), () => 'the rotated value saved in the config');
+    await waitFor(
+      () => fs.readFileSync(path.join(ctx.workspace, file('literal')), 'utf8').includes(third),
+      () => 'the rotated value saved in the config',
+    );
     since = Date.now();
     agents.literal = await startFor('literal', third);
     await expectHeartbeats('literal', rotated.id, since, agents.literal);
@@ -237,7 +261,10 @@ export async function run(ctx: E2EContext): Promise<void> {
 
     // 4. Config from a URL: the controller serves the config; the agent authenticates with the env var.
     const urlToken = await createInForm(ctx, 'e2e url agent', issued);
-    state.putConfig('cfg-e2e-url', { toml: baseConfig(emu.heartbeatUrl, 'e2e-agent-url', joseDir).replace('include = [', 'token = "${TELEGRAF_CONTROLLER_TOKEN}"\n  include = ['), name: 'e2e URL agent' });
+    state.putConfig('cfg-e2e-url', {
+      toml: baseConfig(emu.heartbeatUrl, 'e2e-agent-url', joseDir).replace('include = [', 'token = "${TELEGRAF_CONTROLLER_TOKEN}"\n  include = ['),
+      name: 'e2e URL agent',
+    });
     since = Date.now();
     const urlAgent = startAgent(bin, {
       configs: [`${emu.url}/api/configs/cfg-e2e-url/toml`],

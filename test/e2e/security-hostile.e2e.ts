@@ -1,5 +1,5 @@
 /**
- * Hostile server data renders safely (issue 7): token descriptions and a user
+ * Hostile server data renders safely: token descriptions and a user
  * name from the controller holding HTML/script, a 10,000-character string,
  * control and bidi characters, and emoji, seen in the real UI (the .vsix
  * installed in code-server):

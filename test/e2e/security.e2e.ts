@@ -1,5 +1,5 @@
 /**
- * Security through the real UI (issue 7), as a user has the extension (the
+ * Security through the real UI, as a user has the extension (the
  * .vsix installed in code-server):
  *
  * 1. Sign in; create a token with the form; copy its value with the form's
@@ -139,7 +139,11 @@ async function insertToken(ctx: E2EContext, description: string, form: string, l
   }
   // "Where in <file>?" — the heartbeat output of the file.
   await pickItem(page, 'outputs.heartbeat');
-  await page.locator('.notifications-toasts .notification-list-item').first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
+  await page
+    .locator('.notifications-toasts .notification-list-item')
+    .first()
+    .waitFor({ state: 'visible', timeout: 10_000 })
+    .catch(() => undefined);
   await page.locator('.editor-instance .view-lines').first().click();
   await page.keyboard.press('Control+S');
 }
@@ -182,7 +186,10 @@ export async function run(ctx: E2EContext): Promise<void> {
   await frame.locator('#token-value').waitFor({ state: 'visible', timeout: 20_000 });
   assert.equal(ctx.secrets.counts().tokenValues, before + 1, 'the sweep recorded the new value');
   await frame.locator('#copy').click();
-  await frame.locator('.status', { hasText: /[Cc]opied/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  await frame
+    .locator('.status', { hasText: /[Cc]opied/ })
+    .first()
+    .waitFor({ state: 'visible', timeout: 15_000 });
   const value = await page.evaluate(() => (globalThis as any).navigator.clipboard.readText() as Promise<string>);
   assert.match(value, /^tc-apiv1_[A-Za-z0-9_-]{40,}$/, 'the Copy button put the value on the clipboard');
   const created = [...emu.server.state.tokens.values()].find((t) => t.description === description);
@@ -247,7 +254,11 @@ export async function run(ctx: E2EContext): Promise<void> {
   assert.match(logText, /Create token form: copyValue refused for a token this form did not create/);
   assert.ok(!logText.includes(foreignValue) && !logText.includes(foreignValue.slice(9)), 'the log never holds a token value');
   assert.equal(emu.server.state.tokens.size, tokensBefore, 'no invalid create reached the controller');
-  assert.equal(await page.evaluate(() => (globalThis as any).navigator.clipboard.readText() as Promise<string>), 'clipboard before', 'Copy of a token the form did not create does nothing');
+  assert.equal(
+    await page.evaluate(() => (globalThis as any).navigator.clipboard.readText() as Promise<string>),
+    'clipboard before',
+    'Copy of a token the form did not create does nothing',
+  );
   await ctx.screenshot('02-after-invalid-messages');
   await workbench.runCommand('View: Close All Editors');
 

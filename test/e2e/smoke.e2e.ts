@@ -13,12 +13,12 @@ export async function run(ctx: E2EContext): Promise<void> {
   await workbench.openViewContainer('Explorer');
 
   // The workspace's files are listed in the Explorer.
-  const first = fs.readdirSync(ctx.workspace).filter((f) => !f.startsWith('.')).sort()[0];
+  const first = fs
+    .readdirSync(ctx.workspace)
+    .filter((f) => !f.startsWith('.'))
+    .sort()[0];
   if (first) {
-    await page
-      .locator('.explorer-folders-view .monaco-list-row', { hasText: first })
-      .first()
-      .waitFor({ state: 'visible', timeout: 30_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: first }).first().waitFor({ state: 'visible', timeout: 30_000 });
   }
   await ctx.screenshot('workbench');
 

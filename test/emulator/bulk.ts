@@ -1,6 +1,6 @@
 /**
  * Generated bulk data for the controller emulator: thousands of tokens for
- * explorer tests and benchmarks (issue 4: "10,000 tokens"). Deterministic for
+ * explorer tests and benchmarks. Deterministic for
  * a given count and `seed`: descriptions, owners, presets, creation times,
  * expiries (some expired, some expiring within days, many never) and
  * revocations vary with the index. Values are random and never returned.

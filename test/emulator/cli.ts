@@ -41,7 +41,9 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) {
-    process.stdout.write('usage: tsx test/emulator/cli.ts [--port 8888] [--heartbeat-port 8000] [--host 127.0.0.1] [--seed file.json] [--tls] [--ca-out ca.pem] [--disable-auth configs,heartbeat] [--heartbeat-schema v1.40.1|off]\n');
+    process.stdout.write(
+      'usage: tsx test/emulator/cli.ts [--port 8888] [--heartbeat-port 8000] [--host 127.0.0.1] [--seed file.json] [--tls] [--ca-out ca.pem] [--disable-auth configs,heartbeat] [--heartbeat-schema v1.40.1|off]\n',
+    );
     return;
   }
   const disabled = (values['disable-auth'] ?? '')

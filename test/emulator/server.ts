@@ -99,7 +99,13 @@ export async function generateSelfSignedCert(): Promise<{ cert: string; key: str
       { name: 'basicConstraints', cA: true },
       { name: 'keyUsage', digitalSignature: true, keyCertSign: true, keyEncipherment: true },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+        ],
+      },
     ],
   });
   return { cert: r.cert, key: r.private };
@@ -216,56 +222,61 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   else if (opts.tls) tlsMaterial = opts.tls;
   const secure = tlsMaterial !== undefined;
 
-  const handler = (server: 'api' | 'heartbeat') => async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
-    try {
-      const url = new URL(req.url ?? '/', 'http://emulator.invalid');
-      const method = (req.method ?? 'GET').toUpperCase();
-      const { raw, tooLarge } = await readBody(req);
-      if (server === 'api' && hooks && url.pathname.startsWith('/__emulator/')) {
-        send(res, hook(method, url.pathname, raw));
-        return;
-      }
-      requestCount++;
-      // HEAD is GET without a body (Telegraf's --config-url-watch-interval polls the config with HEAD).
-      const head = method === 'HEAD';
-      const m = matchRoute(head ? 'GET' : method, url.pathname, server);
-      if (head && m.name !== undefined && m.name !== 'getConfigToml') {
-        send(res, errorResponse(405, 'method_not_allowed', `Method ${method} not allowed`), true);
-        return;
-      }
-      const route: RouteName | undefined = m.name;
-      const fault = faults.take(route, server);
-      const after = fault && altersRealAnswer(fault) ? fault : undefined;
-      if (fault && !after) {
-        if (fault.latencyMs) await sleep(fault.latencyMs);
-        if (res.destroyed || req.socket.destroyed) return;
-        if (applyFault(fault, req, res)) return;
-      }
-      if (m.name === undefined) {
-        send(res, m.pathKnown ? errorResponse(405, 'method_not_allowed', `Method ${method} not allowed`) : errorResponse(404, 'not_found', 'Route not found'));
-        return;
-      }
-      if (tooLarge) {
-        send(res, errorResponse(413, 'payload_too_large', 'Request body too large'));
-        return;
-      }
-      let body: unknown;
-      if (raw.trim() !== '') {
-        try {
-          body = JSON.parse(raw);
-        } catch {
-          send(res, errorResponse(400, 'validation_error', 'Request body is not valid JSON', { fieldErrors: { _: 'invalid JSON' } }));
+  const handler =
+    (server: 'api' | 'heartbeat') =>
+    async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+      try {
+        const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+        const method = (req.method ?? 'GET').toUpperCase();
+        const { raw, tooLarge } = await readBody(req);
+        if (server === 'api' && hooks && url.pathname.startsWith('/__emulator/')) {
+          send(res, hook(method, url.pathname, raw));
           return;
         }
+        requestCount++;
+        // HEAD is GET without a body (Telegraf's --config-url-watch-interval polls the config with HEAD).
+        const head = method === 'HEAD';
+        const m = matchRoute(head ? 'GET' : method, url.pathname, server);
+        if (head && m.name !== undefined && m.name !== 'getConfigToml') {
+          send(res, errorResponse(405, 'method_not_allowed', `Method ${method} not allowed`), true);
+          return;
+        }
+        const route: RouteName | undefined = m.name;
+        const fault = faults.take(route, server);
+        const after = fault && altersRealAnswer(fault) ? fault : undefined;
+        if (fault && !after) {
+          if (fault.latencyMs) await sleep(fault.latencyMs);
+          if (res.destroyed || req.socket.destroyed) return;
+          if (applyFault(fault, req, res)) return;
+        }
+        if (m.name === undefined) {
+          send(
+            res,
+            m.pathKnown ? errorResponse(405, 'method_not_allowed', `Method ${method} not allowed`) : errorResponse(404, 'not_found', 'Route not found'),
+          );
+          return;
+        }
+        if (tooLarge) {
+          send(res, errorResponse(413, 'payload_too_large', 'Request body too large'));
+          return;
+        }
+        let body: unknown;
+        if (raw.trim() !== '') {
+          try {
+            body = JSON.parse(raw);
+          } catch {
+            send(res, errorResponse(400, 'validation_error', 'Request body is not valid JSON', { fieldErrors: { _: 'invalid JSON' } }));
+            return;
+          }
+        }
+        const answer = state.handle({ route: m.name, params: m.params, query: url.searchParams, headers: req.headers, body, secure, method });
+        if (after) await sendAfterApply(after, answer, res);
+        else send(res, answer, head);
+      } catch (e) {
+        // Never expected: the property tests assert no 500 for bad input.
+        send(res, errorResponse(500, 'internal_error', e instanceof Error ? e.message : 'internal error'));
       }
-      const answer = state.handle({ route: m.name, params: m.params, query: url.searchParams, headers: req.headers, body, secure, method });
-      if (after) await sendAfterApply(after, answer, res);
-      else send(res, answer, head);
-    } catch (e) {
-      // Never expected: the property tests assert no 500 for bad input.
-      send(res, errorResponse(500, 'internal_error', e instanceof Error ? e.message : 'internal error'));
-    }
-  };
+    };
 
   const hook = (method: string, pathname: string, raw: string): AppResponse => {
     let body: Record<string, unknown> = {};
@@ -291,8 +302,18 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
             users: [...state.users.values()].map((u) => state.userView(u)),
             tokens: state.tokens.size,
             sessions: state.sessions.size,
-            heartbeats: state.heartbeats.map((h) => ({ tokenId: h.tokenId, userId: h.userId, at: new Date(h.at).toISOString(), scheme: h.scheme, body: h.body })),
-            agents: [...state.agents.values()].map((a) => ({ ...a, firstSeenAt: new Date(a.firstSeenAt).toISOString(), lastSeenAt: new Date(a.lastSeenAt).toISOString() })),
+            heartbeats: state.heartbeats.map((h) => ({
+              tokenId: h.tokenId,
+              userId: h.userId,
+              at: new Date(h.at).toISOString(),
+              scheme: h.scheme,
+              body: h.body,
+            })),
+            agents: [...state.agents.values()].map((a) => ({
+              ...a,
+              firstSeenAt: new Date(a.firstSeenAt).toISOString(),
+              lastSeenAt: new Date(a.lastSeenAt).toISOString(),
+            })),
             configFetches: state.configFetches.map((f) => ({ ...f, at: new Date(f.at).toISOString() })),
             requestCount,
           },

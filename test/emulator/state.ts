@@ -352,8 +352,7 @@ export class EmulatorState {
       const requested = t.permissions ?? (t.preset ? presetPermissions(t.preset, owner.role) : {});
       const value = t.value ?? newTokenValue();
       const createdAt = t.createdAt ? Date.parse(t.createdAt) : now - (t.createdDaysAgo ?? 0) * DAY;
-      const expiresAt =
-        t.expiresInDays !== undefined ? now + t.expiresInDays * DAY : t.expiresAt ? Date.parse(t.expiresAt) : null;
+      const expiresAt = t.expiresInDays !== undefined ? now + t.expiresInDays * DAY : t.expiresAt ? Date.parse(t.expiresAt) : null;
       const revoked = t.revoked ?? t.revokedDaysAgo !== undefined;
       const rec: TokenRecord = {
         id: t.id ?? `tok-seed-${++n}`,
@@ -423,7 +422,10 @@ export class EmulatorState {
    * returns its record and value. For tests that need a credential of a
    * given user, e.g. a Viewer. `expiresAt` ms epoch or null.
    */
-  mintToken(opts: { user: string; permissions?: Permissions; description?: string; expiresAt?: number | null; value?: string }): { token: TokenRecord; value: string } {
+  mintToken(opts: { user: string; permissions?: Permissions; description?: string; expiresAt?: number | null; value?: string }): {
+    token: TokenRecord;
+    value: string;
+  } {
     const owner = this.findUser(opts.user);
     if (!owner) throw new Error(`mintToken: unknown user ${opts.user}`);
     const value = opts.value ?? newTokenValue();
@@ -529,7 +531,9 @@ export class EmulatorState {
   /** Rate limiting (429 with Retry-After) when `rateLimit` is set. Key: the credential's hash. */
   checkRateLimit(headers: AppRequest['headers']): AppResponse | undefined {
     if (!this.rateLimit) return undefined;
-    const key = createHash('sha256').update(`${header(headers, 'authorization') ?? ''}|${header(headers, 'cookie') ?? ''}`).digest('hex');
+    const key = createHash('sha256')
+      .update(`${header(headers, 'authorization') ?? ''}|${header(headers, 'cookie') ?? ''}`)
+      .digest('hex');
     const now = this.now();
     const w = this.rateWindows.get(key);
     if (!w || now - w.start >= this.rateLimit.windowMs) {
@@ -691,7 +695,12 @@ export class EmulatorState {
       if (!this.can(p, 'configs', 'read')) return forbidden('Missing permission configs:read');
     }
     if (req.route === 'listConfigs') {
-      const configs = [...this.configs.values()].map((c) => ({ id: c.id, name: c.name, description: c.description, updatedAt: new Date(c.updatedAt).toISOString() }));
+      const configs = [...this.configs.values()].map((c) => ({
+        id: c.id,
+        name: c.name,
+        description: c.description,
+        updatedAt: new Date(c.updatedAt).toISOString(),
+      }));
       return { status: 200, body: { configs } };
     }
     const c = this.configs.get(req.params.id ?? '');

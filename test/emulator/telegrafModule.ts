@@ -66,7 +66,10 @@ export function heartbeatValidator(version: string = PINNED_TELEGRAF_VERSION): H
   const validate = ajv.compile(readHeartbeatSchema(version));
   return (body) => {
     if (validate(body)) return undefined;
-    return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+    return (validate.errors ?? []).map(
+      (e) =>
+        `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+    );
   };
 }
 

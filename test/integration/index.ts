@@ -18,12 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 import * as vscode from 'vscode';
-import {
-  readIntegrationConfig,
-  type IntegrationConfig,
-  type IntegrationFailure,
-  type IntegrationResult,
-} from './harness/config';
+import { readIntegrationConfig, type IntegrationConfig, type IntegrationFailure, type IntegrationResult } from './harness/config';
 
 const SUITE_DIR = path.resolve(__dirname, '..', '..', '..', 'test', 'integration', 'suite');
 const SUFFIX = '.test.ts';
@@ -112,9 +107,7 @@ export async function run(): Promise<void> {
     try {
       loadSuite(name);
     } catch (err) {
-      const hint = /not found in bundle/i.test(String(err))
-        ? ' (new suite file? rebuild: node esbuild.mjs --tests)'
-        : '';
+      const hint = /not found in bundle/i.test(String(err)) ? ' (new suite file? rebuild: node esbuild.mjs --tests)' : '';
       failures.push({ title: `load ${name}${SUFFIX}${hint}`, error: errorText(err) });
       progress(`FAIL load ${name}${SUFFIX}`);
     }

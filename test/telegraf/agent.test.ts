@@ -19,14 +19,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  applyEdits,
-  envReference,
-  planAddSecretStore,
-  planEnvFileEntry,
-  planSetToken,
-  secretReference,
-} from '../../src/core/config';
+import { applyEdits, envReference, planAddSecretStore, planEnvFileEntry, planSetToken, secretReference } from '../../src/core/config';
 import { startEmulator, type Emulator } from '../emulator/server';
 import { DEMO_TOKEN_VALUES } from '../emulator/seed';
 import { heartbeatValidator } from '../emulator/telegrafModule';
@@ -137,47 +130,61 @@ async function setUp(form: Form, value: string, instanceId: string): Promise<Set
   }
   // secret: a jose store whose password comes from the environment; the value set with `telegraf secrets set`.
   const env = { TELEGRAF_SECRETS_PASSWORD: `pw-${instanceId}` };
-  const withStore = applyEdits(BASE, planAddSecretStore(BASE, { id: STORE_ID, type: 'jose', path: path.join(dir, 'secrets'), password: '${TELEGRAF_SECRETS_PASSWORD}' }));
+  const withStore = applyEdits(
+    BASE,
+    planAddSecretStore(BASE, { id: STORE_ID, type: 'jose', path: path.join(dir, 'secrets'), password: '${TELEGRAF_SECRETS_PASSWORD}' }),
+  );
   writeFileSync(configFile, configWith(secretReference(STORE_ID, SECRET_KEY), instanceId, withStore));
   const set = async (v: string): Promise<void> => {
     const a = startAgent(bin!, { configs: [configFile], args: ['secrets', 'set', STORE_ID, SECRET_KEY, v], env, maxRunMs: 30_000 });
-    await waitFor(() => a.exited, () => `telegraf secrets set: ${a.log()}`);
+    await waitFor(
+      () => a.exited,
+      () => `telegraf secrets set: ${a.log()}`,
+    );
     assert.equal(a.process.exitCode, 0, a.log());
   };
   await set(value);
   return { configFile, env, rotate: set };
 }
 
-void describe(`real Telegraf ${PINNED_TELEGRAF_VERSION} agent: heartbeats with the created token, revoke, rotate`, { skip: bin ? false : missingReason() }, () => {
-  for (const form of ['env', 'secret', 'literal'] as Form[]) {
-    void test(`${form} reference`, async (t) => {
-      const instanceId = `agent-${form}`;
-      const first = await createToken(`Telegraf agent (${form})`);
-      const s = await setUp(form, first.value, instanceId);
-      // 1. Heartbeats accepted with exactly that token.
-      let since = Date.now();
-      let agent = startAgent(bin!, { configs: [s.configFile], env: s.env, ...(s.envFile ? { envFile: s.envFile } : {}) });
-      await expectHeartbeats(instanceId, first.id, since, agent.log);
-      assert.ok(emu.state.tokens.get(first.id)?.lastUsedAt, 'lastUsedAt moved');
-      // 2. Revoked: the next heartbeat is rejected, in the agent's own log.
-      const mark = agent.log().length;
-      await revoke(first.id);
-      const rejected = await agent.waitForLog(/E! \[outputs\.heartbeat\] .*received status 401 \(401 Unauthorized\) with message .*Invalid token.*/, 30_000, mark);
-      t.diagnostic(`agent log after revoke: ${rejected[0]}`);
-      await agent.stop();
-      // 3. Rotated: a new token where the agent reads it; the restarted agent works.
-      const second = await createToken(`Telegraf agent (${form}, rotated)`);
-      await s.rotate(second.value);
-      since = Date.now();
-      agent = startAgent(bin!, { configs: [s.configFile], env: s.env, ...(s.envFile ? { envFile: s.envFile } : {}) });
-      await expectHeartbeats(instanceId, second.id, since, agent.log);
-      assert.doesNotMatch(agent.log(), /Invalid token/);
-      await agent.stop();
-      // The value never shows up in the agent's log.
-      assert.ok(!agent.log().includes(second.value));
-    });
-  }
-});
+void describe(
+  `real Telegraf ${PINNED_TELEGRAF_VERSION} agent: heartbeats with the created token, revoke, rotate`,
+  { skip: bin ? false : missingReason() },
+  () => {
+    for (const form of ['env', 'secret', 'literal'] as Form[]) {
+      void test(`${form} reference`, async (t) => {
+        const instanceId = `agent-${form}`;
+        const first = await createToken(`Telegraf agent (${form})`);
+        const s = await setUp(form, first.value, instanceId);
+        // 1. Heartbeats accepted with exactly that token.
+        let since = Date.now();
+        let agent = startAgent(bin!, { configs: [s.configFile], env: s.env, ...(s.envFile ? { envFile: s.envFile } : {}) });
+        await expectHeartbeats(instanceId, first.id, since, agent.log);
+        assert.ok(emu.state.tokens.get(first.id)?.lastUsedAt, 'lastUsedAt moved');
+        // 2. Revoked: the next heartbeat is rejected, in the agent's own log.
+        const mark = agent.log().length;
+        await revoke(first.id);
+        const rejected = await agent.waitForLog(
+          /E! \[outputs\.heartbeat\] .*received status 401 \(401 Unauthorized\) with message .*Invalid token.*/,
+          30_000,
+          mark,
+        );
+        t.diagnostic(`agent log after revoke: ${rejected[0]}`);
+        await agent.stop();
+        // 3. Rotated: a new token where the agent reads it; the restarted agent works.
+        const second = await createToken(`Telegraf agent (${form}, rotated)`);
+        await s.rotate(second.value);
+        since = Date.now();
+        agent = startAgent(bin!, { configs: [s.configFile], env: s.env, ...(s.envFile ? { envFile: s.envFile } : {}) });
+        await expectHeartbeats(instanceId, second.id, since, agent.log);
+        assert.doesNotMatch(agent.log(), /Invalid token/);
+        await agent.stop();
+        // The value never shows up in the agent's log.
+        assert.ok(!agent.log().includes(second.value));
+      });
+    }
+  },
+);
 
 /** A config the controller serves: the heartbeat token comes from the agent's environment. */
 function servedConfig(instanceId: string, envVar: string): string {
@@ -185,33 +192,46 @@ function servedConfig(instanceId: string, envVar: string): string {
 }
 
 void describe('real Telegraf agent: config from a URL', () => {
-  void test(`${PINNED_TELEGRAF_VERSION}: --config <emulator>/api/configs/<id>/toml with TELEGRAF_CONTROLLER_TOKEN (Bearer), reload on change`, { skip: bin ? false : missingReason() }, async () => {
-    const tok = await createToken('Telegraf agent (config URL)');
-    emu.state.putConfig('cfg-url-agent', { toml: servedConfig('agent-url', 'TELEGRAF_CONTROLLER_TOKEN'), name: 'URL agent' });
-    const since = Date.now();
-    const agent = startAgent(bin!, {
-      configs: [`${emu.url}/api/configs/cfg-url-agent/toml`],
-      args: ['--config-url-watch-interval', '1s'],
-      env: { TELEGRAF_CONTROLLER_TOKEN: tok.value },
-    });
-    await expectHeartbeats('agent-url', tok.id, since, agent.log);
-    const fetches = emu.state.configFetches.filter((f) => f.configId === 'cfg-url-agent');
-    assert.ok(fetches.some((f) => f.method === 'GET' && f.status === 200 && f.scheme === 'Bearer' && f.tokenId === tok.id), JSON.stringify(fetches));
-    // The controller changes the config: the agent's HEAD poll sees a new Last-Modified and reloads it.
-    await waitFor(() => emu.state.configFetches.some((f) => f.configId === 'cfg-url-agent' && f.method === 'HEAD' && f.status === 200), () => 'a HEAD poll');
-    const mark = agent.log().length;
-    emu.state.putConfig('cfg-url-agent', { toml: servedConfig('agent-url-v2', 'TELEGRAF_CONTROLLER_TOKEN') });
-    await agent.waitForLog(/Remote config modified/, 30_000, mark);
-    // The reload restarts the agent process in place (SIGHUP); the new config's heartbeats arrive.
-    await expectHeartbeats('agent-url-v2', tok.id, since, agent.log, 1);
-    await agent.stop();
-  });
+  void test(
+    `${PINNED_TELEGRAF_VERSION}: --config <emulator>/api/configs/<id>/toml with TELEGRAF_CONTROLLER_TOKEN (Bearer), reload on change`,
+    { skip: bin ? false : missingReason() },
+    async () => {
+      const tok = await createToken('Telegraf agent (config URL)');
+      emu.state.putConfig('cfg-url-agent', { toml: servedConfig('agent-url', 'TELEGRAF_CONTROLLER_TOKEN'), name: 'URL agent' });
+      const since = Date.now();
+      const agent = startAgent(bin!, {
+        configs: [`${emu.url}/api/configs/cfg-url-agent/toml`],
+        args: ['--config-url-watch-interval', '1s'],
+        env: { TELEGRAF_CONTROLLER_TOKEN: tok.value },
+      });
+      await expectHeartbeats('agent-url', tok.id, since, agent.log);
+      const fetches = emu.state.configFetches.filter((f) => f.configId === 'cfg-url-agent');
+      assert.ok(
+        fetches.some((f) => f.method === 'GET' && f.status === 200 && f.scheme === 'Bearer' && f.tokenId === tok.id),
+        JSON.stringify(fetches),
+      );
+      // The controller changes the config: the agent's HEAD poll sees a new Last-Modified and reloads it.
+      await waitFor(
+        () => emu.state.configFetches.some((f) => f.configId === 'cfg-url-agent' && f.method === 'HEAD' && f.status === 200),
+        () => 'a HEAD poll',
+      );
+      const mark = agent.log().length;
+      emu.state.putConfig('cfg-url-agent', { toml: servedConfig('agent-url-v2', 'TELEGRAF_CONTROLLER_TOKEN') });
+      await agent.waitForLog(/Remote config modified/, 30_000, mark);
+      // The reload restarts the agent process in place (SIGHUP); the new config's heartbeats arrive.
+      await expectHeartbeats('agent-url-v2', tok.id, since, agent.log, 1);
+      await agent.stop();
+    },
+  );
 
   void test(`${TELEGRAF_138}: the 1.38 line sends INFLUX_TOKEN with the Token scheme`, { skip: bin138 ? false : missingReason(TELEGRAF_138) }, async () => {
     const tok = await createToken('Telegraf 1.38 agent (config URL)');
     emu.state.putConfig('cfg-url-138', { toml: servedConfig('agent-138', 'INFLUX_TOKEN'), name: '1.38 agent' });
     const since = Date.now();
-    const agent = startAgent(bin138!, { configs: [`${emu.url}/api/configs/cfg-url-138/toml`], env: { INFLUX_TOKEN: tok.value, TELEGRAF_CONTROLLER_TOKEN: 'tc-apiv1_ignoredBy138' } });
+    const agent = startAgent(bin138!, {
+      configs: [`${emu.url}/api/configs/cfg-url-138/toml`],
+      env: { INFLUX_TOKEN: tok.value, TELEGRAF_CONTROLLER_TOKEN: 'tc-apiv1_ignoredBy138' },
+    });
     await expectHeartbeats('agent-138', tok.id, since, agent.log);
     const fetch = emu.state.configFetches.find((f) => f.configId === 'cfg-url-138' && f.method === 'GET');
     assert.equal(fetch?.scheme, 'Token');

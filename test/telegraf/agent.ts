@@ -55,7 +55,11 @@ export function startAgent(bin: string, opts: AgentOptions): Agent {
   const args = [...opts.configs.flatMap((c) => ['--config', c]), ...(opts.args ?? [])];
   const env = { ...(opts.env ?? {}), PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
   const child = opts.envFile
-    ? spawn('sh', ['-c', 'set -a; . "$1"; set +a; shift; exec "$@"', 'agent', opts.envFile, bin, ...args], { env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+    ? spawn('sh', ['-c', 'set -a; . "$1"; set +a; shift; exec "$@"', 'agent', opts.envFile, bin, ...args], {
+        env,
+        cwd: opts.cwd,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
     : spawn(bin, args, { env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let exited = false;

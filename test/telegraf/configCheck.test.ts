@@ -31,17 +31,7 @@ import {
   secretReference,
   type TextEdit,
 } from '../../src/core/config';
-import {
-  configCheck,
-  envVarNames,
-  missingReason,
-  PINNED_TELEGRAF_VERSION,
-  ROOT,
-  secretRefs,
-  TELEGRAF_138,
-  telegrafBinary,
-  type CheckResult,
-} from './telegraf';
+import { configCheck, envVarNames, missingReason, PINNED_TELEGRAF_VERSION, ROOT, secretRefs, TELEGRAF_138, telegrafBinary, type CheckResult } from './telegraf';
 
 const FIXTURE_DIR = path.join(ROOT, 'test/fixtures/telegraf-configs');
 const GOLDEN_DIR = path.join(ROOT, 'test/fixtures/golden');
@@ -84,7 +74,9 @@ function edit(original: string, op: Op, joseDir: string): { text: string } | { r
         return { text: apply(original, planSetToken(original, { reference: LITERAL, heartbeat: { url: HEARTBEAT_URL } }).edits) };
       case 'secret': {
         const withStore = apply(original, planAddSecretStore(original, { id: STORE_ID, type: 'jose', path: joseDir, password: `\${${JOSE_PASSWORD_VAR}}` }));
-        return { text: apply(withStore, planSetToken(withStore, { reference: secretReference(STORE_ID, SECRET_KEY), heartbeat: { url: HEARTBEAT_URL } }).edits) };
+        return {
+          text: apply(withStore, planSetToken(withStore, { reference: secretReference(STORE_ID, SECRET_KEY), heartbeat: { url: HEARTBEAT_URL } }).edits),
+        };
       }
       case 'heartbeat':
         return { text: apply(original, planAddHeartbeat(original, { url: HEARTBEAT_URL, token: envReference() })) };
@@ -159,7 +151,9 @@ function recordParser(version: string, label: string, text: string, r: CheckResu
 }
 
 function table(rows: Row[], withOps: boolean): string {
-  const head = withOps ? ['file', 'before', ...OPS.map((o) => OP_TITLE[o]), 'our parser vs Telegraf (syntax)'] : ['golden output', 'config check', 'our parser vs Telegraf (syntax)'];
+  const head = withOps
+    ? ['file', 'before', ...OPS.map((o) => OP_TITLE[o]), 'our parser vs Telegraf (syntax)']
+    : ['golden output', 'config check', 'our parser vs Telegraf (syntax)'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of rows) {
     const cells = withOps ? [r.file, cell(r.results.before), ...OPS.map((o) => cell(r.results[o])), r.parser] : [r.file, cell(r.results.before), r.parser];
@@ -220,7 +214,9 @@ for (const version of [PINNED_TELEGRAF_VERSION, TELEGRAF_138]) {
     void test('the table', () => {
       rows.sort((a, b) => a.file.localeCompare(b.file));
       goldenRows.sort((a, b) => a.file.localeCompare(b.file));
-      report.push(`### Telegraf ${version}: \`telegraf config check\`, fixtures × insertion forms\n\n${table(rows, true)}\n\n### Telegraf ${version}: golden outputs\n\n${table(goldenRows, false)}\n`);
+      report.push(
+        `### Telegraf ${version}: \`telegraf config check\`, fixtures × insertion forms\n\n${table(rows, true)}\n\n### Telegraf ${version}: golden outputs\n\n${table(goldenRows, false)}\n`,
+      );
       assert.equal(rows.length, fixtures.length);
     });
   });

@@ -1,5 +1,5 @@
 /**
- * package.json conventions (issue 7 §4), checked without VS Code:
+ * package.json conventions, checked without VS Code:
  * - the contributed commands and `Commands` in src/constants.ts are the same set;
  * - every command has a Title Case title and the "Telegraf Controller" category;
  * - internal commands (documented "Internal" in src/constants.ts) are hidden
@@ -80,7 +80,32 @@ function internalCommandIds(): Set<string> {
 }
 
 /** Words that stay lowercase inside a Title Case title (articles, conjunctions, short prepositions). */
-const MINOR = new Set(['a', 'an', 'the', 'and', 'but', 'or', 'nor', 'for', 'so', 'yet', 'as', 'at', 'by', 'in', 'of', 'off', 'on', 'per', 'to', 'via', 'with', 'into', 'from', 'over']);
+const MINOR = new Set([
+  'a',
+  'an',
+  'the',
+  'and',
+  'but',
+  'or',
+  'nor',
+  'for',
+  'so',
+  'yet',
+  'as',
+  'at',
+  'by',
+  'in',
+  'of',
+  'off',
+  'on',
+  'per',
+  'to',
+  'via',
+  'with',
+  'into',
+  'from',
+  'over',
+]);
 
 /**
  * Title Case problems of a title (empty when fine): in every segment (split at
@@ -200,7 +225,8 @@ test('the user-visible strings of package.json are localized (%key%)', () => {
   check('configuration title', pkg.contributes.configuration.title);
   const schema = (where: string, p: Record<string, unknown>) => {
     for (const k of ['description', 'markdownDescription', 'deprecationMessage', 'markdownDeprecationMessage']) if (k in p) check(`${where} ${k}`, p[k]);
-    for (const k of ['enumDescriptions', 'markdownEnumDescriptions']) if (Array.isArray(p[k])) (p[k] as unknown[]).forEach((s, i) => check(`${where} ${k}[${i}]`, s));
+    for (const k of ['enumDescriptions', 'markdownEnumDescriptions'])
+      if (Array.isArray(p[k])) (p[k] as unknown[]).forEach((s, i) => check(`${where} ${k}[${i}]`, s));
     if (p.items && typeof p.items === 'object') schema(`${where}.items`, p.items as Record<string, unknown>);
     for (const [name, sub] of Object.entries((p.properties as Record<string, Record<string, unknown>>) ?? {})) schema(`${where}.${name}`, sub);
   };
@@ -211,7 +237,8 @@ test('the user-visible strings of package.json are localized (%key%)', () => {
 test('when clauses name only known telegrafController.* context keys and view ids', () => {
   const known = new Set<string>([...Object.values(ContextKeys), ...Object.values(Views)]);
   const clauses: Array<[string, string]> = [];
-  for (const [menu, items] of Object.entries(pkg.contributes.menus)) for (const i of items) if (i.when) clauses.push([`menus.${menu} ${i.command ?? i.submenu}`, i.when]);
+  for (const [menu, items] of Object.entries(pkg.contributes.menus))
+    for (const i of items) if (i.when) clauses.push([`menus.${menu} ${i.command ?? i.submenu}`, i.when]);
   for (const c of pkg.contributes.commands) {
     if (c.enablement) clauses.push([`${c.command} enablement`, c.enablement]);
     if (c.toggled) clauses.push([`${c.command} toggled`, c.toggled]);

@@ -106,9 +106,15 @@ function fetchFailure(e: unknown, configId: string, v: TokenVariable): AgentChec
   const base = { id: 'fetch' as const, status: 'fail' as const, kind: e.kind, ...(e.status !== undefined ? { httpStatus: e.status } : {}) };
   switch (e.kind) {
     case 'missing-auth':
-      return { ...base, detail: `401 "Missing or invalid Authorization header": the controller got no usable "${v.scheme}" header. Is ${v.name} set and non-empty where the agent starts?` };
+      return {
+        ...base,
+        detail: `401 "Missing or invalid Authorization header": the controller got no usable "${v.scheme}" header. Is ${v.name} set and non-empty where the agent starts?`,
+      };
     case 'invalid-token-format':
-      return { ...base, detail: `401 "Invalid token format": the value does not start with tc-apiv1_ (a placeholder, another product's token, or quotes kept in the value?).` };
+      return {
+        ...base,
+        detail: `401 "Invalid token format": the value does not start with tc-apiv1_ (a placeholder, another product's token, or quotes kept in the value?).`,
+      };
     case 'invalid-token':
       return { ...base, detail: '401 "Invalid token": the token is unknown, revoked or deleted, or its user is disabled. Create or pick another token.' };
     case 'token-expired':
@@ -119,7 +125,10 @@ function fetchFailure(e: unknown, configId: string, v: TokenVariable): AgentChec
         detail: `403: the token lacks configs:read (Configurations: Read), so the agent cannot download its config. An agent token needs Configurations: Read and Heartbeat: Write.`,
       };
     case 'not-found':
-      return { ...base, detail: `404: the controller has no configuration "${encodeURIComponent(configId)}" (deleted or renamed?). Refresh the list and pick it again.` };
+      return {
+        ...base,
+        detail: `404: the controller has no configuration "${encodeURIComponent(configId)}" (deleted or renamed?). Refresh the list and pick it again.`,
+      };
     default:
       return { ...base, detail: `Could not check: ${e.userMessage}` };
   }
@@ -134,19 +143,38 @@ export async function checkAgentStart(client: ControllerClient, input: AgentChec
   const v = tokenVariableFor(input.telegrafVersion);
   const header = maskedHeader(v, input.token);
   const checks: AgentCheck[] = [];
-  const done = (toml?: string): AgentCheckResult => ({ ok: checks.every((c) => c.status !== 'fail'), variable: v, header, checks, ...(toml !== undefined ? { toml } : {}) });
+  const done = (toml?: string): AgentCheckResult => ({
+    ok: checks.every((c) => c.status !== 'fail'),
+    variable: v,
+    header,
+    checks,
+    ...(toml !== undefined ? { toml } : {}),
+  });
 
   // 1. The value as Telegraf would send it.
   if (input.token === '') {
-    checks.push({ id: 'value', status: 'fail', detail: `The value is empty. Telegraf still sends "${v.scheme} " with an empty ${v.name} (a set but empty variable wins over INFLUX_TOKEN), and the controller answers 401.` });
+    checks.push({
+      id: 'value',
+      status: 'fail',
+      detail: `The value is empty. Telegraf still sends "${v.scheme} " with an empty ${v.name} (a set but empty variable wins over INFLUX_TOKEN), and the controller answers 401.`,
+    });
     return done();
   }
   if (/[\r\n]/.test(input.token)) {
-    checks.push({ id: 'value', status: 'fail', detail: 'The value contains a line break (a secret file that ends with a newline?). Telegraf sends it as is and the Authorization header is invalid. Write the file with printf \'%s\', not echo.' });
+    checks.push({
+      id: 'value',
+      status: 'fail',
+      detail:
+        "The value contains a line break (a secret file that ends with a newline?). Telegraf sends it as is and the Authorization header is invalid. Write the file with printf '%s', not echo.",
+    });
     return done();
   }
   if (/\s/.test(input.token) || !/^[\x21-\x7e]+$/.test(input.token)) {
-    checks.push({ id: 'value', status: 'fail', detail: 'The value contains spaces, quotes from an env file, or characters an HTTP header cannot carry. Telegraf would send an invalid header.' });
+    checks.push({
+      id: 'value',
+      status: 'fail',
+      detail: 'The value contains spaces, quotes from an env file, or characters an HTTP header cannot carry. Telegraf would send an invalid header.',
+    });
     return done();
   }
   checks.push({ id: 'value', status: 'pass', detail: `Sent as ${v.name} the way Telegraf ${versionText(v.version)} sends it: ${header}.` });
@@ -160,25 +188,47 @@ export async function checkAgentStart(client: ControllerClient, input: AgentChec
     return done();
   }
   if (!toml.trim()) {
-    checks.push({ id: 'fetch', status: 'fail', httpStatus: 200, detail: 'The controller answered 200 with an empty config: Telegraf would start with no plugins and exit.' });
+    checks.push({
+      id: 'fetch',
+      status: 'fail',
+      httpStatus: 200,
+      detail: 'The controller answered 200 with an empty config: Telegraf would start with no plugins and exit.',
+    });
     return done(toml);
   }
   const bytes = Buffer.byteLength(toml, 'utf8');
-  checks.push({ id: 'fetch', status: 'pass', httpStatus: 200, detail: `GET /api/configs/${encodeURIComponent(input.configId)}/toml answered 200 (${bytes} bytes): the token has configs:read.` });
+  checks.push({
+    id: 'fetch',
+    status: 'pass',
+    httpStatus: 200,
+    detail: `GET /api/configs/${encodeURIComponent(input.configId)}/toml answered 200 (${bytes} bytes): the token has configs:read.`,
+  });
 
   // 3. Heartbeat.
   if (hasHeartbeatOutput(toml)) {
     if (!v.heartbeat) {
-      checks.push({ id: 'heartbeat', status: 'fail', detail: `The config has [[outputs.heartbeat]], which Telegraf ${versionText(v.version)} does not have (1.37 or later): the agent would refuse to load it.` });
+      checks.push({
+        id: 'heartbeat',
+        status: 'fail',
+        detail: `The config has [[outputs.heartbeat]], which Telegraf ${versionText(v.version)} does not have (1.37 or later): the agent would refuse to load it.`,
+      });
     } else if (input.permissions) {
       const has = (input.permissions.heartbeat ?? []).includes('write');
       checks.push(
         has
           ? { id: 'heartbeat', status: 'pass', detail: 'The config has [[outputs.heartbeat]] and the token has heartbeat:write.' }
-          : { id: 'heartbeat', status: 'fail', detail: 'The config has [[outputs.heartbeat]] but the token lacks heartbeat:write: the controller will reject its heartbeats (403).' },
+          : {
+              id: 'heartbeat',
+              status: 'fail',
+              detail: 'The config has [[outputs.heartbeat]] but the token lacks heartbeat:write: the controller will reject its heartbeats (403).',
+            },
       );
     } else {
-      checks.push({ id: 'heartbeat', status: 'skip', detail: 'The config has [[outputs.heartbeat]]; heartbeat:write not checked (the token is not in your token list).' });
+      checks.push({
+        id: 'heartbeat',
+        status: 'skip',
+        detail: 'The config has [[outputs.heartbeat]]; heartbeat:write not checked (the token is not in your token list).',
+      });
     }
   }
 
@@ -189,7 +239,11 @@ export async function checkAgentStart(client: ControllerClient, input: AgentChec
     const readsOther = vars.includes(other) && !vars.includes(v.name);
     const list = vars.map((n) => (n === v.name ? `\${${n}} (set by the start command)` : `\${${n}}`)).join(', ');
     if (readsOther && other === 'TELEGRAF_CONTROLLER_TOKEN') {
-      checks.push({ id: 'variables', status: 'warn', detail: `The config reads \${TELEGRAF_CONTROLLER_TOKEN}, but a Telegraf ${versionText(v.version)} agent is started with INFLUX_TOKEN: set TELEGRAF_CONTROLLER_TOKEN too (or upgrade to 1.39+). It reads: ${list}.` });
+      checks.push({
+        id: 'variables',
+        status: 'warn',
+        detail: `The config reads \${TELEGRAF_CONTROLLER_TOKEN}, but a Telegraf ${versionText(v.version)} agent is started with INFLUX_TOKEN: set TELEGRAF_CONTROLLER_TOKEN too (or upgrade to 1.39+). It reads: ${list}.`,
+      });
     } else {
       checks.push({ id: 'variables', status: 'info', detail: `The config reads ${list}: define every one of them in the agent's environment.` });
     }

@@ -192,7 +192,9 @@ function common(o: AgentStartOptions): Common {
     );
   }
   if (!variable.heartbeat) {
-    warnings.push(`Telegraf ${versionText(variable.version)} has no [[outputs.heartbeat]] (it needs 1.37 or later): the controller will not see this agent's heartbeats.`);
+    warnings.push(
+      `Telegraf ${versionText(variable.version)} has no [[outputs.heartbeat]] (it needs 1.37 or later): the controller will not see this agent's heartbeats.`,
+    );
   }
   if (u.protocol === 'http:' && !isLoopback(u.hostname)) {
     warnings.push(`The controller URL uses http://: the token travels unencrypted to ${u.host}. Use https:// if the controller serves TLS.`);
@@ -215,7 +217,7 @@ function oneLine(s: string): string {
 }
 
 const TRAILING_NEWLINE_WARNING =
-  'A file that holds only the token (a Docker secret, kubectl --from-file, a *_FILE variable) must not end with a newline: Telegraf sends the value as is and a newline breaks the Authorization header. Write it with printf \'%s\', not echo.';
+  "A file that holds only the token (a Docker secret, kubectl --from-file, a *_FILE variable) must not end with a newline: Telegraf sends the value as is and a newline breaks the Authorization header. Write it with printf '%s', not echo.";
 
 /** `read` the token without echo into `var`, then run `then`; the value is never in the command line or history. */
 function promptLine(varName: string): string {
@@ -245,7 +247,10 @@ function shell(o: AgentStartOptions): AgentStartSnippet {
     files: [],
     configUrl: c.url,
     variable: c.variable,
-    warnings: [...c.warnings, 'A shell run does not read /etc/default/telegraf (only the systemd unit loads it): the variable must be exported in the shell that starts Telegraf.'],
+    warnings: [
+      ...c.warnings,
+      'A shell run does not read /etc/default/telegraf (only the systemd unit loads it): the variable must be exported in the shell that starts Telegraf.',
+    ],
   };
 }
 
@@ -253,7 +258,8 @@ function systemd(o: AgentStartOptions): AgentStartSnippet {
   const c = common(o);
   const v = c.variable.name;
   const envFile = o.envFile ?? `/etc/telegraf/${c.service}-controller.env`;
-  if (!/^\/[A-Za-z0-9_./-]+$/.test(envFile)) throw new AgentStartOptionError(`The env file path "${envFile}" must be an absolute path of letters, digits, "_", ".", "-" and "/".`);
+  if (!/^\/[A-Za-z0-9_./-]+$/.test(envFile))
+    throw new AgentStartOptionError(`The env file path "${envFile}" must be an absolute path of letters, digits, "_", ".", "-" and "/".`);
   const dropInDir = `/etc/systemd/system/${c.service}.service.d`;
   const dropIn = `${dropInDir}/controller.conf`;
   const exec = ['/usr/bin/telegraf', '--config', c.url, ...c.watchArgs].map(systemdQuote).join(' ');
@@ -276,9 +282,7 @@ function systemd(o: AgentStartOptions): AgentStartSnippet {
     `install -d -m 0755 ${shQuote(envFile.slice(0, envFile.lastIndexOf('/')) || '/')}`,
     `install -m 0640 -o root -g telegraf /dev/null ${shQuote(envFile)}`,
     `${promptLine('TC_TOKEN')} && printf '${v}=%s\\n' "$TC_TOKEN" > ${shQuote(envFile)}; unset TC_TOKEN`,
-    comments('#', [
-      `2. A drop-in, so that no token is ever written into a unit file (units are world-readable; never use Environment=${v}=…).`,
-    ]),
+    comments('#', [`2. A drop-in, so that no token is ever written into a unit file (units are world-readable; never use Environment=${v}=…).`]),
     `install -d -m 0755 ${shQuote(dropInDir)}`,
     `cat > ${shQuote(dropIn)} <<'UNIT'`,
     dropInText.replace(/\n$/, ''),
@@ -323,9 +327,15 @@ function docker(o: AgentStartOptions): AgentStartSnippet {
     `  ${['--config', c.url, ...c.watchArgs].map(shQuote).join(' ')}`,
     `unset ${v}`,
   ];
-  const warnings = [...c.warnings, `docker run --env-file takes every value literally (quotes included): write ${v}=value with no quotes.`, TRAILING_NEWLINE_WARNING];
+  const warnings = [
+    ...c.warnings,
+    `docker run --env-file takes every value literally (quotes included): write ${v}=value with no quotes.`,
+    TRAILING_NEWLINE_WARNING,
+  ];
   if (isLoopback(c.host)) {
-    warnings.push(`The controller URL points to ${c.host}: inside a container that is the container itself. Use the host's name or address (or host.docker.internal with --add-host=host.docker.internal:host-gateway).`);
+    warnings.push(
+      `The controller URL points to ${c.host}: inside a container that is the container itself. Use the host's name or address (or host.docker.internal with --add-host=host.docker.internal:host-gateway).`,
+    );
   }
   return { kind: 'docker', text: `${lines.join('\n')}\n`, language: 'shellscript', files: [], configUrl: c.url, variable: c.variable, warnings };
 }
@@ -334,7 +344,8 @@ function compose(o: AgentStartOptions): AgentStartSnippet {
   const c = common(o);
   const v = c.variable.name;
   const envFile = o.envFile ?? `${c.service}-controller.env`;
-  if (!/^[A-Za-z0-9_./-]+$/.test(envFile)) throw new AgentStartOptionError(`The env file name "${envFile}" may contain only letters, digits, "_", ".", "-" and "/".`);
+  if (!/^[A-Za-z0-9_./-]+$/.test(envFile))
+    throw new AgentStartOptionError(`The env file name "${envFile}" may contain only letters, digits, "_", ".", "-" and "/".`);
   const rel = envFile.startsWith('/') || envFile.startsWith('.') ? envFile : `./${envFile}`;
   const command = ['--config', c.url, ...c.watchArgs].map((a) => yamlString(composeLiteral(a))).join(', ');
   const yaml = [
@@ -360,7 +371,9 @@ function compose(o: AgentStartOptions): AgentStartSnippet {
     TRAILING_NEWLINE_WARNING,
   ];
   if (isLoopback(c.host)) {
-    warnings.push(`The controller URL points to ${c.host}: inside a container that is the container itself. Use the controller's service name or the host's address.`);
+    warnings.push(
+      `The controller URL points to ${c.host}: inside a container that is the container itself. Use the controller's service name or the host's address.`,
+    );
   }
   return {
     kind: 'compose',

@@ -100,7 +100,6 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 250, maxDe
 /** Largest response body the client reads, in bytes (larger is a protocol error). */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-
 export { redactSecrets };
 
 /**
@@ -170,10 +169,17 @@ export class ControllerClient {
     try {
       u = new URL(opts.baseUrl);
     } catch (cause) {
-      throw new ControllerError({ kind: 'validation', userMessage: 'The controller URL is not a valid URL. Use a URL such as https://controller.example:8888.', cause });
+      throw new ControllerError({
+        kind: 'validation',
+        userMessage: 'The controller URL is not a valid URL. Use a URL such as https://controller.example:8888.',
+        cause,
+      });
     }
     if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-      throw new ControllerError({ kind: 'validation', userMessage: `The controller URL must start with http:// or https:// (it starts with ${u.protocol}//).` });
+      throw new ControllerError({
+        kind: 'validation',
+        userMessage: `The controller URL must start with http:// or https:// (it starts with ${u.protocol}//).`,
+      });
     }
     u.username = '';
     u.password = '';
@@ -188,13 +194,20 @@ export class ControllerClient {
     this.logFn = opts.log ?? (() => undefined);
     this.retry = opts.retry ?? DEFAULT_RETRY;
     const maxRetries = Math.max(0, Math.floor(this.retry.attempts) - 1);
-    this.getDispatcher = maxRetries > 0 ? retrying(this.dispatcher, { maxRetries, minTimeout: this.retry.baseDelayMs, maxTimeout: this.retry.maxDelayMs }) : this.dispatcher;
+    this.getDispatcher =
+      maxRetries > 0 ? retrying(this.dispatcher, { maxRetries, minTimeout: this.retry.baseDelayMs, maxTimeout: this.retry.maxDelayMs }) : this.dispatcher;
     this.unusableSeen = (opts as ClientOptionsWithMemory).unusableSeen ?? new Set();
   }
 
   /** A client for the same controller and dispatcher with another credential. */
   withCredential(c: Credential): ControllerClient {
-    const copy = new ControllerClient({ ...this.opts, baseUrl: this.baseUrl, credential: c, dispatcher: this.dispatcher, unusableSeen: this.unusableSeen } as ClientOptionsWithMemory);
+    const copy = new ControllerClient({
+      ...this.opts,
+      baseUrl: this.baseUrl,
+      credential: c,
+      dispatcher: this.dispatcher,
+      unusableSeen: this.unusableSeen,
+    } as ClientOptionsWithMemory);
     return copy;
   }
 
@@ -563,14 +576,20 @@ export class ControllerClient {
       res = { status: r.statusCode, headers: r.headers, text };
     } catch (e) {
       if (req.signal?.aborted) {
-        this.logFn(caller?.aborted ? 'debug' : 'warn', `${def.method} ${def.path} ${caller?.aborted ? 'aborted' : 'failed: timeout (overall deadline)'} after ${Date.now() - started}ms`);
+        this.logFn(
+          caller?.aborted ? 'debug' : 'warn',
+          `${def.method} ${def.path} ${caller?.aborted ? 'aborted' : 'failed: timeout (overall deadline)'} after ${Date.now() - started}ms`,
+        );
         throw abortReason(req.signal);
       }
       const retried = retryExhausted(e);
       if (retried) {
         // RetryAgent gave up on a status it retries (429, 502-504): the last answer's status and headers.
         const err = errorFromResponse({ status: retried.status, headers: retried.headers, text: '' }, label, req.credential ?? this.credential, req.route);
-        this.logFn(retried.status >= 500 ? 'warn' : 'info', `${def.method} ${def.path} ${retried.status} ${Date.now() - started}ms (${err.kind}, after retries)`);
+        this.logFn(
+          retried.status >= 500 ? 'warn' : 'info',
+          `${def.method} ${def.path} ${retried.status} ${Date.now() - started}ms (${err.kind}, after retries)`,
+        );
         throw err;
       }
       const err = e instanceof ControllerError ? e : mapTransportError(e, { route: label, url, dispatcher: this.dispatcher, phase: 'connect' });
@@ -649,7 +668,10 @@ async function readBody(body: AsyncIterable<Buffer> & { destroy?: (e?: Error) =>
     size += chunk.length;
     if (size > MAX_BODY_BYTES) {
       body.destroy?.();
-      throw new ControllerError({ kind: 'protocol', userMessage: `The controller's answer is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB, which this version does not accept.` });
+      throw new ControllerError({
+        kind: 'protocol',
+        userMessage: `The controller's answer is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB, which this version does not accept.`,
+      });
     }
     chunks.push(chunk);
   }
@@ -703,7 +725,11 @@ function expectNoContent(res: RawResponse, route: string): void {
 
 /** The `protocol` error for a single record (get) that cannot be used. */
 function unusableError(t: UnusableToken, route: string): ControllerError {
-  return new ControllerError({ kind: 'protocol', route, userMessage: `The controller answered with a token record this version cannot use (${redactSecrets(t.reason).slice(0, 300)}).` });
+  return new ControllerError({
+    kind: 'protocol',
+    route,
+    userMessage: `The controller answered with a token record this version cannot use (${redactSecrets(t.reason).slice(0, 300)}).`,
+  });
 }
 
 /** `text` trimmed, ending with a full stop (unless it already ends with . ! or ?). */
@@ -783,7 +809,18 @@ function authKind(serverMessage: string | undefined, credential: Credential): Er
 }
 
 /** Routes whose path names no item: a 404 there can only mean the route is missing (bulkReassign names a user: see below). */
-const ITEMLESS_ROUTES: ReadonlySet<RouteName> = new Set<RouteName>(['bulkRevoke', 'bulkDelete', 'listConfigs', 'listTokens', 'listUsers', 'createToken', 'me', 'authStatus', 'loginLocal', 'logout']);
+const ITEMLESS_ROUTES: ReadonlySet<RouteName> = new Set<RouteName>([
+  'bulkRevoke',
+  'bulkDelete',
+  'listConfigs',
+  'listTokens',
+  'listUsers',
+  'createToken',
+  'me',
+  'authStatus',
+  'loginLocal',
+  'logout',
+]);
 
 /**
  * True when a 404 is about the route, not an item (docs/api-contract.md
@@ -857,7 +894,11 @@ export function errorFromResponse(
     });
   }
   if (status === 407) {
-    return new ControllerError({ ...base, kind: 'proxy', userMessage: 'The proxy requires authentication (407). Put the proxy credentials in the proxy URL, or set NO_PROXY for the controller host.' });
+    return new ControllerError({
+      ...base,
+      kind: 'proxy',
+      userMessage: 'The proxy requires authentication (407). Put the proxy credentials in the proxy URL, or set NO_PROXY for the controller host.',
+    });
   }
   if (status === 404 && isRouteMissing(isJson, serverMessage, routeName)) {
     return new ControllerError({
@@ -876,12 +917,20 @@ export function errorFromResponse(
       const fieldErrors = rawFields
         ? Object.fromEntries(Object.entries(rawFields).map(([k, v]) => [redactSecrets(k).slice(0, 100), redactSecrets(v).slice(0, 300)]))
         : undefined;
-      const fieldText = fieldErrors ? Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v}`).join('; ') : '';
+      const fieldText = fieldErrors
+        ? Object.entries(fieldErrors)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join('; ')
+        : '';
       return new ControllerError({
         ...base,
         kind: 'validation',
         ...(fieldErrors ? { fieldErrors } : {}),
-        userMessage: `The controller rejected the request: ${serverMessage ?? 'invalid input'}${fieldText && !(serverMessage ?? '').includes(fieldText) ? ` (${fieldText})` : ''}.`.replace(/\.\.$/, '.'),
+        userMessage:
+          `The controller rejected the request: ${serverMessage ?? 'invalid input'}${fieldText && !(serverMessage ?? '').includes(fieldText) ? ` (${fieldText})` : ''}.`.replace(
+            /\.\.$/,
+            '.',
+          ),
       });
     }
     case 401: {
@@ -904,7 +953,14 @@ export function errorFromResponse(
     case 423:
       // The server's sentence already says the account is locked and for how long (docs/api-contract.md
       // "Authentication": 423 after 5 failures): show it alone, not after our own sentence saying the same.
-      return new ControllerError({ ...base, kind: 'locked', userMessage: serverMessage && /lock/i.test(serverMessage) && serverMessage.trim().length >= 20 ? sentence(serverMessage) : withServer(DEFAULT_USER_MESSAGES.locked) });
+      return new ControllerError({
+        ...base,
+        kind: 'locked',
+        userMessage:
+          serverMessage && /lock/i.test(serverMessage) && serverMessage.trim().length >= 20
+            ? sentence(serverMessage)
+            : withServer(DEFAULT_USER_MESSAGES.locked),
+      });
     case 429: {
       const secs = retryAfterMs !== undefined ? Math.max(1, Math.ceil(retryAfterMs / 1000)) : undefined;
       return new ControllerError({
@@ -925,7 +981,11 @@ export function errorFromResponse(
         });
       }
       if (status === 405 || status === 501) {
-        return new ControllerError({ ...base, kind: 'protocol', userMessage: `The controller does not support this request (HTTP ${status}); it may run a different version than this extension expects.` });
+        return new ControllerError({
+          ...base,
+          kind: 'protocol',
+          userMessage: `The controller does not support this request (HTTP ${status}); it may run a different version than this extension expects.`,
+        });
       }
       return new ControllerError({ ...base, kind: 'server', userMessage: withServer(`The controller answered with an unexpected status (HTTP ${status}).`) });
   }
@@ -968,10 +1028,7 @@ function collectCodes(e: unknown, depth = 0): { codes: string[]; messages: strin
  * sockets, proxy) to a `ControllerError` with an actionable sentence. The
  * technical error is kept as `cause`. Exported for tests.
  */
-export function mapTransportError(
-  e: unknown,
-  ctx: { route: string; url: string; dispatcher?: Dispatcher; phase?: 'connect' | 'body' },
-): ControllerError {
+export function mapTransportError(e: unknown, ctx: { route: string; url: string; dispatcher?: Dispatcher; phase?: 'connect' | 'body' }): ControllerError {
   const { codes, messages, port } = collectCodes(e);
   const has = (...c: string[]): boolean => codes.some((x) => c.includes(x));
   const msg = messages.join(' | ');
@@ -1027,14 +1084,19 @@ export function mapTransportError(
     return new ControllerError({
       ...base,
       kind: 'tls',
-      userMessage: 'The secure (TLS) handshake with the controller failed. If the controller serves plain HTTP, use an http:// URL; otherwise check its certificate configuration.',
+      userMessage:
+        'The secure (TLS) handshake with the controller failed. If the controller serves plain HTTP, use an http:// URL; otherwise check its certificate configuration.',
     });
   }
   if (codes.some((c) => c.startsWith('ERR_SSL_') || c.startsWith('ERR_TLS_')) || /certificate|\bTLS\b|\bSSL\b/i.test(msg)) {
     return new ControllerError({ ...base, kind: 'tls', userMessage: DEFAULT_USER_MESSAGES.tls });
   }
   if (has('ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL')) {
-    return new ControllerError({ ...base, kind: 'dns', userMessage: `The controller host "${host}" could not be found (DNS). Check telegrafController.url and your network.` });
+    return new ControllerError({
+      ...base,
+      kind: 'dns',
+      userMessage: `The controller host "${host}" could not be found (DNS). Check telegrafController.url and your network.`,
+    });
   }
   if (has('ECONNREFUSED')) {
     return new ControllerError({
@@ -1044,19 +1106,35 @@ export function mapTransportError(
     });
   }
   if (has('UND_ERR_CONNECT_TIMEOUT')) {
-    return new ControllerError({ ...base, kind: 'timeout', userMessage: `Connecting to ${origin} timed out. Check that the controller is reachable from this computer (firewall, VPN, proxy).` });
+    return new ControllerError({
+      ...base,
+      kind: 'timeout',
+      userMessage: `Connecting to ${origin} timed out. Check that the controller is reachable from this computer (firewall, VPN, proxy).`,
+    });
   }
   if (has('UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT')) {
-    return new ControllerError({ ...base, kind: 'timeout', userMessage: 'The controller did not answer in time. It may be overloaded or unreachable; try again.' });
+    return new ControllerError({
+      ...base,
+      kind: 'timeout',
+      userMessage: 'The controller did not answer in time. It may be overloaded or unreachable; try again.',
+    });
   }
   if (has('UND_ERR_RES_CONTENT_LENGTH_MISMATCH') || (ctx.phase === 'body' && has('UND_ERR_SOCKET', 'ECONNRESET', 'UND_ERR_CLOSED', 'EPIPE'))) {
     return new ControllerError({ ...base, kind: 'protocol', userMessage: "The controller's answer was cut off before it was complete. Try again." });
   }
   if (has('ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'UND_ERR_CLOSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'UND_ERR_ABORTED')) {
-    return new ControllerError({ ...base, kind: 'network', userMessage: `The connection to ${origin} was closed unexpectedly. Try again; if it persists, check the network or a proxy in between.` });
+    return new ControllerError({
+      ...base,
+      kind: 'network',
+      userMessage: `The connection to ${origin} was closed unexpectedly. Try again; if it persists, check the network or a proxy in between.`,
+    });
   }
   if (has('UND_ERR_INVALID_ARG', 'ERR_INVALID_URL', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_CHAR', 'UND_ERR_NOT_SUPPORTED')) {
-    return new ControllerError({ ...base, kind: 'network', userMessage: 'The request to the controller could not be sent (invalid URL or header). Check telegrafController.url.' });
+    return new ControllerError({
+      ...base,
+      kind: 'network',
+      userMessage: 'The request to the controller could not be sent (invalid URL or header). Check telegrafController.url.',
+    });
   }
   return new ControllerError({ ...base, kind: 'network', userMessage: DEFAULT_USER_MESSAGES.network });
 }

@@ -203,12 +203,14 @@ export const IdSchema = z.union([z.string().min(1), z.number().transform((n) => 
 
 /** An RFC 3339 timestamp, normalised to UTC `toISOString()` form. */
 export const TimestampSchema = z
-    .string()
-    .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'not an RFC 3339 timestamp' })
-    .transform((s) => new Date(s).toISOString());
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'not an RFC 3339 timestamp' })
+  .transform((s) => new Date(s).toISOString());
 
 /** A nullable timestamp; a missing field is `null` (lenient). */
-export const NullableTimestampSchema = TimestampSchema.nullable().optional().transform((v) => v ?? null);
+export const NullableTimestampSchema = TimestampSchema.nullable()
+  .optional()
+  .transform((v) => v ?? null);
 
 const ROLE_ALIASES: Record<string, Role> = {
   owner: 'owner',
@@ -219,16 +221,14 @@ const ROLE_ALIASES: Record<string, Role> = {
 };
 
 /** A role; case-insensitive, `admin` accepted as `administrator` (lenient). docs/api-contract.md "Shapes". */
-export const RoleSchema = z
-  .string()
-  .transform((s, ctx) => {
-    const r = ROLE_ALIASES[s.trim().toLowerCase()];
-    if (!r) {
-      ctx.addIssue({ code: 'custom', message: `unknown role "${s}"` });
-      return z.NEVER;
-    }
-    return r;
-  });
+export const RoleSchema = z.string().transform((s, ctx) => {
+  const r = ROLE_ALIASES[s.trim().toLowerCase()];
+  if (!r) {
+    ctx.addIssue({ code: 'custom', message: `unknown role "${s}"` });
+    return z.NEVER;
+  }
+  return r;
+});
 
 /** Sign-in providers (docs/api-contract.md "Authentication"). */
 export type AuthProvider = 'local' | 'ldap' | 'oidc';
@@ -284,7 +284,12 @@ export const PermissionsRequestSchema = z
 export const UserSchema = z.looseObject({
   id: IdSchema,
   username: z.string(),
-  email: z.string().nullable().optional().transform((v) => v ?? undefined).optional(),
+  email: z
+    .string()
+    .nullable()
+    .optional()
+    .transform((v) => v ?? undefined)
+    .optional(),
   role: RoleSchema,
   authProvider: z
     .string()
@@ -301,17 +306,17 @@ export type User = z.output<typeof UserSchema>;
 export type TokenStatus = 'active' | 'revoked';
 
 /** Token status; case-insensitive (lenient). */
-export const TokenStatusSchema = z
-  .string()
-  .transform((s, ctx) => {
-    const v = s.trim().toLowerCase();
-    if (v === 'active' || v === 'revoked') return v as TokenStatus;
-    ctx.addIssue({ code: 'custom', message: `unknown token status "${s}"` });
-    return z.NEVER;
-  });
+export const TokenStatusSchema = z.string().transform((s, ctx) => {
+  const v = s.trim().toLowerCase();
+  if (v === 'active' || v === 'revoked') return v as TokenStatus;
+  ctx.addIssue({ code: 'custom', message: `unknown token status "${s}"` });
+  return z.NEVER;
+});
 
 /** A timestamp that may be absent or null (→ `null`); a present value must be a timestamp. */
-const OptionalTimestampSchema = TimestampSchema.nullable().optional().transform((v) => v ?? null);
+const OptionalTimestampSchema = TimestampSchema.nullable()
+  .optional()
+  .transform((v) => v ?? null);
 
 /**
  * A token as the controller returns it (docs/api-contract.md "Token"). Never
@@ -325,14 +330,28 @@ export const TokenSchema = z.looseObject({
   id: IdSchema,
   description: z.string(),
   status: TokenStatusSchema,
-  userId: IdSchema.nullable().optional().transform((v) => v ?? ''),
-  username: z.string().nullable().optional().transform((v) => v ?? ''),
-  permissions: PermissionsSchema.nullable().optional().transform((v): Permissions => v ?? {}),
-  createdAt: TimestampSchema.nullable().optional().transform((v) => v ?? ''),
+  userId: IdSchema.nullable()
+    .optional()
+    .transform((v) => v ?? ''),
+  username: z
+    .string()
+    .nullable()
+    .optional()
+    .transform((v) => v ?? ''),
+  permissions: PermissionsSchema.nullable()
+    .optional()
+    .transform((v): Permissions => v ?? {}),
+  createdAt: TimestampSchema.nullable()
+    .optional()
+    .transform((v) => v ?? ''),
   expiresAt: OptionalTimestampSchema,
   revokedAt: OptionalTimestampSchema,
   lastUsedAt: OptionalTimestampSchema,
-  prefix: z.string().nullable().optional().transform((v) => v ?? ''),
+  prefix: z
+    .string()
+    .nullable()
+    .optional()
+    .transform((v) => v ?? ''),
 });
 
 /**
@@ -395,7 +414,11 @@ export function parseTokenRecord(raw: unknown, index = -1, known: { id?: string;
 export const ConfigSummarySchema = z.looseObject({
   id: IdSchema,
   name: z.string(),
-  description: z.string().nullable().optional().transform((v) => v ?? ''),
+  description: z
+    .string()
+    .nullable()
+    .optional()
+    .transform((v) => v ?? ''),
   updatedAt: NullableTimestampSchema,
 });
 
@@ -413,7 +436,10 @@ export const AuthStatusSchema = z.looseObject({
         .map((p) => p.toLowerCase())
         .filter(isAuthProvider),
     ),
-  setupComplete: z.boolean().optional().transform((v) => v ?? true),
+  setupComplete: z
+    .boolean()
+    .optional()
+    .transform((v) => v ?? true),
 });
 
 /** Result of `GET /api/auth/status`: enabled sign-in providers and whether the first-run owner exists. */
@@ -552,7 +578,12 @@ export type CreateTokenResponse = z.output<typeof CreateTokenResponseSchema>;
 export const BulkResultSchema = z.looseObject({
   id: IdSchema,
   ok: z.boolean(),
-  error: z.string().nullable().optional().transform((v) => v ?? undefined).optional(),
+  error: z
+    .string()
+    .nullable()
+    .optional()
+    .transform((v) => v ?? undefined)
+    .optional(),
 });
 
 /** One per-id result of a bulk action (docs/api-contract.md, bulk routes). */

@@ -96,8 +96,16 @@ export class ControllerDispatcher extends Dispatcher {
     let agent = this.agents.get(origin);
     if (!agent) {
       const timeout = this.opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-      const target = { timeout, ...(this.opts.ca?.trim() ? { ca: [...tls.rootCertificates, this.opts.ca] } : {}), ...(this.untrusted.has(origin) ? { rejectUnauthorized: false } : {}) };
-      const proxyTls = { timeout, ...(this.opts.ca?.trim() ? { ca: [...tls.rootCertificates, this.opts.ca] } : {}), ...(this.opts.proxyStrictSSL === false ? { rejectUnauthorized: false } : {}) };
+      const target = {
+        timeout,
+        ...(this.opts.ca?.trim() ? { ca: [...tls.rootCertificates, this.opts.ca] } : {}),
+        ...(this.untrusted.has(origin) ? { rejectUnauthorized: false } : {}),
+      };
+      const proxyTls = {
+        timeout,
+        ...(this.opts.ca?.trim() ? { ca: [...tls.rootCertificates, this.opts.ca] } : {}),
+        ...(this.opts.proxyStrictSSL === false ? { rejectUnauthorized: false } : {}),
+      };
       // `requestTls`/`proxyTls` are ProxyAgent options; EnvHttpProxyAgent passes its options on to the
       // ProxyAgent it creates for a proxied target, and `connect` to the Agent of a direct one.
       const options: EnvHttpProxyAgent.Options & { requestTls: typeof target; proxyTls: typeof proxyTls } = {

@@ -121,13 +121,7 @@ export class ControllerError extends Error {
 }
 
 /** Kinds that mean "the credential is not accepted: sign in again / set a new token". */
-export const AUTH_FAILURE_KINDS: readonly ErrorKind[] = [
-  'missing-auth',
-  'invalid-token-format',
-  'invalid-token',
-  'token-expired',
-  'session-expired',
-];
+export const AUTH_FAILURE_KINDS: readonly ErrorKind[] = ['missing-auth', 'invalid-token-format', 'invalid-token', 'token-expired', 'session-expired'];
 
 /** True when `e` is a `ControllerError` of a 401 class that means "sign in again". */
 export function isAuthFailure(e: unknown): boolean {

@@ -379,7 +379,12 @@ export function duplicatePlugins(cfg: TelegrafConfig): ConfigTable[][] {
   const groups = new Map<string, ConfigTable[]>();
   for (const t of cfg.tables) {
     if (!t.isArray || t.path.length !== 2) continue;
-    const sig = t.name + '\u0000' + directKeys(t).map((k) => `${k.key}=${k.valueText}`).join('\u0000');
+    const sig =
+      t.name +
+      '\u0000' +
+      directKeys(t)
+        .map((k) => `${k.key}=${k.valueText}`)
+        .join('\u0000');
     const g = groups.get(sig);
     if (g) g.push(t);
     else groups.set(sig, [t]);

@@ -8,15 +8,7 @@ export * from './parse';
 export * from './detect';
 export * from './insert';
 export * from './plugins';
-export {
-  BOM,
-  computeLineStarts,
-  decodeTomlString,
-  detectEol,
-  escapeBasicString,
-  lineOf,
-  quoteBasicString,
-} from './text';
+export { BOM, computeLineStarts, decodeTomlString, detectEol, escapeBasicString, lineOf, quoteBasicString } from './text';
 export { maskSubstitutions } from './scanner';
 export * from './presetSuggestion';
 export * from './envFile';

@@ -52,7 +52,7 @@ export const DEFAULT_INSTANCE_ID = '&{agent_id}';
  * a config (MODEL.md Part A; Telegraf itself never sees them).
  */
 export const INSTANCE_ID_NOTE: readonly string[] = [
-  '## &{agent_id}: Telegraf Controller puts in each agent\'s id when it serves',
+  "## &{agent_id}: Telegraf Controller puts in each agent's id when it serves",
   '## this config (telegraf --config <controller URL>); a local file sends it as written.',
 ];
 
@@ -103,7 +103,10 @@ const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export function envReference(name: string = DEFAULT_TOKEN_ENV_VAR): string {
   if (!ENV_NAME_RE.test(name)) {
-    throw new ConfigEditError('invalid-name', `Environment variable names may only contain letters, digits and "_" and must not start with a digit (got "${name}").`);
+    throw new ConfigEditError(
+      'invalid-name',
+      `Environment variable names may only contain letters, digits and "_" and must not start with a digit (got "${name}").`,
+    );
   }
   return '${' + name + '}';
 }
@@ -252,8 +255,7 @@ function commentedSubTableLimit(text: string, table: ConfigTable): number {
 function addKeyEdit(cfg: TelegrafConfig, table: ConfigTable, name: string, valueText: string): { edit: TextEdit; after?: ConfigKey } {
   const limit = commentedSubTableLimit(cfg.text, table);
   const candidates = directKeys(table).filter((k) => k.valueRange.end <= limit);
-  const anchor =
-    candidates.find((k) => k.key === 'instance_id') ?? candidates.find((k) => k.key === 'url') ?? candidates[candidates.length - 1];
+  const anchor = candidates.find((k) => k.key === 'instance_id') ?? candidates.find((k) => k.key === 'url') ?? candidates[candidates.length - 1];
   const anchorEnd = anchor ? anchor.valueRange.end : table.headerRange.end;
   const indent = anchor ? indentationAt(cfg.text, anchor.lineStart) : table.indent;
   const at = lineContentEnd(cfg.text, anchorEnd);
@@ -695,7 +697,7 @@ function tableBlockEnd(cfg: TelegrafConfig, table: ConfigTable): number {
   const lastValueEnd = table.keys.reduce((m, k) => Math.max(m, k.valueRange.end), table.headerRange.end);
   let end = lineEndWithEol(text, lastValueEnd);
   const lines: Array<{ start: number; next: number; content: string }> = [];
-  for (let pos = end; pos < table.bodyEnd; ) {
+  for (let pos = end; pos < table.bodyEnd;) {
     const next = lineEndWithEol(text, pos);
     lines.push({ start: pos, next, content: text.slice(pos, lineContentEnd(text, pos)) });
     if (next <= pos) break;

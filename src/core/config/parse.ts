@@ -55,18 +55,13 @@ function convertValue(node: AstContent, masks: Map<number, number>): RawValue {
       return { range, kind: 'inline-table', scalars: [], children: node.body.map((kv) => convertKeyValue(kv, masks)) };
     case 'TOMLValue': {
       if (node.kind === 'string') {
-        const style: StringStyle = node.multiline
-          ? node.style === 'basic'
-            ? 'multiline-basic'
-            : 'multiline-literal'
-          : node.style;
+        const style: StringStyle = node.multiline ? (node.style === 'basic' ? 'multiline-basic' : 'multiline-literal') : node.style;
         const delim = node.multiline ? 3 : 1;
         const contentRange = { start: range.start + delim, end: range.end - delim };
         const scalar: ScalarNode = { range, kind: 'string', style, contentRange, value: node.value };
         return { range, kind: 'string', style, contentRange, value: node.value, scalars: [scalar] };
       }
-      const kind =
-        node.kind === 'integer' || node.kind === 'float' || node.kind === 'boolean' ? node.kind : 'datetime';
+      const kind = node.kind === 'integer' || node.kind === 'float' || node.kind === 'boolean' ? node.kind : 'datetime';
       return { range, kind, scalars: [{ range, kind }] };
     }
   }

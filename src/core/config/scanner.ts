@@ -147,17 +147,7 @@ function isKeyStop(ch: string | undefined): boolean {
 
 /** Characters that end an unquoted value. */
 function isBareValueStop(ch: string | undefined): boolean {
-  return (
-    ch === undefined ||
-    ch === ' ' ||
-    ch === '\t' ||
-    ch === '\n' ||
-    ch === '\r' ||
-    ch === ',' ||
-    ch === ']' ||
-    ch === '}' ||
-    ch === '#'
-  );
+  return ch === undefined || ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || ch === ',' || ch === ']' || ch === '}' || ch === '#';
 }
 
 class ScanFailure extends Error {}

@@ -81,13 +81,7 @@ export interface TokenFacts {
 
 /** Diagnostic codes of config findings. */
 export type FindingCode =
-  | 'plaintext-token'
-  | 'token-revoked'
-  | 'token-expired'
-  | 'token-unknown'
-  | 'token-invalid-format'
-  | 'token-missing-permission'
-  | 'token-expiring';
+  'plaintext-token' | 'token-revoked' | 'token-expired' | 'token-unknown' | 'token-invalid-format' | 'token-missing-permission' | 'token-expiring';
 
 /** Severity of a finding (mapped to VS Code's DiagnosticSeverity by the editor layer). */
 export type FindingSeverity = 'error' | 'warning' | 'information';
@@ -145,11 +139,19 @@ export function assessToken(facts: TokenFacts, needs: readonly RequiredPermissio
     const name = quoteName(t);
     const status = displayStatus(t, now);
     if (status === 'revoked') {
-      out.push({ code: 'token-revoked', severity: 'error', message: `The token ${name} is revoked (${expiryText(t, now)}): ${host} rejects it. Replace it with an active token.` });
+      out.push({
+        code: 'token-revoked',
+        severity: 'error',
+        message: `The token ${name} is revoked (${expiryText(t, now)}): ${host} rejects it. Replace it with an active token.`,
+      });
       return out;
     }
     if (status === 'expired' || facts.verdict === 'token-expired') {
-      out.push({ code: 'token-expired', severity: 'error', message: `The token ${name} has expired (${expiryText(t, now)}): ${host} rejects it with "Token expired". Rotate it or use another token.` });
+      out.push({
+        code: 'token-expired',
+        severity: 'error',
+        message: `The token ${name} has expired (${expiryText(t, now)}): ${host} rejects it with "Token expired". Rotate it or use another token.`,
+      });
       return out;
     }
     if (facts.verdict === 'invalid-token') {
@@ -168,7 +170,11 @@ export function assessToken(facts: TokenFacts, needs: readonly RequiredPermissio
       });
     }
     if (status === 'expiring') {
-      out.push({ code: 'token-expiring', severity: 'information', message: `The token ${name} ${expiryText(t, now)}. Rotate it before the agent is rejected.` });
+      out.push({
+        code: 'token-expiring',
+        severity: 'information',
+        message: `The token ${name} ${expiryText(t, now)}. Rotate it before the agent is rejected.`,
+      });
     }
     return out;
   }
@@ -185,7 +191,11 @@ export function assessToken(facts: TokenFacts, needs: readonly RequiredPermissio
       break;
     case 'invalid-token-format':
     case 'missing-auth':
-      out.push({ code: 'token-invalid-format', severity: 'warning', message: `${cap(host)} rejects this value as "Invalid token format": it is not a complete Telegraf Controller token.` });
+      out.push({
+        code: 'token-invalid-format',
+        severity: 'warning',
+        message: `${cap(host)} rejects this value as "Invalid token format": it is not a complete Telegraf Controller token.`,
+      });
       break;
     case 'accepted':
       if (facts.configsRead === false && needs.some((n) => n.resource === 'configs')) {
@@ -301,7 +311,10 @@ export function lostPermissions(requested: Permissions, effective: Permissions):
  * Part B rules): Owners and Administrators any token, Managers their own,
  * Viewers none; a revoked token cannot be revoked again.
  */
-export function mayRevoke(user: { id: string; role: 'owner' | 'administrator' | 'manager' | 'viewer' }, token: Pick<TokenRecord, 'userId' | 'status'>): boolean {
+export function mayRevoke(
+  user: { id: string; role: 'owner' | 'administrator' | 'manager' | 'viewer' },
+  token: Pick<TokenRecord, 'userId' | 'status'>,
+): boolean {
   if (token.status !== 'active') return false;
   if (user.role === 'owner' || user.role === 'administrator') return true;
   return user.role === 'manager' && token.userId === user.id;

@@ -42,16 +42,7 @@ export type StringStyle = 'basic' | 'literal' | 'multiline-basic' | 'multiline-l
  * substituted by the Controller before Telegraf sees the file).
  * `invalid` is anything the tolerant scanner could not read as a value.
  */
-export type ValueKind =
-  | 'string'
-  | 'integer'
-  | 'float'
-  | 'boolean'
-  | 'datetime'
-  | 'array'
-  | 'inline-table'
-  | 'substitution'
-  | 'invalid';
+export type ValueKind = 'string' | 'integer' | 'float' | 'boolean' | 'datetime' | 'array' | 'inline-table' | 'substitution' | 'invalid';
 
 /**
  * A scalar leaf of a value (a string, number, bool, date or unquoted

@@ -91,9 +91,12 @@ function configMapRefFix(text: string, f: DeployFinding): DeployFix[] {
     const env = get(c.map, 'env');
     if (!isSeq(env)) continue;
     for (const item of env.items) {
-      const vf = isMap(item) ? ((item as YAMLMap).items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === 'valueFrom') as Pair<Node, Node> | undefined) : undefined;
+      const vf = isMap(item)
+        ? ((item as YAMLMap).items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === 'valueFrom') as Pair<Node, Node> | undefined)
+        : undefined;
       if (!vf || vf.key.range?.[0] !== f.range.start || !isMap(vf.value)) continue;
-      const refPair = (vf.value as YAMLMap).items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === 'configMapKeyRef') as Pair<Node, Node> | undefined;
+      const refPair = (vf.value as YAMLMap).items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === 'configMapKeyRef') as
+        Pair<Node, Node> | undefined;
       if (!refPair) return [];
       const secret = str(get(refPair.value, 'name')) ?? DEFAULT_SECRET_NAME;
       const key = str(get(refPair.value, 'key')) ?? CONTROLLER_TOKEN_VAR;
@@ -185,7 +188,12 @@ function k8sFix(kind: DeployKind, text: string, f: DeployFinding): DeployFix[] {
             edits: [{ start, end, newText: '' }],
             varName: name,
             valueFile: DEFAULT_ENV_FILE,
-            commands: [{ label: 'Create or update the Secret', text: `kubectl create secret generic ${target} --from-env-file=${DEFAULT_ENV_FILE} --dry-run=client -o yaml | kubectl apply -f -` }],
+            commands: [
+              {
+                label: 'Create or update the Secret',
+                text: `kubectl create secret generic ${target} --from-env-file=${DEFAULT_ENV_FILE} --dry-run=client -o yaml | kubectl apply -f -`,
+              },
+            ],
             note:
               k === 'ConfigMap'
                 ? `The token left the ConfigMap: put it in the Secret "${target}" and change the container's configMapKeyRef for ${name} to secretKeyRef.`

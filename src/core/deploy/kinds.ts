@@ -65,7 +65,10 @@ export function yamlKind(text: string, path = ''): DeployKind {
 
 /** Whether a YAML text looks like values of the influxdata `telegraf`/`telegraf-ds` charts (at the root or under a wrapper key). */
 export function helmTelegrafLike(text: string): boolean {
-  return /^[ \t]*repository:[ \t]*["']?(?:docker\.io\/)?(?:library\/)?telegraf["']?[ \t]*(#.*)?\r?$/m.test(text) || /^[ \t]*(envFromSecret|outputs):/m.test(text) && /telegraf/i.test(text);
+  return (
+    /^[ \t]*repository:[ \t]*["']?(?:docker\.io\/)?(?:library\/)?telegraf["']?[ \t]*(#.*)?\r?$/m.test(text) ||
+    (/^[ \t]*(envFromSecret|outputs):/m.test(text) && /telegraf/i.test(text))
+  );
 }
 
 /**

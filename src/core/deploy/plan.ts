@@ -137,7 +137,9 @@ export function planAddToken(path: string, text: string, opts: PlanOptions = {},
         return planTerraform(text);
       default: {
         const p = base(kind, CONTROLLER_TOKEN_VAR);
-        p.notes.push(`${kind} files are checked for plaintext tokens, but the token is not wired here: pass it at run time from an env file (docker run --env-file, systemd EnvironmentFile=, a Kubernetes Secret).`);
+        p.notes.push(
+          `${kind} files are checked for plaintext tokens, but the token is not wired here: pass it at run time from an env file (docker run --env-file, systemd EnvironmentFile=, a Kubernetes Secret).`,
+        );
         return p;
       }
     }
@@ -264,7 +266,8 @@ function planCompose(text: string, opts: PlanOptions): DeployPlan {
     }
     p.status = 'edit';
     p.notes.push(`Compose passes every line of ${valueFile} to the "${svc.name}" container only.`);
-    if (envPair && isMap(envPair.value) && pairOf(envPair.value, varName)) p.warnings.push(`The service's environment: also sets ${varName}, which overrides env_file; remove that entry.`);
+    if (envPair && isMap(envPair.value) && pairOf(envPair.value, varName))
+      p.warnings.push(`The service's environment: also sets ${varName}, which overrides env_file; remove that entry.`);
     return p;
   }
 
@@ -272,7 +275,9 @@ function planCompose(text: string, opts: PlanOptions): DeployPlan {
   const env = envPair?.value;
   if (envPair && env && !isMap(env) && !isSeq(env)) {
     // `environment: *alias`: the anchor is shared with other services; never write into it.
-    p.notes.push('The service\'s environment: is an alias of a shared anchor; writing into it would give the token to every service using it, so env_file: is used instead.');
+    p.notes.push(
+      "The service's environment: is an alias of a shared anchor; writing into it would give the token to every service using it, so env_file: is used instead.",
+    );
     const alt = planCompose(text, { ...opts, composeMode: 'env_file' });
     alt.notes.unshift(...p.notes.filter((n) => !alt.notes.includes(n)));
     return alt;
@@ -326,7 +331,9 @@ function planCompose(text: string, opts: PlanOptions): DeployPlan {
     throw new Error('the service has no keys to anchor the new environment to');
   }
   p.status = 'edit';
-  p.notes.push(`Compose reads \${${varName}} from the shell or from ${valueFile} beside the compose file; ":?" makes it fail loudly when the value is missing.`);
+  p.notes.push(
+    `Compose reads \${${varName}} from the shell or from ${valueFile} beside the compose file; ":?" makes it fail loudly when the value is missing.`,
+  );
   if (services.filter((s) => s.telegraf).length > 1) p.notes.push('Several Telegraf services were found; the first one was wired.');
   return p;
 }
@@ -376,9 +383,12 @@ function planKubernetes(text: string, opts: PlanOptions): DeployPlan {
     p.edits.push(insertLinesAfter(text, pairEnd(image), [`${spaces(col)}env:`, ...secretKeyRefItem(dash, advice.varName, secretName, '')]));
   }
   p.status = 'edit';
-  p.notes.push(`The container reads ${advice.varName} from the Secret "${secretName}" (key ${advice.varName}), which you create from ${envFile}; nothing secret goes into the manifest.`);
+  p.notes.push(
+    `The container reads ${advice.varName} from the Secret "${secretName}" (key ${advice.varName}), which you create from ${envFile}; nothing secret goes into the manifest.`,
+  );
   const envFrom = get(c.map, 'envFrom');
-  if (isSeq(envFrom) && envFrom.items.some((i) => get(i, 'configMapRef'))) p.warnings.push('The container also loads a ConfigMap with envFrom: make sure it holds no token (ConfigMaps are not secret).');
+  if (isSeq(envFrom) && envFrom.items.some((i) => get(i, 'configMapRef')))
+    p.warnings.push('The container also loads a ConfigMap with envFrom: make sure it holds no token (ConfigMaps are not secret).');
   return p;
 }
 
@@ -427,7 +437,9 @@ function planHelm(text: string, opts: PlanOptions): DeployPlan {
   const fromSecret = str(get(found.map, 'envFromSecret'));
   if (fromSecret) {
     p.status = 'elsewhere';
-    p.notes.push(`The chart already loads every key of the Secret "${fromSecret}" (envFromSecret): add ${advice.varName} to that Secret; the values need no change.`);
+    p.notes.push(
+      `The chart already loads every key of the Secret "${fromSecret}" (envFromSecret): add ${advice.varName} to that Secret; the values need no change.`,
+    );
     p.commands.push({
       label: `Add ${advice.varName} to the Secret "${fromSecret}"`,
       text: `kubectl patch secret ${fromSecret} --type merge -p "{\\"stringData\\":{\\"${advice.varName}\\":\\"$(sed -n 's/^${advice.varName}=//p' ${envFile})\\"}}"`,
@@ -508,7 +520,10 @@ function planEnvFile(text: string): DeployPlan {
   }
   p.edits.push(planEnvEntry(text, CONTROLLER_TOKEN_VAR));
   p.status = 'edit';
-  if (hasLegacy) p.notes.push(`${LEGACY_TOKEN_VAR} is kept for agents older than Telegraf 1.39 (they send it with the Token scheme); ${CONTROLLER_TOKEN_VAR} is read by 1.39 and later.`);
+  if (hasLegacy)
+    p.notes.push(
+      `${LEGACY_TOKEN_VAR} is kept for agents older than Telegraf 1.39 (they send it with the Token scheme); ${CONTROLLER_TOKEN_VAR} is read by 1.39 and later.`,
+    );
   p.notes.push('Keep this file git-ignored and readable only by the agent (mode 0600, or 0640 root:telegraf for /etc/default/telegraf).');
   return p;
 }
@@ -524,7 +539,9 @@ function planSystemd(path: string, text: string, opts: PlanOptions): DeployPlan 
     p.status = 'elsewhere';
     p.valueFile = envFiles[0];
     p.target = `unit ${unit}.service`;
-    p.notes.push(`The unit already reads ${envFiles[0]} (EnvironmentFile=${text.includes(`=-${envFiles[0]}`) ? '-, optional' : ''}): add ${CONTROLLER_TOKEN_VAR}=… there; the unit stays as is.`);
+    p.notes.push(
+      `The unit already reads ${envFiles[0]} (EnvironmentFile=${text.includes(`=-${envFiles[0]}`) ? '-, optional' : ''}): add ${CONTROLLER_TOKEN_VAR}=… there; the unit stays as is.`,
+    );
     p.notes.push(`systemd loads that file only for the service: a telegraf started by hand does not see it.`);
     p.commands.push({ label: `Protect ${envFiles[0]}`, text: `sudo chown root:root ${envFiles[0]} && sudo chmod 0600 ${envFiles[0]}` });
     return p;
@@ -547,7 +564,9 @@ function planSystemd(path: string, text: string, opts: PlanOptions): DeployPlan 
     label: 'Install the drop-in and the env file',
     text: `sudo install -D -m 0600 -o root -g root ${envFile} ${HOST_ENV_FILE} && sudo install -D -m 0644 ${unit}.service.d/${DROP_IN_NAME} /etc/systemd/system/${unit}.service.d/${DROP_IN_NAME} && sudo systemctl daemon-reload && sudo systemctl restart ${unit}`,
   });
-  p.notes.push(`The unit stays as is (units are world-readable); a drop-in adds EnvironmentFile=${HOST_ENV_FILE}, which systemd reads as root before starting the agent.`);
+  p.notes.push(
+    `The unit stays as is (units are world-readable); a drop-in adds EnvironmentFile=${HOST_ENV_FILE}, which systemd reads as root before starting the agent.`,
+  );
   return p;
 }
 
@@ -578,13 +597,20 @@ function planPowerShell(text: string): DeployPlan {
   const arr = /^([ \t]*\$(\w+)[ \t]*=[ \t]*\()("[^"\r\n]*=[^"\r\n]*"(?:[ \t]*,[ \t]*"[^"\r\n]*")*)\)/m.exec(text);
   const writes = text.search(/Services\\telegraf["']?\s*-?Name\s+["']?Environment/i) >= 0 ? text.search(/Services\\telegraf/i) : -1;
   const install = text.search(/--service\s+install/);
-  if (writes >= 0 && install > writes) p.warnings.push('The script writes the service\'s Environment registry value before "telegraf.exe --service install", when the key does not exist yet on a fresh host: move the registry write after the install.');
+  if (writes >= 0 && install > writes)
+    p.warnings.push(
+      'The script writes the service\'s Environment registry value before "telegraf.exe --service install", when the key does not exist yet on a fresh host: move the registry write after the install.',
+    );
   if (arr) {
     const end = arr.index + arr[0].length - 1;
     const sep = /",\s*"/.exec(arr[3]!)?.[0].slice(1, -1) ?? ',';
     p.edits.push({ start: end, end, newText: `${sep}"${CONTROLLER_TOKEN_VAR}=$tc_token"` });
     const ls = lineStart(text, arr.index);
-    p.edits.push({ start: ls, end: ls, newText: `${indentAt(text, arr.index)}$tc_token = [Runtime.InteropServices.Marshal]::PtrToStringBSTR([Runtime.InteropServices.Marshal]::SecureStringToBSTR((Read-Host -AsSecureString 'Telegraf Controller token')))${eolOf(text)}` });
+    p.edits.push({
+      start: ls,
+      end: ls,
+      newText: `${indentAt(text, arr.index)}$tc_token = [Runtime.InteropServices.Marshal]::PtrToStringBSTR([Runtime.InteropServices.Marshal]::SecureStringToBSTR((Read-Host -AsSecureString 'Telegraf Controller token')))${eolOf(text)}`,
+    });
     p.status = 'edit';
     p.target = `$${arr[2]} (the service Environment list)`;
     p.notes.push(`"${CONTROLLER_TOKEN_VAR}=$tc_token" is added to $${arr[2]}, with $tc_token read from a prompt (never a literal).`);
@@ -601,7 +627,9 @@ function planJinja(text: string): DeployPlan {
   const p = base('jinja', CONTROLLER_TOKEN_VAR);
   if (/^\[(Unit|Service)\]/m.test(text) || /--env-file/.test(text)) {
     p.status = 'elsewhere';
-    p.notes.push('This template renders a unit: the token does not belong in it. Put it in the Ansible variables that render the env file (vaulted: ansible-vault encrypt_string), and make that file mode 0600.');
+    p.notes.push(
+      'This template renders a unit: the token does not belong in it. Put it in the Ansible variables that render the env file (vaulted: ansible-vault encrypt_string), and make that file mode 0600.',
+    );
     p.commands.push({ label: 'Encrypt the token as an Ansible variable', text: `ansible-vault encrypt_string --stdin-name telegraf_controller_token` });
     return p;
   }
@@ -627,6 +655,8 @@ function planTerraform(text: string): DeployPlan {
     p.edits.push(appendLines(text, ['', 'variable "telegraf_controller_token" {', '  type      = string', '  sensitive = true', '}']));
   }
   p.status = 'edit';
-  p.notes.push('The Secret gets the token from the sensitive variable telegraf_controller_token (set it with TF_VAR_telegraf_controller_token, never a literal or pre-encoded base64).');
+  p.notes.push(
+    'The Secret gets the token from the sensitive variable telegraf_controller_token (set it with TF_VAR_telegraf_controller_token, never a literal or pre-encoded base64).',
+  );
   return p;
 }

@@ -49,8 +49,10 @@ export interface DeployScan {
 }
 
 const CREDENTIAL_KEY_RE = /(token|passw(or)?d|secret|api_?key)/i;
-const REFERENCE_KEY_RE = /(fromsecret|secret_?name|secretref|keyref|existing|_file$|file$|path$|^secrets?$|_ref$|secretKey$|tokenfile|token_?path|ttl|expir|length|header|type$|pullsecrets)/i;
-const PLACEHOLDER_RE = /^(?:<+[^<>]*>+|\[[^\]]*\]|x{3,}|\*{3,}|\.{3}|changeme|change_?me|admin|password|secret|token|telegraf|admin_token|my-?secret-?token|my-?token|(?=.*(?:your|here|change|replace|placeholder|example|dummy|sample|fixme|todo))[A-Za-z_<>{}-]+)$/i;
+const REFERENCE_KEY_RE =
+  /(fromsecret|secret_?name|secretref|keyref|existing|_file$|file$|path$|^secrets?$|_ref$|secretKey$|tokenfile|token_?path|ttl|expir|length|header|type$|pullsecrets)/i;
+const PLACEHOLDER_RE =
+  /^(?:<+[^<>]*>+|\[[^\]]*\]|x{3,}|\*{3,}|\.{3}|changeme|change_?me|admin|password|secret|token|telegraf|admin_token|my-?secret-?token|my-?token|(?=.*(?:your|here|change|replace|placeholder|example|dummy|sample|fixme|todo))[A-Za-z_<>{}-]+)$/i;
 
 /** Whether a literal looks like a stand-in rather than a real credential. */
 export function isPlaceholder(value: string): boolean {
@@ -112,8 +114,10 @@ function k8sContextAt(docs: readonly Document.Parsed[] | undefined, at: number):
 
 function tokenMessage(kind: DeployKind, ctx: { kind: string; name: string } | undefined): string {
   const base = 'A Telegraf Controller token is written in plain text: anyone who can read this file or its git history can use it.';
-  if (ctx?.kind === 'ConfigMap') return `${base} It is kept in the ConfigMap "${ctx.name}", and ConfigMaps are not secret: put it in a Secret (created with kubectl, not committed) and read it with secretKeyRef.`;
-  if (ctx?.kind === 'Secret') return `${base} A Secret manifest kept in git is not secret (stringData/data are plain or base64): create the Secret with kubectl from a git-ignored env file instead.`;
+  if (ctx?.kind === 'ConfigMap')
+    return `${base} It is kept in the ConfigMap "${ctx.name}", and ConfigMaps are not secret: put it in a Secret (created with kubectl, not committed) and read it with secretKeyRef.`;
+  if (ctx?.kind === 'Secret')
+    return `${base} A Secret manifest kept in git is not secret (stringData/data are plain or base64): create the Secret with kubectl from a git-ignored env file instead.`;
   switch (kind) {
     case 'compose':
       return `${base} Use \${TELEGRAF_CONTROLLER_TOKEN} and keep the value in a git-ignored env file.`;
@@ -177,7 +181,11 @@ export function scanText(kind: DeployKind, text: string): DeployFinding[] {
   const hasTokenPrefix = text.includes(CONTROLLER_TOKEN_PREFIX);
   // Only Kubernetes findings need the YAML structure (ConfigMap/Secret context, SealedSecret, configMapKeyRef).
   const docs =
-    kind === 'kubernetes' && (hasTokenPrefix || /configMapKeyRef|configMapRef|SealedSecret/.test(text) || (/^kind:[ \t]*ConfigMap\b/m.test(text) && /token/i.test(text)) || (/^kind:[ \t]*Secret\b/m.test(text) && /^data:/m.test(text)))
+    kind === 'kubernetes' &&
+    (hasTokenPrefix ||
+      /configMapKeyRef|configMapRef|SealedSecret/.test(text) ||
+      (/^kind:[ \t]*ConfigMap\b/m.test(text) && /token/i.test(text)) ||
+      (/^kind:[ \t]*Secret\b/m.test(text) && /^data:/m.test(text)))
       ? yamlDocuments(text)
       : undefined;
   const sops = encryptedFile(text);
@@ -304,7 +312,8 @@ function k8sFindings(text: string, docs: readonly Document.Parsed[], findings: D
           range: { start: r[0], end: r[1] },
           severity: 'warning',
           lowerWhenIgnored: true,
-          message: 'A Telegraf Controller token is kept base64-encoded in a Secret manifest: base64 is not encryption, anyone who reads this file or its git history can use it. Create the Secret with kubectl from a git-ignored env file instead.',
+          message:
+            'A Telegraf Controller token is kept base64-encoded in a Secret manifest: base64 is not encryption, anyone who reads this file or its git history can use it. Create the Secret with kubectl from a git-ignored env file instead.',
           value: decoded.trim(),
           name: isScalar(p.key) ? String(p.key.value) : undefined,
         });

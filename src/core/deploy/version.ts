@@ -51,10 +51,11 @@ export interface VersionAdvice {
 /** The advice for `pin` (undefined: unpinned, assumed current). */
 export function adviceFor(pin: TelegrafPin | undefined): VersionAdvice {
   if (!pin || atLeast(pin, 1, 39)) return { varName: CONTROLLER_TOKEN_VAR, notes: [], heartbeat: true };
-  const notes = [
-    `The file pins Telegraf ${pin.tag}, which reads the token from ${LEGACY_TOKEN_VAR} (${CONTROLLER_TOKEN_VAR} needs Telegraf 1.39 or later).`,
-  ];
+  const notes = [`The file pins Telegraf ${pin.tag}, which reads the token from ${LEGACY_TOKEN_VAR} (${CONTROLLER_TOKEN_VAR} needs Telegraf 1.39 or later).`];
   const heartbeat = atLeast(pin, 1, 37);
-  if (!heartbeat) notes.push(`Telegraf ${pin.tag} is too old for Telegraf Controller's heartbeat output (outputs.heartbeat needs 1.37 or later): upgrade the image to report to the controller.`);
+  if (!heartbeat)
+    notes.push(
+      `Telegraf ${pin.tag} is too old for Telegraf Controller's heartbeat output (outputs.heartbeat needs 1.37 or later): upgrade the image to report to the controller.`,
+    );
   return { varName: LEGACY_TOKEN_VAR, notes, heartbeat };
 }

@@ -62,13 +62,24 @@ export function k8sContainers(docs: readonly Document.Parsed[]): K8sContainer[] 
     const kind = k8sKind(doc);
     if (!kind) continue;
     const root = doc.contents;
-    const spec = kind === 'Pod' ? get(root, 'spec') : kind === 'CronJob' ? get(get(get(get(get(root, 'spec'), 'jobTemplate'), 'spec'), 'template'), 'spec') : get(get(get(root, 'spec'), 'template'), 'spec');
+    const spec =
+      kind === 'Pod'
+        ? get(root, 'spec')
+        : kind === 'CronJob'
+          ? get(get(get(get(get(root, 'spec'), 'jobTemplate'), 'spec'), 'template'), 'spec')
+          : get(get(get(root, 'spec'), 'template'), 'spec');
     for (const listKey of ['containers', 'initContainers']) {
       const list = get(spec, listKey);
       if (!isSeq(list)) continue;
       for (const c of (list as YAMLSeq).items) {
         if (!isMap(c)) continue;
-        out.push({ doc, workload: `${kind}/${str(get(get(root, 'metadata'), 'name')) ?? '?'}`, name: str(get(c, 'name')) ?? '?', image: str(get(c, 'image')) ?? '', map: c as YAMLMap });
+        out.push({
+          doc,
+          workload: `${kind}/${str(get(get(root, 'metadata'), 'name')) ?? '?'}`,
+          name: str(get(c, 'name')) ?? '?',
+          image: str(get(c, 'image')) ?? '',
+          map: c as YAMLMap,
+        });
       }
     }
   }

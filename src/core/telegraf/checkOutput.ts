@@ -38,7 +38,10 @@ const LOG_LINE_RE = /^\s*(?:\d{4}-\d{2}-\d{2}T\S+\s+)?([EWID])!\s+(.*)$/;
  * (the strict env-handling announcement, the changed default of
  * `skip_processors_after_aggregators`): not about the file, so not shown.
  */
-const GENERIC_WARNINGS: RegExp[] = [/Strict environment variable handling will be the new default/i, /The default value of 'skip_processors_after_aggregators'/];
+const GENERIC_WARNINGS: RegExp[] = [
+  /Strict environment variable handling will be the new default/i,
+  /The default value of 'skip_processors_after_aggregators'/,
+];
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -124,7 +127,10 @@ export function parseCheckOutput(
     out.push({ severity: level === 'E' ? 'error' : 'warning', message, ...locate(message, cfg, lineCount) });
   }
   if (options.exitCode !== 0 && !out.some((p) => p.severity === 'error')) {
-    const last = lines.map((l) => l.trim()).filter((l) => l !== '' && !LOG_LINE_RE.test(l)).pop();
+    const last = lines
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !LOG_LINE_RE.test(l))
+      .pop();
     out.push({ severity: 'error', message: last ?? `telegraf config check failed (exit code ${String(options.exitCode)})`, line: 0, located: false });
   }
   return out;

@@ -81,7 +81,9 @@ function kindItems(): Array<vscode.QuickPickItem & { startKind: AgentStartKind; 
 
 function requireReady(connection: ControllerConnection): string {
   if (connection.current.state !== 'ready' || !connection.current.url) {
-    throw new Error(vscode.l10n.t('Sign in to a Telegraf Controller first ("Telegraf Controller: Connect…"): configurations are listed from the signed-in controller.'));
+    throw new Error(
+      vscode.l10n.t('Sign in to a Telegraf Controller first ("Telegraf Controller: Connect…"): configurations are listed from the signed-in controller.'),
+    );
   }
   return connection.current.url;
 }
@@ -99,7 +101,9 @@ async function pickConfig(deps: AgentStartDeps, arg: AgentStartArg | undefined, 
     return {
       label: `$(file-code) ${displayText(c.name, 80)}`,
       description: displayText(c.id, 60),
-      detail: [ui.tokenName(c.description, 160), updated !== undefined ? vscode.l10n.t('updated {0}', relativeTime(updated - now)) : ''].filter(Boolean).join(' · '),
+      detail: [ui.tokenName(c.description, 160), updated !== undefined ? vscode.l10n.t('updated {0}', relativeTime(updated - now)) : '']
+        .filter(Boolean)
+        .join(' · '),
       config: { id: c.id, name: c.name },
     };
   });
@@ -173,7 +177,12 @@ export function registerAgentStart(deps: AgentStartDeps): vscode.Disposable[] {
     const test = vscode.l10n.t('Test Agent Start…');
     void ui
       .showInformationMessage(
-        vscode.l10n.t('Copied: {0} for "{1}". The token is read from {2} on the agent; the copied text holds no token value.', kindItems().find((k) => k.startKind === kind)!.name, displayText(config.name, 60), snippet.variable.name),
+        vscode.l10n.t(
+          'Copied: {0} for "{1}". The token is read from {2} on the agent; the copied text holds no token value.',
+          kindItems().find((k) => k.startKind === kind)!.name,
+          displayText(config.name, 60),
+          snippet.variable.name,
+        ),
         open,
         test,
       )
@@ -200,7 +209,9 @@ export function registerAgentStart(deps: AgentStartDeps): vscode.Disposable[] {
       () => checkAgentStart(connection.api(), { configId: config.id, token: value, telegrafVersion, ...(token ? { permissions: token.permissions } : {}) }),
     );
     const label = token ? `"${ui.tokenName(token.description, 60)}"` : vscode.l10n.t('the token');
-    log.info(`[${connection.label}] Test Agent Start of config ${config.id} with ${label} as ${result.variable.name} (${result.header}): ${result.ok ? 'OK' : 'FAILED'}`);
+    log.info(
+      `[${connection.label}] Test Agent Start of config ${config.id} with ${label} as ${result.variable.name} (${result.header}): ${result.ok ? 'OK' : 'FAILED'}`,
+    );
     for (const c of result.checks) log.info(`  ${ICON[c.status]} ${c.id}: ${c.detail}`);
     const details = vscode.l10n.t('Show Details');
     const show = (choice: string | undefined) => {
@@ -209,7 +220,16 @@ export function registerAgentStart(deps: AgentStartDeps): vscode.Disposable[] {
     if (result.ok) {
       const fetch = result.checks.find((c) => c.id === 'fetch');
       void ui
-        .showInformationMessage(vscode.l10n.t('Agent start test passed: {0} as {1} can download "{2}". {3}', label, result.variable.name, displayText(config.name, 60), fetch?.detail ?? ''), details)
+        .showInformationMessage(
+          vscode.l10n.t(
+            'Agent start test passed: {0} as {1} can download "{2}". {3}',
+            label,
+            result.variable.name,
+            displayText(config.name, 60),
+            fetch?.detail ?? '',
+          ),
+          details,
+        )
         .then(show);
     } else {
       const fail = result.checks.find((c) => c.status === 'fail');
@@ -226,8 +246,14 @@ export function registerAgentStart(deps: AgentStartDeps): vscode.Disposable[] {
     const config = await pickConfig(deps, arg, vscode.l10n.t('Configurations of {0}', connection.label));
     const url = `${connection.current.url!.replace(/\/+$/, '')}/api/configs/${encodeURIComponent(config.id)}/toml`;
     const actions = [
-      { label: `$(copy) ${vscode.l10n.t('Copy Agent Start Command…')}`, run: () => vscode.commands.executeCommand(Commands.copyAgentStartCommand, { configId: config.id, configName: config.name }) },
-      { label: `$(beaker) ${vscode.l10n.t('Test Agent Start…')}`, run: () => vscode.commands.executeCommand(Commands.testAgentStart, { configId: config.id, configName: config.name }) },
+      {
+        label: `$(copy) ${vscode.l10n.t('Copy Agent Start Command…')}`,
+        run: () => vscode.commands.executeCommand(Commands.copyAgentStartCommand, { configId: config.id, configName: config.name }),
+      },
+      {
+        label: `$(beaker) ${vscode.l10n.t('Test Agent Start…')}`,
+        run: () => vscode.commands.executeCommand(Commands.testAgentStart, { configId: config.id, configName: config.name }),
+      },
       {
         label: `$(link) ${vscode.l10n.t('Copy Config URL')}`,
         description: url,

@@ -17,15 +17,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import * as ui from '../../infra/ui';
 import type { Token } from '../../core/api/contract';
-import {
-  applyEdits,
-  envReference,
-  planAddSecretStore,
-  planReplaceSite,
-  secretReference,
-  secretStores,
-  type SecretStoreType,
-} from '../../core/config';
+import { applyEdits, envReference, planAddSecretStore, planReplaceSite, secretReference, secretStores, type SecretStoreType } from '../../core/config';
 import { valueUseAt, type TokenValueUse } from '../../core/config/references';
 import { exportLine, mayRevoke, replacementExpiry, rotatedDescription, valueFingerprint } from '../../core/config/tokenAssessment';
 import { describePermissions } from '../../core/permissions';
@@ -138,7 +130,11 @@ export class PlaintextTokenActions implements vscode.CodeActionProvider {
         const we = new vscode.WorkspaceEdit();
         for (const e of plan.edits) we.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
         env.edit = we;
-        env.command = { command: Commands.plaintextReplacedFollowUp, title: vscode.l10n.t('Set up the environment variable'), arguments: [{ ...arg, handle: this.pending.handleFor(use.value) }] };
+        env.command = {
+          command: Commands.plaintextReplacedFollowUp,
+          title: vscode.l10n.t('Set up the environment variable'),
+          arguments: [{ ...arg, handle: this.pending.handleFor(use.value) }],
+        };
         actions.push(env);
       } catch {
         /* a stale or unwritable site: no env fix */
@@ -151,7 +147,10 @@ export class PlaintextTokenActions implements vscode.CodeActionProvider {
 
       const revocable = await this.revocableToken(use);
       if (revocable) {
-        const leak = new vscode.CodeAction(vscode.l10n.t('Revoke on Server and Replace… ("{0}")', ui.tokenName(revocable.description, 40)), vscode.CodeActionKind.QuickFix);
+        const leak = new vscode.CodeAction(
+          vscode.l10n.t('Revoke on Server and Replace… ("{0}")', ui.tokenName(revocable.description, 40)),
+          vscode.CodeActionKind.QuickFix,
+        );
         leak.diagnostics = [d];
         leak.command = { command: Commands.revokeAndReplace, title: leak.title, arguments: [{ ...arg, tokenId: revocable.id }] };
         actions.push(leak);
@@ -173,7 +172,8 @@ export class PlaintextTokenActions implements vscode.CodeActionProvider {
 }
 
 async function openAt(arg: PlaintextArg | undefined, parses: ParseCache): Promise<{ doc: vscode.TextDocument; use: TokenValueUse }> {
-  if (!arg || typeof arg.uri !== 'string' || typeof arg.offset !== 'number') throw new Error(vscode.l10n.t('Run this from the quick fixes of a plain-text token (Ctrl+.).'));
+  if (!arg || typeof arg.uri !== 'string' || typeof arg.offset !== 'number')
+    throw new Error(vscode.l10n.t('Run this from the quick fixes of a plain-text token (Ctrl+.).'));
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(arg.uri));
   const use = valueUseAt(parses.get(doc), arg.offset);
   if (!use) throw new Error(vscode.l10n.t('The plain-text token is no longer at that place in {0}; nothing was changed.', path.basename(doc.fileName)));
@@ -199,18 +199,29 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         const storedId = await resolver.storedIdFor(value);
         const facts = storedId ? undefined : await resolver.facts(value, [], { network: true, explicit: true });
         const storable = !storedId && origin && facts?.token && facts.via === 'prefix' && facts.verdict === 'accepted' ? facts.token : undefined;
-        log.info(`[${who()}] replaced a plain-text token${facts?.token ? ` (${facts.token.id} "${ui.tokenName(facts.token.description, 80)}")` : ''} in ${file} with \${${name}}`);
+        log.info(
+          `[${who()}] replaced a plain-text token${facts?.token ? ` (${facts.token.id} "${ui.tokenName(facts.token.description, 80)}")` : ''} in ${file} with \${${name}}`,
+        );
         const storeButton = vscode.l10n.t('Store Value in VS Code');
         const copyExport = vscode.l10n.t('Copy Export Line');
         const buttons = storable ? [storeButton, copyExport] : [copyExport];
-        const reads = vscode.l10n.t("{0} now reads the token from {1}. Set {2} in the agent's environment (e.g. /etc/default/telegraf).", file, `\${${name}}`, name);
+        const reads = vscode.l10n.t(
+          "{0} now reads the token from {1}. Set {2} in the agent's environment (e.g. /etc/default/telegraf).",
+          file,
+          `\${${name}}`,
+          name,
+        );
         let choice = await ui.showInformationMessage(storable ? `${reads} ${vscode.l10n.t('The value is not stored in VS Code yet.')}` : reads, ...buttons);
         if (choice === storeButton && storable && origin) {
-          await vault.storeTokenValue(origin, { id: storable.id, description: storable.description, expiresAt: storable.expiresAt, prefix: storable.prefix }, value);
+          await vault.storeTokenValue(
+            origin,
+            { id: storable.id, description: storable.description, expiresAt: storable.expiresAt, prefix: storable.prefix },
+            value,
+          );
           await store.refreshStored();
           log.info(`[${who()}] stored the value of token ${storable.id} "${ui.tokenName(storable.description, 80)}" in secret storage`);
           choice = await ui.showInformationMessage(
-            vscode.l10n.t("Stored the value of \"{0}\" in VS Code's secret storage.", ui.tokenName(storable.description, 80)),
+            vscode.l10n.t('Stored the value of "{0}" in VS Code\'s secret storage.', ui.tokenName(storable.description, 80)),
             copyExport,
           );
         }
@@ -237,14 +248,26 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         let storeId: string;
         let add: { id: string; type: SecretStoreType } | undefined;
         const items: Array<vscode.QuickPickItem & { id?: string; type?: SecretStoreType }> = [
-          ...stores.map((s) => ({ label: pickText(s.id, 60), description: vscode.l10n.t('[[secretstores.{0}]] on line {1}', s.type, s.table.line + 1), id: s.id })),
+          ...stores.map((s) => ({
+            label: pickText(s.id, 60),
+            description: vscode.l10n.t('[[secretstores.{0}]] on line {1}', s.type, s.table.line + 1),
+            id: s.id,
+          })),
           {
             label: `$(add) ${vscode.l10n.t('Add {0}', '[[secretstores.os]]')}`,
             description: vscode.l10n.t('the OS keyring (secret service, macOS keychain, Windows credential manager)'),
             type: 'os' as const,
           },
-          { label: `$(add) ${vscode.l10n.t('Add {0}', '[[secretstores.jose]]')}`, description: vscode.l10n.t('an encrypted file store'), type: 'jose' as const },
-          { label: `$(add) ${vscode.l10n.t('Add {0}', '[[secretstores.docker]]')}`, description: vscode.l10n.t('Docker secrets (/run/secrets)'), type: 'docker' as const },
+          {
+            label: `$(add) ${vscode.l10n.t('Add {0}', '[[secretstores.jose]]')}`,
+            description: vscode.l10n.t('an encrypted file store'),
+            type: 'jose' as const,
+          },
+          {
+            label: `$(add) ${vscode.l10n.t('Add {0}', '[[secretstores.docker]]')}`,
+            description: vscode.l10n.t('Docker secrets (/run/secrets)'),
+            type: 'docker' as const,
+          },
         ];
         const pick = required(await ui.showQuickPick(items, { placeHolder: vscode.l10n.t('Which secret store should hold the token?') }));
         if (pick.id) storeId = pick.id;
@@ -260,7 +283,8 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
           await ui.showInputBox({
             prompt: vscode.l10n.t('Name of the secret in "{0}" (letters, digits and _ only)', storeId),
             value: suggested,
-            validateInput: (s) => (/^[A-Za-z0-9_]+$/.test(s) ? undefined : vscode.l10n.t('Use only letters, digits and "_" (Telegraf\'s rule for secret names).')),
+            validateInput: (s) =>
+              /^[A-Za-z0-9_]+$/.test(s) ? undefined : vscode.l10n.t('Use only letters, digits and "_" (Telegraf\'s rule for secret names).'),
           }),
         );
         const reference = secretReference(storeId, key);
@@ -268,7 +292,9 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         if (add) result = applyEdits(result, planAddSecretStore(result, add));
         await applyOffsetEdits(doc, version, [minimalEdit(text, result)]);
         const file = vscode.workspace.asRelativePath(doc.uri);
-        log.info(`[${who()}] replaced a plain-text token${facts.token ? ` (${facts.token.id} "${ui.tokenName(facts.token.description, 80)}")` : ''} in ${file} with ${reference}${add ? ` and added [[secretstores.${add.type}]] "${add.id}"` : ''}`);
+        log.info(
+          `[${who()}] replaced a plain-text token${facts.token ? ` (${facts.token.id} "${ui.tokenName(facts.token.description, 80)}")` : ''} in ${file} with ${reference}${add ? ` and added [[secretstores.${add.type}]] "${add.id}"` : ''}`,
+        );
         const cmd = `telegraf secrets set ${storeId} ${key}`;
         const copyCommand = vscode.l10n.t('Copy Command');
         const copyValue = vscode.l10n.t('Copy Token Value');
@@ -286,13 +312,15 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
     registerCommand(
       Commands.revokeAndReplace,
       async (arg?: PlaintextArg): Promise<ReplaceOutcome | undefined> => {
-        if (connection.current.state !== 'ready' || !connection.user) throw new Error(vscode.l10n.t('Sign in to the Telegraf Controller first ("Telegraf Controller: Connect…").'));
+        if (connection.current.state !== 'ready' || !connection.user)
+          throw new Error(vscode.l10n.t('Sign in to the Telegraf Controller first ("Telegraf Controller: Connect…").'));
         const { use } = await openAt(arg, parses);
         const tokenId = arg?.tokenId;
         if (!tokenId) throw new Error(vscode.l10n.t('The leaked token could not be identified.'));
         const token = store.find(tokenId) ?? (await connection.api().getToken(tokenId));
         const user = connection.user;
-        if (!mayRevoke(user, token)) throw new Error(
+        if (!mayRevoke(user, token))
+          throw new Error(
             vscode.l10n.t(
               'You may not revoke "{0}" (it is revoked already, or owned by another user and you are not an Owner or Administrator).',
               ui.tokenName(token.description, 80),
@@ -324,8 +352,9 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         );
         if (ok !== revokeAndReplace) throw new Cancelled();
         log.info(`[${who()}] leak response for token ${token.id} "${name}" (${occurrences.length} plain-text reference(s))`);
-        const outcome = await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Replacing the leaked token "{0}"…', name) }, () =>
-          replaceToken({ connection, store, vault, log }, token, use.value, { kind: 'env', name: envName }, 'leak response', now),
+        const outcome = await ui.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Replacing the leaked token "{0}"…', name) },
+          () => replaceToken({ connection, store, vault, log }, token, use.value, { kind: 'env', name: envName }, 'leak response', now),
         );
         resolver.clear();
         void ui
@@ -349,4 +378,3 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
     ),
   ];
 }
-

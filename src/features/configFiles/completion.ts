@@ -80,7 +80,10 @@ export class TokenCompletionProvider implements vscode.CompletionItemProvider {
     const names = [configured, ...['TELEGRAF_CONTROLLER_TOKEN', 'INFLUX_TOKEN'].filter((n) => n !== configured)];
     names.forEach((name, i) => {
       const ref = envReference(name);
-      const item = new vscode.CompletionItem({ label: ref, description: i === 0 ? vscode.l10n.t('environment reference (recommended)') : vscode.l10n.t('environment reference') }, vscode.CompletionItemKind.Variable);
+      const item = new vscode.CompletionItem(
+        { label: ref, description: i === 0 ? vscode.l10n.t('environment reference (recommended)') : vscode.l10n.t('environment reference') },
+        vscode.CompletionItemKind.Variable,
+      );
       item.insertText = textFor(ctx, ref);
       item.filterText = ref;
       item.range = range;
@@ -117,7 +120,9 @@ export class TokenCompletionProvider implements vscode.CompletionItemProvider {
       env.range = range;
       env.sortText = `1${sort}`;
       env.detail = vscode.l10n.t('environment reference');
-      env.documentation = plainDoc(vscode.l10n.t('Inserts {0}, then offers to copy the line export {1}=… with this token\'s value for the agent\'s environment.', envRef, configured));
+      env.documentation = plainDoc(
+        vscode.l10n.t("Inserts {0}, then offers to copy the line export {1}=… with this token's value for the agent's environment.", envRef, configured),
+      );
       const follow: CompletionFollowUp = { tokenId: ref.id, form: 'env', envVar: configured };
       env.command = { command: Commands.completionFollowUp, title: vscode.l10n.t('Set up the token'), arguments: [follow] };
       items.push(env);
@@ -125,25 +130,37 @@ export class TokenCompletionProvider implements vscode.CompletionItemProvider {
       const key = secretKeyFor(token ?? { description: ref.description, id: ref.id });
       for (const store of stores) {
         const sref = secretReference(store.id, key);
-        const s = new vscode.CompletionItem({ label: name, detail: `  ${sref}`, description: `[[secretstores.${store.type}]] · ${state}` }, vscode.CompletionItemKind.Reference);
+        const s = new vscode.CompletionItem(
+          { label: name, detail: `  ${sref}`, description: `[[secretstores.${store.type}]] · ${state}` },
+          vscode.CompletionItemKind.Reference,
+        );
         s.insertText = textFor(ctx, sref);
         s.filterText = `${sref} ${ref.description}`;
         s.range = range;
         s.sortText = `2${sort}`;
         s.detail = vscode.l10n.t('secret-store reference');
-        s.documentation = plainDoc(vscode.l10n.t('Inserts {0}, then shows the command that stores the value on the agent: telegraf secrets set {1} {2}', sref, store.id, key));
+        s.documentation = plainDoc(
+          vscode.l10n.t('Inserts {0}, then shows the command that stores the value on the agent: telegraf secrets set {1} {2}', sref, store.id, key),
+        );
         const f: CompletionFollowUp = { tokenId: ref.id, form: 'secret', storeId: store.id, secretKey: key };
         s.command = { command: Commands.completionFollowUp, title: vscode.l10n.t('Set up the secret'), arguments: [f] };
         items.push(s);
       }
 
-      const lit = new vscode.CompletionItem({ label: name, detail: `  ${vscode.l10n.t('literal value')}`, description: vscode.l10n.t('plain text: asks first') }, vscode.CompletionItemKind.Value);
+      const lit = new vscode.CompletionItem(
+        { label: name, detail: `  ${vscode.l10n.t('literal value')}`, description: vscode.l10n.t('plain text: asks first') },
+        vscode.CompletionItemKind.Value,
+      );
       lit.insertText = '';
       lit.filterText = `${ref.description} literal value`;
       lit.range = range;
       lit.sortText = `9${sort}`;
       lit.detail = vscode.l10n.t('plain text, asks first');
-      lit.documentation = plainDoc(vscode.l10n.t('Writes the value itself into the file after a warning: anyone who can read the file can use it. The warning offers the environment reference instead.'));
+      lit.documentation = plainDoc(
+        vscode.l10n.t(
+          'Writes the value itself into the file after a warning: anyone who can read the file can use it. The warning offers the environment reference instead.',
+        ),
+      );
       const lf: CompletionFollowUp = { tokenId: ref.id, form: 'literal', uri: doc.uri.toString(), quoted: ctx.quote !== undefined };
       lit.command = { command: Commands.completionFollowUp, title: vscode.l10n.t('Insert the literal value'), arguments: [lf] };
       items.push(lit);
@@ -164,12 +181,17 @@ export function registerTokenCompletion(selector: vscode.DocumentSelector, deps:
         const origin = connection.origin;
         const value = origin ? await vault.getTokenValue(origin, f.tokenId) : undefined;
         const ref = origin ? (await vault.listStoredTokens(origin)).find((r) => r.id === f.tokenId) : undefined;
-        const name = (ref ? ui.tokenName(ref.description, 80) : f.tokenId);
+        const name = ref ? ui.tokenName(ref.description, 80) : f.tokenId;
         if (!value) throw new Error(vscode.l10n.t('The value of "{0}" is no longer stored in this VS Code.', name));
         if (f.form === 'env' && f.envVar) {
           log.info(`[${connection.label}] inserted token ${f.tokenId} "${name}" as \${${f.envVar}} (completion)`);
           const choice = await ui.showInformationMessage(
-            vscode.l10n.t("The config now reads \"{0}\" from {1}. Set {2} in the agent's environment (e.g. /etc/default/telegraf).", name, `\${${f.envVar}}`, f.envVar),
+            vscode.l10n.t(
+              'The config now reads "{0}" from {1}. Set {2} in the agent\'s environment (e.g. /etc/default/telegraf).',
+              name,
+              `\${${f.envVar}}`,
+              f.envVar,
+            ),
             vscode.l10n.t('Copy Export Line'),
           );
           if (choice) {
@@ -212,7 +234,9 @@ export function registerTokenCompletion(selector: vscode.DocumentSelector, deps:
           }
           const done = await editor.edit((b) => b.insert(pos, f.quoted ? value : `"${value}"`));
           if (!done) throw new Error(vscode.l10n.t('VS Code refused the edit; nothing was written.'));
-          log.info(`[${connection.label}] inserted token ${f.tokenId} "${name}" as a literal value into ${vscode.workspace.asRelativePath(editor.document.uri)} (completion)`);
+          log.info(
+            `[${connection.label}] inserted token ${f.tokenId} "${name}" as a literal value into ${vscode.workspace.asRelativePath(editor.document.uri)} (completion)`,
+          );
           void secureValueFiles([{ uri: editor.document.uri, created: false }], log);
         }
       },

@@ -33,7 +33,6 @@ export interface HoverDeps {
   parses: ParseCache;
 }
 
-
 function newMarkdown(): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, false);
   md.isTrusted = false;
@@ -74,13 +73,11 @@ export function appendTokenInfo(md: vscode.MarkdownString, t: TokenRecord, needs
 function appendFacts(md: vscode.MarkdownString, facts: TokenFacts, needs: readonly RequiredPermission[], host: string, now: number): void {
   if (facts.token) {
     appendTokenInfo(md, facts.token, needs, now);
-    md
-      .appendMarkdown('\n')
-      .appendText(
-        facts.via === 'stored'
-          ? vscode.l10n.t("Identified by its value, stored in VS Code's secret storage.")
-          : vscode.l10n.t('Identified by its prefix in your token list ({0}…).', facts.token.prefix),
-      );
+    md.appendMarkdown('\n').appendText(
+      facts.via === 'stored'
+        ? vscode.l10n.t("Identified by its value, stored in VS Code's secret storage.")
+        : vscode.l10n.t('Identified by its prefix in your token list ({0}…).', facts.token.prefix),
+    );
     if (facts.verdict === 'invalid-token') md.appendMarkdown('  \n').appendText(vscode.l10n.t('{0} answers "Invalid token" for this value.', host));
     return;
   }
@@ -88,13 +85,25 @@ function appendFacts(md: vscode.MarkdownString, facts: TokenFacts, needs: readon
     case 'accepted':
       md.appendText(
         facts.username
-          ? vscode.l10n.t('{0} accepts this token (user {1}). It cannot be matched to one token of your list (the controller keeps only a 12-character prefix of each value), so its description and permissions are not shown.', host, displayText(facts.username, 40))
-          : vscode.l10n.t('{0} accepts this token. It cannot be matched to one token of your list (the controller keeps only a 12-character prefix of each value), so its description and permissions are not shown.', host),
+          ? vscode.l10n.t(
+              '{0} accepts this token (user {1}). It cannot be matched to one token of your list (the controller keeps only a 12-character prefix of each value), so its description and permissions are not shown.',
+              host,
+              displayText(facts.username, 40),
+            )
+          : vscode.l10n.t(
+              '{0} accepts this token. It cannot be matched to one token of your list (the controller keeps only a 12-character prefix of each value), so its description and permissions are not shown.',
+              host,
+            ),
       );
       if (facts.configsRead === false) md.appendMarkdown('  \n').appendText(vscode.l10n.t('It lacks configs:read.'));
       break;
     case 'invalid-token':
-      md.appendText(vscode.l10n.t('{0} answers "Invalid token": the token is unknown, revoked or deleted, its user is disabled, or it belongs to another controller.', host));
+      md.appendText(
+        vscode.l10n.t(
+          '{0} answers "Invalid token": the token is unknown, revoked or deleted, its user is disabled, or it belongs to another controller.',
+          host,
+        ),
+      );
       break;
     case 'token-expired':
       md.appendText(vscode.l10n.t('{0} answers "Token expired".', host));
@@ -111,7 +120,9 @@ function appendFacts(md: vscode.MarkdownString, facts: TokenFacts, needs: readon
         checkConfigTokensEnabled()
           ? vscode.workspace.isTrusted
             ? vscode.l10n.t('Sign in to the controller to identify this token.')
-            : vscode.l10n.t('Not checked automatically in Restricted Mode: run "Check Tokens in Workspace Configs" to check the tokens of this workspace against the controller.')
+            : vscode.l10n.t(
+                'Not checked automatically in Restricted Mode: run "Check Tokens in Workspace Configs" to check the tokens of this workspace against the controller.',
+              )
           : vscode.l10n.t('Not identified: checking config tokens against the controller is off (telegrafController.checkConfigTokens).'),
       );
   }
@@ -133,7 +144,9 @@ export class TokenHoverProvider implements vscode.HoverProvider {
 
   private host(): string {
     try {
-      return this.deps.connection.current.url ? vscode.l10n.t('The controller {0}', new URL(this.deps.connection.current.url).host) : vscode.l10n.t('The controller');
+      return this.deps.connection.current.url
+        ? vscode.l10n.t('The controller {0}', new URL(this.deps.connection.current.url).host)
+        : vscode.l10n.t('The controller');
     } catch {
       return vscode.l10n.t('The controller');
     }
@@ -149,7 +162,9 @@ export class TokenHoverProvider implements vscode.HoverProvider {
       md.appendMarkdown(`**${vscode.l10n.t('Telegraf Controller token, in plain text')}**\n\n`);
       const facts = await this.deps.resolver.facts(literal.value, needs, { network: true });
       appendFacts(md, facts, needs, this.host(), now);
-      md.appendMarkdown('\n\n').appendText(vscode.l10n.t('Anyone who can read this file can use the token: prefer an environment or secret-store reference (see the quick fixes).'));
+      md.appendMarkdown('\n\n').appendText(
+        vscode.l10n.t('Anyone who can read this file can use the token: prefer an environment or secret-store reference (see the quick fixes).'),
+      );
       return md;
     }
     switch (site.classification) {
@@ -157,21 +172,33 @@ export class TokenHoverProvider implements vscode.HoverProvider {
         const name = site.envVar ?? '';
         appendInlineCode(md.appendMarkdown(`**${vscode.l10n.t('Environment variable reference')}** `), `\${${name}}`).appendMarkdown('\n\n');
         for (const line of envVarNote(name).lines) md.appendText(line).appendMarkdown('\n\n');
-        if (site.envDefault !== undefined) md.appendText(vscode.l10n.t('When {0} is unset or empty, Telegraf uses the default written after ":-".', name)).appendMarkdown('\n\n');
+        if (site.envDefault !== undefined)
+          md.appendText(vscode.l10n.t('When {0} is unset or empty, Telegraf uses the default written after ":-".', name)).appendMarkdown('\n\n');
         md.appendText(vscode.l10n.t('Which token it holds is decided on the agent; use "Test Token" to check one against the controller.'));
         return md;
       }
       case 'secret': {
         appendInlineCode(md.appendMarkdown(`**${vscode.l10n.t('Secret-store reference')}** `), `@{${site.storeId}:${site.secretKey}}`).appendMarkdown('\n\n');
-        if (site.store) md.appendText(vscode.l10n.t('Store "{0}" is the [[secretstores.{1}]] on line {2}.', site.store.id, site.store.type, site.store.table.line + 1));
-        else md.appendText(vscode.l10n.t('No [[secretstores.*]] with id "{0}" is defined in this file: Telegraf fails to resolve the reference unless another loaded file defines it.', site.storeId ?? ''));
-        md.appendMarkdown('\n\n').appendText(vscode.l10n.t('Telegraf reads the secret "{0}" at startup; store it with: telegraf secrets set {1} {0}', site.secretKey ?? '', site.storeId ?? ''));
+        if (site.store)
+          md.appendText(vscode.l10n.t('Store "{0}" is the [[secretstores.{1}]] on line {2}.', site.store.id, site.store.type, site.store.table.line + 1));
+        else
+          md.appendText(
+            vscode.l10n.t(
+              'No [[secretstores.*]] with id "{0}" is defined in this file: Telegraf fails to resolve the reference unless another loaded file defines it.',
+              site.storeId ?? '',
+            ),
+          );
+        md.appendMarkdown('\n\n').appendText(
+          vscode.l10n.t('Telegraf reads the secret "{0}" at startup; store it with: telegraf secrets set {1} {0}', site.secretKey ?? '', site.storeId ?? ''),
+        );
         const origin = this.deps.connection.origin;
         if (origin) {
           for (const ref of await this.deps.vault.listStoredTokens(origin)) {
             const t = this.deps.store.find(ref.id);
             if (secretKeyFor(t ?? { description: ref.description, id: ref.id }) !== site.secretKey) continue;
-            md.appendMarkdown('\n\n').appendText(vscode.l10n.t('The secret name matches this stored token (by name only, not by value):')).appendMarkdown('\n\n');
+            md.appendMarkdown('\n\n')
+              .appendText(vscode.l10n.t('The secret name matches this stored token (by name only, not by value):'))
+              .appendMarkdown('\n\n');
             if (t) appendTokenInfo(md, t, needs, now);
             else md.appendText(ui.tokenName(ref.description, 120));
             break;
@@ -180,11 +207,17 @@ export class TokenHoverProvider implements vscode.HoverProvider {
         return md;
       }
       case 'dynamic':
-        appendInlineCode(md.appendMarkdown(`**${vscode.l10n.t('Telegraf Controller dynamic value')}** `), `&{${site.dynamicName ?? ''}}`).appendMarkdown('\n\n');
+        appendInlineCode(md.appendMarkdown(`**${vscode.l10n.t('Telegraf Controller dynamic value')}** `), `&{${site.dynamicName ?? ''}}`).appendMarkdown(
+          '\n\n',
+        );
         md.appendText(vscode.l10n.t('The controller substitutes it when it serves the config; Telegraf itself never sees it.'));
         return md;
       case 'placeholder':
-        md.appendText(vscode.l10n.t('This looks like a placeholder, not a token: Telegraf sends it as written. If a script replaces it before deployment, keep it; otherwise use an environment reference.'));
+        md.appendText(
+          vscode.l10n.t(
+            'This looks like a placeholder, not a token: Telegraf sends it as written. If a script replaces it before deployment, keep it; otherwise use an environment reference.',
+          ),
+        );
         return md;
       default:
         return undefined;

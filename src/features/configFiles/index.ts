@@ -63,7 +63,9 @@ export function registerConfigFeatures(services: ConfigFeatureServices): vscode.
       async () => {
         resolver.clear();
         git.clear();
-        await ui.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking tokens in Telegraf configs…') }, () => resolver.explicitly(() => diagnostics.scanWorkspace()));
+        await ui.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking tokens in Telegraf configs…') }, () =>
+          resolver.explicitly(() => diagnostics.scanWorkspace()),
+        );
         let problems = 0;
         let files = 0;
         diagnostics.collection.forEach((_uri, list) => {

@@ -99,7 +99,11 @@ async function pickForm(memento: vscode.Memento): Promise<InsertForm> {
 
 /** A secret key name from a token description: letters, digits and `_` only (Telegraf's rule). */
 export function secretKeyFor(token: Pick<Token, 'description' | 'id'>): string {
-  const base = token.description.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 40);
+  const base = token.description
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 40);
   return base ? `tc_${base}` : `tc_token_${token.id.replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
 
@@ -132,7 +136,8 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
         }
         const token = await resolveToken(deps, arg, vscode.l10n.t('Insert which token?'), (t) => storedIds.has(t.id) && t.status === 'active');
         const value = await vault.getTokenValue(origin, token.id);
-        if (!value) throw new Error(vscode.l10n.t('The value of "{0}" is not stored in this VS Code, so it cannot be inserted.', ui.tokenName(token.description, 80)));
+        if (!value)
+          throw new Error(vscode.l10n.t('The value of "{0}" is not stored in this VS Code, so it cannot be inserted.', ui.tokenName(token.description, 80)));
         const editor = await targetEditor();
         const doc = editor.document;
         const fileName = path.basename(doc.fileName);
@@ -167,8 +172,15 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
           if (stores.length > 0) {
             const pick = required(
               await ui.showQuickPick(
-                [...stores.map((s) => ({ label: pickText(s.id, 60), description: `[[secretstores.${s.type}]]`, id: s.id, add: undefined as undefined | 'os' | 'jose' | 'docker' })),
-                  { label: `$(add) ${vscode.l10n.t('Add a new secret store…')}`, description: '', id: '', add: 'os' as const }],
+                [
+                  ...stores.map((s) => ({
+                    label: pickText(s.id, 60),
+                    description: `[[secretstores.${s.type}]]`,
+                    id: s.id,
+                    add: undefined as undefined | 'os' | 'jose' | 'docker',
+                  })),
+                  { label: `$(add) ${vscode.l10n.t('Add a new secret store…')}`, description: '', id: '', add: 'os' as const },
+                ],
                 { placeHolder: vscode.l10n.t('Which secret store holds the token?') },
               ),
             );
@@ -210,7 +222,11 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
               detail: vscode.l10n.t('Reports this agent to the controller (Telegraf ≥ 1.37) with the token.'),
             });
           } else {
-            choices.push({ id: 'set', label: `$(pulse) ${vscode.l10n.t('Set the token of [[outputs.heartbeat]]')}`, detail: vscode.l10n.t('line {0}', heartbeats[0]!.line + 1) });
+            choices.push({
+              id: 'set',
+              label: `$(pulse) ${vscode.l10n.t('Set the token of [[outputs.heartbeat]]')}`,
+              detail: vscode.l10n.t('line {0}', heartbeats[0]!.line + 1),
+            });
           }
           // At the cursor only where a token belongs (a plugin that takes one); otherwise say why not.
           const pos = editor.selection.active;
@@ -251,7 +267,9 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
         let result = applyEdits(text, edits);
         if (addStore) result = applyEdits(result, planAddSecretStore(result, addStore));
         await applyOffsetEdits(doc, version, [minimalEdit(text, result)]);
-        log.info(`[${connection.label}] inserted token ${token.id} "${ui.tokenName(token.description, 80)}" into ${vscode.workspace.asRelativePath(doc.uri)} as ${form === 'literal' ? 'a literal value' : form === 'env' ? 'an environment reference' : 'a secret-store reference'} (${summary})`);
+        log.info(
+          `[${connection.label}] inserted token ${token.id} "${ui.tokenName(token.description, 80)}" into ${vscode.workspace.asRelativePath(doc.uri)} as ${form === 'literal' ? 'a literal value' : form === 'env' ? 'an environment reference' : 'a secret-store reference'} (${summary})`,
+        );
         if (form === 'literal') void secureValueFiles([{ uri: doc.uri, created: false }], log);
         if (form === 'env') {
           const name = envVarName();
@@ -277,7 +295,12 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
           const copyCommand = vscode.l10n.t('Copy Command');
           const copyValue = vscode.l10n.t('Copy Token Value');
           const choice = await ui.showInformationMessage(
-            vscode.l10n.t('{0} now reads the token from {1}. Store the value on the agent with: {2}', fileName, `@{${secretHint.store}:${secretHint.key}}`, cmd),
+            vscode.l10n.t(
+              '{0} now reads the token from {1}. Store the value on the agent with: {2}',
+              fileName,
+              `@{${secretHint.store}:${secretHint.key}}`,
+              cmd,
+            ),
             copyCommand,
             copyValue,
           );
@@ -348,7 +371,8 @@ async function addToEnvironmentFile(
   const edit = planEnvFileEntry(text, name, value);
   if (doc) we.replace(target, new vscode.Range(doc.positionAt(edit.start), doc.positionAt(edit.end)), edit.newText);
   else we.insert(target, new vscode.Position(0, 0), edit.newText);
-  if (!(await vscode.workspace.applyEdit(we))) throw new Error(vscode.l10n.t('VS Code refused the edit of {0}; nothing was written.', path.basename(target.fsPath)));
+  if (!(await vscode.workspace.applyEdit(we)))
+    throw new Error(vscode.l10n.t('VS Code refused the edit of {0}; nothing was written.', path.basename(target.fsPath)));
   const saved = await vscode.workspace.openTextDocument(target);
   await saved.save();
   void secureValueFiles([{ uri: target, created: created || !exists }], log);
@@ -356,7 +380,11 @@ async function addToEnvironmentFile(
   const inWorkspace = !!vscode.workspace.getWorkspaceFolder(target);
   void ui.showInformationMessage(
     inWorkspace
-      ? vscode.l10n.t('{0} is set in {1}. This file is in your workspace: keep it out of version control (e.g. in .gitignore).', name, vscode.workspace.asRelativePath(target))
+      ? vscode.l10n.t(
+          '{0} is set in {1}. This file is in your workspace: keep it out of version control (e.g. in .gitignore).',
+          name,
+          vscode.workspace.asRelativePath(target),
+        )
       : vscode.l10n.t('{0} is set in {1}.', name, target.fsPath),
   );
 }

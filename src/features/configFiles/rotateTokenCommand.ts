@@ -18,7 +18,14 @@ import { Commands } from '../../constants';
 import { copySecret } from '../../infra/clipboard';
 import { Cancelled, registerCommand } from '../../infra/commands';
 import { resolveToken, type Services, type TokenArg } from '../../services/tokenArgs';
-import { findValueInWorkspace, replaceToken, type DeploymentReferenceHook, type DeploymentReferences, type ReplaceHooks, type ReplaceOutcome } from './tokenReplacement';
+import {
+  findValueInWorkspace,
+  replaceToken,
+  type DeploymentReferenceHook,
+  type DeploymentReferences,
+  type ReplaceHooks,
+  type ReplaceOutcome,
+} from './tokenReplacement';
 import type { TokenResolver } from './tokenResolver';
 
 /** At most this many locations are listed in the confirmation. */
@@ -35,12 +42,20 @@ export function lifetimeText(expiresAt: string | null): string {
  * update env files and ask before revoking when places outside the
  * workspace (a cluster Secret, a Windows registry value) need a command.
  */
-export function deploymentRotation(refs: DeploymentReferences | undefined, hook: DeploymentReferenceHook | undefined): { lines: string[]; hooks: ReplaceHooks } {
+export function deploymentRotation(
+  refs: DeploymentReferences | undefined,
+  hook: DeploymentReferenceHook | undefined,
+): { lines: string[]; hooks: ReplaceHooks } {
   if (!refs || !hook) return { lines: [], hooks: {} };
   const lines: string[] = [];
   if (refs.writable.length) lines.push(vscode.l10n.t('Env files updated to the new value: {0}', refs.writable.join(', ')));
-  if (refs.readOnly.length) lines.push(vscode.l10n.t('Plain-text values NOT updated (use the file\'s quick fix to move them to an env file first): {0}', refs.readOnly.join(', ')));
-  if (refs.manual.length) lines.push(vscode.l10n.t('Places outside the workspace; you run the command, then confirm revoking:'), ...refs.manual.map((m) => `• ${m.label}: ${m.command.split('\n')[0]}${m.command.includes('\n') ? ' …' : ''}`));
+  if (refs.readOnly.length)
+    lines.push(vscode.l10n.t("Plain-text values NOT updated (use the file's quick fix to move them to an env file first): {0}", refs.readOnly.join(', ')));
+  if (refs.manual.length)
+    lines.push(
+      vscode.l10n.t('Places outside the workspace; you run the command, then confirm revoking:'),
+      ...refs.manual.map((m) => `• ${m.label}: ${m.command.split('\n')[0]}${m.command.includes('\n') ? ' …' : ''}`),
+    );
   const beforeRevoke =
     refs.manual.length === 0
       ? undefined
@@ -81,7 +96,10 @@ export function registerRotateToken(deps: Services & { resolver: TokenResolver; 
         const oldValue = await vault.getTokenValue(origin, token.id);
         if (!oldValue) {
           throw new Error(
-            vscode.l10n.t('The value of "{0}" is not stored in this VS Code, so its references in configs cannot be found. Create a new token and revoke "{0}" instead.', name),
+            vscode.l10n.t(
+              'The value of "{0}" is not stored in this VS Code, so its references in configs cannot be found. Create a new token and revoke "{0}" instead.',
+              name,
+            ),
           );
         }
         const occurrences = await findValueInWorkspace(oldValue);
@@ -92,7 +110,9 @@ export function registerRotateToken(deps: Services & { resolver: TokenResolver; 
         if (occurrences.length > MAX_LISTED) listed.push(`• ${vscode.l10n.t('… and {0} more', occurrences.length - MAX_LISTED)}`);
         const refs =
           occurrences.length === 0
-            ? vscode.l10n.t('No Telegraf config in this workspace contains its value. Agents that use it elsewhere must get the new value before they are rejected.')
+            ? vscode.l10n.t(
+                'No Telegraf config in this workspace contains its value. Agents that use it elsewhere must get the new value before they are rejected.',
+              )
             : `${vscode.l10n.t('These {0} reference(s) to its value are updated to the new value:', occurrences.length)}\n${listed.join('\n')}\n${vscode.l10n.t('Configs that read it from an environment variable or a secret store are not changed: give those agents the new value (Copy New Value after rotating).')}`;
         const detail = [
           vscode.l10n.t(
@@ -116,7 +136,9 @@ export function registerRotateToken(deps: Services & { resolver: TokenResolver; 
           replaceToken({ connection, store, vault, log }, token, oldValue, 'value', 'rotate', now, deployment.hooks),
         );
         deps.resolver.clear();
-        log.info(`[${connection.label}] rotated token ${token.id} "${name}" → ${outcome.replacement.id} "${ui.tokenName(outcome.replacement.description, 80)}"`);
+        log.info(
+          `[${connection.label}] rotated token ${token.id} "${name}" → ${outcome.replacement.id} "${ui.tokenName(outcome.replacement.description, 80)}"`,
+        );
         const created = ui.tokenName(outcome.replacement.description, 80);
         void ui
           .showInformationMessage(

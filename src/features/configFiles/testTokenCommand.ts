@@ -109,7 +109,14 @@ export function testInstanceIdFor(value: string): string {
 }
 
 /** Runs the checks for `value` used at `site` of `cfg`. Exported for tests. */
-export async function runTokenChecks(deps: TestTokenDeps, cfg: TelegrafConfig, site: TokenSite, value: string, known?: Token, options: TokenCheckOptions = {}): Promise<TestTokenResult> {
+export async function runTokenChecks(
+  deps: TestTokenDeps,
+  cfg: TelegrafConfig,
+  site: TokenSite,
+  value: string,
+  known?: Token,
+  options: TokenCheckOptions = {},
+): Promise<TestTokenResult> {
   const { connection } = deps;
   const url = connection.current.url!;
   const client = connection.api().withCredential({ kind: 'token', token: value });
@@ -125,11 +132,23 @@ export async function runTokenChecks(deps: TestTokenDeps, cfg: TelegrafConfig, s
   let user: User | undefined;
   try {
     user = await client.me();
-    checks.push({ id: 'api', title: vscode.l10n.t('API accepts the token'), status: 'pass', detail: vscode.l10n.t('accepted as user {0} ({1})', displayText(user.username, 40), user.role) });
+    checks.push({
+      id: 'api',
+      title: vscode.l10n.t('API accepts the token'),
+      status: 'pass',
+      detail: vscode.l10n.t('accepted as user {0} ({1})', displayText(user.username, 40), user.role),
+    });
   } catch (e) {
     const { detail, kind } = errorDetail(e);
-    const unreachable = !(e instanceof ControllerError) || !['missing-auth', 'invalid-token-format', 'invalid-token', 'token-expired', 'forbidden'].includes(e.kind);
-    checks.push({ id: 'api', title: vscode.l10n.t('API accepts the token'), status: 'fail', detail: unreachable ? vscode.l10n.t('could not check: {0}', detail) : detail, ...(kind ? { kind } : {}) });
+    const unreachable =
+      !(e instanceof ControllerError) || !['missing-auth', 'invalid-token-format', 'invalid-token', 'token-expired', 'forbidden'].includes(e.kind);
+    checks.push({
+      id: 'api',
+      title: vscode.l10n.t('API accepts the token'),
+      status: 'fail',
+      detail: unreachable ? vscode.l10n.t('could not check: {0}', detail) : detail,
+      ...(kind ? { kind } : {}),
+    });
   }
 
   // 2. Permissions the use needs.
@@ -161,7 +180,10 @@ export async function runTokenChecks(deps: TestTokenDeps, cfg: TelegrafConfig, s
           id,
           title,
           status,
-          detail: kind === 'forbidden' ? vscode.l10n.t('GET /api/configs answered 403: the token lacks configs:read ({0})', why) : vscode.l10n.t('could not check: {0}', detail),
+          detail:
+            kind === 'forbidden'
+              ? vscode.l10n.t('GET /api/configs answered 403: the token lacks configs:read ({0})', why)
+              : vscode.l10n.t('could not check: {0}', detail),
           ...(kind ? { kind } : {}),
         });
       }
@@ -184,7 +206,12 @@ export async function runTokenChecks(deps: TestTokenDeps, cfg: TelegrafConfig, s
 
   // 3. A real heartbeat.
   if (hb && options.heartbeat === false) {
-    checks.push({ id: 'heartbeat', title: vscode.l10n.t('Heartbeat'), status: 'skip', detail: vscode.l10n.t('not sent: you chose the checks without a heartbeat') });
+    checks.push({
+      id: 'heartbeat',
+      title: vscode.l10n.t('Heartbeat'),
+      status: 'skip',
+      detail: vscode.l10n.t('not sent: you chose the checks without a heartbeat'),
+    });
   } else if (hb) {
     const instanceId = testInstanceIdFor(value);
     const documented = heartbeatUrlFor(url);
@@ -207,7 +234,12 @@ export async function runTokenChecks(deps: TestTokenDeps, cfg: TelegrafConfig, s
       );
       if (choice === useDocumented) target = { url: documented, fromConfig: false };
       else if (choice !== send) {
-        checks.push({ id: 'heartbeat', title: vscode.l10n.t('Heartbeat'), status: 'skip', detail: vscode.l10n.t('not sent: you declined to send the token to {0}', target.url) });
+        checks.push({
+          id: 'heartbeat',
+          title: vscode.l10n.t('Heartbeat'),
+          status: 'skip',
+          detail: vscode.l10n.t('not sent: you declined to send the token to {0}', target.url),
+        });
         return { ok: checks.every((c) => c.status !== 'fail'), tokenLabel, checks };
       }
     }
@@ -280,8 +312,15 @@ async function pickValueFor(deps: TestTokenDeps, site: TokenSite): Promise<{ val
       return v ? { value: v.trim() } : undefined;
     },
   });
-  const what = site.classification === 'env' ? `\${${site.envVar}}` : site.classification === 'secret' ? `@{${site.storeId}:${site.secretKey}}` : vscode.l10n.t('this reference');
-  const pick = required(await ui.showQuickPick(items, { placeHolder: vscode.l10n.t('Which token does {0} hold on the agent?', what), matchOnDescription: true }));
+  const what =
+    site.classification === 'env'
+      ? `\${${site.envVar}}`
+      : site.classification === 'secret'
+        ? `@{${site.storeId}:${site.secretKey}}`
+        : vscode.l10n.t('this reference');
+  const pick = required(
+    await ui.showQuickPick(items, { placeHolder: vscode.l10n.t('Which token does {0} hold on the agent?', what), matchOnDescription: true }),
+  );
   return required(await pick.get());
 }
 
@@ -317,7 +356,11 @@ export function registerTestToken(deps: TestTokenDeps): vscode.Disposable[] {
       Commands.testToken,
       async (arg?: TestTokenArg): Promise<TestTokenResult> => {
         if (connection.current.state !== 'ready' || !connection.current.url) {
-          throw new Error(vscode.l10n.t('Sign in to a Telegraf Controller first ("Telegraf Controller: Connect…"): a token is only ever tested against the configured controller.'));
+          throw new Error(
+            vscode.l10n.t(
+              'Sign in to a Telegraf Controller first ("Telegraf Controller: Connect…"): a token is only ever tested against the configured controller.',
+            ),
+          );
         }
         let doc: vscode.TextDocument;
         let offset: number | undefined;
@@ -326,7 +369,8 @@ export function registerTestToken(deps: TestTokenDeps): vscode.Disposable[] {
           offset = typeof arg.offset === 'number' ? arg.offset : undefined;
         } else {
           const editor = vscode.window.activeTextEditor;
-          if (!editor || !isTelegrafDocument(editor.document)) throw new Error(vscode.l10n.t('Open a Telegraf config and place the cursor on a token, then run "Test Token" again.'));
+          if (!editor || !isTelegrafDocument(editor.document))
+            throw new Error(vscode.l10n.t('Open a Telegraf config and place the cursor on a token, then run "Test Token" again.'));
           doc = editor.document;
           offset = doc.offsetAt(editor.selection.active);
         }
@@ -338,7 +382,9 @@ export function registerTestToken(deps: TestTokenDeps): vscode.Disposable[] {
         if (literal) value = literal.value;
         else if (site.classification === 'env' || site.classification === 'secret') ({ value, token } = await pickValueFor(deps, site));
         else if (site.classification === 'placeholder' || site.classification === 'dynamic') {
-          throw new Error(vscode.l10n.t('The token on line {0} is a placeholder or a dynamic value, not a token: there is nothing to test.', site.key.line + 1));
+          throw new Error(
+            vscode.l10n.t('The token on line {0} is a placeholder or a dynamic value, not a token: there is nothing to test.', site.key.line + 1),
+          );
         } else throw new Error(vscode.l10n.t('The value on line {0} is not a Telegraf Controller token (tc-apiv1_…).', site.key.line + 1));
 
         let heartbeat = true;
@@ -373,7 +419,8 @@ export function registerTestToken(deps: TestTokenDeps): vscode.Disposable[] {
         const show = (choice: string | undefined) => {
           if (choice === showDetails) log.show();
         };
-        if (result.ok) void ui.showInformationMessage(vscode.l10n.t('Token test of {0} ({1}) passed: {2}', result.tokenLabel, where, summary), showDetails).then(show);
+        if (result.ok)
+          void ui.showInformationMessage(vscode.l10n.t('Token test of {0} ({1}) passed: {2}', result.tokenLabel, where, summary), showDetails).then(show);
         else {
           const firstFail = result.checks.find((c) => c.status === 'fail');
           void ui
@@ -389,4 +436,3 @@ export function registerTestToken(deps: TestTokenDeps): vscode.Disposable[] {
     ),
   ];
 }
-

@@ -229,13 +229,19 @@ export async function replaceToken(
       log.warn(`[${who}] could not delete token ${replacement.id} "${newName}": ${describeError(e)}`);
     }
     await step(vscode.l10n.t("Checking the replacement's permissions"), async () => {
-      throw new Error(vscode.l10n.t('the controller gave the replacement fewer permissions than "{0}" (missing {1}; it has {2}).', oldName, lost.join(', '), narrowed));
+      throw new Error(
+        vscode.l10n.t('the controller gave the replacement fewer permissions than "{0}" (missing {1}; it has {2}).', oldName, lost.join(', '), narrowed),
+      );
     });
   }
 
   if (origin) {
     await step(vscode.l10n.t('Storing the new value in VS Code'), () =>
-      vault.storeTokenValue(origin, { id: replacement.id, description: replacement.description, expiresAt: replacement.expiresAt, prefix: replacement.prefix }, created.value),
+      vault.storeTokenValue(
+        origin,
+        { id: replacement.id, description: replacement.description, expiresAt: replacement.expiresAt, prefix: replacement.prefix },
+        created.value,
+      ),
     );
     done.push(vscode.l10n.t("stored its value in VS Code's secret storage"));
   }
@@ -246,7 +252,11 @@ export async function replaceToken(
     log.info(`[${who}] replaced ${rewrite.count} reference(s) to token ${old.id} "${oldName}" in ${rewrite.files.join(', ')} (${why})`);
     done.push(vscode.l10n.t('updated {0} reference(s) in {1}', rewrite.count, rewrite.files.join(', ')));
     // The files now hold the new value in plain text: owner-only, or the user is told.
-    if (rewriteMode.kind === 'value') void secureValueFiles(rewrite.uris.map((uri) => ({ uri, created: false })), log);
+    if (rewriteMode.kind === 'value')
+      void secureValueFiles(
+        rewrite.uris.map((uri) => ({ uri, created: false })),
+        log,
+      );
   }
 
   if (hooks.deployments) {
@@ -258,12 +268,17 @@ export async function replaceToken(
       rewrite.files.push(...dep.files);
       rewrite.uris.push(...dep.uris);
       // Env files now hold the new value: owner-only, or the user is told.
-      void secureValueFiles(dep.uris.map((uri) => ({ uri, created: false })), log);
+      void secureValueFiles(
+        dep.uris.map((uri) => ({ uri, created: false })),
+        log,
+      );
     }
   }
   if (hooks.beforeRevoke && !(await hooks.beforeRevoke(created.value))) {
     await step(vscode.l10n.t('Revoking "{0}"', oldName), async () => {
-      throw new Error(vscode.l10n.t('you chose to keep it active until the places outside the workspace use the new token; revoke it from the Tokens view afterwards.'));
+      throw new Error(
+        vscode.l10n.t('you chose to keep it active until the places outside the workspace use the new token; revoke it from the Tokens view afterwards.'),
+      );
     });
   }
   const answer = await step(vscode.l10n.t('Revoking "{0}"', oldName), () => api.revokeToken(old.id));

@@ -167,7 +167,9 @@ export class TokenResolver implements vscode.Disposable {
     if (running) return running;
     if (!this.limiter.tryTake()) {
       if (this.skipped++ === 0) {
-        this.log.info(`Token checks against ${this.connection.origin} paused: the limit of checks for values found in files is reached; more are allowed as time passes.`);
+        this.log.info(
+          `Token checks against ${this.connection.origin} paused: the limit of checks for values found in files is reached; more are allowed as time passes.`,
+        );
       }
       return undefined;
     }

@@ -50,7 +50,9 @@ export function namingSetting(e: unknown, setting: string | undefined): unknown 
   if (!(e instanceof ControllerError) || !e.userMessage.includes('telegrafController.url')) return e;
   const userMessage =
     setting === undefined
-      ? e.userMessage.replace(/ and telegrafController\.url is correct/g, vscode.l10n.t(' and the URL is correct')).replace(/telegrafController\.url/g, vscode.l10n.t('the URL'))
+      ? e.userMessage
+          .replace(/ and telegrafController\.url is correct/g, vscode.l10n.t(' and the URL is correct'))
+          .replace(/telegrafController\.url/g, vscode.l10n.t('the URL'))
       : e.userMessage.replace(/telegrafController\.url/g, setting);
   return new ControllerError({
     kind: e.kind,
@@ -115,8 +117,16 @@ async function signInTo(target: SignInTarget, log: Logger | undefined): Promise<
   const method = required(
     await ui.showQuickPick(
       [
-        { label: `$(account) ${vscode.l10n.t('Username and Password')}`, description: vscode.l10n.t('local account; the session cookie is stored'), id: 'password' as const },
-        { label: `$(key) ${vscode.l10n.t('API Token')}`, description: vscode.l10n.t('an existing tc-apiv1_… token with tokens permissions'), id: 'token' as const },
+        {
+          label: `$(account) ${vscode.l10n.t('Username and Password')}`,
+          description: vscode.l10n.t('local account; the session cookie is stored'),
+          id: 'password' as const,
+        },
+        {
+          label: `$(key) ${vscode.l10n.t('API Token')}`,
+          description: vscode.l10n.t('an existing tc-apiv1_… token with tokens permissions'),
+          id: 'token' as const,
+        },
       ],
       { title: vscode.l10n.t('Sign in to {0}', where), placeHolder: vscode.l10n.t('How do you want to sign in?'), ignoreFocusOut: true },
     ),
@@ -289,7 +299,14 @@ export async function pickConnection(manager: ConnectionManager, placeHolder: st
     await ui.showQuickPick(
       manager.all.map((h) => {
         const s = h.connection.current;
-        const who = s.state === 'ready' && s.user ? `${pickText(s.user.username, 40)} (${s.user.role})` : s.state === 'needsSignIn' ? vscode.l10n.t('signed out') : s.state === 'error' ? vscode.l10n.t('unreachable') : '';
+        const who =
+          s.state === 'ready' && s.user
+            ? `${pickText(s.user.username, 40)} (${s.user.role})`
+            : s.state === 'needsSignIn'
+              ? vscode.l10n.t('signed out')
+              : s.state === 'error'
+                ? vscode.l10n.t('unreachable')
+                : '';
         return { label: `${h.key === active ? '$(check) ' : ''}${pickText(h.name, 60)}`, description: who, detail: pickText(h.url, 200), handle: h };
       }),
       { placeHolder, matchOnDetail: true },
@@ -411,7 +428,10 @@ export function registerConnectionCommands(manager: ConnectionManager, notifier:
     registerCommand(
       Commands.setActiveConnection,
       async (arg?: unknown) => {
-        const handle = isHandleArg(arg) || typeof arg === 'string' ? await resolveConnection(manager, arg, '', false) : await pickConnection(manager, vscode.l10n.t('Which connection should commands and config files use?'));
+        const handle =
+          isHandleArg(arg) || typeof arg === 'string'
+            ? await resolveConnection(manager, arg, '', false)
+            : await pickConnection(manager, vscode.l10n.t('Which connection should commands and config files use?'));
         await manager.setActive(handle.key);
         return handle.key;
       },

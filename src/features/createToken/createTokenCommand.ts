@@ -69,7 +69,10 @@ export function createTokenDeps({ connection, store, vault, log }: CreateTokenSe
       // never says "Copied" when nothing was copied.
       const origin = connection.origin;
       const value = origin ? await vault.getTokenValue(origin, tokenId) : undefined;
-      if (!value) throw new Error(vscode.l10n.t('The value of this token is no longer stored in this VS Code (it was revoked, rotated or deleted), so nothing was copied.'));
+      if (!value)
+        throw new Error(
+          vscode.l10n.t('The value of this token is no longer stored in this VS Code (it was revoked, rotated or deleted), so nothing was copied.'),
+        );
       await vscode.commands.executeCommand(Commands.copyTokenValue, tokenId);
     },
     insertIntoConfig: async (tokenId: string) => {
@@ -97,7 +100,12 @@ export function registerCreateToken(context: vscode.ExtensionContext, services: 
           // The active connection cannot create tokens, another one can: the user picks where (and it becomes the active one).
           const pick = required(
             await ui.showQuickPick(
-              others.map((h) => ({ label: pickText(h.name, 60), description: `${pickText(h.connection.user!.username, 40)} (${h.connection.user!.role})`, detail: pickText(h.url, 200), key: h.key })),
+              others.map((h) => ({
+                label: pickText(h.name, 60),
+                description: `${pickText(h.connection.user!.username, 40)} (${h.connection.user!.role})`,
+                detail: pickText(h.url, 200),
+                key: h.key,
+              })),
               { placeHolder: vscode.l10n.t('Create the token on which connection?') },
             ),
           );
@@ -121,4 +129,3 @@ export function registerCreateToken(context: vscode.ExtensionContext, services: 
     ),
   ];
 }
-

@@ -37,7 +37,13 @@ export async function settleUnknownCreate(deps: UnknownOutcomeDeps, error: Contr
   const { connection, store, log } = deps;
   const name = ui.tokenName(req.description.trim(), 80);
   const fail = (userMessage: string): never => {
-    throw new ControllerError({ kind: error.kind, userMessage, cause: error, ...(error.status !== undefined ? { status: error.status } : {}), ...(error.route ? { route: error.route } : {}) });
+    throw new ControllerError({
+      kind: error.kind,
+      userMessage,
+      cause: error,
+      ...(error.status !== undefined ? { status: error.status } : {}),
+      ...(error.route ? { route: error.route } : {}),
+    });
   };
   log.warn(`[${connection.label}] create of "${name}" has an unknown outcome (${error.kind}); looking for it on the controller`);
   let found;
@@ -54,7 +60,9 @@ export async function settleUnknownCreate(deps: UnknownOutcomeDeps, error: Contr
   }
   if (found.length === 0) {
     log.info(`[${connection.label}] no token "${name}" was created: creating again is safe`);
-    return fail(vscode.l10n.t('The controller did not confirm the create, and no token "{0}" exists on it: nothing was created. You can create it again.', name));
+    return fail(
+      vscode.l10n.t('The controller did not confirm the create, and no token "{0}" exists on it: nothing was created. You can create it again.', name),
+    );
   }
   for (const t of found) store.upsert(t);
   log.warn(`[${connection.label}] the create of "${name}" happened but its value was lost: ${found.map((t) => t.id).join(', ')}`);
@@ -63,11 +71,19 @@ export async function settleUnknownCreate(deps: UnknownOutcomeDeps, error: Contr
     found.length === 1
       ? vscode.l10n.t('The token "{0}" was created, but its value never arrived, so nothing can use it. Revoke it?', name)
       : vscode.l10n.t('{0} tokens "{1}" were created, but their values never arrived, so nothing can use them. Revoke them?', found.length, name),
-    { modal: true, detail: vscode.l10n.t('The controller shows a token value only once. Revoking keeps the record for audit; then create the token again to get a value.') },
+    {
+      modal: true,
+      detail: vscode.l10n.t('The controller shows a token value only once. Revoking keeps the record for audit; then create the token again to get a value.'),
+    },
     revoke,
   );
   if (choice !== revoke) {
-    return fail(vscode.l10n.t('The token "{0}" was created, but its value never arrived. It is kept in the Tokens view without a value; revoke it there, then create a new one.', name));
+    return fail(
+      vscode.l10n.t(
+        'The token "{0}" was created, but its value never arrived. It is kept in the Tokens view without a value; revoke it there, then create a new one.',
+        name,
+      ),
+    );
   }
   const failed: string[] = [];
   for (const t of found) {
@@ -83,6 +99,9 @@ export async function settleUnknownCreate(deps: UnknownOutcomeDeps, error: Contr
   return fail(
     failed.length === 0
       ? vscode.l10n.t('The token "{0}" was created without its value reaching VS Code, and it is revoked now. Create it again to get a value.', name)
-      : vscode.l10n.t('The token "{0}" was created without its value reaching VS Code; revoking it failed. Revoke it in the Tokens view, then create it again.', name),
+      : vscode.l10n.t(
+          'The token "{0}" was created without its value reaching VS Code; revoking it failed. Revoke it in the Tokens view, then create it again.',
+          name,
+        ),
   );
 }

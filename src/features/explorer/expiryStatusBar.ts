@@ -160,7 +160,11 @@ export class ExpiryStatusBar implements vscode.Disposable {
             : '';
     const md = new vscode.MarkdownString(undefined, false);
     md.isTrusted = false;
-    md.appendText(who ? vscode.l10n.t('Telegraf Controller: {0}, {1}', displayText(active.name, 60), who) : vscode.l10n.t('Telegraf Controller: {0}', displayText(active.name, 60))).appendMarkdown('  \n');
+    md.appendText(
+      who
+        ? vscode.l10n.t('Telegraf Controller: {0}, {1}', displayText(active.name, 60), who)
+        : vscode.l10n.t('Telegraf Controller: {0}', displayText(active.name, 60)),
+    ).appendMarkdown('  \n');
     md.appendText(
       n === 0
         ? vscode.l10n.t('No stored token expires within {0} days. Click to list or switch connections.', days)
@@ -199,7 +203,12 @@ export class ExpiryStatusBar implements vscode.Disposable {
     });
     if (items.length === 0) items.push({ label: vscode.l10n.t('No stored token expires within {0} days', expiryWarningDays()), description: '' });
     items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: `$(vm) ${vscode.l10n.t('Set Active Connection…')}`, action: 'switch' });
-    const pick = required(await ui.showQuickPick(items, { placeHolder: vscode.l10n.t('Tokens stored in VS Code that expire soon — pick one to see its details'), matchOnDetail: true }));
+    const pick = required(
+      await ui.showQuickPick(items, {
+        placeHolder: vscode.l10n.t('Tokens stored in VS Code that expire soon — pick one to see its details'),
+        matchOnDetail: true,
+      }),
+    );
     if (pick.action === 'switch') {
       await vscode.commands.executeCommand(Commands.setActiveConnection);
       return undefined;

@@ -17,7 +17,9 @@ import type { TokenNode } from './tokenTreeProvider';
 export function registerExplorerCommands(state: ExplorerState, manager: ConnectionManager, log: Logger): vscode.Disposable[] {
   const group = (groupBy: GroupBy) => async () => {
     if (groupBy === 'owner' && !manager.all.some((h) => h.connection.user && isTokenAdmin(h.connection.user.role))) {
-      void ui.showInformationMessage(vscode.l10n.t("Grouping by owner helps Owners and Administrators, who see every user's tokens; as a Manager you see only your own."));
+      void ui.showInformationMessage(
+        vscode.l10n.t("Grouping by owner helps Owners and Administrators, who see every user's tokens; as a Manager you see only your own."),
+      );
     }
     await state.setGroupBy(groupBy);
   };

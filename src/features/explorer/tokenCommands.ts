@@ -166,36 +166,32 @@ export async function runBulk(deps: ExplorerCommandDeps, op: BulkOp, targets: re
   for (const t of targets) byHandle.set(t.handle, [...(byHandle.get(t.handle) ?? []), t.token]);
   let summary: BulkSummary = { ok: [], failed: [] };
   const cancelled: string[] = [];
-  await ui.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: progressTitle(op, total), cancellable: true },
-    async (progress, cancel) => {
-      let sent = 0;
-      for (const [handle, tokens] of byHandle) {
-        const api = handle.connection.api();
-        for (const part of chunk(tokens, BULK_CHUNK)) {
-          const ids = part.map((t) => t.id);
-          if (cancel.isCancellationRequested) {
-            cancelled.push(...ids);
-            continue;
-          }
-          let results: BulkResult[];
-          try {
-            results =
-              op === 'revoke' ? await api.bulkRevoke(ids) : op === 'delete' ? await api.bulkDelete(ids) : await api.bulkReassign(ids, target!.id);
-          } catch (e) {
-            const reason = e instanceof ControllerError ? e.userMessage : e instanceof Error ? e.message : String(e);
-            results = ids.map((id) => ({ id, ok: false, error: reason }));
-            if (isAuthFailure(e)) await handle.connection.noteFailure(e);
-          }
-          const part_ = summarizeBulk(ids, results);
-          summary = mergeBulk(summary, part_);
-          applyResults(deps, handle, op, part, part_, target);
-          sent += ids.length;
-          progress.report({ increment: (ids.length / total) * 100, message: vscode.l10n.t('{0} of {1}', sent, total) });
+  await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: progressTitle(op, total), cancellable: true }, async (progress, cancel) => {
+    let sent = 0;
+    for (const [handle, tokens] of byHandle) {
+      const api = handle.connection.api();
+      for (const part of chunk(tokens, BULK_CHUNK)) {
+        const ids = part.map((t) => t.id);
+        if (cancel.isCancellationRequested) {
+          cancelled.push(...ids);
+          continue;
         }
+        let results: BulkResult[];
+        try {
+          results = op === 'revoke' ? await api.bulkRevoke(ids) : op === 'delete' ? await api.bulkDelete(ids) : await api.bulkReassign(ids, target!.id);
+        } catch (e) {
+          const reason = e instanceof ControllerError ? e.userMessage : e instanceof Error ? e.message : String(e);
+          results = ids.map((id) => ({ id, ok: false, error: reason }));
+          if (isAuthFailure(e)) await handle.connection.noteFailure(e);
+        }
+        const part_ = summarizeBulk(ids, results);
+        summary = mergeBulk(summary, part_);
+        applyResults(deps, handle, op, part, part_, target);
+        sent += ids.length;
+        progress.report({ increment: (ids.length / total) * 100, message: vscode.l10n.t('{0} of {1}', sent, total) });
       }
-    },
-  );
+    }
+  });
   for (const { handle, token } of targets) {
     if (cancelled.includes(token.id)) continue;
     const f = summary.failed.find((x) => x.id === token.id);
@@ -281,7 +277,8 @@ export async function pickReassignTarget(handle: ConnectionHandle, tokens: reado
       detail: describeReassign(tokens, u.role),
       user: u,
     }));
-  const title = tokens.length === 1 ? vscode.l10n.t('Reassign "{0}"', ui.tokenName(tokens[0]!.description, 60)) : vscode.l10n.t('Reassign {0} tokens', tokens.length);
+  const title =
+    tokens.length === 1 ? vscode.l10n.t('Reassign "{0}"', ui.tokenName(tokens[0]!.description, 60)) : vscode.l10n.t('Reassign {0} tokens', tokens.length);
   const pick = required(
     await ui.showQuickPick(items, {
       title,
@@ -294,8 +291,16 @@ export async function pickReassignTarget(handle: ConnectionHandle, tokens: reado
   if (tokens.every((t) => reassignPreview(t.permissions, pick.user.role).empty)) {
     throw new Error(
       tokens.length === 1
-        ? vscode.l10n.t('None of the permissions of this token fits the {0} role of {1}; the controller would refuse the move.', pick.user.role, pick.user.username)
-        : vscode.l10n.t('None of the permissions of these tokens fits the {0} role of {1}; the controller would refuse the move.', pick.user.role, pick.user.username),
+        ? vscode.l10n.t(
+            'None of the permissions of this token fits the {0} role of {1}; the controller would refuse the move.',
+            pick.user.role,
+            pick.user.username,
+          )
+        : vscode.l10n.t(
+            'None of the permissions of these tokens fits the {0} role of {1}; the controller would refuse the move.',
+            pick.user.role,
+            pick.user.username,
+          ),
     );
   }
   return pick.user;
@@ -312,7 +317,8 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
     placeHolder: string,
     filter?: (t: Token, stored: boolean) => boolean,
     noneFits?: (handle: ConnectionHandle) => string,
-  ): Promise<TokenTarget> => (await resolveTargets(deps, arg, undefined, { placeHolder, many: false, ...(filter ? { filter } : {}), ...(noneFits ? { noneFits } : {}) }))[0]!;
+  ): Promise<TokenTarget> =>
+    (await resolveTargets(deps, arg, undefined, { placeHolder, many: false, ...(filter ? { filter } : {}), ...(noneFits ? { noneFits } : {}) }))[0]!;
 
   return [
     registerCommand(
@@ -337,9 +343,14 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
     registerCommand(
       Commands.revokeToken,
       async (arg: TokenArg, selected?: unknown) => {
-        const targets = await resolveTargets(deps, arg, selected, { placeHolder: vscode.l10n.t('Revoke which tokens?'), many: true, filter: (t) => t.status === 'active' });
+        const targets = await resolveTargets(deps, arg, selected, {
+          placeHolder: vscode.l10n.t('Revoke which tokens?'),
+          many: true,
+          filter: (t) => t.status === 'active',
+        });
         const active = targets.filter((t) => t.token.status === 'active');
-        if (active.length === 0) throw new Error(targets.length === 1 ? vscode.l10n.t('The token is revoked already.') : vscode.l10n.t('Every selected token is revoked already.'));
+        if (active.length === 0)
+          throw new Error(targets.length === 1 ? vscode.l10n.t('The token is revoked already.') : vscode.l10n.t('Every selected token is revoked already.'));
         if (active.length === 1 && targets.length === 1) {
           const { handle, token } = active[0]!;
           const name = ui.tokenName(token.description, 80);
@@ -402,8 +413,14 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
             activeCount === 0
               ? vscode.l10n.t('Their records are removed completely. To keep an audit record, revoke instead.')
               : activeCount === 1
-                ? vscode.l10n.t('Their records are removed completely; {0} of them is active and stops working. To keep an audit record, revoke instead.', activeCount)
-                : vscode.l10n.t('Their records are removed completely; {0} of them are active and stop working. To keep an audit record, revoke instead.', activeCount)
+                ? vscode.l10n.t(
+                    'Their records are removed completely; {0} of them is active and stops working. To keep an audit record, revoke instead.',
+                    activeCount,
+                  )
+                : vscode.l10n.t(
+                    'Their records are removed completely; {0} of them are active and stop working. To keep an audit record, revoke instead.',
+                    activeCount,
+                  )
           }`,
           vscode.l10n.t('Delete'),
         );
@@ -415,7 +432,11 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
     registerCommand(
       Commands.reassignToken,
       async (arg: TokenArg, selected?: unknown) => {
-        const targets = await resolveTargets(deps, arg, selected, { placeHolder: vscode.l10n.t('Reassign which tokens?'), many: true, filter: (t) => t.status === 'active' });
+        const targets = await resolveTargets(deps, arg, selected, {
+          placeHolder: vscode.l10n.t('Reassign which tokens?'),
+          many: true,
+          filter: (t) => t.status === 'active',
+        });
         const handles = new Set(targets.map((t) => t.handle));
         if (handles.size > 1) throw new Error(vscode.l10n.t('Reassign works on the tokens of one connection at a time: every controller has its own users.'));
         const handle = targets[0]!.handle;
@@ -446,7 +467,12 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
           const updated = await handle.connection.api().reassignToken(token.id, user.id);
           if (isUnusableToken(updated)) await handle.store.refresh();
           else handle.store.upsert(updated);
-          logActivity(log, { op: 'reassign', connection: handle.connection.label, token: { id: token.id, description: token.description }, detail: `to ${user.username} (${user.role}): ${narrowing}` });
+          logActivity(log, {
+            op: 'reassign',
+            connection: handle.connection.label,
+            token: { id: token.id, description: token.description },
+            detail: `to ${user.username} (${user.role}): ${narrowing}`,
+          });
           await deps.notifier.info('reassigned', vscode.l10n.t('Reassigned "{0}" to {1}.', name, displayText(user.username, 60)));
           return { op: 'reassign', ok: [token.id], failed: [], cancelled: [] } satisfies BulkOutcome;
         }
@@ -496,10 +522,24 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
             ),
         );
         const value = await deps.vault.getTokenValue(originOf(handle), token.id);
-        if (!value) throw new Error(vscode.l10n.t('The value of "{0}" is not stored in this VS Code. Token values are shown only once, at creation.', ui.tokenName(token.description, 80)));
+        if (!value)
+          throw new Error(
+            vscode.l10n.t(
+              'The value of "{0}" is not stored in this VS Code. Token values are shown only once, at creation.',
+              ui.tokenName(token.description, 80),
+            ),
+          );
         const seconds = await copySecret(value);
-        logActivity(log, { op: 'copy-value', connection: handle.connection.label, token: { id: token.id, description: token.description }, detail: seconds > 0 ? `clipboard cleared after ${seconds} s` : 'clipboard not cleared automatically' });
-        void vscode.window.setStatusBarMessage(seconds > 0 ? vscode.l10n.t('Token value copied; the clipboard is cleared in {0} s.', seconds) : vscode.l10n.t('Token value copied.'), 5000);
+        logActivity(log, {
+          op: 'copy-value',
+          connection: handle.connection.label,
+          token: { id: token.id, description: token.description },
+          detail: seconds > 0 ? `clipboard cleared after ${seconds} s` : 'clipboard not cleared automatically',
+        });
+        void vscode.window.setStatusBarMessage(
+          seconds > 0 ? vscode.l10n.t('Token value copied; the clipboard is cleared in {0} s.', seconds) : vscode.l10n.t('Token value copied.'),
+          5000,
+        );
       },
       log,
       onError,

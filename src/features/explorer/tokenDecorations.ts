@@ -27,7 +27,15 @@ export function decorationFor(uri: vscode.Uri): vscode.FileDecoration | undefine
     case 'expiring': {
       const d = Number(days);
       const badge = Number.isFinite(d) ? (d <= 9 ? `${Math.max(1, d)}d` : d <= 99 ? String(d) : '…') : '…';
-      return new vscode.FileDecoration(badge, Number.isFinite(d) ? (d === 1 ? vscode.l10n.t('Expires within {0} day', Math.max(1, d)) : vscode.l10n.t('Expires within {0} days', Math.max(1, d))) : vscode.l10n.t('Expires soon'), new vscode.ThemeColor('list.warningForeground'));
+      return new vscode.FileDecoration(
+        badge,
+        Number.isFinite(d)
+          ? d === 1
+            ? vscode.l10n.t('Expires within {0} day', Math.max(1, d))
+            : vscode.l10n.t('Expires within {0} days', Math.max(1, d))
+          : vscode.l10n.t('Expires soon'),
+        new vscode.ThemeColor('list.warningForeground'),
+      );
     }
     case 'revoked':
       return new vscode.FileDecoration(undefined, vscode.l10n.t('Revoked'), new vscode.ThemeColor('gitDecoration.ignoredResourceForeground'));

@@ -47,7 +47,10 @@ export function markdownCell(text: string, max = 255): string {
  * permission grid (resources × read/write/delete, `✓` granted, `·` not
  * granted, blank where the action does not exist). `now` is UTC ms.
  */
-export function renderTokenDetails(token: Token, ctx: { connectionName: string; connectionUrl: string; stored: boolean; now: number; windowMs: number }): string {
+export function renderTokenDetails(
+  token: Token,
+  ctx: { connectionName: string; connectionUrl: string; stored: boolean; now: number; windowMs: number },
+): string {
   const status = displayStatus(token, ctx.now, ctx.windowMs);
   const t = (ms: number | undefined, none: string) => (ms === undefined ? none : formatUtc(ms));
   const used = parseTime(token.lastUsedAt);
@@ -56,16 +59,24 @@ export function renderTokenDetails(token: Token, ctx: { connectionName: string; 
     [vscode.l10n.t('ID'), markdownCell(token.id, 120)],
     [vscode.l10n.t('Prefix'), markdownCell(`${token.prefix}…`, 40)],
     [vscode.l10n.t('Status'), `${statusWords(status)} (${expiryText(token, ctx.now)})`],
-    [vscode.l10n.t('Owner'), vscode.l10n.t('{0} (user id {1})', markdownCell(token.username || vscode.l10n.t('(unknown)'), 80), markdownCell(token.userId, 80))],
+    [
+      vscode.l10n.t('Owner'),
+      vscode.l10n.t('{0} (user id {1})', markdownCell(token.username || vscode.l10n.t('(unknown)'), 80), markdownCell(token.userId, 80)),
+    ],
     [vscode.l10n.t('Created'), t(parseTime(token.createdAt), '—')],
     [vscode.l10n.t('Expires'), t(parseTime(token.expiresAt), vscode.l10n.t('never'))],
     [vscode.l10n.t('Revoked'), t(parseTime(token.revokedAt), '—')],
     [vscode.l10n.t('Last used'), used === undefined ? vscode.l10n.t('never') : `${relativeTime(used - ctx.now)} (${formatUtc(used)})`],
     [
       vscode.l10n.t('Value'),
-      ctx.stored ? vscode.l10n.t('stored in VS Code secret storage (never shown here)') : vscode.l10n.t('not stored in this VS Code (shown only once, at creation)'),
+      ctx.stored
+        ? vscode.l10n.t('stored in VS Code secret storage (never shown here)')
+        : vscode.l10n.t('not stored in this VS Code (shown only once, at creation)'),
     ],
-    [vscode.l10n.t('Connection'), markdownCell(ctx.connectionUrl.includes(`//${ctx.connectionName}`) ? ctx.connectionUrl : `${ctx.connectionName} (${ctx.connectionUrl})`)],
+    [
+      vscode.l10n.t('Connection'),
+      markdownCell(ctx.connectionUrl.includes(`//${ctx.connectionName}`) ? ctx.connectionUrl : `${ctx.connectionName} (${ctx.connectionUrl})`),
+    ],
   ];
   const lines: string[] = [];
   lines.push(`# ${vscode.l10n.t('Token details')}`, '');
@@ -132,10 +143,21 @@ export class TokenDetailsProvider implements vscode.TextDocumentContentProvider,
       try {
         token = await h.connection.api().getToken(id);
       } catch (e) {
-        return vscode.l10n.t('The token {0} could not be loaded from {1}: {2}', id, h.name, e instanceof ControllerError ? e.userMessage : e instanceof Error ? e.message : String(e));
+        return vscode.l10n.t(
+          'The token {0} could not be loaded from {1}: {2}',
+          id,
+          h.name,
+          e instanceof ControllerError ? e.userMessage : e instanceof Error ? e.message : String(e),
+        );
       }
     }
-    return renderTokenDetails(token, { connectionName: h.name, connectionUrl: h.url, stored: h.store.snapshot.stored.has(id), now: Date.now(), windowMs: expiringWindowMs() });
+    return renderTokenDetails(token, {
+      connectionName: h.name,
+      connectionUrl: h.url,
+      stored: h.store.snapshot.stored.has(id),
+      now: Date.now(),
+      windowMs: expiringWindowMs(),
+    });
   }
 
   dispose(): void {

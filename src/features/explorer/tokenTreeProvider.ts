@@ -239,22 +239,52 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     const key = h.key;
     if (s.state === 'needsSignIn') {
       return [
-        { kind: 'message', connectionKey: key, id: `${key}:signin`, label: vscode.l10n.t('Sign in…'), icon: 'sign-in', tooltip: s.message, command: { command: Commands.signIn, title: vscode.l10n.t('Sign In'), arguments: [{ kind: 'connection', connectionKey: key }] } },
+        {
+          kind: 'message',
+          connectionKey: key,
+          id: `${key}:signin`,
+          label: vscode.l10n.t('Sign in…'),
+          icon: 'sign-in',
+          tooltip: s.message,
+          command: { command: Commands.signIn, title: vscode.l10n.t('Sign In'), arguments: [{ kind: 'connection', connectionKey: key }] },
+        },
       ];
     }
     if (s.state === 'error') {
       return [
-        { kind: 'message', connectionKey: key, id: `${key}:error`, label: s.message ?? vscode.l10n.t('The controller could not be reached.'), icon: 'error', tooltip: s.message, command: { command: Commands.refresh, title: vscode.l10n.t('Retry'), arguments: [{ kind: 'connection', connectionKey: key }] } },
+        {
+          kind: 'message',
+          connectionKey: key,
+          id: `${key}:error`,
+          label: s.message ?? vscode.l10n.t('The controller could not be reached.'),
+          icon: 'error',
+          tooltip: s.message,
+          command: { command: Commands.refresh, title: vscode.l10n.t('Retry'), arguments: [{ kind: 'connection', connectionKey: key }] },
+        },
       ];
     }
     if (s.state !== 'ready') return [];
     if (s.user && !canManageTokens(s.user.role)) {
       // One row, with the way out: with one connection the view's message explains, the row is the button.
-      const signIn = { command: Commands.signIn, title: vscode.l10n.t('Sign In with Another Account'), arguments: [{ kind: 'connection', connectionKey: key }] };
+      const signIn = {
+        command: Commands.signIn,
+        title: vscode.l10n.t('Sign In with Another Account'),
+        arguments: [{ kind: 'connection', connectionKey: key }],
+      };
       const label = this.showsConnections
         ? vscode.l10n.t('{0} is a Viewer: sign in with another account to manage tokens…', displayText(s.user.username, 40))
         : vscode.l10n.t('Sign in with another account…');
-      return [{ kind: 'message', connectionKey: key, id: `${key}:viewer`, label, icon: 'sign-in', command: signIn, tooltip: vscode.l10n.t('Viewers cannot manage tokens.') }];
+      return [
+        {
+          kind: 'message',
+          connectionKey: key,
+          id: `${key}:viewer`,
+          label,
+          icon: 'sign-in',
+          command: signIn,
+          tooltip: vscode.l10n.t('Viewers cannot manage tokens.'),
+        },
+      ];
     }
     this.manager.want(h);
     const snap = h.store.snapshot;
@@ -277,7 +307,14 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     const result = this.query(h);
     const groupBy = this.groupingFor(h);
     if (!snap.loading && !snap.error && result.total === 0 && snap.loadedAt) {
-      nodes.push({ kind: 'message', connectionKey: key, id: `${key}:empty`, label: vscode.l10n.t('No tokens yet. Create one…'), icon: 'add', command: { command: Commands.createToken, title: vscode.l10n.t('Create Token') } });
+      nodes.push({
+        kind: 'message',
+        connectionKey: key,
+        id: `${key}:empty`,
+        label: vscode.l10n.t('No tokens yet. Create one…'),
+        icon: 'add',
+        command: { command: Commands.createToken, title: vscode.l10n.t('Create Token') },
+      });
     } else if (result.total > 0 && result.matched === 0 && this.state.view.filter) {
       nodes.push({
         kind: 'message',
@@ -289,7 +326,13 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
       });
     }
     if (groupBy === 'none') {
-      nodes.push(...this.windowedTokens(h, result.groups.flatMap((g) => g.tokens), key));
+      nodes.push(
+        ...this.windowedTokens(
+          h,
+          result.groups.flatMap((g) => g.tokens),
+          key,
+        ),
+      );
     } else {
       for (const g of result.groups) {
         const status = g.key.startsWith('status:') ? (g.key.slice(7) as DisplayStatus) : undefined;
@@ -386,7 +429,9 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     const s = h.connection.current;
     const active = this.manager.active?.key === key;
     const ready = s.state === 'ready' && s.user;
-    item.description = [ready ? `${displayText(s.user!.username, 40)} (${s.user!.role})` : stateText(s.state), active ? vscode.l10n.t('active') : undefined].filter(Boolean).join(' · ');
+    item.description = [ready ? `${displayText(s.user!.username, 40)} (${s.user!.role})` : stateText(s.state), active ? vscode.l10n.t('active') : undefined]
+      .filter(Boolean)
+      .join(' · ');
     item.iconPath = new vscode.ThemeIcon(
       ready ? 'vm-active' : s.state === 'error' ? 'vm-outline' : 'vm-outline',
       ready ? undefined : new vscode.ThemeColor(s.state === 'error' ? 'list.errorForeground' : 'disabledForeground'),
@@ -396,7 +441,9 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     const md = new vscode.MarkdownString(undefined, false);
     md.isTrusted = false;
     md.supportHtml = false;
-    md.appendMarkdown('**').appendText(displayText(h.name, 60)).appendMarkdown(active ? `** ${vscode.l10n.t('(active connection)')}  \n` : '**  \n');
+    md.appendMarkdown('**')
+      .appendText(displayText(h.name, 60))
+      .appendMarkdown(active ? `** ${vscode.l10n.t('(active connection)')}  \n` : '**  \n');
     md.appendText(h.url).appendMarkdown('  \n');
     if (ready) md.appendText(vscode.l10n.t('Signed in as {0} ({1})', displayText(s.user!.username, 60), s.user!.role)).appendMarkdown('  \n');
     else md.appendText(s.message ?? stateText(s.state)).appendMarkdown('  \n');
@@ -424,7 +471,10 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
       item.iconPath = new vscode.ThemeIcon('account');
     }
     item.contextValue = `group;${node.status ? 'status' : 'owner'}`;
-    const count = node.count === 1 ? vscode.l10n.t('{0}: {1} token', node.label, nf.format(node.count)) : vscode.l10n.t('{0}: {1} tokens', node.label, nf.format(node.count));
+    const count =
+      node.count === 1
+        ? vscode.l10n.t('{0}: {1} token', node.label, nf.format(node.count))
+        : vscode.l10n.t('{0}: {1} tokens', node.label, nf.format(node.count));
     item.tooltip = filtered ? vscode.l10n.t('{0} matching the filter', count) : count;
     item.accessibilityInformation = { label: count };
     return item;
@@ -463,7 +513,10 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
 }
 
 /** Status group labels by display status (for messages). */
-export const STATUS_GROUP_LABEL: Record<DisplayStatus, string> = Object.fromEntries(STATUS_GROUPS.map((g) => [g.status, g.label])) as Record<DisplayStatus, string>;
+export const STATUS_GROUP_LABEL: Record<DisplayStatus, string> = Object.fromEntries(STATUS_GROUPS.map((g) => [g.status, g.label])) as Record<
+  DisplayStatus,
+  string
+>;
 
 /** The hover of a token item: every field as text (server text escaped), and the permission list. Information only, no actions. */
 export function tokenTooltip(token: Token, status: DisplayStatus, stored: boolean, now: number): vscode.MarkdownString {
@@ -508,7 +561,8 @@ export function nodeId(node: TokenNode): string {
 
 /** What a tree item shows, as text: two equal prints render the same row. */
 function itemPrint(item: vscode.TreeItem): string {
-  const text = (v: unknown) => (v instanceof vscode.MarkdownString ? v.value : typeof v === 'object' && v && 'label' in v ? (v as vscode.TreeItemLabel).label : v);
+  const text = (v: unknown) =>
+    v instanceof vscode.MarkdownString ? v.value : typeof v === 'object' && v && 'label' in v ? (v as vscode.TreeItemLabel).label : v;
   const icon = item.iconPath instanceof vscode.ThemeIcon ? [item.iconPath.id, item.iconPath.color?.id] : undefined;
   return JSON.stringify([
     text(item.label),

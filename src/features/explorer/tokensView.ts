@@ -37,7 +37,10 @@ export function createTokensView(manager: ConnectionManager, connection: Control
   const provider = (): TokenTreeProvider => {
     if (!real) {
       real = new TreeProvider(manager, state);
-      subs.push(real, real.onDidChangeTreeData((n) => changed.fire(n)));
+      subs.push(
+        real,
+        real.onDidChangeTreeData((n) => changed.fire(n)),
+      );
     }
     return real;
   };
@@ -54,10 +57,16 @@ export function createTokensView(manager: ConnectionManager, connection: Control
     const all = manager.all;
     setContext(ContextKeys.state, s.state);
     // Create stays available while any connection can create tokens (the command asks which one if the active one cannot).
-    setContext(ContextKeys.canCreate, all.some((h) => h.connection.current.state === 'ready' && !!h.connection.user && canManageTokens(h.connection.user.role)));
+    setContext(
+      ContextKeys.canCreate,
+      all.some((h) => h.connection.current.state === 'ready' && !!h.connection.user && canManageTokens(h.connection.user.role)),
+    );
     setContext(ContextKeys.connectionCount, all.length);
     setContext(ContextKeys.sessionEnded, s.state === 'needsSignIn' && !!s.message);
-    setContext(ContextKeys.anyAdmin, all.some((h) => !!h.connection.user && isTokenAdmin(h.connection.user.role)));
+    setContext(
+      ContextKeys.anyAdmin,
+      all.some((h) => !!h.connection.user && isTokenAdmin(h.connection.user.role)),
+    );
     view.description = viewDescription(manager, state);
     // The filter is also in the description, but a narrow side bar cuts the title: say it above the list too.
     view.message = [viewMessage(manager, connection), filterMessage(state)].filter(Boolean).join('\n') || undefined;
@@ -88,7 +97,11 @@ export function viewDescription(manager: ConnectionManager, state: ExplorerState
   if (manager.all.length === 1) {
     const h = manager.all[0]!;
     const s = h.connection.current;
-    parts.push(s.state === 'ready' && s.user ? vscode.l10n.t('{0} ({1}) @ {2}', displayText(s.user.username, 40), s.user.role, displayText(h.name, 60)) : displayText(h.name, 60));
+    parts.push(
+      s.state === 'ready' && s.user
+        ? vscode.l10n.t('{0} ({1}) @ {2}', displayText(s.user.username, 40), s.user.role, displayText(h.name, 60))
+        : displayText(h.name, 60),
+    );
   }
   const f = state.view.filter;
   if (f) parts.push(vscode.l10n.t('filter: {0}', displayText(describeTokenFilter(f), 80)));

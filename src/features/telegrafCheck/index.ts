@@ -237,10 +237,24 @@ export function registerTelegrafCheck(log: Logger): vscode.Disposable[] {
           if (choice === show) void vscode.commands.executeCommand('workbench.actions.view.problems');
         };
         if (count === 0 && notes === 0) {
-          void ui.showInformationMessage(vscode.l10n.t('Telegraf {0} loads {1} without problems (config check initialises the plugins; it never starts them).', result.telegrafVersion, name));
+          void ui.showInformationMessage(
+            vscode.l10n.t(
+              'Telegraf {0} loads {1} without problems (config check initialises the plugins; it never starts them).',
+              result.telegrafVersion,
+              name,
+            ),
+          );
         } else if (count === 0) {
           void ui
-            .showWarningMessage(vscode.l10n.t('Telegraf {0} loads {1}, but the file does not fit this Telegraf version in {2} place(s): see Problems.', result.telegrafVersion, name, notes), show)
+            .showWarningMessage(
+              vscode.l10n.t(
+                'Telegraf {0} loads {1}, but the file does not fit this Telegraf version in {2} place(s): see Problems.',
+                result.telegrafVersion,
+                name,
+                notes,
+              ),
+              show,
+            )
             .then(onChoice);
         } else {
           void ui

@@ -66,7 +66,9 @@ export class TelegrafLocator implements vscode.Disposable {
     if (!found) {
       throw new TelegrafUnavailable(
         'not-found',
-        vscode.l10n.t('No Telegraf found: set "telegrafController.telegrafPath" to your telegraf binary, or put telegraf on the PATH. The extension never downloads Telegraf.'),
+        vscode.l10n.t(
+          'No Telegraf found: set "telegrafController.telegrafPath" to your telegraf binary, or put telegraf on the PATH. The extension never downloads Telegraf.',
+        ),
       );
     }
     let pending = this.versions.get(found);

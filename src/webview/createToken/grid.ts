@@ -18,27 +18,12 @@ import { ACTIONS, RESOURCES, whyNotGrantable, type Action, type ResourceId, type
 import { h, icon } from './dom';
 import { actionTitle, actionWord, resourceDescription, resourceLabel, whyNotGrantableWords } from './words';
 import * as l10n from '@vscode/l10n';
-import {
-  allState,
-  cellLabel,
-  columnState,
-  rowState,
-  setAll,
-  setCell,
-  setColumn,
-  setRow,
-  type AggregateState,
-  type FormDraft,
-} from './model';
+import { allState, cellLabel, columnState, rowState, setAll, setCell, setColumn, setRow, type AggregateState, type FormDraft } from './model';
 import { hasPermission } from '../../core/permissions';
 
 /** What a checkbox of the grid stands for. */
 type CellRef =
-  | { kind: 'cell'; resource: ResourceId; action: Action }
-  | { kind: 'row'; resource: ResourceId }
-  | { kind: 'column'; action: Action }
-  | { kind: 'all' };
-
+  { kind: 'cell'; resource: ResourceId; action: Action } | { kind: 'row'; resource: ResourceId } | { kind: 'column'; action: Action } | { kind: 'all' };
 
 /** Callbacks of the grid. */
 export interface GridHost {
@@ -97,7 +82,9 @@ export class PermissionGrid {
 
   /** Focuses the grid's current tab stop. */
   focus(): void {
-    this.allInputs().find((i) => i.tabIndex === 0)?.focus();
+    this.allInputs()
+      .find((i) => i.tabIndex === 0)
+      ?.focus();
   }
 
   /** Marks the grid invalid (error styling and `aria-invalid`). */
@@ -116,7 +103,13 @@ export class PermissionGrid {
       class: 'grid',
       attrs: { role: 'grid', 'aria-labelledby': labelledBy, 'aria-describedby': `${describedBy} grid-hint` },
     });
-    const colgroup = h('colgroup', {}, h('col', { class: 'col-resource' }), h('col', { class: 'col-all' }), ...ACTIONS.map(() => h('col', { class: 'col-action' })));
+    const colgroup = h(
+      'colgroup',
+      {},
+      h('col', { class: 'col-resource' }),
+      h('col', { class: 'col-all' }),
+      ...ACTIONS.map(() => h('col', { class: 'col-action' })),
+    );
     const head = h('thead', {});
     const headRow = h('tr', { attrs: { role: 'row' } });
     headRow.append(
@@ -129,7 +122,12 @@ export class PermissionGrid {
     // Row 0: "All resources" – the column toggles.
     const allRow = h('tr', { class: 'all-row', attrs: { role: 'row' } });
     allRow.append(
-      h('th', { attrs: { role: 'rowheader', scope: 'row' } }, h('span', { class: 'resource-label', text: l10n.t('All resources') }), h('span', { class: 'resource-desc', text: l10n.t('Toggle a whole column') })),
+      h(
+        'th',
+        { attrs: { role: 'rowheader', scope: 'row' } },
+        h('span', { class: 'resource-label', text: l10n.t('All resources') }),
+        h('span', { class: 'resource-desc', text: l10n.t('Toggle a whole column') }),
+      ),
     );
     const row0: (HTMLInputElement | undefined)[] = [];
     const corner = this.checkbox({ kind: 'all' }, l10n.t('All permissions'));

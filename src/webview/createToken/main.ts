@@ -101,7 +101,12 @@ function header(title: string, iconName: string): HTMLElement {
 
 function banner(kind: 'info' | 'warning' | 'error', ...content: (Node | string)[]): HTMLElement {
   const iconName = kind === 'info' ? 'info' : kind === 'warning' ? 'warning' : 'error';
-  return h('div', { class: `banner banner-${kind}`, attrs: { role: kind === 'error' ? 'alert' : 'note' } }, icon(iconName), h('div', { class: 'banner-text' }, ...content));
+  return h(
+    'div',
+    { class: `banner banner-${kind}`, attrs: { role: kind === 'error' ? 'alert' : 'note' } },
+    icon(iconName),
+    h('div', { class: 'banner-text' }, ...content),
+  );
 }
 
 function button(label: string, opts: { icon?: string; secondary?: boolean; id?: string; type?: 'submit' | 'button' } = {}): VscodeButton {
@@ -175,7 +180,9 @@ function renderViewer(): void {
     banner(
       'info',
       h('strong', { text: `${l10n.t('Viewers cannot create tokens.')} ` }),
-      l10n.t('Your role on this controller is Viewer, which is read-only and cannot manage API tokens. Ask an Owner or Administrator to create a token for you, or to change your role.'),
+      l10n.t(
+        'Your role on this controller is Viewer, which is read-only and cannot manage API tokens. Ask an Owner or Administrator to create a token for you, or to change your role.',
+      ),
     ),
     h('div', { class: 'actions' }, close),
   );
@@ -338,7 +345,10 @@ function renderForm(): void {
         h('p', {
           id: 'permissions-help',
           class: 'helper',
-          text: l10n.t("A token never exceeds its owner's role. Cells your role ({0}) cannot grant are disabled; hover or focus them for the reason. Arrow keys move, Space toggles.", roleName(role)),
+          text: l10n.t(
+            "A token never exceeds its owner's role. Cells your role ({0}) cannot grant are disabled; hover or focus them for the reason. Arrow keys move, Space toggles.",
+            roleName(role),
+          ),
         }),
         h('div', { class: 'grid-wrap' }, grid.element),
         grid.hint,
@@ -448,7 +458,8 @@ function syncFromDraft(opts: { grid: boolean; quiet?: boolean }): void {
   const now = new Date();
   const v = validateDraft(draft, { role, now, existingDescriptions });
   const show_ = (field: 'description' | 'expiresAt' | 'permissions') =>
-    form!.serverErrors[field] ?? (form!.attempted || field !== 'description' || draft!.description.trim().length > DESCRIPTION_MAX_LENGTH ? v.errors[field] : undefined);
+    form!.serverErrors[field] ??
+    (form!.attempted || field !== 'description' || draft!.description.trim().length > DESCRIPTION_MAX_LENGTH ? v.errors[field] : undefined);
 
   // Description
   const trimmedLength = draft.description.trim().length;
@@ -464,7 +475,7 @@ function syncFromDraft(opts: { grid: boolean; quiet?: boolean }): void {
   // A date still being typed (some parts empty) is not an error yet: only once the field loses
   // the focus or the user tries to create.
   const typing = !form.attempted && isTypingDate(form.customDate);
-  const expErr = form.serverErrors.expiresAt ?? (draft.expiry === 'custom' && !typing ? incompleteDate(form.customDate) ?? v.errors.expiresAt : undefined);
+  const expErr = form.serverErrors.expiresAt ?? (draft.expiry === 'custom' && !typing ? (incompleteDate(form.customDate) ?? v.errors.expiresAt) : undefined);
   form.customDate.setAttribute('aria-invalid', String(expErr !== undefined));
   form.customDate.classList.toggle('invalid', expErr !== undefined);
   form.expiryMsg.set(expErr, v.warnings.expiresAt);
@@ -536,19 +547,32 @@ function renderSummary(el: HTMLElement, role: Role): void {
     ? h('ul', { class: 'summary-list' }, ...s.lines.map((l) => h('li', {}, icon('pass', 'ok'), h('span', { text: l }))))
     : h('p', { class: 'summary-empty', text: l10n.t('Nothing selected yet.') });
   const notes: HTMLElement[] = [];
-  if (s.dropped.length) notes.push(h('p', { class: 'note warning' }, icon('warning'), h('span', { text: l10n.t('Your role drops: {0}.', s.dropped.join(l10n.t(', '))) })));
+  if (s.dropped.length)
+    notes.push(h('p', { class: 'note warning' }, icon('warning'), h('span', { text: l10n.t('Your role drops: {0}.', s.dropped.join(l10n.t(', '))) })));
   if (s.sensitive.length) {
     notes.push(
       h(
         'div',
         { class: 'note warning' },
         icon('shield'),
-        h('div', {}, h('span', { text: l10n.t('Powerful permissions — keep this token especially safe:') }), h('ul', {}, ...s.sensitive.map((x) => h('li', { text: x })))),
+        h(
+          'div',
+          {},
+          h('span', { text: l10n.t('Powerful permissions — keep this token especially safe:') }),
+          h('ul', {}, ...s.sensitive.map((x) => h('li', { text: x }))),
+        ),
       ),
     );
   }
   if (options.preset === 'telegraf-agent' && !s.coversTelegrafAgent && s.count > 0) {
-    notes.push(h('p', { class: 'note warning' }, icon('warning'), h('span', { text: l10n.t('A Telegraf agent needs Configurations: read and Heartbeat: write; this selection lacks at least one of them.') })));
+    notes.push(
+      h(
+        'p',
+        { class: 'note warning' },
+        icon('warning'),
+        h('span', { text: l10n.t('A Telegraf agent needs Configurations: read and Heartbeat: write; this selection lacks at least one of them.') }),
+      ),
+    );
   } else if (s.coversTelegrafAgent && s.count === 2) {
     notes.push(h('p', { class: 'note ok' }, icon('verified'), h('span', { text: l10n.t('Exactly what a Telegraf agent needs, nothing more.') })));
   }
@@ -716,7 +740,9 @@ function renderCreated(): void {
           banner(
             'warning',
             h('strong', { text: `${l10n.t('Copy the value now: it will not be shown again.')} ` }),
-            l10n.t('The controller keeps only a hash of it. A copy is kept in VS Code’s Secret Storage on this computer, so Copy and Insert into Config keep working from the Tokens view.'),
+            l10n.t(
+              'The controller keeps only a hash of it. A copy is kept in VS Code’s Secret Storage on this computer, so Copy and Insert into Config keep working from the Tokens view.',
+            ),
           ),
         ]
       : [

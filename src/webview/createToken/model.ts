@@ -150,7 +150,8 @@ export function formatExpiry(at: Date, opts: { locale?: string; timeZone?: strin
     timeZoneName: 'short',
     ...zone,
   }).format(at);
-  const localIsUtc = new Intl.DateTimeFormat('en-US', { ...base, ...zone }).format(at) === new Intl.DateTimeFormat('en-US', { ...base, timeZone: 'UTC' }).format(at);
+  const localIsUtc =
+    new Intl.DateTimeFormat('en-US', { ...base, ...zone }).format(at) === new Intl.DateTimeFormat('en-US', { ...base, timeZone: 'UTC' }).format(at);
   const iso = at.toISOString();
   return { local, utc: l10n.t('{0} UTC', `${iso.slice(0, 10)} ${iso.slice(11, 16)}`), localIsUtc };
 }
@@ -414,7 +415,11 @@ export function validateDraft(draft: FormDraft, ctx: ValidationContext): DraftVa
     errors.description = l10n.t('The description is {0} characters long; the limit is {1}.', description.length, DESCRIPTION_MAX_LENGTH);
   else {
     const dup = findDuplicate(description, ctx.existingDescriptions);
-    if (dup !== undefined) warnings.description = l10n.t('You already have an active token described “{0}”. A distinct description makes tokens easier to tell apart and revoke.', dup);
+    if (dup !== undefined)
+      warnings.description = l10n.t(
+        'You already have an active token described “{0}”. A distinct description makes tokens easier to tell apart and revoke.',
+        dup,
+      );
   }
 
   const expiry = computeExpiry(draft.expiry, draft.customDate, ctx.now);

@@ -172,7 +172,12 @@ export function describePermissionsWords(perms: Permissions): string {
 /** Why `role` cannot grant `action` on `resource` (words for `whyNotGrantable` of core, which decides). */
 export function whyNotGrantableWords(role: Role, resource: ResourceId, action: Action): string {
   if (resource === 'license') return l10n.t('Only the Owner can grant License permissions.');
-  return l10n.t("Your role ({0}) does not have {1}: {2}; a token can never exceed its owner's role.", roleName(role), resourceLabel(resource), actionWord(action));
+  return l10n.t(
+    "Your role ({0}) does not have {1}: {2}; a token can never exceed its owner's role.",
+    roleName(role),
+    resourceLabel(resource),
+    actionWord(action),
+  );
 }
 
 /**

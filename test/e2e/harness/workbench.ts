@@ -48,12 +48,13 @@ export async function runCommand(page: Page, title: string, opts: WaitOptions = 
       await row.waitFor({ state: 'visible', timeout: Math.min(3000, Math.max(1, deadline - Date.now())) });
       break;
     } catch {
-      shown = await widget.locator('.monaco-list-row').allInnerTexts().catch(() => []);
+      shown = await widget
+        .locator('.monaco-list-row')
+        .allInnerTexts()
+        .catch(() => []);
       if (Date.now() >= deadline) {
         await page.keyboard.press('Escape');
-        throw new Error(
-          `No command palette entry matches "${title}" after ${timeout} ms. Shown: ${shown.slice(0, 10).join(' | ') || '(none)'}`,
-        );
+        throw new Error(`No command palette entry matches "${title}" after ${timeout} ms. Shown: ${shown.slice(0, 10).join(' | ') || '(none)'}`);
       }
     }
   }
@@ -97,9 +98,7 @@ export async function openViewContainer(page: Page, title: string, opts: WaitOpt
   try {
     await tab.waitFor({ state: 'visible', timeout });
   } catch {
-    const names = await bar
-      .locator('.action-item .action-label')
-      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    const names = await bar.locator('.action-item .action-label').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
     throw new Error(`No activity bar entry "${title}". Entries: ${names.join(' | ')}`);
   }
   if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();

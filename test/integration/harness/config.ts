@@ -75,10 +75,9 @@ export interface IntegrationResult {
  * @throws Error when a config file exists but is not valid JSON.
  */
 export function readIntegrationConfig(workspaceFolders: readonly string[] = []): IntegrationConfig {
-  const candidates = [
-    process.env['TC_TEST_CONFIG'],
-    ...workspaceFolders.map((f) => path.join(f, TC_TEST_DIR, 'config.json')),
-  ].filter((p): p is string => typeof p === 'string' && p.length > 0);
+  const candidates = [process.env['TC_TEST_CONFIG'], ...workspaceFolders.map((f) => path.join(f, TC_TEST_DIR, 'config.json'))].filter(
+    (p): p is string => typeof p === 'string' && p.length > 0,
+  );
   for (const file of candidates) {
     if (!fs.existsSync(file)) continue;
     const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as IntegrationConfig;

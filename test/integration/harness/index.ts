@@ -80,10 +80,7 @@ export async function activateExtension<T = unknown>(): Promise<T> {
  * @returns the truthy value
  * @throws Error `Timed out after N ms waiting for <what>` (with the last exception, if any)
  */
-export async function waitUntil<T>(
-  check: () => T | Promise<T>,
-  opts: { what: string; timeoutMs?: number; intervalMs?: number },
-): Promise<NonNullable<T>> {
+export async function waitUntil<T>(check: () => T | Promise<T>, opts: { what: string; timeoutMs?: number; intervalMs?: number }): Promise<NonNullable<T>> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

@@ -55,7 +55,10 @@ describe('Agent start from a controller config', function () {
       ui.restore();
     }
     assert.ok(snippet, 'the command returned the snippet');
-    assert.ok(configItems.some((l) => l.includes('Linux hosts') && l.includes('cfg-linux-hosts')), configItems.join(' | '));
+    assert.ok(
+      configItems.some((l) => l.includes('Linux hosts') && l.includes('cfg-linux-hosts')),
+      configItems.join(' | '),
+    );
     assert.equal(kindItems.length, 6, kindItems.join(' | '));
     assert.deepEqual(ui.record.picks.length, 4);
     const clip = await vscode.env.clipboard.readText();
@@ -64,7 +67,10 @@ describe('Agent start from a controller config', function () {
     assert.ok(clip.includes('"--config-url-watch-interval", "5m"'));
     assert.ok(clip.includes('env_file:'));
     assert.ok(!clip.includes(agent.value) && !/tc-apiv1_[A-Za-z0-9]/.test(clip), 'no token value');
-    assert.ok(ui.record.messages.some((m) => m.level === 'info' && m.text.includes('TELEGRAF_CONTROLLER_TOKEN')), JSON.stringify(ui.record.messages));
+    assert.ok(
+      ui.record.messages.some((m) => m.level === 'info' && m.text.includes('TELEGRAF_CONTROLLER_TOKEN')),
+      JSON.stringify(ui.record.messages),
+    );
   });
 
   it('Show Configurations… offers the start command for the picked config', async () => {
@@ -100,7 +106,10 @@ describe('Agent start from a controller config', function () {
       assert.equal(r.ok, true, JSON.stringify(r.checks));
       assert.equal(r.header, line.startsWith('1.39') ? 'Authorization: Bearer tc-apiv1_…' : 'Authorization: Token tc-apiv1_…');
       assert.equal(r.checks.find((c) => c.id === 'fetch')?.status, 'pass');
-      assert.ok(ui.record.messages.some((m) => m.level === 'info' && m.text.includes('passed')), JSON.stringify(ui.record.messages));
+      assert.ok(
+        ui.record.messages.some((m) => m.level === 'info' && m.text.includes('passed')),
+        JSON.stringify(ui.record.messages),
+      );
       assert.ok(!JSON.stringify(ui.record.messages).includes(agent.value));
     }
   });
@@ -109,7 +118,14 @@ describe('Agent start from a controller config', function () {
     const run = async (tokenId: string) => {
       const ui = scriptUi({});
       try {
-        return { r: await vscode.commands.executeCommand<AgentCheckResult>('telegrafController.testAgentStart', { configId: 'cfg-linux-hosts', telegrafVersion: '1.40', tokenId }), ui };
+        return {
+          r: await vscode.commands.executeCommand<AgentCheckResult>('telegrafController.testAgentStart', {
+            configId: 'cfg-linux-hosts',
+            telegrafVersion: '1.40',
+            tokenId,
+          }),
+          ui,
+        };
       } finally {
         ui.restore();
       }
@@ -117,7 +133,10 @@ describe('Agent start from a controller config', function () {
     const forbidden = await run(noConfigs.id);
     assert.equal(forbidden.r?.ok, false);
     assert.equal(forbidden.r?.checks.find((c) => c.id === 'fetch')?.kind, 'forbidden');
-    assert.ok(forbidden.ui.record.messages.some((m) => m.level === 'warning' && m.text.includes('configs:read')), JSON.stringify(forbidden.ui.record.messages));
+    assert.ok(
+      forbidden.ui.record.messages.some((m) => m.level === 'warning' && m.text.includes('configs:read')),
+      JSON.stringify(forbidden.ui.record.messages),
+    );
 
     await api.connection.api().revokeToken(agent.id);
     const revoked = await run(agent.id);

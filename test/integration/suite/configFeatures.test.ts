@@ -174,11 +174,19 @@ describe('Telegraf config features', function () {
     await vscode.window.showTextDocument(doc);
     await waitForCodes(doc.uri, ['plaintext-token/Warning'], 'plaintext before the fix');
     const diag = vscode.languages.getDiagnostics(doc.uri).find((d) => d.code === 'plaintext-token')!;
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      doc.uri,
+      diag.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const titles = actions.map((a) => a.title);
     assert.ok(titles.includes('Replace with ${TELEGRAF_CONTROLLER_TOKEN}'), titles.join(' | '));
     assert.ok(titles.includes('Replace with a secret-store reference…'), titles.join(' | '));
-    assert.ok(titles.some((t) => t.startsWith('Revoke on Server and Replace…')), `the owner may revoke: ${titles.join(' | ')}`);
+    assert.ok(
+      titles.some((t) => t.startsWith('Revoke on Server and Replace…')),
+      `the owner may revoke: ${titles.join(' | ')}`,
+    );
     const fix = actions.find((a) => a.title === 'Replace with ${TELEGRAF_CONTROLLER_TOKEN}')!;
     assert.ok(fix.edit && fix.command);
     assert.ok(!JSON.stringify(fix.command.arguments).includes(stored.value), 'the value is not a command argument');
@@ -189,7 +197,10 @@ describe('Telegraf config features', function () {
     } finally {
       ui.restore();
     }
-    assert.ok(ui.record.messages.some((m) => m.text.includes('${TELEGRAF_CONTROLLER_TOKEN}')), JSON.stringify(ui.record.messages));
+    assert.ok(
+      ui.record.messages.some((m) => m.text.includes('${TELEGRAF_CONTROLLER_TOKEN}')),
+      JSON.stringify(ui.record.messages),
+    );
     const after = doc.getText();
     assert.ok(!after.includes(stored.value), 'the plaintext value is gone');
     assert.match(after, /^ {2}token = "\$\{TELEGRAF_CONTROLLER_TOKEN\}"$/m);
@@ -277,8 +288,15 @@ describe('Telegraf config features', function () {
     assert.ok(!inAgent.labels.some((l) => l.includes('Insert at the cursor')), inAgent.labels.join(' | '));
     assert.match(inAgent.placeholder, /Not at the cursor: \[agent\] \(line 1\) takes no token/);
     const inOutput = await offered(5);
-    assert.ok(inOutput.labels.some((l) => l.includes('Insert at the cursor')), inOutput.labels.join(' | '));
-    assert.equal(doc.getText(), '[agent]\n  interval = "10s"\n\n[[outputs.influxdb_v2]]\n  urls = ["http://127.0.0.1:8086"]\n\n', 'nothing written when dismissed');
+    assert.ok(
+      inOutput.labels.some((l) => l.includes('Insert at the cursor')),
+      inOutput.labels.join(' | '),
+    );
+    assert.equal(
+      doc.getText(),
+      '[agent]\n  interval = "10s"\n\n[[outputs.influxdb_v2]]\n  urls = ["http://127.0.0.1:8086"]\n\n',
+      'nothing written when dismissed',
+    );
   });
 
   it('the literal value is written only when chosen: the default button is the environment reference', async () => {
@@ -295,7 +313,12 @@ describe('Telegraf config features', function () {
       return buttons[0];
     };
     try {
-      await vscode.commands.executeCommand('telegrafController.completionFollowUp', { tokenId: stored.id, form: 'literal', uri: doc.uri.toString(), quoted: false });
+      await vscode.commands.executeCommand('telegrafController.completionFollowUp', {
+        tokenId: stored.id,
+        form: 'literal',
+        uri: doc.uri.toString(),
+        quoted: false,
+      });
     } finally {
       w.showWarningMessage = saved;
     }
@@ -311,8 +334,14 @@ describe('Telegraf config features', function () {
     const doc = await vscode.workspace.openTextDocument(uri('expired.toml'));
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10);
     const titles = lenses.map((l) => l.command?.title ?? '');
-    assert.ok(titles.some((t) => t.includes('Set Telegraf Controller Token')), titles.join(' | '));
-    assert.ok(titles.some((t) => t.includes('Test Token')), titles.join(' | '));
+    assert.ok(
+      titles.some((t) => t.includes('Set Telegraf Controller Token')),
+      titles.join(' | '),
+    );
+    assert.ok(
+      titles.some((t) => t.includes('Test Token')),
+      titles.join(' | '),
+    );
     const heartbeatLine = doc.getText().split('\n').indexOf('[[outputs.heartbeat]]');
     assert.ok(lenses.every((l) => l.range.start.line === heartbeatLine));
   });
@@ -330,16 +359,25 @@ describe('Telegraf config features', function () {
         ],
       });
       try {
-        return await vscode.commands.executeCommand<TestTokenResult>('telegrafController.testToken', { uri: doc.uri.toString(), offset: doc.getText().indexOf(value) });
+        return await vscode.commands.executeCommand<TestTokenResult>('telegrafController.testToken', {
+          uri: doc.uri.toString(),
+          offset: doc.getText().indexOf(value),
+        });
       } finally {
         ui.restore();
       }
     };
     const ok = await run('tested.conf', good.value);
     assert.equal(ok.ok, true, JSON.stringify(ok.checks));
-    assert.deepEqual(ok.checks.map((c) => `${c.id}:${c.status}`), ['api:pass', 'permission:heartbeat:write:pass', 'permission:configs:read:pass', 'heartbeat:pass']);
+    assert.deepEqual(
+      ok.checks.map((c) => `${c.id}:${c.status}`),
+      ['api:pass', 'permission:heartbeat:write:pass', 'permission:configs:read:pass', 'heartbeat:pass'],
+    );
     const state = (await (await fetch(`${emulator().url}/__emulator/state`)).json()) as { heartbeats?: Array<{ tokenId: string }> };
-    assert.ok(state.heartbeats?.some((h) => h.tokenId === good.token.id), 'the emulator received the heartbeat');
+    assert.ok(
+      state.heartbeats?.some((h) => h.tokenId === good.token.id),
+      'the emulator received the heartbeat',
+    );
 
     const fault = await fetch(`${emulator().url}/__emulator/faults`, {
       method: 'POST',
@@ -387,7 +425,10 @@ describe('Telegraf config features', function () {
       });
       let result: TestTokenResult;
       try {
-        result = (await vscode.commands.executeCommand<TestTokenResult>('telegrafController.testToken', { uri: doc.uri.toString(), offset: doc.getText().indexOf(good.value) }))!;
+        result = (await vscode.commands.executeCommand<TestTokenResult>('telegrafController.testToken', {
+          uri: doc.uri.toString(),
+          offset: doc.getText().indexOf(good.value),
+        }))!;
       } finally {
         ui.restore();
       }
@@ -426,7 +467,10 @@ describe('Telegraf config features', function () {
           ],
         });
         try {
-          const r = await vscode.commands.executeCommand<TestTokenResult>('telegrafController.testToken', { uri: doc.uri.toString(), offset: doc.getText().indexOf(good.value) });
+          const r = await vscode.commands.executeCommand<TestTokenResult>('telegrafController.testToken', {
+            uri: doc.uri.toString(),
+            offset: doc.getText().indexOf(good.value),
+          });
           return { r: r!, record: ui.record };
         } finally {
           ui.restore();
@@ -460,9 +504,16 @@ describe('Telegraf config features', function () {
   });
 
   it('Rotate Token… updates two files and revokes the old token on the emulator', async () => {
-    const old = await api.createToken({ description: 'config features rotate me', expiresAt: new Date(Date.now() + 30 * 86400e3).toISOString(), permissions: AGENT });
+    const old = await api.createToken({
+      description: 'config features rotate me',
+      expiresAt: new Date(Date.now() + 30 * 86400e3).toISOString(),
+      permissions: AGENT,
+    });
     write('rotate-a.conf', heartbeatConfig(old.value));
-    write('telegraf.d/rotate-b.conf', `[[inputs.http]]\n  urls = ["${emulator().url}/api/configs/cfg-1/toml"]\n  headers = { Authorization = "Bearer ${old.value}" }\n`);
+    write(
+      'telegraf.d/rotate-b.conf',
+      `[[inputs.http]]\n  urls = ["${emulator().url}/api/configs/cfg-1/toml"]\n  headers = { Authorization = "Bearer ${old.value}" }\n`,
+    );
     const openDoc = await vscode.workspace.openTextDocument(uri('rotate-a.conf'));
     await vscode.window.showTextDocument(openDoc);
     const ui = scriptUi({ message: [{ match: 'Rotate the token "config features rotate me"', answer: 'Rotate' }] });
@@ -473,7 +524,10 @@ describe('Telegraf config features', function () {
       ui.restore();
     }
     const confirm = ui.record.messages.find((m) => m.text.startsWith('Rotate the token'));
-    assert.ok(confirm?.detail?.includes('rotate-a.conf:10') && confirm.detail.includes('telegraf.d/rotate-b.conf:3'), `the modal lists both references: ${confirm?.detail}`);
+    assert.ok(
+      confirm?.detail?.includes('rotate-a.conf:10') && confirm.detail.includes('telegraf.d/rotate-b.conf:3'),
+      `the modal lists both references: ${confirm?.detail}`,
+    );
     assert.ok(outcome, `rotate returned nothing; messages: ${JSON.stringify(ui.record.messages)}`);
     assert.equal(outcome.rewrite.count, 2);
     const newValue = await api.vault.getTokenValue(api.connection.origin!, outcome.replacement.id);
@@ -500,7 +554,11 @@ describe('Telegraf config features', function () {
     secrets.push(old.value);
     write('rotate-fail.conf', heartbeatConfig(old.value));
     const fault = async (spec: Record<string, unknown>) => {
-      const res = await fetch(`${emulator().url}/__emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
+      const res = await fetch(`${emulator().url}/__emulator/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(spec),
+      });
       assert.ok(res.ok, `fault: HTTP ${res.status}`);
     };
     const rotate = async () => {
@@ -515,14 +573,23 @@ describe('Telegraf config features', function () {
 
     await fault({ route: 'createToken', status: 500, times: 1 });
     const first = await rotate();
-    assert.ok(first.some((t) => t.startsWith('Creating the replacement failed') && t.includes('Nothing was changed') && t.includes('NOT revoked')), JSON.stringify(first));
+    assert.ok(
+      first.some((t) => t.startsWith('Creating the replacement failed') && t.includes('Nothing was changed') && t.includes('NOT revoked')),
+      JSON.stringify(first),
+    );
     assert.ok(fs.readFileSync(file('rotate-fail.conf'), 'utf8').includes(old.value), 'the file is unchanged');
     assert.equal((await api.connection.api().getToken(old.token.id)).status, 'active');
 
     await fault({ route: 'revokeToken', status: 503, times: 1 });
     const second = await rotate();
     assert.ok(
-      second.some((t) => t.startsWith('Revoking "config features rotate fails" failed') && t.includes('created "config features rotate fails (rotated') && t.includes('updated 1 reference(s) in') && t.includes('NOT revoked')),
+      second.some(
+        (t) =>
+          t.startsWith('Revoking "config features rotate fails" failed') &&
+          t.includes('created "config features rotate fails (rotated') &&
+          t.includes('updated 1 reference(s) in') &&
+          t.includes('NOT revoked'),
+      ),
       JSON.stringify(second),
     );
     assert.equal((await api.connection.api().getToken(old.token.id)).status, 'active', 'the old token stays active');
@@ -544,7 +611,11 @@ describe('Telegraf config features', function () {
     const ui = scriptUi({ message: [{ match: 'Revoke the leaked token "config features leaked"', answer: 'Revoke and Replace' }] });
     let outcome: ReplaceOutcome | undefined;
     try {
-      outcome = await vscode.commands.executeCommand<ReplaceOutcome>('telegrafController.revokeAndReplace', { uri: doc.uri.toString(), offset, tokenId: leaked.token.id });
+      outcome = await vscode.commands.executeCommand<ReplaceOutcome>('telegrafController.revokeAndReplace', {
+        uri: doc.uri.toString(),
+        offset,
+        tokenId: leaked.token.id,
+      });
     } finally {
       ui.restore();
     }
@@ -560,7 +631,9 @@ describe('Telegraf config features', function () {
   it('never writes a token value to the logs', async () => {
     secrets.push(stored.value, revoked.value, expired.value);
     const logRoot = path.dirname(path.dirname(api.logUri.fsPath));
-    const all = findFiles(logRoot).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    const all = findFiles(logRoot)
+      .map((f) => fs.readFileSync(f, 'utf8'))
+      .join('\n');
     assert.ok(all.length > 0, `no log under ${logRoot}`);
     for (const v of secrets) assert.ok(!all.includes(v.slice(9)), 'a log file contains a token value');
     assert.match(all, /rotated token \S+ "config features rotate me"/, 'rotation is logged with id and description');
@@ -591,7 +664,8 @@ describe('Check Config with Telegraf (the real telegraf binary)', function () {
 
   it('checks the unsaved buffer and shows what Telegraf reports on its line, source telegraf', async () => {
     const file = path.join(dir, 'telegraf.conf');
-    const good = '[agent]\n  interval = "10s"\n\n[[outputs.heartbeat]]\n  url = "http://127.0.0.1:1/agents/heartbeat"\n  instance_id = "agent-1"\n  token = "${TELEGRAF_CONTROLLER_TOKEN}"\n';
+    const good =
+      '[agent]\n  interval = "10s"\n\n[[outputs.heartbeat]]\n  url = "http://127.0.0.1:1/agents/heartbeat"\n  instance_id = "agent-1"\n  token = "${TELEGRAF_CONTROLLER_TOKEN}"\n';
     fs.writeFileSync(file, good);
     const doc = await vscode.workspace.openTextDocument(file);
     const editor = await vscode.window.showTextDocument(doc);
@@ -624,10 +698,13 @@ describe('Check Config with Telegraf (the real telegraf binary)', function () {
       const editor = await vscode.window.showTextDocument(doc);
       await editor.edit((b) => b.insert(new vscode.Position(2, 0), '\n[[outputs.heartbeat]]\n  url = "http://127.0.0.1:1/agents/heartbeat"\n'));
       await doc.save();
-      const diags = await waitUntil(() => {
-        const d = telegrafDiagnostics(doc.uri);
-        return d.length > 0 ? d : undefined;
-      }, { what: 'telegraf diagnostics after save', timeoutMs: 30_000 });
+      const diags = await waitUntil(
+        () => {
+          const d = telegrafDiagnostics(doc.uri);
+          return d.length > 0 ? d : undefined;
+        },
+        { what: 'telegraf diagnostics after save', timeoutMs: 30_000 },
+      );
       assert.equal(diags[0]!.range.start.line, 3);
       assert.match(diags[0]!.message, /instance ID required/);
     } finally {
@@ -642,7 +719,10 @@ describe('Check Config with Telegraf (the real telegraf binary)', function () {
     const ui = scriptUi({ message: [] });
     try {
       const file = path.join(dir, 'v138.conf');
-      fs.writeFileSync(file, '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:1/agents/heartbeat"\n  instance_id = "agent-1"\n  token = "${TELEGRAF_CONTROLLER_TOKEN}"\n');
+      fs.writeFileSync(
+        file,
+        '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:1/agents/heartbeat"\n  instance_id = "agent-1"\n  token = "${TELEGRAF_CONTROLLER_TOKEN}"\n',
+      );
       const doc = await vscode.workspace.openTextDocument(file);
       await vscode.window.showTextDocument(doc);
       const result = await vscode.commands.executeCommand<TelegrafCheckResult>('telegrafController.checkConfigWithTelegraf');

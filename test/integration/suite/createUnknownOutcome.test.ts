@@ -10,7 +10,11 @@ import { activateExtension, emulator, waitUntil } from '../harness';
 import { ensureSignedIn, scriptUi } from './helpers/ui';
 
 async function addFault(spec: unknown): Promise<void> {
-  const res = await fetch(`${emulator().url}/__emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
+  const res = await fetch(`${emulator().url}/__emulator/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(spec),
+  });
   assert.equal(res.status, 201);
 }
 
@@ -39,7 +43,10 @@ describe('Create with an unknown outcome', function () {
     assert.ok(error instanceof Error, 'the create is not reported as a success');
     assert.match((error as { userMessage?: string }).userMessage ?? '', /is revoked now/);
     assert.doesNotMatch((error as { userMessage?: string }).userMessage ?? '', /try again/i);
-    assert.ok(ui.record.messages.some((m) => m.level === 'warning' && m.text.includes(description)), 'the user was asked');
+    assert.ok(
+      ui.record.messages.some((m) => m.level === 'warning' && m.text.includes(description)),
+      'the user was asked',
+    );
     const onServer = (await api.connection.api().listAllTokens({ q: description })).filter((t) => t.description === description);
     assert.equal(onServer.length, 1, 'exactly one token was created');
     assert.equal(onServer[0]!.status, 'revoked');

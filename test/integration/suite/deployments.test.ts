@@ -53,13 +53,19 @@ describe('Deployment files', function () {
 
   it('flags plaintext tokens in Compose, ConfigMaps and an env file found only through env_file:', async () => {
     const t = await api.createToken({ description: 'deploy diag', expiresAt: null, permissions: AGENT });
-    write('diag/docker-compose.yml', `services:\n  telegraf:\n    image: telegraf:1.40\n    env_file:\n      - agent-secrets\n    environment:\n      TELEGRAF_CONTROLLER_TOKEN: ${t.value}\n`);
+    write(
+      'diag/docker-compose.yml',
+      `services:\n  telegraf:\n    image: telegraf:1.40\n    env_file:\n      - agent-secrets\n    environment:\n      TELEGRAF_CONTROLLER_TOKEN: ${t.value}\n`,
+    );
     write('diag/agent-secrets', `TELEGRAF_CONTROLLER_TOKEN=${t.value}\n`);
     write('diag/k8s.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\ndata:\n  TELEGRAF_CONTROLLER_TOKEN: ${t.value}\n`);
     await vscode.commands.executeCommand('telegrafController.checkConfigTokens').then(undefined, () => undefined);
     await waitUntil(() => codesOf(uri('diag/docker-compose.yml')).includes('plaintext-token/Warning'), { what: 'compose diagnostic', timeoutMs: 30_000 });
     await waitUntil(() => codesOf(uri('diag/k8s.yaml')).includes('configmap-token/Warning'), { what: 'ConfigMap diagnostic', timeoutMs: 30_000 });
-    await waitUntil(() => codesOf(uri('diag/agent-secrets')).some((c) => c.startsWith('plaintext-token/')), { what: `env_file diagnostic (${codesOf(uri('diag/agent-secrets'))})`, timeoutMs: 30_000 });
+    await waitUntil(() => codesOf(uri('diag/agent-secrets')).some((c) => c.startsWith('plaintext-token/')), {
+      what: `env_file diagnostic (${codesOf(uri('diag/agent-secrets'))})`,
+      timeoutMs: 30_000,
+    });
     for (const rel of ['diag/docker-compose.yml', 'diag/k8s.yaml']) {
       for (const d of vscode.languages.getDiagnostics(uri(rel))) assert.ok(!d.message.includes(t.value), 'a diagnostic never repeats the value');
     }
@@ -69,10 +75,17 @@ describe('Deployment files', function () {
     const t = await api.createToken({ description: 'deploy add', expiresAt: null, permissions: AGENT });
     const before = `services:\n  telegraf:\n    image: telegraf:1.26\n    environment:\n      - INFLUX_TOKEN=<TOKEN>\n    restart: always\n`;
     write('add/docker-compose.yml', before);
-    const res = await vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('add/docker-compose.yml'), { tokenId: t.token.id, composeMode: 'environment', yes: true });
+    const res = await vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('add/docker-compose.yml'), {
+      tokenId: t.token.id,
+      composeMode: 'environment',
+      yes: true,
+    });
     assert.ok(res);
     assert.equal(res.plan.varName, 'INFLUX_TOKEN', 'telegraf:1.26 reads INFLUX_TOKEN');
-    assert.ok(res.plan.notes.some((n) => /too old/.test(n)), 'the pin is too old for the heartbeat');
+    assert.ok(
+      res.plan.notes.some((n) => /too old/.test(n)),
+      'the pin is too old for the heartbeat',
+    );
     const doc = await vscode.workspace.openTextDocument(uri('add/docker-compose.yml'));
     assert.equal(doc.getText(), before.replace('INFLUX_TOKEN=<TOKEN>', 'INFLUX_TOKEN=${INFLUX_TOKEN:?INFLUX_TOKEN is not set}'));
     const env = file('add/.env');
@@ -104,13 +117,23 @@ describe('Deployment files', function () {
     }
     const confirm = ui.record.messages.find((m) => m.text.startsWith('Rotate the token'));
     assert.ok(confirm?.detail?.includes('rot/.env:2'), `the env file is listed: ${confirm?.detail}`);
-    assert.ok(confirm?.detail?.includes('Kubernetes Secret "telegraf-controller-token"') && confirm.detail.includes('kubectl create secret generic telegraf-controller-token -n monitoring'), confirm?.detail);
+    assert.ok(
+      confirm?.detail?.includes('Kubernetes Secret "telegraf-controller-token"') &&
+        confirm.detail.includes('kubectl create secret generic telegraf-controller-token -n monitoring'),
+      confirm?.detail,
+    );
     const second = ui.record.messages.find((m) => m.text.startsWith('The new token is stored'));
-    assert.ok(second?.detail?.includes('kubectl create secret generic telegraf-controller-token -n monitoring --from-env-file='), JSON.stringify(ui.record.messages));
+    assert.ok(
+      second?.detail?.includes('kubectl create secret generic telegraf-controller-token -n monitoring --from-env-file='),
+      JSON.stringify(ui.record.messages),
+    );
     assert.equal((await api.connection.api().getToken(old.token.id)).status, 'active', 'declined: the old token stays active');
     const envAfter = fs.readFileSync(file('rot/.env'), 'utf8');
     assert.ok(!envAfter.includes(old.value) && /TELEGRAF_CONTROLLER_TOKEN=tc-apiv1_/.test(envAfter), 'the env file holds the new value');
-    assert.ok(ui.record.messages.some((m) => m.level === 'error' && /NOT revoked/.test(m.text)), 'says the old token was not revoked');
+    assert.ok(
+      ui.record.messages.some((m) => m.level === 'error' && /NOT revoked/.test(m.text)),
+      'says the old token was not revoked',
+    );
 
     // Second token, confirmed: revoked after the update.
     const old2 = await api.createToken({ description: 'deploy rotate 2', expiresAt: null, permissions: AGENT });

@@ -1,5 +1,5 @@
 /**
- * The token explorer in a real VS Code (issue 4): two named connections with
+ * The token explorer in a real VS Code: two named connections with
  * different roles (Owner on the runner's emulator, Manager on a second
  * emulator started in this test), grouping and filtering, bulk revoke with a
  * partial failure, reassign narrowing permissions, the status-bar count of
@@ -39,7 +39,9 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
   const connNode = (key: string): TokenNode => ({ kind: 'connection', connectionKey: key });
   /** Every token node under a connection (groups flattened; only the shown rows). */
   const tokenNodes = (key: string): Array<Extract<TokenNode, { kind: 'token' }>> =>
-    children(connNode(key)).flatMap((n) => (n.kind === 'group' ? children(n) : [n])).filter((n): n is Extract<TokenNode, { kind: 'token' }> => n.kind === 'token');
+    children(connNode(key))
+      .flatMap((n) => (n.kind === 'group' ? children(n) : [n]))
+      .filter((n): n is Extract<TokenNode, { kind: 'token' }> => n.kind === 'token');
   const handle = (key: string) => api.manager.get(key)!;
   const loaded = (key: string) =>
     waitUntil(() => handle(key).store.snapshot.loadedAt && !handle(key).store.snapshot.loading, { what: `tokens of ${key} loaded`, timeoutMs: 30_000 });
@@ -78,10 +80,13 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
   });
 
   it('shows two connections with their own sign-in, user and role, and different token sets', async () => {
-    assert.deepEqual(api.manager.all.map((h) => [h.name, h.key]), [
-      ['staging', key2],
-      [new URL(key1).host, key1],
-    ]);
+    assert.deepEqual(
+      api.manager.all.map((h) => [h.name, h.key]),
+      [
+        ['staging', key2],
+        [new URL(key1).host, key1],
+      ],
+    );
     if (handle(key1).connection.current.state !== 'ready' || handle(key1).connection.user?.username !== emulator().username) {
       await signIn(key1, emulator().username, emulator().password);
     }
@@ -91,7 +96,11 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
     assert.equal(api.connection.user?.username, emulator().username, 'the editor features still use the active connection');
 
     const roots = children();
-    assert.deepEqual(roots.map((n) => n.kind), ['connection', 'connection'], 'each connection is a top-level node');
+    assert.deepEqual(
+      roots.map((n) => n.kind),
+      ['connection', 'connection'],
+      'each connection is a top-level node',
+    );
     const d1 = String(item(connNode(key1)).description);
     const d2 = String(item(connNode(key2)).description);
     assert.match(d1, new RegExp(`^${emulator().username} \\(owner\\)`));
@@ -116,7 +125,10 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
     // Accounts menu: one session per signed-in connection.
     const sessions = await api.authProvider.getSessions();
     assert.deepEqual(sessions.map((s) => s.account.label).sort(), [`${emulator().username} @ ${new URL(key1).host}`, 'bob @ staging'].sort());
-    assert.ok(sessions.every((s) => s.accessToken === 'not-shared'), 'the credential is never handed out as a session token');
+    assert.ok(
+      sessions.every((s) => s.accessToken === 'not-shared'),
+      'the credential is never handed out as a session token',
+    );
   });
 
   it('refreshes the row that changed, not the whole tree, and keeps node objects stable', async () => {
@@ -138,7 +150,11 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
         'exactly the changed row is refreshed',
       );
       const after = tokenNodes(key1);
-      assert.equal(after.find((n) => n.token.id === target.token.id), target, 'the same node object, updated in place');
+      assert.equal(
+        after.find((n) => n.token.id === target.token.id),
+        target,
+        'the same node object, updated in place',
+      );
       assert.ok(target.token.lastUsedAt, 'the node carries the new data');
     } finally {
       sub.dispose();
@@ -163,14 +179,21 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
     const selected = (api.view.selection as TokenNode[]).filter((n) => n.kind === 'token') as Array<Extract<TokenNode, { kind: 'token' }>>;
     assert.ok(selected.length > 0);
     assert.ok(asked[0]!.includes(selected.length === 1 ? selected[0]!.token.description : `${selected.length} tokens`), asked[0]);
-    assert.ok(tokenNodes(key1).some((n) => n.token.id === first!.token.id), 'cancelled: nothing deleted');
+    assert.ok(
+      tokenNodes(key1).some((n) => n.token.id === first!.token.id),
+      'cancelled: nothing deleted',
+    );
   });
 
   it('groups by status and by owner with counts, filters (shown in the view description) and remembers the state', async () => {
     await vscode.commands.executeCommand('telegrafController.groupByStatus');
     const groups = children(connNode(key1));
     const labels = groups.filter((g) => g.kind === 'group').map((g) => (g as Extract<TokenNode, { kind: 'group' }>).label);
-    assert.deepEqual(labels, ['Active', 'Expiring soon', 'Expired', 'Revoked'].filter((l) => labels.includes(l)), 'status groups in order');
+    assert.deepEqual(
+      labels,
+      ['Active', 'Expiring soon', 'Expired', 'Revoked'].filter((l) => labels.includes(l)),
+      'status groups in order',
+    );
     assert.ok(labels.includes('Revoked') && labels.includes('Expired') && labels.includes('Expiring soon'), `demo data has every status: ${labels}`);
     let sum = 0;
     for (const g of groups) {
@@ -183,7 +206,10 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
 
     await vscode.commands.executeCommand('telegrafController.groupByOwner');
     const byOwner = children(connNode(key1)).filter((g): g is Extract<TokenNode, { kind: 'group' }> => g.kind === 'group');
-    assert.ok(['admin', 'alice', 'bob', 'carol'].every((u) => byOwner.some((g) => g.label === u)), byOwner.map((g) => g.label).join(','));
+    assert.ok(
+      ['admin', 'alice', 'bob', 'carol'].every((u) => byOwner.some((g) => g.label === u)),
+      byOwner.map((g) => g.label).join(','),
+    );
     const bobGroup = byOwner.find((g) => g.label === 'bob')!;
     assert.ok(children(bobGroup).every((n) => n.kind === 'token' && n.token.username === 'bob'));
 
@@ -202,7 +228,11 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
     } finally {
       ui.restore();
     }
-    assert.deepEqual(api.explorerState.view.filter, { owner: 'bob', permission: { resource: 'heartbeat', action: 'write' } }, 'a rejected filter changes nothing');
+    assert.deepEqual(
+      api.explorerState.view.filter,
+      { owner: 'bob', permission: { resource: 'heartbeat', action: 'write' } },
+      'a rejected filter changes nothing',
+    );
 
     await vscode.commands.executeCommand('telegrafController.sortByExpires');
     assert.equal(api.explorerState.view.sortBy, 'expires');
@@ -281,8 +311,16 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
     await api.manager.setActive(key1);
     await api.statusBar.update();
     const before = api.statusBar.tokens.length;
-    const soon = await api.createToken({ description: 'expires in 3 days', expiresAt: new Date(Date.now() + 3 * DAY).toISOString(), permissions: { configs: ['read'] } });
-    const later = await api.createToken({ description: 'expires in 30 days', expiresAt: new Date(Date.now() + 30 * DAY).toISOString(), permissions: { configs: ['read'] } });
+    const soon = await api.createToken({
+      description: 'expires in 3 days',
+      expiresAt: new Date(Date.now() + 3 * DAY).toISOString(),
+      permissions: { configs: ['read'] },
+    });
+    const later = await api.createToken({
+      description: 'expires in 30 days',
+      expiresAt: new Date(Date.now() + 30 * DAY).toISOString(),
+      permissions: { configs: ['read'] },
+    });
     await api.statusBar.update();
     const ids = api.statusBar.tokens.map((t) => t.ref.id);
     assert.equal(api.statusBar.tokens.length, before + 1, `count ${api.statusBar.tokens.length}`);
@@ -298,11 +336,16 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
     } finally {
       ui.restore();
     }
-    assert.ok(listed.some((l) => l.includes('expires in 3 days')), listed.join(' | '));
+    assert.ok(
+      listed.some((l) => l.includes('expires in 3 days')),
+      listed.join(' | '),
+    );
 
     // The window follows the setting.
     await vscode.workspace.getConfiguration('telegrafController').update('expiryWarningDays', 60, vscode.ConfigurationTarget.Global);
-    await waitUntil(async () => (await api.statusBar.update(), api.statusBar.tokens.some((t) => t.ref.id === later.token.id)), { what: 'the 30-day token counted with a 60-day window' });
+    await waitUntil(async () => (await api.statusBar.update(), api.statusBar.tokens.some((t) => t.ref.id === later.token.id)), {
+      what: 'the 30-day token counted with a 60-day window',
+    });
     await vscode.workspace.getConfiguration('telegrafController').update('expiryWarningDays', 7, vscode.ConfigurationTarget.Global);
 
     // Decoration of the expiring token's item: a days badge in the warning color.
@@ -339,10 +382,18 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
       { what: 'the Markdown preview tab' },
     );
     // Server text renders as text: a description with a link, an image and HTML produces none of them.
-    const hostile = { ...node.token, id: 'tok-hostile-md', description: '[run](command:workbench.action.quit) ![x](https://attacker.example/t.png) <img src=x onerror=alert(1)> **bold**' };
+    const hostile = {
+      ...node.token,
+      id: 'tok-hostile-md',
+      description: '[run](command:workbench.action.quit) ![x](https://attacker.example/t.png) <img src=x onerror=alert(1)> **bold**',
+    };
     handle(key2).store.upsert(hostile);
     try {
-      const hostileUri = await vscode.commands.executeCommand<string>('telegrafController.showTokenDetails', { kind: 'token', token: hostile, connectionKey: key2 });
+      const hostileUri = await vscode.commands.executeCommand<string>('telegrafController.showTokenDetails', {
+        kind: 'token',
+        token: hostile,
+        connectionKey: key2,
+      });
       const md = (await vscode.workspace.openTextDocument(vscode.Uri.parse(hostileUri))).getText();
       const html = await vscode.commands.executeCommand<string>('markdown.api.render', md);
       assert.ok(html.includes('[run](command:workbench.action.quit)'), `the link is shown as text: ${html.slice(0, 600)}`);
@@ -364,8 +415,12 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
     }
     await waitUntil(() => api.manager.all.length === 3, { what: 'third connection' });
     assert.equal(api.manager.active?.key, activeBeforeAdd, 'adding a connection leaves the active one');
-    const setting = () => vscode.workspace.getConfiguration('telegrafController').inspect<Array<{ name: string; url: string }>>('connections')?.globalValue ?? [];
-    assert.deepEqual(setting().map((c) => c.name), ['staging', 'lab']);
+    const setting = () =>
+      vscode.workspace.getConfiguration('telegrafController').inspect<Array<{ name: string; url: string }>>('connections')?.globalValue ?? [];
+    assert.deepEqual(
+      setting().map((c) => c.name),
+      ['staging', 'lab'],
+    );
     const lab = api.manager.all.find((h) => h.name === 'lab')!;
     assert.equal(lab.connection.current.state, 'needsSignIn', 'a new origin has no credential yet (credentials are per origin)');
 
@@ -375,7 +430,10 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
     } finally {
       rename.restore();
     }
-    assert.deepEqual(setting().map((c) => c.name), ['staging', 'lab-2']);
+    assert.deepEqual(
+      setting().map((c) => c.name),
+      ['staging', 'lab-2'],
+    );
     assert.equal(item(connNode(lab.key)).label, 'lab-2');
 
     await vscode.commands.executeCommand('telegrafController.setActiveConnection', connNode(lab.key));
@@ -390,7 +448,10 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
       remove.restore();
     }
     await waitUntil(() => api.manager.all.length === 2, { what: 'connection removed' });
-    assert.deepEqual(setting().map((c) => c.name), ['staging']);
+    assert.deepEqual(
+      setting().map((c) => c.name),
+      ['staging'],
+    );
     assert.notEqual(api.connection.key, lab.key);
     await api.manager.setActive(key1);
   });
@@ -398,16 +459,27 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
   it('offers "Don\'t Show Again" on repeated notifications and remembers it', async () => {
     const ids = [4, 5].map((i) => emu2.state.mintToken({ user: 'bob', description: `notify ${i}`, permissions: { configs: ['read'] } }).token.id);
     await handle(key2).store.refresh();
-    const first = scriptUi({ message: [{ match: 'Revoke the token', answer: 'Revoke' }, { match: /^Revoked "notify 4"/, answer: "Don't Show Again" }] });
+    const first = scriptUi({
+      message: [
+        { match: 'Revoke the token', answer: 'Revoke' },
+        { match: /^Revoked "notify 4"/, answer: "Don't Show Again" },
+      ],
+    });
     try {
-      await vscode.commands.executeCommand('telegrafController.revokeToken', tokenNodes(key2).find((n) => n.token.id === ids[0]));
+      await vscode.commands.executeCommand(
+        'telegrafController.revokeToken',
+        tokenNodes(key2).find((n) => n.token.id === ids[0]),
+      );
     } finally {
       first.restore();
     }
     assert.ok(first.record.messages.some((m) => m.text === 'Revoked "notify 4".'));
     const second = scriptUi({ message: [{ match: 'Revoke the token', answer: 'Revoke' }] });
     try {
-      await vscode.commands.executeCommand('telegrafController.revokeToken', tokenNodes(key2).find((n) => n.token.id === ids[1]));
+      await vscode.commands.executeCommand(
+        'telegrafController.revokeToken',
+        tokenNodes(key2).find((n) => n.token.id === ids[1]),
+      );
     } finally {
       second.restore();
     }
@@ -445,7 +517,10 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
     const origin2 = new URL(key2).origin;
     await api.vault.deleteCredential(origin2); // as another window signing out
     await waitUntil(() => handle(key2).connection.current.state === 'needsSignIn', { what: 'staging signed out after the credential vanished' });
-    assert.deepEqual(children(connNode(key2)).map((n) => n.kind === 'message' && n.label), ['Sign in…']);
+    assert.deepEqual(
+      children(connNode(key2)).map((n) => n.kind === 'message' && n.label),
+      ['Sign in…'],
+    );
     await signIn(key2, 'bob', 'bob-password');
     await api.authProvider.removeSession(key2);
     assert.equal(handle(key2).connection.current.state, 'needsSignIn');
@@ -503,7 +578,10 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
       const g0 = performance.now();
       const groups = children(connNode(key1));
       const groupMs = performance.now() - g0;
-      assert.equal(groups.filter((g) => g.kind === 'group').reduce((n, g) => n + (g.kind === 'group' ? g.count : 0), 0), total);
+      assert.equal(
+        groups.filter((g) => g.kind === 'group').reduce((n, g) => n + (g.kind === 'group' ? g.count : 0), 0),
+        total,
+      );
       const figures = {
         tokens: total,
         firstPageMs: Math.round(firstPageMs!),

@@ -96,10 +96,13 @@ describe('Full flow against the emulator', function () {
 
   it('lists the emulator tokens in the Tokens view', async () => {
     await api.store.refresh();
-    const nodes = await waitUntil(() => {
-      const children = api.treeProvider.getChildren() as Array<{ kind: string }>;
-      return children.filter((n) => n.kind === 'token').length > 0 ? children : undefined;
-    }, { what: 'token items' });
+    const nodes = await waitUntil(
+      () => {
+        const children = api.treeProvider.getChildren() as Array<{ kind: string }>;
+        return children.filter((n) => n.kind === 'token').length > 0 ? children : undefined;
+      },
+      { what: 'token items' },
+    );
     assert.ok(nodes.length >= 3, `expected the seeded tokens, got ${nodes.length}`);
     const item = api.treeProvider.getTreeItem(nodes.find((n) => n.kind === 'token') as any);
     assert.match(String(item.contextValue), /^token;(active|revoked);/);
@@ -128,7 +131,10 @@ describe('Full flow against the emulator', function () {
     const file = path.join(workspaceFolder(), 'telegraf.conf');
     const doc = await vscode.workspace.openTextDocument(file);
     const editor = await vscode.window.showTextDocument(doc);
-    const line = doc.getText().split('\n').findIndex((l) => l.includes('instance_id'));
+    const line = doc
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes('instance_id'));
     editor.selection = new vscode.Selection(line, 0, line, 0);
     const before = doc.getText();
     const ui = scriptUi({ quickPick: [byLabel('Environment variable reference')], message: [] });
@@ -156,14 +162,20 @@ describe('Full flow against the emulator', function () {
     const file = path.join(workspaceFolder(), 'telegraf.conf');
     const doc = await vscode.workspace.openTextDocument(file);
     const editor = await vscode.window.showTextDocument(doc);
-    const line = doc.getText().split('\n').findIndex((l) => l.includes('instance_id'));
+    const line = doc
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes('instance_id'));
     editor.selection = new vscode.Selection(line, 0, line, 0);
     const envFile = path.join(workspaceFolder(), 'agent.env');
     fs.writeFileSync(envFile, '# telegraf service environment\nHOSTNAME=web-07');
     const w = vscode.window as any;
     const realSave = w.showSaveDialog;
     w.showSaveDialog = async () => vscode.Uri.file(envFile);
-    const ui = scriptUi({ quickPick: [byLabel('Environment variable reference')], message: [{ match: 'now reads the token from', answer: 'Add to Env File…' }] });
+    const ui = scriptUi({
+      quickPick: [byLabel('Environment variable reference')],
+      message: [{ match: 'now reads the token from', answer: 'Add to Env File…' }],
+    });
     try {
       await vscode.commands.executeCommand('telegrafController.insertToken', createdId);
     } finally {
@@ -172,7 +184,10 @@ describe('Full flow against the emulator', function () {
     }
     assert.equal(fs.readFileSync(envFile, 'utf8'), `# telegraf service environment\nHOSTNAME=web-07\nTELEGRAF_CONTROLLER_TOKEN=${createdValue}\n`);
     assert.ok(!doc.getText().includes(createdValue), 'the config holds only the reference');
-    assert.ok(ui.record.messages.some((m) => m.text.includes('keep it out of version control')), 'a workspace env file gets a reminder');
+    assert.ok(
+      ui.record.messages.some((m) => m.text.includes('keep it out of version control')),
+      'a workspace env file gets a reminder',
+    );
     await vscode.commands.executeCommand('undo');
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('undo');
@@ -182,7 +197,10 @@ describe('Full flow against the emulator', function () {
     const file = path.join(workspaceFolder(), 'telegraf.conf');
     const doc = await vscode.workspace.openTextDocument(file);
     const editor = await vscode.window.showTextDocument(doc);
-    const line = doc.getText().split('\n').findIndex((l) => l.includes('instance_id'));
+    const line = doc
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes('instance_id'));
     editor.selection = new vscode.Selection(line, 0, line, 0);
     const declined = scriptUi({ quickPick: [byLabel('Literal value')], message: [{ match: 'plain text', answer: undefined }] });
     try {
@@ -258,7 +276,10 @@ describe('Full flow against the emulator', function () {
     const logDir = path.dirname(api.logUri.fsPath);
     const files = findFiles(path.dirname(logDir));
     assert.ok(files.length > 0, `no log files under ${path.dirname(logDir)}`);
-    assert.ok(files.some((f) => f.includes('Telegraf Controller')), `our log channel's file is among ${files.length} log files`);
+    assert.ok(
+      files.some((f) => f.includes('Telegraf Controller')),
+      `our log channel's file is among ${files.length} log files`,
+    );
     const all = files.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
     assert.ok(!all.includes(createdValue), 'a log file contains the token value');
     assert.ok(!all.includes(createdValue.slice(9)), 'a log file contains the token secret part');

@@ -52,7 +52,11 @@ describe('Security: message paths and local state', function () {
   });
 
   it('a command link in a description is shown as text in the confirmation and the notification', async () => {
-    const created = await api.createToken({ description: 'linky [x](command:workbench.action.terminal.new)', expiresAt: null, permissions: { configs: ['read'] } });
+    const created = await api.createToken({
+      description: 'linky [x](command:workbench.action.terminal.new)',
+      expiresAt: null,
+      permissions: { configs: ['read'] },
+    });
     const ui = scriptUi({ message: [{ match: 'Revoke the token', answer: 'Revoke' }] });
     try {
       await vscode.commands.executeCommand('telegrafController.revokeToken', created.token.id);
@@ -78,7 +82,10 @@ describe('Security: message paths and local state', function () {
     } finally {
       revoke.restore();
     }
-    assert.ok(titles.some((t) => t.includes('Revoking') && t.includes('progress target')), `progress titles: ${titles.join(' | ')}`);
+    assert.ok(
+      titles.some((t) => t.includes('Revoking') && t.includes('progress target')),
+      `progress titles: ${titles.join(' | ')}`,
+    );
     assert.equal((await api.connection.api().getToken(created.token.id)).status, 'revoked');
 
     const del = scriptUi({ message: [{ match: 'Delete the token "progress target"', answer: 'Delete' }] });
@@ -87,7 +94,10 @@ describe('Security: message paths and local state', function () {
     } finally {
       del.restore();
     }
-    assert.ok(titles.some((t) => t.includes('Deleting') && t.includes('progress target')), `progress titles: ${titles.join(' | ')}`);
+    assert.ok(
+      titles.some((t) => t.includes('Deleting') && t.includes('progress target')),
+      `progress titles: ${titles.join(' | ')}`,
+    );
     await assert.rejects(api.connection.api().getToken(created.token.id), 'the token is gone');
   });
 
@@ -103,15 +113,25 @@ describe('Security: message paths and local state', function () {
     });
 
     /** Inserts an env reference into telegraf.conf and writes the value into `envFile` ("Add to Env File…"); answers `answers`; undoes the config edit. */
-    async function addToEnvFile(envFile: string, answers: Array<{ match: string | RegExp; answer: string | undefined }>, until?: { what: string; done: (messages: string[]) => boolean }) {
+    async function addToEnvFile(
+      envFile: string,
+      answers: Array<{ match: string | RegExp; answer: string | undefined }>,
+      until?: { what: string; done: (messages: string[]) => boolean },
+    ) {
       const doc = await vscode.workspace.openTextDocument(path.join(workspaceFolder(), 'telegraf.conf'));
       const editor = await vscode.window.showTextDocument(doc);
-      const line = doc.getText().split('\n').findIndex((l) => l.includes('instance_id'));
+      const line = doc
+        .getText()
+        .split('\n')
+        .findIndex((l) => l.includes('instance_id'));
       editor.selection = new vscode.Selection(line, 0, line, 0);
       const w = vscode.window as any;
       const realSave = w.showSaveDialog;
       w.showSaveDialog = async () => vscode.Uri.file(envFile);
-      const ui = scriptUi({ quickPick: [byLabel('Environment variable reference')], message: [{ match: 'now reads the token from', answer: 'Add to Env File…' }, ...answers] });
+      const ui = scriptUi({
+        quickPick: [byLabel('Environment variable reference')],
+        message: [{ match: 'now reads the token from', answer: 'Add to Env File…' }, ...answers],
+      });
       try {
         await vscode.commands.executeCommand('telegrafController.insertToken', tokenId);
         await waitUntil(() => fs.existsSync(envFile) && fs.readFileSync(envFile, 'utf8').includes(value), { what: 'the value in the env file' });
@@ -142,7 +162,10 @@ describe('Security: message paths and local state', function () {
         done: (texts) => texts.some((t) => t.includes('other users')),
       });
       await waitUntil(() => modeOf(envFile) === 0o600, { what: 'mode 0600 after consent' });
-      assert.ok(record.messages.some((m) => m.level === 'warning' && m.text.includes('loose-agent.env (0644)')), JSON.stringify(record.messages));
+      assert.ok(
+        record.messages.some((m) => m.level === 'warning' && m.text.includes('loose-agent.env (0644)')),
+        JSON.stringify(record.messages),
+      );
     });
 
     it('declined: the mode stays, and the user was told', async () => {
@@ -150,7 +173,10 @@ describe('Security: message paths and local state', function () {
       fs.writeFileSync(envFile, 'HOSTNAME=web-07\n');
       fs.chmodSync(envFile, 0o640);
       const record = await addToEnvFile(envFile, [], { what: 'the warning', done: (texts) => texts.some((t) => t.includes('other users')) });
-      assert.ok(record.messages.some((m) => m.level === 'warning' && m.text.includes('declined-agent.env (0640)')), JSON.stringify(record.messages));
+      assert.ok(
+        record.messages.some((m) => m.level === 'warning' && m.text.includes('declined-agent.env (0640)')),
+        JSON.stringify(record.messages),
+      );
       assert.equal(modeOf(envFile), 0o640);
     });
 
@@ -166,12 +192,19 @@ describe('Security: message paths and local state', function () {
 
   describe('values found in files', function () {
     const quiet: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, show() {} };
-    const randomValue = () => `tc-apiv1_${Array.from({ length: 40 }, () => 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[Math.floor(Math.random() * 62)]).join('')}`;
+    const randomValue = () =>
+      `tc-apiv1_${Array.from({ length: 40 }, () => 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[Math.floor(Math.random() * 62)]).join('')}`;
 
     /** Counts `GET /api/auth/me` requests while `run` runs (a pass-through fault on the emulator). */
     async function countMe(run: () => Promise<unknown>): Promise<number> {
       const base = emulator().url;
-      const added = (await (await fetch(`${base}/__emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ route: 'me', latencyMs: 1 }) })).json()) as { id: string };
+      const added = (await (
+        await fetch(`${base}/__emulator/faults`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ route: 'me', latencyMs: 1 }),
+        })
+      ).json()) as { id: string };
       try {
         await run();
         const list = (await (await fetch(`${base}/__emulator/faults`)).json()) as { faults: Array<{ id: string; hits: number }> };

@@ -1,5 +1,5 @@
 /**
- * Session expiry (issue 3): when the controller rejects the credential in the
+ * Session expiry: when the controller rejects the credential in the
  * middle of a command, the connection goes to "signed out" (welcome view with
  * Sign In), the rest of the state is kept, and the user can sign in and have
  * the same command run again.
@@ -23,7 +23,11 @@ describe('Session expiry and retry after sign-in', function () {
   it('a revoked credential signs the connection out, and "Sign In and Retry" runs the command again', async () => {
     const emu = emulator();
     const target = await api.createToken({ description: 'session expiry target', expiresAt: null, permissions: { configs: ['read'] } });
-    const credential = await api.createToken({ description: 'session expiry credential', expiresAt: null, permissions: { tokens: ['read', 'write', 'delete'] } });
+    const credential = await api.createToken({
+      description: 'session expiry credential',
+      expiresAt: null,
+      permissions: { tokens: ['read', 'write', 'delete'] },
+    });
     const withToken = scriptUi({ quickPick: [byLabel('API Token')], inputBox: [credential.value] });
     try {
       await vscode.commands.executeCommand('telegrafController.signIn');
@@ -49,10 +53,19 @@ describe('Session expiry and retry after sign-in', function () {
       await waitUntil(() => ui.record.messages.some((m) => m.level === 'error'), { what: 'the error message' });
       const shown = ui.record.messages.find((m) => m.level === 'error')!;
       assert.match(shown.text, /rejected the API token/);
-      await waitUntil(async () => (await api.connection.api().getToken(target.token.id).catch(() => undefined))?.status === 'revoked', {
-        what: 'the retried revoke after signing in again',
-        timeoutMs: 20_000,
-      });
+      await waitUntil(
+        async () =>
+          (
+            await api.connection
+              .api()
+              .getToken(target.token.id)
+              .catch(() => undefined)
+          )?.status === 'revoked',
+        {
+          what: 'the retried revoke after signing in again',
+          timeoutMs: 20_000,
+        },
+      );
     } finally {
       ui.restore();
     }

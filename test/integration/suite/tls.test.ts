@@ -1,5 +1,5 @@
 /**
- * HTTPS with a self-signed certificate (issue 3): by default the sign-in fails
+ * HTTPS with a self-signed certificate: by default the sign-in fails
  * with a sentence that says what to do (not UNABLE_TO_VERIFY_LEAF_SIGNATURE),
  * shown to the user; with `telegrafController.caFile` pointing at the CA it
  * succeeds. Certificates are always verified: there is no silent fallback.

@@ -36,7 +36,15 @@ describe('checkAgentStart against the emulator', () => {
   test('an agent token downloads the config: pass, with the heartbeat and the variables it reads', async () => {
     const r = await checkAgentStart(client, { configId: 'cfg-linux-hosts', token: agentValue, permissions: { configs: ['read'], heartbeat: ['write'] } });
     assert.equal(r.ok, true, JSON.stringify(r.checks));
-    assert.deepEqual(r.checks.map((c) => [c.id, c.status]), [['value', 'pass'], ['fetch', 'pass'], ['heartbeat', 'pass'], ['variables', 'info']]);
+    assert.deepEqual(
+      r.checks.map((c) => [c.id, c.status]),
+      [
+        ['value', 'pass'],
+        ['fetch', 'pass'],
+        ['heartbeat', 'pass'],
+        ['variables', 'info'],
+      ],
+    );
     assert.equal(r.header, 'Authorization: Bearer tc-apiv1_…');
     assert.match(r.checks[3]!.detail, /\$\{TELEGRAF_CONTROLLER_TOKEN\} \(set by the start command\)/);
     assert.match(r.checks[3]!.detail, /\$\{INFLUX_TOKEN\}/);
@@ -93,7 +101,10 @@ describe('checkAgentStart against the emulator', () => {
     ] as const) {
       const bad = await checkAgentStart(client, { configId: 'cfg-linux-hosts', token: value });
       assert.equal(bad.ok, false);
-      assert.deepEqual(bad.checks.map((c) => c.id), ['value']);
+      assert.deepEqual(
+        bad.checks.map((c) => c.id),
+        ['value'],
+      );
       assert.match(bad.checks[0]!.detail, re);
     }
     assert.equal(emu.requestCount, before, 'nothing was sent');
@@ -126,7 +137,10 @@ describe('the exact header on the wire', () => {
       seen = [];
       await checkAgentStart(client, { configId: 'a b', token: AGENT });
       await checkAgentStart(client, { configId: 'a b', token: AGENT, telegrafVersion: '1.38.3' });
-      assert.deepEqual(seen.map((h) => h.authorization), [`Bearer ${AGENT}`, `Token ${AGENT}`]);
+      assert.deepEqual(
+        seen.map((h) => h.authorization),
+        [`Bearer ${AGENT}`, `Token ${AGENT}`],
+      );
     } finally {
       await client.close();
     }

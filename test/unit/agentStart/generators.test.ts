@@ -120,7 +120,9 @@ describe('agent start text', () => {
     assert.ok(s.warnings.some((w) => w.includes('/etc/default/telegraf')));
     // bash itself splits the command into exactly the argv Telegraf gets.
     const line = s.text.split('\n').find((l) => l.startsWith('telegraf '))!;
-    const argv = execFileSync('bash', ['-c', `printf '%s\\n' ${line}`], { encoding: 'utf8' }).trimEnd().split('\n');
+    const argv = execFileSync('bash', ['-c', `printf '%s\\n' ${line}`], { encoding: 'utf8' })
+      .trimEnd()
+      .split('\n');
     assert.deepEqual(argv, ['telegraf', '--config', "https://controller.example:8888/api/configs/a%20b'%24c/toml"]);
   });
 
@@ -141,7 +143,10 @@ describe('agent start text', () => {
       assert.deepEqual(svc.command, ['--config', URL_, ...(o.watchInterval ? ['--config-url-watch-interval', o.watchInterval] : [])]);
       assert.deepEqual(svc.env_file, ['./telegraf-controller.env']);
       assert.equal(svc.environment, undefined, 'no environment: entry that could hold a value');
-      assert.deepEqual(s.files.map((f) => [f.path, f.mode]), [['telegraf-controller.env', '0600']]);
+      assert.deepEqual(
+        s.files.map((f) => [f.path, f.mode]),
+        [['telegraf-controller.env', '0600']],
+      );
       assert.match(s.files[0]!.content, new RegExp(`^${v}=`));
     }
   });
@@ -172,14 +177,26 @@ describe('agent start text', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'agent-k8s-'));
     try {
       // The comment's own commands, with the prompt fed from stdin and kubectl in dry-run.
-      const lines = s.text.split('\n').filter((l) => l.startsWith('#   ')).map((l) => l.slice(4));
-      const script = lines.join('\n').replace('kubectl create secret generic telegraf-controller-token --from-env-file=telegraf-controller-token.env', 'kubectl create secret generic telegraf-controller-token --from-env-file=telegraf-controller-token.env --dry-run=client -o json');
+      const lines = s.text
+        .split('\n')
+        .filter((l) => l.startsWith('#   '))
+        .map((l) => l.slice(4));
+      const script = lines
+        .join('\n')
+        .replace(
+          'kubectl create secret generic telegraf-controller-token --from-env-file=telegraf-controller-token.env',
+          'kubectl create secret generic telegraf-controller-token --from-env-file=telegraf-controller-token.env --dry-run=client -o json',
+        );
       const r = spawnSync('bash', ['-c', script], { cwd: dir, input: 'tc-apiv1_unitTestValue123\n', encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
       const secret = JSON.parse(r.stdout.slice(r.stdout.indexOf('{')));
       assert.equal(secret.kind, 'Secret');
       new Secret(secret).validate();
-      assert.equal(Buffer.from(secret.data.TELEGRAF_CONTROLLER_TOKEN, 'base64').toString('utf8'), 'tc-apiv1_unitTestValue123', 'no trailing newline in the value');
+      assert.equal(
+        Buffer.from(secret.data.TELEGRAF_CONTROLLER_TOKEN, 'base64').toString('utf8'),
+        'tc-apiv1_unitTestValue123',
+        'no trailing newline in the value',
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -205,7 +222,10 @@ describe('agent start text', () => {
       // The packaged unit's shape (telegraf's scripts/telegraf.service), with a binary that exists here.
       writeFileSync(
         path.join(dir, 'telegraf.service'),
-        '[Unit]\nDescription=Telegraf\nAfter=network-online.target\n\n[Service]\nType=notify\nEnvironmentFile=-/etc/default/telegraf\nExecStart=/usr/bin/telegraf -config /etc/telegraf/telegraf.conf $TELEGRAF_OPTS\nRestart=on-failure\n\n[Install]\nWantedBy=multi-user.target\n'.replace(/\/usr\/bin\/telegraf/g, '/usr/bin/true'),
+        '[Unit]\nDescription=Telegraf\nAfter=network-online.target\n\n[Service]\nType=notify\nEnvironmentFile=-/etc/default/telegraf\nExecStart=/usr/bin/telegraf -config /etc/telegraf/telegraf.conf $TELEGRAF_OPTS\nRestart=on-failure\n\n[Install]\nWantedBy=multi-user.target\n'.replace(
+          /\/usr\/bin\/telegraf/g,
+          '/usr/bin/true',
+        ),
       );
       mkdirSync(path.join(dir, 'telegraf.service.d'));
       writeFileSync(path.join(dir, 'telegraf.service.d', 'controller.conf'), dropIn.content.replace(/\/usr\/bin\/telegraf/g, '/usr/bin/true'));
@@ -231,7 +251,7 @@ describe('agent start text', () => {
       assert.ok(s.text.includes('-PropertyType MultiString'));
       assert.ok(s.text.includes('Read-Host -AsSecureString'));
       assert.ok(s.text.includes(`"${v}=$value"`));
-      assert.ok(s.text.includes("HKLM:\\SYSTEM\\CurrentControlSet\\Services\\telegraf"));
+      assert.ok(s.text.includes('HKLM:\\SYSTEM\\CurrentControlSet\\Services\\telegraf'));
       assert.ok(s.text.includes('\r\n') && !/[^\r]\n/.test(s.text), 'CRLF line endings throughout');
       // The Windows installer keeps only --config: the watch interval goes into ImagePath.
       if (o.watchInterval) assert.match(s.text, /ImagePath.*--config-url-watch-interval 1m/);

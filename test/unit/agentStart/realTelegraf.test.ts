@@ -32,7 +32,9 @@ const HAVE_BIN = existsSync(BIN);
 const BIN_138 = process.env.TELEGRAF_BIN_1_38 ?? path.join(path.dirname(path.dirname(BIN)), 'v1.38.3', 'telegraf');
 const HAVE_BIN_138 = existsSync(BIN_138);
 if (process.env.CI === 'true' && (!HAVE_BIN || !HAVE_BIN_138)) {
-  throw new Error(`Real Telegraf builds are required under CI=true: run "bash scripts/build-telegraf.sh" and "bash scripts/build-telegraf.sh v1.38.3" (looked for ${BIN} and ${BIN_138}).`);
+  throw new Error(
+    `Real Telegraf builds are required under CI=true: run "bash scripts/build-telegraf.sh" and "bash scripts/build-telegraf.sh v1.38.3" (looked for ${BIN} and ${BIN_138}).`,
+  );
 }
 const CONFIG_ID = 'cfg-real-agent';
 /** The same config for a 1.38-style agent: its heartbeat output reads INFLUX_TOKEN. */
@@ -46,7 +48,11 @@ interface Agent {
 
 /** Runs `script` with bash in an EMPTY environment (only PATH, HOME), stdin = `input`; `telegraf` on PATH is `bin`. */
 function runAgent(script: string, cwd: string, input = '', bin = BIN): Agent {
-  const child = spawn('env', ['-i', `PATH=${path.dirname(bin)}:/usr/bin:/bin`, `HOME=${cwd}`, 'bash', '-c', script], { cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  const child = spawn('env', ['-i', `PATH=${path.dirname(bin)}:/usr/bin:/bin`, `HOME=${cwd}`, 'bash', '-c', script], {
+    cwd,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -126,143 +132,161 @@ function q(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-describe('a real Telegraf started from the generated start text', { skip: HAVE_BIN ? false : `no Telegraf binary at ${BIN} (bash scripts/build-telegraf.sh)` }, () => {
-  let emu: Emulator;
-  let dir: string;
-  let agentTokenId: string;
-  let agentValue: string;
-  const agents: Agent[] = [];
+describe(
+  'a real Telegraf started from the generated start text',
+  { skip: HAVE_BIN ? false : `no Telegraf binary at ${BIN} (bash scripts/build-telegraf.sh)` },
+  () => {
+    let emu: Emulator;
+    let dir: string;
+    let agentTokenId: string;
+    let agentValue: string;
+    const agents: Agent[] = [];
 
-  before(async () => {
-    emu = await startEmulator();
-    dir = mkdtempSync(path.join(tmpdir(), 'real-agent-'));
-    const minted = emu.state.mintToken({ user: 'u-owner', description: 'real agent', permissions: { configs: ['read'], heartbeat: ['write'] } });
-    agentTokenId = minted.token.id;
-    agentValue = minted.value;
-    // The config the agent downloads: its heartbeat output reads the token from the same variable.
-    emu.state.configs.set(CONFIG_ID, {
-      id: CONFIG_ID,
-      name: 'Real agent',
-      description: 'heartbeat every second',
-      updatedAt: Date.now(),
-      toml: [
-        '[agent]',
-        '  interval = "1s"',
-        '  flush_interval = "1s"',
-        '  omit_hostname = true',
-        '',
-        '[[inputs.mem]]',
-        '',
-        '[[outputs.heartbeat]]',
-        `  url = "${emu.heartbeatUrl}"`,
-        '  instance_id = "real-agent-test"',
-        '  token = "${TELEGRAF_CONTROLLER_TOKEN}"',
-        '  interval = "1s"',
-        '',
-      ].join('\n'),
+    before(async () => {
+      emu = await startEmulator();
+      dir = mkdtempSync(path.join(tmpdir(), 'real-agent-'));
+      const minted = emu.state.mintToken({ user: 'u-owner', description: 'real agent', permissions: { configs: ['read'], heartbeat: ['write'] } });
+      agentTokenId = minted.token.id;
+      agentValue = minted.value;
+      // The config the agent downloads: its heartbeat output reads the token from the same variable.
+      emu.state.configs.set(CONFIG_ID, {
+        id: CONFIG_ID,
+        name: 'Real agent',
+        description: 'heartbeat every second',
+        updatedAt: Date.now(),
+        toml: [
+          '[agent]',
+          '  interval = "1s"',
+          '  flush_interval = "1s"',
+          '  omit_hostname = true',
+          '',
+          '[[inputs.mem]]',
+          '',
+          '[[outputs.heartbeat]]',
+          `  url = "${emu.heartbeatUrl}"`,
+          '  instance_id = "real-agent-test"',
+          '  token = "${TELEGRAF_CONTROLLER_TOKEN}"',
+          '  interval = "1s"',
+          '',
+        ].join('\n'),
+      });
     });
-  });
-  before(() => {
-    const cfg = emu.state.configs.get(CONFIG_ID)!;
-    emu.state.configs.set(LEGACY_CONFIG_ID, { ...cfg, id: LEGACY_CONFIG_ID, toml: cfg.toml.replace('${TELEGRAF_CONTROLLER_TOKEN}', '${INFLUX_TOKEN}') });
-  });
-  after(async () => {
-    for (const a of agents) await stop(a);
-    await emu?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+    before(() => {
+      const cfg = emu.state.configs.get(CONFIG_ID)!;
+      emu.state.configs.set(LEGACY_CONFIG_ID, { ...cfg, id: LEGACY_CONFIG_ID, toml: cfg.toml.replace('${TELEGRAF_CONTROLLER_TOKEN}', '${INFLUX_TOKEN}') });
+    });
+    after(async () => {
+      for (const a of agents) await stop(a);
+      await emu?.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
 
-  const heartbeatsOf = (id: string) => emu.state.heartbeats.filter((h) => h.tokenId === id).length;
-  /** The emulator's record of config downloads: the last one of `configId` was authenticated with `scheme`. */
-  const assertFetchScheme = (configId: string, scheme: 'Bearer' | 'Token') => {
-    const fetches = emu.state.configFetches.filter((f) => f.configId === configId && f.method === 'GET');
-    const last = fetches[fetches.length - 1];
-    assert.ok(last, `the emulator recorded a download of ${configId}`);
-    assert.equal(last.status, 200);
-    assert.equal(last.scheme, scheme);
-    assert.equal(last.tokenId, agentTokenId);
-    assert.match(last.userAgent, /^Telegraf\//);
-  };
+    const heartbeatsOf = (id: string) => emu.state.heartbeats.filter((h) => h.tokenId === id).length;
+    /** The emulator's record of config downloads: the last one of `configId` was authenticated with `scheme`. */
+    const assertFetchScheme = (configId: string, scheme: 'Bearer' | 'Token') => {
+      const fetches = emu.state.configFetches.filter((f) => f.configId === configId && f.method === 'GET');
+      const last = fetches[fetches.length - 1];
+      assert.ok(last, `the emulator recorded a download of ${configId}`);
+      assert.equal(last.status, 200);
+      assert.equal(last.scheme, scheme);
+      assert.equal(last.tokenId, agentTokenId);
+      assert.match(last.userAgent, /^Telegraf\//);
+    };
 
-  test('Compose: the env_file written by the generated commands + the service command → config download and heartbeat', async () => {
-    const s = agentStartSnippet('compose', { controllerUrl: emu.url, configId: CONFIG_ID, watchInterval: '1m' });
-    const work = mkdtempSync(path.join(dir, 'compose-'));
-    // The comment's own command writes the env file (token from stdin, as from the hidden prompt).
-    const writeLine = s.text.split('\n').find((l) => l.includes('umask 077'))!.replace(/^#\s+/, '');
-    const w = runAgent(writeLine, work, `${agentValue}\n`);
-    assert.equal(await w.exited, 0, w.output());
-    const envFile = path.join(work, 'telegraf-controller.env');
-    assert.equal(statSync(envFile).mode & 0o777, 0o600, 'env file mode 0600');
-    // The service's command, as Compose passes it to the image's entrypoint (which prepends "telegraf").
-    const svc = (parseDocument(s.text).toJS() as { services: { telegraf: { command: string[] } } }).services.telegraf;
-    const before = heartbeatsOf(agentTokenId);
-    const a = runAgent(`${loadEnvFile(envFile)}; exec telegraf ${svc.command.map(q).join(' ')}`, work);
-    agents.push(a);
-    await until(a, () => heartbeatsOf(agentTokenId) > before, 'a heartbeat from the agent');
-    assert.ok(emu.state.tokens.get(agentTokenId)!.lastUsedAt !== null);
-    assert.ok(!a.output().includes(agentValue), 'Telegraf did not log the value');
-    await stop(a);
-    assertFetchScheme(CONFIG_ID, 'Bearer');
-  });
-
-  test('systemd: the EnvironmentFile written by the generated script + the drop-in ExecStart → heartbeat', async () => {
-    const work = mkdtempSync(path.join(dir, 'systemd-'));
-    const envFile = path.join(work, 'telegraf-controller.env');
-    const s = agentStartSnippet('systemd', { controllerUrl: emu.url, configId: CONFIG_ID, envFile });
-    // The script's own line that writes the env file (its install -o root -g telegraf needs root and a telegraf group).
-    const writeLine = s.text.split('\n').find((l) => l.includes("printf 'TELEGRAF_CONTROLLER_TOKEN=%s\\n'"))!;
-    const w = runAgent(`umask 077; ${writeLine}`, work, `${agentValue}\n`);
-    assert.equal(await w.exited, 0, w.output());
-    const dropIn = s.files.find((f) => f.path.endsWith('controller.conf'))!.content;
-    assert.ok(dropIn.includes(`EnvironmentFile=${envFile}`));
-    const exec = dropIn.split('\n').filter((l) => l.startsWith('ExecStart=')).pop()!.slice('ExecStart='.length);
-    const argv = systemdArgv(exec);
-    assert.equal(argv[0], '/usr/bin/telegraf');
-    const before = heartbeatsOf(agentTokenId);
-    const a = runAgent(`${loadEnvFile(envFile)}; exec telegraf ${argv.slice(1).map(q).join(' ')}`, work);
-    agents.push(a);
-    await until(a, () => heartbeatsOf(agentTokenId) > before, 'a heartbeat from the agent');
-    await stop(a);
-    assertFetchScheme(CONFIG_ID, 'Bearer');
-  });
-
-  test('shell: the generated script itself, token typed at its hidden prompt → heartbeat', async () => {
-    const s = agentStartSnippet('shell', { controllerUrl: emu.url, configId: CONFIG_ID, watchInterval: '30s' });
-    const before = heartbeatsOf(agentTokenId);
-    const a = runAgent(s.text, dir, `${agentValue}\n`);
-    agents.push(a);
-    await until(a, () => heartbeatsOf(agentTokenId) > before, 'a heartbeat from the agent');
-    await stop(a);
-    assertFetchScheme(CONFIG_ID, 'Bearer');
-  });
-
-  for (const [label, bin, have] of [
-    ['a real Telegraf 1.38.3', BIN_138, HAVE_BIN_138],
-    ['Telegraf 1.40.1, which falls back to INFLUX_TOKEN', BIN, HAVE_BIN],
-  ] as const) {
-    test(`Telegraf 1.38 line: the generated INFLUX_TOKEN script on ${label} → the download with the Token scheme → heartbeat`, { skip: have ? false : `no binary at ${bin}` }, async () => {
-      const s = agentStartSnippet('shell', { controllerUrl: emu.url, configId: LEGACY_CONFIG_ID, telegrafVersion: '1.38' });
-      assert.ok(s.text.includes('export INFLUX_TOKEN') && !s.text.includes('TELEGRAF_CONTROLLER_TOKEN'));
+    test('Compose: the env_file written by the generated commands + the service command → config download and heartbeat', async () => {
+      const s = agentStartSnippet('compose', { controllerUrl: emu.url, configId: CONFIG_ID, watchInterval: '1m' });
+      const work = mkdtempSync(path.join(dir, 'compose-'));
+      // The comment's own command writes the env file (token from stdin, as from the hidden prompt).
+      const writeLine = s.text
+        .split('\n')
+        .find((l) => l.includes('umask 077'))!
+        .replace(/^#\s+/, '');
+      const w = runAgent(writeLine, work, `${agentValue}\n`);
+      assert.equal(await w.exited, 0, w.output());
+      const envFile = path.join(work, 'telegraf-controller.env');
+      assert.equal(statSync(envFile).mode & 0o777, 0o600, 'env file mode 0600');
+      // The service's command, as Compose passes it to the image's entrypoint (which prepends "telegraf").
+      const svc = (parseDocument(s.text).toJS() as { services: { telegraf: { command: string[] } } }).services.telegraf;
       const before = heartbeatsOf(agentTokenId);
-      const a = runAgent(s.text, dir, `${agentValue}\n`, bin);
+      const a = runAgent(`${loadEnvFile(envFile)}; exec telegraf ${svc.command.map(q).join(' ')}`, work);
+      agents.push(a);
+      await until(a, () => heartbeatsOf(agentTokenId) > before, 'a heartbeat from the agent');
+      assert.ok(emu.state.tokens.get(agentTokenId)!.lastUsedAt !== null);
+      assert.ok(!a.output().includes(agentValue), 'Telegraf did not log the value');
+      await stop(a);
+      assertFetchScheme(CONFIG_ID, 'Bearer');
+    });
+
+    test('systemd: the EnvironmentFile written by the generated script + the drop-in ExecStart → heartbeat', async () => {
+      const work = mkdtempSync(path.join(dir, 'systemd-'));
+      const envFile = path.join(work, 'telegraf-controller.env');
+      const s = agentStartSnippet('systemd', { controllerUrl: emu.url, configId: CONFIG_ID, envFile });
+      // The script's own line that writes the env file (its install -o root -g telegraf needs root and a telegraf group).
+      const writeLine = s.text.split('\n').find((l) => l.includes("printf 'TELEGRAF_CONTROLLER_TOKEN=%s\\n'"))!;
+      const w = runAgent(`umask 077; ${writeLine}`, work, `${agentValue}\n`);
+      assert.equal(await w.exited, 0, w.output());
+      const dropIn = s.files.find((f) => f.path.endsWith('controller.conf'))!.content;
+      assert.ok(dropIn.includes(`EnvironmentFile=${envFile}`));
+      const exec = dropIn
+        .split('\n')
+        .filter((l) => l.startsWith('ExecStart='))
+        .pop()!
+        .slice('ExecStart='.length);
+      const argv = systemdArgv(exec);
+      assert.equal(argv[0], '/usr/bin/telegraf');
+      const before = heartbeatsOf(agentTokenId);
+      const a = runAgent(`${loadEnvFile(envFile)}; exec telegraf ${argv.slice(1).map(q).join(' ')}`, work);
       agents.push(a);
       await until(a, () => heartbeatsOf(agentTokenId) > before, 'a heartbeat from the agent');
       await stop(a);
-      assertFetchScheme(LEGACY_CONFIG_ID, 'Token');
+      assertFetchScheme(CONFIG_ID, 'Bearer');
     });
-  }
 
-  test('the test can fail: a misspelled variable (INLFLUX_TOKEN) gets 401 and no heartbeat', async () => {
-    const work = mkdtempSync(path.join(dir, 'typo-'));
-    const envFile = path.join(work, 'bad.env');
-    writeFileSync(envFile, `INLFLUX_TOKEN=${agentValue}\n`, { mode: 0o600 });
-    const before = emu.state.heartbeats.length;
-    const a = runAgent(`${loadEnvFile(envFile)}; exec telegraf --config ${q(`${emu.url}/api/configs/${CONFIG_ID}/toml`)} --config-url-retry-attempts 1`, work);
-    agents.push(a);
-    await until(a, () => /failed to fetch HTTP config: 401/.test(a.output()), 'the 401 from the emulator');
-    await stop(a);
-    assert.equal(emu.state.heartbeats.length, before);
-    const last = emu.state.configFetches.filter((f) => f.configId === CONFIG_ID).pop();
-    assert.deepEqual([last?.status, last?.scheme], [401, ''], 'the download came without an Authorization header');
-  });
-});
+    test('shell: the generated script itself, token typed at its hidden prompt → heartbeat', async () => {
+      const s = agentStartSnippet('shell', { controllerUrl: emu.url, configId: CONFIG_ID, watchInterval: '30s' });
+      const before = heartbeatsOf(agentTokenId);
+      const a = runAgent(s.text, dir, `${agentValue}\n`);
+      agents.push(a);
+      await until(a, () => heartbeatsOf(agentTokenId) > before, 'a heartbeat from the agent');
+      await stop(a);
+      assertFetchScheme(CONFIG_ID, 'Bearer');
+    });
+
+    for (const [label, bin, have] of [
+      ['a real Telegraf 1.38.3', BIN_138, HAVE_BIN_138],
+      ['Telegraf 1.40.1, which falls back to INFLUX_TOKEN', BIN, HAVE_BIN],
+    ] as const) {
+      test(
+        `Telegraf 1.38 line: the generated INFLUX_TOKEN script on ${label} → the download with the Token scheme → heartbeat`,
+        { skip: have ? false : `no binary at ${bin}` },
+        async () => {
+          const s = agentStartSnippet('shell', { controllerUrl: emu.url, configId: LEGACY_CONFIG_ID, telegrafVersion: '1.38' });
+          assert.ok(s.text.includes('export INFLUX_TOKEN') && !s.text.includes('TELEGRAF_CONTROLLER_TOKEN'));
+          const before = heartbeatsOf(agentTokenId);
+          const a = runAgent(s.text, dir, `${agentValue}\n`, bin);
+          agents.push(a);
+          await until(a, () => heartbeatsOf(agentTokenId) > before, 'a heartbeat from the agent');
+          await stop(a);
+          assertFetchScheme(LEGACY_CONFIG_ID, 'Token');
+        },
+      );
+    }
+
+    test('the test can fail: a misspelled variable (INLFLUX_TOKEN) gets 401 and no heartbeat', async () => {
+      const work = mkdtempSync(path.join(dir, 'typo-'));
+      const envFile = path.join(work, 'bad.env');
+      writeFileSync(envFile, `INLFLUX_TOKEN=${agentValue}\n`, { mode: 0o600 });
+      const before = emu.state.heartbeats.length;
+      const a = runAgent(
+        `${loadEnvFile(envFile)}; exec telegraf --config ${q(`${emu.url}/api/configs/${CONFIG_ID}/toml`)} --config-url-retry-attempts 1`,
+        work,
+      );
+      agents.push(a);
+      await until(a, () => /failed to fetch HTTP config: 401/.test(a.output()), 'the 401 from the emulator');
+      await stop(a);
+      assert.equal(emu.state.heartbeats.length, before);
+      const last = emu.state.configFetches.filter((f) => f.configId === CONFIG_ID).pop();
+      assert.deepEqual([last?.status, last?.scheme], [401, ''], 'the download came without an Authorization header');
+    });
+  },
+);

@@ -74,7 +74,10 @@ const SCENARIOS: Record<string, Scenario> = {
     if (isTokenAdmin(role)) assert.equal(r.total, emu.state.tokens.size);
     else {
       assert.ok(r.tokens.every((t) => t.userId === me));
-      assert.equal(r.total, countWhere((t) => t.userId === me));
+      assert.equal(
+        r.total,
+        countWhere((t) => t.userId === me),
+      );
     }
     assert.equal(r.page, 1);
     for (const t of r.tokens) {
@@ -90,16 +93,26 @@ const SCENARIOS: Record<string, Scenario> = {
     assert.ok(q.tokens.length > 0);
     assert.ok(q.tokens.every((t) => `${t.description} ${t.prefix} ${t.username} ${t.id}`.toLowerCase().includes('agent')));
     const carol = await c.listTokens({ userId: 'u-carol' });
-    if (isTokenAdmin(role)) assert.equal(carol.total, countWhere((t) => t.userId === 'u-carol'));
+    if (isTokenAdmin(role))
+      assert.equal(
+        carol.total,
+        countWhere((t) => t.userId === 'u-carol'),
+      );
     else assert.equal(carol.total, 0);
   },
   'listAllTokens pages through every page': async (c, role) => {
     if (role === 'viewer') return void (await expectKind(c.listAllTokens({ limit: 2 }), 'forbidden'));
     const all = await c.listAllTokens({ limit: 2 });
     const one = await c.listTokens({ limit: 100 });
-    assert.deepEqual(all.map((t) => t.id), one.tokens.map((t) => t.id));
+    assert.deepEqual(
+      all.map((t) => t.id),
+      one.tokens.map((t) => t.id),
+    );
     const page2 = await c.listTokens({ limit: 2, page: 2 });
-    assert.deepEqual(page2.tokens.map((t) => t.id), one.tokens.slice(2, 4).map((t) => t.id));
+    assert.deepEqual(
+      page2.tokens.map((t) => t.id),
+      one.tokens.slice(2, 4).map((t) => t.id),
+    );
   },
   'listTokens rejects limit > 100 (400)': async (c, role) => {
     await expectKind(c.listTokens({ limit: 1000 }), role === 'viewer' ? 'forbidden' : 'validation');
@@ -160,7 +173,8 @@ const SCENARIOS: Record<string, Scenario> = {
       const e = await expectKind(c.createToken(b.body), 'validation', 400);
       assert.ok(e.fieldErrors && b.field in e.fieldErrors, `fieldErrors has ${b.field}: ${JSON.stringify(e.fieldErrors)}`);
     }
-    if (role !== 'viewer') assert.equal((await c.createToken({ description: 'y'.repeat(255), expiresAt: null, preset: 'read-only' })).token.description.length, 255);
+    if (role !== 'viewer')
+      assert.equal((await c.createToken({ description: 'y'.repeat(255), expiresAt: null, preset: 'read-only' })).token.description.length, 255);
   },
   'revokeToken own, idempotent, then the value is rejected': async (c, role) => {
     const { token, value } = emu.state.mintToken({ user: ROLE_USERS[role].id, permissions: { configs: ['read'] } });
@@ -215,7 +229,14 @@ const SCENARIOS: Record<string, Scenario> = {
     const ids = [own, 'tok-carol-agent', 'tok-missing'];
     if (role === 'viewer') return void (await expectKind(c.bulkRevoke(ids), 'forbidden'));
     const r = await c.bulkRevoke(ids);
-    assert.deepEqual(r.map((x) => [x.id, x.ok]), [[own, true], ['tok-carol-agent', isTokenAdmin(role)], ['tok-missing', false]]);
+    assert.deepEqual(
+      r.map((x) => [x.id, x.ok]),
+      [
+        [own, true],
+        ['tok-carol-agent', isTokenAdmin(role)],
+        ['tok-missing', false],
+      ],
+    );
     assert.ok(r.filter((x) => !x.ok).every((x) => typeof x.error === 'string' && x.error.length > 0));
     assert.equal(emu.state.tokens.get(own)!.status, 'revoked');
   },
@@ -224,14 +245,24 @@ const SCENARIOS: Record<string, Scenario> = {
     const ids = [own, 'tok-carol-agent', 'tok-missing'];
     if (role === 'viewer') return void (await expectKind(c.bulkDelete(ids), 'forbidden'));
     const r = await c.bulkDelete(ids);
-    assert.deepEqual(r.map((x) => [x.id, x.ok]), [[own, true], ['tok-carol-agent', isTokenAdmin(role)], ['tok-missing', false]]);
+    assert.deepEqual(
+      r.map((x) => [x.id, x.ok]),
+      [
+        [own, true],
+        ['tok-carol-agent', isTokenAdmin(role)],
+        ['tok-missing', false],
+      ],
+    );
     assert.equal(emu.state.tokens.has(own), false);
   },
   'bulkReassign (Owner/Administrator only)': async (c, role) => {
     const ids = ['tok-carol-agent', 'tok-alice-agent', 'tok-carol-revoked', 'tok-missing'];
     if (!isTokenAdmin(role)) return void (await expectKind(c.bulkReassign(ids, 'u-bob'), 'forbidden'));
     const r = await c.bulkReassign(ids, 'u-bob');
-    assert.deepEqual(r.map((x) => x.ok), [true, true, false, false]);
+    assert.deepEqual(
+      r.map((x) => x.ok),
+      [true, true, false, false],
+    );
     await expectKind(c.bulkReassign(ids, 'u-nobody'), 'not-found');
     await expectKind(c.bulkReassign([], 'u-bob'), 'validation');
   },
@@ -304,14 +335,22 @@ void describe('documented 401s on every authenticated route', () => {
     ['a value without tc-apiv1_', () => anon().withCredential({ kind: 'token', token: 'abc123' }), 'invalid-token-format'],
     ['an unknown token', () => anon().withCredential({ kind: 'token', token: 'tc-apiv1_unknownunknownunknown' }), 'invalid-token'],
     ['an expired token', () => anon().withCredential({ kind: 'token', token: DEMO_TOKEN_VALUES['tok-owner-staging-expired']! }), 'token-expired'],
-    ['a revoked token', () => {
-      emu.state.tokens.get('tok-owner-full')!.status = 'revoked';
-      return anon().withCredential({ kind: 'token', token: DEMO_TOKEN_VALUES['tok-owner-full']! });
-    }, 'invalid-token'],
-    ['a token of a disabled user', () => {
-      emu.state.setUserDisabled('alice', true);
-      return anon().withCredential({ kind: 'token', token: DEMO_TOKEN_VALUES['tok-alice-full']! });
-    }, 'invalid-token'],
+    [
+      'a revoked token',
+      () => {
+        emu.state.tokens.get('tok-owner-full')!.status = 'revoked';
+        return anon().withCredential({ kind: 'token', token: DEMO_TOKEN_VALUES['tok-owner-full']! });
+      },
+      'invalid-token',
+    ],
+    [
+      'a token of a disabled user',
+      () => {
+        emu.state.setUserDisabled('alice', true);
+        return anon().withCredential({ kind: 'token', token: DEMO_TOKEN_VALUES['tok-alice-full']! });
+      },
+      'invalid-token',
+    ],
     ['an unknown session', () => anon().withCredential({ kind: 'session', cookie: 'tc_session=forged' }), 'session-expired'],
   ];
   for (const [route, call] of Object.entries(AUTH_ROUTES)) {
@@ -379,7 +418,11 @@ void describe('local sign-in', () => {
   });
   void test('the session cookie is HttpOnly and never a token', async () => {
     cases++;
-    const res = await fetch(`${emu.url}/api/auth/login/local`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin-password' }) });
+    const res = await fetch(`${emu.url}/api/auth/login/local`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'admin-password' }),
+    });
     assert.equal(res.status, 200);
     const sc = res.headers.get('set-cookie') ?? '';
     assert.match(sc, /HttpOnly/);

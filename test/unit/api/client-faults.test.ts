@@ -78,7 +78,18 @@ void describe('status faults', () => {
     assert.match(e.userMessage, /Token is being modified/);
   });
   void test('400 field errors (array style) map to fieldErrors', async () => {
-    emu.faults.add({ route: 'createToken', status: 400, body: { error: 'validation_error', message: 'Invalid', details: [{ path: ['description'], message: 'Required' }, { field: 'expiresAt', message: 'must be in the future' }] } });
+    emu.faults.add({
+      route: 'createToken',
+      status: 400,
+      body: {
+        error: 'validation_error',
+        message: 'Invalid',
+        details: [
+          { path: ['description'], message: 'Required' },
+          { field: 'expiresAt', message: 'must be in the future' },
+        ],
+      },
+    });
     const e = await expectKind(client().createToken({ description: 'x', expiresAt: null, preset: 'full' }), 'validation', 400);
     assert.deepEqual(e.fieldErrors, { description: 'Required', expiresAt: 'must be in the future' });
   });

@@ -33,12 +33,22 @@ beforeEach(() => {
 });
 
 function client(extra: Partial<ConstructorParameters<typeof ControllerClient>[0]> = {}): ControllerClient {
-  return new ControllerClient({ baseUrl: emu.url, credential: { kind: 'token', token: ownerToken }, dispatcher, timeoutMs: 2000, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 5 }, ...extra });
+  return new ControllerClient({
+    baseUrl: emu.url,
+    credential: { kind: 'token', token: ownerToken },
+    dispatcher,
+    timeoutMs: 2000,
+    retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 5 },
+    ...extra,
+  });
 }
 
 void describe('one malformed record never hides the others', () => {
   void test('a record without prefix, username, lastUsedAt or permissions is listed with defaults', async () => {
-    emu.faults.add({ route: 'listTokens', rewrite: { tokenIds: ['tok-bob-agent'], dropFields: ['prefix', 'username', 'lastUsedAt', 'permissions', 'createdAt', 'userId'] } });
+    emu.faults.add({
+      route: 'listTokens',
+      rewrite: { tokenIds: ['tok-bob-agent'], dropFields: ['prefix', 'username', 'lastUsedAt', 'permissions', 'createdAt', 'userId'] },
+    });
     const page = await client().listTokens();
     const bob = page.tokens.find((t) => t.id === 'tok-bob-agent');
     assert.ok(bob, 'the incomplete record is listed');
@@ -165,9 +175,21 @@ void describe('an unknown outcome is not a failure', () => {
 
 void describe('a missing route is not a missing item', () => {
   for (const [route, call, check] of [
-    ['bulkRevoke', (c: ControllerClient) => c.bulkRevoke(['tok-bob-agent', 'tok-carol-agent']), async (c: ControllerClient) => (await c.getToken('tok-carol-agent')).status === 'revoked'],
-    ['bulkDelete', (c: ControllerClient) => c.bulkDelete(['tok-bob-agent', 'tok-carol-agent']), async (c: ControllerClient) => (await c.listAllTokens()).every((t) => t.id !== 'tok-carol-agent')],
-    ['bulkReassign', (c: ControllerClient) => c.bulkReassign(['tok-bob-agent', 'tok-carol-agent'], 'u-alice'), async (c: ControllerClient) => (await c.getToken('tok-carol-agent')).userId === 'u-alice'],
+    [
+      'bulkRevoke',
+      (c: ControllerClient) => c.bulkRevoke(['tok-bob-agent', 'tok-carol-agent']),
+      async (c: ControllerClient) => (await c.getToken('tok-carol-agent')).status === 'revoked',
+    ],
+    [
+      'bulkDelete',
+      (c: ControllerClient) => c.bulkDelete(['tok-bob-agent', 'tok-carol-agent']),
+      async (c: ControllerClient) => (await c.listAllTokens()).every((t) => t.id !== 'tok-carol-agent'),
+    ],
+    [
+      'bulkReassign',
+      (c: ControllerClient) => c.bulkReassign(['tok-bob-agent', 'tok-carol-agent'], 'u-alice'),
+      async (c: ControllerClient) => (await c.getToken('tok-carol-agent')).userId === 'u-alice',
+    ],
   ] as const) {
     void test(`${route} answered 404 "Route not found": falls back to single-token calls`, async () => {
       emu.faults.add({ route, status: 404, body: { error: 'not_found', message: 'Route not found' } });

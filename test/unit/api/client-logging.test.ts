@@ -56,7 +56,12 @@ void test('log lines and errors never carry a token value, cookie or password', 
     await ownerClient.listTokens({ q: owner });
     emu.faults.add({ route: 'me', malformed: 'wrong-shape', times: 1 });
     await capture(ownerClient.me());
-    emu.faults.add({ route: 'me', status: 400, body: { error: 'validation_error', message: `bad token ${owner}`, details: { fieldErrors: { token: `value ${owner}` } } }, times: 1 });
+    emu.faults.add({
+      route: 'me',
+      status: 400,
+      body: { error: 'validation_error', message: `bad token ${owner}`, details: { fieldErrors: { token: `value ${owner}` } } },
+      times: 1,
+    });
     await capture(ownerClient.me());
     emu.faults.add({ route: 'me', drop: true });
     await capture(ownerClient.me());
@@ -73,7 +78,7 @@ void test('log lines and errors never carry a token value, cookie or password', 
   assert.ok(lines.length >= 15, `lines were logged (${lines.length})`);
   assert.ok(lines.some((l) => /^debug POST \/api\/tokens 201 \d+ms$/.test(l)));
   assert.ok(lines.some((l) => /^warn GET \/api\/auth\/me failed: network after \d+ms$/.test(l)));
-  const all = [...lines, ...errors].join("\n");
+  const all = [...lines, ...errors].join('\n');
   if (process.env.DEBUG_LOG_TEST) console.error(all);
   for (const s of secrets) assert.ok(!all.includes(s), `a secret leaked into the log or an error: ${s.slice(0, 4)}…`);
   assert.ok(!/tc-apiv1_[A-Za-z0-9]/.test(all), 'no token-looking string at all');

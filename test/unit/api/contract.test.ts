@@ -30,7 +30,22 @@ void test('token parsing is lenient and filters unknown resources', () => {
 void test('only id, description and status are required', () => {
   const t = parseTokenRecord({ id: 'a', description: 'only the three', status: 'revoked' });
   assert.ok(!isUnusableToken(t));
-  assert.deepEqual({ ...t }, { id: 'a', description: 'only the three', status: 'revoked', userId: '', username: '', permissions: {}, createdAt: '', expiresAt: null, revokedAt: null, lastUsedAt: null, prefix: '' });
+  assert.deepEqual(
+    { ...t },
+    {
+      id: 'a',
+      description: 'only the three',
+      status: 'revoked',
+      userId: '',
+      username: '',
+      permissions: {},
+      createdAt: '',
+      expiresAt: null,
+      revokedAt: null,
+      lastUsedAt: null,
+      prefix: '',
+    },
+  );
   for (const missing of ['id', 'description', 'status']) {
     const raw: Record<string, unknown> = { id: 'a', description: 'd', status: 'active' };
     delete raw[missing];
@@ -42,10 +57,27 @@ void test('only id, description and status are required', () => {
 });
 
 void test('a list keeps every usable record next to an unusable one', () => {
-  const page = parseTokenList({ tokens: [{ id: 'a', description: 'x', status: 'active' }, { id: 'b', status: 'active' }, 'junk', { id: 'c', description: 'y', status: 'revoked', expiresAt: 'soon' }] });
+  const page = parseTokenList({
+    tokens: [
+      { id: 'a', description: 'x', status: 'active' },
+      { id: 'b', status: 'active' },
+      'junk',
+      { id: 'c', description: 'y', status: 'revoked', expiresAt: 'soon' },
+    ],
+  });
   assert.ok(page);
-  assert.deepEqual(page.tokens.map((t) => t.id), ['a']);
-  assert.deepEqual(page.unusable.map((u) => [u.index, u.id]), [[1, 'b'], [2, undefined], [3, 'c']]);
+  assert.deepEqual(
+    page.tokens.map((t) => t.id),
+    ['a'],
+  );
+  assert.deepEqual(
+    page.unusable.map((u) => [u.index, u.id]),
+    [
+      [1, 'b'],
+      [2, undefined],
+      [3, 'c'],
+    ],
+  );
   assert.equal(page.total, 4);
   assert.equal(parseTokenList({ items: [] }), undefined, 'not a page at all');
 });

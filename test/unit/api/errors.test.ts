@@ -5,14 +5,26 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ControllerClient, errorFromResponse, heartbeatUrlFor, mapTransportError, parseRetryAfter, redactSecrets, type Credential } from '../../../src/core/api/client';
+import {
+  ControllerClient,
+  errorFromResponse,
+  heartbeatUrlFor,
+  mapTransportError,
+  parseRetryAfter,
+  redactSecrets,
+  type Credential,
+} from '../../../src/core/api/client';
 import { AUTH_MESSAGES } from '../../../src/core/api/contract';
 import { ControllerError, isAuthFailure, isTransient } from '../../../src/core/api/errors';
 
 const token: Credential = { kind: 'token', token: 'tc-apiv1_x' };
 const session: Credential = { kind: 'session', cookie: 'tc_session=x' };
 const none: Credential = { kind: 'none' };
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) => ({ status, headers: { 'content-type': 'application/json', ...headers }, text: JSON.stringify(body) });
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) => ({
+  status,
+  headers: { 'content-type': 'application/json', ...headers },
+  text: JSON.stringify(body),
+});
 
 void describe('errorFromResponse', () => {
   void test('the four documented 401 messages map to distinct kinds', () => {
@@ -32,12 +44,31 @@ void describe('errorFromResponse', () => {
     assert.match(e.userMessage, /user name or password/);
   });
   void test('statuses', () => {
-    const cases: Array<[number, string]> = [[400, 'validation'], [403, 'forbidden'], [404, 'not-found'], [409, 'conflict'], [423, 'locked'], [429, 'rate-limited'], [500, 'server'], [503, 'server'], [418, 'server'], [405, 'protocol'], [407, 'proxy'], [301, 'protocol']];
+    const cases: Array<[number, string]> = [
+      [400, 'validation'],
+      [403, 'forbidden'],
+      [404, 'not-found'],
+      [409, 'conflict'],
+      [423, 'locked'],
+      [429, 'rate-limited'],
+      [500, 'server'],
+      [503, 'server'],
+      [418, 'server'],
+      [405, 'protocol'],
+      [407, 'proxy'],
+      [301, 'protocol'],
+    ];
     for (const [status, kind] of cases) assert.equal(errorFromResponse(json(status, { error: 'e', message: 'm' }), 'r', token).kind, kind, String(status));
   });
   void test('400 fieldErrors in the emulator style and zod-flatten style', () => {
-    assert.deepEqual(errorFromResponse(json(400, { error: 'v', message: 'm', details: { fieldErrors: { description: 'Required' } } }), 'r', token).fieldErrors, { description: 'Required' });
-    assert.deepEqual(errorFromResponse(json(400, { error: 'v', message: 'm', details: { fieldErrors: { description: ['Too long', 'x'] } } }), 'r', token).fieldErrors, { description: 'Too long' });
+    assert.deepEqual(
+      errorFromResponse(json(400, { error: 'v', message: 'm', details: { fieldErrors: { description: 'Required' } } }), 'r', token).fieldErrors,
+      { description: 'Required' },
+    );
+    assert.deepEqual(
+      errorFromResponse(json(400, { error: 'v', message: 'm', details: { fieldErrors: { description: ['Too long', 'x'] } } }), 'r', token).fieldErrors,
+      { description: 'Too long' },
+    );
     assert.equal(errorFromResponse(json(400, { error: 'v', message: 'm', details: 'free text' }), 'r', token).fieldErrors, undefined);
   });
   void test('Retry-After on 429 and 503', () => {
@@ -77,7 +108,13 @@ void describe('mapTransportError', () => {
     for (const [e, kind] of cases) assert.equal(mapTransportError(e, ctx).kind, kind, String((e as Error)?.message ?? e));
   });
   void test('TLS messages are sentences, not OpenSSL codes', () => {
-    for (const code of ['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID']) {
+    for (const code of [
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+      'SELF_SIGNED_CERT_IN_CHAIN',
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      'CERT_HAS_EXPIRED',
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+    ]) {
       const e = mapTransportError(err(code), ctx);
       assert.ok(!e.userMessage.includes(code) && !/UNABLE_TO|SELF_SIGNED|DEPTH_ZERO|ERR_TLS/.test(e.userMessage));
       assert.match(e.userMessage, /certificate/);
@@ -109,8 +146,14 @@ void describe('helpers', () => {
     assert.equal(redactSecrets('a tc-apiv1_AbC-12_x.y b'), 'a tc-apiv1_… b');
   });
   void test('the client rejects bad base URLs with a typed error', () => {
-    assert.throws(() => new ControllerClient({ baseUrl: 'not a url' }), (e: unknown) => e instanceof ControllerError && e.kind === 'validation');
-    assert.throws(() => new ControllerClient({ baseUrl: 'ftp://x' }), (e: unknown) => e instanceof ControllerError && /http:\/\//.test(e.userMessage));
+    assert.throws(
+      () => new ControllerClient({ baseUrl: 'not a url' }),
+      (e: unknown) => e instanceof ControllerError && e.kind === 'validation',
+    );
+    assert.throws(
+      () => new ControllerClient({ baseUrl: 'ftp://x' }),
+      (e: unknown) => e instanceof ControllerError && /http:\/\//.test(e.userMessage),
+    );
     const c = new ControllerClient({ baseUrl: 'http://user:pw@ctl.example:8888/base/?q=1#h' });
     assert.equal(c.baseUrl, 'http://ctl.example:8888/base');
     void c.close();

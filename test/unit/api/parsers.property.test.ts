@@ -79,8 +79,15 @@ const nearToken = fc.record(
     status: fc.constantFrom('active', 'revoked', 'ACTIVE', 'expired', '', 5),
     permissions: fc.oneof(fc.dictionary(resourceName, fc.oneof(fc.array(actionName), fc.string(), fc.jsonValue())), fc.jsonValue()),
     createdAt: fc.oneof({ weight: 5, arbitrary: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()) }, fc.string(), fc.constant(null)),
-    expiresAt: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.constant(null), fc.string()),
-    revokedAt: fc.oneof(fc.constant(null), fc.date({ noInvalidDate: true }).map((d) => d.toISOString())),
+    expiresAt: fc.oneof(
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      fc.constant(null),
+      fc.string(),
+    ),
+    revokedAt: fc.oneof(
+      fc.constant(null),
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+    ),
     lastUsedAt: fc.oneof(fc.constant(null), fc.constant(undefined), fc.string()),
     prefix: fc.oneof(fc.string(), fc.constant(undefined)),
     extra: fc.jsonValue(),
@@ -122,7 +129,10 @@ void test('valid tokens always parse and keep their fields', () => {
     status: fc.constantFrom('active', 'revoked'),
     permissions: fc.constant({ configs: ['read'], heartbeat: ['write'] }),
     createdAt: fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }).map((d) => d.toISOString()),
-    expiresAt: fc.option(fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }).map((d) => d.toISOString()), { nil: null }),
+    expiresAt: fc.option(
+      fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }).map((d) => d.toISOString()),
+      { nil: null },
+    ),
     revokedAt: fc.constant(null),
     lastUsedAt: fc.constant(null),
     prefix: fc.string(),
@@ -140,11 +150,27 @@ void test('any status and body -> a typed ControllerError with a known kind and 
   fc.assert(
     fc.property(
       fc.integer({ min: 100, max: 599 }).filter((s) => s < 200 || s >= 300),
-      fc.oneof(fc.jsonValue().map((j) => JSON.stringify(j)), fc.string(), fc.constant('<!DOCTYPE html><html></html>'), fc.record({ error: fc.string(), message: fc.string(), details: fc.jsonValue() }).map((o) => JSON.stringify(o))),
-      fc.option(fc.oneof(fc.nat().map(String), fc.string(), fc.date({ noInvalidDate: true }).map((d) => d.toUTCString()))),
+      fc.oneof(
+        fc.jsonValue().map((j) => JSON.stringify(j)),
+        fc.string(),
+        fc.constant('<!DOCTYPE html><html></html>'),
+        fc.record({ error: fc.string(), message: fc.string(), details: fc.jsonValue() }).map((o) => JSON.stringify(o)),
+      ),
+      fc.option(
+        fc.oneof(
+          fc.nat().map(String),
+          fc.string(),
+          fc.date({ noInvalidDate: true }).map((d) => d.toUTCString()),
+        ),
+      ),
       fc.constantFrom<'session' | 'token' | 'none'>('session', 'token', 'none'),
       (status, text, retryAfter, credKind) => {
-        const cred = credKind === 'session' ? { kind: 'session' as const, cookie: 'c=1' } : credKind === 'token' ? { kind: 'token' as const, token: 'tc-apiv1_x' } : { kind: 'none' as const };
+        const cred =
+          credKind === 'session'
+            ? { kind: 'session' as const, cookie: 'c=1' }
+            : credKind === 'token'
+              ? { kind: 'token' as const, token: 'tc-apiv1_x' }
+              : { kind: 'none' as const };
         const headers: Record<string, string> = {};
         if (retryAfter !== null) headers['retry-after'] = retryAfter;
         const e = errorFromResponse({ status, headers, text }, 'GET /x', cred);
@@ -153,7 +179,8 @@ void test('any status and body -> a typed ControllerError with a known kind and 
         assert.equal(e.status, status);
         assert.ok(e.userMessage.length > 10);
         if (e.retryAfterMs !== undefined) assert.ok(Number.isFinite(e.retryAfterMs) && e.retryAfterMs >= 0);
-        if (status === 401 && e.kind !== 'protocol') assert.ok(['missing-auth', 'invalid-token-format', 'invalid-token', 'token-expired', 'session-expired'].includes(e.kind));
+        if (status === 401 && e.kind !== 'protocol')
+          assert.ok(['missing-auth', 'invalid-token-format', 'invalid-token', 'token-expired', 'session-expired'].includes(e.kind));
       },
     ),
     RUNS,
@@ -161,7 +188,19 @@ void test('any status and body -> a typed ControllerError with a known kind and 
 });
 
 void test('any thrown transport error -> a typed ControllerError', () => {
-  const codes = fc.constantFrom('ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EPROTO', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'X', undefined);
+  const codes = fc.constantFrom(
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'ETIMEDOUT',
+    'ECONNRESET',
+    'EPROTO',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'CERT_HAS_EXPIRED',
+    'UND_ERR_SOCKET',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'X',
+    undefined,
+  );
   fc.assert(
     fc.property(fc.anything(), codes, fc.string(), (junk, code, msg) => {
       const err = code ? Object.assign(new Error(msg), { code, cause: junk }) : junk;

@@ -48,18 +48,44 @@ const REDACTED = 'REDACTED_INFLUXDB_TOKEN_' + 'x'.repeat(62) + '==';
 const EXPECTED_SITES: Record<string, Record<string, unknown>[]> = {
   '01-default-telegraf-full-v1.26.conf': [],
   '03-heartbeat-sample.conf': [],
-  '04-influxdb_v2-sample-empty-token.conf': [
-    { kind: 'token-key', table: 'outputs.influxdb_v2', key: 'token', line: 15, raw: '', classification: 'empty' },
-  ],
+  '04-influxdb_v2-sample-empty-token.conf': [{ kind: 'token-key', table: 'outputs.influxdb_v2', key: 'token', line: 15, raw: '', classification: 'empty' }],
   '05-heartbeat-user-panic-issue18559.conf': [],
   '06-tc-getting-started-heartbeat-status-subtable.conf': [
-    { kind: 'token-key', table: 'outputs.heartbeat', key: 'token', line: 20, raw: '${TELEGRAF_CONTROLLER_TOKEN}', classification: 'env', envVar: 'TELEGRAF_CONTROLLER_TOKEN' },
+    {
+      kind: 'token-key',
+      table: 'outputs.heartbeat',
+      key: 'token',
+      line: 20,
+      raw: '${TELEGRAF_CONTROLLER_TOKEN}',
+      classification: 'env',
+      envVar: 'TELEGRAF_CONTROLLER_TOKEN',
+    },
   ],
   '07-tc-dynamic-values-vault-secret.conf': [
-    { kind: 'token-key', table: 'outputs.influxdb_v2', key: 'token', line: 11, raw: '@{my_vault:influx_token}', classification: 'secret', storeId: 'my_vault', secretKey: 'influx_token', store: 'vault:my_vault' },
+    {
+      kind: 'token-key',
+      table: 'outputs.influxdb_v2',
+      key: 'token',
+      line: 11,
+      raw: '@{my_vault:influx_token}',
+      classification: 'secret',
+      storeId: 'my_vault',
+      secretKey: 'influx_token',
+      store: 'vault:my_vault',
+    },
   ],
   '08-secretstores-docs-os-jose-chained.conf': [
-    { kind: 'token-key', table: 'outputs.influxdb_v2', key: 'token', line: 20, raw: '@{cloud_secrets:influxdb_token}', classification: 'secret', storeId: 'cloud_secrets', secretKey: 'influxdb_token', store: 'jose:cloud_secrets' },
+    {
+      kind: 'token-key',
+      table: 'outputs.influxdb_v2',
+      key: 'token',
+      line: 20,
+      raw: '@{cloud_secrets:influxdb_token}',
+      classification: 'secret',
+      storeId: 'cloud_secrets',
+      secretKey: 'influxdb_token',
+      store: 'jose:cloud_secrets',
+    },
   ],
   '09-envvar-docs-unquoted-bool-two-influxdb_v2.conf': [
     { kind: 'token-key', table: 'outputs.influxdb_v2', key: 'token', line: 15, raw: '${INFLUX_TOKEN}', classification: 'env', envVar: 'INFLUX_TOKEN' },
@@ -69,7 +95,15 @@ const EXPECTED_SITES: Record<string, Record<string, unknown>[]> = {
     { kind: 'token-key', table: 'outputs.influxdb_v2', key: 'token', line: 7, raw: '$INFLUX_TOKEN', classification: 'env', envVar: 'INFLUX_TOKEN' },
   ],
   '13-user-docker-env-in-url-issue13259.conf': [
-    { kind: 'token-key', table: 'outputs.influxdb_v2', key: 'token', line: 25, raw: '$DOCKER_INFLUXDB_INIT_ADMIN_TOKEN', classification: 'env', envVar: 'DOCKER_INFLUXDB_INIT_ADMIN_TOKEN' },
+    {
+      kind: 'token-key',
+      table: 'outputs.influxdb_v2',
+      key: 'token',
+      line: 25,
+      raw: '$DOCKER_INFLUXDB_INIT_ADMIN_TOKEN',
+      classification: 'env',
+      envVar: 'DOCKER_INFLUXDB_INIT_ADMIN_TOKEN',
+    },
   ],
   '14-user-crlf-envtoken-trailing-ws-no-final-eol.conf': [
     { kind: 'token-key', table: 'outputs.influxdb_v2', key: 'token', line: 19, raw: '${INFLUX_TOKEN}', classification: 'env', envVar: 'INFLUX_TOKEN' },
@@ -83,8 +117,26 @@ const EXPECTED_SITES: Record<string, Record<string, unknown>[]> = {
   ],
   '18-user-bom-commented-output-headers.conf': [],
   '20-loader-testdata-inline-table-auth-header.toml': [
-    { kind: 'authorization-header', table: 'outputs.http', key: 'Authorization', line: 2, raw: 'Token $TOKEN', classification: 'env', envVar: 'TOKEN', scheme: 'Token' },
-    { kind: 'authorization-header', table: 'outputs.http', key: 'Authorization', line: 6, raw: 'Token $TOKEN', classification: 'env', envVar: 'TOKEN', scheme: 'Token' },
+    {
+      kind: 'authorization-header',
+      table: 'outputs.http',
+      key: 'Authorization',
+      line: 2,
+      raw: 'Token $TOKEN',
+      classification: 'env',
+      envVar: 'TOKEN',
+      scheme: 'Token',
+    },
+    {
+      kind: 'authorization-header',
+      table: 'outputs.http',
+      key: 'Authorization',
+      line: 6,
+      raw: 'Token $TOKEN',
+      classification: 'env',
+      envVar: 'TOKEN',
+      scheme: 'Token',
+    },
   ],
   '25-empty-telegraf.conf': [],
 };
@@ -108,7 +160,10 @@ void describe('findTokenSites per fixture', () => {
     });
     void test(`${name}: heartbeat outputs`, () => {
       const cfg = parseTelegrafConfig(readFixture(name));
-      assert.deepEqual(heartbeatOutputs(cfg).map((t) => t.line + 1), HEARTBEAT_LINES[name] ?? []);
+      assert.deepEqual(
+        heartbeatOutputs(cfg).map((t) => t.line + 1),
+        HEARTBEAT_LINES[name] ?? [],
+      );
       assert.deepEqual(findControllerTokenLiterals(cfg), []);
     });
   }
@@ -145,7 +200,10 @@ void describe('fixture details', () => {
 
   void test('16: the pasted influxdb_v2 block is reported as duplicated', () => {
     const groups = duplicatePlugins(parseTelegrafConfig(readFixture('16-user-full-config-duplicated-influxdb_v2-literal-token-excerpt.conf')));
-    assert.deepEqual(groups.map((g) => g.map((t) => `${t.name}@${t.line + 1}`)), [['outputs.influxdb_v2@103', 'outputs.influxdb_v2@158']]);
+    assert.deepEqual(
+      groups.map((g) => g.map((t) => `${t.name}@${t.line + 1}`)),
+      [['outputs.influxdb_v2@103', 'outputs.influxdb_v2@158']],
+    );
   });
 
   void test('decoys are not sites', () => {
@@ -186,7 +244,12 @@ void describe('fixture details', () => {
       '  Authorization = "Bearer @{s:k}"',
       '',
     ].join('\n');
-    const sites = findTokenSites(parseTelegrafConfig(text)).map((s) => [s.kind, s.key.key, s.classification, text.slice(s.credentialRange.start, s.credentialRange.end)]);
+    const sites = findTokenSites(parseTelegrafConfig(text)).map((s) => [
+      s.kind,
+      s.key.key,
+      s.classification,
+      text.slice(s.credentialRange.start, s.credentialRange.end),
+    ]);
     assert.deepEqual(sites, [
       ['controller-literal', 'root', 'controller-literal', 'tc-apiv1_root'],
       ['controller-literal', 'password', 'controller-literal', 'tc-apiv1_AbC-1_z'],
@@ -212,7 +275,10 @@ void describe('fixture details', () => {
 
   void test('a literal token inside an unquoted-substitution file is found', () => {
     const text = '[[outputs.heartbeat]]\n  interval = ${I}\n  token = "tc-apiv1_x"\n';
-    assert.deepEqual(findControllerTokenLiterals(text).map((r) => text.slice(r.start, r.end)), ['tc-apiv1_x']);
+    assert.deepEqual(
+      findControllerTokenLiterals(text).map((r) => text.slice(r.start, r.end)),
+      ['tc-apiv1_x'],
+    );
   });
 });
 
@@ -254,11 +320,14 @@ void describe('classifyCredential', () => {
   }
 
   void test('findEnvReferences follows compose-go syntax', () => {
-    assert.deepEqual(findEnvReferences('a${X}b$Y $$Z ${1bad} $ ${W:-d}').map((r) => [r.name, r.operator ?? null, r.operand ?? null]), [
-      ['X', null, null],
-      ['Y', null, null],
-      ['W', ':-', 'd'],
-    ]);
+    assert.deepEqual(
+      findEnvReferences('a${X}b$Y $$Z ${1bad} $ ${W:-d}').map((r) => [r.name, r.operator ?? null, r.operand ?? null]),
+      [
+        ['X', null, null],
+        ['Y', null, null],
+        ['W', ':-', 'd'],
+      ],
+    );
   });
 });
 

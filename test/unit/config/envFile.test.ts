@@ -13,7 +13,10 @@ test('appends NAME=value to an empty or unterminated file, with a final line bre
 });
 
 test('replaces only the value of an existing active line, also with export, keeping comments', () => {
-  assert.equal(set('# TELEGRAF_CONTROLLER_TOKEN=old\nTELEGRAF_CONTROLLER_TOKEN=old\nX=1\n'), `# TELEGRAF_CONTROLLER_TOKEN=old\nTELEGRAF_CONTROLLER_TOKEN=${V}\nX=1\n`);
+  assert.equal(
+    set('# TELEGRAF_CONTROLLER_TOKEN=old\nTELEGRAF_CONTROLLER_TOKEN=old\nX=1\n'),
+    `# TELEGRAF_CONTROLLER_TOKEN=old\nTELEGRAF_CONTROLLER_TOKEN=${V}\nX=1\n`,
+  );
   assert.equal(set('export TELEGRAF_CONTROLLER_TOKEN="old"\r\n'), `export TELEGRAF_CONTROLLER_TOKEN=${V}\r\n`);
   assert.equal(set('INFLUX_TOKEN=a\n', V, 'INFLUX_TOKEN'), `INFLUX_TOKEN=${V}\n`);
 });

@@ -73,12 +73,7 @@ function lineEndWithEol(text: string, offset: number): number {
  * blocks are never edited), unless `allowCommentLines` (an explicit cursor
  * placed inside a comment).
  */
-export function assertOnlyEditedLinesChanged(
-  before: string,
-  after: string,
-  edits: readonly TextEdit[],
-  options: { allowCommentLines?: boolean } = {},
-): void {
+export function assertOnlyEditedLinesChanged(before: string, after: string, edits: readonly TextEdit[], options: { allowCommentLines?: boolean } = {}): void {
   if (edits.length === 0) {
     assert.equal(after, before);
     return;

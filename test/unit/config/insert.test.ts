@@ -89,7 +89,10 @@ function prepare(text: string, form: Form): { text: string; reference: string } 
   if (store) return { text, reference: secretReference(store.id, SECRET_KEY) };
   const s = step(text, planAddSecretStore(text, { id: NEW_STORE_ID, type: 'os' }));
   assert.equal(s.edits.length, 1);
-  assert.deepEqual(secretStores(parseTelegrafConfig(s.after)).map((x) => x.id), [NEW_STORE_ID]);
+  assert.deepEqual(
+    secretStores(parseTelegrafConfig(s.after)).map((x) => x.id),
+    [NEW_STORE_ID],
+  );
   return { text: s.after, reference: secretReference(NEW_STORE_ID, SECRET_KEY) };
 }
 
@@ -164,7 +167,10 @@ void describe('golden: add a heartbeat where there is none', () => {
           assertHeartbeatToken(s.after, reference, form, 1);
           // Existing credentials are untouched: the new token is the only new site.
           const sitesAfter = findTokenSites(parseTelegrafConfig(s.after)).map((x) => x.raw);
-          assert.deepEqual(sitesAfter.filter((r) => r !== reference), sitesBefore.filter((r) => r !== reference));
+          assert.deepEqual(
+            sitesAfter.filter((r) => r !== reference),
+            sitesBefore.filter((r) => r !== reference),
+          );
           if (s.edits[0]?.start === text.length) assert.ok(s.after.endsWith(parseTelegrafConfig(text).eol), 'an appended block ends with EOL');
           assertGolden(stem, `add-heartbeat${placement === 'end' ? '-end' : ''}.${form}.${ext}`, s.after);
         });
@@ -217,12 +223,16 @@ void describe('golden directory', () => {
       return;
     }
     assert.deepEqual(onDisk, [...usedGoldens].sort());
-    for (const name of fixtures) assert.ok([...usedGoldens].some((g) => g.startsWith(splitName(name).stem + '/')), name);
+    for (const name of fixtures)
+      assert.ok(
+        [...usedGoldens].some((g) => g.startsWith(splitName(name).stem + '/')),
+        name,
+      );
   });
 });
 
 void describe('fixture-specific expectations (README)', () => {
-  void test('03/05: the sample\'s commented-out token becomes the token line, under its own ## comment', () => {
+  void test("03/05: the sample's commented-out token becomes the token line, under its own ## comment", () => {
     for (const name of ['03-heartbeat-sample.conf', '05-heartbeat-user-panic-issue18559.conf']) {
       const text = readFixture(name);
       const before = text.split('\n');
@@ -254,7 +264,10 @@ void describe('fixture-specific expectations (README)', () => {
     }
     // A commented token after a commented sub-table header belongs to the sub-table: not used.
     const sub = '[[outputs.heartbeat]]\n  url = "u"\n  # [outputs.heartbeat.headers]\n  # token = ""\n';
-    assert.equal(applyEdits(sub, planSetToken(sub, { reference: envReference() }).edits), '[[outputs.heartbeat]]\n  url = "u"\n  token = "${TELEGRAF_CONTROLLER_TOKEN}"\n  # [outputs.heartbeat.headers]\n  # token = ""\n');
+    assert.equal(
+      applyEdits(sub, planSetToken(sub, { reference: envReference() }).edits),
+      '[[outputs.heartbeat]]\n  url = "u"\n  token = "${TELEGRAF_CONTROLLER_TOKEN}"\n  # [outputs.heartbeat.headers]\n  # token = ""\n',
+    );
   });
 
   void test('04: the empty token value is replaced in place (no second token key)', () => {
@@ -302,7 +315,10 @@ void describe('fixture-specific expectations (README)', () => {
     assert.ok(after.startsWith('\ufeff# Global tags'));
     assert.ok(after.includes('\n# [[outputs.influxdb_v2]]\n'));
     assert.ok(after.includes('\n  # token = ""\n'));
-    assert.deepEqual(parseTelegrafConfig(after).tables.map((t) => t.name), ['global_tags', 'agent', 'outputs.heartbeat']);
+    assert.deepEqual(
+      parseTelegrafConfig(after).tables.map((t) => t.name),
+      ['global_tags', 'agent', 'outputs.heartbeat'],
+    );
   });
 
   void test('25: the empty file gets a complete block ending with a newline', () => {
@@ -357,14 +373,20 @@ void describe('planSetToken: cursor and table cases', () => {
     assert.throws(() => planSetToken("[[outputs.file]]\n  files = ['x']\n", { reference: ref, cursorOffset: 28 }), isHere);
     // In a plugin that takes a token the cursor only picks the plugin: the token becomes its key, never part of the string.
     const inToken = "[[outputs.influxdb_v2]]\n  bucket = 'x'\n";
-    assert.equal(applyEdits(inToken, planSetToken(inToken, { reference: ref, cursorOffset: 36 }).edits), "[[outputs.influxdb_v2]]\n  bucket = 'x'\n  token = \"${TELEGRAF_CONTROLLER_TOKEN}\"\n");
+    assert.equal(
+      applyEdits(inToken, planSetToken(inToken, { reference: ref, cursorOffset: 36 }).edits),
+      '[[outputs.influxdb_v2]]\n  bucket = \'x\'\n  token = "${TELEGRAF_CONTROLLER_TOKEN}"\n',
+    );
     const text = '[[inputs.exec]]\n  commands = [\n\n  ]\n';
     assert.throws(() => planSetToken(text, { reference: ref, cursorOffset: text.indexOf('[\n\n') + 2 }), isHere);
   });
 
   void test('a cursor before the BOM or between CR and LF is moved to a safe place', () => {
     const bom = '\ufeff\n[[outputs.influxdb_v2]]\n';
-    assert.throws(() => planSetToken(bom, { reference: ref, cursorOffset: 0 }), (e: unknown) => e instanceof ConfigEditError && e.code === 'no-token-here');
+    assert.throws(
+      () => planSetToken(bom, { reference: ref, cursorOffset: 0 }),
+      (e: unknown) => e instanceof ConfigEditError && e.code === 'no-token-here',
+    );
     const crlf = '[[outputs.influxdb_v2]]\r\n  a = 1\r\n';
     const after = applyEdits(crlf, planSetToken(crlf, { reference: ref, cursorOffset: crlf.indexOf('1') + 2 }).edits);
     assert.equal(after, '[[outputs.influxdb_v2]]\r\n  a = 1\r\n  token = "${TELEGRAF_CONTROLLER_TOKEN}"\r\n');
@@ -378,18 +400,27 @@ void describe('planSetToken: cursor and table cases', () => {
 
   void test('a heartbeat without keys gets the token after its header, indented like the file', () => {
     const text = '[agent]\n    interval = "10s"\n[[outputs.heartbeat]]\n[[inputs.cpu]]\n';
-    assert.equal(applyEdits(text, planSetToken(text, { reference: ref }).edits), '[agent]\n    interval = "10s"\n[[outputs.heartbeat]]\n    token = "${TELEGRAF_CONTROLLER_TOKEN}"\n[[inputs.cpu]]\n');
+    assert.equal(
+      applyEdits(text, planSetToken(text, { reference: ref }).edits),
+      '[agent]\n    interval = "10s"\n[[outputs.heartbeat]]\n    token = "${TELEGRAF_CONTROLLER_TOKEN}"\n[[inputs.cpu]]\n',
+    );
   });
 
   void test('keys after a commented sub-table header are not anchors', () => {
     const text = '[[outputs.heartbeat]]\n  url = "u"\n  # [outputs.heartbeat.status]\n  #   default = "ok"\n  interval = "1m"\n';
     const after = applyEdits(text, planSetToken(text, { reference: ref }).edits);
-    assert.equal(after, '[[outputs.heartbeat]]\n  url = "u"\n  token = "${TELEGRAF_CONTROLLER_TOKEN}"\n  # [outputs.heartbeat.status]\n  #   default = "ok"\n  interval = "1m"\n');
+    assert.equal(
+      after,
+      '[[outputs.heartbeat]]\n  url = "u"\n  token = "${TELEGRAF_CONTROLLER_TOKEN}"\n  # [outputs.heartbeat.status]\n  #   default = "ok"\n  interval = "1m"\n',
+    );
   });
 
   void test('the anchor on the last line without EOL keeps the missing final EOL', () => {
     const text = '[[outputs.heartbeat]]\r\n  instance_id = "a" # comment';
-    assert.equal(applyEdits(text, planSetToken(text, { reference: ref }).edits), '[[outputs.heartbeat]]\r\n  instance_id = "a" # comment\r\n  token = "${TELEGRAF_CONTROLLER_TOKEN}"');
+    assert.equal(
+      applyEdits(text, planSetToken(text, { reference: ref }).edits),
+      '[[outputs.heartbeat]]\r\n  instance_id = "a" # comment\r\n  token = "${TELEGRAF_CONTROLLER_TOKEN}"',
+    );
   });
 
   void test('existing literal, multi-line and unquoted token values', () => {
@@ -410,13 +441,19 @@ void describe('planSetToken: cursor and table cases', () => {
 
   void test('several heartbeats without cursor: ambiguous; none: no target or a new heartbeat', () => {
     const two = '[[outputs.heartbeat]]\n[[outputs.heartbeat]]\n';
-    assert.throws(() => planSetToken(two, { reference: LITERAL }), (e: unknown) => {
-      assert.ok(e instanceof ConfigEditError);
-      assert.equal(e.code, 'ambiguous-target');
-      assert.ok(!e.message.includes(LITERAL), 'the token value never appears in errors');
-      return true;
-    });
-    assert.throws(() => planSetToken('', { reference: LITERAL }), (e: unknown) => e instanceof ConfigEditError && e.code === 'no-target');
+    assert.throws(
+      () => planSetToken(two, { reference: LITERAL }),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigEditError);
+        assert.equal(e.code, 'ambiguous-target');
+        assert.ok(!e.message.includes(LITERAL), 'the token value never appears in errors');
+        return true;
+      },
+    );
+    assert.throws(
+      () => planSetToken('', { reference: LITERAL }),
+      (e: unknown) => e instanceof ConfigEditError && e.code === 'no-target',
+    );
     const plan = planSetToken('', { reference: LITERAL, heartbeat: { url: URL } });
     assert.equal(plan.target, 'new-heartbeat');
     assert.ok(!plan.summary.includes(LITERAL));
@@ -429,7 +466,10 @@ void describe('planSetToken: cursor and table cases', () => {
     assert.throws(() => planSetToken(text, { reference: '' }), isCode('invalid-reference'));
     assert.throws(() => planSetToken(text, { reference: ref, cursorOffset: text.length + 1 }), isCode('invalid-offset'));
     assert.throws(() => planSetToken(text, { reference: ref, cursorOffset: 1.5 }), isCode('invalid-offset'));
-    assert.throws(() => planSetToken(text, { reference: ref, table: { name: 'outputs.heartbeat', headerRange: { start: 3, end: 9 } } }), isCode('table-not-found'));
+    assert.throws(
+      () => planSetToken(text, { reference: ref, table: { name: 'outputs.heartbeat', headerRange: { start: 3, end: 9 } } }),
+      isCode('table-not-found'),
+    );
   });
 
   void test('summaries never contain the value', () => {
@@ -451,10 +491,22 @@ void describe('references, secret stores and applyEdits', () => {
     assert.equal(envReference('INFLUX_TOKEN'), '${INFLUX_TOKEN}');
     assert.equal(secretReference('my_vault', 'influx_token'), '@{my_vault:influx_token}');
     for (const bad of ['', '1X', 'A-B', 'A B', '${X}']) {
-      assert.throws(() => envReference(bad), (e: unknown) => e instanceof ConfigEditError && e.code === 'invalid-name');
+      assert.throws(
+        () => envReference(bad),
+        (e: unknown) => e instanceof ConfigEditError && e.code === 'invalid-name',
+      );
     }
-    for (const [id, key] of [['bad-id', 'k'], ['id', 'bad.key'], ['', 'k'], ['id', ''], ['id:x', 'k']]) {
-      assert.throws(() => secretReference(id as string, key as string), (e: unknown) => e instanceof ConfigEditError && e.code === 'invalid-name');
+    for (const [id, key] of [
+      ['bad-id', 'k'],
+      ['id', 'bad.key'],
+      ['', 'k'],
+      ['id', ''],
+      ['id:x', 'k'],
+    ]) {
+      assert.throws(
+        () => secretReference(id as string, key as string),
+        (e: unknown) => e instanceof ConfigEditError && e.code === 'invalid-name',
+      );
     }
   });
 
@@ -462,21 +514,43 @@ void describe('references, secret stores and applyEdits', () => {
     const text = readFixture('08-secretstores-docs-os-jose-chained.conf');
     const after = applyEdits(text, planAddSecretStore(text, { id: 'docker_secrets', type: 'docker' }));
     assertOnlyEditedLinesChanged(text, after, planAddSecretStore(text, { id: 'docker_secrets', type: 'docker' }));
-    assert.ok(after.includes('  password = "@{local_secrets:cloud_store_passwd}"\n\n# Secrets from Docker secrets (/run/secrets)\n[[secretstores.docker]]\n  id = "docker_secrets"\n\n[[inputs.http]]'));
+    assert.ok(
+      after.includes(
+        '  password = "@{local_secrets:cloud_store_passwd}"\n\n# Secrets from Docker secrets (/run/secrets)\n[[secretstores.docker]]\n  id = "docker_secrets"\n\n[[inputs.http]]',
+      ),
+    );
     assert.deepEqual(planAddSecretStore(text, { id: 'local_secrets', type: 'jose' }), []);
     const jose = applyEdits('', planAddSecretStore('', { id: 'j', type: 'jose', password: '@{local:pw}' }));
-    assert.equal(jose, '# Secrets in local files encrypted with JOSE\n[[secretstores.jose]]\n  id = "j"\n  path = "/etc/telegraf/secrets"\n  password = "@{local:pw}"\n');
+    assert.equal(
+      jose,
+      '# Secrets in local files encrypted with JOSE\n[[secretstores.jose]]\n  id = "j"\n  path = "/etc/telegraf/secrets"\n  password = "@{local:pw}"\n',
+    );
     const os = applyEdits('[agent]\r\n', planAddSecretStore('[agent]\r\n', { id: 'o', type: 'os' }));
-    assert.equal(os, "[agent]\r\n\r\n# Secrets from the operating system's keyring\r\n[[secretstores.os]]\r\n  id = \"o\"\r\n");
-    assert.throws(() => planAddSecretStore('', { id: 'a-b', type: 'os' }), (e: unknown) => e instanceof ConfigEditError && e.code === 'invalid-name');
-    assert.throws(() => planAddSecretStore('', { id: 'a', type: 'vault' as 'os' }), (e: unknown) => e instanceof ConfigEditError && e.code === 'invalid-option');
+    assert.equal(os, '[agent]\r\n\r\n# Secrets from the operating system\'s keyring\r\n[[secretstores.os]]\r\n  id = "o"\r\n');
+    assert.throws(
+      () => planAddSecretStore('', { id: 'a-b', type: 'os' }),
+      (e: unknown) => e instanceof ConfigEditError && e.code === 'invalid-name',
+    );
+    assert.throws(
+      () => planAddSecretStore('', { id: 'a', type: 'vault' as 'os' }),
+      (e: unknown) => e instanceof ConfigEditError && e.code === 'invalid-option',
+    );
   });
 
   void test('planAddHeartbeat: options and validation', () => {
     const after = applyEdits('\ufeff', planAddHeartbeat('\ufeff', { url: 'http://h/"q"', instanceId: 'a1', interval: '30s', include: ['hostname'] }));
-    assert.equal(after, '\ufeff# Send heartbeats to Telegraf Controller\n[[outputs.heartbeat]]\n  url = "http://h/\\"q\\""\n  instance_id = "a1"\n  interval = "30s"\n  include = ["hostname"]\n');
-    assert.throws(() => planAddHeartbeat('', { url: ' ' }), (e: unknown) => e instanceof ConfigEditError && e.code === 'invalid-option');
-    assert.throws(() => planAddHeartbeat('', { url: URL, include: [''] }), (e: unknown) => e instanceof ConfigEditError && e.code === 'invalid-option');
+    assert.equal(
+      after,
+      '\ufeff# Send heartbeats to Telegraf Controller\n[[outputs.heartbeat]]\n  url = "http://h/\\"q\\""\n  instance_id = "a1"\n  interval = "30s"\n  include = ["hostname"]\n',
+    );
+    assert.throws(
+      () => planAddHeartbeat('', { url: ' ' }),
+      (e: unknown) => e instanceof ConfigEditError && e.code === 'invalid-option',
+    );
+    assert.throws(
+      () => planAddHeartbeat('', { url: URL, include: [''] }),
+      (e: unknown) => e instanceof ConfigEditError && e.code === 'invalid-option',
+    );
     // A banner followed by keys of the table above is not a safe place: append instead.
     const text = '[agent]\n###############\n# OUTPUT PLUGINS #\n###############\n  interval = "1s"\n';
     const edits = planAddHeartbeat(text, { url: URL });
@@ -487,14 +561,39 @@ void describe('references, secret stores and applyEdits', () => {
     const text = readFixture('04-influxdb_v2-sample-empty-token.conf');
     const [site] = findTokenSites(parseTelegrafConfig(text));
     assert.ok(site);
-    assert.throws(() => planReplaceSite('x' + text, site, LITERAL), (e: unknown) => e instanceof ConfigEditError && e.code === 'stale-site');
+    assert.throws(
+      () => planReplaceSite('x' + text, site, LITERAL),
+      (e: unknown) => e instanceof ConfigEditError && e.code === 'stale-site',
+    );
   });
 
   void test('applyEdits: order, same-offset insertions, overlap and range errors', () => {
-    assert.equal(applyEdits('abcdef', [{ start: 4, end: 5, newText: 'E' }, { start: 0, end: 1, newText: 'A' }]), 'AbcdEf');
-    assert.equal(applyEdits('ab', [{ start: 1, end: 1, newText: 'x' }, { start: 1, end: 1, newText: 'y' }]), 'axyb');
-    assert.throws(() => applyEdits('abc', [{ start: 0, end: 2, newText: '' }, { start: 1, end: 3, newText: '' }]), (e: unknown) => e instanceof ConfigEditError && e.code === 'overlapping-edits');
-    assert.throws(() => applyEdits('abc', [{ start: 2, end: 4, newText: '' }]), (e: unknown) => e instanceof ConfigEditError && e.code === 'invalid-offset');
+    assert.equal(
+      applyEdits('abcdef', [
+        { start: 4, end: 5, newText: 'E' },
+        { start: 0, end: 1, newText: 'A' },
+      ]),
+      'AbcdEf',
+    );
+    assert.equal(
+      applyEdits('ab', [
+        { start: 1, end: 1, newText: 'x' },
+        { start: 1, end: 1, newText: 'y' },
+      ]),
+      'axyb',
+    );
+    assert.throws(
+      () =>
+        applyEdits('abc', [
+          { start: 0, end: 2, newText: '' },
+          { start: 1, end: 3, newText: '' },
+        ]),
+      (e: unknown) => e instanceof ConfigEditError && e.code === 'overlapping-edits',
+    );
+    assert.throws(
+      () => applyEdits('abc', [{ start: 2, end: 4, newText: '' }]),
+      (e: unknown) => e instanceof ConfigEditError && e.code === 'invalid-offset',
+    );
   });
 });
 

@@ -63,8 +63,7 @@ const REFUSED: Refused[] = [
   },
   {
     name: 'a blank line inside a multi-line Starlark script',
-    marked:
-      '[[processors.starlark]]\n  source = """\ndef apply(metric):\n|\n    return metric\n"""\n' + HB,
+    marked: '[[processors.starlark]]\n  source = """\ndef apply(metric):\n|\n    return metric\n"""\n' + HB,
     says: ['inside the value of "source" on line 2', 'never written into another value'],
   },
   {
@@ -113,9 +112,10 @@ const PLACED: Placed[] = [
     expected: '[[outputs.influxdb_v2]]\n  urls = ["http://127.0.0.1:8086"]\n  token = "${TELEGRAF_CONTROLLER_TOKEN}"\n  bucket = "b"\n',
   },
   {
-    name: 'a blank line next to the sample\'s commented-out token: that line becomes the token, in its style',
+    name: "a blank line next to the sample's commented-out token: that line becomes the token, in its style",
     marked: '[[outputs.influxdb_v2]]\n  urls = ["http://127.0.0.1:8086"]\n  ## Token for authentication.\n  # token = \'\'\n|\n  bucket = "b"\n',
-    expected: '[[outputs.influxdb_v2]]\n  urls = ["http://127.0.0.1:8086"]\n  ## Token for authentication.\n  token = \'${TELEGRAF_CONTROLLER_TOKEN}\'\n\n  bucket = "b"\n',
+    expected:
+      '[[outputs.influxdb_v2]]\n  urls = ["http://127.0.0.1:8086"]\n  ## Token for authentication.\n  token = \'${TELEGRAF_CONTROLLER_TOKEN}\'\n\n  bucket = "b"\n',
   },
   {
     name: 'a sub-table of a plugin that takes a token: a direct key of the plugin, above the sub-table',
@@ -165,7 +165,8 @@ void describe('insert at the cursor: where a token belongs', () => {
   });
 
   void test('before the fix the half-typed heartbeat got a second token key, which Telegraf rejects', { skip: skipWithoutTelegraf() }, () => {
-    const twice = '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:1/agents/heartbeat"\n  instance_id = "agent-1"\n  token = \n  token = "${TELEGRAF_CONTROLLER_TOKEN}"\n';
+    const twice =
+      '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:1/agents/heartbeat"\n  instance_id = "agent-1"\n  token = \n  token = "${TELEGRAF_CONTROLLER_TOKEN}"\n';
     assert.equal(configCheck(twice).ok, false, 'the checker can fail');
   });
 });
@@ -210,7 +211,10 @@ void describe('a second secret store keeps the block of the store before it', ()
         '[[outputs.file]]\n' +
         '  files = ["stdout"]\n',
     );
-    assert.deepEqual(secretStores(parseTelegrafConfig(after)).map((s) => s.id), ['cloud_secrets', 'local_secrets']);
+    assert.deepEqual(
+      secretStores(parseTelegrafConfig(after)).map((s) => s.id),
+      ['cloud_secrets', 'local_secrets'],
+    );
   });
 
   void test('the comment directly above the next header stays with that header; an unindented store keeps its own comments', () => {

@@ -9,15 +9,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  directKeys,
-  findDirectKey,
-  maskSubstitutions,
-  parseTelegrafConfig,
-  tableAt,
-  type ConfigTable,
-  type TelegrafConfig,
-} from '../../../src/core/config';
+import { directKeys, findDirectKey, maskSubstitutions, parseTelegrafConfig, tableAt, type ConfigTable, type TelegrafConfig } from '../../../src/core/config';
 import { FIXTURE_DIR, fixtureNames, readFixture } from './helpers';
 
 const SHARED_FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures/telegraf-configs');
@@ -66,10 +58,7 @@ void describe('fixtures: copies and models', () => {
       return;
     }
     for (const name of [...fixtureNames(), 'README.md']) {
-      assert.ok(
-        readFileSync(path.join(FIXTURE_DIR, name)).equals(readFileSync(path.join(SHARED_FIXTURES, name))),
-        `${name} differs from the shared fixture`,
-      );
+      assert.ok(readFileSync(path.join(FIXTURE_DIR, name)).equals(readFileSync(path.join(SHARED_FIXTURES, name))), `${name} differs from the shared fixture`);
     }
   });
 
@@ -112,9 +101,15 @@ void describe('fixture specifics (README "Quirks exercised")', () => {
 
   void test('03: only the heartbeat; commented sub-tables are comments', () => {
     const cfg = parseTelegrafConfig(readFixture('03-heartbeat-sample.conf'));
-    assert.deepEqual(cfg.tables.map((t) => t.name), ['outputs.heartbeat']);
+    assert.deepEqual(
+      cfg.tables.map((t) => t.name),
+      ['outputs.heartbeat'],
+    );
     const hb = table(cfg, 'outputs.heartbeat');
-    assert.deepEqual(directKeys(hb).map((k) => `${k.key}@${k.line + 1}`), ['url@4', 'instance_id@7']);
+    assert.deepEqual(
+      directKeys(hb).map((k) => `${k.key}@${k.line + 1}`),
+      ['url@4', 'instance_id@7'],
+    );
     assert.equal(hb.indent, '  ');
   });
 
@@ -141,7 +136,10 @@ void describe('fixture specifics (README "Quirks exercised")', () => {
     assert.equal(tpl?.value, '{{ .Time.Format "15:04:05" }}: {{ .Field "value" }}\n');
     const commands = findDirectKey(table(cfg, 'inputs.exec'), 'commands');
     assert.equal(commands?.valueKind, 'array');
-    assert.deepEqual(commands?.scalars.map((s) => s.value), ['echo', 'Started with a config from Telegraf Controller']);
+    assert.deepEqual(
+      commands?.scalars.map((s) => s.value),
+      ['echo', 'Started with a config from Telegraf Controller'],
+    );
   });
 
   void test('09: the unquoted ${VAR} is masked for the strict parser and kept verbatim in the model', () => {
@@ -162,7 +160,10 @@ void describe('fixture specifics (README "Quirks exercised")', () => {
   void test('12: keys at column 0', () => {
     const cfg = parseTelegrafConfig(readFixture('12-user-dollar-var-no-braces-unindented-issue13413.conf'));
     assert.equal(cfg.keyIndent, '');
-    assert.deepEqual(directKeys(table(cfg, 'outputs.influxdb_v2')).map((k) => k.key), ['urls', 'token', 'organization', 'bucket']);
+    assert.deepEqual(
+      directKeys(table(cfg, 'outputs.influxdb_v2')).map((k) => k.key),
+      ['urls', 'token', 'organization', 'bucket'],
+    );
   });
 
   void test('14: CRLF, no final EOL, trailing spaces are not part of values', () => {
@@ -202,7 +203,10 @@ void describe('fixture specifics (README "Quirks exercised")', () => {
     const cfg = parseTelegrafConfig(text);
     assert.equal(cfg.hasBom, true);
     assert.equal(text.charCodeAt(0), 0xfeff);
-    assert.deepEqual(cfg.tables.map((t) => t.name), ['global_tags', 'agent']);
+    assert.deepEqual(
+      cfg.tables.map((t) => t.name),
+      ['global_tags', 'agent'],
+    );
     assert.equal(table(cfg, 'global_tags').headerRange.start, text.indexOf('[global_tags]'));
     assert.equal(table(cfg, 'global_tags').line, 1);
     assert.equal(table(cfg, 'agent').line, 8);
@@ -240,8 +244,14 @@ void describe('tolerance', () => {
   void test('a multi-line string that looks like a table is not a table', () => {
     const text = '[[outputs.file]]\n  template = """\n[[outputs.heartbeat]]\ntoken = "x"\n"""\n  files = [\'\'\'\n[agent]\n\'\'\']\n';
     for (const cfg of both(text)) {
-      assert.deepEqual(cfg.tables.map((t) => t.name), ['outputs.file']);
-      assert.deepEqual(cfg.tables[0]?.keys.map((k) => k.key), ['template', 'files']);
+      assert.deepEqual(
+        cfg.tables.map((t) => t.name),
+        ['outputs.file'],
+      );
+      assert.deepEqual(
+        cfg.tables[0]?.keys.map((k) => k.key),
+        ['template', 'files'],
+      );
       assert.equal(cfg.tables[0]?.keys[0]?.value, '[[outputs.heartbeat]]\ntoken = "x"\n');
     }
   });
@@ -251,16 +261,29 @@ void describe('tolerance', () => {
     const cfg = parseTelegrafConfig(text);
     assert.equal(cfg.parseMode, 'scanner');
     assert.equal(cfg.parseError?.line, 2);
-    assert.deepEqual(cfg.tables.map((t) => t.name), ['outputs.heartbeat', 'inputs.cpu']);
-    assert.deepEqual(cfg.tables[0]?.keys.map((k) => k.value), ['a', 'b']);
+    assert.deepEqual(
+      cfg.tables.map((t) => t.name),
+      ['outputs.heartbeat', 'inputs.cpu'],
+    );
+    assert.deepEqual(
+      cfg.tables[0]?.keys.map((k) => k.value),
+      ['a', 'b'],
+    );
   });
 
   void test('garbage lines and unterminated strings are skipped; later tables still found', () => {
-    const text = '[agent]\n  interval = "10s\n  this is not toml\n  = 3\n[[outputs.heartbeat]\n  [[outputs.heartbeat]]   # ok\n  url = "u" trailing\n  token = "t"\n';
+    const text =
+      '[agent]\n  interval = "10s\n  this is not toml\n  = 3\n[[outputs.heartbeat]\n  [[outputs.heartbeat]]   # ok\n  url = "u" trailing\n  token = "t"\n';
     const cfg = parseTelegrafConfig(text);
     assert.equal(cfg.parseMode, 'scanner');
-    assert.deepEqual(cfg.tables.map((t) => `${t.name}@${t.line}`), ['agent@0', 'outputs.heartbeat@5']);
-    assert.deepEqual(cfg.tables[1]?.keys.map((k) => k.key), ['url', 'token']);
+    assert.deepEqual(
+      cfg.tables.map((t) => `${t.name}@${t.line}`),
+      ['agent@0', 'outputs.heartbeat@5'],
+    );
+    assert.deepEqual(
+      cfg.tables[1]?.keys.map((k) => k.key),
+      ['url', 'token'],
+    );
   });
 
   void test('truncated array at EOF does not throw', () => {
@@ -273,16 +296,25 @@ void describe('tolerance', () => {
     const text = 'a = ${A}\nb = [$B, "${C}", @{s:k}]\nc = { d = &{agent_id}, e = "$$x" }\n# f = ${F}\n';
     const cfg = parseTelegrafConfig(text);
     assert.equal(cfg.parseMode, 'toml');
-    assert.deepEqual(cfg.unquotedSubstitutions.map((r) => text.slice(r.start, r.end)), ['${A}', '$B', '@{s:k}', '&{agent_id}']);
+    assert.deepEqual(
+      cfg.unquotedSubstitutions.map((r) => text.slice(r.start, r.end)),
+      ['${A}', '$B', '@{s:k}', '&{agent_id}'],
+    );
     assert.deepEqual(comparable(parseTelegrafConfig(text, { scanner: true })), comparable(cfg));
-    assert.deepEqual(cfg.rootKeys.map((k) => [k.key, k.valueKind]), [
-      ['a', 'substitution'],
-      ['b', 'array'],
-      ['c', 'inline-table'],
-      ['d', 'substitution'],
-      ['e', 'string'],
-    ]);
-    assert.deepEqual(cfg.rootKeys[1]?.scalars.map((s) => s.kind), ['substitution', 'string', 'substitution']);
+    assert.deepEqual(
+      cfg.rootKeys.map((k) => [k.key, k.valueKind]),
+      [
+        ['a', 'substitution'],
+        ['b', 'array'],
+        ['c', 'inline-table'],
+        ['d', 'substitution'],
+        ['e', 'string'],
+      ],
+    );
+    assert.deepEqual(
+      cfg.rootKeys[1]?.scalars.map((s) => s.kind),
+      ['substitution', 'string', 'substitution'],
+    );
   });
 
   void test('masking leaves strings and comments alone and keeps the length', () => {
@@ -290,7 +322,10 @@ void describe('tolerance', () => {
     const { masked, ranges } = maskSubstitutions(text);
     assert.equal(masked.length, text.length);
     assert.equal(masked[0], ' ');
-    assert.deepEqual(ranges.map((r) => text.slice(r.start, r.end)), ['$D']);
+    assert.deepEqual(
+      ranges.map((r) => text.slice(r.start, r.end)),
+      ['$D'],
+    );
   });
 
   void test('dotted keys, quoted keys, quoted header segments, headers with comments and spaces', () => {
@@ -300,8 +335,14 @@ void describe('tolerance', () => {
       assert.equal(t?.name, 'outputs.http');
       assert.equal(t?.headerIndent, '  ');
       assert.equal(text.slice(t?.headerRange.start, t?.headerRange.end), '[ outputs . "http" ]');
-      assert.deepEqual(t?.keys.map((k) => k.keyPath), [['a', 'b'], ['Content-Type'], ['lit', 'q']]);
-      assert.deepEqual(t?.keys.map((k) => k.valueKind), ['integer', 'string', 'boolean']);
+      assert.deepEqual(
+        t?.keys.map((k) => k.keyPath),
+        [['a', 'b'], ['Content-Type'], ['lit', 'q']],
+      );
+      assert.deepEqual(
+        t?.keys.map((k) => k.valueKind),
+        ['integer', 'string', 'boolean'],
+      );
       assert.equal(cfg.tables[1]?.name, 'inputs.cpu');
       assert.equal(cfg.tables[1]?.isArray, true);
     }
@@ -318,9 +359,9 @@ void describe('tolerance', () => {
       'd3 = 07:32:00',
       'b = false',
       's = "a\\tb\\u00e9\\"c"',
-      'l = \'C:\\path\'',
+      "l = 'C:\\path'",
       'm = """\nline1 \\\n   line2"""',
-      'ml = \'\'\'\nraw\\n\'\'\'',
+      "ml = '''\nraw\\n'''",
       'q = """a""""',
       'nested = [[1, 2], ["x", { y = "z" }]]',
       'it = { a = { b = "c" } }',
@@ -336,11 +377,17 @@ void describe('tolerance', () => {
     assert.equal(byKey.get('ml')?.value, 'raw\\n');
     assert.equal(byKey.get('q')?.value, 'a"');
     assert.equal(byKey.get('d2')?.valueKind, 'datetime');
-    assert.deepEqual(byKey.get('nested')?.scalars.map((s) => s.value ?? s.kind), ['integer', 'integer', 'x', 'z']);
-    assert.deepEqual(strict?.rootKeys.filter((k) => k.inlineTablePath).map((k) => [k.key, k.inlineTablePath]), [
-      ['a', ['it']],
-      ['b', ['it', 'a']],
-    ]);
+    assert.deepEqual(
+      byKey.get('nested')?.scalars.map((s) => s.value ?? s.kind),
+      ['integer', 'integer', 'x', 'z'],
+    );
+    assert.deepEqual(
+      strict?.rootKeys.filter((k) => k.inlineTablePath).map((k) => [k.key, k.inlineTablePath]),
+      [
+        ['a', ['it']],
+        ['b', ['it', 'a']],
+      ],
+    );
   });
 
   void test('CRLF and lone CR', () => {

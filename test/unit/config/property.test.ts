@@ -48,15 +48,13 @@ function comparable(cfg: TelegrafConfig): unknown {
 
 /** Random non-overlapping edits against a text of length `n`. */
 function editsFor(n: number): fc.Arbitrary<TextEdit[]> {
-  return fc
-    .uniqueArray(fc.integer({ min: 0, max: n }), { maxLength: 8 })
-    .chain((points) => {
-      const sorted = [...points].sort((a, b) => a - b);
-      const pairs: [number, number][] = [];
-      for (let i = 0; i + 1 < sorted.length; i += 2) pairs.push([sorted[i] as number, sorted[i + 1] as number]);
-      if (sorted.length % 2 === 1) pairs.push([sorted.at(-1) as number, sorted.at(-1) as number]);
-      return fc.tuple(...pairs.map(([s, e]) => fc.string({ maxLength: 6 }).map((t): TextEdit => ({ start: s, end: e, newText: t }))));
-    });
+  return fc.uniqueArray(fc.integer({ min: 0, max: n }), { maxLength: 8 }).chain((points) => {
+    const sorted = [...points].sort((a, b) => a - b);
+    const pairs: [number, number][] = [];
+    for (let i = 0; i + 1 < sorted.length; i += 2) pairs.push([sorted[i] as number, sorted[i + 1] as number]);
+    if (sorted.length % 2 === 1) pairs.push([sorted.at(-1) as number, sorted.at(-1) as number]);
+    return fc.tuple(...pairs.map(([s, e]) => fc.string({ maxLength: 6 }).map((t): TextEdit => ({ start: s, end: e, newText: t }))));
+  });
 }
 
 void describe('applyEdits', () => {
@@ -76,7 +74,16 @@ void describe('applyEdits', () => {
           }
           assert.equal(out.slice(last + shift), text.slice(last));
           // Order of the edit list does not matter for non-empty-range edits.
-          assert.equal(applyEdits(text, [...edits].reverse().filter((e) => e.start !== e.end).concat(edits.filter((e) => e.start === e.end))), out);
+          assert.equal(
+            applyEdits(
+              text,
+              [...edits]
+                .reverse()
+                .filter((e) => e.start !== e.end)
+                .concat(edits.filter((e) => e.start === e.end)),
+            ),
+            out,
+          );
         },
       ),
       { numRuns: RUNS },
@@ -170,7 +177,17 @@ const keyArb = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('"Content-Type"', "'quoted key'", 'token', 'instance_id', 'url') },
 );
 
-const headerNames = ['agent', 'global_tags', 'outputs.heartbeat', 'outputs.influxdb_v2', 'inputs.cpu', 'inputs.exec', 'secretstores.os', 'processors.enum', 'outputs.http'];
+const headerNames = [
+  'agent',
+  'global_tags',
+  'outputs.heartbeat',
+  'outputs.influxdb_v2',
+  'inputs.cpu',
+  'inputs.exec',
+  'secretstores.os',
+  'processors.enum',
+  'outputs.http',
+];
 
 const extraLineArb = fc.constantFrom(
   '',
@@ -302,14 +319,49 @@ void describe('generated documents', () => {
 
 void describe('arbitrary text', () => {
   void test('parse and detection never throw', () => {
-    const pieces = fc.constantFrom('[', ']', '[[', ']]', '"', "'", '"""', "'''", '=', '#', '\n', '\r\n', '\r', ' ', '{', '}', ',', '.', '${', '$', '@{', '&{', 'a', 'token', 'tc-apiv1_x', '\\', '\ufeff', '\ud83d');
+    const pieces = fc.constantFrom(
+      '[',
+      ']',
+      '[[',
+      ']]',
+      '"',
+      "'",
+      '"""',
+      "'''",
+      '=',
+      '#',
+      '\n',
+      '\r\n',
+      '\r',
+      ' ',
+      '{',
+      '}',
+      ',',
+      '.',
+      '${',
+      '$',
+      '@{',
+      '&{',
+      'a',
+      'token',
+      'tc-apiv1_x',
+      '\\',
+      '\ufeff',
+      '\ud83d',
+    );
     fc.assert(
-      fc.property(fc.oneof(fc.array(pieces, { maxLength: 40 }).map((p) => p.join('')), fc.string({ maxLength: 80, unit: 'binary' })), (text) => {
-        const cfg = parseTelegrafConfig(text);
-        findTokenSites(cfg);
-        findControllerTokenLiterals(text);
-        for (const t of cfg.tables) assert.ok(t.headerRange.end <= text.length);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.array(pieces, { maxLength: 40 }).map((p) => p.join('')),
+          fc.string({ maxLength: 80, unit: 'binary' }),
+        ),
+        (text) => {
+          const cfg = parseTelegrafConfig(text);
+          findTokenSites(cfg);
+          findControllerTokenLiterals(text);
+          for (const t of cfg.tables) assert.ok(t.headerRange.end <= text.length);
+        },
+      ),
       { numRuns: RUNS * 3 },
     );
   });

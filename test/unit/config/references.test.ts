@@ -152,13 +152,23 @@ describe('heartbeatTestUrl', () => {
       url: 'https://ctl.example:9000/agents/heartbeat',
       fromConfig: true,
     });
-    for (const other of ['http://evil.example:8000/agents/heartbeat', 'http://${HOST}:8000/x', 'http://u:p@ctl.example:8000/x', 'ftp://ctl.example/x', 'not a url']) {
+    for (const other of [
+      'http://evil.example:8000/agents/heartbeat',
+      'http://${HOST}:8000/x',
+      'http://u:p@ctl.example:8000/x',
+      'ftp://ctl.example/x',
+      'not a url',
+    ]) {
       assert.deepEqual(heartbeatTestUrl(cfg(other), 'https://ctl.example:8888', fallback), { url: fallback, fromConfig: false }, other);
     }
     assert.deepEqual(heartbeatTestUrl(undefined, 'https://ctl.example:8888', fallback), { url: fallback, fromConfig: false });
     assert.deepEqual(heartbeatTestUrl(cfg('https://ctl.example:8000/agents/heartbeat'), 'https://ctl.example:8888', fallback).fromConfig, true);
     assert.deepEqual(heartbeatTestUrl(cfg('http://ctl.example:8000/agents/heartbeat'), 'http://ctl.example:8888', fallback).fromConfig, true);
-    assert.deepEqual(heartbeatTestUrl(cfg('http://ctl.example:8000/agents/heartbeat'), 'https://ctl.example:8888', fallback), { url: fallback, fromConfig: false }, 'never downgrade to plain http');
+    assert.deepEqual(
+      heartbeatTestUrl(cfg('http://ctl.example:8000/agents/heartbeat'), 'https://ctl.example:8888', fallback),
+      { url: fallback, fromConfig: false },
+      'never downgrade to plain http',
+    );
   });
 });
 

@@ -44,7 +44,13 @@ export function configCheck(text: string, bin = telegrafBinary()): CheckResult {
       encoding: 'utf8',
       timeout: 20_000,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH ?? '', HOME: dir, TELEGRAF_CONTROLLER_TOKEN: 'tc-apiv1_placeholder', INFLUX_TOKEN: 'placeholder', JOSE_PASSWORD: 'placeholder' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: dir,
+        TELEGRAF_CONTROLLER_TOKEN: 'tc-apiv1_placeholder',
+        INFLUX_TOKEN: 'placeholder',
+        JOSE_PASSWORD: 'placeholder',
+      },
     });
     const out = `${r.stdout ?? ''}\n${r.stderr ?? ''}`.split(file).join('<config>');
     const errors = out.split('\n').filter((l) => / E! /.test(l));

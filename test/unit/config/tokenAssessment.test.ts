@@ -52,7 +52,9 @@ describe('assessToken', () => {
 
   test('missing permissions of the use are warnings; expiring soon is information', () => {
     assert.deepEqual(codes({ token: token({ permissions: { configs: ['read'] } }), verdict: 'accepted' }), ['token-missing-permission/warning']);
-    assert.deepEqual(codes({ token: token({ permissions: { heartbeat: ['write'] } }), verdict: 'accepted' }, [HEARTBEAT_WRITE, CONFIGS_READ]), ['token-missing-permission/warning']);
+    assert.deepEqual(codes({ token: token({ permissions: { heartbeat: ['write'] } }), verdict: 'accepted' }, [HEARTBEAT_WRITE, CONFIGS_READ]), [
+      'token-missing-permission/warning',
+    ]);
     assert.deepEqual(codes({ token: token({ expiresAt: iso(NOW + 2 * DAY) }), verdict: 'unchecked' }), ['token-expiring/information']);
     assert.deepEqual(codes({ token: token(), verdict: 'accepted' }), []);
     assert.deepEqual(codes({ token: token({ permissions: {} }), verdict: 'accepted' }, []), [], 'no needs, no missing permission');
@@ -92,7 +94,10 @@ describe('value matching', () => {
 
   test('prefix matching uses the 12-character prefix and ignores short prefixes', () => {
     const list = [token({ id: 'a', prefix: 'tc-apiv1_Abc' }), token({ id: 'b', prefix: 'tc-apiv1_Xyz' }), token({ id: 'c', prefix: 'tc-' })];
-    assert.deepEqual(tokensWithPrefixOf('tc-apiv1_Abcdef', list).map((t) => t.id), ['a']);
+    assert.deepEqual(
+      tokensWithPrefixOf('tc-apiv1_Abcdef', list).map((t) => t.id),
+      ['a'],
+    );
     assert.deepEqual(tokensWithPrefixOf('tc-apiv1_Q', list), []);
   });
 

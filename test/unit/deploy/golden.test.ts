@@ -29,7 +29,10 @@ function lineCol(text: string, off: number): string {
 
 function flagReport(text: string, kind: DeployKind): { report: string; summary: string } {
   const f = scanText(kind, text);
-  const lines = f.map((x) => `${lineCol(text, x.range.start)} ${x.code} ${x.severity}${x.lowerWhenIgnored ? ' (lower when git-ignored)' : ''} ${JSON.stringify(text.slice(x.range.start, x.range.end).slice(0, 48))}${x.name ? ` [${x.name}]` : ''}\n  ${x.message}`);
+  const lines = f.map(
+    (x) =>
+      `${lineCol(text, x.range.start)} ${x.code} ${x.severity}${x.lowerWhenIgnored ? ' (lower when git-ignored)' : ''} ${JSON.stringify(text.slice(x.range.start, x.range.end).slice(0, 48))}${x.name ? ` [${x.name}]` : ''}\n  ${x.message}`,
+  );
   const counts = new Map<string, number>();
   for (const x of f) counts.set(x.code, (counts.get(x.code) ?? 0) + 1);
   const summary = f.length === 0 ? 'nothing flagged' : [...counts].map(([c, n]) => `${n}× ${c}`).join(', ');
@@ -87,7 +90,11 @@ for (const name of deployFixtures()) {
     test('insert', () => {
       const plan = planAddToken(name, text, {}, COMPOSE_ENV_FILES);
       const out = fillValue(applyEdits(text, plan.edits), FAKE_TOKEN);
-      rows.push([name, 'insert', `${plan.status}${plan.edits.length ? ` (${plan.edits.length} edit${plan.edits.length > 1 ? 's' : ''})` : ''}: ${plan.varName}${plan.target ? ` → ${plan.target}` : ''}${plan.valueFile ? `; value → ${plan.valueFile}` : ''}${plan.pin && plan.varName === 'INFLUX_TOKEN' ? ` (pin ${plan.pin.tag})` : ''}`]);
+      rows.push([
+        name,
+        'insert',
+        `${plan.status}${plan.edits.length ? ` (${plan.edits.length} edit${plan.edits.length > 1 ? 's' : ''})` : ''}: ${plan.varName}${plan.target ? ` → ${plan.target}` : ''}${plan.valueFile ? `; value → ${plan.valueFile}` : ''}${plan.pin && plan.varName === 'INFLUX_TOKEN' ? ` (pin ${plan.pin.tag})` : ''}`,
+      ]);
       assertGolden(stem, 'insert.plan.txt', planReport(plan));
       if (plan.edits.length > 0) assertGolden(stem, `insert${ext || '.txt'}`, out);
       assert.equal(out.endsWith('\n'), text.endsWith('\n'), 'the final-newline habit is kept');
@@ -111,14 +118,16 @@ for (const name of deployFixtures()) {
       rebuilt += text.slice(pos);
       let stripped = out;
       for (const e of [...sorted].reverse()) {
-        const startInOut = e.start + sorted.filter((x) => x.start < e.start).reduce((n, x) => n + fillValue(x.newText, FAKE_TOKEN).length - (x.end - x.start), 0);
+        const startInOut =
+          e.start + sorted.filter((x) => x.start < e.start).reduce((n, x) => n + fillValue(x.newText, FAKE_TOKEN).length - (x.end - x.start), 0);
         stripped = stripped.slice(0, startInOut) + stripped.slice(startInOut + fillValue(e.newText, FAKE_TOKEN).length);
       }
       assert.equal(stripped, rebuilt);
     });
 
     test('fix', () => {
-      const rank = (x: { code: string; name?: string }) => (x.code === 'plaintext-token' ? 0 : /token/i.test(x.name ?? '') ? (x.code === 'literal-credential' ? 1 : 2) : 3);
+      const rank = (x: { code: string; name?: string }) =>
+        x.code === 'plaintext-token' ? 0 : /token/i.test(x.name ?? '') ? (x.code === 'literal-credential' ? 1 : 2) : 3;
       const findings = scanText(kind, text).sort((a, b) => rank(a) - rank(b) || a.range.start - b.range.start);
       for (const f of findings) {
         const fixes = planFixes(kind, text, f);
@@ -127,9 +136,26 @@ for (const name of deployFixtures()) {
         const out = applyEdits(text, fix.edits);
         rows.push([name, 'fix', `${fix.title} at ${lineCol(text, f.range.start)}`]);
         assertGolden(stem, `fix${ext || '.txt'}`, `${out}`);
-        assertGolden(stem, 'fix.plan.txt', [`finding: ${f.code} at ${lineCol(text, f.range.start)}`, `title: ${fix.title}`, `variable: ${fix.varName}`, `value file: ${fix.valueFile}`, `note: ${fix.note}`, ...fix.commands.map((c) => `command: ${c.text}`), ''].join('\n'));
+        assertGolden(
+          stem,
+          'fix.plan.txt',
+          [
+            `finding: ${f.code} at ${lineCol(text, f.range.start)}`,
+            `title: ${fix.title}`,
+            `variable: ${fix.varName}`,
+            `value file: ${fix.valueFile}`,
+            `note: ${fix.note}`,
+            ...fix.commands.map((c) => `command: ${c.text}`),
+            '',
+          ].join('\n'),
+        );
         if (YAML_KINDS.includes(kind)) assert.deepEqual(strictYamlErrors(out), []);
-        assert.ok(!scanText(kind, out).some((x) => x.range.start === f.range.start && x.code === f.code && text.slice(f.range.start, f.range.end) === out.slice(x.range.start, x.range.end)), 'the fixed value is no longer flagged');
+        assert.ok(
+          !scanText(kind, out).some(
+            (x) => x.range.start === f.range.start && x.code === f.code && text.slice(f.range.start, f.range.end) === out.slice(x.range.start, x.range.end),
+          ),
+          'the fixed value is no longer flagged',
+        );
         return;
       }
       rows.push([name, 'fix', '(no quick fix: nothing fixable flagged, or the value belongs in this file)']);
@@ -142,5 +168,6 @@ after(() => {
   const sorted = [...rows].sort((a, b) => (order(a) < order(b) ? -1 : 1));
   const table = ['| file | operation | result |', '|---|---|---|', ...sorted.map((r) => `| ${r[0]} | ${r[1]} | ${r[2]!.replace(/\|/g, '\\|')} |`)].join('\n');
   console.log(`\n${table}\n`);
-  if (rows.length === deployFixtures().length * 3) assertGolden('.', 'RESULTS.md', `# Deployment fixtures × operations (generated by test/unit/deploy/golden.test.ts)\n\n${table}\n`);
+  if (rows.length === deployFixtures().length * 3)
+    assertGolden('.', 'RESULTS.md', `# Deployment fixtures × operations (generated by test/unit/deploy/golden.test.ts)\n\n${table}\n`);
 });

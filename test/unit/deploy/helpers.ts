@@ -67,7 +67,15 @@ export function stripVar(v: unknown, varName: string, extra: readonly string[] =
   if (Array.isArray(v)) {
     const items = v
       .filter((i) => !(typeof i === 'string' && (i.startsWith(`${varName}=`) || extra.includes(i))))
-      .filter((i) => !(i && typeof i === 'object' && !Array.isArray(i) && ((i as Record<string, unknown>).name === varName || extra.includes(String((i as Record<string, unknown>).name)))))
+      .filter(
+        (i) =>
+          !(
+            i &&
+            typeof i === 'object' &&
+            !Array.isArray(i) &&
+            ((i as Record<string, unknown>).name === varName || extra.includes(String((i as Record<string, unknown>).name)))
+          ),
+      )
       .map((i) => stripVar(i, varName, extra))
       .filter((i) => !isEmpty(i));
     return items;
@@ -85,7 +93,12 @@ export function stripVar(v: unknown, varName: string, extra: readonly string[] =
 }
 
 function isEmpty(v: unknown): boolean {
-  return v === null || v === undefined || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
+  return (
+    v === null ||
+    v === undefined ||
+    (Array.isArray(v) && v.length === 0) ||
+    (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0)
+  );
 }
 
 /** Converts LF line breaks to CRLF (lines already CRLF stay as they are). */

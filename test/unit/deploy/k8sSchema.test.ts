@@ -57,7 +57,8 @@ void describe('Kubernetes schema (kubernetes-models)', () => {
   }
 
   test('a DaemonSet wired with secretKeyRef is valid; a broken secretKeyRef is rejected', async () => {
-    const text = 'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: telegraf\nspec:\n  selector:\n    matchLabels: {app: telegraf}\n  template:\n    metadata:\n      labels: {app: telegraf}\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n';
+    const text =
+      'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: telegraf\nspec:\n  selector:\n    matchLabels: {app: telegraf}\n  template:\n    metadata:\n      labels: {app: telegraf}\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n';
     const plan = planAddToken('ds.yaml', text);
     const out = applyEdits(text, plan.edits);
     assert.equal(await validateAll(out), 1);

@@ -158,7 +158,11 @@ void describe('property: Kubernetes edits', () => {
         assertOutsideKept(text, plan, out);
         assert.deepEqual(strictYamlErrors(out), []);
         assertKeptMarks(text, out);
-        const docs = parseAllDocuments(out).map((x) => x.toJS()) as { spec: { template: { spec: { containers: { name: string; env?: { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[] }[] } } } }[];
+        const docs = parseAllDocuments(out).map((x) => x.toJS()) as {
+          spec: {
+            template: { spec: { containers: { name: string; env?: { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[] }[] } };
+          };
+        }[];
         const containers = docs[0]!.spec.template.spec.containers;
         const tg = containers.find((x) => x.name === 'telegraf')!;
         const item = tg.env!.find((e) => e.name === 'TELEGRAF_CONTROLLER_TOKEN')!;

@@ -52,7 +52,10 @@ void describe('deployment file kinds', () => {
 void describe('controller tokens are flagged in every file type', () => {
   const files: [DeployKind, string][] = [
     ['compose', `services:\n  telegraf:\n    image: telegraf:1.40\n    environment:\n      - TELEGRAF_CONTROLLER_TOKEN=${TOKEN}\n`],
-    ['kubernetes', `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: t\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n          env:\n            - name: TELEGRAF_CONTROLLER_TOKEN\n              value: ${TOKEN}\n`],
+    [
+      'kubernetes',
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: t\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n          env:\n            - name: TELEGRAF_CONTROLLER_TOKEN\n              value: ${TOKEN}\n`,
+    ],
     ['helm-values', `image:\n  repository: telegraf\nenv:\n  - name: TELEGRAF_CONTROLLER_TOKEN\n    value: "${TOKEN}"\n`],
     ['env', `TELEGRAF_CONTROLLER_TOKEN=${TOKEN}\n`],
     ['systemd', `[Service]\nEnvironment=TELEGRAF_CONTROLLER_TOKEN=${TOKEN}\nExecStart=/usr/bin/telegraf\n`],
@@ -90,7 +93,10 @@ void describe('Kubernetes specifics', () => {
     const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\ndata:\n  INFLUXDB_TOKEN: abc\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: t\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf\n          envFrom:\n            - configMapRef:\n                name: shared\n`;
     const f = scanText('kubernetes', text).filter((x) => x.code === 'configmap-token');
     assert.equal(f.length, 2);
-    assert.equal(scanText('kubernetes', readDeployFixture('14-k8s-deployment-configMapKeyRef-token.yaml')).filter((x) => x.code === 'configmap-token').length, 1);
+    assert.equal(
+      scanText('kubernetes', readDeployFixture('14-k8s-deployment-configMapKeyRef-token.yaml')).filter((x) => x.code === 'configmap-token').length,
+      1,
+    );
   });
   test('Secret stringData committed: flagged with a kubectl hint', () => {
     const text = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  TELEGRAF_CONTROLLER_TOKEN: ${TOKEN}\n`;
@@ -177,15 +183,25 @@ void describe('format-specific quick fixes on controller tokens', () => {
     const { fix: x, out } = fix('kubernetes', text);
     assert.equal(
       out,
-      text.replace(`value: ${TOKEN}`, 'valueFrom:\n                secretKeyRef:\n                  name: telegraf-controller-token\n                  key: TELEGRAF_CONTROLLER_TOKEN'),
+      text.replace(
+        `value: ${TOKEN}`,
+        'valueFrom:\n                secretKeyRef:\n                  name: telegraf-controller-token\n                  key: TELEGRAF_CONTROLLER_TOKEN',
+      ),
     );
     assert.match(x.commands[0]!.text, /kubectl create secret generic telegraf-controller-token --from-env-file=telegraf-controller.env/);
     assert.deepEqual(strictYamlErrors(out), []);
   });
   test('Helm values env value (fixture 18 with a token item) → secretKeyRef', () => {
-    const src = readDeployFixture('18-helm-telegraf-values-official.yaml').replace('    value: "telegraf-polling-service"', `    value: "telegraf-polling-service"\n  - name: "TELEGRAF_CONTROLLER_TOKEN"\n    value: "${TOKEN}"`);
+    const src = readDeployFixture('18-helm-telegraf-values-official.yaml').replace(
+      '    value: "telegraf-polling-service"',
+      `    value: "telegraf-polling-service"\n  - name: "TELEGRAF_CONTROLLER_TOKEN"\n    value: "${TOKEN}"`,
+    );
     const { out } = fix('helm-values', src);
-    assert.ok(out.includes('  - name: "TELEGRAF_CONTROLLER_TOKEN"\n    valueFrom:\n      secretKeyRef:\n        name: telegraf-controller-token\n        key: TELEGRAF_CONTROLLER_TOKEN\n'));
+    assert.ok(
+      out.includes(
+        '  - name: "TELEGRAF_CONTROLLER_TOKEN"\n    valueFrom:\n      secretKeyRef:\n        name: telegraf-controller-token\n        key: TELEGRAF_CONTROLLER_TOKEN\n',
+      ),
+    );
     assert.deepEqual(strictYamlErrors(out), []);
   });
   test('systemd Environment= → EnvironmentFile=', () => {
@@ -193,7 +209,10 @@ void describe('format-specific quick fixes on controller tokens', () => {
     const f = scanText('systemd', text).find((x) => x.code === 'plaintext-token')!;
     const [x] = planFixes('systemd', text, f);
     assert.ok(x);
-    assert.equal(applyEdits(text, x.edits), `[Unit]\nDescription=x\n\n[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\nExecStart=/usr/bin/telegraf\n`);
+    assert.equal(
+      applyEdits(text, x.edits),
+      `[Unit]\nDescription=x\n\n[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\nExecStart=/usr/bin/telegraf\n`,
+    );
   });
   test('Secret stringData (fixture 15 with a controller token) → line removed, kubectl command', () => {
     const src = readDeployFixture('15-k8s-secret-stringData-literal-token.yaml').replace(/REDACTED_INFLUXDB_TOKEN_[A-Z_]*==/, TOKEN);
@@ -226,7 +245,13 @@ void describe('Helm values under a wrapper chart key', () => {
     assert.equal(plan.target, 'chart values under "telegraf"');
     assert.equal(plan.varName, 'INFLUX_TOKEN', 'tag 1.38 reads INFLUX_TOKEN');
     const out = applyEdits(text, plan.edits);
-    assert.equal(out, text.replace('      value: "x"\n', '      value: "x"\n    - name: INFLUX_TOKEN\n      valueFrom:\n        secretKeyRef:\n          name: telegraf-controller-token\n          key: INFLUX_TOKEN\n'));
+    assert.equal(
+      out,
+      text.replace(
+        '      value: "x"\n',
+        '      value: "x"\n    - name: INFLUX_TOKEN\n      valueFrom:\n        secretKeyRef:\n          name: telegraf-controller-token\n          key: INFLUX_TOKEN\n',
+      ),
+    );
     assert.deepEqual(strictYamlErrors(out), []);
   });
   test('a wrapper without env gets envFromSecret', () => {

@@ -27,20 +27,30 @@ const HAVE = which('systemd-analyze');
 
 /** Runs `systemd-analyze verify` on `unit` in `dir` (debug log, to see the loaded settings). */
 function verify(dir: string, unit: string): { status: number | null; out: string } {
-  const r = spawnSync('systemd-analyze', ['verify', '--man=no', `./${unit}`], { cwd: dir, encoding: 'utf8', env: { ...process.env, SYSTEMD_LOG_LEVEL: 'debug' }, timeout: 30_000 });
+  const r = spawnSync('systemd-analyze', ['verify', '--man=no', `./${unit}`], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, SYSTEMD_LOG_LEVEL: 'debug' },
+    timeout: 30_000,
+  });
   return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
 }
 
 function warnings(out: string): string[] {
   // Only lines about our files (the debug log also reports the host's own units).
-  return out.split('\n').filter((l) => /telegraf\.service|controller-token\.conf/.test(l) && /Unknown key|Unknown section|ignoring|Failed to|is not executable|Invalid|Missing/i.test(l));
+  return out
+    .split('\n')
+    .filter(
+      (l) => /telegraf\.service|controller-token\.conf/.test(l) && /Unknown key|Unknown section|ignoring|Failed to|is not executable|Invalid|Missing/i.test(l),
+    );
 }
 
 void describe('systemd-analyze verify', { skip: HAVE ? false : 'systemd-analyze is not installed here' }, () => {
   test('the drop-in written for a unit without EnvironmentFile= loads cleanly and sets EnvironmentFile', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tc-systemd-'));
     try {
-      const unit = '[Unit]\nDescription=Telegraf\n\n[Service]\nExecStart=/bin/true --config https://controller.example/api/configs/1/toml\nUser=nobody\n\n[Install]\nWantedBy=multi-user.target\n';
+      const unit =
+        '[Unit]\nDescription=Telegraf\n\n[Service]\nExecStart=/bin/true --config https://controller.example/api/configs/1/toml\nUser=nobody\n\n[Install]\nWantedBy=multi-user.target\n';
       writeFileSync(path.join(dir, 'telegraf.service'), unit);
       const plan = planAddToken(path.join(dir, 'telegraf.service'), unit);
       assert.equal(plan.edits.length, 0, 'the unit itself is not changed');
@@ -64,7 +74,8 @@ void describe('systemd-analyze verify', { skip: HAVE ? false : 'systemd-analyze 
   test('the Environment= → EnvironmentFile= quick fix yields a unit that loads cleanly', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tc-systemd-'));
     try {
-      const unit = '[Unit]\nDescription=Telegraf\n\n[Service]\nEnvironment="TELEGRAF_CONTROLLER_TOKEN=tc-apiv1_AbCdEf0123456789abcdef0123456789"\nExecStart=/bin/true\n';
+      const unit =
+        '[Unit]\nDescription=Telegraf\n\n[Service]\nEnvironment="TELEGRAF_CONTROLLER_TOKEN=tc-apiv1_AbCdEf0123456789abcdef0123456789"\nExecStart=/bin/true\n';
       const finding = scanText('systemd', unit).find((x) => x.code === 'plaintext-token')!;
       const [fix] = planFixes('systemd', unit, finding);
       assert.ok(fix);

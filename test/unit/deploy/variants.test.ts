@@ -12,7 +12,8 @@ import { applyEdits } from '../../../src/core/config';
 import { deploymentKind, fillValue, planAddToken, planFixes, scanText } from '../../../src/core/deploy';
 import { COMPOSE_ENV_FILES, deployFixtures, FAKE_TOKEN, readDeployFixture, strictYamlErrors, toCrlf, VARIANT_DIR } from './helpers';
 
-const summary = (text: string, kind: ReturnType<typeof deploymentKind>) => scanText(kind!, text).map((f) => `${f.code} ${text.slice(f.range.start, f.range.end)}`);
+const summary = (text: string, kind: ReturnType<typeof deploymentKind>) =>
+  scanText(kind!, text).map((f) => `${f.code} ${text.slice(f.range.start, f.range.end)}`);
 
 for (const name of deployFixtures()) {
   const lf = readDeployFixture(name);
@@ -32,7 +33,8 @@ for (const name of deployFixtures()) {
       assert.equal(out, toCrlf(lfOut), 'same edit, with CRLF line endings');
       assert.ok(!/[^\r]\n/.test(out), 'no bare LF introduced');
       if (/\.ya?ml$/.test(name)) assert.deepEqual(strictYamlErrors(out), []);
-      for (const f of scanText(kind!, crlf)) for (const x of planFixes(kind!, crlf, f)) assert.ok(!/[^\r]\n/.test(applyEdits(crlf, x.edits)), `fix "${x.title}" keeps CRLF`);
+      for (const f of scanText(kind!, crlf))
+        for (const x of planFixes(kind!, crlf, f)) assert.ok(!/[^\r]\n/.test(applyEdits(crlf, x.edits)), `fix "${x.title}" keeps CRLF`);
     });
     test('BOM', () => {
       const bom = readDeployFixture(name, path.join(VARIANT_DIR, 'bom'));

@@ -29,7 +29,10 @@ beforeEach(() => {
   emu.faults.clear();
 });
 
-async function req(path: string, init: { method?: string; auth?: string; body?: unknown; raw?: string; base?: string } = {}): Promise<{ status: number; json: any; headers: Headers; text: string }> {
+async function req(
+  path: string,
+  init: { method?: string; auth?: string; body?: unknown; raw?: string; base?: string } = {},
+): Promise<{ status: number; json: any; headers: Headers; text: string }> {
   const headers: Record<string, string> = {};
   if (init.auth !== undefined) headers.authorization = init.auth;
   if (init.body !== undefined || init.raw !== undefined) headers['content-type'] = 'application/json';
@@ -90,7 +93,11 @@ void describe('tokens on the wire (MODEL.md Part B)', () => {
   void test('created values are tc-apiv1_ + random, stored only as SHA-256', async () => {
     const values = new Set<string>();
     for (let i = 0; i < 5; i++) {
-      const r = await req('/api/tokens', { method: 'POST', auth: `Bearer ${owner}`, body: { description: `t${i}`, expiresAt: null, preset: 'telegraf-agent' } });
+      const r = await req('/api/tokens', {
+        method: 'POST',
+        auth: `Bearer ${owner}`,
+        body: { description: `t${i}`, expiresAt: null, preset: 'telegraf-agent' },
+      });
       assert.equal(r.status, 201);
       const { token, value } = r.json;
       assert.match(value, /^tc-apiv1_[A-Za-z0-9_-]{40,}$/);
@@ -121,7 +128,10 @@ void describe('tokens on the wire (MODEL.md Part B)', () => {
     assert.equal((await req('/api/tokens', { method: 'POST', auth: `Bearer ${owner}`, raw: '{nope' })).status, 400);
     assert.equal((await req('/api/nothing', { auth: `Bearer ${owner}` })).status, 404);
     assert.equal((await req('/api/tokens/x', { method: 'PUT', auth: `Bearer ${owner}` })).status, 405);
-    assert.equal((await req('/api/tokens', { method: 'POST', auth: `Bearer ${owner}`, raw: JSON.stringify({ description: 'x'.repeat(1_100_000) }) })).status, 413);
+    assert.equal(
+      (await req('/api/tokens', { method: 'POST', auth: `Bearer ${owner}`, raw: JSON.stringify({ description: 'x'.repeat(1_100_000) }) })).status,
+      413,
+    );
   });
   void test('a token cannot mint a token with more than itself', async () => {
     const r = await req('/api/tokens', {
@@ -205,7 +215,16 @@ void describe('options', () => {
     const open = await startEmulator({ disabledAuth: ['configs', 'heartbeat'] });
     try {
       assert.equal((await req('/api/configs', { base: open.url })).status, 200);
-      assert.equal((await req('/agents/heartbeat', { base: open.heartbeatUrl.replace('/agents/heartbeat', ''), method: 'POST', body: { id: 'agent-open', version: 'Telegraf 1.40.1' } })).status, 200);
+      assert.equal(
+        (
+          await req('/agents/heartbeat', {
+            base: open.heartbeatUrl.replace('/agents/heartbeat', ''),
+            method: 'POST',
+            body: { id: 'agent-open', version: 'Telegraf 1.40.1' },
+          })
+        ).status,
+        200,
+      );
       assert.equal((await req('/api/tokens', { base: open.url })).status, 401);
     } finally {
       await open.close();
@@ -222,7 +241,12 @@ void describe('options', () => {
     }
   });
   void test('custom seed', async () => {
-    const e = await startEmulator({ seed: { users: [{ id: 'u1', username: 'solo', password: 'pw', role: 'owner' }], tokens: [{ id: 't1', description: 'd', username: 'solo', preset: 'full', value: 'tc-apiv1_solo' }] } });
+    const e = await startEmulator({
+      seed: {
+        users: [{ id: 'u1', username: 'solo', password: 'pw', role: 'owner' }],
+        tokens: [{ id: 't1', description: 'd', username: 'solo', preset: 'full', value: 'tc-apiv1_solo' }],
+      },
+    });
     try {
       assert.equal((await req('/api/auth/me', { base: e.url, auth: 'Bearer tc-apiv1_solo' })).json.user.username, 'solo');
     } finally {
@@ -236,7 +260,18 @@ void describe('command line', () => {
   for (const tls of [false, true]) {
     void test(`tsx test/emulator/cli.ts${tls ? ' --tls' : ''} prints its URLs and stops on SIGTERM`, async () => {
       const root = join(__dirname, '..', '..', '..');
-      const args = ['--import', 'tsx', join(root, 'test/emulator/cli.ts'), '--port', '0', '--heartbeat-port', '0', '--seed', join(root, 'test/emulator/seeds/demo.json'), ...(tls ? ['--tls'] : [])];
+      const args = [
+        '--import',
+        'tsx',
+        join(root, 'test/emulator/cli.ts'),
+        '--port',
+        '0',
+        '--heartbeat-port',
+        '0',
+        '--seed',
+        join(root, 'test/emulator/seeds/demo.json'),
+        ...(tls ? ['--tls'] : []),
+      ];
       const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       const ready = new Promise<void>((resolve, reject) => {

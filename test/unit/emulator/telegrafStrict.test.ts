@@ -147,7 +147,10 @@ void describe('config polling (--config-url-watch-interval)', () => {
     const h2 = await fetch(url, { method: 'HEAD', headers: auth });
     assert.notEqual(h2.headers.get('last-modified'), lm1);
     assert.equal(await (await fetch(url, { headers: auth })).text(), '[agent]\n  interval = "5s"\n');
-    assert.deepEqual(emu.state.configFetches.map((f) => f.method), ['HEAD', 'HEAD', 'GET']);
+    assert.deepEqual(
+      emu.state.configFetches.map((f) => f.method),
+      ['HEAD', 'HEAD', 'GET'],
+    );
     const unauth = await fetch(url, { method: 'HEAD' });
     assert.equal(unauth.status, 401);
   });

@@ -44,7 +44,12 @@ async function call(method: 'GET' | 'POST' | 'DELETE', path: string, body: strin
   return { status: r.statusCode, json };
 }
 
-const resource = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...RESOURCES.map((r) => r.id)) }, fc.string({ maxLength: 10 }), fc.constant('__proto__'), fc.constant('constructor'));
+const resource = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...RESOURCES.map((r) => r.id)) },
+  fc.string({ maxLength: 10 }),
+  fc.constant('__proto__'),
+  fc.constant('constructor'),
+);
 const action = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('read', 'write', 'delete') }, fc.string({ maxLength: 6 }), fc.integer());
 const description = fc.oneof(
   { weight: 6, arbitrary: fc.string({ minLength: 1, maxLength: 80 }) },
@@ -82,7 +87,11 @@ void test('random create bodies -> 201 or 400, never 500; a 201 obeys the model'
   let created = 0;
   await fc.assert(
     fc.asyncProperty(
-      fc.oneof({ weight: 8, arbitrary: createBody.map((b) => JSON.stringify(b)) }, fc.jsonValue().map((j) => JSON.stringify(j)), fc.string({ maxLength: 50 })),
+      fc.oneof(
+        { weight: 8, arbitrary: createBody.map((b) => JSON.stringify(b)) },
+        fc.jsonValue().map((j) => JSON.stringify(j)),
+        fc.string({ maxLength: 50 }),
+      ),
       fc.constantFrom<'manager' | 'owner'>('manager', 'owner'),
       async (body, who) => {
         const { status, json } = await call('POST', '/api/tokens', body, tokens[who]);
@@ -94,7 +103,10 @@ void test('random create bodies -> 201 or 400, never 500; a 201 obeys the model'
           return;
         }
         created++;
-        const { token, value } = json as { token: { description: string; permissions: Record<string, string[]>; prefix: string; expiresAt: string | null }; value: string };
+        const { token, value } = json as {
+          token: { description: string; permissions: Record<string, string[]>; prefix: string; expiresAt: string | null };
+          value: string;
+        };
         const sent = JSON.parse(body) as { description: string };
         assert.equal(token.description, sent.description.trim());
         assert.ok(token.description.length >= 1 && token.description.length <= 255);
@@ -128,11 +140,25 @@ void test('random bodies and queries on the other routes never give a 500', asyn
     ['GET', '/api/configs/'],
   ) as fc.Arbitrary<['GET' | 'POST' | 'DELETE', string]>;
   const body = fc.oneof(
-    fc.record({ ids: fc.oneof(fc.array(fc.oneof(fc.constantFrom('tok-carol-agent', 'tok-alice-agent', 'nope'), fc.string())), fc.jsonValue()), userId: fc.oneof(fc.constantFrom('u-bob', 'u-dave', 'u-nobody'), fc.jsonValue()), username: fc.string(), password: fc.string() }, { requiredKeys: [] }).map((b) => JSON.stringify(b)),
+    fc
+      .record(
+        {
+          ids: fc.oneof(fc.array(fc.oneof(fc.constantFrom('tok-carol-agent', 'tok-alice-agent', 'nope'), fc.string())), fc.jsonValue()),
+          userId: fc.oneof(fc.constantFrom('u-bob', 'u-dave', 'u-nobody'), fc.jsonValue()),
+          username: fc.string(),
+          password: fc.string(),
+        },
+        { requiredKeys: [] },
+      )
+      .map((b) => JSON.stringify(b)),
     fc.jsonValue().map((j) => JSON.stringify(j)),
     fc.string({ maxLength: 40 }),
   );
-  const suffix = fc.oneof(fc.webQueryParameters(), fc.string({ maxLength: 20 }).map(encodeURIComponent), fc.constantFrom('status=active&limit=5&page=2', 'limit=0', 'page=-1', 'status=bogus', 'q=%E2%82%AC'));
+  const suffix = fc.oneof(
+    fc.webQueryParameters(),
+    fc.string({ maxLength: 20 }).map(encodeURIComponent),
+    fc.constantFrom('status=active&limit=5&page=2', 'limit=0', 'page=-1', 'status=bogus', 'q=%E2%82%AC'),
+  );
   await fc.assert(
     fc.asyncProperty(target, body, suffix, async ([method, path], b, sfx) => {
       const p = path.endsWith('?') || path.endsWith('/') ? `${path}${sfx}` : path;

@@ -12,10 +12,22 @@ test('bulkTokenSpecs is deterministic and mixes owners and states', () => {
   assert.equal(new Set(a.map((t) => t.id)).size, 600);
   assert.deepEqual([...new Set(a.map((t) => t.username))].sort(), ['admin', 'alice', 'bob', 'carol']);
   assert.ok(a.some((t) => t.revoked));
-  assert.ok(a.some((t) => (t.expiresInDays ?? 1) < 0), 'some expired');
-  assert.ok(a.some((t) => t.expiresInDays !== undefined && t.expiresInDays > 0 && t.expiresInDays < 7), 'some expiring within 7 days');
-  assert.ok(a.some((t) => t.expiresAt === null && !t.revoked), 'some never expire');
-  assert.equal(bulkTokenSpecs(5, { users: ['bob'] }).every((t) => t.username === 'bob'), true);
+  assert.ok(
+    a.some((t) => (t.expiresInDays ?? 1) < 0),
+    'some expired',
+  );
+  assert.ok(
+    a.some((t) => t.expiresInDays !== undefined && t.expiresInDays > 0 && t.expiresInDays < 7),
+    'some expiring within 7 days',
+  );
+  assert.ok(
+    a.some((t) => t.expiresAt === null && !t.revoked),
+    'some never expire',
+  );
+  assert.equal(
+    bulkTokenSpecs(5, { users: ['bob'] }).every((t) => t.username === 'bob'),
+    true,
+  );
 });
 
 test('bulkSeed parses as a seed; CLI names resolve', () => {
@@ -36,7 +48,11 @@ test('POST /__emulator/bulk-tokens adds listable tokens; reset removes them', as
     assert.equal(body.total, 266);
     const bad = await fetch(`${emu.url}/__emulator/bulk-tokens`, { method: 'POST', body: JSON.stringify({ count: 0 }) });
     assert.equal(bad.status, 400);
-    const login = await fetch(`${emu.url}/api/auth/login/local`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bob', password: 'bob-password' }) });
+    const login = await fetch(`${emu.url}/api/auth/login/local`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bob', password: 'bob-password' }),
+    });
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
     const page = (await (await fetch(`${emu.url}/api/tokens?page=3&limit=100`, { headers: { cookie } })).json()) as { total: number; tokens: unknown[] };
     assert.equal(page.total, 254, "bob's 4 demo tokens and the 250 generated ones");

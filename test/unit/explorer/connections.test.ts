@@ -14,17 +14,32 @@ describe('connections setting', () => {
 
   test('reads the list then the single URL; duplicates and invalid entries are reported', () => {
     const { entries, problems } = parseConnections(
-      [{ name: 'prod', url: 'https://prod:8888/' }, { name: 'dup', url: 'https://prod:8888' }, { url: 'ftp://x' }, { name: 'Prod', url: 'https://prod2:8888' }, 'junk'],
+      [
+        { name: 'prod', url: 'https://prod:8888/' },
+        { name: 'dup', url: 'https://prod:8888' },
+        { url: 'ftp://x' },
+        { name: 'Prod', url: 'https://prod2:8888' },
+        'junk',
+      ],
       'http://localhost:8888',
     );
-    assert.deepEqual(entries.map((e) => [e.name, e.key, e.source]), [
-      ['prod', 'https://prod:8888', 'connections'],
-      ['Prod (2)', 'https://prod2:8888', 'connections'],
-      ['localhost:8888', 'http://localhost:8888', 'url'],
-    ]);
+    assert.deepEqual(
+      entries.map((e) => [e.name, e.key, e.source]),
+      [
+        ['prod', 'https://prod:8888', 'connections'],
+        ['Prod (2)', 'https://prod2:8888', 'connections'],
+        ['localhost:8888', 'http://localhost:8888', 'url'],
+      ],
+    );
     assert.equal(problems.length, 3);
-    assert.deepEqual(parseConnections(undefined, 'http://localhost:8888/').entries.map((e) => e.key), ['http://localhost:8888']);
-    assert.deepEqual(parseConnections([{ name: 'x', url: 'http://localhost:8888' }], 'http://localhost:8888').entries.map((e) => e.name), ['x']);
+    assert.deepEqual(
+      parseConnections(undefined, 'http://localhost:8888/').entries.map((e) => e.key),
+      ['http://localhost:8888'],
+    );
+    assert.deepEqual(
+      parseConnections([{ name: 'x', url: 'http://localhost:8888' }], 'http://localhost:8888').entries.map((e) => e.name),
+      ['x'],
+    );
     assert.deepEqual(parseConnections({}, undefined).problems.length, 1);
   });
 
@@ -33,10 +48,19 @@ describe('connections setting', () => {
     assert.deepEqual(toSettings(entries, 'http://localhost:8888'), { connections: [{ name: 'prod', url: 'https://prod:8888' }], clearUrl: false });
     const renamed = entries.map((e) => (e.source === 'url' ? { ...e, name: 'dev' } : e));
     assert.deepEqual(toSettings(renamed, 'http://localhost:8888'), {
-      connections: [{ name: 'prod', url: 'https://prod:8888' }, { name: 'dev', url: 'http://localhost:8888' }],
+      connections: [
+        { name: 'prod', url: 'https://prod:8888' },
+        { name: 'dev', url: 'http://localhost:8888' },
+      ],
       clearUrl: true,
     });
-    assert.deepEqual(toSettings(entries.filter((e) => e.source !== 'url'), 'http://localhost:8888').clearUrl, true);
+    assert.deepEqual(
+      toSettings(
+        entries.filter((e) => e.source !== 'url'),
+        'http://localhost:8888',
+      ).clearUrl,
+      true,
+    );
   });
 
   test('names: unique, bounded, no control characters', () => {

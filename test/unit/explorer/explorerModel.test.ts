@@ -5,8 +5,28 @@
 import test, { describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Token } from '../../../src/core/api/contract';
-import { DEFAULT_VIEW_STATE, describeTokenFilter, formatTokenFilter, matchesFilter, parseTokenFilter, parseViewState, serializeViewState } from '../../../src/core/explorerModel';
-import { chunk, daysLeft, describeReassign, expiringWithin, groupTokens, mergeBulk, queryTokens, reassignPreview, sortTokens, summarizeBulk, windowed } from '../../../src/core/tokenQuery';
+import {
+  DEFAULT_VIEW_STATE,
+  describeTokenFilter,
+  formatTokenFilter,
+  matchesFilter,
+  parseTokenFilter,
+  parseViewState,
+  serializeViewState,
+} from '../../../src/core/explorerModel';
+import {
+  chunk,
+  daysLeft,
+  describeReassign,
+  expiringWithin,
+  groupTokens,
+  mergeBulk,
+  queryTokens,
+  reassignPreview,
+  sortTokens,
+  summarizeBulk,
+  windowed,
+} from '../../../src/core/tokenQuery';
 import { ROLE_CEILING, countPermissions } from '../../../src/core/permissions';
 
 const NOW = Date.parse('2026-06-15T12:00:00.000Z');
@@ -31,8 +51,24 @@ function tok(over: Partial<Token> & { id: string }): Token {
 
 const tokens: Token[] = [
   tok({ id: 'a', description: 'Telegraf agent - prod-web-01', createdAt: iso(NOW - 1 * DAY), expiresAt: iso(NOW + 90 * DAY), prefix: 'tc-apiv1_Qrs' }),
-  tok({ id: 'b', description: 'CI pipeline', createdAt: iso(NOW - 2 * DAY), expiresAt: iso(NOW + 3 * DAY), permissions: { configs: ['read'] }, userId: 'u-bob', username: 'bob' }),
-  tok({ id: 'c', description: 'old laptop', createdAt: iso(NOW - 300 * DAY), status: 'revoked', revokedAt: iso(NOW - 20 * DAY), userId: 'u-bob', username: 'bob' }),
+  tok({
+    id: 'b',
+    description: 'CI pipeline',
+    createdAt: iso(NOW - 2 * DAY),
+    expiresAt: iso(NOW + 3 * DAY),
+    permissions: { configs: ['read'] },
+    userId: 'u-bob',
+    username: 'bob',
+  }),
+  tok({
+    id: 'c',
+    description: 'old laptop',
+    createdAt: iso(NOW - 300 * DAY),
+    status: 'revoked',
+    revokedAt: iso(NOW - 20 * DAY),
+    userId: 'u-bob',
+    username: 'bob',
+  }),
   tok({ id: 'd', description: 'staging agent', createdAt: iso(NOW - 30 * DAY), expiresAt: iso(NOW - 2 * DAY), userId: 'u-alice', username: 'alice' }),
   tok({ id: 'e', description: 'agent 10', createdAt: iso(NOW - 5 * DAY) }),
   tok({ id: 'f', description: 'Agent 9', createdAt: iso(NOW - 5 * DAY) }),
@@ -85,16 +121,31 @@ describe('filter syntax', () => {
 
 describe('sorting and grouping', () => {
   test('created: newest first, ties by id', () => {
-    assert.deepEqual(sortTokens(tokens, 'created').map((t) => t.id), ['a', 'b', 'e', 'f', 'd', 'c']);
+    assert.deepEqual(
+      sortTokens(tokens, 'created').map((t) => t.id),
+      ['a', 'b', 'e', 'f', 'd', 'c'],
+    );
   });
   test('expires: soonest first (expired first), never last', () => {
-    assert.deepEqual(sortTokens(tokens, 'expires').map((t) => t.id), ['d', 'b', 'a', 'e', 'f', 'c']);
+    assert.deepEqual(
+      sortTokens(tokens, 'expires').map((t) => t.id),
+      ['d', 'b', 'a', 'e', 'f', 'c'],
+    );
   });
   test('expires: revoked tokens come after every active one, whatever their expiry', () => {
-    const revokedSoon: Token = { ...tokens.find((t) => t.id === 'd')!, id: 'r', status: 'revoked', revokedAt: new Date(NOW - 1000).toISOString(), expiresAt: new Date(NOW - 86_400_000 * 30).toISOString() };
+    const revokedSoon: Token = {
+      ...tokens.find((t) => t.id === 'd')!,
+      id: 'r',
+      status: 'revoked',
+      revokedAt: new Date(NOW - 1000).toISOString(),
+      expiresAt: new Date(NOW - 86_400_000 * 30).toISOString(),
+    };
     const order = sortTokens([...tokens, revokedSoon], 'expires').map((t) => t.id);
     const firstRevoked = order.findIndex((id) => [...tokens, revokedSoon].find((t) => t.id === id)!.status === 'revoked');
-    assert.ok(order.slice(firstRevoked).every((id) => [...tokens, revokedSoon].find((t) => t.id === id)!.status === 'revoked'), `revoked last: ${order}`);
+    assert.ok(
+      order.slice(firstRevoked).every((id) => [...tokens, revokedSoon].find((t) => t.id === id)!.status === 'revoked'),
+      `revoked last: ${order}`,
+    );
     assert.notEqual(order[0], 'r');
   });
   test('status filter: hideRevoked leaves revoked tokens out and is remembered', () => {
@@ -104,39 +155,65 @@ describe('sorting and grouping', () => {
     assert.deepEqual(parseViewState(serializeViewState({ ...DEFAULT_VIEW_STATE, hideRevoked: true })), { ...DEFAULT_VIEW_STATE, hideRevoked: true });
   });
   test('description: case-insensitive and numeric-aware', () => {
-    assert.deepEqual(sortTokens(tokens, 'description').map((t) => t.description), ['Agent 9', 'agent 10', 'CI pipeline', 'old laptop', 'staging agent', 'Telegraf agent - prod-web-01']);
+    assert.deepEqual(
+      sortTokens(tokens, 'description').map((t) => t.description),
+      ['Agent 9', 'agent 10', 'CI pipeline', 'old laptop', 'staging agent', 'Telegraf agent - prod-web-01'],
+    );
   });
   test('by status: Active, Expiring soon, Expired, Revoked — only non-empty groups, order inside kept', () => {
     const groups = groupTokens(sortTokens(tokens, 'created'), 'status', NOW);
-    assert.deepEqual(groups.map((g) => [g.label, g.tokens.map((t) => t.id)]), [
-      ['Active', ['a', 'e', 'f']],
-      ['Expiring soon', ['b']],
-      ['Expired', ['d']],
-      ['Revoked', ['c']],
-    ]);
-    assert.deepEqual(groupTokens([tokens[0]!], 'status', NOW).map((g) => g.key), ['status:active']);
+    assert.deepEqual(
+      groups.map((g) => [g.label, g.tokens.map((t) => t.id)]),
+      [
+        ['Active', ['a', 'e', 'f']],
+        ['Expiring soon', ['b']],
+        ['Expired', ['d']],
+        ['Revoked', ['c']],
+      ],
+    );
+    assert.deepEqual(
+      groupTokens([tokens[0]!], 'status', NOW).map((g) => g.key),
+      ['status:active'],
+    );
   });
   test('by owner: one group per user id, by name', () => {
     const groups = groupTokens(sortTokens(tokens, 'created'), 'owner', NOW);
-    assert.deepEqual(groups.map((g) => [g.key, g.label, g.tokens.length]), [
-      ['owner:u-owner', 'admin', 3],
-      ['owner:u-alice', 'alice', 1],
-      ['owner:u-bob', 'bob', 2],
-    ]);
+    assert.deepEqual(
+      groups.map((g) => [g.key, g.label, g.tokens.length]),
+      [
+        ['owner:u-owner', 'admin', 3],
+        ['owner:u-alice', 'alice', 1],
+        ['owner:u-bob', 'bob', 2],
+      ],
+    );
   });
   test('none: a single group with everything', () => {
-    assert.deepEqual(groupTokens(tokens, 'none', NOW).map((g) => g.tokens.length), [6]);
+    assert.deepEqual(
+      groupTokens(tokens, 'none', NOW).map((g) => g.tokens.length),
+      [6],
+    );
   });
   test('queryTokens filters, sorts and groups, with counts', () => {
     const r = queryTokens(tokens, { groupBy: 'owner', sortBy: 'expires', filter: parseTokenFilter('agent').filter! }, NOW);
     assert.equal(r.total, 6);
     assert.equal(r.matched, 4);
-    assert.deepEqual(r.groups.map((g) => [g.label, g.tokens.map((t) => t.id)]), [['admin', ['a', 'e', 'f']], ['alice', ['d']]]);
+    assert.deepEqual(
+      r.groups.map((g) => [g.label, g.tokens.map((t) => t.id)]),
+      [
+        ['admin', ['a', 'e', 'f']],
+        ['alice', ['d']],
+      ],
+    );
   });
   test('handles 10,000 tokens', () => {
-    const many = Array.from({ length: 10_000 }, (_, i) => tok({ id: `t${i}`, createdAt: iso(NOW - i * 1000), expiresAt: i % 3 ? iso(NOW + (i % 20) * DAY) : null }));
+    const many = Array.from({ length: 10_000 }, (_, i) =>
+      tok({ id: `t${i}`, createdAt: iso(NOW - i * 1000), expiresAt: i % 3 ? iso(NOW + (i % 20) * DAY) : null }),
+    );
     const r = queryTokens(many, { groupBy: 'status', sortBy: 'expires' }, NOW);
-    assert.equal(r.groups.reduce((n, g) => n + g.tokens.length, 0), 10_000);
+    assert.equal(
+      r.groups.reduce((n, g) => n + g.tokens.length, 0),
+      10_000,
+    );
     assert.deepEqual(windowed(r.groups[0]!.tokens, 200).shown.length, 200);
   });
 });
@@ -179,9 +256,19 @@ describe('reassign preview', () => {
 
 describe('bulk results and expiry', () => {
   test('summarizeBulk reports every id, missing results as failed', () => {
-    const s = summarizeBulk(['a', 'b', 'c'], [{ id: 'a', ok: true }, { id: 'b', ok: false, error: 'Token not found' }, { id: 'x', ok: true }]);
+    const s = summarizeBulk(
+      ['a', 'b', 'c'],
+      [
+        { id: 'a', ok: true },
+        { id: 'b', ok: false, error: 'Token not found' },
+        { id: 'x', ok: true },
+      ],
+    );
     assert.deepEqual(s.ok, ['a']);
-    assert.deepEqual(s.failed.map((f) => f.id), ['b', 'c']);
+    assert.deepEqual(
+      s.failed.map((f) => f.id),
+      ['b', 'c'],
+    );
     assert.equal(s.failed[0]!.error, 'Token not found');
     assert.deepEqual(mergeBulk(s, { ok: ['d'], failed: [] }).ok, ['a', 'd']);
     assert.deepEqual(chunk([1, 2, 3, 4, 5], 2), [[1, 2], [3, 4], [5]]);
@@ -194,8 +281,14 @@ describe('bulk results and expiry', () => {
       { id: 'gone', expiresAt: iso(NOW - DAY) },
       { id: 'in1', expiresAt: iso(NOW + DAY) },
     ];
-    assert.deepEqual(expiringWithin(refs, NOW, 7 * DAY).map((r) => r.id), ['gone', 'in1', 'in3']);
-    assert.deepEqual(expiringWithin(refs, NOW, 7 * DAY, new Set(['in1'])).map((r) => r.id), ['gone', 'in3']);
+    assert.deepEqual(
+      expiringWithin(refs, NOW, 7 * DAY).map((r) => r.id),
+      ['gone', 'in1', 'in3'],
+    );
+    assert.deepEqual(
+      expiringWithin(refs, NOW, 7 * DAY, new Set(['in1'])).map((r) => r.id),
+      ['gone', 'in3'],
+    );
     assert.equal(daysLeft(iso(NOW + 2.5 * DAY), NOW), 3);
     assert.equal(daysLeft(iso(NOW - DAY), NOW), 0);
     assert.equal(daysLeft(null, NOW), undefined);

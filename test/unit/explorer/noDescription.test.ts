@@ -15,7 +15,8 @@ const FALLBACK = '(no description)';
 
 describe('descriptionText', () => {
   test('empty, white-space-only and invisible-only descriptions get the fallback', () => {
-    for (const d of ['', ' ', '   \t ', '\n', '\u00a0\u2003', '\u200b\u202e', undefined]) assert.equal(descriptionText(d, FALLBACK), FALLBACK, JSON.stringify(d));
+    for (const d of ['', ' ', '   \t ', '\n', '\u00a0\u2003', '\u200b\u202e', undefined])
+      assert.equal(descriptionText(d, FALLBACK), FALLBACK, JSON.stringify(d));
   });
   test('a visible description is shown cleaned and shortened', () => {
     assert.equal(descriptionText('  prod agent  ', FALLBACK), 'prod agent');

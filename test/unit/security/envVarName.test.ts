@@ -11,9 +11,34 @@ import { checkEnvVarName, REFUSED_ENV_VAR_NAMES, REFUSED_ENV_VAR_PREFIXES } from
 
 const ACCEPTED = ['TELEGRAF_CONTROLLER_TOKEN', 'INFLUX_TOKEN', 'MY_TOKEN_2', '_TOKEN', 'TC_TOKEN'];
 const REFUSED = [
-  'LD_PRELOAD', 'LD_LIBRARY_PATH', 'DYLD_INSERT_LIBRARIES', 'PATH', 'NODE_OPTIONS', 'HOME', 'SHELL', 'IFS', 'PS4', 'BASH_ENV', 'ENV',
-  'PYTHONPATH', 'PYTHONSTARTUP', 'PERL5OPT', 'PERL5LIB', 'HTTPS_PROXY', 'GODEBUG', 'GIT_SSH_COMMAND', 'BASH_FUNC_X%%',
-  'lowercase', 'Mixed_Case', '1TOKEN', 'A-B', 'A B', '', 'TOKEN=1', '${X}', 'X\nY',
+  'LD_PRELOAD',
+  'LD_LIBRARY_PATH',
+  'DYLD_INSERT_LIBRARIES',
+  'PATH',
+  'NODE_OPTIONS',
+  'HOME',
+  'SHELL',
+  'IFS',
+  'PS4',
+  'BASH_ENV',
+  'ENV',
+  'PYTHONPATH',
+  'PYTHONSTARTUP',
+  'PERL5OPT',
+  'PERL5LIB',
+  'HTTPS_PROXY',
+  'GODEBUG',
+  'GIT_SSH_COMMAND',
+  'BASH_FUNC_X%%',
+  'lowercase',
+  'Mixed_Case',
+  '1TOKEN',
+  'A-B',
+  'A B',
+  '',
+  'TOKEN=1',
+  '${X}',
+  'X\nY',
 ];
 
 describe('checkEnvVarName', () => {
@@ -31,7 +56,8 @@ describe('checkEnvVarName', () => {
 
 describe('package.json schema of telegrafController.envVarName', () => {
   const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
-  const prop = pkg.contributes.configuration.properties?.['telegrafController.envVarName'] ??
+  const prop =
+    pkg.contributes.configuration.properties?.['telegrafController.envVarName'] ??
     (pkg.contributes.configuration as any[]).map((c) => c.properties?.['telegrafController.envVarName']).find(Boolean);
   test('has a pattern that agrees with the runtime check', () => {
     assert.equal(typeof prop.pattern, 'string', 'the setting has a "pattern"');

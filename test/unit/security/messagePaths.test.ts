@@ -37,11 +37,15 @@ const lineOf = (text: string, index: number) => text.slice(0, index).split('\n')
 describe('message paths', () => {
   test('src/ has files to check', () => {
     assert.ok(files.length > 20);
-    assert.ok(files.some((f) => f.rel === WRAPPER), 'src/infra/ui.ts exists');
+    assert.ok(
+      files.some((f) => f.rel === WRAPPER),
+      'src/infra/ui.ts exists',
+    );
   });
 
   test('no notification, modal, progress, quick pick or input box bypasses src/infra/ui.ts', () => {
-    const direct = /vscode\s*\.\s*window\s*\.\s*(show(?:Information|Warning|Error)Message|withProgress|showQuickPick|showInputBox|createQuickPick|createInputBox)\b/g;
+    const direct =
+      /vscode\s*\.\s*window\s*\.\s*(show(?:Information|Warning|Error)Message|withProgress|showQuickPick|showInputBox|createQuickPick|createInputBox)\b/g;
     const bad: string[] = [];
     for (const f of files) {
       if (f.rel === WRAPPER) continue;
@@ -57,7 +61,8 @@ describe('message paths', () => {
     for (const f of files) {
       for (const m of f.text.matchAll(/isTrusted\s*[:=]\s*(?!false\b)[^\s;,)]+/g)) bad.push(`${f.rel}:${lineOf(f.text, m.index!)} ${m[0]}`);
       for (const m of f.text.matchAll(/supportHtml\s*[:=]\s*true/g)) bad.push(`${f.rel}:${lineOf(f.text, m.index!)} ${m[0]}`);
-      for (const m of f.text.matchAll(/new\s+vscode\s*\.\s*MarkdownString\s*\(\s*(?!\)|undefined\b)/g)) bad.push(`${f.rel}:${lineOf(f.text, m.index!)} MarkdownString built from text`);
+      for (const m of f.text.matchAll(/new\s+vscode\s*\.\s*MarkdownString\s*\(\s*(?!\)|undefined\b)/g))
+        bad.push(`${f.rel}:${lineOf(f.text, m.index!)} MarkdownString built from text`);
     }
     assert.deepEqual(bad, [], bad.join('\n'));
   });

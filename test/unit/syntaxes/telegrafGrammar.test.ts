@@ -27,8 +27,7 @@ function grammar(): Promise<textmate.IGrammar> {
         createOnigScanner: (patterns: string[]) => new oniguruma.OnigScanner(patterns),
         createOnigString: (s: string) => new oniguruma.OnigString(s),
       }),
-      loadGrammar: async (scopeName) =>
-        scopeName === 'source.telegraf' ? textmate.parseRawGrammar(readFileSync(grammarPath, 'utf8'), grammarPath) : null,
+      loadGrammar: async (scopeName) => (scopeName === 'source.telegraf' ? textmate.parseRawGrammar(readFileSync(grammarPath, 'utf8'), grammarPath) : null),
     });
     const g = await registry.loadGrammar('source.telegraf');
     if (!g) throw new Error('grammar did not load');
@@ -149,7 +148,10 @@ test('package.json contributes the telegraf language, its grammar and its config
   assert.deepEqual(lang.filenamePatterns, ['**/telegraf.d/*.conf', '*.telegraf.conf']);
   const conf = JSON.parse(readFileSync(path.join(root, lang.configuration), 'utf8'));
   assert.equal(conf.comments.lineComment, '#');
-  assert.deepEqual(conf.brackets, [['[', ']'], ['{', '}']]);
+  assert.deepEqual(conf.brackets, [
+    ['[', ']'],
+    ['{', '}'],
+  ]);
   const g = pkg.contributes.grammars.find((x: { language: string }) => x.language === 'telegraf');
   assert.equal(g.scopeName, 'source.telegraf');
   assert.equal(path.normalize(path.join(root, g.path)), grammarPath);

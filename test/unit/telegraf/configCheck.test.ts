@@ -17,7 +17,12 @@ const HB = '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:1/agents/heartbeat"
 async function check(text: string, name = 'telegraf.conf') {
   const bin = telegrafBinary()!;
   const r = await checkConfigText(bin, text, name, { env: { PATH: process.env.PATH ?? '' } });
-  const problems = parseCheckOutput(`${r.stdout}\n${r.stderr}`, { tempPath: r.tempPath, displayName: name, cfg: parseTelegrafConfig(text), exitCode: r.exitCode });
+  const problems = parseCheckOutput(`${r.stdout}\n${r.stderr}`, {
+    tempPath: r.tempPath,
+    displayName: name,
+    cfg: parseTelegrafConfig(text),
+    exitCode: r.exitCode,
+  });
   return { r, problems };
 }
 
@@ -130,7 +135,12 @@ describe('parseCheckOutput (recorded lines)', () => {
   });
 
   test('a line number past the end is clamped to the last line', () => {
-    const p = parseCheckOutput('E! loading config file /x failed: error parsing data: line 99: invalid TOML syntax', { tempPath: '/x', displayName: 'a', cfg, exitCode: 1 });
+    const p = parseCheckOutput('E! loading config file /x failed: error parsing data: line 99: invalid TOML syntax', {
+      tempPath: '/x',
+      displayName: 'a',
+      cfg,
+      exitCode: 1,
+    });
     assert.equal(p[0]?.line, cfg.lineStarts.length - 1);
   });
 });

@@ -31,14 +31,22 @@ describe('Test Token heartbeat', () => {
     assert.ok(!a.includes('123'));
   });
 
-  test('the body passes schema_v1.json of every Telegraf release here', { skip: available.length === 0 ? 'no Telegraf module in the Go module cache: run bash scripts/build-telegraf.sh' : false }, () => {
-    const body = testHeartbeatMessage(testInstanceId('x'), 'Telegraf Controller Tokens 0.1.0 (VS Code Test Token)');
-    for (const v of available) {
-      const schema = JSON.parse(readFileSync(schemaPath(v), 'utf8')) as object;
-      const validate = new Ajv2020({ strict: false }).compile(schema);
-      assert.ok(validate(JSON.parse(JSON.stringify(body))), `${v}: ${JSON.stringify(validate.errors)}`);
-      // The schema really is strict: the old body fails it.
-      assert.equal(validate({ instance_id: 'telegraf-controller-tokens-check', status: 'test', timestamp: new Date().toISOString() }), false, `${v} rejects the old body`);
-    }
-  });
+  test(
+    'the body passes schema_v1.json of every Telegraf release here',
+    { skip: available.length === 0 ? 'no Telegraf module in the Go module cache: run bash scripts/build-telegraf.sh' : false },
+    () => {
+      const body = testHeartbeatMessage(testInstanceId('x'), 'Telegraf Controller Tokens 0.1.0 (VS Code Test Token)');
+      for (const v of available) {
+        const schema = JSON.parse(readFileSync(schemaPath(v), 'utf8')) as object;
+        const validate = new Ajv2020({ strict: false }).compile(schema);
+        assert.ok(validate(JSON.parse(JSON.stringify(body))), `${v}: ${JSON.stringify(validate.errors)}`);
+        // The schema really is strict: the old body fails it.
+        assert.equal(
+          validate({ instance_id: 'telegraf-controller-tokens-check', status: 'test', timestamp: new Date().toISOString() }),
+          false,
+          `${v} rejects the old body`,
+        );
+      }
+    },
+  );
 });

@@ -43,7 +43,12 @@ describe('capabilities by version', () => {
   });
 
   test('<= 1.38: INFLUX_TOKEN as Token; heartbeat from 1.37', () => {
-    assert.deepEqual(capabilitiesOf(v('Telegraf 1.38.3')), { configUrlEnvVar: 'INFLUX_TOKEN', configUrlScheme: 'Token', configUrlEnvVars: ['INFLUX_TOKEN'], heartbeatOutput: true });
+    assert.deepEqual(capabilitiesOf(v('Telegraf 1.38.3')), {
+      configUrlEnvVar: 'INFLUX_TOKEN',
+      configUrlScheme: 'Token',
+      configUrlEnvVars: ['INFLUX_TOKEN'],
+      heartbeatOutput: true,
+    });
     assert.equal(capabilitiesOf(v('Telegraf 1.37.0')).heartbeatOutput, true);
     assert.equal(capabilitiesOf(v('Telegraf 1.36.4')).heartbeatOutput, false);
   });

@@ -174,7 +174,13 @@ test('create: Viewers and signed-out users are refused', async () => {
 });
 
 test('create: a ControllerError becomes its kind, status, server message and field errors (no English sentence)', async () => {
-  const err = new ControllerError({ kind: 'validation', status: 400, serverMessage: 'Invalid input', userMessage: 'The controller rejected the request as invalid.', fieldErrors: { description: 'Already used' } });
+  const err = new ControllerError({
+    kind: 'validation',
+    status: 400,
+    serverMessage: 'Invalid input',
+    userMessage: 'The controller rejected the request as invalid.',
+    fieldErrors: { description: 'Already used' },
+  });
   const { c, sent, logs } = setup({ createError: err });
   await c.handle({ type: 'create', requestId: 'w-1', request: request() });
   const f = sent[0];
@@ -350,7 +356,11 @@ test('copy: the result is a code the form words, not an English sentence', async
 
 test('create: an error worded after a follow-up check (wrapping its cause) keeps its sentence', async () => {
   const cause = new ControllerError({ kind: 'timeout', userMessage: 'The controller did not answer in time.' });
-  const settled = new ControllerError({ kind: 'timeout', userMessage: 'No token "x" exists on the controller: nothing was created. You can create it again.', cause });
+  const settled = new ControllerError({
+    kind: 'timeout',
+    userMessage: 'No token "x" exists on the controller: nothing was created. You can create it again.',
+    cause,
+  });
   const { c, sent } = setup({ createError: settled });
   await c.handle({ type: 'create', requestId: 'w-1', request: request() });
   const f = sent[0];

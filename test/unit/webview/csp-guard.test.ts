@@ -1,6 +1,6 @@
 /**
  * Every webview of the extension gets its HTML from a generator with a strict
- * Content-Security-Policy and a fresh nonce per load (issue 7). Source-level
+ * Content-Security-Policy and a fresh nonce per load. Source-level
  * guard: each place in src/ that sets `webview.html` renders it with
  * `newNonce()` through a module exporting `contentSecurityPolicy`; and the
  * generator's CSP allows no inline or eval'd script or style, for any nonce.
@@ -42,7 +42,12 @@ test('the CSP never allows inline or eval for scripts or styles, whatever the no
   for (let i = 0; i < 50; i++) {
     const nonce = newNonce();
     const csp = contentSecurityPolicy('https://*.vscode-cdn.net', nonce);
-    const d = new Map(csp.split(';').map((x) => x.trim().split(/\s+/)).map((x) => [x[0]!, x.slice(1)]));
+    const d = new Map(
+      csp
+        .split(';')
+        .map((x) => x.trim().split(/\s+/))
+        .map((x) => [x[0]!, x.slice(1)]),
+    );
     assert.deepEqual(d.get('default-src'), ["'none'"]);
     assert.deepEqual(d.get('script-src'), [`'nonce-${nonce}'`]);
     for (const dir of ['script-src', 'style-src', 'default-src']) {

@@ -131,7 +131,12 @@ test('a created token has no field for the value', () => {
 });
 
 test('create request: valid request is normalised', () => {
-  const r = parseCreateRequest({ description: '  Agent db-01  ', expiresAt: future(), permissions: { configs: ['read'], heartbeat: ['write'] }, preset: 'telegraf-agent' });
+  const r = parseCreateRequest({
+    description: '  Agent db-01  ',
+    expiresAt: future(),
+    permissions: { configs: ['read'], heartbeat: ['write'] },
+    preset: 'telegraf-agent',
+  });
   assert.ok(r.ok);
   if (r.ok) {
     assert.equal(r.request.description, 'Agent db-01');

@@ -70,7 +70,11 @@ class PendingValues {
   }
 }
 
-function findingAt(doc: vscode.TextDocument, index: EnvFileIndex, offset: number): { finding: DeployFinding; fixes: DeployFix[]; kind: NonNullable<ReturnType<typeof kindOfDocument>> } | undefined {
+function findingAt(
+  doc: vscode.TextDocument,
+  index: EnvFileIndex,
+  offset: number,
+): { finding: DeployFinding; fixes: DeployFix[]; kind: NonNullable<ReturnType<typeof kindOfDocument>> } | undefined {
   const kind = kindOfDocument(doc, index);
   if (!kind) return undefined;
   const text = doc.getText();
@@ -88,7 +92,11 @@ export class DeploymentActions implements vscode.CodeActionProvider {
   ) {}
 
   async provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
-    const diags = context.diagnostics.filter((d) => isOurDiagnostic(d) && ['plaintext-token', 'literal-credential', 'unfilled-placeholder', 'empty-default-token', 'configmap-token'].includes(String(d.code)));
+    const diags = context.diagnostics.filter(
+      (d) =>
+        isOurDiagnostic(d) &&
+        ['plaintext-token', 'literal-credential', 'unfilled-placeholder', 'empty-default-token', 'configmap-token'].includes(String(d.code)),
+    );
     const out: vscode.CodeAction[] = [];
     for (const d of diags) {
       const offset = doc.offsetAt(d.range.start);
@@ -101,15 +109,26 @@ export class DeploymentActions implements vscode.CodeActionProvider {
         const a = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
         a.diagnostics = [d];
         a.isPreferred = i === 0;
-        a.command = { command: Commands.applyDeploymentFix, title: fix.title, arguments: [{ uri: doc.uri.toString(), offset, fix: i, handle } satisfies DeployFixArg] };
+        a.command = {
+          command: Commands.applyDeploymentFix,
+          title: fix.title,
+          arguments: [{ uri: doc.uri.toString(), offset, fix: i, handle } satisfies DeployFixArg],
+        };
         out.push(a);
       });
       if (at.finding.code === 'plaintext-token' && at.finding.value) {
         const t = await this.revocable(at.finding.value);
         if (t) {
-          const a = new vscode.CodeAction(vscode.l10n.t('Revoke on Server and Replace… ("{0}")', ui.tokenName(t.description, 40)), vscode.CodeActionKind.QuickFix);
+          const a = new vscode.CodeAction(
+            vscode.l10n.t('Revoke on Server and Replace… ("{0}")', ui.tokenName(t.description, 40)),
+            vscode.CodeActionKind.QuickFix,
+          );
           a.diagnostics = [d];
-          a.command = { command: Commands.revokeAndReplaceInDeployment, title: a.title, arguments: [{ uri: doc.uri.toString(), offset, fix: 0, handle, tokenId: t.id } satisfies DeployFixArg] };
+          a.command = {
+            command: Commands.revokeAndReplaceInDeployment,
+            title: a.title,
+            arguments: [{ uri: doc.uri.toString(), offset, fix: 0, handle, tokenId: t.id } satisfies DeployFixArg],
+          };
           out.push(a);
         }
       }
@@ -144,7 +163,8 @@ export async function applyFix(deps: DeploymentActionDeps, arg: DeployFixArg, va
   const version = doc.version;
   const we = new vscode.WorkspaceEdit();
   for (const e of fix.edits) we.replace(uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
-  if (doc.version !== version || !(await vscode.workspace.applyEdit(we))) throw new Error(vscode.l10n.t('{0} changed while the fix was prepared; nothing was changed.', path.basename(doc.fileName)));
+  if (doc.version !== version || !(await vscode.workspace.applyEdit(we)))
+    throw new Error(vscode.l10n.t('{0} changed while the fix was prepared; nothing was changed.', path.basename(doc.fileName)));
   if (!wasDirty) await doc.save();
   let valuePath: string | undefined;
   if (value !== undefined && uri.scheme === 'file') {
@@ -165,12 +185,17 @@ export function registerDeploymentActions(deps: DeploymentActionDeps): vscode.Di
     registerCommand(
       Commands.applyDeploymentFix,
       async (arg?: DeployFixArg) => {
-        if (!arg || typeof arg.uri !== 'string' || typeof arg.offset !== 'number' || typeof arg.fix !== 'number') throw new Error(vscode.l10n.t('Run this from the quick fixes of a deployment file (Ctrl+.).'));
+        if (!arg || typeof arg.uri !== 'string' || typeof arg.offset !== 'number' || typeof arg.fix !== 'number')
+          throw new Error(vscode.l10n.t('Run this from the quick fixes of a deployment file (Ctrl+.).'));
         const value = pending.get(arg.handle);
         const { fix, valuePath } = await applyFix(deps, arg, value);
-        log.info(`applied "${fix.title}" in ${vscode.workspace.asRelativePath(vscode.Uri.parse(arg.uri))}${valuePath ? ` (value into ${vscode.workspace.asRelativePath(valuePath)}, mode 0600)` : ''}`);
+        log.info(
+          `applied "${fix.title}" in ${vscode.workspace.asRelativePath(vscode.Uri.parse(arg.uri))}${valuePath ? ` (value into ${vscode.workspace.asRelativePath(valuePath)}, mode 0600)` : ''}`,
+        );
         const copy = vscode.l10n.t('Copy Command');
-        const msg = valuePath ? `${fix.note} ${vscode.l10n.t('The value is in {0} (mode 0600, git-ignored).', vscode.workspace.asRelativePath(valuePath))}` : fix.note;
+        const msg = valuePath
+          ? `${fix.note} ${vscode.l10n.t('The value is in {0} (mode 0600, git-ignored).', vscode.workspace.asRelativePath(valuePath))}`
+          : fix.note;
         const choice = await ui.showInformationMessage(msg, ...(fix.commands.length ? [copy] : []));
         if (choice === copy) await vscode.env.clipboard.writeText(fix.commands.map((c) => c.text).join('\n'));
         return fix.title;
@@ -180,7 +205,8 @@ export function registerDeploymentActions(deps: DeploymentActionDeps): vscode.Di
     registerCommand(
       Commands.revokeAndReplaceInDeployment,
       async (arg?: DeployFixArg) => {
-        if (connection.current.state !== 'ready' || !connection.user) throw new Error(vscode.l10n.t('Sign in to the Telegraf Controller first ("Telegraf Controller: Connect…").'));
+        if (connection.current.state !== 'ready' || !connection.user)
+          throw new Error(vscode.l10n.t('Sign in to the Telegraf Controller first ("Telegraf Controller: Connect…").'));
         if (!arg?.tokenId) throw new Error(vscode.l10n.t('The leaked token could not be identified.'));
         const value = pending.get(arg.handle);
         if (!value) throw new Error(vscode.l10n.t('Run the quick fix again (Ctrl+.); its value is no longer in memory.'));
@@ -193,23 +219,43 @@ export function registerDeploymentActions(deps: DeploymentActionDeps): vscode.Di
         const now = Date.now();
         const toml = await findValueInWorkspace(value);
         const detail = [
-          vscode.l10n.t('1. Create "{0}" with the same permissions ({1}) and lifetime ({2}), and store its value in VS Code.', displayText(rotatedDescription(token.description, now), 120), describePermissions(token.permissions), lifetimeText(replacementExpiry(token, now))),
-          fix ? vscode.l10n.t('2. In {0}: {1}.', path.basename(doc.fileName), fix.title) : vscode.l10n.t('2. {0} keeps the old value (no fix fits it): edit it by hand.', path.basename(doc.fileName)),
+          vscode.l10n.t(
+            '1. Create "{0}" with the same permissions ({1}) and lifetime ({2}), and store its value in VS Code.',
+            displayText(rotatedDescription(token.description, now), 120),
+            describePermissions(token.permissions),
+            lifetimeText(replacementExpiry(token, now)),
+          ),
+          fix
+            ? vscode.l10n.t('2. In {0}: {1}.', path.basename(doc.fileName), fix.title)
+            : vscode.l10n.t('2. {0} keeps the old value (no fix fits it): edit it by hand.', path.basename(doc.fileName)),
           vscode.l10n.t('3. Update {0} Telegraf config reference(s) and the env files that hold the value.', toml.length),
           vscode.l10n.t('4. Revoke "{0}" on {1}.', name, connection.label),
         ].join('\n');
         const go = vscode.l10n.t('Revoke and Replace');
-        if ((await ui.showWarningMessage(vscode.l10n.t('Revoke the leaked token "{0}" ({1}…) and replace it?', name, token.prefix), { modal: true, detail }, go)) !== go) throw new Cancelled();
+        if (
+          (await ui.showWarningMessage(
+            vscode.l10n.t('Revoke the leaked token "{0}" ({1}…) and replace it?', name, token.prefix),
+            { modal: true, detail },
+            go,
+          )) !== go
+        )
+          throw new Cancelled();
         if (fix) await applyFix(deps, { ...arg, fix: 0 }, value);
         const refs = await deps.hook.find(value);
         const rotation = deploymentRotation(refs, deps.hook);
-        const outcome = await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Replacing the leaked token "{0}"…', name) }, () =>
-          replaceToken({ connection, store, vault, log }, token, value, { kind: 'env', name: envVarName() }, 'leak response', now, rotation.hooks),
+        const outcome = await ui.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Replacing the leaked token "{0}"…', name) },
+          () => replaceToken({ connection, store, vault, log }, token, value, { kind: 'env', name: envVarName() }, 'leak response', now, rotation.hooks),
         );
         resolver.clear();
         void ui
           .showInformationMessage(
-            vscode.l10n.t('Revoked "{0}" and replaced {1} reference(s) with the new token "{2}".', name, outcome.rewrite.count, ui.tokenName(outcome.replacement.description, 80)),
+            vscode.l10n.t(
+              'Revoked "{0}" and replaced {1} reference(s) with the new token "{2}".',
+              name,
+              outcome.rewrite.count,
+              ui.tokenName(outcome.replacement.description, 80),
+            ),
             vscode.l10n.t('Copy New Value'),
           )
           .then(async (c) => {

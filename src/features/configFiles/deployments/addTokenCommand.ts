@@ -17,7 +17,16 @@ import * as vscode from 'vscode';
 import * as ui from '../../../infra/ui';
 import type { Token } from '../../../core/api/contract';
 import { applyEdits } from '../../../core/config';
-import { DEFAULT_ENV_FILE, DEFAULT_SECRET_NAME, deploymentKind, fillValue, planAddToken, windowsServiceCommand, type ComposeMode, type DeployPlan } from '../../../core/deploy';
+import {
+  DEFAULT_ENV_FILE,
+  DEFAULT_SECRET_NAME,
+  deploymentKind,
+  fillValue,
+  planAddToken,
+  windowsServiceCommand,
+  type ComposeMode,
+  type DeployPlan,
+} from '../../../core/deploy';
 import { Commands } from '../../../constants';
 import { Cancelled, registerCommand, required } from '../../../infra/commands';
 import { resolveToken, type TokenArg, type Services as TokenCommandDeps } from '../../../services/tokenArgs';
@@ -63,7 +72,10 @@ async function pickFile(deps: AddTokenDeps): Promise<vscode.Uri | typeof WINDOWS
     if (!kind || !/telegraf/i.test(t.text + uri.fsPath)) continue;
     items.push({ label: vscode.workspace.asRelativePath(uri), description: kind, uri });
   }
-  items.push({ label: `$(terminal-powershell) ${vscode.l10n.t('Windows service (PowerShell command)')}`, description: vscode.l10n.t('sets the service Environment registry value') });
+  items.push({
+    label: `$(terminal-powershell) ${vscode.l10n.t('Windows service (PowerShell command)')}`,
+    description: vscode.l10n.t('sets the service Environment registry value'),
+  });
   const pick = required(await ui.showQuickPick(items, { placeHolder: vscode.l10n.t('Add the token to which deployment?') }));
   return pick.uri ?? WINDOWS;
 }
@@ -75,31 +87,53 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
     registerCommand(
       Commands.addTokenToDeployment,
       async (arg?: TokenArg | vscode.Uri, opts: AddTokenOptions = {}): Promise<AddTokenResult | undefined> => {
-        if (connection.current.state !== 'ready' || !connection.origin) throw new Error(vscode.l10n.t('Sign in to a Telegraf Controller first ("Telegraf Controller: Connect…").'));
+        if (connection.current.state !== 'ready' || !connection.origin)
+          throw new Error(vscode.l10n.t('Sign in to a Telegraf Controller first ("Telegraf Controller: Connect…").'));
         const origin = connection.origin;
         const fileArg = arg instanceof vscode.Uri ? arg : opts.uri ? vscode.Uri.parse(opts.uri) : undefined;
-        const tokenArg: TokenArg = arg instanceof vscode.Uri ? (opts.tokenId ? { id: opts.tokenId } : undefined) : (arg ?? (opts.tokenId ? { id: opts.tokenId } : undefined));
+        const tokenArg: TokenArg =
+          arg instanceof vscode.Uri ? (opts.tokenId ? { id: opts.tokenId } : undefined) : (arg ?? (opts.tokenId ? { id: opts.tokenId } : undefined));
         const target = fileArg ?? (await pickFile(deps));
         const stored = await vault.storedTokenIds(origin);
-        const token: Token = await resolveToken(deps, tokenArg, vscode.l10n.t('Add which token? (only tokens whose value is stored in VS Code)'), (t) => t.status === 'active' && stored.has(t.id));
+        const token: Token = await resolveToken(
+          deps,
+          tokenArg,
+          vscode.l10n.t('Add which token? (only tokens whose value is stored in VS Code)'),
+          (t) => t.status === 'active' && stored.has(t.id),
+        );
         const value = await vault.getTokenValue(origin, token.id);
-        if (!value) throw new Error(vscode.l10n.t('The value of "{0}" is not stored in VS Code; create a token here or store its value first.', ui.tokenName(token.description, 80)));
+        if (!value)
+          throw new Error(
+            vscode.l10n.t('The value of "{0}" is not stored in VS Code; create a token here or store its value first.', ui.tokenName(token.description, 80)),
+          );
 
         if (target === WINDOWS) {
           const cmd = windowsServiceCommand();
           const copy = vscode.l10n.t('Copy Command');
           const choice = await ui.showInformationMessage(
-            vscode.l10n.t('Run this in an elevated PowerShell on the Windows host, after "telegraf.exe --service install" (it prompts for the token; VS Code never runs it).'),
+            vscode.l10n.t(
+              'Run this in an elevated PowerShell on the Windows host, after "telegraf.exe --service install" (it prompts for the token; VS Code never runs it).',
+            ),
             { modal: true, detail: cmd },
             copy,
           );
           if (choice === copy) await vscode.env.clipboard.writeText(cmd);
-          return { file: 'windows-service', plan: { kind: 'powershell', status: 'elsewhere', varName: 'TELEGRAF_CONTROLLER_TOKEN', notes: [], warnings: [] }, commands: [cmd] };
+          return {
+            file: 'windows-service',
+            plan: { kind: 'powershell', status: 'elsewhere', varName: 'TELEGRAF_CONTROLLER_TOKEN', notes: [], warnings: [] },
+            commands: [cmd],
+          };
         }
 
         const doc = await vscode.workspace.openTextDocument(target);
         const kind = kindOfDocument(doc, deps.envFiles);
-        if (!kind) throw new Error(vscode.l10n.t('{0} is not a deployment file this extension knows (Compose, Kubernetes, Helm values, env file, systemd unit, PowerShell, Jinja, Terraform).', path.basename(doc.fileName)));
+        if (!kind)
+          throw new Error(
+            vscode.l10n.t(
+              '{0} is not a deployment file this extension knows (Compose, Kubernetes, Helm values, env file, systemd unit, PowerShell, Jinja, Terraform).',
+              path.basename(doc.fileName),
+            ),
+          );
         const text = doc.getText();
         const bom = text.startsWith('\uFEFF') ? 1 : 0;
         const body = text.slice(bom);
@@ -109,8 +143,16 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           const pick = required(
             await ui.showQuickPick(
               [
-                { label: 'environment:', description: vscode.l10n.t('${VAR} entry; the value goes into .env beside the compose file'), mode: 'environment' as const },
-                { label: 'env_file:', description: vscode.l10n.t('the value goes into {0}, read by this service only', DEFAULT_ENV_FILE), mode: 'env_file' as const },
+                {
+                  label: 'environment:',
+                  description: vscode.l10n.t('${VAR} entry; the value goes into .env beside the compose file'),
+                  mode: 'environment' as const,
+                },
+                {
+                  label: 'env_file:',
+                  description: vscode.l10n.t('the value goes into {0}, read by this service only', DEFAULT_ENV_FILE),
+                  mode: 'env_file' as const,
+                },
               ],
               { placeHolder: vscode.l10n.t('How should the Telegraf service get the token?') },
             ),
@@ -124,8 +166,16 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           const pick = required(
             await ui.showQuickPick(
               [
-                { label: vscode.l10n.t('kubectl command'), description: vscode.l10n.t('value into {0} (git-ignored, 0600); copy "kubectl create secret generic … --from-env-file"', DEFAULT_ENV_FILE), v: 'kubectl' as const },
-                { label: vscode.l10n.t('Secret manifest in a git-ignored file'), description: `${DEFAULT_SECRET_NAME}.secret.yaml (0600)`, v: 'manifest' as const },
+                {
+                  label: vscode.l10n.t('kubectl command'),
+                  description: vscode.l10n.t('value into {0} (git-ignored, 0600); copy "kubectl create secret generic … --from-env-file"', DEFAULT_ENV_FILE),
+                  v: 'kubectl' as const,
+                },
+                {
+                  label: vscode.l10n.t('Secret manifest in a git-ignored file'),
+                  description: `${DEFAULT_SECRET_NAME}.secret.yaml (0600)`,
+                  v: 'manifest' as const,
+                },
               ],
               { placeHolder: vscode.l10n.t('How should the Secret be created? (the value never goes into this manifest)') },
             ),
@@ -134,12 +184,24 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
         }
         // For an env file the value goes into the file itself.
         const isEnv = plan.kind === 'env';
-        const localValueFile = isEnv || !plan.valueFile ? undefined : path.isAbsolute(plan.valueFile) ? await resolveAbsolute(plan.valueFile, path.dirname(doc.uri.fsPath)) : path.join(path.dirname(doc.uri.fsPath), plan.valueFile);
+        const localValueFile =
+          isEnv || !plan.valueFile
+            ? undefined
+            : path.isAbsolute(plan.valueFile)
+              ? await resolveAbsolute(plan.valueFile, path.dirname(doc.uri.fsPath))
+              : path.join(path.dirname(doc.uri.fsPath), plan.valueFile);
         const warnings = [...plan.warnings];
         if (isEnv) {
           const users = deps.envFiles.servicesOf(doc.uri.fsPath);
-          if (users.length > 1) warnings.push(vscode.l10n.t('This env file is shared by the Compose services {0}: the token would reach all of them. A telegraf-only env_file is safer.', users.join(', ')));
-          if (doc.uri.scheme === 'file' && !(await deps.git.isIgnored(doc.uri.fsPath))) warnings.push(vscode.l10n.t('Git does not ignore this file: the token would be committed with it.'));
+          if (users.length > 1)
+            warnings.push(
+              vscode.l10n.t(
+                'This env file is shared by the Compose services {0}: the token would reach all of them. A telegraf-only env_file is safer.',
+                users.join(', '),
+              ),
+            );
+          if (doc.uri.scheme === 'file' && !(await deps.git.isIgnored(doc.uri.fsPath)))
+            warnings.push(vscode.l10n.t('Git does not ignore this file: the token would be committed with it.'));
         }
         if (!opts.yes) {
           const detail = [
@@ -152,7 +214,9 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
             .filter(Boolean)
             .join('\n');
           const add = vscode.l10n.t('Add');
-          const title = plan.edits.length ? vscode.l10n.t('Add {0} to {1}?', plan.varName, path.basename(doc.fileName)) : vscode.l10n.t('{0} stays as is: add {1} where it says?', path.basename(doc.fileName), plan.varName);
+          const title = plan.edits.length
+            ? vscode.l10n.t('Add {0} to {1}?', plan.varName, path.basename(doc.fileName))
+            : vscode.l10n.t('{0} stays as is: add {1} where it says?', path.basename(doc.fileName), plan.varName);
           if ((await ui.showWarningMessage(title, { modal: true, detail }, add)) !== add) throw new Cancelled();
         }
 
@@ -170,7 +234,8 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           we.insert(u, new vscode.Position(0, 0), f.content);
         }
         const wasDirty = doc.isDirty;
-        if ((plan.edits.length || plan.newFiles.length) && !(await vscode.workspace.applyEdit(we))) throw new Error(vscode.l10n.t('VS Code refused the edit; nothing was changed.'));
+        if ((plan.edits.length || plan.newFiles.length) && !(await vscode.workspace.applyEdit(we)))
+          throw new Error(vscode.l10n.t('VS Code refused the edit; nothing was changed.'));
         if (!wasDirty && plan.edits.length) await doc.save();
         if (isEnv && doc.uri.scheme === 'file') await fs.chmod(doc.uri.fsPath, 0o600).catch(() => undefined);
         const commands = plan.commands.map((c) => c.text);
@@ -185,7 +250,9 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
             await writeValueFile(valueFile, plan.varName, value, deps.git);
           }
         }
-        log.info(`added token ${token.id} "${ui.tokenName(token.description, 80)}" to ${vscode.workspace.asRelativePath(doc.uri)} as ${plan.varName}${valueFile ? ` (value in ${vscode.workspace.asRelativePath(valueFile)}, mode 0600)` : ''}`);
+        log.info(
+          `added token ${token.id} "${ui.tokenName(token.description, 80)}" to ${vscode.workspace.asRelativePath(doc.uri)} as ${plan.varName}${valueFile ? ` (value in ${vscode.workspace.asRelativePath(valueFile)}, mode 0600)` : ''}`,
+        );
         const copy = vscode.l10n.t('Copy Command');
         const summary = [
           plan.edits.length ? vscode.l10n.t('{0} now reads {1} by reference.', path.basename(doc.fileName), plan.varName) : '',
@@ -197,7 +264,12 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
         void ui.showInformationMessage(summary || vscode.l10n.t('Done.'), ...(commands.length ? [copy] : [])).then(async (c) => {
           if (c === copy) await vscode.env.clipboard.writeText(commands.join('\n'));
         });
-        return { file: vscode.workspace.asRelativePath(doc.uri), plan: { kind: plan.kind, status: plan.status, varName: plan.varName, target: plan.target, notes: plan.notes, warnings }, valueFile: valueFile && vscode.workspace.asRelativePath(valueFile), commands };
+        return {
+          file: vscode.workspace.asRelativePath(doc.uri),
+          plan: { kind: plan.kind, status: plan.status, varName: plan.varName, target: plan.target, notes: plan.notes, warnings },
+          valueFile: valueFile && vscode.workspace.asRelativePath(valueFile),
+          commands,
+        };
       },
       log,
     ),
@@ -213,7 +285,16 @@ async function resolveAbsolute(abs: string, dir: string): Promise<string> {
 
 /** Writes a Secret manifest holding the value to a git-ignored file, mode 0600. */
 async function writeSecretManifest(fsPath: string, varName: string, value: string, git: GitIgnoreChecker): Promise<void> {
-  const content = ['apiVersion: v1', 'kind: Secret', 'metadata:', `  name: ${DEFAULT_SECRET_NAME}`, 'type: Opaque', 'stringData:', `  ${varName}: ${JSON.stringify(value)}`, ''].join('\n');
+  const content = [
+    'apiVersion: v1',
+    'kind: Secret',
+    'metadata:',
+    `  name: ${DEFAULT_SECRET_NAME}`,
+    'type: Opaque',
+    'stringData:',
+    `  ${varName}: ${JSON.stringify(value)}`,
+    '',
+  ].join('\n');
   await fs.writeFile(fsPath, content, { mode: 0o600 });
   await fs.chmod(fsPath, 0o600);
   // Reuse the env-file helper only for its .gitignore handling: ensure the manifest is ignored.

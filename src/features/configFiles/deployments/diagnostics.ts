@@ -27,7 +27,12 @@ import { EnvFileIndex, isTrackedByGit, readDeployment, workspaceDeploymentUris, 
 /** Debounce of edits, ms. */
 export const DEPLOY_EDIT_DEBOUNCE_MS = 400;
 
-const SEVERITY = { warning: vscode.DiagnosticSeverity.Warning, information: vscode.DiagnosticSeverity.Information, hint: vscode.DiagnosticSeverity.Hint, error: vscode.DiagnosticSeverity.Error } as const;
+const SEVERITY = {
+  warning: vscode.DiagnosticSeverity.Warning,
+  information: vscode.DiagnosticSeverity.Information,
+  hint: vscode.DiagnosticSeverity.Hint,
+  error: vscode.DiagnosticSeverity.Error,
+} as const;
 const LOWER: Record<DeployFinding['severity'], DeployFinding['severity']> = { warning: 'information', information: 'hint', hint: 'hint' };
 
 /** Services of {@link DeploymentDiagnostics}. */
@@ -141,7 +146,7 @@ export class DeploymentDiagnostics implements vscode.Disposable {
       if (/\.(conf|toml)$/i.test(fsPath) && !/\.service\.d\//.test(fsPath)) return;
       const t = await readDeployment(uri);
       const open = openDocument(uri);
-      const kind = t ? deploymentKind(fsPath, t.text, this.envFiles.paths()) ?? (open?.languageId === 'dockercompose' ? 'compose' : undefined) : undefined;
+      const kind = t ? (deploymentKind(fsPath, t.text, this.envFiles.paths()) ?? (open?.languageId === 'dockercompose' ? 'compose' : undefined)) : undefined;
       if (!t || !kind) {
         if (this.generation.get(key) === gen) this.collection.delete(uri);
         return;
@@ -162,11 +167,15 @@ export class DeploymentDiagnostics implements vscode.Disposable {
     const out: vscode.Diagnostic[] = [];
     let ignored = findings.some((f) => f.lowerWhenIgnored) && uri.scheme === 'file' ? await this.deps.git.isIgnored(uri.fsPath) : false;
     // An env file is where the value belongs: it counts as a leak only when git tracks it.
-    if (kind === 'env' && !ignored && uri.scheme === 'file' && findings.some((f) => f.code === 'plaintext-token')) ignored = !(await isTrackedByGit(uri.fsPath));
+    if (kind === 'env' && !ignored && uri.scheme === 'file' && findings.some((f) => f.code === 'plaintext-token'))
+      ignored = !(await isTrackedByGit(uri.fsPath));
     const now = Date.now();
     for (const f of findings) {
       const sev = ignored && f.lowerWhenIgnored ? LOWER[f.severity] : f.severity;
-      const msg = ignored && f.lowerWhenIgnored && f.code === 'plaintext-token' ? `${f.message} (This file is git-ignored, but anyone who can read it can use the token.)` : f.message;
+      const msg =
+        ignored && f.lowerWhenIgnored && f.code === 'plaintext-token'
+          ? `${f.message} (This file is git-ignored, but anyone who can read it can use the token.)`
+          : f.message;
       const d = new vscode.Diagnostic(range(f.range.start, f.range.end), msg, SEVERITY[sev]);
       d.source = DIAGNOSTIC_SOURCE;
       d.code = f.code;

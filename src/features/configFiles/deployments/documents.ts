@@ -98,7 +98,12 @@ export async function workspaceDeploymentUris(index: EnvFileIndex): Promise<vsco
  * document with unsaved changes (nothing is lost). Returns what was done,
  * for the message (never the value).
  */
-export async function writeValueFile(fsPath: string, name: string, value: string, git: GitIgnoreChecker): Promise<{ created: boolean; gitignored: 'already' | 'added' }> {
+export async function writeValueFile(
+  fsPath: string,
+  name: string,
+  value: string,
+  git: GitIgnoreChecker,
+): Promise<{ created: boolean; gitignored: 'already' | 'added' }> {
   const open = openDocument(vscode.Uri.file(fsPath));
   if (open?.isDirty) throw new Error(vscode.l10n.t('{0} has unsaved changes; save or revert it first. Nothing was changed.', path.basename(fsPath)));
   let text = '';
@@ -144,7 +149,9 @@ export async function writeValueFile(fsPath: string, name: string, value: string
 export function isTrackedByGit(fsPath: string): Promise<boolean> {
   return new Promise((resolve) => {
     try {
-      execFile('git', ['ls-files', '--error-unmatch', '--', path.basename(fsPath)], { cwd: path.dirname(fsPath), timeout: 3000, windowsHide: true }, (err) => resolve(!err));
+      execFile('git', ['ls-files', '--error-unmatch', '--', path.basename(fsPath)], { cwd: path.dirname(fsPath), timeout: 3000, windowsHide: true }, (err) =>
+        resolve(!err),
+      );
     } catch {
       resolve(false);
     }

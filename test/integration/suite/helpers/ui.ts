@@ -62,14 +62,16 @@ export function scriptUi(script: UiScript): { record: UiRecord; restore: () => v
     if (picks.length === 0) throw new Error(`Unexpected quick pick: ${opts?.placeHolder ?? opts?.title}`);
     return picks.shift()!(list);
   };
-  const message = (level: 'info' | 'warning' | 'error') => async (text: string, ...rest: any[]) => {
-    const options = rest[0] && typeof rest[0] === 'object' && !('title' in rest[0]) ? rest[0] : undefined;
-    record.messages.push({ level, text, detail: options?.detail });
-    const i = answers.findIndex((a) => (typeof a.match === 'string' ? text.includes(a.match) : a.match.test(text)));
-    if (i < 0) return undefined;
-    const [entry] = answers.splice(i, 1);
-    return entry!.answer;
-  };
+  const message =
+    (level: 'info' | 'warning' | 'error') =>
+    async (text: string, ...rest: any[]) => {
+      const options = rest[0] && typeof rest[0] === 'object' && !('title' in rest[0]) ? rest[0] : undefined;
+      record.messages.push({ level, text, detail: options?.detail });
+      const i = answers.findIndex((a) => (typeof a.match === 'string' ? text.includes(a.match) : a.match.test(text)));
+      if (i < 0) return undefined;
+      const [entry] = answers.splice(i, 1);
+      return entry!.answer;
+    };
   w.showWarningMessage = message('warning');
   w.showInformationMessage = message('info');
   w.showErrorMessage = message('error');
@@ -92,7 +94,10 @@ export function byLabel(text: string): (items: any[]) => any {
  * Signs in to the runner's emulator through "Connect…" (scripted prompts)
  * unless the active connection is already signed in.
  */
-export async function ensureSignedIn(api: { connection: { current: { state: string } } }, emu: { url: string; username: string; password: string }): Promise<void> {
+export async function ensureSignedIn(
+  api: { connection: { current: { state: string } } },
+  emu: { url: string; username: string; password: string },
+): Promise<void> {
   if (api.connection.current.state === 'ready') return;
   const ui = scriptUi({ inputBox: [emu.url, emu.username, emu.password], quickPick: [byLabel('Username and Password')] });
   try {
