@@ -5,7 +5,7 @@
  * normalising, naming rules. No `vscode` import.
  *
  * A connection's identity (`key`) is its normalised URL: credentials are keyed
- * by the URL's origin in SecretStorage (MODEL.md Part A "Authentication" — the
+ * by the URL's origin in SecretStorage (docs/api-contract.md "Authentication" — the
  * server decides who you are; a changed URL must never receive another
  * origin's credential).
  */

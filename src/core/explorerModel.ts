@@ -5,7 +5,7 @@
  * No `vscode` import: unit-tested with node:test.
  *
  * Times: `now` and windows are UTC ms; token times are the contract's RFC 3339
- * UTC strings (MODEL.md Part B `Token`).
+ * UTC strings (docs/api-contract.md `Token`).
  */
 import type { Token } from './api/contract';
 import { RESOURCES, hasPermission, type Action, type ResourceId } from './permissions';
@@ -95,7 +95,7 @@ export type FilterParse = { filter: TokenFilter | undefined; error?: undefined }
 /** Help text of the filter syntax, for the input box prompt. */
 export const FILTER_SYNTAX_HELP = 'Words match the description; owner:NAME, prefix:tc-apiv1_abc, resource:action (e.g. heartbeat:write).';
 
-/** True when `s` looks like a whole token value rather than its public prefix (MODEL.md Part B: prefix = first 12 characters). */
+/** True when `s` looks like a whole token value rather than its public prefix (docs/api-contract.md: prefix = first 12 characters). */
 export function looksLikeTokenValue(s: string): boolean {
   return s.startsWith(TOKEN_VALUE_PREFIX) && s.length > TOKEN_PREFIX_LENGTH;
 }

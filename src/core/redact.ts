@@ -1,6 +1,6 @@
 /**
  * Defence in depth for logs and messages: removes anything that looks like a
- * Telegraf Controller token value (`tc-apiv1_…`, MODEL.md Part A "Tokens"),
+ * Telegraf Controller token value (`tc-apiv1_…`, docs/api-contract.md "Tokens"),
  * a bearer/token authorization header value, or a cookie value.
  */
 

@@ -7,7 +7,7 @@
  * this module is loaded with the tree, see esbuild.mjs).
  *
  * Times: `now` and windows are UTC ms; token times are the contract's RFC 3339
- * UTC strings (MODEL.md Part B `Token`).
+ * UTC strings (docs/api-contract.md `Token`).
  */
 import type { BulkResult, Token } from './api/contract';
 import { matchesFilter, type ExplorerViewState, type GroupBy, type SortBy } from './explorerModel';
@@ -50,7 +50,7 @@ export function sortTokens(tokens: readonly Token[], sortBy: SortBy): Token[] {
   }
 }
 
-/** Labels of the status groups, in display order (MODEL.md Part A "States" plus the derived expiry states). */
+/** Labels of the status groups, in display order (docs/api-contract.md "States" plus the derived expiry states). */
 export const STATUS_GROUPS: ReadonlyArray<{ status: DisplayStatus; label: string }> = [
   { status: 'active', label: 'Active' },
   { status: 'expiring', label: 'Expiring soon' },
@@ -110,7 +110,7 @@ export function queryTokens(tokens: readonly Token[], state: ExplorerViewState, 
 // Reassign preview
 // ---------------------------------------------------------------------------
 
-/** What reassigning a token to a user of `role` does to its permissions (MODEL.md Part A "Reassign": narrowed to the new owner's role). */
+/** What reassigning a token to a user of `role` does to its permissions (docs/api-contract.md "Reassign": narrowed to the new owner's role). */
 export interface ReassignPreview {
   /** Effective permissions after the move. */
   effective: Permissions;
@@ -172,7 +172,7 @@ export interface BulkSummary {
 }
 
 /**
- * Matches the controller's per-id results (MODEL.md Part B bulk routes) to the
+ * Matches the controller's per-id results (docs/api-contract.md bulk routes) to the
  * ids that were sent. An id without a result counts as failed ("no result"),
  * results for ids that were not sent are ignored.
  */

@@ -2,7 +2,7 @@
  * Token status and expiry as the explorer shows them. Pure: times are passed in
  * as UTC ms (`now`) and read from the token's RFC 3339 UTC strings.
  *
- * Source: MODEL.md Part A "Tokens" (states Active/Revoked; an active token past
+ * Source: docs/api-contract.md "Tokens" (states Active/Revoked; an active token past
  * its expiration is rejected with `Token expired`) and Part B `Token`.
  */
 

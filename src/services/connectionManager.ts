@@ -286,7 +286,7 @@ export class ConnectionManager implements vscode.Disposable {
   }
 }
 
-/** True when a connection's tokens can be listed: signed in as a user who may manage tokens (not a Viewer, MODEL.md Part A "Roles"). */
+/** True when a connection's tokens can be listed: signed in as a user who may manage tokens (not a Viewer, docs/api-contract.md "Roles"). */
 export function isListable(s: ConnectionSnapshot): boolean {
   return s.state === 'ready' && !!s.user && canManageTokens(s.user.role);
 }

@@ -28,7 +28,7 @@ export interface ConnectionSnapshot {
  * config-file features act on and the status bar shows. Each configured
  * controller is a {@link DirectConnection}.
  *
- * States (MODEL.md Part A "Authentication"): `needsServer` (no URL),
+ * States (docs/api-contract.md "Authentication"): `needsServer` (no URL),
  * `needsSignIn` (no credential, or it was rejected with a 401), `ready`,
  * `error` (unreachable or failing server; the credential is kept).
  */
@@ -179,7 +179,7 @@ export class DirectConnection implements ControllerConnection, vscode.Disposable
 
   /**
    * Checks that `url` answers like a controller API: `GET /api/auth/status`
-   * without a credential (MODEL.md Part B "Auth"). Sends no credential and
+   * without a credential (docs/api-contract.md "Auth"). Sends no credential and
    * changes no state. Throws ControllerError (connection refused, HTML page,
    * 404/405, wrong shape, …).
    */

@@ -52,8 +52,8 @@ const PUBLISH_INTERVAL_MS = 250;
 
 /**
  * Fetches and caches one connection's tokens. A Manager's list holds only
- * their own tokens; Owners and Administrators see everyone's (MODEL.md Part A
- * "Roles"). Loading is paged (`GET /api/tokens?page=&limit=100`, MODEL.md
+ * their own tokens; Owners and Administrators see everyone's (docs/api-contract.md
+ * "Roles"). Loading is paged (`GET /api/tokens?page=&limit=100`, docs/api-contract.md
  * Part B): page 1 is published at once, the other pages are fetched a few at a
  * time in the background and published at most every 250 ms, so a list of
  * 10,000 tokens never holds up the window. Failures keep the previous list and

@@ -6,7 +6,7 @@
  *
  * The create request is validated twice with the same schema
  * (`CreateRequestSchema`): in the webview before sending, and in the extension
- * before calling the controller (MODEL.md Part B rules: description 1–255
+ * before calling the controller (docs/api-contract.md rules: description 1–255
  * chars after trimming, `expiresAt` in the future or null, known
  * resources/actions only; plus this extension's rule: at least one permission).
  *
@@ -32,7 +32,7 @@ export const RequestIdSchema = z.string().min(1).max(100);
 /** A preset id of the create form (see `PRESETS` in `core/permissions`). */
 export const PresetIdSchema = z.enum(PRESET_IDS) satisfies z.ZodType<PresetId>;
 
-/** A controller role (MODEL.md Part A "Roles"). */
+/** A controller role (docs/api-contract.md "Roles"). */
 export const RoleIdSchema = z.enum(ROLES as unknown as [Role, ...Role[]]);
 
 /** An action of the permission grid. */
@@ -40,7 +40,7 @@ export const ActionSchema = z.enum(['read', 'write', 'delete']) satisfies z.ZodT
 
 /**
  * A permission set inside a message: known resources only, each with actions
- * that exist for it (MODEL.md Part A "Permission grid"), no duplicates.
+ * that exist for it (docs/api-contract.md "Permission grid"), no duplicates.
  */
 export const MessagePermissionsSchema = z
   .record(z.string(), z.array(ActionSchema).max(3))
@@ -76,12 +76,12 @@ export type SessionInfo = z.infer<typeof SessionInfoSchema>;
 
 /**
  * A created token as the webview may show and persist it: NO value, only the
- * record fields (MODEL.md Part B `Token`). Times are UTC ISO strings.
+ * record fields (docs/api-contract.md `Token`). Times are UTC ISO strings.
  */
 export const CreatedTokenSchema = z.strictObject({
   id: z.string().min(1).max(MAX_TEXT),
   description: z.string().max(MAX_TEXT),
-  /** First 12 characters of the value (MODEL.md Part B `Token.prefix`); not a secret. */
+  /** First 12 characters of the value (docs/api-contract.md `Token.prefix`); not a secret. */
   prefix: z.string().max(64),
   /** Effective permissions (requested ∩ role) as the controller returned them. */
   permissions: MessagePermissionsSchema,

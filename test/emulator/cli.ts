@@ -8,7 +8,7 @@
  * Prints `API <url>` and `HEARTBEAT <url>` (and with `--tls`, `CA <path>`:
  * the self-signed certificate's PEM, written to `--ca-out` or a temp file),
  * then `READY`. Stops on SIGINT / SIGTERM.
- * Defaults: port 8888, heartbeat port 8000 (MODEL.md intro), demo seed,
+ * Defaults: port 8888, heartbeat port 8000 (docs/api-contract.md intro), demo seed,
  * heartbeat bodies checked against the pinned Telegraf's JSON schema (from
  * the Go module cache; `off` accepts any body).
  */

@@ -1,6 +1,6 @@
 /**
  * The Telegraf Controller emulator: a real HTTP(S) server implementing
- * MODEL.md Part B (API on one port, heartbeat on a second port), with
+ * docs/api-contract.md (API on one port, heartbeat on a second port), with
  * test/admin hooks under `/__emulator/` and fault injection.
  *
  * Hooks (JSON bodies; for tests and demos only):
@@ -48,7 +48,7 @@ export interface EmulatorOptions {
   tls?: boolean | { cert: string; key: string };
   /** Clock, ms epoch (default `Date.now`). */
   now?: () => number;
-  /** Endpoint groups with auth disabled (`DISABLED_AUTH_ENDPOINTS`, MODEL.md Part A). */
+  /** Endpoint groups with auth disabled (`DISABLED_AUTH_ENDPOINTS`, docs/api-contract.md). */
   disabledAuth?: ReadonlyArray<'configs' | 'heartbeat'>;
   /** Serve `/__emulator/` hooks (default true). */
   hooks?: boolean;

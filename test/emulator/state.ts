@@ -1,5 +1,5 @@
 /**
- * State and rules of the controller emulator (MODEL.md Part B as modeled):
+ * State and rules of the controller emulator (docs/api-contract.md as modeled):
  * users, sessions, tokens (stored as SHA-256 hashes only), configs, login
  * lockout, role changes, and the handlers of every route, independent of HTTP.
  *
@@ -159,7 +159,7 @@ export interface AppRequest {
   method?: string;
 }
 
-/** Builds the model's error body `{ error, message, details? }` (MODEL.md Part B `Error`). */
+/** Builds the model's error body `{ error, message, details? }` (docs/api-contract.md `Error`). */
 export function errorResponse(status: number, error: string, message: string, details?: unknown, headers?: Record<string, string>): AppResponse {
   return { status, body: details === undefined ? { error, message } : { error, message, details }, ...(headers ? { headers } : {}) };
 }
@@ -240,7 +240,7 @@ export const SECRET_OBSERVER_KEY = Symbol.for('telegraf-controller-tokens.emulat
 export interface StateOptions {
   /** Clock, ms epoch (default `Date.now`). */
   now?: () => number;
-  /** Endpoint groups with auth disabled, like the controller's `DISABLED_AUTH_ENDPOINTS` (MODEL.md Part A). */
+  /** Endpoint groups with auth disabled, like the controller's `DISABLED_AUTH_ENDPOINTS` (docs/api-contract.md). */
   disabledAuth?: ReadonlyArray<'configs' | 'heartbeat'>;
   /**
    * Validates a heartbeat body, e.g. against the real Telegraf's JSON schema
@@ -392,12 +392,12 @@ export class EmulatorState {
     return undefined;
   }
 
-  /** Public view of a user (MODEL.md Part B `User`). */
+  /** Public view of a user (docs/api-contract.md `User`). */
   userView(u: UserRecord): Record<string, unknown> {
     return { id: u.id, username: u.username, ...(u.email ? { email: u.email } : {}), role: u.role, authProvider: u.authProvider, disabled: u.disabled };
   }
 
-  /** Public view of a token (MODEL.md Part B `Token`); never the value or hash. */
+  /** Public view of a token (docs/api-contract.md `Token`); never the value or hash. */
   tokenView(t: TokenRecord): Record<string, unknown> {
     const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
     return {
@@ -449,7 +449,7 @@ export class EmulatorState {
 
   /**
    * Changes a user's role, narrowing their active tokens to the new role's
-   * ceiling and revoking those left with no permission (MODEL.md Part A
+   * ceiling and revoking those left with no permission (docs/api-contract.md
    * "Tokens": "When a user's role is lowered, their tokens are narrowed or
    * revoked to match"). Returns the ids of narrowed and revoked tokens.
    */
@@ -474,7 +474,7 @@ export class EmulatorState {
     return { narrowed, revoked };
   }
 
-  /** Disables or enables a user; a disabled user's tokens and sessions stop working (MODEL.md Part A: "Invalid token … its user disabled"). */
+  /** Disables or enables a user; a disabled user's tokens and sessions stop working (docs/api-contract.md: "Invalid token … its user disabled"). */
   setUserDisabled(idOrName: string, disabled: boolean): void {
     const u = this.findUser(idOrName);
     if (!u) throw new Error(`setUserDisabled: unknown user ${idOrName}`);
@@ -486,7 +486,7 @@ export class EmulatorState {
   /**
    * Authenticates an API request: the `Authorization` header (`Bearer` or
    * `Token` scheme) wins; else the session cookie. Returns the principal or
-   * the 401 response with one of the documented messages (MODEL.md Part A).
+   * the 401 response with one of the documented messages (docs/api-contract.md).
    * `allowSession` is false on the heartbeat server. Marks `lastUsedAt`.
    */
   authenticate(headers: AppRequest['headers'], allowSession = true): Principal | AppResponse {
@@ -710,7 +710,7 @@ export class EmulatorState {
   }
 
   private tokenRoute(req: AppRequest, p: Principal): AppResponse {
-    // MODEL.md Part B: "a Viewer gets 403 on every token route".
+    // docs/api-contract.md: "a Viewer gets 403 on every token route".
     if (!canManageTokens(p.user.role)) return forbidden('Viewers cannot manage tokens');
     const admin = isTokenAdmin(p.user.role);
     const need = (action: Action): AppResponse | undefined => (this.can(p, 'tokens', action) ? undefined : forbidden(`Missing permission tokens:${action}`));
@@ -852,7 +852,7 @@ export class EmulatorState {
     else if (preset !== undefined && preset !== 'custom') requested = presetPermissions(preset, p.user.role);
     else return validation('permissions or a preset is required', { permissions: 'select at least one permission' });
     if (countPermissions(requested) === 0) return validation('Select at least one permission', { permissions: 'select at least one permission' });
-    // Effective = requested ∩ role (MODEL.md Part A), and never more than the calling token itself.
+    // Effective = requested ∩ role (docs/api-contract.md), and never more than the calling token itself.
     const effective = intersectPermissions(requested, this.principalPermissions(p));
     if (countPermissions(effective) === 0) {
       return validation('None of the requested permissions is allowed for your role', { permissions: 'none of the requested permissions is within your role' });

@@ -6,7 +6,7 @@
  * builds Telegraf from the Go module proxy with the ordinary `go` commands).
  *
  * Where this emulator and the real agent disagree, the agent is right
- * (docs: MODEL.md "How Telegraf uses a token").
+ * (docs: docs/api-contract.md "How Telegraf uses a token").
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';

@@ -7,7 +7,7 @@
  *     header; an empty variable still wins over `INFLUX_TOKEN`);
  *  2. `fetch`: `GET /api/configs/<id>/toml` with the same `Authorization`
  *     header the agent will send (`Bearer` ≥ 1.39 / `Token` ≤ 1.38), telling
- *     the documented 401 reasons and 403 (no configs:read) apart (MODEL.md
+ *     the documented 401 reasons and 403 (no configs:read) apart (docs/api-contract.md
  *     Part A "Authentication of API requests");
  *  3. `heartbeat`: when the downloaded config has `[[outputs.heartbeat]]`, the
  *     agent version must have that output (≥ 1.37) and the token needs

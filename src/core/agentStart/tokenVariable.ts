@@ -3,7 +3,7 @@
  * from, and which `Authorization` scheme it sends it with, by Telegraf
  * version. Editor-free.
  *
- * Documented behaviour (MODEL.md Part A "How Telegraf uses a token", and
+ * Documented behaviour (docs/api-contract.md "How Telegraf uses a token", and
  * Telegraf's `config/config.go` `fetchConfig`): when the agent downloads a
  * `--config http(s)://…` URL, Telegraf ≥ 1.39 sends
  * `Authorization: Bearer $TELEGRAF_CONTROLLER_TOKEN` if that variable is SET

@@ -4,7 +4,7 @@
  * exist, which heartbeat outputs exist, and whether a file is a Telegraf
  * config at all. Operates on the model of `parse.ts`. No `vscode` import.
  *
- * Telegraf facts encoded (MODEL.md Part A "How Telegraf uses a token" and the
+ * Telegraf facts encoded (docs/api-contract.md "How Telegraf uses a token" and the
  * fixtures README): env references are `${VAR}`, `$VAR`, `${VAR:-def}`,
  * `${VAR-def}`, `${VAR:?err}`, `${VAR?err}` with `$$` a literal `$`; secret
  * references are `@{store_id:key}` with only `[A-Za-z0-9_]` in both parts;
@@ -16,7 +16,7 @@ import { directKeys, findDirectKey, parseTelegrafConfig } from './parse';
 import { decodeTomlString } from './text';
 import type { ConfigKey, ConfigTable, Range, ScalarNode, TelegrafConfig } from './types';
 
-/** Prefix of every Telegraf Controller API token value (MODEL.md Part A "Tokens"). */
+/** Prefix of every Telegraf Controller API token value (docs/api-contract.md "Tokens"). */
 export const CONTROLLER_TOKEN_PREFIX = 'tc-apiv1_';
 
 /**

@@ -2,7 +2,7 @@
  * Editing an environment file that holds the token for the agent: a systemd
  * `EnvironmentFile` such as `/etc/default/telegraf` (`NAME=value` lines) or a
  * `.env` (also `export NAME=value`). Pure; offsets are UTF-16 indices into the
- * text as read. Source: MODEL.md Part A "How Telegraf uses a token"
+ * text as read. Source: docs/api-contract.md "How Telegraf uses a token"
  * (`TELEGRAF_CONTROLLER_TOKEN` / `INFLUX_TOKEN` from the agent's environment).
  */
 import type { TextEdit } from './types';

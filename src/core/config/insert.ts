@@ -14,11 +14,11 @@
  * summaries or error messages.
  *
  * Telegraf facts encoded: `[[outputs.heartbeat]]` options `url`,
- * `instance_id`, `interval`, `include`, `token` (Telegraf >= 1.37, MODEL.md
+ * `instance_id`, `interval`, `include`, `token` (Telegraf >= 1.37, docs/api-contract.md
  * Part A "How Telegraf uses a token"; plugin README); a key written after a
  * sub-table header such as `[outputs.heartbeat.status]` belongs to the
  * sub-table (fixtures README, fixture 06); secret-store ids and keys contain
- * only `[A-Za-z0-9_]` (MODEL.md Part A); `secretstores.jose` needs `path`
+ * only `[A-Za-z0-9_]` (docs/api-contract.md); `secretstores.jose` needs `path`
  * and prompts for `password` at startup when it is not set (Telegraf
  * `plugins/secretstores/jose/sample.conf`).
  */
@@ -40,7 +40,7 @@ import {
 } from './text';
 import type { ConfigKey, ConfigTable, TelegrafConfig, TextEdit } from './types';
 
-/** The environment variable Telegraf >= 1.39 itself sends as a Bearer token (MODEL.md Part A). */
+/** The environment variable Telegraf >= 1.39 itself sends as a Bearer token (docs/api-contract.md). */
 export const DEFAULT_TOKEN_ENV_VAR = 'TELEGRAF_CONTROLLER_TOKEN';
 
 /** Default `instance_id` of a new heartbeat: the Controller's dynamic value for the agent id. */
@@ -49,7 +49,7 @@ export const DEFAULT_INSTANCE_ID = '&{agent_id}';
 /**
  * The comment written above `instance_id = "&{agent_id}"`: Telegraf
  * Controller substitutes dynamic values such as `&{agent_id}` when it serves
- * a config (MODEL.md Part A; Telegraf itself never sees them).
+ * a config (docs/api-contract.md; Telegraf itself never sees them).
  */
 export const INSTANCE_ID_NOTE: readonly string[] = [
   "## &{agent_id}: Telegraf Controller puts in each agent's id when it serves",
@@ -114,7 +114,7 @@ export function envReference(name: string = DEFAULT_TOKEN_ENV_VAR): string {
 /**
  * `@{storeId:key}`, a secret-store reference. Throws
  * `ConfigEditError('invalid-name')` unless both parts match `[A-Za-z0-9_]+`
- * (Telegraf docs/CONFIGURATION.md, MODEL.md Part A).
+ * (Telegraf docs/CONFIGURATION.md, docs/api-contract.md).
  */
 export function secretReference(storeId: string, key: string): string {
   if (!STORE_NAME_RE.test(storeId)) {

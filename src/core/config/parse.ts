@@ -5,7 +5,7 @@
  * `&{param}`) and the BOM with same-length text, parse with
  * `toml-eslint-parser` (TOML 1.1, gives ranges); when that still fails (for
  * example duplicate keys, or a truncated file), fall back to the tolerant
- * scanner of `scanner.ts`. Telegraf facts relied on (fixtures README, MODEL.md
+ * scanner of `scanner.ts`. Telegraf facts relied on (fixtures README, docs/api-contract.md
  * Part A): a leading UTF-8 BOM is stripped by Telegraf; unquoted `${VAR}`
  * only works with `--non-strict-env-handling`.
  *

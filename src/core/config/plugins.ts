@@ -6,7 +6,7 @@
  * output plugin whose own configuration struct has a field tagged
  * `toml:"token"` (`plugins/<category>/<name>/<name>.go`). Not listed on
  * purpose: secret stores (`secretstores.vault`, `.http`, `.oauth2`: their
- * `token` authenticates to the store itself, MODEL.md Part A), and the AWS
+ * `token` authenticates to the store itself, docs/api-contract.md), and the AWS
  * plugins whose `token` is an AWS session token (`plugins/common/aws`).
  * A plugin outside this list that already has a `token` key evidently takes
  * one (a newer or external plugin) and is treated as taking one.

@@ -2,7 +2,7 @@
  * The least permissions a Telegraf config needs from a controller token, as a
  * create-form preset and a sentence saying why. Pure; no `vscode` import.
  *
- * Source: MODEL.md Part A "Tokens" (a Telegraf agent's token needs Configs: Read
+ * Source: docs/api-contract.md "Tokens" (a Telegraf agent's token needs Configs: Read
  * and Heartbeat: Write) and "How Telegraf uses a token" (config download with
  * `TELEGRAF_CONTROLLER_TOKEN`; the `[[outputs.heartbeat]]` output).
  */

@@ -7,7 +7,7 @@
  * `token = `. No `vscode` import; offsets are UTF-16 indices into the text
  * as read (see `types.ts`).
  *
- * Controller behaviour encoded (MODEL.md Part A "Tokens" and "How Telegraf
+ * Controller behaviour encoded (docs/api-contract.md "Tokens" and "How Telegraf
  * uses a token"): an agent's token needs `heartbeat:write` for the
  * `[[outputs.heartbeat]]` output and `configs:read` to download its config
  * from `/api/configs/<id>/toml`; heartbeats go to port 8000,
@@ -20,7 +20,7 @@ import { envReference, planReplaceSite } from './insert';
 import { directKeys, findDirectKey, parseTelegrafConfig, tableAt } from './parse';
 import type { ConfigTable, Range, TelegrafConfig, TextEdit } from './types';
 
-/** A permission a token use needs, as `resource` + `action` (MODEL.md Part B `Permissions`). */
+/** A permission a token use needs, as `resource` + `action` (docs/api-contract.md `Permissions`). */
 export interface RequiredPermission {
   resource: 'heartbeat' | 'configs';
   action: 'write' | 'read';
@@ -28,12 +28,12 @@ export interface RequiredPermission {
   reason: 'heartbeat-output' | 'config-url';
 }
 
-/** The permission of the heartbeat output (MODEL.md Part A "Tokens", last bullet). */
+/** The permission of the heartbeat output (docs/api-contract.md "Tokens", last bullet). */
 export const HEARTBEAT_WRITE: RequiredPermission = { resource: 'heartbeat', action: 'write', reason: 'heartbeat-output' };
-/** The permission of a config download from `/api/configs/<id>/toml` (MODEL.md Part B). */
+/** The permission of a config download from `/api/configs/<id>/toml` (docs/api-contract.md). */
 export const CONFIGS_READ: RequiredPermission = { resource: 'configs', action: 'read', reason: 'config-url' };
 
-/** `/api/configs` or `/api/configs/<id>/toml` in a URL (MODEL.md Part B routes). */
+/** `/api/configs` or `/api/configs/<id>/toml` in a URL (docs/api-contract.md routes). */
 const CONFIG_URL_RE = /^https?:\/\/[^\s/]+(?:\/[^\s]*)?\/api\/configs(?:\/[^/\s?#]+\/toml)?(?:[?#][^\s]*)?$/i;
 
 /** Whether `url` is a Telegraf Controller config URL (`…/api/configs[/<id>/toml]`). */

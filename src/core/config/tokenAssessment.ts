@@ -7,7 +7,7 @@
  * import; times are UTC ms (`now`) or RFC 3339 UTC strings as the controller
  * sends them.
  *
- * Sources: MODEL.md Part A "Authentication of API requests" (the four 401
+ * Sources: docs/api-contract.md "Authentication of API requests" (the four 401
  * messages), "Tokens" (states, expiry, prefix = first 12 characters, an
  * agent needs Configs: Read and Heartbeat: Write), "How Telegraf uses a
  * token" (≥ 1.39 sends `TELEGRAF_CONTROLLER_TOKEN` as Bearer, older versions
@@ -32,7 +32,7 @@ export interface TokenRecord {
   createdAt: string;
   expiresAt: string | null;
   revokedAt: string | null;
-  /** First 12 characters of the value (MODEL.md Part B). */
+  /** First 12 characters of the value (docs/api-contract.md). */
   prefix: string;
 }
 
@@ -56,7 +56,7 @@ export function tokensWithPrefixOf<T extends Pick<TokenRecord, 'prefix'>>(value:
 
 /**
  * The answer of the controller to `GET /api/auth/me` sent with the value:
- * `accepted`, or one of the documented 401 kinds (MODEL.md Part A):
+ * `accepted`, or one of the documented 401 kinds (docs/api-contract.md):
  * `invalid-token` (unknown, revoked, deleted, or its user disabled),
  * `token-expired`, `invalid-token-format` (no `tc-apiv1_` prefix),
  * `missing-auth` (header missing or neither scheme). `unreachable` when no
@@ -221,7 +221,7 @@ export interface EnvVarNote {
 }
 
 /**
- * What Telegraf does with `${name}` (MODEL.md Part A "How Telegraf uses a
+ * What Telegraf does with `${name}` (docs/api-contract.md "How Telegraf uses a
  * token"; fixtures README: strict env handling since 1.38).
  */
 export function envVarNote(name: string): EnvVarNote {
@@ -251,7 +251,7 @@ export function envVarNote(name: string): EnvVarNote {
   return { known: false, lines: [common] };
 }
 
-/** Largest description the controller accepts (MODEL.md Part B rules). */
+/** Largest description the controller accepts (docs/api-contract.md rules). */
 export const MAX_DESCRIPTION_LENGTH = 255;
 
 const ROTATED_SUFFIX_RE = /\s*\((?:rotated|replaced) \d{4}-\d{2}-\d{2}\)$/;
@@ -307,7 +307,7 @@ export function lostPermissions(requested: Permissions, effective: Permissions):
 }
 
 /**
- * Whether the signed-in user may revoke `token` (MODEL.md Part A "Roles",
+ * Whether the signed-in user may revoke `token` (docs/api-contract.md "Roles",
  * Part B rules): Owners and Administrators any token, Managers their own,
  * Viewers none; a revoked token cannot be revoked again.
  */

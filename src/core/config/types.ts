@@ -38,7 +38,7 @@ export type StringStyle = 'basic' | 'literal' | 'multiline-basic' | 'multiline-l
  * The kind of a value as written.
  * `substitution` is an UNQUOTED `${VAR}` / `$VAR` / `@{id:key}` / `&{param}`,
  * which is not TOML (Telegraf accepts it only with `--non-strict-env-handling`,
- * MODEL.md Part A "How Telegraf uses a token"; Controller dynamic values are
+ * docs/api-contract.md "How Telegraf uses a token"; Controller dynamic values are
  * substituted by the Controller before Telegraf sees the file).
  * `invalid` is anything the tolerant scanner could not read as a value.
  */

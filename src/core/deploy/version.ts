@@ -1,7 +1,7 @@
 /**
  * Telegraf version pinned by a deployment file, and what follows from it:
  * the environment variable the agent reads its Telegraf Controller token
- * from, and whether it has the heartbeat output. Facts (MODEL.md Part A
+ * from, and whether it has the heartbeat output. Facts (docs/api-contract.md
  * "How Telegraf uses a token"): Telegraf ≥ 1.39 sends
  * `TELEGRAF_CONTROLLER_TOKEN` as a Bearer token, older versions send
  * `INFLUX_TOKEN` with the `Token` scheme; `[[outputs.heartbeat]]` exists

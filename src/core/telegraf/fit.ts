@@ -3,7 +3,7 @@
  * Facts: see `version.ts` (heartbeat output since 1.37; the config download
  * sends `TELEGRAF_CONTROLLER_TOKEN` since 1.39, `INFLUX_TOKEN` before; strict
  * env handling, which refuses an unquoted `${VAR}`, is the default since
- * 1.38: MODEL.md Part A).
+ * 1.38: docs/api-contract.md).
  */
 
 import { findTokenSites, heartbeatOutputs } from '../config/detect';

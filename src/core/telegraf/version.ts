@@ -1,7 +1,7 @@
 /**
  * Telegraf versions and what they mean for tokens. No `vscode` import.
  *
- * Facts encoded (MODEL.md Part A "How Telegraf uses a token", checked against
+ * Facts encoded (docs/api-contract.md "How Telegraf uses a token", checked against
  * the Telegraf sources in the Go module cache: `config/config.go`
  * `fetchConfig`, `plugins/outputs/heartbeat`):
  * - Telegraf >= 1.39 sends `TELEGRAF_CONTROLLER_TOKEN` from its environment

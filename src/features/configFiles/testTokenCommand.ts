@@ -4,7 +4,7 @@
  * only:
  *
  *   1. API acceptance: `GET /api/auth/me` with the token, telling apart the
- *      documented 401 reasons (MODEL.md Part A: "Missing or invalid
+ *      documented 401 reasons (docs/api-contract.md: "Missing or invalid
  *      Authorization header", "Invalid token format", "Invalid token",
  *      "Token expired");
  *   2. the permissions its use needs (heartbeat:write for

@@ -7,7 +7,7 @@
  * (2) otherwise, when signed in and `telegrafController.checkConfigTokens` is
  * on, `GET /api/auth/me` is sent WITH THE VALUE to the configured controller
  * only (never another host), which tells accepted / "Invalid token" /
- * "Token expired" / "Invalid token format" apart (MODEL.md Part A); for a
+ * "Token expired" / "Invalid token format" apart (docs/api-contract.md); for a
  * use that needs configs:read and no known record, `GET /api/configs` with
  * the value says whether it has it; (3) the prefix (first 12 characters)
  * is matched against the signed-in user's token list.

@@ -108,7 +108,7 @@ export interface SignInResult {
  * password again (same user name, the error in the prompt) until the
  * controller locks the account (423 ends the dialog with its message).
  * After an API-token sign-in, checks that the token may list tokens
- * (MODEL.md Part A "Tokens": `tokens:read`). Throws Cancelled/ControllerError.
+ * (docs/api-contract.md "Tokens": `tokens:read`). Throws Cancelled/ControllerError.
  */
 async function signInTo(target: SignInTarget, log: Logger | undefined): Promise<SignInResult> {
   const url = target.url;

@@ -9,7 +9,7 @@
  *   (message type and path only, never values);
  * - the create request is re-validated with the form's own schema
  *   (`parseCreateRequest`) and checked against the role (a token never exceeds
- *   its owner's role; Viewers cannot manage tokens: MODEL.md Part A "Roles",
+ *   its owner's role; Viewers cannot manage tokens: docs/api-contract.md "Roles",
  *   "Tokens") before the controller is called;
  * - one create at a time;
  * - the token value is posted exactly once (`created`) and never logged or kept;

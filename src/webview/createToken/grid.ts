@@ -1,5 +1,5 @@
 /**
- * The permission grid of the create form: the 13 resources of MODEL.md Part A
+ * The permission grid of the create form: the 13 resources of docs/api-contract.md
  * "Permission grid" × read/write/delete (a cell is absent where the action
  * does not exist), an "All" column per row, and an "All resources" row whose
  * cells toggle a whole column (its "All" cell toggles the whole grid).

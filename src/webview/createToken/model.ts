@@ -4,7 +4,7 @@
  * expiry computation and formatting, and the persisted view state schema.
  * Pure functions; unit-tested with node:test (test/unit/webview/model.test.ts).
  *
- * Controller behaviour encoded here comes from MODEL.md: Part A "Tokens"
+ * Controller behaviour encoded here comes from docs/api-contract.md: Part A "Tokens"
  * (required description, optional expiration, presets, effective permissions
  * = requested ∩ role) and Part B rules (description 1–255 chars after
  * trimming, expiresAt in the future or null).

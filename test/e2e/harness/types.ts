@@ -13,7 +13,7 @@ export interface E2EEmulator {
   heartbeatUrl: string;
   /** CA PEM when the emulator runs with TLS. */
   ca?: string;
-  /** Owner/Administrator sign-in from the seed (MODEL.md `POST /api/auth/login/local`). */
+  /** Owner/Administrator sign-in from the seed (docs/api-contract.md `POST /api/auth/login/local`). */
   username: string;
   password: string;
   /** Absolute path of the seed file. */

@@ -22,7 +22,7 @@ export interface EmulatorInfo {
   heartbeatUrl: string;
   /** PEM of the CA that signed the emulator's certificate when it runs with TLS. */
   ca?: string;
-  /** Sign-in of an Owner/Administrator from the seed (MODEL.md: `POST /api/auth/login/local`). */
+  /** Sign-in of an Owner/Administrator from the seed (docs/api-contract.md: `POST /api/auth/login/local`). */
   username: string;
   /** Password of `username`. Test-only credential from the seed file. */
   password: string;

@@ -2,7 +2,7 @@
  * The create form's live summary of effective permissions (requested ∩ role,
  * computed by the form's own model before submitting) equals what the
  * controller emulator grants, for each role that may create tokens; a Viewer
- * is refused (MODEL.md Part A "Roles", Part B rules).
+ * is refused (docs/api-contract.md "Roles", Part B rules).
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';

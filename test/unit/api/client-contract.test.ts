@@ -2,7 +2,7 @@
  * Contract suite: the real client against the real emulator over HTTP on
  * 127.0.0.1 — every route × every role (owner, administrator, manager,
  * viewer) × both credential kinds (session, token), plus the documented
- * errors of every authenticated route (MODEL.md Part A "Authentication",
+ * errors of every authenticated route (docs/api-contract.md "Authentication",
  * Part B rules). Prints the number of cases.
  */
 import { after, before, beforeEach, describe, test } from 'node:test';
@@ -435,7 +435,7 @@ void describe('local sign-in', () => {
   });
 });
 
-void describe('role changes narrow or revoke tokens (MODEL.md Part A)', () => {
+void describe('role changes narrow or revoke tokens (docs/api-contract.md)', () => {
   void test('lowering a manager to viewer narrows the agent token and revokes a tokens-only token', async () => {
     cases++;
     const onlyTokens = emu.state.mintToken({ user: 'u-bob', permissions: { tokens: ['read'] } }).token.id;

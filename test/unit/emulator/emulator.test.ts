@@ -1,5 +1,5 @@
 /**
- * The emulator itself over raw HTTP: wire details of MODEL.md Part A/B that
+ * The emulator itself over raw HTTP: wire details of docs/api-contract.md/B that
  * the client hides (both auth schemes, exact 401 bodies, error body shape,
  * 404/405/413, hash-only storage), the `/__emulator/` hooks, disabled auth
  * groups, and the command line.
@@ -51,7 +51,7 @@ async function req(
   return { status: res.status, json, headers: res.headers, text };
 }
 
-void describe('authentication on the wire (MODEL.md Part A)', () => {
+void describe('authentication on the wire (docs/api-contract.md)', () => {
   void test('both Bearer and Token schemes are accepted', async () => {
     assert.equal((await req('/api/auth/me', { auth: `Bearer ${owner}` })).json.user.username, 'admin');
     assert.equal((await req('/api/auth/me', { auth: `Token ${owner}` })).json.user.username, 'admin');
@@ -89,7 +89,7 @@ void describe('authentication on the wire (MODEL.md Part A)', () => {
   });
 });
 
-void describe('tokens on the wire (MODEL.md Part B)', () => {
+void describe('tokens on the wire (docs/api-contract.md)', () => {
   void test('created values are tc-apiv1_ + random, stored only as SHA-256', async () => {
     const values = new Set<string>();
     for (let i = 0; i < 5; i++) {

@@ -1,5 +1,5 @@
 /**
- * The emulator is as strict as the real agent's counterpart (MODEL.md "How
+ * The emulator is as strict as the real agent's counterpart (docs/api-contract.md "How
  * Telegraf uses a token"), judged by the real Telegraf's own files in the Go
  * module cache (telegrafModule.ts), never by copies in this repository:
  * heartbeat bodies must match `plugins/outputs/heartbeat/schema_v1.json`,

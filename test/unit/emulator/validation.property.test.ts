@@ -1,7 +1,7 @@
 /**
  * Property tests (fast-check, ≥1000 runs each) of the emulator's input
  * validation over real HTTP: random create bodies → 201 or 400 (never 500),
- * and a 201 always honours the model's rules (MODEL.md Part B); random
+ * and a 201 always honours the model's rules (docs/api-contract.md); random
  * bodies / queries on the other routes never give a 500.
  */
 import { after, before, test } from 'node:test';
