@@ -60,10 +60,13 @@ export function tokensWithPrefixOf<T extends Pick<TokenRecord, 'prefix'>>(value:
  * `invalid-token` (unknown, revoked, deleted, or its user disabled),
  * `token-expired`, `invalid-token-format` (no `tc-apiv1_` prefix),
  * `missing-auth` (header missing or neither scheme). `unreachable` when no
- * answer came (network, TLS, 5xx); `unchecked` when nothing was asked (not
- * signed in, checks turned off).
+ * answer came (network, TLS, 5xx); `signed-out` when nothing could be asked
+ * because nobody is signed in to the controller; `unchecked` when nothing was
+ * asked for another reason (checks turned off, Restricted Mode, the check
+ * budget spent).
  */
-export type ControllerVerdict = 'accepted' | 'invalid-token' | 'token-expired' | 'invalid-token-format' | 'missing-auth' | 'unreachable' | 'unchecked';
+export type ControllerVerdict =
+  'accepted' | 'invalid-token' | 'token-expired' | 'invalid-token-format' | 'missing-auth' | 'unreachable' | 'signed-out' | 'unchecked';
 
 /** Everything known about one token value. */
 export interface TokenFacts {
@@ -81,7 +84,14 @@ export interface TokenFacts {
 
 /** Diagnostic codes of config findings. */
 export type FindingCode =
-  'plaintext-token' | 'token-revoked' | 'token-expired' | 'token-unknown' | 'token-invalid-format' | 'token-missing-permission' | 'token-expiring';
+  | 'plaintext-token'
+  | 'token-revoked'
+  | 'token-expired'
+  | 'token-unknown'
+  | 'token-invalid-format'
+  | 'token-missing-permission'
+  | 'token-expiring'
+  | 'token-unchecked';
 
 /** Severity of a finding (mapped to VS Code's DiagnosticSeverity by the editor layer). */
 export type FindingSeverity = 'error' | 'warning' | 'information';
@@ -120,16 +130,18 @@ function quoteName(t: Pick<TokenRecord, 'description'>): string {
  * The findings about one token use, from what is known (`facts`) and what the
  * use needs, at `now` (UTC ms). `host` names the configured controller in
  * messages, e.g. `the controller localhost:8888` (capitalised at a sentence start). Rules:
+ * - The severity states the token's facts, whoever is signed in: whatever the
+ *   controller rejects (an agent using it gets 401) is an error.
  * - a known record decides status: revoked → error; expired → error;
  *   otherwise missing permissions → warning each; expiring within 7 days →
  *   information; a value the controller rejects as `invalid-token` although
- *   its record is active → warning (its user may be disabled, or it was
+ *   its record is active → error (its user may be disabled, or it was
  *   deleted);
- * - without a record: `token-expired` → error; `invalid-token` → warning
- *   "not accepted by <host>" (unknown, revoked or deleted, user disabled, or
- *   a token of another controller); `invalid-token-format` → warning; an
+ * - without a record: `token-expired` → error; `invalid-token` → error
+ *   "rejected by <host>" (unknown, revoked or deleted, user disabled, or
+ *   a token of another controller); `invalid-token-format` → error; an
  *   accepted value with `configsRead === false` while the use needs
- *   configs:read → warning;
+ *   configs:read → warning; `signed-out` → information "sign in to check";
  * - `unreachable`/`unchecked` alone → nothing.
  */
 export function assessToken(facts: TokenFacts, needs: readonly RequiredPermission[], now: number, host: string): Finding[] {
@@ -157,7 +169,7 @@ export function assessToken(facts: TokenFacts, needs: readonly RequiredPermissio
     if (facts.verdict === 'invalid-token') {
       out.push({
         code: 'token-unknown',
-        severity: 'warning',
+        severity: 'error',
         message: `${cap(host)} rejects this value as "Invalid token" although the token ${name} is listed as active: it may have been deleted, or its user is disabled.`,
       });
       return out;
@@ -185,7 +197,7 @@ export function assessToken(facts: TokenFacts, needs: readonly RequiredPermissio
     case 'invalid-token':
       out.push({
         code: 'token-unknown',
-        severity: 'warning',
+        severity: 'error',
         message: `${cap(host)} rejects this token as "Invalid token": it is unknown, revoked or deleted, its user is disabled, or it belongs to another controller.`,
       });
       break;
@@ -193,7 +205,7 @@ export function assessToken(facts: TokenFacts, needs: readonly RequiredPermissio
     case 'missing-auth':
       out.push({
         code: 'token-invalid-format',
-        severity: 'warning',
+        severity: 'error',
         message: `${cap(host)} rejects this value as "Invalid token format": it is not a complete Telegraf Controller token.`,
       });
       break;
@@ -205,6 +217,13 @@ export function assessToken(facts: TokenFacts, needs: readonly RequiredPermissio
           message: `This token lacks configs:read, which downloading a config from the controller needs; ${host} answers 403.`,
         });
       }
+      break;
+    case 'signed-out':
+      out.push({
+        code: 'token-unchecked',
+        severity: 'information',
+        message: `Sign in to ${host} to check this token (revoked, expired, unknown, or missing a permission its use needs).`,
+      });
       break;
     default:
       break;

@@ -131,7 +131,9 @@ export class TokenResolver implements vscode.Disposable {
     let verdict: CachedVerdict | undefined = this.cached(value, needsConfigs);
     const mayAsk = opts.network && (opts.explicit === true || this.explicitDepth > 0 || this.workspaceTrusted());
     if (!verdict && mayAsk) verdict = await this.ask(value, needsConfigs);
-    const facts: TokenFacts = { verdict: verdict?.verdict ?? 'unchecked' };
+    // Nobody signed in: say so ("sign in to check") rather than saying nothing.
+    const signedOut = this.connection.current.state === 'needsSignIn' && checkConfigTokensEnabled();
+    const facts: TokenFacts = { verdict: verdict?.verdict ?? (signedOut ? 'signed-out' : 'unchecked') };
     if (verdict?.username) facts.username = verdict.username;
     if (verdict?.configsRead !== undefined) facts.configsRead = verdict.configsRead;
     let pick = candidates;

@@ -60,14 +60,15 @@ describe('assessToken', () => {
     assert.deepEqual(codes({ token: token({ permissions: {} }), verdict: 'accepted' }, []), [], 'no needs, no missing permission');
   });
 
-  test('an active record the controller rejects as Invalid token is a warning', () => {
-    assert.deepEqual(codes({ token: token(), verdict: 'invalid-token' }), ['token-unknown/warning']);
+  test('an active record the controller rejects as Invalid token is an error (an agent using it gets 401)', () => {
+    assert.deepEqual(codes({ token: token(), verdict: 'invalid-token' }), ['token-unknown/error']);
   });
 
   test('without a record the verdict decides', () => {
     assert.deepEqual(codes({ verdict: 'token-expired' }), ['token-expired/error']);
-    assert.deepEqual(codes({ verdict: 'invalid-token' }), ['token-unknown/warning']);
-    assert.deepEqual(codes({ verdict: 'invalid-token-format' }), ['token-invalid-format/warning']);
+    assert.deepEqual(codes({ verdict: 'invalid-token' }), ['token-unknown/error'], 'rejected: an error whoever is signed in');
+    assert.deepEqual(codes({ verdict: 'invalid-token-format' }), ['token-invalid-format/error']);
+    assert.deepEqual(codes({ verdict: 'signed-out' }), ['token-unchecked/information'], 'signed out: "sign in to check", never silence');
     assert.deepEqual(codes({ verdict: 'accepted', configsRead: false }, [CONFIGS_READ]), ['token-missing-permission/warning']);
     assert.deepEqual(codes({ verdict: 'accepted', configsRead: false }, [HEARTBEAT_WRITE]), []);
     assert.deepEqual(codes({ verdict: 'accepted' }), []);
