@@ -59,7 +59,8 @@ export function tokenPickItems(tokens: readonly Token[], stored: ReadonlySet<str
  * Resolves the token a command acts on: the tree row it was invoked on, an
  * id, or (from the palette) a quick pick of the tokens that `filter` accepts.
  * Uses the connection and list in `services` (the active connection). Throws
- * `Cancelled` when the user dismisses the pick or no token fits; a
+ * `Cancelled` when the user dismisses the pick, no token fits, or the user
+ * chose `createNew` ("Create New Token…", offered when given); a
  * `ControllerError` when an id is looked up on the server and fails.
  */
 export async function resolveToken(
@@ -67,6 +68,7 @@ export async function resolveToken(
   arg: TokenArg,
   placeHolder: string,
   filter: (t: Token, stored: boolean) => boolean = () => true,
+  createNew?: () => Thenable<unknown>,
 ): Promise<Token> {
   if (isTokenRow(arg)) return arg.token;
   const id = typeof arg === 'string' ? arg : arg && typeof arg === 'object' && 'id' in arg ? arg.id : undefined;
@@ -74,10 +76,24 @@ export async function resolveToken(
   if (!services.store.snapshot.loadedAt) await services.store.refresh();
   const { tokens, stored } = services.store.snapshot;
   const candidates = tokens.filter((t) => filter(t, stored.has(t.id)));
-  if (candidates.length === 0) {
+  if (candidates.length === 0 && !createNew) {
     void ui.showInformationMessage(vscode.l10n.t('No token fits this command.'));
     throw new Cancelled();
   }
-  const pick = required(await ui.showQuickPick(tokenPickItems(candidates, stored, Date.now()), { placeHolder, matchOnDescription: true, matchOnDetail: true }));
+  type Item = vscode.QuickPickItem & { token?: Token; create?: true };
+  const items: Item[] = tokenPickItems(candidates, stored, Date.now());
+  if (createNew) {
+    if (items.length) items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
+    items.push({
+      label: `$(add) ${vscode.l10n.t('Create New Token…')}`,
+      detail: vscode.l10n.t('Opens the create form; its value is stored in this VS Code.'),
+      create: true,
+    });
+  }
+  const pick = required(await ui.showQuickPick(items, { placeHolder, matchOnDescription: true, matchOnDetail: true }));
+  if (pick.create || !pick.token) {
+    await createNew?.();
+    throw new Cancelled();
+  }
   return pick.token;
 }

@@ -134,7 +134,13 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
           if (choice) await vscode.commands.executeCommand(Commands.createToken);
           throw new Cancelled();
         }
-        const token = await resolveToken(deps, arg, vscode.l10n.t('Insert which token?'), (t) => storedIds.has(t.id) && t.status === 'active');
+        const token = await resolveToken(
+          deps,
+          arg,
+          vscode.l10n.t('Insert which token?'),
+          (t) => storedIds.has(t.id) && t.status === 'active',
+          () => vscode.commands.executeCommand(Commands.createToken),
+        );
         const value = await vault.getTokenValue(origin, token.id);
         if (!value)
           throw new Error(vscode.l10n.t('The value of "{0}" is not stored in this VS Code, so it cannot be inserted.', ui.tokenName(token.description, 80)));
