@@ -339,7 +339,7 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
             describePermissions(token.permissions),
             lifetimeText(replacementExpiry(token, now)),
           ),
-          `${vscode.l10n.t('2. Replace the plain-text value with {0} in {1} place(s):', `\${${envName}}`, occurrences.length)}\n${listed.join('\n')}`,
+          `${occurrences.length === 1 ? vscode.l10n.t('2. Replace the plain-text value with {0} in 1 place:', `\${${envName}}`) : vscode.l10n.t('2. Replace the plain-text value with {0} in {1} places:', `\${${envName}}`, occurrences.length)}\n${listed.join('\n')}`,
           vscode.l10n.t('3. Revoke "{0}" on {1}: every agent still using the leaked value is rejected from then on.', name, connection.label),
           '',
           vscode.l10n.t("Afterwards set {0} to the new value in the agents' environment. If a step fails, the leaked token is not revoked.", envName),
@@ -360,7 +360,7 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         void ui
           .showInformationMessage(
             vscode.l10n.t(
-              'Revoked "{0}" and replaced {1} plain-text reference(s) with {2}. Set {3} to the value of "{4}" on the agents.',
+              'Revoked "{0}" and replaced the plain-text value with {2} (references updated: {1}). Set {3} to the value of "{4}" on the agents.',
               name,
               outcome.rewrite.count,
               `\${${envName}}`,

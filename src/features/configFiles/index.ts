@@ -80,7 +80,9 @@ export function registerConfigFeatures(services: ConfigFeatureServices): vscode.
             .showWarningMessage(
               problems === 1
                 ? vscode.l10n.t('1 token problem found in the Telegraf configs of this workspace.')
-                : vscode.l10n.t('{0} token problems found in {1} Telegraf config file(s).', problems, files),
+                : files === 1
+                  ? vscode.l10n.t('{0} token problems found in 1 Telegraf config file.', problems)
+                  : vscode.l10n.t('{0} token problems found in {1} Telegraf config files.', problems, files),
               show,
             )
             .then((choice) => {

@@ -113,7 +113,7 @@ export function registerRotateToken(deps: Services & { resolver: TokenResolver; 
             ? vscode.l10n.t(
                 'No Telegraf config in this workspace contains its value. Agents that use it elsewhere must get the new value before they are rejected.',
               )
-            : `${vscode.l10n.t('These {0} reference(s) to its value are updated to the new value:', occurrences.length)}\n${listed.join('\n')}\n${vscode.l10n.t('Configs that read it from an environment variable or a secret store are not changed: give those agents the new value (Copy New Value after rotating).')}`;
+            : `${occurrences.length === 1 ? vscode.l10n.t('This reference to its value is updated to the new value:') : vscode.l10n.t('These {0} references to its value are updated to the new value:', occurrences.length)}\n${listed.join('\n')}\n${vscode.l10n.t('Configs that read it from an environment variable or a secret store are not changed: give those agents the new value (Copy New Value after rotating).')}`;
         const detail = [
           vscode.l10n.t(
             '1. Create "{0}" with the same permissions ({1}) and lifetime ({2}).',
@@ -144,7 +144,7 @@ export function registerRotateToken(deps: Services & { resolver: TokenResolver; 
           .showInformationMessage(
             outcome.rewrite.count > 0
               ? vscode.l10n.t(
-                  'Rotated "{0}": created "{1}" and updated {2} reference(s) in {3}, then revoked the old token.',
+                  'Rotated "{0}": created "{1}", updated the references in {3} ({2} in all), then revoked the old token.',
                   name,
                   created,
                   outcome.rewrite.count,

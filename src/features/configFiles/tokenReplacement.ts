@@ -250,7 +250,11 @@ export async function replaceToken(
   const rewrite = await step(vscode.l10n.t('Updating the configs'), () => rewriteEverywhere(oldValue, rewriteMode));
   if (rewrite.count > 0) {
     log.info(`[${who}] replaced ${rewrite.count} reference(s) to token ${old.id} "${oldName}" in ${rewrite.files.join(', ')} (${why})`);
-    done.push(vscode.l10n.t('updated {0} reference(s) in {1}', rewrite.count, rewrite.files.join(', ')));
+    done.push(
+      rewrite.count === 1
+        ? vscode.l10n.t('updated 1 reference in {0}', rewrite.files.join(', '))
+        : vscode.l10n.t('updated {0} references in {1}', rewrite.count, rewrite.files.join(', ')),
+    );
     // The files now hold the new value in plain text: owner-only, or the user is told.
     if (rewriteMode.kind === 'value')
       void secureValueFiles(
@@ -263,7 +267,11 @@ export async function replaceToken(
     const dep = await step(vscode.l10n.t('Updating the env files'), () => hooks.deployments!.rewrite(oldValue, created.value));
     if (dep.count > 0) {
       log.info(`[${who}] replaced ${dep.count} reference(s) to token ${old.id} "${oldName}" in ${dep.files.join(', ')} (${why})`);
-      done.push(vscode.l10n.t('updated {0} reference(s) in {1}', dep.count, dep.files.join(', ')));
+      done.push(
+        dep.count === 1
+          ? vscode.l10n.t('updated 1 reference in {0}', dep.files.join(', '))
+          : vscode.l10n.t('updated {0} references in {1}', dep.count, dep.files.join(', ')),
+      );
       rewrite.count += dep.count;
       rewrite.files.push(...dep.files);
       rewrite.uris.push(...dep.uris);

@@ -248,7 +248,7 @@ export function registerTelegrafCheck(log: Logger): vscode.Disposable[] {
           void ui
             .showWarningMessage(
               vscode.l10n.t(
-                'Telegraf {0} loads {1}, but the file does not fit this Telegraf version in {2} place(s): see Problems.',
+                'Telegraf {0} loads {1}, but the file does not fit this Telegraf version (places: {2}): see Problems.',
                 result.telegrafVersion,
                 name,
                 notes,

@@ -587,7 +587,7 @@ describe('Telegraf config features', function () {
         (t) =>
           t.startsWith('Revoking "config features rotate fails" failed') &&
           t.includes('created "config features rotate fails (rotated') &&
-          t.includes('updated 1 reference(s) in') &&
+          t.includes('updated 1 reference in') &&
           t.includes('NOT revoked'),
       ),
       JSON.stringify(second),

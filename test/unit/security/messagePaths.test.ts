@@ -80,3 +80,16 @@ describe('message paths', () => {
     assert.deepEqual(bad, [], bad.join('\n'));
   });
 });
+
+test('messages use real plurals, never "(s)"', () => {
+  const bad: string[] = [];
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+    );
+  for (const f of walk(SRC)) {
+    const text = readFileSync(f, 'utf8');
+    for (const m of text.matchAll(/l10n\.t\(\s*(['"`])((?:(?!\1)[^\\]|\\.)*)\1/g)) if (/\w\(s\)/.test(m[2]!)) bad.push(`${path.relative(ROOT, f)}: ${m[2]}`);
+  }
+  assert.deepEqual(bad, [], bad.join('\n'));
+});

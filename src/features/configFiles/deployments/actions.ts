@@ -228,7 +228,9 @@ export function registerDeploymentActions(deps: DeploymentActionDeps): vscode.Di
           fix
             ? vscode.l10n.t('2. In {0}: {1}.', path.basename(doc.fileName), fix.title)
             : vscode.l10n.t('2. {0} keeps the old value (no fix fits it): edit it by hand.', path.basename(doc.fileName)),
-          vscode.l10n.t('3. Update {0} Telegraf config reference(s) and the env files that hold the value.', toml.length),
+          toml.length === 1
+            ? vscode.l10n.t('3. Update 1 Telegraf config reference and the env files that hold the value.')
+            : vscode.l10n.t('3. Update {0} Telegraf config references and the env files that hold the value.', toml.length),
           vscode.l10n.t('4. Revoke "{0}" on {1}.', name, connection.label),
         ].join('\n');
         const go = vscode.l10n.t('Revoke and Replace');
@@ -251,7 +253,7 @@ export function registerDeploymentActions(deps: DeploymentActionDeps): vscode.Di
         void ui
           .showInformationMessage(
             vscode.l10n.t(
-              'Revoked "{0}" and replaced {1} reference(s) with the new token "{2}".',
+              'Revoked "{0}" and replaced it with the new token "{2}" (references updated: {1}).',
               name,
               outcome.rewrite.count,
               ui.tokenName(outcome.replacement.description, 80),
