@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the unit tests: every test/unit/**/*.test.ts with Node's test runner
+// Runs the unit tests: every test/unit/**/*.test.ts and test/emulator/**/*.test.ts with Node's test runner
 // (`node --import tsx --test`), spec reporter.
 //
 //   node scripts/run-unit-tests.mjs [FILTER...] [-- extra node --test options]
@@ -28,7 +28,8 @@ function find(dir) {
   return out;
 }
 
-const files = find(path.join(root, 'test/unit'))
+// The unit tier: test/unit (mirrors src/) and the emulator's own tests, which live with it.
+const files = [...find(path.join(root, 'test/unit')), ...find(path.join(root, 'test/emulator'))]
   .sort()
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
 if (files.length === 0) {

@@ -1,9 +1,9 @@
 /** Generated bulk data of the emulator (test/emulator/bulk.ts) and its hook `POST /__emulator/bulk-tokens`. */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { bulkCountFromName, bulkSeed, bulkTokenSpecs } from '../../../test/emulator/bulk';
-import { parseSeed } from '../../../test/emulator/seed';
-import { startEmulator } from '../../../test/emulator/server';
+import { bulkCountFromName, bulkSeed, bulkTokenSpecs } from '../../emulator/bulk';
+import { parseSeed } from '../../emulator/seed';
+import { startEmulator } from '../../emulator/server';
 
 test('bulkTokenSpecs is deterministic and mixes owners and states', () => {
   const a = bulkTokenSpecs(600);

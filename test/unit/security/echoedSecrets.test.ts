@@ -10,7 +10,7 @@ import { ControllerClient } from '../../../src/core/api/client';
 import { ControllerError } from '../../../src/core/api/errors';
 import { forgetSecret, redactSecrets, rememberCookieValues, rememberSecret } from '../../../src/core/redact';
 import { startEmulator, type Emulator } from '../../emulator/server';
-import { ROLE_USERS, testClientOptions } from '../api/helpers';
+import { ROLE_USERS, testClientOptions } from '../core/api/helpers';
 
 let emu: Emulator;
 before(async () => {

@@ -1,0 +1,92 @@
+/**
+ * Telegraf version parsing and what each version does with a token
+ * (config download variable and scheme, heartbeat output), and the
+ * version-fit checks of a config.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseTelegrafConfig } from '../../../../src/core/config';
+import { capabilitiesOf, compareVersions, configMisfits, envVarNameMisfit, parseTelegrafVersion } from '../../../../src/core/telegraf';
+
+const v = (s: string) => {
+  const p = parseTelegrafVersion(s);
+  assert.ok(p, s);
+  return p;
+};
+
+describe('parseTelegrafVersion', () => {
+  test('release, v-prefixed, development and git builds', () => {
+    assert.deepEqual(parseTelegrafVersion('Telegraf 1.40.1\n'), { major: 1, minor: 40, patch: 1, text: '1.40.1' });
+    assert.deepEqual(parseTelegrafVersion('Telegraf v1.38.3 (git: HEAD@2f4c3f1e)'), { major: 1, minor: 38, patch: 3, text: '1.38.3' });
+    assert.equal(parseTelegrafVersion('Telegraf 1.37.0-c3db479e (git: output_heartbeat@c3db479e)')?.text, '1.37.0-c3db479e');
+    assert.equal(parseTelegrafVersion('Telegraf unknown (git: HEAD@abc)'), undefined);
+    assert.equal(parseTelegrafVersion('bash: telegraf: command not found'), undefined);
+    assert.equal(parseTelegrafVersion(''), undefined);
+  });
+
+  test('compare on numbers, not text', () => {
+    assert.ok(compareVersions(v('Telegraf 1.9.0'), v('Telegraf 1.10.0')) < 0);
+    assert.ok(compareVersions(v('Telegraf 2.0.0'), v('Telegraf 1.99.99')) > 0);
+    assert.equal(compareVersions(v('Telegraf 1.39.0'), v('Telegraf v1.39.0')), 0);
+  });
+});
+
+describe('capabilities by version', () => {
+  test('>= 1.39: TELEGRAF_CONTROLLER_TOKEN as Bearer, INFLUX_TOKEN as fallback', () => {
+    for (const s of ['Telegraf 1.39.0', 'Telegraf 1.40.1', 'Telegraf 2.0.0']) {
+      const c = capabilitiesOf(v(s));
+      assert.equal(c.configUrlEnvVar, 'TELEGRAF_CONTROLLER_TOKEN');
+      assert.equal(c.configUrlScheme, 'Bearer');
+      assert.deepEqual(c.configUrlEnvVars, ['TELEGRAF_CONTROLLER_TOKEN', 'INFLUX_TOKEN']);
+      assert.equal(c.heartbeatOutput, true);
+    }
+  });
+
+  test('<= 1.38: INFLUX_TOKEN as Token; heartbeat from 1.37', () => {
+    assert.deepEqual(capabilitiesOf(v('Telegraf 1.38.3')), {
+      configUrlEnvVar: 'INFLUX_TOKEN',
+      configUrlScheme: 'Token',
+      configUrlEnvVars: ['INFLUX_TOKEN'],
+      heartbeatOutput: true,
+    });
+    assert.equal(capabilitiesOf(v('Telegraf 1.37.0')).heartbeatOutput, true);
+    assert.equal(capabilitiesOf(v('Telegraf 1.36.4')).heartbeatOutput, false);
+  });
+
+  test('the env-var name setting against the version', () => {
+    assert.equal(envVarNameMisfit('TELEGRAF_CONTROLLER_TOKEN', v('Telegraf 1.40.1')), undefined);
+    assert.equal(envVarNameMisfit('INFLUX_TOKEN', v('Telegraf 1.40.1')), undefined);
+    assert.equal(envVarNameMisfit('INFLUX_TOKEN', v('Telegraf 1.38.3')), undefined);
+    const misfit = envVarNameMisfit('TELEGRAF_CONTROLLER_TOKEN', v('Telegraf 1.38.3'));
+    assert.ok(misfit?.includes('Telegraf 1.38.3 does not read TELEGRAF_CONTROLLER_TOKEN'));
+    assert.ok(misfit?.includes('INFLUX_TOKEN'));
+  });
+});
+
+describe('configMisfits', () => {
+  const hb = '[[outputs.heartbeat]]\n  url = "http://c:8000/agents/heartbeat"\n  instance_id = "a"\n  token = "${TELEGRAF_CONTROLLER_TOKEN}"\n';
+
+  test('a heartbeat before 1.37 is an error on its header', () => {
+    const cfg = parseTelegrafConfig(hb);
+    const m = configMisfits(cfg, v('Telegraf 1.36.0'));
+    assert.equal(m[0]?.severity, 'error');
+    assert.deepEqual(m[0]?.range, cfg.tables[0]?.headerRange);
+    assert.ok(m[0]?.message.includes('1.37'));
+  });
+
+  test('${TELEGRAF_CONTROLLER_TOKEN} with 1.38 is a warning on the reference; fine with 1.39+', () => {
+    const cfg = parseTelegrafConfig(hb);
+    const m = configMisfits(cfg, v('Telegraf 1.38.3'));
+    assert.equal(m.length, 1);
+    assert.equal(m[0]?.severity, 'warning');
+    assert.equal(hb.slice(m[0]!.range.start, m[0]!.range.end), '${TELEGRAF_CONTROLLER_TOKEN}');
+    assert.deepEqual(configMisfits(cfg, v('Telegraf 1.39.0')), []);
+    assert.deepEqual(configMisfits(parseTelegrafConfig(hb.replace('TELEGRAF_CONTROLLER_TOKEN', 'INFLUX_TOKEN')), v('Telegraf 1.38.3')), []);
+  });
+
+  test('an unquoted ${VAR} is an error from 1.38 (strict env handling), not before', () => {
+    const cfg = parseTelegrafConfig('[[outputs.influxdb_v2]]\n  token = ${INFLUX_TOKEN}\n');
+    assert.equal(configMisfits(cfg, v('Telegraf 1.40.1'))[0]?.severity, 'error');
+    assert.deepEqual(configMisfits(cfg, v('Telegraf 1.37.2')), []);
+  });
+});
