@@ -3,7 +3,7 @@
 // bench-results/bench.json. NOT part of the tests: nothing here is asserted,
 // targets are printed as met / not met.
 //
-//   node scripts/bench.mjs [--runs 7] [--host-runs 5] [--only sizes,config,client,tree,telegraf,telegraf-build,activate,host-tree] [--skip …]
+//   node scripts/bench.mjs [--runs 7] [--host-runs 5] [--only sizes,config,client,tree,telegraf,deploy,telegraf-build,activate,host-tree] [--skip …]
 //                          [--build-runs 3] [--telegraf-cold]
 //
 // Every figure is the median of several runs together with the median of its
@@ -19,6 +19,9 @@
 //   telegraf   `telegraf config check` (the real agent, .telegraf/v1.40.1) on the
 //              10,750-line default config vs our diagnostic scan of it, and vs
 //              `telegraf --version` (process start)
+//   deploy     the workspace scan of a generated 2,000-file mixed workspace (TOML,
+//              Compose/Kubernetes/Helm YAML, env files, units) vs a bare read +
+//              regex of the same files, and one incremental re-check after an edit
 //   telegraf-build  scripts/build-telegraf.sh with warm Go caches (module + build
 //              cache) vs `go build` of a hello-world program (the go command's
 //              floor); cold (fresh GOMODCACHE and GOCACHE in a temp dir: the Go
@@ -53,7 +56,7 @@ const list = (v) =>
         .map((s) => s.trim())
         .filter(Boolean)
     : [];
-const ALL = ['sizes', 'config', 'client', 'tree', 'telegraf', 'telegraf-build', 'activate', 'host-tree'];
+const ALL = ['sizes', 'config', 'client', 'tree', 'telegraf', 'deploy', 'telegraf-build', 'activate', 'host-tree'];
 const BUILD_RUNS = Math.max(1, Number(flags['build-runs'] ?? 3));
 const only = list(flags.only);
 const skip = list(flags.skip);
@@ -601,7 +604,7 @@ try {
     vsix = await buildPackage();
     if (wanted('sizes')) await benchSizes(vsix);
   }
-  for (const s of ['config', 'client', 'tree', 'telegraf']) {
+  for (const s of ['config', 'client', 'tree', 'telegraf', 'deploy']) {
     if (!wanted(s)) continue;
     console.log(`== ${s}`);
     try {

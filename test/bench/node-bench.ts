@@ -478,6 +478,8 @@ async function main(): Promise<void> {
     client: benchClient,
     tree: benchTree,
     telegraf: benchTelegraf,
+    // The deployment-file workspace scan (test/bench/deploy-bench.ts), loaded when asked for.
+    deploy: async (n) => (await import('./deploy-bench')).benchDeploy(n),
   };
   const fn = sections[values.section ?? ''];
   if (!fn) throw new Error(`--section must be one of ${Object.keys(sections).join(', ')}`);
