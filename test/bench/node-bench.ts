@@ -25,6 +25,7 @@ import { parseTelegrafConfig } from '../../src/core/config/parse';
 import { DEFAULT_VIEW_STATE } from '../../src/core/explorerModel';
 import { queryTokens } from '../../src/core/tokenQuery';
 import { loadPages } from '../../src/core/paging';
+import { benchDeploy } from './deploy-bench';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const toml = require('toml-eslint-parser') as typeof TomlParser;
@@ -479,7 +480,7 @@ async function main(): Promise<void> {
     tree: benchTree,
     telegraf: benchTelegraf,
     // The deployment-file workspace scan (test/bench/deploy-bench.ts), loaded when asked for.
-    deploy: async (n) => (await import('./deploy-bench')).benchDeploy(n),
+    deploy: benchDeploy,
   };
   const fn = sections[values.section ?? ''];
   if (!fn) throw new Error(`--section must be one of ${Object.keys(sections).join(', ')}`);
