@@ -10,7 +10,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { answerInput, pickItem, quickInput, signInWithPassword, treeRow, type E2EContext } from './harness';
+import { answerInput, pickItem, quickInput, signInWithPassword, treeRow, until, type E2EContext } from './harness';
 
 /** A seed token's value (test/emulator/seeds/demo.json, "Telegraf agent - prod-web-01"). */
 const SEED_VALUE = 'tc-apiv1_Pw01AgentProdWeb01demo00000000000';
@@ -125,9 +125,26 @@ async function waitForLog(ctx: E2EContext, re: RegExp, timeoutMs = 20_000): Prom
 async function openFile(ctx: E2EContext, name: string): Promise<void> {
   const { page } = ctx;
   await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+P');
+  // Focus the editor area first: a key press that lands in the Settings editor's search box can be
+  // swallowed there. Then open Quick Open until its input is visible (a condition, with a deadline).
+  await page
+    .locator('.part.editor')
+    .first()
+    .click({ position: { x: 5, y: 5 } });
+  const input = quickInput(page).locator('input.input');
+  await until(
+    async () => {
+      if (await input.isVisible()) return true;
+      await page.keyboard.press('Control+P');
+      return input.waitFor({ state: 'visible', timeout: 2_000 }).then(
+        () => true,
+        () => false,
+      );
+    },
+    { what: 'Quick Open to show its input', timeoutMs: 20_000 },
+  );
   // The absolute path: Quick Open resolves it directly, without waiting for the file search to index a new file.
-  await quickInput(page).locator('input.input').fill(path.join(ctx.workspace, name));
+  await input.fill(path.join(ctx.workspace, name));
   await pickItem(page, name);
   await page.locator('.editor-instance .monaco-editor').first().waitFor({ state: 'visible', timeout: 15_000 });
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ state: 'visible', timeout: 15_000 });
