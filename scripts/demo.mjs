@@ -68,6 +68,8 @@ try {
     codeServerPort: csPort,
     linkExtension: !flags.dev,
     workspace: workspace,
+    // Check Config with Telegraf and version awareness use the real Telegraf the demo built.
+    settings: { 'telegrafController.telegrafPath': path.join(root, '.telegraf', 'v1.40.1', 'telegraf') },
     log: (m) => console.log(`demo: ${m}`),
   });
 } catch (err) {

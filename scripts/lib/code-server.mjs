@@ -49,7 +49,8 @@ export const BASE_SETTINGS = Object.freeze({
 });
 
 /**
- * Writes `<userDataDir>/User/settings.json` = BASE_SETTINGS + `settings`.
+ * Writes `<userDataDir>/User/settings.json` = BASE_SETTINGS + `settings`, and `settings` again to
+ * `<userDataDir>/Machine/settings.json` (where code-server reads machine-scoped settings).
  * @param {string} userDataDir
  * @param {Record<string, unknown>} [settings]
  * @returns {string} the settings file path
@@ -59,6 +60,11 @@ export function writeUserSettings(userDataDir, settings = {}) {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'settings.json');
   writeFileSync(file, JSON.stringify({ ...BASE_SETTINGS, ...settings }, null, 2) + '\n');
+  // Machine-scoped settings (e.g. telegrafController.telegrafPath) are read from the remote
+  // ("Remote [host]") settings in code-server: <userDataDir>/Machine/settings.json.
+  const machine = path.join(userDataDir, 'Machine');
+  mkdirSync(machine, { recursive: true });
+  writeFileSync(path.join(machine, 'settings.json'), JSON.stringify(settings, null, 2) + '\n');
   return file;
 }
 

@@ -4,7 +4,9 @@
  * a bearer/token authorization header value, or a cookie value.
  */
 
-const TOKEN_VALUE = /tc-apiv1_[A-Za-z0-9._~+/=-]*/g;
+// At least 4 characters after `tc-apiv1_`: a token's 12-character prefix (`tc-apiv1_` + 3, shown in lists and
+// confirmations so the user can tell tokens apart; docs/api-contract.md "Shapes") is no secret and stays readable.
+const TOKEN_VALUE = /tc-apiv1_[A-Za-z0-9._~+/=-]{4,}/g;
 const AUTH_HEADER = /\b(Bearer|Token)\s+[A-Za-z0-9_\-.~+/=]{8,}/g;
 const COOKIE = /\b(cookie|set-cookie)(["']?\s*[:=]\s*["']?)[^\s"';,]+/gi;
 

@@ -104,7 +104,10 @@ export async function run(ctx: E2EContext): Promise<void> {
   // that are lost. Type only once the field's own input has the focus.
   await focusWhenReady(frame, 'description');
   await page.keyboard.press('Control+A');
-  await page.keyboard.type('e2e keyboard custom');
+  // One input event for the text (as an IME or a paste gives it). Key-by-key typing right after
+  // "Create Another" has been seen to lose the first character in a loaded run: a known issue of the
+  // form (README "Known limits"), kept out of this flow, which tests the keyboard path through the grid.
+  await page.keyboard.insertText('e2e keyboard custom');
   assert.equal(await (await textfield(frame, 'description')).inputValue(), 'e2e keyboard custom', 'every typed character reached the field');
   // Tab to the grid (one tab stop) and toggle Agents: read (row 3, Read column) with arrows + Space.
   const gridFocus = frame.locator('table[role="grid"] input:focus');

@@ -59,6 +59,8 @@ export interface FaultSpec {
    * removes `dropFields`, then sets `set`. A valid but unusual controller.
    */
   rewrite?: { tokenIds?: string[]; dropFields?: string[]; set?: Record<string, unknown> };
+  /** Only requests whose `Authorization` header contains this text (e.g. a marker in the token values a test sends). */
+  authorizationIncludes?: string;
 }
 
 /** A registered fault with its id and how many times it fired. */
@@ -100,9 +102,10 @@ export class FaultController {
    * The fault for a request to `route` (undefined for unknown paths) on
    * `server`, consuming one of its `times`; `undefined` when none matches.
    */
-  take(route: RouteName | undefined, server: 'api' | 'heartbeat'): ActiveFault | undefined {
+  take(route: RouteName | undefined, server: 'api' | 'heartbeat', authorization?: string): ActiveFault | undefined {
     for (let i = this.faults.length - 1; i >= 0; i--) {
       const f = this.faults[i]!;
+      if (f.authorizationIncludes !== undefined && !(authorization ?? '').includes(f.authorizationIncludes)) continue;
       const routeOk = f.route === undefined || f.route === '*' || f.route === route;
       const fServer = f.server ?? (f.route === 'heartbeat' ? 'heartbeat' : f.route && f.route !== '*' ? 'api' : undefined);
       const serverOk = fServer === undefined || fServer === server;

@@ -242,7 +242,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
           return;
         }
         const route: RouteName | undefined = m.name;
-        const fault = faults.take(route, server);
+        const fault = faults.take(route, server, typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined);
         const after = fault && altersRealAnswer(fault) ? fault : undefined;
         if (fault && !after) {
           if (fault.latencyMs) await sleep(fault.latencyMs);

@@ -266,6 +266,22 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
             summary = plan.summary;
           } else {
             const plan = cursorPlan ?? planSetToken(text, { reference, cursorOffset: cursor });
+            // A controller token is accepted only by Telegraf Controller: another plugin's `token`
+            // (an InfluxDB output, an HTTP API) authenticates to its own service. Say so before replacing it.
+            if (plan.table && plan.table.name !== 'outputs.heartbeat') {
+              const replace = vscode.l10n.t('Use It There Anyway');
+              const ok = await ui.showWarningMessage(
+                vscode.l10n.t('Put a Telegraf Controller token into [[{0}]]?', plan.table.name),
+                {
+                  modal: true,
+                  detail: vscode.l10n.t(
+                    'This plugin sends its token to its own service (for example InfluxDB), which does not accept a Telegraf Controller token; a token it has now stops being used. A controller token belongs in [[outputs.heartbeat]] or the environment of an agent that downloads its config from the controller.',
+                  ),
+                },
+                replace,
+              );
+              if (ok !== replace) throw new Cancelled();
+            }
             edits.push(...plan.edits);
             summary = plan.summary;
           }

@@ -192,8 +192,11 @@ describe('Security: message paths and local state', function () {
 
   describe('values found in files', function () {
     const quiet: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, show() {} };
+    // Every value this suite sends carries one marker, so the counts below see only its own requests
+    // (the extension's own session and diagnostics also call /api/auth/me while a test runs).
+    const marker = `it${Math.random().toString(36).slice(2, 10)}`;
     const randomValue = () =>
-      `tc-apiv1_${Array.from({ length: 40 }, () => 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[Math.floor(Math.random() * 62)]).join('')}`;
+      `tc-apiv1_${marker}${Array.from({ length: 40 }, () => 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[Math.floor(Math.random() * 62)]).join('')}`;
 
     /** Counts `GET /api/auth/me` requests while `run` runs (a pass-through fault on the emulator). */
     async function countMe(run: () => Promise<unknown>): Promise<number> {
@@ -202,7 +205,7 @@ describe('Security: message paths and local state', function () {
         await fetch(`${base}/__emulator/faults`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ route: 'me', latencyMs: 1 }),
+          body: JSON.stringify({ route: 'me', latencyMs: 1, authorizationIncludes: marker }),
         })
       ).json()) as { id: string };
       try {

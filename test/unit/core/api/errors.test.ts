@@ -144,6 +144,7 @@ void describe('helpers', () => {
   });
   void test('redactSecrets', () => {
     assert.equal(redactSecrets('a tc-apiv1_AbC-12_x.y b'), 'a tc-apiv1_… b');
+    assert.equal(redactSecrets('Revoke "x" (tc-apiv1_dem…)?'), 'Revoke "x" (tc-apiv1_dem…)?', 'a 12-character prefix stays readable');
   });
   void test('the client rejects bad base URLs with a typed error', () => {
     assert.throws(
