@@ -124,7 +124,18 @@ async function insert(ctx: E2EContext, file: string, description: string, form: 
     const widget = quickInput(page);
     await widget.waitFor({ state: 'visible', timeout: 15_000 });
     const input = widget.locator('input.input');
-    await input.fill(path.join(ctx.workspace, '.env'));
+    // The dialog fills in its proposed path a moment after it shows: replace it only once it is there
+    // (typing earlier gets the proposal appended to what was typed), and press Enter on our path.
+    const target = path.join(ctx.workspace, '.env');
+    await waitFor(
+      async () => (await input.inputValue()).length > 0,
+      () => 'the save dialog to propose a path',
+    );
+    await input.fill(target);
+    await waitFor(
+      async () => (await input.inputValue()) === target,
+      () => `the save dialog to hold ${target}`,
+    );
     await page.keyboard.press('Enter');
     await waitFor(
       () => fs.existsSync(path.join(ctx.workspace, '.env')),
