@@ -284,6 +284,9 @@ export class DirectConnection implements ControllerConnection, vscode.Disposable
       }
     }
     // TLS exceptions stay with the origins the user listed (never the heartbeat port or another host); each use is logged.
+    if (!net.proxyStrictSSL && (net.proxy || process.env.HTTPS_PROXY || process.env.https_proxy)) {
+      this.log.warn(`http.proxyStrictSSL is false: the proxy's TLS certificate is NOT verified for ${url} (the controller's own certificate still is).`);
+    }
     const dispatcher = createDispatcher({
       ca,
       untrustedOrigins: net.allowUntrustedOrigins.map((o) => safeOrigin(o)).filter((o): o is string => !!o),
