@@ -19,6 +19,7 @@ import { cpSync, mkdirSync, readdirSync, existsSync, writeFileSync } from 'node:
 import path from 'node:path';
 import { lazyToml, tomlParserBuild } from './build/lazy-toml.mjs';
 import { buildExtension } from './build/lazy-bundles.mjs';
+import { vscodeOnce } from './build/vscode-once.mjs';
 
 const args = new Set(process.argv.slice(2));
 const watch = args.has('--watch');
@@ -44,7 +45,7 @@ const webviewEntries = existsSync('src/webview')
 
 /** esbuild options of dist/extension.js and the lazy bundles next to it. */
 const extensionOptions = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], minify: true };
-const extensionPlugins = () => [lazyToml()];
+const extensionPlugins = () => [vscodeOnce(), lazyToml()];
 
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [tomlParserBuild('dist')];

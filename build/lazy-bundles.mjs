@@ -37,7 +37,7 @@ export const LAZY_BUNDLES = {
     'src/features/agentStart/index.ts',
   ],
   tree: ['src/features/explorer/tokenTreeProvider.ts', 'src/core/tokenQuery.ts'],
-  background: ['src/features/explorer/expiryStatusBar.ts', 'src/features/connection/freshness.ts'],
+  background: ['src/features/explorer/expiryStatusBar.ts', 'src/features/connection/freshness.ts', 'src/infra/clipboard.ts'],
   configFeatures: [
     'src/features/configFiles/index.ts',
     'src/features/configFiles/insertTokenCommand.ts',

@@ -487,6 +487,8 @@ async function hostBenches({ vsix, doActivate, doTree }) {
       // Code loading alone (require() of the main module, no activate()), in fresh windows.
       const load = [];
       const loadRef = [];
+      const api = [];
+      const apiRef = [];
       for (let i = 0; i < HOST_RUNS; i++) {
         const res = await load_(
           { mode: 'load', resultFile: path.join(runDir, `load-${i}.json`), ids: i % 2 === 0 ? [EXTENSION_ID, emptyId] : [emptyId, EXTENSION_ID] },
@@ -495,6 +497,8 @@ async function hostBenches({ vsix, doActivate, doTree }) {
         );
         load.push(res.load[EXTENSION_ID]);
         loadRef.push(res.load[emptyId]);
+        api.push(res.vscodeApi[EXTENSION_ID]);
+        apiRef.push(res.vscodeApi[emptyId]);
       }
       addFigure(
         'activate',
@@ -502,6 +506,13 @@ async function hostBenches({ vsix, doActivate, doTree }) {
         load,
         'the same for the empty extension',
         loadRef,
+      );
+      addFigure(
+        'activate',
+        "of which require('vscode'): VS Code builds its API object for the extension (any extension that calls the API pays it; the empty one never requires vscode)",
+        api,
+        "the same require('vscode') from the empty extension's folder",
+        apiRef,
       );
       addFigure(
         'activate',

@@ -7,6 +7,7 @@
 // FILTER: substrings of test file paths. Last line: `unit: N passed, N failed`
 // (node's own summary precedes it); exits non-zero when a test failed.
 import { existsSync, readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { projectRoot } from './lib/util.mjs';
@@ -38,7 +39,10 @@ if (files.length === 0) {
   process.exit(0);
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...extra, ...files], {
+// Node runs test files one at a time on a 2-core machine (its default is one less than the cores); the
+// files are independent processes, so use every core. `-- --test-concurrency=N` overrides it.
+const concurrency = extra.some((a) => a.startsWith('--test-concurrency')) ? [] : [`--test-concurrency=${Math.max(2, availableParallelism())}`];
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...concurrency, ...extra, ...files], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'inherit'],
   env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' },

@@ -10,7 +10,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { answerInput, pickItem, quickInput, signInWithPassword, treeRow, until, type E2EContext } from './harness';
+import { pickItem, quickInput, signInWithPassword, treeRow, until, type E2EContext } from './harness';
 
 /** A seed token's value (test/emulator/seeds/demo.json, "Telegraf agent - prod-web-01"). */
 const SEED_VALUE = 'tc-apiv1_Pw01AgentProdWeb01demo00000000000';
@@ -43,8 +43,8 @@ export async function run(ctx: E2EContext): Promise<void> {
   ctx.secrets?.allowLiteralIn(file, SEED_VALUE);
   await workbench.waitForWorkbench();
   await workbench.openViewContainer('Telegraf Controller');
-  await workbench.runCommand('Telegraf Controller: Connect…');
-  await answerInput(page, ctx.emulator!.url);
+  // The configured controller (telegrafController.url) is listed: Sign In, not Connect… (offered only while none is).
+  await workbench.runCommand('Telegraf Controller: Sign In');
   await signInWithPassword(page, ctx.emulator!.username, ctx.emulator!.password);
   await treeRow(page, 'Telegraf agent - prod-web-01').waitFor({ state: 'visible', timeout: 30_000 });
 

@@ -10,12 +10,12 @@ import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { answerInput, signInWithPassword, treeRow, type E2EContext } from './harness';
 
-/** Connects through "Telegraf Controller: Connect…" with the seed's Owner. */
+/** Signs in to the configured controller ("Telegraf Controller: Sign In") as the seed's Owner. */
 export async function connect(ctx: E2EContext): Promise<void> {
   const { page, workbench } = ctx;
   const emu = ctx.emulator!;
-  await workbench.runCommand('Telegraf Controller: Connect…');
-  await answerInput(page, emu.url);
+  // The configured controller (telegrafController.url) is listed: Sign In, not Connect… (offered only while none is).
+  await workbench.runCommand('Telegraf Controller: Sign In');
   await signInWithPassword(page, emu.username, emu.password);
 }
 

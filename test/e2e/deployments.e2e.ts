@@ -14,7 +14,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { answerInput, pickItem, quickInput, signInWithPassword, treeRow, type E2EContext } from './harness';
+import { pickItem, quickInput, signInWithPassword, treeRow, type E2EContext } from './harness';
 
 export const timeoutMs = 300_000;
 
@@ -165,8 +165,8 @@ export async function run(ctx: E2EContext): Promise<void> {
 
   await workbench.waitForWorkbench();
   await workbench.openViewContainer('Telegraf Controller');
-  await workbench.runCommand('Telegraf Controller: Connect…');
-  await answerInput(page, ctx.emulator!.url);
+  // The configured controller (telegrafController.url) is listed: Sign In, not Connect… (offered only while none is).
+  await workbench.runCommand('Telegraf Controller: Sign In');
   await signInWithPassword(page, ctx.emulator!.username, ctx.emulator!.password);
   await treeRow(page, 'Telegraf agent - prod-web-01').waitFor({ state: 'visible', timeout: 30_000 });
 

@@ -53,8 +53,8 @@ export async function run(ctx: E2EContext): Promise<void> {
   // View container and command titles come from package.nls.json (VS Code's manifest strings), English here.
   await workbench.openViewContainer('Telegraf Controller');
   const emu = ctx.emulator!;
-  await workbench.runCommand('Telegraf Controller: Connect…');
-  await answerInput(page, emu.url);
+  // The configured controller (telegrafController.url) is listed: Sign In, not Connect… (offered only while none is).
+  await workbench.runCommand('Telegraf Controller: Sign In');
   await pickItem(page, say('Username and Password'));
   await answerInput(page, emu.username, say('Username'));
   await answerInput(page, emu.password, say('Password'));

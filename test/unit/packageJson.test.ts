@@ -187,6 +187,21 @@ test('every palette command that needs a state has a when clause', () => {
   for (const e of palette) assert.ok(e.command && commandIds.includes(e.command), `commandPalette names an unknown command ${e.command}`);
 });
 
+test('Connect… and Add Connection… are never offered together: Connect… while no connection is configured, Add Connection… once one is', () => {
+  const whenOf = (menu: MenuItem[], id: string) => menu.find((e) => e.command === id)?.when ?? '';
+  const viewTitle = pkg.contributes.menus['view/title'] ?? [];
+  for (const [where, menu] of [
+    ['commandPalette', palette],
+    ['view/title', viewTitle],
+  ] as const) {
+    assert.match(whenOf(menu, Commands.connect), /!telegrafController\.connectionCount\b/, `${where}: Connect… only while no connection is configured`);
+    assert.match(whenOf(menu, Commands.addConnection), /telegrafController\.connectionCount >= 1\b/, `${where}: Add Connection… once one is`);
+  }
+  // The welcome view of an empty Tokens view offers Connect….
+  const empty = (pkg.contributes.viewsWelcome ?? []).find((w) => /needsServer/.test(w.when ?? ''));
+  assert.ok(empty && resolve(empty.contents).includes(`command:${Commands.connect}`), 'the empty view offers Connect…');
+});
+
 test('every menu item names a contributed command or submenu', () => {
   const submenus = new Set((pkg.contributes.submenus ?? []).map((s) => s.id));
   for (const [menu, items] of Object.entries(pkg.contributes.menus)) {

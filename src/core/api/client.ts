@@ -51,7 +51,8 @@ import {
   type UnusableToken,
   type User,
 } from './contract';
-import { ControllerError, DEFAULT_USER_MESSAGES, type ErrorKind } from './errors';
+import { DEFAULT_USER_MESSAGES } from './errorMessages';
+import { ControllerError, type ErrorKind } from './errors';
 import { createDispatcher, retrying, type ControllerDispatcher } from './dispatcher';
 import { redactSecrets, rememberCookieValues, rememberSecret } from '../redact';
 

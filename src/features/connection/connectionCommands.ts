@@ -286,7 +286,7 @@ export async function resolveConnection(manager: ConnectionManager, arg: unknown
     const h = manager.findByUrl(arg) ?? manager.all.find((x) => x.name === arg);
     if (h) return h;
   }
-  if (manager.all.length === 0) throw new Error(vscode.l10n.t('No Telegraf Controller connection is configured. Run "Telegraf Controller: Add Connection…".'));
+  if (manager.all.length === 0) throw new Error(vscode.l10n.t('No Telegraf Controller connection is configured. Run "Telegraf Controller: Connect…".'));
   if (useActive && manager.active) return manager.active;
   if (manager.all.length === 1) return manager.all[0]!;
   return pickConnection(manager, placeHolder);

@@ -21,7 +21,8 @@ import {
   UserResponseSchema,
   UsersResponseSchema,
 } from '../../../../src/core/api/contract';
-import { ControllerError, DEFAULT_USER_MESSAGES, type ErrorKind } from '../../../../src/core/api/errors';
+import { DEFAULT_USER_MESSAGES } from '../../../../src/core/api/errorMessages';
+import { ControllerError, type ErrorKind } from '../../../../src/core/api/errors';
 import { RESOURCES } from '../../../../src/core/permissions';
 
 const RUNS = { numRuns: PROPERTY_RUNS };

@@ -1,5 +1,5 @@
 /**
- * Property tests (fast-check; runs from TC_PROPERTY_RUNS, default 100) of
+ * Property tests (fast-check; runs from TC_PROPERTY_RUNS, test/unit/propertyRuns.ts) of
  * the deployment edits on generated files:
  * - Compose files (map or list `environment:`, none, comments between
  *   entries, anchors and aliases, 2- or 4-space indent, quoted items, LF or
@@ -17,9 +17,10 @@ import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
 import { applyEdits } from '../../../../src/core/config';
 import { fillValue, planAddToken, planEnvEntry, type DeployPlan } from '../../../../src/core/deploy';
+import { PROPERTY_RUNS } from '../../propertyRuns';
 import { strictYamlErrors, stripVar, yamlJs } from './helpers';
 
-const RUNS = Number(process.env.TC_PROPERTY_RUNS ?? 100);
+const RUNS = PROPERTY_RUNS;
 const VALUE = 'tc-apiv1_PropertyValue_0123456789-xyz';
 
 /** The edit leaves every byte outside it unchanged. */

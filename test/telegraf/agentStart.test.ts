@@ -22,10 +22,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseDocument } from 'yaml';
-import { agentStartSnippet } from '../../../../src/core/agentStart';
-import { startEmulator, type Emulator } from '../../../emulator/server';
+import { agentStartSnippet } from '../../src/core/agentStart';
+import { startEmulator, type Emulator } from '../emulator/server';
 
-const ROOT = path.join(__dirname, '..', '..', '..', '..');
+const ROOT = path.join(__dirname, '..', '..');
 const BIN = process.env.TELEGRAF_BIN ?? path.join(ROOT, '.telegraf', 'v1.40.1', 'telegraf');
 const HAVE_BIN = existsSync(BIN);
 /** The last INFLUX_TOKEN line (Token scheme), for the 1.38 start text: $TELEGRAF_BIN_1_38 or .telegraf/v1.38.3/telegraf. */
