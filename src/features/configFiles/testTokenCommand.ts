@@ -25,7 +25,7 @@ import { heartbeatUrlFor } from '../../core/api/client';
 import type { Token, User } from '../../core/api/contract';
 import { ControllerError, type ErrorKind } from '../../core/api/errors';
 import { findTokenSites, heartbeatAt, type TelegrafConfig, type TokenSite } from '../../core/config';
-import { heartbeatTestUrl, literalOfSite, requiredPermissions, siteAt, type RequiredPermission } from '../../core/config/references';
+import { HEARTBEAT_WRITE, heartbeatTestUrl, literalOfSite, requiredPermissions, siteAt, type RequiredPermission } from '../../core/config/references';
 import { missingPermissions, permissionText } from '../../core/config/tokenAssessment';
 import { describePermissions } from '../../core/permissions';
 import { displayText, pickText } from '../../core/text';
@@ -35,6 +35,7 @@ import { Commands } from '../../constants';
 import { Cancelled, registerCommand, required } from '../../infra/commands';
 import { secretKeyFor } from './insertTokenCommand';
 import { isTelegrafDocument } from '../../services/configDocuments';
+import { isTokenRow, type TokenRow } from '../../services/tokenArgs';
 
 /** Where to test: a document and an offset in (or at the start of) a credential. */
 export interface TestTokenArg {
@@ -108,11 +109,37 @@ export function testInstanceIdFor(value: string): string {
   return testInstanceId(`value:${value}`);
 }
 
-/** Runs the checks for `value` used at `site` of `cfg`. Exported for tests. */
+/**
+ * How a token is used, for the checks: the permissions the use needs, and
+ * whether it feeds a heartbeat output (with the heartbeat address: the one the
+ * config names, else the controller's documented one).
+ */
+export interface TokenUse {
+  needs: RequiredPermission[];
+  heartbeat?: (controllerUrl: string, documented: string) => { url: string; fromConfig: boolean };
+}
+
+/** The use of the token at `site` of `cfg` (its plugin, its heartbeat output). */
+export function useOfSite(cfg: TelegrafConfig, site: TokenSite): TokenUse {
+  const hb = heartbeatAt(cfg, site.table);
+  return { needs: requiredPermissions(cfg, site), ...(hb ? { heartbeat: (url: string, documented: string) => heartbeatTestUrl(hb, url, documented) } : {}) };
+}
+
+/**
+ * The use of a token as a Telegraf agent's (README "Tokens in Telegraf
+ * configs"): it downloads its config (`configs:read`) and sends heartbeats to
+ * the controller's documented heartbeat address (`heartbeat:write`). Test
+ * Token on a stored token of the Tokens view checks this use.
+ */
+export const AGENT_USE: TokenUse = {
+  needs: [{ resource: 'configs', action: 'read', reason: 'config-url' }, HEARTBEAT_WRITE],
+  heartbeat: (_url, documented) => ({ url: documented, fromConfig: false }),
+};
+
+/** Runs the checks for `value` in `use` (see `useOfSite`, `AGENT_USE`). Exported for tests. */
 export async function runTokenChecks(
   deps: TestTokenDeps,
-  cfg: TelegrafConfig,
-  site: TokenSite,
+  use: TokenUse,
   value: string,
   known?: Token,
   options: TokenCheckOptions = {},
@@ -120,8 +147,8 @@ export async function runTokenChecks(
   const { connection } = deps;
   const url = connection.current.url!;
   const client = connection.api().withCredential({ kind: 'token', token: value });
-  const needs: RequiredPermission[] = requiredPermissions(cfg, site);
-  const hb = heartbeatAt(cfg, site.table);
+  const needs = use.needs;
+  const hb = use.heartbeat;
   const checks: TokenCheck[] = [];
 
   const facts = await deps.resolver.facts(value, needs, { network: false });
@@ -215,7 +242,7 @@ export async function runTokenChecks(
   } else if (hb) {
     const instanceId = testInstanceIdFor(value);
     const documented = heartbeatUrlFor(url);
-    let target = heartbeatTestUrl(hb, url, documented);
+    let target = hb(url, documented);
     if (target.fromConfig && new URL(target.url).origin !== new URL(documented).origin) {
       // The address comes from a file in the workspace: a token is sent there only with the user's explicit consent.
       const send = vscode.l10n.t('Send to {0}', new URL(target.url).host);
@@ -348,13 +375,82 @@ async function chooseSite(cfg: TelegrafConfig, doc: vscode.TextDocument, offset:
   return pick.site;
 }
 
+/** Asks before a real heartbeat is sent (a controller lists every heartbeat's sender as an agent): true to send, false to check without; throws Cancelled. */
+async function askHeartbeat(value: string): Promise<boolean> {
+  // Said before anything is sent: a real controller records a heartbeat as an agent.
+  const send = vscode.l10n.t('Send Heartbeat');
+  const without = vscode.l10n.t('Check Without Heartbeat');
+  const choice = await ui.showInformationMessage(
+    vscode.l10n.t('Test Token sends a real heartbeat as agent "{0}".', testInstanceIdFor(value)),
+    {
+      modal: true,
+      detail: vscode.l10n.t(
+        'A Telegraf Controller records every heartbeat it accepts: it will list "{0}" as an agent (with its last-seen time) until you delete it there. The other checks (API, permissions) send no heartbeat.',
+        testInstanceIdFor(value),
+      ),
+    },
+    send,
+    without,
+  );
+  if (choice === undefined) throw new Cancelled();
+  return choice === send;
+}
+
 /** Registers "Test Token". */
 export function registerTestToken(deps: TestTokenDeps): vscode.Disposable[] {
   const { connection, log } = deps;
+  /** Logs every check and shows the outcome; `where` says which use was tested (a file and line, or the agent use). */
+  const report = (result: TestTokenResult, where: string): void => {
+    log.info(`[${connection.label}] tested ${result.tokenLabel} (${where}): ${result.ok ? 'OK' : 'FAILED'}`);
+    for (const c of result.checks) log.info(`  ${ICON[c.status]} ${c.title}: ${c.detail}`);
+    const summary = result.checks.map((c) => `${ICON[c.status]} ${c.title}`).join(' · ');
+    const showDetails = vscode.l10n.t('Show Details');
+    const show = (choice: string | undefined) => {
+      if (choice === showDetails) log.show();
+    };
+    if (result.ok)
+      void ui.showInformationMessage(vscode.l10n.t('Token test of {0} ({1}) passed: {2}', result.tokenLabel, where, summary), showDetails).then(show);
+    else {
+      const firstFail = result.checks.find((c) => c.status === 'fail');
+      void ui
+        .showWarningMessage(
+          vscode.l10n.t('Token test of {0} ({1}) failed: {2}', result.tokenLabel, where, firstFail ? `${firstFail.title}: ${firstFail.detail}` : summary),
+          showDetails,
+        )
+        .then(show);
+    }
+  };
+  /** Test Token on a row of the Tokens view: its stored value, as a Telegraf agent uses it (AGENT_USE), against the active connection. */
+  const testStoredToken = async (row: TokenRow): Promise<TestTokenResult> => {
+    if (row.connectionKey !== undefined && row.connectionKey !== connection.key) {
+      throw new Error(
+        vscode.l10n.t(
+          'Test Token checks against the active connection. Make the connection of {0} active first ("Telegraf Controller: Set Active Connection…").',
+          `"${ui.tokenName(row.token.description, 60)}"`,
+        ),
+      );
+    }
+    const value = await deps.vault.getTokenValue(connection.origin!, row.token.id);
+    if (!value) {
+      throw new Error(
+        vscode.l10n.t(
+          'No value of {0} is stored in this VS Code: only a token created here can be tested from the Tokens view. To test the value an agent uses, run Test Token in its config.',
+          `"${ui.tokenName(row.token.description, 60)}"`,
+        ),
+      );
+    }
+    const heartbeat = await askHeartbeat(value);
+    const result = await ui.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing the token against the controller…') },
+      () => runTokenChecks(deps, AGENT_USE, value, row.token, { heartbeat }),
+    );
+    report(result, vscode.l10n.t('as a Telegraf agent uses it'));
+    return result;
+  };
   return [
     registerCommand(
       Commands.testToken,
-      async (arg?: TestTokenArg): Promise<TestTokenResult> => {
+      async (arg?: TestTokenArg | TokenRow): Promise<TestTokenResult> => {
         if (connection.current.state !== 'ready' || !connection.current.url) {
           throw new Error(
             vscode.l10n.t(
@@ -362,6 +458,7 @@ export function registerTestToken(deps: TestTokenDeps): vscode.Disposable[] {
             ),
           );
         }
+        if (isTokenRow(arg)) return testStoredToken(arg);
         let doc: vscode.TextDocument;
         let offset: number | undefined;
         if (arg && typeof arg === 'object' && typeof arg.uri === 'string') {
@@ -387,49 +484,12 @@ export function registerTestToken(deps: TestTokenDeps): vscode.Disposable[] {
           );
         } else throw new Error(vscode.l10n.t('The value on line {0} is not a Telegraf Controller token (tc-apiv1_…).', site.key.line + 1));
 
-        let heartbeat = true;
-        if (heartbeatAt(cfg, site.table)) {
-          // Said before anything is sent: a real controller records a heartbeat as an agent.
-          const send = vscode.l10n.t('Send Heartbeat');
-          const without = vscode.l10n.t('Check Without Heartbeat');
-          const choice = await ui.showInformationMessage(
-            vscode.l10n.t('Test Token sends a real heartbeat as agent "{0}".', testInstanceIdFor(value)),
-            {
-              modal: true,
-              detail: vscode.l10n.t(
-                'A Telegraf Controller records every heartbeat it accepts: it will list "{0}" as an agent (with its last-seen time) until you delete it there. The other checks (API, permissions) send no heartbeat.',
-                testInstanceIdFor(value),
-              ),
-            },
-            send,
-            without,
-          );
-          if (choice === undefined) throw new Cancelled();
-          heartbeat = choice === send;
-        }
+        const heartbeat = heartbeatAt(cfg, site.table) ? await askHeartbeat(value) : true;
         const result = await ui.withProgress(
           { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing the token against the controller…') },
-          () => runTokenChecks(deps, cfg, site, value, token, { heartbeat }),
+          () => runTokenChecks(deps, useOfSite(cfg, site), value, token, { heartbeat }),
         );
-        const where = `${vscode.workspace.asRelativePath(doc.uri)}:${site.key.line + 1}`;
-        log.info(`[${connection.label}] tested ${result.tokenLabel} used at ${where}: ${result.ok ? 'OK' : 'FAILED'}`);
-        for (const c of result.checks) log.info(`  ${ICON[c.status]} ${c.title}: ${c.detail}`);
-        const summary = result.checks.map((c) => `${ICON[c.status]} ${c.title}`).join(' · ');
-        const showDetails = vscode.l10n.t('Show Details');
-        const show = (choice: string | undefined) => {
-          if (choice === showDetails) log.show();
-        };
-        if (result.ok)
-          void ui.showInformationMessage(vscode.l10n.t('Token test of {0} ({1}) passed: {2}', result.tokenLabel, where, summary), showDetails).then(show);
-        else {
-          const firstFail = result.checks.find((c) => c.status === 'fail');
-          void ui
-            .showWarningMessage(
-              vscode.l10n.t('Token test of {0} ({1}) failed: {2}', result.tokenLabel, where, firstFail ? `${firstFail.title}: ${firstFail.detail}` : summary),
-              showDetails,
-            )
-            .then(show);
-        }
+        report(result, `${vscode.workspace.asRelativePath(doc.uri)}:${site.key.line + 1}`);
         return result;
       },
       log,

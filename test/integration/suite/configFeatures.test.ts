@@ -404,6 +404,47 @@ describe('Telegraf config features', function () {
     assert.equal(forbidden.checks.find((c) => c.id === 'heartbeat')?.kind, 'forbidden');
   });
 
+  it('Test Token on a stored token of the Tokens view checks its value as a Telegraf agent uses it', async () => {
+    const agent = await api.createToken({ description: 'config features tree test', expiresAt: null, permissions: AGENT });
+    const scriptOnly = await api.createToken({ description: 'config features tree scripts', expiresAt: null, permissions: { configs: ['read'] } });
+    const row = (t: { id: string }) => ({ kind: 'token', token: api.store.find(t.id) ?? t, stored: true, connectionKey: api.connection.key });
+    const test = async (t: { id: string }) => {
+      const ui = scriptUi({ message: [{ match: 'sends a real heartbeat as agent', answer: 'Check Without Heartbeat' }] });
+      try {
+        return await vscode.commands.executeCommand<TestTokenResult>('telegrafController.testToken', row(t));
+      } finally {
+        ui.restore();
+      }
+    };
+    await waitUntil(() => !!api.store.find(agent.token.id) && !!api.store.find(scriptOnly.token.id), { what: 'the created tokens listed' });
+    const ok = await test(agent.token);
+    assert.equal(ok.ok, true, JSON.stringify(ok.checks));
+    assert.deepEqual(
+      ok.checks.map((c) => `${c.id}:${c.status}`),
+      ['api:pass', 'permission:configs:read:pass', 'permission:heartbeat:write:pass', 'heartbeat:skip'],
+    );
+    const lacking = await test(scriptOnly.token);
+    assert.equal(lacking.ok, false);
+    assert.equal(lacking.checks.find((c) => c.id === 'permission:heartbeat:write')?.status, 'fail', JSON.stringify(lacking.checks));
+    // A token whose value this VS Code does not hold: said plainly, nothing is sent.
+    const errors = scriptUi({});
+    try {
+      const notStored = api.store.find(revoked.id);
+      assert.ok(notStored, 'the minted token is listed');
+      await vscode.commands.executeCommand('telegrafController.testToken', {
+        kind: 'token',
+        token: notStored,
+        stored: false,
+        connectionKey: api.connection.key,
+      });
+      await waitUntil(() => errors.record.messages.some((m) => m.level === 'error' && /No value of .* is stored in this VS Code/.test(m.text)), {
+        what: 'the no-value message',
+      });
+    } finally {
+      errors.restore();
+    }
+  });
+
   it('Test Token never sends a token to a heartbeat url from the file without consent', async () => {
     const http = await import('node:http');
     let received = 0;
