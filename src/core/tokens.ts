@@ -78,6 +78,23 @@ export function expiryText(token: TokenTimes, now: number): string {
   return exp <= now ? `expired ${relativeTime(exp - now)}` : `expires ${relativeTime(exp - now)}`;
 }
 
+/**
+ * The expiry phrase for text that stays on screen after it is computed
+ * (diagnostics in Problems): the moment itself, never an age that goes stale,
+ * so it agrees with the explorer whenever it is read. `never expires`,
+ * `expires on 2026-12-09 14:03 UTC`, `expired on …`, `revoked on …` (or
+ * `revoked` when the controller gives no time).
+ */
+export function expiryFact(token: TokenTimes, now: number): string {
+  if (token.status === 'revoked') {
+    const at = parseTime(token.revokedAt ?? null);
+    return at === undefined ? 'revoked' : `revoked on ${formatUtc(at)}`;
+  }
+  const exp = parseTime(token.expiresAt);
+  if (exp === undefined) return 'never expires';
+  return exp <= now ? `expired on ${formatUtc(exp)}` : `expires on ${formatUtc(exp)}`;
+}
+
 /** Formats UTC ms as `2026-12-09 14:03 UTC`. */
 export function formatUtc(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';

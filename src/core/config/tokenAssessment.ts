@@ -18,7 +18,7 @@
 import { createHash } from 'node:crypto';
 import type { Permissions } from '../permissions';
 import { RESOURCES, hasPermission } from '../permissions';
-import { displayStatus, expiryText, parseTime } from '../tokens';
+import { displayStatus, expiryFact, parseTime } from '../tokens';
 import type { RequiredPermission } from './references';
 
 /** The part of a token record these helpers read (a subset of the contract's `Token`). */
@@ -154,7 +154,7 @@ export function assessToken(facts: TokenFacts, needs: readonly RequiredPermissio
       out.push({
         code: 'token-revoked',
         severity: 'error',
-        message: `The token ${name} is revoked (${expiryText(t, now)}): ${host} rejects it. Replace it with an active token.`,
+        message: `The token ${name} is revoked (${expiryFact(t, now)}): ${host} rejects it. Replace it with an active token.`,
       });
       return out;
     }
@@ -162,7 +162,7 @@ export function assessToken(facts: TokenFacts, needs: readonly RequiredPermissio
       out.push({
         code: 'token-expired',
         severity: 'error',
-        message: `The token ${name} has expired (${expiryText(t, now)}): ${host} rejects it with "Token expired". Rotate it or use another token.`,
+        message: `The token ${name} has expired (${expiryFact(t, now)}): ${host} rejects it with "Token expired". Rotate it or use another token.`,
       });
       return out;
     }
@@ -185,7 +185,7 @@ export function assessToken(facts: TokenFacts, needs: readonly RequiredPermissio
       out.push({
         code: 'token-expiring',
         severity: 'information',
-        message: `The token ${name} ${expiryText(t, now)}. Rotate it before the agent is rejected.`,
+        message: `The token ${name} ${expiryFact(t, now)}. Rotate it before the agent is rejected.`,
       });
     }
     return out;

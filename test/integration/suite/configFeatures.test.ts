@@ -21,7 +21,7 @@ import type { TestTokenResult } from '../../../src/features/configFiles/testToke
 import type { ReplaceOutcome } from '../../../src/features/configFiles/tokenReplacement';
 import type { TelegrafCheckResult } from '../../../src/features/telegrafCheck';
 import { activateExtension, emulator, EXTENSION_ROOT, setSettings, waitUntil, workspaceFolder } from '../harness';
-import { byLabel, scriptUi, ensureSignedIn } from './helpers/ui';
+import { byLabel, scriptUi, ensureSignedIn, signInAs } from './helpers/ui';
 
 const AGENT = { configs: ['read' as const], heartbeat: ['write' as const] };
 
@@ -157,6 +157,33 @@ describe('Telegraf config features', function () {
     const text = fs.readFileSync(file('revoked/telegraf.conf'), 'utf8');
     const line = text.split('\n')[d.range.start.line]!;
     assert.equal(line.slice(d.range.start.character, d.range.end.character), revoked.value, 'the range covers the value');
+  });
+
+  it('states the facts whoever is signed in: a rejected token is an Error for a Manager too; signed out, it says to sign in', async () => {
+    write('facts/telegraf.conf', heartbeatConfig(revoked.value));
+    const tokenCodes = () => codesOf(uri('facts/telegraf.conf')).filter((c) => c.startsWith('token-'));
+    try {
+      // bob (Manager) does not see the Owner's revoked token in his list: the controller's answer decides.
+      await signInAs(api, 'bob');
+      await vscode.commands.executeCommand('telegrafController.checkConfigTokens');
+      await waitUntil(() => ['["token-revoked/Error"]', '["token-unknown/Error"]'].includes(JSON.stringify(tokenCodes())), {
+        what: `an Error for the revoked token while a Manager is signed in (now ${JSON.stringify(tokenCodes())})`,
+        timeoutMs: 20_000,
+      });
+      await api.connection.signOut();
+      await vscode.commands.executeCommand('telegrafController.checkConfigTokens');
+      await waitUntil(() => JSON.stringify(tokenCodes()) === '["token-unchecked/Information"]', {
+        what: `"sign in to check" while signed out (now ${JSON.stringify(tokenCodes())})`,
+        timeoutMs: 20_000,
+      });
+      const d = vscode.languages.getDiagnostics(uri('facts/telegraf.conf')).find((x) => x.code === 'token-unchecked')!;
+      assert.match(d.message, /^Sign in to .* to check this token/);
+      assert.ok(codesOf(uri('facts/telegraf.conf')).includes('plaintext-token/Warning'), 'the plaintext finding stays');
+    } finally {
+      await signInAs(api, emulator().username);
+      await vscode.commands.executeCommand('telegrafController.checkConfigTokens');
+    }
+    await waitForCodes(uri('facts/telegraf.conf'), ['plaintext-token/Warning', 'token-revoked/Error'], 'revoked token, the Owner signed in again');
   });
 
   it('follows edits of an open document (debounced)', async () => {

@@ -5,13 +5,12 @@
  * is refused (docs/api-contract.md "Roles", Part B rules).
  */
 import * as assert from 'node:assert/strict';
-import * as vscode from 'vscode';
 import type { TestApi } from '../../../src/extension';
 import type { ControllerError } from '../../../src/core/api/errors';
 import { permissionKey, RESOURCES, type Permissions, type Role } from '../../../src/core/permissions';
 import { applyPreset, initialDraft, summarize } from '../../../src/webview/createToken/model';
 import { activateExtension, emulator, waitUntil } from '../harness';
-import { byLabel, scriptUi } from './helpers/ui';
+import { signInAs as signInAsUser } from './helpers/ui';
 
 const EVERYTHING = Object.fromEntries(RESOURCES.map((r) => [r.id, [...r.actions]])) as Permissions;
 
@@ -19,15 +18,7 @@ describe('Create form: effective permissions shown = granted, per role', functio
   this.timeout(120_000);
   let api: TestApi;
 
-  async function signInAs(username: string): Promise<void> {
-    const ui = scriptUi({ quickPick: [byLabel('Username and Password')], inputBox: [username, `${username === 'admin' ? 'admin' : username}-password`] });
-    try {
-      await vscode.commands.executeCommand('telegrafController.signIn');
-    } finally {
-      ui.restore();
-    }
-    await waitUntil(() => api.connection.current.state === 'ready' && api.connection.user?.username === username, { what: `signed in as ${username}` });
-  }
+  const signInAs = (username: string) => signInAsUser(api, username);
 
   before(async () => {
     api = (await activateExtension<TestApi>())!;

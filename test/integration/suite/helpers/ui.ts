@@ -5,6 +5,7 @@
  * test and these suites share one `vscode` API object (same extension folder).
  */
 import * as vscode from 'vscode';
+import { waitUntil } from '../../harness';
 
 type Answer<TArg, TResult> = TResult | ((arg: TArg) => TResult);
 
@@ -105,4 +106,15 @@ export async function ensureSignedIn(
   } finally {
     ui.restore();
   }
+}
+
+/** Signs the active connection in as `username` of the emulator's seed (password `<name>-password`, `admin-password` for admin) through "Sign In". */
+export async function signInAs(api: { connection: { current: { state: string }; user?: { username: string } } }, username: string): Promise<void> {
+  const ui = scriptUi({ quickPick: [byLabel('Username and Password')], inputBox: [username, `${username}-password`] });
+  try {
+    await vscode.commands.executeCommand('telegrafController.signIn');
+  } finally {
+    ui.restore();
+  }
+  await waitUntil(() => api.connection.current.state === 'ready' && api.connection.user?.username === username, { what: `signed in as ${username}` });
 }

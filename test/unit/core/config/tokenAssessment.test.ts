@@ -76,6 +76,20 @@ describe('assessToken', () => {
     assert.deepEqual(codes({ verdict: 'unchecked' }), []);
   });
 
+  test('messages state the moment of revocation or expiry, never an age that goes stale in Problems', () => {
+    const revokedAt = NOW - 3 * DAY - 5 * 3600e3;
+    const later = NOW + 2 * DAY; // the same finding, read two days later, says the same thing
+    for (const now of [NOW, later]) {
+      const [r] = assessToken({ token: token({ status: 'revoked', revokedAt: iso(revokedAt) }), verdict: 'invalid-token' }, [], now, 'the controller ctl:8888');
+      assert.match(r!.message, /revoked on 2026-11-28 07:00 UTC/);
+      assert.doesNotMatch(r!.message, /\bago\b|\bin \d/);
+    }
+    const [e] = assessToken({ token: token({ expiresAt: iso(NOW - DAY) }), verdict: 'unchecked' }, [], NOW, 'the controller ctl:8888');
+    assert.match(e!.message, /expired on 2026-11-30 12:00 UTC/);
+    const [soon] = assessToken({ token: token({ expiresAt: iso(NOW + 2 * DAY) }), verdict: 'unchecked' }, [], NOW, 'the controller ctl:8888');
+    assert.match(soon!.message, /expires on 2026-12-03 12:00 UTC\. Rotate it/);
+  });
+
   test('messages name the token and the host, capitalised at a sentence start', () => {
     const [f] = assessToken({ verdict: 'invalid-token' }, [], NOW, 'the controller ctl:8888');
     assert.match(f!.message, /^The controller ctl:8888 rejects this token as "Invalid token"/);
