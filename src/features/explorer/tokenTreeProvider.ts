@@ -69,6 +69,8 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
   private readonly shownItems = new Map<string, string>();
   /** Groups the user expanded (node ids): they stay open when the tree is rebuilt, e.g. after a filter is cleared. */
   private readonly expanded = new Set<string>();
+  /** Groups the user collapsed that open by themselves (the status groups that need attention). */
+  private readonly collapsed = new Set<string>();
   private fullRefresh: NodeJS.Timeout | undefined;
   private readonly dirty = new Set<string>();
   private dirtyTimer: NodeJS.Timeout | undefined;
@@ -107,8 +109,14 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
 
   /** Remembers that the user expanded or collapsed a node (from `TreeView.onDidExpandElement`/`onDidCollapseElement`). */
   setExpanded(node: TokenNode, expanded: boolean): void {
-    if (expanded) this.expanded.add(nodeId(node));
-    else this.expanded.delete(nodeId(node));
+    const id = nodeId(node);
+    if (expanded) {
+      this.expanded.add(id);
+      this.collapsed.delete(id);
+    } else {
+      this.expanded.delete(id);
+      this.collapsed.add(id);
+    }
   }
 
   /** Resolves once no refresh is pending (for tests: what happens next is caused by what they do next). */
@@ -459,7 +467,10 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
 
   private groupItem(node: Extract<TokenNode, { kind: 'group' }>): vscode.TreeItem {
     const filtered = !!this.state.view.filter;
-    const open = filtered || this.expanded.has(nodeId(node));
+    const id = nodeId(node);
+    // Expiring and expired tokens need attention: their groups open by themselves until the user collapses them.
+    const attention = node.status === 'expiring' || node.status === 'expired';
+    const open = filtered || this.expanded.has(id) || (attention && !this.collapsed.has(id));
     const item = new vscode.TreeItem(displayText(node.label, 80), open ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     // A filtered list opens its groups: a different id makes VS Code apply the expanded state.
     item.id = `group:${node.connectionKey}:${node.key}${filtered ? ':filtered' : ''}`;

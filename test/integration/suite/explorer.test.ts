@@ -204,6 +204,24 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
     }
     assert.equal(sum, handle(key1).store.snapshot.tokens.length);
 
+    // Expiring and expired groups open by themselves; what the user opens or closes is kept across a filter and its clearing.
+    const group = (label: string) => children(connNode(key1)).find((g): g is Extract<TokenNode, { kind: 'group' }> => g.kind === 'group' && g.label === label)!;
+    const open = (label: string) => item(group(label)).collapsibleState === vscode.TreeItemCollapsibleState.Expanded;
+    assert.deepEqual([open('Active'), open('Expiring soon'), open('Expired'), open('Revoked')], [false, true, true, false], 'attention groups open');
+    // What VS Code calls on TreeView.onDidExpandElement / onDidCollapseElement.
+    api.treeProvider.setExpanded(group('Active'), true);
+    api.treeProvider.setExpanded(group('Expired'), false);
+    await vscode.commands.executeCommand('telegrafController.filterTokens', 'heartbeat:write');
+    await api.treeProvider.whenIdle();
+    assert.ok(open('Active') && open('Expired') && open('Revoked'), 'a filtered list opens every group');
+    await vscode.commands.executeCommand('telegrafController.clearFilter');
+    await api.treeProvider.whenIdle();
+    assert.deepEqual(
+      [open('Active'), open('Expiring soon'), open('Expired'), open('Revoked')],
+      [true, true, false, false],
+      "the user's choices after Clear Filter",
+    );
+
     await vscode.commands.executeCommand('telegrafController.groupByOwner');
     const byOwner = children(connNode(key1)).filter((g): g is Extract<TokenNode, { kind: 'group' }> => g.kind === 'group');
     assert.ok(
