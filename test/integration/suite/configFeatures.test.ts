@@ -326,6 +326,37 @@ describe('Telegraf config features', function () {
     );
   });
 
+  it('the insert picker offers "Create New Token…", which opens the create form and writes nothing', async () => {
+    write('create-new.conf', '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:8000/agents/heartbeat"\n');
+    const doc = await vscode.workspace.openTextDocument(uri('create-new.conf'));
+    await vscode.window.showTextDocument(doc);
+    const formTabs = () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Create API Token');
+    await vscode.window.tabGroups.close(formTabs());
+    let labels: string[] = [];
+    const ui = scriptUi({
+      quickPick: [
+        (items) => {
+          labels = items.map((i: { label: string }) => i.label);
+          return byLabel('Create New Token…')(items);
+        },
+      ],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.insertToken');
+    } finally {
+      ui.restore();
+    }
+    assert.ok(
+      labels.some((l) => l.includes('config features agent')),
+      `stored tokens are offered: ${labels.join(' | ')}`,
+    );
+    assert.ok(labels[labels.length - 1]!.includes('Create New Token…'), `"Create New Token…" comes last: ${labels.join(' | ')}`);
+    await waitUntil(() => formTabs().length === 1, { what: 'the create form open' });
+    assert.equal(doc.getText(), '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:8000/agents/heartbeat"\n', 'nothing written');
+    await vscode.window.tabGroups.close(formTabs());
+  });
+
   it('the literal value is written only when chosen: the default button is the environment reference', async () => {
     write('literal.conf', '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:8000/agents/heartbeat"\n  token = \n');
     const doc = await vscode.workspace.openTextDocument(uri('literal.conf'));
