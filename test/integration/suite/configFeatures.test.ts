@@ -357,6 +357,36 @@ describe('Telegraf config features', function () {
     await vscode.window.tabGroups.close(formTabs());
   });
 
+  it("asks before putting a controller token into another plugin's token, and writes nothing unless told", async () => {
+    const original = '[[outputs.influxdb_v2]]\n  urls = ["http://127.0.0.1:8086"]\n  token = "influx-own-token"\n';
+    write('other-plugin.conf', original);
+    const doc = await vscode.workspace.openTextDocument(uri('other-plugin.conf'));
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(2, 4, 2, 4);
+    const insert = async (answer: string | undefined) => {
+      const ui = scriptUi({
+        quickPick: [byLabel('Environment variable reference'), byLabel('Insert at the cursor')],
+        message: [{ match: 'Put a Telegraf Controller token into [[outputs.influxdb_v2]]?', answer }],
+      });
+      try {
+        await vscode.commands.executeCommand('telegrafController.insertToken', stored.id);
+      } finally {
+        ui.restore();
+      }
+      return ui.record;
+    };
+    const declined = await insert(undefined);
+    assert.ok(
+      declined.messages.some((m) => m.text.includes('Put a Telegraf Controller token into [[outputs.influxdb_v2]]?')),
+      'the question was asked',
+    );
+    assert.equal(doc.getText(), original, 'dismissed: nothing written');
+    await insert('Use It There Anyway');
+    await waitUntil(() => doc.getText().includes('token = "${TELEGRAF_CONTROLLER_TOKEN}"'), { what: 'the reference written when the user says so' });
+    assert.ok(!doc.getText().includes('influx-own-token'));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
   it('the literal value is written only when chosen: the default button is the environment reference', async () => {
     write('literal.conf', '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:8000/agents/heartbeat"\n  token = \n');
     const doc = await vscode.workspace.openTextDocument(uri('literal.conf'));
