@@ -5,6 +5,7 @@ import { ControllerError, isAuthFailure } from '../../core/api/errors';
 import { chunk, describeReassign, mergeBulk, reassignPreview, summarizeBulk, type BulkSummary } from '../../core/tokenQuery';
 import { effectivePermissions, isTokenAdmin } from '../../core/permissions';
 import { displayText, pickText } from '../../core/text';
+import { displayStatus } from '../../core/tokens';
 import { Commands } from '../../constants';
 import { logActivity } from '../../infra/activityLog';
 import { copySecret } from '../../infra/clipboard';
@@ -306,6 +307,12 @@ export async function pickReassignTarget(handle: ConnectionHandle, tokens: reado
   return pick.user;
 }
 
+/** True while the controller accepts the token: not revoked and not expired (an expired record keeps status "active"). */
+function working(token: Token): boolean {
+  const status = displayStatus(token, Date.now());
+  return status === 'active' || status === 'expiring';
+}
+
 /** Registers Refresh, Revoke, Delete, Reassign, Copy Token ID / Prefix / Value, Show Details and the tree's Insert. */
 export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposable[] {
   const { manager, log } = deps;
@@ -392,9 +399,11 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
           const name = ui.tokenName(token.description, 80);
           await confirm(
             vscode.l10n.t('Delete the token "{0}" ({1}…)?', name, token.prefix),
-            token.status === 'active'
+            working(token)
               ? vscode.l10n.t('The token stops working and its record is removed completely. To keep an audit record, revoke it instead.')
-              : vscode.l10n.t("The revoked token's record is removed completely."),
+              : token.status === 'revoked'
+                ? vscode.l10n.t("The revoked token's record is removed completely.")
+                : vscode.l10n.t("The expired token's record is removed completely."),
             vscode.l10n.t('Delete'),
           );
           await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deleting "{0}"…', name) }, () =>
@@ -406,7 +415,8 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
           await deps.notifier.info('deleted', vscode.l10n.t('Deleted "{0}".', name));
           return { op: 'delete', ok: [token.id], failed: [], cancelled: [] } satisfies BulkOutcome;
         }
-        const activeCount = targets.filter((t) => t.token.status === 'active').length;
+        // Expired tokens already stop working: only the ones an agent can still use "stop working".
+        const activeCount = targets.filter((t) => working(t.token)).length;
         await confirm(
           vscode.l10n.t('Delete {0} tokens?', targets.length),
           `${listForConfirmation(targets)}\n\n${

@@ -34,6 +34,18 @@ import { envVarName } from '../../infra/settings';
 import { isTelegrafDocument } from '../../services/configDocuments';
 import { TelegrafLocator, TelegrafUnavailable, telegrafPathSetting, type LocatedTelegraf } from './telegrafLocator';
 
+/** Says why Telegraf cannot run, with a button to the setting that fixes it (not for Restricted Mode: trusting is the way). */
+function showUnavailable(e: TelegrafUnavailable): void {
+  if (e.reason === 'untrusted') {
+    void ui.showWarningMessage(e.message);
+    return;
+  }
+  const open = vscode.l10n.t('Open Setting');
+  void ui.showWarningMessage(e.message, open).then((choice) => {
+    if (choice === open) void vscode.commands.executeCommand('workbench.action.openSettings', `${PREFIX}.${Settings.telegrafPath}`);
+  });
+}
+
 /** Diagnostic source of problems Telegraf itself reported. */
 export const TELEGRAF_SOURCE = 'telegraf';
 /** Diagnostic source of version-fit warnings (ours, about the user's Telegraf). */
@@ -183,7 +195,7 @@ export class TelegrafChecker implements vscode.Disposable {
       if (e instanceof TelegrafUnavailable && !this.warnedMissing) {
         this.warnedMissing = true;
         this.log.warn(e.message);
-        void ui.showWarningMessage(e.message);
+        showUnavailable(e);
       }
       return;
     }
@@ -222,7 +234,16 @@ export function registerTelegrafCheck(log: Logger): vscode.Disposable[] {
         if (!doc || !isTelegrafDocument(doc)) {
           throw new Error(vscode.l10n.t('Open a Telegraf config (.conf or .toml), then run "Check Config with Telegraf" again.'));
         }
-        const telegraf = await checker.locator.locate();
+        let telegraf: LocatedTelegraf;
+        try {
+          telegraf = await checker.locator.locate();
+        } catch (e) {
+          // Not a failure of the extension: said as a warning with the way out, logged without a stack.
+          if (!(e instanceof TelegrafUnavailable)) throw e;
+          log.warn(e.message);
+          showUnavailable(e);
+          return undefined;
+        }
         const target = doc;
         const name = path.basename(target.fileName);
         const result = await ui.withProgress(

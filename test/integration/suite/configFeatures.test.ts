@@ -872,4 +872,19 @@ describe('Check Config with Telegraf (the real telegraf binary)', function () {
       await undo();
     }
   });
+  it('Check Config with Telegraf without a usable Telegraf: a warning that leads to the setting, not an error', async () => {
+    const undo = await setSettings({ 'telegrafController.telegrafPath': path.join(dir, 'no-such-telegraf') });
+    const ui = scriptUi({ message: [] });
+    try {
+      fs.writeFileSync(path.join(dir, 'no-telegraf.conf'), '[agent]\n  interval = "10s"\n');
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(path.join(dir, 'no-telegraf.conf')));
+      const result = await vscode.commands.executeCommand('telegrafController.checkConfigWithTelegraf');
+      assert.equal(result, undefined);
+      await waitUntil(() => ui.record.messages.some((m) => m.level === 'warning' && /telegraf/i.test(m.text)), { what: 'the warning' });
+      assert.ok(!ui.record.messages.some((m) => m.level === 'error'), JSON.stringify(ui.record.messages));
+    } finally {
+      ui.restore();
+      await undo();
+    }
+  });
 });
