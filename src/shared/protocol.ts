@@ -331,6 +331,12 @@ export const ApplyOptionsMessageSchema = z.strictObject({
   options: FormOptionsSchema,
 });
 
+/** Create Token was run again while the panel is open: leave the "Token Created" screen for a new form (a draft in progress stays). */
+export const ShowFormMessageSchema = z.strictObject({
+  type: z.literal('showForm'),
+  requestId: RequestIdSchema,
+});
+
 /** Every message the extension sends. */
 export const ExtensionToWebviewSchema = z.discriminatedUnion('type', [
   InitMessageSchema,
@@ -338,6 +344,7 @@ export const ExtensionToWebviewSchema = z.discriminatedUnion('type', [
   CreateFailedMessageSchema,
   ActionResultMessageSchema,
   ApplyOptionsMessageSchema,
+  ShowFormMessageSchema,
 ]);
 
 /** A message from the extension to the webview. */

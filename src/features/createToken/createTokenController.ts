@@ -96,6 +96,8 @@ export class CreateTokenController {
   private options: FormOptions;
   /** True until the webview has received the current options. */
   private optionsAreNew = true;
+  /** `showForm` while hidden: sent after the next `init`. */
+  private showFormAfterInit = false;
   private creating = false;
   private closed = false;
   private seq = 0;
@@ -126,6 +128,16 @@ export class CreateTokenController {
    * New options for an open form: posted now if the webview is visible,
    * otherwise sent with the next `init` (the webview reloads when shown).
    */
+  /**
+   * Create Token was run again on the open panel: the webview leaves a
+   * "Token Created" screen for a new form (now when visible, else right after
+   * its next `init`); a draft being filled in is kept.
+   */
+  showForm(): void {
+    if (this.host.visible()) this.post({ type: 'showForm', requestId: this.nextId() });
+    else this.showFormAfterInit = true;
+  }
+
   setOptions(options: CreateTokenOptions): void {
     this.options = toFormOptions(options);
     this.optionsAreNew = true;
@@ -234,6 +246,10 @@ export class CreateTokenController {
     if (this.undelivered && session) init.created = this.undelivered;
     this.undelivered = undefined;
     this.post(init);
+    if (this.showFormAfterInit) {
+      this.showFormAfterInit = false;
+      this.post({ type: 'showForm', requestId: this.nextId() });
+    }
   }
 
   private async create(requestId: string, rawRequest: Record<string, unknown>): Promise<void> {

@@ -35,6 +35,7 @@ export class CreateTokenPanel {
     if (existing) {
       existing.controller.setDeps(deps);
       existing.panel.reveal(column);
+      existing.controller.showForm();
       if (options) existing.controller.setOptions(options);
       return existing;
     }

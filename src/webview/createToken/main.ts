@@ -671,6 +671,19 @@ function formErrorFields(error: FormError): FieldMessages {
 // The "created" screen
 // ---------------------------------------------------------------------------
 
+/** From the "Token Created" screen to a new form with the same settings ("Create Another", or Create Token run again). */
+function createAnother(): void {
+  // Once only: a key press can reach the button twice (keydown and keyup); a second render
+  // would replace the new form while the user is already typing in it.
+  if (!session || !draft || !created) return;
+  tokenValue = undefined;
+  created = undefined;
+  // Same settings; a fresh description (the old one would now be a duplicate).
+  draft = { ...draft, description: '' };
+  persist();
+  renderForm();
+}
+
 function renderCreated(): void {
   if (!created || !session) return;
   stopClock();
@@ -712,17 +725,7 @@ function renderCreated(): void {
     pendingActions.set(send({ type: 'insertIntoConfig', tokenId: token.id }), status);
   });
   const another = button(l10n.t('Create Another'), { icon: 'add', secondary: true, id: 'another' });
-  another.addEventListener('click', () => {
-    // Once only: a key press can reach the button twice (keydown and keyup); a second render
-    // would replace the new form while the user is already typing in it.
-    if (!session || !draft || !created) return;
-    tokenValue = undefined;
-    created = undefined;
-    // Same settings; a fresh description (the old one would now be a duplicate).
-    draft = { ...draft, description: '' };
-    persist();
-    renderForm();
-  });
+  another.addEventListener('click', createAnother);
   const close = button(l10n.t('Close'), { secondary: true });
   close.addEventListener('click', () => send({ type: 'close' }));
 
@@ -900,6 +903,9 @@ onMessage((msg) => {
     }
     case 'applyOptions':
       onApplyOptions(msg.options);
+      return;
+    case 'showForm':
+      createAnother();
       return;
     default: {
       const never: never = msg;

@@ -121,6 +121,26 @@ test('new options: posted at once when visible, else with the next init', async 
   assert.ok(init?.type === 'init' && init.optionsAreNew && init.options.preset === 'full');
 });
 
+test('Create Token run again: showForm at once when visible, else right after the next init', async () => {
+  const visible = setup({ visible: true });
+  visible.c.showForm();
+  assert.deepEqual(visible.sent[0], { type: 'showForm', requestId: 'x-1' });
+  const hidden = setup({ visible: false });
+  hidden.c.showForm();
+  assert.equal(hidden.sent.length, 0);
+  await hidden.c.handle({ type: 'ready', requestId: 'w-1' });
+  assert.deepEqual(
+    hidden.sent.map((m) => m.type),
+    ['init', 'showForm'],
+  );
+  await hidden.c.handle({ type: 'ready', requestId: 'w-2' });
+  assert.deepEqual(
+    hidden.sent.map((m) => m.type),
+    ['init', 'showForm', 'init'],
+    'once',
+  );
+});
+
 test('create: re-validated, sent trimmed, value posted exactly once, never logged', async () => {
   const { c, sent, calls, logs } = setup();
   await c.handle({ type: 'create', requestId: 'w-9', request: request() });

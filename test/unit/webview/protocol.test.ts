@@ -95,6 +95,7 @@ test('extension messages: valid ones parse', () => {
     { type: 'createFailed', requestId: 'r2', error: { kind: 'validation', message: 'bad', fieldErrors: { description: 'x' } } },
     { type: 'actionResult', requestId: 'r3', action: 'copyValue', ok: true, message: 'Copied.' },
     { type: 'applyOptions', requestId: 'x-1', options: { preset: 'read-only' } },
+    { type: 'showForm', requestId: 'x-2' },
   ]) {
     const r = parseExtensionMessage(m);
     assert.ok(r.ok, `${JSON.stringify(m)} ${r.ok ? '' : r.reason}`);
