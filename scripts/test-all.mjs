@@ -4,7 +4,8 @@
 // tests, the real-Telegraf tests (test/telegraf: `telegraf config check` on every
 // edit, the real agent against the emulator), build, integration tests (mocha inside
 // code-server), package (`npm run package`: production build + the .vsix),
-// end-to-end flows (Playwright) against that .vsix installed in code-server.
+// end-to-end flows (Playwright) against that .vsix installed in code-server, and
+// the pseudo-locale flow (qps-ploc: no English left in the Tokens view and the form).
 // Every stage runs even when an earlier one failed, except that integration
 // needs the build and e2e needs the package.
 //
@@ -36,7 +37,7 @@ const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 /** What `npm run package` (vsce package) writes. */
 const vsixFile = path.join(root, `${pkg.name}-${pkg.version}.vsix`);
 
-/** @type {{ name: string, cmd: string, args: string[], counts: boolean, needsBuild?: boolean, needsPackage?: boolean }[]} */
+/** @type {{ name: string, summary?: string, cmd: string, args: string[], counts: boolean, needsBuild?: boolean, needsPackage?: boolean }[]} */
 const STAGES = [
   { name: 'typecheck', cmd: npm, args: ['run', '--silent', 'typecheck'], counts: false },
   { name: 'lint', cmd: npm, args: ['run', '--silent', 'lint'], counts: false },
@@ -47,6 +48,16 @@ const STAGES = [
   { name: 'integration', cmd: node, args: [script('run-integration.mjs'), '--no-build'], counts: true, needsBuild: true },
   { name: 'package', cmd: npm, args: ['run', '--silent', 'package'], counts: false, needsBuild: true },
   { name: 'e2e', cmd: node, args: [script('run-e2e.mjs'), '--no-build', '--vsix', vsixFile], counts: true, needsBuild: true, needsPackage: true },
+  // The pseudo locale: no English left in the Tokens view and the create form (test/e2e/l10nPseudo.e2e.ts).
+  {
+    name: 'e2e-qps-ploc',
+    summary: 'e2e',
+    cmd: node,
+    args: [script('run-e2e.mjs'), 'l10nPseudo', '--locale', 'qps-ploc', '--no-build', '--vsix', vsixFile],
+    counts: true,
+    needsBuild: true,
+    needsPackage: true,
+  },
 ];
 
 /** @type {import('node:child_process').ChildProcess | undefined} */
@@ -112,7 +123,7 @@ for (const stage of STAGES) {
   let failed = 0;
   let note = '';
   if (stage.counts) {
-    const m = [...out.matchAll(new RegExp(`^${stage.name}: (\\d+) passed, (\\d+) failed\\s*$`, 'gm'))].pop();
+    const m = [...out.matchAll(new RegExp(`^${stage.summary ?? stage.name}: (\\d+) passed, (\\d+) failed\\s*$`, 'gm'))].pop();
     if (m) {
       passed = Number(m[1]);
       failed = Number(m[2]);
@@ -134,7 +145,7 @@ const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);
 console.log('\n=== summary');
 for (const r of results) {
-  console.log(`  ${r.name.padEnd(12)} ${r.status.padEnd(8)} ${r.note.padEnd(32)} ${r.ms ? secs(r.ms) : ''}`.trimEnd());
+  console.log(`  ${r.name.padEnd(13)} ${r.status.padEnd(8)} ${r.note.padEnd(32)} ${r.ms ? secs(r.ms) : ''}`.trimEnd());
 }
 console.log(`  total ${secs(Date.now() - t0)}`);
 console.log(`${passed} passed, ${failed} failed`);

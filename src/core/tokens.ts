@@ -41,41 +41,78 @@ export function parseTime(value: string | null | undefined): number | undefined 
   return Number.isNaN(ms) ? undefined : ms;
 }
 
+/** A unit of `RelativeParts`, largest first. */
+export type TimeUnit = 'year' | 'month' | 'day' | 'hour' | 'minute';
+
 /**
- * A short relative phrase for a duration in ms: `in 12 days`, `3 hours ago`,
- * `in 5 minutes`, `just now`. Positive `deltaMs` is in the future.
+ * A duration as data, for the UI to put into words: `count` whole `unit`s
+ * (rounded down), in the future when `future`; undefined under a minute
+ * ("just now").
  */
-export function relativeTime(deltaMs: number): string {
+export interface RelativeParts {
+  count: number;
+  unit: TimeUnit;
+  future: boolean;
+}
+
+const UNITS: Array<[number, TimeUnit]> = [
+  [365 * 24 * 3600e3, 'year'],
+  [30 * 24 * 3600e3, 'month'],
+  [24 * 3600e3, 'day'],
+  [3600e3, 'hour'],
+  [60e3, 'minute'],
+];
+
+/** `deltaMs` (positive: in the future) in its largest whole unit; undefined under a minute. */
+export function relativeParts(deltaMs: number): RelativeParts | undefined {
   const abs = Math.abs(deltaMs);
-  const units: Array<[number, string]> = [
-    [365 * 24 * 3600e3, 'year'],
-    [30 * 24 * 3600e3, 'month'],
-    [24 * 3600e3, 'day'],
-    [3600e3, 'hour'],
-    [60e3, 'minute'],
-  ];
-  for (const [size, name] of units) {
-    if (abs >= size) {
-      const n = Math.floor(abs / size);
-      const phrase = `${n} ${name}${n === 1 ? '' : 's'}`;
-      return deltaMs >= 0 ? `in ${phrase}` : `${phrase} ago`;
-    }
+  for (const [size, unit] of UNITS) {
+    if (abs >= size) return { count: Math.floor(abs / size), unit, future: deltaMs >= 0 };
   }
-  return 'just now';
+  return undefined;
 }
 
 /**
- * The expiry phrase of the explorer: `never expires`, `expires in 12 days`,
- * `expired 3 days ago`, or `revoked 2 hours ago` for revoked tokens.
+ * A short relative phrase in English for a duration in ms: `in 12 days`,
+ * `3 hours ago`, `in 5 minutes`, `just now` (core messages and logs; the UI
+ * uses `relativeLabel` of services/words.ts, localized).
+ */
+export function relativeTime(deltaMs: number): string {
+  const p = relativeParts(deltaMs);
+  if (!p) return 'just now';
+  const phrase = `${p.count} ${p.unit}${p.count === 1 ? '' : 's'}`;
+  return p.future ? `in ${phrase}` : `${phrase} ago`;
+}
+
+/**
+ * A token's expiry as data: `never` expires, `expires`/`expired` at `at`, or
+ * `revoked` at `at` (undefined when the controller gives no time); UTC ms.
+ */
+export type ExpiryParts = { kind: 'never' } | { kind: 'expires' | 'expired'; at: number } | { kind: 'revoked'; at: number | undefined };
+
+/** The expiry of `token` at `now` as data (see `ExpiryParts`). */
+export function expiryParts(token: TokenTimes, now: number): ExpiryParts {
+  if (token.status === 'revoked') return { kind: 'revoked', at: parseTime(token.revokedAt ?? null) };
+  const exp = parseTime(token.expiresAt);
+  if (exp === undefined) return { kind: 'never' };
+  return { kind: exp <= now ? 'expired' : 'expires', at: exp };
+}
+
+/**
+ * The expiry phrase in English: `never expires`, `expires in 12 days`,
+ * `expired 3 days ago`, or `revoked 2 hours ago` for revoked tokens (the UI
+ * uses `expiryLabel` of services/words.ts, localized).
  */
 export function expiryText(token: TokenTimes, now: number): string {
-  if (token.status === 'revoked') {
-    const at = parseTime(token.revokedAt ?? null);
-    return at === undefined ? 'revoked' : `revoked ${relativeTime(at - now)}`;
+  const e = expiryParts(token, now);
+  switch (e.kind) {
+    case 'never':
+      return 'never expires';
+    case 'revoked':
+      return e.at === undefined ? 'revoked' : `revoked ${relativeTime(e.at - now)}`;
+    default:
+      return `${e.kind} ${relativeTime(e.at - now)}`;
   }
-  const exp = parseTime(token.expiresAt);
-  if (exp === undefined) return 'never expires';
-  return exp <= now ? `expired ${relativeTime(exp - now)}` : `expires ${relativeTime(exp - now)}`;
 }
 
 /**

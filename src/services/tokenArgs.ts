@@ -6,13 +6,14 @@
 import * as vscode from 'vscode';
 import type { Token } from '../core/api/contract';
 import { pickText } from '../core/text';
-import { displayStatus, expiryText } from '../core/tokens';
+
 import { Cancelled, required } from '../infra/commands';
 import * as ui from '../infra/ui';
 import type { Logger } from '../infra/logger';
 import type { SecretVault } from '../infra/secretVault';
 import type { ControllerConnection } from './controllerConnection';
 import type { TokenStore } from './tokenStore';
+import { statusAndExpiry } from './words';
 
 /**
  * The services a feature works with: the *active* connection, its token list,
@@ -49,7 +50,7 @@ export function isTokenRow(arg: unknown): arg is TokenRow {
 export function tokenPickItems(tokens: readonly Token[], stored: ReadonlySet<string>, now: number): Array<vscode.QuickPickItem & { token: Token }> {
   return tokens.map((t) => ({
     label: `${stored.has(t.id) ? '$(key) ' : ''}${pickText(ui.tokenName(t.description, 80))}`,
-    description: `${displayStatus(t, now)} · ${expiryText(t, now)}`,
+    description: statusAndExpiry(t, now),
     detail: `${pickText(t.username, 40)} · ${pickText(t.prefix, 40)}… · ${pickText(t.id, 80)}`,
     token: t,
   }));

@@ -8,7 +8,7 @@
  * Localized and built on use: `vscode.l10n` is ready once activation started.
  */
 import * as vscode from 'vscode';
-import type { DisplayStatus } from '../core/tokens';
+import { displayStatus, expiryParts, relativeParts, type DisplayStatus, type TokenTimes } from '../core/tokens';
 import { expiryWarningDays } from '../infra/settings';
 
 /** A display status as a word: `active`, `expiring soon`, `expired`, `revoked`. */
@@ -22,6 +22,36 @@ export function statusLabel(status: DisplayStatus): string {
       return vscode.l10n.t('expired');
     case 'revoked':
       return vscode.l10n.t('revoked');
+  }
+}
+
+/** The heading of a Group By: Status group: `Active`, `Expiring soon`, `Expired`, `Revoked`. */
+export function statusGroupLabel(status: DisplayStatus): string {
+  switch (status) {
+    case 'active':
+      return vscode.l10n.t('Active');
+    case 'expiring':
+      return vscode.l10n.t('Expiring soon');
+    case 'expired':
+      return vscode.l10n.t('Expired');
+    case 'revoked':
+      return vscode.l10n.t('Revoked');
+  }
+}
+
+/** A controller role as a word (docs/api-contract.md "Roles"): `owner`, `administrator`, `manager`, `viewer`; another value as given. */
+export function roleLabel(role: string): string {
+  switch (role) {
+    case 'owner':
+      return vscode.l10n.t('owner');
+    case 'administrator':
+      return vscode.l10n.t('administrator');
+    case 'manager':
+      return vscode.l10n.t('manager');
+    case 'viewer':
+      return vscode.l10n.t('viewer');
+    default:
+      return role;
   }
 }
 
@@ -42,4 +72,58 @@ export function stateText(state: string): string {
 /** The "expiring soon" window in ms (setting `telegrafController.expiryWarningDays`, in days). */
 export function expiringWindowMs(): number {
   return expiryWarningDays() * 24 * 3600 * 1000;
+}
+
+/** A duration relative to now, localized: `in 12 days`, `3 hours ago`, `just now` (positive `deltaMs`: in the future). */
+export function relativeLabel(deltaMs: number): string {
+  const p = relativeParts(deltaMs);
+  if (!p) return vscode.l10n.t('just now');
+  const n = p.count;
+  const one = n === 1;
+  if (p.future) {
+    switch (p.unit) {
+      case 'year':
+        return one ? vscode.l10n.t('in 1 year') : vscode.l10n.t('in {0} years', n);
+      case 'month':
+        return one ? vscode.l10n.t('in 1 month') : vscode.l10n.t('in {0} months', n);
+      case 'day':
+        return one ? vscode.l10n.t('in 1 day') : vscode.l10n.t('in {0} days', n);
+      case 'hour':
+        return one ? vscode.l10n.t('in 1 hour') : vscode.l10n.t('in {0} hours', n);
+      case 'minute':
+        return one ? vscode.l10n.t('in 1 minute') : vscode.l10n.t('in {0} minutes', n);
+    }
+  }
+  switch (p.unit) {
+    case 'year':
+      return one ? vscode.l10n.t('1 year ago') : vscode.l10n.t('{0} years ago', n);
+    case 'month':
+      return one ? vscode.l10n.t('1 month ago') : vscode.l10n.t('{0} months ago', n);
+    case 'day':
+      return one ? vscode.l10n.t('1 day ago') : vscode.l10n.t('{0} days ago', n);
+    case 'hour':
+      return one ? vscode.l10n.t('1 hour ago') : vscode.l10n.t('{0} hours ago', n);
+    case 'minute':
+      return one ? vscode.l10n.t('1 minute ago') : vscode.l10n.t('{0} minutes ago', n);
+  }
+}
+
+/** A token's expiry, localized: `never expires`, `expires in 12 days`, `expired 3 days ago`, `revoked 2 hours ago`. */
+export function expiryLabel(token: TokenTimes, now: number): string {
+  const e = expiryParts(token, now);
+  switch (e.kind) {
+    case 'never':
+      return vscode.l10n.t('never expires');
+    case 'revoked':
+      return e.at === undefined ? vscode.l10n.t('revoked') : vscode.l10n.t('revoked {0}', relativeLabel(e.at - now));
+    case 'expired':
+      return vscode.l10n.t('expired {0}', relativeLabel(e.at - now));
+    case 'expires':
+      return vscode.l10n.t('expires {0}', relativeLabel(e.at - now));
+  }
+}
+
+/** A token's status and expiry for quick picks and completions, localized: `expiring soon · expires in 3 days`. */
+export function statusAndExpiry(token: TokenTimes, now: number): string {
+  return `${statusLabel(displayStatus(token, now, expiringWindowMs()))} · ${expiryLabel(token, now)}`;
 }

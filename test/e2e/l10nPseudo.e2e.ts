@@ -1,9 +1,11 @@
 /**
- * The create form speaks the display language: every word of it comes from
- * the strings bundle the extension sends in `init` (l10n/bundle.l10n.json,
- * exported with `npm run l10n`). Run with `--locale qps-ploc`
- * (scripts/run-e2e.mjs writes the pseudo-localized bundle first), this flow
- * visits the form (with the custom date, the never-expires warning, the
+ * The Tokens view and the create form speak the display language: every
+ * word comes from the strings bundle (l10n/bundle.l10n.json, exported with
+ * `npm run l10n`; the form receives it in `init`). Run with `--locale qps-ploc`
+ * (scripts/run-e2e.mjs writes the pseudo-localized bundle first; `npm test`
+ * runs it so), this flow checks the tree grouped by status (headings, role,
+ * expiry, "value stored"; not data: descriptions, user names, host, counts),
+ * then visits the form (with the custom date, the never-expires warning, the
  * errors of an empty submit and a grid hint) and the "Token Created" screen,
  * and fails on any text, label, title or placeholder that still has a Latin
  * letter outside data (user name, connection, description, dates, ids:
@@ -60,6 +62,39 @@ export async function run(ctx: E2EContext): Promise<void> {
   await answerInput(page, emu.password, say('Password'));
   await treeRow(page, 'Telegraf agent - prod-web-01').waitFor({ state: 'visible', timeout: 30_000 });
   await page.keyboard.press('Escape');
+
+  // The Tokens view, grouped by status: group headings, the connection's role and state, each token's
+  // expiry and "value stored". Data is left out: token descriptions, user names, the host, counts.
+  await workbench.runCommand('Telegraf Controller: Group By: Status');
+  // With one connection the groups are the top level; expiring and expired groups open by themselves.
+  await page.locator('.part.sidebar .monaco-list-row[aria-expanded="true"]').first().waitFor({ state: 'visible', timeout: 15_000 });
+  await page.locator('.part.sidebar .monaco-list-row:not([aria-expanded])').first().waitFor({ state: 'visible', timeout: 15_000 });
+  const seedUsers = new Set(['admin', 'alice', 'bob', 'carol', 'dave', emu.username]);
+  const treeLeft = (await page.locator('.part.sidebar .monaco-list-row').evaluateAll((rows: any[]) =>
+    rows.map((r) => ({
+      group: r.hasAttribute('aria-expanded'),
+      name: r.querySelector('.label-name')?.textContent ?? '',
+      description: r.querySelector('.label-description')?.textContent ?? '',
+    })),
+  )) as Array<{ group: boolean; name: string; description: string }>;
+  const treeWords: string[] = [];
+  for (const row of treeLeft) {
+    if (row.group) treeWords.push(row.name); // a status group's heading (its count is the description)
+    const parts = row.description
+      .split(/ · |[()]/)
+      .map((p) => p.trim())
+      .filter((p) => p && !seedUsers.has(p) && !/^[\d.,\s]+$/.test(p));
+    treeWords.push(...parts);
+  }
+  const treeEnglish = treeWords.filter((w) => /[A-Za-z]/.test(w));
+  await ctx.screenshot(pseudo ? '00-tree-qps-ploc' : '00-tree-en');
+  if (pseudo) assert.deepEqual(treeEnglish, [], `English left in the Tokens view (qps-ploc): ${JSON.stringify(treeEnglish.slice(0, 12))}`);
+  else
+    assert.ok(
+      treeEnglish.some((w) => /expires in|Expiring soon/.test(w)),
+      `the detector sees the English tree: ${JSON.stringify(treeWords.slice(0, 12))}`,
+    );
+  await workbench.runCommand('Telegraf Controller: Group By: None');
 
   await workbench.runCommand('Telegraf Controller: Create Token');
   const frame = await workbench.findWebviewFrame('#description');

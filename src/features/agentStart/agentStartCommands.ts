@@ -29,13 +29,14 @@ import {
   type AgentStartSnippet,
 } from '../../core/agentStart';
 import { displayText } from '../../core/text';
-import { displayStatus, expiryText, parseTime, relativeTime } from '../../core/tokens';
+import { parseTime } from '../../core/tokens';
 import { Commands } from '../../constants';
 import { registerCommand, required } from '../../infra/commands';
 import type { Logger } from '../../infra/logger';
 import type { SecretVault } from '../../infra/secretVault';
 import type { ControllerConnection } from '../../services/controllerConnection';
 import type { TokenStore } from '../../services/tokenStore';
+import { relativeLabel, statusAndExpiry } from '../../services/words';
 
 /** Services of the agent start commands. */
 export interface AgentStartDeps {
@@ -101,7 +102,7 @@ async function pickConfig(deps: AgentStartDeps, arg: AgentStartArg | undefined, 
     return {
       label: `$(file-code) ${displayText(c.name, 80)}`,
       description: displayText(c.id, 60),
-      detail: [ui.tokenName(c.description, 160), updated !== undefined ? vscode.l10n.t('updated {0}', relativeTime(updated - now)) : '']
+      detail: [ui.tokenName(c.description, 160), updated !== undefined ? vscode.l10n.t('updated {0}', relativeLabel(updated - now)) : '']
         .filter(Boolean)
         .join(' · '),
       config: { id: c.id, name: c.name },
@@ -291,7 +292,7 @@ async function pickToken(deps: AgentStartDeps, arg: AgentStartArg | undefined): 
     const token = deps.store.find(ref.id);
     return {
       label: `$(key) ${ui.tokenName(ref.description, 80)}`,
-      description: token ? `${displayStatus(token, now)} · ${expiryText(token, now)}` : vscode.l10n.t('stored value'),
+      description: token ? statusAndExpiry(token, now) : vscode.l10n.t('stored value'),
       get: async () => {
         const value = await deps.vault.getTokenValue(origin, ref.id);
         return value ? { value, ...(token ? { token } : {}) } : undefined;

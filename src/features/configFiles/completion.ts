@@ -16,7 +16,7 @@ import { secureValueFiles } from '../../infra/valueFiles';
 import { envReference, escapeBasicString, secretReference, secretStores, type SecretStore } from '../../core/config';
 import { tokenCompletionContext, type TokenCompletionContext } from '../../core/config/references';
 import { envVarNote, exportLine } from '../../core/config/tokenAssessment';
-import { displayStatus, expiryText } from '../../core/tokens';
+import { displayStatus } from '../../core/tokens';
 import { Commands } from '../../constants';
 import { copySecret } from '../../infra/clipboard';
 import { Cancelled, registerCommand } from '../../infra/commands';
@@ -28,6 +28,7 @@ import type { TokenStore } from '../../services/tokenStore';
 import { isTelegrafDocument, type ParseCache } from '../../services/configDocuments';
 import { confirmLiteral } from './literalConfirm';
 import { secretKeyFor } from './insertTokenCommand';
+import { statusAndExpiry } from '../../services/words';
 
 /** Argument of the follow-up command run after a token item was accepted. */
 export interface CompletionFollowUp {
@@ -110,7 +111,7 @@ export class TokenCompletionProvider implements vscode.CompletionItemProvider {
       const token = this.deps.store.find(ref.id);
       if (token && displayStatus(token, now) !== 'active' && displayStatus(token, now) !== 'expiring') continue;
       const name = ui.tokenName(ref.description, 60);
-      const state = token ? `${displayStatus(token, now)} · ${expiryText(token, now)}` : vscode.l10n.t('stored in VS Code');
+      const state = token ? statusAndExpiry(token, now) : vscode.l10n.t('stored in VS Code');
       const sort = String(n++).padStart(3, '0');
 
       const envRef = envReference(configured);

@@ -10,13 +10,13 @@
  */
 import * as vscode from 'vscode';
 import * as ui from '../../infra/ui';
-import { statusLabel } from '../../services/words';
+import { expiryLabel, statusLabel } from '../../services/words';
 import { type TelegrafConfig, type TokenSite } from '../../core/config';
 import { literalOfSite, requiredPermissions, siteAt, type RequiredPermission } from '../../core/config/references';
 import { envVarNote, missingPermissions, permissionText, type TokenFacts, type TokenRecord } from '../../core/config/tokenAssessment';
 import { describePermissions } from '../../core/permissions';
 import { displayText, markdownCodeSpan } from '../../core/text';
-import { displayStatus, expiryText, formatUtc, parseTime } from '../../core/tokens';
+import { displayStatus, formatUtc, parseTime } from '../../core/tokens';
 import type { SecretVault } from '../../infra/secretVault';
 import type { ControllerConnection } from '../../services/controllerConnection';
 import type { TokenStore } from '../../services/tokenStore';
@@ -58,7 +58,7 @@ function row(md: vscode.MarkdownString, label: string, value: string): void {
 export function appendTokenInfo(md: vscode.MarkdownString, t: TokenRecord, needs: readonly RequiredPermission[], now: number): void {
   const status = displayStatus(t, now);
   md.appendMarkdown('**').appendText(ui.tokenName(t.description, 120)).appendMarkdown('**  \n');
-  row(md, vscode.l10n.t('Status'), `${statusLabel(status)} (${expiryText(t, now)})`);
+  row(md, vscode.l10n.t('Status'), `${statusLabel(status)} (${expiryLabel(t, now)})`);
   const exp = parseTime(t.expiresAt);
   row(md, vscode.l10n.t('Expires'), exp === undefined ? vscode.l10n.t('never') : formatUtc(exp));
   row(md, vscode.l10n.t('Owner'), displayText(t.username || t.userId, 60));

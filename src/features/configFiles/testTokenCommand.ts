@@ -30,12 +30,13 @@ import { missingPermissions, permissionText } from '../../core/config/tokenAsses
 import { describePermissions } from '../../core/permissions';
 import { displayText, pickText } from '../../core/text';
 import { testHeartbeatMessage, testInstanceId } from '../../core/telegraf';
-import { displayStatus, expiryText } from '../../core/tokens';
+
 import { Commands } from '../../constants';
 import { Cancelled, registerCommand, required } from '../../infra/commands';
 import { secretKeyFor } from './insertTokenCommand';
 import { isTelegrafDocument } from '../../services/configDocuments';
 import { isTokenRow, type TokenRow } from '../../services/tokenArgs';
+import { statusAndExpiry } from '../../services/words';
 
 /** Where to test: a document and an offset in (or at the start of) a credential. */
 export interface TestTokenArg {
@@ -316,7 +317,7 @@ async function pickValueFor(deps: TestTokenDeps, site: TokenSite): Promise<{ val
     items.push({
       label: `$(key) ${pickText(ui.tokenName(ref.description, 80))}`,
       description: token
-        ? `${displayStatus(token, now)} · ${expiryText(token, now)}${matchesKey ? ` · ${vscode.l10n.t('matches the secret name')}` : ''}`
+        ? `${statusAndExpiry(token, now)}${matchesKey ? ` · ${vscode.l10n.t('matches the secret name')}` : ''}`
         : vscode.l10n.t('stored value'),
       matchesKey,
       get: async () => {

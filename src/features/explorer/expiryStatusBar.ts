@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import * as ui from '../../infra/ui';
 import { daysLeft, expiringWithin } from '../../core/tokenQuery';
 import { displayText, pickText } from '../../core/text';
-import { expiryText } from '../../core/tokens';
+
 import { Commands } from '../../constants';
 import { registerCommand, required } from '../../infra/commands';
 import type { Logger } from '../../infra/logger';
@@ -10,6 +10,7 @@ import type { Notifier } from '../../infra/notify';
 import type { SecretVault, StoredTokenRef } from '../../infra/secretVault';
 import { expiryWarningDays } from '../../infra/settings';
 import type { ConnectionHandle, ConnectionManager } from '../../services/connectionManager';
+import { expiryLabel } from '../../services/words';
 
 /** A stored token that expires soon, with the connection it belongs to (when one is configured for its origin). */
 export interface ExpiringStoredToken {
@@ -196,7 +197,7 @@ export class ExpiryStatusBar implements vscode.Disposable {
       const days = daysLeft(e.ref.expiresAt, now);
       return {
         label: `$(${days === 0 ? 'error' : 'warning'}) ${pickText(ui.tokenName(e.ref.description, 80))}`,
-        description: expiryText({ status: 'active', expiresAt: e.ref.expiresAt }, now),
+        description: expiryLabel({ status: 'active', expiresAt: e.ref.expiresAt }, now),
         detail: `${e.handle ? pickText(e.handle.name, 40) : pickText(e.origin, 80)} · ${pickText(e.ref.prefix, 40)}… · ${pickText(e.ref.id, 80)}`,
         token: e,
       };

@@ -4,10 +4,10 @@ import type { Token } from '../../core/api/contract';
 import { ControllerError } from '../../core/api/errors';
 import { ACTIONS, RESOURCES, countPermissions, hasPermission } from '../../core/permissions';
 import { displayText } from '../../core/text';
-import { displayStatus, expiryText, formatUtc, parseTime, relativeTime } from '../../core/tokens';
+import { displayStatus, formatUtc, parseTime } from '../../core/tokens';
 import { TOKEN_URI_SCHEME } from '../../constants';
 import type { ConnectionManager } from '../../services/connectionManager';
-import { expiringWindowMs } from '../../services/words';
+import { expiringWindowMs, expiryLabel, relativeLabel } from '../../services/words';
 
 const DETAILS = 'details';
 
@@ -58,7 +58,7 @@ export function renderTokenDetails(
     [vscode.l10n.t('Description'), token.description.trim() ? markdownCell(token.description) : vscode.l10n.t('(no description)')],
     [vscode.l10n.t('ID'), markdownCell(token.id, 120)],
     [vscode.l10n.t('Prefix'), markdownCell(`${token.prefix}…`, 40)],
-    [vscode.l10n.t('Status'), `${statusWords(status)} (${expiryText(token, ctx.now)})`],
+    [vscode.l10n.t('Status'), `${statusWords(status)} (${expiryLabel(token, ctx.now)})`],
     [
       vscode.l10n.t('Owner'),
       vscode.l10n.t('{0} (user id {1})', markdownCell(token.username || vscode.l10n.t('(unknown)'), 80), markdownCell(token.userId, 80)),
@@ -66,7 +66,7 @@ export function renderTokenDetails(
     [vscode.l10n.t('Created'), t(parseTime(token.createdAt), '—')],
     [vscode.l10n.t('Expires'), t(parseTime(token.expiresAt), vscode.l10n.t('never'))],
     [vscode.l10n.t('Revoked'), t(parseTime(token.revokedAt), '—')],
-    [vscode.l10n.t('Last used'), used === undefined ? vscode.l10n.t('never') : `${relativeTime(used - ctx.now)} (${formatUtc(used)})`],
+    [vscode.l10n.t('Last used'), used === undefined ? vscode.l10n.t('never') : `${relativeLabel(used - ctx.now)} (${formatUtc(used)})`],
     [
       vscode.l10n.t('Value'),
       ctx.stored

@@ -5,9 +5,9 @@ import type { ExplorerViewState } from '../../core/explorerModel';
 import { queryTokens, windowed, daysLeft, STATUS_GROUPS, type TokenQueryResult } from '../../core/tokenQuery';
 import { canManageTokens, isTokenAdmin, RESOURCES } from '../../core/permissions';
 import { displayText } from '../../core/text';
-import { displayStatus, expiryText, formatUtc, parseTime, relativeTime, type DisplayStatus } from '../../core/tokens';
+import { displayStatus, formatUtc, parseTime, type DisplayStatus } from '../../core/tokens';
 import { Commands } from '../../constants';
-import { expiringWindowMs, stateText, statusLabel } from '../../services/words';
+import { expiringWindowMs, expiryLabel, relativeLabel, roleLabel, stateText, statusGroupLabel, statusLabel } from '../../services/words';
 import type { ConnectionHandle, ConnectionManager } from '../../services/connectionManager';
 import type { ExplorerState } from './explorerState';
 import { tokenItemUri } from './tokenDecorations';
@@ -437,7 +437,10 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     const s = h.connection.current;
     const active = this.manager.active?.key === key;
     const ready = s.state === 'ready' && s.user;
-    item.description = [ready ? `${displayText(s.user!.username, 40)} (${s.user!.role})` : stateText(s.state), active ? vscode.l10n.t('active') : undefined]
+    item.description = [
+      ready ? `${displayText(s.user!.username, 40)} (${roleLabel(s.user!.role)})` : stateText(s.state),
+      active ? vscode.l10n.t('active') : undefined,
+    ]
       .filter(Boolean)
       .join(' · ');
     item.iconPath = new vscode.ThemeIcon(
@@ -453,7 +456,7 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
       .appendText(displayText(h.name, 60))
       .appendMarkdown(active ? `** ${vscode.l10n.t('(active connection)')}  \n` : '**  \n');
     md.appendText(h.url).appendMarkdown('  \n');
-    if (ready) md.appendText(vscode.l10n.t('Signed in as {0} ({1})', displayText(s.user!.username, 60), s.user!.role)).appendMarkdown('  \n');
+    if (ready) md.appendText(vscode.l10n.t('Signed in as {0} ({1})', displayText(s.user!.username, 60), roleLabel(s.user!.role))).appendMarkdown('  \n');
     else md.appendText(s.message ?? stateText(s.state)).appendMarkdown('  \n');
     const snap = h.store.snapshot;
     if (snap.loadedAt) {
@@ -471,7 +474,8 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     // Expiring and expired tokens need attention: their groups open by themselves until the user collapses them.
     const attention = node.status === 'expiring' || node.status === 'expired';
     const open = filtered || this.expanded.has(id) || (attention && !this.collapsed.has(id));
-    const item = new vscode.TreeItem(displayText(node.label, 80), open ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    const label = node.status ? statusGroupLabel(node.status) : displayText(node.label, 80);
+    const item = new vscode.TreeItem(label, open ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     // A filtered list opens its groups: a different id makes VS Code apply the expanded state.
     item.id = `group:${node.connectionKey}:${node.key}${filtered ? ':filtered' : ''}`;
     item.description = nf.format(node.count);
@@ -483,9 +487,7 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     }
     item.contextValue = `group;${node.status ? 'status' : 'owner'}`;
     const count =
-      node.count === 1
-        ? vscode.l10n.t('{0}: {1} token', node.label, nf.format(node.count))
-        : vscode.l10n.t('{0}: {1} tokens', node.label, nf.format(node.count));
+      node.count === 1 ? vscode.l10n.t('{0}: {1} token', label, nf.format(node.count)) : vscode.l10n.t('{0}: {1} tokens', label, nf.format(node.count));
     item.tooltip = filtered ? vscode.l10n.t('{0} matching the filter', count) : count;
     item.accessibilityInformation = { label: count };
     return item;
@@ -502,7 +504,7 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     const key = h?.key ?? '';
     item.id = `token:${key}:${token.id}`;
     // Expiring tokens also carry a "3d" badge and the warning color (decorations); the phrase says when.
-    const parts = [expiryText(token, now)];
+    const parts = [expiryLabel(token, now)];
     if (admin && h && this.groupingFor(h) !== 'owner') parts.push(displayText(token.username || token.userId, 40));
     if (stored) parts.push(vscode.l10n.t('value stored'));
     item.description = parts.join(' · ');
@@ -536,7 +538,7 @@ export function tokenTooltip(token: Token, status: DisplayStatus, stored: boolea
   md.supportHtml = false;
   md.appendMarkdown('**').appendText(ui.tokenName(token.description, 200)).appendMarkdown('**\n\n');
   const row = (label: string, value: string) => md.appendText(`${label}: ${value}`).appendMarkdown('  \n');
-  row(vscode.l10n.t('Status'), `${statusLabel(status)} (${expiryText(token, now)})`);
+  row(vscode.l10n.t('Status'), `${statusLabel(status)} (${expiryLabel(token, now)})`);
   row(vscode.l10n.t('Owner'), displayText(token.username, 80));
   row(vscode.l10n.t('ID'), token.id);
   row(vscode.l10n.t('Prefix'), `${token.prefix}…`);
@@ -545,7 +547,7 @@ export function tokenTooltip(token: Token, status: DisplayStatus, stored: boolea
   const exp = parseTime(token.expiresAt);
   row(vscode.l10n.t('Expires'), exp === undefined ? vscode.l10n.t('never') : formatUtc(exp));
   const used = parseTime(token.lastUsedAt);
-  row(vscode.l10n.t('Last used'), used === undefined ? vscode.l10n.t('never') : `${relativeTime(used - now)} (${formatUtc(used)})`);
+  row(vscode.l10n.t('Last used'), used === undefined ? vscode.l10n.t('never') : `${relativeLabel(used - now)} (${formatUtc(used)})`);
   if (stored) row(vscode.l10n.t('Value'), vscode.l10n.t('stored in VS Code secret storage'));
   md.appendMarkdown(`\n**${vscode.l10n.t('Permissions')}**  \n`);
   const granted = RESOURCES.filter((r) => (token.permissions[r.id]?.length ?? 0) > 0);
