@@ -34,6 +34,7 @@ import {
 } from '../../services/configDocuments';
 import type { GitIgnoreChecker } from '../../services/gitIgnore';
 import { checkConfigTokensEnabled, type TokenResolver } from './tokenResolver';
+import { CheckRuns } from './checkRuns';
 
 /** `source` of every diagnostic of this extension. */
 export const DIAGNOSTIC_SOURCE = 'Telegraf Controller';
@@ -70,9 +71,8 @@ export interface DiagnosticsDeps {
 export class ConfigDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('telegrafController');
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly generation = new Map<string, number>();
+  private readonly runs = new CheckRuns();
   private scanTimer: NodeJS.Timeout | undefined;
-  private scanning: Promise<void> | undefined;
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(private readonly deps: DiagnosticsDeps) {}
@@ -135,8 +135,7 @@ export class ConfigDiagnostics implements vscode.Disposable {
 
   /** Scans every Telegraf config of the workspace now; resolves when all are done. Never throws. */
   scanWorkspace(): Promise<void> {
-    if (this.scanning) return this.scanning.then(() => this.scanWorkspace());
-    const run = (async () => {
+    return this.runs.scan(async () => {
       try {
         const uris = await workspaceConfigUris();
         const keep = new Set(uris.map((u) => u.toString()));
@@ -147,25 +146,21 @@ export class ConfigDiagnostics implements vscode.Disposable {
       } catch (e) {
         this.deps.log.warn(`Scanning the workspace's Telegraf configs failed: ${e instanceof Error ? e.message : String(e)}`);
       }
-    })();
-    this.scanning = run.finally(() => (this.scanning = undefined));
-    return this.scanning;
+    });
   }
 
   /** Re-checks one file (its open document, else the file on disk) now. Never throws. */
   async refreshUri(uri: vscode.Uri): Promise<void> {
-    const key = uri.toString();
-    const gen = (this.generation.get(key) ?? 0) + 1;
-    this.generation.set(key, gen);
+    const latest = this.runs.begin(uri);
     try {
       const open = openDocument(uri);
       const target: ConfigText | undefined = open ? (isTelegrafDocument(open) ? documentText(open) : undefined) : await readConfig(uri);
       if (!target) {
-        if (this.generation.get(key) === gen) this.collection.delete(uri);
+        if (latest()) this.collection.delete(uri);
         return;
       }
       const stale = () => {
-        if (this.generation.get(key) !== gen) return true;
+        if (!latest()) return true;
         const now = openDocument(uri);
         return !!now && target.version !== undefined && now.version !== target.version;
       };
@@ -229,7 +224,7 @@ export class ConfigDiagnostics implements vscode.Disposable {
   }
 
   private forget(uri: vscode.Uri): void {
-    this.generation.set(uri.toString(), (this.generation.get(uri.toString()) ?? 0) + 1);
+    this.runs.forget(uri);
     this.collection.delete(uri);
   }
 

@@ -23,6 +23,7 @@ import type { TokenResolver } from '../tokenResolver';
 import { openDocument } from '../../../services/configDocuments';
 import { deploymentKind } from '../../../core/deploy';
 import { EnvFileIndex, isTrackedByGit, readDeployment, workspaceDeploymentUris, rangeIn } from './documents';
+import { CheckRuns } from '../checkRuns';
 
 /** Debounce of edits, ms. */
 export const DEPLOY_EDIT_DEBOUNCE_MS = 400;
@@ -55,9 +56,8 @@ export class DeploymentDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('telegrafController.deployments');
   readonly envFiles = new EnvFileIndex();
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly generation = new Map<string, number>();
+  private readonly runs = new CheckRuns();
   private readonly subs: vscode.Disposable[] = [];
-  private scanning: Promise<void> | undefined;
 
   constructor(private readonly deps: DeploymentDiagnosticsDeps) {}
 
@@ -111,8 +111,7 @@ export class DeploymentDiagnostics implements vscode.Disposable {
 
   /** Scans every deployment file of the workspace; resolves when done. Never throws. */
   scanWorkspace(): Promise<void> {
-    if (this.scanning) return this.scanning.then(() => this.scanWorkspace());
-    const run = (async () => {
+    return this.runs.scan(async () => {
       try {
         this.envFiles.clear();
         const uris = await workspaceDeploymentUris(this.envFiles);
@@ -131,16 +130,12 @@ export class DeploymentDiagnostics implements vscode.Disposable {
       } catch (e) {
         this.deps.log.warn(`Scanning the workspace's deployment files failed: ${e instanceof Error ? e.message : String(e)}`);
       }
-    })();
-    this.scanning = run.finally(() => (this.scanning = undefined));
-    return this.scanning;
+    });
   }
 
   /** Re-checks one file now. Never throws. */
   async refreshUri(uri: vscode.Uri): Promise<void> {
-    const key = uri.toString();
-    const gen = (this.generation.get(key) ?? 0) + 1;
-    this.generation.set(key, gen);
+    const latest = this.runs.begin(uri);
     try {
       const fsPath = uri.scheme === 'file' ? uri.fsPath.replace(/\\/g, '/') : uri.path;
       if (/\.(conf|toml)$/i.test(fsPath) && !/\.service\.d\//.test(fsPath)) return;
@@ -148,11 +143,11 @@ export class DeploymentDiagnostics implements vscode.Disposable {
       const open = openDocument(uri);
       const kind = t ? (deploymentKind(fsPath, t.text, this.envFiles.paths()) ?? (open?.languageId === 'dockercompose' ? 'compose' : undefined)) : undefined;
       if (!t || !kind) {
-        if (this.generation.get(key) === gen) this.collection.delete(uri);
+        if (latest()) this.collection.delete(uri);
         return;
       }
       const diags = await this.analyze(uri, t.text, kind, (s, e) => rangeIn(t, s, e));
-      if (this.generation.get(key) !== gen) return;
+      if (!latest()) return;
       const now = openDocument(uri);
       if (now && t.version !== undefined && now.version !== t.version) return;
       this.collection.set(uri, diags);

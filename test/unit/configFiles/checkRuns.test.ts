@@ -1,0 +1,41 @@
+/**
+ * src/features/configFiles/checkRuns.ts: one scan at a time, a scan asked for
+ * meanwhile runs after it; per file the latest check wins.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type * as vscode from 'vscode';
+import { CheckRuns } from '../../../src/features/configFiles/checkRuns';
+
+const uri = (s: string) => ({ toString: () => s }) as unknown as vscode.Uri;
+
+test('a scan asked for during another waits for it, then runs again', async () => {
+  const runs = new CheckRuns();
+  const order: string[] = [];
+  let release!: () => void;
+  const first = runs.scan(async () => {
+    order.push('first start');
+    await new Promise<void>((r) => (release = r));
+    order.push('first end');
+  });
+  const second = runs.scan(async () => {
+    order.push('second');
+  });
+  assert.deepEqual(order, ['first start']);
+  release();
+  await Promise.all([first, second]);
+  assert.deepEqual(order, ['first start', 'first end', 'second']);
+});
+
+test('the latest check of a file wins; forget makes the checks in progress stale', () => {
+  const runs = new CheckRuns();
+  const a1 = runs.begin(uri('file:///a.conf'));
+  const b1 = runs.begin(uri('file:///b.conf'));
+  assert.equal(a1(), true);
+  const a2 = runs.begin(uri('file:///a.conf'));
+  assert.equal(a1(), false, 'an older check of the same file');
+  assert.equal(a2(), true);
+  assert.equal(b1(), true, 'other files are not affected');
+  runs.forget(uri('file:///b.conf'));
+  assert.equal(b1(), false);
+});
