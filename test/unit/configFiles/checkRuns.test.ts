@@ -4,10 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type * as vscode from 'vscode';
 import { CheckRuns } from '../../../src/features/configFiles/checkRuns';
 
-const uri = (s: string) => ({ toString: () => s }) as unknown as vscode.Uri;
+const uri = (s: string) => ({ toString: () => s }) as unknown as Parameters<CheckRuns['begin']>[0];
 
 test('a scan asked for during another waits for it, then runs again', async () => {
   const runs = new CheckRuns();
