@@ -189,11 +189,19 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     void manager.reload().finally(background);
     if (vscode.workspace.textDocuments.some(isConfigLike)) loadConfigFeatures();
     else
+      // One level of braces only: the search (ripgrep) refuses nested alternate groups.
       void vscode.workspace
-        .findFiles('{**/telegraf.conf,**/telegraf.d/*.conf,**/*.telegraf.conf,**/{docker-compose,compose}*.{yml,yaml},**/*.service}', '**/node_modules/**', 1)
-        .then((found) => {
-          if (found.length > 0) loadConfigFeatures();
-        });
+        .findFiles(
+          '{**/telegraf.conf,**/telegraf.d/*.conf,**/*.telegraf.conf,**/docker-compose*.yml,**/docker-compose*.yaml,**/compose*.yml,**/compose*.yaml,**/*.service}',
+          '**/node_modules/**',
+          1,
+        )
+        .then(
+          (found) => {
+            if (found.length > 0) loadConfigFeatures();
+          },
+          (e: unknown) => log.warn(`Looking for Telegraf configs and deployment files in the workspace failed: ${e instanceof Error ? e.message : String(e)}`),
+        );
   });
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { startEmulator } from '../emulator/server';
-import { answerInput, pickItem, signInWithPassword, treeRow, type E2EContext } from './harness';
+import { clickMenu, answerInput, pickItem, signInWithPassword, treeRow, type E2EContext } from './harness';
 
 async function signIn(page: Page, username: string, password: string): Promise<void> {
   await signInWithPassword(page, username, password);
@@ -29,14 +29,6 @@ async function collapse(page: Page, text: string | RegExp): Promise<void> {
   const row = treeRow(page, text);
   await row.waitFor({ state: 'visible', timeout: 15_000 });
   if ((await row.getAttribute('aria-expanded')) === 'true') await row.click();
-}
-
-/** Clicks an entry of the open context menu. */
-async function clickMenu(page: Page, label: string): Promise<void> {
-  const entry = page.locator('.context-view .monaco-menu .action-item', { hasText: label }).first();
-  await entry.waitFor({ state: 'visible', timeout: 10_000 });
-  await entry.hover();
-  await entry.click();
 }
 
 /** Drags the side bar's sash so it is about `width` px wide (readable screenshots; users pick their own width). */

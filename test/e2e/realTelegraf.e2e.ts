@@ -19,7 +19,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { pickItem, quickInput, treeRow, type E2EContext } from './harness';
+import { clickMenu, pickItem, quickInput, treeRow, type E2EContext } from './harness';
 import { connect } from './createToken.e2e';
 import { startAgent, stopAllAgents, waitFor, type Agent } from '../telegraf/agent';
 import { missingReason, telegrafBinary } from '../telegraf/telegraf';
@@ -51,13 +51,6 @@ function baseConfig(heartbeatUrl: string, instanceId: string, joseDir: string): 
     '  include = ["hostname", "statistics", "status"]',
     '',
   ].join('\n');
-}
-
-async function clickMenu(page: Page, label: string): Promise<void> {
-  const entry = page.locator('.context-view .monaco-menu .action-item', { hasText: label }).first();
-  await entry.waitFor({ state: 'visible', timeout: 10_000 });
-  await entry.hover();
-  await entry.click();
 }
 
 async function dialogButton(page: Page, label: string): Promise<void> {

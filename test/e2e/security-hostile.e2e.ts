@@ -26,7 +26,7 @@ import type { Frame, Page } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { addHostileData, HOSTILE_FILE_NAME, HOSTILE_LINK, HOSTILE_PWN, HOSTILE_SERVER_ERROR } from '../emulator/hostile';
-import type { E2EContext } from './harness';
+import { clickMenu, type E2EContext } from './harness';
 
 export const timeoutMs = 4 * 60_000;
 
@@ -79,14 +79,6 @@ async function assertNothingInjected(page: Page, where: string): Promise<void> {
 function assertSafeText(text: string, where: string, maxLength = 400): void {
   assert.ok(!UNSAFE.test(text), `${where} shows a control, bidi or zero-width character: ${JSON.stringify(text.slice(0, 200))}`);
   assert.ok(text.length <= maxLength, `${where} is ${text.length} characters long (the 10,000-character text was not shortened)`);
-}
-
-/** Clicks an entry of the open context menu. */
-async function clickMenu(page: Page, label: string): Promise<void> {
-  const entry = page.locator('.context-view .monaco-menu .action-item', { hasText: label }).first();
-  await entry.waitFor({ state: 'visible', timeout: 10_000 });
-  await entry.hover();
-  await entry.click();
 }
 
 /**

@@ -36,7 +36,7 @@ import { Cancelled, registerCommand, required } from '../../infra/commands';
 import { secretKeyFor } from './insertTokenCommand';
 import { isTelegrafDocument } from '../../services/configDocuments';
 import { isTokenRow, type TokenRow } from '../../services/tokenArgs';
-import { statusAndExpiry } from '../../services/words';
+import { roleLabel, statusAndExpiry } from '../../services/words';
 
 /** Where to test: a document and an offset in (or at the start of) a credential. */
 export interface TestTokenArg {
@@ -164,7 +164,7 @@ export async function runTokenChecks(
       id: 'api',
       title: vscode.l10n.t('API accepts the token'),
       status: 'pass',
-      detail: vscode.l10n.t('accepted as user {0} ({1})', displayText(user.username, 40), user.role),
+      detail: vscode.l10n.t('accepted as user {0} ({1})', displayText(user.username, 40), roleLabel(user.role)),
     });
   } catch (e) {
     const { detail, kind } = errorDetail(e);

@@ -12,6 +12,7 @@ import type { StoredCredential } from '../../infra/secretVault';
 import { controllerUrl } from '../../infra/settings';
 import type { ConnectionHandle, ConnectionManager } from '../../services/connectionManager';
 import type { ControllerConnection } from '../../services/controllerConnection';
+import { roleLabel } from '../../services/words';
 
 /** Validates a controller URL typed by the user; returns an error sentence or undefined. */
 export function validateControllerUrl(value: string): string | undefined {
@@ -106,8 +107,8 @@ export interface SignInResult {
  * Asks how to sign in and for the credential, verifies it and stores it
  * (SecretStorage, under the URL's origin). A wrong password asks for the
  * password again (same user name, the error in the prompt) until the
- * controller locks the account (423 ends the dialog with its message).
- * After an API-token sign-in, checks that the token may list tokens
+ * controller locks the account (423 ends the dialog with its message); a
+ * rejected API token (401) asks for the token again. After an API-token sign-in, checks that the token may list tokens
  * (docs/api-contract.md "Tokens": `tokens:read`). Throws Cancelled/ControllerError.
  */
 async function signInTo(target: SignInTarget, log: Logger | undefined): Promise<SignInResult> {
@@ -137,16 +138,35 @@ async function signInTo(target: SignInTarget, log: Logger | undefined): Promise<
     );
   try {
     if (method.id === 'token') {
-      const token = required(
-        await ui.showInputBox({
-          title: vscode.l10n.t('Sign in to {0} with an API token', where),
-          prompt: vscode.l10n.t('Paste an API token. It is kept in VS Code secret storage only.'),
-          password: true,
-          ignoreFocusOut: true,
-          validateInput: (v) => (v.trim().startsWith('tc-apiv1_') ? undefined : vscode.l10n.t('A controller API token starts with tc-apiv1_')),
-        }),
-      ).trim();
-      const user = await verify({ kind: 'token', token });
+      let user: User | undefined;
+      let problem: string | undefined;
+      while (!user) {
+        const token = required(
+          await ui.showInputBox({
+            title: vscode.l10n.t('Sign in to {0} with an API token', where),
+            prompt: problem
+              ? vscode.l10n.t('{0} Paste the token again.', problem)
+              : vscode.l10n.t('Paste an API token. It is kept in VS Code secret storage only.'),
+            password: true,
+            ignoreFocusOut: true,
+            validateInput: (v) => (v.trim().startsWith('tc-apiv1_') ? undefined : vscode.l10n.t('A controller API token starts with tc-apiv1_')),
+          }),
+        ).trim();
+        try {
+          user = await verify({ kind: 'token', token });
+        } catch (e) {
+          // A token the controller rejects (unknown, revoked, expired): ask again, as for a wrong password.
+          if (e instanceof ControllerError && e.status === 401) {
+            log?.warn(`Sign-in to ${hostOf(url)} with an API token rejected: ${e.message}`);
+            problem =
+              e.kind === 'token-expired'
+                ? vscode.l10n.t('This token has expired.')
+                : vscode.l10n.t('The controller rejected this token: it is unknown, revoked or deleted, or its user is disabled.');
+            continue;
+          }
+          throw e;
+        }
+      }
       try {
         await target.connection.api().listTokens({ limit: 1 });
       } catch (e) {
@@ -230,7 +250,7 @@ function announce(notifier: Notifier, name: string, result: SignInResult, key: s
     return;
   }
   const { user } = result;
-  const signedIn = vscode.l10n.t('Signed in to {0} as {1} ({2}).', displayText(name, 60), displayText(user.username, 60), user.role);
+  const signedIn = vscode.l10n.t('Signed in to {0} as {1} ({2}).', displayText(name, 60), displayText(user.username, 60), roleLabel(user.role));
   const active = manager.active;
   if (active && active.key !== key) {
     const use = vscode.l10n.t('Use {0}', displayText(name, 40));
@@ -301,7 +321,7 @@ export async function pickConnection(manager: ConnectionManager, placeHolder: st
         const s = h.connection.current;
         const who =
           s.state === 'ready' && s.user
-            ? `${pickText(s.user.username, 40)} (${s.user.role})`
+            ? `${pickText(s.user.username, 40)} (${roleLabel(s.user.role)})`
             : s.state === 'needsSignIn'
               ? vscode.l10n.t('signed out')
               : s.state === 'error'

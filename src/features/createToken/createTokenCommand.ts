@@ -16,6 +16,7 @@ import { watchSession } from './createTokenController';
 import { CreateTokenPanel, type CreateTokenDeps, type CreateTokenOptions } from './createTokenPanel';
 import type { TokenStore } from '../../services/tokenStore';
 import { settleUnknownCreate } from './unknownOutcome';
+import { roleLabel } from '../../services/words';
 
 /** Services the Create Token command wires into the panel. */
 export interface CreateTokenServices {
@@ -102,7 +103,7 @@ export function registerCreateToken(context: vscode.ExtensionContext, services: 
             await ui.showQuickPick(
               others.map((h) => ({
                 label: pickText(h.name, 60),
-                description: `${pickText(h.connection.user!.username, 40)} (${h.connection.user!.role})`,
+                description: `${pickText(h.connection.user!.username, 40)} (${roleLabel(h.connection.user!.role)})`,
                 detail: pickText(h.url, 200),
                 key: h.key,
               })),

@@ -10,7 +10,7 @@ import type { Notifier } from '../../infra/notify';
 import type { SecretVault, StoredTokenRef } from '../../infra/secretVault';
 import { expiryWarningDays } from '../../infra/settings';
 import type { ConnectionHandle, ConnectionManager } from '../../services/connectionManager';
-import { expiryLabel } from '../../services/words';
+import { expiryLabel, roleLabel } from '../../services/words';
 
 /** A stored token that expires soon, with the connection it belongs to (when one is configured for its origin). */
 export interface ExpiringStoredToken {
@@ -153,7 +153,7 @@ export class ExpiryStatusBar implements vscode.Disposable {
     const days = Math.round(windowMs / 86_400_000);
     const who =
       s.state === 'ready' && s.user
-        ? vscode.l10n.t('signed in as {0} ({1})', displayText(s.user.username, 40), s.user.role)
+        ? vscode.l10n.t('signed in as {0} ({1})', displayText(s.user.username, 40), roleLabel(s.user.role))
         : s.state === 'needsSignIn'
           ? vscode.l10n.t('signed out')
           : s.state === 'error'

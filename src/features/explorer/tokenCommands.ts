@@ -15,6 +15,7 @@ import type { ConnectionHandle, ConnectionManager } from '../../services/connect
 import { tokenPickItems, type Services, type TokenArg } from '../../services/tokenArgs';
 import { detailsUri } from './tokenDetails';
 import type { TokenNode } from './tokenTreeProvider';
+import { roleLabel } from '../../services/words';
 
 /** The explorer's own token commands also need the connections and the notifier. */
 export interface ExplorerCommandDeps extends Services {
@@ -454,7 +455,7 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
         if (!me || !isTokenAdmin(me.role)) {
           throw new Error(
             me
-              ? vscode.l10n.t('Only the Owner or an Administrator can reassign tokens; you are signed in to {0} as a {1}.', handle.name, me.role)
+              ? vscode.l10n.t('Only the Owner or an Administrator can reassign tokens; you are signed in to {0} as a {1}.', handle.name, roleLabel(me.role))
               : vscode.l10n.t('Only the Owner or an Administrator can reassign tokens; you are signed in to {0} as nobody.', handle.name),
           );
         }
@@ -467,7 +468,7 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
           const token = tokens[0]!;
           const name = ui.tokenName(token.description, 80);
           await confirm(
-            vscode.l10n.t('Reassign "{0}" to {1} ({2})?', name, displayText(user.username, 60), user.role),
+            vscode.l10n.t('Reassign "{0}" to {1} ({2})?', name, displayText(user.username, 60), roleLabel(user.role)),
             vscode.l10n.t(
               'Permissions: {0}.\nThe value does not change; whoever uses it keeps working within the new permissions. Narrowed permissions cannot be restored by reassigning back.',
               narrowing,
@@ -488,8 +489,8 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
         }
         await confirm(
           movable.length === 1
-            ? vscode.l10n.t('Reassign {0} token to {1} ({2})?', 1, displayText(user.username, 60), user.role)
-            : vscode.l10n.t('Reassign {0} tokens to {1} ({2})?', movable.length, displayText(user.username, 60), user.role),
+            ? vscode.l10n.t('Reassign {0} token to {1} ({2})?', 1, displayText(user.username, 60), roleLabel(user.role))
+            : vscode.l10n.t('Reassign {0} tokens to {1} ({2})?', movable.length, displayText(user.username, 60), roleLabel(user.role)),
           `${listForConfirmation(movable)}\n\n${vscode.l10n.t('Permissions: {0}.\nThe values do not change. Narrowed permissions cannot be restored by reassigning back.', narrowing)}`,
           vscode.l10n.t('Reassign'),
         );

@@ -14,6 +14,7 @@ import { describeTokenFilter } from '../../core/explorerModel';
 import { displayText } from '../../core/text';
 import type { TokenNode, TokenTreeProvider } from './tokenTreeProvider';
 import { TokenTreeProvider as TreeProvider } from './tokenTreeProvider';
+import { roleLabel } from '../../services/words';
 
 /** The Tokens view and what keeps it in step with the connections. */
 export interface TokensView extends vscode.Disposable {
@@ -99,7 +100,7 @@ export function viewDescription(manager: ConnectionManager, state: ExplorerState
     const s = h.connection.current;
     parts.push(
       s.state === 'ready' && s.user
-        ? vscode.l10n.t('{0} ({1}) @ {2}', displayText(s.user.username, 40), s.user.role, displayText(h.name, 60))
+        ? vscode.l10n.t('{0} ({1}) @ {2}', displayText(s.user.username, 40), roleLabel(s.user.role), displayText(h.name, 60))
         : displayText(h.name, 60),
     );
   }

@@ -3,6 +3,7 @@
  * bar tree, shared by the e2e flows.
  */
 import type { Locator, Page } from 'playwright-core';
+import { until } from './wait';
 
 /** The quick input widget (palette, input boxes, quick picks). */
 export function quickInput(page: Page): Locator {
@@ -40,4 +41,19 @@ export async function signInWithPassword(page: Page, username: string, password:
   await pickItem(page, 'Username and Password');
   await answerInput(page, username, 'Username');
   await answerInput(page, password, 'Password');
+}
+
+/**
+ * Chooses `label` in the open context menu: hovers it until VS Code marks it focused, then presses
+ * Enter (a mouse click on a menu that is still settling was seen to be swallowed; Enter on the focused
+ * entry is not). Waits until the menu has closed.
+ */
+export async function clickMenu(page: Page, label: string): Promise<void> {
+  const entry = page.locator('.context-view .monaco-menu .action-item', { hasText: label }).first();
+  await entry.waitFor({ state: 'visible', timeout: 10_000 });
+  // Hovering makes it the menu's focused entry (class `focused`); Enter then runs that entry.
+  await entry.hover();
+  await until(async () => /\bfocused\b/.test((await entry.getAttribute('class')) ?? ''), { timeoutMs: 10_000, what: `menu entry "${label}" focused` });
+  await page.keyboard.press('Enter');
+  await page.locator('.context-view .monaco-menu').first().waitFor({ state: 'hidden', timeout: 10_000 });
 }

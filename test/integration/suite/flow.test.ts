@@ -307,6 +307,20 @@ describe('Full flow against the emulator', function () {
     assert.equal(api.connection.user?.username, emu.username);
   });
 
+  it('Sign In asks for the API token again when the controller rejects it', async () => {
+    const emu = emulator();
+    const ui = scriptUi({ quickPick: [byLabel('API Token')], inputBox: ['tc-apiv1_NotATokenOfThisController000000', undefined] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.signIn');
+    } finally {
+      ui.restore();
+    }
+    assert.equal(ui.record.inputs.length, 2, JSON.stringify(ui.record.inputs));
+    assert.match(ui.record.inputs[1]!, /rejected this token.*Paste the token again/);
+    assert.ok(!ui.record.messages.some((m) => m.level === 'error'), JSON.stringify(ui.record.messages));
+    assert.equal(api.connection.user?.username, emu.username, 'the previous sign-in is kept');
+  });
+
   it('Sign In asks for the password again after a wrong one, and a lockout (423) ends it with the server sentence once', async () => {
     const emu = emulator();
     const wrong = Array.from({ length: 6 }, (_, i) => `wrong-${i}`);
