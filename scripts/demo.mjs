@@ -10,7 +10,7 @@
 // --dev           load the extension as extensionDevelopmentPath instead of installed
 // --keep-state    keep .vscode-test/demo/user-data from the previous run
 // Taken ports fall back to free ones. Ctrl+C stops everything.
-import { existsSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, rmSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, projectRoot, findFreePort, prepareWorkspace, run, secs } from './lib/util.mjs';
@@ -45,7 +45,9 @@ const { seedCredentials } = await import('./lib/emulator.mjs');
 
 const demoDir = path.join(root, '.vscode-test', 'demo');
 const userData = path.join(demoDir, 'user-data');
-const workspace = path.join(demoDir, 'workspace');
+// Outside this repository: inside it, git would ignore the sample files (.vscode-test/ is ignored) and
+// the extension would rightly rate a plaintext token there as information, not the warning a user sees.
+const workspace = path.join(os.tmpdir(), 'telegraf-controller-demo', 'workspace');
 if (!flags['keep-state']) rmSync(userData, { recursive: true, force: true });
 rmSync(workspace, { recursive: true, force: true });
 mkdirSync(demoDir, { recursive: true });
@@ -89,6 +91,16 @@ prepareWorkspace({
     ),
   },
 });
+// The sample configs name the emulator's heartbeat address (another port when 8000 was taken or --heartbeat-port was given).
+const heartbeatUrl = session.emulator?.heartbeatUrl;
+if (heartbeatUrl && heartbeatUrl !== 'http://127.0.0.1:8000/agents/heartbeat') {
+  for (const file of readdirSync(workspace, { recursive: true })) {
+    const p = path.join(workspace, String(file));
+    if (!/\.(conf|toml)$/.test(p) || !statSync(p).isFile()) continue;
+    const text = readFileSync(p, 'utf8');
+    if (text.includes('http://127.0.0.1:8000/agents/heartbeat')) writeFileSync(p, text.split('http://127.0.0.1:8000/agents/heartbeat').join(heartbeatUrl));
+  }
+}
 
 const { codeServer, emulator } = session;
 const pageUrl = codeServer.workbenchUrl({ folder: workspace, extensionDevelopmentPath: flags.dev ? root : undefined });

@@ -268,7 +268,10 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
             const plan = cursorPlan ?? planSetToken(text, { reference, cursorOffset: cursor });
             // A controller token is accepted only by Telegraf Controller: another plugin's `token`
             // (an InfluxDB output, an HTTP API) authenticates to its own service. Say so before replacing it.
+            let heartbeatInstead = false;
             if (plan.table && plan.table.name !== 'outputs.heartbeat') {
+              // The safe choice comes first (the dialog's default button).
+              const addHeartbeat = vscode.l10n.t('Add [[outputs.heartbeat]] Instead');
               const replace = vscode.l10n.t('Use It There Anyway');
               const ok = await ui.showWarningMessage(
                 vscode.l10n.t('Put a Telegraf Controller token into [[{0}]]?', plan.table.name),
@@ -278,12 +281,19 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
                     'This plugin sends its token to its own service (for example InfluxDB), which does not accept a Telegraf Controller token; a token it has now stops being used. A controller token belongs in [[outputs.heartbeat]] or the environment of an agent that downloads its config from the controller.',
                   ),
                 },
+                addHeartbeat,
                 replace,
               );
-              if (ok !== replace) throw new Cancelled();
+              if (ok === addHeartbeat) heartbeatInstead = true;
+              else if (ok !== replace) throw new Cancelled();
             }
-            edits.push(...plan.edits);
-            summary = plan.summary;
+            if (heartbeatInstead) {
+              edits.push(...planAddHeartbeat(text, { url: heartbeatUrlFor(connection.current.url!), token: reference }));
+              summary = 'added an [[outputs.heartbeat]] output';
+            } else {
+              edits.push(...plan.edits);
+              summary = plan.summary;
+            }
           }
         }
         let result = applyEdits(text, edits);

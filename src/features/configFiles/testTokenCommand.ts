@@ -286,7 +286,16 @@ export async function runTokenChecks(
       const { detail, kind } = errorDetail(e);
       let text = `POST ${target.url}: ${detail}`;
       if (kind === 'forbidden') text = vscode.l10n.t('POST {0} answered 403: the token lacks heartbeat:write', target.url);
-      else if (user && (kind === 'invalid-token' || kind === 'token-expired' || kind === 'missing-auth' || kind === 'invalid-token-format')) {
+      else if (kind === 'connection-refused' || kind === 'network' || kind === 'timeout' || kind === 'dns') {
+        // About the heartbeat address, not the API URL setting (the API answered above).
+        text = target.fromConfig
+          ? vscode.l10n.t('POST {0}: no answer ({1}). Check the url of [[outputs.heartbeat]] in the config.', target.url, kind)
+          : vscode.l10n.t(
+              "POST {0}: no answer ({1}). This is the controller's documented heartbeat address (port 8000 of the controller's host). If its heartbeat server listens elsewhere, run Test Token in a config whose [[outputs.heartbeat]] url names that address.",
+              target.url,
+              kind,
+            );
+      } else if (user && (kind === 'invalid-token' || kind === 'token-expired' || kind === 'missing-auth' || kind === 'invalid-token-format')) {
         text = vscode.l10n.t(
           'POST {0} answered 401 although the API accepts the token ({1}). The controller documentation describes a heartbeat-only 401 as a token cache problem on the heartbeat server: wait a minute and test again, or restart the controller if it persists.',
           target.url,
@@ -377,12 +386,12 @@ async function chooseSite(cfg: TelegrafConfig, doc: vscode.TextDocument, offset:
 }
 
 /** Asks before a real heartbeat is sent (a controller lists every heartbeat's sender as an agent): true to send, false to check without; throws Cancelled. */
-async function askHeartbeat(value: string): Promise<boolean> {
+async function askHeartbeat(value: string, url: string): Promise<boolean> {
   // Said before anything is sent: a real controller records a heartbeat as an agent.
   const send = vscode.l10n.t('Send Heartbeat');
   const without = vscode.l10n.t('Check Without Heartbeat');
   const choice = await ui.showInformationMessage(
-    vscode.l10n.t('Test Token sends a real heartbeat as agent "{0}".', testInstanceIdFor(value)),
+    vscode.l10n.t('Test Token sends a real heartbeat as agent "{0}" to {1}.', testInstanceIdFor(value), url),
     {
       modal: true,
       detail: vscode.l10n.t(
@@ -440,7 +449,7 @@ export function registerTestToken(deps: TestTokenDeps): vscode.Disposable[] {
         ),
       );
     }
-    const heartbeat = await askHeartbeat(value);
+    const heartbeat = await askHeartbeat(value, heartbeatUrlFor(connection.current.url!));
     const result = await ui.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing the token against the controller…') },
       () => runTokenChecks(deps, AGENT_USE, value, row.token, { heartbeat }),
@@ -485,10 +494,11 @@ export function registerTestToken(deps: TestTokenDeps): vscode.Disposable[] {
           );
         } else throw new Error(vscode.l10n.t('The value on line {0} is not a Telegraf Controller token (tc-apiv1_…).', site.key.line + 1));
 
-        const heartbeat = heartbeatAt(cfg, site.table) ? await askHeartbeat(value) : true;
+        const use = useOfSite(cfg, site);
+        const heartbeat = use.heartbeat ? await askHeartbeat(value, use.heartbeat(connection.current.url, heartbeatUrlFor(connection.current.url)).url) : true;
         const result = await ui.withProgress(
           { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing the token against the controller…') },
-          () => runTokenChecks(deps, useOfSite(cfg, site), value, token, { heartbeat }),
+          () => runTokenChecks(deps, use, value, token, { heartbeat }),
         );
         report(result, `${vscode.workspace.asRelativePath(doc.uri)}:${site.key.line + 1}`);
         return result;

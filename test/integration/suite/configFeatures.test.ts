@@ -381,6 +381,14 @@ describe('Telegraf config features', function () {
       'the question was asked',
     );
     assert.equal(doc.getText(), original, 'dismissed: nothing written');
+    // The first (default) button: a heartbeat output with the reference; the plugin keeps its own token.
+    await insert('Add [[outputs.heartbeat]] Instead');
+    await waitUntil(() => doc.getText().includes('[[outputs.heartbeat]]'), { what: 'the heartbeat output added' });
+    assert.ok(doc.getText().includes('token = "influx-own-token"'), doc.getText());
+    assert.ok(doc.getText().includes('${TELEGRAF_CONTROLLER_TOKEN}'), doc.getText());
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await waitUntil(() => doc.getText() === original, { what: 'reverted' });
+    editor.selection = new vscode.Selection(2, 4, 2, 4);
     await insert('Use It There Anyway');
     await waitUntil(() => doc.getText().includes('token = "${TELEGRAF_CONTROLLER_TOKEN}"'), { what: 'the reference written when the user says so' });
     assert.ok(!doc.getText().includes('influx-own-token'));
@@ -437,6 +445,8 @@ describe('Telegraf config features', function () {
   it('Test Token checks API, permissions and a real heartbeat, and tells the 401 reasons apart', async () => {
     const good = await api.createToken({ description: 'config features tested', expiresAt: null, permissions: AGENT });
     write('tested.conf', heartbeatConfig(good.value));
+    write('revoked/telegraf.conf', heartbeatConfig(revoked.value));
+    write('expired.toml', heartbeatConfig(expired.value));
     const run = async (rel: string, value: string) => {
       const doc = await vscode.workspace.openTextDocument(uri(rel));
       // The emulator's heartbeat port is not the documented 8000: the command asks before sending the token there.
