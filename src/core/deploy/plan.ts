@@ -660,3 +660,34 @@ function planTerraform(text: string): DeployPlan {
   );
   return p;
 }
+
+/** What an env file already holds before a token value goes into it (see {@link envFileTokens}). */
+export interface EnvFileTokens {
+  /** The file sets `name` to another non-empty value, which the write replaces. */
+  replaces: boolean;
+  /** Other variables of the file that hold a token (a `tc-apiv1_` value, or TELEGRAF_CONTROLLER_TOKEN / INFLUX_TOKEN). */
+  others: string[];
+}
+
+/**
+ * The tokens env file `text` already gives every deployment that reads it
+ * (Compose `env_file`, systemd `EnvironmentFile`, `kubectl create secret
+ * --from-env-file`), before `name` is set to `value` there: a different value
+ * of `name` (the last assignment wins, as for systemd and Compose) and other
+ * variables holding a token. Quotes around values are ignored; comments too.
+ */
+export function envFileTokens(text: string, name: string, value: string): EnvFileTokens {
+  const last = new Map<string, string>();
+  for (const line of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
+    const m = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=(.*)$/.exec(line);
+    if (!m) continue;
+    let v = m[2]!.trim();
+    if (v.length >= 2 && (v[0] === '"' || v[0] === "'") && v.endsWith(v[0]!)) v = v.slice(1, -1);
+    last.set(m[1]!, v);
+  }
+  const current = last.get(name);
+  const others = [...last]
+    .filter(([k, v]) => k !== name && v !== '' && (v.startsWith('tc-apiv1_') || k === CONTROLLER_TOKEN_VAR || k === LEGACY_TOKEN_VAR))
+    .map(([k]) => k);
+  return { replaces: current !== undefined && current !== '' && current !== value, others };
+}

@@ -96,6 +96,33 @@ describe('Deployment files', function () {
     assert.equal(doc.getText(), before, 'one undo restores the file');
   });
 
+  it('Add Token to Deployment… asks before writing into an env file that already holds another token, and changes nothing when declined', async () => {
+    const t = await api.createToken({ description: 'deploy shared env', expiresAt: null, permissions: AGENT });
+    const compose = `services:\n  telegraf:\n    image: telegraf:1.40\n    environment:\n      - TELEGRAF_CONTROLLER_TOKEN=<TOKEN>\n`;
+    const envBefore = 'TELEGRAF_CONTROLLER_TOKEN=tc-apiv1_AnotherDeploymentsToken01234\n';
+    write('shared/docker-compose.yml', compose);
+    write('shared/.env', envBefore);
+    const ui = scriptUi({
+      message: [
+        { match: /^Add TELEGRAF_CONTROLLER_TOKEN to docker-compose\.yml\?/, answer: 'Add' },
+        { match: '.env already holds a token.', answer: undefined },
+      ],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.addTokenToDeployment', uri('shared/docker-compose.yml'), {
+        tokenId: t.token.id,
+        composeMode: 'environment',
+      });
+    } finally {
+      ui.restore();
+    }
+    const asked = ui.record.messages.find((m) => m.text === '.env already holds a token.');
+    assert.ok(asked, JSON.stringify(ui.record.messages));
+    assert.match(asked.detail ?? '', /already sets TELEGRAF_CONTROLLER_TOKEN to another token/);
+    assert.equal(fs.readFileSync(file('shared/.env'), 'utf8'), envBefore, 'the env file is unchanged');
+    assert.equal((await vscode.workspace.openTextDocument(uri('shared/docker-compose.yml'))).getText(), compose, 'the Compose file is unchanged');
+  });
+
   it('Rotate Token… updates env files, lists the cluster Secret with its command, and revokes only when confirmed', async () => {
     const old = await api.createToken({ description: 'deploy rotate', expiresAt: null, permissions: AGENT });
     write('rot/.env', `# agent\nTELEGRAF_CONTROLLER_TOKEN=${old.value}\n`);

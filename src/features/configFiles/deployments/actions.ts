@@ -30,7 +30,7 @@ import type { GitIgnoreChecker } from '../../../services/gitIgnore';
 import { lifetimeText, deploymentRotation } from '../rotateTokenCommand';
 import { findValueInWorkspace, replaceToken, type DeploymentReferenceHook } from '../tokenReplacement';
 import type { TokenResolver } from '../tokenResolver';
-import { kindOfDocument, writeValueFile, type EnvFileIndex } from './documents';
+import { confirmValueFile, kindOfDocument, writeValueFile, type EnvFileIndex } from './documents';
 
 /** Services of the deployment quick fixes. */
 export interface DeploymentActionDeps {
@@ -159,6 +159,14 @@ export async function applyFix(deps: DeploymentActionDeps, arg: DeployFixArg, va
   const at = findingAt(doc, deps.envFiles, arg.offset);
   const fix = at?.fixes[arg.fix];
   if (!at || !fix) throw new Error(vscode.l10n.t('The value is no longer at that place in {0}; nothing was changed.', path.basename(doc.fileName)));
+  // Asked before anything changes: a cancel leaves the deployment file as it was.
+  const valuePath =
+    value !== undefined && uri.scheme === 'file'
+      ? path.isAbsolute(fix.valueFile)
+        ? fix.valueFile
+        : path.join(path.dirname(uri.fsPath), fix.valueFile)
+      : undefined;
+  if (valuePath && value !== undefined) await confirmValueFile(valuePath, fix.varName, value);
   const wasDirty = doc.isDirty;
   const version = doc.version;
   const we = new vscode.WorkspaceEdit();
@@ -166,11 +174,7 @@ export async function applyFix(deps: DeploymentActionDeps, arg: DeployFixArg, va
   if (doc.version !== version || !(await vscode.workspace.applyEdit(we)))
     throw new Error(vscode.l10n.t('{0} changed while the fix was prepared; nothing was changed.', path.basename(doc.fileName)));
   if (!wasDirty) await doc.save();
-  let valuePath: string | undefined;
-  if (value !== undefined && uri.scheme === 'file') {
-    valuePath = path.isAbsolute(fix.valueFile) ? fix.valueFile : path.join(path.dirname(uri.fsPath), fix.valueFile);
-    await writeValueFile(valuePath, fix.varName, value, deps.git);
-  }
+  if (valuePath && value !== undefined) await writeValueFile(valuePath, fix.varName, value, deps.git);
   return { fix, valuePath };
 }
 

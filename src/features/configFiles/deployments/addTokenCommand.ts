@@ -32,7 +32,7 @@ import { Cancelled, registerCommand, required } from '../../../infra/commands';
 import { resolveToken, type TokenArg, type Services as TokenCommandDeps } from '../../../services/tokenArgs';
 import type { GitIgnoreChecker } from '../../../services/gitIgnore';
 import { minimalEdit } from '../insertTokenCommand';
-import { kindOfDocument, readDeployment, workspaceDeploymentUris, writeValueFile, type EnvFileIndex } from './documents';
+import { confirmValueFile, kindOfDocument, readDeployment, workspaceDeploymentUris, writeValueFile, type EnvFileIndex } from './documents';
 
 /** Services of the command. */
 export interface AddTokenDeps extends TokenCommandDeps {
@@ -218,6 +218,8 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
             ? vscode.l10n.t('Add {0} to {1}?', plan.varName, path.basename(doc.fileName))
             : vscode.l10n.t('{0} stays as is: add {1} where it says?', path.basename(doc.fileName), plan.varName);
           if ((await ui.showWarningMessage(title, { modal: true, detail }, add)) !== add) throw new Cancelled();
+          // Another deployment may read the same env file: asked before anything changes.
+          if (localValueFile && k8s !== 'manifest') await confirmValueFile(localValueFile, plan.varName, value);
         }
 
         const we = new vscode.WorkspaceEdit();

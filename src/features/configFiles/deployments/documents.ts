@@ -10,10 +10,12 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { composeEnvFiles, deploymentKind, DEPLOY_GLOB, fillValue, planEnvEntry, type DeployKind } from '../../../core/deploy';
+import { composeEnvFiles, deploymentKind, DEPLOY_GLOB, envFileTokens, fillValue, planEnvEntry, type DeployKind } from '../../../core/deploy';
 import { applyEdits } from '../../../core/config';
 import { CONFIG_EXCLUDE, decodeUtf8, diskText, documentText, MAX_CONFIG_CHARS, openDocument, type ConfigText } from '../../../services/configDocuments';
 import type { GitIgnoreChecker } from '../../../services/gitIgnore';
+import * as ui from '../../../infra/ui';
+import { Cancelled } from '../../../infra/commands';
 
 /** At most this many files are scanned. */
 export const MAX_DEPLOY_FILES = 5000;
@@ -89,6 +91,35 @@ export async function workspaceDeploymentUris(index: EnvFileIndex): Promise<vsco
     }
   }
   return found;
+}
+
+/**
+ * Before a token value goes into the env file at `fsPath`: when the file
+ * already sets `name` to another value, or holds other tokens, says that every
+ * deployment reading the file gets what is in it, and asks (modal; the safe
+ * choice, not writing, is the default). Nothing to say: returns at once.
+ * Throws Cancelled when the user does not confirm.
+ */
+export async function confirmValueFile(fsPath: string, name: string, value: string): Promise<void> {
+  let text: string;
+  try {
+    text = await fs.readFile(fsPath, 'utf8');
+  } catch {
+    return; // a new file
+  }
+  const { replaces, others } = envFileTokens(text, name, value);
+  if (!replaces && others.length === 0) return;
+  const file = path.basename(fsPath);
+  const detail = [
+    replaces ? vscode.l10n.t('It already sets {0} to another token: that one is replaced, for every deployment that reads {1}.', name, file) : '',
+    others.length ? vscode.l10n.t('It also holds {0}: every deployment that reads {1} gets those values too.', others.join(', '), file) : '',
+    vscode.l10n.t('Another deployment may share this file (an env_file, an EnvironmentFile, a kubectl --from-env-file).'),
+  ]
+    .filter(Boolean)
+    .join('\n');
+  const write = vscode.l10n.t('Write to {0}', file);
+  const choice = await ui.showWarningMessage(vscode.l10n.t('{0} already holds a token.', file), { modal: true, detail }, write);
+  if (choice !== write) throw new Cancelled();
 }
 
 /**
