@@ -226,11 +226,15 @@ export function expiringWithin<T extends ExpiringCandidate>(refs: readonly T[], 
     .map((x) => x.r);
 }
 
-/** Days (≥ 0, rounded up) until `expiresAt`; 0 when already expired; undefined for never. */
+/**
+ * Whole days (≥ 0, rounded down, as the expiry phrase counts them: "expires in
+ * 2 days" is a 2d badge, "expires in 23 hours" 0d) until `expiresAt`; 0 when
+ * already expired; undefined for never.
+ */
 export function daysLeft(expiresAt: string | null, now: number): number | undefined {
   const at = parseTime(expiresAt);
   if (at === undefined) return undefined;
-  return Math.max(0, Math.ceil((at - now) / (24 * 3600 * 1000)));
+  return Math.max(0, Math.floor((at - now) / (24 * 3600 * 1000)));
 }
 
 /** Windowing of long lists in the tree: the first `limit` items and how many are left. */

@@ -26,13 +26,15 @@ export function decorationFor(uri: vscode.Uri): vscode.FileDecoration | undefine
       return new vscode.FileDecoration('!', vscode.l10n.t('Expired'), new vscode.ThemeColor('list.errorForeground'));
     case 'expiring': {
       const d = Number(days);
-      const badge = Number.isFinite(d) ? (d <= 9 ? `${Math.max(1, d)}d` : d <= 99 ? String(d) : '…') : '…';
+      const badge = Number.isFinite(d) ? (d <= 9 ? `${d}d` : d <= 99 ? String(d) : '…') : '…';
       return new vscode.FileDecoration(
         badge,
         Number.isFinite(d)
-          ? d === 1
-            ? vscode.l10n.t('Expires within {0} day', Math.max(1, d))
-            : vscode.l10n.t('Expires within {0} days', Math.max(1, d))
+          ? d === 0
+            ? vscode.l10n.t('Expires within a day')
+            : d === 1
+              ? vscode.l10n.t('Expires in {0} day', d)
+              : vscode.l10n.t('Expires in {0} days', d)
           : vscode.l10n.t('Expires soon'),
         new vscode.ThemeColor('list.warningForeground'),
       );
