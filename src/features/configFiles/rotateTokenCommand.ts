@@ -67,8 +67,9 @@ export function deploymentRotation(
             const choice = await ui.showWarningMessage(
               vscode.l10n.t('The new token is stored and the env files are updated. Run these commands where the agents run, then revoke the old token.'),
               { modal: true, detail },
-              revoke,
+              // The default button copies the commands (revoking before they ran would stop those agents).
               copy,
+              revoke,
             );
             if (choice === copy) {
               await vscode.env.clipboard.writeText(refs.manual.map((m) => m.command).join('\n\n'));
@@ -142,15 +143,21 @@ export function registerRotateToken(deps: Services & { resolver: TokenResolver; 
         const created = ui.tokenName(outcome.replacement.description, 80);
         void ui
           .showInformationMessage(
-            outcome.rewrite.count > 0
+            !outcome.revoked
               ? vscode.l10n.t(
-                  'Rotated "{0}": created "{1}", updated the references in {3} ({2} in all), then revoked the old token.',
+                  'Created "{1}" to replace "{0}" and updated the references in the workspace. "{0}" stays active as you chose: revoke it from the Tokens view once the agents outside the workspace use the new token.',
                   name,
                   created,
-                  outcome.rewrite.count,
-                  outcome.rewrite.files.join(', '),
                 )
-              : vscode.l10n.t('Rotated "{0}": created "{1}", then revoked the old token.', name, created),
+              : outcome.rewrite.count > 0
+                ? vscode.l10n.t(
+                    'Rotated "{0}": created "{1}", updated the references in {3} ({2} in all), then revoked the old token.',
+                    name,
+                    created,
+                    outcome.rewrite.count,
+                    outcome.rewrite.files.join(', '),
+                  )
+                : vscode.l10n.t('Rotated "{0}": created "{1}", then revoked the old token.', name, created),
             vscode.l10n.t('Copy New Value'),
           )
           .then(async (choice) => {

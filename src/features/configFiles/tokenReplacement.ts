@@ -144,7 +144,8 @@ export interface ReplaceOutcome {
   /** The new value (shown once; the caller may offer to copy it, never log it). */
   value: string;
   rewrite: RewriteResult;
-  revoked: Token;
+  /** The old token, revoked; undefined when the user chose to keep it active for now (`beforeRevoke`). */
+  revoked: Token | undefined;
 }
 
 /** Thrown by {@link replaceToken} when a step failed: says which steps were done. */
@@ -283,11 +284,10 @@ export async function replaceToken(
     }
   }
   if (hooks.beforeRevoke && !(await hooks.beforeRevoke(created.value))) {
-    await step(vscode.l10n.t('Revoking "{0}"', oldName), async () => {
-      throw new Error(
-        vscode.l10n.t('you chose to keep it active until the places outside the workspace use the new token; revoke it from the Tokens view afterwards.'),
-      );
-    });
+    // The user's choice, not a failure: the old token stays active until the places outside the workspace use the new one.
+    log.info(`[${who}] kept token ${old.id} "${oldName}" active on request (${why}; replaced by ${replacement.id})`);
+    await store.refreshStored().catch(() => undefined);
+    return { replacement, value: created.value, rewrite, revoked: undefined };
   }
   const answer = await step(vscode.l10n.t('Revoking "{0}"', oldName), () => api.revokeToken(old.id));
   // The server applied the revoke even when its answer's record is unusable.

@@ -256,12 +256,19 @@ export function registerDeploymentActions(deps: DeploymentActionDeps): vscode.Di
         resolver.clear();
         void ui
           .showInformationMessage(
-            vscode.l10n.t(
-              'Revoked "{0}" and replaced it with the new token "{2}" (references updated: {1}).',
-              name,
-              outcome.rewrite.count,
-              ui.tokenName(outcome.replacement.description, 80),
-            ),
+            outcome.revoked
+              ? vscode.l10n.t(
+                  'Revoked "{0}" and replaced it with the new token "{2}" (references updated: {1}).',
+                  name,
+                  outcome.rewrite.count,
+                  ui.tokenName(outcome.replacement.description, 80),
+                )
+              : vscode.l10n.t(
+                  'Replaced "{0}" with the new token "{2}" (references updated: {1}). "{0}" stays active as you chose: revoke it from the Tokens view once nothing uses it.',
+                  name,
+                  outcome.rewrite.count,
+                  ui.tokenName(outcome.replacement.description, 80),
+                ),
             vscode.l10n.t('Copy New Value'),
           )
           .then(async (c) => {
