@@ -102,3 +102,19 @@ export function markdownCodeSpan(text: string, max = 200): string {
   const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
   return `${fence}${pad}${clean}${pad}${fence}`;
 }
+
+/**
+ * `text` as markdown prose that renders exactly as written and wraps between
+ * words: every ASCII punctuation character is backslash-escaped (CommonMark
+ * "Backslash escapes": any ASCII punctuation may be), so no link, autolink
+ * (`http\://`), image, emphasis, heading, HTML or theme icon can form; bidi
+ * and control characters are neutralised. Unlike VS Code's
+ * `MarkdownString.appendText`, spaces stay ordinary spaces (appendText turns
+ * them into non-breaking ones, so long hover text breaks inside words).
+ * Line breaks become markdown line breaks.
+ */
+export function markdownText(text: string): string {
+  return neutralizeText(text)
+    .replace(/[!-/:-@[-`{-~]/g, '\\$&')
+    .replace(/\r?\n/g, '  \n');
+}

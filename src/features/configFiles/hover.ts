@@ -15,7 +15,7 @@ import { type TelegrafConfig, type TokenSite } from '../../core/config';
 import { literalOfSite, requiredPermissions, siteAt, type RequiredPermission } from '../../core/config/references';
 import { envVarNote, missingPermissions, permissionText, type TokenFacts, type TokenRecord } from '../../core/config/tokenAssessment';
 import { describePermissions } from '../../core/permissions';
-import { displayText, markdownCodeSpan } from '../../core/text';
+import { displayText, markdownCodeSpan, markdownText } from '../../core/text';
 import { displayStatus, formatUtc, parseTime } from '../../core/tokens';
 import type { SecretVault } from '../../infra/secretVault';
 import type { ControllerConnection } from '../../services/controllerConnection';
@@ -51,13 +51,15 @@ export function appendInlineCode(md: vscode.MarkdownString, text: string): vscod
 }
 
 function row(md: vscode.MarkdownString, label: string, value: string): void {
-  md.appendText(`${label}: ${value}`).appendMarkdown('  \n');
+  md.appendMarkdown(markdownText(`${label}: ${value}`)).appendMarkdown('  \n');
 }
 
 /** Appends the fields of a token record (all server text escaped). */
 export function appendTokenInfo(md: vscode.MarkdownString, t: TokenRecord, needs: readonly RequiredPermission[], now: number): void {
   const status = displayStatus(t, now);
-  md.appendMarkdown('**').appendText(ui.tokenName(t.description, 120)).appendMarkdown('**  \n');
+  md.appendMarkdown('**')
+    .appendMarkdown(markdownText(ui.tokenName(t.description, 120)))
+    .appendMarkdown('**  \n');
   row(md, vscode.l10n.t('Status'), `${statusLabel(status)} (${expiryLabel(t, now)})`);
   const exp = parseTime(t.expiresAt);
   row(md, vscode.l10n.t('Expires'), exp === undefined ? vscode.l10n.t('never') : formatUtc(exp));
@@ -73,57 +75,66 @@ export function appendTokenInfo(md: vscode.MarkdownString, t: TokenRecord, needs
 function appendFacts(md: vscode.MarkdownString, facts: TokenFacts, needs: readonly RequiredPermission[], host: string, now: number): void {
   if (facts.token) {
     appendTokenInfo(md, facts.token, needs, now);
-    md.appendMarkdown('\n').appendText(
-      facts.via === 'stored'
-        ? vscode.l10n.t("Identified by its value, stored in VS Code's secret storage.")
-        : vscode.l10n.t('Identified by its prefix in your token list ({0}…).', facts.token.prefix),
+    md.appendMarkdown('\n').appendMarkdown(
+      markdownText(
+        facts.via === 'stored'
+          ? vscode.l10n.t("Identified by its value, stored in VS Code's secret storage.")
+          : vscode.l10n.t('Identified by its prefix in your token list ({0}…).', facts.token.prefix),
+      ),
     );
-    if (facts.verdict === 'invalid-token') md.appendMarkdown('  \n').appendText(vscode.l10n.t('{0} answers "Invalid token" for this value.', host));
+    if (facts.verdict === 'invalid-token')
+      md.appendMarkdown('  \n').appendMarkdown(markdownText(vscode.l10n.t('{0} answers "Invalid token" for this value.', host)));
     return;
   }
   switch (facts.verdict) {
     case 'accepted':
-      md.appendText(
-        facts.username
-          ? vscode.l10n.t(
-              '{0} accepts this token (user {1}). It cannot be matched to one token of your list (the controller keeps only a 12-character prefix of each value), so its description and permissions are not shown.',
-              host,
-              displayText(facts.username, 40),
-            )
-          : vscode.l10n.t(
-              '{0} accepts this token. It cannot be matched to one token of your list (the controller keeps only a 12-character prefix of each value), so its description and permissions are not shown.',
-              host,
-            ),
+      md.appendMarkdown(
+        markdownText(
+          facts.username
+            ? vscode.l10n.t(
+                '{0} accepts this token (user {1}). It cannot be matched to one token of your list (the controller keeps only a 12-character prefix of each value), so its description and permissions are not shown.',
+                host,
+                displayText(facts.username, 40),
+              )
+            : vscode.l10n.t(
+                '{0} accepts this token. It cannot be matched to one token of your list (the controller keeps only a 12-character prefix of each value), so its description and permissions are not shown.',
+                host,
+              ),
+        ),
       );
-      if (facts.configsRead === false) md.appendMarkdown('  \n').appendText(vscode.l10n.t('It lacks configs:read.'));
+      if (facts.configsRead === false) md.appendMarkdown('  \n').appendMarkdown(markdownText(vscode.l10n.t('It lacks configs:read.')));
       break;
     case 'invalid-token':
-      md.appendText(
-        vscode.l10n.t(
-          '{0} answers "Invalid token": the token is unknown, revoked or deleted, its user is disabled, or it belongs to another controller.',
-          host,
+      md.appendMarkdown(
+        markdownText(
+          vscode.l10n.t(
+            '{0} answers "Invalid token": the token is unknown, revoked or deleted, its user is disabled, or it belongs to another controller.',
+            host,
+          ),
         ),
       );
       break;
     case 'token-expired':
-      md.appendText(vscode.l10n.t('{0} answers "Token expired".', host));
+      md.appendMarkdown(markdownText(vscode.l10n.t('{0} answers "Token expired".', host)));
       break;
     case 'invalid-token-format':
     case 'missing-auth':
-      md.appendText(vscode.l10n.t('{0} answers "Invalid token format".', host));
+      md.appendMarkdown(markdownText(vscode.l10n.t('{0} answers "Invalid token format".', host)));
       break;
     case 'unreachable':
-      md.appendText(vscode.l10n.t('{0} could not be reached to identify this token.', host));
+      md.appendMarkdown(markdownText(vscode.l10n.t('{0} could not be reached to identify this token.', host)));
       break;
     default:
-      md.appendText(
-        checkConfigTokensEnabled()
-          ? vscode.workspace.isTrusted
-            ? vscode.l10n.t('Sign in to the controller to identify this token.')
-            : vscode.l10n.t(
-                'Not checked automatically in Restricted Mode: run "Check Tokens in Workspace Configs" to check the tokens of this workspace against the controller.',
-              )
-          : vscode.l10n.t('Not identified: checking config tokens against the controller is off (telegrafController.checkConfigTokens).'),
+      md.appendMarkdown(
+        markdownText(
+          checkConfigTokensEnabled()
+            ? vscode.workspace.isTrusted
+              ? vscode.l10n.t('Sign in to the controller to identify this token.')
+              : vscode.l10n.t(
+                  'Not checked automatically in Restricted Mode: run "Check Tokens in Workspace Configs" to check the tokens of this workspace against the controller.',
+                )
+            : vscode.l10n.t('Not identified: checking config tokens against the controller is off (telegrafController.checkConfigTokens).'),
+        ),
       );
   }
 }
@@ -162,8 +173,8 @@ export class TokenHoverProvider implements vscode.HoverProvider {
       md.appendMarkdown(`**${vscode.l10n.t('Telegraf Controller token, in plain text')}**\n\n`);
       const facts = await this.deps.resolver.facts(literal.value, needs, { network: true });
       appendFacts(md, facts, needs, this.host(), now);
-      md.appendMarkdown('\n\n').appendText(
-        vscode.l10n.t('Anyone who can read this file can use the token: prefer an environment or secret-store reference (see the quick fixes).'),
+      md.appendMarkdown('\n\n').appendMarkdown(
+        markdownText(vscode.l10n.t('Anyone who can read this file can use the token: prefer an environment or secret-store reference (see the quick fixes).')),
       );
       return md;
     }
@@ -171,25 +182,33 @@ export class TokenHoverProvider implements vscode.HoverProvider {
       case 'env': {
         const name = site.envVar ?? '';
         appendInlineCode(md.appendMarkdown(`**${vscode.l10n.t('Environment variable reference')}** `), `\${${name}}`).appendMarkdown('\n\n');
-        for (const line of envVarNote(name).lines) md.appendText(line).appendMarkdown('\n\n');
+        for (const line of envVarNote(name).lines) md.appendMarkdown(markdownText(line)).appendMarkdown('\n\n');
         if (site.envDefault !== undefined)
-          md.appendText(vscode.l10n.t('When {0} is unset or empty, Telegraf uses the default written after ":-".', name)).appendMarkdown('\n\n');
-        md.appendText(vscode.l10n.t('Which token it holds is decided on the agent; use "Test Token" to check one against the controller.'));
+          md.appendMarkdown(markdownText(vscode.l10n.t('When {0} is unset or empty, Telegraf uses the default written after ":-".', name))).appendMarkdown(
+            '\n\n',
+          );
+        md.appendMarkdown(markdownText(vscode.l10n.t('Which token it holds is decided on the agent; use "Test Token" to check one against the controller.')));
         return md;
       }
       case 'secret': {
         appendInlineCode(md.appendMarkdown(`**${vscode.l10n.t('Secret-store reference')}** `), `@{${site.storeId}:${site.secretKey}}`).appendMarkdown('\n\n');
         if (site.store)
-          md.appendText(vscode.l10n.t('Store "{0}" is the [[secretstores.{1}]] on line {2}.', site.store.id, site.store.type, site.store.table.line + 1));
+          md.appendMarkdown(
+            markdownText(vscode.l10n.t('Store "{0}" is the [[secretstores.{1}]] on line {2}.', site.store.id, site.store.type, site.store.table.line + 1)),
+          );
         else
-          md.appendText(
-            vscode.l10n.t(
-              'No [[secretstores.*]] with id "{0}" is defined in this file: Telegraf fails to resolve the reference unless another loaded file defines it.',
-              site.storeId ?? '',
+          md.appendMarkdown(
+            markdownText(
+              vscode.l10n.t(
+                'No [[secretstores.*]] with id "{0}" is defined in this file: Telegraf fails to resolve the reference unless another loaded file defines it.',
+                site.storeId ?? '',
+              ),
             ),
           );
-        md.appendMarkdown('\n\n').appendText(
-          vscode.l10n.t('Telegraf reads the secret "{0}" at startup; store it with: telegraf secrets set {1} {0}', site.secretKey ?? '', site.storeId ?? ''),
+        md.appendMarkdown('\n\n').appendMarkdown(
+          markdownText(
+            vscode.l10n.t('Telegraf reads the secret "{0}" at startup; store it with: telegraf secrets set {1} {0}', site.secretKey ?? '', site.storeId ?? ''),
+          ),
         );
         const origin = this.deps.connection.origin;
         if (origin) {
@@ -197,10 +216,10 @@ export class TokenHoverProvider implements vscode.HoverProvider {
             const t = this.deps.store.find(ref.id);
             if (secretKeyFor(t ?? { description: ref.description, id: ref.id }) !== site.secretKey) continue;
             md.appendMarkdown('\n\n')
-              .appendText(vscode.l10n.t('The secret name matches this stored token (by name only, not by value):'))
+              .appendMarkdown(markdownText(vscode.l10n.t('The secret name matches this stored token (by name only, not by value):')))
               .appendMarkdown('\n\n');
             if (t) appendTokenInfo(md, t, needs, now);
-            else md.appendText(ui.tokenName(ref.description, 120));
+            else md.appendMarkdown(markdownText(ui.tokenName(ref.description, 120)));
             break;
           }
         }
@@ -210,12 +229,14 @@ export class TokenHoverProvider implements vscode.HoverProvider {
         appendInlineCode(md.appendMarkdown(`**${vscode.l10n.t('Telegraf Controller dynamic value')}** `), `&{${site.dynamicName ?? ''}}`).appendMarkdown(
           '\n\n',
         );
-        md.appendText(vscode.l10n.t('The controller substitutes it when it serves the config; Telegraf itself never sees it.'));
+        md.appendMarkdown(markdownText(vscode.l10n.t('The controller substitutes it when it serves the config; Telegraf itself never sees it.')));
         return md;
       case 'placeholder':
-        md.appendText(
-          vscode.l10n.t(
-            'This looks like a placeholder, not a token: Telegraf sends it as written. If a script replaces it before deployment, keep it; otherwise use an environment reference.',
+        md.appendMarkdown(
+          markdownText(
+            vscode.l10n.t(
+              'This looks like a placeholder, not a token: Telegraf sends it as written. If a script replaces it before deployment, keep it; otherwise use an environment reference.',
+            ),
           ),
         );
         return md;

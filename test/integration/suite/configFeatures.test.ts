@@ -63,7 +63,7 @@ function hoverText(hovers: vscode.Hover[]): string {
     .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value)))
     .join('\n')
     .replace(/&nbsp;/g, ' ')
-    .replace(/\\([\\`*_{}[\]()#+\-.!<>|])/g, '$1');
+    .replace(/\\([!-/:-@[-`{-~])/g, '$1'); // CommonMark backslash escapes of ASCII punctuation
 }
 
 function findFiles(d: string, out: string[] = []): string[] {

@@ -6,7 +6,7 @@
  */
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { escapeIcons, markdownCodeSpan, noLinks, pickText, untrustedText } from '../../../src/core/text';
+import { escapeIcons, markdownCodeSpan, markdownText, noLinks, pickText, untrustedText } from '../../../src/core/text';
 
 /**
  * The link syntax VS Code's notifications, dialogs, progress titles and quick
@@ -75,4 +75,16 @@ test('markdownCodeSpan: backticks, links and line breaks stay inside one code sp
   const span = markdownCodeSpan('a `` b [x](command:workbench.action.terminal.new)\n`');
   assert.equal(span, '``` a `` b [x](command:workbench.action.terminal.new) ` ```');
   assert.equal(markdownCodeSpan('${TELEGRAF_CONTROLLER_TOKEN}'), '`${TELEGRAF_CONTROLLER_TOKEN}`');
+});
+
+test('markdownText: renders as written (no link, autolink, emphasis, HTML or icon) and keeps ordinary spaces to wrap at', () => {
+  const md = markdownText('See http://HOST:8888/api/configs/<id>/toml [run](command:workbench.action.quit) *bold* $(alert) <b>x</b>\u202e\nnext');
+  assert.ok(!md.includes('\u00a0') && !md.includes('&nbsp;'), 'ordinary spaces');
+  assert.ok(!md.includes('\u202e'), 'bidi neutralised');
+  assert.ok(md.includes('http\\:\\/\\/HOST'), 'no autolink');
+  assert.ok(md.includes('\\[run\\]\\(command\\:'), 'no link');
+  assert.ok(md.includes('\\*bold\\*') && md.includes('\\$\\(alert\\)') && md.includes('\\<b\\>'), md);
+  assert.ok(md.includes('  \nnext'), 'a line break');
+  // Every ASCII punctuation character is escaped, so nothing else can form either.
+  for (const ch of '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~') assert.equal(markdownText(ch), `\\${ch}`);
 });
