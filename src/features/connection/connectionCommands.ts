@@ -441,6 +441,20 @@ export function registerConnectionCommands(manager: ConnectionManager, notifier:
         );
         if (choice !== remove) throw new Cancelled();
         await manager.remove(handle.key);
+        if (manager.findByUrl(handle.url)) {
+          // Still listed: its URL comes from a settings level this extension does not write (machine, remote or policy settings).
+          log.info(`Connection ${handle.name} (${handle.url}) signed out; it stays listed: telegrafController.url is set outside the user settings.`);
+          const open = vscode.l10n.t('Open Settings');
+          const answer = await ui.showInformationMessage(
+            vscode.l10n.t(
+              'Signed out of "{0}", but it stays listed: telegrafController.url names it in settings this extension does not change (for example the machine settings). Remove the setting there.',
+              displayText(handle.name, 60),
+            ),
+            open,
+          );
+          if (answer === open) await vscode.commands.executeCommand('workbench.action.openSettings', 'telegrafController.url');
+          return;
+        }
         log.info(`Removed connection ${handle.name} (${handle.url}).`);
       },
       log,
