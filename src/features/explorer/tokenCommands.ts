@@ -491,7 +491,18 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
           movable.length === 1
             ? vscode.l10n.t('Reassign {0} token to {1} ({2})?', 1, displayText(user.username, 60), roleLabel(user.role))
             : vscode.l10n.t('Reassign {0} tokens to {1} ({2})?', movable.length, displayText(user.username, 60), roleLabel(user.role)),
-          `${listForConfirmation(movable)}\n\n${vscode.l10n.t('Permissions: {0}.\nThe values do not change. Narrowed permissions cannot be restored by reassigning back.', narrowing)}`,
+          [
+            listForConfirmation(movable),
+            '',
+            vscode.l10n.t('Permissions: {0}.', narrowing),
+            // Which tokens narrow, and what each loses.
+            ...tokens
+              .map((t) => ({ t, p: reassignPreview(t.permissions, user.role) }))
+              .filter((x) => !x.p.empty && x.p.removed.length > 0)
+              .slice(0, 8)
+              .map((x) => `• "${ui.tokenName(x.t.description, 60)}": ${vscode.l10n.t('loses {0}', x.p.removed.join(', '))}`),
+            vscode.l10n.t('The values do not change. Narrowed permissions cannot be restored by reassigning back.'),
+          ].join('\n'),
           vscode.l10n.t('Reassign'),
         );
         return runBulk(deps, 'reassign', movable, user);
