@@ -431,11 +431,13 @@ function renderForm(): void {
   syncFromDraft({ grid: true });
   clock = window.setInterval(() => syncFromDraft({ grid: false, quiet: true }), 30_000);
   app.removeAttribute('data-ready');
-  window.setTimeout(() => {
+  // Focus as soon as the field has rendered: a microtask, so before the next key event is handled
+  // (a timer could run after a key typed right after "Create Another", and that key would be lost).
+  void description.updateComplete.then(() => {
     description.focus();
     // The form is rendered and has its initial focus: keys typed from now on reach the fields.
     app.setAttribute('data-ready', '');
-  }, 0);
+  });
 }
 
 /** True while the date input has the focus and holds a date with some parts still empty. */
