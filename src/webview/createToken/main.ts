@@ -442,7 +442,9 @@ function renderForm(): void {
 
 /** True while the date input has the focus and holds a date with some parts still empty. */
 function isTypingDate(input: HTMLInputElement): boolean {
-  return document.activeElement === input && input.value === '' && input.validity.badInput;
+  if (document.activeElement !== input) return false;
+  // Some parts empty, or the year part still being typed digit by digit (0002, 0020, 0202 on the way to 2027).
+  return (input.value === '' && input.validity.badInput) || /^0\d{3}-/.test(input.value);
 }
 
 /** The message for a date with some parts still empty, if it is one. */
