@@ -69,6 +69,22 @@ describe('Deployment files', function () {
     for (const rel of ['diag/docker-compose.yml', 'diag/k8s.yaml']) {
       for (const d of vscode.languages.getDiagnostics(uri(rel))) assert.ok(!d.message.includes(t.value), 'a diagnostic never repeats the value');
     }
+    // The same value in an env file not tracked by git: flagged while others may read it; once only its owner
+    // can (mode 0600, as this extension writes them) it is where a value belongs, so no plaintext finding.
+    write('diag/owner-only/docker-compose.yml', `services:\n  telegraf:\n    image: telegraf:1.40\n    env_file:\n      - agent.env\n`);
+    write('diag/owner-only/agent.env', `TELEGRAF_CONTROLLER_TOKEN=${t.value}\n`);
+    fs.chmodSync(file('diag/owner-only/agent.env'), 0o644);
+    await vscode.commands.executeCommand('telegrafController.checkConfigTokens').then(undefined, () => undefined);
+    await waitUntil(() => codesOf(uri('diag/owner-only/agent.env')).some((c) => c.startsWith('plaintext-token/')), {
+      what: `readable by others: flagged (${codesOf(uri('diag/owner-only/agent.env'))})`,
+      timeoutMs: 30_000,
+    });
+    fs.chmodSync(file('diag/owner-only/agent.env'), 0o600);
+    await vscode.commands.executeCommand('telegrafController.checkConfigTokens').then(undefined, () => undefined);
+    await waitUntil(() => codesOf(uri('diag/owner-only/agent.env')).length === 0, {
+      what: `owner-only: no finding for an active token (${codesOf(uri('diag/owner-only/agent.env'))})`,
+      timeoutMs: 30_000,
+    });
   });
 
   it('Add Token to Deployment… wires a Compose service by reference (one undoable edit, value in a 0600 .env)', async () => {

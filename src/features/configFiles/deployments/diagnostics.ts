@@ -9,6 +9,7 @@
  * lower when git ignores the file. A controller token also gets the token
  * findings (`assessToken`) known locally (stored values, the token list).
  */
+import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { scanText, type DeployFinding, type DeployKind } from '../../../core/deploy';
@@ -165,7 +166,22 @@ export class DeploymentDiagnostics implements vscode.Disposable {
     if (kind === 'env' && !ignored && uri.scheme === 'file' && findings.some((f) => f.code === 'plaintext-token'))
       ignored = !(await isTrackedByGit(uri.fsPath));
     const now = Date.now();
+    // A git-ignored env file only its owner can read (mode 0600, as this extension writes them) is where a value
+    // belongs: no plaintext finding there, only what the token's facts say (revoked, expired, unknown), and no
+    // "sign in to check" on every such file.
+    const valueStore = kind === 'env' && ignored && uri.scheme === 'file' && (await ownerOnly(uri.fsPath));
     for (const f of findings) {
+      if (valueStore && f.code === 'plaintext-token' && f.value) {
+        const facts = await this.deps.resolver.facts(f.value, [], { network: false });
+        for (const a of assessToken(facts, [], now, 'the controller')) {
+          if (a.code === 'token-unchecked') continue;
+          const d = new vscode.Diagnostic(range(f.range.start, f.range.end), a.message, SEVERITY[a.severity]);
+          d.source = DIAGNOSTIC_SOURCE;
+          d.code = a.code;
+          out.push(d);
+        }
+        continue;
+      }
       const sev = ignored && f.lowerWhenIgnored ? LOWER[f.severity] : f.severity;
       const msg =
         ignored && f.lowerWhenIgnored && f.code === 'plaintext-token'
@@ -208,5 +224,15 @@ export class DeploymentDiagnostics implements vscode.Disposable {
     for (const t of this.timers.values()) clearTimeout(t);
     this.subs.forEach((s) => s.dispose());
     this.collection.dispose();
+  }
+}
+
+/** True when only the file's owner may read or write it (no group or other bits); false when unknown (e.g. Windows). */
+async function ownerOnly(fsPath: string): Promise<boolean> {
+  if (process.platform === 'win32') return false;
+  try {
+    return ((await fs.stat(fsPath)).mode & 0o077) === 0;
+  } catch {
+    return false;
   }
 }
