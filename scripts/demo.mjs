@@ -71,7 +71,8 @@ try {
     linkExtension: !flags.dev,
     workspace: workspace,
     // Check Config with Telegraf and version awareness use the real Telegraf the demo built.
-    settings: { 'telegrafController.telegrafPath': path.join(root, '.telegraf', 'v1.40.1', 'telegraf') },
+    // Its heartbeat server's port (another than 8000 when that was taken or --heartbeat-port was given).
+    settings: { 'telegrafController.telegrafPath': path.join(root, '.telegraf', 'v1.40.1', 'telegraf'), 'telegrafController.heartbeatPort': heartbeatPort },
     log: (m) => console.log(`demo: ${m}`),
   });
 } catch (err) {
@@ -98,7 +99,15 @@ if (heartbeatUrl && heartbeatUrl !== 'http://127.0.0.1:8000/agents/heartbeat') {
     const p = path.join(workspace, String(file));
     if (!/\.(conf|toml)$/.test(p) || !statSync(p).isFile()) continue;
     const text = readFileSync(p, 'utf8');
-    if (text.includes('http://127.0.0.1:8000/agents/heartbeat')) writeFileSync(p, text.split('http://127.0.0.1:8000/agents/heartbeat').join(heartbeatUrl));
+    if (text.includes('http://127.0.0.1:8000/agents/heartbeat'))
+      writeFileSync(
+        p,
+        text
+          .split('http://127.0.0.1:8000/agents/heartbeat')
+          .join(heartbeatUrl)
+          .split('listens on port 8000')
+          .join(`listens on port ${new URL(heartbeatUrl).port}`),
+      );
   }
 }
 

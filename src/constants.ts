@@ -117,6 +117,7 @@ export const Settings = {
   clipboardClearSeconds: 'clipboardClearSeconds',
   connections: 'connections',
   expiryWarningDays: 'expiryWarningDays',
+  heartbeatPort: 'heartbeatPort',
   autoRefreshSeconds: 'autoRefreshSeconds',
   checkConfigTokens: 'checkConfigTokens',
   telegrafPath: 'telegrafPath',

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { PREFIX, Settings } from '../constants';
+import { heartbeatUrlFor } from '../core/api/client';
 import { checkEnvVarName } from '../core/envVarName';
 import { displayText } from '../core/text';
 import * as ui from './ui';
@@ -99,6 +100,16 @@ export async function saveControllerConnections(list: ReadonlyArray<{ name: stri
   const config = vscode.workspace.getConfiguration(PREFIX);
   await config.update(Settings.connections, list.length ? list.map((c) => ({ name: c.name, url: c.url })) : undefined, vscode.ConfigurationTarget.Global);
   if (clearUrl) await config.update(Settings.url, undefined, vscode.ConfigurationTarget.Global);
+}
+
+/**
+ * The controller's heartbeat address for the API URL `controllerUrl`: its host, the port of
+ * `telegrafController.heartbeatPort` (user settings only; default 8000, docs/api-contract.md "Server and
+ * ports"), path `/agents/heartbeat`. Throws `TypeError` for an unparsable URL.
+ */
+export function heartbeatUrl(controllerUrl: string): string {
+  const port = Number(userLevel<number>(Settings.heartbeatPort, 8000));
+  return heartbeatUrlFor(controllerUrl, Number.isInteger(port) && port >= 1 && port <= 65535 ? port : 8000);
 }
 
 /** Days before expiry from which a stored token counts as "expiring soon" (`telegrafController.expiryWarningDays`, default 7, 0–365). */

@@ -219,8 +219,15 @@ export async function run(ctx: E2EContext): Promise<void> {
   dialog = page.locator('.monaco-dialog-box').first();
   await dialog.waitFor({ state: 'visible', timeout: 15_000 });
   await dialog.locator('.monaco-button', { hasText: 'Revoke' }).click();
+  await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
   const errorToast = page.locator('.notifications-toasts .notification-list-item', { hasText: 'server-error-payload' }).first();
-  await errorToast.waitFor({ state: 'visible', timeout: 15_000 });
+  await errorToast.waitFor({ state: 'visible', timeout: 15_000 }).catch(async (e: unknown) => {
+    // Say what was shown instead (toasts and the notification center), and whether the fault was used.
+    const shown = await page.locator('.notification-list-item').allInnerTexts();
+    throw new Error(
+      `no error toast naming the server error: ${String(e)}\nnotifications: ${JSON.stringify(shown)}\nrevoke fault still pending: ${emu.server.faults.list().some((f) => f.route === 'revokeToken')}`,
+    );
+  });
   assert.ok((await errorToast.innerText()).includes('command:workbench.action.terminal.new'), 'the error shows the link as text');
   await assertNoLinks(page, 'server error with a command link');
   await ctx.screenshot('04c-server-error-link');

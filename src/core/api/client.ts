@@ -108,9 +108,9 @@ export { redactSecrets };
  * 8000, path `/agents/heartbeat` (docs/api-contract.md "Server and ports"). Throws `TypeError` for an
  * unparsable `baseUrl`.
  */
-export function heartbeatUrlFor(baseUrl: string): string {
+export function heartbeatUrlFor(baseUrl: string, port: number = HEARTBEAT_PORT): string {
   const u = new URL(baseUrl);
-  u.port = String(HEARTBEAT_PORT);
+  u.port = String(port);
   u.pathname = HEARTBEAT_PATH;
   u.search = '';
   u.hash = '';

@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import * as ui from '../../infra/ui';
 import { createOwnerOnlyFile, secureValueFiles } from '../../infra/valueFiles';
-import { heartbeatUrlFor } from '../../core/api/client';
 import type { Token } from '../../core/api/contract';
 import {
   applyEdits,
@@ -25,7 +24,7 @@ import { pickText } from '../../core/text';
 import { Commands } from '../../constants';
 import { copySecret } from '../../infra/clipboard';
 import { Cancelled, registerCommand, required } from '../../infra/commands';
-import { envVarName } from '../../infra/settings';
+import { envVarName, heartbeatUrl } from '../../infra/settings';
 import { resolveToken, type Services, type TokenArg } from '../../services/tokenArgs';
 import { confirmLiteral } from './literalConfirm';
 
@@ -258,7 +257,7 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
             }),
           );
           if (where.id === 'heartbeat') {
-            edits.push(...planAddHeartbeat(text, { url: heartbeatUrlFor(connection.current.url!), token: reference }));
+            edits.push(...planAddHeartbeat(text, { url: heartbeatUrl(connection.current.url!), token: reference }));
             summary = 'added an [[outputs.heartbeat]] output';
           } else if (where.id === 'set') {
             const plan = planSetToken(text, { reference, table: heartbeats[0] });
@@ -288,7 +287,7 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
               else if (ok !== replace) throw new Cancelled();
             }
             if (heartbeatInstead) {
-              edits.push(...planAddHeartbeat(text, { url: heartbeatUrlFor(connection.current.url!), token: reference }));
+              edits.push(...planAddHeartbeat(text, { url: heartbeatUrl(connection.current.url!), token: reference }));
               summary = 'added an [[outputs.heartbeat]] output';
             } else {
               edits.push(...plan.edits);

@@ -21,7 +21,6 @@
 import * as vscode from 'vscode';
 import * as ui from '../../infra/ui';
 import type { CodeActionDeps } from './codeActions';
-import { heartbeatUrlFor } from '../../core/api/client';
 import type { Token, User } from '../../core/api/contract';
 import { ControllerError, type ErrorKind } from '../../core/api/errors';
 import { findTokenSites, heartbeatAt, type TelegrafConfig, type TokenSite } from '../../core/config';
@@ -37,6 +36,7 @@ import { secretKeyFor } from './insertTokenCommand';
 import { isTelegrafDocument } from '../../services/configDocuments';
 import { isTokenRow, type TokenRow } from '../../services/tokenArgs';
 import { roleLabel, statusAndExpiry } from '../../services/words';
+import { heartbeatUrl } from '../../infra/settings';
 
 /** Where to test: a document and an offset in (or at the start of) a credential. */
 export interface TestTokenArg {
@@ -242,7 +242,7 @@ export async function runTokenChecks(
     });
   } else if (hb) {
     const instanceId = testInstanceIdFor(value);
-    const documented = heartbeatUrlFor(url);
+    const documented = heartbeatUrl(url);
     let target = hb(url, documented);
     if (target.fromConfig && new URL(target.url).origin !== new URL(documented).origin) {
       // The address comes from a file in the workspace: a token is sent there only with the user's explicit consent.
@@ -449,7 +449,7 @@ export function registerTestToken(deps: TestTokenDeps): vscode.Disposable[] {
         ),
       );
     }
-    const heartbeat = await askHeartbeat(value, heartbeatUrlFor(connection.current.url!));
+    const heartbeat = await askHeartbeat(value, heartbeatUrl(connection.current.url!));
     const result = await ui.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing the token against the controller…') },
       () => runTokenChecks(deps, AGENT_USE, value, row.token, { heartbeat }),
@@ -495,7 +495,7 @@ export function registerTestToken(deps: TestTokenDeps): vscode.Disposable[] {
         } else throw new Error(vscode.l10n.t('The value on line {0} is not a Telegraf Controller token (tc-apiv1_…).', site.key.line + 1));
 
         const use = useOfSite(cfg, site);
-        const heartbeat = use.heartbeat ? await askHeartbeat(value, use.heartbeat(connection.current.url, heartbeatUrlFor(connection.current.url)).url) : true;
+        const heartbeat = use.heartbeat ? await askHeartbeat(value, use.heartbeat(connection.current.url, heartbeatUrl(connection.current.url)).url) : true;
         const result = await ui.withProgress(
           { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing the token against the controller…') },
           () => runTokenChecks(deps, use, value, token, { heartbeat }),

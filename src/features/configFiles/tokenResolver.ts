@@ -55,6 +55,11 @@ export function checkConfigTokensEnabled(): boolean {
 }
 
 /** Resolves token values to records and controller verdicts (see the file comment). */
+/** What of the token list can change an answer about a value: which tokens exist, their status and owner. */
+function tokenSetKey(tokens: readonly Token[]): string {
+  return tokens.map((t) => `${t.id}:${t.status}:${t.userId}`).join(',');
+}
+
 export class TokenResolver implements vscode.Disposable {
   private storedIndex: Promise<Map<string, string>> | undefined;
   private storedOrigin: string | undefined;
@@ -64,6 +69,8 @@ export class TokenResolver implements vscode.Disposable {
   private readonly limiter: CheckLimiter;
   private readonly workspaceTrusted: () => boolean;
   private explicitDepth = 0;
+  /** Ids, statuses and owners of the listed tokens when the cache was last valid (see the store subscription). */
+  private tokenSet = '';
   private skipped = 0;
 
   constructor(
@@ -80,6 +87,15 @@ export class TokenResolver implements vscode.Disposable {
       connection.onDidChange(() => {
         this.storedIndex = undefined;
         this.cache.clear();
+      }),
+      // A token deleted, revoked or reassigned (from the Tokens view, or by a refresh): earlier answers about
+      // values may no longer hold (a deleted token's value is now rejected), so they are asked again.
+      store.onDidChange(() => {
+        const now = tokenSetKey(this.store.snapshot.tokens);
+        if (now !== this.tokenSet) {
+          this.tokenSet = now;
+          this.cache.clear();
+        }
       }),
     ];
   }

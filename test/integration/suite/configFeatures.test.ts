@@ -186,6 +186,23 @@ describe('Telegraf config features', function () {
     await waitForCodes(uri('facts/telegraf.conf'), ['plaintext-token/Warning', 'token-revoked/Error'], 'revoked token, the Owner signed in again');
   });
 
+  it('a token deleted from the Tokens view is flagged where a config still uses it (earlier answers are not reused)', async () => {
+    const doomed = await mint({ description: 'config features deleted later', permissions: AGENT, expiresAt: null });
+    write('deleted/telegraf.conf', heartbeatConfig(doomed.value));
+    await api.store.refresh();
+    await vscode.commands.executeCommand('telegrafController.checkConfigTokens');
+    await waitForCodes(uri('deleted/telegraf.conf'), ['plaintext-token/Warning'], 'an active token in plain text');
+    const ui = scriptUi({ message: [{ match: /^Delete/, answer: 'Delete' }] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.deleteToken', doomed.id);
+    } finally {
+      ui.restore();
+    }
+    await waitUntil(() => !api.store.find(doomed.id), { what: 'the token gone from the list' });
+    await vscode.commands.executeCommand('telegrafController.checkConfigTokens');
+    await waitForCodes(uri('deleted/telegraf.conf'), ['plaintext-token/Warning', 'token-unknown/Error'], 'the deleted token rejected');
+  });
+
   it('follows edits of an open document (debounced)', async () => {
     const doc = await vscode.workspace.openTextDocument(uri('env.conf'));
     const editor = await vscode.window.showTextDocument(doc);
@@ -521,6 +538,23 @@ describe('Telegraf config features', function () {
       ok.checks.map((c) => `${c.id}:${c.status}`),
       ['api:pass', 'permission:configs:read:pass', 'permission:heartbeat:write:pass', 'heartbeat:skip'],
     );
+    // With telegrafController.heartbeatPort set to the emulator's heartbeat port, the heartbeat goes there and passes.
+    const undo = await setSettings({ 'telegrafController.heartbeatPort': Number(new URL(emulator().heartbeatUrl).port) });
+    try {
+      const port = new URL(emulator().heartbeatUrl).port;
+      const ui = scriptUi({
+        message: [{ match: new RegExp(`sends a real heartbeat as agent .* to https?://[^/]+:${port}/agents/heartbeat`), answer: 'Send Heartbeat' }],
+      });
+      let sent: TestTokenResult;
+      try {
+        sent = await vscode.commands.executeCommand<TestTokenResult>('telegrafController.testToken', row(agent.token));
+      } finally {
+        ui.restore();
+      }
+      assert.equal(sent.checks.find((c) => c.id === 'heartbeat')?.status, 'pass', JSON.stringify(sent.checks));
+    } finally {
+      await undo();
+    }
     const lacking = await test(scriptOnly.token);
     assert.equal(lacking.ok, false);
     assert.equal(lacking.checks.find((c) => c.id === 'permission:heartbeat:write')?.status, 'fail', JSON.stringify(lacking.checks));
