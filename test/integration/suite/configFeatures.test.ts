@@ -186,21 +186,24 @@ describe('Telegraf config features', function () {
     await waitForCodes(uri('facts/telegraf.conf'), ['plaintext-token/Warning', 'token-revoked/Error'], 'revoked token, the Owner signed in again');
   });
 
-  it('a token deleted from the Tokens view is flagged where a config still uses it (earlier answers are not reused)', async () => {
-    const doomed = await mint({ description: 'config features deleted later', permissions: AGENT, expiresAt: null });
+  it('a stored token deleted from the Tokens view is flagged where a config or an env file still holds it', async () => {
+    const doomed = await api.createToken({ description: 'config features deleted later', expiresAt: null, permissions: AGENT });
     write('deleted/telegraf.conf', heartbeatConfig(doomed.value));
-    await api.store.refresh();
+    write('deleted/docker-compose.yml', 'services:\n  telegraf:\n    image: telegraf:1.40\n    env_file:\n      - agent.env\n');
+    write('deleted/agent.env', `TELEGRAF_CONTROLLER_TOKEN=${doomed.value}\n`);
+    fs.chmodSync(file('deleted/agent.env'), 0o600);
     await vscode.commands.executeCommand('telegrafController.checkConfigTokens');
-    await waitForCodes(uri('deleted/telegraf.conf'), ['plaintext-token/Warning'], 'an active token in plain text');
+    await waitForCodes(uri('deleted/telegraf.conf'), ['plaintext-token/Warning'], 'an active stored token in plain text');
     const ui = scriptUi({ message: [{ match: /^Delete/, answer: 'Delete' }] });
     try {
-      await vscode.commands.executeCommand('telegrafController.deleteToken', doomed.id);
+      await vscode.commands.executeCommand('telegrafController.deleteToken', doomed.token.id);
     } finally {
       ui.restore();
     }
-    await waitUntil(() => !api.store.find(doomed.id), { what: 'the token gone from the list' });
+    await waitUntil(() => !api.store.find(doomed.token.id), { what: 'the token gone from the list' });
     await vscode.commands.executeCommand('telegrafController.checkConfigTokens');
-    await waitForCodes(uri('deleted/telegraf.conf'), ['plaintext-token/Warning', 'token-unknown/Error'], 'the deleted token rejected');
+    await waitForCodes(uri('deleted/telegraf.conf'), ['plaintext-token/Warning', 'token-unknown/Error'], 'the deleted token rejected in the config');
+    await waitForCodes(uri('deleted/agent.env'), ['token-unknown/Error'], 'the deleted token rejected in the env file');
   });
 
   it('follows edits of an open document (debounced)', async () => {

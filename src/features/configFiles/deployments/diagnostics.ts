@@ -166,13 +166,15 @@ export class DeploymentDiagnostics implements vscode.Disposable {
     if (kind === 'env' && !ignored && uri.scheme === 'file' && findings.some((f) => f.code === 'plaintext-token'))
       ignored = !(await isTrackedByGit(uri.fsPath));
     const now = Date.now();
+    // Token facts may ask the controller about a value (the resolver: trusted workspaces only, deduplicated and
+    // rate-limited), so a token deleted on the controller is reported where a file still holds it.
     // A git-ignored env file only its owner can read (mode 0600, as this extension writes them) is where a value
     // belongs: no plaintext finding there, only what the token's facts say (revoked, expired, unknown), and no
     // "sign in to check" on every such file.
     const valueStore = kind === 'env' && ignored && uri.scheme === 'file' && (await ownerOnly(uri.fsPath));
     for (const f of findings) {
       if (valueStore && f.code === 'plaintext-token' && f.value) {
-        const facts = await this.deps.resolver.facts(f.value, [], { network: false });
+        const facts = await this.deps.resolver.facts(f.value, [], { network: true });
         for (const a of assessToken(facts, [], now, 'the controller')) {
           if (a.code === 'token-unchecked') continue;
           const d = new vscode.Diagnostic(range(f.range.start, f.range.end), a.message, SEVERITY[a.severity]);
@@ -192,7 +194,7 @@ export class DeploymentDiagnostics implements vscode.Disposable {
       d.code = f.code;
       out.push(d);
       if (f.code === 'plaintext-token' && f.value) {
-        const facts = await this.deps.resolver.facts(f.value, [], { network: false });
+        const facts = await this.deps.resolver.facts(f.value, [], { network: true });
         for (const a of assessToken(facts, [], now, 'the controller')) {
           const extra = new vscode.Diagnostic(range(f.range.start, f.range.end), a.message, SEVERITY[a.severity]);
           extra.source = DIAGNOSTIC_SOURCE;
