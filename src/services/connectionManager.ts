@@ -62,6 +62,11 @@ class Handle implements ConnectionHandle {
  */
 export class ConnectionManager implements vscode.Disposable {
   private handles: Handle[] = [];
+  /**
+   * False until the first `reload` has read the settings and opened every connection (stored credential
+   * checked): before that, "no connection" or "signed out" would not be true yet.
+   */
+  loaded = false;
   private activeKey: string | undefined;
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   private readonly activeEmitter = new vscode.EventEmitter<ConnectionHandle | undefined>();
@@ -148,7 +153,14 @@ export class ConnectionManager implements vscode.Disposable {
     this.changeEmitter.fire();
     if (before !== this.active?.key) this.activeEmitter.fire(this.active);
     for (const h of opened) h.opened = h.connection.open(h.url);
-    await Promise.all(next.map((h) => h.opened));
+    try {
+      await Promise.all(next.map((h) => h.opened));
+    } finally {
+      if (!this.loaded) {
+        this.loaded = true;
+        this.changeEmitter.fire();
+      }
+    }
   }
 
   /** Re-opens every connection (after network settings changed). */

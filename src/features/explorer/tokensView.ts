@@ -56,7 +56,8 @@ export function createTokensView(manager: ConnectionManager, connection: Control
   const sync = () => {
     const s = connection.current;
     const all = manager.all;
-    setContext(ContextKeys.state, s.state);
+    // Until the connections are read and their stored sign-in checked, no welcome text applies ("loading").
+    setContext(ContextKeys.state, manager.loaded ? s.state : 'loading');
     // Create stays available while any connection can create tokens (the command asks which one if the active one cannot).
     setContext(
       ContextKeys.canCreate,
@@ -70,7 +71,9 @@ export function createTokensView(manager: ConnectionManager, connection: Control
     );
     view.description = viewDescription(manager, state);
     // The filter is also in the description, but a narrow side bar cuts the title: say it above the list too.
-    view.message = [viewMessage(manager, connection), filterMessage(state)].filter(Boolean).join('\n') || undefined;
+    view.message = manager.loaded
+      ? [viewMessage(manager, connection), filterMessage(state)].filter(Boolean).join('\n') || undefined
+      : vscode.l10n.t('Reading the connections and checking the sign-in…');
   };
   const subs: vscode.Disposable[] = [
     changed,
