@@ -26,6 +26,24 @@ test('a scan asked for during another waits for it, then runs again', async () =
   assert.deepEqual(order, ['first start', 'first end', 'second']);
 });
 
+test('requests during a scan share one next scan: no backlog', async () => {
+  const runs = new CheckRuns();
+  let count = 0;
+  let release!: () => void;
+  const first = runs.scan(async () => {
+    count++;
+    await new Promise<void>((r) => (release = r));
+  });
+  const later = [1, 2, 3].map(() =>
+    runs.scan(async () => {
+      count++;
+    }),
+  );
+  release();
+  await Promise.all([first, ...later]);
+  assert.equal(count, 2, 'the running scan and one more');
+});
+
 test('the latest check of a file wins; forget makes the checks in progress stale', () => {
   const runs = new CheckRuns();
   const a1 = runs.begin(uri('file:///a.conf'));

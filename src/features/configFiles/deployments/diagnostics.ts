@@ -147,18 +147,29 @@ export class DeploymentDiagnostics implements vscode.Disposable {
         if (latest()) this.collection.delete(uri);
         return;
       }
-      const diags = await this.analyze(uri, t.text, kind, (s, e) => rangeIn(t, s, e));
-      if (!latest()) return;
-      const now = openDocument(uri);
-      if (now && t.version !== undefined && now.version !== t.version) return;
-      this.collection.set(uri, diags);
+      const range = (s: number, e: number) => rangeIn(t, s, e);
+      const stale = () => {
+        if (!latest()) return true;
+        const now = openDocument(uri);
+        return !!now && t.version !== undefined && now.version !== t.version;
+      };
+      // First what is known locally, at once; then what the controller says about unknown values, without
+      // holding up the scan of the other files (the resolver limits and deduplicates those checks).
+      const quick = await this.analyze(uri, t.text, kind, range, false);
+      if (stale()) return;
+      this.collection.set(uri, quick);
+      void this.analyze(uri, t.text, kind, range, true)
+        .then((full) => {
+          if (!stale()) this.collection.set(uri, full);
+        })
+        .catch((e: unknown) => this.deps.log.warn(`Checking ${vscode.workspace.asRelativePath(uri)} with the controller failed: ${String(e)}`));
     } catch (e) {
       this.deps.log.warn(`Checking ${vscode.workspace.asRelativePath(uri)} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
   /** The diagnostics of one deployment text. */
-  async analyze(uri: vscode.Uri, text: string, kind: DeployKind, range: (s: number, e: number) => vscode.Range): Promise<vscode.Diagnostic[]> {
+  async analyze(uri: vscode.Uri, text: string, kind: DeployKind, range: (s: number, e: number) => vscode.Range, network = false): Promise<vscode.Diagnostic[]> {
     const findings = scanText(kind, text);
     const out: vscode.Diagnostic[] = [];
     let ignored = findings.some((f) => f.lowerWhenIgnored) && uri.scheme === 'file' ? await this.deps.git.isIgnored(uri.fsPath) : false;
@@ -166,15 +177,15 @@ export class DeploymentDiagnostics implements vscode.Disposable {
     if (kind === 'env' && !ignored && uri.scheme === 'file' && findings.some((f) => f.code === 'plaintext-token'))
       ignored = !(await isTrackedByGit(uri.fsPath));
     const now = Date.now();
-    // Token facts may ask the controller about a value (the resolver: trusted workspaces only, deduplicated and
-    // rate-limited), so a token deleted on the controller is reported where a file still holds it.
+    // With `network`, token facts may ask the controller about a value (the resolver: trusted workspaces only,
+    // deduplicated and rate-limited), so a token deleted on the controller is reported where a file still holds it.
     // A git-ignored env file only its owner can read (mode 0600, as this extension writes them) is where a value
     // belongs: no plaintext finding there, only what the token's facts say (revoked, expired, unknown), and no
     // "sign in to check" on every such file.
     const valueStore = kind === 'env' && ignored && uri.scheme === 'file' && (await ownerOnly(uri.fsPath));
     for (const f of findings) {
       if (valueStore && f.code === 'plaintext-token' && f.value) {
-        const facts = await this.deps.resolver.facts(f.value, [], { network: true });
+        const facts = await this.deps.resolver.facts(f.value, [], { network });
         for (const a of assessToken(facts, [], now, 'the controller')) {
           if (a.code === 'token-unchecked') continue;
           const d = new vscode.Diagnostic(range(f.range.start, f.range.end), a.message, SEVERITY[a.severity]);
@@ -194,7 +205,7 @@ export class DeploymentDiagnostics implements vscode.Disposable {
       d.code = f.code;
       out.push(d);
       if (f.code === 'plaintext-token' && f.value) {
-        const facts = await this.deps.resolver.facts(f.value, [], { network: true });
+        const facts = await this.deps.resolver.facts(f.value, [], { network });
         for (const a of assessToken(facts, [], now, 'the controller')) {
           const extra = new vscode.Diagnostic(range(f.range.start, f.range.end), a.message, SEVERITY[a.severity]);
           extra.source = DIAGNOSTIC_SOURCE;
