@@ -19,7 +19,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { E2EContext } from './harness';
-import { answerInput, pickItem, treeRow } from './harness';
+import { answerInput, pickItem, treeRow, until as waitUntil } from './harness';
 
 export const timeoutMs = 4 * 60_000;
 
@@ -41,14 +41,9 @@ function extensionLog(userDataDir: string): string | undefined {
   return found.sort((a, b) => b.mtime - a.mtime)[0]?.file;
 }
 
-/** Waits until `check()` is true (polling), or fails naming `what`. */
-async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+/** Waits until `check()` is true, or fails naming `what` (the harness's `until`). */
+function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 30_000): Promise<true> {
+  return waitUntil(async () => (await check()) || undefined, { what, timeoutMs, intervalMs: 250 });
 }
 
 /** Number of clipboard-check log lines with `outcome` in the newest log file. */

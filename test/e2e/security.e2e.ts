@@ -106,13 +106,13 @@ function extensionLog(userDataDir: string): string {
 }
 
 async function waitForText(file: () => string, re: RegExp, what: string, timeoutMs = 15_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = fs.readFileSync(file(), 'utf8');
-    if (re.test(text)) return text;
-    if (Date.now() > deadline) throw new Error(`${what}: ${re} not found in ${file()}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  return until(
+    () => {
+      const text = fs.readFileSync(file(), 'utf8');
+      return re.test(text) ? text : undefined;
+    },
+    { what: `${what}: ${re} in ${file()}`, timeoutMs, intervalMs: 250 },
+  );
 }
 
 async function openFile(ctx: E2EContext, name: string): Promise<void> {
