@@ -45,12 +45,17 @@ export function registerConfigFeatures(services: ConfigFeatureServices): vscode.
   const { connection, store, vault, log } = services;
   const parses = new ParseCache();
   const resolver = new TokenResolver(connection, store, vault, log);
-  const git = new GitIgnoreChecker();
+  const git = new GitIgnoreChecker(() => vscode.workspace.isTrusted);
   const diagnostics = new ConfigDiagnostics({ connection, store, vault, resolver, git, log }).start();
   const common = { connection, store, vault, log, resolver, parses };
   return [
     resolver,
     diagnostics,
+    // Git answers only once the workspace is trusted (services/gitIgnore.ts): check again with them.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      git.clear();
+      void diagnostics.scanWorkspace();
+    }),
     vscode.workspace.onDidCloseTextDocument((d) => parses.forget(d.uri)),
     ...registerHeartbeatCodeLens(CONFIG_SELECTOR, parses, log),
     ...registerTokenCompletion(CONFIG_SELECTOR, common),
@@ -64,7 +69,9 @@ export function registerConfigFeatures(services: ConfigFeatureServices): vscode.
         resolver.clear();
         git.clear();
         await ui.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking tokens in Telegraf configs…') }, () =>
-          resolver.explicitly(() => diagnostics.scanWorkspace()),
+          resolver.explicitly(async () => {
+            await Promise.all([diagnostics.scanWorkspace(), services.deployments?.recheck()]);
+          }),
         );
         let problems = 0;
         let files = 0;

@@ -25,6 +25,7 @@ import { Commands } from '../../constants';
 import { copySecret } from '../../infra/clipboard';
 import { Cancelled, registerCommand, required } from '../../infra/commands';
 import { envVarName, heartbeatUrl } from '../../infra/settings';
+import { readConfig, workspaceConfigUris } from '../../services/configDocuments';
 import { resolveToken, type Services, type TokenArg } from '../../services/tokenArgs';
 import { confirmLiteral } from './literalConfirm';
 
@@ -53,7 +54,9 @@ export async function applyOffsetEdits(doc: vscode.TextDocument, version: number
 async function targetEditor(): Promise<vscode.TextEditor> {
   const active = vscode.window.activeTextEditor;
   if (active && isConfigDocument(active.document)) return active;
-  const files = await vscode.workspace.findFiles('**/*.{conf,toml}', '**/node_modules/**', 200);
+  // Telegraf configs only: not every .conf is one (a systemd drop-in, nginx, …).
+  const candidates = await workspaceConfigUris(200);
+  const files = (await Promise.all(candidates.map(async (uri) => ((await readConfig(uri)) ? uri : undefined)))).filter((u) => u !== undefined);
   if (files.length === 0) {
     throw new Error(vscode.l10n.t('Open a Telegraf config file (.conf or .toml) first, then run "Insert Token into Config…" again.'));
   }
@@ -253,7 +256,9 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
           }
           const where = required(
             await ui.showQuickPick(choices, {
-              placeHolder: notHere ? vscode.l10n.t('Where in {0}? Not at the cursor: {1}', fileName, notHere) : vscode.l10n.t('Where in {0}?', fileName),
+              // The question as the title, so the reason the cursor is not offered gets the input's whole width.
+              title: vscode.l10n.t('Where in {0}?', fileName),
+              placeHolder: notHere ? vscode.l10n.t('Not at the cursor: {0}', notHere) : vscode.l10n.t('Choose where the token goes'),
             }),
           );
           if (where.id === 'heartbeat') {

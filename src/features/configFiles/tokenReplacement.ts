@@ -120,6 +120,8 @@ export interface DeploymentReferenceHook {
   find(oldValue: string): Promise<DeploymentReferences>;
   /** Rewrites the writable occurrences with `newValue` (one WorkspaceEdit). */
   rewrite(oldValue: string, newValue: string): Promise<RewriteResult>;
+  /** Re-checks every deployment file of the workspace now (Check Tokens in Configs); never throws. */
+  recheck(): Promise<void>;
 }
 
 /** Optional steps of {@link replaceToken}. */

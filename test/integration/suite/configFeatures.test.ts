@@ -308,6 +308,33 @@ describe('Telegraf config features', function () {
     for (const i of ours) assert.ok(typeof i.detail === 'string' && i.detail.length <= 40, `short detail: ${i.detail}`);
   });
 
+  it('Insert Token with no config open offers the Telegraf configs of the workspace, not other .conf files', async () => {
+    write('pick/telegraf.conf', '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:8000/agents/heartbeat"\n');
+    write('pick/telegraf.service.d/override.conf', '[Service]\nEnvironment=TELEGRAF_CONTROLLER_TOKEN=x\n');
+    write('pick/nginx.conf', 'server {\n  listen 80;\n}\n');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    let offered: string[] = [];
+    const ui = scriptUi({
+      quickPick: [
+        (items) => {
+          offered = items.map((i: { description?: string }) => i.description ?? '');
+          return undefined;
+        },
+      ],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.insertToken', stored.id);
+    } finally {
+      ui.restore();
+    }
+    assert.equal(ui.record.picks[0], 'Insert the token into which Telegraf config?');
+    assert.ok(
+      offered.some((d) => d.endsWith('pick/telegraf.conf')),
+      offered.join(' | '),
+    );
+    assert.ok(!offered.some((d) => /override\.conf|nginx\.conf/.test(d)), offered.join(' | '));
+  });
+
   it('Insert Token offers "Insert at the cursor" only where a token belongs, and says why not', async () => {
     write('placement.conf', '[agent]\n  interval = "10s"\n\n[[outputs.influxdb_v2]]\n  urls = ["http://127.0.0.1:8086"]\n\n');
     const doc = await vscode.workspace.openTextDocument(uri('placement.conf'));

@@ -20,6 +20,17 @@ import { ensureSignedIn, scriptUi } from './helpers/ui';
 
 const AGENT = { configs: ['read' as const], heartbeat: ['write' as const] };
 
+/** The text of every hover at the first `tc-apiv1_` value of the file. */
+async function hoverText(uri: vscode.Uri): Promise<string> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const offset = doc.getText().indexOf('tc-apiv1_');
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, doc.positionAt(offset + 3));
+  return hovers
+    .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value)))
+    .join('\n')
+    .replace(/&nbsp;/g, ' ');
+}
+
 function codesOf(uri: vscode.Uri): string[] {
   return vscode.languages
     .getDiagnostics(uri)
@@ -79,12 +90,16 @@ describe('Deployment files', function () {
       what: `readable by others: flagged (${codesOf(uri('diag/owner-only/agent.env'))})`,
       timeoutMs: 30_000,
     });
+    assert.match(await hoverText(uri('diag/owner-only/agent.env')), /use the quick fix/, 'a flagged value: the hover points to its quick fix');
     fs.chmodSync(file('diag/owner-only/agent.env'), 0o600);
     await vscode.commands.executeCommand('telegrafController.checkConfigTokens').then(undefined, () => undefined);
     await waitUntil(() => codesOf(uri('diag/owner-only/agent.env')).length === 0, {
       what: `owner-only: no finding for an active token (${codesOf(uri('diag/owner-only/agent.env'))})`,
       timeoutMs: 30_000,
     });
+    const hover = await hoverText(uri('diag/owner-only/agent.env'));
+    assert.match(hover, /deploy diag/, 'the hover names the token');
+    assert.doesNotMatch(hover, /quick fix/, 'no finding, so no quick fix to point to');
   });
 
   it('Add Token to Deployment… wires a Compose service by reference (one undoable edit, value in a 0600 .env)', async () => {

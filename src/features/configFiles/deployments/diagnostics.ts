@@ -23,7 +23,7 @@ import type { GitIgnoreChecker } from '../../../services/gitIgnore';
 import type { TokenResolver } from '../tokenResolver';
 import { openDocument } from '../../../services/configDocuments';
 import { deploymentKind } from '../../../core/deploy';
-import { EnvFileIndex, isTrackedByGit, readDeployment, workspaceDeploymentUris, rangeIn } from './documents';
+import { EnvFileIndex, readDeployment, workspaceDeploymentUris, rangeIn } from './documents';
 import { CheckRuns } from '../checkRuns';
 
 /** Debounce of edits, ms. */
@@ -86,7 +86,8 @@ export class DeploymentDiagnostics implements vscode.Disposable {
   }
 
   private onDisk(uri: vscode.Uri): void {
-    if (/[\\/](node_modules|\.git)[\\/]/.test(uri.fsPath) || openDocument(uri)) return;
+    // Open files too: a change on disk may be one of mode only (chmod 600), which the editor's text does not show.
+    if (/[\\/](node_modules|\.git)[\\/]/.test(uri.fsPath)) return;
     if (path.basename(uri.fsPath) === '.gitignore') {
       this.deps.git.clear();
       this.schedule(undefined, 1000);
@@ -175,7 +176,7 @@ export class DeploymentDiagnostics implements vscode.Disposable {
     let ignored = findings.some((f) => f.lowerWhenIgnored) && uri.scheme === 'file' ? await this.deps.git.isIgnored(uri.fsPath) : false;
     // An env file is where the value belongs: it counts as a leak only when git tracks it.
     if (kind === 'env' && !ignored && uri.scheme === 'file' && findings.some((f) => f.code === 'plaintext-token'))
-      ignored = !(await isTrackedByGit(uri.fsPath));
+      ignored = !(await this.deps.git.isTracked(uri.fsPath));
     const now = Date.now();
     // With `network`, token facts may ask the controller about a value (the resolver: trusted workspaces only,
     // deduplicated and rate-limited), so a token deleted on the controller is reported where a file still holds it.

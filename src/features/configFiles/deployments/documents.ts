@@ -6,7 +6,6 @@
  * that holds the token: mode 0600, added to `.gitignore` when git does not
  * ignore it yet). See README.md "Deploying agents".
  */
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -171,22 +170,6 @@ export async function writeValueFile(
     gitignored = 'added';
   }
   return { created, gitignored };
-}
-
-/**
- * Whether git tracks `fsPath` (`git ls-files --error-unmatch`); false when
- * it does not, when the folder is not a repository, or on any failure.
- */
-export function isTrackedByGit(fsPath: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    try {
-      execFile('git', ['ls-files', '--error-unmatch', '--', path.basename(fsPath)], { cwd: path.dirname(fsPath), timeout: 3000, windowsHide: true }, (err) =>
-        resolve(!err),
-      );
-    } catch {
-      resolve(false);
-    }
-  });
 }
 
 /** Range helper: offsets of a ConfigText → vscode.Range. */

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { CONTROLLER_TOKEN_RE } from '../../../core/config/detect';
+import { DIAGNOSTIC_SOURCE } from '../diagnostics';
 import { appendTokenInfo } from '../hover';
 import type { TokenResolver } from '../tokenResolver';
 import { kindOfDocument, type EnvFileIndex } from './documents';
@@ -28,8 +29,11 @@ export class DeploymentHoverProvider implements vscode.HoverProvider {
       md.appendMarkdown(`**${vscode.l10n.t('Telegraf Controller token')}**  \n`);
       if (facts.token) appendTokenInfo(md, facts.token, [], Date.now());
       else md.appendText(vscode.l10n.t('Not identified in your token list (sign in to the controller that issued it).'));
-      md.appendMarkdown('  \n').appendText(vscode.l10n.t('Written in plain text here: use the quick fix (Ctrl+.) to read it by reference.'));
-      return new vscode.Hover(md, new vscode.Range(position.line, m.index, position.line, m.index + m[0].length));
+      const range = new vscode.Range(position.line, m.index, position.line, m.index + m[0].length);
+      // Only where a finding (with its quick fixes) marks the value: an owner-only, git-ignored env file has none.
+      const flagged = vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === DIAGNOSTIC_SOURCE && d.range.intersection(range));
+      if (flagged) md.appendMarkdown('  \n').appendText(vscode.l10n.t('Written in plain text here: use the quick fix (Ctrl+.) to read it by reference.'));
+      return new vscode.Hover(md, range);
     }
     return undefined;
   }

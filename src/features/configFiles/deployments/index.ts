@@ -7,7 +7,7 @@
  * env files and list the cluster Secrets and Windows registry values it
  * cannot update. Core logic: `src/core/deploy`.
  */
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { Logger } from '../../../infra/logger';
 import type { SecretVault } from '../../../infra/secretVault';
 import type { ControllerConnection } from '../../../services/controllerConnection';
@@ -33,7 +33,7 @@ export interface DeploymentServices {
 export function registerDeploymentFeatures(services: DeploymentServices): { disposables: vscode.Disposable[]; hook: DeploymentReferenceHook } {
   const { connection, store, vault, log } = services;
   const resolver = new TokenResolver(connection, store, vault, log);
-  const git = new GitIgnoreChecker();
+  const git = new GitIgnoreChecker(() => vscode.workspace.isTrusted);
   const diagnostics = new DeploymentDiagnostics({ connection, store, vault, resolver, git, log }).start();
   const hook = deploymentReferenceHook(diagnostics);
   const envFiles = diagnostics.envFiles;
@@ -42,6 +42,11 @@ export function registerDeploymentFeatures(services: DeploymentServices): { disp
     disposables: [
       resolver,
       diagnostics,
+      // Git answers only once the workspace is trusted (services/gitIgnore.ts): check again with them.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        git.clear();
+        void diagnostics.scanWorkspace();
+      }),
       registerDeploymentHover(resolver, envFiles),
       ...registerDeploymentActions({ connection, store, vault, resolver, git, log, envFiles, hook }),
       ...registerAddTokenToDeployment({ connection, store, vault, log, git, envFiles }),

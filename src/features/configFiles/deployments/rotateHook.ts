@@ -21,6 +21,7 @@ export function deploymentReferenceHook(diags: DeploymentDiagnostics): Deploymen
     return workspaceDeploymentUris(diags.envFiles);
   };
   return {
+    recheck: () => diags.scanWorkspace(),
     async find(oldValue: string): Promise<DeploymentReferences> {
       const out: DeploymentReferences = { writable: [], readOnly: [], manual: [] };
       const seenCmd = new Set<string>();
