@@ -677,6 +677,20 @@ export interface EnvFileTokens {
  * variables holding a token. Quotes around values are ignored; comments too.
  */
 export function envFileTokens(text: string, name: string, value: string): EnvFileTokens {
+  const last = envFileAssignments(text);
+  const current = last.get(name);
+  const others = [...last]
+    .filter(([k, v]) => k !== name && v !== '' && (v.startsWith('tc-apiv1_') || k === CONTROLLER_TOKEN_VAR || k === LEGACY_TOKEN_VAR))
+    .map(([k]) => k);
+  return { replaces: current !== undefined && current !== '' && current !== value, others };
+}
+
+/**
+ * The variables env file `text` sets, each to its last value (the last
+ * assignment wins, as for systemd and Compose): `NAME=value` and
+ * `export NAME=value` lines, quotes around a value removed, comments skipped.
+ */
+export function envFileAssignments(text: string): Map<string, string> {
   const last = new Map<string, string>();
   for (const line of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
     const m = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*=(.*)$/.exec(line);
@@ -685,9 +699,5 @@ export function envFileTokens(text: string, name: string, value: string): EnvFil
     if (v.length >= 2 && (v[0] === '"' || v[0] === "'") && v.endsWith(v[0]!)) v = v.slice(1, -1);
     last.set(m[1]!, v);
   }
-  const current = last.get(name);
-  const others = [...last]
-    .filter(([k, v]) => k !== name && v !== '' && (v.startsWith('tc-apiv1_') || k === CONTROLLER_TOKEN_VAR || k === LEGACY_TOKEN_VAR))
-    .map(([k]) => k);
-  return { replaces: current !== undefined && current !== '' && current !== value, others };
+  return last;
 }

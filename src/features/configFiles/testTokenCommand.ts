@@ -23,7 +23,7 @@ import * as ui from '../../infra/ui';
 import type { CodeActionDeps } from './codeActions';
 import type { Token, User } from '../../core/api/contract';
 import { ControllerError, type ErrorKind } from '../../core/api/errors';
-import { findTokenSites, heartbeatAt, type TelegrafConfig, type TokenSite } from '../../core/config';
+import { CONTROLLER_TOKEN_PREFIX, findTokenSites, heartbeatAt, type TelegrafConfig, type TokenSite } from '../../core/config';
 import { HEARTBEAT_WRITE, heartbeatTestUrl, literalOfSite, requiredPermissions, siteAt, type RequiredPermission } from '../../core/config/references';
 import { missingPermissions, permissionText } from '../../core/config/tokenAssessment';
 import { describePermissions } from '../../core/permissions';
@@ -33,7 +33,8 @@ import { testHeartbeatMessage, testInstanceId } from '../../core/telegraf';
 import { Commands } from '../../constants';
 import { Cancelled, registerCommand, required } from '../../infra/commands';
 import { secretKeyFor } from './insertTokenCommand';
-import { isTelegrafDocument } from '../../services/configDocuments';
+import { decodeUtf8, isTelegrafDocument, openDocument } from '../../services/configDocuments';
+import { envFileAssignments } from '../../core/deploy';
 import { isTokenRow, type TokenRow } from '../../services/tokenArgs';
 import { roleLabel, statusAndExpiry } from '../../services/words';
 import { heartbeatUrl } from '../../infra/settings';
@@ -314,12 +315,66 @@ interface ValuePick extends vscode.QuickPickItem {
   matchesKey?: boolean;
 }
 
+/** Largest env file read for Test Token, bytes. */
+const MAX_ENV_FILE_BYTES = 256 * 1024;
+
+/**
+ * Env files (`.env`, `*.env`) in the config's folder and its parent folders up
+ * to the workspace folder that set `name` to a controller token (`tc-apiv1_…`):
+ * the values an agent started there (Compose reads `.env`, systemd an
+ * `EnvironmentFile`) would get. Unreadable and large files are skipped.
+ */
+async function envFileValues(doc: vscode.TextDocument, name: string): Promise<Array<{ uri: vscode.Uri; value: string }>> {
+  const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
+  if (doc.uri.scheme !== 'file' || !folder) return [];
+  const out: Array<{ uri: vscode.Uri; value: string }> = [];
+  let dir = vscode.Uri.joinPath(doc.uri, '..');
+  for (let depth = 0; depth < 10 && (dir.path + '/').startsWith(folder.uri.path.replace(/\/?$/, '/')); depth++) {
+    const entries = await vscode.workspace.fs.readDirectory(dir).then(undefined, () => [] as [string, vscode.FileType][]);
+    for (const [fileName, type] of entries.sort(([a], [b]) => a.localeCompare(b))) {
+      if (type !== vscode.FileType.File || !(fileName === '.env' || fileName.endsWith('.env'))) continue;
+      const uri = vscode.Uri.joinPath(dir, fileName);
+      const text = await readSmallText(uri);
+      const value = text === undefined ? undefined : envFileAssignments(text).get(name);
+      if (value?.startsWith(CONTROLLER_TOKEN_PREFIX)) out.push({ uri, value });
+    }
+    if (dir.path === folder.uri.path) break;
+    dir = vscode.Uri.joinPath(dir, '..');
+  }
+  return out;
+}
+
+/** The open document's text, else the file's when it is at most {@link MAX_ENV_FILE_BYTES}; undefined when unreadable. */
+async function readSmallText(uri: vscode.Uri): Promise<string | undefined> {
+  const open = openDocument(uri);
+  if (open) return open.getText();
+  try {
+    if ((await vscode.workspace.fs.stat(uri)).size > MAX_ENV_FILE_BYTES) return undefined;
+    return decodeUtf8(await vscode.workspace.fs.readFile(uri));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Asks which value a reference (`${VAR}`, `@{store:key}`) holds on the agent: a stored token or a typed value. */
-async function pickValueFor(deps: TestTokenDeps, site: TokenSite): Promise<{ value: string; token?: Token }> {
+async function pickValueFor(deps: TestTokenDeps, site: TokenSite, doc: vscode.TextDocument): Promise<{ value: string; token?: Token }> {
   const origin = deps.connection.origin!;
   const now = Date.now();
   const refs = await deps.vault.listStoredTokens(origin);
   const items: ValuePick[] = [];
+  // What an env file beside the config gives the variable comes first: most likely what the agent gets.
+  if (site.classification === 'env' && site.envVar) {
+    for (const found of await envFileValues(doc, site.envVar)) {
+      const facts = await deps.resolver.facts(found.value, [], { network: false }).catch(() => undefined);
+      const token = facts?.token ? deps.store.find(facts.token.id) : undefined;
+      items.push({
+        label: `$(file) ${vscode.l10n.t('The value in {0}', pickText(vscode.workspace.asRelativePath(found.uri), 120))}`,
+        description: token ? `${pickText(ui.tokenName(token.description, 80))} · ${statusAndExpiry(token, now)}` : vscode.l10n.t('not a token of your list'),
+        get: () => Promise.resolve({ value: found.value, ...(token ? { token } : {}) }),
+      });
+    }
+  }
+  const fromFiles = items.length;
   for (const ref of refs) {
     const token = deps.store.find(ref.id);
     const matchesKey = site.secretKey !== undefined && token !== undefined && secretKeyFor(token) === site.secretKey;
@@ -335,7 +390,8 @@ async function pickValueFor(deps: TestTokenDeps, site: TokenSite): Promise<{ val
       },
     });
   }
-  items.sort((a, b) => Number(!!b.matchesKey) - Number(!!a.matchesKey));
+  const stored = items.splice(fromFiles).sort((a, b) => Number(!!b.matchesKey) - Number(!!a.matchesKey));
+  items.push(...stored);
   items.push({
     label: `$(edit) ${vscode.l10n.t('Enter the value…')}`,
     description: vscode.l10n.t('paste the value the agent uses (sent only to the configured controller)'),
@@ -487,7 +543,7 @@ export function registerTestToken(deps: TestTokenDeps): vscode.Disposable[] {
         let token: Token | undefined;
         const literal = literalOfSite(cfg, site);
         if (literal) value = literal.value;
-        else if (site.classification === 'env' || site.classification === 'secret') ({ value, token } = await pickValueFor(deps, site));
+        else if (site.classification === 'env' || site.classification === 'secret') ({ value, token } = await pickValueFor(deps, site, doc));
         else if (site.classification === 'placeholder' || site.classification === 'dynamic') {
           throw new Error(
             vscode.l10n.t('The token on line {0} is a placeholder or a dynamic value, not a token: there is nothing to test.', site.key.line + 1),

@@ -489,6 +489,41 @@ describe('Telegraf config features', function () {
     assert.ok(lenses.every((l) => l.range.start.line === heartbeatLine));
   });
 
+  it('Test Token on an env reference offers first the value an env file beside the config gives it', async () => {
+    const held = await api.createToken({ description: 'config features env held', expiresAt: null, permissions: AGENT });
+    write('envref/sub/telegraf.conf', heartbeatConfig('${TELEGRAF_CONTROLLER_TOKEN}'));
+    write('envref/.env', `OTHER=1\nTELEGRAF_CONTROLLER_TOKEN="${held.value}"\n`);
+    const doc = await vscode.workspace.openTextDocument(uri('envref/sub/telegraf.conf'));
+    let offered: Array<{ label: string; description?: string }> = [];
+    const ui = scriptUi({
+      quickPick: [
+        (items) => {
+          offered = items;
+          return items[0];
+        },
+      ],
+      message: [
+        { match: 'sends a real heartbeat as agent', answer: 'Send Heartbeat' },
+        { match: 'for the heartbeat test?', answer: `Send to ${new URL(emulator().heartbeatUrl).host}` },
+      ],
+    });
+    let result: TestTokenResult | undefined;
+    try {
+      result = await vscode.commands.executeCommand<TestTokenResult>('telegrafController.testToken', {
+        uri: doc.uri.toString(),
+        offset: doc.getText().indexOf('${TELEGRAF_CONTROLLER_TOKEN}'),
+      });
+    } finally {
+      ui.restore();
+    }
+    const first = offered[0]!;
+    assert.match(first.label, /The value in .*envref\/\.env/, offered.map((i) => i.label).join(' | '));
+    assert.match(first.description ?? '', /config features env held/);
+    assert.ok(!JSON.stringify(offered).includes(held.value), 'the picker never shows the value');
+    assert.equal(result?.ok, true, JSON.stringify(result?.checks));
+    assert.match(result?.tokenLabel ?? '', /config features env held/);
+  });
+
   it('Test Token checks API, permissions and a real heartbeat, and tells the 401 reasons apart', async () => {
     const good = await api.createToken({ description: 'config features tested', expiresAt: null, permissions: AGENT });
     write('tested.conf', heartbeatConfig(good.value));
