@@ -45,6 +45,8 @@ export const LAZY_BUNDLES = {
     'src/features/telegrafCheck/index.ts',
   ],
   createToken: ['src/features/createToken/createTokenCommand.ts'],
+  // The permission model beyond the grid and the roles (core/resources.ts, core/roles.ts): ceilings, presets.
+  permissions: ['src/core/permissions.ts'],
 };
 
 const PROXY = 'lazy-bundle-proxy';

@@ -8,7 +8,7 @@
  * UTC strings (docs/api-contract.md `Token`).
  */
 import type { Token } from './api/contract';
-import { RESOURCES, hasPermission, type Action, type ResourceId } from './permissions';
+import { RESOURCES, hasPermission, type Action, type ResourceId } from './resources';
 import { TOKEN_PREFIX_LENGTH, TOKEN_VALUE_PREFIX } from './api/contract';
 
 // ---------------------------------------------------------------------------

@@ -5,89 +5,15 @@
  * Source: docs/api-contract.md "Permission grid", "Roles" and "Tokens".
  * No `vscode` import: shared by the extension, the webview bundle and the emulator.
  */
+import { RESOURCES, hasPermission, resourceInfo, type Action, type Permissions, type ResourceId } from './resources';
+import type { Role } from './roles';
 
-/** An action a permission grants on a resource (docs/api-contract.md "Permission grid"). */
-export type Action = 'read' | 'write' | 'delete';
-
-/** Every action, in the order the controller's grid shows its columns. */
-export const ACTIONS: readonly Action[] = ['read', 'write', 'delete'];
-
-/** A user's role on the controller (docs/api-contract.md "Roles"). */
-export type Role = 'owner' | 'administrator' | 'manager' | 'viewer';
-
-/** Every role, most privileged first. */
-export const ROLES: readonly Role[] = ['owner', 'administrator', 'manager', 'viewer'];
-
-/** Resource ids of the permission grid (docs/api-contract.md "Permission grid"). */
-export type ResourceId =
-  | 'configs'
-  | 'agents'
-  | 'reporting_rules'
-  | 'labels'
-  | 'heartbeat'
-  | 'tokens'
-  | 'analytics'
-  | 'users'
-  | 'invites'
-  | 'password_resets'
-  | 'settings'
-  | 'license'
-  | 'entitlements';
-
-/** A resource row of the permission grid: id, UI label, its actions and a one-line explanation. */
-export interface ResourceInfo {
-  readonly id: ResourceId;
-  /** Label as the controller's create form shows it. */
-  readonly label: string;
-  /** Actions that exist for this resource, in grid order. */
-  readonly actions: readonly Action[];
-  /** One sentence saying what the permission lets a token do. */
-  readonly description: string;
-}
-
-/**
- * The 13 resources of the grid, in the controller's order (docs/api-contract.md
- * "Permission grid").
- */
-export const RESOURCES: readonly ResourceInfo[] = [
-  {
-    id: 'configs',
-    label: 'Configurations',
-    actions: ['read', 'write', 'delete'],
-    description: 'Telegraf configurations; agents need read to download theirs.',
-  },
-  { id: 'agents', label: 'Agents', actions: ['read', 'write', 'delete'], description: 'The Telegraf agents the controller knows about.' },
-  {
-    id: 'reporting_rules',
-    label: 'Reporting Rules',
-    actions: ['read', 'write', 'delete'],
-    description: 'Rules that decide when an agent counts as healthy or not reporting.',
-  },
-  { id: 'labels', label: 'Labels', actions: ['read', 'write', 'delete'], description: 'Labels used to group agents and configurations.' },
-  { id: 'heartbeat', label: 'Heartbeat', actions: ['read', 'write'], description: 'Agent heartbeats; the heartbeat output needs write.' },
-  { id: 'tokens', label: 'Tokens', actions: ['read', 'write', 'delete'], description: 'API tokens themselves (listing, creating, revoking).' },
-  { id: 'analytics', label: 'Analytics', actions: ['read'], description: 'Fleet analytics and usage figures.' },
-  { id: 'users', label: 'Users', actions: ['read', 'write', 'delete'], description: 'User accounts and their roles.' },
-  { id: 'invites', label: 'Invites', actions: ['read', 'write', 'delete'], description: 'Invitations for new users.' },
-  { id: 'password_resets', label: 'Password Resets', actions: ['read', 'write', 'delete'], description: 'Password reset requests of local users.' },
-  { id: 'settings', label: 'Settings', actions: ['read', 'write'], description: 'Controller-wide settings.' },
-  { id: 'license', label: 'License', actions: ['read', 'write'], description: 'The controller license (Owner only, since v1.0.0).' },
-  { id: 'entitlements', label: 'Entitlements', actions: ['read'], description: 'What the license entitles; any authenticated user may read it.' },
-];
-
-/** All resource ids, in grid order. */
-export const RESOURCE_IDS: readonly ResourceId[] = RESOURCES.map((r) => r.id);
-
-/** Looks up a resource row by id; `undefined` for an unknown id. */
-export function resourceInfo(id: string): ResourceInfo | undefined {
-  return RESOURCES.find((r) => r.id === id);
-}
-
-/**
- * A permission set: resource id → granted actions (docs/api-contract.md "Shapes":
- * `Permissions`). Resources with no actions may be absent or map to `[]`.
- */
-export type Permissions = Partial<Record<ResourceId, Action[]>>;
+// The grid and the roles live in their own small modules (loaded when the Tokens view starts); the rest of
+// the model is loaded on first use. Everything stays importable from here.
+export { ACTIONS, RESOURCE_IDS, RESOURCES, hasPermission, resourceInfo } from './resources';
+export type { Action, Permissions, ResourceId, ResourceInfo } from './resources';
+export { ROLES, canManageTokens, isTokenAdmin } from './roles';
+export type { Role } from './roles';
 
 const FULL: Permissions = Object.fromEntries(RESOURCES.map((r) => [r.id, [...r.actions]])) as Permissions;
 
@@ -129,21 +55,6 @@ export const ROLE_CEILING: Readonly<Record<Role, Permissions>> = {
     entitlements: ['read'],
   },
 };
-
-/** True when `role` may manage tokens at all (Viewers may not: docs/api-contract.md "Roles"). */
-export function canManageTokens(role: Role): boolean {
-  return role !== 'viewer';
-}
-
-/** True when `role` sees and manages every user's tokens and may reassign (Owner, Administrator). */
-export function isTokenAdmin(role: Role): boolean {
-  return role === 'owner' || role === 'administrator';
-}
-
-/** True when `perms` grants `action` on `resource`. */
-export function hasPermission(perms: Permissions, resource: ResourceId, action: Action): boolean {
-  return perms[resource]?.includes(action) ?? false;
-}
 
 /**
  * Returns a normalised copy: only known resources and their existing actions,

@@ -3,7 +3,7 @@ import type { User } from '../core/api/contract';
 import type { ControllerClient } from '../core/api/client';
 import { ControllerError } from '../core/api/errors';
 import { hostOf, normalizeControllerUrl, parseConnections, toSettings, uniqueName, type ConnectionEntry } from '../core/connections';
-import { canManageTokens } from '../core/permissions';
+import { canManageTokens } from '../core/roles';
 import type { Logger } from '../infra/logger';
 import { originOf, type SecretVault, type StoredCredential } from '../infra/secretVault';
 import { controllerConnectionsSetting, controllerUrl, saveControllerConnections, setControllerUrl } from '../infra/settings';

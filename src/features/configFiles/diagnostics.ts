@@ -17,7 +17,7 @@ import { controllerTokenUses } from '../../core/config/references';
 import { assessToken, type Finding, type FindingCode } from '../../core/config/tokenAssessment';
 import { PREFIX } from '../../constants';
 import type { Logger } from '../../infra/logger';
-import { envVarName } from '../../infra/settings';
+import { envVarName } from '../../infra/envVarSetting';
 import type { ControllerConnection } from '../../services/controllerConnection';
 import type { TokenStore } from '../../services/tokenStore';
 import type { SecretVault } from '../../infra/secretVault';

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { ContextKeys, Views } from '../../constants';
-import { canManageTokens, isTokenAdmin } from '../../core/permissions';
+import { canManageTokens, isTokenAdmin } from '../../core/roles';
 import type { ConnectionManager } from '../../services/connectionManager';
 import type { ControllerConnection } from '../../services/controllerConnection';
 import type { ExplorerState } from './explorerState';

@@ -30,7 +30,7 @@ import {
 import { Commands, PREFIX, Settings } from '../../constants';
 import { registerCommand } from '../../infra/commands';
 import type { Logger } from '../../infra/logger';
-import { envVarName } from '../../infra/settings';
+import { envVarName } from '../../infra/envVarSetting';
 import { isTelegrafDocument } from '../../services/configDocuments';
 import { TelegrafLocator, TelegrafUnavailable, telegrafPathSetting, type LocatedTelegraf } from './telegrafLocator';
 

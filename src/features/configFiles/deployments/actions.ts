@@ -22,7 +22,7 @@ import { copySecret } from '../../../infra/clipboard';
 import { Cancelled, registerCommand } from '../../../infra/commands';
 import type { Logger } from '../../../infra/logger';
 import type { SecretVault } from '../../../infra/secretVault';
-import { envVarName } from '../../../infra/settings';
+import { envVarName } from '../../../infra/envVarSetting';
 import type { ControllerConnection } from '../../../services/controllerConnection';
 import type { TokenStore } from '../../../services/tokenStore';
 import { isOurDiagnostic } from '../diagnostics';
