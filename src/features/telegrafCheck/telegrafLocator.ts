@@ -39,7 +39,11 @@ export class TelegrafLocator implements vscode.Disposable {
   private readonly versions = new Map<string, Promise<TelegrafVersion>>();
   private readonly sub: vscode.Disposable;
 
-  constructor() {
+  /**
+   * @param workspaceTrusted whether the workspace is trusted now; asked before
+   *   every run (default: `vscode.workspace.isTrusted`).
+   */
+  constructor(private readonly workspaceTrusted: () => boolean = () => vscode.workspace.isTrusted) {
     this.sub = vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${PREFIX}.${Settings.telegrafPath}`)) this.versions.clear();
     });
@@ -55,7 +59,7 @@ export class TelegrafLocator implements vscode.Disposable {
    * one, `broken` when the program does not run or prints no version.
    */
   async locate(): Promise<LocatedTelegraf> {
-    if (!vscode.workspace.isTrusted) {
+    if (!this.workspaceTrusted()) {
       throw new TelegrafUnavailable(
         'untrusted',
         vscode.l10n.t('Restricted Mode: Telegraf is never run for an untrusted workspace. Trust the workspace to check configs with Telegraf.'),

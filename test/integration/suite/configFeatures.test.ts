@@ -20,6 +20,7 @@ import type { TestApi } from '../../../src/extension';
 import type { TestTokenResult } from '../../../src/features/configFiles/testTokenCommand';
 import type { ReplaceOutcome } from '../../../src/features/configFiles/tokenReplacement';
 import type { TelegrafCheckResult } from '../../../src/features/telegrafCheck';
+import { TelegrafLocator, type TelegrafUnavailable } from '../../../src/features/telegrafCheck/telegrafLocator';
 import { activateExtension, emulator, EXTENSION_ROOT, setSettings, waitUntil, workspaceFolder } from '../harness';
 import { byLabel, scriptUi, ensureSignedIn, signInAs } from './helpers/ui';
 
@@ -896,6 +897,30 @@ describe('Check Config with Telegraf (the real telegraf binary)', function () {
   after(async () => {
     await restore?.();
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs no program in Restricted Mode, not even telegraf --version; trusted, it does', async () => {
+    // A "telegraf" that leaves a marker whenever it is run, then runs the real one.
+    const marker = path.join(dir, 'ran');
+    const wrapper = path.join(dir, 'telegraf-wrapper.sh');
+    fs.writeFileSync(wrapper, `#!/bin/sh\ntouch '${marker}'\nexec '${telegraf}' "$@"\n`, { mode: 0o755 });
+    const undo = await setSettings({ 'telegrafController.telegrafPath': wrapper });
+    const untrusted = new TelegrafLocator(() => false);
+    const trusted = new TelegrafLocator(() => true);
+    try {
+      await assert.rejects(
+        untrusted.locate(),
+        (e: unknown) => e instanceof Error && (e as TelegrafUnavailable).reason === 'untrusted' && /Restricted Mode/.test(e.message),
+      );
+      assert.equal(fs.existsSync(marker), false, 'nothing ran in Restricted Mode');
+      const found = await trusted.locate();
+      assert.equal(found.path, wrapper);
+      assert.equal(fs.existsSync(marker), true, 'trusted, the program runs (the test can fail)');
+    } finally {
+      untrusted.dispose();
+      trusted.dispose();
+      await undo();
+    }
   });
 
   const telegrafDiagnostics = (u: vscode.Uri) => vscode.languages.getDiagnostics(u).filter((d) => d.source === 'telegraf');
