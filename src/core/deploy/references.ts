@@ -41,6 +41,40 @@ export interface ManualPlace {
   offset: number;
   /** The exact command (the value is never in it: it is read from the env file or a prompt). */
   command: string;
+  /** For a cluster Secret: what is needed to word its update for one token (see {@link secretFromEnvFileCommand}). */
+  secret?: SecretRef;
+}
+
+/** A Kubernetes Secret a manifest reads the token from. */
+export interface SecretRef {
+  name: string;
+  namespace?: string;
+  /** The key the token is read from (`secretKeyRef.key`; TELEGRAF_CONTROLLER_TOKEN when the manifest does not say). */
+  key: string;
+  /** The env files the Secret is likely made from, relative to the manifest's folder, most likely first. */
+  envFiles: string[];
+}
+
+/**
+ * The command that (re)creates Secret `s` from the env file `envFile` (a path
+ * as the user types it): `kubectl create secret generic … --from-env-file`
+ * piped to `kubectl apply`, so an existing Secret is replaced.
+ */
+export function secretFromEnvFileCommand(s: SecretRef, envFile: string): string {
+  return `kubectl create secret generic ${s.name}${s.namespace ? ` -n ${s.namespace}` : ''} --from-env-file=${envFile} --dry-run=client -o yaml | kubectl apply -f -`;
+}
+
+/**
+ * The command that sets key `s.key` of Secret `s` to a value typed at a hidden
+ * prompt (never in the shell history or the command line): for a Secret whose
+ * content the workspace does not show.
+ */
+export function secretFromPromptCommand(s: SecretRef): string {
+  return [
+    `read -rsp 'Telegraf Controller token: ' TC_TOKEN && echo`,
+    `kubectl create secret generic ${s.name}${s.namespace ? ` -n ${s.namespace}` : ''} --from-file=${s.key}=<(printf %s "$TC_TOKEN") --dry-run=client -o yaml | kubectl apply -f -`,
+    'unset TC_TOKEN',
+  ].join('\n');
 }
 
 const TOKEN_VARS = new Set([CONTROLLER_TOKEN_VAR, LEGACY_TOKEN_VAR]);
@@ -53,8 +87,6 @@ const TOKEN_VARS = new Set([CONTROLLER_TOKEN_VAR, LEGACY_TOKEN_VAR]);
  */
 export function manualPlaces(kind: DeployKind, text: string): ManualPlace[] {
   const out: ManualPlace[] = [];
-  const secretCmd = (name: string, ns?: string) =>
-    `kubectl create secret generic ${name}${ns ? ` -n ${ns}` : ''} --from-env-file=${DEFAULT_ENV_FILE} --dry-run=client -o yaml | kubectl apply -f -`;
   if (kind === 'powershell') {
     const i = text.search(/CurrentControlSet\\Services\\telegraf/i);
     if (i >= 0) out.push({ label: 'Windows service "telegraf" (registry Environment value)', offset: i, command: windowsServiceCommand() });
@@ -64,17 +96,24 @@ export function manualPlaces(kind: DeployKind, text: string): ManualPlace[] {
   const docs = yamlDocuments(text);
   if (docs.some((d) => d.errors.length > 0)) return out;
   const seen = new Set<string>();
-  const add = (name: string, offset: number, ns?: string) => {
+  const add = (name: string, offset: number, opts: { ns?: string; key?: string; envFiles?: string[] } = {}) => {
     if (seen.has(name)) return;
     seen.add(name);
-    out.push({ label: `Kubernetes Secret "${name}"`, offset, command: secretCmd(name, ns) });
+    const secret: SecretRef = {
+      name,
+      ...(opts.ns ? { namespace: opts.ns } : {}),
+      key: opts.key ?? CONTROLLER_TOKEN_VAR,
+      envFiles: opts.envFiles ?? [DEFAULT_ENV_FILE, '.env'],
+    };
+    out.push({ label: `Kubernetes Secret "${name}"`, offset, command: secretFromEnvFileCommand(secret, secret.envFiles[0]!), secret });
   };
   const envItems = (env: unknown, ns?: string) => {
     if (!isSeq(env)) return;
     for (const item of env.items) {
       const ref = get(get(item, 'valueFrom'), 'secretKeyRef');
       const name = str(get(ref, 'name'));
-      if (name && TOKEN_VARS.has(str(get(ref, 'key')) ?? '')) add(name, (ref as YAMLMap).range?.[0] ?? 0, ns);
+      const key = str(get(ref, 'key')) ?? '';
+      if (name && TOKEN_VARS.has(key)) add(name, (ref as YAMLMap).range?.[0] ?? 0, { ...(ns ? { ns } : {}), key });
     }
   };
   if (kind === 'kubernetes') {
@@ -89,7 +128,12 @@ export function manualPlaces(kind: DeployKind, text: string): ManualPlace[] {
   }
   if (kind === 'kustomization') {
     const gen = get(docs[0]?.contents, 'secretGenerator');
-    if (isSeq(gen)) for (const g of gen.items) if (str(get(g, 'name'))) add(str(get(g, 'name'))!, (g as YAMLMap).range?.[0] ?? 0);
+    if (isSeq(gen))
+      for (const g of gen.items) {
+        const envs = get(g, 'envs');
+        const files = isSeq(envs) ? envs.items.map((e) => str(e)).filter((e): e is string => !!e) : [];
+        if (str(get(g, 'name'))) add(str(get(g, 'name'))!, (g as YAMLMap).range?.[0] ?? 0, files.length ? { envFiles: files } : {});
+      }
   }
   return out;
 }

@@ -161,6 +161,14 @@ describe('Deployment files', function () {
       'rot/telegraf.yaml',
       'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: telegraf\n  namespace: monitoring\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n          env:\n            - name: TELEGRAF_CONTROLLER_TOKEN\n              valueFrom:\n                secretKeyRef:\n                  name: telegraf-controller-token\n                  key: TELEGRAF_CONTROLLER_TOKEN\n',
     );
+    // The same kind of manifest where the Secret is made from an env file holding ANOTHER token: not this token's.
+    const other = await api.createToken({ description: 'deploy other agent', expiresAt: null, permissions: AGENT });
+    const manifest = (secret: string) =>
+      `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: telegraf\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n          env:\n            - name: TELEGRAF_CONTROLLER_TOKEN\n              valueFrom:\n                secretKeyRef:\n                  name: ${secret}\n                  key: TELEGRAF_CONTROLLER_TOKEN\n`;
+    write('rot-other/telegraf.yaml', manifest('other-agent-token'));
+    write('rot-other/telegraf-controller.env', `TELEGRAF_CONTROLLER_TOKEN=${other.value}\n`);
+    // And one whose Secret's content the workspace does not show.
+    write('rot-unknown/telegraf.yaml', manifest('unknown-token'));
     // First run: the user declines the revoke after the update.
     let ui = scriptUi({
       message: [
@@ -182,9 +190,16 @@ describe('Deployment files', function () {
     );
     const second = ui.record.messages.find((m) => m.text.startsWith('The new token is stored'));
     assert.ok(
-      second?.detail?.includes('kubectl create secret generic telegraf-controller-token -n monitoring --from-env-file='),
-      JSON.stringify(ui.record.messages),
+      second?.detail?.includes('kubectl create secret generic telegraf-controller-token -n monitoring --from-env-file=deploy-features/rot/.env '),
+      `the Secret is re-created from the env file that gets the new value: ${second?.detail}`,
     );
+    assert.ok(!second?.detail?.includes('other-agent-token'), `a Secret made from another token's env file is not listed: ${second?.detail}`);
+    assert.match(second?.detail ?? '', /Secret "unknown-token".*what it holds is not in the workspace: update it only if it holds this token/);
+    assert.match(
+      second?.detail ?? '',
+      /read -rsp .*\n.*kubectl create secret generic unknown-token --from-file=TELEGRAF_CONTROLLER_TOKEN=<\(printf %s "\$TC_TOKEN"\)/,
+    );
+    assert.ok(fs.readFileSync(file('rot-other/telegraf-controller.env'), 'utf8').includes(other.value), "another token's env file is left alone");
     assert.equal((await api.connection.api().getToken(old.token.id)).status, 'active', 'declined: the old token stays active');
     const envAfter = fs.readFileSync(file('rot/.env'), 'utf8');
     assert.ok(!envAfter.includes(old.value) && /TELEGRAF_CONTROLLER_TOKEN=tc-apiv1_/.test(envAfter), 'the env file holds the new value');

@@ -8,11 +8,71 @@
  * {@link DeploymentReferenceHook}.
  */
 import * as vscode from 'vscode';
-import { deploymentKind, manualPlaces, planRewrite, valueOccurrences, WRITABLE_KINDS } from '../../../core/deploy';
+import {
+  CONTROLLER_TOKEN_VAR,
+  deploymentKind,
+  envFileAssignments,
+  LEGACY_TOKEN_VAR,
+  manualPlaces,
+  planRewrite,
+  secretFromEnvFileCommand,
+  secretFromPromptCommand,
+  valueOccurrences,
+  WRITABLE_KINDS,
+  type DeployKind,
+  type SecretRef,
+} from '../../../core/deploy';
+import { CONTROLLER_TOKEN_PREFIX } from '../../../core/config';
 import { locationLabel, openDocument, documentText } from '../../../services/configDocuments';
 import type { DeploymentReferenceHook, DeploymentReferences } from '../tokenReplacement';
 import type { DeploymentDiagnostics } from './diagnostics';
 import { readDeployment, workspaceDeploymentUris } from './documents';
+
+/** Token values an env file sets (`tc-apiv1_…`, or any value of TELEGRAF_CONTROLLER_TOKEN / INFLUX_TOKEN). */
+function envFileTokenValues(text: string): string[] {
+  return [...envFileAssignments(text)]
+    .filter(([k, v]) => v !== '' && (v.startsWith(CONTROLLER_TOKEN_PREFIX) || k === CONTROLLER_TOKEN_VAR || k === LEGACY_TOKEN_VAR))
+    .map(([, v]) => v);
+}
+
+/**
+ * How to update cluster Secret `secret` (referenced by the manifest `manifest`)
+ * when the token `oldValue` is rotated; undefined when the Secret is not this
+ * token's:
+ * - an env file it is likely made from (beside the manifest) holds the old
+ *   value: rotate rewrites that file, and the command re-creates the Secret
+ *   from it (kustomize: `kubectl apply -k`);
+ * - the file the Secret is made from holds another token: not this token's
+ *   Secret, not listed;
+ * - otherwise the workspace does not show what the Secret holds: listed as
+ *   such, with a command that reads the new value at a hidden prompt.
+ */
+async function secretPlace(
+  manifest: vscode.Uri,
+  kind: DeployKind,
+  secret: SecretRef,
+  oldValue: string,
+): Promise<{ note: string; command: string } | undefined> {
+  const dir = vscode.Uri.joinPath(manifest, '..');
+  let other = false;
+  for (const [i, name] of secret.envFiles.entries()) {
+    const envUri = vscode.Uri.joinPath(dir, name);
+    const text = (await readDeployment(envUri))?.text;
+    if (text === undefined) continue;
+    const values = envFileTokenValues(text);
+    const rel = vscode.workspace.asRelativePath(envUri, false);
+    if (values.includes(oldValue)) {
+      const command = kind === 'kustomization' ? `kubectl apply -k ${vscode.workspace.asRelativePath(dir, false)}` : secretFromEnvFileCommand(secret, rel);
+      return { note: ` — ${vscode.l10n.t('made from {0}, which gets the new value', rel)}`, command };
+    }
+    if (i === 0 && values.length > 0) other = true;
+  }
+  if (other) return undefined;
+  return {
+    note: ` — ${vscode.l10n.t('what it holds is not in the workspace: update it only if it holds this token')}`,
+    command: secretFromPromptCommand(secret),
+  };
+}
 
 /** The hook, over the workspace's deployment files. */
 export function deploymentReferenceHook(diags: DeploymentDiagnostics): DeploymentReferenceHook {
@@ -35,9 +95,10 @@ export function deploymentReferenceHook(diags: DeploymentDiagnostics): Deploymen
           (WRITABLE_KINDS.includes(kind) ? out.writable : out.readOnly).push(label);
         }
         for (const m of manualPlaces(kind, t.text)) {
-          if (seenCmd.has(m.command)) continue;
-          seenCmd.add(m.command);
-          out.manual.push({ label: `${m.label} (${locationLabel(uri, t.positionAt(m.offset).line)})`, command: m.command });
+          const place = m.secret ? await secretPlace(uri, kind, m.secret, oldValue) : { note: '', command: m.command };
+          if (!place || seenCmd.has(place.command)) continue;
+          seenCmd.add(place.command);
+          out.manual.push({ label: `${m.label} (${locationLabel(uri, t.positionAt(m.offset).line)})${place.note}`, command: place.command });
         }
       }
       return out;
