@@ -170,7 +170,10 @@ export function assessToken(facts: TokenFacts, needs: readonly RequiredPermissio
       out.push({
         code: 'token-unknown',
         severity: 'error',
-        message: `${cap(host)} rejects this value as "Invalid token" although the token ${name} is listed as active: it may have been deleted, or its user is disabled.`,
+        message:
+          facts.via === 'prefix'
+            ? `${cap(host)} rejects this value as "Invalid token". Only its prefix matches the active token ${name}: the value is probably mistyped or cut short, or that token was deleted or its user disabled. Copy the value again from where it was created.`
+            : `${cap(host)} rejects this value as "Invalid token" although the token ${name} is listed as active: it may have been deleted, or its user is disabled.`,
       });
       return out;
     }

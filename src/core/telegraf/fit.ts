@@ -12,8 +12,12 @@ import { atLeast, capabilitiesOf, CONTROLLER_TOKEN_ENV, INFLUX_TOKEN_ENV, type T
 
 /** One way a config does not fit a Telegraf version. */
 export interface VersionMisfit {
-  /** `error`: that Telegraf refuses the file; `warning`: it loads, but a token will not be sent as written. */
-  severity: 'error' | 'warning';
+  /**
+   * `error`: that Telegraf refuses the file; `warning`: it loads, but a token
+   * will not be sent as written; `info`: it loads and works as a local config,
+   * but not in every way it may be deployed.
+   */
+  severity: 'error' | 'warning' | 'info';
   range: Range;
   message: string;
 }
@@ -34,10 +38,12 @@ export function configMisfits(cfg: TelegrafConfig, v: TelegrafVersion): VersionM
   if (!atLeast(v, 1, 39)) {
     for (const site of findTokenSites(cfg)) {
       if (site.classification !== 'env' || site.envVar !== CONTROLLER_TOKEN_ENV) continue;
+      // A local file reads any variable the agent's environment sets; only an agent that downloads its
+      // config from the controller is started with the token in INFLUX_TOKEN (before 1.39).
       out.push({
-        severity: 'warning',
+        severity: 'info',
         range: site.credentialRange,
-        message: `Telegraf ${v.text} does not know ${CONTROLLER_TOKEN_ENV} (Telegraf 1.39 and later send it when they download a config); it sends ${INFLUX_TOKEN_ENV} instead. Reference \${${INFLUX_TOKEN_ENV}} so that one variable serves both, or upgrade Telegraf.`,
+        message: `Telegraf ${v.text} reads \${${CONTROLLER_TOKEN_ENV}} from its environment in a local config like any variable. But an agent of this version that downloads its config from the controller gets its token as ${INFLUX_TOKEN_ENV} (${CONTROLLER_TOKEN_ENV} from Telegraf 1.39): if the controller serves this config, reference \${${INFLUX_TOKEN_ENV}} so that one variable serves both, or upgrade Telegraf.`,
       });
     }
   }

@@ -11,6 +11,7 @@
  * - `[[outputs.heartbeat]]` exists since Telegraf 1.37 and always sends its
  *   `token` option as `Authorization: Bearer …`.
  */
+import { shQuote } from '../agentStart/generators';
 
 /** A parsed `telegraf --version`. */
 export interface TelegrafVersion {
@@ -85,4 +86,16 @@ export function envVarNameMisfit(name: string, v: TelegrafVersion): string | und
     return `Telegraf ${v.text} does not read ${CONTROLLER_TOKEN_ENV} (Telegraf 1.39 and later do): when it downloads its config from the controller it sends ${INFLUX_TOKEN_ENV} with the Token scheme. Set the environment variable name to ${INFLUX_TOKEN_ENV}, or upgrade Telegraf.`;
   }
   return `Telegraf ${v.text} sends only ${caps.configUrlEnvVars.join(' or ')} when it downloads its config from the controller, not ${name}.`;
+}
+
+/**
+ * The command that stores a secret for a `@{store:key}` reference: Telegraf's
+ * `secrets set` reads the secret-store definitions from the config, which it
+ * looks for at the default location unless `--config` (given before the
+ * subcommand) names the file; without a value on the command line it prompts
+ * for it, so the value stays out of the shell history. `configPath` is quoted
+ * for a POSIX shell.
+ */
+export function secretsSetCommand(configPath: string, storeId: string, key: string): string {
+  return `telegraf --config ${shQuote(configPath)} secrets set ${storeId} ${key}`;
 }

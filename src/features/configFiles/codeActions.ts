@@ -15,6 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { secretsSetCommand } from '../../core/telegraf';
 import * as ui from '../../infra/ui';
 import type { Token } from '../../core/api/contract';
 import { applyEdits, envReference, planAddSecretStore, planReplaceSite, secretReference, secretStores, type SecretStoreType } from '../../core/config';
@@ -295,7 +296,7 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         log.info(
           `[${who()}] replaced a plain-text token${facts.token ? ` (${facts.token.id} "${ui.tokenName(facts.token.description, 80)}")` : ''} in ${file} with ${reference}${add ? ` and added [[secretstores.${add.type}]] "${add.id}"` : ''}`,
         );
-        const cmd = `telegraf secrets set ${storeId} ${key}`;
+        const cmd = secretsSetCommand(doc.uri.fsPath, storeId, key);
         const copyCommand = vscode.l10n.t('Copy Command');
         const copyValue = vscode.l10n.t('Copy Token Value');
         const choice = await ui.showInformationMessage(

@@ -9,6 +9,7 @@
  * rendered as text (the MarkdownString is untrusted, text is escaped).
  */
 import * as vscode from 'vscode';
+import { secretsSetCommand } from '../../core/telegraf';
 import * as ui from '../../infra/ui';
 import { expiryLabel, statusLabel } from '../../services/words';
 import { type TelegrafConfig, type TokenSite } from '../../core/config';
@@ -73,6 +74,21 @@ export function appendTokenInfo(md: vscode.MarkdownString, t: TokenRecord, needs
 }
 
 function appendFacts(md: vscode.MarkdownString, facts: TokenFacts, needs: readonly RequiredPermission[], host: string, now: number): void {
+  const usable = facts.token && ['active', 'expiring'].includes(displayStatus(facts.token, now));
+  if (facts.token && usable && facts.via === 'prefix' && facts.verdict === 'invalid-token') {
+    // Only the prefix matches a usable token, and the controller rejects the value: not that token's facts, which would mislead.
+    md.appendMarkdown(
+      markdownText(
+        vscode.l10n.t(
+          '{0} answers "Invalid token" for this value. Only its prefix ({1}…) matches your token "{2}": the value is probably mistyped or cut short, or that token was deleted or its user disabled.',
+          host,
+          facts.token.prefix,
+          ui.tokenName(facts.token.description, 80),
+        ),
+      ),
+    );
+    return;
+  }
   if (facts.token) {
     appendTokenInfo(md, facts.token, needs, now);
     md.appendMarkdown('\n').appendMarkdown(
@@ -148,7 +164,7 @@ export class TokenHoverProvider implements vscode.HoverProvider {
     const cfg = this.deps.parses.get(doc);
     const site = siteAt(cfg, doc.offsetAt(position));
     if (!site) return undefined;
-    const md = await this.render(cfg, site);
+    const md = await this.render(cfg, site, doc.uri.fsPath);
     if (!md) return undefined;
     return new vscode.Hover(md, new vscode.Range(doc.positionAt(site.credentialRange.start), doc.positionAt(site.credentialRange.end)));
   }
@@ -163,8 +179,8 @@ export class TokenHoverProvider implements vscode.HoverProvider {
     }
   }
 
-  /** The hover text of a site, or undefined for values that are not Telegraf Controller credentials. */
-  async render(cfg: TelegrafConfig, site: TokenSite): Promise<vscode.MarkdownString | undefined> {
+  /** The hover text of a site of the config at `configPath`, or undefined for values that are not Telegraf Controller credentials. */
+  async render(cfg: TelegrafConfig, site: TokenSite, configPath: string): Promise<vscode.MarkdownString | undefined> {
     const md = newMarkdown();
     const needs = requiredPermissions(cfg, site);
     const now = Date.now();
@@ -207,7 +223,11 @@ export class TokenHoverProvider implements vscode.HoverProvider {
           );
         md.appendMarkdown('\n\n').appendMarkdown(
           markdownText(
-            vscode.l10n.t('Telegraf reads the secret "{0}" at startup; store it with: telegraf secrets set {1} {0}', site.secretKey ?? '', site.storeId ?? ''),
+            vscode.l10n.t(
+              'Telegraf reads the secret "{0}" at startup; store it with: {1}',
+              site.secretKey ?? '',
+              secretsSetCommand(configPath, site.storeId ?? '', site.secretKey ?? ''),
+            ),
           ),
         );
         const origin = this.deps.connection.origin;

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { secretsSetCommand } from '../../core/telegraf';
 import * as ui from '../../infra/ui';
 import { createOwnerOnlyFile, secureValueFiles } from '../../infra/valueFiles';
 import type { Token } from '../../core/api/contract';
@@ -328,7 +329,7 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
             await addToEnvironmentFile(doc.uri, name, value, token, connection.label, log);
           }
         } else if (form === 'secret' && secretHint) {
-          const cmd = `telegraf secrets set ${secretHint.store} ${secretHint.key}`;
+          const cmd = secretsSetCommand(doc.uri.fsPath, secretHint.store, secretHint.key);
           const copyCommand = vscode.l10n.t('Copy Command');
           const copyValue = vscode.l10n.t('Copy Token Value');
           const choice = await ui.showInformationMessage(

@@ -147,7 +147,11 @@ export class TelegrafChecker implements vscode.Disposable {
       const d = new vscode.Diagnostic(
         new vscode.Range(doc.positionAt(m.range.start), doc.positionAt(m.range.end)),
         m.message,
-        m.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+        m.severity === 'error'
+          ? vscode.DiagnosticSeverity.Error
+          : m.severity === 'warning'
+            ? vscode.DiagnosticSeverity.Warning
+            : vscode.DiagnosticSeverity.Information,
       );
       d.source = VERSION_SOURCE;
       d.code = 'telegraf-version';
@@ -168,6 +172,20 @@ export class TelegrafChecker implements vscode.Disposable {
     const misfits = this.misfitDiagnostics(doc, configMisfits(parseTelegrafConfig(doc.getText()), telegraf.version));
     this.collection.set(doc.uri, [...kept, ...misfits]);
     this.warnEnvVarName(telegraf);
+  }
+
+  /**
+   * Drops Telegraf's own problems of `doc` after an edit: they describe the
+   * text Telegraf checked, so their lines may no longer match (run the check
+   * again, or save with checks on save). Version notes stay until the next review.
+   */
+  dropStaleProblems(doc: vscode.TextDocument): void {
+    const list = this.collection.get(doc.uri);
+    if (!list?.some((d) => d.source === TELEGRAF_SOURCE)) return;
+    this.collection.set(
+      doc.uri,
+      list.filter((d) => d.source !== TELEGRAF_SOURCE),
+    );
   }
 
   /** One warning per Telegraf version and setting value when `envVarName` does not fit. */
@@ -223,6 +241,9 @@ export function registerTelegrafCheck(log: Logger): vscode.Disposable[] {
       if (!checkOnSave()) review(doc);
     }),
     vscode.workspace.onDidOpenTextDocument(review),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.contentChanges.length > 0) checker.dropStaleProblems(e.document);
+    }),
     vscode.workspace.onDidCloseTextDocument((doc) => checker.collection.delete(doc.uri)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => vscode.workspace.textDocuments.forEach(review)),
     registerCommand(
@@ -252,12 +273,24 @@ export function registerTelegrafCheck(log: Logger): vscode.Disposable[] {
         );
         checker.warnEnvVarName(telegraf);
         const count = result.problems.length;
-        const notes = result.misfits.length;
+        const notes = result.misfits.filter((m) => m.severity !== 'info').length;
+        const infos = result.misfits.length - notes;
         const show = vscode.l10n.t('Show Problems');
         const onChoice = (choice: string | undefined) => {
           if (choice === show) void vscode.commands.executeCommand('workbench.actions.view.problems');
         };
-        if (count === 0 && notes === 0) {
+        if (count === 0 && notes === 0 && infos > 0) {
+          void ui
+            .showInformationMessage(
+              vscode.l10n.t(
+                'Telegraf {0} loads {1} without problems (config check initialises the plugins; it never starts them). A note about this Telegraf version is in Problems.',
+                result.telegrafVersion,
+                name,
+              ),
+              show,
+            )
+            .then(onChoice);
+        } else if (count === 0 && notes === 0) {
           void ui.showInformationMessage(
             vscode.l10n.t(
               'Telegraf {0} loads {1} without problems (config check initialises the plugins; it never starts them).',

@@ -174,6 +174,8 @@ export class DeploymentDiagnostics implements vscode.Disposable {
     const findings = scanText(kind, text);
     const out: vscode.Diagnostic[] = [];
     let ignored = findings.some((f) => f.lowerWhenIgnored) && uri.scheme === 'file' ? await this.deps.git.isIgnored(uri.fsPath) : false;
+    // How the file is kept out of git, for the message: git-ignored, or (an env file) simply not tracked.
+    const outOfGit = ignored ? 'git-ignored' : 'not tracked by git';
     // An env file is where the value belongs: it counts as a leak only when git tracks it.
     if (kind === 'env' && !ignored && uri.scheme === 'file' && findings.some((f) => f.code === 'plaintext-token'))
       ignored = !(await this.deps.git.isTracked(uri.fsPath));
@@ -199,7 +201,7 @@ export class DeploymentDiagnostics implements vscode.Disposable {
       const sev = ignored && f.lowerWhenIgnored ? LOWER[f.severity] : f.severity;
       const msg =
         ignored && f.lowerWhenIgnored && f.code === 'plaintext-token'
-          ? `${f.message} (This file is git-ignored, but anyone who can read it can use the token.)`
+          ? `${f.message} (This file is ${outOfGit}, but anyone who can read it can use the token.)`
           : f.message;
       const d = new vscode.Diagnostic(range(f.range.start, f.range.end), msg, SEVERITY[sev]);
       d.source = DIAGNOSTIC_SOURCE;

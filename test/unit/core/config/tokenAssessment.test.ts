@@ -64,6 +64,13 @@ describe('assessToken', () => {
     assert.deepEqual(codes({ token: token(), verdict: 'invalid-token' }), ['token-unknown/error']);
   });
 
+  test('matched only by prefix and rejected: says the value is likely wrong, not that the listed token is broken', () => {
+    const [byPrefix] = assessToken({ token: token(), via: 'prefix', verdict: 'invalid-token' }, [], NOW, 'the controller ctl:8888');
+    assert.match(byPrefix!.message, /Only its prefix matches the active token .*probably mistyped or cut short/);
+    const [stored] = assessToken({ token: token(), via: 'stored', verdict: 'invalid-token' }, [], NOW, 'the controller ctl:8888');
+    assert.match(stored!.message, /although the token .* is listed as active/);
+  });
+
   test('without a record the verdict decides', () => {
     assert.deepEqual(codes({ verdict: 'token-expired' }), ['token-expired/error']);
     assert.deepEqual(codes({ verdict: 'invalid-token' }), ['token-unknown/error'], 'rejected: an error whoever is signed in');

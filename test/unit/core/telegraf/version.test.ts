@@ -74,11 +74,13 @@ describe('configMisfits', () => {
     assert.ok(m[0]?.message.includes('1.37'));
   });
 
-  test('${TELEGRAF_CONTROLLER_TOKEN} with 1.38 is a warning on the reference; fine with 1.39+', () => {
+  test('${TELEGRAF_CONTROLLER_TOKEN} with 1.38 is a note (information) on the reference: fine locally, not in a config the controller serves; fine with 1.39+', () => {
     const cfg = parseTelegrafConfig(hb);
     const m = configMisfits(cfg, v('Telegraf 1.38.3'));
     assert.equal(m.length, 1);
-    assert.equal(m[0]?.severity, 'warning');
+    assert.equal(m[0]?.severity, 'info');
+    assert.match(m[0]!.message, /in a local config like any variable/);
+    assert.match(m[0]!.message, /downloads its config from the controller gets its token as INFLUX_TOKEN/);
     assert.equal(hb.slice(m[0]!.range.start, m[0]!.range.end), '${TELEGRAF_CONTROLLER_TOKEN}');
     assert.deepEqual(configMisfits(cfg, v('Telegraf 1.39.0')), []);
     assert.deepEqual(configMisfits(parseTelegrafConfig(hb.replace('TELEGRAF_CONTROLLER_TOKEN', 'INFLUX_TOKEN')), v('Telegraf 1.38.3')), []);
