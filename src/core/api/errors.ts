@@ -140,3 +140,22 @@ export function isTransient(e: unknown): boolean {
     (e.kind === 'network' || e.kind === 'timeout' || e.kind === 'connection-refused' || e.kind === 'rate-limited' || e.kind === 'server')
   );
 }
+
+/**
+ * True when a failed request that changes state may nevertheless have been
+ * applied: it reached the controller (no DNS, refused, TLS or proxy failure,
+ * no connect timeout) and no definite answer came back.
+ */
+export function mayHaveBeenApplied(e: ControllerError): boolean {
+  if (e.kind === 'timeout') return !hasCode(e, 'UND_ERR_CONNECT_TIMEOUT');
+  if (e.kind === 'network') return true;
+  if (e.kind === 'protocol') return e.status === undefined || (e.status >= 200 && e.status < 300);
+  if (e.kind === 'server') return e.status === 502 || e.status === 504;
+  return false;
+}
+
+function hasCode(e: unknown, code: string, depth = 0): boolean {
+  if (!e || typeof e !== 'object' || depth > 5) return false;
+  const o = e as { code?: unknown; cause?: unknown };
+  return o.code === code || hasCode(o.cause, code, depth + 1);
+}

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import * as ui from '../../infra/ui';
 import { isUnusableToken, type BulkResult, type Token, type User } from '../../core/api/contract';
-import { ControllerError, isAuthFailure } from '../../core/api/errors';
+import { ControllerError, isAuthFailure, mayHaveBeenApplied } from '../../core/api/errors';
 import { chunk, describeReassign, mergeBulk, reassignPreview, summarizeBulk, type BulkSummary } from '../../core/tokenQuery';
 import { effectivePermissions, isTokenAdmin } from '../../core/permissions';
 import { displayText, pickText } from '../../core/text';
@@ -367,9 +367,28 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
             vscode.l10n.t('Every agent or script that uses it is rejected from now on. Revoking cannot be undone; the record is kept for audit.'),
             vscode.l10n.t('Revoke'),
           );
-          const updated = await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Revoking "{0}"…', name) }, () =>
-            handle.connection.api().revokeToken(token.id),
-          );
+          const updated = await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Revoking "{0}"…', name) }, async () => {
+            try {
+              return await handle.connection.api().revokeToken(token.id);
+            } catch (e) {
+              // No answer, but the request may have reached the controller: ask it what happened rather than say "failed".
+              if (!(e instanceof ControllerError) || !mayHaveBeenApplied(e)) throw e;
+              log.warn(`[${handle.connection.label}] revoke of ${token.id} has an unknown outcome (${e.kind}); checking the token on the controller`);
+              const now = await handle.connection
+                .api()
+                .getToken(token.id)
+                .catch(() => undefined);
+              if (now?.status === 'revoked') return now;
+              throw new Error(
+                now
+                  ? vscode.l10n.t('The controller did not confirm the revoke of "{0}", and the token is still active (checked just now). Try again.', name)
+                  : vscode.l10n.t(
+                      'The controller did not confirm the revoke of "{0}", and checking the token failed: whether it is revoked is unknown. Refresh the Tokens view to see.',
+                      name,
+                    ),
+              );
+            }
+          });
           // The server applied it even when its answer's record is unusable: keep ours, marked revoked.
           handle.store.upsert(isUnusableToken(updated) ? { ...token, status: 'revoked', revokedAt: token.revokedAt ?? new Date().toISOString() } : updated);
           logActivity(log, { op: 'revoke', connection: handle.connection.label, token: { id: token.id, description: token.description } });
