@@ -47,15 +47,15 @@ const demoDir = path.join(root, '.vscode-test', 'demo');
 const userData = path.join(demoDir, 'user-data');
 // Outside this repository: inside it, git would ignore the sample files (.vscode-test/ is ignored) and
 // the extension would rightly rate a plaintext token there as information, not the warning a user sees.
-const workspace = path.join(os.tmpdir(), 'telegraf-controller-demo', 'workspace');
-if (!flags['keep-state']) rmSync(userData, { recursive: true, force: true });
-rmSync(workspace, { recursive: true, force: true });
-mkdirSync(demoDir, { recursive: true });
-
 const seedFile = path.join(root, 'test/emulator/seeds/demo.json');
 const apiPort = await findFreePort('127.0.0.1', num(flags['api-port'], 8888));
 const heartbeatPort = await findFreePort('127.0.0.1', num(flags['heartbeat-port'], 8000));
 const csPort = await findFreePort(host, num(flags.port, 8080));
+// One workspace per editor port: two demos on one machine never wipe each other's files.
+const workspace = path.join(os.tmpdir(), `telegraf-controller-demo-${csPort}`, 'workspace');
+if (!flags['keep-state']) rmSync(userData, { recursive: true, force: true });
+rmSync(workspace, { recursive: true, force: true });
+mkdirSync(demoDir, { recursive: true });
 
 let session;
 try {
@@ -70,6 +70,9 @@ try {
     codeServerPort: csPort,
     linkExtension: !flags.dev,
     workspace: workspace,
+    // With --keep-state, a folder kept between runs; otherwise a temporary one removed at exit (the editor's
+    // Local History there may hold token values).
+    ...(flags['keep-state'] ? { userDataDir: userData } : {}),
     // Check Config with Telegraf and version awareness use the real Telegraf the demo built.
     // Its heartbeat server's port (another than 8000 when that was taken or --heartbeat-port was given).
     settings: { 'telegrafController.telegrafPath': path.join(root, '.telegraf', 'v1.40.1', 'telegraf'), 'telegrafController.heartbeatPort': heartbeatPort },

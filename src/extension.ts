@@ -12,7 +12,7 @@
  */
 import * as vscode from 'vscode';
 import { AUTH_PROVIDER_ID, Commands, TOKEN_URI_SCHEME } from './constants';
-import { activateClipboardGuard } from './infra/clipboard';
+import { activateClipboardGuard, clipboardCheckReporter } from './infra/clipboard';
 import { registerCommand } from './infra/commands';
 import { CommandStandIns } from './infra/lazyCommands';
 import { createLogger } from './infra/logger';
@@ -109,7 +109,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     const statusBar = new ExpiryStatusBar(manager, vault, notifier, log);
     const freshness = new Freshness(manager, vault, log);
     context.subscriptions.push(statusBar, freshness);
-    context.subscriptions.push(activateClipboardGuard(context.globalState, (outcome) => log.info(`clipboard check after copying a token value: ${outcome}`)));
+    context.subscriptions.push(activateClipboardGuard(context.globalState, clipboardCheckReporter(log)));
     return { statusBar, freshness };
   });
   const details = once(() => {

@@ -65,6 +65,7 @@ export const FALLBACK_TELEGRAF_CONF = `# Sample Telegraf configuration (created 
  * @param {string} [o.vsix]           install this .vsix
  * @param {boolean} [o.linkExtension] install the project folder itself (no packaging)
  * @param {string} [o.workspace]      use this folder instead of a temp copy
+ * @param {string} [o.userDataDir]    code-server's user data folder (default: <runDir>/user-data)
  * @param {boolean} [o.keep]          keep runDir
  * @param {(msg: string) => void} [o.log]
  * @returns {Promise<Session>}
@@ -116,7 +117,7 @@ export async function startSession(o) {
     root: o.root,
     host: o.host,
     port: o.codeServerPort,
-    userDataDir: path.join(runDir, 'user-data'),
+    userDataDir: o.userDataDir ?? path.join(runDir, 'user-data'),
     settings,
     env,
     vsix: o.vsix,

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { ClipboardGuard, type ClearOutcome, type StatePort } from '../core/clipboardGuard';
 import { clipboardClearSeconds } from './settings';
+import type { Logger } from './logger';
+import * as ui from './ui';
 
 /** In-memory state until {@link activateClipboardGuard} runs (tests that skip activation). */
 function memoryState(): StatePort {
@@ -34,4 +36,22 @@ export function activateClipboardGuard(globalState: vscode.Memento, onCheck?: (o
  */
 export async function copySecret(value: string): Promise<number> {
   return guard.copy(value, clipboardClearSeconds());
+}
+
+/**
+ * What to do with each clipboard check (the `onCheck` of
+ * {@link activateClipboardGuard}): log it, and when the clipboard could not
+ * be read (a browser that does not grant clipboard reading), say that the
+ * value may still be there: the promise to clear it could not be kept.
+ */
+export function clipboardCheckReporter(log: Logger): (outcome: ClearOutcome) => void {
+  return (outcome) => {
+    log.info(`clipboard check after copying a token value: ${outcome}`);
+    if (outcome === 'unreadable')
+      void ui.showWarningMessage(
+        vscode.l10n.t(
+          'A token value you copied may still be on the clipboard: this browser does not let VS Code read the clipboard, so it could not check and clear it. Copy something else to replace it.',
+        ),
+      );
+  };
 }

@@ -199,7 +199,9 @@ export function registerTokenCompletion(selector: vscode.DocumentSelector, deps:
             const seconds = await copySecret(exportLine(f.envVar, value));
             const what = `export ${f.envVar}=…`;
             void vscode.window.setStatusBarMessage(
-              seconds ? vscode.l10n.t('Copied "{0}"; the clipboard is cleared in {1} s.', what, seconds) : vscode.l10n.t('Copied "{0}".', what),
+              seconds
+                ? vscode.l10n.t('Copied "{0}"; it is cleared from the clipboard in {1} s if still there.', what, seconds)
+                : vscode.l10n.t('Copied "{0}".', what),
               5000,
             );
           }

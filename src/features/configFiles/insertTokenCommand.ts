@@ -322,7 +322,9 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
             const seconds = await copySecret(`export ${name}=${value}`);
             const what = `export ${name}=…`;
             void vscode.window.setStatusBarMessage(
-              seconds ? vscode.l10n.t('Copied "{0}"; the clipboard is cleared in {1} s.', what, seconds) : vscode.l10n.t('Copied "{0}".', what),
+              seconds
+                ? vscode.l10n.t('Copied "{0}"; it is cleared from the clipboard in {1} s if still there.', what, seconds)
+                : vscode.l10n.t('Copied "{0}".', what),
               5000,
             );
           } else if (choice === addToEnvFile) {

@@ -578,7 +578,9 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
           detail: seconds > 0 ? `clipboard cleared after ${seconds} s` : 'clipboard not cleared automatically',
         });
         void vscode.window.setStatusBarMessage(
-          seconds > 0 ? vscode.l10n.t('Token value copied; the clipboard is cleared in {0} s.', seconds) : vscode.l10n.t('Token value copied.'),
+          seconds > 0
+            ? vscode.l10n.t('Token value copied; it is cleared from the clipboard in {0} s if still there.', seconds)
+            : vscode.l10n.t('Token value copied.'),
           5000,
         );
       },
