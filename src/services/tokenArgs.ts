@@ -14,6 +14,7 @@ import type { SecretVault } from '../infra/secretVault';
 import type { ControllerConnection } from './controllerConnection';
 import type { TokenStore } from './tokenStore';
 import { statusAndExpiry } from './words';
+import { displayStatus } from '../core/tokens';
 
 /**
  * The services a feature works with: the *active* connection, its token list,
@@ -97,4 +98,19 @@ export async function resolveToken(
     throw new Cancelled();
   }
   return pick.token;
+}
+
+/**
+ * How a stored token is offered in a picker of values (Test Token, Test Agent
+ * Start): its status and expiry when the token list has it; otherwise "not in
+ * the token list" once the list is complete (deleted on the controller, or
+ * another account's), else just "stored value". `usable` is false for a
+ * revoked, expired or missing token: such values are listed after the usable ones.
+ */
+export function storedValueFacts(token: Token | undefined, store: TokenStore, now: number): { description: string; usable: boolean } {
+  if (token) return { description: statusAndExpiry(token, now), usable: ['active', 'expiring'].includes(displayStatus(token, now)) };
+  return {
+    description: store.snapshot.loadedAt !== undefined ? vscode.l10n.t('not in the token list (deleted?)') : vscode.l10n.t('stored value'),
+    usable: store.snapshot.loadedAt === undefined,
+  };
 }

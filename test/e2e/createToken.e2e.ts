@@ -160,7 +160,8 @@ export async function run(ctx: E2EContext): Promise<void> {
   assert.match(await preview.innerText(), new RegExp(String(year)), 'the preview shows the typed date');
   assert.equal(await frame.locator('#expiry-msg').isVisible(), false, 'no error under a complete date');
   await ctx.screenshot('06-custom-date-typed');
-  await frame.locator('#submit').click();
+  // Enter in the date submits, as in the text fields.
+  await typedDate.press('Enter');
   await frame.locator('#token-value').waitFor({ state: 'visible', timeout: 20_000 });
   const dated = [...ctx.emulator!.server.state.tokens.values()].find((t: any) => t.description === 'e2e typed date') as any;
   assert.ok(dated?.expiresAt, 'the token has the typed expiry');

@@ -202,6 +202,14 @@ test('Connect… and Add Connection… are never offered together: Connect… wh
   assert.ok(empty && resolve(empty.contents).includes(`command:${Commands.connect}`), 'the empty view offers Connect…');
 });
 
+test('with several rows selected, Revoke and Reassign are offered whichever row was right-clicked (a revoked one too)', () => {
+  const item = pkg.contributes.menus['view/item/context'] ?? [];
+  for (const id of [Commands.revokeToken, Commands.reassignToken]) {
+    const when = item.find((e) => e.command === id)?.when ?? '';
+    assert.match(when, /\|\| listMultiSelection && viewItem =~ \/\^token;/, `${id}: ${when}`);
+  }
+});
+
 test('every menu item names a contributed command or submenu', () => {
   const submenus = new Set((pkg.contributes.submenus ?? []).map((s) => s.id));
   for (const [menu, items] of Object.entries(pkg.contributes.menus)) {

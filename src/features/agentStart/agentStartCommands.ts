@@ -36,7 +36,8 @@ import type { Logger } from '../../infra/logger';
 import type { SecretVault } from '../../infra/secretVault';
 import type { ControllerConnection } from '../../services/controllerConnection';
 import type { TokenStore } from '../../services/tokenStore';
-import { relativeLabel, statusAndExpiry } from '../../services/words';
+import { relativeLabel } from '../../services/words';
+import { storedValueFacts } from '../../services/tokenArgs';
 
 /** Services of the agent start commands. */
 export interface AgentStartDeps {
@@ -288,17 +289,24 @@ async function pickToken(deps: AgentStartDeps, arg: AgentStartArg | undefined): 
   }
   const now = Date.now();
   const refs = await deps.vault.listStoredTokens(origin);
-  const items: Array<vscode.QuickPickItem & { get: () => Promise<{ value: string; token?: Token } | undefined> }> = refs.map((ref) => {
+  const stored = refs.map((ref) => {
     const token = deps.store.find(ref.id);
+    const facts = storedValueFacts(token, deps.store, now);
     return {
+      usable: facts.usable,
       label: `$(key) ${ui.tokenName(ref.description, 80)}`,
-      description: token ? statusAndExpiry(token, now) : vscode.l10n.t('stored value'),
+      description: facts.description,
       get: async () => {
         const value = await deps.vault.getTokenValue(origin, ref.id);
         return value ? { value, ...(token ? { token } : {}) } : undefined;
       },
     };
   });
+  // Usable tokens first: a revoked, expired or deleted one would only fail the test.
+  const items: Array<vscode.QuickPickItem & { get: () => Promise<{ value: string; token?: Token } | undefined> }> = [
+    ...stored.filter((i) => i.usable),
+    ...stored.filter((i) => !i.usable),
+  ];
   items.push({
     label: `$(edit) ${vscode.l10n.t('Enter the value…')}`,
     description: vscode.l10n.t('sent only to the signed-in controller, never stored'),

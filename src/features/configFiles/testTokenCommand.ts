@@ -35,7 +35,7 @@ import { Cancelled, registerCommand, required } from '../../infra/commands';
 import { secretKeyFor } from './insertTokenCommand';
 import { decodeUtf8, isTelegrafDocument, openDocument } from '../../services/configDocuments';
 import { envFileAssignments } from '../../core/deploy';
-import { isTokenRow, type TokenRow } from '../../services/tokenArgs';
+import { isTokenRow, storedValueFacts, type TokenRow } from '../../services/tokenArgs';
 import { roleLabel, statusAndExpiry } from '../../services/words';
 import { heartbeatUrl } from '../../infra/settings';
 
@@ -163,7 +163,7 @@ export async function runTokenChecks(
     user = await client.me();
     checks.push({
       id: 'api',
-      title: vscode.l10n.t('API accepts the token'),
+      title: vscode.l10n.t('API access'),
       status: 'pass',
       detail: vscode.l10n.t('accepted as user {0} ({1})', displayText(user.username, 40), roleLabel(user.role)),
     });
@@ -173,7 +173,7 @@ export async function runTokenChecks(
       !(e instanceof ControllerError) || !['missing-auth', 'invalid-token-format', 'invalid-token', 'token-expired', 'forbidden'].includes(e.kind);
     checks.push({
       id: 'api',
-      title: vscode.l10n.t('API accepts the token'),
+      title: vscode.l10n.t('API access'),
       status: 'fail',
       detail: unreachable ? vscode.l10n.t('could not check: {0}', detail) : detail,
       ...(kind ? { kind } : {}),
@@ -313,6 +313,8 @@ interface ValuePick extends vscode.QuickPickItem {
   get: () => Promise<{ value: string; token?: Token } | undefined>;
   /** The stored token's secret name matches the reference's (listed first). */
   matchesKey?: boolean;
+  /** False for a revoked, expired or deleted token (listed last). */
+  usable?: boolean;
 }
 
 /** Largest env file read for Test Token, bytes. */
@@ -378,19 +380,20 @@ async function pickValueFor(deps: TestTokenDeps, site: TokenSite, doc: vscode.Te
   for (const ref of refs) {
     const token = deps.store.find(ref.id);
     const matchesKey = site.secretKey !== undefined && token !== undefined && secretKeyFor(token) === site.secretKey;
+    const facts = storedValueFacts(token, deps.store, now);
     items.push({
       label: `$(key) ${pickText(ui.tokenName(ref.description, 80))}`,
-      description: token
-        ? `${statusAndExpiry(token, now)}${matchesKey ? ` · ${vscode.l10n.t('matches the secret name')}` : ''}`
-        : vscode.l10n.t('stored value'),
+      description: `${facts.description}${matchesKey ? ` · ${vscode.l10n.t('matches the secret name')}` : ''}`,
       matchesKey,
+      usable: facts.usable,
       get: async () => {
         const value = await deps.vault.getTokenValue(origin, ref.id);
         return value ? { value, ...(token ? { token } : {}) } : undefined;
       },
     });
   }
-  const stored = items.splice(fromFiles).sort((a, b) => Number(!!b.matchesKey) - Number(!!a.matchesKey));
+  const rank = (i: ValuePick) => (i.usable === false ? 2 : 0) - (i.matchesKey ? 1 : 0);
+  const stored = items.splice(fromFiles).sort((a, b) => rank(a) - rank(b));
   items.push(...stored);
   items.push({
     label: `$(edit) ${vscode.l10n.t('Enter the value…')}`,
@@ -480,7 +483,9 @@ export function registerTestToken(deps: TestTokenDeps): vscode.Disposable[] {
       const firstFail = result.checks.find((c) => c.status === 'fail');
       void ui
         .showWarningMessage(
-          vscode.l10n.t('Token test of {0} ({1}) failed: {2}', result.tokenLabel, where, firstFail ? `${firstFail.title}: ${firstFail.detail}` : summary),
+          firstFail
+            ? vscode.l10n.t('Token test of {0} ({1}) failed. {2}: {3}', result.tokenLabel, where, firstFail.title, firstFail.detail)
+            : vscode.l10n.t('Token test of {0} ({1}) failed: {2}', result.tokenLabel, where, summary),
           showDetails,
         )
         .then(show);

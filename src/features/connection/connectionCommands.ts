@@ -105,8 +105,8 @@ export interface SignInResult {
 
 /**
  * Asks how to sign in and for the credential, verifies it and stores it
- * (SecretStorage, under the URL's origin). A wrong password asks for the
- * password again (same user name, the error in the prompt) until the
+ * (SecretStorage, under the URL's origin). A wrong user name or password asks
+ * for both again (the user name filled in, the error in the prompts) until the
  * controller locks the account (423 ends the dialog with its message); a
  * rejected API token (401) asks for the token again. After an API-token sign-in, checks that the token may list tokens
  * (docs/api-contract.md "Tokens": `tokens:read`). Throws Cancelled/ControllerError.
@@ -184,16 +184,19 @@ async function signInTo(target: SignInTarget, log: Logger | undefined): Promise<
       }
       return { user };
     }
-    const username = required(
-      await ui.showInputBox({
-        title: vscode.l10n.t('Sign in to {0}', where),
-        prompt: vscode.l10n.t('Username'),
-        ignoreFocusOut: true,
-        validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter your username')),
-      }),
-    ).trim();
+    let username = '';
     let problem: string | undefined;
     for (;;) {
+      // After a rejected attempt the user name is asked again, filled in: Enter keeps it, or correct it.
+      username = required(
+        await ui.showInputBox({
+          title: vscode.l10n.t('Sign in to {0}', where),
+          prompt: problem ? vscode.l10n.t('{0} Check the username (Enter keeps it).', problem) : vscode.l10n.t('Username'),
+          value: username,
+          ignoreFocusOut: true,
+          validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter your username')),
+        }),
+      ).trim();
       const password = required(
         await ui.showInputBox({
           title: vscode.l10n.t('Sign in to {0} as {1}', where, username),

@@ -386,6 +386,7 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
                       'The controller did not confirm the revoke of "{0}", and checking the token failed: whether it is revoked is unknown. Refresh the Tokens view to see.',
                       name,
                     ),
+                { cause: e },
               );
             }
           });

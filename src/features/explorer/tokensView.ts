@@ -109,6 +109,7 @@ export function viewDescription(manager: ConnectionManager, state: ExplorerState
   }
   const f = state.view.filter;
   if (f) parts.push(vscode.l10n.t('filter: {0}', displayText(describeTokenFilter(f), 80)));
+  if (state.view.hideRevoked) parts.push(vscode.l10n.t('revoked hidden'));
   return parts.length ? parts.join(' · ') : undefined;
 }
 
@@ -128,8 +129,14 @@ export function viewMessage(manager: ConnectionManager, connection: ControllerCo
   return undefined;
 }
 
-/** The line above the list while a filter is active, e.g. `Filter: owner bob · heartbeat:write`; undefined without a filter. */
+/**
+ * The line above the list while a filter is active or revoked tokens are
+ * hidden, e.g. `Filter: owner bob · heartbeat:write`; undefined otherwise.
+ */
 export function filterMessage(state: ExplorerState): string | undefined {
   const f = state.view.filter;
-  return f ? vscode.l10n.t('Filter: {0}', displayText(describeTokenFilter(f), 120)) : undefined;
+  const hidden = state.view.hideRevoked ? vscode.l10n.t('Revoked tokens are hidden.') : undefined;
+  if (!f) return hidden;
+  const filter = vscode.l10n.t('Filter: {0}', displayText(describeTokenFilter(f), 120));
+  return hidden ? `${filter} · ${hidden}` : filter;
 }

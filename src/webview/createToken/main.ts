@@ -422,7 +422,8 @@ function renderForm(): void {
     submit();
   });
   formEl.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+    // Ctrl/Cmd+Enter anywhere; plain Enter in the date too, as in the text fields (a date input does not submit by itself).
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey || (e.target === customDate && !e.shiftKey && !e.altKey))) {
       e.preventDefault();
       submit();
     }

@@ -143,5 +143,33 @@ describe('Agent start from a controller config', function () {
     assert.equal(revoked.r?.checks.find((c) => c.id === 'fetch')?.kind, 'invalid-token');
     assert.ok(revoked.ui.record.messages.some((m) => m.level === 'warning' && m.text.includes('Invalid token')));
     assert.equal(api.connection.current.state, 'ready', "a rejected agent token does not sign the user's connection out");
+
+    // The revoked token's stored value is still offered, but after the usable ones and marked as revoked.
+    await api.store.refresh();
+    let offered: Array<{ label: string; description?: string }> = [];
+    const ui = scriptUi({
+      quickPick: [
+        byLabel('Linux hosts'),
+        byLabel('1.39 or later'),
+        (items) => {
+          offered = items;
+          return undefined;
+        },
+      ],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.testAgentStart');
+    } finally {
+      ui.restore();
+    }
+    const keys = offered.filter((i) => i.label.startsWith('$(key)'));
+    const at = keys.findIndex((i) => i.label.includes('agent start agent'));
+    assert.ok(at >= 0, offered.map((i) => i.label).join(' | '));
+    assert.match(keys[at]!.description ?? '', /revoked/);
+    assert.ok(
+      keys.slice(0, at).every((i) => /^(active|expiring soon) ·/.test(i.description ?? '')) &&
+        keys.slice(at).every((i) => !/^(active|expiring soon) ·/.test(i.description ?? '')),
+      `usable first: ${keys.map((i) => `${i.label} [${i.description}]`).join(' | ')}`,
+    );
   });
 });

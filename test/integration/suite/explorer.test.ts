@@ -256,6 +256,18 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
     assert.equal(api.explorerState.view.sortBy, 'expires');
     await vscode.commands.executeCommand('telegrafController.clearFilter');
     assert.ok(!String(api.view.description ?? '').includes('filter'), 'no filter in the description after Clear Filter');
+    // Hiding revoked tokens is said in the view, as a filter is, and undone by the same command.
+    await vscode.commands.executeCommand('telegrafController.toggleHideRevoked');
+    await waitUntil(
+      () => String(api.view.description ?? '').includes('revoked hidden') && String(api.view.message ?? '').includes('Revoked tokens are hidden.'),
+      {
+        what: `hidden revoked tokens said in the view (${String(api.view.description)} / ${String(api.view.message)})`,
+      },
+    );
+    await vscode.commands.executeCommand('telegrafController.toggleHideRevoked');
+    await waitUntil(() => !String(api.view.description ?? '').includes('revoked hidden') && !String(api.view.message ?? '').includes('hidden'), {
+      what: 'shown again',
+    });
     await vscode.commands.executeCommand('telegrafController.groupByNone');
     await vscode.commands.executeCommand('telegrafController.sortByCreated');
   });

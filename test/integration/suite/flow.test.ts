@@ -74,8 +74,8 @@ describe('Full flow against the emulator', function () {
   it('Connect… signs in with username and password and stores the session in SecretStorage', async () => {
     const emu = emulator();
     const ui = scriptUi({
-      // A wrong password first: the password is asked again (same user name), with the reason.
-      inputBox: [emu.url, emu.username, 'not-the-password', emu.password],
+      // A wrong password first: the user name (filled in: Enter keeps it) and the password are asked again, with the reason.
+      inputBox: [emu.url, emu.username, 'not-the-password', (o) => o?.value, emu.password],
       quickPick: [byLabel('Username and Password')],
     });
     try {
@@ -84,7 +84,8 @@ describe('Full flow against the emulator', function () {
       ui.restore();
     }
     assert.equal(ui.record.picks.length, 1, 'the sign-in method is asked once');
-    assert.match(ui.record.inputs[3] ?? '', /user name or password is not correct.*Enter the password again/);
+    assert.match(ui.record.inputs[3] ?? '', /user name or password is not correct.*Check the username \(Enter keeps it\)/);
+    assert.match(ui.record.inputs[4] ?? '', /user name or password is not correct.*Enter the password again/);
     assert.equal(api.connection.current.state, 'ready', JSON.stringify(ui.record.messages));
     assert.equal(api.connection.user?.username, emu.username);
     const cred = await api.vault.getCredential(new URL(emu.url).origin);
@@ -321,18 +322,21 @@ describe('Full flow against the emulator', function () {
     assert.equal(api.connection.user?.username, emu.username, 'the previous sign-in is kept');
   });
 
-  it('Sign In asks for the password again after a wrong one, and a lockout (423) ends it with the server sentence once', async () => {
+  it('Sign In asks for the user name (filled in) and password again after a wrong one, and a lockout (423) ends it with the server sentence once', async () => {
     const emu = emulator();
     const wrong = Array.from({ length: 6 }, (_, i) => `wrong-${i}`);
-    const ui = scriptUi({ quickPick: [byLabel('Username and Password')], inputBox: ['carol', ...wrong] });
+    const keep = (o: vscode.InputBoxOptions | undefined) => o?.value;
+    const ui = scriptUi({ quickPick: [byLabel('Username and Password')], inputBox: ['carol', ...wrong.flatMap((w, i) => (i === 0 ? [w] : [keep, w]))] });
     try {
       await vscode.commands.executeCommand('telegrafController.signIn');
     } finally {
       ui.restore();
     }
     assert.equal(ui.record.picks.length, 1, 'the method is asked once: the dialog never restarts');
-    assert.equal(ui.record.inputs.length, 7, JSON.stringify(ui.record.inputs));
-    for (const prompt of ui.record.inputs.slice(2)) assert.match(prompt, /not correct.*Enter the password again/);
+    assert.equal(ui.record.inputs.length, 12, JSON.stringify(ui.record.inputs));
+    ui.record.inputs
+      .slice(2)
+      .forEach((prompt, i) => assert.match(prompt, i % 2 === 0 ? /not correct.*Check the username/ : /not correct.*Enter the password again/));
     const errors = ui.record.messages.filter((m) => m.level === 'error');
     assert.equal(errors.length, 1, JSON.stringify(ui.record.messages));
     assert.equal(errors[0]!.text.match(/locked/gi)?.length, 1, errors[0]!.text);
