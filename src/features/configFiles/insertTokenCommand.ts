@@ -28,6 +28,8 @@ import { Cancelled, registerCommand, required } from '../../infra/commands';
 import { envVarName } from '../../infra/envVarSetting';
 import { heartbeatUrl } from '../../infra/settings';
 import { readConfig, workspaceConfigUris } from '../../services/configDocuments';
+import { GitIgnoreChecker } from '../../services/gitIgnore';
+import { ensureGitIgnored } from './deployments/documents';
 import { resolveToken, type Services, type TokenArg } from '../../services/tokenArgs';
 import { confirmLiteral } from './literalConfirm';
 
@@ -417,14 +419,25 @@ async function addToEnvironmentFile(
   await saved.save();
   void secureValueFiles([{ uri: target, created: created || !exists }], log);
   log.info(`[${connectionLabel}] wrote token ${token.id} "${ui.tokenName(token.description, 80)}" as ${name} into the environment file ${target.fsPath}`);
-  const inWorkspace = !!vscode.workspace.getWorkspaceFolder(target);
+  const inWorkspace = !!vscode.workspace.getWorkspaceFolder(target) && target.scheme === 'file';
+  // In the workspace, kept out of version control the way the deployment quick fixes do it.
+  const ignored = inWorkspace
+    ? await ensureGitIgnored(target.fsPath, new GitIgnoreChecker(() => vscode.workspace.isTrusted)).catch((e: unknown) => {
+        log.warn(`Adding ${target.fsPath} to .gitignore failed: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      })
+    : undefined;
   void ui.showInformationMessage(
-    inWorkspace
-      ? vscode.l10n.t(
-          '{0} is set in {1}. This file is in your workspace: keep it out of version control (e.g. in .gitignore).',
-          name,
-          vscode.workspace.asRelativePath(target),
-        )
-      : vscode.l10n.t('{0} is set in {1}.', name, target.fsPath),
+    ignored === 'added'
+      ? vscode.l10n.t('{0} is set in {1}, now listed in .gitignore.', name, vscode.workspace.asRelativePath(target))
+      : ignored === 'already'
+        ? vscode.l10n.t('{0} is set in {1}, which git ignores.', name, vscode.workspace.asRelativePath(target))
+        : inWorkspace
+          ? vscode.l10n.t(
+              '{0} is set in {1}. This file is in your workspace: keep it out of version control (e.g. in .gitignore).',
+              name,
+              vscode.workspace.asRelativePath(target),
+            )
+          : vscode.l10n.t('{0} is set in {1}.', name, target.fsPath),
   );
 }

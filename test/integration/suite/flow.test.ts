@@ -186,9 +186,10 @@ describe('Full flow against the emulator', function () {
     assert.equal(fs.readFileSync(envFile, 'utf8'), `# telegraf service environment\nHOSTNAME=web-07\nTELEGRAF_CONTROLLER_TOKEN=${createdValue}\n`);
     assert.ok(!doc.getText().includes(createdValue), 'the config holds only the reference');
     assert.ok(
-      ui.record.messages.some((m) => m.text.includes('keep it out of version control')),
-      'a workspace env file gets a reminder',
+      ui.record.messages.some((m) => m.text.includes('agent.env, now listed in .gitignore')),
+      `a workspace env file is kept out of version control: ${JSON.stringify(ui.record.messages)}`,
     );
+    assert.ok(fs.readFileSync(path.join(workspaceFolder(), '.gitignore'), 'utf8').split('\n').includes('/agent.env'));
     await vscode.commands.executeCommand('undo');
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('undo');

@@ -151,25 +151,31 @@ export async function writeValueFile(
   await fs.writeFile(tmp, next, { mode: 0o600 });
   await fs.chmod(tmp, 0o600);
   await fs.rename(tmp, fsPath);
+  return { created, gitignored: await ensureGitIgnored(fsPath, git) };
+}
+
+/**
+ * Keeps a file that holds a value out of version control: unless git already
+ * ignores it, `/<name>` is added to the `.gitignore` of its folder (created
+ * when missing, line endings kept). Returns whether it was ignored already.
+ */
+export async function ensureGitIgnored(fsPath: string, git: GitIgnoreChecker): Promise<'already' | 'added'> {
   git.clear();
-  let gitignored: 'already' | 'added' = 'already';
-  if (!(await git.isIgnored(fsPath))) {
-    const gi = path.join(path.dirname(fsPath), '.gitignore');
-    let cur = '';
-    try {
-      cur = await fs.readFile(gi, 'utf8');
-    } catch {
-      /* new .gitignore */
-    }
-    const line = `/${path.basename(fsPath)}`;
-    if (!cur.split(/\r?\n/).includes(line)) {
-      const eol = cur.includes('\r\n') ? '\r\n' : '\n';
-      await fs.writeFile(gi, `${cur}${cur && !cur.endsWith('\n') ? eol : ''}${line}${eol}`);
-    }
-    git.clear();
-    gitignored = 'added';
+  if (await git.isIgnored(fsPath)) return 'already';
+  const gi = path.join(path.dirname(fsPath), '.gitignore');
+  let cur = '';
+  try {
+    cur = await fs.readFile(gi, 'utf8');
+  } catch {
+    /* new .gitignore */
   }
-  return { created, gitignored };
+  const line = `/${path.basename(fsPath)}`;
+  if (!cur.split(/\r?\n/).includes(line)) {
+    const eol = cur.includes('\r\n') ? '\r\n' : '\n';
+    await fs.writeFile(gi, `${cur}${cur && !cur.endsWith('\n') ? eol : ''}${line}${eol}`);
+  }
+  git.clear();
+  return 'added';
 }
 
 /** Range helper: offsets of a ConfigText → vscode.Range. */
