@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { answerInput, signInWithPassword, treeRow, type E2EContext } from './harness';
+import { answerInput, signInWithPassword, treeRow, until, type E2EContext } from './harness';
 
 /** Signs in to the configured controller ("Telegraf Controller: Sign In") as the seed's Owner. */
 export async function connect(ctx: E2EContext): Promise<void> {
@@ -65,6 +65,15 @@ export async function run(ctx: E2EContext): Promise<void> {
     'Create is visible in the panel and not covered',
   );
   await ctx.screenshot('03-create-form-dark');
+  // A narrower window (the webview about 830 px wide): the whole grid, its Delete column too, fits without scrolling sideways.
+  const innerWidth = () => frame.evaluate(() => (globalThis as any).innerWidth as number);
+  const wide = await innerWidth();
+  await page.setViewportSize({ width: 1180, height: 1000 });
+  await until(async () => (await innerWidth()) < wide - 100, { what: 'the webview got narrower', timeoutMs: 10_000 });
+  const fits = () => frame.locator('.grid-wrap').evaluate((wrap) => wrap.getBoundingClientRect().width > 0 && wrap.scrollWidth <= wrap.clientWidth + 1);
+  await until(fits, { what: `the Delete column in view in a ${await innerWidth()} px wide webview`, timeoutMs: 10_000 });
+  await ctx.screenshot('03b-create-form-narrow');
+  await page.setViewportSize({ width: 1400, height: 1000 });
   const grid = frame.locator('table[role="grid"]');
   const aria = await grid.ariaSnapshot();
   fs.mkdirSync(path.join(process.cwd(), 'test-results'), { recursive: true });
