@@ -342,7 +342,12 @@ export function mayRevoke(
   return user.role === 'manager' && token.userId === user.id;
 }
 
-/** `export NAME=value`, the shell line that puts a token into an agent's environment. */
+/**
+ * ` export NAME=value`, the shell line that puts a token into an agent's
+ * environment. It starts with a space: bash keeps such a line out of its
+ * history when HISTCONTROL has `ignorespace` (`ignoreboth` is the default of
+ * Debian's and Ubuntu's ~/.bashrc), and so does zsh with HIST_IGNORE_SPACE.
+ */
 export function exportLine(name: string, value: string): string {
-  return /^[A-Za-z0-9_.-]+$/.test(value) ? `export ${name}=${value}` : `export ${name}='${value.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9_.-]+$/.test(value) ? ` export ${name}=${value}` : ` export ${name}='${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -28,6 +28,7 @@ import { Cancelled, registerCommand, required } from '../../infra/commands';
 import { envVarName } from '../../infra/envVarSetting';
 import { heartbeatUrl } from '../../infra/settings';
 import { readConfig, workspaceConfigUris } from '../../services/configDocuments';
+import { exportLine } from '../../core/config/tokenAssessment';
 import { GitIgnoreChecker } from '../../services/gitIgnore';
 import { ensureGitIgnored } from './deployments/documents';
 import { resolveToken, type Services, type TokenArg } from '../../services/tokenArgs';
@@ -321,7 +322,7 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
             addToEnvFile,
           );
           if (choice === copyExport) {
-            const seconds = await copySecret(`export ${name}=${value}`);
+            const seconds = await copySecret(exportLine(name, value));
             const what = `export ${name}=…`;
             void vscode.window.setStatusBarMessage(
               seconds

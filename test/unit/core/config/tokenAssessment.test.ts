@@ -141,8 +141,9 @@ describe('Telegraf environment variables', () => {
   });
 
   test('exportLine quotes only when needed', () => {
-    assert.equal(exportLine('TELEGRAF_CONTROLLER_TOKEN', 'tc-apiv1_abc-DEF_1'), 'export TELEGRAF_CONTROLLER_TOKEN=tc-apiv1_abc-DEF_1');
-    assert.equal(exportLine('X', "a b'c"), `export X='a b'\\''c'`);
+    // A leading space keeps the line out of the shell history (HISTCONTROL=ignorespace / ignoreboth).
+    assert.equal(exportLine('TELEGRAF_CONTROLLER_TOKEN', 'tc-apiv1_abc-DEF_1'), ' export TELEGRAF_CONTROLLER_TOKEN=tc-apiv1_abc-DEF_1');
+    assert.equal(exportLine('X', "a b'c"), ` export X='a b'\\''c'`);
   });
 });
 
