@@ -108,7 +108,7 @@ function configMapRefFix(text: string, f: DeployFinding): DeployFix[] {
           edits: [{ start: r[0], end: r[1], newText: 'secretKeyRef' }],
           varName: key,
           valueFile: DEFAULT_ENV_FILE,
-          commands: [{ label: 'Create the Secret', text: `kubectl create secret generic ${secret} --from-env-file=${DEFAULT_ENV_FILE}` }],
+          commands: [{ label: 'Create the Secret', text: `kubectl create secret generic ${secret}${nsFlag(c.doc)} --from-env-file=${DEFAULT_ENV_FILE}` }],
           note: `The container now reads ${key} from the Secret "${secret}": create it with kubectl from ${DEFAULT_ENV_FILE} (git-ignored) and remove the token from the ConfigMap.`,
         },
       ];
@@ -132,6 +132,12 @@ function composeFix(f: DeployFinding): DeployFix[] {
   ];
 }
 
+/** ` -n <namespace>` for a manifest document that names one (kubectl then creates the Secret where the pod looks for it). */
+function nsFlag(doc: unknown): string {
+  const ns = str(get(get((doc as { contents?: unknown } | undefined)?.contents, 'metadata'), 'namespace'));
+  return ns ? ` -n ${ns}` : '';
+}
+
 function secretKeyRefLines(indent: string, name: string, secret: string, eol: string): string {
   return [`valueFrom:`, `${indent}  secretKeyRef:`, `${indent}    name: ${secret}`, `${indent}    key: ${name}`].join(eol);
 }
@@ -141,8 +147,11 @@ function k8sFix(kind: DeployKind, text: string, f: DeployFinding): DeployFix[] {
   if (docs.some((d) => d.errors.length > 0)) return [];
   const at = f.range.start;
   const eol = eolOf(text);
-  const envSeqs: unknown[] = kind === 'kubernetes' ? k8sContainers(docs).map((c) => get(c.map, 'env')) : helmTelegrafValues(docs).map((v) => get(v.map, 'env'));
-  for (const env of envSeqs) {
+  const envSeqs: Array<{ env: unknown; ns: string }> =
+    kind === 'kubernetes'
+      ? k8sContainers(docs).map((c) => ({ env: get(c.map, 'env'), ns: nsFlag(c.doc) }))
+      : helmTelegrafValues(docs).map((v) => ({ env: get(v.map, 'env'), ns: '' }));
+  for (const { env, ns } of envSeqs) {
     if (!isSeq(env)) continue;
     for (const item of env.items) {
       if (!isMap(item)) continue;
@@ -158,7 +167,7 @@ function k8sFix(kind: DeployKind, text: string, f: DeployFinding): DeployFix[] {
           edits: [{ start: keyStart, end: valuePair.value!.range![1], newText: secretKeyRefLines(indent, name, DEFAULT_SECRET_NAME, eol) }],
           varName: name,
           valueFile: DEFAULT_ENV_FILE,
-          commands: [{ label: 'Create the Secret', text: `kubectl create secret generic ${DEFAULT_SECRET_NAME} --from-env-file=${DEFAULT_ENV_FILE}` }],
+          commands: [{ label: 'Create the Secret', text: `kubectl create secret generic ${DEFAULT_SECRET_NAME}${ns} --from-env-file=${DEFAULT_ENV_FILE}` }],
           note: `The container now reads ${name} from the Secret "${DEFAULT_SECRET_NAME}", created with kubectl from ${DEFAULT_ENV_FILE} (git-ignored, mode 0600).`,
         },
       ];
@@ -191,7 +200,7 @@ function k8sFix(kind: DeployKind, text: string, f: DeployFinding): DeployFix[] {
             commands: [
               {
                 label: 'Create or update the Secret',
-                text: `kubectl create secret generic ${target} --from-env-file=${DEFAULT_ENV_FILE} --dry-run=client -o yaml | kubectl apply -f -`,
+                text: `kubectl create secret generic ${target}${nsFlag(doc)} --from-env-file=${DEFAULT_ENV_FILE} --dry-run=client -o yaml | kubectl apply -f -`,
               },
             ],
             note:

@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { shQuote } from '../../../core/agentStart/generators';
 import * as ui from '../../../infra/ui';
 import type { Token } from '../../../core/api/contract';
 import { mayRevoke, replacementExpiry, rotatedDescription } from '../../../core/config/tokenAssessment';
@@ -178,6 +179,17 @@ export async function applyFix(deps: DeploymentActionDeps, arg: DeployFixArg, va
   return { fix, valuePath };
 }
 
+/**
+ * A fix's command as the user runs it from the workspace folder: the env file
+ * it names (relative to the manifest in the core's plan) becomes the
+ * workspace-relative path of the file the fix wrote.
+ */
+function commandText(text: string, valueFile: string | undefined, valuePath: string | undefined): string {
+  if (!valueFile || !valuePath) return text;
+  const rel = vscode.workspace.asRelativePath(valuePath, false);
+  return text.split(`--from-env-file=${valueFile}`).join(`--from-env-file=${shQuote(rel)}`);
+}
+
 /** Registers the provider and its commands. */
 export function registerDeploymentActions(deps: DeploymentActionDeps): vscode.Disposable[] {
   const pending = new PendingValues();
@@ -201,7 +213,7 @@ export function registerDeploymentActions(deps: DeploymentActionDeps): vscode.Di
           ? `${fix.note} ${vscode.l10n.t('The value is in {0} (mode 0600, git-ignored).', vscode.workspace.asRelativePath(valuePath))}`
           : fix.note;
         const choice = await ui.showInformationMessage(msg, ...(fix.commands.length ? [copy] : []));
-        if (choice === copy) await vscode.env.clipboard.writeText(fix.commands.map((c) => c.text).join('\n'));
+        if (choice === copy) await vscode.env.clipboard.writeText(fix.commands.map((c) => commandText(c.text, fix.valueFile, valuePath)).join('\n'));
         return fix.title;
       },
       log,

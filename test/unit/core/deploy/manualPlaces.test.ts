@@ -7,7 +7,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { manualPlaces, secretFromEnvFileCommand, secretFromPromptCommand } from '../../../../src/core/deploy';
+import { manualPlaces, planFixes, scanText, secretFromEnvFileCommand, secretFromPromptCommand } from '../../../../src/core/deploy';
 
 const DAEMONSET = `apiVersion: apps/v1
 kind: DaemonSet
@@ -69,4 +69,15 @@ test('the prompt command gives kubectl exactly the typed value (real bash and ku
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, new RegExp(`TELEGRAF_CONTROLLER_TOKEN: ${Buffer.from('tc-apiv1_typedValue123').toString('base64')}\\n`));
   assert.match(r.stdout, /namespace: monitoring/);
+});
+
+test('"Move to a Secret" creates the Secret in the namespace of the workload (kubectl -n)', () => {
+  const text = DAEMONSET.replace(
+    '            - name: INFLUX_TOKEN\n              valueFrom:\n                secretKeyRef:\n                  name: tc-token\n                  key: INFLUX_TOKEN\n',
+    '            - name: TELEGRAF_CONTROLLER_TOKEN\n              value: "tc-apiv1_Abcdefghijklmnopqrstuvwxyz0123"\n',
+  );
+  const finding = scanText('kubernetes', text).find((f) => f.code === 'plaintext-token');
+  assert.ok(finding, 'the plaintext value is found');
+  const [fix] = planFixes('kubernetes', text, finding);
+  assert.match(fix!.commands[0]!.text, /^kubectl create secret generic telegraf-controller-token -n monitoring --from-env-file=telegraf-controller\.env$/);
 });
