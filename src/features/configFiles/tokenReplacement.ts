@@ -22,6 +22,7 @@ import { secureValueFiles } from '../../infra/valueFiles';
 import { isUnusableToken, type Token } from '../../core/api/contract';
 import { describe as describeError } from '../../services/controllerConnection';
 import { ControllerError } from '../../core/api/errors';
+import { findCreatedTokens, isCreateOutcomeUnknown } from '../../core/api/createOutcome';
 import { parseTelegrafConfig } from '../../core/config';
 import { findValueOccurrences, planRewriteValue, type RewriteMode } from '../../core/config/references';
 import { lostPermissions, replacementExpiry, rotatedDescription } from '../../core/config/tokenAssessment';
@@ -200,9 +201,50 @@ export async function replaceToken(
     }
   };
 
-  const created = await step(vscode.l10n.t('Creating the replacement'), () =>
-    api.createToken({ description: rotatedDescription(old.description, now), expiresAt: replacementExpiry(old, now), permissions: old.permissions }),
-  );
+  const description = rotatedDescription(old.description, now);
+  const created = await step(vscode.l10n.t('Creating the replacement'), async () => {
+    const sentAt = Date.now();
+    try {
+      return await api.createToken({ description, expiresAt: replacementExpiry(old, now), permissions: old.permissions });
+    } catch (e) {
+      if (!isCreateOutcomeUnknown(e)) throw e;
+      // No answer, but the controller may have created it: a replacement whose value never arrived is of no use, so
+      // look for it and revoke it, rather than leave an active token behind and say nothing changed.
+      log.warn(`[${who}] ${why} of token ${old.id} "${oldName}": the create of its replacement has an unknown outcome (${e.kind}); looking for it`);
+      let orphans: Token[];
+      try {
+        orphans = await findCreatedTokens(api, { description, ...(connection.user ? { userId: connection.user.id } : {}), sentAt });
+      } catch (lookup) {
+        log.warn(`[${who}] looking for the replacement "${description}" failed: ${describeError(lookup)}`);
+        throw new Error(
+          vscode.l10n.t(
+            'the controller did not confirm creating the replacement, and checking whether it exists failed: look for "{0}" in the Tokens view and revoke it if it is there.',
+            ui.tokenName(description, 80),
+          ),
+          { cause: lookup },
+        );
+      }
+      for (const t of orphans) {
+        try {
+          const r = await api.revokeToken(t.id);
+          store.upsert(isUnusableToken(r) ? { ...t, status: 'revoked', revokedAt: new Date().toISOString() } : r);
+          log.info(`[${who}] revoked ${t.id} "${ui.tokenName(t.description, 80)}": created as a replacement, but its value never arrived (${why})`);
+          done.push(vscode.l10n.t('revoked the replacement "{0}", created without its value reaching VS Code', ui.tokenName(t.description, 80)));
+        } catch (r) {
+          store.upsert(t);
+          log.warn(`[${who}] revoking the orphaned replacement ${t.id} failed: ${describeError(r)}`);
+          throw new Error(
+            vscode.l10n.t(
+              'the controller created the replacement "{0}" without its value reaching VS Code, and revoking it failed: revoke it in the Tokens view.',
+              ui.tokenName(t.description, 80),
+            ),
+            { cause: r },
+          );
+        }
+      }
+      throw e;
+    }
+  });
   let replacement = created.token;
   const newName = ui.tokenName(replacement.description, 80);
   log.info(`[${who}] created token ${replacement.id} "${newName}" to replace ${old.id} "${oldName}" (${why})`);

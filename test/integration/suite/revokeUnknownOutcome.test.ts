@@ -1,7 +1,9 @@
 /**
  * A revoke whose answer never arrived (cut off after the controller applied
  * it, or dropped before): "Revoke" asks the controller what happened and
- * reports that, instead of a failure that the server contradicts.
+ * reports that, instead of a failure that the server contradicts. And a
+ * rotation whose replacement was created but whose answer was cut off: the
+ * replacement (its value lost) is found and revoked, the old token stays.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -54,5 +56,28 @@ describe('Revoke with an unknown outcome', function () {
     const error = messages.find((m) => m.level === 'error');
     assert.match(error?.text ?? '', /did not confirm the revoke .* still active \(checked just now\)/, JSON.stringify(messages));
     assert.equal((await api.connection.api().getToken(t.token.id)).status, 'active');
+  });
+
+  it('Rotate: the answer to creating the replacement is cut off; the replacement is found and revoked, the old token stays', async () => {
+    const old = await api.createToken({ description: `rotate cut ${Date.now()}`, expiresAt: null, permissions: { configs: ['read'] } });
+    await addFault({ route: 'createToken', afterApply: 'cut', times: 1 });
+    const ui = scriptUi({ message: [{ match: /^Rotate the token/, answer: 'Rotate' }] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.rotateToken', old.token.id);
+    } finally {
+      ui.restore();
+    }
+    const error = ui.record.messages.find((m) => m.level === 'error');
+    assert.match(
+      error?.text ?? '',
+      /revoked the replacement .*created without its value reaching VS Code.*The old token was NOT revoked/,
+      JSON.stringify(ui.record.messages),
+    );
+    assert.doesNotMatch(error?.text ?? '', /Nothing was changed/);
+    const all = await api.connection.api().listAllTokens({ q: old.token.description });
+    const replacements = all.filter((t) => t.id !== old.token.id && t.description.startsWith(old.token.description));
+    assert.equal(replacements.length, 1, JSON.stringify(all.map((t) => [t.description, t.status])));
+    assert.equal(replacements[0]!.status, 'revoked', 'no active token is left behind');
+    assert.equal((await api.connection.api().getToken(old.token.id)).status, 'active');
   });
 });
