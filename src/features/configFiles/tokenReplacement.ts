@@ -114,6 +114,8 @@ export interface DeploymentReferences {
   writable: string[];
   readOnly: string[];
   manual: { label: string; command: string }[];
+  /** Occurrences in other workspace files (neither a Telegraf config nor a deployment file this extension reads): listed, never edited. */
+  elsewhere?: string[];
 }
 
 /** Lets rotate and the leak response follow a token into deployment files (implemented by the deployments feature). */

@@ -23,7 +23,7 @@ import {
   type SecretRef,
 } from '../../../core/deploy';
 import { CONTROLLER_TOKEN_PREFIX } from '../../../core/config';
-import { locationLabel, openDocument, documentText } from '../../../services/configDocuments';
+import { CONFIG_EXCLUDE, decodeUtf8, documentText, locationLabel, openDocument, readConfig } from '../../../services/configDocuments';
 import type { DeploymentReferenceHook, DeploymentReferences } from '../tokenReplacement';
 import type { DeploymentDiagnostics } from './diagnostics';
 import { readDeployment, workspaceDeploymentUris } from './documents';
@@ -74,6 +74,43 @@ async function secretPlace(
   };
 }
 
+/** Largest file searched for the old value by {@link otherOccurrences}, bytes. */
+const MAX_SEARCHED_BYTES = 512 * 1024;
+/** Most files searched by {@link otherOccurrences}. */
+const MAX_SEARCHED_FILES = 5000;
+
+/**
+ * `file:line` labels of `value` in the other text files of the workspace:
+ * neither a deployment file (`known`) nor a Telegraf config (rotate handles
+ * both), e.g. an env file with an unusual name. Files over
+ * {@link MAX_SEARCHED_BYTES} and binary files are skipped.
+ */
+async function otherOccurrences(value: string, known: ReadonlySet<string>): Promise<string[]> {
+  const out: string[] = [];
+  const uris = await vscode.workspace.findFiles('**/*', CONFIG_EXCLUDE, MAX_SEARCHED_FILES).then(undefined, () => [] as vscode.Uri[]);
+  for (const uri of uris) {
+    if (known.has(uri.toString())) continue;
+    let text: string;
+    try {
+      const open = openDocument(uri);
+      if (open) text = open.getText();
+      else {
+        if ((await vscode.workspace.fs.stat(uri)).size > MAX_SEARCHED_BYTES) continue;
+        const bytes = await vscode.workspace.fs.readFile(uri);
+        if (bytes.includes(0)) continue;
+        text = decodeUtf8(bytes);
+      }
+    } catch {
+      continue;
+    }
+    const offsets = valueOccurrences(text, value);
+    if (offsets.length === 0 || (await readConfig(uri))) continue;
+    const lineAt = (offset: number) => text.slice(0, offset).split('\n').length - 1;
+    for (const off of offsets) out.push(locationLabel(uri, lineAt(off)));
+  }
+  return out;
+}
+
 /** The hook, over the workspace's deployment files. */
 export function deploymentReferenceHook(diags: DeploymentDiagnostics): DeploymentReferenceHook {
   const deploymentFiles = async () => {
@@ -83,9 +120,11 @@ export function deploymentReferenceHook(diags: DeploymentDiagnostics): Deploymen
   return {
     recheck: () => diags.scanWorkspace(),
     async find(oldValue: string): Promise<DeploymentReferences> {
-      const out: DeploymentReferences = { writable: [], readOnly: [], manual: [] };
+      const out: DeploymentReferences = { writable: [], readOnly: [], manual: [], elsewhere: [] };
       const seenCmd = new Set<string>();
-      for (const uri of await deploymentFiles()) {
+      const deployments = await deploymentFiles();
+      out.elsewhere = await otherOccurrences(oldValue, new Set(deployments.map((u) => u.toString())));
+      for (const uri of deployments) {
         const t = await readDeployment(uri);
         if (!t) continue;
         const kind = deploymentKind(uri.fsPath.replace(/\\/g, '/'), t.text, diags.envFiles.paths());
