@@ -119,6 +119,10 @@ function appendFacts(md: vscode.MarkdownString, facts: TokenFacts, needs: readon
         ),
       );
       if (facts.configsRead === false) md.appendMarkdown('  \n').appendMarkdown(markdownText(vscode.l10n.t('It lacks configs:read.')));
+      // The check signed in with the value: the controller counts that as a use of the token.
+      md.appendMarkdown('  \n').appendMarkdown(
+        markdownText(vscode.l10n.t('This check signed in with the value, so the controller shows it as the token\'s last use ("Last used").')),
+      );
       break;
     case 'invalid-token':
       md.appendMarkdown(

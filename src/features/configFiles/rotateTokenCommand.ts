@@ -51,8 +51,7 @@ export function deploymentRotation(
   if (refs.writable.length) lines.push(vscode.l10n.t('Env files updated to the new value: {0}', refs.writable.join(', ')));
   if (refs.readOnly.length)
     lines.push(vscode.l10n.t("Plain-text values NOT updated (use the file's quick fix to move them to an env file first): {0}", refs.readOnly.join(', ')));
-  if (refs.elsewhere?.length)
-    lines.push(vscode.l10n.t('The old value also appears here, NOT updated (change it by hand): {0}', refs.elsewhere.join(', ')));
+  if (refs.elsewhere?.length) lines.push(vscode.l10n.t('The old value also appears here, NOT updated (change it by hand): {0}', refs.elsewhere.join(', ')));
   if (refs.manual.length)
     lines.push(
       vscode.l10n.t('Places outside the workspace; you run the command, then confirm revoking:'),
