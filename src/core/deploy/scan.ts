@@ -120,7 +120,7 @@ function tokenMessage(kind: DeployKind, ctx: { kind: string; name: string } | un
     return `${base} A Secret manifest kept in git is not secret (stringData/data are plain or base64): create the Secret with kubectl from a git-ignored env file instead.`;
   switch (kind) {
     case 'compose':
-      return `${base} Use \${TELEGRAF_CONTROLLER_TOKEN} and keep the value in a git-ignored env file.`;
+      return `${base} Read it through a \${VARIABLE} reference and keep the value in a git-ignored env file.`;
     case 'helm-values':
       return `${base} Keep it in a Kubernetes Secret and reference it with envFromSecret or env[].valueFrom.secretKeyRef.`;
     case 'systemd':

@@ -18,7 +18,7 @@ import { registerPlaintextActions } from './codeActions';
 import { registerHeartbeatCodeLens } from './codeLens';
 import { registerTokenCompletion } from './completion';
 import { CONFIG_SELECTOR, ParseCache } from '../../services/configDocuments';
-import { ConfigDiagnostics } from './diagnostics';
+import { ConfigDiagnostics, DIAGNOSTIC_SOURCE } from './diagnostics';
 import { GitIgnoreChecker } from '../../services/gitIgnore';
 import { registerTokenHover } from './hover';
 import { registerRotateToken } from './rotateTokenCommand';
@@ -73,23 +73,25 @@ export function registerConfigFeatures(services: ConfigFeatureServices): vscode.
             await Promise.all([diagnostics.scanWorkspace(), services.deployments?.recheck()]);
           }),
         );
+        // Every finding of this extension in Problems: the Telegraf configs' and the deployment files'.
         let problems = 0;
         let files = 0;
-        diagnostics.collection.forEach((_uri, list) => {
-          problems += list.length;
-          if (list.length > 0) files++;
-        });
+        for (const [, list] of vscode.languages.getDiagnostics()) {
+          const ours = list.filter((d) => d.source === DIAGNOSTIC_SOURCE).length;
+          problems += ours;
+          if (ours > 0) files++;
+        }
         if (problems === 0) {
-          void ui.showInformationMessage(vscode.l10n.t('No token problems found in the Telegraf configs of this workspace.'));
+          void ui.showInformationMessage(vscode.l10n.t('No token problems found in the Telegraf configs and deployment files of this workspace.'));
         } else {
           const show = vscode.l10n.t('Show Problems');
           void ui
             .showWarningMessage(
               problems === 1
-                ? vscode.l10n.t('1 token problem found in the Telegraf configs of this workspace.')
+                ? vscode.l10n.t('1 token problem found in the Telegraf configs and deployment files of this workspace.')
                 : files === 1
-                  ? vscode.l10n.t('{0} token problems found in 1 Telegraf config file.', problems)
-                  : vscode.l10n.t('{0} token problems found in {1} Telegraf config files.', problems, files),
+                  ? vscode.l10n.t('{0} token problems found in 1 file.', problems)
+                  : vscode.l10n.t('{0} token problems found in {1} files.', problems, files),
               show,
             )
             .then((choice) => {

@@ -80,6 +80,16 @@ describe('Deployment files', function () {
     for (const rel of ['diag/docker-compose.yml', 'diag/k8s.yaml']) {
       for (const d of vscode.languages.getDiagnostics(uri(rel))) assert.ok(!d.message.includes(t.value), 'a diagnostic never repeats the value');
     }
+    // "Check Tokens in Workspace Configs" counts the deployment files' findings too (at least those of these files).
+    const here = ['diag/docker-compose.yml', 'diag/k8s.yaml', 'diag/agent-secrets'].reduce((n, rel) => n + codesOf(uri(rel)).length, 0);
+    const counted = scriptUi({ message: [] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.checkConfigTokens');
+    } finally {
+      counted.restore();
+    }
+    const summary = counted.record.messages.find((m) => /token problems? found/.test(m.text))?.text ?? '';
+    assert.ok(Number(/^(\d+) token problems found/.exec(summary)?.[1] ?? 0) >= here, `${summary} (these deployment files alone: ${here})`);
     // The same value in an env file not tracked by git: flagged while others may read it; once only its owner
     // can (mode 0600, as this extension writes them) it is where a value belongs, so no plaintext finding.
     write('diag/owner-only/docker-compose.yml', `services:\n  telegraf:\n    image: telegraf:1.40\n    env_file:\n      - agent.env\n`);
