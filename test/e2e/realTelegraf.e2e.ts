@@ -117,16 +117,18 @@ async function insert(ctx: E2EContext, file: string, description: string, form: 
     const widget = quickInput(page);
     await widget.waitFor({ state: 'visible', timeout: 15_000 });
     const input = widget.locator('input.input');
-    // The dialog fills in its proposed path a moment after it shows: replace it only once it is there
-    // (typing earlier gets the proposal appended to what was typed), and press Enter on our path.
+    // The dialog fills in its proposed path in steps after it shows (the folder, then the file name), and a
+    // step that lands after our text is appended to it: set our path until the dialog holds exactly it.
     const target = path.join(ctx.workspace, '.env');
     await waitFor(
       async () => (await input.inputValue()).length > 0,
       () => 'the save dialog to propose a path',
     );
-    await input.fill(target);
     await waitFor(
-      async () => (await input.inputValue()) === target,
+      async () => {
+        if ((await input.inputValue()) !== target) await input.fill(target);
+        return (await input.inputValue()) === target;
+      },
       () => `the save dialog to hold ${target}`,
     );
     await page.keyboard.press('Enter');
