@@ -9,16 +9,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../../src/extension';
 import { activateExtension, emulator, waitUntil } from '../harness';
+import { addFault } from './helpers/faults';
 import { ensureSignedIn, scriptUi } from './helpers/ui';
-
-async function addFault(spec: unknown): Promise<void> {
-  const res = await fetch(`${emulator().url}/__emulator/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(spec),
-  });
-  assert.equal(res.status, 201);
-}
 
 describe('Revoke with an unknown outcome', function () {
   this.timeout(60_000);
