@@ -40,7 +40,8 @@ const { flags, positional } = parseArgs(process.argv.slice(2));
 const root = projectRoot();
 const resultsDir = path.join(root, 'test-results');
 const shotsDir = path.join(resultsDir, 'screenshots');
-const logsDir = path.join(resultsDir, 'e2e');
+// One logs folder per display language, so the pseudo-locale stage that runs after the main one keeps its logs.
+const logsDir = path.join(resultsDir, typeof flags.locale === 'string' ? `e2e-${flags.locale}` : 'e2e');
 const DEFAULT_FLOW_TIMEOUT_MS = 5 * 60_000;
 
 /** Every `*.e2e.ts` under test/e2e (not in harness/), sorted, relative to root. */

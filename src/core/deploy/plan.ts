@@ -25,7 +25,7 @@ import type { TextEdit } from '../config/types';
 import { deploymentKind, type DeployKind } from './kinds';
 import { appendLines, columnOf, eolOf, indentAt, insertLinesAfter, lineStart } from './textEdit';
 import { adviceFor, CONTROLLER_TOKEN_VAR, LEGACY_TOKEN_VAR, pinFromImage, pinFromTag, type TelegrafPin } from './version';
-import { composeServices, get, helmTelegrafValues, isTelegrafImage, k8sContainers, k8sKind, pairOf, str, yamlDocuments } from './yamlModel';
+import { composeEnvFiles, composeServices, get, helmTelegrafValues, isTelegrafImage, k8sContainers, k8sKind, pairOf, str, yamlDocuments } from './yamlModel';
 
 /** Default name of the Kubernetes Secret that holds the token. */
 export const DEFAULT_SECRET_NAME = 'telegraf-controller-token';
@@ -83,6 +83,8 @@ export interface DeployPlan {
    * For `kind: 'env'` the file itself is the value file.
    */
   valueFile?: string;
+  /** Compose: the other services that read {@link valueFile} through `env_file:` (the token would reach them too). */
+  sharedWith?: string[];
   /** Files without the value (a systemd drop-in). */
   newFiles: NewFile[];
   commands: PlanCommand[];
@@ -246,6 +248,9 @@ function planCompose(text: string, opts: PlanOptions): DeployPlan {
   const mode: ComposeMode = opts.composeMode ?? 'environment';
   const valueFile = opts.envFile ?? (mode === 'environment' ? '.env' : DEFAULT_ENV_FILE);
   p.valueFile = valueFile;
+  // Worded by the UI, which knows the user's choices (a warning in the confirmation, the order of the choices).
+  const others = otherEnvFileReaders(text, valueFile, svc.name);
+  if (others.length) p.sharedWith = others;
   const eol = eolOf(text);
   void eol;
   const svcPair = (get(svc.doc.contents, 'services') as YAMLMap).items.find((x) => isPair(x) && x.value === svc.map) as Pair<Node, Node>;
@@ -336,6 +341,18 @@ function planCompose(text: string, opts: PlanOptions): DeployPlan {
   );
   if (services.filter((s) => s.telegraf).length > 1) p.notes.push('Several Telegraf services were found; the first one was wired.');
   return p;
+}
+
+/**
+ * The Compose services other than `service` that read `file` (relative to the
+ * compose file's folder) through `env_file:`: every line of such a file
+ * becomes part of their environment too.
+ */
+export function otherEnvFileReaders(text: string, file: string, service: string): string[] {
+  const norm = (f: string) => f.replace(/^(?:\.\/)+/, '');
+  const out = new Set<string>();
+  for (const [f, users] of composeEnvFiles(text)) if (norm(f) === norm(file)) for (const u of users) if (u !== service) out.add(u);
+  return [...out];
 }
 
 // ---------------------------------------------------------------- Kubernetes

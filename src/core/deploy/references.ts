@@ -4,15 +4,19 @@
  * value, which of them the extension rewrites (env files: `.env`, compose
  * `env_file`, `/etc/default/telegraf`), and the places it cannot update
  * itself, with the exact command to run (a cluster Secret referenced by a
- * manifest, Helm values or a kustomization; a Windows service's
- * `Environment` registry value). Pure; no `vscode` import.
+ * manifest, Helm values or a kustomization, and the restart of the pods that
+ * read it; an env file a systemd unit reads from the host, such as the
+ * `/etc/telegraf/controller-token.env` the systemd quick fix installs; a
+ * Windows service's `Environment` registry value; the Compose services to
+ * recreate). Pure; no `vscode` import.
  */
-import { isMap, isPair, isScalar, isSeq, type YAMLMap } from 'yaml';
+import { isSeq, type YAMLMap } from 'yaml';
 import type { TextEdit } from '../config/types';
 import type { DeployKind } from './kinds';
 import { DEFAULT_ENV_FILE, windowsServiceCommand } from './plan';
+import { shQuote } from '../agentStart/generators';
 import { CONTROLLER_TOKEN_VAR, LEGACY_TOKEN_VAR } from './version';
-import { composeServices, get, helmTelegrafValues, k8sContainers, str, yamlDocuments } from './yamlModel';
+import { get, helmTelegrafValues, k8sContainers, str, yamlDocuments } from './yamlModel';
 
 /** Kinds whose plaintext values the extension rewrites on rotate (the value belongs there). */
 export const WRITABLE_KINDS: readonly DeployKind[] = ['env'];
@@ -43,6 +47,23 @@ export interface ManualPlace {
   command: string;
   /** For a cluster Secret: what is needed to word its update for one token (see {@link secretFromEnvFileCommand}). */
   secret?: SecretRef;
+  /** For an env file a systemd unit reads from the host: what is needed to word its update (see {@link hostFileCommand}). */
+  hostFile?: HostFileRef;
+}
+
+/** An env file a systemd unit reads on the host (`EnvironmentFile=[-]PATH`, always an absolute path). */
+export interface HostFileRef {
+  /** The absolute path on the host, `/etc/telegraf/controller-token.env`. */
+  path: string;
+  /** The unit that reads it, without `.service`. */
+  unit: string;
+  /**
+   * Workspace files the host copy is likely installed from, relative to the
+   * unit file's folder, most likely first: a file of the same name, then the
+   * env file the systemd quick fix writes ({@link DEFAULT_ENV_FILE}); for a
+   * drop-in, the same names in the unit's folder too.
+   */
+  sources: string[];
 }
 
 /** A Kubernetes Secret a manifest reads the token from. */
@@ -53,6 +74,15 @@ export interface SecretRef {
   key: string;
   /** The env files the Secret is likely made from, relative to the manifest's folder, most likely first. */
   envFiles: string[];
+  /**
+   * Commands that restart the workloads of the file that read the Secret into
+   * environment variables (read once, at container start):
+   * `kubectl rollout restart daemonset/telegraf -n monitoring`. For Helm
+   * values, a comment naming the command (the release's workload name is
+   * not in the file). Empty for a kustomize secretGenerator: its name hash
+   * changes with the content, so `kubectl apply -k` rolls the pods itself.
+   */
+  restarts: string[];
 }
 
 /**
@@ -65,16 +95,82 @@ export function secretFromEnvFileCommand(s: SecretRef, envFile: string): string 
 }
 
 /**
- * The command that sets key `s.key` of Secret `s` to a value typed at a hidden
- * prompt (never in the shell history or the command line): for a Secret whose
- * content the workspace does not show.
+ * The command that sets key `s.key` of the existing Secret `s` to a value
+ * typed at a hidden prompt (never in the shell history or on a command line:
+ * the patch is a bash process substitution written by the `printf` builtin):
+ * for a Secret whose content the workspace does not show. A merge patch of
+ * `stringData` changes that key only; the Secret's other keys stay.
  */
 export function secretFromPromptCommand(s: SecretRef): string {
   return [
     `read -rsp 'Telegraf Controller token: ' TC_TOKEN && echo`,
-    `kubectl create secret generic ${s.name}${s.namespace ? ` -n ${s.namespace}` : ''} --from-file=${s.key}=<(printf %s "$TC_TOKEN") --dry-run=client -o yaml | kubectl apply -f -`,
+    `kubectl patch secret ${s.name}${s.namespace ? ` -n ${s.namespace}` : ''} --type merge --patch-file=<(printf '{"stringData":{"${s.key}":"%s"}}' "$TC_TOKEN")`,
     'unset TC_TOKEN',
   ].join('\n');
+}
+
+/** Workload kinds `kubectl rollout restart` takes. */
+const ROLLOUT_KINDS: Record<string, string> = { Deployment: 'deployment', DaemonSet: 'daemonset', StatefulSet: 'statefulset' };
+
+/**
+ * The command that restarts workload `kind`/`name` so its pods read a changed
+ * Secret (environment variables are read at container start only); undefined
+ * for a kind `kubectl rollout restart` does not take (a bare Pod, a Job: they
+ * get the new value when next created).
+ */
+export function rolloutRestartCommand(kind: string, name: string, namespace?: string): string | undefined {
+  const k = ROLLOUT_KINDS[kind];
+  return k ? `kubectl rollout restart ${k}/${name}${namespace ? ` -n ${namespace}` : ''}` : undefined;
+}
+
+/**
+ * The command that installs workspace file `source` (a path as the user types
+ * it) as host file `f.path` (root-only, mode 0600) and restarts the unit.
+ */
+export function installHostFileCommand(f: HostFileRef, source: string): string {
+  return `sudo install -D -m 0600 -o root -g root ${shQuote(source)} ${shQuote(f.path)} && sudo systemctl restart ${f.unit}`;
+}
+
+/**
+ * The command that opens host file `f.path` in the user's editor as root
+ * (`sudoedit`: the value is typed into the editor, never on a command line)
+ * and then restarts the unit: for a host file the workspace has no copy of.
+ */
+export function hostFileCommand(f: HostFileRef): string {
+  return `sudoedit ${shQuote(f.path)} && sudo systemctl restart ${f.unit}`;
+}
+
+/**
+ * The systemd unit a unit file or drop-in belongs to, without `.service`:
+ * `…/telegraf.service` and `…/telegraf.service.d/override.conf` → `telegraf`;
+ * `telegraf` when the path does not say (a template such as `telegraf.service.j2`).
+ */
+export function unitNameOf(filePath: string): string {
+  const m = /([^/\\]+)\.service(?:\.d[/\\][^/\\]+|\.j2)?$/.exec(filePath);
+  return m?.[1] ?? 'telegraf';
+}
+
+/**
+ * The env files a systemd unit or drop-in reads on the host
+ * (`EnvironmentFile=/path` or `EnvironmentFile=-/path`; relative paths,
+ * which systemd refuses, are skipped), with the offset of each line.
+ */
+export function unitEnvironmentFiles(text: string): { path: string; optional: boolean; offset: number }[] {
+  const out: { path: string; optional: boolean; offset: number }[] = [];
+  for (const m of text.matchAll(/^[ \t]*EnvironmentFile[ \t]*=[ \t]*(-?)([^\s]+)/gm)) {
+    const p = m[2]!.replace(/^"|"$/g, '');
+    if (p.startsWith('/')) out.push({ path: p, optional: m[1] === '-', offset: m.index });
+  }
+  return out;
+}
+
+/**
+ * The Compose command that recreates `services` of the compose file `composeFile`
+ * (a path as the user types it), so their containers get the env file's new
+ * content (Compose reads env files when it creates a container).
+ */
+export function composeRecreateCommand(composeFile: string, services: readonly string[]): string {
+  return [`docker compose -f ${shQuote(composeFile)} up -d`, ...services.map(shQuote)].join(' ');
 }
 
 const TOKEN_VARS = new Set([CONTROLLER_TOKEN_VAR, LEGACY_TOKEN_VAR]);
@@ -85,8 +181,19 @@ const TOKEN_VARS = new Set([CONTROLLER_TOKEN_VAR, LEGACY_TOKEN_VAR]);
  * or `INFLUX_TOKEN`), Helm `envFromSecret`, kustomize `secretGenerator`, and a
  * Windows service's registry `Environment` set by a PowerShell script.
  */
-export function manualPlaces(kind: DeployKind, text: string): ManualPlace[] {
+export function manualPlaces(kind: DeployKind, text: string, filePath = ''): ManualPlace[] {
   const out: ManualPlace[] = [];
+  if (kind === 'systemd') {
+    const unit = unitNameOf(filePath);
+    const dropIn = /\.service\.d[/\\][^/\\]+$/.test(filePath);
+    for (const e of unitEnvironmentFiles(text)) {
+      const base = e.path.slice(e.path.lastIndexOf('/') + 1);
+      const names = [...new Set([base, DEFAULT_ENV_FILE])];
+      const hostFile: HostFileRef = { path: e.path, unit, sources: dropIn ? [...names, ...names.map((n) => `../${n}`)] : names };
+      out.push({ label: `Host file ${e.path} (read by ${unit}.service)`, offset: e.offset, command: hostFileCommand(hostFile), hostFile });
+    }
+    return out;
+  }
   if (kind === 'powershell') {
     const i = text.search(/CurrentControlSet\\Services\\telegraf/i);
     if (i >= 0) out.push({ label: 'Windows service "telegraf" (registry Environment value)', offset: i, command: windowsServiceCommand() });
@@ -95,35 +202,55 @@ export function manualPlaces(kind: DeployKind, text: string): ManualPlace[] {
   if (!['kubernetes', 'helm-values', 'kustomization'].includes(kind)) return out;
   const docs = yamlDocuments(text);
   if (docs.some((d) => d.errors.length > 0)) return out;
-  const seen = new Set<string>();
-  const add = (name: string, offset: number, opts: { ns?: string; key?: string; envFiles?: string[] } = {}) => {
-    if (seen.has(name)) return;
-    seen.add(name);
+  const bySecret = new Map<string, SecretRef>();
+  const add = (name: string, offset: number, opts: { ns?: string; key?: string; envFiles?: string[]; restart?: string } = {}) => {
+    const known = bySecret.get(`${opts.ns ?? ''}/${name}`);
+    if (known) {
+      if (opts.restart && !known.restarts.includes(opts.restart)) known.restarts.push(opts.restart);
+      return;
+    }
     const secret: SecretRef = {
       name,
       ...(opts.ns ? { namespace: opts.ns } : {}),
       key: opts.key ?? CONTROLLER_TOKEN_VAR,
       envFiles: opts.envFiles ?? [DEFAULT_ENV_FILE, '.env'],
+      restarts: opts.restart ? [opts.restart] : [],
     };
+    bySecret.set(`${opts.ns ?? ''}/${name}`, secret);
     out.push({ label: `Kubernetes Secret "${name}"`, offset, command: secretFromEnvFileCommand(secret, secret.envFiles[0]!), secret });
   };
-  const envItems = (env: unknown, ns?: string) => {
-    if (!isSeq(env)) return;
-    for (const item of env.items) {
-      const ref = get(get(item, 'valueFrom'), 'secretKeyRef');
-      const name = str(get(ref, 'name'));
-      const key = str(get(ref, 'key')) ?? '';
-      if (name && TOKEN_VARS.has(key)) add(name, (ref as YAMLMap).range?.[0] ?? 0, { ...(ns ? { ns } : {}), key });
-    }
+  /** The Secrets a container's `env` (secretKeyRef with a token key) and `envFrom` (secretRef) read. */
+  const containerRefs = (container: unknown, opts: { ns?: string; restart?: string }) => {
+    const env = get(container, 'env');
+    if (isSeq(env))
+      for (const item of env.items) {
+        const ref = get(get(item, 'valueFrom'), 'secretKeyRef');
+        const name = str(get(ref, 'name'));
+        const key = str(get(ref, 'key')) ?? '';
+        if (name && TOKEN_VARS.has(key)) add(name, (ref as YAMLMap).range?.[0] ?? 0, { ...opts, key });
+      }
+    const envFrom = get(container, 'envFrom');
+    if (isSeq(envFrom))
+      for (const item of envFrom.items) {
+        const ref = get(item, 'secretRef');
+        const name = str(get(ref, 'name'));
+        if (name && !str(get(item, 'prefix'))) add(name, (ref as YAMLMap).range?.[0] ?? 0, opts);
+      }
   };
   if (kind === 'kubernetes') {
-    for (const c of k8sContainers(docs)) envItems(get(c.map, 'env'), str(get(get(c.doc.contents, 'metadata'), 'namespace')));
+    for (const c of k8sContainers(docs)) {
+      const meta = get(c.doc.contents, 'metadata');
+      const ns = str(get(meta, 'namespace'));
+      const restart = rolloutRestartCommand(str(get(c.doc.contents, 'kind')) ?? '', str(get(meta, 'name')) ?? '', ns);
+      containerRefs(c.map, { ...(ns ? { ns } : {}), ...(restart ? { restart } : {}) });
+    }
   }
   if (kind === 'helm-values') {
+    const restart = '# then restart the agent pods of the release: kubectl rollout restart daemonset/<release> (or deployment/<release>) -n <namespace>';
     for (const v of helmTelegrafValues(docs)) {
-      envItems(get(v.map, 'env'));
+      containerRefs(v.map, { restart });
       const s = get(v.map, 'envFromSecret');
-      if (str(s)) add(str(s)!, (s as { range?: number[] }).range?.[0] ?? 0);
+      if (str(s)) add(str(s)!, (s as { range?: number[] }).range?.[0] ?? 0, { restart });
     }
   }
   if (kind === 'kustomization') {
@@ -138,32 +265,4 @@ export function manualPlaces(kind: DeployKind, text: string): ManualPlace[] {
   return out;
 }
 
-/**
- * The env files a Compose file gives to its services (`env_file:` as a
- * string, a list of strings, or a list of `{path: …}`), relative to the
- * compose file's folder, with the services that read each.
- */
-export function composeEnvFiles(text: string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  if (!text.includes('env_file')) return out;
-  let docs;
-  try {
-    docs = yamlDocuments(text);
-  } catch {
-    return out;
-  }
-  for (const svc of composeServices(docs)) {
-    const ef = get(svc.map, 'env_file');
-    const items = isSeq(ef) ? ef.items : ef ? [ef] : [];
-    for (const i of items) {
-      const p = str(i) ?? (isMap(i) ? str(get(i, 'path')) : undefined);
-      if (!p) continue;
-      const list = out.get(p) ?? [];
-      list.push(svc.name);
-      out.set(p, list);
-    }
-  }
-  void isPair;
-  void isScalar;
-  return out;
-}
+export { composeEnvFiles } from './yamlModel';

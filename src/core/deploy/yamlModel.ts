@@ -155,3 +155,31 @@ export function helmTelegrafValues(docs: readonly Document.Parsed[]): { doc: Doc
 export function aliased(node: unknown): boolean {
   return isAlias(node);
 }
+
+/**
+ * The env files a Compose file gives to its services (`env_file:` as a
+ * string, a list of strings, or a list of `{path: …}`), relative to the
+ * compose file's folder, with the services that read each.
+ */
+export function composeEnvFiles(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (!text.includes('env_file')) return out;
+  let docs;
+  try {
+    docs = yamlDocuments(text);
+  } catch {
+    return out;
+  }
+  for (const svc of composeServices(docs)) {
+    const ef = get(svc.map, 'env_file');
+    const items = isSeq(ef) ? ef.items : ef ? [ef] : [];
+    for (const i of items) {
+      const p = str(i) ?? (isMap(i) ? str(get(i, 'path')) : undefined);
+      if (!p) continue;
+      const list = out.get(p) ?? [];
+      list.push(svc.name);
+      out.set(p, list);
+    }
+  }
+  return out;
+}

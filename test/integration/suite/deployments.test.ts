@@ -164,6 +164,81 @@ describe('Deployment files', function () {
     assert.equal((await vscode.workspace.openTextDocument(uri('shared/docker-compose.yml'))).getText(), compose, 'the Compose file is unchanged');
   });
 
+  it('the systemd quick fix: the value into a 0600 env file beside the unit, and the copied install command names it from the workspace folder', async () => {
+    const value = 'tc-apiv1_SystemdQuickFixValue0123456789';
+    write('fix-systemd/units/telegraf.service', `[Service]\nEnvironment=TELEGRAF_CONTROLLER_TOKEN=${value}\nExecStart=/usr/bin/telegraf\n`);
+    const unit = uri('fix-systemd/units/telegraf.service');
+    const doc = await vscode.workspace.openTextDocument(unit);
+    await waitUntil(() => codesOf(unit).some((c) => c.startsWith('plaintext-token/')), { what: `systemd diagnostic (${codesOf(unit)})`, timeoutMs: 30_000 });
+    const d = vscode.languages.getDiagnostics(unit).find((x) => String(x.code).startsWith('plaintext-token'))!;
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      unit,
+      d.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
+    const move = actions.find((a) => a.title.startsWith('Move to EnvironmentFile='));
+    assert.ok(move?.command, JSON.stringify(actions.map((a) => a.title)));
+    await vscode.env.clipboard.writeText('');
+    const ui = scriptUi({ message: [{ match: /systemd now reads/, answer: 'Copy Command' }] });
+    try {
+      await vscode.commands.executeCommand(move.command.command, ...(move.command.arguments ?? []));
+    } finally {
+      ui.restore();
+    }
+    assert.equal(doc.getText(), '[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\nExecStart=/usr/bin/telegraf\n');
+    const envFile = file('fix-systemd/units/telegraf-controller.env');
+    assert.equal(fs.readFileSync(envFile, 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${value}\n`);
+    assert.equal(fs.statSync(envFile).mode & 0o777, 0o600);
+    await waitUntil(async () => (await vscode.env.clipboard.readText()) !== '', { what: 'the command is copied', timeoutMs: 10_000 });
+    assert.equal(
+      await vscode.env.clipboard.readText(),
+      'sudo install -D -m 0600 -o root -g root deploy-features/fix-systemd/units/telegraf-controller.env /etc/telegraf/controller-token.env && sudo systemctl daemon-reload && sudo systemctl restart telegraf',
+    );
+  });
+
+  it('Add Token to Deployment… on a systemd unit: the install command names the drop-in and the env file from the workspace folder', async () => {
+    const t = await api.createToken({ description: 'deploy add systemd', expiresAt: null, permissions: AGENT });
+    write('add-systemd/telegraf.service', '[Service]\nExecStart=/usr/bin/telegraf\n');
+    const res = await vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('add-systemd/telegraf.service'), {
+      tokenId: t.token.id,
+      yes: true,
+    });
+    assert.equal(
+      res?.commands[0],
+      'sudo install -D -m 0600 -o root -g root deploy-features/add-systemd/telegraf-controller.env /etc/telegraf/controller-token.env && sudo install -D -m 0644 deploy-features/add-systemd/telegraf.service.d/controller-token.conf /etc/systemd/system/telegraf.service.d/controller-token.conf && sudo systemctl daemon-reload && sudo systemctl restart telegraf',
+    );
+    assert.ok(fs.existsSync(file('add-systemd/telegraf.service.d/controller-token.conf')));
+    assert.equal(fs.readFileSync(file('add-systemd/telegraf-controller.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${t.value}\n`);
+  });
+
+  it('Add Token to Deployment… on Compose: a .env that another service reads through env_file: is named, and env_file: is offered first', async () => {
+    const t = await api.createToken({ description: 'deploy shared dotenv', expiresAt: null, permissions: AGENT });
+    const compose = 'services:\n  telegraf:\n    image: telegraf:1.40\n  nginx:\n    image: nginx\n    env_file:\n      - .env\n';
+    write('shared-dotenv/docker-compose.yml', compose);
+    let offered: string[] = [];
+    const ui = scriptUi({
+      quickPick: [
+        (items: any[]) => {
+          offered = items.map((i) => `${i.label} ${i.description}`);
+          return items.find((i) => i.label === 'environment:');
+        },
+      ],
+      message: [{ match: /^Add TELEGRAF_CONTROLLER_TOKEN to docker-compose\.yml\?/, answer: undefined }],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.addTokenToDeployment', uri('shared-dotenv/docker-compose.yml'), { tokenId: t.token.id });
+    } finally {
+      ui.restore();
+    }
+    assert.match(offered[0] ?? '', /^env_file: /, `the safe choice comes first: ${JSON.stringify(offered)}`);
+    assert.match(offered[1] ?? '', /^environment: ⚠ .*\.env, which nginx also read/, JSON.stringify(offered));
+    const asked = ui.record.messages.find((m) => m.text.startsWith('Add TELEGRAF_CONTROLLER_TOKEN'));
+    assert.match(asked?.detail ?? '', /⚠ \.env is also read through env_file: by nginx: the token would reach them too/, JSON.stringify(ui.record.messages));
+    assert.equal((await vscode.workspace.openTextDocument(uri('shared-dotenv/docker-compose.yml'))).getText(), compose, 'declined: unchanged');
+    assert.ok(!fs.existsSync(file('shared-dotenv/.env')), 'declined: no .env written');
+  });
+
   it('Rotate Token… updates env files, lists the cluster Secret with its command, and revokes only when confirmed', async () => {
     const old = await api.createToken({ description: 'deploy rotate', expiresAt: null, permissions: AGENT });
     write('rot/.env', `# agent\nTELEGRAF_CONTROLLER_TOKEN=${old.value}\n`);
@@ -210,7 +285,13 @@ describe('Deployment files', function () {
     assert.match(second?.detail ?? '', /Secret "unknown-token".*what it holds is not in the workspace: update it only if it holds this token/);
     assert.match(
       second?.detail ?? '',
-      /read -rsp .*\n.*kubectl create secret generic unknown-token --from-file=TELEGRAF_CONTROLLER_TOKEN=<\(printf %s "\$TC_TOKEN"\)/,
+      /read -rsp .*\n.*kubectl patch secret unknown-token --type merge --patch-file=<\(printf '\{"stringData":\{"TELEGRAF_CONTROLLER_TOKEN":"%s"\}\}' "\$TC_TOKEN"\)/,
+    );
+    assert.ok(
+      second?.detail?.includes(
+        '--from-env-file=deploy-features/rot/.env --dry-run=client -o yaml | kubectl apply -f -\nkubectl rollout restart daemonset/telegraf -n monitoring',
+      ),
+      `the DaemonSet that reads the Secret is restarted after it: ${second?.detail}`,
     );
     assert.ok(fs.readFileSync(file('rot-other/telegraf-controller.env'), 'utf8').includes(other.value), "another token's env file is left alone");
     assert.equal((await api.connection.api().getToken(old.token.id)).status, 'active', 'declined: the old token stays active');
@@ -241,5 +322,55 @@ describe('Deployment files', function () {
     assert.ok(outcome, JSON.stringify(ui.record.messages));
     assert.equal((await api.connection.api().getToken(old2.token.id)).status, 'revoked');
     assert.equal(fs.readFileSync(file('rot/.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${outcome.value}\n`);
+  });
+
+  it('Rotate Token… lists the host copy the systemd quick fix installs and the Compose services to recreate', async () => {
+    const old = await api.createToken({ description: 'deploy rotate host', expiresAt: null, permissions: AGENT });
+    // What the systemd quick fix leaves: the unit reads the host file, the workspace holds the file it was installed from.
+    write(
+      'rot-host/telegraf.service',
+      '[Unit]\nDescription=Telegraf\n[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\nExecStart=/usr/bin/telegraf\n',
+    );
+    write('rot-host/telegraf-controller.env', `TELEGRAF_CONTROLLER_TOKEN=${old.value}\n`);
+    // A unit reading a host file the workspace has no copy of.
+    write('rot-host2/agent.service', '[Service]\nEnvironmentFile=-/etc/default/telegraf\n');
+    // A Compose service reading an env file that holds the value.
+    write('rot-compose/docker-compose.yml', 'services:\n  telegraf:\n    image: telegraf:1.40\n    env_file:\n      - agent.env\n  nginx:\n    image: nginx\n');
+    write('rot-compose/agent.env', `TELEGRAF_CONTROLLER_TOKEN=${old.value}\n`);
+    const ui = scriptUi({
+      message: [
+        { match: 'Rotate the token "deploy rotate host"', answer: 'Rotate' },
+        { match: 'The new token is stored', answer: undefined },
+      ],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.rotateToken', old.token.id);
+    } finally {
+      ui.restore();
+    }
+    const second = ui.record.messages.find((m) => m.text.startsWith('The new token is stored'));
+    const detail = second?.detail ?? '';
+    assert.match(
+      detail,
+      /Host file \/etc\/telegraf\/controller-token\.env \(read by telegraf\.service\) \(\S*rot-host\/telegraf\.service:4\) — installed from \S*rot-host\/telegraf-controller\.env, which gets the new value/,
+    );
+    assert.ok(
+      detail.includes(
+        'sudo install -D -m 0600 -o root -g root deploy-features/rot-host/telegraf-controller.env /etc/telegraf/controller-token.env && sudo systemctl restart telegraf',
+      ),
+      detail,
+    );
+    assert.match(
+      detail,
+      /Host file \/etc\/default\/telegraf \(read by agent\.service\).*what it holds is not in the workspace[^\n]*\nsudoedit \/etc\/default\/telegraf && sudo systemctl restart agent/,
+    );
+    assert.ok(detail.includes('docker compose -f deploy-features/rot-compose/docker-compose.yml up -d telegraf'), detail);
+    assert.ok(!/up -d[^\n]*nginx/.test(detail), 'only the services that read the file are recreated');
+    assert.ok(
+      fs.readFileSync(file('rot-host/telegraf-controller.env'), 'utf8').includes('tc-apiv1_') &&
+        !fs.readFileSync(file('rot-host/telegraf-controller.env'), 'utf8').includes(old.value),
+      'the workspace copy holds the new value',
+    );
+    assert.equal((await api.connection.api().getToken(old.token.id)).status, 'active', 'declined: the old token stays active');
   });
 });

@@ -11,7 +11,6 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { shQuote } from '../../../core/agentStart/generators';
 import * as ui from '../../../infra/ui';
 import type { Token } from '../../../core/api/contract';
 import { mayRevoke, replacementExpiry, rotatedDescription } from '../../../core/config/tokenAssessment';
@@ -27,6 +26,7 @@ import { envVarName } from '../../../infra/envVarSetting';
 import type { ControllerConnection } from '../../../services/controllerConnection';
 import type { TokenStore } from '../../../services/tokenStore';
 import { isOurDiagnostic } from '../diagnostics';
+import { workspaceCommand } from './documents';
 import type { GitIgnoreChecker } from '../../../services/gitIgnore';
 import { lifetimeText, deploymentRotation } from '../rotateTokenCommand';
 import { findValueInWorkspace, replaceToken, type DeploymentReferenceHook } from '../tokenReplacement';
@@ -179,17 +179,6 @@ export async function applyFix(deps: DeploymentActionDeps, arg: DeployFixArg, va
   return { fix, valuePath };
 }
 
-/**
- * A fix's command as the user runs it from the workspace folder: the env file
- * it names (relative to the manifest in the core's plan) becomes the
- * workspace-relative path of the file the fix wrote.
- */
-function commandText(text: string, valueFile: string | undefined, valuePath: string | undefined): string {
-  if (!valueFile || !valuePath) return text;
-  const rel = vscode.workspace.asRelativePath(valuePath, false);
-  return text.split(`--from-env-file=${valueFile}`).join(`--from-env-file=${shQuote(rel)}`);
-}
-
 /** Registers the provider and its commands. */
 export function registerDeploymentActions(deps: DeploymentActionDeps): vscode.Disposable[] {
   const pending = new PendingValues();
@@ -213,7 +202,10 @@ export function registerDeploymentActions(deps: DeploymentActionDeps): vscode.Di
           ? `${fix.note} ${vscode.l10n.t('The value is in {0} (mode 0600, git-ignored).', vscode.workspace.asRelativePath(valuePath))}`
           : fix.note;
         const choice = await ui.showInformationMessage(msg, ...(fix.commands.length ? [copy] : []));
-        if (choice === copy) await vscode.env.clipboard.writeText(fix.commands.map((c) => commandText(c.text, fix.valueFile, valuePath)).join('\n'));
+        if (choice === copy)
+          await vscode.env.clipboard.writeText(
+            fix.commands.map((c) => (valuePath ? workspaceCommand(c.text, path.dirname(valuePath), [path.basename(valuePath)]) : c.text)).join('\n'),
+          );
         return fix.title;
       },
       log,

@@ -32,7 +32,7 @@ import { Cancelled, registerCommand, required } from '../../../infra/commands';
 import { resolveToken, type TokenArg, type Services as TokenCommandDeps } from '../../../services/tokenArgs';
 import type { GitIgnoreChecker } from '../../../services/gitIgnore';
 import { minimalEdit } from '../insertTokenCommand';
-import { confirmValueFile, kindOfDocument, readDeployment, workspaceDeploymentUris, writeValueFile, type EnvFileIndex } from './documents';
+import { confirmValueFile, kindOfDocument, readDeployment, workspaceCommand, workspaceDeploymentUris, writeValueFile, type EnvFileIndex } from './documents';
 
 /** Services of the command. */
 export interface AddTokenDeps extends TokenCommandDeps {
@@ -140,22 +140,29 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
         const fsPath = doc.uri.fsPath.replace(/\\/g, '/');
         let composeMode = opts.composeMode;
         if (kind === 'compose' && !composeMode) {
+          // When other services read .env through env_file:, the environment: choice would hand them the token.
+          let sharedDotEnv: string[] = [];
+          try {
+            sharedDotEnv = planAddToken(fsPath, body, { composeMode: 'environment' }, deps.envFiles.paths()).sharedWith ?? [];
+          } catch {
+            /* the plan below reports it */
+          }
+          const environment = {
+            label: 'environment:',
+            description: sharedDotEnv.length
+              ? `⚠ ${vscode.l10n.t('${VAR} entry; the value goes into .env, which {0} also read (env_file:)', sharedDotEnv.join(', '))}`
+              : vscode.l10n.t('${VAR} entry; the value goes into .env beside the compose file'),
+            mode: 'environment' as const,
+          };
+          const envFile = {
+            label: 'env_file:',
+            description: vscode.l10n.t('the value goes into {0}, read by this service only', DEFAULT_ENV_FILE),
+            mode: 'env_file' as const,
+          };
           const pick = required(
-            await ui.showQuickPick(
-              [
-                {
-                  label: 'environment:',
-                  description: vscode.l10n.t('${VAR} entry; the value goes into .env beside the compose file'),
-                  mode: 'environment' as const,
-                },
-                {
-                  label: 'env_file:',
-                  description: vscode.l10n.t('the value goes into {0}, read by this service only', DEFAULT_ENV_FILE),
-                  mode: 'env_file' as const,
-                },
-              ],
-              { placeHolder: vscode.l10n.t('How should the Telegraf service get the token?') },
-            ),
+            await ui.showQuickPick(sharedDotEnv.length ? [envFile, environment] : [environment, envFile], {
+              placeHolder: vscode.l10n.t('How should the Telegraf service get the token?'),
+            }),
           );
           composeMode = pick.mode;
         }
@@ -191,6 +198,14 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
               ? await resolveAbsolute(plan.valueFile, path.dirname(doc.uri.fsPath))
               : path.join(path.dirname(doc.uri.fsPath), plan.valueFile);
         const warnings = [...plan.warnings];
+        if (plan.sharedWith?.length)
+          warnings.push(
+            vscode.l10n.t(
+              '{0} is also read through env_file: by {1}: the token would reach them too. Give the Telegraf service an env_file: of its own instead.',
+              plan.valueFile ?? '.env',
+              plan.sharedWith.join(', '),
+            ),
+          );
         if (isEnv) {
           const users = deps.envFiles.servicesOf(doc.uri.fsPath);
           if (users.length > 1)
@@ -240,7 +255,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           throw new Error(vscode.l10n.t('VS Code refused the edit; nothing was changed.'));
         if (!wasDirty && plan.edits.length) await doc.save();
         if (isEnv && doc.uri.scheme === 'file') await fs.chmod(doc.uri.fsPath, 0o600).catch(() => undefined);
-        const commands = plan.commands.map((c) => c.text);
+        let commands = plan.commands.map((c) => c.text);
         let valueFile: string | undefined;
         if (localValueFile) {
           if (k8s === 'manifest') {
@@ -252,6 +267,9 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
             await writeValueFile(valueFile, plan.varName, value, deps.git);
           }
         }
+        // Run from the workspace folder: the files the plan names beside the deployment file get workspace paths.
+        const named = [...plan.newFiles.map((f) => f.path), ...(valueFile && path.dirname(valueFile) === dir ? [path.basename(valueFile)] : [])];
+        commands = commands.map((c) => workspaceCommand(c, dir, named));
         log.info(
           `added token ${token.id} "${ui.tokenName(token.description, 80)}" to ${vscode.workspace.asRelativePath(doc.uri)} as ${plan.varName}${valueFile ? ` (value in ${vscode.workspace.asRelativePath(valueFile)}, mode 0600)` : ''}`,
         );

@@ -9,6 +9,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { shQuote } from '../../../core/agentStart/generators';
 import { composeEnvFiles, deploymentKind, DEPLOY_GLOB, envFileTokens, fillValue, planEnvEntry, type DeployKind } from '../../../core/deploy';
 import { applyEdits } from '../../../core/config';
 import { CONFIG_EXCLUDE, decodeUtf8, diskText, documentText, MAX_CONFIG_CHARS, openDocument, type ConfigText } from '../../../services/configDocuments';
@@ -181,4 +182,26 @@ export async function ensureGitIgnored(fsPath: string, git: GitIgnoreChecker): P
 /** Range helper: offsets of a ConfigText → vscode.Range. */
 export function rangeIn(t: Pick<ConfigText, 'positionAt'>, start: number, end: number): vscode.Range {
   return new vscode.Range(t.positionAt(start), t.positionAt(end));
+}
+
+/**
+ * A command as the user runs it from the workspace folder: each of `files`
+ * (names relative to `dir`, the deployment file's folder, as the core's plans
+ * write them) that stands as a whole word (`install … FILE /etc/…`,
+ * `kubectl apply -f FILE`) or as `--from-env-file=FILE` becomes its
+ * workspace-relative path, shell-quoted.
+ */
+export function workspaceCommand(text: string, dir: string, files: readonly string[]): string {
+  const rel = (f: string) => shQuote(vscode.workspace.asRelativePath(path.join(dir, f), false));
+  const relative = files.filter((f) => !path.isAbsolute(f));
+  return text
+    .split(' ')
+    .map((w) => {
+      for (const f of relative) {
+        if (w === f) return rel(f);
+        if (w === `--from-env-file=${f}`) return `--from-env-file=${rel(f)}`;
+      }
+      return w;
+    })
+    .join(' ');
 }

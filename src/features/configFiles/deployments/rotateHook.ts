@@ -3,14 +3,21 @@
  * deployment files (README.md "Deploying agents"): plaintext occurrences of
  * the old value in env files (rewritten with the new value), plaintext
  * occurrences elsewhere (listed: apply the file's quick fix first), and the
- * places outside the workspace (a cluster Secret, a Windows registry value)
- * with the exact command to run. Implements the rotate command's
+ * places outside the workspace with the exact command to run: a cluster
+ * Secret (and the restart of the workloads that read it), an env file a
+ * systemd unit reads on the host, a Windows registry value, the Compose
+ * services whose env file changed. Implements the rotate command's
  * {@link DeploymentReferenceHook}.
  */
 import * as vscode from 'vscode';
+import * as path from 'node:path';
 import {
+  composeEnvFiles,
+  composeRecreateCommand,
   CONTROLLER_TOKEN_VAR,
   deploymentKind,
+  hostFileCommand,
+  installHostFileCommand,
   envFileAssignments,
   LEGACY_TOKEN_VAR,
   manualPlaces,
@@ -20,6 +27,7 @@ import {
   valueOccurrences,
   WRITABLE_KINDS,
   type DeployKind,
+  type HostFileRef,
   type SecretRef,
 } from '../../../core/deploy';
 import { CONTROLLER_TOKEN_PREFIX } from '../../../core/config';
@@ -63,14 +71,87 @@ async function secretPlace(
     const rel = vscode.workspace.asRelativePath(envUri, false);
     if (values.includes(oldValue)) {
       const command = kind === 'kustomization' ? `kubectl apply -k ${vscode.workspace.asRelativePath(dir, false)}` : secretFromEnvFileCommand(secret, rel);
-      return { note: ` — ${vscode.l10n.t('made from {0}, which gets the new value', rel)}`, command };
+      return { note: ` — ${vscode.l10n.t('made from {0}, which gets the new value', rel)}${restartNote(secret)}`, command: withRestarts(command, secret) };
     }
     if (i === 0 && values.length > 0) other = true;
   }
   if (other) return undefined;
   return {
+    note: ` — ${vscode.l10n.t('what it holds is not in the workspace: update it only if it holds this token')}${restartNote(secret)}`,
+    command: withRestarts(secretFromPromptCommand(secret), secret),
+  };
+}
+
+/** The Secret's command followed by the restarts of the workloads that read it. */
+function withRestarts(command: string, secret: SecretRef): string {
+  return [command, ...secret.restarts].join('\n');
+}
+
+/** ", then restart the pods that read it" when the Secret is read into environment variables. */
+function restartNote(secret: SecretRef): string {
+  return secret.restarts.length ? vscode.l10n.t(', then restart the pods that read it (they read it only when they start)') : '';
+}
+
+/**
+ * How to update host file `f` (an `EnvironmentFile=` of the systemd unit
+ * `unit`) when the token `oldValue` is rotated; undefined when it is not this
+ * token's:
+ * - a workspace file it is likely installed from holds the old value: rotate
+ *   rewrites that file, and the command installs it again and restarts the unit;
+ * - such a file holds another token: not this token's host file, not listed;
+ * - otherwise the workspace does not show what the host file holds: listed as
+ *   such, with a `sudoedit` command.
+ */
+async function hostFilePlace(unit: vscode.Uri, f: HostFileRef, oldValue: string): Promise<{ note: string; command: string } | undefined> {
+  const dir = vscode.Uri.joinPath(unit, '..');
+  let other = false;
+  for (const name of f.sources) {
+    const source = vscode.Uri.joinPath(dir, name);
+    const text = (await readDeployment(source))?.text;
+    if (text === undefined) continue;
+    const values = envFileTokenValues(text);
+    const rel = vscode.workspace.asRelativePath(source, false);
+    if (values.includes(oldValue))
+      return { note: ` — ${vscode.l10n.t('installed from {0}, which gets the new value: install it again', rel)}`, command: installHostFileCommand(f, rel) };
+    if (values.length > 0) other = true;
+  }
+  if (other) return undefined;
+  return {
     note: ` — ${vscode.l10n.t('what it holds is not in the workspace: update it only if it holds this token')}`,
-    command: secretFromPromptCommand(secret),
+    command: hostFileCommand(f),
+  };
+}
+
+/**
+ * The Compose services to recreate because an env file they read (`env_file:`,
+ * or the `.env` Compose interpolates `${…}` from) is among `rewritten`
+ * (absolute paths of env files that get the new value → the variables that
+ * hold it): one place per
+ * compose file, with `docker compose -f … up -d`.
+ */
+function composeRecreates(compose: vscode.Uri, text: string, rewritten: ReadonlyMap<string, string[]>): { label: string; command: string } | undefined {
+  const dir = path.dirname(compose.fsPath);
+  const services = new Set<string>();
+  const files = new Set<string>();
+  for (const [file, users] of composeEnvFiles(text)) {
+    const abs = path.resolve(dir, file);
+    if (!rewritten.has(abs)) continue;
+    files.add(vscode.workspace.asRelativePath(abs, false));
+    for (const u of users) services.add(u);
+  }
+  const dotEnv = path.join(dir, '.env');
+  const interpolates = (rewritten.get(dotEnv) ?? []).some((name) => new RegExp(`\\$\\{?${name}(?![A-Za-z0-9_])`).test(text));
+  if (interpolates) files.add(vscode.workspace.asRelativePath(dotEnv, false));
+  if (files.size === 0) return undefined;
+  const rel = vscode.workspace.asRelativePath(compose, false);
+  // With .env interpolation any service may use the value: `up -d` without names recreates exactly the changed ones.
+  const names = interpolates ? [] : [...services];
+  return {
+    label: `${vscode.l10n.t('Compose services of {0}', rel)}${names.length ? ` (${names.join(', ')})` : ''} — ${vscode.l10n.t(
+      'they read {0}, which gets the new value, only when their containers are created',
+      [...files].join(', '),
+    )}`,
+    command: composeRecreateCommand(rel, names),
   };
 }
 
@@ -124,20 +205,40 @@ export function deploymentReferenceHook(diags: DeploymentDiagnostics): Deploymen
       const seenCmd = new Set<string>();
       const deployments = await deploymentFiles();
       out.elsewhere = await otherOccurrences(oldValue, new Set(deployments.map((u) => u.toString())));
+      const rewritten = new Map<string, string[]>();
+      const composeFiles: { uri: vscode.Uri; text: string }[] = [];
       for (const uri of deployments) {
         const t = await readDeployment(uri);
         if (!t) continue;
         const kind = deploymentKind(uri.fsPath.replace(/\\/g, '/'), t.text, diags.envFiles.paths());
         if (!kind) continue;
+        if (kind === 'compose') composeFiles.push({ uri, text: t.text });
         for (const off of valueOccurrences(t.text, oldValue)) {
           const label = locationLabel(uri, t.positionAt(off).line);
-          (WRITABLE_KINDS.includes(kind) ? out.writable : out.readOnly).push(label);
+          const writable = WRITABLE_KINDS.includes(kind);
+          (writable ? out.writable : out.readOnly).push(label);
+          if (writable)
+            rewritten.set(
+              path.resolve(uri.fsPath),
+              [...envFileAssignments(t.text)].filter(([, v]) => v === oldValue).map(([k]) => k),
+            );
         }
-        for (const m of manualPlaces(kind, t.text)) {
-          const place = m.secret ? await secretPlace(uri, kind, m.secret, oldValue) : { note: '', command: m.command };
+        for (const m of manualPlaces(kind, t.text, uri.fsPath)) {
+          const place = m.secret
+            ? await secretPlace(uri, kind, m.secret, oldValue)
+            : m.hostFile
+              ? await hostFilePlace(uri, m.hostFile, oldValue)
+              : { note: '', command: m.command };
           if (!place || seenCmd.has(place.command)) continue;
           seenCmd.add(place.command);
           out.manual.push({ label: `${m.label} (${locationLabel(uri, t.positionAt(m.offset).line)})${place.note}`, command: place.command });
+        }
+      }
+      for (const c of composeFiles) {
+        const place = composeRecreates(c.uri, c.text, rewritten);
+        if (place && !seenCmd.has(place.command)) {
+          seenCmd.add(place.command);
+          out.manual.push(place);
         }
       }
       return out;

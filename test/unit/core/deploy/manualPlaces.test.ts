@@ -1,13 +1,27 @@
 /**
- * manualPlaces, secretFromEnvFileCommand, secretFromPromptCommand
- * (src/core/deploy/references.ts): the cluster Secrets and registry values a
- * deployment file reads the token from, and the commands that update them
- * without the value ever being on a command line.
+ * manualPlaces, secretFromEnvFileCommand, secretFromPromptCommand,
+ * installHostFileCommand, composeRecreateCommand
+ * (src/core/deploy/references.ts): the cluster Secrets, host env files and
+ * registry values a deployment file reads the token from, the commands that
+ * update them without the value ever being on a command line, and the
+ * restarts that make agents read the new value.
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { manualPlaces, planFixes, scanText, secretFromEnvFileCommand, secretFromPromptCommand } from '../../../../src/core/deploy';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  composeRecreateCommand,
+  installHostFileCommand,
+  manualPlaces,
+  planFixes,
+  scanText,
+  secretFromEnvFileCommand,
+  secretFromPromptCommand,
+  unitNameOf,
+} from '../../../../src/core/deploy';
 
 const DAEMONSET = `apiVersion: apps/v1
 kind: DaemonSet
@@ -31,7 +45,13 @@ spec:
 test('a secretKeyRef gives the Secret, its namespace and key, and the env files it is likely made from', () => {
   const [place, ...rest] = manualPlaces('kubernetes', DAEMONSET);
   assert.equal(rest.length, 0);
-  assert.deepEqual(place!.secret, { name: 'tc-token', namespace: 'monitoring', key: 'INFLUX_TOKEN', envFiles: ['telegraf-controller.env', '.env'] });
+  assert.deepEqual(place!.secret, {
+    name: 'tc-token',
+    namespace: 'monitoring',
+    key: 'INFLUX_TOKEN',
+    envFiles: ['telegraf-controller.env', '.env'],
+    restarts: ['kubectl rollout restart daemonset/telegraf -n monitoring'],
+  });
   assert.equal(
     place!.command,
     'kubectl create secret generic tc-token -n monitoring --from-env-file=telegraf-controller.env --dry-run=client -o yaml | kubectl apply -f -',
@@ -41,33 +61,127 @@ test('a secretKeyRef gives the Secret, its namespace and key, and the env files 
 test('a kustomize secretGenerator names its own env files', () => {
   const [place] = manualPlaces('kustomization', 'secretGenerator:\n  - name: tc-token\n    envs:\n      - agent.env\n');
   assert.deepEqual(place!.secret?.envFiles, ['agent.env']);
+  assert.deepEqual(place!.secret?.restarts, [], 'kubectl apply -k rolls the pods itself (the generated name changes)');
+});
+
+test('envFrom secretRef is a place too; each workload reading a Secret is restarted, a bare Pod is not', () => {
+  const text = `${DAEMONSET}---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: relay
+  namespace: monitoring
+spec:
+  template:
+    spec:
+      containers:
+        - name: telegraf
+          image: telegraf:1.39
+          envFrom:
+            - secretRef:
+                name: tc-token
+            - secretRef:
+                name: prefixed
+              prefix: X_
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: once
+spec:
+  containers:
+    - name: telegraf
+      image: telegraf:1.39
+      envFrom:
+        - secretRef:
+            name: pod-secret
+`;
+  const places = manualPlaces('kubernetes', text);
+  assert.deepEqual(
+    places.map((p) => [p.secret?.name, p.secret?.restarts]),
+    [
+      ['tc-token', ['kubectl rollout restart daemonset/telegraf -n monitoring', 'kubectl rollout restart deployment/relay -n monitoring']],
+      ['pod-secret', []],
+    ],
+    'a prefixed envFrom does not give TELEGRAF_CONTROLLER_TOKEN',
+  );
+});
+
+test("a systemd unit or drop-in: each absolute EnvironmentFile= is a host file, installed from a workspace file of the same name or the quick fix's", () => {
+  const unit = '[Service]\nEnvironmentFile=-/etc/default/telegraf\nEnvironmentFile=/etc/telegraf/controller-token.env\nEnvironmentFile=relative.env\n';
+  const places = manualPlaces('systemd', unit, '/w/deploy/telegraf.service');
+  assert.deepEqual(
+    places.map((p) => p.hostFile),
+    [
+      { path: '/etc/default/telegraf', unit: 'telegraf', sources: ['telegraf', 'telegraf-controller.env'] },
+      { path: '/etc/telegraf/controller-token.env', unit: 'telegraf', sources: ['controller-token.env', 'telegraf-controller.env'] },
+    ],
+  );
+  assert.equal(places[0]!.command, 'sudoedit /etc/default/telegraf && sudo systemctl restart telegraf');
+  assert.equal(unit.slice(places[1]!.offset).split('\n')[0], 'EnvironmentFile=/etc/telegraf/controller-token.env');
+  const [dropIn] = manualPlaces('systemd', '[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\n', '/w/deploy/agent.service.d/token.conf');
+  assert.deepEqual(dropIn!.hostFile, {
+    path: '/etc/telegraf/controller-token.env',
+    unit: 'agent',
+    sources: ['controller-token.env', 'telegraf-controller.env', '../controller-token.env', '../telegraf-controller.env'],
+  });
+  assert.equal(unitNameOf('templates/telegraf.service.j2'), 'telegraf');
+  assert.equal(
+    installHostFileCommand(dropIn!.hostFile!, 'deploy/my env/telegraf-controller.env'),
+    "sudo install -D -m 0600 -o root -g root 'deploy/my env/telegraf-controller.env' /etc/telegraf/controller-token.env && sudo systemctl restart agent",
+  );
+});
+
+test('the systemd quick fix and the host file rotate lists point to the same host path', () => {
+  const unit = '[Service]\nEnvironment=TELEGRAF_CONTROLLER_TOKEN=tc-apiv1_Abcdefghijklmnopqrstuvwxyz0123\n';
+  const finding = scanText('systemd', unit).find((f) => f.code === 'plaintext-token');
+  assert.ok(finding);
+  const [fix] = planFixes('systemd', unit, finding);
+  const after = unit.slice(0, fix!.edits[0]!.start) + fix!.edits[0]!.newText + unit.slice(fix!.edits[0]!.end);
+  const [place] = manualPlaces('systemd', after, '/w/telegraf.service');
+  assert.ok(fix!.commands[0]!.text.includes(` ${fix!.valueFile} ${place!.hostFile!.path} `), 'the fix installs its env file at the host path rotate lists');
+  assert.ok(place!.hostFile!.sources.includes(fix!.valueFile), "rotate looks for the fix's env file");
+});
+
+test('the Compose recreate command quotes paths and names', () => {
+  assert.equal(composeRecreateCommand('deploy/docker-compose.yml', ['telegraf']), 'docker compose -f deploy/docker-compose.yml up -d telegraf');
+  assert.equal(composeRecreateCommand('my stack/compose.yaml', []), "docker compose -f 'my stack/compose.yaml' up -d");
 });
 
 test('the prompt command reads the value at a hidden prompt and never puts it on a command line', () => {
-  const cmd = secretFromPromptCommand({ name: 'tc-token', namespace: 'monitoring', key: 'INFLUX_TOKEN', envFiles: [] });
+  const cmd = secretFromPromptCommand({ name: 'tc-token', namespace: 'monitoring', key: 'INFLUX_TOKEN', envFiles: [], restarts: [] });
   const lines = cmd.split('\n');
   assert.match(lines[0]!, /^read -rsp '[^']+' TC_TOKEN && echo$/);
   assert.equal(
     lines[1],
-    'kubectl create secret generic tc-token -n monitoring --from-file=INFLUX_TOKEN=<(printf %s "$TC_TOKEN") --dry-run=client -o yaml | kubectl apply -f -',
+    'kubectl patch secret tc-token -n monitoring --type merge --patch-file=<(printf \'{"stringData":{"INFLUX_TOKEN":"%s"}}\' "$TC_TOKEN")',
   );
   assert.equal(lines[2], 'unset TC_TOKEN');
   assert.equal(
-    secretFromEnvFileCommand({ name: 's', key: 'K', envFiles: [] }, 'deploy/k8s/telegraf-controller.env'),
+    secretFromEnvFileCommand({ name: 's', key: 'K', envFiles: [], restarts: [] }, 'deploy/k8s/telegraf-controller.env'),
     'kubectl create secret generic s --from-env-file=deploy/k8s/telegraf-controller.env --dry-run=client -o yaml | kubectl apply -f -',
   );
 });
 
-test('the prompt command gives kubectl exactly the typed value (real bash and kubectl, client-side dry run)', (t) => {
+test('the prompt command patches exactly the typed value into the key and keeps the other keys (real bash and kubectl, --local)', (t) => {
   const has = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
   if (!has) return t.skip('kubectl is not installed');
-  const cmd = secretFromPromptCommand({ name: 'tc-token', namespace: 'monitoring', key: 'TELEGRAF_CONTROLLER_TOKEN', envFiles: [] }).replace(
-    ' | kubectl apply -f -',
-    '',
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tc-patch-'));
+  const manifest = path.join(dir, 'secret.yaml');
+  writeFileSync(
+    manifest,
+    'apiVersion: v1\nkind: Secret\nmetadata:\n  name: tc-token\n  namespace: monitoring\ndata:\n  OTHER: b3RoZXI=\n  TELEGRAF_CONTROLLER_TOKEN: b2xk\n',
   );
+  // The same command against a local manifest instead of the cluster (kubectl patch --local prints the result).
+  const cmd = secretFromPromptCommand({ name: 'tc-token', namespace: 'monitoring', key: 'TELEGRAF_CONTROLLER_TOKEN', envFiles: [], restarts: [] }).replace(
+    'kubectl patch secret tc-token -n monitoring',
+    `kubectl patch --local -f ${manifest} -o yaml`,
+  );
+  assert.ok(cmd.includes('--local'), 'the command was adapted');
   const r = spawnSync('bash', ['-c', cmd], { input: 'tc-apiv1_typedValue123\n', encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, new RegExp(`TELEGRAF_CONTROLLER_TOKEN: ${Buffer.from('tc-apiv1_typedValue123').toString('base64')}\\n`));
+  assert.match(r.stdout, /stringData:\n\s+TELEGRAF_CONTROLLER_TOKEN: tc-apiv1_typedValue123\n/);
+  assert.match(r.stdout, /OTHER: b3RoZXI=/, 'the other keys stay');
   assert.match(r.stdout, /namespace: monitoring/);
 });
 
