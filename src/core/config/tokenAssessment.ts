@@ -276,16 +276,20 @@ export function envVarNote(name: string): EnvVarNote {
 /** Largest description the controller accepts (docs/api-contract.md rules). */
 export const MAX_DESCRIPTION_LENGTH = 255;
 
-const ROTATED_SUFFIX_RE = /\s*\((?:rotated|replaced) \d{4}-\d{2}-\d{2}\)$/;
+const ROTATED_SUFFIX_RE = /\s*\((?:rotated|replaced) (\d{4}-\d{2}-\d{2})(?: \d{2}:\d{2} UTC)?\)$/;
 
 /**
  * The description of a replacement token: the old one without a previous
- * ` (rotated YYYY-MM-DD)` suffix, plus ` (rotated <UTC date of now>)`, cut
+ * ` (rotated YYYY-MM-DD)` suffix, plus ` (rotated <UTC date of now>)`, or
+ * ` (rotated YYYY-MM-DD HH:MM UTC)` when the old one was rotated the same day
+ * (two rotations a day keep distinct names), cut
  * (never inside a surrogate pair, marked with `…`) so that the whole is at
  * most 255 UTF-16 units, the controller's limit.
  */
 export function rotatedDescription(description: string, now: number): string {
-  const suffix = ` (rotated ${new Date(now).toISOString().slice(0, 10)})`;
+  const iso = new Date(now).toISOString();
+  const sameDay = ROTATED_SUFFIX_RE.exec(description.trim())?.[1] === iso.slice(0, 10);
+  const suffix = ` (rotated ${iso.slice(0, 10)}${sameDay ? ` ${iso.slice(11, 16)} UTC` : ''})`;
   const base = description.trim().replace(ROTATED_SUFFIX_RE, '').trim();
   const room = MAX_DESCRIPTION_LENGTH - suffix.length;
   let cut = base;

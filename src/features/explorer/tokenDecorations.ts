@@ -7,12 +7,17 @@ const ITEM = 'item';
 
 /**
  * The `resourceUri` of a token tree item:
- * `telegraf-controller-token://item/<connection key>/<token id>?status=…&days=…`.
- * Status and days left are part of the URI, so a decoration never needs a
+ * `telegraf-controller-token://item/<connection key>/<token id>?status=…&days=…&hours=…`
+ * (`hours`, whole hours left rounded up, only when less than a day is left).
+ * Status and time left are part of the URI, so a decoration never needs a
  * lookup and changes when they change. No secret in it (ids are public).
  */
-export function tokenItemUri(connectionKey: string, tokenId: string, status: DisplayStatus, daysLeft: number | undefined): vscode.Uri {
-  const query = new URLSearchParams({ status, ...(daysLeft !== undefined ? { days: String(daysLeft) } : {}) }).toString();
+export function tokenItemUri(connectionKey: string, tokenId: string, status: DisplayStatus, daysLeft: number | undefined, hoursLeft?: number): vscode.Uri {
+  const query = new URLSearchParams({
+    status,
+    ...(daysLeft !== undefined ? { days: String(daysLeft) } : {}),
+    ...(daysLeft === 0 && hoursLeft !== undefined ? { hours: String(hoursLeft) } : {}),
+  }).toString();
   return vscode.Uri.from({ scheme: TOKEN_URI_SCHEME, authority: ITEM, path: `/${encodeURIComponent(connectionKey)}/${encodeURIComponent(tokenId)}`, query });
 }
 
@@ -26,12 +31,18 @@ export function decorationFor(uri: vscode.Uri): vscode.FileDecoration | undefine
       return new vscode.FileDecoration('!', vscode.l10n.t('Expired'), new vscode.ThemeColor('list.errorForeground'));
     case 'expiring': {
       const d = Number(days);
-      const badge = Number.isFinite(d) ? (d <= 9 ? `${d}d` : d <= 99 ? String(d) : '…') : '…';
+      const h = Number(q.get('hours') ?? NaN);
+      // Badges hold two characters: "5h" under ten hours, "1d" (rounded up) for the rest of the last day.
+      const badge = Number.isFinite(d) ? (d === 0 ? (h <= 9 ? `${Math.max(1, h)}h` : '1d') : d <= 9 ? `${d}d` : d <= 99 ? String(d) : '…') : '…';
       return new vscode.FileDecoration(
         badge,
         Number.isFinite(d)
           ? d === 0
-            ? vscode.l10n.t('Expires within a day')
+            ? Number.isFinite(h)
+              ? h <= 1
+                ? vscode.l10n.t('Expires within an hour')
+                : vscode.l10n.t('Expires within {0} hours', h)
+              : vscode.l10n.t('Expires within a day')
             : d === 1
               ? vscode.l10n.t('Expires in {0} day', d)
               : vscode.l10n.t('Expires in {0} days', d)

@@ -510,7 +510,14 @@ export class TokenTreeProvider implements vscode.TreeDataProvider<TokenNode>, vs
     item.description = parts.join(' · ');
     const [icon, color] = STATUS_ICON[status];
     item.iconPath = new vscode.ThemeIcon(stored ? 'key' : icon, new vscode.ThemeColor(color));
-    item.resourceUri = tokenItemUri(key, token.id, status, status === 'expiring' ? daysLeft(token.expiresAt, now) : undefined);
+    const expiresAt = parseTime(token.expiresAt);
+    item.resourceUri = tokenItemUri(
+      key,
+      token.id,
+      status,
+      status === 'expiring' ? daysLeft(token.expiresAt, now) : undefined,
+      expiresAt === undefined ? undefined : Math.max(1, Math.ceil((expiresAt - now) / 3_600_000)),
+    );
     item.contextValue = `token;${token.status};${status}${admin && token.status === 'active' ? ';reassign' : ''};${stored ? 'stored' : 'remote'}`;
     item.tooltip = tokenTooltip(token, status, stored, now);
     item.accessibilityInformation = { label: vscode.l10n.t('Token {0}, {1}, {2}', ui.tokenName(token.description, 80), statusLabel(status), item.description) };

@@ -390,6 +390,27 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
     const used = tokenNodes(key1).find((n) => n.token.id === soon.token.id)!;
     assert.match((item(used).tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\/g, ''), /Last used: 2 minutes ago \(/);
     assert.equal((deco?.color as vscode.ThemeColor | undefined)?.id, 'list.warningForeground');
+
+    // Under a day left: hours, not "0d".
+    const hours = await api.createToken({
+      description: 'expires in 5 hours',
+      expiresAt: new Date(Date.now() + 5 * 3600_000 - 60_000).toISOString(),
+      permissions: { configs: ['read'] },
+    });
+    const nearly = await api.createToken({
+      description: 'expires in 23 hours',
+      expiresAt: new Date(Date.now() + 23 * 3600_000 - 60_000).toISOString(),
+      permissions: { configs: ['read'] },
+    });
+    await waitUntil(() => tokenNodes(key1).some((n) => n.token.id === nearly.token.id), { what: 'the new tokens are listed' });
+    const badgeOf = (id: string) => {
+      const n = tokenNodes(key1).find((x) => x.token.id === id)!;
+      return api.decorations.provideFileDecoration(item(n).resourceUri!);
+    };
+    assert.equal(badgeOf(hours.token.id)?.badge, '5h');
+    assert.equal(badgeOf(hours.token.id)?.tooltip, 'Expires within 5 hours');
+    assert.equal(badgeOf(nearly.token.id)?.badge, '1d', 'two characters at most: the last day rounds up');
+    assert.equal(badgeOf(nearly.token.id)?.tooltip, 'Expires within 23 hours');
   });
 
   it('opens a read-only details view with every field and the permission grid, as a Markdown preview', async () => {

@@ -152,6 +152,11 @@ describe('rotation', () => {
     assert.equal(rotatedDescription('Agent prod', NOW), 'Agent prod (rotated 2026-12-01)');
     assert.equal(rotatedDescription('Agent prod (rotated 2026-01-05)', NOW), 'Agent prod (rotated 2026-12-01)');
     assert.equal(rotatedDescription('  ', NOW), 'Token (rotated 2026-12-01)');
+    // A second rotation the same day gets the time, so the two replacements keep distinct names.
+    const time = new Date(NOW).toISOString().slice(11, 16);
+    assert.equal(rotatedDescription('Agent prod (rotated 2026-12-01)', NOW), `Agent prod (rotated 2026-12-01 ${time} UTC)`);
+    assert.equal(rotatedDescription('Agent prod (rotated 2026-12-01 08:00 UTC)', NOW), `Agent prod (rotated 2026-12-01 ${time} UTC)`);
+    assert.equal(rotatedDescription('Agent prod (rotated 2026-11-30 08:00 UTC)', NOW), 'Agent prod (rotated 2026-12-01)');
   });
 
   test('rotatedDescription stays within 255 UTF-16 units', () => {
