@@ -79,6 +79,12 @@ export interface AgentStartSnippet {
   variable: TokenVariable;
   /** Advice and warnings, as sentences (also in `text` as comments where they fit). */
   warnings: string[];
+  /**
+   * Set when the agent cannot reach the controller URL as written: a loopback
+   * host (`127.0.0.1`, `localhost`) seen from inside a container or a pod is
+   * that container. Also the first comment of `text` and one of `warnings`.
+   */
+  unreachable?: string;
 }
 
 /** Thrown for options that cannot produce a correct command (bad URL, bad duration, bad name). */
@@ -154,6 +160,12 @@ function checkName(what: string, value: string, re: RegExp): string {
 /** Comment lines (`prefix` + text), wrapping nothing: one sentence per line. */
 function comments(prefix: string, lines: string[]): string {
   return lines.map((l) => (l ? `${prefix} ${l}` : prefix)).join('\n');
+}
+
+/** `snippet` with `unreachable` set, first among its warnings and as the first comment of its text. */
+function withUnreachable(snippet: AgentStartSnippet, unreachable: string | undefined): AgentStartSnippet {
+  if (!unreachable) return snippet;
+  return { ...snippet, text: `# WARNING: ${unreachable}\n${snippet.text}`, warnings: [unreachable, ...snippet.warnings], unreachable };
 }
 
 function isLoopback(host: string): boolean {
@@ -332,12 +344,13 @@ function docker(o: AgentStartOptions): AgentStartSnippet {
     `docker run --env-file takes every value literally (quotes included): write ${v}=value with no quotes.`,
     TRAILING_NEWLINE_WARNING,
   ];
-  if (isLoopback(c.host)) {
-    warnings.push(
-      `The controller URL points to ${c.host}: inside a container that is the container itself. Use the host's name or address (or host.docker.internal with --add-host=host.docker.internal:host-gateway).`,
-    );
-  }
-  return { kind: 'docker', text: `${lines.join('\n')}\n`, language: 'shellscript', files: [], configUrl: c.url, variable: c.variable, warnings };
+  const unreachable = isLoopback(c.host)
+    ? `The controller URL points to ${c.host}: inside a container that is the container itself. Use the host's name or address (or host.docker.internal with --add-host=host.docker.internal:host-gateway).`
+    : undefined;
+  return withUnreachable(
+    { kind: 'docker', text: `${lines.join('\n')}\n`, language: 'shellscript', files: [], configUrl: c.url, variable: c.variable, warnings },
+    unreachable,
+  );
 }
 
 function compose(o: AgentStartOptions): AgentStartSnippet {
@@ -370,20 +383,21 @@ function compose(o: AgentStartOptions): AgentStartSnippet {
     `Compose reads ${rel} line by line (KEY=value, quotes allowed); a missing file stops "docker compose up" with an error instead of starting Telegraf without a token.`,
     TRAILING_NEWLINE_WARNING,
   ];
-  if (isLoopback(c.host)) {
-    warnings.push(
-      `The controller URL points to ${c.host}: inside a container that is the container itself. Use the controller's service name or the host's address.`,
-    );
-  }
-  return {
-    kind: 'compose',
-    text: `${yaml}\n`,
-    language: 'yaml',
-    files: [{ path: envFile, content: `${v}=<paste the token here>\n`, mode: '0600' }],
-    configUrl: c.url,
-    variable: c.variable,
-    warnings,
-  };
+  const unreachable = isLoopback(c.host)
+    ? `The controller URL points to ${c.host}: inside a container that is the container itself. Use the controller's service name or the host's address.`
+    : undefined;
+  return withUnreachable(
+    {
+      kind: 'compose',
+      text: `${yaml}\n`,
+      language: 'yaml',
+      files: [{ path: envFile, content: `${v}=<paste the token here>\n`, mode: '0600' }],
+      configUrl: c.url,
+      variable: c.variable,
+      warnings,
+    },
+    unreachable,
+  );
 }
 
 function kubernetes(o: AgentStartOptions): AgentStartSnippet {
@@ -431,19 +445,24 @@ function kubernetes(o: AgentStartOptions): AgentStartSnippet {
     '                fieldRef:',
     '                  fieldPath: spec.nodeName',
   ].join('\n');
-  return {
-    kind: 'kubernetes',
-    text: `${yaml}\n`,
-    language: 'yaml',
-    files: [{ path: `${secret}.env`, content: `${v}=<paste the token here>\n`, mode: '0600' }],
-    configUrl: c.url,
-    variable: c.variable,
-    warnings: [
-      ...c.warnings,
-      `kubectl create secret --from-env-file reads KEY=value lines, so the token file needs no special care; with --from-file the file must not end with a newline.`,
-      TRAILING_NEWLINE_WARNING,
-    ],
-  };
+  return withUnreachable(
+    {
+      kind: 'kubernetes',
+      text: `${yaml}\n`,
+      language: 'yaml',
+      files: [{ path: `${secret}.env`, content: `${v}=<paste the token here>\n`, mode: '0600' }],
+      configUrl: c.url,
+      variable: c.variable,
+      warnings: [
+        ...c.warnings,
+        `kubectl create secret --from-env-file reads KEY=value lines, so the token file needs no special care; with --from-file the file must not end with a newline.`,
+        TRAILING_NEWLINE_WARNING,
+      ],
+    },
+    isLoopback(c.host)
+      ? `The controller URL points to ${c.host}: inside a pod that is the pod itself. Use the controller's Service name or an address the cluster's nodes reach.`
+      : undefined,
+  );
 }
 
 function powershell(o: AgentStartOptions): AgentStartSnippet {

@@ -177,17 +177,18 @@ export function registerAgentStart(deps: AgentStartDeps): vscode.Disposable[] {
     for (const w of snippet.warnings) log.info(`  ! ${w}`);
     const open = vscode.l10n.t('Open in Editor');
     const test = vscode.l10n.t('Test Agent Start…');
-    void ui
-      .showInformationMessage(
-        vscode.l10n.t(
-          'Copied: {0} for "{1}". The token is read from {2} on the agent; the copied text holds no token value.',
-          kindItems().find((k) => k.startKind === kind)!.name,
-          displayText(config.name, 60),
-          snippet.variable.name,
-        ),
-        open,
-        test,
-      )
+    const copied = vscode.l10n.t(
+      'Copied: {0} for "{1}". The token is read from {2} on the agent; the copied text holds no token value.',
+      kindItems().find((k) => k.startKind === kind)!.name,
+      displayText(config.name, 60),
+      snippet.variable.name,
+    );
+    // An agent that cannot reach the URL as written: said as a warning, not left to the notes.
+    void (
+      snippet.unreachable
+        ? ui.showWarningMessage(`${copied} ${vscode.l10n.t('The agent cannot reach {0} as written: {1}', url, snippet.unreachable)}`, open, test)
+        : ui.showInformationMessage(copied, open, test)
+    )
       .then(async (choice) => {
         if (choice === open) {
           const eol = snippet.language === 'powershell' ? '\r\n' : '\n';

@@ -67,10 +67,14 @@ describe('Agent start from a controller config', function () {
     assert.ok(clip.includes('"--config-url-watch-interval", "5m"'));
     assert.ok(clip.includes('env_file:'));
     assert.ok(!clip.includes(agent.value) && !/tc-apiv1_[A-Za-z0-9]/.test(clip), 'no token value');
+    // The emulator listens on 127.0.0.1, which a container cannot reach: a warning, and the copied text says so first.
     assert.ok(
-      ui.record.messages.some((m) => m.level === 'info' && m.text.includes('TELEGRAF_CONTROLLER_TOKEN')),
+      ui.record.messages.some(
+        (m) => m.level === 'warning' && m.text.includes('TELEGRAF_CONTROLLER_TOKEN') && m.text.includes('inside a container that is the container itself'),
+      ),
       JSON.stringify(ui.record.messages),
     );
+    assert.match(clip.split('\n')[0]!, /^# WARNING: The controller URL points to 127\.0\.0\.1/);
   });
 
   it('Show Configurations… offers the start command for the picked config', async () => {

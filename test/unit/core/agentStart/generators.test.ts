@@ -135,6 +135,18 @@ describe('agent start text', () => {
     assert.ok(agentStartSnippet('docker', { ...BASE, telegrafVersion: '1.38' }).text.includes('telegraf:1.38'));
   });
 
+  test('a loopback controller URL in a container or a pod: said in the copied text itself, first, and as `unreachable`', () => {
+    for (const kind of ['docker', 'compose', 'kubernetes'] as const) {
+      const s = agentStartSnippet(kind, { ...BASE, controllerUrl: 'http://127.0.0.1:8888' });
+      assert.ok(s.unreachable?.includes('127.0.0.1'), kind);
+      assert.equal(s.text.split('\n')[0], `# WARNING: ${s.unreachable}`, kind);
+      assert.equal(s.warnings[0], s.unreachable, kind);
+      assert.equal(agentStartSnippet(kind, BASE).unreachable, undefined, `${kind}: a routable host is no warning`);
+    }
+    // On the same host, 127.0.0.1 works: no warning for a shell or a systemd unit.
+    for (const kind of ['shell', 'systemd'] as const) assert.equal(agentStartSnippet(kind, { ...BASE, controllerUrl: 'http://127.0.0.1:8888' }).unreachable, undefined);
+  });
+
   test('compose: strict YAML; the token only through a telegraf-only env_file; command is the exact argv', () => {
     for (const { o, v } of VARIANTS) {
       const s = agentStartSnippet('compose', o);
