@@ -188,17 +188,16 @@ export function registerAgentStart(deps: AgentStartDeps): vscode.Disposable[] {
       snippet.unreachable
         ? ui.showWarningMessage(`${copied} ${vscode.l10n.t('The agent cannot reach {0} as written: {1}', url, snippet.unreachable)}`, open, test)
         : ui.showInformationMessage(copied, open, test)
-    )
-      .then(async (choice) => {
-        if (choice === open) {
-          const eol = snippet.language === 'powershell' ? '\r\n' : '\n';
-          const notes = snippet.warnings.map((w) => `# ${w}`).join(eol);
-          const doc = await vscode.workspace.openTextDocument({ language: snippet.language, content: `${snippet.text}${eol}${notes}${eol}` });
-          await vscode.window.showTextDocument(doc, { preview: true });
-        } else if (choice === test) {
-          await vscode.commands.executeCommand(Commands.testAgentStart, { configId: config.id, configName: config.name, telegrafVersion });
-        }
-      });
+    ).then(async (choice) => {
+      if (choice === open) {
+        const eol = snippet.language === 'powershell' ? '\r\n' : '\n';
+        const notes = snippet.warnings.map((w) => `# ${w}`).join(eol);
+        const doc = await vscode.workspace.openTextDocument({ language: snippet.language, content: `${snippet.text}${eol}${notes}${eol}` });
+        await vscode.window.showTextDocument(doc, { preview: true });
+      } else if (choice === test) {
+        await vscode.commands.executeCommand(Commands.testAgentStart, { configId: config.id, configName: config.name, telegrafVersion });
+      }
+    });
     return snippet;
   };
 

@@ -8,8 +8,8 @@
  */
 import * as vscode from 'vscode';
 import * as ui from '../../infra/ui';
-import type { CreateTokenRequest } from '../../core/api/contract';
-import { findCreatedTokens } from '../../core/api/createOutcome';
+import type { CreateTokenRequest, Token } from '../../core/api/contract';
+import { findCreatedTokens, type CreatedTokenQuery } from '../../core/api/createOutcome';
 import { ControllerError } from '../../core/api/errors';
 import { isUnusableToken } from '../../core/api/contract';
 import type { Logger } from '../../infra/logger';
@@ -27,7 +27,9 @@ export interface UnknownOutcomeDeps {
  * Settles a create whose outcome is unknown. Never resolves: it always throws
  * a `ControllerError` (same kind as `error`) whose `userMessage` says what is
  * on the controller now — nothing (so creating again is safe), or the
- * orphaned token(s), revoked or kept as the user chose in a modal prompt.
+ * orphaned token(s), revoked or kept as the user chose in a modal prompt —
+ * or, when the controller cannot be asked either, that VS Code checks again
+ * in the background and says what it finds then.
  *
  * @param error the create's error (`outcomeUnknown` is true)
  * @param req the request that was sent
@@ -46,14 +48,16 @@ export async function settleUnknownCreate(deps: UnknownOutcomeDeps, error: Contr
     });
   };
   log.warn(`[${connection.label}] create of "${name}" has an unknown outcome (${error.kind}); looking for it on the controller`);
+  const query = { description: req.description, ...(connection.user ? { userId: connection.user.id } : {}), sentAt };
   let found;
   try {
-    found = await findCreatedTokens(connection.api(), { description: req.description, ...(connection.user ? { userId: connection.user.id } : {}), sentAt });
+    found = await findCreatedTokens(connection.api(), query);
   } catch (e) {
     log.warn(`[${connection.label}] looking for "${name}" after an unknown create outcome failed: ${e instanceof ControllerError ? e.message : String(e)}`);
+    recheckLater(deps, query, name);
     return fail(
       vscode.l10n.t(
-        'The controller did not confirm the create, and checking whether "{0}" was created failed. Before creating it again, refresh the Tokens view and look for it.',
+        'The controller did not confirm the create, and checking whether "{0}" was created failed. VS Code checks again in the background and tells you what it finds; do not create it again before that.',
         name,
       ),
     );
@@ -85,23 +89,83 @@ export async function settleUnknownCreate(deps: UnknownOutcomeDeps, error: Contr
       ),
     );
   }
-  const failed: string[] = [];
-  for (const t of found) {
-    try {
-      const r = await connection.api().revokeToken(t.id);
-      store.upsert(isUnusableToken(r) ? { ...t, status: 'revoked', revokedAt: new Date().toISOString() } : r);
-      log.info(`[${connection.label}] revoked orphaned token ${t.id} "${name}"`);
-    } catch (e) {
-      failed.push(t.id);
-      log.warn(`[${connection.label}] revoking orphaned token ${t.id} failed: ${e instanceof ControllerError ? e.message : String(e)}`);
-    }
-  }
+  const failed = await revokeOrphans(deps, found, name);
   return fail(
-    failed.length === 0
+    failed === 0
       ? vscode.l10n.t('The token "{0}" was created without its value reaching VS Code, and it is revoked now. Create it again to get a value.', name)
       : vscode.l10n.t(
           'The token "{0}" was created without its value reaching VS Code; revoking it failed. Revoke it in the Tokens view, then create it again.',
           name,
         ),
   );
+}
+
+/** Revokes the orphans `found` (their values never arrived); returns how many revokes failed. */
+async function revokeOrphans(deps: UnknownOutcomeDeps, found: readonly Token[], name: string): Promise<number> {
+  const { connection, store, log } = deps;
+  let failed = 0;
+  for (const t of found) {
+    try {
+      const r = await connection.api().revokeToken(t.id);
+      store.upsert(isUnusableToken(r) ? { ...t, status: 'revoked', revokedAt: new Date().toISOString() } : r);
+      log.info(`[${connection.label}] revoked orphaned token ${t.id} "${name}"`);
+    } catch (e) {
+      failed++;
+      log.warn(`[${connection.label}] revoking orphaned token ${t.id} failed: ${e instanceof ControllerError ? e.message : String(e)}`);
+    }
+  }
+  return failed;
+}
+
+/** Delays of the background checks after a failed one, ms (about four minutes in all). */
+export const RECHECK_DELAYS_MS = [3_000, 10_000, 30_000, 60_000, 120_000];
+
+/**
+ * After the check itself failed (the controller does not answer): checks
+ * again in the background, with the delays of {@link RECHECK_DELAYS_MS},
+ * until the controller answers; then says what exists, and offers to revoke
+ * an orphan (a notification: the user may be doing something else by then).
+ * Gives up silently (logged) after the last delay or when the connection
+ * changes.
+ */
+function recheckLater(deps: UnknownOutcomeDeps, query: CreatedTokenQuery, name: string): void {
+  const { connection, store, log } = deps;
+  const origin = connection.origin;
+  let attempt = 0;
+  const tick = async (): Promise<void> => {
+    if (connection.origin !== origin || connection.current.state !== 'ready') {
+      log.warn(`[${connection.label}] stopped checking for "${name}": the connection changed`);
+      return;
+    }
+    let found: Token[];
+    try {
+      found = await findCreatedTokens(connection.api(), query);
+    } catch (e) {
+      attempt++;
+      if (attempt < RECHECK_DELAYS_MS.length) schedule();
+      else log.warn(`[${connection.label}] gave up checking for "${name}": ${e instanceof ControllerError ? e.message : String(e)}`);
+      return;
+    }
+    if (found.length === 0) {
+      log.info(`[${connection.label}] checked again: no token "${name}" was created`);
+      void ui.showInformationMessage(vscode.l10n.t('The controller answers again: no token "{0}" was created. You can create it again.', name));
+      return;
+    }
+    for (const t of found) store.upsert(t);
+    log.warn(`[${connection.label}] checked again: the create of "${name}" happened but its value was lost: ${found.map((t) => t.id).join(', ')}`);
+    const revoke = vscode.l10n.t('Revoke');
+    const choice = await ui.showWarningMessage(
+      vscode.l10n.t('The controller answers again: "{0}" was created, but its value never arrived, so nothing can use it. Revoke it?', name),
+      revoke,
+    );
+    if (choice !== revoke) return;
+    const failed = await revokeOrphans(deps, found, name);
+    if (failed === 0) void ui.showInformationMessage(vscode.l10n.t('Revoked "{0}" (its value never arrived). Create it again to get a value.', name));
+    else void ui.showErrorMessage(vscode.l10n.t('Revoking "{0}" failed. Revoke it in the Tokens view.', name));
+  };
+  const schedule = () => {
+    const timer = setTimeout(() => void tick(), RECHECK_DELAYS_MS[attempt]);
+    timer.unref?.();
+  };
+  schedule();
 }

@@ -59,4 +59,33 @@ describe('Create with an unknown outcome', function () {
     assert.match((error as { userMessage?: string }).userMessage ?? '', /nothing was created/);
     assert.equal(ui.record.messages.length, 0, 'no prompt when nothing exists');
   });
+
+  it('the controller stops answering (create and check): checked again in the background, the orphan offered for revoking', async () => {
+    const description = `paused controller ${Date.now()}`;
+    await addFault({ route: 'createToken', afterApply: 'cut', times: 1 });
+    await addFault({ route: 'listTokens', drop: true, times: 1000 });
+    const ui = scriptUi({ message: [{ match: /answers again: .* was created, but its value never arrived/, answer: 'Revoke' }] });
+    try {
+      let error: unknown;
+      try {
+        await api.createToken({ description, expiresAt: null, permissions: { configs: ['read'] } });
+      } catch (e) {
+        error = e;
+      }
+      assert.match((error as { userMessage?: string }).userMessage ?? '', /checks again in the background/);
+      assert.doesNotMatch((error as { userMessage?: string }).userMessage ?? '', /You can create it again/);
+      // The controller answers again.
+      const res = await fetch(`${emulator().url}/__emulator/faults`, { method: 'DELETE' });
+      assert.ok(res.ok, `faults cleared: ${res.status}`);
+      await waitUntil(() => ui.record.messages.some((m) => /^Revoked ".*its value never arrived/.test(m.text)), {
+        what: `the background check found the orphan and revoked it: ${JSON.stringify(ui.record.messages)}`,
+        timeoutMs: 30_000,
+      });
+    } finally {
+      ui.restore();
+    }
+    const onServer = (await api.connection.api().listAllTokens({ q: description })).filter((t) => t.description === description);
+    assert.equal(onServer.length, 1, 'exactly one token was created');
+    assert.equal(onServer[0]!.status, 'revoked');
+  });
 });

@@ -144,7 +144,8 @@ describe('agent start text', () => {
       assert.equal(agentStartSnippet(kind, BASE).unreachable, undefined, `${kind}: a routable host is no warning`);
     }
     // On the same host, 127.0.0.1 works: no warning for a shell or a systemd unit.
-    for (const kind of ['shell', 'systemd'] as const) assert.equal(agentStartSnippet(kind, { ...BASE, controllerUrl: 'http://127.0.0.1:8888' }).unreachable, undefined);
+    for (const kind of ['shell', 'systemd'] as const)
+      assert.equal(agentStartSnippet(kind, { ...BASE, controllerUrl: 'http://127.0.0.1:8888' }).unreachable, undefined);
   });
 
   test('compose: strict YAML; the token only through a telegraf-only env_file; command is the exact argv', () => {
