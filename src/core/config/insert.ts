@@ -69,6 +69,16 @@ export const DEFAULT_HEARTBEAT_INCLUDE: readonly string[] = ['hostname', 'status
 /** Default directory of a new `[[secretstores.jose]]` (Telegraf's sample). */
 export const DEFAULT_JOSE_PATH = '/etc/telegraf/secrets';
 
+/**
+ * The environment variable a `[[secretstores.jose]]` added by the editor reads
+ * its password from (`password = "${TELEGRAF_SECRETS_PASSWORD}"`): without a
+ * password Telegraf prompts on the terminal at every start, so a service
+ * could not start unattended (`plugins/secretstores/jose/jose.go`: the prompt
+ * is used only when `password` is empty). Checked with a real Telegraf in
+ * test/telegraf/agent.test.ts.
+ */
+export const JOSE_PASSWORD_VAR = 'TELEGRAF_SECRETS_PASSWORD';
+
 /** Why a plan could not be made. */
 export type ConfigEditErrorCode =
   | 'invalid-name'

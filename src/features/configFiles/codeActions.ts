@@ -18,7 +18,16 @@ import * as vscode from 'vscode';
 import { secretsSetCommand } from '../../core/telegraf';
 import * as ui from '../../infra/ui';
 import type { Token } from '../../core/api/contract';
-import { applyEdits, envReference, planAddSecretStore, planReplaceSite, secretReference, secretStores, type SecretStoreType } from '../../core/config';
+import {
+  applyEdits,
+  envReference,
+  JOSE_PASSWORD_VAR,
+  planAddSecretStore,
+  planReplaceSite,
+  secretReference,
+  secretStores,
+  type SecretStoreType,
+} from '../../core/config';
 import { valueUseAt, type TokenValueUse } from '../../core/config/references';
 import { exportLine, mayRevoke, replacementExpiry, rotatedDescription, valueFingerprint } from '../../core/config/tokenAssessment';
 import { describePermissions } from '../../core/permissions';
@@ -33,7 +42,7 @@ import type { ControllerConnection } from '../../services/controllerConnection';
 import type { TokenStore } from '../../services/tokenStore';
 import { isTelegrafDocument, type ParseCache } from '../../services/configDocuments';
 import { isOurDiagnostic } from './diagnostics';
-import { applyOffsetEdits, minimalEdit, secretKeyFor } from './insertTokenCommand';
+import { applyOffsetEdits, josePasswordNote, minimalEdit, secretKeyFor } from './insertTokenCommand';
 import { lifetimeText } from './rotateTokenCommand';
 import { findValueInWorkspace, replaceToken, type ReplaceOutcome } from './tokenReplacement';
 import type { TokenResolver } from './tokenResolver';
@@ -249,7 +258,7 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         const cfg = parses.get(doc);
         const stores = secretStores(cfg).filter((s) => /^[A-Za-z0-9_]+$/.test(s.id));
         let storeId: string;
-        let add: { id: string; type: SecretStoreType } | undefined;
+        let add: { id: string; type: SecretStoreType; password?: string } | undefined;
         const items: Array<vscode.QuickPickItem & { id?: string; type?: SecretStoreType }> = [
           ...stores.map((s) => ({
             label: pickText(s.id, 60),
@@ -278,7 +287,8 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
           let id = 'telegraf_controller';
           for (let i = 2; stores.some((s) => s.id === id); i++) id = `telegraf_controller_${i}`;
           storeId = id;
-          add = { id, type: pick.type ?? 'os' };
+          const type = pick.type ?? 'os';
+          add = { id, type, ...(type === 'jose' ? { password: `\${${JOSE_PASSWORD_VAR}}` } : {}) };
         }
         const facts = await resolver.facts(use.value, use.needs, { network: true, explicit: true });
         const suggested = facts.token ? secretKeyFor(facts.token) : 'telegraf_controller_token';
@@ -302,7 +312,9 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         const copyCommand = vscode.l10n.t('Copy Command');
         const copyValue = vscode.l10n.t('Copy Token Value');
         const choice = await ui.showInformationMessage(
-          vscode.l10n.t('{0} now reads the token from {1}. Store the value on the agent with: {2}', path.basename(doc.fileName), reference, cmd),
+          `${vscode.l10n.t('{0} now reads the token from {1}. Store the value on the agent with: {2}', path.basename(doc.fileName), reference, cmd)}${
+            add?.type === 'jose' ? ` ${josePasswordNote()}` : ''
+          }`,
           copyCommand,
           copyValue,
         );

@@ -20,6 +20,7 @@ import {
   secretStores,
   tableAt,
   type TextEdit,
+  JOSE_PASSWORD_VAR,
 } from '../../core/config';
 import { pickText } from '../../core/text';
 import { Commands } from '../../constants';
@@ -174,7 +175,7 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
         const text = doc.getText();
         const cfg = parseTelegrafConfig(text);
         const edits: TextEdit[] = [];
-        let addStore: { id: string; type: 'os' | 'jose' | 'docker' } | undefined;
+        let addStore: { id: string; type: 'os' | 'jose' | 'docker'; password?: string } | undefined;
         let reference: string;
         let secretHint: { store: string; key: string } | undefined;
         if (form === 'env') reference = envReference(envVarName());
@@ -212,7 +213,7 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
               ),
             ).label as 'os' | 'jose' | 'docker';
             storeId = 'telegraf_controller';
-            addStore = { id: storeId, type };
+            addStore = { id: storeId, type, ...(type === 'jose' ? { password: `\${${JOSE_PASSWORD_VAR}}` } : {}) };
           }
           const key = secretKeyFor(token);
           reference = secretReference(storeId, key);
@@ -338,12 +339,12 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
           const copyCommand = vscode.l10n.t('Copy Command');
           const copyValue = vscode.l10n.t('Copy Token Value');
           const choice = await ui.showInformationMessage(
-            vscode.l10n.t(
+            `${vscode.l10n.t(
               '{0} now reads the token from {1}. Store the value on the agent with: {2}',
               fileName,
               `@{${secretHint.store}:${secretHint.key}}`,
               cmd,
-            ),
+            )}${addStore?.type === 'jose' ? ` ${josePasswordNote()}` : ''}`,
             copyCommand,
             copyValue,
           );
@@ -440,5 +441,13 @@ async function addToEnvironmentFile(
               vscode.workspace.asRelativePath(target),
             )
           : vscode.l10n.t('{0} is set in {1}.', name, target.fsPath),
+  );
+}
+
+/** What the user must do for a `[[secretstores.jose]]` the editor added: its password comes from {@link JOSE_PASSWORD_VAR}. */
+export function josePasswordNote(): string {
+  return vscode.l10n.t(
+    "The new jose store reads its password from {0}: set it in the agent's environment (a service's env file) and in the shell where you run the command.",
+    JOSE_PASSWORD_VAR,
   );
 }

@@ -276,6 +276,27 @@ describe('Telegraf config features', function () {
     );
   });
 
+  it('a jose store added by the quick fix reads its password from the environment (a service starts unattended)', async () => {
+    write('secret-jose.conf', heartbeatConfig(stored.value));
+    const doc = await vscode.workspace.openTextDocument(uri('secret-jose.conf'));
+    const offset = doc.getText().indexOf(stored.value);
+    const ui = scriptUi({ quickPick: [byLabel('Add [[secretstores.jose]]')], inputBox: [(o) => o?.value], message: [] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.replaceWithSecretReference', { uri: doc.uri.toString(), offset });
+    } finally {
+      ui.restore();
+    }
+    const text = doc.getText();
+    assert.match(
+      text,
+      /\[\[secretstores\.jose\]\]\n {2}id = "telegraf_controller"\n {2}path = "\/etc\/telegraf\/secrets"\n {2}password = "\$\{TELEGRAF_SECRETS_PASSWORD\}"/,
+    );
+    assert.ok(
+      ui.record.messages.some((m) => m.text.includes('reads its password from TELEGRAF_SECRETS_PASSWORD')),
+      JSON.stringify(ui.record.messages),
+    );
+  });
+
   it('hover says which token a value is, and explains the env variables', async () => {
     const doc = await vscode.workspace.openTextDocument(uri('revoked/telegraf.conf'));
     const pos = doc.positionAt(doc.getText().indexOf(revoked.value) + 12);
