@@ -112,6 +112,18 @@ describe('Deployment files', function () {
     assert.doesNotMatch(hover, /quick fix/, 'no finding, so no quick fix to point to');
   });
 
+  it('files written from a shell (not the editor) are checked without "Check Tokens": the env file a new Compose file names too', async () => {
+    // A value of no token (creating one would change the token list, which re-checks every file anyway).
+    const value = 'tc-apiv1_ShellWrittenValue0123456789abcdef';
+    // The env file first, then the Compose file that names it: the env file has no telling name of its own.
+    write('shell-written/agent-secrets', `TELEGRAF_CONTROLLER_TOKEN=${value}\n`);
+    write('shell-written/docker-compose.yml', 'services:\n  telegraf:\n    image: telegraf:1.40\n    env_file:\n      - agent-secrets\n');
+    await waitUntil(() => codesOf(uri('shell-written/agent-secrets')).some((c) => c.startsWith('plaintext-token/')), {
+      what: `the env file is checked once the Compose file that names it appears (${codesOf(uri('shell-written/agent-secrets'))})`,
+      timeoutMs: 30_000,
+    });
+  });
+
   it('Add Token to Deployment… wires a Compose service by reference (one undoable edit, value in a 0600 .env)', async () => {
     const t = await api.createToken({ description: 'deploy add', expiresAt: null, permissions: AGENT });
     const before = `services:\n  telegraf:\n    image: telegraf:1.26\n    environment:\n      - INFLUX_TOKEN=<TOKEN>\n    restart: always\n`;
