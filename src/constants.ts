@@ -38,6 +38,10 @@ export const Commands = {
   toggleHideRevoked: 'telegrafController.toggleHideRevoked',
   /** Internal (Delete key in the Tokens view): deletes the selected tokens after one confirmation. */
   deleteSelectedTokens: 'telegrafController.deleteSelectedTokens',
+  /** Internal (Enter in the Tokens view): opens the details of the focused token. */
+  openSelectedToken: 'telegrafController.openSelectedToken',
+  /** Internal (Ctrl+C / Cmd+C in the Tokens view): copies the focused token's value when stored, else its ID. */
+  copySelectedToken: 'telegrafController.copySelectedToken',
   /** Internal (tree "Show more…" row): shows the next items of a long list. */
   loadMore: 'telegrafController.loadMore',
   // Token actions

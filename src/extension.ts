@@ -36,7 +36,7 @@ import { TokenDecorationProvider } from './features/explorer/tokenDecorations';
 import { TokenDetailsProvider } from './features/explorer/tokenDetails';
 import { registerTokenCommands } from './features/explorer/tokenCommands';
 import type { TokenTreeProvider } from './features/explorer/tokenTreeProvider';
-import { createTokensView } from './features/explorer/tokensView';
+import { createTokensView, registerSelectionKeys } from './features/explorer/tokensView';
 import { registerDeploymentFeatures } from './features/configFiles/deployments';
 import { registerTelegrafCheck } from './features/telegrafCheck';
 
@@ -128,12 +128,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
       ...registerExpiryCommands(background().statusBar, log),
       ...registerTokenCommands({ ...services, manager, notifier }),
       ...registerCreateToken(context, services, manager),
-      // The Delete key in the Tokens view: the selected rows, as a context-menu click passes them.
-      registerCommand(
-        Commands.deleteSelectedTokens,
-        () => (view.selection.length ? vscode.commands.executeCommand(Commands.deleteToken, view.selection[0], view.selection) : undefined),
-        log,
-      ),
+      ...registerSelectionKeys(view, log),
       ...registerAgentStart(services),
     ),
   );

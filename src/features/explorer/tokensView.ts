@@ -5,7 +5,9 @@
  * `package.json` `viewsWelcome`/`menus` use these keys).
  */
 import * as vscode from 'vscode';
-import { ContextKeys, Views } from '../../constants';
+import { Commands, ContextKeys, Views } from '../../constants';
+import { registerCommand } from '../../infra/commands';
+import type { Logger } from '../../infra/logger';
 import { canManageTokens, isTokenAdmin } from '../../core/roles';
 import type { ConnectionManager } from '../../services/connectionManager';
 import type { ControllerConnection } from '../../services/controllerConnection';
@@ -139,4 +141,41 @@ export function filterMessage(state: ExplorerState): string | undefined {
   if (!f) return hidden;
   const filter = vscode.l10n.t('Filter: {0}', displayText(describeTokenFilter(f), 120));
   return hidden ? `${filter} · ${hidden}` : filter;
+}
+
+/**
+ * The keys of the Tokens view (package.json `keybindings`, when the view has
+ * focus): Delete deletes the selected rows (as the context menu passes
+ * them), Enter opens the focused token's details, Ctrl+C / Cmd+C copies its
+ * value when VS Code stores it, else its ID. Rows that are not tokens
+ * (groups, messages) do nothing.
+ */
+export function registerSelectionKeys(view: vscode.TreeView<unknown>, log: Logger): vscode.Disposable[] {
+  const token = (): (TokenNode & { kind: 'token' }) | undefined => {
+    const n = view.selection[0] as TokenNode | undefined;
+    return n && typeof n === 'object' && n.kind === 'token' ? n : undefined;
+  };
+  return [
+    registerCommand(
+      Commands.deleteSelectedTokens,
+      () => (view.selection.length ? vscode.commands.executeCommand(Commands.deleteToken, view.selection[0], view.selection) : undefined),
+      log,
+    ),
+    registerCommand(
+      Commands.openSelectedToken,
+      () => {
+        const n = token();
+        return n ? vscode.commands.executeCommand(Commands.showTokenDetails, n) : undefined;
+      },
+      log,
+    ),
+    registerCommand(
+      Commands.copySelectedToken,
+      () => {
+        const n = token();
+        return n ? vscode.commands.executeCommand(n.stored ? Commands.copyTokenValue : Commands.copyTokenId, n) : undefined;
+      },
+      log,
+    ),
+  ];
 }

@@ -185,6 +185,27 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
     );
   });
 
+  it("Enter opens the focused token's details; Ctrl+C copies its value when stored, else its ID", async () => {
+    await api.treeProvider.whenIdle();
+    const remote = tokenNodes(key1).find((n) => !n.stored)!;
+    await api.view.reveal(remote, { select: true, focus: true });
+    await waitUntil(() => (api.view.selection[0] as TokenNode | undefined) === remote, { what: 'the remote row is selected' });
+    await vscode.env.clipboard.writeText('');
+    await vscode.commands.executeCommand('telegrafController.copySelectedToken');
+    assert.equal(await vscode.env.clipboard.readText(), remote.token.id, 'no stored value: the ID');
+    await vscode.commands.executeCommand('telegrafController.openSelectedToken');
+    await waitUntil(() => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label.includes(remote.token.description.slice(0, 20)))), {
+      what: `a details tab for "${remote.token.description}": ${vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label)).join(' | ')}`,
+    });
+    const created = await api.createToken({ description: 'selection keys stored', expiresAt: null, permissions: { configs: ['read'] } });
+    await waitUntil(() => tokenNodes(key1).some((n) => n.token.id === created.token.id && n.stored), { what: 'the stored token is listed' });
+    const stored = tokenNodes(key1).find((n) => n.token.id === created.token.id)!;
+    await api.view.reveal(stored, { select: true, focus: true });
+    await waitUntil(() => (api.view.selection[0] as TokenNode | undefined) === stored, { what: 'the stored row is selected' });
+    await vscode.commands.executeCommand('telegrafController.copySelectedToken');
+    await waitUntil(async () => (await vscode.env.clipboard.readText()) === created.value, { what: 'the stored value is copied' });
+  });
+
   it('groups by status and by owner with counts, filters (shown in the view description) and remembers the state', async () => {
     await vscode.commands.executeCommand('telegrafController.groupByStatus');
     const groups = children(connNode(key1));
