@@ -481,7 +481,12 @@ export function registerConnectionCommands(manager: ConnectionManager, notifier:
           await vscode.commands.executeCommand(Commands.connect);
           return;
         }
-        const handle = await resolveConnection(manager, arg, vscode.l10n.t('Sign in to which connection?'), true);
+        // From the palette with several connections: the one that is signed out, else ask (never silently the active one).
+        const signedOut = manager.all.filter((h) => h.connection.current.state === 'needsSignIn');
+        const handle =
+          arg === undefined && manager.all.length > 1 && signedOut.length === 1
+            ? signedOut[0]!
+            : await resolveConnection(manager, arg, vscode.l10n.t('Sign in to which connection?'), false);
         await signInFlow(manager, notifier, handle, log);
       },
       log,

@@ -206,6 +206,19 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
     await waitUntil(async () => (await vscode.env.clipboard.readText()) === created.value, { what: 'the stored value is copied' });
   });
 
+  it('"Sign In" from the palette with several connections asks which one, never silently the active one', async () => {
+    assert.ok(api.manager.all.length > 1);
+    let offered: string[] = [];
+    const ui = scriptUi({ quickPick: [(items: any[]) => ((offered = items.map((i) => i.label)), undefined)] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.signIn');
+    } finally {
+      ui.restore();
+    }
+    assert.deepEqual(ui.record.picks, ['Sign in to which connection?']);
+    assert.equal(offered.length, api.manager.all.length, offered.join(' | '));
+  });
+
   it('groups by status and by owner with counts, filters (shown in the view description) and remembers the state', async () => {
     await vscode.commands.executeCommand('telegrafController.groupByStatus');
     const groups = children(connNode(key1));
