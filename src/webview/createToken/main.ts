@@ -448,9 +448,13 @@ function isTypingDate(input: HTMLInputElement): boolean {
   return (input.value === '' && input.validity.badInput) || /^0\d{3}-/.test(input.value);
 }
 
-/** The message for a date with some parts still empty, if it is one. */
+/**
+ * The message for a date the browser cannot read, if it is one: some parts
+ * still empty, or a day that does not exist (02/29 of a common year): the
+ * date input reports both the same way (an empty value and `badInput`).
+ */
 function incompleteDate(input: HTMLInputElement): string | undefined {
-  return input.value === '' && input.validity.badInput ? l10n.t('Enter the whole date: day, month and year.') : undefined;
+  return input.value === '' && input.validity.badInput ? l10n.t('Enter a whole date that exists: day, month and year.') : undefined;
 }
 
 /**
