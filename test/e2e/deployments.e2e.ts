@@ -14,7 +14,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { pickItem, quickInput, signInWithPassword, treeRow, type E2EContext } from './harness';
+import { quickInput, quickOpen, signInWithPassword, treeRow, type E2EContext } from './harness';
 
 export const timeoutMs = 300_000;
 
@@ -29,15 +29,6 @@ async function until(what: string, check: () => boolean, timeout = 20_000): Prom
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-async function openFile(page: Page, rel: string): Promise<void> {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+P');
-  await quickInput(page).locator('input.input').fill(rel);
-  await pickItem(page, path.basename(rel));
-  await page.locator('.editor-instance .monaco-editor').first().waitFor({ state: 'visible', timeout: 15_000 });
-  await page.locator('.tabs-container .tab.active', { hasText: path.basename(rel) }).waitFor({ state: 'visible', timeout: 15_000 });
 }
 
 async function confirmModal(page: Page, button: string, expect: RegExp): Promise<string> {
@@ -182,7 +173,7 @@ export async function run(ctx: E2EContext): Promise<void> {
   assert.ok(created, 'the emulator has the token');
 
   // 1. Compose: list-form environment entry, value in .env (0600).
-  await openFile(page, 'compose/docker-compose.yml');
+  await quickOpen(page, 'compose/docker-compose.yml');
   await workbench.runCommand('Telegraf Controller: Add Token to Deployment…');
   await choose(page, DESCRIPTION);
   await choose(page, 'environment:');
@@ -211,7 +202,7 @@ export async function run(ctx: E2EContext): Promise<void> {
   await ctx.screenshot('01-compose-wired');
 
   // 2. Kubernetes: secretKeyRef item, value in the env file for kubectl.
-  await openFile(page, 'k8s/telegraf.yaml');
+  await quickOpen(page, 'k8s/telegraf.yaml');
   await workbench.runCommand('Telegraf Controller: Add Token to Deployment…');
   await choose(page, DESCRIPTION);
   await choose(page, 'kubectl command');
@@ -234,7 +225,7 @@ export async function run(ctx: E2EContext): Promise<void> {
   await ctx.screenshot('02-k8s-wired');
 
   // 3. A Compose file with a plaintext token: Problems entry and the Compose quick fix.
-  await openFile(page, 'leaky/docker-compose.yml');
+  await quickOpen(page, 'leaky/docker-compose.yml');
   await workbench.runCommand('View: Focus Problems (Errors, Warnings, Infos)').catch(() => workbench.runCommand('View: Toggle Problems'));
   await page
     .locator('.markers-panel .monaco-list-row', { hasText: /plain text/i })
@@ -275,7 +266,7 @@ export async function run(ctx: E2EContext): Promise<void> {
   assert.equal(fs.statSync(leakyEnv).mode & 0o777, 0o600);
 
   // 4. Helm values with a plaintext token: Problems entry and the secretKeyRef quick fix.
-  await openFile(page, 'helm/values.yaml');
+  await quickOpen(page, 'helm/values.yaml');
   const helmFixes = await openQuickFix(page, 'value: "tc-apiv1');
   ctx.log(`helm quick fixes: ${helmFixes.join(' | ')}`);
   assert.ok(

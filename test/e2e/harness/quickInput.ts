@@ -2,6 +2,7 @@
  * Helpers for VS Code's quick input (input boxes and quick picks) and the side
  * bar tree, shared by the e2e flows.
  */
+import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { until } from './wait';
 
@@ -56,4 +57,33 @@ export async function clickMenu(page: Page, label: string): Promise<void> {
   await until(async () => /\bfocused\b/.test((await entry.getAttribute('class')) ?? ''), { timeoutMs: 10_000, what: `menu entry "${label}" focused` });
   await page.keyboard.press('Enter');
   await page.locator('.context-view .monaco-menu').first().waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/**
+ * Opens workspace file `rel` (relative to the workspace folder, `/`-separated)
+ * with Quick Open and resolves once the active editor is that file. Quick Open
+ * lists recently opened files before its search results arrive, so the first
+ * row with the file's name can be another file of the same name in another
+ * folder: the row picked is the one naming the folder too, and the breadcrumbs
+ * of the active editor must name that folder.
+ */
+export async function quickOpen(page: Page, rel: string): Promise<void> {
+  const name = path.posix.basename(rel);
+  const dir = path.posix.dirname(rel);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  const input = quickInput(page).locator('input.input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(rel);
+  let row = quickInput(page).locator('.monaco-list-row', { hasText: name });
+  if (dir !== '.') row = row.filter({ hasText: dir });
+  await row.first().waitFor({ state: 'visible', timeout: 15_000 });
+  await row.first().click();
+  await page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  if (dir !== '.')
+    await page
+      .locator('.breadcrumbs-control', { hasText: path.posix.basename(dir) })
+      .first()
+      .waitFor({ state: 'visible', timeout: 15_000 });
+  await page.locator('.editor-instance .monaco-editor').first().waitFor({ state: 'visible', timeout: 15_000 });
 }

@@ -3,7 +3,7 @@
  * VS Code 1.100.3) — the selectors below are the workbench's own DOM classes
  * and ARIA roles in that version.
  */
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import { until } from './wait';
 
 /** Options shared by the waiting helpers. */
@@ -125,6 +125,28 @@ export async function waitForNotification(page: Page, text: string | RegExp, opt
   const toast = page.locator('.notifications-toasts .notification-list-item-message', { hasText: text }).first();
   await toast.waitFor({ state: 'visible', timeout: opts.timeoutMs ?? 15_000 });
   return toast.innerText();
+}
+
+/**
+ * Shows VS Code's notification center and waits for the entry containing
+ * `text`; returns it (its buttons and links can be used as a toast's). For a
+ * notification that may arrive right after others: VS Code shows at most
+ * three new toasts per 800 ms (the spam protection of its NotificationsToasts),
+ * and one that arrives in such a burst is listed in the center only, never
+ * as a toast. Close the center with {@link hideNotificationCenter}.
+ * @throws playwright's TimeoutError after `timeoutMs` (default 15 000).
+ */
+export async function notificationInCenter(page: Page, text: string | RegExp, opts: WaitOptions = {}): Promise<Locator> {
+  await runCommand(page, 'Notifications: Show Notifications');
+  const entry = page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
+  await entry.waitFor({ state: 'visible', timeout: opts.timeoutMs ?? 15_000 });
+  return entry;
+}
+
+/** Hides the notification center (see {@link notificationInCenter}) with the "Hide Notifications" button of its header. */
+export async function hideNotificationCenter(page: Page): Promise<void> {
+  await page.locator('.notifications-center .codicon-notifications-hide').first().click();
+  await page.locator('.notifications-center.visible').waitFor({ state: 'hidden', timeout: 10_000 });
 }
 
 function escapeRegExp(s: string): string {
