@@ -93,7 +93,9 @@ export class DeploymentDiagnostics implements vscode.Disposable {
       this.schedule(undefined, 1000);
       return;
     }
-    if (deploymentKind(uri.fsPath, '', this.envFiles.paths()) || this.collection.has(uri)) this.schedule(uri, DEPLOY_EDIT_DEBOUNCE_MS);
+    // A Compose file written from a shell may name new env files (env_file:): the whole workspace, as on save.
+    if (/compose[^/\\]*\.ya?ml$/i.test(uri.fsPath)) this.schedule(undefined, DEPLOY_EDIT_DEBOUNCE_MS);
+    else if (deploymentKind(uri.fsPath, '', this.envFiles.paths()) || this.collection.has(uri)) this.schedule(uri, DEPLOY_EDIT_DEBOUNCE_MS);
   }
 
   /** Re-checks `uri` (or the whole workspace) after `delayMs`. */
