@@ -1,7 +1,7 @@
 /**
  * The Tokens view itself: the tree view over {@link TokenTreeProvider}, its
- * description and message line, and the context keys the menus and welcome
- * views read (README "How it works": the view follows the active connection,
+ * description and message line, its keys (Enter, Ctrl+C, Delete on the
+ * selected rows), and the context keys the menus and welcome views read (README "How it works": the view follows the active connection,
  * `package.json` `viewsWelcome`/`menus` use these keys).
  */
 import * as vscode from 'vscode';
