@@ -24,6 +24,7 @@ import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap, typ
 import type { TextEdit } from '../config/types';
 import { deploymentKind, type DeployKind } from './kinds';
 import { appendLines, columnOf, eolOf, indentAt, insertLinesAfter, lineStart } from './textEdit';
+import { shQuote } from '../agentStart/generators';
 import { adviceFor, CONTROLLER_TOKEN_VAR, LEGACY_TOKEN_VAR, pinFromImage, pinFromTag, type TelegrafPin } from './version';
 import { composeEnvFiles, composeServices, get, helmTelegrafValues, isTelegrafImage, k8sContainers, k8sKind, pairOf, str, yamlDocuments } from './yamlModel';
 
@@ -547,20 +548,37 @@ function planEnvFile(text: string): DeployPlan {
 
 // ---------------------------------------------------------------- systemd
 
+/**
+ * The command that sets the lines `vars` (`NAME=…`) of host file `hostPath` to
+ * those of workspace file `source` and keeps every other line (the host file
+ * may hold other settings, as `/etc/default/telegraf` does), written through
+ * a new root-only file moved into place; then restarts `unit` when given. The
+ * value is read from `source` by `grep`, never on a command line.
+ */
+export function mergeHostFileCommand(hostPath: string, source: string, vars: readonly string[], unit?: string): string {
+  const re = `^(${vars.join('|')})=`;
+  const script = `{ grep -Ev '${re}' "$1" 2>/dev/null; grep -E '${re}' "$2"; } > "$1.new" && chmod 0600 "$1.new" && mv "$1.new" "$1"`;
+  return `sudo sh -c ${shQuote(script)} sh ${shQuote(hostPath)} ${shQuote(source)}${unit ? ` && sudo systemctl restart ${unit}` : ''}`;
+}
+
 function planSystemd(path: string, text: string, opts: PlanOptions): DeployPlan {
   const p = base('systemd', CONTROLLER_TOKEN_VAR);
   const envFiles = [...text.matchAll(/^[ \t]*EnvironmentFile[ \t]*=[ \t]*-?(\S+)/gm)].map((m) => m[1]!);
   const unit = /([^/\\]+)\.service$/.exec(path)?.[1] ?? 'telegraf';
   const dropIn = /\.service\.d[\\/]/.test(path);
   if (envFiles.length > 0) {
+    const valueFile = opts.envFile ?? DEFAULT_ENV_FILE;
     p.status = 'elsewhere';
-    p.valueFile = envFiles[0];
+    p.valueFile = valueFile;
     p.target = `unit ${unit}.service`;
     p.notes.push(
-      `The unit already reads ${envFiles[0]} (EnvironmentFile=${text.includes(`=-${envFiles[0]}`) ? '-, optional' : ''}): add ${CONTROLLER_TOKEN_VAR}=… there; the unit stays as is.`,
+      `The unit already reads ${envFiles[0]} (EnvironmentFile=${text.includes(`=-${envFiles[0]}`) ? '-, optional' : ''}); the unit stays as is. The value goes into ${valueFile} beside it, and the command copies its ${CONTROLLER_TOKEN_VAR} line into ${envFiles[0]} on the host (the other lines stay, the file becomes root-only) and restarts ${unit}.service (named after this file: change the name if the unit is installed under another one).`,
     );
     p.notes.push(`systemd loads that file only for the service: a telegraf started by hand does not see it.`);
-    p.commands.push({ label: `Protect ${envFiles[0]}`, text: `sudo chown root:root ${envFiles[0]} && sudo chmod 0600 ${envFiles[0]}` });
+    p.commands.push({
+      label: `Set ${CONTROLLER_TOKEN_VAR} in ${envFiles[0]}`,
+      text: mergeHostFileCommand(envFiles[0]!, valueFile, [CONTROLLER_TOKEN_VAR], unit),
+    });
     return p;
   }
   if (dropIn) {

@@ -13,7 +13,8 @@
 import { isSeq, type YAMLMap } from 'yaml';
 import type { TextEdit } from '../config/types';
 import type { DeployKind } from './kinds';
-import { DEFAULT_ENV_FILE, windowsServiceCommand } from './plan';
+import { DEFAULT_ENV_FILE, DEFAULT_SECRET_NAME, HOST_ENV_FILE, windowsServiceCommand } from './plan';
+export { mergeHostFileCommand } from './plan';
 import { shQuote } from '../agentStart/generators';
 import { CONTROLLER_TOKEN_VAR, LEGACY_TOKEN_VAR } from './version';
 import { get, helmTelegrafValues, k8sContainers, str, yamlDocuments } from './yamlModel';
@@ -72,8 +73,18 @@ export interface SecretRef {
   namespace?: string;
   /** The key the token is read from (`secretKeyRef.key`; TELEGRAF_CONTROLLER_TOKEN when the manifest does not say). */
   key: string;
-  /** The env files the Secret is likely made from, relative to the manifest's folder, most likely first. */
+  /** The env files the Secret may be made from, relative to the manifest's folder, most likely first. */
   envFiles: string[];
+  /**
+   * Whether {@link envFiles} are known to be what the Secret is made from: the
+   * files a kustomize secretGenerator names, or the env file beside the
+   * manifest for the Secret this extension's quick fixes and "Add Token to
+   * Deployment…" create ({@link DEFAULT_SECRET_NAME}). For any other Secret an
+   * env file beside the manifest may be another Secret's: one holding another
+   * token says the Secret is not this token's, one holding this token proves
+   * nothing.
+   */
+  madeFromEnvFiles: boolean;
   /**
    * Commands that restart the workloads of the file that read the Secret into
    * environment variables (read once, at container start):
@@ -86,12 +97,21 @@ export interface SecretRef {
 }
 
 /**
- * The command that (re)creates Secret `s` from the env file `envFile` (a path
- * as the user types it): `kubectl create secret generic … --from-env-file`
- * piped to `kubectl apply`, so an existing Secret is replaced.
+ * The command that sets key `s.key` of the existing Secret `s` to the value
+ * the env file `envFile` (a path as the user types it) gives that key, and
+ * changes nothing else of the Secret: kubectl reads the env file (its own
+ * parser, quotes included) into a base64 value in a shell variable, and a
+ * merge patch of `data` sets that one key. The value is never on a command
+ * line (`printf` is a bash builtin); an env file without the key patches
+ * nothing.
  */
 export function secretFromEnvFileCommand(s: SecretRef, envFile: string): string {
-  return `kubectl create secret generic ${s.name}${s.namespace ? ` -n ${s.namespace}` : ''} --from-env-file=${envFile} --dry-run=client -o yaml | kubectl apply -f -`;
+  const ns = s.namespace ? ` -n ${s.namespace}` : '';
+  return [
+    `TC_B64=$(kubectl create secret generic ${s.name} --from-env-file=${shQuote(envFile)} --dry-run=client -o 'jsonpath={.data.${s.key}}') && [ -n "$TC_B64" ] &&`,
+    `  kubectl patch secret ${s.name}${ns} --type merge --patch-file=<(printf '{"data":{"${s.key}":"%s"}}' "$TC_B64")`,
+    'unset TC_B64',
+  ].join('\n');
 }
 
 /**
@@ -125,10 +145,21 @@ export function rolloutRestartCommand(kind: string, name: string, namespace?: st
 
 /**
  * The command that installs workspace file `source` (a path as the user types
- * it) as host file `f.path` (root-only, mode 0600) and restarts the unit.
+ * it) as host file `f.path` (root-only, mode 0600) and restarts the unit: for
+ * a source that is the whole host file (see {@link isWholeCopy}).
  */
 export function installHostFileCommand(f: HostFileRef, source: string): string {
   return `sudo install -D -m 0600 -o root -g root ${shQuote(source)} ${shQuote(f.path)} && sudo systemctl restart ${f.unit}`;
+}
+
+/**
+ * Whether workspace file `source` (its name) is the whole content of host file
+ * `hostPath`, so installing it replaces nothing else: a file of the same name,
+ * or the env file the systemd quick fix writes for {@link HOST_ENV_FILE}.
+ */
+export function isWholeCopy(hostPath: string, source: string): boolean {
+  const base = (p: string) => p.slice(p.replace(/\\/g, '/').lastIndexOf('/') + 1);
+  return base(source) === base(hostPath) || (hostPath === HOST_ENV_FILE && base(source) === DEFAULT_ENV_FILE);
 }
 
 /**
@@ -214,10 +245,16 @@ export function manualPlaces(kind: DeployKind, text: string, filePath = ''): Man
       ...(opts.ns ? { namespace: opts.ns } : {}),
       key: opts.key ?? CONTROLLER_TOKEN_VAR,
       envFiles: opts.envFiles ?? [DEFAULT_ENV_FILE, '.env'],
+      madeFromEnvFiles: opts.envFiles !== undefined || name === DEFAULT_SECRET_NAME,
       restarts: opts.restart ? [opts.restart] : [],
     };
     bySecret.set(`${opts.ns ?? ''}/${name}`, secret);
-    out.push({ label: `Kubernetes Secret "${name}"`, offset, command: secretFromEnvFileCommand(secret, secret.envFiles[0]!), secret });
+    out.push({
+      label: `Kubernetes Secret "${name}"`,
+      offset,
+      command: secret.madeFromEnvFiles ? secretFromEnvFileCommand(secret, secret.envFiles[0]!) : secretFromPromptCommand(secret),
+      secret,
+    });
   };
   /** The Secrets a container's `env` (secretKeyRef with a token key) and `envFrom` (secretRef) read. */
   const containerRefs = (container: unknown, opts: { ns?: string; restart?: string }) => {
@@ -234,7 +271,8 @@ export function manualPlaces(kind: DeployKind, text: string, filePath = ''): Man
       for (const item of envFrom.items) {
         const ref = get(item, 'secretRef');
         const name = str(get(ref, 'name'));
-        if (name && !str(get(item, 'prefix'))) add(name, (ref as YAMLMap).range?.[0] ?? 0, opts);
+        // A whole Secret as environment: a token's only when it is the one this extension creates.
+        if (name === DEFAULT_SECRET_NAME && !str(get(item, 'prefix'))) add(name, (ref as YAMLMap).range?.[0] ?? 0, opts);
       }
   };
   if (kind === 'kubernetes') {

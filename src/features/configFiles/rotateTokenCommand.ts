@@ -28,8 +28,8 @@ import {
 } from './tokenReplacement';
 import type { TokenResolver } from './tokenResolver';
 
-/** At most this many locations are listed in the confirmation. */
-const MAX_LISTED = 15;
+/** At most this many locations are listed in the confirmation (a modal taller than the window cannot be answered). */
+const MAX_LISTED = 8;
 
 /** "expires 2027-01-01 00:00 UTC (same lifetime)" / "never expires". */
 export function lifetimeText(expiresAt: string | null): string {
@@ -48,14 +48,14 @@ export function deploymentRotation(
 ): { lines: string[]; hooks: ReplaceHooks } {
   if (!refs || !hook) return { lines: [], hooks: {} };
   const lines: string[] = [];
-  if (refs.writable.length) lines.push(vscode.l10n.t('Env files updated to the new value: {0}', refs.writable.join(', ')));
+  if (refs.writable.length) lines.push(vscode.l10n.t('Env files updated to the new value: {0}', few(refs.writable)));
   if (refs.readOnly.length)
-    lines.push(vscode.l10n.t("Plain-text values NOT updated (use the file's quick fix to move them to an env file first): {0}", refs.readOnly.join(', ')));
-  if (refs.elsewhere?.length) lines.push(vscode.l10n.t('The old value also appears here, NOT updated (change it by hand): {0}', refs.elsewhere.join(', ')));
+    lines.push(vscode.l10n.t("Plain-text values NOT updated (use the file's quick fix to move them to an env file first): {0}", few(refs.readOnly)));
+  if (refs.elsewhere?.length) lines.push(vscode.l10n.t('The old value also appears here, NOT updated (change it by hand): {0}', few(refs.elsewhere)));
   if (refs.manual.length)
     lines.push(
-      vscode.l10n.t('Places outside the workspace; you run the command, then confirm revoking:'),
-      ...refs.manual.map((m) => `• ${m.label}: ${m.command.split('\n')[0]}${m.command.includes('\n') ? ' …' : ''}`),
+      vscode.l10n.t('Places outside the workspace; you run the commands (shown before the old token is revoked), then confirm revoking:'),
+      ...listed(refs.manual.map((m) => `• ${clip(m.label)}`)),
     );
   const beforeRevoke =
     refs.manual.length === 0
@@ -63,23 +63,60 @@ export function deploymentRotation(
       : async (): Promise<boolean> => {
           const revoke = vscode.l10n.t('Revoke Old Token');
           const copy = vscode.l10n.t('Copy Commands');
-          const detail = refs.manual.map((m) => `${m.label}:\n${m.command}`).join('\n\n');
+          const open = vscode.l10n.t('Open Commands');
+          const script = commandsScript(refs.manual);
+          // Labels only: the commands are copied or opened in an editor, so the dialog stays within the window.
+          const detail = [
+            ...listed(refs.manual.map((m) => `• ${clip(m.label)}`)),
+            '',
+            vscode.l10n.t('"Copy Commands" copies every command; "Open Commands" shows them in an editor.'),
+          ].join('\n');
           for (;;) {
             const choice = await ui.showWarningMessage(
               vscode.l10n.t('The new token is stored and the env files are updated. Run these commands where the agents run, then revoke the old token.'),
               { modal: true, detail },
               // The default button copies the commands (revoking before they ran would stop those agents).
               copy,
+              open,
               revoke,
             );
             if (choice === copy) {
-              await vscode.env.clipboard.writeText(refs.manual.map((m) => m.command).join('\n\n'));
+              await vscode.env.clipboard.writeText(script);
+              continue;
+            }
+            if (choice === open) {
+              await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'shellscript', content: script }), { preview: true });
               continue;
             }
             return choice === revoke;
           }
         };
   return { lines, hooks: { deployments: hook, beforeRevoke } };
+}
+
+/** At most this many places are listed in a dialog (the rest are counted). */
+const MAX_PLACES_LISTED = 6;
+
+/** `items` as dialog lines: the first {@link MAX_PLACES_LISTED}, then "… and N more". */
+function listed(items: readonly string[]): string[] {
+  return items.length <= MAX_PLACES_LISTED
+    ? [...items]
+    : [...items.slice(0, MAX_PLACES_LISTED), `• ${vscode.l10n.t('… and {0} more', items.length - MAX_PLACES_LISTED)}`];
+}
+
+/** A comma-separated list of at most four items, then "… and N more". */
+function few(items: readonly string[]): string {
+  return items.length <= 4 ? items.join(', ') : `${items.slice(0, 4).join(', ')}, ${vscode.l10n.t('… and {0} more', items.length - 4)}`;
+}
+
+/** One dialog line: at most 160 characters. */
+function clip(s: string): string {
+  return s.length <= 160 ? s : `${s.slice(0, 159)}…`;
+}
+
+/** The commands of `places` as one shell script: each place's label as a comment, then its command. */
+export function commandsScript(places: readonly { label: string; command: string }[]): string {
+  return `${places.map((m) => `# ${m.label.replace(/[\r\n]+/g, ' ')}\n${m.command}`).join('\n\n')}\n`;
 }
 
 /** Registers "Rotate Token…". Returns the outcome (for tests) or undefined when cancelled. */

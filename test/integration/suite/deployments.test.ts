@@ -222,6 +222,18 @@ describe('Deployment files', function () {
     );
     assert.ok(fs.existsSync(file('add-systemd/telegraf.service.d/controller-token.conf')));
     assert.equal(fs.readFileSync(file('add-systemd/telegraf-controller.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${t.value}\n`);
+
+    // A unit that already reads /etc/default/telegraf (other settings there): the command sets only the token line.
+    write('add-systemd2/telegraf.service', '[Service]\nEnvironmentFile=-/etc/default/telegraf\nExecStart=/usr/bin/telegraf -config $TELEGRAF_CONF\n');
+    const res2 = await vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('add-systemd2/telegraf.service'), {
+      tokenId: t.token.id,
+      yes: true,
+    });
+    assert.equal(res2?.valueFile, 'deploy-features/add-systemd2/telegraf-controller.env');
+    assert.match(
+      res2?.commands[0] ?? '',
+      /^sudo sh -c '.*' sh \/etc\/default\/telegraf deploy-features\/add-systemd2\/telegraf-controller\.env && sudo systemctl restart telegraf$/,
+    );
   });
 
   it('Add Token to Deployment… on Compose: a .env that another service reads through env_file: is named, and env_file: is offered first', async () => {
@@ -268,10 +280,14 @@ describe('Deployment files', function () {
     write('rot-other/telegraf-controller.env', `TELEGRAF_CONTROLLER_TOKEN=${other.value}\n`);
     // And one whose Secret's content the workspace does not show.
     write('rot-unknown/telegraf.yaml', manifest('unknown-token'));
-    // First run: the user declines the revoke after the update.
+    // Another Secret beside the env file that holds the value: that env file is another Secret's, so it proves nothing.
+    write('rot/relay.yaml', manifest('relay-settings'));
+    // First run: the user copies the commands, then declines the revoke.
+    await vscode.env.clipboard.writeText('');
     let ui = scriptUi({
       message: [
         { match: 'Rotate the token "deploy rotate"', answer: 'Rotate' },
+        { match: 'The new token is stored', answer: 'Copy Commands' },
         { match: 'The new token is stored', answer: undefined },
       ],
     });
@@ -283,27 +299,29 @@ describe('Deployment files', function () {
     const confirm = ui.record.messages.find((m) => m.text.startsWith('Rotate the token'));
     assert.ok(confirm?.detail?.includes('rot/.env:2'), `the env file is listed: ${confirm?.detail}`);
     assert.match(confirm?.detail ?? '', /The old value also appears here, NOT updated \(change it by hand\): \S*rot\/telegraf\.default:1/);
-    assert.ok(
-      confirm?.detail?.includes('Kubernetes Secret "telegraf-controller-token"') &&
-        confirm.detail.includes('kubectl create secret generic telegraf-controller-token -n monitoring'),
-      confirm?.detail,
-    );
+    assert.ok(confirm?.detail?.includes('Kubernetes Secret "telegraf-controller-token"'), confirm?.detail);
     const second = ui.record.messages.find((m) => m.text.startsWith('The new token is stored'));
+    // The dialogs list places, never commands: a modal taller than the window cannot be answered.
+    assert.ok(!/kubectl|sudo/.test(`${confirm?.detail}${second?.detail}`), `no command in the dialogs: ${second?.detail}`);
+    assert.ok((second?.detail ?? '').split('\n').length <= 10, `a short dialog: ${second?.detail}`);
+    const commands = await vscode.env.clipboard.readText();
     assert.ok(
-      second?.detail?.includes('kubectl create secret generic telegraf-controller-token -n monitoring --from-env-file=deploy-features/rot/.env '),
-      `the Secret is re-created from the env file that gets the new value: ${second?.detail}`,
+      commands.includes(
+        'TC_B64=$(kubectl create secret generic telegraf-controller-token --from-env-file=deploy-features/rot/.env --dry-run=client -o \'jsonpath={.data.TELEGRAF_CONTROLLER_TOKEN}\') && [ -n "$TC_B64" ] &&\n  kubectl patch secret telegraf-controller-token -n monitoring --type merge',
+      ),
+      `the Secret's key is set from the env file that gets the new value: ${commands}`,
     );
-    assert.ok(!second?.detail?.includes('other-agent-token'), `a Secret made from another token's env file is not listed: ${second?.detail}`);
-    assert.match(second?.detail ?? '', /Secret "unknown-token".*what it holds is not in the workspace: update it only if it holds this token/);
+    assert.ok(!commands.includes('other-agent-token'), `a Secret made from another token's env file is not listed: ${commands}`);
+    assert.match(commands, /Secret "unknown-token".*what it holds is not in the workspace: update it only if it holds this token/);
     assert.match(
-      second?.detail ?? '',
+      commands,
       /read -rsp .*\n.*kubectl patch secret unknown-token --type merge --patch-file=<\(printf '\{"stringData":\{"TELEGRAF_CONTROLLER_TOKEN":"%s"\}\}' "\$TC_TOKEN"\)/,
     );
+    assert.match(commands, /# Kubernetes Secret "relay-settings".*what it holds is not in the workspace/, 'beside an env file that is not its own: unknown');
+    assert.ok(!/made from \S*rot\/\.env[^\n]*\n[^#]*relay-settings/.test(commands), commands);
     assert.ok(
-      second?.detail?.includes(
-        '--from-env-file=deploy-features/rot/.env --dry-run=client -o yaml | kubectl apply -f -\nkubectl rollout restart daemonset/telegraf -n monitoring',
-      ),
-      `the DaemonSet that reads the Secret is restarted after it: ${second?.detail}`,
+      commands.includes('unset TC_B64\nkubectl rollout restart daemonset/telegraf -n monitoring'),
+      `the DaemonSet that reads the Secret is restarted after it: ${commands}`,
     );
     assert.ok(fs.readFileSync(file('rot-other/telegraf-controller.env'), 'utf8').includes(other.value), "another token's env file is left alone");
     assert.equal((await api.connection.api().getToken(old.token.id)).status, 'active', 'declined: the old token stays active');
@@ -346,12 +364,17 @@ describe('Deployment files', function () {
     write('rot-host/telegraf-controller.env', `TELEGRAF_CONTROLLER_TOKEN=${old.value}\n`);
     // A unit reading a host file the workspace has no copy of.
     write('rot-host2/agent.service', '[Service]\nEnvironmentFile=-/etc/default/telegraf\n');
+    // A unit reading /etc/default/telegraf (other settings too) whose token line came from an env file beside it.
+    write('rot-host3/telegraf.service', '[Service]\nEnvironmentFile=-/etc/default/telegraf\nExecStart=/usr/bin/telegraf\n');
+    write('rot-host3/telegraf-controller.env', `TELEGRAF_CONTROLLER_TOKEN=${old.value}\n`);
     // A Compose service reading an env file that holds the value.
     write('rot-compose/docker-compose.yml', 'services:\n  telegraf:\n    image: telegraf:1.40\n    env_file:\n      - agent.env\n  nginx:\n    image: nginx\n');
     write('rot-compose/agent.env', `TELEGRAF_CONTROLLER_TOKEN=${old.value}\n`);
+    await vscode.env.clipboard.writeText('');
     const ui = scriptUi({
       message: [
         { match: 'Rotate the token "deploy rotate host"', answer: 'Rotate' },
+        { match: 'The new token is stored', answer: 'Copy Commands' },
         { match: 'The new token is stored', answer: undefined },
       ],
     });
@@ -360,8 +383,7 @@ describe('Deployment files', function () {
     } finally {
       ui.restore();
     }
-    const second = ui.record.messages.find((m) => m.text.startsWith('The new token is stored'));
-    const detail = second?.detail ?? '';
+    const detail = await vscode.env.clipboard.readText();
     assert.match(
       detail,
       /Host file \/etc\/telegraf\/controller-token\.env \(read by telegraf\.service\) \(\S*rot-host\/telegraf\.service:4\) — installed from \S*rot-host\/telegraf-controller\.env, which gets the new value/,
@@ -376,6 +398,11 @@ describe('Deployment files', function () {
       detail,
       /Host file \/etc\/default\/telegraf \(read by agent\.service\).*what it holds is not in the workspace[^\n]*\nsudoedit \/etc\/default\/telegraf && sudo systemctl restart agent/,
     );
+    assert.ok(
+      detail.includes(' sh /etc/default/telegraf deploy-features/rot-host3/telegraf-controller.env && sudo systemctl restart telegraf'),
+      `only the token line of /etc/default/telegraf is replaced: ${detail}`,
+    );
+    assert.ok(!/install [^\n]* \/etc\/default\/telegraf/.test(detail), 'a host file with other settings is never replaced whole');
     assert.ok(detail.includes('docker compose -f deploy-features/rot-compose/docker-compose.yml up -d telegraf'), detail);
     assert.ok(!/up -d[^\n]*nginx/.test(detail), 'only the services that read the file are recreated');
     assert.ok(

@@ -18,6 +18,8 @@ import {
   deploymentKind,
   hostFileCommand,
   installHostFileCommand,
+  isWholeCopy,
+  mergeHostFileCommand,
   envFileAssignments,
   LEGACY_TOKEN_VAR,
   manualPlaces,
@@ -31,6 +33,7 @@ import {
   type SecretRef,
 } from '../../../core/deploy';
 import { CONTROLLER_TOKEN_PREFIX } from '../../../core/config';
+import { shQuote } from '../../../core/agentStart/generators';
 import { CONFIG_EXCLUDE, decodeUtf8, documentText, locationLabel, openDocument, readConfig } from '../../../services/configDocuments';
 import type { DeploymentReferenceHook, DeploymentReferences } from '../tokenReplacement';
 import type { DeploymentDiagnostics } from './diagnostics';
@@ -47,11 +50,11 @@ function envFileTokenValues(text: string): string[] {
  * How to update cluster Secret `secret` (referenced by the manifest `manifest`)
  * when the token `oldValue` is rotated; undefined when the Secret is not this
  * token's:
- * - an env file it is likely made from (beside the manifest) holds the old
- *   value: rotate rewrites that file, and the command re-creates the Secret
+ * - an env file it is made from (`secret.madeFromEnvFiles`) holds the old
+ *   value: rotate rewrites that file, and the command sets the Secret's key
  *   from it (kustomize: `kubectl apply -k`);
- * - the file the Secret is made from holds another token: not this token's
- *   Secret, not listed;
+ * - the env file it may be made from holds another token (and not this one):
+ *   not this token's Secret, not listed;
  * - otherwise the workspace does not show what the Secret holds: listed as
  *   such, with a command that reads the new value at a hidden prompt.
  */
@@ -69,11 +72,12 @@ async function secretPlace(
     if (text === undefined) continue;
     const values = envFileTokenValues(text);
     const rel = vscode.workspace.asRelativePath(envUri, false);
-    if (values.includes(oldValue)) {
-      const command = kind === 'kustomization' ? `kubectl apply -k ${vscode.workspace.asRelativePath(dir, false)}` : secretFromEnvFileCommand(secret, rel);
+    if (values.includes(oldValue) && secret.madeFromEnvFiles) {
+      const command =
+        kind === 'kustomization' ? `kubectl apply -k ${shQuote(vscode.workspace.asRelativePath(dir, false))}` : secretFromEnvFileCommand(secret, rel);
       return { note: ` — ${vscode.l10n.t('made from {0}, which gets the new value', rel)}${restartNote(secret)}`, command: withRestarts(command, secret) };
     }
-    if (i === 0 && values.length > 0) other = true;
+    if (i === 0 && values.length > 0 && !values.includes(oldValue)) other = true;
   }
   if (other) return undefined;
   return {
@@ -111,8 +115,16 @@ async function hostFilePlace(unit: vscode.Uri, f: HostFileRef, oldValue: string)
     if (text === undefined) continue;
     const values = envFileTokenValues(text);
     const rel = vscode.workspace.asRelativePath(source, false);
-    if (values.includes(oldValue))
-      return { note: ` — ${vscode.l10n.t('installed from {0}, which gets the new value: install it again', rel)}`, command: installHostFileCommand(f, rel) };
+    if (values.includes(oldValue)) {
+      if (isWholeCopy(f.path, name))
+        return { note: ` — ${vscode.l10n.t('installed from {0}, which gets the new value: install it again', rel)}`, command: installHostFileCommand(f, rel) };
+      // The host file holds more than the workspace file (other settings): only the token's lines are replaced.
+      const vars = [...envFileAssignments(text)].filter(([, v]) => v === oldValue).map(([k]) => k);
+      return {
+        note: ` — ${vscode.l10n.t('its {0} line gets the new value from {1}; its other lines stay', vars.join(', '), rel)}`,
+        command: mergeHostFileCommand(f.path, rel, vars, f.unit),
+      };
+    }
     if (values.length > 0) other = true;
   }
   if (other) return undefined;
@@ -228,7 +240,7 @@ export function deploymentReferenceHook(diags: DeploymentDiagnostics): Deploymen
             ? await secretPlace(uri, kind, m.secret, oldValue)
             : m.hostFile
               ? await hostFilePlace(uri, m.hostFile, oldValue)
-              : { note: '', command: m.command };
+              : { note: ` — ${vscode.l10n.t('what it holds is not in the workspace: update it only if it holds this token')}`, command: m.command };
           if (!place || seenCmd.has(place.command)) continue;
           seenCmd.add(place.command);
           out.manual.push({ label: `${m.label} (${locationLabel(uri, t.positionAt(m.offset).line)})${place.note}`, command: place.command });

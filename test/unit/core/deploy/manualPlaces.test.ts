@@ -9,13 +9,15 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
   composeRecreateCommand,
   installHostFileCommand,
+  isWholeCopy,
   manualPlaces,
+  mergeHostFileCommand,
   planFixes,
   scanText,
   secretFromEnvFileCommand,
@@ -42,7 +44,7 @@ spec:
                   key: INFLUX_TOKEN
 `;
 
-test('a secretKeyRef gives the Secret, its namespace and key, and the env files it is likely made from', () => {
+test('a secretKeyRef gives the Secret, its namespace and key; only the Secret this extension creates is taken as made from its env file', () => {
   const [place, ...rest] = manualPlaces('kubernetes', DAEMONSET);
   assert.equal(rest.length, 0);
   assert.deepEqual(place!.secret, {
@@ -50,22 +52,25 @@ test('a secretKeyRef gives the Secret, its namespace and key, and the env files 
     namespace: 'monitoring',
     key: 'INFLUX_TOKEN',
     envFiles: ['telegraf-controller.env', '.env'],
+    madeFromEnvFiles: false,
     restarts: ['kubectl rollout restart daemonset/telegraf -n monitoring'],
   });
-  assert.equal(
-    place!.command,
-    'kubectl create secret generic tc-token -n monitoring --from-env-file=telegraf-controller.env --dry-run=client -o yaml | kubectl apply -f -',
-  );
+  assert.equal(place!.command, secretFromPromptCommand(place!.secret!), 'another Secret: nothing says what it is made from');
+  const [own] = manualPlaces('kubernetes', DAEMONSET.replace('name: tc-token', 'name: telegraf-controller-token'));
+  assert.deepEqual(own!.secret?.envFiles, ['telegraf-controller.env', '.env']);
+  assert.equal(own!.secret?.madeFromEnvFiles, true);
+  assert.equal(own!.command, secretFromEnvFileCommand(own!.secret!, 'telegraf-controller.env'));
 });
 
 test('a kustomize secretGenerator names its own env files', () => {
   const [place] = manualPlaces('kustomization', 'secretGenerator:\n  - name: tc-token\n    envs:\n      - agent.env\n');
   assert.deepEqual(place!.secret?.envFiles, ['agent.env']);
+  assert.equal(place!.secret?.madeFromEnvFiles, true);
   assert.deepEqual(place!.secret?.restarts, [], 'kubectl apply -k rolls the pods itself (the generated name changes)');
 });
 
-test('envFrom secretRef is a place too; each workload reading a Secret is restarted, a bare Pod is not', () => {
-  const text = `${DAEMONSET}---
+test('envFrom secretRef: the Secret this extension creates is a place, another whole Secret (other settings) is not; each workload reading it is restarted', () => {
+  const text = `${DAEMONSET.replace('name: tc-token', 'name: telegraf-controller-token')}---
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -79,31 +84,28 @@ spec:
           image: telegraf:1.39
           envFrom:
             - secretRef:
-                name: tc-token
+                name: telegraf-controller-token
             - secretRef:
-                name: prefixed
-              prefix: X_
+                name: influxdb-settings
 ---
 apiVersion: v1
 kind: Pod
 metadata:
   name: once
+  namespace: monitoring
 spec:
   containers:
     - name: telegraf
       image: telegraf:1.39
       envFrom:
         - secretRef:
-            name: pod-secret
+            name: telegraf-controller-token
 `;
   const places = manualPlaces('kubernetes', text);
   assert.deepEqual(
     places.map((p) => [p.secret?.name, p.secret?.restarts]),
-    [
-      ['tc-token', ['kubectl rollout restart daemonset/telegraf -n monitoring', 'kubectl rollout restart deployment/relay -n monitoring']],
-      ['pod-secret', []],
-    ],
-    'a prefixed envFrom does not give TELEGRAF_CONTROLLER_TOKEN',
+    [['telegraf-controller-token', ['kubectl rollout restart daemonset/telegraf -n monitoring', 'kubectl rollout restart deployment/relay -n monitoring']]],
+    'a bare Pod cannot be rolled out: it gets the value when next created',
   );
 });
 
@@ -149,7 +151,7 @@ test('the Compose recreate command quotes paths and names', () => {
 });
 
 test('the prompt command reads the value at a hidden prompt and never puts it on a command line', () => {
-  const cmd = secretFromPromptCommand({ name: 'tc-token', namespace: 'monitoring', key: 'INFLUX_TOKEN', envFiles: [], restarts: [] });
+  const cmd = secretFromPromptCommand({ name: 'tc-token', namespace: 'monitoring', key: 'INFLUX_TOKEN', envFiles: [], restarts: [], madeFromEnvFiles: false });
   const lines = cmd.split('\n');
   assert.match(lines[0]!, /^read -rsp '[^']+' TC_TOKEN && echo$/);
   assert.equal(
@@ -157,10 +159,29 @@ test('the prompt command reads the value at a hidden prompt and never puts it on
     'kubectl patch secret tc-token -n monitoring --type merge --patch-file=<(printf \'{"stringData":{"INFLUX_TOKEN":"%s"}}\' "$TC_TOKEN")',
   );
   assert.equal(lines[2], 'unset TC_TOKEN');
-  assert.equal(
-    secretFromEnvFileCommand({ name: 's', key: 'K', envFiles: [], restarts: [] }, 'deploy/k8s/telegraf-controller.env'),
-    'kubectl create secret generic s --from-env-file=deploy/k8s/telegraf-controller.env --dry-run=client -o yaml | kubectl apply -f -',
-  );
+});
+
+test('the env-file command patches the one key with the value kubectl reads from the env file, keeps the other keys, and patches nothing without the key (real bash and kubectl, --local)', (t) => {
+  const has = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+  if (!has) return t.skip('kubectl is not installed');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tc-patch-'));
+  const manifest = path.join(dir, 'secret.yaml');
+  writeFileSync(manifest, 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: ns\ndata:\n  OTHER: b3RoZXI=\n  TELEGRAF_CONTROLLER_TOKEN: b2xk\n');
+  mkdirSync(path.join(dir, 'my env'));
+  // kubectl takes env file values literally (quotes included), as the env file of "Add Token to Deployment…" is written.
+  writeFileSync(path.join(dir, 'my env', 'agent.env'), 'OTHER_SETTING=x\nTELEGRAF_CONTROLLER_TOKEN=tc-apiv1_fromTheEnvFile01\n');
+  writeFileSync(path.join(dir, 'empty.env'), 'OTHER_SETTING=x\n');
+  const secret = { name: 's', namespace: 'ns', key: 'TELEGRAF_CONTROLLER_TOKEN', envFiles: [], restarts: [], madeFromEnvFiles: false };
+  const local = (cmd: string) => cmd.replace('kubectl patch secret s -n ns', `kubectl patch --local -f ${manifest} -o yaml`);
+  const cmd = secretFromEnvFileCommand(secret, 'my env/agent.env');
+  assert.ok(cmd.includes("--from-env-file='my env/agent.env'"), 'the path is quoted');
+  assert.ok(local(cmd).includes('--local'), 'the command was adapted');
+  const r = spawnSync('bash', ['-c', local(cmd)], { cwd: dir, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`TELEGRAF_CONTROLLER_TOKEN: ${Buffer.from('tc-apiv1_fromTheEnvFile01').toString('base64')}\\n`));
+  assert.match(r.stdout, /OTHER: b3RoZXI=/, 'the other keys stay');
+  const none = spawnSync('bash', ['-c', local(secretFromEnvFileCommand(secret, 'empty.env'))], { cwd: dir, encoding: 'utf8' });
+  assert.equal(none.stdout, '', 'an env file without the key patches nothing');
 });
 
 test('the prompt command patches exactly the typed value into the key and keeps the other keys (real bash and kubectl, --local)', (t) => {
@@ -173,10 +194,14 @@ test('the prompt command patches exactly the typed value into the key and keeps 
     'apiVersion: v1\nkind: Secret\nmetadata:\n  name: tc-token\n  namespace: monitoring\ndata:\n  OTHER: b3RoZXI=\n  TELEGRAF_CONTROLLER_TOKEN: b2xk\n',
   );
   // The same command against a local manifest instead of the cluster (kubectl patch --local prints the result).
-  const cmd = secretFromPromptCommand({ name: 'tc-token', namespace: 'monitoring', key: 'TELEGRAF_CONTROLLER_TOKEN', envFiles: [], restarts: [] }).replace(
-    'kubectl patch secret tc-token -n monitoring',
-    `kubectl patch --local -f ${manifest} -o yaml`,
-  );
+  const cmd = secretFromPromptCommand({
+    name: 'tc-token',
+    namespace: 'monitoring',
+    key: 'TELEGRAF_CONTROLLER_TOKEN',
+    envFiles: [],
+    restarts: [],
+    madeFromEnvFiles: false,
+  }).replace('kubectl patch secret tc-token -n monitoring', `kubectl patch --local -f ${manifest} -o yaml`);
   assert.ok(cmd.includes('--local'), 'the command was adapted');
   const r = spawnSync('bash', ['-c', cmd], { input: 'tc-apiv1_typedValue123\n', encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
@@ -194,4 +219,25 @@ test('"Move to a Secret" creates the Secret in the namespace of the workload (ku
   assert.ok(finding, 'the plaintext value is found');
   const [fix] = planFixes('kubernetes', text, finding);
   assert.match(fix!.commands[0]!.text, /^kubectl create secret generic telegraf-controller-token -n monitoring --from-env-file=telegraf-controller\.env$/);
+});
+
+test('a host file holding other settings gets only the token lines of the workspace file; a whole copy is installed (real sh)', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tc-merge-'));
+  const host = path.join(dir, 'default-telegraf');
+  writeFileSync(host, 'INFLUX_URL=http://influx:8086\nTELEGRAF_CONTROLLER_TOKEN=tc-apiv1_old\nTELEGRAF_CONF=https://c/api/configs/1/toml\n', { mode: 0o644 });
+  mkdirSync(path.join(dir, 'de ploy'));
+  writeFileSync(path.join(dir, 'de ploy', 'telegraf-controller.env'), 'TELEGRAF_CONTROLLER_TOKEN=tc-apiv1_new\n');
+  const cmd = mergeHostFileCommand(host, 'de ploy/telegraf-controller.env', ['TELEGRAF_CONTROLLER_TOKEN']);
+  assert.ok(!cmd.includes('tc-apiv1_'), 'no value in the command');
+  const r = spawnSync('bash', ['-c', cmd.replace(/^sudo /, '')], { cwd: dir, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(
+    readFileSync(host, 'utf8'),
+    'INFLUX_URL=http://influx:8086\nTELEGRAF_CONF=https://c/api/configs/1/toml\nTELEGRAF_CONTROLLER_TOKEN=tc-apiv1_new\n',
+  );
+  assert.equal(statSync(host).mode & 0o777, 0o600);
+  assert.ok(mergeHostFileCommand('/etc/default/telegraf', 'x.env', ['TELEGRAF_CONTROLLER_TOKEN'], 'telegraf').endsWith(' && sudo systemctl restart telegraf'));
+  assert.equal(isWholeCopy('/etc/telegraf/controller-token.env', 'deploy/telegraf-controller.env'), true, "the systemd quick fix's own pair");
+  assert.equal(isWholeCopy('/etc/default/telegraf', 'deploy/etc/default/telegraf'), true);
+  assert.equal(isWholeCopy('/etc/default/telegraf', 'deploy/telegraf-controller.env'), false);
 });
