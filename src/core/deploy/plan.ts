@@ -123,7 +123,7 @@ export function planAddToken(path: string, text: string, opts: PlanOptions = {},
       case 'compose':
         return planCompose(text, opts);
       case 'kubernetes':
-        return planKubernetes(text, opts);
+        return planKubernetes(text, opts, path);
       case 'kustomization':
         return planKustomization(text, opts);
       case 'helm-values':
@@ -216,12 +216,12 @@ function envListHas(env: unknown, varName: string): boolean {
   return isSeq(env) && env.items.some((i) => str(get(i, 'name')) === varName);
 }
 
+/** One command that creates the Secret from the env file, or updates it when it exists (`kubectl apply`). */
 function k8sCommands(secretName: string, envFile: string, namespace?: string): PlanCommand[] {
   const ns = namespace ? ` -n ${namespace}` : '';
   return [
-    { label: 'Create the Secret from the env file', text: `kubectl create secret generic ${secretName}${ns} --from-env-file=${envFile}` },
     {
-      label: 'Create or update it (apply)',
+      label: 'Create or update the Secret from the env file',
       text: `kubectl create secret generic ${secretName}${ns} --from-env-file=${envFile} --dry-run=client -o yaml | kubectl apply -f -`,
     },
   ];
@@ -358,7 +358,7 @@ export function otherEnvFileReaders(text: string, file: string, service: string)
 
 // ---------------------------------------------------------------- Kubernetes
 
-function planKubernetes(text: string, opts: PlanOptions): DeployPlan {
+function planKubernetes(text: string, opts: PlanOptions, path = ''): DeployPlan {
   const docs = parsedOrThrow(text);
   const secretName = opts.secretName ?? DEFAULT_SECRET_NAME;
   const envFile = opts.envFile ?? DEFAULT_ENV_FILE;
@@ -404,6 +404,9 @@ function planKubernetes(text: string, opts: PlanOptions): DeployPlan {
   p.notes.push(
     `The container reads ${advice.varName} from the Secret "${secretName}" (key ${advice.varName}), which you create from ${envFile}; nothing secret goes into the manifest.`,
   );
+  // Then the changed manifest itself: its pods start again with the Secret's value.
+  const manifest = path.slice(path.replace(/\\/g, '/').lastIndexOf('/') + 1);
+  if (manifest) p.commands.push({ label: 'Apply the changed manifest', text: `kubectl apply -f ${shQuote(manifest)}` });
   const envFrom = get(c.map, 'envFrom');
   if (isSeq(envFrom) && envFrom.items.some((i) => get(i, 'configMapRef')))
     p.warnings.push('The container also loads a ConfigMap with envFrom: make sure it holds no token (ConfigMaps are not secret).');

@@ -236,6 +236,23 @@ describe('Deployment files', function () {
     );
   });
 
+  it('Add Token to Deployment… on a Kubernetes manifest: one command for the Secret, then applying the changed manifest, with workspace paths', async () => {
+    const t = await api.createToken({ description: 'deploy add k8s', expiresAt: null, permissions: AGENT });
+    write(
+      'add k8s/telegraf.yaml',
+      'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: telegraf\n  namespace: monitoring\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n',
+    );
+    const res = await vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('add k8s/telegraf.yaml'), {
+      tokenId: t.token.id,
+      k8s: 'kubectl',
+      yes: true,
+    });
+    assert.deepEqual(res?.commands, [
+      "kubectl create secret generic telegraf-controller-token -n monitoring --from-env-file='deploy-features/add k8s/telegraf-controller.env' --dry-run=client -o yaml | kubectl apply -f -",
+      "kubectl apply -f 'deploy-features/add k8s/telegraf.yaml'",
+    ]);
+  });
+
   it('Add Token to Deployment… on Compose: a .env that another service reads through env_file: is named, and env_file: is offered first', async () => {
     const t = await api.createToken({ description: 'deploy shared dotenv', expiresAt: null, permissions: AGENT });
     const compose = 'services:\n  telegraf:\n    image: telegraf:1.40\n  nginx:\n    image: nginx\n    env_file:\n      - .env\n';

@@ -261,14 +261,19 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           if (k8s === 'manifest') {
             valueFile = path.join(dir, `${DEFAULT_SECRET_NAME}.secret.yaml`);
             await writeSecretManifest(valueFile, plan.varName, value, deps.git);
-            commands.splice(0, commands.length, `kubectl apply -f ${path.basename(valueFile)}`);
+            // The Secret comes from the manifest file instead of the env file; applying the changed manifest stays.
+            commands = [`kubectl apply -f ${path.basename(valueFile)}`, ...commands.filter((c) => !c.includes('kubectl create secret'))];
           } else {
             valueFile = localValueFile;
             await writeValueFile(valueFile, plan.varName, value, deps.git);
           }
         }
         // Run from the workspace folder: the files the plan names beside the deployment file get workspace paths.
-        const named = [...plan.newFiles.map((f) => f.path), ...(valueFile && path.dirname(valueFile) === dir ? [path.basename(valueFile)] : [])];
+        const named = [
+          path.basename(doc.uri.fsPath),
+          ...plan.newFiles.map((f) => f.path),
+          ...(valueFile && path.dirname(valueFile) === dir ? [path.basename(valueFile)] : []),
+        ];
         commands = commands.map((c) => workspaceCommand(c, dir, named));
         log.info(
           `added token ${token.id} "${ui.tokenName(token.description, 80)}" to ${vscode.workspace.asRelativePath(doc.uri)} as ${plan.varName}${valueFile ? ` (value in ${vscode.workspace.asRelativePath(valueFile)}, mode 0600)` : ''}`,

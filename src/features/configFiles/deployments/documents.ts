@@ -192,16 +192,12 @@ export function rangeIn(t: Pick<ConfigText, 'positionAt'>, start: number, end: n
  * workspace-relative path, shell-quoted.
  */
 export function workspaceCommand(text: string, dir: string, files: readonly string[]): string {
-  const rel = (f: string) => shQuote(vscode.workspace.asRelativePath(path.join(dir, f), false));
-  const relative = files.filter((f) => !path.isAbsolute(f));
-  return text
-    .split(' ')
-    .map((w) => {
-      for (const f of relative) {
-        if (w === f) return rel(f);
-        if (w === `--from-env-file=${f}`) return `--from-env-file=${rel(f)}`;
-      }
-      return w;
-    })
-    .join(' ');
+  let out = text;
+  for (const f of files.filter((x) => !path.isAbsolute(x))) {
+    const rel = shQuote(vscode.workspace.asRelativePath(path.join(dir, f), false));
+    // The name as the plan wrote it (shell-quoted when needed), as a whole word or after `=`.
+    const as = shQuote(f).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    out = out.replace(new RegExp(`(^|[\\s=])${as}(?=$|\\s)`, 'gm'), (_m, before: string) => `${before}${rel}`);
+  }
+  return out;
 }
