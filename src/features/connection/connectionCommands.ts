@@ -497,6 +497,10 @@ export function registerConnectionCommands(manager: ConnectionManager, notifier:
         const handle = await resolveConnection(manager, arg, vscode.l10n.t('Sign out of which connection?'), true);
         if (!handle.connection.origin) throw new Cancelled();
         await handle.connection.signOut();
+        void notifier.info(
+          'signed-out',
+          vscode.l10n.t('Signed out of {0}. Tokens found in config files are checked again after you sign in.', displayText(handle.name, 60)),
+        );
       },
       log,
     ),

@@ -309,6 +309,28 @@ describe('Full flow against the emulator', function () {
     assert.equal(api.connection.user?.username, emu.username);
   });
 
+  it('Sign Out says so, and Sign In brings the connection back', async () => {
+    const emu = emulator();
+    const ui = scriptUi({});
+    try {
+      await vscode.commands.executeCommand('telegrafController.signOut');
+    } finally {
+      ui.restore();
+    }
+    assert.ok(
+      ui.record.messages.some((m) => m.level === 'info' && /^Signed out of .*checked again after you sign in/.test(m.text)),
+      JSON.stringify(ui.record.messages),
+    );
+    assert.notEqual(api.connection.current.state, 'ready');
+    const again = scriptUi({ quickPick: [byLabel('Username and Password')], inputBox: [emu.username, emu.password] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.signIn');
+    } finally {
+      again.restore();
+    }
+    assert.equal(api.connection.user?.username, emu.username);
+  });
+
   it('Sign In asks for the API token again when the controller rejects it', async () => {
     const emu = emulator();
     const ui = scriptUi({ quickPick: [byLabel('API Token')], inputBox: ['tc-apiv1_NotATokenOfThisController000000', undefined] });
