@@ -86,6 +86,8 @@ export interface DeployPlan {
   valueFile?: string;
   /** Compose: the other services that read {@link valueFile} through `env_file:` (the token would reach them too). */
   sharedWith?: string[];
+  /** Compose: the Telegraf service the plan wires. */
+  service?: string;
   /** Files without the value (a systemd drop-in). */
   newFiles: NewFile[];
   commands: PlanCommand[];
@@ -120,8 +122,14 @@ export function planAddToken(path: string, text: string, opts: PlanOptions = {},
   const kind = deploymentKind(path, text, envFiles) ?? 'yaml';
   try {
     switch (kind) {
-      case 'compose':
-        return planCompose(text, opts);
+      case 'compose': {
+        const p = planCompose(text, opts);
+        // Compose reads env files and .env when it creates a container: the running one keeps its old environment.
+        const file = path.slice(path.replace(/\\/g, '/').lastIndexOf('/') + 1);
+        if (p.status === 'edit' && p.service && file)
+          p.commands.push({ label: 'Recreate the Telegraf container with the token', text: `docker compose -f ${shQuote(file)} up -d ${shQuote(p.service)}` });
+        return p;
+      }
       case 'kubernetes':
         return planKubernetes(text, opts, path);
       case 'kustomization':
@@ -243,6 +251,7 @@ function planCompose(text: string, opts: PlanOptions): DeployPlan {
   const p = base('compose', advice.varName);
   p.pin = pin;
   p.target = `service "${svc.name}"`;
+  p.service = svc.name;
   p.notes.push(...advice.notes);
   const varName = advice.varName;
   const envPair = pairOf(svc.map, 'environment');
