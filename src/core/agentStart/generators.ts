@@ -231,6 +231,17 @@ function oneLine(s: string): string {
 const TRAILING_NEWLINE_WARNING =
   "A file that holds only the token (a Docker secret, kubectl --from-file, a *_FILE variable) must not end with a newline: Telegraf sends the value as is and a newline breaks the Authorization header. Write it with printf '%s', not echo.";
 
+/**
+ * The commands of a pasted snippet as one `{ … }` group: the shell reads the
+ * whole group before it runs any of it, so a `read` in it reads what the user
+ * types, never the next pasted line (a shell without bracketed paste, such as
+ * bash before 5.1, would otherwise feed the following lines to `read`, and the
+ * token typed afterwards would run as a command and land in the history).
+ */
+function pasteSafe(lines: readonly string[]): string[] {
+  return ['{', ...lines, '}'];
+}
+
 /** `read` the token without echo into `var`, then run `then`; the value is never in the command line or history. */
 function promptLine(varName: string): string {
   return `read -rsp 'Telegraf Controller token (input hidden): ' ${varName} && echo`;
@@ -249,8 +260,7 @@ function shell(o: AgentStartOptions): AgentStartSnippet {
       'The token is read from a hidden prompt into this shell only (not into the history or the command line).',
       'A shell run does not read /etc/default/telegraf: only the systemd unit loads that file.',
     ]),
-    `${promptLine(v)} && export ${v}`,
-    args,
+    ...pasteSafe([`${promptLine(v)} && export ${v}`, args]),
   ].join('\n');
   return {
     kind: 'shell',
@@ -291,17 +301,19 @@ function systemd(o: AgentStartOptions): AgentStartSnippet {
       `Run as root on the agent host (Telegraf ${versionText(c.variable.version)}, systemd, the packaged telegraf.service).`,
       `1. The env file ${envFile}: mode 0640, owner root, group telegraf. The token is read from a hidden prompt.`,
     ]),
-    `install -d -m 0755 ${shQuote(envFile.slice(0, envFile.lastIndexOf('/')) || '/')}`,
-    `install -m 0640 -o root -g telegraf /dev/null ${shQuote(envFile)}`,
-    `${promptLine('TC_TOKEN')} && printf '${v}=%s\\n' "$TC_TOKEN" > ${shQuote(envFile)}; unset TC_TOKEN`,
-    comments('#', [`2. A drop-in, so that no token is ever written into a unit file (units are world-readable; never use Environment=${v}=…).`]),
-    `install -d -m 0755 ${shQuote(dropInDir)}`,
-    `cat > ${shQuote(dropIn)} <<'UNIT'`,
-    dropInText.replace(/\n$/, ''),
-    'UNIT',
-    comments('#', ['3. Reload and restart; "systemctl show" must list the variable name (not its value).']),
-    `systemctl daemon-reload && systemctl restart ${shQuote(`${c.service}.service`)}`,
-    `systemctl show -p EnvironmentFiles ${shQuote(`${c.service}.service`)}`,
+    ...pasteSafe([
+      `install -d -m 0755 ${shQuote(envFile.slice(0, envFile.lastIndexOf('/')) || '/')}`,
+      `install -m 0640 -o root -g telegraf /dev/null ${shQuote(envFile)}`,
+      `${promptLine('TC_TOKEN')} && printf '${v}=%s\\n' "$TC_TOKEN" > ${shQuote(envFile)}; unset TC_TOKEN`,
+      comments('#', [`2. A drop-in, so that no token is ever written into a unit file (units are world-readable; never use Environment=${v}=…).`]),
+      `install -d -m 0755 ${shQuote(dropInDir)}`,
+      `cat > ${shQuote(dropIn)} <<'UNIT'`,
+      dropInText.replace(/\n$/, ''),
+      'UNIT',
+      comments('#', ['3. Reload and restart; "systemctl show" must list the variable name (not its value).']),
+      `systemctl daemon-reload && systemctl restart ${shQuote(`${c.service}.service`)}`,
+      `systemctl show -p EnvironmentFiles ${shQuote(`${c.service}.service`)}`,
+    ]),
   ].join('\n');
   return {
     kind: 'systemd',
@@ -332,12 +344,14 @@ function docker(o: AgentStartOptions): AgentStartSnippet {
       `"--env ${v}" (no "=") passes the variable from this shell: the value is not in the command line.`,
       'Anyone who can run "docker inspect" on this host can read it; use a Docker secret or Compose env_file for shared hosts.',
     ]),
-    `${promptLine(v)} && export ${v}`,
-    `docker run -d --name ${shQuote(name)} --restart unless-stopped \\`,
-    `  --env ${v} \\`,
-    `  ${shQuote(c.image)} \\`,
-    `  ${['--config', c.url, ...c.watchArgs].map(shQuote).join(' ')}`,
-    `unset ${v}`,
+    ...pasteSafe([
+      `${promptLine(v)} && export ${v}`,
+      `docker run -d --name ${shQuote(name)} --restart unless-stopped \\`,
+      `  --env ${v} \\`,
+      `  ${shQuote(c.image)} \\`,
+      `  ${['--config', c.url, ...c.watchArgs].map(shQuote).join(' ')}`,
+      `unset ${v}`,
+    ]),
   ];
   const warnings = [
     ...c.warnings,

@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -133,6 +133,19 @@ describe('agent start text', () => {
     assert.ok(s.warnings.some((w) => w.includes('inside a container')));
     assert.ok(s.text.includes('telegraf:1.40'));
     assert.ok(agentStartSnippet('docker', { ...BASE, telegrafVersion: '1.38' }).text.includes('telegraf:1.38'));
+  });
+
+  test('pasted into a shell that reads it line by line (no bracketed paste), read takes the typed token, not the next pasted line (real bash)', () => {
+    const s = agentStartSnippet('shell', BASE);
+    const dir = mkdtempSync(path.join(tmpdir(), 'tc-paste-'));
+    const out = path.join(dir, 'seen');
+    // The agent's command replaced by one that records what it would get; the script and then the typed token arrive on stdin.
+    const script = s.text.replace(/^'?telegraf'? .*$/m, `printf '%s' "$TELEGRAF_CONTROLLER_TOKEN" > ${out}`);
+    assert.notEqual(script, s.text, 'the agent command was replaced');
+    const r = spawnSync('bash', ['-s'], { input: `${script}tc-apiv1_typedAfterThePaste\n`, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(readFileSync(out, 'utf8'), 'tc-apiv1_typedAfterThePaste');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('a loopback controller URL in a container or a pod: said in the copied text itself, first, and as `unreachable`', () => {
