@@ -260,7 +260,8 @@ function shell(o: AgentStartOptions): AgentStartSnippet {
       'The token is read from a hidden prompt into this shell only (not into the history or the command line).',
       'A shell run does not read /etc/default/telegraf: only the systemd unit loads that file.',
     ]),
-    ...pasteSafe([`${promptLine(v)} && export ${v}`, args]),
+    // One line: the shell reads it whole before it runs, so a paste never feeds read the agent's command.
+    `${promptLine(v)} && export ${v} && ${args}`,
   ].join('\n');
   return {
     kind: 'shell',

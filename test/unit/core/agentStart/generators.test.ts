@@ -119,7 +119,7 @@ describe('agent start text', () => {
     assert.ok(s.text.includes('/etc/default/telegraf'));
     assert.ok(s.warnings.some((w) => w.includes('/etc/default/telegraf')));
     // bash itself splits the command into exactly the argv Telegraf gets.
-    const line = s.text.split('\n').find((l) => l.startsWith('telegraf '))!;
+    const line = /&& (telegraf .*)$/m.exec(s.text)![1]!;
     const argv = execFileSync('bash', ['-c', `printf '%s\\n' ${line}`], { encoding: 'utf8' })
       .trimEnd()
       .split('\n');
@@ -140,7 +140,8 @@ describe('agent start text', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tc-paste-'));
     const out = path.join(dir, 'seen');
     // The agent's command replaced by one that records what it would get; the script and then the typed token arrive on stdin.
-    const script = s.text.replace(/^'?telegraf'? .*$/m, `printf '%s' "$TELEGRAF_CONTROLLER_TOKEN" > ${out}`);
+    // (the whole start is the last line: nothing pasted after it that read could take)
+    const script = s.text.replace(/&& telegraf .*$/m, `&& printf '%s' "$TELEGRAF_CONTROLLER_TOKEN" > ${out}`);
     assert.notEqual(script, s.text, 'the agent command was replaced');
     const r = spawnSync('bash', ['-s'], { input: `${script}tc-apiv1_typedAfterThePaste\n`, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
