@@ -19,6 +19,7 @@ import type { TokenSite } from './detect';
 import { envReference, planReplaceSite } from './insert';
 import { directKeys, findDirectKey, parseTelegrafConfig, tableAt } from './parse';
 import type { ConfigTable, Range, TelegrafConfig, TextEdit } from './types';
+import { isControllerConfigUrl } from './configUrl';
 
 /** A permission a token use needs, as `resource` + `action` (docs/api-contract.md `Permissions`). */
 export interface RequiredPermission {
@@ -33,13 +34,7 @@ export const HEARTBEAT_WRITE: RequiredPermission = { resource: 'heartbeat', acti
 /** The permission of a config download from `/api/configs/<id>/toml` (docs/api-contract.md). */
 export const CONFIGS_READ: RequiredPermission = { resource: 'configs', action: 'read', reason: 'config-url' };
 
-/** `/api/configs` or `/api/configs/<id>/toml` in a URL (docs/api-contract.md routes). */
-const CONFIG_URL_RE = /^https?:\/\/[^\s/]+(?:\/[^\s]*)?\/api\/configs(?:\/[^/\s?#]+\/toml)?(?:[?#][^\s]*)?$/i;
-
-/** Whether `url` is a Telegraf Controller config URL (`…/api/configs[/<id>/toml]`). */
-export function isControllerConfigUrl(url: string): boolean {
-  return CONFIG_URL_RE.test(url.trim());
-}
+export { isControllerConfigUrl } from './configUrl';
 
 /** The string values of `url` / `urls` / `address` keys of a table (direct keys only). */
 function tableUrls(table: ConfigTable): string[] {

@@ -6,7 +6,10 @@
  * - Kubernetes / Helm `env` item: `value:` becomes
  *   `valueFrom.secretKeyRef` to a Secret the user creates with kubectl from
  *   a git-ignored env file; a token in a Secret's `stringData`/`data` or a
- *   ConfigMap is removed from the manifest, with the kubectl command;
+ *   ConfigMap is removed from the manifest, with the kubectl command; a
+ *   container's `configMapKeyRef` to a token becomes `secretKeyRef` (same
+ *   name and key), with the command that creates that Secret's key from a
+ *   value typed at a hidden prompt;
  * - systemd `Environment=NAME=value`: the line becomes
  *   `EnvironmentFile=/etc/telegraf/controller-token.env`, the value goes
  *   into that env file (0600, installed by the shown command).
@@ -16,8 +19,9 @@
 import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { TextEdit } from '../config/types';
 import type { DeployKind } from './kinds';
-import { composeReference, DEFAULT_ENV_FILE, DEFAULT_SECRET_NAME, HOST_ENV_FILE, type PlanCommand } from './plan';
+import { composeReference, DEFAULT_ENV_FILE, DEFAULT_SECRET_NAME, HOST_ENV_FILE, k8sArg, type PlanCommand } from './plan';
 import type { DeployFinding } from './scan';
+import { secretCreateFromPromptCommand } from './references';
 import { columnOf, eolOf, lineStart } from './textEdit';
 import { CONTROLLER_TOKEN_VAR } from './version';
 import { get, helmTelegrafValues, k8sContainers, k8sKind, str, yamlDocuments } from './yamlModel';
@@ -108,8 +112,9 @@ function configMapRefFix(text: string, f: DeployFinding): DeployFix[] {
           edits: [{ start: r[0], end: r[1], newText: 'secretKeyRef' }],
           varName: key,
           valueFile: DEFAULT_ENV_FILE,
-          commands: [{ label: 'Create the Secret', text: `kubectl create secret generic ${secret}${nsFlag(c.doc)} --from-env-file=${DEFAULT_ENV_FILE}` }],
-          note: `The container now reads ${key} from the Secret "${secret}": create it with kubectl from ${DEFAULT_ENV_FILE} (git-ignored) and remove the token from the ConfigMap.`,
+          // No value travels with this fix (it is in the ConfigMap): the command asks for it and sets exactly the key the manifest reads.
+          commands: [{ label: 'Create the Secret', text: secretCreateFromPromptCommand(secret, key, namespaceOf(c.doc)) }],
+          note: `The container now reads ${key} from the Secret "${secret}": create it with the copied command (it asks for the token at a hidden prompt, in bash) and remove the token from the ConfigMap.`,
         },
       ];
     }
@@ -132,10 +137,15 @@ function composeFix(f: DeployFinding): DeployFix[] {
   ];
 }
 
+/** The namespace a manifest document names, if any. */
+function namespaceOf(doc: unknown): string | undefined {
+  return str(get(get((doc as { contents?: unknown } | undefined)?.contents, 'metadata'), 'namespace'));
+}
+
 /** ` -n <namespace>` for a manifest document that names one (kubectl then creates the Secret where the pod looks for it). */
 function nsFlag(doc: unknown): string {
-  const ns = str(get(get((doc as { contents?: unknown } | undefined)?.contents, 'metadata'), 'namespace'));
-  return ns ? ` -n ${ns}` : '';
+  const ns = namespaceOf(doc);
+  return ns ? ` -n ${k8sArg(ns)}` : '';
 }
 
 function secretKeyRefLines(indent: string, name: string, secret: string, eol: string): string {
@@ -200,7 +210,7 @@ function k8sFix(kind: DeployKind, text: string, f: DeployFinding): DeployFix[] {
             commands: [
               {
                 label: 'Create or update the Secret',
-                text: `kubectl create secret generic ${target}${nsFlag(doc)} --from-env-file=${DEFAULT_ENV_FILE} --dry-run=client -o yaml | kubectl apply -f -`,
+                text: `kubectl create secret generic ${k8sArg(target)}${nsFlag(doc)} --from-env-file=${DEFAULT_ENV_FILE} --dry-run=client -o yaml | kubectl apply -f -`,
               },
             ],
             note:

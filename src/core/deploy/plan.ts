@@ -25,6 +25,8 @@ import type { TextEdit } from '../config/types';
 import { deploymentKind, type DeployKind } from './kinds';
 import { appendLines, columnOf, eolOf, indentAt, insertLinesAfter, lineStart } from './textEdit';
 import { shQuote } from '../agentStart/generators';
+import { isControllerConfigUrl } from '../config/configUrl';
+import { checkConfigSources, commandWords, displayUrl } from './configSource';
 import { adviceFor, CONTROLLER_TOKEN_VAR, LEGACY_TOKEN_VAR, pinFromImage, pinFromTag, type TelegrafPin } from './version';
 import { composeEnvFiles, composeServices, get, helmTelegrafValues, isTelegrafImage, k8sContainers, k8sKind, pairOf, str, yamlDocuments } from './yamlModel';
 
@@ -224,15 +226,69 @@ function envListHas(env: unknown, varName: string): boolean {
   return isSeq(env) && env.items.some((i) => str(get(i, 'name')) === varName);
 }
 
+/**
+ * A Kubernetes object name or namespace as a shell word: a valid DNS-1123
+ * name as it is, anything else (a hostile or broken manifest) shell-quoted,
+ * so a copied command never runs what a workspace file wrote into a name.
+ */
+export function k8sArg(name: string): string {
+  return /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) ? name : shQuote(name);
+}
+
+/**
+ * The command that sets key `key` of the existing Secret `name` (in
+ * `namespace` when given) to the value the env file `envFile` (a path as the
+ * user types it) gives that key, and changes nothing else of the Secret:
+ * kubectl reads the env file (its own parser, quotes included) into a base64
+ * value in a shell variable, and a merge patch of `data` sets that one key.
+ * The value is never on a command line (`printf` is a bash builtin); an env
+ * file without the key patches nothing.
+ */
+export function secretKeyFromEnvFileCommand(name: string, key: string, envFile: string, namespace?: string): string {
+  const ns = namespace ? ` -n ${k8sArg(namespace)}` : '';
+  return [
+    `TC_B64=$(kubectl create secret generic ${k8sArg(name)} --from-env-file=${shQuote(envFile)} --dry-run=client -o 'jsonpath={.data.${key}}') && [ -n "$TC_B64" ] &&`,
+    `  kubectl patch secret ${k8sArg(name)}${ns} --type merge --patch-file=<(printf '{"data":{"${key}":"%s"}}' "$TC_B64")`,
+    'unset TC_B64',
+  ].join('\n');
+}
+
 /** One command that creates the Secret from the env file, or updates it when it exists (`kubectl apply`). */
 function k8sCommands(secretName: string, envFile: string, namespace?: string): PlanCommand[] {
-  const ns = namespace ? ` -n ${namespace}` : '';
+  const ns = namespace ? ` -n ${k8sArg(namespace)}` : '';
   return [
     {
       label: 'Create or update the Secret from the env file',
-      text: `kubectl create secret generic ${secretName}${ns} --from-env-file=${envFile} --dry-run=client -o yaml | kubectl apply -f -`,
+      text: `kubectl create secret generic ${k8sArg(secretName)}${ns} --from-env-file=${envFile} --dry-run=client -o yaml | kubectl apply -f -`,
     },
   ];
+}
+
+/** The words of a YAML `command`/`args`/`entrypoint` node: a list's items, or a string split as a shell does. */
+function yamlWords(node: unknown): string[] {
+  if (isSeq(node)) return node.items.map((i) => str(i) ?? '');
+  const s = str(node);
+  return s === undefined ? [] : commandWords(s);
+}
+
+/**
+ * Applies {@link checkConfigSources} to plan `p`: a blocking reason makes the
+ * plan `unsupported` with that note (returns true: the caller stops); a
+ * warning is added to `p.warnings`.
+ */
+function blockedByConfigSource(p: DeployPlan, words: readonly string[], lookup?: (name: string) => string | undefined): boolean {
+  const check = checkConfigSources(words, p.varName, lookup);
+  if (check.blocking) {
+    p.status = 'unsupported';
+    p.edits = [];
+    p.commands = [];
+    p.newFiles = [];
+    delete p.valueFile;
+    p.notes = [check.blocking];
+    return true;
+  }
+  if (check.warning) p.warnings.push(check.warning);
+  return false;
 }
 
 // ---------------------------------------------------------------- Compose
@@ -254,6 +310,8 @@ function planCompose(text: string, opts: PlanOptions): DeployPlan {
   p.service = svc.name;
   p.notes.push(...advice.notes);
   const varName = advice.varName;
+  // Compose fills ${…} of a command from the shell or .env, which this file does not show.
+  if (blockedByConfigSource(p, [...yamlWords(get(svc.map, 'entrypoint')), ...yamlWords(get(svc.map, 'command'))])) return p;
   const envPair = pairOf(svc.map, 'environment');
   const mode: ComposeMode = opts.composeMode ?? 'environment';
   const valueFile = opts.envFile ?? (mode === 'environment' ? '.env' : DEFAULT_ENV_FILE);
@@ -392,8 +450,12 @@ function planKubernetes(text: string, opts: PlanOptions, path = ''): DeployPlan 
   }
   const ns = str(get(get(c.doc.contents, 'metadata'), 'namespace'));
   p.target = `${c.workload} container "${c.name}"`;
-  p.commands.push(...k8sCommands(secretName, envFile, ns));
   const envPair = pairOf(c.map, 'env');
+  // Kubernetes fills $(NAME) of command and args from the container's env values.
+  const envValue = (name: string) =>
+    isSeq(envPair?.value) ? envPair.value.items.filter((i) => str(get(i, 'name')) === name).map((i) => str(get(i, 'value')))[0] : undefined;
+  if (blockedByConfigSource(p, [...yamlWords(get(c.map, 'command')), ...yamlWords(get(c.map, 'args'))], envValue)) return p;
+  p.commands.push(...k8sCommands(secretName, envFile, ns));
   if (envPair && envListHas(envPair.value, advice.varName)) {
     p.status = 'elsewhere';
     p.notes.push(`The container already defines ${advice.varName}.`);
@@ -472,7 +534,7 @@ function planHelm(text: string, opts: PlanOptions): DeployPlan {
     );
     p.commands.push({
       label: `Add ${advice.varName} to the Secret "${fromSecret}"`,
-      text: `kubectl patch secret ${fromSecret} --type merge -p "{\\"stringData\\":{\\"${advice.varName}\\":\\"$(sed -n 's/^${advice.varName}=//p' ${envFile})\\"}}"`,
+      text: secretKeyFromEnvFileCommand(fromSecret, advice.varName, envFile),
     });
     return p;
   }
@@ -550,6 +612,12 @@ function planEnvFile(text: string): DeployPlan {
   }
   p.edits.push(planEnvEntry(text, CONTROLLER_TOKEN_VAR));
   p.status = 'edit';
+  // A configuration URL kept here (TELEGRAF_CONF=… for `--config $TELEGRAF_CONF`) gets the token too when the agent downloads it.
+  for (const [name, value] of envFileAssignments(text))
+    if (/CONF/i.test(name) && /^https?:\/\//i.test(value) && !isControllerConfigUrl(value))
+      p.warnings.push(
+        `${name} is ${displayUrl(value)}, not a Telegraf Controller configuration URL (…/api/configs/<id>/toml): if the agent loads its configuration from it (--config $${name}), Telegraf sends ${CONTROLLER_TOKEN_VAR} there in place of ${LEGACY_TOKEN_VAR} and that server refuses the download. Point it at the controller's configuration URL first.`,
+      );
   if (hasLegacy)
     p.notes.push(
       `${LEGACY_TOKEN_VAR} is kept for agents older than Telegraf 1.39 (they send it with the Token scheme); ${CONTROLLER_TOKEN_VAR} is read by 1.39 and later.`,
@@ -573,8 +641,26 @@ export function mergeHostFileCommand(hostPath: string, source: string, vars: rea
   return `sudo sh -c ${shQuote(script)} sh ${shQuote(hostPath)} ${shQuote(source)}${unit ? ` && sudo systemctl restart ${unit}` : ''}`;
 }
 
+/** The words of a unit's `ExecStart=` lines (continuation lines joined; the `-`/`@`/`+` prefixes kept on the binary). */
+function execStartWords(text: string): string[] {
+  const joined = text.replace(/\\\r?\n/g, ' ');
+  return [...joined.matchAll(/^[ \t]*ExecStart[ \t]*=(.*)$/gm)].flatMap((m) => commandWords(m[1]!));
+}
+
+/** The variables a unit's `Environment=` lines set (what systemd substitutes for `$NAME` in ExecStart=). */
+function systemdEnvironment(text: string): (name: string) => string | undefined {
+  const vars = new Map<string, string>();
+  for (const m of text.matchAll(/^[ \t]*Environment[ \t]*=(.*)$/gm))
+    for (const w of commandWords(m[1]!)) {
+      const eq = w.indexOf('=');
+      if (eq > 0) vars.set(w.slice(0, eq), w.slice(eq + 1));
+    }
+  return (name) => vars.get(name);
+}
+
 function planSystemd(path: string, text: string, opts: PlanOptions): DeployPlan {
   const p = base('systemd', CONTROLLER_TOKEN_VAR);
+  if (blockedByConfigSource(p, execStartWords(text), systemdEnvironment(text))) return p;
   const envFiles = [...text.matchAll(/^[ \t]*EnvironmentFile[ \t]*=[ \t]*-?(\S+)/gm)].map((m) => m[1]!);
   const unit = /([^/\\]+)\.service$/.exec(path)?.[1] ?? 'telegraf';
   const dropIn = /\.service\.d[\\/]/.test(path);

@@ -13,8 +13,8 @@
 import { isSeq, type YAMLMap } from 'yaml';
 import type { TextEdit } from '../config/types';
 import type { DeployKind } from './kinds';
-import { DEFAULT_ENV_FILE, DEFAULT_SECRET_NAME, HOST_ENV_FILE, windowsServiceCommand } from './plan';
-export { mergeHostFileCommand } from './plan';
+import { DEFAULT_ENV_FILE, DEFAULT_SECRET_NAME, HOST_ENV_FILE, k8sArg, secretKeyFromEnvFileCommand, windowsServiceCommand } from './plan';
+export { k8sArg, mergeHostFileCommand, secretKeyFromEnvFileCommand } from './plan';
 import { shQuote } from '../agentStart/generators';
 import { CONTROLLER_TOKEN_VAR, LEGACY_TOKEN_VAR } from './version';
 import { get, helmTelegrafValues, k8sContainers, str, yamlDocuments } from './yamlModel';
@@ -98,20 +98,11 @@ export interface SecretRef {
 
 /**
  * The command that sets key `s.key` of the existing Secret `s` to the value
- * the env file `envFile` (a path as the user types it) gives that key, and
- * changes nothing else of the Secret: kubectl reads the env file (its own
- * parser, quotes included) into a base64 value in a shell variable, and a
- * merge patch of `data` sets that one key. The value is never on a command
- * line (`printf` is a bash builtin); an env file without the key patches
- * nothing.
+ * the env file `envFile` (a path as the user types it) gives that key; see
+ * {@link secretKeyFromEnvFileCommand}.
  */
 export function secretFromEnvFileCommand(s: SecretRef, envFile: string): string {
-  const ns = s.namespace ? ` -n ${s.namespace}` : '';
-  return [
-    `TC_B64=$(kubectl create secret generic ${s.name} --from-env-file=${shQuote(envFile)} --dry-run=client -o 'jsonpath={.data.${s.key}}') && [ -n "$TC_B64" ] &&`,
-    `  kubectl patch secret ${s.name}${ns} --type merge --patch-file=<(printf '{"data":{"${s.key}":"%s"}}' "$TC_B64")`,
-    'unset TC_B64',
-  ].join('\n');
+  return secretKeyFromEnvFileCommand(s.name, s.key, envFile, s.namespace);
 }
 
 /**
@@ -124,7 +115,26 @@ export function secretFromEnvFileCommand(s: SecretRef, envFile: string): string 
 export function secretFromPromptCommand(s: SecretRef): string {
   return [
     `read -rsp 'Telegraf Controller token: ' TC_TOKEN && echo`,
-    `kubectl patch secret ${s.name}${s.namespace ? ` -n ${s.namespace}` : ''} --type merge --patch-file=<(printf '{"stringData":{"${s.key}":"%s"}}' "$TC_TOKEN")`,
+    `kubectl patch secret ${k8sArg(s.name)}${s.namespace ? ` -n ${k8sArg(s.namespace)}` : ''} --type merge --patch-file=<(printf '{"stringData":{"${s.key}":"%s"}}' "$TC_TOKEN")`,
+    'unset TC_TOKEN',
+  ].join('\n');
+}
+
+/**
+ * The command that creates Secret `name` (in `namespace` when given) with key
+ * `key` set to a value typed at a hidden prompt, or, when that Secret already
+ * exists, sets only that key (merge patch of `stringData`; its other keys
+ * stay). The value is never on a command line or in the shell history: kubectl
+ * reads it from a bash process substitution written by the `printf` builtin.
+ * For a manifest that now reads `secretKeyRef` `name`/`key` from a Secret the
+ * workspace does not hold.
+ */
+export function secretCreateFromPromptCommand(name: string, key: string, namespace?: string): string {
+  const ns = namespace ? ` -n ${k8sArg(namespace)}` : '';
+  return [
+    `read -rsp 'Telegraf Controller token: ' TC_TOKEN && echo`,
+    `kubectl create secret generic ${k8sArg(name)}${ns} --from-file=${key}=<(printf %s "$TC_TOKEN") 2>/dev/null ||`,
+    `  kubectl patch secret ${k8sArg(name)}${ns} --type merge --patch-file=<(printf '{"stringData":{"${key}":"%s"}}' "$TC_TOKEN")`,
     'unset TC_TOKEN',
   ].join('\n');
 }
@@ -140,7 +150,7 @@ const ROLLOUT_KINDS: Record<string, string> = { Deployment: 'deployment', Daemon
  */
 export function rolloutRestartCommand(kind: string, name: string, namespace?: string): string | undefined {
   const k = ROLLOUT_KINDS[kind];
-  return k ? `kubectl rollout restart ${k}/${name}${namespace ? ` -n ${namespace}` : ''}` : undefined;
+  return k && name ? `kubectl rollout restart ${k}/${k8sArg(name)}${namespace ? ` -n ${k8sArg(namespace)}` : ''}` : undefined;
 }
 
 /**

@@ -142,8 +142,12 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
         if (kind === 'compose' && !composeMode) {
           // When other services read .env through env_file:, the environment: choice would hand them the token.
           let sharedDotEnv: string[] = [];
+          let refused = false;
           try {
-            sharedDotEnv = planAddToken(fsPath, body, { composeMode: 'environment' }, deps.envFiles.paths()).sharedWith ?? [];
+            const first = planAddToken(fsPath, body, { composeMode: 'environment' }, deps.envFiles.paths());
+            sharedDotEnv = first.sharedWith ?? [];
+            // Nothing to choose when the service cannot take the token (its --config is another server's URL).
+            refused = first.status === 'unsupported';
           } catch {
             /* the plan below reports it */
           }
@@ -159,12 +163,14 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
             description: vscode.l10n.t('the value goes into {0}, read by this service only', DEFAULT_ENV_FILE),
             mode: 'env_file' as const,
           };
-          const pick = required(
-            await ui.showQuickPick(sharedDotEnv.length ? [envFile, environment] : [environment, envFile], {
-              placeHolder: vscode.l10n.t('How should the Telegraf service get the token?'),
-            }),
-          );
-          composeMode = pick.mode;
+          if (!refused) {
+            const pick = required(
+              await ui.showQuickPick(sharedDotEnv.length ? [envFile, environment] : [environment, envFile], {
+                placeHolder: vscode.l10n.t('How should the Telegraf service get the token?'),
+              }),
+            );
+            composeMode = pick.mode;
+          }
         }
         const plan = planAddToken(fsPath, body, { composeMode }, deps.envFiles.paths());
         if (plan.status === 'unsupported') throw new Error(plan.notes.join(' ') || vscode.l10n.t('Nothing to add in this file.'));

@@ -21,9 +21,11 @@ import {
   planFixes,
   scanText,
   secretFromEnvFileCommand,
+  secretCreateFromPromptCommand,
   secretFromPromptCommand,
   unitNameOf,
 } from '../../../../src/core/deploy';
+import { readDeployFixture } from './helpers';
 
 const DAEMONSET = `apiVersion: apps/v1
 kind: DaemonSet
@@ -240,4 +242,40 @@ test('a host file holding other settings gets only the token lines of the worksp
   assert.equal(isWholeCopy('/etc/telegraf/controller-token.env', 'deploy/telegraf-controller.env'), true, "the systemd quick fix's own pair");
   assert.equal(isWholeCopy('/etc/default/telegraf', 'deploy/etc/default/telegraf'), true);
   assert.equal(isWholeCopy('/etc/default/telegraf', 'deploy/telegraf-controller.env'), false);
+});
+
+test('the configMapKeyRef fix reads the same name and key from a Secret and copies a command that creates exactly that key in the namespace (real bash and kubectl, dry run)', (t) => {
+  const text = readDeployFixture('14-k8s-deployment-configMapKeyRef-token.yaml');
+  const finding = scanText('kubernetes', text).find((f) => f.code === 'configmap-token');
+  assert.ok(finding, 'the configMapKeyRef to the token is found');
+  const [fix] = planFixes('kubernetes', text, finding);
+  assert.ok(fix, 'a fix is offered');
+  assert.equal(fix.varName, 'INFLUXDB_TOKEN');
+  const cmd = fix.commands[0]!.text;
+  assert.equal(cmd, secretCreateFromPromptCommand('shared-environment', 'INFLUXDB_TOKEN', 'default'));
+  assert.ok(!cmd.includes('--from-env-file'), 'no env file: the fix has no value to write, and a file would bring its other keys');
+  const has = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+  if (!has) return t.skip('kubectl is not installed');
+  // The create command as a dry run: what kubectl would send to the cluster.
+  const dry = cmd.replace(' 2>/dev/null ||', ' --dry-run=client -o yaml ||');
+  assert.ok(dry.includes('--dry-run=client'), 'the command was adapted');
+  const r = spawnSync('bash', ['-c', dry], { input: 'tc-apiv1_typedValue123\n', encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`data:\\n\\s+INFLUXDB_TOKEN: ${Buffer.from('tc-apiv1_typedValue123').toString('base64')}\\n`));
+  assert.match(r.stdout, /name: shared-environment\n\s+namespace: default/);
+  assert.ok(!/MQTT/.test(r.stdout), 'only the key the manifest reads');
+});
+
+test('names and namespaces from a manifest never run as shell: anything but a DNS-1123 name is quoted', () => {
+  const text = DAEMONSET.replace('namespace: monitoring', 'namespace: "x; touch /tmp/pwned"').replace('name: tc-token', 'name: "$(id)"');
+  const places = manualPlaces('kubernetes', text, '/w/ds.yaml');
+  assert.ok(places.length > 0, 'the Secret is found');
+  for (const p of places) {
+    assert.ok(!/ x; touch/.test(p.command) && p.command.includes("'x; touch /tmp/pwned'"), p.command);
+    assert.ok(p.command.includes("'$(id)'"), p.command);
+  }
+  assert.equal(
+    secretCreateFromPromptCommand('tc', 'K', 'monitoring').split('\n')[1],
+    'kubectl create secret generic tc -n monitoring --from-file=K=<(printf %s "$TC_TOKEN") 2>/dev/null ||',
+  );
 });
