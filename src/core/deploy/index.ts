@@ -11,4 +11,5 @@ export * from './scan';
 export * from './plan';
 export * from './references';
 export * from './fixes';
+export * from './writtenEnvFiles';
 export { yamlParsesStrictly } from './yamlModel';
