@@ -133,7 +133,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     ),
   );
   const configFeatures = once(() => {
-    const deployments = registerDeploymentFeatures(services);
+    const deployments = registerDeploymentFeatures({ ...services, workspaceState: context.workspaceState });
     context.subscriptions.push(
       ...registerInsertToken(services, context.workspaceState),
       ...registerConfigFeatures({ ...services, context, deployments: deployments.hook }),

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatMode, isOwnerOnly, VALUE_FILE_MODE } from '../core/fileMode';
@@ -85,5 +85,46 @@ export async function createOwnerOnlyFile(uri: vscode.Uri): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * True when this process may write the existing file `uri` (its owner and
+ * mode allow it; a `root`-owned `/etc/default/telegraf` usually does not).
+ * Not a `file:` URI: true (the file system provider decides on write).
+ */
+export async function canWriteFile(uri: vscode.Uri): Promise<boolean> {
+  if (uri.scheme !== 'file') return true;
+  try {
+    await fs.access(uri.fsPath, fsConstants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The permission bits of the file `uri` (`file:` URIs on POSIX systems), undefined when not applicable or unreadable. */
+export async function permissionBits(uri: vscode.Uri): Promise<number | undefined> {
+  if (uri.scheme !== 'file' || process.platform === 'win32') return undefined;
+  try {
+    return (await fs.stat(uri.fsPath)).mode & 0o777;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Gives the file `uri` its permission bits `mode` again when a save changed
+ * them (an editor that saves by replacing the file), so a file that held a
+ * value owner-only keeps it so. Never throws: a failure is logged.
+ */
+export async function keepPermissionBits(uri: vscode.Uri, mode: number | undefined, log: { warn(m: string): void }): Promise<void> {
+  if (mode === undefined) return;
+  const now = await permissionBits(uri);
+  if (now === undefined || now === mode) return;
+  try {
+    await fs.chmod(uri.fsPath, mode);
+  } catch (e) {
+    log.warn(`could not give ${uri.fsPath} its mode ${formatMode(mode)} again (now ${formatMode(now)}): ${e instanceof Error ? e.message : String(e)}`);
   }
 }

@@ -12,4 +12,5 @@ export * from './plan';
 export * from './references';
 export * from './fixes';
 export * from './configSource';
+export * from './writtenEnvFiles';
 export { yamlParsesStrictly } from './yamlModel';

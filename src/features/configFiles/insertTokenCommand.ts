@@ -32,6 +32,7 @@ import { readConfig, workspaceConfigUris } from '../../services/configDocuments'
 import { exportLine } from '../../core/config/tokenAssessment';
 import { GitIgnoreChecker } from '../../services/gitIgnore';
 import { ensureGitIgnored } from './deployments/documents';
+import { rememberWrittenEnvFile } from './deployments/writtenEnvFiles';
 import { resolveToken, type Services, type TokenArg } from '../../services/tokenArgs';
 import { confirmLiteral } from './literalConfirm';
 
@@ -332,7 +333,7 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
               5000,
             );
           } else if (choice === addToEnvFile) {
-            await addToEnvironmentFile(doc.uri, name, value, token, connection.label, log);
+            await addToEnvironmentFile(doc.uri, name, value, token, connection.label, log, state);
           }
         } else if (form === 'secret' && secretHint) {
           const cmd = secretsSetCommand(doc.uri.fsPath, secretHint.store, secretHint.key);
@@ -382,7 +383,8 @@ export function minimalEdit(before: string, after: string): TextEdit {
  * service, or a `.env`): replaces the value of an existing `NAME=` line or
  * appends one, as one undoable WorkspaceEdit, then saves the file. The user
  * chose this file to hold the value; a file inside the workspace gets a
- * reminder to keep it out of version control.
+ * reminder to keep it out of version control. Its path is remembered in
+ * `state` (never the value) so that Rotate Token… follows the token there.
  */
 async function addToEnvironmentFile(
   configUri: vscode.Uri,
@@ -391,6 +393,7 @@ async function addToEnvironmentFile(
   token: Pick<Token, 'id' | 'description'>,
   connectionLabel: string,
   log: { info(m: string): void; warn(m: string): void },
+  state: vscode.Memento | undefined,
 ): Promise<void> {
   const folder = vscode.workspace.getWorkspaceFolder(configUri)?.uri ?? vscode.Uri.joinPath(configUri, '..');
   const target = await vscode.window.showSaveDialog({
@@ -420,6 +423,10 @@ async function addToEnvironmentFile(
   const saved = await vscode.workspace.openTextDocument(target);
   await saved.save();
   void secureValueFiles([{ uri: target, created: created || !exists }], log);
+  // Its path (never the value), so that Rotate Token… follows the token there, even outside the workspace.
+  await rememberWrittenEnvFile(state, target).catch((e: unknown) =>
+    log.warn(`Remembering the env file ${target.fsPath} for Rotate Token… failed: ${e instanceof Error ? e.message : String(e)}`),
+  );
   log.info(`[${connectionLabel}] wrote token ${token.id} "${ui.tokenName(token.description, 80)}" as ${name} into the environment file ${target.fsPath}`);
   const inWorkspace = !!vscode.workspace.getWorkspaceFolder(target) && target.scheme === 'file';
   // In the workspace, kept out of version control the way the deployment quick fixes do it.

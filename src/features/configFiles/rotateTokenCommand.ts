@@ -23,6 +23,7 @@ import {
   replaceToken,
   type DeploymentReferenceHook,
   type DeploymentReferences,
+  type ManualPlaceRef,
   type ReplaceHooks,
   type ReplaceOutcome,
 } from './tokenReplacement';
@@ -40,7 +41,8 @@ export function lifetimeText(expiresAt: string | null): string {
 /**
  * Deployment-file lines for the rotate confirmation and the hooks that
  * update env files and ask before revoking when places outside the
- * workspace (a cluster Secret, a Windows registry value) need a command.
+ * workspace (a cluster Secret, a Windows registry value, an agent to
+ * restart, an env file VS Code could not write) need a command.
  */
 export function deploymentRotation(
   refs: DeploymentReferences | undefined,
@@ -57,40 +59,44 @@ export function deploymentRotation(
       vscode.l10n.t('Places outside the workspace; you run the commands (shown before the old token is revoked), then confirm revoking:'),
       ...listed(refs.manual.map((m) => `• ${clip(m.label)}`)),
     );
-  const beforeRevoke =
-    refs.manual.length === 0
-      ? undefined
-      : async (): Promise<boolean> => {
-          const revoke = vscode.l10n.t('Revoke Old Token');
-          const copy = vscode.l10n.t('Copy Commands');
-          const open = vscode.l10n.t('Open Commands');
-          const script = commandsScript(refs.manual);
-          // Labels only: the commands are copied or opened in an editor, so the dialog stays within the window.
-          const detail = [
-            ...listed(refs.manual.map((m) => `• ${clip(m.label)}`)),
-            '',
-            vscode.l10n.t('"Copy Commands" copies every command; "Open Commands" shows them in an editor.'),
-          ].join('\n');
-          for (;;) {
-            const choice = await ui.showWarningMessage(
-              vscode.l10n.t('The new token is stored and the env files are updated. Run these commands where the agents run, then revoke the old token.'),
-              { modal: true, detail },
-              // The default button copies the commands (revoking before they ran would stop those agents).
-              copy,
-              open,
-              revoke,
-            );
-            if (choice === copy) {
-              await vscode.env.clipboard.writeText(script);
-              continue;
-            }
-            if (choice === open) {
-              await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'shellscript', content: script }), { preview: true });
-              continue;
-            }
-            return choice === revoke;
-          }
-        };
+  // Also asked when the rewrite could not write an env file (it then holds the old value): listed first.
+  const beforeRevoke = async (_newValue: string, unwritten: readonly ManualPlaceRef[] = []): Promise<boolean> => {
+    const places = [...unwritten, ...refs.manual];
+    if (places.length === 0) return true;
+    const revoke = vscode.l10n.t('Revoke Old Token');
+    const copy = vscode.l10n.t('Copy Commands');
+    const open = vscode.l10n.t('Open Commands');
+    const script = commandsScript(places);
+    // Labels only: the commands are copied or opened in an editor, so the dialog stays within the window.
+    const detail = [
+      ...listed(places.map((m) => `• ${clip(m.label)}`)),
+      '',
+      vscode.l10n.t('"Copy Commands" copies every command; "Open Commands" shows them in an editor.'),
+    ].join('\n');
+    for (;;) {
+      const choice = await ui.showWarningMessage(
+        unwritten.length === 0
+          ? vscode.l10n.t('The new token is stored and the env files are updated. Run these commands where the agents run, then revoke the old token.')
+          : vscode.l10n.t(
+              'The new token is stored, but VS Code could not write every env file that holds the old value (listed first). Update those and run these commands where the agents run, then revoke the old token.',
+            ),
+        { modal: true, detail },
+        // The default button copies the commands (revoking before they ran would stop those agents).
+        copy,
+        open,
+        revoke,
+      );
+      if (choice === copy) {
+        await vscode.env.clipboard.writeText(script);
+        continue;
+      }
+      if (choice === open) {
+        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'shellscript', content: script }), { preview: true });
+        continue;
+      }
+      return choice === revoke;
+    }
+  };
   return { lines, hooks: { deployments: hook, beforeRevoke } };
 }
 

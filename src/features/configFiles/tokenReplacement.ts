@@ -66,6 +66,19 @@ export interface RewriteResult {
   files: string[];
   /** Files changed. */
   uris: vscode.Uri[];
+  /**
+   * Files that hold the old value but could not be written (an env file
+   * outside the workspace without write permission, or with unsaved changes):
+   * not among `files`, listed as places to update by hand before the old
+   * token is revoked.
+   */
+  unwritten?: ManualPlaceRef[];
+}
+
+/** A place the extension does not update itself, with the exact command to run (never a value in it). */
+export interface ManualPlaceRef {
+  label: string;
+  command: string;
 }
 
 /**
@@ -113,7 +126,7 @@ export async function rewriteEverywhere(oldValue: string, mode: RewriteMode): Pr
 export interface DeploymentReferences {
   writable: string[];
   readOnly: string[];
-  manual: { label: string; command: string }[];
+  manual: ManualPlaceRef[];
   /** Occurrences in other workspace files (neither a Telegraf config nor a deployment file this extension reads): listed, never edited. */
   elsewhere?: string[];
 }
@@ -131,8 +144,13 @@ export interface DeploymentReferenceHook {
 export interface ReplaceHooks {
   /** Also rewrites deployment files (after the configs, before revoking). */
   deployments?: DeploymentReferenceHook;
-  /** Asked after every rewrite, before revoking: false keeps the old token active (the places to update by hand come first). */
-  beforeRevoke?: (newValue: string) => Promise<boolean>;
+  /**
+   * Asked after every rewrite, before revoking, with the files the rewrite
+   * could not write: false keeps the old token active (the places to update
+   * by hand come first). Without it, a file that could not be written keeps
+   * the old token active.
+   */
+  beforeRevoke?: (newValue: string, unwritten: readonly ManualPlaceRef[]) => Promise<boolean>;
 }
 
 /** Services of {@link replaceToken}. */
@@ -310,8 +328,13 @@ export async function replaceToken(
       );
   }
 
+  const unwritten: ManualPlaceRef[] = [];
   if (hooks.deployments) {
     const dep = await step(vscode.l10n.t('Updating the env files'), () => hooks.deployments!.rewrite(oldValue, created.value));
+    if (dep.unwritten?.length) {
+      unwritten.push(...dep.unwritten);
+      log.warn(`[${who}] ${why} of token ${old.id} "${oldName}": ${dep.unwritten.length} env file(s) holding the old value could not be written`);
+    }
     if (dep.count > 0) {
       log.info(`[${who}] replaced ${dep.count} reference(s) to token ${old.id} "${oldName}" in ${dep.files.join(', ')} (${why})`);
       done.push(
@@ -329,9 +352,12 @@ export async function replaceToken(
       );
     }
   }
-  if (hooks.beforeRevoke && !(await hooks.beforeRevoke(created.value))) {
-    // The user's choice, not a failure: the old token stays active until the places outside the workspace use the new one.
-    log.info(`[${who}] kept token ${old.id} "${oldName}" active on request (${why}; replaced by ${replacement.id})`);
+  if (hooks.beforeRevoke ? !(await hooks.beforeRevoke(created.value, unwritten)) : unwritten.length > 0) {
+    // The user's choice (or a file still holding the old value, with no one to ask), not a failure: the old token stays
+    // active until the places outside the workspace use the new one.
+    log.info(
+      `[${who}] kept token ${old.id} "${oldName}" active ${hooks.beforeRevoke ? 'on request' : '(env files could not be written)'} (${why}; replaced by ${replacement.id})`,
+    );
     await store.refreshStored().catch(() => undefined);
     return { replacement, value: created.value, rewrite, revoked: undefined };
   }

@@ -5,8 +5,10 @@
  * "Add Token to Deployment…" on a Compose file (one undoable edit, value in
  * a 0600 `.env`); "Rotate Token…" updating an env file, listing the cluster
  * Secret a manifest references with its kubectl command, and revoking only
- * after the user confirms (declining keeps the old token active).
- * Files are written at runtime into `<workspace>/deploy-features/`.
+ * after the user confirms (declining keeps the old token active), and
+ * following the token into an env file "Add to Env File…" wrote outside the
+ * workspace. Files are written at runtime into `<workspace>/deploy-features/`
+ * (and `<workspace>/../outside-env/`).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -16,7 +18,7 @@ import type { TestApi } from '../../../src/extension';
 import type { ReplaceOutcome } from '../../../src/features/configFiles/tokenReplacement';
 import type { AddTokenResult } from '../../../src/features/configFiles/deployments/addTokenCommand';
 import { activateExtension, emulator, waitUntil, workspaceFolder } from '../harness';
-import { ensureSignedIn, scriptUi } from './helpers/ui';
+import { byLabel, ensureSignedIn, scriptUi } from './helpers/ui';
 
 const AGENT = { configs: ['read' as const], heartbeat: ['write' as const] };
 
@@ -428,5 +430,84 @@ describe('Deployment files', function () {
       'the workspace copy holds the new value',
     );
     assert.equal((await api.connection.api().getToken(old.token.id)).status, 'active', 'declined: the old token stays active');
+  });
+
+  it('Rotate Token… rewrites an env file "Add to Env File…" wrote outside the workspace, keeping its mode 0600', async function () {
+    if (process.platform === 'win32') this.skip();
+    const old = await api.createToken({ description: 'deploy rotate outside', expiresAt: null, permissions: AGENT });
+    const outsideDir = path.join(workspaceFolder(), '..', 'outside-env');
+    fs.rmSync(outsideDir, { recursive: true, force: true });
+    fs.mkdirSync(outsideDir, { recursive: true });
+    const envFile = path.join(outsideDir, 'telegraf.env');
+    assert.equal(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(envFile)), undefined, 'the env file is outside the workspace');
+    try {
+      // Insert the token as an environment reference, then "Add to Env File…" with a path outside the workspace.
+      const doc = await vscode.workspace.openTextDocument(path.join(workspaceFolder(), 'telegraf.conf'));
+      const editor = await vscode.window.showTextDocument(doc);
+      const line = doc
+        .getText()
+        .split('\n')
+        .findIndex((l) => l.includes('instance_id'));
+      editor.selection = new vscode.Selection(line, 0, line, 0);
+      const w = vscode.window as any;
+      const realSave = w.showSaveDialog;
+      w.showSaveDialog = async () => vscode.Uri.file(envFile);
+      let ui = scriptUi({
+        quickPick: [byLabel('Environment variable reference')],
+        message: [{ match: 'now reads the token from', answer: 'Add to Env File…' }],
+      });
+      try {
+        await vscode.commands.executeCommand('telegrafController.insertToken', old.token.id);
+        await waitUntil(() => fs.existsSync(envFile) && fs.readFileSync(envFile, 'utf8').includes(old.value), { what: 'the value in the env file' });
+      } finally {
+        ui.restore();
+        w.showSaveDialog = realSave;
+      }
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('undo');
+      assert.equal(fs.statSync(envFile).mode & 0o777, 0o600, 'written owner-only');
+
+      await vscode.env.clipboard.writeText('');
+      ui = scriptUi({
+        message: [
+          { match: 'Rotate the token "deploy rotate outside"', answer: 'Rotate' },
+          { match: 'The new token is stored', answer: 'Copy Commands' },
+          { match: 'The new token is stored', answer: 'Revoke Old Token' },
+        ],
+      });
+      let outcome: ReplaceOutcome | undefined;
+      try {
+        outcome = await vscode.commands.executeCommand<ReplaceOutcome>('telegrafController.rotateToken', old.token.id);
+      } finally {
+        ui.restore();
+      }
+      assert.ok(outcome, JSON.stringify(ui.record.messages));
+      const confirm = ui.record.messages.find((m) => m.text.startsWith('Rotate the token'));
+      assert.match(
+        confirm?.detail ?? '',
+        /Env files updated to the new value: [^\n]*outside-env\/telegraf\.env:1/,
+        `listed like other env files: ${confirm?.detail}`,
+      );
+      const second = ui.record.messages.find((m) => m.text.startsWith('The new token is stored'));
+      assert.match(second?.detail ?? '', /Telegraf agent that reads \S*outside-env\/telegraf\.env.*only when it starts: restart it/, `${second?.detail}`);
+      assert.match(await vscode.env.clipboard.readText(), /# restart the Telegraf agent that reads \S*outside-env\/telegraf\.env/);
+
+      const after = fs.readFileSync(envFile, 'utf8');
+      assert.ok(after.includes(outcome.value), 'the outside env file holds the new value');
+      assert.ok(!after.includes(old.value), 'and not the old one');
+      assert.equal(fs.statSync(envFile).mode & 0o777, 0o600, 'its mode stays 0600');
+      assert.ok(
+        outcome.rewrite.files.some((f) => f.endsWith('outside-env/telegraf.env')),
+        `counted as rewritten: ${outcome.rewrite.files.join(', ')}`,
+      );
+      assert.ok(outcome.revoked, 'confirmed: the old token is revoked');
+      assert.equal((await api.connection.api().getToken(old.token.id)).status, 'revoked');
+      for (const m of ui.record.messages) {
+        assert.ok(!`${m.text}${m.detail ?? ''}`.includes(old.value) && !`${m.text}${m.detail ?? ''}`.includes(outcome.value), 'no value in a dialog');
+      }
+      assert.ok(!ui.record.messages.some((m) => m.level === 'error'), JSON.stringify(ui.record.messages));
+    } finally {
+      fs.rmSync(outsideDir, { recursive: true, force: true });
+    }
   });
 });

@@ -27,6 +27,8 @@ export interface DeploymentServices {
   store: TokenStore;
   vault: SecretVault;
   log: Logger;
+  /** Where "Add to Env File…" remembers the env files it wrote (paths only), so that rotate follows the token there. */
+  workspaceState?: vscode.Memento;
 }
 
 /** Registers the deployment features; returns the disposables and the rotate hook (pass it to the config features). */
@@ -35,7 +37,7 @@ export function registerDeploymentFeatures(services: DeploymentServices): { disp
   const resolver = new TokenResolver(connection, store, vault, log);
   const git = new GitIgnoreChecker(() => vscode.workspace.isTrusted);
   const diagnostics = new DeploymentDiagnostics({ connection, store, vault, resolver, git, log }).start();
-  const hook = deploymentReferenceHook(diagnostics);
+  const hook = deploymentReferenceHook(diagnostics, services.workspaceState, log);
   const envFiles = diagnostics.envFiles;
   return {
     hook,

@@ -6,8 +6,11 @@
  * places outside the workspace with the exact command to run: a cluster
  * Secret (and the restart of the workloads that read it), an env file a
  * systemd unit reads on the host, a Windows registry value, the Compose
- * services whose env file changed. Implements the rotate command's
- * {@link DeploymentReferenceHook}.
+ * services whose env file changed. Also the env files "Add to Env File…"
+ * wrote outside the workspace (remembered in the workspace state,
+ * writtenEnvFiles.ts): rewritten when VS Code may write them (with the
+ * restart of the agent that reads them listed), listed with `sudoedit`
+ * otherwise. Implements the rotate command's {@link DeploymentReferenceHook}.
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
@@ -21,6 +24,8 @@ import {
   isWholeCopy,
   mergeHostFileCommand,
   envFileAssignments,
+  envFileEditCommand,
+  envFileRestartCommand,
   LEGACY_TOKEN_VAR,
   manualPlaces,
   planRewrite,
@@ -34,10 +39,22 @@ import {
 } from '../../../core/deploy';
 import { CONTROLLER_TOKEN_PREFIX } from '../../../core/config';
 import { shQuote } from '../../../core/agentStart/generators';
-import { CONFIG_EXCLUDE, decodeUtf8, documentText, locationLabel, openDocument, readConfig } from '../../../services/configDocuments';
-import type { DeploymentReferenceHook, DeploymentReferences } from '../tokenReplacement';
+import {
+  CONFIG_EXCLUDE,
+  decodeUtf8,
+  diskText,
+  documentText,
+  locationLabel,
+  MAX_CONFIG_CHARS,
+  openDocument,
+  readConfig,
+  type ConfigText,
+} from '../../../services/configDocuments';
+import { canWriteFile, keepPermissionBits, permissionBits } from '../../../infra/valueFiles';
+import type { DeploymentReferenceHook, DeploymentReferences, ManualPlaceRef } from '../tokenReplacement';
 import type { DeploymentDiagnostics } from './diagnostics';
 import { readDeployment, workspaceDeploymentUris } from './documents';
+import { envFileLabel, writtenEnvFiles } from './writtenEnvFiles';
 
 /** Token values an env file sets (`tc-apiv1_…`, or any value of TELEGRAF_CONTROLLER_TOKEN / INFLUX_TOKEN). */
 function envFileTokenValues(text: string): string[] {
@@ -204,8 +221,79 @@ async function otherOccurrences(value: string, known: ReadonlySet<string>): Prom
   return out;
 }
 
-/** The hook, over the workspace's deployment files. */
-export function deploymentReferenceHook(diags: DeploymentDiagnostics): DeploymentReferenceHook {
+/** An env file "Add to Env File…" wrote outside the workspace, as read now: `text` undefined when VS Code may not read it. */
+interface OutsideEnvFile {
+  uri: vscode.Uri;
+  /** `~/telegraf.env`, `/etc/default/telegraf`. */
+  label: string;
+  text: ConfigText | undefined;
+}
+
+/**
+ * The remembered env files outside the workspace (those inside, and those a
+ * Compose file names, are the deployment scan's: `deployments`), read now (the open document when open). A file that is
+ * gone (or a folder, or too large to be an env file) is left out; one VS
+ * Code may not read is kept with `text` undefined.
+ */
+async function outsideEnvFiles(memento: vscode.Memento | undefined, deployments: readonly vscode.Uri[]): Promise<OutsideEnvFile[]> {
+  const out: OutsideEnvFile[] = [];
+  const known = new Set(deployments.map((u) => u.toString()));
+  for (const p of writtenEnvFiles(memento)) {
+    const uri = vscode.Uri.file(p);
+    if (vscode.workspace.getWorkspaceFolder(uri) || known.has(uri.toString())) continue;
+    const label = envFileLabel(uri);
+    const open = openDocument(uri);
+    if (open) {
+      out.push({ uri, label, text: documentText(open) });
+      continue;
+    }
+    let stat: vscode.FileStat;
+    try {
+      stat = await vscode.workspace.fs.stat(uri);
+    } catch (e) {
+      // Gone: dropped silently. Any other failure (a folder on the way VS Code may not enter): it may still hold the value.
+      if (!isNotFound(e)) out.push({ uri, label, text: undefined });
+      continue;
+    }
+    if ((stat.type & vscode.FileType.Directory) !== 0 || stat.size > MAX_CONFIG_CHARS * 2) continue;
+    try {
+      out.push({ uri, label, text: diskText(uri, decodeUtf8(await vscode.workspace.fs.readFile(uri))) });
+    } catch (e) {
+      if (!isNotFound(e)) out.push({ uri, label, text: undefined });
+    }
+  }
+  return out;
+}
+
+function isNotFound(e: unknown): boolean {
+  return (e instanceof vscode.FileSystemError && e.code === 'FileNotFound') || /\bENOENT\b|EntryNotFound/.test(String(e));
+}
+
+/** Place of a remembered env file that holds (or may hold) the old value and that VS Code cannot write. */
+function cannotWritePlace(f: OutsideEnvFile, unit?: string): ManualPlaceRef {
+  return {
+    label: vscode.l10n.t(
+      'Env file {0} (written by "Add to Env File…") — it holds the old value and VS Code cannot write it: put the new value in it, then restart the Telegraf agent that reads it',
+      f.label,
+    ),
+    command: envFileEditCommand(f.uri.fsPath, unit),
+  };
+}
+
+/** Place of the agent that reads a remembered env file that gets the new value: it reads it only when it starts. */
+function restartPlace(f: OutsideEnvFile, unit?: string): ManualPlaceRef {
+  return {
+    label: vscode.l10n.t('The Telegraf agent that reads {0}, which gets the new value — it reads the file only when it starts: restart it', f.label),
+    command: envFileRestartCommand(f.uri.fsPath, unit) ?? `# ${vscode.l10n.t('restart the Telegraf agent that reads {0}', f.uri.fsPath)}`,
+  };
+}
+
+/** The hook, over the workspace's deployment files and the env files "Add to Env File…" wrote outside it (remembered in `memento`). */
+export function deploymentReferenceHook(
+  diags: DeploymentDiagnostics,
+  memento?: vscode.Memento,
+  log: { warn(m: string): void } = { warn: () => undefined },
+): DeploymentReferenceHook {
   const deploymentFiles = async () => {
     if (diags.envFiles.paths().size === 0) await diags.scanWorkspace();
     return workspaceDeploymentUris(diags.envFiles);
@@ -219,6 +307,9 @@ export function deploymentReferenceHook(diags: DeploymentDiagnostics): Deploymen
       out.elsewhere = await otherOccurrences(oldValue, new Set(deployments.map((u) => u.toString())));
       const rewritten = new Map<string, string[]>();
       const composeFiles: { uri: vscode.Uri; text: string }[] = [];
+      const outside = await outsideEnvFiles(memento, deployments);
+      // A remembered file that a workspace systemd unit reads (`EnvironmentFile=`): the unit names the service to restart.
+      const units = new Map<string, string>();
       for (const uri of deployments) {
         const t = await readDeployment(uri);
         if (!t) continue;
@@ -236,6 +327,12 @@ export function deploymentReferenceHook(diags: DeploymentDiagnostics): Deploymen
             );
         }
         for (const m of manualPlaces(kind, t.text, uri.fsPath)) {
+          const known = m.hostFile && outside.find((f) => f.uri.fsPath === m.hostFile!.path);
+          if (known && m.hostFile) {
+            units.set(known.uri.fsPath, m.hostFile.unit);
+            // Read below: it is listed there when it holds the value.
+            if (known.text) continue;
+          }
           const place = m.secret
             ? await secretPlace(uri, kind, m.secret, oldValue)
             : m.hostFile
@@ -253,6 +350,31 @@ export function deploymentReferenceHook(diags: DeploymentDiagnostics): Deploymen
           out.manual.push(place);
         }
       }
+      for (const f of outside) {
+        const unit = units.get(f.uri.fsPath);
+        let place: ManualPlaceRef | undefined;
+        if (!f.text) {
+          // The unit's host-file place lists it already.
+          if (unit) continue;
+          place = {
+            label: vscode.l10n.t(
+              'Env file {0} (written by "Add to Env File…") — VS Code cannot read it: update it only if it holds this token, then restart the Telegraf agent that reads it',
+              f.label,
+            ),
+            command: envFileEditCommand(f.uri.fsPath),
+          };
+        } else {
+          const offsets = valueOccurrences(f.text.text, oldValue);
+          if (offsets.length === 0) continue;
+          if (await canWriteFile(f.uri)) {
+            for (const off of offsets) out.writable.push(`${f.label}:${f.text.positionAt(off).line + 1}`);
+            place = restartPlace(f, unit);
+          } else place = cannotWritePlace(f, unit);
+        }
+        if (seenCmd.has(place.command)) continue;
+        seenCmd.add(place.command);
+        out.manual.push(place);
+      }
       return out;
     },
     async rewrite(oldValue: string, newValue: string) {
@@ -260,8 +382,10 @@ export function deploymentReferenceHook(diags: DeploymentDiagnostics): Deploymen
       const files: string[] = [];
       const uris: vscode.Uri[] = [];
       const toSave: vscode.Uri[] = [];
+      const unwritten: ManualPlaceRef[] = [];
       let count = 0;
-      for (const uri of await deploymentFiles()) {
+      const deployments = await deploymentFiles();
+      for (const uri of deployments) {
         const t = await readDeployment(uri);
         if (!t || !t.text.includes(oldValue)) continue;
         const kind = deploymentKind(uri.fsPath.replace(/\\/g, '/'), t.text, diags.envFiles.paths());
@@ -276,10 +400,57 @@ export function deploymentReferenceHook(diags: DeploymentDiagnostics): Deploymen
         uris.push(uri);
         if (!doc.isDirty) toSave.push(uri);
       }
-      if (count === 0) return { count, files, uris };
+      // Env files written outside the workspace: in the same edit (one undo), counted only once they are on disk.
+      const outside: { file: OutsideEnvFile; doc: vscode.TextDocument; edits: number; dirty: boolean; mode: number | undefined }[] = [];
+      for (const file of await outsideEnvFiles(memento, deployments)) {
+        if (!file.text) continue;
+        if (valueOccurrences(file.text.text, oldValue).length === 0) continue;
+        if (!(await canWriteFile(file.uri))) {
+          unwritten.push(cannotWritePlace(file));
+          continue;
+        }
+        let doc: vscode.TextDocument;
+        try {
+          doc = openDocument(file.uri) ?? (await vscode.workspace.openTextDocument(file.uri));
+        } catch {
+          unwritten.push(cannotWritePlace(file));
+          continue;
+        }
+        const cur = documentText(doc);
+        const edits = planRewrite(cur.text, oldValue, newValue);
+        if (edits.length === 0) continue;
+        for (const e of edits) we.replace(file.uri, new vscode.Range(cur.positionAt(e.start), cur.positionAt(e.end)), e.newText);
+        outside.push({ file, doc, edits: edits.length, dirty: doc.isDirty, mode: await permissionBits(file.uri) });
+      }
+      if (count === 0 && outside.length === 0) return { count, files, uris, unwritten };
       if (!(await vscode.workspace.applyEdit(we))) throw new Error(vscode.l10n.t('VS Code refused to edit the env files; nothing was changed in them.'));
       for (const uri of toSave) await openDocument(uri)?.save();
-      return { count, files, uris };
+      for (const o of outside) {
+        if (o.dirty) {
+          // Saving would also write the user's own unsaved changes: the new value stays in the editor, for the user to save.
+          unwritten.push({
+            label: vscode.l10n.t(
+              'Env file {0} (written by "Add to Env File…") — it has unsaved changes, so the new value is only in its editor: save it, then restart the Telegraf agent that reads it',
+              o.file.label,
+            ),
+            command: envFileRestartCommand(o.file.uri.fsPath) ?? `# ${vscode.l10n.t('restart the Telegraf agent that reads {0}', o.file.uri.fsPath)}`,
+          });
+          continue;
+        }
+        const saved = await o.doc.save().then(
+          (ok) => ok,
+          () => false,
+        );
+        await keepPermissionBits(o.file.uri, o.mode, log);
+        // Counted as rewritten only when the file on disk holds the new value and not the old one.
+        const disk = await vscode.workspace.fs.readFile(o.file.uri).then(decodeUtf8, () => undefined);
+        if (saved && disk !== undefined && disk.includes(newValue) && valueOccurrences(disk, oldValue).length === 0) {
+          count += o.edits;
+          files.push(o.file.label);
+          uris.push(o.file.uri);
+        } else unwritten.push(cannotWritePlace(o.file));
+      }
+      return { count, files, uris, unwritten };
     },
   };
 }
