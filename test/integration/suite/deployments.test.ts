@@ -151,6 +151,29 @@ describe('Deployment files', function () {
     assert.equal(doc.getText(), before, 'one undo restores the file');
   });
 
+  it('Add Token to Deployment… refuses a service whose --config is an InfluxDB URL: no question, no edit, no env file, the reason named', async () => {
+    const t = await api.createToken({ description: 'deploy influx config', expiresAt: null, permissions: AGENT });
+    const before = `services:\n  telegraf:\n    image: telegraf:1.40\n    command: ["--config", "http://influxdb:8086/api/v2/telegrafs/0c313129a3433000"]\n    environment:\n      - INFLUX_TOKEN=\${INFLUX_TOKEN}\n`;
+    write('influx-config/docker-compose.yml', before);
+    const ui = scriptUi({});
+    let error: unknown;
+    try {
+      await vscode.commands.executeCommand('telegrafController.addTokenToDeployment', uri('influx-config/docker-compose.yml'), { tokenId: t.token.id });
+    } catch (e) {
+      error = e;
+    } finally {
+      ui.restore();
+    }
+    const shown = ui.record.messages.find((m) => m.level === 'error')?.text ?? (error instanceof Error ? error.message : '');
+    assert.match(
+      shown,
+      /loads its configuration from http:\/\/influxdb:8086\/api\/v2\/telegrafs\/0c313129a3433000, which is not a Telegraf Controller config URL/,
+    );
+    assert.deepEqual(ui.record.picks, [], 'nothing is asked');
+    assert.equal((await vscode.workspace.openTextDocument(uri('influx-config/docker-compose.yml'))).getText(), before, 'the Compose file is unchanged');
+    assert.ok(!fs.existsSync(file('influx-config/.env')), 'no env file is written');
+  });
+
   it('Add Token to Deployment… asks before writing into an env file that already holds another token, and changes nothing when declined', async () => {
     const t = await api.createToken({ description: 'deploy shared env', expiresAt: null, permissions: AGENT });
     const compose = `services:\n  telegraf:\n    image: telegraf:1.40\n    environment:\n      - TELEGRAF_CONTROLLER_TOKEN=<TOKEN>\n`;
