@@ -44,7 +44,8 @@ import { isTelegrafDocument, type ParseCache } from '../../services/configDocume
 import { isOurDiagnostic } from './diagnostics';
 import { applyOffsetEdits, josePasswordNote, minimalEdit, secretKeyFor } from './insertTokenCommand';
 import { lifetimeText } from './rotateTokenCommand';
-import { findValueInWorkspace, replaceToken, type ReplaceOutcome } from './tokenReplacement';
+import { findValueInWorkspace, replaceToken, type DeploymentReferenceHook, type ReplaceOutcome } from './tokenReplacement';
+import { deploymentRotation } from './rotateTokenCommand';
 import type { TokenResolver } from './tokenResolver';
 
 /** Services of the quick fixes. */
@@ -55,6 +56,8 @@ export interface CodeActionDeps {
   resolver: TokenResolver;
   log: Logger;
   parses: ParseCache;
+  /** Lets "Revoke on Server and Replace…" follow the token into env files and deployments, as rotate does. */
+  deployments?: DeploymentReferenceHook;
 }
 
 /** Argument of the quick-fix commands: where the plaintext value is. */
@@ -345,6 +348,7 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         const envName = envVarName();
         const occurrences = await findValueInWorkspace(use.value);
         const now = Date.now();
+        const deployment = deploymentRotation(deps.deployments ? await deps.deployments.find(use.value) : undefined, deps.deployments);
         const listed = occurrences.slice(0, 15).map((o) => `• ${o.label}`);
         if (occurrences.length > 15) listed.push(`• ${vscode.l10n.t('… and {0} more', occurrences.length - 15)}`);
         const detail = [
@@ -355,6 +359,7 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
             lifetimeText(replacementExpiry(token, now)),
           ),
           `${occurrences.length === 1 ? vscode.l10n.t('2. Replace the plain-text value with {0} in 1 place:', `\${${envName}}`) : vscode.l10n.t('2. Replace the plain-text value with {0} in {1} places:', `\${${envName}}`, occurrences.length)}\n${listed.join('\n')}`,
+          ...deployment.lines,
           vscode.l10n.t('3. Revoke "{0}" on {1}: every agent still using the leaked value is rejected from then on.', name, connection.label),
           '',
           vscode.l10n.t("Afterwards set {0} to the new value in the agents' environment. If a step fails, the leaked token is not revoked.", envName),
@@ -369,19 +374,28 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         log.info(`[${who()}] leak response for token ${token.id} "${name}" (${occurrences.length} plain-text reference(s))`);
         const outcome = await ui.withProgress(
           { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Replacing the leaked token "{0}"…', name) },
-          () => replaceToken({ connection, store, vault, log }, token, use.value, { kind: 'env', name: envName }, 'leak response', now),
+          () => replaceToken({ connection, store, vault, log }, token, use.value, { kind: 'env', name: envName }, 'leak response', now, deployment.hooks),
         );
         resolver.clear();
         void ui
           .showInformationMessage(
-            vscode.l10n.t(
-              'Revoked "{0}" and replaced the plain-text value with {2} (references updated: {1}). Set {3} to the value of "{4}" on the agents.',
-              name,
-              outcome.rewrite.count,
-              `\${${envName}}`,
-              envName,
-              ui.tokenName(outcome.replacement.description, 80),
-            ),
+            outcome.revoked
+              ? vscode.l10n.t(
+                  'Revoked "{0}" and replaced the plain-text value with {2} (references updated: {1}). Set {3} to the value of "{4}" on the agents.',
+                  name,
+                  outcome.rewrite.count,
+                  `\${${envName}}`,
+                  envName,
+                  ui.tokenName(outcome.replacement.description, 80),
+                )
+              : vscode.l10n.t(
+                  'Replaced the plain-text value with {2} (references updated: {1}); "{0}" stays active as you chose: revoke it from the Tokens view once nothing uses it. Set {3} to the value of "{4}" on the agents.',
+                  name,
+                  outcome.rewrite.count,
+                  `\${${envName}}`,
+                  envName,
+                  ui.tokenName(outcome.replacement.description, 80),
+                ),
             vscode.l10n.t('Copy Export Line'),
           )
           .then(async (choice) => {

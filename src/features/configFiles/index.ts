@@ -60,7 +60,7 @@ export function registerConfigFeatures(services: ConfigFeatureServices): vscode.
     ...registerHeartbeatCodeLens(CONFIG_SELECTOR, parses, log),
     ...registerTokenCompletion(CONFIG_SELECTOR, common),
     ...registerTokenHover(CONFIG_SELECTOR, common),
-    ...registerPlaintextActions(CONFIG_SELECTOR, common),
+    ...registerPlaintextActions(CONFIG_SELECTOR, { ...common, deployments: services.deployments }),
     ...registerTestToken(common),
     ...registerRotateToken({ ...common, deployments: services.deployments }),
     registerCommand(

@@ -877,9 +877,10 @@ describe('Telegraf config features', function () {
     assert.ok(!fs.readFileSync(file('rotate-fail.conf'), 'utf8').includes(old.value), 'the reference was updated before the revoke failed');
   });
 
-  it('Revoke on Server and Replace… revokes a leaked token and writes the env reference', async () => {
+  it('Revoke on Server and Replace… revokes a leaked token, writes the env reference and updates the env file that holds the value', async () => {
     const leaked = await api.createToken({ description: 'config features leaked', expiresAt: null, permissions: AGENT });
     write('leak.conf', heartbeatConfig(leaked.value));
+    write('leak-agent/.env', `TELEGRAF_CONTROLLER_TOKEN=${leaked.value}\n`);
     const doc = await vscode.workspace.openTextDocument(uri('leak.conf'));
     const offset = doc.getText().indexOf(leaked.value);
     const declined = scriptUi({ message: [{ match: 'Revoke the leaked token "config features leaked"', answer: undefined }] });
@@ -905,6 +906,9 @@ describe('Telegraf config features', function () {
     const onDisk = fs.readFileSync(file('leak.conf'), 'utf8');
     assert.ok(!onDisk.includes(leaked.value));
     assert.match(onDisk, /token = "\$\{TELEGRAF_CONTROLLER_TOKEN\}"/);
+    const confirm = ui.record.messages.find((m) => m.text.startsWith('Revoke the leaked token'));
+    assert.match(confirm?.detail ?? '', /Env files updated to the new value: [^\n]*leak-agent\/\.env/, 'the dialog names the env file');
+    assert.equal(fs.readFileSync(file('leak-agent/.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${outcome.value}\n`, 'the env file holds the new value');
     assert.equal((await api.connection.api().getToken(outcome.replacement.id)).status, 'active');
     secrets.push(leaked.value, outcome.value);
   });
