@@ -47,6 +47,29 @@ function tableUrls(table: ConfigTable): string[] {
 }
 
 /**
+ * The host a heartbeat output `table` reports to when its `url` is a plain
+ * URL whose host differs from `controllerUrl`'s (the connection the token
+ * belongs to; loopback names count as one host): the token would be sent there. Undefined when it reports to
+ * the controller's host, when `url` is missing, or when it is a reference
+ * (`${…}`, `@{…}`) this file does not resolve.
+ */
+export function heartbeatReportsElsewhere(table: ConfigTable, controllerUrl: string): string | undefined {
+  const url = tableUrls(table)[0];
+  if (!url || /[$@]\{/.test(url)) return undefined;
+  // Loopback names are one host (an agent on the controller's machine may name it either way).
+  const host = (u: string) => {
+    const h = new URL(u).hostname.toLowerCase();
+    return h === 'localhost' || h.endsWith('.localhost') || h === '[::1]' || /^127\./.test(h) ? 'loopback' : h;
+  };
+  try {
+    const target = host(url);
+    return target !== host(controllerUrl) ? new URL(url).hostname : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * What a credential site needs: `heartbeat:write` when it belongs to an
  * `[[outputs.heartbeat]]` (also through a sub-table such as its
  * `[outputs.heartbeat.headers]`); `configs:read` when its plugin's

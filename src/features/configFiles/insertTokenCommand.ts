@@ -19,6 +19,7 @@ import {
   secretReference,
   secretStores,
   tableAt,
+  type ConfigTable,
   type TextEdit,
   JOSE_PASSWORD_VAR,
 } from '../../core/config';
@@ -29,6 +30,7 @@ import { Cancelled, registerCommand, required } from '../../infra/commands';
 import { envVarName } from '../../infra/envVarSetting';
 import { heartbeatUrl } from '../../infra/settings';
 import { readConfig, workspaceConfigUris } from '../../services/configDocuments';
+import { heartbeatReportsElsewhere } from '../../core/config/references';
 import { exportLine } from '../../core/config/tokenAssessment';
 import { GitIgnoreChecker } from '../../services/gitIgnore';
 import { ensureGitIgnored } from './deployments/documents';
@@ -224,7 +226,10 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
         const here = heartbeatAt(cfg, tableAt(cfg, cursor));
         const heartbeats = heartbeatOutputs(cfg);
         let summary: string;
+        // The heartbeat output the token goes into, if any: checked below for where it reports.
+        let heartbeatTarget: ConfigTable | undefined;
         if (here) {
+          heartbeatTarget = here;
           const plan = planSetToken(text, { reference, table: here });
           edits.push(...plan.edits);
           summary = plan.summary;
@@ -272,6 +277,7 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
             edits.push(...planAddHeartbeat(text, { url: heartbeatUrl(connection.current.url!), token: reference }));
             summary = 'added an [[outputs.heartbeat]] output';
           } else if (where.id === 'set') {
+            heartbeatTarget = heartbeats[0];
             const plan = planSetToken(text, { reference, table: heartbeats[0] });
             edits.push(...plan.edits);
             summary = plan.summary;
@@ -302,10 +308,27 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
               edits.push(...planAddHeartbeat(text, { url: heartbeatUrl(connection.current.url!), token: reference }));
               summary = 'added an [[outputs.heartbeat]] output';
             } else {
+              if (plan.table?.name === 'outputs.heartbeat') heartbeatTarget = plan.table;
               edits.push(...plan.edits);
               summary = plan.summary;
             }
           }
+        }
+        const elsewhere = heartbeatTarget && heartbeatReportsElsewhere(heartbeatTarget, connection.current.url!);
+        if (elsewhere) {
+          const anyway = vscode.l10n.t('Use It There Anyway');
+          const ok = await ui.showWarningMessage(
+            vscode.l10n.t('This [[outputs.heartbeat]] reports to {0}, not to {1}. Put the token there?', elsewhere, connection.label),
+            {
+              modal: true,
+              detail: vscode.l10n.t(
+                'Telegraf sends the token with every heartbeat to its url: a server other than the controller the token belongs to would receive it. Change the url to the controller first, unless {0} is that controller under another name.',
+                elsewhere,
+              ),
+            },
+            anyway,
+          );
+          if (ok !== anyway) throw new Cancelled();
         }
         let result = applyEdits(text, edits);
         if (addStore) result = applyEdits(result, planAddSecretStore(result, addStore));

@@ -120,9 +120,14 @@ function clip(s: string): string {
   return s.length <= 160 ? s : `${s.slice(0, 159)}…`;
 }
 
-/** The commands of `places` as one shell script: each place's label as a comment, then its command. */
+/**
+ * The commands of `places` as one bash script: a header saying it needs bash
+ * (the Secret commands use `read -s` and process substitution `<(…)`), then
+ * each place's label as a comment and its command.
+ */
 export function commandsScript(places: readonly { label: string; command: string }[]): string {
-  return `${places.map((m) => `# ${m.label.replace(/[\r\n]+/g, ' ')}\n${m.command}`).join('\n\n')}\n`;
+  const header = `#!/usr/bin/env bash\n# ${vscode.l10n.t('Run these in bash, where the agents run (kubectl, sudo, docker as each line needs).')}\n\n`;
+  return `${header}${places.map((m) => `# ${m.label.replace(/[\r\n]+/g, ' ')}\n${m.command}`).join('\n\n')}\n`;
 }
 
 /** Registers "Rotate Token…". Returns the outcome (for tests) or undefined when cancelled. */

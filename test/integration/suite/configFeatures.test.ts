@@ -378,6 +378,27 @@ describe('Telegraf config features', function () {
     assert.ok(!offered.some((d) => /override\.conf|nginx\.conf/.test(d)), offered.join(' | '));
   });
 
+  it('Insert Token asks before putting the token into a heartbeat output that reports to another host, and changes nothing when declined', async () => {
+    const before = '[[outputs.heartbeat]]\n  url = "http://collector.example.net:8000/agents/heartbeat"\n  instance_id = "a"\n';
+    write('elsewhere.conf', before);
+    const doc = await vscode.workspace.openTextDocument(uri('elsewhere.conf'));
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
+    const ui = scriptUi({
+      quickPick: [byLabel('Environment variable reference')],
+      message: [{ match: /reports to collector\.example\.net/, answer: undefined }],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.insertToken', stored.id);
+    } finally {
+      ui.restore();
+    }
+    const asked = ui.record.messages.find((m) => /reports to collector\.example\.net, not to/.test(m.text));
+    assert.ok(asked, JSON.stringify(ui.record.messages));
+    assert.match(asked.detail ?? '', /would receive it/);
+    assert.equal(doc.getText(), before, 'declining changes nothing');
+  });
+
   it('Insert Token offers "Insert at the cursor" only where a token belongs, and says why not', async () => {
     write('placement.conf', '[agent]\n  interval = "10s"\n\n[[outputs.influxdb_v2]]\n  urls = ["http://127.0.0.1:8086"]\n\n');
     const doc = await vscode.workspace.openTextDocument(uri('placement.conf'));

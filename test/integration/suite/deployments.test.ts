@@ -347,6 +347,7 @@ describe('Deployment files', function () {
     assert.ok(!/kubectl|sudo/.test(`${confirm?.detail}${second?.detail}`), `no command in the dialogs: ${second?.detail}`);
     assert.ok((second?.detail ?? '').split('\n').length <= 10, `a short dialog: ${second?.detail}`);
     const commands = await vscode.env.clipboard.readText();
+    assert.ok(commands.startsWith('#!/usr/bin/env bash\n# Run these in bash'), `the script says it needs bash: ${commands.slice(0, 80)}`);
     assert.ok(
       commands.includes(
         'TC_B64=$(kubectl create secret generic telegraf-controller-token --from-env-file=deploy-features/rot/.env --dry-run=client -o \'jsonpath={.data.TELEGRAF_CONTROLLER_TOKEN}\') && [ -n "$TC_B64" ] &&\n  kubectl patch secret telegraf-controller-token -n monitoring --type merge',

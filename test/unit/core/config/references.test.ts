@@ -12,6 +12,7 @@ import {
   HEARTBEAT_WRITE,
   controllerTokenUses,
   findValueOccurrences,
+  heartbeatReportsElsewhere,
   heartbeatTestUrl,
   isControllerConfigUrl,
   literalOfSite,
@@ -231,4 +232,15 @@ describe('tokenCompletionContext', () => {
     assert.equal(tokenCompletionContext(doc, agent), undefined);
     assert.equal(tokenCompletionContext(doc, -1), undefined);
   });
+});
+
+test('heartbeatReportsElsewhere names the host of a heartbeat url other than the controller (loopback names are one host; references are not resolved)', () => {
+  const table = (url: string) =>
+    parseTelegrafConfig(`[[outputs.heartbeat]]\n  url = "${url}"\n  token = "x"\n`).tables.find((t) => t.name === 'outputs.heartbeat')!;
+  const controller = 'https://tc.example.com:8888';
+  assert.equal(heartbeatReportsElsewhere(table('http://collector.evil.test:8000/agents/heartbeat'), controller), 'collector.evil.test');
+  assert.equal(heartbeatReportsElsewhere(table('http://TC.example.com:8000/agents/heartbeat'), controller), undefined);
+  assert.equal(heartbeatReportsElsewhere(table('http://localhost:8000/agents/heartbeat'), 'http://127.0.0.1:8888'), undefined);
+  assert.equal(heartbeatReportsElsewhere(table('${CONTROLLER_URL}/agents/heartbeat'), controller), undefined);
+  assert.equal(heartbeatReportsElsewhere(parseTelegrafConfig('[[outputs.heartbeat]]\n').tables[0]!, controller), undefined);
 });
