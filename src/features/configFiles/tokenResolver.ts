@@ -246,10 +246,13 @@ export class TokenResolver implements vscode.Disposable {
       this.storedOrigin = origin;
       this.storedIndex = (async () => {
         const map = new Map<string, string>();
-        for (const ref of await this.vault.listStoredTokens(origin)) {
-          const v = await this.vault.getTokenValue(origin, ref.id);
+        // Read in parallel: each read is a round trip to SecretStorage (to the browser in VS Code for the Web).
+        const refs = await this.vault.listStoredTokens(origin);
+        const values = await Promise.all(refs.map((ref) => this.vault.getTokenValue(origin, ref.id)));
+        refs.forEach((ref, i) => {
+          const v = values[i];
           if (v) map.set(valueFingerprint(v), ref.id);
-        }
+        });
         return map;
       })();
       this.storedIndex.catch(() => (this.storedIndex = undefined));

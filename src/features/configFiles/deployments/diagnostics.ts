@@ -28,6 +28,8 @@ import { CheckRuns } from '../checkRuns';
 
 /** Debounce of edits, ms. */
 export const DEPLOY_EDIT_DEBOUNCE_MS = 400;
+/** A workspace scan slower than this is logged, ms. */
+const SLOW_SCAN_MS = 5000;
 
 const SEVERITY = {
   warning: vscode.DiagnosticSeverity.Warning,
@@ -116,6 +118,8 @@ export class DeploymentDiagnostics implements vscode.Disposable {
   /** Scans every deployment file of the workspace; resolves when done. Never throws. */
   scanWorkspace(): Promise<void> {
     return this.runs.scan(async () => {
+      const started = Date.now();
+      let files = 0;
       try {
         this.envFiles.clear();
         const uris = await workspaceDeploymentUris(this.envFiles);
@@ -130,10 +134,14 @@ export class DeploymentDiagnostics implements vscode.Disposable {
         this.collection.forEach((uri) => {
           if (!keep.has(uri.toString()) && !openDocument(uri)) this.collection.delete(uri);
         });
+        files = all.length;
         for (const uri of all) await this.refreshUri(uri);
       } catch (e) {
         this.deps.log.warn(`Scanning the workspace's deployment files failed: ${e instanceof Error ? e.message : String(e)}`);
       }
+      // A slow scan delays every finding after it: worth a line in the log.
+      const ms = Date.now() - started;
+      if (ms > SLOW_SCAN_MS) this.deps.log.info(`Checking ${files} deployment files took ${(ms / 1000).toFixed(1)} s.`);
     });
   }
 
