@@ -16,6 +16,7 @@
  * valid TOML, the case is listed there too and fails here.
  */
 import { after, before, describe, test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -31,6 +32,7 @@ import {
   secretReference,
   type TextEdit,
 } from '../../src/core/config';
+import { secretValueCommand } from '../../src/core/telegraf';
 import { configCheck, envVarNames, missingReason, PINNED_TELEGRAF_VERSION, ROOT, secretRefs, TELEGRAF_138, telegrafBinary, type CheckResult } from './telegraf';
 
 const FIXTURE_DIR = path.join(ROOT, 'test/fixtures/telegraf-configs');
@@ -230,5 +232,24 @@ void describe('telegraf config check: our parser agrees with Telegraf', () => {
     writeFileSync(path.join(dir, 'telegraf-config-check.md'), out);
     console.log(`\n${out}`);
     assert.deepEqual(disagreements, []);
+  });
+});
+
+void describe('secret stores: which ones telegraf secrets set writes', { skip: telegrafBinary() ? false : missingReason() }, () => {
+  void test('a docker store is refused by telegraf secrets set (so the editor gives a Docker secret file instead), a jose store is written', () => {
+    const dir = mkdtempSync(path.join(work, 'stores-'));
+    const docker = path.join(dir, 'docker.conf');
+    // The secrets directory the container would have (/run/secrets), here a folder of the test.
+    mkdirSync(path.join(dir, 'run-secrets'));
+    writeFileSync(docker, `[[secretstores.docker]]\n  id = "d"\n  path = "${path.join(dir, 'run-secrets')}"\n\n[[outputs.discard]]\n`);
+    const refused = spawnSync(telegrafBinary()!, ['--config', docker, 'secrets', 'set', 'd', 'k', 'v'], { encoding: 'utf8', timeout: 30_000 });
+    assert.notEqual(refused.status, 0, 'telegraf refuses to set a docker secret');
+    assert.match(`${refused.stdout}${refused.stderr}`, /does not support setting secrets/);
+    assert.equal(secretValueCommand('docker', docker, 'd', 'k')?.kind, 'docker');
+    const jose = path.join(dir, 'jose.conf');
+    writeFileSync(jose, `[[secretstores.jose]]\n  id = "j"\n  path = "${path.join(dir, 'jose')}"\n  password = "pw"\n\n[[outputs.discard]]\n`);
+    const set = spawnSync(telegrafBinary()!, ['--config', jose, 'secrets', 'set', 'j', 'k', 'v'], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(set.status, 0, `${set.stdout}${set.stderr}`);
+    assert.equal(secretValueCommand('jose', jose, 'j', 'k')?.kind, 'telegraf');
   });
 });

@@ -99,3 +99,35 @@ export function envVarNameMisfit(name: string, v: TelegrafVersion): string | und
 export function secretsSetCommand(configPath: string, storeId: string, key: string): string {
   return `telegraf --config ${shQuote(configPath)} secrets set ${storeId} ${key}`;
 }
+
+/** Secret-store types whose values `telegraf secrets set` writes (Telegraf v1.40.1: only the os and jose stores implement `Set`). */
+export const SETTABLE_SECRET_STORES: readonly string[] = ['os', 'jose'];
+
+/** How the value of a `@{store:key}` reference is put where the agent runs: see {@link secretValueCommand}. */
+export interface SecretValueCommand {
+  /** `telegraf`: `telegraf secrets set`; `docker`: a file for a Docker (Compose) secret. */
+  kind: 'telegraf' | 'docker';
+  command: string;
+}
+
+/**
+ * The command that stores the value of `@{storeId:key}` for a store of type
+ * `type` (`[[secretstores.<type>]]`; undefined when the config does not say):
+ * - `os`, `jose` or unknown: {@link secretsSetCommand} (prompts for the value);
+ * - `docker`: Telegraf reads the secret from `/run/secrets/<key>` inside the
+ *   container (the plugin's README) and `secrets set` is refused ("does not
+ *   support setting secrets"): the command writes a value typed at a hidden
+ *   prompt into the file `<key>` (mode 0600, for Compose `secrets:` with
+ *   `file:`), never on a command line; bash;
+ * - any other store (vault, http, systemd, …): undefined, set in that
+ *   store's own tool.
+ */
+export function secretValueCommand(type: string | undefined, configPath: string, storeId: string, key: string): SecretValueCommand | undefined {
+  if (type === 'docker')
+    return {
+      kind: 'docker',
+      command: `read -rsp 'Telegraf Controller token: ' TC_TOKEN && echo && (umask 077 && printf %s "$TC_TOKEN" > ${shQuote(key)}); unset TC_TOKEN`,
+    };
+  if (type === undefined || SETTABLE_SECRET_STORES.includes(type)) return { kind: 'telegraf', command: secretsSetCommand(configPath, storeId, key) };
+  return undefined;
+}

@@ -15,7 +15,6 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { secretsSetCommand } from '../../core/telegraf';
 import * as ui from '../../infra/ui';
 import type { Token } from '../../core/api/contract';
 import {
@@ -46,6 +45,7 @@ import { applyOffsetEdits, josePasswordNote, minimalEdit, secretKeyFor } from '.
 import { lifetimeText } from './rotateTokenCommand';
 import { findValueInWorkspace, replaceToken, type DeploymentReferenceHook, type ReplaceOutcome } from './tokenReplacement';
 import { deploymentRotation } from './rotateTokenCommand';
+import { secretStoreHint } from './secretStoreHint';
 import type { TokenResolver } from './tokenResolver';
 
 /** Services of the quick fixes. */
@@ -311,17 +311,16 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         log.info(
           `[${who()}] replaced a plain-text token${facts.token ? ` (${facts.token.id} "${ui.tokenName(facts.token.description, 80)}")` : ''} in ${file} with ${reference}${add ? ` and added [[secretstores.${add.type}]] "${add.id}"` : ''}`,
         );
-        const cmd = secretsSetCommand(doc.uri.fsPath, storeId, key);
+        const type = add?.type ?? stores.find((s) => s.id === storeId)?.type;
+        const hint = secretStoreHint(path.basename(doc.fileName), doc.uri.fsPath, { id: storeId, ...(type ? { type } : {}) }, key);
         const copyCommand = vscode.l10n.t('Copy Command');
         const copyValue = vscode.l10n.t('Copy Token Value');
         const choice = await ui.showInformationMessage(
-          `${vscode.l10n.t('{0} now reads the token from {1}. Store the value on the agent with: {2}', path.basename(doc.fileName), reference, cmd)}${
-            add?.type === 'jose' ? ` ${josePasswordNote()}` : ''
-          }`,
-          copyCommand,
+          `${hint.message}${add?.type === 'jose' ? ` ${josePasswordNote()}` : ''}`,
+          ...(hint.command ? [copyCommand] : []),
           copyValue,
         );
-        if (choice === copyCommand) await vscode.env.clipboard.writeText(cmd);
+        if (choice === copyCommand && hint.command) await vscode.env.clipboard.writeText(hint.command);
         if (choice === copyValue) await copySecret(use.value);
       },
       log,

@@ -9,7 +9,7 @@
  * rendered as text (the MarkdownString is untrusted, text is escaped).
  */
 import * as vscode from 'vscode';
-import { secretsSetCommand } from '../../core/telegraf';
+import { secretValueCommand } from '../../core/telegraf';
 import * as ui from '../../infra/ui';
 import { expiryLabel, statusLabel } from '../../services/words';
 import { type TelegrafConfig, type TokenSite } from '../../core/config';
@@ -225,13 +225,21 @@ export class TokenHoverProvider implements vscode.HoverProvider {
               ),
             ),
           );
+        const set = secretValueCommand(site.store?.type, configPath, site.storeId ?? '', site.secretKey ?? '');
         md.appendMarkdown('\n\n').appendMarkdown(
           markdownText(
-            vscode.l10n.t(
-              'Telegraf reads the secret "{0}" at startup; store it with: {1}',
-              site.secretKey ?? '',
-              secretsSetCommand(configPath, site.storeId ?? '', site.secretKey ?? ''),
-            ),
+            !set
+              ? vscode.l10n.t(
+                  'Telegraf reads the secret "{0}" at startup; set it with the tools of that store (telegraf secrets set cannot write to it).',
+                  site.secretKey ?? '',
+                )
+              : set.kind === 'docker'
+                ? vscode.l10n.t(
+                    'Telegraf reads the Docker secret "{0}" from /run/secrets/{0} in its container at startup: give the Telegraf service that secret (Compose secrets: with file:). This writes the value into the file {0} (mode 0600): {1}',
+                    site.secretKey ?? '',
+                    set.command,
+                  )
+                : vscode.l10n.t('Telegraf reads the secret "{0}" at startup; store it with: {1}', site.secretKey ?? '', set.command),
           ),
         );
         const origin = this.deps.connection.origin;

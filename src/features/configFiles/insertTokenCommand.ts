@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { secretsSetCommand } from '../../core/telegraf';
 import * as ui from '../../infra/ui';
 import { createOwnerOnlyFile, secureValueFiles } from '../../infra/valueFiles';
 import type { Token } from '../../core/api/contract';
@@ -37,6 +36,7 @@ import { ensureGitIgnored } from './deployments/documents';
 import { rememberWrittenEnvFile } from './deployments/writtenEnvFiles';
 import { resolveToken, type Services, type TokenArg } from '../../services/tokenArgs';
 import { confirmLiteral } from './literalConfirm';
+import { secretStoreHint } from './secretStoreHint';
 
 /** How a token is put into a config (issue: insertion forms). */
 export type InsertForm = 'env' | 'secret' | 'literal';
@@ -180,7 +180,7 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
         const edits: TextEdit[] = [];
         let addStore: { id: string; type: 'os' | 'jose' | 'docker'; password?: string } | undefined;
         let reference: string;
-        let secretHint: { store: string; key: string } | undefined;
+        let secretHint: { store: string; type?: string; key: string } | undefined;
         if (form === 'env') reference = envReference(envVarName());
         else if (form === 'literal') reference = value;
         else {
@@ -220,7 +220,8 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
           }
           const key = secretKeyFor(token);
           reference = secretReference(storeId, key);
-          secretHint = { store: storeId, key };
+          const type = addStore?.type ?? stores.find((s) => s.id === storeId)?.type;
+          secretHint = { store: storeId, key, ...(type ? { type } : {}) };
         }
         const cursor = doc.offsetAt(editor.selection.active);
         const here = heartbeatAt(cfg, tableAt(cfg, cursor));
@@ -359,20 +360,15 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
             await addToEnvironmentFile(doc.uri, name, value, token, connection.label, log, state);
           }
         } else if (form === 'secret' && secretHint) {
-          const cmd = secretsSetCommand(doc.uri.fsPath, secretHint.store, secretHint.key);
+          const hint = secretStoreHint(fileName, doc.uri.fsPath, { id: secretHint.store, type: secretHint.type }, secretHint.key);
           const copyCommand = vscode.l10n.t('Copy Command');
           const copyValue = vscode.l10n.t('Copy Token Value');
           const choice = await ui.showInformationMessage(
-            `${vscode.l10n.t(
-              '{0} now reads the token from {1}. Store the value on the agent with: {2}',
-              fileName,
-              `@{${secretHint.store}:${secretHint.key}}`,
-              cmd,
-            )}${addStore?.type === 'jose' ? ` ${josePasswordNote()}` : ''}`,
-            copyCommand,
+            `${hint.message}${addStore?.type === 'jose' ? ` ${josePasswordNote()}` : ''}`,
+            ...(hint.command ? [copyCommand] : []),
             copyValue,
           );
-          if (choice === copyCommand) await vscode.env.clipboard.writeText(cmd);
+          if (choice === copyCommand && hint.command) await vscode.env.clipboard.writeText(hint.command);
           if (choice === copyValue) await copySecret(value);
         }
       },

@@ -6,7 +6,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseTelegrafConfig } from '../../../../src/core/config';
-import { capabilitiesOf, compareVersions, configMisfits, envVarNameMisfit, parseTelegrafVersion } from '../../../../src/core/telegraf';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { capabilitiesOf, compareVersions, configMisfits, envVarNameMisfit, parseTelegrafVersion, secretValueCommand } from '../../../../src/core/telegraf';
 
 const v = (s: string) => {
   const p = parseTelegrafVersion(s);
@@ -90,5 +94,22 @@ describe('configMisfits', () => {
     const cfg = parseTelegrafConfig('[[outputs.influxdb_v2]]\n  token = ${INFLUX_TOKEN}\n');
     assert.equal(configMisfits(cfg, v('Telegraf 1.40.1'))[0]?.severity, 'error');
     assert.deepEqual(configMisfits(cfg, v('Telegraf 1.37.2')), []);
+  });
+});
+
+describe('secretValueCommand', () => {
+  test('os and jose stores get telegraf secrets set; a docker store gets a 0600 file written from a hidden prompt (real bash); other stores none', () => {
+    assert.equal(secretValueCommand('os', '/etc/telegraf/telegraf.conf', 's', 'k')?.command, 'telegraf --config /etc/telegraf/telegraf.conf secrets set s k');
+    assert.equal(secretValueCommand('jose', 'a b.conf', 's', 'k')?.kind, 'telegraf');
+    assert.equal(secretValueCommand(undefined, 'a.conf', 's', 'k')?.kind, 'telegraf', 'a store defined elsewhere');
+    assert.equal(secretValueCommand('vault', 'a.conf', 's', 'k'), undefined);
+    const docker = secretValueCommand('docker', 'a.conf', 'd', 'tc_agent');
+    assert.equal(docker?.kind, 'docker');
+    assert.ok(!docker!.command.includes('secrets set'), 'telegraf secrets set refuses docker stores');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tc-docker-secret-'));
+    const r = spawnSync('bash', ['-c', docker!.command], { cwd: dir, input: 'tc-apiv1_typedValue123\n', encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(readFileSync(path.join(dir, 'tc_agent'), 'utf8'), 'tc-apiv1_typedValue123', 'the value, no newline');
+    assert.equal(statSync(path.join(dir, 'tc_agent')).mode & 0o777, 0o600);
   });
 });
