@@ -19,6 +19,7 @@ import { copySecret } from '../../infra/clipboard';
 import { Cancelled, registerCommand } from '../../infra/commands';
 import { resolveToken, type Services, type TokenArg } from '../../services/tokenArgs';
 import {
+  findSecretStorePlaces,
   findValueInWorkspace,
   replaceToken,
   type DeploymentReferenceHook,
@@ -28,6 +29,7 @@ import {
   type ReplaceOutcome,
 } from './tokenReplacement';
 import type { TokenResolver } from './tokenResolver';
+import { secretKeyFor } from './insertTokenCommand';
 
 /** At most this many locations are listed in the confirmation (a modal taller than the window cannot be answered). */
 const MAX_LISTED = 8;
@@ -60,18 +62,21 @@ export function deploymentRotation(
       ...listed(refs.manual.map((m) => `• ${clip(m.label)}`)),
     );
   // Also asked when the rewrite could not write an env file (it then holds the old value): listed first.
-  const beforeRevoke = async (_newValue: string, unwritten: readonly ManualPlaceRef[] = []): Promise<boolean> => {
+  const beforeRevoke = async (newValue: string, unwritten: readonly ManualPlaceRef[] = []): Promise<boolean> => {
     const places = [...unwritten, ...refs.manual];
     if (places.length === 0) return true;
     const revoke = vscode.l10n.t('Revoke Old Token');
     const copy = vscode.l10n.t('Copy Commands');
     const open = vscode.l10n.t('Open Commands');
+    const copyValue = vscode.l10n.t('Copy New Value');
     const script = commandsScript(places);
     // Labels only: the commands are copied or opened in an editor, so the dialog stays within the window.
     const detail = [
       ...listed(places.map((m) => `• ${clip(m.label)}`)),
       '',
-      vscode.l10n.t('"Copy Commands" copies every command; "Open Commands" shows them in an editor.'),
+      vscode.l10n.t(
+        '"Copy Commands" copies every command; "Open Commands" shows them in an editor; "Copy New Value" copies the new token for the commands that ask for it.',
+      ),
     ].join('\n');
     for (;;) {
       const choice = await ui.showWarningMessage(
@@ -84,8 +89,13 @@ export function deploymentRotation(
         // The default button copies the commands (revoking before they ran would stop those agents).
         copy,
         open,
+        copyValue,
         revoke,
       );
+      if (choice === copyValue) {
+        await copySecret(newValue);
+        continue;
+      }
       if (choice === copy) {
         await vscode.env.clipboard.writeText(script);
         continue;
@@ -153,7 +163,11 @@ export function registerRotateToken(deps: Services & { resolver: TokenResolver; 
           );
         }
         const occurrences = await findValueInWorkspace(oldValue);
-        const deployment = deploymentRotation(deps.deployments ? await deps.deployments.find(oldValue) : undefined, deps.deployments);
+        const found = deps.deployments ? await deps.deployments.find(oldValue) : undefined;
+        // Configs that read this token from a secret store under the key "Insert Token" gave it: the store needs the new value.
+        const secretPlaces = await findSecretStorePlaces(secretKeyFor(token));
+        if (found) found.manual.unshift(...secretPlaces);
+        const deployment = deploymentRotation(found, deps.deployments);
         const now = Date.now();
         const newDescription = displayText(rotatedDescription(token.description, now), 120);
         const listed = occurrences.slice(0, MAX_LISTED).map((o) => `• ${o.label}`);

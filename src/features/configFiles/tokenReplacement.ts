@@ -23,7 +23,8 @@ import { isUnusableToken, type Token } from '../../core/api/contract';
 import { describe as describeError } from '../../services/controllerConnection';
 import { ControllerError } from '../../core/api/errors';
 import { findCreatedTokens, isCreateOutcomeUnknown } from '../../core/api/createOutcome';
-import { parseTelegrafConfig } from '../../core/config';
+import { findTokenSites, parseTelegrafConfig } from '../../core/config';
+import { secretValueCommand } from '../../core/telegraf';
 import { findValueOccurrences, planRewriteValue, type RewriteMode } from '../../core/config/references';
 import { lostPermissions, replacementExpiry, rotatedDescription } from '../../core/config/tokenAssessment';
 import { describePermissions, isTokenAdmin } from '../../core/permissions';
@@ -51,6 +52,42 @@ export async function findValueInWorkspace(value: string): Promise<ValueOccurren
     for (const r of findValueOccurrences(parseTelegrafConfig(t.text), value)) {
       const range = toRange(t, r);
       out.push({ uri, range, label: locationLabel(uri, range.start.line) });
+    }
+  }
+  return out;
+}
+
+/**
+ * The places where the workspace's Telegraf configs read a token from a
+ * secret store under `key` (`@{store:key}`, as "Insert Token into Config…"
+ * writes it for a token): rotate cannot change the store, so each becomes a
+ * place to update by hand with the command for that store's type
+ * (`secretValueCommand`: `telegraf secrets set`, a Docker secret file, or
+ * the store's own tools). One place per store and file.
+ */
+export async function findSecretStorePlaces(key: string): Promise<ManualPlaceRef[]> {
+  const out: ManualPlaceRef[] = [];
+  const seen = new Set<string>();
+  for (const uri of await workspaceConfigUris()) {
+    const t = await readConfig(uri);
+    if (!t || !t.text.includes(key)) continue;
+    for (const site of findTokenSites(parseTelegrafConfig(t.text))) {
+      if (site.classification !== 'secret' || site.secretKey !== key || !site.storeId) continue;
+      const type = site.store?.type;
+      const id = `${uri.toString()}\u0000${site.storeId}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const where = locationLabel(uri, toRange(t, site.valueRange).start.line);
+      const cmd = secretValueCommand(type, uri.fsPath, site.storeId, key);
+      out.push({
+        label: vscode.l10n.t(
+          'Secret "{0}" of the secret store "{1}" ({2}) — the config reads the token from it: set it to the new value where the agent runs',
+          key,
+          site.storeId,
+          where,
+        ),
+        command: cmd?.command ?? `# ${vscode.l10n.t('set "{0}" in the secret store "{1}" with its own tools', key, site.storeId)}`,
+      });
     }
   }
   return out;

@@ -851,6 +851,51 @@ describe('Telegraf config features', function () {
     secrets.push(old.value, newValue);
   });
 
+  it('Rotate Token… lists the secret stores configs read the token from, with the command for each store type, and copies the new value for them', async () => {
+    const old = await api.createToken({ description: 'config features store rotate', expiresAt: null, permissions: AGENT });
+    // What "Insert Token into Config…" writes for this token: its key in a docker store and in an os store.
+    const key = 'tc_config_features_store_rotate';
+    write(
+      'store-rotate/docker.conf',
+      `[[secretstores.docker]]\n  id = "dsec"\n\n[[outputs.heartbeat]]\n  url = "http://127.0.0.1:8000/agents/heartbeat"\n  instance_id = "a"\n  token = "@{dsec:${key}}"\n`,
+    );
+    write(
+      'store-rotate/os.conf',
+      `[[secretstores.os]]\n  id = "oss"\n\n[[outputs.heartbeat]]\n  url = "http://127.0.0.1:8000/agents/heartbeat"\n  instance_id = "b"\n  token = "@{oss:${key}}"\n`,
+    );
+    await vscode.env.clipboard.writeText('');
+    const ui = scriptUi({
+      message: [
+        { match: 'Rotate the token "config features store rotate"', answer: 'Rotate' },
+        { match: 'The new token is stored', answer: 'Open Commands' },
+        { match: 'The new token is stored', answer: 'Copy New Value' },
+        { match: 'The new token is stored', answer: 'Revoke Old Token' },
+      ],
+    });
+    const clipboard = vscode.env.clipboard;
+    let outcome: ReplaceOutcome | undefined;
+    try {
+      outcome = await vscode.commands.executeCommand<ReplaceOutcome>('telegrafController.rotateToken', old.token.id);
+    } finally {
+      ui.restore();
+    }
+    const commands = vscode.workspace.textDocuments.find((d) => d.isUntitled && d.getText().includes(key))?.getText() ?? '';
+    assert.ok(outcome, JSON.stringify(ui.record.messages));
+    const second = ui.record.messages.find((m) => m.text.startsWith('The new token is stored'));
+    assert.match(second?.detail ?? '', new RegExp(`Secret "${key}" of the secret store "dsec" \\([^)]*store-rotate/docker\\.conf:7\\)`));
+    assert.match(second?.detail ?? '', /secret store "oss"/);
+    assert.match(commands, new RegExp(`read -rsp [^\\n]*printf %s "\\$TC_TOKEN" > ${key}\\)`), `a Docker secret file for the docker store: ${commands}`);
+    assert.match(
+      commands,
+      new RegExp(`telegraf --config \\S*store-rotate/os\\.conf'? secrets set oss ${key}`),
+      `telegraf secrets set for the os store: ${commands}`,
+    );
+    assert.equal(await clipboard.readText(), outcome.value, 'Copy New Value copies the new token');
+    assert.equal((await api.connection.api().getToken(old.token.id)).status, 'revoked', 'revoked after the confirmation');
+    await clipboard.writeText('');
+    secrets.push(old.value, outcome.value);
+  });
+
   it('Rotate Token… revokes nothing when a step fails, and says what was done', async () => {
     const old = await api.createToken({ description: 'config features rotate fails', expiresAt: null, permissions: AGENT });
     secrets.push(old.value);
