@@ -311,7 +311,8 @@ export const MIN_REPLACEMENT_LIFETIME_MS = 3600_000;
  * `expiresAt` of a replacement with the same lifetime as `token`: `null` when
  * it never expires, else `now + (expiresAt − createdAt)` as an RFC 3339 UTC
  * string (seconds precision). When `createdAt` cannot be read the remaining
- * time of the old token is used; the lifetime is at least one hour.
+ * time of the old token is used; the lifetime is at least one hour; the
+ * result is never later than 9999-12-31T23:59:59Z (four-digit years).
  */
 export function replacementExpiry(token: Pick<TokenRecord, 'createdAt' | 'expiresAt'>, now: number): string | null {
   const exp = parseTime(token.expiresAt);
@@ -319,9 +320,13 @@ export function replacementExpiry(token: Pick<TokenRecord, 'createdAt' | 'expire
   const created = parseTime(token.createdAt);
   let lifetime = created !== undefined ? exp - created : exp - now;
   if (!Number.isFinite(lifetime) || lifetime < MIN_REPLACEMENT_LIFETIME_MS) lifetime = MIN_REPLACEMENT_LIFETIME_MS;
-  const at = Math.floor((now + lifetime) / 1000) * 1000;
+  // RFC 3339 has four-digit years: a far-future expiry (the form accepts 31 Dec 9999) is capped at the last second of 9999.
+  const at = Math.min(Math.floor((now + lifetime) / 1000) * 1000, LAST_RFC3339_MS);
   return new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+
+/** 9999-12-31T23:59:59Z, the latest time RFC 3339 can write, ms. */
+const LAST_RFC3339_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
 
 /** Permissions of `requested` missing from `effective`, as `resource:action` strings in grid order. */
 export function lostPermissions(requested: Permissions, effective: Permissions): string[] {

@@ -102,7 +102,8 @@ async function pickForm(memento: vscode.Memento): Promise<InsertForm> {
       detail: vscode.l10n.t('Writes the value in plain text into the file. Anyone who can read the file can use it.'),
     },
   ];
-  items.sort((a, b) => (a.form === last ? -1 : b.form === last ? 1 : 0));
+  // The last reference form chosen comes first; the literal value never does (Enter must not pick the unsafe choice).
+  if (last !== 'literal') items.sort((a, b) => (a.form === last ? -1 : b.form === last ? 1 : 0));
   const pick = required(await ui.showQuickPick(items, { placeHolder: vscode.l10n.t('How should the config refer to the token?') }));
   await memento.update(FORM_STATE_KEY, pick.form);
   return pick.form;

@@ -178,6 +178,9 @@ describe('rotation', () => {
     assert.equal(replacementExpiry(noCreated, NOW), iso(NOW + 5 * DAY).replace('.000Z', 'Z'));
     const tiny = token({ createdAt: iso(NOW), expiresAt: iso(NOW + 1000) });
     assert.equal(replacementExpiry(tiny, NOW), iso(NOW + 3600_000).replace('.000Z', 'Z'));
+    // The form accepts 31 Dec 9999: the same lifetime from today would need a five-digit year.
+    const farFuture = token({ createdAt: iso(NOW - DAY), expiresAt: '9999-12-31T23:59:59Z' });
+    assert.equal(replacementExpiry(farFuture, NOW), '9999-12-31T23:59:59Z');
   });
 
   test('lostPermissions lists what the controller narrowed away', () => {
