@@ -131,7 +131,7 @@ export class TelegrafChecker implements vscode.Disposable {
     for (const p of problems) {
       const d = new vscode.Diagnostic(
         lineRange(doc, p.line),
-        p.located ? p.message : vscode.l10n.t('{0} (Telegraf named no line)', p.message),
+        p.located ? p.message : vscode.l10n.t('{0} (Telegraf did not say which line)', p.message),
         p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
       );
       d.source = TELEGRAF_SOURCE;

@@ -237,7 +237,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           const add = vscode.l10n.t('Add');
           const title = plan.edits.length
             ? vscode.l10n.t('Add {0} to {1}?', plan.varName, path.basename(doc.fileName))
-            : vscode.l10n.t('{0} stays as is: add {1} where it says?', path.basename(doc.fileName), plan.varName);
+            : vscode.l10n.t('Give the agent of {0} the token in {1}? (the file itself stays as is)', path.basename(doc.fileName), plan.varName);
           if ((await ui.showWarningMessage(title, { modal: true, detail }, add)) !== add) throw new Cancelled();
           // Another deployment may read the same env file: asked before anything changes.
           if (localValueFile && k8s !== 'manifest') await confirmValueFile(localValueFile, plan.varName, value);
