@@ -61,9 +61,11 @@ export function deploymentRotation(
       vscode.l10n.t('Places outside the workspace; you run the commands (shown before the old token is revoked), then confirm revoking:'),
       ...listed(refs.manual.map((m) => `• ${clip(m.label)}`)),
     );
-  // Also asked when the rewrite could not write an env file (it then holds the old value): listed first.
+  // Also asked when the rewrite could not write an env file (it then holds the old value): listed first, instead of the
+  // places found for that file before (its agent "gets the new value": not so).
   const beforeRevoke = async (newValue: string, unwritten: readonly ManualPlaceRef[] = []): Promise<boolean> => {
-    const places = [...unwritten, ...refs.manual];
+    const failed = new Set(unwritten.flatMap((u) => (u.file ? [u.file] : [])));
+    const places = [...unwritten, ...refs.manual.filter((m) => !m.file || !failed.has(m.file))];
     if (places.length === 0) return true;
     const revoke = vscode.l10n.t('Revoke Old Token');
     const copy = vscode.l10n.t('Copy Commands');

@@ -116,6 +116,12 @@ export interface RewriteResult {
 export interface ManualPlaceRef {
   label: string;
   command: string;
+  /**
+   * The env file (absolute path) the place is about, when it is one "Add to
+   * Env File…" wrote outside the workspace: a place the rewrite reports for
+   * that file (not written) replaces the places found for it before.
+   */
+  file?: string;
 }
 
 /**

@@ -534,4 +534,81 @@ describe('Deployment files', function () {
       fs.rmSync(outsideDir, { recursive: true, force: true });
     }
   });
+
+  it('Rotate Token… rewrites an outside env file changed on disk after VS Code read it, keeping the new line, with no dirty editor', async function () {
+    if (process.platform === 'win32') this.skip();
+    const old = await api.createToken({ description: 'deploy rotate stale', expiresAt: null, permissions: AGENT });
+    const outsideDir = path.join(workspaceFolder(), '..', 'outside-env-stale');
+    fs.rmSync(outsideDir, { recursive: true, force: true });
+    fs.mkdirSync(outsideDir, { recursive: true });
+    const envFile = path.join(outsideDir, 'telegraf.env');
+    const envUri = vscode.Uri.file(envFile);
+    try {
+      const doc = await vscode.workspace.openTextDocument(path.join(workspaceFolder(), 'telegraf.conf'));
+      const editor = await vscode.window.showTextDocument(doc);
+      const line = doc
+        .getText()
+        .split('\n')
+        .findIndex((l) => l.includes('instance_id'));
+      editor.selection = new vscode.Selection(line, 0, line, 0);
+      const w = vscode.window as any;
+      const realSave = w.showSaveDialog;
+      w.showSaveDialog = async () => envUri;
+      let ui = scriptUi({
+        quickPick: [byLabel('Environment variable reference')],
+        message: [{ match: 'now reads the token from', answer: 'Add to Env File…' }],
+      });
+      try {
+        await vscode.commands.executeCommand('telegrafController.insertToken', old.token.id);
+        await waitUntil(() => fs.existsSync(envFile) && fs.readFileSync(envFile, 'utf8').includes(old.value), { what: 'the value in the env file' });
+      } finally {
+        ui.restore();
+        w.showSaveDialog = realSave;
+      }
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('undo');
+      // VS Code keeps a model of the file; it does not watch files outside the workspace, so the change below leaves it stale.
+      const model = await vscode.workspace.openTextDocument(envUri);
+      assert.ok(model.getText().includes(old.value));
+      fs.appendFileSync(envFile, 'OTHER=1\n');
+      assert.equal(fs.statSync(envFile).mode & 0o777, 0o600, 'written owner-only');
+
+      ui = scriptUi({
+        message: [
+          { match: 'Rotate the token "deploy rotate stale"', answer: 'Rotate' },
+          { match: 'The new token is stored', answer: 'Revoke Old Token' },
+        ],
+      });
+      let outcome: ReplaceOutcome | undefined;
+      try {
+        outcome = await vscode.commands.executeCommand<ReplaceOutcome>('telegrafController.rotateToken', old.token.id);
+      } finally {
+        ui.restore();
+      }
+      assert.ok(outcome, JSON.stringify(ui.record.messages));
+      const after = fs.readFileSync(envFile, 'utf8');
+      assert.ok(after.includes(outcome.value), 'the outside env file holds the new value');
+      assert.ok(!after.includes(old.value), 'and not the old one');
+      assert.match(after, /^OTHER=1$/m, 'the line added on disk stays');
+      assert.equal(fs.statSync(envFile).mode & 0o777, 0o600, 'its mode stays 0600');
+      assert.equal(vscode.workspace.textDocuments.find((d) => d.uri.toString() === envUri.toString())?.isDirty ?? false, false, 'no unsaved buffer');
+      assert.ok(
+        outcome.rewrite.files.some((f) => f.endsWith('outside-env-stale/telegraf.env')),
+        `counted as rewritten: ${outcome.rewrite.files.join(', ')}`,
+      );
+      for (const m of ui.record.messages) {
+        const text = `${m.text}${m.detail ?? ''}`;
+        assert.ok(!/cannot write|sudoedit/.test(text), `no "cannot write": ${text}`);
+        assert.ok(!text.includes(old.value) && !text.includes(outcome.value), 'no value in a dialog');
+      }
+      assert.ok(outcome.revoked, 'confirmed: the old token is revoked');
+    } finally {
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === envUri.toString());
+      if (open?.isDirty) {
+        await vscode.window.showTextDocument(open);
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      }
+      fs.rmSync(outsideDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -10,7 +10,10 @@
  * wrote outside the workspace (remembered in the workspace state,
  * writtenEnvFiles.ts): rewritten when VS Code may write them (with the
  * restart of the agent that reads them listed), listed with `sudoedit`
- * otherwise. Implements the rotate command's {@link DeploymentReferenceHook}.
+ * otherwise. VS Code does not watch such files, so its model of one may be
+ * older than the file: the file is then rewritten from what is on disk, and
+ * a model edit whose save fails is reverted (no buffer keeps a value).
+ * Implements the rotate command's {@link DeploymentReferenceHook}.
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
@@ -37,7 +40,7 @@ import {
   type HostFileRef,
   type SecretRef,
 } from '../../../core/deploy';
-import { CONTROLLER_TOKEN_PREFIX } from '../../../core/config';
+import { applyEdits, CONTROLLER_TOKEN_PREFIX } from '../../../core/config';
 import { shQuote } from '../../../core/agentStart/generators';
 import {
   CONFIG_EXCLUDE,
@@ -231,7 +234,7 @@ interface OutsideEnvFile {
 
 /**
  * The remembered env files outside the workspace (those inside, and those a
- * Compose file names, are the deployment scan's: `deployments`), read now (the open document when open). A file that is
+ * Compose file names, are the deployment scan's: `deployments`), read now (the open document when it has unsaved changes). A file that is
  * gone (or a folder, or too large to be an env file) is left out; one VS
  * Code may not read is kept with `text` undefined.
  */
@@ -242,8 +245,9 @@ async function outsideEnvFiles(memento: vscode.Memento | undefined, deployments:
     const uri = vscode.Uri.file(p);
     if (vscode.workspace.getWorkspaceFolder(uri) || known.has(uri.toString())) continue;
     const label = envFileLabel(uri);
+    // Its unsaved changes when it has some; otherwise the disk (a model VS Code keeps of it may be older: it does not watch it).
     const open = openDocument(uri);
-    if (open) {
+    if (open?.isDirty) {
       out.push({ uri, label, text: documentText(open) });
       continue;
     }
@@ -277,7 +281,79 @@ function cannotWritePlace(f: OutsideEnvFile, unit?: string): ManualPlaceRef {
       f.label,
     ),
     command: envFileEditCommand(f.uri.fsPath, unit),
+    file: f.uri.fsPath,
   };
+}
+
+/**
+ * Place of a remembered env file VS Code may write but did not update: it
+ * changed on disk while it was being rewritten, or the write failed.
+ */
+function notSavedPlace(f: OutsideEnvFile): ManualPlaceRef {
+  const restart = envFileRestartCommand(f.uri.fsPath);
+  return {
+    label: vscode.l10n.t(
+      'Env file {0} (written by "Add to Env File…") — it changed on disk or could not be saved, so it still holds the old value: put the new value in it by hand, then restart the Telegraf agent that reads it',
+      f.label,
+    ),
+    command: `# ${vscode.l10n.t('put the new value in {0} by hand', f.uri.fsPath)}\n${restart ?? `# ${vscode.l10n.t('restart the Telegraf agent that reads {0}', f.uri.fsPath)}`}`,
+    file: f.uri.fsPath,
+  };
+}
+
+/** The text of the file `uri` on disk now (`bom`: it starts with a UTF-8 byte order mark), undefined when it cannot be read. */
+async function readDisk(uri: vscode.Uri): Promise<{ text: string; bom: boolean } | undefined> {
+  try {
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    return { text: decodeUtf8(bytes), bom: bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Replaces `oldValue` with `newValue` in the file `uri` on disk, computed from
+ * the text on disk now (not from a model VS Code may hold of it) and written
+ * only when the file did not change since it was read (read again just
+ * before; recomputed once if it did). Keeps the file's permission bits.
+ * Returns the occurrences replaced (0: none left), undefined when the file
+ * kept changing or could not be read or written.
+ */
+async function rewriteOnDisk(uri: vscode.Uri, oldValue: string, newValue: string, log: { warn(m: string): void }): Promise<number | undefined> {
+  const mode = await permissionBits(uri);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const before = await readDisk(uri);
+    if (!before) return undefined;
+    const edits = planRewrite(before.text, oldValue, newValue);
+    if (edits.length === 0) return 0;
+    const next = applyEdits(before.text, edits);
+    const now = await readDisk(uri);
+    if (!now || now.text !== before.text || now.bom !== before.bom) continue;
+    try {
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(before.bom ? `\ufeff${next}` : next));
+    } catch {
+      return undefined;
+    }
+    await keepPermissionBits(uri, mode, log);
+    return edits.length;
+  }
+  return undefined;
+}
+
+/**
+ * Drops our unsaved edit from `doc` (its save failed) by reloading it from
+ * disk, so no editor buffer keeps a token value. True when it is no longer dirty.
+ */
+async function revertDocument(doc: vscode.TextDocument): Promise<boolean> {
+  if (!doc.isDirty) return true;
+  try {
+    // "Revert File" acts on the active editor: show the document first.
+    await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false });
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  } catch {
+    // Reported by the caller.
+  }
+  return !doc.isDirty;
 }
 
 /** Place of the agent that reads a remembered env file that gets the new value: it reads it only when it starts. */
@@ -285,6 +361,7 @@ function restartPlace(f: OutsideEnvFile, unit?: string): ManualPlaceRef {
   return {
     label: vscode.l10n.t('The Telegraf agent that reads {0}, which gets the new value — it reads the file only when it starts: restart it', f.label),
     command: envFileRestartCommand(f.uri.fsPath, unit) ?? `# ${vscode.l10n.t('restart the Telegraf agent that reads {0}', f.uri.fsPath)}`,
+    file: f.uri.fsPath,
   };
 }
 
@@ -400,8 +477,10 @@ export function deploymentReferenceHook(
         uris.push(uri);
         if (!doc.isDirty) toSave.push(uri);
       }
-      // Env files written outside the workspace: in the same edit (one undo), counted only once they are on disk.
+      // Env files written outside the workspace: in the same edit (one undo) when VS Code's model of the file is the file on disk,
+      // rewritten on disk otherwise; counted only once they are on disk.
       const outside: { file: OutsideEnvFile; doc: vscode.TextDocument; edits: number; dirty: boolean; mode: number | undefined }[] = [];
+      const onDisk: OutsideEnvFile[] = [];
       for (const file of await outsideEnvFiles(memento, deployments)) {
         if (!file.text) continue;
         if (valueOccurrences(file.text.text, oldValue).length === 0) continue;
@@ -409,11 +488,16 @@ export function deploymentReferenceHook(
           unwritten.push(cannotWritePlace(file));
           continue;
         }
-        let doc: vscode.TextDocument;
+        let doc: vscode.TextDocument | undefined;
         try {
           doc = openDocument(file.uri) ?? (await vscode.workspace.openTextDocument(file.uri));
         } catch {
-          unwritten.push(cannotWritePlace(file));
+          doc = undefined;
+        }
+        const disk = doc && !doc.isDirty ? await readDisk(file.uri) : undefined;
+        if (!doc || (!doc.isDirty && disk?.text !== doc.getText())) {
+          // No model, or one older than the file (VS Code does not watch files outside the workspace): never edit it.
+          onDisk.push(file);
           continue;
         }
         const cur = documentText(doc);
@@ -422,7 +506,26 @@ export function deploymentReferenceHook(
         for (const e of edits) we.replace(file.uri, new vscode.Range(cur.positionAt(e.start), cur.positionAt(e.end)), e.newText);
         outside.push({ file, doc, edits: edits.length, dirty: doc.isDirty, mode: await permissionBits(file.uri) });
       }
-      if (count === 0 && outside.length === 0) return { count, files, uris, unwritten };
+      const rewritten = async (file: OutsideEnvFile, edits: number) => {
+        // Counted as rewritten only when the file on disk holds the new value and not the old one.
+        const disk = await readDisk(file.uri);
+        if (edits > 0 && disk !== undefined && disk.text.includes(newValue) && valueOccurrences(disk.text, oldValue).length === 0) {
+          count += edits;
+          files.push(file.label);
+          uris.push(file.uri);
+          return true;
+        }
+        return false;
+      };
+      const writeOnDisk = async (file: OutsideEnvFile) => {
+        const n = await rewriteOnDisk(file.uri, oldValue, newValue, log);
+        // 0: the old value is no longer in it (changed meanwhile): nothing to do.
+        if (n !== 0 && !(n !== undefined && (await rewritten(file, n)))) unwritten.push(notSavedPlace(file));
+      };
+      if (count === 0 && outside.length === 0) {
+        for (const file of onDisk) await writeOnDisk(file);
+        return { count, files, uris, unwritten };
+      }
       if (!(await vscode.workspace.applyEdit(we))) throw new Error(vscode.l10n.t('VS Code refused to edit the env files; nothing was changed in them.'));
       for (const uri of toSave) await openDocument(uri)?.save();
       for (const o of outside) {
@@ -434,6 +537,7 @@ export function deploymentReferenceHook(
               o.file.label,
             ),
             command: envFileRestartCommand(o.file.uri.fsPath) ?? `# ${vscode.l10n.t('restart the Telegraf agent that reads {0}', o.file.uri.fsPath)}`,
+            file: o.file.uri.fsPath,
           });
           continue;
         }
@@ -442,14 +546,16 @@ export function deploymentReferenceHook(
           () => false,
         );
         await keepPermissionBits(o.file.uri, o.mode, log);
-        // Counted as rewritten only when the file on disk holds the new value and not the old one.
-        const disk = await vscode.workspace.fs.readFile(o.file.uri).then(decodeUtf8, () => undefined);
-        if (saved && disk !== undefined && disk.includes(newValue) && valueOccurrences(disk, oldValue).length === 0) {
-          count += o.edits;
-          files.push(o.file.label);
-          uris.push(o.file.uri);
-        } else unwritten.push(cannotWritePlace(o.file));
+        if (saved && (await rewritten(o.file, o.edits))) continue;
+        // The save failed (the file changed on disk meanwhile, …): drop our edit from the editor, then rewrite what is on disk now.
+        if (!(await revertDocument(o.doc))) {
+          log.warn(`could not revert the unsaved rewrite of ${o.file.uri.fsPath} in its editor`);
+          unwritten.push(notSavedPlace(o.file));
+          continue;
+        }
+        await writeOnDisk(o.file);
       }
+      for (const file of onDisk) await writeOnDisk(file);
       return { count, files, uris, unwritten };
     },
   };
