@@ -58,7 +58,7 @@ export interface KindedFinding extends DeployFinding {
 export class DeploymentDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('telegrafController.deployments');
   readonly envFiles = new EnvFileIndex();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private readonly runs = new CheckRuns();
   private readonly subs: vscode.Disposable[] = [];
 
@@ -104,15 +104,19 @@ export class DeploymentDiagnostics implements vscode.Disposable {
   schedule(uri: vscode.Uri | undefined, delayMs: number): void {
     if (uri && uri.scheme !== 'file' && uri.scheme !== 'untitled') return;
     const key = uri?.toString() ?? '*';
+    const at = Date.now() + delayMs;
     const old = this.timers.get(key);
-    if (old) clearTimeout(old);
-    this.timers.set(
-      key,
-      setTimeout(() => {
+    // One file: a new edit postpones its check (typing). The whole workspace: a pending scan is never postponed,
+    // so frequent triggers (token list refreshes, files written in a burst) cannot keep it from running.
+    if (old && !uri && old.at <= at) return;
+    if (old) clearTimeout(old.timer);
+    this.timers.set(key, {
+      at,
+      timer: setTimeout(() => {
         this.timers.delete(key);
         void (uri ? this.refreshUri(uri) : this.scanWorkspace());
       }, delayMs),
-    );
+    });
   }
 
   /** Scans every deployment file of the workspace; resolves when done. Never throws. */
@@ -247,7 +251,7 @@ export class DeploymentDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const t of this.timers.values()) clearTimeout(t.timer);
     this.subs.forEach((s) => s.dispose());
     this.collection.dispose();
   }
