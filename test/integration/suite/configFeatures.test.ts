@@ -973,7 +973,7 @@ describe('Telegraf config features', function () {
     assert.ok(!onDisk.includes(leaked.value));
     assert.match(onDisk, /token = "\$\{TELEGRAF_CONTROLLER_TOKEN\}"/);
     const confirm = ui.record.messages.find((m) => m.text.startsWith('Revoke the leaked token'));
-    assert.match(confirm?.detail ?? '', /Env files updated to the new value: [^\n]*leak-agent\/\.env/, 'the dialog names the env file');
+    assert.match(confirm?.detail ?? '', /Env files that get the new value: [^\n]*leak-agent\/\.env/, 'the dialog names the env file');
     assert.equal(fs.readFileSync(file('leak-agent/.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${outcome.value}\n`, 'the env file holds the new value');
     assert.equal((await api.connection.api().getToken(outcome.replacement.id)).status, 'active');
     secrets.push(leaked.value, outcome.value);

@@ -509,7 +509,7 @@ describe('Deployment files', function () {
       const confirm = ui.record.messages.find((m) => m.text.startsWith('Rotate the token'));
       assert.match(
         confirm?.detail ?? '',
-        /Env files updated to the new value: [^\n]*outside-env\/telegraf\.env:1/,
+        /Env files that get the new value: [^\n]*outside-env\/telegraf\.env:1/,
         `listed like other env files: ${confirm?.detail}`,
       );
       const second = ui.record.messages.find((m) => m.text.startsWith('The new token is stored'));
