@@ -17,6 +17,7 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
+import { promises as fs } from 'node:fs';
 import {
   composeEnvFiles,
   composeRecreateCommand,
@@ -329,12 +330,21 @@ async function rewriteOnDisk(uri: vscode.Uri, oldValue: string, newValue: string
     const next = applyEdits(before.text, edits);
     const now = await readDisk(uri);
     if (!now || now.text !== before.text || now.bom !== before.bom) continue;
+    const data = new TextEncoder().encode(before.bom ? `\ufeff${next}` : next);
     try {
-      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(before.bom ? `\ufeff${next}` : next));
+      if (uri.scheme === 'file') {
+        // Never half-written: a new file beside it (owner-only until its mode is given back), then renamed over it.
+        const tmp = `${uri.fsPath}.${process.pid}.tmp`;
+        await fs.writeFile(tmp, data, { mode: 0o600 });
+        await fs.rename(tmp, uri.fsPath).catch(async (e: unknown) => {
+          await fs.rm(tmp, { force: true });
+          throw e;
+        });
+      } else await vscode.workspace.fs.writeFile(uri, data);
     } catch {
       return undefined;
     }
-    await keepPermissionBits(uri, mode, log);
+    await keepPermissionBits(uri, mode ?? 0o600, log);
     return edits.length;
   }
   return undefined;
