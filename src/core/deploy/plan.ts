@@ -253,6 +253,20 @@ export function secretKeyFromEnvFileCommand(name: string, key: string, envFile: 
   ].join('\n');
 }
 
+/** Workload kinds `kubectl rollout restart` takes. */
+const ROLLOUT_KINDS: Record<string, string> = { Deployment: 'deployment', DaemonSet: 'daemonset', StatefulSet: 'statefulset' };
+
+/**
+ * The command that restarts workload `kind`/`name` so its pods read a changed
+ * Secret (environment variables are read at container start only); undefined
+ * for a kind `kubectl rollout restart` does not take (a bare Pod, a Job: they
+ * get the new value when next created).
+ */
+export function rolloutRestartCommand(kind: string, name: string, namespace?: string): string | undefined {
+  const k = ROLLOUT_KINDS[kind];
+  return k && name ? `kubectl rollout restart ${k}/${k8sArg(name)}${namespace ? ` -n ${k8sArg(namespace)}` : ''}` : undefined;
+}
+
 /** One command that creates the Secret from the env file, or updates it when it exists (`kubectl apply`). */
 function k8sCommands(secretName: string, envFile: string, namespace?: string): PlanCommand[] {
   const ns = namespace ? ` -n ${k8sArg(namespace)}` : '';
@@ -459,6 +473,10 @@ function planKubernetes(text: string, opts: PlanOptions, path = ''): DeployPlan 
   if (envPair && envListHas(envPair.value, advice.varName)) {
     p.status = 'elsewhere';
     p.notes.push(`The container already defines ${advice.varName}.`);
+    // The manifest does not change: its pods read the Secret's new value only when they start again.
+    const meta = get(c.doc.contents, 'metadata');
+    const restart = rolloutRestartCommand(str(get(c.doc.contents, 'kind')) ?? '', str(get(meta, 'name')) ?? '', ns);
+    if (restart) p.commands.push({ label: 'Restart the pods so they read the new value', text: restart });
     return p;
   }
   if (envPair && isSeq(envPair.value)) {

@@ -13,8 +13,16 @@
 import { isSeq, type YAMLMap } from 'yaml';
 import type { TextEdit } from '../config/types';
 import type { DeployKind } from './kinds';
-import { DEFAULT_ENV_FILE, DEFAULT_SECRET_NAME, HOST_ENV_FILE, k8sArg, secretKeyFromEnvFileCommand, windowsServiceCommand } from './plan';
-export { k8sArg, mergeHostFileCommand, secretKeyFromEnvFileCommand } from './plan';
+import {
+  DEFAULT_ENV_FILE,
+  DEFAULT_SECRET_NAME,
+  HOST_ENV_FILE,
+  k8sArg,
+  rolloutRestartCommand,
+  secretKeyFromEnvFileCommand,
+  windowsServiceCommand,
+} from './plan';
+export { k8sArg, mergeHostFileCommand, rolloutRestartCommand, secretKeyFromEnvFileCommand } from './plan';
 import { shQuote } from '../agentStart/generators';
 import { CONTROLLER_TOKEN_VAR, LEGACY_TOKEN_VAR } from './version';
 import { get, helmTelegrafValues, k8sContainers, str, yamlDocuments } from './yamlModel';
@@ -137,20 +145,6 @@ export function secretCreateFromPromptCommand(name: string, key: string, namespa
     `  kubectl patch secret ${k8sArg(name)}${ns} --type merge --patch-file=<(printf '{"stringData":{"${key}":"%s"}}' "$TC_TOKEN")`,
     'unset TC_TOKEN',
   ].join('\n');
-}
-
-/** Workload kinds `kubectl rollout restart` takes. */
-const ROLLOUT_KINDS: Record<string, string> = { Deployment: 'deployment', DaemonSet: 'daemonset', StatefulSet: 'statefulset' };
-
-/**
- * The command that restarts workload `kind`/`name` so its pods read a changed
- * Secret (environment variables are read at container start only); undefined
- * for a kind `kubectl rollout restart` does not take (a bare Pod, a Job: they
- * get the new value when next created).
- */
-export function rolloutRestartCommand(kind: string, name: string, namespace?: string): string | undefined {
-  const k = ROLLOUT_KINDS[kind];
-  return k && name ? `kubectl rollout restart ${k}/${k8sArg(name)}${namespace ? ` -n ${k8sArg(namespace)}` : ''}` : undefined;
 }
 
 /**

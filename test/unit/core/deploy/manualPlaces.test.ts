@@ -18,6 +18,7 @@ import {
   isWholeCopy,
   manualPlaces,
   mergeHostFileCommand,
+  planAddToken,
   planFixes,
   scanText,
   secretFromEnvFileCommand,
@@ -278,4 +279,11 @@ test('names and namespaces from a manifest never run as shell: anything but a DN
     secretCreateFromPromptCommand('tc', 'K', 'monitoring').split('\n')[1],
     'kubectl create secret generic tc -n monitoring --from-file=K=<(printf %s "$TC_TOKEN") 2>/dev/null ||',
   );
+});
+
+test('Add Token to a container that already reads the token: the Secret command, then the restart of its pods (the manifest does not change)', () => {
+  // telegraf:1.38 reads INFLUX_TOKEN, which the container already takes from a Secret.
+  const p = planAddToken('/w/ds.yaml', DAEMONSET);
+  assert.equal(p.status, 'elsewhere');
+  assert.equal(p.commands.at(-1)?.text, 'kubectl rollout restart daemonset/telegraf -n monitoring');
 });
