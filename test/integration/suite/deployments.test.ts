@@ -41,6 +41,36 @@ function codesOf(uri: vscode.Uri): string[] {
     .sort();
 }
 
+/**
+ * Inserts token `t` into the workspace's telegraf.conf as an environment reference and answers
+ * "Add to Env File…" with `envFile` (a path outside the workspace); then undoes the config edit.
+ */
+async function addToOutsideEnvFile(t: { token: { id: string }; value: string }, envFile: string): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(path.join(workspaceFolder(), 'telegraf.conf'));
+  const editor = await vscode.window.showTextDocument(doc);
+  const line = doc
+    .getText()
+    .split('\n')
+    .findIndex((l) => l.includes('instance_id'));
+  editor.selection = new vscode.Selection(line, 0, line, 0);
+  const w = vscode.window as any;
+  const realSave = w.showSaveDialog;
+  w.showSaveDialog = async () => vscode.Uri.file(envFile);
+  const ui = scriptUi({
+    quickPick: [byLabel('Environment variable reference')],
+    message: [{ match: 'now reads the token from', answer: 'Add to Env File…' }],
+  });
+  try {
+    await vscode.commands.executeCommand('telegrafController.insertToken', t.token.id);
+    await waitUntil(() => fs.existsSync(envFile) && fs.readFileSync(envFile, 'utf8').includes(t.value), { what: 'the value in the env file' });
+  } finally {
+    ui.restore();
+    w.showSaveDialog = realSave;
+  }
+  await vscode.window.showTextDocument(doc);
+  await vscode.commands.executeCommand('undo');
+}
+
 describe('Deployment files', function () {
   this.timeout(120_000);
   let api: TestApi;
@@ -466,33 +496,11 @@ describe('Deployment files', function () {
     assert.equal(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(envFile)), undefined, 'the env file is outside the workspace');
     try {
       // Insert the token as an environment reference, then "Add to Env File…" with a path outside the workspace.
-      const doc = await vscode.workspace.openTextDocument(path.join(workspaceFolder(), 'telegraf.conf'));
-      const editor = await vscode.window.showTextDocument(doc);
-      const line = doc
-        .getText()
-        .split('\n')
-        .findIndex((l) => l.includes('instance_id'));
-      editor.selection = new vscode.Selection(line, 0, line, 0);
-      const w = vscode.window as any;
-      const realSave = w.showSaveDialog;
-      w.showSaveDialog = async () => vscode.Uri.file(envFile);
-      let ui = scriptUi({
-        quickPick: [byLabel('Environment variable reference')],
-        message: [{ match: 'now reads the token from', answer: 'Add to Env File…' }],
-      });
-      try {
-        await vscode.commands.executeCommand('telegrafController.insertToken', old.token.id);
-        await waitUntil(() => fs.existsSync(envFile) && fs.readFileSync(envFile, 'utf8').includes(old.value), { what: 'the value in the env file' });
-      } finally {
-        ui.restore();
-        w.showSaveDialog = realSave;
-      }
-      await vscode.window.showTextDocument(doc);
-      await vscode.commands.executeCommand('undo');
+      await addToOutsideEnvFile(old, envFile);
       assert.equal(fs.statSync(envFile).mode & 0o777, 0o600, 'written owner-only');
 
       await vscode.env.clipboard.writeText('');
-      ui = scriptUi({
+      const ui = scriptUi({
         message: [
           { match: 'Rotate the token "deploy rotate outside"', answer: 'Rotate' },
           { match: 'The new token is stored', answer: 'Copy Commands' },
@@ -544,36 +552,14 @@ describe('Deployment files', function () {
     const envFile = path.join(outsideDir, 'telegraf.env');
     const envUri = vscode.Uri.file(envFile);
     try {
-      const doc = await vscode.workspace.openTextDocument(path.join(workspaceFolder(), 'telegraf.conf'));
-      const editor = await vscode.window.showTextDocument(doc);
-      const line = doc
-        .getText()
-        .split('\n')
-        .findIndex((l) => l.includes('instance_id'));
-      editor.selection = new vscode.Selection(line, 0, line, 0);
-      const w = vscode.window as any;
-      const realSave = w.showSaveDialog;
-      w.showSaveDialog = async () => envUri;
-      let ui = scriptUi({
-        quickPick: [byLabel('Environment variable reference')],
-        message: [{ match: 'now reads the token from', answer: 'Add to Env File…' }],
-      });
-      try {
-        await vscode.commands.executeCommand('telegrafController.insertToken', old.token.id);
-        await waitUntil(() => fs.existsSync(envFile) && fs.readFileSync(envFile, 'utf8').includes(old.value), { what: 'the value in the env file' });
-      } finally {
-        ui.restore();
-        w.showSaveDialog = realSave;
-      }
-      await vscode.window.showTextDocument(doc);
-      await vscode.commands.executeCommand('undo');
+      await addToOutsideEnvFile(old, envFile);
       // VS Code keeps a model of the file; it does not watch files outside the workspace, so the change below leaves it stale.
       const model = await vscode.workspace.openTextDocument(envUri);
       assert.ok(model.getText().includes(old.value));
       fs.appendFileSync(envFile, 'OTHER=1\n');
       assert.equal(fs.statSync(envFile).mode & 0o777, 0o600, 'written owner-only');
 
-      ui = scriptUi({
+      const ui = scriptUi({
         message: [
           { match: 'Rotate the token "deploy rotate stale"', answer: 'Rotate' },
           { match: 'The new token is stored', answer: 'Revoke Old Token' },
