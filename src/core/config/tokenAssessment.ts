@@ -279,6 +279,17 @@ export const MAX_DESCRIPTION_LENGTH = 255;
 const ROTATED_SUFFIX_RE = /\s*\((?:rotated|replaced) (\d{4}-\d{2}-\d{2})(?: \d{2}:\d{2} UTC)?\)$/;
 
 /**
+ * `description` without the suffixes {@link rotatedDescription} adds
+ * (`web-07 agent (rotated 2026-12-02)` → `web-07 agent`): the name the first
+ * token of a rotation chain had.
+ */
+export function originalDescription(description: string): string {
+  let d = description.trim();
+  for (let next = d.replace(ROTATED_SUFFIX_RE, '').trim(); next !== d; next = d.replace(ROTATED_SUFFIX_RE, '').trim()) d = next;
+  return d;
+}
+
+/**
  * The description of a replacement token: the old one without a previous
  * ` (rotated YYYY-MM-DD)` suffix, plus ` (rotated <UTC date of now>)`, or
  * ` (rotated YYYY-MM-DD HH:MM UTC)` when the old one was rotated the same day

@@ -114,15 +114,31 @@ export interface SecretValueCommand {
  * The command that stores the value of `@{storeId:key}` for a store of type
  * `type` (`[[secretstores.<type>]]`; undefined when the config does not say):
  * - `os`, `jose` or unknown: {@link secretsSetCommand} (prompts for the value);
+ *   for a jose store whose password comes from `${passwordVar}`, the command
+ *   first stops unless that variable is set (Telegraf would otherwise store a
+ *   secret the agent cannot decrypt);
  * - `docker`: Telegraf reads the secret from `/run/secrets/<key>` inside the
  *   container (the plugin's README) and `secrets set` is refused ("does not
  *   support setting secrets"): the command writes a value typed at a hidden
  *   prompt into the file `<key>` (mode 0600, for Compose `secrets:` with
- *   `file:`), never on a command line; bash;
+ *   `file:`: the container's user must be able to read it, the plugin's
+ *   README runs the service with `user:`), never on a command line; bash;
  * - any other store (vault, http, systemd, …): undefined, set in that
  *   store's own tool.
  */
-export function secretValueCommand(type: string | undefined, configPath: string, storeId: string, key: string): SecretValueCommand | undefined {
+export function secretValueCommand(
+  type: string | undefined,
+  configPath: string,
+  storeId: string,
+  key: string,
+  passwordVar?: string,
+): SecretValueCommand | undefined {
+  // A jose store encrypts with the password of its config: without it set, `secrets set` stores what the agent cannot decrypt.
+  if (type === 'jose' && passwordVar)
+    return {
+      kind: 'telegraf',
+      command: `: "\${${passwordVar}:?set ${passwordVar} to the password of the jose store first}" && ${secretsSetCommand(configPath, storeId, key)}`,
+    };
   if (type === 'docker')
     return {
       kind: 'docker',

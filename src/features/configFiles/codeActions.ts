@@ -25,6 +25,7 @@ import {
   planReplaceSite,
   secretReference,
   secretStores,
+  storePasswordVar,
   type SecretStoreType,
 } from '../../core/config';
 import { valueUseAt, type TokenValueUse } from '../../core/config/references';
@@ -311,8 +312,15 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         log.info(
           `[${who()}] replaced a plain-text token${facts.token ? ` (${facts.token.id} "${ui.tokenName(facts.token.description, 80)}")` : ''} in ${file} with ${reference}${add ? ` and added [[secretstores.${add.type}]] "${add.id}"` : ''}`,
         );
-        const type = add?.type ?? stores.find((s) => s.id === storeId)?.type;
-        const hint = secretStoreHint(path.basename(doc.fileName), doc.uri.fsPath, { id: storeId, ...(type ? { type } : {}) }, key);
+        const existing = stores.find((s) => s.id === storeId);
+        const type = add?.type ?? existing?.type;
+        const passwordVar = add ? (add.type === 'jose' ? JOSE_PASSWORD_VAR : undefined) : existing && storePasswordVar(existing);
+        const hint = secretStoreHint(
+          path.basename(doc.fileName),
+          doc.uri.fsPath,
+          { id: storeId, ...(type ? { type } : {}), ...(passwordVar ? { passwordVar } : {}) },
+          key,
+        );
         const copyCommand = vscode.l10n.t('Copy Command');
         const copyValue = vscode.l10n.t('Copy Token Value');
         const choice = await ui.showInformationMessage(

@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import { secretValueCommand } from '../../core/telegraf';
 import * as ui from '../../infra/ui';
 import { expiryLabel, statusLabel } from '../../services/words';
-import { type TelegrafConfig, type TokenSite } from '../../core/config';
+import { storePasswordVar, type TelegrafConfig, type TokenSite } from '../../core/config';
 import { literalOfSite, requiredPermissions, siteAt, type RequiredPermission } from '../../core/config/references';
 import { envVarNote, missingPermissions, permissionText, type TokenFacts, type TokenRecord } from '../../core/config/tokenAssessment';
 import { describePermissions } from '../../core/permissions';
@@ -225,7 +225,7 @@ export class TokenHoverProvider implements vscode.HoverProvider {
               ),
             ),
           );
-        const set = secretValueCommand(site.store?.type, configPath, site.storeId ?? '', site.secretKey ?? '');
+        const set = secretValueCommand(site.store?.type, configPath, site.storeId ?? '', site.secretKey ?? '', site.store && storePasswordVar(site.store));
         md.appendMarkdown('\n\n').appendMarkdown(
           markdownText(
             !set

@@ -17,6 +17,7 @@ import {
   planSetToken,
   secretReference,
   secretStores,
+  storePasswordVar,
   tableAt,
   type ConfigTable,
   type TextEdit,
@@ -30,7 +31,7 @@ import { envVarName } from '../../infra/envVarSetting';
 import { heartbeatUrl } from '../../infra/settings';
 import { readConfig, workspaceConfigUris } from '../../services/configDocuments';
 import { heartbeatReportsElsewhere } from '../../core/config/references';
-import { exportLine } from '../../core/config/tokenAssessment';
+import { exportLine, originalDescription } from '../../core/config/tokenAssessment';
 import { GitIgnoreChecker } from '../../services/gitIgnore';
 import { ensureGitIgnored } from './deployments/documents';
 import { rememberWrittenEnvFile } from './deployments/writtenEnvFiles';
@@ -109,6 +110,17 @@ async function pickForm(memento: vscode.Memento): Promise<InsertForm> {
   return pick.form;
 }
 
+/**
+ * The secret keys configs may read `token` under: the one Insert Token gives
+ * it ({@link secretKeyFor}) and the one it gave the first token of its
+ * rotation chain (rotate keeps the configs and sets the same key to the new
+ * value, so the successors of a token are found under the original key).
+ */
+export function secretKeysFor(token: Pick<Token, 'description' | 'id'>): string[] {
+  const keys = [secretKeyFor(token), secretKeyFor({ ...token, description: originalDescription(token.description) })];
+  return [...new Set(keys)];
+}
+
 /** A secret key name from a token description: letters, digits and `_` only (Telegraf's rule). */
 export function secretKeyFor(token: Pick<Token, 'description' | 'id'>): string {
   const base = token.description
@@ -181,7 +193,7 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
         const edits: TextEdit[] = [];
         let addStore: { id: string; type: 'os' | 'jose' | 'docker'; password?: string } | undefined;
         let reference: string;
-        let secretHint: { store: string; type?: string; key: string } | undefined;
+        let secretHint: { store: string; type?: string; passwordVar?: string; key: string } | undefined;
         if (form === 'env') reference = envReference(envVarName());
         else if (form === 'literal') reference = value;
         else {
@@ -221,8 +233,10 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
           }
           const key = secretKeyFor(token);
           reference = secretReference(storeId, key);
-          const type = addStore?.type ?? stores.find((s) => s.id === storeId)?.type;
-          secretHint = { store: storeId, key, ...(type ? { type } : {}) };
+          const existing = stores.find((s) => s.id === storeId);
+          const type = addStore?.type ?? existing?.type;
+          const passwordVar = addStore ? (addStore.type === 'jose' ? JOSE_PASSWORD_VAR : undefined) : existing && storePasswordVar(existing);
+          secretHint = { store: storeId, key, ...(type ? { type } : {}), ...(passwordVar ? { passwordVar } : {}) };
         }
         const cursor = doc.offsetAt(editor.selection.active);
         const here = heartbeatAt(cfg, tableAt(cfg, cursor));
@@ -361,7 +375,12 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
             await addToEnvironmentFile(doc.uri, name, value, token, connection.label, log, state);
           }
         } else if (form === 'secret' && secretHint) {
-          const hint = secretStoreHint(fileName, doc.uri.fsPath, { id: secretHint.store, type: secretHint.type }, secretHint.key);
+          const hint = secretStoreHint(
+            fileName,
+            doc.uri.fsPath,
+            { id: secretHint.store, type: secretHint.type, passwordVar: secretHint.passwordVar },
+            secretHint.key,
+          );
           const copyCommand = vscode.l10n.t('Copy Command');
           const copyValue = vscode.l10n.t('Copy Token Value');
           const choice = await ui.showInformationMessage(

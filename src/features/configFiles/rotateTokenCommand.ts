@@ -29,7 +29,7 @@ import {
   type ReplaceOutcome,
 } from './tokenReplacement';
 import type { TokenResolver } from './tokenResolver';
-import { secretKeyFor } from './insertTokenCommand';
+import { secretKeysFor } from './insertTokenCommand';
 
 /** At most this many locations are listed in the confirmation (a modal taller than the window cannot be answered). */
 const MAX_LISTED = 8;
@@ -65,7 +65,12 @@ export function deploymentRotation(
   // places found for that file before (its agent "gets the new value": not so).
   const beforeRevoke = async (newValue: string, unwritten: readonly ManualPlaceRef[] = []): Promise<boolean> => {
     const failed = new Set(unwritten.flatMap((u) => (u.file ? [u.file] : [])));
-    const places = [...unwritten, ...refs.manual.filter((m) => !m.file || !failed.has(m.file))];
+    // Workspace files that keep the old value (no fix fits them): named again here, the last word before revoking.
+    const stale = [...refs.readOnly, ...(refs.elsewhere ?? [])].map((label) => {
+      const text = vscode.l10n.t('{0} — still holds the old value: change it by hand', label);
+      return { label: text, command: `# ${text}` };
+    });
+    const places = [...unwritten, ...stale, ...refs.manual.filter((m) => !m.file || !failed.has(m.file))];
     if (places.length === 0) return true;
     const revoke = vscode.l10n.t('Revoke Old Token');
     const copy = vscode.l10n.t('Copy Commands');
@@ -167,7 +172,7 @@ export function registerRotateToken(deps: Services & { resolver: TokenResolver; 
         const occurrences = await findValueInWorkspace(oldValue);
         const found = deps.deployments ? await deps.deployments.find(oldValue) : undefined;
         // Configs that read this token from a secret store under the key "Insert Token" gave it: the store needs the new value.
-        const secretPlaces = await findSecretStorePlaces(secretKeyFor(token));
+        const secretPlaces = (await Promise.all(secretKeysFor(token).map((k) => findSecretStorePlaces(k)))).flat();
         if (found) found.manual.unshift(...secretPlaces);
         const deployment = deploymentRotation(found, deps.deployments);
         const now = Date.now();

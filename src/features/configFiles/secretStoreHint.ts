@@ -11,11 +11,11 @@ import { secretValueCommand } from '../../core/telegraf';
 export function secretStoreHint(
   fileName: string,
   configPath: string,
-  store: { id: string; type?: string },
+  store: { id: string; type?: string; passwordVar?: string },
   key: string,
 ): { message: string; command?: string } {
   const reference = `@{${store.id}:${key}}`;
-  const cmd = secretValueCommand(store.type, configPath, store.id, key);
+  const cmd = secretValueCommand(store.type, configPath, store.id, key, store.passwordVar);
   if (!cmd)
     return {
       message: vscode.l10n.t(
@@ -29,7 +29,7 @@ export function secretStoreHint(
   if (cmd.kind === 'docker')
     return {
       message: vscode.l10n.t(
-        '{0} now reads the token from {1}, a Docker secret: Telegraf reads /run/secrets/{2} in its container. Give the Telegraf service the secret "{2}" (Compose: secrets: with file:, or docker secret create {2} - in Swarm); the command writes the value into the file {2} (mode 0600): {3}',
+        '{0} now reads the token from {1}, a Docker secret: Telegraf reads /run/secrets/{2} in its container. Give the Telegraf service the secret "{2}" (Compose: secrets: with file:, or docker secret create {2} - in Swarm); the command writes the value into the file {2}, readable only by you (mode 0600): run the service as your user (user: in Compose, as the docker secret store\'s README does) or give the file to the container\'s user. {3}',
         fileName,
         reference,
         key,

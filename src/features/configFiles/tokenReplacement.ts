@@ -23,7 +23,7 @@ import { isUnusableToken, type Token } from '../../core/api/contract';
 import { describe as describeError } from '../../services/controllerConnection';
 import { ControllerError } from '../../core/api/errors';
 import { findCreatedTokens, isCreateOutcomeUnknown } from '../../core/api/createOutcome';
-import { findTokenSites, parseTelegrafConfig } from '../../core/config';
+import { findTokenSites, parseTelegrafConfig, storePasswordVar } from '../../core/config';
 import { secretValueCommand } from '../../core/telegraf';
 import { findValueOccurrences, planRewriteValue, type RewriteMode } from '../../core/config/references';
 import { lostPermissions, replacementExpiry, rotatedDescription } from '../../core/config/tokenAssessment';
@@ -78,7 +78,7 @@ export async function findSecretStorePlaces(key: string): Promise<ManualPlaceRef
       if (seen.has(id)) continue;
       seen.add(id);
       const where = locationLabel(uri, toRange(t, site.valueRange).start.line);
-      const cmd = secretValueCommand(type, uri.fsPath, site.storeId, key);
+      const cmd = secretValueCommand(type, uri.fsPath, site.storeId, key, site.store && storePasswordVar(site.store));
       out.push({
         label: vscode.l10n.t(
           'Secret "{0}" of the secret store "{1}" ({2}) — the config reads the token from it: set it to the new value where the agent runs',

@@ -894,6 +894,23 @@ describe('Telegraf config features', function () {
     assert.equal((await api.connection.api().getToken(old.token.id)).status, 'revoked', 'revoked after the confirmation');
     await clipboard.writeText('');
     secrets.push(old.value, outcome.value);
+    // The successor ("… (rotated <date>)") is read under the same key: rotating it lists the stores again.
+    const again = scriptUi({
+      message: [
+        { match: 'Rotate the token "config features store rotate (rotated', answer: 'Rotate' },
+        { match: 'The new token is stored', answer: 'Revoke Old Token' },
+      ],
+    });
+    let next: ReplaceOutcome | undefined;
+    try {
+      next = await vscode.commands.executeCommand<ReplaceOutcome>('telegrafController.rotateToken', outcome.replacement.id);
+    } finally {
+      again.restore();
+    }
+    assert.ok(next, JSON.stringify(again.record.messages));
+    const listedAgain = again.record.messages.find((m) => m.text.startsWith('The new token is stored'));
+    assert.match(listedAgain?.detail ?? '', new RegExp(`Secret "${key}" of the secret store "dsec"`), 'the successor is found under the original key');
+    secrets.push(next.value);
   });
 
   it('Rotate Token… revokes nothing when a step fails, and says what was done', async () => {

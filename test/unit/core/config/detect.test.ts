@@ -16,6 +16,7 @@ import {
   isTelegrafConfig,
   parseTelegrafConfig,
   secretStores,
+  storePasswordVar,
   type TokenSite,
 } from '../../../../src/core/config';
 import { fixtureNames, readFixture } from './helpers';
@@ -358,4 +359,13 @@ void describe('isTelegrafConfig', () => {
       assert.equal(isTelegrafConfig(file, text), true, name);
     }
   });
+});
+
+test('storePasswordVar names the variable a jose store takes its password from', () => {
+  const cfg = parseTelegrafConfig(
+    '[[secretstores.jose]]\n  id = "a"\n  password = "${TELEGRAF_SECRETS_PASSWORD}"\n\n[[secretstores.jose]]\n  id = "b"\n  password = "literal"\n',
+  );
+  const [a, b] = secretStores(cfg);
+  assert.equal(storePasswordVar(a!), 'TELEGRAF_SECRETS_PASSWORD');
+  assert.equal(storePasswordVar(b!), undefined);
 });

@@ -13,6 +13,7 @@ import {
   lostPermissions,
   mayRevoke,
   missingPermissions,
+  originalDescription,
   replacementExpiry,
   rotatedDescription,
   tokensWithPrefixOf,
@@ -166,6 +167,13 @@ describe('rotation', () => {
     assert.ok(rotatedDescription('x'.repeat(300), NOW).length === 255);
     assert.ok(out.endsWith('… (rotated 2026-12-01)'));
     assert.ok(!/[\ud800-\udbff]…/.test(out), 'no split surrogate pair');
+  });
+
+  test('originalDescription removes every rotation suffix (the name the chain started with)', () => {
+    assert.equal(originalDescription('web-07 agent'), 'web-07 agent');
+    assert.equal(originalDescription(rotatedDescription('web-07 agent', NOW)), 'web-07 agent');
+    assert.equal(originalDescription(rotatedDescription(rotatedDescription('web-07 agent', NOW), NOW)), 'web-07 agent');
+    assert.equal(originalDescription('x (replaced 2026-01-02)'), 'x');
   });
 
   test('replacementExpiry keeps the lifetime', () => {

@@ -103,6 +103,12 @@ describe('secretValueCommand', () => {
     assert.equal(secretValueCommand('jose', 'a b.conf', 's', 'k')?.kind, 'telegraf');
     assert.equal(secretValueCommand(undefined, 'a.conf', 's', 'k')?.kind, 'telegraf', 'a store defined elsewhere');
     assert.equal(secretValueCommand('vault', 'a.conf', 's', 'k'), undefined);
+    // A jose store whose password comes from a variable: the command stops when it is not set (real bash).
+    const jose = secretValueCommand('jose', 'a.conf', 'j', 'k', 'TELEGRAF_SECRETS_PASSWORD')!.command;
+    assert.ok(jose.endsWith('&& telegraf --config a.conf secrets set j k'), jose);
+    const unset = spawnSync('bash', ['-c', jose], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    assert.notEqual(unset.status, 0);
+    assert.match(unset.stderr, /set TELEGRAF_SECRETS_PASSWORD to the password of the jose store first/);
     const docker = secretValueCommand('docker', 'a.conf', 'd', 'tc_agent');
     assert.equal(docker?.kind, 'docker');
     assert.ok(!docker!.command.includes('secrets set'), 'telegraf secrets set refuses docker stores');
