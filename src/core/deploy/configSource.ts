@@ -111,10 +111,24 @@ export interface ConfigSourceCheck {
  * (see the module comment): blocked when a `--config` is an HTTP(S) URL other
  * than a Telegraf Controller one; a warning when a `--config` comes from a
  * variable the file does not set; nothing otherwise (no `--config` URL, a
- * controller URL, local files).
+ * controller URL, local files). With `inContainer` (Compose, Kubernetes), a
+ * controller URL on a loopback address is a warning too: it names the
+ * container itself.
  */
-export function checkConfigSources(words: readonly string[], varName: string, lookup?: (name: string) => string | undefined): ConfigSourceCheck {
+export function checkConfigSources(
+  words: readonly string[],
+  varName: string,
+  lookup?: (name: string) => string | undefined,
+  inContainer = false,
+): ConfigSourceCheck {
   const sources = configFlagValues(words).map((v) => classifyConfigSource(v, lookup));
+  const loopback = inContainer
+    ? sources.find((s): s is Extract<ConfigSource, { kind: 'controller' }> => s.kind === 'controller' && isLoopbackUrl(s.url))
+    : undefined;
+  if (loopback)
+    return {
+      warning: `The agent loads its configuration from ${displayUrl(loopback.url)}: inside a container that address is the container itself, not the controller's machine. Use the controller's host name or address as the container sees it.`,
+    };
   const other = sources.find((s): s is Extract<ConfigSource, { kind: 'other-url' }> => s.kind === 'other-url');
   if (other)
     return {
@@ -126,4 +140,10 @@ export function checkConfigSources(words: readonly string[], varName: string, lo
       warning: `The agent's --config is ${unknown.written}, which this file does not set: Telegraf sends ${varName} to that URL, so make sure ${unknown.variable} is a Telegraf Controller configuration URL (…/api/configs/<id>/toml), not an InfluxDB one.`,
     };
   return {};
+}
+
+/** Whether `url`'s host is a loopback address (`localhost`, `127.x.x.x`, `[::1]`). */
+function isLoopbackUrl(url: string): boolean {
+  const host = /^https?:\/\/(?:[^/@]*@)?(\[[^\]]*\]|[^/:?#]+)/i.exec(url)?.[1]?.toLowerCase() ?? '';
+  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\./.test(host);
 }

@@ -291,7 +291,7 @@ function yamlWords(node: unknown): string[] {
  * warning is added to `p.warnings`.
  */
 function blockedByConfigSource(p: DeployPlan, words: readonly string[], lookup?: (name: string) => string | undefined): boolean {
-  const check = checkConfigSources(words, p.varName, lookup);
+  const check = checkConfigSources(words, p.varName, lookup, p.kind === 'compose' || p.kind === 'kubernetes');
   if (check.blocking) {
     p.status = 'unsupported';
     p.edits = [];

@@ -94,3 +94,12 @@ test('an env file that sets a non-controller configuration URL warns (fixture 24
   assert.equal(p.kind, 'env');
   assert.match(p.warnings.join(' '), /TELEGRAF_CONF is https:\/\/FQDN\/api\/v2\/telegrafs\/0123456789, not a Telegraf Controller configuration URL/);
 });
+
+test('a controller URL on a loopback address inside a container is a warning (it names the container itself)', () => {
+  const compose = (url: string) => `services:\n  telegraf:\n    image: telegraf:1.40\n    command: ["--config", "${url}"]\n`;
+  const p = planAddToken('/w/docker-compose.yml', compose('http://127.0.0.1:8888/api/configs/1/toml'));
+  assert.equal(p.status, 'edit');
+  assert.match(p.warnings.join(' '), /inside a container that address is the container itself/);
+  assert.deepEqual(planAddToken('/w/docker-compose.yml', compose('http://tc.example:8888/api/configs/1/toml')).warnings, []);
+  assert.deepEqual(checkConfigSources(['telegraf', '--config', 'http://localhost:8888/api/configs/1/toml'], 'X'), {}, 'on the host itself it is fine');
+});
