@@ -106,12 +106,13 @@ export interface SecretStore {
 
 /**
  * The environment variable a `[[secretstores.jose]]` takes its password from
- * (`password = "${NAME}"`), if it is written that way: `telegraf secrets set`
+ * (`password = "${NAME}"` or `"$NAME"`, both of which Telegraf expands), if it is written that way: `telegraf secrets set`
  * needs the same password, or it stores a secret the agent cannot decrypt.
  */
 export function storePasswordVar(store: SecretStore): string | undefined {
   const value = findDirectKey(store.table, 'password')?.scalars[0]?.value;
-  return typeof value === 'string' ? /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(value.trim())?.[1] : undefined;
+  const m = typeof value === 'string' ? /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/.exec(value.trim()) : null;
+  return m ? (m[1] ?? m[2]) : undefined;
 }
 
 const SECRET_REF_RE = /@\{([A-Za-z0-9_]+):([A-Za-z0-9_]+)\}/;

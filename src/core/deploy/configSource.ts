@@ -120,8 +120,18 @@ export function checkConfigSources(
   varName: string,
   lookup?: (name: string) => string | undefined,
   inContainer = false,
+  controllerUrl?: string,
 ): ConfigSourceCheck {
   const sources = configFlagValues(words).map((v) => classifyConfigSource(v, lookup));
+  // A controller URL of another controller than the one the token comes from: the token would go there and be refused.
+  const home = controllerUrl ? hostOf(controllerUrl) : undefined;
+  const foreign = home
+    ? sources.find((s): s is Extract<ConfigSource, { kind: 'controller' }> => s.kind === 'controller' && !isLoopbackUrl(s.url) && hostOf(s.url) !== home)
+    : undefined;
+  if (foreign)
+    return {
+      warning: `The agent loads its configuration from ${displayUrl(foreign.url)}, not from the controller you are signed in to (${home}): Telegraf sends ${varName} there, and that controller refuses a token it did not issue. Add a token of that controller instead, unless it is this one under another name.`,
+    };
   const loopback = inContainer
     ? sources.find((s): s is Extract<ConfigSource, { kind: 'controller' }> => s.kind === 'controller' && isLoopbackUrl(s.url))
     : undefined;
@@ -144,6 +154,11 @@ export function checkConfigSources(
 
 /** Whether `url`'s host is a loopback address (`localhost`, `127.x.x.x`, `[::1]`). */
 function isLoopbackUrl(url: string): boolean {
-  const host = /^https?:\/\/(?:[^/@]*@)?(\[[^\]]*\]|[^/:?#]+)/i.exec(url)?.[1]?.toLowerCase() ?? '';
+  const host = hostOf(url);
   return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\./.test(host);
+}
+
+/** The lower-cased host of an HTTP(S) URL ('' when it has none). */
+function hostOf(url: string): string {
+  return /^https?:\/\/(?:[^/@]*@)?(\[[^\]]*\]|[^/:?#]+)/i.exec(url)?.[1]?.toLowerCase() ?? '';
 }

@@ -48,6 +48,8 @@ export interface PlanOptions {
   secretName?: string;
   /** Env file name for the value (relative to the deployment file's folder). */
   envFile?: string;
+  /** The URL of the controller the token comes from: a `--config` of another controller gets a warning. */
+  controllerUrl?: string;
 }
 
 /** A new file the plan writes (relative to the deployment file's folder, `/`-separated). */
@@ -290,8 +292,8 @@ function yamlWords(node: unknown): string[] {
  * plan `unsupported` with that note (returns true: the caller stops); a
  * warning is added to `p.warnings`.
  */
-function blockedByConfigSource(p: DeployPlan, words: readonly string[], lookup?: (name: string) => string | undefined): boolean {
-  const check = checkConfigSources(words, p.varName, lookup, p.kind === 'compose' || p.kind === 'kubernetes');
+function blockedByConfigSource(p: DeployPlan, words: readonly string[], lookup?: (name: string) => string | undefined, controllerUrl?: string): boolean {
+  const check = checkConfigSources(words, p.varName, lookup, p.kind === 'compose' || p.kind === 'kubernetes', controllerUrl);
   if (check.blocking) {
     p.status = 'unsupported';
     p.edits = [];
@@ -325,7 +327,7 @@ function planCompose(text: string, opts: PlanOptions): DeployPlan {
   p.notes.push(...advice.notes);
   const varName = advice.varName;
   // Compose fills ${…} of a command from the shell or .env, which this file does not show.
-  if (blockedByConfigSource(p, [...yamlWords(get(svc.map, 'entrypoint')), ...yamlWords(get(svc.map, 'command'))])) return p;
+  if (blockedByConfigSource(p, [...yamlWords(get(svc.map, 'entrypoint')), ...yamlWords(get(svc.map, 'command'))], undefined, opts.controllerUrl)) return p;
   const envPair = pairOf(svc.map, 'environment');
   const mode: ComposeMode = opts.composeMode ?? 'environment';
   const valueFile = opts.envFile ?? (mode === 'environment' ? '.env' : DEFAULT_ENV_FILE);
@@ -468,7 +470,7 @@ function planKubernetes(text: string, opts: PlanOptions, path = ''): DeployPlan 
   // Kubernetes fills $(NAME) of command and args from the container's env values.
   const envValue = (name: string) =>
     isSeq(envPair?.value) ? envPair.value.items.filter((i) => str(get(i, 'name')) === name).map((i) => str(get(i, 'value')))[0] : undefined;
-  if (blockedByConfigSource(p, [...yamlWords(get(c.map, 'command')), ...yamlWords(get(c.map, 'args'))], envValue)) return p;
+  if (blockedByConfigSource(p, [...yamlWords(get(c.map, 'command')), ...yamlWords(get(c.map, 'args'))], envValue, opts.controllerUrl)) return p;
   p.commands.push(...k8sCommands(secretName, envFile, ns));
   if (envPair && envListHas(envPair.value, advice.varName)) {
     p.status = 'elsewhere';
@@ -678,7 +680,7 @@ function systemdEnvironment(text: string): (name: string) => string | undefined 
 
 function planSystemd(path: string, text: string, opts: PlanOptions): DeployPlan {
   const p = base('systemd', CONTROLLER_TOKEN_VAR);
-  if (blockedByConfigSource(p, execStartWords(text), systemdEnvironment(text))) return p;
+  if (blockedByConfigSource(p, execStartWords(text), systemdEnvironment(text), opts.controllerUrl)) return p;
   const envFiles = [...text.matchAll(/^[ \t]*EnvironmentFile[ \t]*=[ \t]*-?(\S+)/gm)].map((m) => m[1]!);
   const unit = /([^/\\]+)\.service$/.exec(path)?.[1] ?? 'telegraf';
   const dropIn = /\.service\.d[\\/]/.test(path);

@@ -144,7 +144,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           let sharedDotEnv: string[] = [];
           let refused = false;
           try {
-            const first = planAddToken(fsPath, body, { composeMode: 'environment' }, deps.envFiles.paths());
+            const first = planAddToken(fsPath, body, { composeMode: 'environment', controllerUrl: origin }, deps.envFiles.paths());
             sharedDotEnv = first.sharedWith ?? [];
             // Nothing to choose when the service cannot take the token (its --config is another server's URL).
             refused = first.status === 'unsupported';
@@ -172,7 +172,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
             composeMode = pick.mode;
           }
         }
-        const plan = planAddToken(fsPath, body, { composeMode }, deps.envFiles.paths());
+        const plan = planAddToken(fsPath, body, { composeMode, controllerUrl: origin }, deps.envFiles.paths());
         if (plan.status === 'unsupported') throw new Error(plan.notes.join(' ') || vscode.l10n.t('Nothing to add in this file.'));
         let k8s = opts.k8s;
         if ((kind === 'kubernetes' || kind === 'helm-values' || kind === 'kustomization') && !k8s && plan.valueFile === DEFAULT_ENV_FILE) {

@@ -368,4 +368,6 @@ test('storePasswordVar names the variable a jose store takes its password from',
   const [a, b] = secretStores(cfg);
   assert.equal(storePasswordVar(a!), 'TELEGRAF_SECRETS_PASSWORD');
   assert.equal(storePasswordVar(b!), undefined);
+  const [c] = secretStores(parseTelegrafConfig('[[secretstores.jose]]\n  id = "c"\n  password = "$JOSE_PASSWORD"\n'));
+  assert.equal(storePasswordVar(c!), 'JOSE_PASSWORD', 'the unbraced form too');
 });

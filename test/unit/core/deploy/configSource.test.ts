@@ -103,3 +103,11 @@ test('a controller URL on a loopback address inside a container is a warning (it
   assert.deepEqual(planAddToken('/w/docker-compose.yml', compose('http://tc.example:8888/api/configs/1/toml')).warnings, []);
   assert.deepEqual(checkConfigSources(['telegraf', '--config', 'http://localhost:8888/api/configs/1/toml'], 'X'), {}, 'on the host itself it is fine');
 });
+
+test('a --config of another controller than the one the token comes from is a warning', () => {
+  const compose = `services:\n  telegraf:\n    image: telegraf:1.40\n    command: ["--config", "http://tc.example:8888/api/configs/1/toml"]\n`;
+  const other = planAddToken('/w/docker-compose.yml', compose, { controllerUrl: 'http://127.0.0.1:8888' });
+  assert.equal(other.status, 'edit');
+  assert.match(other.warnings.join(' '), /not from the controller you are signed in to \(127\.0\.0\.1\)/);
+  assert.deepEqual(planAddToken('/w/docker-compose.yml', compose, { controllerUrl: 'https://TC.example' }).warnings, [], 'the same host');
+});
