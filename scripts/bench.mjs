@@ -4,7 +4,11 @@
 // targets are printed as met / not met.
 //
 //   node scripts/bench.mjs [--runs 7] [--host-runs 5] [--only sizes,config,client,tree,telegraf,deploy,telegraf-build,activate,host-tree] [--skip …]
-//                          [--build-runs 3] [--telegraf-cold]
+//                          [--build-runs 3] [--telegraf-cold] [--profile DIR]
+//
+// --profile DIR: with `activate`, a CPU profile of the extension host around each
+// activation (ours and the empty extension's) in DIR/*.cpuprofile (open in Chrome
+// DevTools' Performance panel): where code loading and activate() spend their time.
 //
 // Every figure is the median of several runs together with the median of its
 // reference, measured in the same run (interleaved), and their ratio:
@@ -47,6 +51,11 @@ import { importTs } from './lib/tsx.mjs';
 
 const { flags } = parseArgs(process.argv.slice(2));
 const root = projectRoot();
+if (typeof flags.profile === 'string') {
+  mkdirSync(path.resolve(flags.profile), { recursive: true });
+  // Read by test/bench/host.ts in the extension host (code-server inherits the environment).
+  process.env.TCT_BENCH_PROFILE_DIR = path.resolve(flags.profile);
+}
 const RUNS = Math.max(1, Number(flags.runs ?? 7));
 const HOST_RUNS = Math.max(1, Number(flags['host-runs'] ?? 5));
 const list = (v) =>

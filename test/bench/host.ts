@@ -24,6 +24,7 @@
  * Writes `{ mode, ..., error? }` to `resultFile`. Times in ms, heap in bytes.
  */
 import * as fs from 'node:fs';
+import * as inspector from 'node:inspector';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
@@ -86,6 +87,29 @@ function gcFunction(): () => void {
 }
 const gc = gcFunction();
 
+/**
+ * With `TCT_BENCH_PROFILE_DIR` set, a CPU profile of the extension host
+ * (in-process inspector session, 50 µs sampling) around one activation,
+ * written to `<dir>/activate-<id>-<time>.cpuprofile` for Chrome DevTools.
+ * Otherwise a no-op.
+ */
+async function startProfile(): Promise<(id: string) => Promise<void>> {
+  const dir = process.env.TCT_BENCH_PROFILE_DIR;
+  if (!dir) return async () => undefined;
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 50 });
+  await post('Profiler.start');
+  return async (id) => {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    session.disconnect();
+    fs.writeFileSync(path.join(dir, `activate-${id}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+  };
+}
+
 async function measureActivate(c: ActivateConfig): Promise<Record<string, number>> {
   const get = (id: string) => {
     const ext = vscode.extensions.getExtension(id);
@@ -98,9 +122,11 @@ async function measureActivate(c: ActivateConfig): Promise<Record<string, number
   for (const id of c.ids) {
     const ext = get(id);
     gc();
+    const stopProfile = await startProfile();
     const t0 = performance.now();
     await ext.activate();
     out[id] = performance.now() - t0;
+    await stopProfile(id);
   }
   return out;
 }
