@@ -371,3 +371,32 @@ export function mayRevoke(
 export function exportLine(name: string, value: string): string {
   return /^[A-Za-z0-9_.-]+$/.test(value) ? ` export ${name}=${value}` : ` export ${name}='${value.replace(/'/g, `'\\''`)}'`;
 }
+
+/**
+ * The secret keys configs may read `token` under: the one Insert Token gives
+ * it ({@link secretKeyFor}, from the description without its " (rotated …)"
+ * suffix, so a token and its rotated successors share one key) and the key of
+ * the whole description, which earlier versions gave rotated tokens.
+ */
+export function secretKeysFor(token: { description: string; id: string }): string[] {
+  return [...new Set([secretKeyFor(token), keyFromDescription(token.description, token.id)])];
+}
+
+/**
+ * A secret key name for `token`: `tc_` and its description without a
+ * " (rotated …)" suffix ({@link originalDescription}), lowercased, with runs of
+ * other characters as `_` (Telegraf's rule: letters, digits and `_`), at most
+ * 40 characters after the prefix; `tc_token_<id>` for an empty description.
+ */
+export function secretKeyFor(token: { description: string; id: string }): string {
+  return keyFromDescription(originalDescription(token.description), token.id);
+}
+
+function keyFromDescription(description: string, id: string): string {
+  const base = description
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 40);
+  return base ? `tc_${base}` : `tc_token_${id.replace(/[^A-Za-z0-9_]/g, '_')}`;
+}

@@ -27,7 +27,7 @@ import type { ControllerConnection } from '../../services/controllerConnection';
 import type { TokenStore } from '../../services/tokenStore';
 import { isTelegrafDocument, type ParseCache } from '../../services/configDocuments';
 import { confirmLiteral } from './literalConfirm';
-import { secretKeyFor } from './insertTokenCommand';
+import { secretKeyFor } from '../../core/config/tokenAssessment';
 import { statusAndExpiry } from '../../services/words';
 
 /** Argument of the follow-up command run after a token item was accepted. */

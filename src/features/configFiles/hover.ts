@@ -22,7 +22,7 @@ import type { SecretVault } from '../../infra/secretVault';
 import type { ControllerConnection } from '../../services/controllerConnection';
 import type { TokenStore } from '../../services/tokenStore';
 import { isTelegrafDocument, type ParseCache } from '../../services/configDocuments';
-import { secretKeyFor } from './insertTokenCommand';
+import { secretKeysFor } from '../../core/config/tokenAssessment';
 import { checkConfigTokensEnabled, type TokenResolver } from './tokenResolver';
 
 /** Services of the hover provider. */
@@ -244,15 +244,17 @@ export class TokenHoverProvider implements vscode.HoverProvider {
         );
         const origin = this.deps.connection.origin;
         if (origin) {
-          for (const ref of await this.deps.vault.listStoredTokens(origin)) {
-            const t = this.deps.store.find(ref.id);
-            if (secretKeyFor(t ?? { description: ref.description, id: ref.id }) !== site.secretKey) continue;
+          // A token and its rotated successors share a key: the active one is named, else the first.
+          const matching = (await this.deps.vault.listStoredTokens(origin))
+            .map((ref) => ({ ref, t: this.deps.store.find(ref.id) }))
+            .filter(({ ref, t }) => secretKeysFor(t ?? { description: ref.description, id: ref.id }).includes(site.secretKey ?? ''));
+          const best = matching.find(({ t }) => t?.status === 'active') ?? matching[0];
+          if (best) {
             md.appendMarkdown('\n\n')
               .appendMarkdown(markdownText(vscode.l10n.t('The secret name matches this stored token (by name only, not by value):')))
               .appendMarkdown('\n\n');
-            if (t) appendTokenInfo(md, t, needs, now);
-            else md.appendMarkdown(markdownText(ui.tokenName(ref.description, 120)));
-            break;
+            if (best.t) appendTokenInfo(md, best.t, needs, now);
+            else md.appendMarkdown(markdownText(ui.tokenName(best.ref.description, 120)));
           }
         }
         return md;

@@ -31,7 +31,7 @@ import { envVarName } from '../../infra/envVarSetting';
 import { heartbeatUrl } from '../../infra/settings';
 import { readConfig, workspaceConfigUris } from '../../services/configDocuments';
 import { heartbeatReportsElsewhere } from '../../core/config/references';
-import { exportLine, originalDescription } from '../../core/config/tokenAssessment';
+import { exportLine, secretKeyFor } from '../../core/config/tokenAssessment';
 import { GitIgnoreChecker } from '../../services/gitIgnore';
 import { ensureGitIgnored } from './deployments/documents';
 import { rememberWrittenEnvFile } from './deployments/writtenEnvFiles';
@@ -108,27 +108,6 @@ async function pickForm(memento: vscode.Memento): Promise<InsertForm> {
   const pick = required(await ui.showQuickPick(items, { placeHolder: vscode.l10n.t('How should the config refer to the token?') }));
   await memento.update(FORM_STATE_KEY, pick.form);
   return pick.form;
-}
-
-/**
- * The secret keys configs may read `token` under: the one Insert Token gives
- * it ({@link secretKeyFor}) and the one it gave the first token of its
- * rotation chain (rotate keeps the configs and sets the same key to the new
- * value, so the successors of a token are found under the original key).
- */
-export function secretKeysFor(token: Pick<Token, 'description' | 'id'>): string[] {
-  const keys = [secretKeyFor(token), secretKeyFor({ ...token, description: originalDescription(token.description) })];
-  return [...new Set(keys)];
-}
-
-/** A secret key name from a token description: letters, digits and `_` only (Telegraf's rule). */
-export function secretKeyFor(token: Pick<Token, 'description' | 'id'>): string {
-  const base = token.description
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .slice(0, 40);
-  return base ? `tc_${base}` : `tc_token_${token.id.replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
 
 /**

@@ -29,7 +29,7 @@ import {
   type ReplaceOutcome,
 } from './tokenReplacement';
 import type { TokenResolver } from './tokenResolver';
-import { secretKeysFor } from './insertTokenCommand';
+import { secretKeysFor } from '../../core/config/tokenAssessment';
 
 /** At most this many locations are listed in the confirmation (a modal taller than the window cannot be answered). */
 const MAX_LISTED = 8;
@@ -88,7 +88,7 @@ export function deploymentRotation(
     for (;;) {
       const choice = await ui.showWarningMessage(
         unwritten.length === 0
-          ? vscode.l10n.t('The new token is stored and the env files are updated. Run these commands where the agents run, then revoke the old token.')
+          ? vscode.l10n.t('The new token is stored. Run these commands where the agents run, then revoke the old token.')
           : vscode.l10n.t(
               'The new token is stored, but VS Code could not write every env file that holds the old value (listed first). Update those and run these commands where the agents run, then revoke the old token.',
             ),

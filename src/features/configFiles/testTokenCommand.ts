@@ -32,7 +32,7 @@ import { testHeartbeatMessage, testInstanceId } from '../../core/telegraf';
 
 import { Commands } from '../../constants';
 import { Cancelled, registerCommand, required } from '../../infra/commands';
-import { secretKeyFor } from './insertTokenCommand';
+import { secretKeysFor } from '../../core/config/tokenAssessment';
 import { decodeUtf8, isTelegrafDocument, openDocument } from '../../services/configDocuments';
 import { envFileAssignments } from '../../core/deploy';
 import { isTokenRow, storedValueFacts, type TokenRow } from '../../services/tokenArgs';
@@ -379,7 +379,7 @@ async function pickValueFor(deps: TestTokenDeps, site: TokenSite, doc: vscode.Te
   const fromFiles = items.length;
   for (const ref of refs) {
     const token = deps.store.find(ref.id);
-    const matchesKey = site.secretKey !== undefined && token !== undefined && secretKeyFor(token) === site.secretKey;
+    const matchesKey = site.secretKey !== undefined && token !== undefined && secretKeysFor(token).includes(site.secretKey);
     const facts = storedValueFacts(token, deps.store, now);
     items.push({
       label: `$(key) ${pickText(ui.tokenName(ref.description, 80))}`,

@@ -16,6 +16,8 @@ import {
   originalDescription,
   replacementExpiry,
   rotatedDescription,
+  secretKeyFor,
+  secretKeysFor,
   tokensWithPrefixOf,
   valueFingerprint,
   type TokenFacts,
@@ -174,6 +176,19 @@ describe('rotation', () => {
     assert.equal(originalDescription(rotatedDescription('web-07 agent', NOW)), 'web-07 agent');
     assert.equal(originalDescription(rotatedDescription(rotatedDescription('web-07 agent', NOW), NOW)), 'web-07 agent');
     assert.equal(originalDescription('x (replaced 2026-01-02)'), 'x');
+  });
+
+  test('secretKeyFor gives a token and its rotated successors one key; secretKeysFor also finds the key of the whole description', () => {
+    const first = { id: 'tok_1', description: 'web-07 agent' };
+    const rotated = { id: 'tok_2', description: rotatedDescription(rotatedDescription(first.description, NOW), NOW) };
+    assert.equal(secretKeyFor(first), 'tc_web_07_agent');
+    assert.equal(secretKeyFor(rotated), 'tc_web_07_agent', 'no rotation time in the key of a new insert');
+    assert.deepEqual(secretKeysFor(first), ['tc_web_07_agent']);
+    assert.equal(secretKeysFor(rotated)[0], 'tc_web_07_agent');
+    assert.match(secretKeysFor(rotated)[1] ?? '', /^tc_web_07_agent_rotated_2026_12_01/, 'the key earlier versions gave it');
+    assert.equal(secretKeyFor({ id: 'tok-9', description: '  ' }), 'tc_token_tok_9');
+    assert.match(secretKeyFor({ id: 'x', description: 'ÄÖ é!' }), /^tc_[a-z0-9_]+$|^tc_token_x$/);
+    assert.ok(secretKeyFor({ id: 'x', description: 'a'.repeat(100) }).length <= 43);
   });
 
   test('replacementExpiry keeps the lifetime', () => {
