@@ -1,6 +1,6 @@
 // Lint rules that guard the architecture: no `vscode` in the editor-free core,
 // shared protocol, webview bundle, emulator or unit tests; no floating promises;
-// import zones for the layers (core ← infra ← services ← features ← extension.ts,
+// import zones for the layers (core ← infra ← services ← features ← app.ts ← extension.ts,
 // no feature importing another feature's files) and no import cycles in src/
 // (README "How it works", CONTRIBUTING.md).
 import { readdirSync } from 'node:fs';
@@ -34,6 +34,11 @@ const zones = [
     message: `A feature does not reach into another feature: move what ${f} needs into src/services (or wire it in extension.ts).`,
   })),
   layer('./src', './src/extension.ts', 'extension.ts is the composition root: nothing imports it.'),
+  layer(
+    ['./src/core', './src/shared', './src/webview', './src/infra', './src/services', './src/features'],
+    './src/app.ts',
+    'app.ts wires the services behind activation: only extension.ts imports it.',
+  ),
 ];
 
 const noVscode = {

@@ -27,6 +27,9 @@ import path from 'node:path';
  * unless dist/extension.js or another lazy bundle holds it.
  */
 export const LAZY_BUNDLES = {
+  // The services and the wiring behind activation's registrations (src/app.ts). It also owns every
+  // source file it reaches that neither dist/extension.js nor another lazy bundle holds (CLOSURE_BUNDLES).
+  app: ['src/app.ts'],
   // Everything that uses zod: one copy of it, loaded with the API client.
   api: ['src/core/api/client.ts', 'src/core/api/contract.ts', 'src/core/api/dispatcher.ts', 'src/shared/protocol.ts', 'src/infra/vaultSchemas.ts'],
   commands: [
@@ -49,6 +52,14 @@ export const LAZY_BUNDLES = {
   permissions: ['src/core/permissions.ts'],
 };
 
+/**
+ * Bundles that own, besides their listed files, every source file they reach
+ * that dist/extension.js does not hold and no other bundle lists: the other
+ * lazy bundles then read those modules from them (one module, one class
+ * identity, one state) instead of bundling copies.
+ */
+const CLOSURE_BUNDLES = new Set(['app']);
+
 const PROXY = 'lazy-bundle-proxy';
 const HOST = 'lazy-bundle-host';
 const rel = (root, p) => path.relative(root, p).split(path.sep).join('/');
@@ -70,9 +81,9 @@ async function exportNames(root, file) {
 }
 
 /** Owner bundle of each lazy source file (repo-relative path → bundle name). */
-function owners() {
+function owners(bundles) {
   const out = new Map();
-  for (const [name, files] of Object.entries(LAZY_BUNDLES)) for (const f of files) out.set(f, name);
+  for (const [name, files] of Object.entries(bundles)) for (const f of files) out.set(f, name);
   return out;
 }
 
@@ -90,11 +101,11 @@ async function proxySource(root, bundle, file) {
  * The plugin of one bundle: imports of lazy files of OTHER bundles become
  * stand-ins; in a lazy bundle, imports of files dist/extension.js holds
  * (`hostFiles`) read them from it.
- * @param {{ root: string, self?: string, hostFiles?: Set<string> }} o
+ * @param {{ root: string, bundles: Record<string, string[]>, self?: string, hostFiles?: Set<string> }} o
  * @returns {import('esbuild').Plugin}
  */
-function redirect({ root, self, hostFiles }) {
-  const own = owners();
+function redirect({ root, bundles, self, hostFiles }) {
+  const own = owners(bundles);
   return {
     name: 'lazy-bundles',
     setup(b) {
@@ -152,10 +163,27 @@ export async function buildExtension({ root, outdir, options, plugins, metafile 
     metafile: true,
     minify: false,
     sourcemap: false,
-    plugins: [redirect({ root }), ...plugins],
+    plugins: [redirect({ root, bundles: LAZY_BUNDLES }), ...plugins],
   });
   const hostFiles = [...new Set(Object.keys(probe.metafile.inputs).filter((f) => f.startsWith('src/') && f.endsWith('.ts')))];
   const hostSet = new Set(hostFiles);
+  // 1b. What the closure bundles own besides their listed files.
+  const bundles = { ...LAZY_BUNDLES };
+  for (const name of CLOSURE_BUNDLES) {
+    const listed = new Set(Object.values(bundles).flat());
+    const reach = await esbuild.build({
+      ...options,
+      absWorkingDir: root,
+      stdin: registryEntry(root, bundles[name]),
+      write: false,
+      metafile: true,
+      minify: false,
+      sourcemap: false,
+      plugins: [redirect({ root, bundles, self: name, hostFiles: hostSet }), ...plugins],
+    });
+    const reached = Object.keys(reach.metafile.inputs).filter((f) => f.startsWith('src/') && f.endsWith('.ts') && !hostSet.has(f) && !listed.has(f));
+    bundles[name] = [...bundles[name], ...reached];
+  }
   // 2. dist/extension.js with its module registry, and each lazy bundle.
   const results = [];
   const main$ = esbuild.build({
@@ -164,10 +192,10 @@ export async function buildExtension({ root, outdir, options, plugins, metafile 
     stdin: registryEntry(root, hostFiles, main),
     outfile: path.join(outdir, 'extension.js'),
     metafile,
-    plugins: [redirect({ root }), ...plugins],
+    plugins: [redirect({ root, bundles }), ...plugins],
   });
   results.push(main$.then((r) => ({ name: 'extension', metafile: r.metafile })));
-  for (const [name, files] of Object.entries(LAZY_BUNDLES)) {
+  for (const [name, files] of Object.entries(bundles)) {
     const existing = files.filter((f) => !hostSet.has(f));
     const r$ = esbuild.build({
       ...options,
@@ -175,7 +203,7 @@ export async function buildExtension({ root, outdir, options, plugins, metafile 
       stdin: registryEntry(root, existing),
       outfile: path.join(outdir, `${name}.js`),
       metafile,
-      plugins: [redirect({ root, self: name, hostFiles: hostSet }), ...plugins],
+      plugins: [redirect({ root, bundles, self: name, hostFiles: hostSet }), ...plugins],
     });
     results.push(r$.then((r) => ({ name, metafile: r.metafile })));
   }

@@ -1,44 +1,32 @@
 /**
- * Composition root: creates the services, wires them together and registers
- * the views, commands and providers. No logic lives here.
+ * Composition root: registers the views, commands and providers, and nothing
+ * more. No logic lives here.
  *
- * Activation loads only what the Tokens view needs to show itself. Command
- * implementations, the config-file features, the create panel, the status bar
- * and the API client (with zod and undici) are separate bundles, required on
- * first use (esbuild.mjs, build/lazy-bundles.mjs): a command runs a stand-in
- * that loads them (infra/lazyCommands.ts); the config features load when a
- * Telegraf config is open or the workspace has one; the API client on the
- * first request.
+ * Activation loads only this bundle: the Tokens view over a stand-in data
+ * provider (features/explorer/tokensTree.ts), a stand-in for every command
+ * (infra/lazyCommands.ts), the token-details content provider. The services
+ * and features behind them (app.ts: connections, SecretStorage, the tree
+ * data, decorations, the Accounts-menu provider; then the API client with
+ * zod and undici, the commands, the config-file features, the create panel)
+ * are separate bundles (esbuild.mjs, build/lazy-bundles.mjs), created on the
+ * next turn after activation or on first use, whichever comes first.
  */
 import * as vscode from 'vscode';
-import { AUTH_PROVIDER_ID, Commands, TOKEN_URI_SCHEME } from './constants';
-import { activateClipboardGuard, clipboardCheckReporter } from './infra/clipboard';
-import { registerCommand } from './infra/commands';
+import { TOKEN_URI_SCHEME } from './constants';
 import { CommandStandIns } from './infra/lazyCommands';
-import { createLogger } from './infra/logger';
-import { Notifier } from './infra/notify';
-import { SecretVault } from './infra/secretVault';
-import { ActiveConnection, ActiveTokenStore, ConnectionManager } from './services/connectionManager';
 import type { ControllerConnection } from './services/controllerConnection';
-import type { Services } from './services/tokenArgs';
 import type { TokenStore } from './services/tokenStore';
-import { ControllerAuthProvider, authProviderLabel } from './features/connection/authProvider';
-import { registerConnectionCommands } from './features/connection/connectionCommands';
-import { Freshness } from './features/connection/freshness';
-import { registerAgentStart } from './features/agentStart';
-import { registerConfigFeatures } from './features/configFiles';
-import { registerInsertToken } from './features/configFiles/insertTokenCommand';
-import { createTokenDeps, registerCreateToken } from './features/createToken/createTokenCommand';
-import { registerExplorerCommands } from './features/explorer/explorerCommands';
-import { ExplorerState } from './features/explorer/explorerState';
-import { ExpiryStatusBar, registerExpiryCommands } from './features/explorer/expiryStatusBar';
-import { TokenDecorationProvider } from './features/explorer/tokenDecorations';
-import { TokenDetailsProvider } from './features/explorer/tokenDetails';
-import { registerTokenCommands } from './features/explorer/tokenCommands';
+import type { ConnectionManager } from './services/connectionManager';
+import type { Notifier } from './infra/notify';
+import type { SecretVault } from './infra/secretVault';
+import type { ControllerAuthProvider } from './features/connection/authProvider';
+import type { Freshness } from './features/connection/freshness';
+import type { ExplorerState } from './features/explorer/explorerState';
+import type { ExpiryStatusBar } from './features/explorer/expiryStatusBar';
+import type { TokenDecorationProvider } from './features/explorer/tokenDecorations';
 import type { TokenTreeProvider } from './features/explorer/tokenTreeProvider';
-import { createTokensView, registerSelectionKeys } from './features/explorer/tokensView';
-import { registerDeploymentFeatures } from './features/configFiles/deployments';
-import { registerTelegrafCheck } from './features/telegrafCheck';
+import { createTokensTree } from './features/explorer/tokensTree';
+import { createApp, type App } from './app';
 
 /** What `activate` returns in test mode only (never in normal use: it would expose SecretStorage to other extensions). */
 export interface TestApi {
@@ -64,163 +52,72 @@ export interface TestApi {
   treeProvider: TokenTreeProvider;
   view: vscode.TreeView<unknown>;
   /** The same create path the form uses (API, SecretStorage, tree, log). */
-  createToken: ReturnType<typeof createTokenDeps>['createToken'];
+  createToken: App['createToken'];
   /** Folder of this extension's log files. */
   logUri: vscode.Uri;
 }
 
-/** A loader that runs once and remembers its result. */
-function once<T>(load: () => T): () => T {
-  let done: { value: T } | undefined;
-  return () => (done ??= { value: load() }).value;
-}
-
-/**
- * True for a document the config features work on: Telegraf configs (`.conf`,
- * `.toml`, the `telegraf` language) and the deployment files that give agents
- * their tokens (Compose, Kubernetes, Helm, env files, systemd units; README
- * "Deploying agents").
- */
-function isConfigLike(doc: vscode.TextDocument): boolean {
-  return (
-    ['toml', 'telegraf', 'yaml', 'dockercompose', 'dotenv'].includes(doc.languageId) ||
-    /\.(conf|toml|ya?ml|env|service)$|(^|\/)\.env[^/]*$|(^|\/)env_file$/i.test(doc.uri.path)
-  );
-}
-
 /** Activates the extension. Lazy: runs on the Tokens view, a command, or a TOML/Telegraf file. */
 export function activate(context: vscode.ExtensionContext): TestApi | undefined {
-  const log = createLogger();
-  const vault = new SecretVault(context.secrets);
-  const notifier = new Notifier(context.globalState);
-  const manager = new ConnectionManager(vault, log, context.workspaceState);
-  const connection = new ActiveConnection(manager);
-  const store = new ActiveTokenStore(manager);
-  const services: Services = { connection, store, vault, log };
-  const explorerState = new ExplorerState(context.workspaceState);
-  const tokensView = createTokensView(manager, connection, explorerState);
-  const { view } = tokensView;
-  const decorations = new TokenDecorationProvider();
-  const authProvider = new ControllerAuthProvider(manager);
-  context.subscriptions.push(log, vault, manager, connection, store, explorerState, tokensView, decorations, authProvider);
-
-  // Loaded on first use (separate bundles).
-  const background = once(() => {
-    const statusBar = new ExpiryStatusBar(manager, vault, notifier, log);
-    const freshness = new Freshness(manager, vault, log);
-    context.subscriptions.push(statusBar, freshness);
-    context.subscriptions.push(activateClipboardGuard(context.globalState, clipboardCheckReporter(log)));
-    return { statusBar, freshness };
-  });
-  const details = once(() => {
-    const provider = new TokenDetailsProvider(manager);
-    context.subscriptions.push(
-      provider,
-      provider.onDidChange((uri) => detailsChanged.fire(uri)),
-    );
-    return provider;
-  });
+  let app: App | undefined;
+  const load = (): App => (app ??= createApp({ context, tree, standIns, detailsChanged }));
+  const tree = createTokensTree(() => load().tokensView.treeProvider);
   const detailsChanged = new vscode.EventEmitter<vscode.Uri>();
-  const commands = once(() =>
-    context.subscriptions.push(
-      ...registerConnectionCommands(manager, notifier, log),
-      ...registerExplorerCommands(explorerState, manager, log),
-      ...registerExpiryCommands(background().statusBar, log),
-      ...registerTokenCommands({ ...services, manager, notifier }),
-      ...registerCreateToken(context, services, manager),
-      ...registerSelectionKeys(view, log),
-      ...registerAgentStart(services),
-    ),
-  );
-  const configFeatures = once(() => {
-    const deployments = registerDeploymentFeatures({ ...services, workspaceState: context.workspaceState });
-    context.subscriptions.push(
-      ...registerInsertToken(services, context.workspaceState),
-      ...registerConfigFeatures({ ...services, context, deployments: deployments.hook }),
-      ...deployments.disposables,
-      ...registerTelegrafCheck(log),
-    );
-  });
-  context.subscriptions.push(registerCommand(Commands.showLog, () => log.show(), log));
-  // Every other contributed command: a stand-in until its implementation is loaded.
+  // Every contributed command: a stand-in until its implementation is loaded.
   const contributed = ((context.extension.packageJSON as { contributes?: { commands?: Array<{ command: string }> } }).contributes?.commands ?? []).map(
     (c) => c.command,
   );
-  const standIns = new CommandStandIns(contributed, () => {
-    commands();
-    configFeatures();
-  });
-  const loadConfigFeatures = () => standIns.load(configFeatures);
-
-  const networkKeys = ['caFile', 'allowUntrustedCertificates', 'requestTimeoutMs', 'connectTimeoutMs'].map((k) => `telegrafController.${k}`);
+  const standIns = new CommandStandIns(contributed, () => load().loadAll());
   context.subscriptions.push(
+    tree,
     detailsChanged,
     standIns,
-    vscode.window.registerFileDecorationProvider(decorations),
     vscode.workspace.registerTextDocumentContentProvider(TOKEN_URI_SCHEME, {
       onDidChange: detailsChanged.event,
-      provideTextDocumentContent: (uri) => details().provideTextDocumentContent(uri),
-    }),
-    vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, authProviderLabel(), authProvider, { supportsMultipleAccounts: true }),
-    vscode.workspace.onDidOpenTextDocument((doc) => {
-      if (isConfigLike(doc)) loadConfigFeatures();
-    }),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('telegrafController.url') || e.affectsConfiguration('telegrafController.connections')) {
-        void manager.reload();
-      } else if (networkKeys.some((k) => e.affectsConfiguration(k)) || e.affectsConfiguration('http')) {
-        void manager.reopenAll();
-      }
-      if (e.affectsConfiguration('telegrafController.expiryWarningDays')) {
-        tokensView.scheduleRefresh();
-        decorations.refresh();
-      }
+      provideTextDocumentContent: (uri) => load().details().provideTextDocumentContent(uri),
     }),
   );
-
-  // After activation: read the connections (first use of the API client), then start the status bar
-  // and the freshness triggers; load the config features when a config is open or the workspace has one.
-  setImmediate(() => {
-    void manager.reload().finally(background);
-    if (vscode.workspace.textDocuments.some(isConfigLike)) loadConfigFeatures();
-    else
-      // One level of braces only: the search (ripgrep) refuses nested alternate groups.
-      void vscode.workspace
-        .findFiles(
-          '{**/telegraf.conf,**/telegraf.d/*.conf,**/*.telegraf.conf,**/docker-compose*.yml,**/docker-compose*.yaml,**/compose*.yml,**/compose*.yaml,**/*.service}',
-          '**/node_modules/**',
-          1,
-        )
-        .then(
-          (found) => {
-            if (found.length > 0) loadConfigFeatures();
-          },
-          (e: unknown) => log.warn(`Looking for Telegraf configs and deployment files in the workspace failed: ${e instanceof Error ? e.message : String(e)}`),
-        );
-  });
+  // Next turn: the services, the view's data, the connections.
+  setImmediate(load);
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   return {
-    connection,
-    store,
-    manager,
-    explorerState,
+    get connection() {
+      return load().connection;
+    },
+    get store() {
+      return load().store;
+    },
+    get manager() {
+      return load().manager;
+    },
+    get explorerState() {
+      return load().explorerState;
+    },
     get statusBar() {
-      return background().statusBar;
+      return load().background().statusBar;
     },
-    authProvider,
-    decorations,
+    get authProvider() {
+      return load().authProvider;
+    },
+    get decorations() {
+      return load().decorations;
+    },
     get freshness() {
-      return background().freshness;
+      return load().background().freshness;
     },
-    notifier,
-    vault,
+    get notifier() {
+      return load().notifier;
+    },
+    get vault() {
+      return load().vault;
+    },
     get treeProvider() {
-      return tokensView.treeProvider;
+      return load().tokensView.treeProvider;
     },
-    view,
+    view: tree.view as vscode.TreeView<unknown>,
     get createToken() {
-      return createTokenDeps(services).createToken;
+      return load().createToken;
     },
     logUri: context.logUri,
   };

@@ -3,6 +3,7 @@ import * as ui from './ui';
 import { ControllerError, isAuthFailure } from '../core/api/errors';
 import { Commands } from '../constants';
 import type { Logger } from './logger';
+import { registeredCommands } from './commandRegistry';
 
 /** Thrown by a command handler when the user cancelled; ends the command silently. */
 export class Cancelled extends Error {
@@ -57,9 +58,6 @@ export function registerCommand(
     },
   };
 }
-
-/** Ids of the commands registered through {@link registerCommand} and not disposed (see `infra/lazyCommands.ts`). */
-export const registeredCommands = new Set<string>();
 
 /** Commands that are themselves the sign-in: never offered "Sign In and Retry". */
 const NO_RETRY = new Set<string>([Commands.connect, Commands.signIn, Commands.signOut]);

@@ -10,7 +10,7 @@
  * and the multi-selection are passed on as they are).
  */
 import * as vscode from 'vscode';
-import { registeredCommands } from './commands';
+import { registeredCommands } from './commandRegistry';
 
 /** The stand-ins; `load()` runs a loader with them out of the way. */
 export class CommandStandIns implements vscode.Disposable {

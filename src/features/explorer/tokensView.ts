@@ -1,17 +1,18 @@
 /**
- * The Tokens view itself: the tree view over {@link TokenTreeProvider}, its
- * description and message line, its keys (Enter, Ctrl+C, Delete on the
+ * The Tokens view bound to its data: the tree provider behind the view that
+ * activation created (tokensTree.ts), the view's description and message line, its keys (Enter, Ctrl+C, Delete on the
  * selected rows), and the context keys the menus and welcome views read (README "How it works": the view follows the active connection,
  * `package.json` `viewsWelcome`/`menus` use these keys).
  */
 import * as vscode from 'vscode';
-import { Commands, ContextKeys, Views } from '../../constants';
+import { Commands, ContextKeys } from '../../constants';
 import { registerCommand } from '../../infra/commands';
 import type { Logger } from '../../infra/logger';
 import { canManageTokens, isTokenAdmin } from '../../core/roles';
 import type { ConnectionManager } from '../../services/connectionManager';
 import type { ControllerConnection } from '../../services/controllerConnection';
 import type { ExplorerState } from './explorerState';
+import type { TokensTree } from './tokensTree';
 import { describeTokenFilter } from '../../core/explorerModel';
 import { displayText } from '../../core/text';
 import type { TokenNode, TokenTreeProvider } from './tokenTreeProvider';
@@ -28,14 +29,14 @@ export interface TokensView extends vscode.Disposable {
 }
 
 /**
- * Creates the Tokens view (multi-select) and keeps its description, message
- * and the context keys (`state`, `canCreate`, `connectionCount`,
- * `sessionEnded`, `anyAdmin`) in step with the connections and the explorer
- * state.
+ * Binds the Tokens view that activation created ({@link createTokensTree}) to
+ * the real tree provider (created here on first use) and keeps its
+ * description, message and the context keys (`state`, `canCreate`,
+ * `connectionCount`, `sessionEnded`, `anyAdmin`) in step with the
+ * connections and the explorer state.
  */
-export function createTokensView(manager: ConnectionManager, connection: ControllerConnection, state: ExplorerState): TokensView {
-  // The provider (and the list model) are a separate bundle, loaded when VS Code first asks for rows.
-  const changed = new vscode.EventEmitter<TokenNode | undefined>();
+export function bindTokensView(tree: TokensTree, manager: ConnectionManager, connection: ControllerConnection, state: ExplorerState): TokensView {
+  const { view, changed } = tree;
   let real: TokenTreeProvider | undefined;
   const provider = (): TokenTreeProvider => {
     if (!real) {
@@ -47,13 +48,6 @@ export function createTokensView(manager: ConnectionManager, connection: Control
     }
     return real;
   };
-  const standIn: vscode.TreeDataProvider<TokenNode> = {
-    onDidChangeTreeData: changed.event,
-    getChildren: (node) => provider().getChildren(node),
-    getTreeItem: (node) => provider().getTreeItem(node),
-    getParent: (node) => provider().getParent(node),
-  };
-  const view = vscode.window.createTreeView(Views.tokens, { treeDataProvider: standIn, showCollapseAll: false, canSelectMany: true });
   const setContext = (key: string, value: unknown) => void vscode.commands.executeCommand('setContext', key, value);
   const sync = () => {
     const s = connection.current;
@@ -78,8 +72,6 @@ export function createTokensView(manager: ConnectionManager, connection: Control
       : vscode.l10n.t('Reading the connections and checking the sign-in…');
   };
   const subs: vscode.Disposable[] = [
-    changed,
-    view,
     manager.onDidChange(sync),
     manager.onDidChangeState(sync),
     state.onDidChange(sync),
