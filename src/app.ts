@@ -20,6 +20,7 @@ import { Notifier } from './infra/notify';
 import { SecretVault } from './infra/secretVault';
 import { ActiveConnection, ActiveTokenStore, ConnectionManager } from './services/connectionManager';
 import type { Services } from './services/tokenArgs';
+import { TokenUsage } from './services/tokenUsage';
 import { ControllerAuthProvider, authProviderLabel } from './features/connection/authProvider';
 import { registerConnectionCommands } from './features/connection/connectionCommands';
 import { Freshness } from './features/connection/freshness';
@@ -101,6 +102,8 @@ export function createApp({ context, tree, standIns, detailsChanged }: Shell): A
   const connection = new ActiveConnection(manager);
   const store = new ActiveTokenStore(manager);
   const services: Services = { connection, store, vault, log };
+  // Filled in by the config features, read by the explorer's Revoke and Delete confirmations.
+  const usage = new TokenUsage();
   const explorerState = new ExplorerState(context.workspaceState);
   const tokensView = bindTokensView(tree, manager, connection, explorerState);
   const decorations = new TokenDecorationProvider();
@@ -128,7 +131,7 @@ export function createApp({ context, tree, standIns, detailsChanged }: Shell): A
       ...registerConnectionCommands(manager, notifier, log),
       ...registerExplorerCommands(explorerState, manager, log),
       ...registerExpiryCommands(background().statusBar, log),
-      ...registerTokenCommands({ ...services, manager, notifier }),
+      ...registerTokenCommands({ ...services, manager, notifier, usage }),
       ...registerCreateToken(context, services, manager),
       ...registerSelectionKeys(tree.view as vscode.TreeView<unknown>, log),
       ...registerAgentStart(services),
@@ -138,7 +141,7 @@ export function createApp({ context, tree, standIns, detailsChanged }: Shell): A
     const deployments = registerDeploymentFeatures({ ...services, workspaceState: context.workspaceState });
     context.subscriptions.push(
       ...registerInsertToken(services, context.workspaceState),
-      ...registerConfigFeatures({ ...services, context, deployments: deployments.hook }),
+      ...registerConfigFeatures({ ...services, context, deployments: deployments.hook, usage }),
       ...deployments.disposables,
       ...registerTelegrafCheck(log),
     );

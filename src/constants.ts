@@ -38,6 +38,12 @@ export const Commands = {
   toggleHideRevoked: 'telegrafController.toggleHideRevoked',
   /** Internal (Delete key in the Tokens view): deletes the selected tokens after one confirmation. */
   deleteSelectedTokens: 'telegrafController.deleteSelectedTokens',
+  /** Internal (tree menu, several rows selected): Revoke with the selection, under a plural title. */
+  revokeSelectedTokens: 'telegrafController.revokeSelectedTokens',
+  /** Internal (tree menu, several rows selected): Delete with the selection, under a plural title. */
+  deleteSelectedTokensMenu: 'telegrafController.deleteSelectedTokensMenu',
+  /** Internal (tree menu, several rows selected): Reassign with the selection, under a plural title. */
+  reassignSelectedTokens: 'telegrafController.reassignSelectedTokens',
   /** Internal (Enter in the Tokens view): opens the details of the focused token. */
   openSelectedToken: 'telegrafController.openSelectedToken',
   /** Internal (Ctrl+C / Cmd+C in the Tokens view): copies the focused token's value when stored, else its ID. */

@@ -119,7 +119,12 @@ export async function run(ctx: E2EContext): Promise<void> {
     await treeRow(page, 'Telegraf agent - db-02').click({ modifiers: ['Control'] });
     await treeRow(page, 'Alice automation').click({ modifiers: ['Control'] });
     await treeRow(page, 'Alice automation').click({ button: 'right' });
-    await clickMenu(page, 'Revoke Token');
+    // With several rows selected the menu speaks of them (plural), and single-token actions are gone.
+    const menu = page.locator('.context-view .monaco-menu').first();
+    await menu.locator('.action-item', { hasText: 'Revoke Selected Tokens' }).waitFor({ state: 'visible', timeout: 10_000 });
+    const menuText = await menu.innerText();
+    assert.ok(!/Revoke Token|Show Token Details|Copy Token ID/.test(menuText), menuText);
+    await clickMenu(page, 'Revoke Selected Tokens');
     const dialog = page.locator('.monaco-dialog-box').first();
     await dialog.waitFor({ state: 'visible', timeout: 15_000 });
     const dialogText = await dialog.innerText();

@@ -202,11 +202,23 @@ test('Connect… and Add Connection… are never offered together: Connect… wh
   assert.ok(empty && resolve(empty.contents).includes(`command:${Commands.connect}`), 'the empty view offers Connect…');
 });
 
-test('with several rows selected, Revoke and Reassign are offered whichever row was right-clicked (a revoked one too)', () => {
+test('with several rows selected, the menu offers only the actions for many tokens, under plural titles, whichever row was right-clicked', () => {
   const item = pkg.contributes.menus['view/item/context'] ?? [];
-  for (const id of [Commands.revokeToken, Commands.reassignToken]) {
-    const when = item.find((e) => e.command === id)?.when ?? '';
-    assert.match(when, /\|\| listMultiSelection && viewItem =~ \/\^token;/, `${id}: ${when}`);
+  const whenOf = (id: string) => item.find((e) => e.command === id)?.when ?? '';
+  for (const [single, many] of [
+    [Commands.revokeToken, Commands.revokeSelectedTokens],
+    [Commands.deleteToken, Commands.deleteSelectedTokensMenu],
+    [Commands.reassignToken, Commands.reassignSelectedTokens],
+  ] as const) {
+    assert.match(whenOf(single), /&& !listMultiSelection$/, `${single}: ${whenOf(single)}`);
+    assert.match(whenOf(many), /listMultiSelection && viewItem =~ \/\^token;/, `${many}: ${whenOf(many)}`);
+    assert.doesNotMatch(whenOf(many), /token;active/, `${many} is offered whichever row was right-clicked (a revoked one too)`);
+    const title = pkg.contributes.commands.find((c) => c.command === many)?.title ?? '';
+    assert.match(resolve(title), /Selected Tokens/, `${many}: ${title}`);
+  }
+  // Every other token action is for one token: hidden with several rows selected.
+  for (const e of item.filter((x) => /viewItem =~ \/\^token;/.test(x.when ?? '') && !/listMultiSelection && /.test(x.when ?? ''))) {
+    assert.match(e.when ?? '', /!listMultiSelection/, `${e.command} is a single-token action: ${e.when}`);
   }
 });
 

@@ -12,3 +12,4 @@ export { BOM, computeLineStarts, decodeTomlString, detectEol, escapeBasicString,
 export { maskSubstitutions } from './scanner';
 export * from './presetSuggestion';
 export * from './envFile';
+export * from './agentFiles';

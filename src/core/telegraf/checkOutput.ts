@@ -89,6 +89,14 @@ function locate(message: string, cfg: TelegrafConfig | undefined, lineCount: num
   }
   m = /\bline (\d+)\b/.exec(message);
   if (m) return { line: clamp(Number(m[1]) - 1), located: true };
+  // A secret reference Telegraf could not resolve (`resolving "@{store:key}" failed`, `unknown secret store for "@{store:key}"`):
+  // the first line that is not a comment and holds the reference.
+  m = /"(@\{[A-Za-z0-9_]+:[A-Za-z0-9_]+\})"/.exec(message);
+  if (m && cfg) {
+    const ref = m[1]!;
+    const l = cfg.text.split(/\r?\n/).findIndex((line) => line.includes(ref) && !/^\s*#/.test(line));
+    if (l >= 0) return { line: l, located: true };
+  }
   m = /could not initialize \w+ ([A-Za-z0-9_]+\.[A-Za-z0-9_]+)/.exec(message) ?? /error parsing ([A-Za-z0-9_]+) array/.exec(message);
   if (m) {
     const t = pluginTable(cfg, m[1]);

@@ -42,7 +42,7 @@ import type { ControllerConnection } from '../../services/controllerConnection';
 import type { TokenStore } from '../../services/tokenStore';
 import { isTelegrafDocument, type ParseCache } from '../../services/configDocuments';
 import { isOurDiagnostic } from './diagnostics';
-import { applyOffsetEdits, josePasswordNote, minimalEdit } from './insertTokenCommand';
+import { addToEnvironmentFile, applyOffsetEdits, josePasswordNote, minimalEdit } from './insertTokenCommand';
 import { secretKeyFor } from '../../core/config/tokenAssessment';
 import { lifetimeText } from './rotateTokenCommand';
 import { findValueInWorkspace, replaceToken, type DeploymentReferenceHook, type ReplaceOutcome } from './tokenReplacement';
@@ -60,6 +60,8 @@ export interface CodeActionDeps {
   parses: ParseCache;
   /** Lets "Revoke on Server and Replace…" follow the token into env files and deployments, as rotate does. */
   deployments?: DeploymentReferenceHook;
+  /** Where "Add to Env File…" remembers the files it wrote (for Rotate Token…). */
+  workspaceState?: vscode.Memento;
 }
 
 /** Argument of the quick-fix commands: where the plaintext value is. */
@@ -219,7 +221,8 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         );
         const storeButton = vscode.l10n.t('Store Value in VS Code');
         const copyExport = vscode.l10n.t('Copy Export Line');
-        const buttons = storable ? [storeButton, copyExport] : [copyExport];
+        const addToEnvFile = vscode.l10n.t('Add to Env File…');
+        const buttons = storable ? [storeButton, addToEnvFile, copyExport] : [addToEnvFile, copyExport];
         const reads = vscode.l10n.t(
           "{0} now reads the token from {1}. Set {2} in the agent's environment (e.g. /etc/default/telegraf).",
           file,
@@ -237,8 +240,13 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
           log.info(`[${who()}] stored the value of token ${storable.id} "${ui.tokenName(storable.description, 80)}" in secret storage`);
           choice = await ui.showInformationMessage(
             vscode.l10n.t('Stored the value of "{0}" in VS Code\'s secret storage.', ui.tokenName(storable.description, 80)),
+            addToEnvFile,
             copyExport,
           );
+        }
+        if (choice === addToEnvFile && arg) {
+          const token = facts?.token ?? (storedId ? store.find(storedId) : undefined) ?? { id: storedId ?? 'unknown', description: '' };
+          await addToEnvironmentFile(vscode.Uri.parse(arg.uri), name, value, token, who(), log, deps.workspaceState);
         }
         if (choice === copyExport) {
           const seconds = await copySecret(exportLine(name, value));

@@ -14,6 +14,9 @@ import type { Logger } from '../../infra/logger';
 import type { SecretVault } from '../../infra/secretVault';
 import type { ControllerConnection } from '../../services/controllerConnection';
 import type { TokenStore } from '../../services/tokenStore';
+import type { TokenUsage } from '../../services/tokenUsage';
+import { secretKeysFor } from '../../core/config/tokenAssessment';
+import { findSecretStorePlaces, findValueInWorkspace } from './tokenReplacement';
 import { registerPlaintextActions } from './codeActions';
 import { registerHeartbeatCodeLens } from './codeLens';
 import { registerTokenCompletion } from './completion';
@@ -34,6 +37,8 @@ export interface ConfigFeatureServices {
   context: vscode.ExtensionContext;
   /** Lets rotate follow the token into deployment files (the deployments feature). */
   deployments?: import('./tokenReplacement').DeploymentReferenceHook;
+  /** Filled in here: where a token is used, for the explorer's Revoke and Delete confirmations. */
+  usage?: TokenUsage;
 }
 
 /**
@@ -48,6 +53,21 @@ export function registerConfigFeatures(services: ConfigFeatureServices): vscode.
   const git = new GitIgnoreChecker(() => vscode.workspace.isTrusted);
   const diagnostics = new ConfigDiagnostics({ connection, store, vault, resolver, git, log }).start();
   const common = { connection, store, vault, log, resolver, parses };
+  if (services.usage) {
+    // Configs that hold the value, deployment files that hold it, and configs that read it from a secret store under its key.
+    services.usage.finder = async (token, value) => {
+      const [configs, deployments, stores] = await Promise.all([
+        findValueInWorkspace(value),
+        services.deployments?.find(value),
+        Promise.all(secretKeysFor(token).map((k) => findSecretStorePlaces(k))),
+      ]);
+      return [
+        ...configs.map((o) => o.label),
+        ...(deployments ? [...deployments.writable, ...deployments.readOnly, ...(deployments.elsewhere ?? []), ...deployments.manual.map((m) => m.label)] : []),
+        ...stores.flat().map((p) => p.label),
+      ];
+    };
+  }
   return [
     resolver,
     diagnostics,
@@ -60,7 +80,7 @@ export function registerConfigFeatures(services: ConfigFeatureServices): vscode.
     ...registerHeartbeatCodeLens(CONFIG_SELECTOR, parses, log),
     ...registerTokenCompletion(CONFIG_SELECTOR, common),
     ...registerTokenHover(CONFIG_SELECTOR, common),
-    ...registerPlaintextActions(CONFIG_SELECTOR, { ...common, deployments: services.deployments }),
+    ...registerPlaintextActions(CONFIG_SELECTOR, { ...common, deployments: services.deployments, workspaceState: services.context.workspaceState }),
     ...registerTestToken(common),
     ...registerRotateToken({ ...common, deployments: services.deployments }),
     registerCommand(

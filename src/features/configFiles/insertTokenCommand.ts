@@ -1,9 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { canManageTokens } from '../../core/roles';
 import * as ui from '../../infra/ui';
 import { createOwnerOnlyFile, secureValueFiles } from '../../infra/valueFiles';
 import type { Token } from '../../core/api/contract';
 import {
+  agentSiblings,
   applyEdits,
   ConfigEditError,
   envReference,
@@ -129,7 +131,17 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
         const origin = connection.origin!;
         if (!deps.store.snapshot.loadedAt) await deps.store.refresh();
         const storedIds = await vault.storedTokenIds(origin);
+        // A Viewer cannot create tokens: never offered.
+        const canCreate = !!connection.user && canManageTokens(connection.user.role);
         if (!arg && storedIds.size === 0) {
+          if (!canCreate) {
+            void ui.showInformationMessage(
+              vscode.l10n.t(
+                'No token values are stored in this VS Code yet, and a Viewer cannot create tokens. Sign in as a Manager, Administrator or Owner to create one here.',
+              ),
+            );
+            throw new Cancelled();
+          }
           const choice = await ui.showInformationMessage(
             vscode.l10n.t('No token values are stored in this VS Code yet. The controller shows a value only once, so create a token here first.'),
             vscode.l10n.t('Create Token'),
@@ -142,7 +154,7 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
           arg,
           vscode.l10n.t('Insert which token?'),
           (t) => storedIds.has(t.id) && t.status === 'active',
-          () => vscode.commands.executeCommand(Commands.createToken),
+          canCreate ? () => vscode.commands.executeCommand(Commands.createToken) : undefined,
         );
         const value = await vault.getTokenValue(origin, token.id);
         if (!value)
@@ -269,6 +281,7 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
             }),
           );
           if (where.id === 'heartbeat') {
+            await confirmNoSiblingHeartbeat(doc.uri);
             edits.push(...planAddHeartbeat(text, { url: heartbeatUrl(connection.current.url!), token: reference }));
             summary = 'added an [[outputs.heartbeat]] output';
           } else if (where.id === 'set') {
@@ -404,7 +417,54 @@ export function minimalEdit(before: string, after: string): TextEdit {
  * reminder to keep it out of version control. Its path is remembered in
  * `state` (never the value) so that Rotate Token… follows the token there.
  */
-async function addToEnvironmentFile(
+/**
+ * Before a second `[[outputs.heartbeat]]` goes into the agent of `uri`: when
+ * a file the same agent loads (telegraf.conf with telegraf.d/, `agentSiblings`)
+ * already has one, the agent would send two heartbeats. Asks, with opening
+ * that file (at its heartbeat) as the default; throws Cancelled unless the
+ * user adds another one on purpose.
+ */
+async function confirmNoSiblingHeartbeat(uri: vscode.Uri): Promise<void> {
+  if (uri.scheme !== 'file') return;
+  const all = (await workspaceConfigUris()).map((u) => u.fsPath.replace(/\\/g, '/'));
+  for (const sibling of agentSiblings(uri.fsPath.replace(/\\/g, '/'), all)) {
+    const other = vscode.Uri.file(sibling);
+    const t = await readConfig(other);
+    const hb = t ? heartbeatOutputs(parseTelegrafConfig(t.text))[0] : undefined;
+    if (!hb) continue;
+    const label = vscode.workspace.asRelativePath(other);
+    const open = vscode.l10n.t('Open {0}', path.basename(sibling));
+    const add = vscode.l10n.t('Add Another Anyway');
+    const choice = await ui.showWarningMessage(
+      vscode.l10n.t('{0} already has an [[outputs.heartbeat]] (line {1}).', label, hb.line + 1),
+      {
+        modal: true,
+        detail: vscode.l10n.t(
+          'Telegraf loads the files of telegraf.d/ together with telegraf.conf: a second heartbeat output makes the agent report twice. Set the token of that one instead ("Insert Token into Config…" there).',
+        ),
+      },
+      open,
+      add,
+    );
+    if (choice === add) return;
+    if (choice === open) {
+      const editor = await vscode.window.showTextDocument(other);
+      const at = new vscode.Position(hb.line, 0);
+      editor.selection = new vscode.Selection(at, at);
+      editor.revealRange(new vscode.Range(at, at));
+    }
+    throw new Cancelled();
+  }
+}
+
+/**
+ * "Add to Env File…": asks where (a save dialog, `.env` of the workspace
+ * folder by default), sets `name=value` there as one WorkspaceEdit (a new file
+ * is created 0600 first), saves it, keeps it out of git in the workspace, and
+ * remembers its path (never the value) so that Rotate Token… follows it.
+ * Does nothing when the dialog is dismissed; throws when VS Code refuses the edit.
+ */
+export async function addToEnvironmentFile(
   configUri: vscode.Uri,
   name: string,
   value: string,

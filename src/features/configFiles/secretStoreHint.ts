@@ -29,16 +29,19 @@ export function secretStoreHint(
   if (cmd.kind === 'docker')
     return {
       message: vscode.l10n.t(
-        '{0} now reads the token from {1}, a Docker secret: Telegraf reads /run/secrets/{2} in its container. Give the Telegraf service the secret "{2}" (Compose: secrets: with file:, or docker secret create {2} - in Swarm); the command writes the value into the file {2}, readable only by you (mode 0600): run the service as your user (user: in Compose, as the docker secret store\'s README does) or give the file to the container\'s user. {3}',
+        '{0} now reads the token from {1}, a Docker secret: /run/secrets/{2} in the container. "Copy Command" copies a command that asks for the value at a hidden prompt and writes it into the file {2} (mode 0600) for the service\'s secrets: (Compose file:); the container\'s user must be able to read it.',
         fileName,
         reference,
         key,
-        cmd.command,
       ),
       command: cmd.command,
     };
   return {
-    message: vscode.l10n.t('{0} now reads the token from {1}. Store the value on the agent with: {2}', fileName, reference, cmd.command),
+    message: vscode.l10n.t(
+      '{0} now reads the token from {1}. Store the value where the agent runs: "Copy Command" copies the command (it asks for the value at a hidden prompt).',
+      fileName,
+      reference,
+    ),
     command: cmd.command,
   };
 }

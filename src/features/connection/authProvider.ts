@@ -18,9 +18,13 @@ export const NOT_SHARED = 'not-shared';
 
 /**
  * The Accounts-menu integration (`AuthenticationProvider`): one session per
- * signed-in connection (id = the connection's URL, account = `user @ name`).
- * `removeSession` signs that connection out; `createSession` runs the sign-in
- * of the active connection (or Connect… when none is configured).
+ * signed-in connection and user (id = `<connection URL>#<user id>`, account =
+ * `user @ name`). Signing in as another user on the same connection removes
+ * the old session and adds a new one, so the menu never keeps an account that
+ * is no longer signed in. `removeSession` signs that connection out when the
+ * session is its current one, and only drops the menu entry otherwise;
+ * `createSession` runs the sign-in of the active connection (or Connect… when
+ * none is configured).
  */
 export class ControllerAuthProvider implements vscode.AuthenticationProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
@@ -38,7 +42,7 @@ export class ControllerAuthProvider implements vscode.AuthenticationProvider, vs
     const s = h.connection.current;
     if (s.state !== 'ready' || !s.user) return undefined;
     return {
-      id: h.key,
+      id: `${h.key}#${s.user.id}`,
       accessToken: NOT_SHARED,
       account: { id: `${h.key}#${s.user.id}`, label: `${displayText(s.user.username, 40)} @ ${displayText(h.name, 40)}` },
       scopes: [],
@@ -82,8 +86,15 @@ export class ControllerAuthProvider implements vscode.AuthenticationProvider, vs
   }
 
   async removeSession(sessionId: string): Promise<void> {
-    const h = this.manager.get(sessionId);
-    if (h) await h.connection.signOut();
+    const h = this.manager.all.find((c) => ControllerAuthProvider.sessionOf(c)?.id === sessionId);
+    if (h) {
+      await h.connection.signOut();
+      return;
+    }
+    // Not a current sign-in (an account VS Code still lists): drop it from the menu, sign nobody out.
+    const stale = this.known.get(sessionId) ?? { id: sessionId, accessToken: NOT_SHARED, account: { id: sessionId, label: '' }, scopes: [] };
+    this.known.delete(sessionId);
+    this.emitter.fire({ added: [], removed: [stale], changed: [] });
   }
 
   dispose(): void {

@@ -4,6 +4,7 @@ import { isUnusableToken, type BulkResult, type Token, type User } from '../../c
 import { ControllerError, isAuthFailure, mayHaveBeenApplied } from '../../core/api/errors';
 import { chunk, describeReassign, mergeBulk, reassignPreview, summarizeBulk, type BulkSummary } from '../../core/tokenQuery';
 import { effectivePermissions, isTokenAdmin } from '../../core/permissions';
+import { canManageTokens } from '../../core/roles';
 import { displayText, pickText } from '../../core/text';
 import { displayStatus } from '../../core/tokens';
 import { Commands } from '../../constants';
@@ -12,6 +13,7 @@ import { copySecret } from '../../infra/clipboard';
 import { Cancelled, registerCommand, required } from '../../infra/commands';
 import type { Notifier } from '../../infra/notify';
 import type { ConnectionHandle, ConnectionManager } from '../../services/connectionManager';
+import type { TokenUsage } from '../../services/tokenUsage';
 import { tokenPickItems, type Services, type TokenArg } from '../../services/tokenArgs';
 import { detailsUri } from './tokenDetails';
 import type { TokenNode } from './tokenTreeProvider';
@@ -21,6 +23,8 @@ import { roleLabel } from '../../services/words';
 export interface ExplorerCommandDeps extends Services {
   manager: ConnectionManager;
   notifier: Notifier;
+  /** Where tokens are used in the workspace (named in the Revoke and Delete confirmations). */
+  usage?: TokenUsage;
 }
 
 /** Ids per bulk request (the contract allows up to 1000; smaller chunks give finer progress). */
@@ -254,6 +258,31 @@ async function reportBulk(deps: ExplorerCommandDeps, o: BulkOutcome, targets: re
   if (choice) deps.log.show();
 }
 
+/**
+ * The confirmation lines about where `targets` are used in the workspace
+ * (found by the values this VS Code stores; at most {@link LISTED} tokens are
+ * looked up): empty when none is known to be used.
+ */
+async function usageLines(deps: ExplorerCommandDeps, targets: readonly TokenTarget[]): Promise<string[]> {
+  if (!deps.usage) return [];
+  const found = await Promise.all(
+    targets.slice(0, LISTED).map(async ({ handle, token }) => {
+      const value = await deps.vault.getTokenValue(originOf(handle), token.id).catch(() => undefined);
+      return { token, places: await deps.usage!.of(token, value) };
+    }),
+  );
+  const used = found.filter((f) => f.places.length > 0);
+  if (used.length === 0) return [];
+  const clip = (places: string[]) =>
+    places.length <= 4 ? places.join(', ') : `${places.slice(0, 4).join(', ')}, ${vscode.l10n.t('… and {0} more', places.length - 4)}`;
+  if (targets.length === 1) return ['', vscode.l10n.t('Used in this workspace: {0}. Those agents are rejected too.', clip(used[0]!.places))];
+  return [
+    '',
+    vscode.l10n.t('Used in this workspace (those agents are rejected too):'),
+    ...used.map(({ token, places }) => `• ${ui.tokenName(token.description, 60)}: ${clip(places)}`),
+  ];
+}
+
 async function confirm(message: string, detail: string, action: string): Promise<void> {
   const choice = await ui.showWarningMessage(message, { modal: true, detail }, action);
   if (choice !== action) throw new Cancelled();
@@ -328,7 +357,13 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
   ): Promise<TokenTarget> =>
     (await resolveTargets(deps, arg, undefined, { placeHolder, many: false, ...(filter ? { filter } : {}), ...(noneFits ? { noneFits } : {}) }))[0]!;
 
+  // The multi-selection's menu entries (plural titles) run the same commands with the clicked row and the selection.
+  const forSelection = (id: string, target: string) =>
+    registerCommand(id, (arg: TokenArg, selected?: unknown) => vscode.commands.executeCommand(target, arg, selected), log);
   return [
+    forSelection(Commands.revokeSelectedTokens, Commands.revokeToken),
+    forSelection(Commands.deleteSelectedTokensMenu, Commands.deleteToken),
+    forSelection(Commands.reassignSelectedTokens, Commands.reassignToken),
     registerCommand(
       Commands.refresh,
       async (arg?: TokenNode) => {
@@ -364,7 +399,10 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
           const name = ui.tokenName(token.description, 80);
           await confirm(
             vscode.l10n.t('Revoke the token "{0}" ({1}…)?', name, token.prefix),
-            vscode.l10n.t('Every agent or script that uses it is rejected from now on. Revoking cannot be undone; the record is kept for audit.'),
+            [
+              vscode.l10n.t('Every agent or script that uses it is rejected from now on. Revoking cannot be undone; the record is kept for audit.'),
+              ...(await usageLines(deps, active)),
+            ].join('\n'),
             vscode.l10n.t('Revoke'),
           );
           const updated = await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Revoking "{0}"…', name) }, async () => {
@@ -403,7 +441,7 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
             skipped
               ? `\n${skipped === 1 ? vscode.l10n.t('{0} selected token is revoked already and left out.', skipped) : vscode.l10n.t('{0} selected tokens are revoked already and left out.', skipped)}`
               : ''
-          }`,
+          }${(await usageLines(deps, active)).join('\n')}`,
           vscode.l10n.t('Revoke'),
         );
         return runBulk(deps, 'revoke', active);
@@ -420,11 +458,14 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
           const name = ui.tokenName(token.description, 80);
           await confirm(
             vscode.l10n.t('Delete the token "{0}" ({1}…)?', name, token.prefix),
-            working(token)
-              ? vscode.l10n.t('The token stops working and its record is removed completely. To keep an audit record, revoke it instead.')
-              : token.status === 'revoked'
-                ? vscode.l10n.t("The revoked token's record is removed completely.")
-                : vscode.l10n.t("The expired token's record is removed completely."),
+            [
+              working(token)
+                ? vscode.l10n.t('The token stops working and its record is removed completely. To keep an audit record, revoke it instead.')
+                : token.status === 'revoked'
+                  ? vscode.l10n.t("The revoked token's record is removed completely.")
+                  : vscode.l10n.t("The expired token's record is removed completely."),
+              ...(working(token) ? await usageLines(deps, targets) : []),
+            ].join('\n'),
             vscode.l10n.t('Delete'),
           );
           await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deleting "{0}"…', name) }, () =>
@@ -452,7 +493,12 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
                     'Their records are removed completely; {0} of them are active and stop working. To keep an audit record, revoke instead.',
                     activeCount,
                   )
-          }`,
+          }${(
+            await usageLines(
+              deps,
+              targets.filter((t) => working(t.token)),
+            )
+          ).join('\n')}`,
           vscode.l10n.t('Delete'),
         );
         return runBulk(deps, 'delete', targets);
@@ -558,10 +604,15 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
           vscode.l10n.t('Copy the value of which token?'),
           (_t, stored) => stored,
           (h) =>
-            vscode.l10n.t(
-              'No token value of {0} is stored in this VS Code. The controller shows a value only once, when the token is created; create a token here (Create Token) to keep its value.',
-              displayText(h.name, 60),
-            ),
+            h.connection.user && !canManageTokens(h.connection.user.role)
+              ? vscode.l10n.t(
+                  'No token value of {0} is stored in this VS Code. The controller shows a value only once, when the token is created, and a Viewer cannot create tokens.',
+                  displayText(h.name, 60),
+                )
+              : vscode.l10n.t(
+                  'No token value of {0} is stored in this VS Code. The controller shows a value only once, when the token is created; create a token here (Create Token) to keep its value.',
+                  displayText(h.name, 60),
+                ),
         );
         const value = await deps.vault.getTokenValue(originOf(handle), token.id);
         if (!value)

@@ -245,10 +245,10 @@ describe('Telegraf config features', function () {
     } finally {
       ui.restore();
     }
-    assert.ok(
-      ui.record.messages.some((m) => m.text.includes('${TELEGRAF_CONTROLLER_TOKEN}')),
-      JSON.stringify(ui.record.messages),
-    );
+    const told = ui.record.messages.find((m) => m.text.includes('${TELEGRAF_CONTROLLER_TOKEN}'));
+    assert.ok(told, JSON.stringify(ui.record.messages));
+    // The value leaves the file: it is offered a place (an env file), as Insert Token offers.
+    assert.ok(told.buttons.includes('Add to Env File…'), told.buttons.join(' | '));
     const after = doc.getText();
     assert.ok(!after.includes(stored.value), 'the plaintext value is gone');
     assert.match(after, /^ {2}token = "\$\{TELEGRAF_CONTROLLER_TOKEN\}"$/m);
@@ -260,7 +260,12 @@ describe('Telegraf config features', function () {
     write('secret.conf', heartbeatConfig(stored.value));
     const doc = await vscode.workspace.openTextDocument(uri('secret.conf'));
     const offset = doc.getText().indexOf(stored.value);
-    const ui = scriptUi({ quickPick: [byLabel('Add [[secretstores.os]]')], inputBox: [(o) => o?.value], message: [] });
+    await vscode.env.clipboard.writeText('');
+    const ui = scriptUi({
+      quickPick: [byLabel('Add [[secretstores.os]]')],
+      inputBox: [(o) => o?.value],
+      message: [{ match: 'now reads the token from @{telegraf_controller:', answer: 'Copy Command' }],
+    });
     try {
       await vscode.commands.executeCommand('telegrafController.replaceWithSecretReference', { uri: doc.uri.toString(), offset });
     } finally {
@@ -270,10 +275,10 @@ describe('Telegraf config features', function () {
     assert.ok(!text.includes(stored.value));
     assert.match(text, /token = "@\{telegraf_controller:tc_config_features_agent\}"/);
     assert.match(text, /\[\[secretstores\.os\]\]\n {2}id = "telegraf_controller"/);
-    assert.ok(
-      ui.record.messages.some((m) => /telegraf --config \S+ secrets set telegraf_controller tc_config_features_agent/.test(m.text)),
-      JSON.stringify(ui.record.messages),
-    );
+    const told = ui.record.messages.find((m) => m.text.includes('now reads the token from'));
+    assert.ok(told && told.text.length < 300, `a short message, the command behind a button: ${JSON.stringify(ui.record.messages)}`);
+    assert.match(await vscode.env.clipboard.readText(), /telegraf --config \S+ secrets set telegraf_controller tc_config_features_agent/);
+    await vscode.env.clipboard.writeText('');
   });
 
   it('a jose store added by the quick fix reads its password from the environment (a service starts unattended)', async () => {
@@ -399,6 +404,28 @@ describe('Telegraf config features', function () {
     assert.equal(doc.getText(), before, 'declining changes nothing');
   });
 
+  it('Insert Token asks before adding a second heartbeat to an agent whose telegraf.conf already has one, and writes nothing when declined', async () => {
+    write('one-agent/telegraf.conf', '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:8000/agents/heartbeat"\n  instance_id = "a"\n');
+    const dropIn = '[[inputs.cpu]]\n';
+    write('one-agent/telegraf.d/cpu.conf', dropIn);
+    const doc = await vscode.workspace.openTextDocument(uri('one-agent/telegraf.d/cpu.conf'));
+    await vscode.window.showTextDocument(doc);
+    const ui = scriptUi({
+      quickPick: [byLabel('Environment variable reference'), byLabel('Add an [[outputs.heartbeat]] output')],
+      message: [{ match: 'already has an [[outputs.heartbeat]]', answer: undefined }],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.insertToken', stored.id);
+    } finally {
+      ui.restore();
+    }
+    const asked = ui.record.messages.find((m) => m.text.includes('already has an [[outputs.heartbeat]] (line 1)'));
+    assert.ok(asked, JSON.stringify(ui.record.messages));
+    assert.match(asked.text, /one-agent\/telegraf\.conf/);
+    assert.deepEqual(asked.buttons, ['Open telegraf.conf', 'Add Another Anyway'], 'opening the existing one is the default');
+    assert.equal(doc.getText(), dropIn, 'nothing written');
+  });
+
   it('Insert Token offers "Insert at the cursor" only where a token belongs, and says why not', async () => {
     write('placement.conf', '[agent]\n  interval = "10s"\n\n[[outputs.influxdb_v2]]\n  urls = ["http://127.0.0.1:8086"]\n\n');
     const doc = await vscode.workspace.openTextDocument(uri('placement.conf'));
@@ -466,6 +493,36 @@ describe('Telegraf config features', function () {
     await waitUntil(() => formTabs().length === 1, { what: 'the create form open' });
     assert.equal(doc.getText(), '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:8000/agents/heartbeat"\n', 'nothing written');
     await vscode.window.tabGroups.close(formTabs());
+  });
+
+  it('a Viewer is never offered to create a token from the insert picker', async () => {
+    write('viewer-insert.conf', '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:8000/agents/heartbeat"\n');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri('viewer-insert.conf')));
+    let labels: string[] = [];
+    try {
+      await signInAs(api, 'dave');
+      const ui = scriptUi({
+        quickPick: [
+          (items) => {
+            labels = items.map((i: { label: string }) => i.label);
+            return undefined;
+          },
+        ],
+      });
+      try {
+        await vscode.commands.executeCommand('telegrafController.insertToken');
+      } finally {
+        ui.restore();
+      }
+      // dave has no stored value of this connection: told why, with no Create button; or, with values, no "Create New Token…".
+      const told = ui.record.messages.find((m) => m.text.startsWith('No token values are stored'));
+      if (told) {
+        assert.match(told.text, /a Viewer cannot create tokens/);
+        assert.deepEqual(told.buttons, []);
+      } else assert.ok(!labels.some((l) => l.includes('Create New Token…')), labels.join(' | '));
+    } finally {
+      await signInAs(api, emulator().username);
+    }
   });
 
   it("asks before putting a controller token into another plugin's token, and writes nothing unless told", async () => {

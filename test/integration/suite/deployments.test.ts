@@ -210,12 +210,7 @@ describe('Deployment files', function () {
     const envBefore = 'TELEGRAF_CONTROLLER_TOKEN=tc-apiv1_AnotherDeploymentsToken01234\n';
     write('shared/docker-compose.yml', compose);
     write('shared/.env', envBefore);
-    const ui = scriptUi({
-      message: [
-        { match: /^Add TELEGRAF_CONTROLLER_TOKEN to docker-compose\.yml\?/, answer: 'Add' },
-        { match: '.env already holds a token.', answer: undefined },
-      ],
-    });
+    const ui = scriptUi({ message: [{ match: '.env already gives agents a token.', answer: undefined }] });
     try {
       await vscode.commands.executeCommand('telegrafController.addTokenToDeployment', uri('shared/docker-compose.yml'), {
         tokenId: t.token.id,
@@ -224,11 +219,54 @@ describe('Deployment files', function () {
     } finally {
       ui.restore();
     }
-    const asked = ui.record.messages.find((m) => m.text === '.env already holds a token.');
+    const asked = ui.record.messages.find((m) => m.text === '.env already gives agents a token.');
     assert.ok(asked, JSON.stringify(ui.record.messages));
-    assert.match(asked.detail ?? '', /already sets TELEGRAF_CONTROLLER_TOKEN to another token/);
+    assert.match(asked.detail ?? '', /It sets TELEGRAF_CONTROLLER_TOKEN to a token \(tc-apiv1_Ano…\): writing replaces it/);
+    // Compose reads ${VAR} from .env only: no other file to offer; the default (first) button opens the file, replacing is second.
+    assert.deepEqual(asked.buttons, ['Open .env', 'Replace the Token in .env']);
     assert.equal(fs.readFileSync(file('shared/.env'), 'utf8'), envBefore, 'the env file is unchanged');
     assert.equal((await vscode.workspace.openTextDocument(uri('shared/docker-compose.yml'))).getText(), compose, 'the Compose file is unchanged');
+  });
+
+  it('Add Token to Deployment… never replaces by default the token another deployment reads from the same env file: it names that deployment and offers a file of its own', async () => {
+    const t = await api.createToken({ description: 'deploy k8s beside unit', expiresAt: null, permissions: AGENT });
+    const unitValue = 'tc-apiv1_SystemdUnitsOwnToken0123456789';
+    write(
+      'beside/telegraf.service',
+      '[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\nExecStart=/usr/bin/telegraf\n# install telegraf-controller.env as /etc/telegraf/controller-token.env\n',
+    );
+    write('beside/telegraf-controller.env', `TELEGRAF_CONTROLLER_TOKEN=${unitValue}\n`);
+    write(
+      'beside/telegraf-k8s.yaml',
+      'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: telegraf\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n',
+    );
+    const ui = scriptUi({
+      message: [
+        { match: 'telegraf-controller.env already gives agents a token.', answer: 'Use telegraf-controller-2.env' },
+        { match: /^Add TELEGRAF_CONTROLLER_TOKEN to telegraf-k8s\.yaml\?/, answer: 'Add' },
+      ],
+    });
+    let res: AddTokenResult | undefined;
+    try {
+      res = await vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('beside/telegraf-k8s.yaml'), {
+        tokenId: t.token.id,
+        k8s: 'kubectl',
+      });
+    } finally {
+      ui.restore();
+    }
+    const asked = ui.record.messages.find((m) => m.text === 'telegraf-controller.env already gives agents a token.');
+    assert.ok(asked, JSON.stringify(ui.record.messages));
+    assert.deepEqual(
+      asked.buttons,
+      ['Use telegraf-controller-2.env', 'Replace the Token in telegraf-controller.env'],
+      'the safe choice is the default (first) button',
+    );
+    assert.match(asked.detail ?? '', /Named by: [^\n]*beside\/telegraf\.service/);
+    assert.equal(fs.readFileSync(file('beside/telegraf-controller.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${unitValue}\n`, "the unit's token is kept");
+    assert.equal(fs.readFileSync(file('beside/telegraf-controller-2.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${t.value}\n`);
+    assert.equal(fs.statSync(file('beside/telegraf-controller-2.env')).mode & 0o777, 0o600);
+    assert.match(res?.commands[0] ?? '', /--from-env-file=\S*beside\/telegraf-controller-2\.env/);
   });
 
   it('the systemd quick fix: the value into a 0600 env file beside the unit, and the copied install command names it from the workspace folder', async () => {
@@ -247,7 +285,7 @@ describe('Deployment files', function () {
     const move = actions.find((a) => a.title.startsWith('Move to EnvironmentFile='));
     assert.ok(move?.command, JSON.stringify(actions.map((a) => a.title)));
     await vscode.env.clipboard.writeText('');
-    const ui = scriptUi({ message: [{ match: /systemd now reads/, answer: 'Copy Command' }] });
+    const ui = scriptUi({ message: [{ match: /The unit now reads/, answer: 'Copy Command' }] });
     try {
       await vscode.commands.executeCommand(move.command.command, ...(move.command.arguments ?? []));
     } finally {

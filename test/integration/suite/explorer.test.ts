@@ -608,7 +608,23 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
       ['Sign in…'],
     );
     await signIn(key2, 'bob', 'bob-password');
-    await api.authProvider.removeSession(key2);
+    const events: vscode.AuthenticationProviderAuthenticationSessionsChangeEvent[] = [];
+    const sub = api.authProvider.onDidChangeSessions((e) => events.push(e));
+    try {
+      const bob = (await api.authProvider.getSessions()).find((s) => s.account.label === 'bob @ staging')!;
+      // Another user on the same connection: the old account leaves the Accounts menu, the new one is added.
+      await signIn(key2, 'carol', 'carol-password');
+      await waitUntil(() => events.some((e) => e.removed?.some((r) => r.id === bob.id)), { what: "bob's session removed when carol signed in" });
+      const carol = (await api.authProvider.getSessions()).find((s) => s.account.label === 'carol @ staging');
+      assert.ok(carol && carol.id !== bob.id, 'a new session for the new account');
+      assert.ok(events.some((e) => e.added?.some((a) => a.id === carol.id)));
+      // "Sign Out" on an account VS Code still lists signs nobody out.
+      await api.authProvider.removeSession(bob.id);
+      assert.equal(handle(key2).connection.current.state, 'ready', 'carol stays signed in');
+      await api.authProvider.removeSession(carol.id);
+    } finally {
+      sub.dispose();
+    }
     assert.equal(handle(key2).connection.current.state, 'needsSignIn');
     assert.equal((await api.authProvider.getSessions()).length, 1);
     await signIn(key2, 'bob', 'bob-password');

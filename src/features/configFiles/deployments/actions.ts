@@ -31,7 +31,7 @@ import type { GitIgnoreChecker } from '../../../services/gitIgnore';
 import { lifetimeText, deploymentRotation } from '../rotateTokenCommand';
 import { findValueInWorkspace, replaceToken, type DeploymentReferenceHook } from '../tokenReplacement';
 import type { TokenResolver } from '../tokenResolver';
-import { confirmValueFile, kindOfDocument, writeValueFile, type EnvFileIndex } from './documents';
+import { confirmEnvFileHolder, envFileHolder, kindOfDocument, writeValueFile, type EnvFileIndex } from './documents';
 
 /** Services of the deployment quick fixes. */
 export interface DeploymentActionDeps {
@@ -167,7 +167,10 @@ export async function applyFix(deps: DeploymentActionDeps, arg: DeployFixArg, va
         ? fix.valueFile
         : path.join(path.dirname(uri.fsPath), fix.valueFile)
       : undefined;
-  if (valuePath && value !== undefined) await confirmValueFile(valuePath, fix.varName, value);
+  if (valuePath && value !== undefined) {
+    const holder = await envFileHolder(valuePath, fix.varName, value, { index: deps.envFiles, tokens: deps.store.snapshot.tokens, except: uri.fsPath });
+    if (holder) await confirmEnvFileHolder(holder, fix.varName);
+  }
   const wasDirty = doc.isDirty;
   const version = doc.version;
   const we = new vscode.WorkspaceEdit();

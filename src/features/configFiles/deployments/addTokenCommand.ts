@@ -32,7 +32,17 @@ import { Cancelled, registerCommand, required } from '../../../infra/commands';
 import { resolveToken, type TokenArg, type Services as TokenCommandDeps } from '../../../services/tokenArgs';
 import type { GitIgnoreChecker } from '../../../services/gitIgnore';
 import { minimalEdit } from '../insertTokenCommand';
-import { confirmValueFile, kindOfDocument, readDeployment, workspaceCommand, workspaceDeploymentUris, writeValueFile, type EnvFileIndex } from './documents';
+import {
+  confirmEnvFileHolder,
+  envFileHolder,
+  freeFileBeside,
+  kindOfDocument,
+  readDeployment,
+  workspaceCommand,
+  workspaceDeploymentUris,
+  writeValueFile,
+  type EnvFileIndex,
+} from './documents';
 
 /** Services of the command. */
 export interface AddTokenDeps extends TokenCommandDeps {
@@ -172,7 +182,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
             composeMode = pick.mode;
           }
         }
-        const plan = planAddToken(fsPath, body, { composeMode, controllerUrl: origin }, deps.envFiles.paths());
+        let plan = planAddToken(fsPath, body, { composeMode, controllerUrl: origin }, deps.envFiles.paths());
         if (plan.status === 'unsupported') throw new Error(plan.notes.join(' ') || vscode.l10n.t('Nothing to add in this file.'));
         let k8s = opts.k8s;
         if ((kind === 'kubernetes' || kind === 'helm-values' || kind === 'kustomization') && !k8s && plan.valueFile === DEFAULT_ENV_FILE) {
@@ -197,12 +207,30 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
         }
         // For an env file the value goes into the file itself.
         const isEnv = plan.kind === 'env';
-        const localValueFile =
-          isEnv || !plan.valueFile
+        const valueFileOf = async (p: DeployPlan) =>
+          isEnv || !p.valueFile
             ? undefined
-            : path.isAbsolute(plan.valueFile)
-              ? await resolveAbsolute(plan.valueFile, path.dirname(doc.uri.fsPath))
-              : path.join(path.dirname(doc.uri.fsPath), plan.valueFile);
+            : path.isAbsolute(p.valueFile)
+              ? await resolveAbsolute(p.valueFile, path.dirname(doc.uri.fsPath))
+              : path.join(path.dirname(doc.uri.fsPath), p.valueFile);
+        let localValueFile = await valueFileOf(plan);
+        // An env file that already gives agents another token (another deployment may read it): asked before anything
+        // changes, with a file of its own for this token as the default. Compose's .env has no other name.
+        const holder =
+          localValueFile && k8s !== 'manifest' && !opts.yes
+            ? await envFileHolder(localValueFile, plan.varName, value, { index: deps.envFiles, tokens: deps.store.snapshot.tokens, except: doc.uri.fsPath })
+            : undefined;
+        if (holder && localValueFile) {
+          const relative = plan.valueFile && !path.isAbsolute(plan.valueFile) && path.basename(plan.valueFile) !== '.env';
+          const alternative = relative ? path.basename(await freeFileBeside(localValueFile)) : undefined;
+          if ((await confirmEnvFileHolder(holder, plan.varName, alternative)) === 'alternative' && alternative) {
+            const other = planAddToken(fsPath, body, { composeMode, controllerUrl: origin, envFile: alternative }, deps.envFiles.paths());
+            if (other.valueFile !== alternative)
+              throw new Error(vscode.l10n.t('{0} cannot read the token from another file; nothing was changed.', path.basename(doc.fileName)));
+            plan = other;
+            localValueFile = await valueFileOf(plan);
+          }
+        }
         const warnings = [...plan.warnings];
         if (plan.sharedWith?.length)
           warnings.push(
@@ -239,8 +267,6 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
             ? vscode.l10n.t('Add {0} to {1}?', plan.varName, path.basename(doc.fileName))
             : vscode.l10n.t('Give the agent of {0} the token in {1}? (the file itself stays as is)', path.basename(doc.fileName), plan.varName);
           if ((await ui.showWarningMessage(title, { modal: true, detail }, add)) !== add) throw new Cancelled();
-          // Another deployment may read the same env file: asked before anything changes.
-          if (localValueFile && k8s !== 'manifest') await confirmValueFile(localValueFile, plan.varName, value);
         }
 
         const we = new vscode.WorkspaceEdit();

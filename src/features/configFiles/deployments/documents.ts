@@ -10,7 +10,18 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { shQuote } from '../../../core/agentStart/generators';
-import { composeEnvFiles, deploymentKind, DEPLOY_GLOB, envFileTokens, fillValue, planEnvEntry, type DeployKind } from '../../../core/deploy';
+import {
+  composeEnvFiles,
+  deploymentKind,
+  DEPLOY_GLOB,
+  envFileAssignments,
+  envFileTokens,
+  fillValue,
+  planEnvEntry,
+  type DeployKind,
+} from '../../../core/deploy';
+import { tokensWithPrefixOf } from '../../../core/config/tokenAssessment';
+import type { Token } from '../../../core/api/contract';
 import { applyEdits } from '../../../core/config';
 import { CONFIG_EXCLUDE, decodeUtf8, diskText, documentText, MAX_CONFIG_CHARS, openDocument, type ConfigText } from '../../../services/configDocuments';
 import type { GitIgnoreChecker } from '../../../services/gitIgnore';
@@ -93,33 +104,105 @@ export async function workspaceDeploymentUris(index: EnvFileIndex): Promise<vsco
   return found;
 }
 
+/** What an env file already gives agents, before a token value is written into it. */
+export interface EnvFileHolder {
+  /** Absolute path of the env file. */
+  fsPath: string;
+  /** It sets the variable to another token: writing replaces that one. */
+  replaces: boolean;
+  /** The token it sets now, as the explorer names it (`"description" (tc-apiv1_abc…)`), when `replaces`. */
+  current?: string;
+  /** Other variables in it that hold tokens. */
+  others: string[];
+  /** Workspace deployment files (relative paths) that name the file, besides the one being changed. */
+  readers: string[];
+}
+
 /**
- * Before a token value goes into the env file at `fsPath`: when the file
- * already sets `name` to another value, or holds other tokens, says that every
- * deployment reading the file gets what is in it, and asks (modal; the safe
- * choice, not writing, is the default). Nothing to say: returns at once.
- * Throws Cancelled when the user does not confirm.
+ * What the env file at `fsPath` already gives agents: undefined when it is
+ * missing or holds no other token (nothing to ask). `tokens` (the signed-in
+ * list) names the token it holds by its prefix; `except` is the deployment
+ * file being changed (not listed as a reader).
  */
-export async function confirmValueFile(fsPath: string, name: string, value: string): Promise<void> {
+export async function envFileHolder(
+  fsPath: string,
+  name: string,
+  value: string,
+  ctx: { index: EnvFileIndex; tokens: readonly Pick<Token, 'prefix' | 'description'>[]; except?: string },
+): Promise<EnvFileHolder | undefined> {
   let text: string;
   try {
     text = await fs.readFile(fsPath, 'utf8');
   } catch {
-    return; // a new file
+    return undefined; // a new file
   }
   const { replaces, others } = envFileTokens(text, name, value);
-  if (!replaces && others.length === 0) return;
-  const file = path.basename(fsPath);
+  if (!replaces && others.length === 0) return undefined;
+  const held = envFileAssignments(text).get(name) ?? '';
+  const prefix = held.startsWith('tc-apiv1_') ? `${held.slice(0, 12)}…` : undefined;
+  const matches = prefix ? tokensWithPrefixOf(held, ctx.tokens) : [];
+  const current = !replaces
+    ? undefined
+    : matches.length === 1
+      ? `"${ui.tokenName(matches[0]!.description, 60)}" (${prefix})`
+      : prefix
+        ? vscode.l10n.t('a token ({0})', prefix)
+        : vscode.l10n.t('another value');
+  const base = path.basename(fsPath);
+  const readers: string[] = [];
+  for (const uri of await workspaceDeploymentUris(ctx.index)) {
+    if (uri.fsPath === fsPath || uri.fsPath === ctx.except) continue;
+    const t = await readDeployment(uri);
+    if (t?.text.includes(base)) readers.push(vscode.workspace.asRelativePath(uri));
+    if (readers.length >= 5) break;
+  }
+  return { fsPath, replaces, ...(current ? { current } : {}), others, readers };
+}
+
+/**
+ * Asks before a token value goes into an env file that already gives agents
+ * a token ({@link envFileHolder}): names that token and the workspace files
+ * that read the file, and offers `alternative` (a free file name beside it)
+ * as the default button, else opening the file; replacing must be chosen on
+ * purpose. Returns `'replace'` or `'alternative'`; throws Cancelled otherwise.
+ */
+export async function confirmEnvFileHolder(holder: EnvFileHolder, name: string, alternative?: string): Promise<'replace' | 'alternative'> {
+  const file = path.basename(holder.fsPath);
   const detail = [
-    replaces ? vscode.l10n.t('It already sets {0} to another token: that one is replaced, for every deployment that reads {1}.', name, file) : '',
-    others.length ? vscode.l10n.t('It also holds {0}: every deployment that reads {1} gets those values too.', others.join(', '), file) : '',
-    vscode.l10n.t('Another deployment may share this file (an env_file, an EnvironmentFile, a kubectl --from-env-file).'),
+    holder.replaces ? vscode.l10n.t('It sets {0} to {1}: writing replaces it for every deployment that reads {2}.', name, holder.current ?? '', file) : '',
+    holder.others.length ? vscode.l10n.t('It also holds {0}: every deployment that reads {1} gets those values too.', holder.others.join(', '), file) : '',
+    holder.readers.length
+      ? vscode.l10n.t('Named by: {0}.', holder.readers.join(', '))
+      : vscode.l10n.t('No other deployment file in the workspace names it; one outside the workspace may read it.'),
+    alternative ? vscode.l10n.t('"Use {0}" puts the new token into a file of its own instead.', alternative) : '',
   ]
     .filter(Boolean)
     .join('\n');
-  const write = vscode.l10n.t('Write to {0}', file);
-  const choice = await ui.showWarningMessage(vscode.l10n.t('{0} already holds a token.', file), { modal: true, detail }, write);
-  if (choice !== write) throw new Cancelled();
+  const other = alternative ? vscode.l10n.t('Use {0}', alternative) : vscode.l10n.t('Open {0}', file);
+  const replace = vscode.l10n.t('Replace the Token in {0}', file);
+  // The safe choice first: it is the default button (Enter).
+  const choice = await ui.showWarningMessage(vscode.l10n.t('{0} already gives agents a token.', file), { modal: true, detail }, other, replace);
+  if (choice === replace) return 'replace';
+  if (choice === other && alternative) return 'alternative';
+  if (choice === other) await vscode.window.showTextDocument(vscode.Uri.file(holder.fsPath), { preview: true });
+  throw new Cancelled();
+}
+
+/**
+ * The first `<stem>-N<ext>` (N = 2, 3, …) beside `fsPath` that does not exist:
+ * a file of its own for a new token when `fsPath` already holds another.
+ */
+export async function freeFileBeside(fsPath: string): Promise<string> {
+  const ext = path.extname(fsPath);
+  const stem = fsPath.slice(0, fsPath.length - ext.length);
+  for (let n = 2; ; n++) {
+    const candidate = `${stem}-${n}${ext}`;
+    try {
+      await fs.access(candidate);
+    } catch {
+      return candidate;
+    }
+  }
 }
 
 /**

@@ -26,7 +26,8 @@ export interface UiScript {
 export interface UiRecord {
   inputs: string[];
   picks: string[];
-  messages: Array<{ level: 'info' | 'warning' | 'error'; text: string; detail?: string }>;
+  /** Each message with its detail and its buttons in the order shown (the first is the default of a modal dialog). */
+  messages: Array<{ level: 'info' | 'warning' | 'error'; text: string; detail?: string; buttons: string[] }>;
 }
 
 /**
@@ -67,7 +68,8 @@ export function scriptUi(script: UiScript): { record: UiRecord; restore: () => v
     (level: 'info' | 'warning' | 'error') =>
     async (text: string, ...rest: any[]) => {
       const options = rest[0] && typeof rest[0] === 'object' && !('title' in rest[0]) ? rest[0] : undefined;
-      record.messages.push({ level, text, detail: options?.detail });
+      const buttons = (options ? rest.slice(1) : rest).map((b: unknown) => (typeof b === 'string' ? b : String((b as { title?: unknown })?.title)));
+      record.messages.push({ level, text, detail: options?.detail, buttons });
       const i = answers.findIndex((a) => (typeof a.match === 'string' ? text.includes(a.match) : a.match.test(text)));
       if (i < 0) return undefined;
       const [entry] = answers.splice(i, 1);

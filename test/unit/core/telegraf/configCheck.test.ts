@@ -64,6 +64,14 @@ describe('telegraf config check (real binary)', { skip: skipWithoutTelegraf() },
     assert.match(problems[0]!.message, /could not initialize output outputs\.heartbeat: instance ID required/);
   });
 
+  test('a secret reference Telegraf cannot resolve: the line that holds it, not line 1', async () => {
+    const text = '# token = "@{nostore:tc_key}" (a comment)\n\n' + HB + '  token = "@{nostore:tc_key}"\n';
+    const { problems } = await check(text);
+    assert.match(problems[0]!.message, /unknown secret store for "@\{nostore:tc_key\}"/);
+    assert.equal(problems[0]?.line, 5);
+    assert.equal(problems[0]?.located, true);
+  });
+
   test('an unquoted ${VAR} (strict env handling): the line; the temp path never shows', async () => {
     const text = HB + '  token = ${TELEGRAF_CONTROLLER_TOKEN}\n';
     const { r, problems } = await check(text, 'agent.conf');
