@@ -8,15 +8,15 @@
 import type { Token } from '../core/api/contract';
 
 /** Labels of the places that use the token whose value is `value` (e.g. `telegraf.d/a.conf:12`, `.env:1`). */
-export type TokenUsageFinder = (token: Pick<Token, 'id' | 'description'>, value: string) => Promise<string[]>;
+export type TokenUsageFinder = (token: Pick<Token, 'id' | 'description' | 'prefix'>, value: string | undefined) => Promise<string[]>;
 
 /** The finder the config features set, and a lookup that never throws. */
 export class TokenUsage {
   finder: TokenUsageFinder | undefined;
 
-  /** The places that use `token` (found by `value`); empty without a value, a finder, or when looking fails. */
-  async of(token: Pick<Token, 'id' | 'description'>, value: string | undefined): Promise<string[]> {
-    if (!value || !this.finder) return [];
+  /** The places that use `token` (found by `value`, else by its prefix); empty without a finder or when looking fails. */
+  async of(token: Pick<Token, 'id' | 'description' | 'prefix'>, value: string | undefined): Promise<string[]> {
+    if (!this.finder) return [];
     try {
       return await this.finder(token, value);
     } catch {

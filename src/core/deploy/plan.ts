@@ -39,6 +39,29 @@ export const DROP_IN_NAME = 'controller-token.conf';
 /** Where the drop-in tells systemd to read the token from on the host. */
 export const HOST_ENV_FILE = '/etc/telegraf/controller-token.env';
 
+/**
+ * The host path a systemd unit reads the workspace env file `envFile` from:
+ * {@link HOST_ENV_FILE} for {@link DEFAULT_ENV_FILE}, else
+ * `/etc/telegraf/<its name>`, so two units given files of their own also
+ * read files of their own on the host (and Rotate finds each one's source by
+ * its name, `isWholeCopy`).
+ */
+export function hostEnvFileFor(envFile: string): string {
+  const name = envFile.slice(envFile.replace(/\\/g, '/').lastIndexOf('/') + 1);
+  return name === DEFAULT_ENV_FILE ? HOST_ENV_FILE : `/etc/telegraf/${name}`;
+}
+
+/** The Telegraf services of a Compose file (image telegraf, a telegraf command, or a service named telegraf), in file order. */
+export function telegrafServiceNames(text: string): string[] {
+  try {
+    return composeServices(parsedOrThrow(text))
+      .filter((s) => s.telegraf)
+      .map((s) => s.name);
+  } catch {
+    return [];
+  }
+}
+
 /** How to wire a Compose service. */
 export type ComposeMode = 'environment' | 'env_file';
 
@@ -50,6 +73,8 @@ export interface PlanOptions {
   envFile?: string;
   /** The URL of the controller the token comes from: a `--config` of another controller gets a warning. */
   controllerUrl?: string;
+  /** Compose: the service to wire (one of {@link telegrafServiceNames}); the first Telegraf service when absent. */
+  service?: string;
 }
 
 /** A new file the plan writes (relative to the deployment file's folder, `/`-separated). */
@@ -312,7 +337,7 @@ function blockedByConfigSource(p: DeployPlan, words: readonly string[], lookup?:
 function planCompose(text: string, opts: PlanOptions): DeployPlan {
   const docs = parsedOrThrow(text);
   const services = composeServices(docs);
-  const svc = services.find((s) => s.telegraf);
+  const svc = (opts.service ? services.find((s) => s.name === opts.service) : undefined) ?? services.find((s) => s.telegraf);
   if (!svc) {
     const p = base('compose', CONTROLLER_TOKEN_VAR);
     p.notes.push('No Telegraf service found (image telegraf, a telegraf command or a service named telegraf).');
@@ -344,12 +369,26 @@ function planCompose(text: string, opts: PlanOptions): DeployPlan {
 
   if (mode === 'env_file') {
     const ef = pairOf(svc.map, 'env_file');
+    const listed = ef && isSeq(ef.value) ? (ef.value.items as Node[]).map((i) => str(i) ?? str(get(i, 'path')) ?? '') : ef ? [str(ef.value) ?? ''] : [];
+    if (listed.includes(valueFile)) {
+      // Already wired (a second run): only the value file gets the new token.
+      p.status = 'elsewhere';
+      p.notes.push(`The "${svc.name}" service already reads ${valueFile} (env_file:); the value goes into it.`);
+      return p;
+    }
     if (ef && isSeq(ef.value) && !ef.value.flow && ef.value.items.length > 0) {
       const last = ef.value.items[ef.value.items.length - 1] as Node;
       const ls = lineStart(text, rangeOf(last)[0]);
       p.edits.push(insertLinesAfter(text, rangeOf(last)[1], [`${text.slice(ls, rangeOf(last)[0])}${valueFile}`]));
+    } else if (ef && isScalar(ef.value) && typeof ef.value.value === 'string' && !/[#\n]/.test(text.slice(rangeOf(ef.key as Node)[0], rangeOf(ef.value)[1]))) {
+      // `env_file: .env` (one file): the same as a one-item list, written as a block list with the new file added.
+      const keyStart = rangeOf(ef.key as Node)[0];
+      const indent = text.slice(lineStart(text, keyStart), keyStart);
+      const [vs, ve] = rangeOf(ef.value);
+      const raw = text.slice(vs, ve);
+      p.edits.push({ start: keyStart, end: rangeOf(ef.value)[1], newText: `env_file:\n${indent}  - ${raw}\n${indent}  - ${valueFile}` });
     } else if (ef) {
-      throw new Error('the service has an env_file that is not a block list; add the file to it by hand');
+      throw new Error(`the service's env_file is not a block list; add ${valueFile} to it by hand`);
     } else if (anchorLine) {
       p.edits.push(insertLinesAfter(text, pairEnd(anchorLine), [`${childIndent}env_file:`, `${childIndent}  - ${valueFile}`]));
     }
@@ -423,7 +462,7 @@ function planCompose(text: string, opts: PlanOptions): DeployPlan {
   p.notes.push(
     `Compose reads \${${varName}} from the shell or from ${valueFile} beside the compose file; ":?" makes it fail loudly when the value is missing.`,
   );
-  if (services.filter((s) => s.telegraf).length > 1) p.notes.push('Several Telegraf services were found; the first one was wired.');
+  if (!opts.service && services.filter((s) => s.telegraf).length > 1) p.notes.push('Several Telegraf services were found; the first one was wired.');
   return p;
 }
 
@@ -703,22 +742,23 @@ function planSystemd(path: string, text: string, opts: PlanOptions): DeployPlan 
     p.notes.push('This is a drop-in; add the token through an EnvironmentFile= line here.');
     const svc = /^\[Service\][^\n]*\n/m.exec(text);
     if (!svc) throw new Error('the drop-in has no [Service] section');
-    p.edits.push(insertLinesAfter(text, svc.index + svc[0].length - 1, [`EnvironmentFile=${HOST_ENV_FILE}`]));
-    p.status = 'edit';
     p.valueFile = opts.envFile ?? DEFAULT_ENV_FILE;
+    p.edits.push(insertLinesAfter(text, svc.index + svc[0].length - 1, [`EnvironmentFile=${hostEnvFileFor(p.valueFile)}`]));
+    p.status = 'edit';
     return p;
   }
   const envFile = opts.envFile ?? DEFAULT_ENV_FILE;
+  const hostFile = hostEnvFileFor(envFile);
   p.status = 'elsewhere';
   p.target = `unit ${unit}.service`;
   p.valueFile = envFile;
-  p.newFiles.push({ path: `${unit}.service.d/${DROP_IN_NAME}`, content: `[Service]\nEnvironmentFile=${HOST_ENV_FILE}\n`, purpose: 'systemd drop-in' });
+  p.newFiles.push({ path: `${unit}.service.d/${DROP_IN_NAME}`, content: `[Service]\nEnvironmentFile=${hostFile}\n`, purpose: 'systemd drop-in' });
   p.commands.push({
     label: 'Install the drop-in and the env file',
-    text: `sudo install -D -m 0600 -o root -g root ${envFile} ${HOST_ENV_FILE} && sudo install -D -m 0644 ${unit}.service.d/${DROP_IN_NAME} /etc/systemd/system/${unit}.service.d/${DROP_IN_NAME} && sudo systemctl daemon-reload && sudo systemctl restart ${unit}`,
+    text: `sudo install -D -m 0600 -o root -g root ${envFile} ${hostFile} && sudo install -D -m 0644 ${unit}.service.d/${DROP_IN_NAME} /etc/systemd/system/${unit}.service.d/${DROP_IN_NAME} && sudo systemctl daemon-reload && sudo systemctl restart ${unit}`,
   });
   p.notes.push(
-    `The unit stays as is (units are world-readable); a drop-in adds EnvironmentFile=${HOST_ENV_FILE}, which systemd reads as root before starting the agent.`,
+    `The unit stays as is (units are world-readable); a drop-in adds EnvironmentFile=${hostFile}, which systemd reads as root before starting the agent.`,
   );
   return p;
 }

@@ -16,7 +16,7 @@ import type { ControllerConnection } from '../../services/controllerConnection';
 import type { TokenStore } from '../../services/tokenStore';
 import type { TokenUsage } from '../../services/tokenUsage';
 import { secretKeysFor } from '../../core/config/tokenAssessment';
-import { findSecretStorePlaces, findValueInWorkspace } from './tokenReplacement';
+import { findPrefixInWorkspace, findSecretStorePlaces, findValueInWorkspace } from './tokenReplacement';
 import { registerPlaintextActions } from './codeActions';
 import { registerHeartbeatCodeLens } from './codeLens';
 import { registerTokenCompletion } from './completion';
@@ -54,8 +54,10 @@ export function registerConfigFeatures(services: ConfigFeatureServices): vscode.
   const diagnostics = new ConfigDiagnostics({ connection, store, vault, resolver, git, log }).start();
   const common = { connection, store, vault, log, resolver, parses };
   if (services.usage) {
-    // Configs that hold the value, deployment files that hold it, and configs that read it from a secret store under its key.
+    // Configs and deployment files that hold the value, and configs that read it from a secret store under its key;
+    // without the value (not stored here), the files that hold a value starting with the token's prefix.
     services.usage.finder = async (token, value) => {
+      if (!value) return token.prefix ? await findPrefixInWorkspace(token.prefix) : [];
       const [configs, deployments, stores] = await Promise.all([
         findValueInWorkspace(value),
         services.deployments?.find(value),
@@ -63,7 +65,9 @@ export function registerConfigFeatures(services: ConfigFeatureServices): vscode.
       ]);
       return [
         ...configs.map((o) => o.label),
-        ...(deployments ? [...deployments.writable, ...deployments.readOnly, ...(deployments.elsewhere ?? []), ...deployments.manual.map((m) => m.label)] : []),
+        ...(deployments
+          ? [...deployments.writable, ...deployments.readOnly, ...(deployments.elsewhere ?? []), ...deployments.manual.flatMap((m) => (m.file ? [m.file] : []))]
+          : []),
         ...stores.flat().map((p) => p.label),
       ];
     };

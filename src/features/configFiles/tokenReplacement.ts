@@ -58,6 +58,33 @@ export async function findValueInWorkspace(value: string): Promise<ValueOccurren
 }
 
 /**
+ * `file:line` labels of the lines of the workspace's Telegraf configs and
+ * deployment-like files (`.env`, units, YAML) that hold a value starting with
+ * `prefix` (a token's public prefix, `tc-apiv1_` and a few characters): where
+ * a token whose value this VS Code does not store is used. Comment lines count
+ * too; at most 20 places.
+ */
+export async function findPrefixInWorkspace(prefix: string): Promise<string[]> {
+  if (!/^tc-apiv1_[A-Za-z0-9_-]{3,}$/.test(prefix)) return [];
+  const out: string[] = [];
+  const uris = [
+    ...(await workspaceConfigUris()),
+    ...(await vscode.workspace.findFiles('{**/*.env,**/.env,**/*.service,**/*.yml,**/*.yaml}', '**/node_modules/**', 2000)),
+  ];
+  const seen = new Set<string>();
+  for (const uri of uris) {
+    if (seen.has(uri.toString()) || out.length >= 20) continue;
+    seen.add(uri.toString());
+    const t = await readConfig(uri);
+    if (!t || !t.text.includes(prefix)) continue;
+    t.text.split(/\r?\n/).forEach((line, i) => {
+      if (line.includes(prefix) && out.length < 20) out.push(locationLabel(uri, i));
+    });
+  }
+  return out;
+}
+
+/**
  * The places where the workspace's Telegraf configs read a token from a
  * secret store under `key` (`@{store:key}`, as "Insert Token into Config…"
  * writes it for a token): rotate cannot change the store, so each becomes a

@@ -404,6 +404,27 @@ describe('Telegraf config features', function () {
     assert.equal(doc.getText(), before, 'declining changes nothing');
   });
 
+  it('Revoke and Delete name the workspace files that use the token (by its value when stored, else by its prefix)', async () => {
+    const t = await api.createToken({ description: 'config features in use', expiresAt: null, permissions: AGENT });
+    secrets.push(t.value);
+    write('in-use/telegraf.conf', heartbeatConfig(t.value));
+    const detailOf = async (command: string, match: string) => {
+      const ui = scriptUi({ message: [{ match, answer: undefined }] });
+      try {
+        await vscode.commands.executeCommand(command, t.token.id);
+      } finally {
+        ui.restore();
+      }
+      return ui.record.messages.find((m) => m.text.startsWith(match))?.detail ?? JSON.stringify(ui.record.messages);
+    };
+    assert.match(await detailOf('telegrafController.revokeToken', 'Revoke the token'), /Used in this workspace: [^\n]*in-use\/telegraf\.conf:\d+/);
+    assert.match(await detailOf('telegrafController.deleteToken', 'Delete the token'), /Used in this workspace: [^\n]*in-use\/telegraf\.conf:\d+/);
+    // Not stored in this VS Code: found by the token's prefix.
+    await api.vault.deleteTokenValue(api.connection.origin!, t.token.id);
+    assert.match(await detailOf('telegrafController.revokeToken', 'Revoke the token'), /Used in this workspace: [^\n]*in-use\/telegraf\.conf:\d+/);
+    assert.equal((await api.connection.api().getToken(t.token.id)).status, 'active', 'cancelled: nothing revoked');
+  });
+
   it('Insert Token asks before adding a second heartbeat to an agent whose telegraf.conf already has one, and writes nothing when declined', async () => {
     write('one-agent/telegraf.conf', '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:8000/agents/heartbeat"\n  instance_id = "a"\n');
     const dropIn = '[[inputs.cpu]]\n';

@@ -269,6 +269,38 @@ describe('Deployment files', function () {
     assert.match(res?.commands[0] ?? '', /--from-env-file=\S*beside\/telegraf-controller-2\.env/);
   });
 
+  it('Add Token to Deployment… gives a second systemd unit beside the first its own env file and its own host file', async () => {
+    const t = await api.createToken({ description: 'deploy second unit', expiresAt: null, permissions: AGENT });
+    const firstValue = 'tc-apiv1_FirstUnitsOwnToken0123456789ab';
+    write('two-units/telegraf.service', '[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\nExecStart=/usr/bin/telegraf\n');
+    write('two-units/telegraf-controller.env', `TELEGRAF_CONTROLLER_TOKEN=${firstValue}\n`);
+    write('two-units/telegraf-db.service', '[Service]\nExecStart=/usr/bin/telegraf --config /etc/telegraf/db.conf\n');
+    const ui = scriptUi({
+      message: [
+        { match: 'telegraf-controller.env already gives agents a token.', answer: 'Use telegraf-controller-2.env' },
+        { match: /^Give the agent of telegraf-db\.service the token/, answer: 'Add' },
+      ],
+    });
+    let res: AddTokenResult | undefined;
+    try {
+      res = await vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('two-units/telegraf-db.service'), {
+        tokenId: t.token.id,
+      });
+    } finally {
+      ui.restore();
+    }
+    const asked = ui.record.messages.find((m) => m.text === 'telegraf-controller.env already gives agents a token.');
+    assert.ok(asked, JSON.stringify(ui.record.messages));
+    assert.match(asked.detail ?? '', /Named by: [^\n]*two-units\/telegraf\.service/, 'the unit that reads its installed copy is named');
+    assert.equal(
+      fs.readFileSync(file('two-units/telegraf-db.service.d/controller-token.conf'), 'utf8'),
+      '[Service]\nEnvironmentFile=/etc/telegraf/telegraf-controller-2.env\n',
+    );
+    assert.match(res?.commands[0] ?? '', /telegraf-controller-2\.env \/etc\/telegraf\/telegraf-controller-2\.env && /);
+    assert.ok(!(res?.commands[0] ?? '').includes('/etc/telegraf/controller-token.env'), "the first unit's host file is left alone");
+    assert.equal(fs.readFileSync(file('two-units/telegraf-controller.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${firstValue}\n`);
+  });
+
   it('the systemd quick fix: the value into a 0600 env file beside the unit, and the copied install command names it from the workspace folder', async () => {
     const value = 'tc-apiv1_SystemdQuickFixValue0123456789';
     write('fix-systemd/units/telegraf.service', `[Service]\nEnvironment=TELEGRAF_CONTROLLER_TOKEN=${value}\nExecStart=/usr/bin/telegraf\n`);
@@ -313,7 +345,11 @@ describe('Deployment files', function () {
       res?.commands[0],
       'sudo install -D -m 0600 -o root -g root deploy-features/add-systemd/telegraf-controller.env /etc/telegraf/controller-token.env && sudo install -D -m 0644 deploy-features/add-systemd/telegraf.service.d/controller-token.conf /etc/systemd/system/telegraf.service.d/controller-token.conf && sudo systemctl daemon-reload && sudo systemctl restart telegraf',
     );
-    assert.ok(fs.existsSync(file('add-systemd/telegraf.service.d/controller-token.conf')));
+    assert.equal(
+      fs.readFileSync(file('add-systemd/telegraf.service.d/controller-token.conf'), 'utf8'),
+      '[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\n',
+      'the drop-in the command installs is saved',
+    );
     assert.equal(fs.readFileSync(file('add-systemd/telegraf-controller.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${t.value}\n`);
 
     // A unit that already reads /etc/default/telegraf (other settings there): the command sets only the token line.

@@ -23,11 +23,13 @@ import {
   deploymentKind,
   fillValue,
   planAddToken,
+  telegrafServiceNames,
   windowsServiceCommand,
   type ComposeMode,
   type DeployPlan,
 } from '../../../core/deploy';
 import { Commands } from '../../../constants';
+import { pickText } from '../../../core/text';
 import { Cancelled, registerCommand, required } from '../../../infra/commands';
 import { resolveToken, type TokenArg, type Services as TokenCommandDeps } from '../../../services/tokenArgs';
 import type { GitIgnoreChecker } from '../../../services/gitIgnore';
@@ -64,6 +66,8 @@ export interface AddTokenOptions {
   uri?: string;
   composeMode?: ComposeMode;
   k8s?: 'kubectl' | 'manifest';
+  /** Compose: the Telegraf service to wire (asked when the file has several). */
+  service?: string;
   /** Skip the confirmation (tests). */
   yes?: boolean;
 }
@@ -149,12 +153,29 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
         const body = text.slice(bom);
         const fsPath = doc.uri.fsPath.replace(/\\/g, '/');
         let composeMode = opts.composeMode;
+        // Several Telegraf services in one Compose file: the user says which one gets this token.
+        let service = opts.service;
+        if (kind === 'compose' && !service) {
+          const names = telegrafServiceNames(body);
+          if (names.length > 1)
+            service = required(
+              await ui.showQuickPick(
+                names.map((n) => ({ label: pickText(n, 60), name: n })),
+                { placeHolder: vscode.l10n.t('Which Telegraf service of {0} gets the token?', path.basename(doc.fileName)) },
+              ),
+            ).name;
+        }
         if (kind === 'compose' && !composeMode) {
           // When other services read .env through env_file:, the environment: choice would hand them the token.
           let sharedDotEnv: string[] = [];
           let refused = false;
           try {
-            const first = planAddToken(fsPath, body, { composeMode: 'environment', controllerUrl: origin }, deps.envFiles.paths());
+            const first = planAddToken(
+              fsPath,
+              body,
+              { composeMode: 'environment', controllerUrl: origin, ...(service ? { service } : {}) },
+              deps.envFiles.paths(),
+            );
             sharedDotEnv = first.sharedWith ?? [];
             // Nothing to choose when the service cannot take the token (its --config is another server's URL).
             refused = first.status === 'unsupported';
@@ -182,7 +203,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
             composeMode = pick.mode;
           }
         }
-        let plan = planAddToken(fsPath, body, { composeMode, controllerUrl: origin }, deps.envFiles.paths());
+        let plan = planAddToken(fsPath, body, { composeMode, controllerUrl: origin, ...(service ? { service } : {}) }, deps.envFiles.paths());
         if (plan.status === 'unsupported') throw new Error(plan.notes.join(' ') || vscode.l10n.t('Nothing to add in this file.'));
         let k8s = opts.k8s;
         if ((kind === 'kubernetes' || kind === 'helm-values' || kind === 'kustomization') && !k8s && plan.valueFile === DEFAULT_ENV_FILE) {
@@ -224,7 +245,12 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           const relative = plan.valueFile && !path.isAbsolute(plan.valueFile) && path.basename(plan.valueFile) !== '.env';
           const alternative = relative ? path.basename(await freeFileBeside(localValueFile)) : undefined;
           if ((await confirmEnvFileHolder(holder, plan.varName, alternative)) === 'alternative' && alternative) {
-            const other = planAddToken(fsPath, body, { composeMode, controllerUrl: origin, envFile: alternative }, deps.envFiles.paths());
+            const other = planAddToken(
+              fsPath,
+              body,
+              { composeMode, controllerUrl: origin, envFile: alternative, ...(service ? { service } : {}) },
+              deps.envFiles.paths(),
+            );
             if (other.valueFile !== alternative)
               throw new Error(vscode.l10n.t('{0} cannot read the token from another file; nothing was changed.', path.basename(doc.fileName)));
             plan = other;
@@ -286,6 +312,12 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
         if ((plan.edits.length || plan.newFiles.length) && !(await vscode.workspace.applyEdit(we)))
           throw new Error(vscode.l10n.t('VS Code refused the edit; nothing was changed.'));
         if (!wasDirty && plan.edits.length) await doc.save();
+        // The new files (a systemd drop-in…) are what the copied commands install: on disk, not only in an editor.
+        for (const f of plan.newFiles) {
+          const created = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(dir, f.path)));
+          if (created.isDirty && !(await created.save()))
+            throw new Error(vscode.l10n.t('{0} could not be saved; save it before running the commands.', f.path));
+        }
         if (isEnv && doc.uri.scheme === 'file') await fs.chmod(doc.uri.fsPath, 0o600).catch(() => undefined);
         let commands = plan.commands.map((c) => c.text);
         let valueFile: string | undefined;

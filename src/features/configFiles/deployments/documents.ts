@@ -17,6 +17,7 @@ import {
   envFileAssignments,
   envFileTokens,
   fillValue,
+  hostEnvFileFor,
   planEnvEntry,
   type DeployKind,
 } from '../../../core/deploy';
@@ -149,11 +150,13 @@ export async function envFileHolder(
         ? vscode.l10n.t('a token ({0})', prefix)
         : vscode.l10n.t('another value');
   const base = path.basename(fsPath);
+  // Named by its workspace name (env_file:, --from-env-file) or by the host path a systemd unit reads its installed copy from.
+  const host = hostEnvFileFor(base);
   const readers: string[] = [];
   for (const uri of await workspaceDeploymentUris(ctx.index)) {
     if (uri.fsPath === fsPath || uri.fsPath === ctx.except) continue;
     const t = await readDeployment(uri);
-    if (t?.text.includes(base)) readers.push(vscode.workspace.asRelativePath(uri));
+    if (t && (t.text.includes(base) || t.text.includes(host))) readers.push(vscode.workspace.asRelativePath(uri));
     if (readers.length >= 5) break;
   }
   return { fsPath, replaces, ...(current ? { current } : {}), others, readers };
