@@ -245,7 +245,7 @@ function systemdFix(text: string, f: DeployFinding): DeployFix[] {
           text: `sudo install -D -m 0600 -o root -g root ${DEFAULT_ENV_FILE} ${HOST_ENV_FILE} && sudo systemctl daemon-reload && sudo systemctl restart telegraf`,
         },
       ],
-      note: `The unit now reads ${name} from ${HOST_ENV_FILE} instead of its own world-readable text. The value is in ${DEFAULT_ENV_FILE} beside it (git-ignored, mode 0600): install it on the host as ${HOST_ENV_FILE} (root-only) with the copied command, run from the workspace folder, before the unit is restarted.`,
+      note: `The unit now reads ${name} from ${HOST_ENV_FILE} instead of its own world-readable text: install the value file on the host as ${HOST_ENV_FILE} (root-only) with the copied command, run from the workspace folder, before the unit is restarted.`,
     },
   ];
 }

@@ -223,7 +223,10 @@ export function manualPlaces(kind: DeployKind, text: string, filePath = ''): Man
     const dropIn = /\.service\.d[/\\][^/\\]+$/.test(filePath);
     for (const e of unitEnvironmentFiles(text)) {
       const base = e.path.slice(e.path.lastIndexOf('/') + 1);
-      const names = [...new Set([base, DEFAULT_ENV_FILE])];
+      // The file of the same name, and the env file Add Token and the quick fix write beside a unit — except for a host
+      // file named after a file of its own (`hostEnvFileFor`: a second unit's telegraf-controller-2.env), which holds
+      // another unit's token.
+      const names = /^telegraf-controller-\d+\.env$/.test(base) ? [base] : [...new Set([base, DEFAULT_ENV_FILE])];
       const hostFile: HostFileRef = { path: e.path, unit, sources: dropIn ? [...names, ...names.map((n) => `../${n}`)] : names };
       out.push({ label: `Host file ${e.path} (read by ${unit}.service)`, offset: e.offset, command: hostFileCommand(hostFile), hostFile });
     }

@@ -84,8 +84,18 @@ export class ConfigDiagnostics implements vscode.Disposable {
     const onFile = (uri: vscode.Uri) => {
       if (!openDocument(uri) && !/[\\/](node_modules|\.git)[\\/]/.test(uri.fsPath)) this.schedule(uri, EDIT_DEBOUNCE_MS);
     };
+    // A new folder: its configs may have been written before the watcher watched it (inotify sees a new
+    // folder first, then watches it), as `mkdir telegraf.d && cp … telegraf.d/` does: the workspace is scanned.
+    const folders = vscode.workspace.createFileSystemWatcher('**/*', false, true, true);
+    const onCreated = async (uri: vscode.Uri) => {
+      if (/[\\/](node_modules|\.git)([\\/]|$)/.test(uri.fsPath)) return;
+      const stat = await Promise.resolve(vscode.workspace.fs.stat(uri)).catch(() => undefined);
+      if (stat && (stat.type & vscode.FileType.Directory) !== 0) this.scheduleScan();
+    };
     this.subs.push(
       watcher,
+      folders,
+      folders.onDidCreate((u) => void onCreated(u)),
       watcher.onDidCreate(onFile),
       watcher.onDidChange(onFile),
       watcher.onDidDelete((uri) => this.forget(uri)),

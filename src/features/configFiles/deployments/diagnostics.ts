@@ -80,11 +80,24 @@ export class DeploymentDiagnostics implements vscode.Disposable {
     this.subs.push(
       watcher,
       watcher.onDidChange((u) => this.onDisk(u)),
-      watcher.onDidCreate((u) => this.onDisk(u)),
+      watcher.onDidCreate((u) => void this.onCreate(u)),
       watcher.onDidDelete((u) => this.collection.delete(u)),
     );
     setTimeout(() => void this.scanWorkspace(), 0);
     return this;
+  }
+
+  /**
+   * A new folder: its files may have been written before the file watcher
+   * watched it (inotify adds a watch for a new folder only after seeing it, so
+   * `mkdir x && cp … x/` can pass unseen): the whole workspace is checked.
+   */
+  private async onCreate(uri: vscode.Uri): Promise<void> {
+    if (/[\\/](node_modules|\.git)([\\/]|$)/.test(uri.fsPath)) return;
+    const stat = await Promise.resolve(vscode.workspace.fs.stat(uri)).catch(() => undefined);
+    if (!stat) return; // gone again
+    if ((stat.type & vscode.FileType.Directory) !== 0) this.schedule(undefined, DEPLOY_EDIT_DEBOUNCE_MS);
+    else this.onDisk(uri);
   }
 
   private onDisk(uri: vscode.Uri): void {

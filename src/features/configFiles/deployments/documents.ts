@@ -150,13 +150,19 @@ export async function envFileHolder(
         ? vscode.l10n.t('a token ({0})', prefix)
         : vscode.l10n.t('another value');
   const base = path.basename(fsPath);
-  // Named by its workspace name (env_file:, --from-env-file) or by the host path a systemd unit reads its installed copy from.
-  const host = hostEnvFileFor(base);
+  // Named by its workspace name as a whole word (env_file:, --from-env-file), or by the host path a systemd unit
+  // reads its installed copy from; a Compose file beside a .env reads it for ${…} without naming it.
+  const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const named = new RegExp(`(^|[\\s/='":])(${esc(base)}|${esc(hostEnvFileFor(base))})($|[\\s'"])`, 'm');
+  const dir = path.dirname(fsPath);
   const readers: string[] = [];
   for (const uri of await workspaceDeploymentUris(ctx.index)) {
-    if (uri.fsPath === fsPath || uri.fsPath === ctx.except) continue;
+    if (uri.fsPath === fsPath) continue;
     const t = await readDeployment(uri);
-    if (t && (t.text.includes(base) || t.text.includes(host))) readers.push(vscode.workspace.asRelativePath(uri));
+    if (!t) continue;
+    const composeBeside = base === '.env' && path.dirname(uri.fsPath) === dir && /^services:/m.test(t.text) && t.text.includes(`\${${name}`);
+    // The file being changed counts when something in it already reads this file (another service).
+    if (composeBeside || (uri.fsPath !== ctx.except && named.test(t.text))) readers.push(vscode.workspace.asRelativePath(uri));
     if (readers.length >= 5) break;
   }
   return { fsPath, replaces, ...(current ? { current } : {}), others, readers };

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEdits } from '../../../../src/core/config';
-import { HOST_ENV_FILE, hostEnvFileFor, planAddToken, telegrafServiceNames } from '../../../../src/core/deploy';
+import { HOST_ENV_FILE, hostEnvFileFor, manualPlaces, planAddToken, telegrafServiceNames } from '../../../../src/core/deploy';
 import { yamlParsesStrictly } from '../../../../src/core/deploy';
 
 test('hostEnvFileFor: the default env file installs as the default host file; any other under its own name', () => {
@@ -58,4 +58,15 @@ test('env_file: with one file becomes a block list with the new file added', () 
   const out = applyEdits(text, p.edits);
   assert.equal(out, 'services:\n  telegraf:\n    image: telegraf:1.40\n    env_file:\n      - .env\n      - telegraf-controller.env\n');
   assert.ok(yamlParsesStrictly(out));
+});
+
+test("a host file named after a second unit's own env file is installed from that file only, never from the first unit's", () => {
+  const [place] = manualPlaces(
+    'systemd',
+    '[Service]\nEnvironmentFile=/etc/telegraf/telegraf-controller-2.env\n',
+    '/w/telegraf-db.service.d/controller-token.conf',
+  );
+  assert.deepEqual(place!.hostFile?.sources, ['telegraf-controller-2.env', '../telegraf-controller-2.env']);
+  const [first] = manualPlaces('systemd', `[Service]\nEnvironmentFile=${HOST_ENV_FILE}\n`, '/w/telegraf.service');
+  assert.deepEqual(first!.hostFile?.sources, ['controller-token.env', 'telegraf-controller.env']);
 });
