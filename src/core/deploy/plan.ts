@@ -51,6 +51,31 @@ export function hostEnvFileFor(envFile: string): string {
   return name === DEFAULT_ENV_FILE ? HOST_ENV_FILE : `/etc/telegraf/${name}`;
 }
 
+/**
+ * The Kubernetes Secret made from the workspace env file `envFile`:
+ * {@link DEFAULT_SECRET_NAME} for {@link DEFAULT_ENV_FILE} (and any other
+ * name), `telegraf-controller-token-N` for a file of its own
+ * `telegraf-controller-N.env` (the one offered when the default file already
+ * holds another agent's token), so a second token never replaces the first
+ * one's Secret. {@link envFileOfSecret} is the inverse.
+ */
+export function secretNameFor(envFile: string): string {
+  const n = /(?:^|[/\\])telegraf-controller-(\d+)\.env$/.exec(envFile)?.[1];
+  return n ? `${DEFAULT_SECRET_NAME}-${n}` : DEFAULT_SECRET_NAME;
+}
+
+/**
+ * The workspace env file (beside the manifest) a Secret this extension names
+ * is made from: {@link DEFAULT_ENV_FILE} for {@link DEFAULT_SECRET_NAME},
+ * `telegraf-controller-N.env` for `telegraf-controller-token-N`; undefined
+ * for any other Secret. Inverse of {@link secretNameFor}.
+ */
+export function envFileOfSecret(secretName: string): string | undefined {
+  if (secretName === DEFAULT_SECRET_NAME) return DEFAULT_ENV_FILE;
+  const n = new RegExp(`^${DEFAULT_SECRET_NAME}-(\\d+)$`).exec(secretName)?.[1];
+  return n ? `telegraf-controller-${n}.env` : undefined;
+}
+
 /** The Telegraf services of a Compose file (image telegraf, a telegraf command, or a service named telegraf), in file order. */
 export function telegrafServiceNames(text: string): string[] {
   try {
@@ -68,6 +93,7 @@ export type ComposeMode = 'environment' | 'env_file';
 /** Options of {@link planAddToken}. */
 export interface PlanOptions {
   composeMode?: ComposeMode;
+  /** The Secret to create or read; {@link secretNameFor} the env file when absent. */
   secretName?: string;
   /** Env file name for the value (relative to the deployment file's folder). */
   envFile?: string;
@@ -117,6 +143,8 @@ export interface DeployPlan {
   sharedWith?: string[];
   /** Compose: the Telegraf service the plan wires. */
   service?: string;
+  /** Kubernetes, Helm, kustomize: the Secret the agent reads the token from (created from {@link valueFile}). */
+  secretName?: string;
   /** Files without the value (a systemd drop-in). */
   newFiles: NewFile[];
   commands: PlanCommand[];
@@ -482,8 +510,8 @@ export function otherEnvFileReaders(text: string, file: string, service: string)
 
 function planKubernetes(text: string, opts: PlanOptions, path = ''): DeployPlan {
   const docs = parsedOrThrow(text);
-  const secretName = opts.secretName ?? DEFAULT_SECRET_NAME;
   const envFile = opts.envFile ?? DEFAULT_ENV_FILE;
+  const secretName = opts.secretName ?? secretNameFor(envFile);
   const containers = k8sContainers(docs).filter((c) => isTelegrafImage(c.image));
   const c = containers[0];
   const pin = c ? pinFromImage(c.image) : undefined;
@@ -492,6 +520,7 @@ function planKubernetes(text: string, opts: PlanOptions, path = ''): DeployPlan 
   p.pin = pin;
   p.notes.push(...advice.notes);
   p.valueFile = envFile;
+  p.secretName = secretName;
   if (!c) {
     const kinds = docs.map(k8sKind).filter(Boolean);
     p.status = 'elsewhere';
@@ -510,16 +539,25 @@ function planKubernetes(text: string, opts: PlanOptions, path = ''): DeployPlan 
   const envValue = (name: string) =>
     isSeq(envPair?.value) ? envPair.value.items.filter((i) => str(get(i, 'name')) === name).map((i) => str(get(i, 'value')))[0] : undefined;
   if (blockedByConfigSource(p, [...yamlWords(get(c.map, 'command')), ...yamlWords(get(c.map, 'args'))], envValue, opts.controllerUrl)) return p;
-  p.commands.push(...k8sCommands(secretName, envFile, ns));
   if (envPair && envListHas(envPair.value, advice.varName)) {
     p.status = 'elsewhere';
     p.notes.push(`The container already defines ${advice.varName}.`);
+    // A Secret it already reads the token from gets the value (that key only); any other definition, the default Secret.
+    const item = (envPair.value as YAMLSeq).items.find((i) => str(get(i, 'name')) === advice.varName);
+    const ref = get(get(item, 'valueFrom'), 'secretKeyRef');
+    const refName = str(get(ref, 'name'));
+    const refKey = str(get(ref, 'key'));
+    if (refName && refKey === advice.varName && refName !== secretName && !opts.secretName) {
+      p.secretName = refName;
+      p.commands.push({ label: `Set ${refKey} in the Secret "${refName}"`, text: secretKeyFromEnvFileCommand(refName, refKey, envFile, ns) });
+    } else p.commands.push(...k8sCommands(secretName, envFile, ns));
     // The manifest does not change: its pods read the Secret's new value only when they start again.
     const meta = get(c.doc.contents, 'metadata');
     const restart = rolloutRestartCommand(str(get(c.doc.contents, 'kind')) ?? '', str(get(meta, 'name')) ?? '', ns);
     if (restart) p.commands.push({ label: 'Restart the pods so they read the new value', text: restart });
     return p;
   }
+  p.commands.push(...k8sCommands(secretName, envFile, ns));
   if (envPair && isSeq(envPair.value)) {
     const e = appendEnvItem(text, envPair.value, advice.varName, secretName);
     if (!e) throw new Error('the container env is a flow list');
@@ -545,10 +583,11 @@ function planKubernetes(text: string, opts: PlanOptions, path = ''): DeployPlan 
 
 function planKustomization(text: string, opts: PlanOptions): DeployPlan {
   const docs = parsedOrThrow(text);
-  const secretName = opts.secretName ?? DEFAULT_SECRET_NAME;
   const envFile = opts.envFile ?? DEFAULT_ENV_FILE;
+  const secretName = opts.secretName ?? secretNameFor(envFile);
   const p = base('kustomization', CONTROLLER_TOKEN_VAR);
   p.valueFile = envFile;
+  p.secretName = secretName;
   const root = docs[0]?.contents;
   if (pairOf(root, 'secretGenerator')) {
     p.status = 'elsewhere';
@@ -569,8 +608,8 @@ function planKustomization(text: string, opts: PlanOptions): DeployPlan {
 
 function planHelm(text: string, opts: PlanOptions): DeployPlan {
   const docs = parsedOrThrow(text);
-  const secretName = opts.secretName ?? DEFAULT_SECRET_NAME;
   const envFile = opts.envFile ?? DEFAULT_ENV_FILE;
+  const secretName = opts.secretName ?? secretNameFor(envFile);
   const found = helmTelegrafValues(docs)[0];
   if (!found) {
     const p = base('helm-values', CONTROLLER_TOKEN_VAR);
@@ -585,6 +624,7 @@ function planHelm(text: string, opts: PlanOptions): DeployPlan {
   p.notes.push(...advice.notes);
   p.target = found.path.length ? `chart values under "${found.path.join('.')}"` : 'chart values';
   p.valueFile = envFile;
+  p.secretName = secretName;
   const fromSecret = str(get(found.map, 'envFromSecret'));
   if (fromSecret) {
     p.status = 'elsewhere';

@@ -13,15 +13,7 @@
 import { isSeq, type YAMLMap } from 'yaml';
 import type { TextEdit } from '../config/types';
 import type { DeployKind } from './kinds';
-import {
-  DEFAULT_ENV_FILE,
-  DEFAULT_SECRET_NAME,
-  HOST_ENV_FILE,
-  k8sArg,
-  rolloutRestartCommand,
-  secretKeyFromEnvFileCommand,
-  windowsServiceCommand,
-} from './plan';
+import { DEFAULT_ENV_FILE, envFileOfSecret, HOST_ENV_FILE, k8sArg, rolloutRestartCommand, secretKeyFromEnvFileCommand, windowsServiceCommand } from './plan';
 export { k8sArg, mergeHostFileCommand, rolloutRestartCommand, secretKeyFromEnvFileCommand } from './plan';
 import { shQuote } from '../agentStart/generators';
 import { CONTROLLER_TOKEN_VAR, LEGACY_TOKEN_VAR } from './version';
@@ -87,7 +79,8 @@ export interface SecretRef {
    * Whether {@link envFiles} are known to be what the Secret is made from: the
    * files a kustomize secretGenerator names, or the env file beside the
    * manifest for the Secret this extension's quick fixes and "Add Token to
-   * Deployment…" create ({@link DEFAULT_SECRET_NAME}). For any other Secret an
+   * Deployment…" create (`telegraf-controller-token`, or `telegraf-controller-token-N` from
+   * `telegraf-controller-N.env`: `envFileOfSecret`). For any other Secret an
    * env file beside the manifest may be another Secret's: one holding another
    * token says the Secret is not this token's, one holding this token proves
    * nothing.
@@ -247,12 +240,15 @@ export function manualPlaces(kind: DeployKind, text: string, filePath = ''): Man
       if (opts.restart && !known.restarts.includes(opts.restart)) known.restarts.push(opts.restart);
       return;
     }
+    const own = envFileOfSecret(name);
     const secret: SecretRef = {
       name,
       ...(opts.ns ? { namespace: opts.ns } : {}),
       key: opts.key ?? CONTROLLER_TOKEN_VAR,
-      envFiles: opts.envFiles ?? [DEFAULT_ENV_FILE, '.env'],
-      madeFromEnvFiles: opts.envFiles !== undefined || name === DEFAULT_SECRET_NAME,
+      // A Secret this extension names is made from its own env file (secretNameFor): `telegraf-controller-token-2` from
+      // telegraf-controller-2.env; any other may be made from the default file or a .env beside the manifest.
+      envFiles: opts.envFiles ?? (own && own !== DEFAULT_ENV_FILE ? [own] : [DEFAULT_ENV_FILE, '.env']),
+      madeFromEnvFiles: opts.envFiles !== undefined || own !== undefined,
       restarts: opts.restart ? [opts.restart] : [],
     };
     bySecret.set(`${opts.ns ?? ''}/${name}`, secret);
@@ -279,7 +275,7 @@ export function manualPlaces(kind: DeployKind, text: string, filePath = ''): Man
         const ref = get(item, 'secretRef');
         const name = str(get(ref, 'name'));
         // A whole Secret as environment: a token's only when it is the one this extension creates.
-        if (name === DEFAULT_SECRET_NAME && !str(get(item, 'prefix'))) add(name, (ref as YAMLMap).range?.[0] ?? 0, opts);
+        if (name && envFileOfSecret(name) && !str(get(item, 'prefix'))) add(name, (ref as YAMLMap).range?.[0] ?? 0, opts);
       }
   };
   if (kind === 'kubernetes') {

@@ -240,6 +240,11 @@ describe('Deployment files', function () {
       'beside/telegraf-k8s.yaml',
       'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: telegraf\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n',
     );
+    // A Deployment beside it reads the Secret made from telegraf-controller.env (it never names the file).
+    write(
+      'beside/relay.yaml',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: relay\nspec:\n  template:\n    spec:\n      containers:\n        - name: relay\n          image: telegraf:1.40\n          env:\n            - name: TELEGRAF_CONTROLLER_TOKEN\n              valueFrom:\n                secretKeyRef:\n                  name: telegraf-controller-token\n                  key: TELEGRAF_CONTROLLER_TOKEN\n',
+    );
     const ui = scriptUi({
       message: [
         { match: 'telegraf-controller.env already gives agents a token.', answer: 'Use telegraf-controller-2.env' },
@@ -263,10 +268,78 @@ describe('Deployment files', function () {
       'the safe choice is the default (first) button',
     );
     assert.match(asked.detail ?? '', /Named by: [^\n]*beside\/telegraf\.service/);
+    assert.match(asked.detail ?? '', /Named by: [^\n]*beside\/relay\.yaml/, 'the Deployment that reads the Secret made from it is named');
     assert.equal(fs.readFileSync(file('beside/telegraf-controller.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${unitValue}\n`, "the unit's token is kept");
     assert.equal(fs.readFileSync(file('beside/telegraf-controller-2.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${t.value}\n`);
     assert.equal(fs.statSync(file('beside/telegraf-controller-2.env')).mode & 0o777, 0o600);
-    assert.match(res?.commands[0] ?? '', /--from-env-file=\S*beside\/telegraf-controller-2\.env/);
+    // A Secret of its own too: the first token's Secret (read by relay) is never replaced.
+    assert.match(res?.commands[0] ?? '', /^kubectl create secret generic telegraf-controller-token-2 --from-env-file=\S*beside\/telegraf-controller-2\.env /);
+    assert.match(fs.readFileSync(file('beside/telegraf-k8s.yaml'), 'utf8'), /secretKeyRef:\n\s+name: telegraf-controller-token-2\n/);
+
+    // Rotate follows the token into its own Secret.
+    await vscode.env.clipboard.writeText('');
+    const rot = scriptUi({
+      message: [
+        { match: 'Rotate the token "deploy k8s beside unit"', answer: 'Rotate' },
+        { match: 'The new token is stored', answer: 'Copy Commands' },
+        { match: 'The new token is stored', answer: undefined },
+      ],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.rotateToken', t.token.id);
+    } finally {
+      rot.restore();
+    }
+    const confirm = rot.record.messages.find((m) => m.text.startsWith('Rotate the token'));
+    assert.ok(confirm?.detail?.includes('Kubernetes Secret "telegraf-controller-token-2"'), confirm?.detail);
+    assert.ok(!confirm?.detail?.includes('Kubernetes Secret "telegraf-controller-token" '), `the first token's Secret is not this token's: ${confirm?.detail}`);
+    const commands = await vscode.env.clipboard.readText();
+    assert.match(commands, /kubectl create secret generic telegraf-controller-token-2 --from-env-file=\S*beside\/telegraf-controller-2\.env/);
+    assert.equal(fs.readFileSync(file('beside/telegraf-controller.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${unitValue}\n`, "the unit's token is still kept");
+    assert.ok(!fs.readFileSync(file('beside/telegraf-controller-2.env'), 'utf8').includes(t.value), 'its own env file got the new value');
+  });
+
+  it('Replace the Token in … updates an env file open in an editor, so a later Rotate never starts from the older text', async () => {
+    const first = await api.createToken({ description: 'deploy open first', expiresAt: null, permissions: AGENT });
+    const second = await api.createToken({ description: 'deploy open second', expiresAt: null, permissions: AGENT });
+    write('open-env/telegraf.service', '[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\nExecStart=/usr/bin/telegraf\n');
+    write('open-env/telegraf-controller.env', `TELEGRAF_CONTROLLER_TOKEN=${first.value}\n`);
+    const envDoc = await vscode.workspace.openTextDocument(uri('open-env/telegraf-controller.env'));
+    await vscode.window.showTextDocument(envDoc, { preview: false });
+    let ui = scriptUi({
+      message: [
+        { match: 'telegraf-controller.env already gives agents a token.', answer: 'Replace the Token in telegraf-controller.env' },
+        { match: /^Give the agent of telegraf\.service the token/, answer: 'Add' },
+      ],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.addTokenToDeployment', uri('open-env/telegraf.service'), { tokenId: second.token.id });
+    } finally {
+      ui.restore();
+    }
+    assert.equal(fs.readFileSync(file('open-env/telegraf-controller.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${second.value}\n`);
+    // No wait: the editor shows the new text as soon as the command returns, and has nothing unsaved.
+    assert.equal(envDoc.getText(), `TELEGRAF_CONTROLLER_TOKEN=${second.value}\n`, 'the open editor shows what is on disk');
+    assert.equal(envDoc.isDirty, false);
+    assert.equal(fs.statSync(file('open-env/telegraf-controller.env')).mode & 0o777, 0o600);
+    // Rotating the first token right away leaves the second token's file alone.
+    ui = scriptUi({
+      message: [
+        { match: 'Rotate the token "deploy open first"', answer: 'Rotate' },
+        { match: 'The new token is stored', answer: undefined },
+      ],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.rotateToken', first.token.id);
+    } finally {
+      ui.restore();
+    }
+    assert.equal(
+      fs.readFileSync(file('open-env/telegraf-controller.env'), 'utf8'),
+      `TELEGRAF_CONTROLLER_TOKEN=${second.value}\n`,
+      "the second token's file is kept",
+    );
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('Add Token to Deployment… gives a second systemd unit beside the first its own env file and its own host file', async () => {

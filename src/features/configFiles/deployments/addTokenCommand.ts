@@ -20,6 +20,7 @@ import { applyEdits } from '../../../core/config';
 import {
   DEFAULT_ENV_FILE,
   DEFAULT_SECRET_NAME,
+  secretNameFor,
   deploymentKind,
   fillValue,
   planAddToken,
@@ -36,12 +37,15 @@ import type { GitIgnoreChecker } from '../../../services/gitIgnore';
 import { minimalEdit } from '../insertTokenCommand';
 import {
   confirmEnvFileHolder,
+  ensureGitIgnored,
   envFileHolder,
   freeFileBeside,
   kindOfDocument,
   readDeployment,
+  secretManifestHolder,
   workspaceCommand,
   workspaceDeploymentUris,
+  writeOwnerOnly,
   writeValueFile,
   type EnvFileIndex,
 } from './documents';
@@ -235,23 +239,32 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
               ? await resolveAbsolute(p.valueFile, path.dirname(doc.uri.fsPath))
               : path.join(path.dirname(doc.uri.fsPath), p.valueFile);
         let localValueFile = await valueFileOf(plan);
-        // An env file that already gives agents another token (another deployment may read it): asked before anything
-        // changes, with a file of its own for this token as the default. Compose's .env has no other name.
+        const dir = path.dirname(doc.uri.fsPath);
+        const manifestOf = (p: DeployPlan) => path.join(dir, `${p.secretName ?? DEFAULT_SECRET_NAME}.secret.yaml`);
+        // An env file (or Secret manifest) that already gives agents another token (another deployment may read it): asked
+        // before anything changes, with a file of its own for this token as the default. Compose's .env has no other name.
+        const holderCtx = { index: deps.envFiles, tokens: deps.store.snapshot.tokens, except: doc.uri.fsPath };
         const holder =
-          localValueFile && k8s !== 'manifest' && !opts.yes
-            ? await envFileHolder(localValueFile, plan.varName, value, { index: deps.envFiles, tokens: deps.store.snapshot.tokens, except: doc.uri.fsPath })
-            : undefined;
+          !localValueFile || opts.yes
+            ? undefined
+            : k8s === 'manifest'
+              ? await secretManifestHolder(manifestOf(plan), plan.varName, value, holderCtx)
+              : await envFileHolder(localValueFile, plan.varName, value, holderCtx);
         if (holder && localValueFile) {
           const relative = plan.valueFile && !path.isAbsolute(plan.valueFile) && path.basename(plan.valueFile) !== '.env';
-          const alternative = relative ? path.basename(await freeFileBeside(localValueFile)) : undefined;
-          if ((await confirmEnvFileHolder(holder, plan.varName, alternative)) === 'alternative' && alternative) {
+          // A file of its own: the next free telegraf-controller-N.env (its Secret is telegraf-controller-token-N, secretNameFor).
+          const ownEnvFile = relative
+            ? path.basename(await freeFileBeside(localValueFile, k8s === 'manifest' ? (f) => manifestOf({ ...plan, secretName: secretNameFor(f) }) : undefined))
+            : undefined;
+          const alternative = ownEnvFile && k8s === 'manifest' ? `${secretNameFor(ownEnvFile)}.secret.yaml` : ownEnvFile;
+          if ((await confirmEnvFileHolder(holder, plan.varName, alternative)) === 'alternative' && ownEnvFile) {
             const other = planAddToken(
               fsPath,
               body,
-              { composeMode, controllerUrl: origin, envFile: alternative, ...(service ? { service } : {}) },
+              { composeMode, controllerUrl: origin, envFile: ownEnvFile, ...(service ? { service } : {}) },
               deps.envFiles.paths(),
             );
-            if (other.valueFile !== alternative)
+            if (other.valueFile !== ownEnvFile)
               throw new Error(vscode.l10n.t('{0} cannot read the token from another file; nothing was changed.', path.basename(doc.fileName)));
             plan = other;
             localValueFile = await valueFileOf(plan);
@@ -302,7 +315,6 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           const e = minimalEdit(text, text.slice(0, bom) + after);
           we.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
         }
-        const dir = path.dirname(doc.uri.fsPath);
         for (const f of plan.newFiles) {
           const u = vscode.Uri.file(path.join(dir, f.path));
           we.createFile(u, { ignoreIfExists: true });
@@ -323,8 +335,8 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
         let valueFile: string | undefined;
         if (localValueFile) {
           if (k8s === 'manifest') {
-            valueFile = path.join(dir, `${DEFAULT_SECRET_NAME}.secret.yaml`);
-            await writeSecretManifest(valueFile, plan.varName, value, deps.git);
+            valueFile = manifestOf(plan);
+            await writeSecretManifest(valueFile, plan.secretName ?? DEFAULT_SECRET_NAME, plan.varName, value, deps.git);
             // The Secret comes from the manifest file instead of the env file; applying the changed manifest stays.
             commands = [`kubectl apply -f ${path.basename(valueFile)}`, ...commands.filter((c) => !c.includes('kubectl create secret'))];
           } else {
@@ -372,31 +384,19 @@ async function resolveAbsolute(abs: string, dir: string): Promise<string> {
   return found[0]?.fsPath ?? path.join(dir, DEFAULT_ENV_FILE);
 }
 
-/** Writes a Secret manifest holding the value to a git-ignored file, mode 0600. */
-async function writeSecretManifest(fsPath: string, varName: string, value: string, git: GitIgnoreChecker): Promise<void> {
+/** Writes a Secret manifest holding the value to a git-ignored file, mode 0600 (`writeOwnerOnly`: never half-written). */
+async function writeSecretManifest(fsPath: string, secretName: string, varName: string, value: string, git: GitIgnoreChecker): Promise<void> {
   const content = [
     'apiVersion: v1',
     'kind: Secret',
     'metadata:',
-    `  name: ${DEFAULT_SECRET_NAME}`,
+    `  name: ${secretName}`,
     'type: Opaque',
     'stringData:',
     `  ${varName}: ${JSON.stringify(value)}`,
     '',
   ].join('\n');
-  await fs.writeFile(fsPath, content, { mode: 0o600 });
-  await fs.chmod(fsPath, 0o600);
-  // Reuse the env-file helper only for its .gitignore handling: ensure the manifest is ignored.
-  git.clear();
-  if (!(await git.isIgnored(fsPath))) {
-    const gi = path.join(path.dirname(fsPath), '.gitignore');
-    let cur = '';
-    try {
-      cur = await fs.readFile(gi, 'utf8');
-    } catch {
-      /* new */
-    }
-    await fs.writeFile(gi, `${cur}${cur && !cur.endsWith('\n') ? '\n' : ''}/${path.basename(fsPath)}\n`);
-    git.clear();
-  }
+  const before = await fs.readFile(fsPath, 'utf8').catch(() => undefined);
+  await writeOwnerOnly(fsPath, content, before);
+  await ensureGitIgnored(fsPath, git);
 }

@@ -15,10 +15,13 @@ import {
   deploymentKind,
   DEPLOY_GLOB,
   envFileAssignments,
+  envFileOfSecret,
   envFileTokens,
   fillValue,
   hostEnvFileFor,
+  manualPlaces,
   planEnvEntry,
+  secretNameFor,
   type DeployKind,
 } from '../../../core/deploy';
 import { tokensWithPrefixOf } from '../../../core/config/tokenAssessment';
@@ -72,17 +75,23 @@ export function kindOfDocument(doc: vscode.TextDocument, index?: EnvFileIndex): 
   return deploymentKind(p, text, index?.paths()) ?? byLang;
 }
 
-/** Reads a deployment file (the open document when open). Undefined when unreadable or too large. */
+/**
+ * Reads a deployment file: the open document when it has unsaved changes,
+ * else the file on disk (an editor without unsaved changes can briefly show
+ * an older text than the disk after a write VS Code has not noticed yet; the
+ * disk is what agents read). Undefined when unreadable or too large.
+ */
 export async function readDeployment(uri: vscode.Uri): Promise<ConfigText | undefined> {
   const open = openDocument(uri);
-  if (open) return documentText(open);
+  if (open && (open.isDirty || uri.scheme !== 'file')) return documentText(open);
   try {
     const stat = await vscode.workspace.fs.stat(uri);
     if (stat.size > MAX_CONFIG_CHARS * 2) return undefined;
     const text = decodeUtf8(await vscode.workspace.fs.readFile(uri));
-    return text.length > MAX_CONFIG_CHARS ? undefined : diskText(uri, text);
+    if (text.length > MAX_CONFIG_CHARS) return undefined;
+    return open && open.getText() === text ? documentText(open) : diskText(uri, text);
   } catch {
-    return undefined;
+    return open ? documentText(open) : undefined;
   }
 }
 
@@ -139,33 +148,80 @@ export async function envFileHolder(
   }
   const { replaces, others } = envFileTokens(text, name, value);
   if (!replaces && others.length === 0) return undefined;
-  const held = envFileAssignments(text).get(name) ?? '';
+  const current = replaces ? heldTokenName(envFileAssignments(text).get(name) ?? '', ctx.tokens) : undefined;
+  const readers = await readersOf(fsPath, name, ctx);
+  return { fsPath, replaces, ...(current ? { current } : {}), others, readers };
+}
+
+/** A held token value as the explorer names it (`"description" (tc-apiv1_abc…)`), never the value itself. */
+function heldTokenName(held: string, tokens: readonly Pick<Token, 'prefix' | 'description'>[]): string {
   const prefix = held.startsWith('tc-apiv1_') ? `${held.slice(0, 12)}…` : undefined;
-  const matches = prefix ? tokensWithPrefixOf(held, ctx.tokens) : [];
-  const current = !replaces
-    ? undefined
-    : matches.length === 1
-      ? `"${ui.tokenName(matches[0]!.description, 60)}" (${prefix})`
-      : prefix
-        ? vscode.l10n.t('a token ({0})', prefix)
-        : vscode.l10n.t('another value');
+  const matches = prefix ? tokensWithPrefixOf(held, tokens) : [];
+  return matches.length === 1
+    ? `"${ui.tokenName(matches[0]!.description, 60)}" (${prefix})`
+    : prefix
+      ? vscode.l10n.t('a token ({0})', prefix)
+      : vscode.l10n.t('another value');
+}
+
+/**
+ * What the Secret manifest at `fsPath` (`<secret>.secret.yaml`, written by
+ * "Add Token to Deployment…") already gives agents: undefined when it is
+ * missing or sets `name` to `value` or to nothing; otherwise the token it
+ * holds and the workspace files that read its Secret ({@link readersOf}).
+ */
+export async function secretManifestHolder(
+  fsPath: string,
+  name: string,
+  value: string,
+  ctx: { index: EnvFileIndex; tokens: readonly Pick<Token, 'prefix' | 'description'>[]; except?: string },
+): Promise<EnvFileHolder | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(fsPath, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const held = new RegExp(`^[ \\t]+${esc}:[ \\t]*["']?([^"'\\s]+)`, 'm').exec(text)?.[1] ?? '';
+  if (held === '' || held === value) return undefined;
+  return { fsPath, replaces: true, current: heldTokenName(held, ctx.tokens), others: [], readers: await readersOf(fsPath, name, ctx) };
+}
+
+/**
+ * Workspace deployment files (relative paths, at most 5) that give agents what
+ * the file at `fsPath` holds, besides `ctx.except`: those naming it as a whole
+ * word (`env_file:`, `--from-env-file`, a kustomize `envs:` entry) or by the
+ * host path a systemd unit reads its installed copy from; Kubernetes and Helm
+ * files beside it that read a Secret made from it (`secretKeyRef` of the
+ * Secret {@link secretNameFor} names after it; for a `*.secret.yaml` manifest,
+ * the Secret it defines); a Compose file beside a `.env` that reads `${name}`.
+ */
+export async function readersOf(fsPath: string, name: string, ctx: { index: EnvFileIndex; except?: string }): Promise<string[]> {
   const base = path.basename(fsPath);
-  // Named by its workspace name as a whole word (env_file:, --from-env-file), or by the host path a systemd unit
-  // reads its installed copy from; a Compose file beside a .env reads it for ${…} without naming it.
   const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const named = new RegExp(`(^|[\\s/='":])(${esc(base)}|${esc(hostEnvFileFor(base))})($|[\\s'"])`, 'm');
   const dir = path.dirname(fsPath);
+  // The Secret made from it (an env file this extension names: `telegraf-controller-2.env` → `telegraf-controller-token-2`).
+  const secret = base.endsWith('.secret.yaml')
+    ? base.slice(0, -'.secret.yaml'.length)
+    : envFileOfSecret(secretNameFor(base)) === base
+      ? secretNameFor(base)
+      : undefined;
   const readers: string[] = [];
   for (const uri of await workspaceDeploymentUris(ctx.index)) {
     if (uri.fsPath === fsPath) continue;
     const t = await readDeployment(uri);
     if (!t) continue;
-    const composeBeside = base === '.env' && path.dirname(uri.fsPath) === dir && /^services:/m.test(t.text) && t.text.includes(`\${${name}`);
+    const beside = path.dirname(uri.fsPath) === dir;
+    const composeBeside = base === '.env' && beside && /^services:/m.test(t.text) && t.text.includes(`\${${name}`);
+    const kind = beside && secret !== undefined ? deploymentKind(uri.fsPath.replace(/\\/g, '/'), t.text, ctx.index.paths()) : undefined;
+    const readsSecret = kind !== undefined && manualPlaces(kind, t.text, uri.fsPath).some((m) => m.secret?.name === secret);
     // The file being changed counts when something in it already reads this file (another service).
-    if (composeBeside || (uri.fsPath !== ctx.except && named.test(t.text))) readers.push(vscode.workspace.asRelativePath(uri));
+    if (composeBeside || (uri.fsPath !== ctx.except && (named.test(t.text) || readsSecret))) readers.push(vscode.workspace.asRelativePath(uri));
     if (readers.length >= 5) break;
   }
-  return { fsPath, replaces, ...(current ? { current } : {}), others, readers };
+  return readers;
 }
 
 /**
@@ -198,19 +254,22 @@ export async function confirmEnvFileHolder(holder: EnvFileHolder, name: string, 
 }
 
 /**
- * The first `<stem>-N<ext>` (N = 2, 3, …) beside `fsPath` that does not exist:
- * a file of its own for a new token when `fsPath` already holds another.
+ * The first `<stem>-N<ext>` (N = 2, 3, …) beside `fsPath` that does not exist
+ * (nor does `alsoFree(candidate)`, a file named after it such as its Secret
+ * manifest): a file of its own for a new token when `fsPath` already holds
+ * another.
  */
-export async function freeFileBeside(fsPath: string): Promise<string> {
+export async function freeFileBeside(fsPath: string, alsoFree?: (candidate: string) => string): Promise<string> {
   const ext = path.extname(fsPath);
   const stem = fsPath.slice(0, fsPath.length - ext.length);
+  const exists = (p: string) =>
+    fs.access(p).then(
+      () => true,
+      () => false,
+    );
   for (let n = 2; ; n++) {
     const candidate = `${stem}-${n}${ext}`;
-    try {
-      await fs.access(candidate);
-    } catch {
-      return candidate;
-    }
+    if (!(await exists(candidate)) && !(alsoFree && (await exists(alsoFree(candidate))))) return candidate;
   }
 }
 
@@ -239,12 +298,43 @@ export async function writeValueFile(
   const hadBom = text.startsWith('\uFEFF');
   const body = hadBom ? text.slice(1) : text;
   const next = (hadBom ? '\uFEFF' : '') + fillValue(applyEdits(body, [planEnvEntry(body, name)]), value);
+  await writeOwnerOnly(fsPath, next, created ? undefined : text);
+  return { created, gitignored: await ensureGitIgnored(fsPath, git) };
+}
+
+/**
+ * Writes `next` to the file at `fsPath` (`before`: its text on disk when
+ * `next` was computed, undefined for a new file), mode 0600, never
+ * half-written. A file open in an editor without unsaved changes, whose
+ * editor shows what is on disk, is changed through a WorkspaceEdit and saved:
+ * the editor never keeps an older text that a later edit (Rotate) would start
+ * from, and Undo can take the change back. Otherwise a new file beside it
+ * (owner-only) is renamed over it. Throws when the file has unsaved changes
+ * or its save fails; nothing is lost then.
+ */
+export async function writeOwnerOnly(fsPath: string, next: string, before: string | undefined): Promise<void> {
+  const uri = vscode.Uri.file(fsPath);
+  const open = openDocument(uri);
+  if (open?.isDirty) throw new Error(vscode.l10n.t('{0} has unsaved changes; save or revert it first. Nothing was changed.', path.basename(fsPath)));
+  const shown = open?.getText();
+  if (open && before !== undefined && (shown === before || `\uFEFF${shown}` === before)) {
+    // Owner-only before the value reaches it.
+    await fs.chmod(fsPath, 0o600);
+    const we = new vscode.WorkspaceEdit();
+    we.replace(uri, new vscode.Range(open.positionAt(0), open.positionAt(shown!.length)), next.replace(/^\uFEFF/, ''));
+    if (!(await vscode.workspace.applyEdit(we))) throw new Error(vscode.l10n.t('VS Code refused to edit {0}; nothing was changed.', path.basename(fsPath)));
+    if (!(await open.save())) throw new Error(vscode.l10n.t('{0} could not be saved; the new value is only in its editor.', path.basename(fsPath)));
+    await fs.chmod(fsPath, 0o600);
+    return;
+  }
   await fs.mkdir(path.dirname(fsPath), { recursive: true });
   const tmp = `${fsPath}.${process.pid}.tmp`;
   await fs.writeFile(tmp, next, { mode: 0o600 });
   await fs.chmod(tmp, 0o600);
-  await fs.rename(tmp, fsPath);
-  return { created, gitignored: await ensureGitIgnored(fsPath, git) };
+  await fs.rename(tmp, fsPath).catch(async (e: unknown) => {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  });
 }
 
 /**

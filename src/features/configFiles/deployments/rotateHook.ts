@@ -302,6 +302,18 @@ function notSavedPlace(f: OutsideEnvFile): ManualPlaceRef {
   };
 }
 
+/** Place of a workspace env file that changed on disk while it was being rewritten: it still holds the old value. */
+function changedPlace(rel: string, fsPath: string): ManualPlaceRef {
+  return {
+    label: vscode.l10n.t(
+      'Env file {0} — it changed on disk while it was being rewritten, so it still holds the old value: put the new value in it by hand',
+      rel,
+    ),
+    command: `# ${vscode.l10n.t('put the new value in {0} by hand', fsPath)}`,
+    file: fsPath,
+  };
+}
+
 /** The text of the file `uri` on disk now (`bom`: it starts with a UTF-8 byte order mark), undefined when it cannot be read. */
 async function readDisk(uri: vscode.Uri): Promise<{ text: string; bom: boolean } | undefined> {
   try {
@@ -471,6 +483,7 @@ export function deploymentReferenceHook(
       const toSave: vscode.Uri[] = [];
       const unwritten: ManualPlaceRef[] = [];
       let count = 0;
+      const staleOpen: vscode.Uri[] = [];
       const deployments = await deploymentFiles();
       for (const uri of deployments) {
         const t = await readDeployment(uri);
@@ -478,6 +491,11 @@ export function deploymentReferenceHook(
         const kind = deploymentKind(uri.fsPath.replace(/\\/g, '/'), t.text, diags.envFiles.paths());
         if (!kind || !WRITABLE_KINDS.includes(kind)) continue;
         const doc = openDocument(uri) ?? (await vscode.workspace.openTextDocument(uri));
+        if (!doc.isDirty && uri.scheme === 'file' && (await readDisk(uri))?.text !== doc.getText()) {
+          // Its editor shows an older text than the disk (a write VS Code has not noticed yet): never edited, rewritten on disk.
+          staleOpen.push(uri);
+          continue;
+        }
         const cur = documentText(doc);
         const edits = planRewrite(cur.text, oldValue, newValue);
         for (const e of edits) we.replace(uri, new vscode.Range(cur.positionAt(e.start), cur.positionAt(e.end)), e.newText);
@@ -532,7 +550,20 @@ export function deploymentReferenceHook(
         // 0: the old value is no longer in it (changed meanwhile): nothing to do.
         if (n !== 0 && !(n !== undefined && (await rewritten(file, n)))) unwritten.push(notSavedPlace(file));
       };
+      const writeStaleOpen = async () => {
+        for (const uri of staleOpen) {
+          const rel = vscode.workspace.asRelativePath(uri, false);
+          const n = await rewriteOnDisk(uri, oldValue, newValue, log);
+          const disk = n ? await readDisk(uri) : undefined;
+          if (n && disk && disk.text.includes(newValue) && valueOccurrences(disk.text, oldValue).length === 0) {
+            count += n;
+            files.push(rel);
+            uris.push(uri);
+          } else if (n !== 0) unwritten.push(changedPlace(rel, uri.fsPath));
+        }
+      };
       if (count === 0 && outside.length === 0) {
+        await writeStaleOpen();
         for (const file of onDisk) await writeOnDisk(file);
         return { count, files, uris, unwritten };
       }
@@ -565,6 +596,7 @@ export function deploymentReferenceHook(
         }
         await writeOnDisk(o.file);
       }
+      await writeStaleOpen();
       for (const file of onDisk) await writeOnDisk(file);
       return { count, files, uris, unwritten };
     },

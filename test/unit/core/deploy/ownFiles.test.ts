@@ -2,12 +2,22 @@
  * Deployments that must not share a token (src/core/deploy/plan.ts): a systemd
  * unit given an env file of its own reads its own host file; a Compose file
  * with several Telegraf services wires the one named; a service that already
- * reads the env file is not given it twice; `env_file: .env` becomes a list.
+ * reads the env file is not given it twice; `env_file: .env` becomes a list;
+ * a Kubernetes manifest given a file of its own reads a Secret of its own.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEdits } from '../../../../src/core/config';
-import { HOST_ENV_FILE, hostEnvFileFor, manualPlaces, planAddToken, telegrafServiceNames } from '../../../../src/core/deploy';
+import {
+  DEFAULT_SECRET_NAME,
+  envFileOfSecret,
+  HOST_ENV_FILE,
+  hostEnvFileFor,
+  manualPlaces,
+  planAddToken,
+  secretNameFor,
+  telegrafServiceNames,
+} from '../../../../src/core/deploy';
 import { yamlParsesStrictly } from '../../../../src/core/deploy';
 
 test('hostEnvFileFor: the default env file installs as the default host file; any other under its own name', () => {
@@ -69,4 +79,55 @@ test("a host file named after a second unit's own env file is installed from tha
   assert.deepEqual(place!.hostFile?.sources, ['telegraf-controller-2.env', '../telegraf-controller-2.env']);
   const [first] = manualPlaces('systemd', `[Service]\nEnvironmentFile=${HOST_ENV_FILE}\n`, '/w/telegraf.service');
   assert.deepEqual(first!.hostFile?.sources, ['controller-token.env', 'telegraf-controller.env']);
+});
+
+const DAEMONSET =
+  'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: telegraf\n  namespace: monitoring\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n';
+
+test('secretNameFor / envFileOfSecret: a file of its own is made into a Secret of its own, and back', () => {
+  assert.equal(secretNameFor('telegraf-controller.env'), DEFAULT_SECRET_NAME);
+  assert.equal(secretNameFor('telegraf-controller-2.env'), 'telegraf-controller-token-2');
+  assert.equal(secretNameFor('sub/telegraf-controller-13.env'), 'telegraf-controller-token-13');
+  assert.equal(secretNameFor('agent.env'), DEFAULT_SECRET_NAME);
+  assert.equal(envFileOfSecret(DEFAULT_SECRET_NAME), 'telegraf-controller.env');
+  assert.equal(envFileOfSecret('telegraf-controller-token-2'), 'telegraf-controller-2.env');
+  assert.equal(envFileOfSecret('telegraf-controller-token-x'), undefined);
+  assert.equal(envFileOfSecret('relay-settings'), undefined);
+});
+
+test('Kubernetes, kustomize and Helm given a file of its own read a Secret of its own (the first token keeps its Secret)', () => {
+  const k = planAddToken('/w/ds.yaml', DAEMONSET, { envFile: 'telegraf-controller-2.env' });
+  assert.equal(k.secretName, 'telegraf-controller-token-2');
+  assert.match(k.commands[0]!.text, /^kubectl create secret generic telegraf-controller-token-2 -n monitoring --from-env-file=telegraf-controller-2\.env /);
+  assert.match(applyEdits(DAEMONSET, k.edits), /secretKeyRef:\n\s+name: telegraf-controller-token-2\n\s+key: TELEGRAF_CONTROLLER_TOKEN\n/);
+  assert.ok(!k.commands.some((c) => / telegraf-controller-token /.test(c.text)));
+  const kz = planAddToken('/w/kustomization.yaml', 'resources:\n  - ds.yaml\n', { envFile: 'telegraf-controller-2.env' });
+  assert.match(applyEdits('resources:\n  - ds.yaml\n', kz.edits), /- name: telegraf-controller-token-2\n\s+envs:\n\s+- telegraf-controller-2\.env\n/);
+  assert.equal(planAddToken('/w/ds.yaml', DAEMONSET).secretName, DEFAULT_SECRET_NAME);
+});
+
+test("a container that already reads the token from a Secret gets that Secret's key set, not a new Secret", () => {
+  const text = DAEMONSET.replace(
+    '          image: telegraf:1.40\n',
+    '          image: telegraf:1.40\n          env:\n            - name: TELEGRAF_CONTROLLER_TOKEN\n              valueFrom:\n                secretKeyRef:\n                  name: agent-secrets\n                  key: TELEGRAF_CONTROLLER_TOKEN\n',
+  );
+  const p = planAddToken('/w/ds.yaml', text);
+  assert.equal(p.status, 'elsewhere');
+  assert.equal(p.secretName, 'agent-secrets');
+  assert.ok(p.commands[0]!.text.includes('agent-secrets') && p.commands[0]!.text.includes('-n monitoring'), p.commands[0]!.text);
+  assert.ok(!p.commands.some((c) => c.text.includes(DEFAULT_SECRET_NAME)), JSON.stringify(p.commands));
+  assert.match(p.commands[1]!.text, /^kubectl rollout restart daemonset\/telegraf -n monitoring$/);
+});
+
+test('manualPlaces: a Secret of its own is known to be made from its own env file', () => {
+  const text = DAEMONSET.replace(
+    '          image: telegraf:1.40\n',
+    '          image: telegraf:1.40\n          env:\n            - name: TELEGRAF_CONTROLLER_TOKEN\n              valueFrom:\n                secretKeyRef:\n                  name: telegraf-controller-token-2\n                  key: TELEGRAF_CONTROLLER_TOKEN\n',
+  );
+  const [place] = manualPlaces('kubernetes', text, '/w/ds.yaml');
+  assert.deepEqual(place?.secret?.envFiles, ['telegraf-controller-2.env']);
+  assert.equal(place?.secret?.madeFromEnvFiles, true);
+  assert.match(place!.command, /--from-env-file=telegraf-controller-2\.env/);
+  const other = manualPlaces('kubernetes', text.replace('telegraf-controller-token-2', 'relay-settings'), '/w/ds.yaml')[0];
+  assert.equal(other?.secret?.madeFromEnvFiles, false);
 });
