@@ -19,7 +19,7 @@
 import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { TextEdit } from '../config/types';
 import type { DeployKind } from './kinds';
-import { composeReference, DEFAULT_ENV_FILE, DEFAULT_SECRET_NAME, HOST_ENV_FILE, k8sArg, type PlanCommand } from './plan';
+import { composeReference, DEFAULT_ENV_FILE, DEFAULT_SECRET_NAME, HOST_ENV_FILE, hostEnvFileFor, k8sArg, secretNameFor, type PlanCommand } from './plan';
 import type { DeployFinding } from './scan';
 import { secretCreateFromPromptCommand } from './references';
 import { columnOf, eolOf, lineStart } from './textEdit';
@@ -38,6 +38,38 @@ export interface DeployFix {
   commands: PlanCommand[];
   /** English note shown after the fix. */
   note: string;
+  /**
+   * The fix names only this extension's default value file and what is made
+   * from it (the host file, the Secret): {@link withOwnEnvFile} can give it a
+   * file of its own when the default one holds another agent's token.
+   */
+  ownFileable?: boolean;
+}
+
+/**
+ * `fix` with the value going into `envFile` (a free `telegraf-controller-N.env`
+ * beside the file) instead of {@link DEFAULT_ENV_FILE}, and what is made from
+ * it renamed after it: the host file a systemd unit reads
+ * (`hostEnvFileFor`), the Secret a manifest reads (`secretNameFor`). Returns
+ * `fix` unchanged when it is not {@link DeployFix.ownFileable}.
+ */
+export function withOwnEnvFile(fix: DeployFix, envFile: string): DeployFix {
+  if (!fix.ownFileable || fix.valueFile !== DEFAULT_ENV_FILE) return fix;
+  const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const swaps: [RegExp, string][] = [
+    [new RegExp(esc(HOST_ENV_FILE), 'g'), hostEnvFileFor(envFile)],
+    [new RegExp(`${esc(DEFAULT_ENV_FILE)}(?![\\w.-])`, 'g'), envFile],
+    [new RegExp(`${esc(DEFAULT_SECRET_NAME)}(?![\\w.-])`, 'g'), secretNameFor(envFile)],
+  ];
+  const swap = (t: string) => swaps.reduce((acc, [re, to]) => acc.replace(re, to), t);
+  return {
+    ...fix,
+    title: swap(fix.title),
+    edits: fix.edits.map((e) => ({ ...e, newText: swap(e.newText) })),
+    valueFile: envFile,
+    commands: fix.commands.map((c) => ({ ...c, text: swap(c.text) })),
+    note: swap(fix.note),
+  };
 }
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -179,6 +211,7 @@ function k8sFix(kind: DeployKind, text: string, f: DeployFinding): DeployFix[] {
           valueFile: DEFAULT_ENV_FILE,
           commands: [{ label: 'Create the Secret', text: `kubectl create secret generic ${DEFAULT_SECRET_NAME}${ns} --from-env-file=${DEFAULT_ENV_FILE}` }],
           note: `The container now reads ${name} from the Secret "${DEFAULT_SECRET_NAME}", created with kubectl from ${DEFAULT_ENV_FILE} (git-ignored, mode 0600).`,
+          ownFileable: true,
         },
       ];
     }
@@ -246,6 +279,7 @@ function systemdFix(text: string, f: DeployFinding): DeployFix[] {
         },
       ],
       note: `The unit now reads ${name} from ${HOST_ENV_FILE} instead of its own world-readable text: install the value file on the host as ${HOST_ENV_FILE} (root-only) with the copied command, run from the workspace folder, before the unit is restarted.`,
+      ownFileable: true,
     },
   ];
 }

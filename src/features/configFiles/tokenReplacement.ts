@@ -34,6 +34,8 @@ import type { SecretVault } from '../../infra/secretVault';
 import type { ControllerConnection } from '../../services/controllerConnection';
 import type { TokenStore } from '../../services/tokenStore';
 import { documentText, locationLabel, openDocument, readConfig, toRange, workspaceConfigUris } from '../../services/configDocuments';
+import { readDeployment } from './deployments/documents';
+import { CONTROLLER_TOKEN_PREFIX } from '../../core/config';
 
 /** One plaintext occurrence of a value in a workspace config. */
 export interface ValueOccurrence {
@@ -67,21 +69,45 @@ export async function findValueInWorkspace(value: string): Promise<ValueOccurren
 export async function findPrefixInWorkspace(prefix: string): Promise<string[]> {
   if (!/^tc-apiv1_[A-Za-z0-9_-]{3,}$/.test(prefix)) return [];
   const out: string[] = [];
-  const uris = [
-    ...(await workspaceConfigUris()),
-    ...(await vscode.workspace.findFiles('{**/*.env,**/.env,**/*.service,**/*.yml,**/*.yaml}', '**/node_modules/**', 2000)),
-  ];
-  const seen = new Set<string>();
-  for (const uri of uris) {
-    if (seen.has(uri.toString()) || out.length >= 20) continue;
-    seen.add(uri.toString());
-    const t = await readConfig(uri);
-    if (!t || !t.text.includes(prefix)) continue;
-    t.text.split(/\r?\n/).forEach((line, i) => {
-      if (line.includes(prefix) && out.length < 20) out.push(locationLabel(uri, i));
+  for (const f of await tokenBearingFiles()) {
+    f.lines.forEach((line, i) => {
+      if (line.includes(prefix) && out.length < 20) out.push(locationLabel(f.uri, i));
     });
+    if (out.length >= 20) break;
   }
   return out;
+}
+
+let tokenFiles: Promise<{ uri: vscode.Uri; lines: string[] }[]> | undefined;
+
+/**
+ * The lines of the workspace files {@link findPrefixInWorkspace} searches that
+ * hold `tc-apiv1_`. Lookups that start while a read is under way share it (a
+ * confirmation looks up its tokens at once: one read for all); a later lookup
+ * reads again, so it never sees an older workspace.
+ */
+function tokenBearingFiles(): Promise<{ uri: vscode.Uri; lines: string[] }[]> {
+  if (tokenFiles) return tokenFiles;
+  const files = (async () => {
+    const uris = [
+      ...(await workspaceConfigUris()),
+      ...(await vscode.workspace.findFiles('{**/*.env,**/.env,**/*.service,**/*.yml,**/*.yaml}', '**/node_modules/**', 2000)),
+    ];
+    const seen = new Set<string>();
+    const out: { uri: vscode.Uri; lines: string[] }[] = [];
+    for (const uri of uris) {
+      if (seen.has(uri.toString())) continue;
+      seen.add(uri.toString());
+      // A Telegraf config, or any other file of those patterns (env files, units, manifests) as it is.
+      const t = (await readConfig(uri)) ?? (await readDeployment(uri));
+      if (t?.text.includes(CONTROLLER_TOKEN_PREFIX)) out.push({ uri, lines: t.text.split(/\r?\n/) });
+    }
+    return out;
+  })().finally(() => {
+    tokenFiles = undefined;
+  });
+  tokenFiles = files;
+  return files;
 }
 
 /**

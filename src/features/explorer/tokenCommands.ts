@@ -525,12 +525,20 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
               : vscode.l10n.t('Only the Owner or an Administrator can reassign tokens; you are signed in to {0} as nobody.', handle.name),
           );
         }
-        const movable = targets.filter((t) => t.token.status === 'active');
+        let movable = targets.filter((t) => t.token.status === 'active');
         if (movable.length === 0) throw new Error(vscode.l10n.t('A revoked token cannot be reassigned.'));
+        const user = await pickReassignTarget(
+          handle,
+          movable.map((t) => t.token),
+        );
+        // Tokens the chosen user owns already stay as they are: nothing to send, nothing to report as done.
+        const owned = movable.filter((t) => t.token.userId === user.id);
+        movable = movable.filter((t) => t.token.userId !== user.id);
+        if (movable.length === 0)
+          throw new Error(vscode.l10n.t('{0} already owns the selected tokens; nothing was reassigned.', displayText(user.username, 60)));
         const tokens = movable.map((t) => t.token);
-        const user = await pickReassignTarget(handle, tokens);
         const narrowing = describeReassign(tokens, user.role, 6);
-        if (movable.length === 1) {
+        if (movable.length === 1 && owned.length === 0) {
           const token = tokens[0]!;
           const name = ui.tokenName(token.description, 80);
           await confirm(
@@ -568,7 +576,14 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
               .slice(0, 8)
               .map((x) => `• "${ui.tokenName(x.t.description, 60)}": ${vscode.l10n.t('loses {0}', x.p.removed.join(', '))}`),
             vscode.l10n.t('The values do not change. Narrowed permissions cannot be restored by reassigning back.'),
-          ].join('\n'),
+            owned.length === 1
+              ? vscode.l10n.t('{0} already owns 1 of the selected tokens; it stays as it is.', displayText(user.username, 60))
+              : owned.length > 1
+                ? vscode.l10n.t('{0} already owns {1} of the selected tokens; they stay as they are.', displayText(user.username, 60), owned.length)
+                : '',
+          ]
+            .filter((l, i) => i < 3 || l !== '')
+            .join('\n'),
           vscode.l10n.t('Reassign'),
         );
         return runBulk(deps, 'reassign', movable, user);

@@ -408,6 +408,7 @@ describe('Telegraf config features', function () {
     const t = await api.createToken({ description: 'config features in use', expiresAt: null, permissions: AGENT });
     secrets.push(t.value);
     write('in-use/telegraf.conf', heartbeatConfig(t.value));
+    write('in-use/agent-b/telegraf-controller.env', `TELEGRAF_CONTROLLER_TOKEN=${t.value}\n`);
     const detailOf = async (command: string, match: string) => {
       const ui = scriptUi({ message: [{ match, answer: undefined }] });
       try {
@@ -419,9 +420,11 @@ describe('Telegraf config features', function () {
     };
     assert.match(await detailOf('telegrafController.revokeToken', 'Revoke the token'), /Used in this workspace: [^\n]*in-use\/telegraf\.conf:\d+/);
     assert.match(await detailOf('telegrafController.deleteToken', 'Delete the token'), /Used in this workspace: [^\n]*in-use\/telegraf\.conf:\d+/);
-    // Not stored in this VS Code: found by the token's prefix.
+    // Not stored in this VS Code: found by the token's prefix, in configs and in the env files agents read.
     await api.vault.deleteTokenValue(api.connection.origin!, t.token.id);
-    assert.match(await detailOf('telegrafController.revokeToken', 'Revoke the token'), /Used in this workspace: [^\n]*in-use\/telegraf\.conf:\d+/);
+    const byPrefix = await detailOf('telegrafController.revokeToken', 'Revoke the token');
+    assert.match(byPrefix, /Used in this workspace: [^\n]*in-use\/telegraf\.conf:\d+/);
+    assert.match(byPrefix, /Used in this workspace: [^\n]*in-use\/agent-b\/telegraf-controller\.env:1/);
     assert.equal((await api.connection.api().getToken(t.token.id)).status, 'active', 'cancelled: nothing revoked');
   });
 

@@ -407,6 +407,54 @@ describe('Deployment files', function () {
     );
   });
 
+  it("the systemd quick fix beside an env file that holds another unit's token offers a file of its own, and its own host file", async () => {
+    const value = 'tc-apiv1_SecondUnitsQuickFixValue012345';
+    const firstValue = 'tc-apiv1_FirstUnitsOwnTokenForFix0123456';
+    write('fix-systemd-2/telegraf.service', '[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\nExecStart=/usr/bin/telegraf\n');
+    write('fix-systemd-2/telegraf-controller.env', `TELEGRAF_CONTROLLER_TOKEN=${firstValue}\n`);
+    write('fix-systemd-2/telegraf-db.service', `[Service]\nEnvironment=TELEGRAF_CONTROLLER_TOKEN=${value}\nExecStart=/usr/bin/telegraf\n`);
+    const unit = uri('fix-systemd-2/telegraf-db.service');
+    const doc = await vscode.workspace.openTextDocument(unit);
+    await waitUntil(() => codesOf(unit).some((c) => c.startsWith('plaintext-token/')), { what: `systemd diagnostic (${codesOf(unit)})`, timeoutMs: 30_000 });
+    const d = vscode.languages.getDiagnostics(unit).find((x) => String(x.code).startsWith('plaintext-token'))!;
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      unit,
+      d.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
+    const move = actions.find((a) => a.title.startsWith('Move to EnvironmentFile='));
+    assert.ok(move?.command, JSON.stringify(actions.map((a) => a.title)));
+    await vscode.env.clipboard.writeText('');
+    const ui = scriptUi({
+      message: [
+        { match: 'telegraf-controller.env already gives agents a token.', answer: 'Use telegraf-controller-2.env' },
+        { match: /The unit now reads/, answer: 'Copy Command' },
+      ],
+    });
+    try {
+      await vscode.commands.executeCommand(move.command.command, ...(move.command.arguments ?? []));
+    } finally {
+      ui.restore();
+    }
+    const asked = ui.record.messages.find((m) => m.text === 'telegraf-controller.env already gives agents a token.');
+    assert.deepEqual(asked?.buttons, ['Use telegraf-controller-2.env', 'Replace the Token in telegraf-controller.env'], JSON.stringify(ui.record.messages));
+    assert.match(asked?.detail ?? '', /Named by: [^\n]*fix-systemd-2\/telegraf\.service/);
+    assert.equal(doc.getText(), '[Service]\nEnvironmentFile=/etc/telegraf/telegraf-controller-2.env\nExecStart=/usr/bin/telegraf\n');
+    assert.equal(
+      fs.readFileSync(file('fix-systemd-2/telegraf-controller.env'), 'utf8'),
+      `TELEGRAF_CONTROLLER_TOKEN=${firstValue}\n`,
+      "the first unit's token is kept",
+    );
+    assert.equal(fs.readFileSync(file('fix-systemd-2/telegraf-controller-2.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${value}\n`);
+    assert.equal(fs.statSync(file('fix-systemd-2/telegraf-controller-2.env')).mode & 0o777, 0o600);
+    await waitUntil(async () => (await vscode.env.clipboard.readText()) !== '', { what: 'the command is copied', timeoutMs: 10_000 });
+    assert.equal(
+      await vscode.env.clipboard.readText(),
+      'sudo install -D -m 0600 -o root -g root deploy-features/fix-systemd-2/telegraf-controller-2.env /etc/telegraf/telegraf-controller-2.env && sudo systemctl daemon-reload && sudo systemctl restart telegraf',
+    );
+  });
+
   it('Add Token to Deployment… on a systemd unit: the install command names the drop-in and the env file from the workspace folder', async () => {
     const t = await api.createToken({ description: 'deploy add systemd', expiresAt: null, permissions: AGENT });
     write('add-systemd/telegraf.service', '[Service]\nExecStart=/usr/bin/telegraf\n');

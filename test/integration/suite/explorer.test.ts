@@ -371,6 +371,43 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
     assert.equal(handle(key1).store.find(created.token.id)?.username, 'bob', 'the list is updated');
   });
 
+  it('reassigning several tokens to a user who owns some of them already moves only the others, and says so', async () => {
+    await api.manager.setActive(key1);
+    const mine = await api.connection.api().createToken({ description: 'reassign mixed (mine)', expiresAt: null, permissions: { configs: ['read'] } });
+    const theirs = await api.connection.api().createToken({ description: 'reassign mixed (bob)', expiresAt: null, permissions: { configs: ['read'] } });
+    const bob = (await api.connection.api().listUsers()).find((u) => u.username === 'bob')!;
+    handle(key1).store.upsert(await api.connection.api().reassignToken(theirs.token.id, bob.id));
+    handle(key1).store.upsert(mine.token);
+    const nodes = tokenNodes(key1).filter((n) => n.token.id === mine.token.id || n.token.id === theirs.token.id);
+    assert.equal(nodes.length, 2);
+    let ui = scriptUi({ quickPick: [byLabel('bob')], message: [{ match: /^Reassign 1 token to bob/, answer: 'Reassign' }] });
+    let outcome: BulkOutcome | undefined;
+    try {
+      outcome = await vscode.commands.executeCommand<BulkOutcome>('telegrafController.reassignToken', nodes[0], nodes);
+    } finally {
+      ui.restore();
+    }
+    const confirm = ui.record.messages.find((m) => m.text.startsWith('Reassign 1 token to bob'));
+    assert.ok(confirm, JSON.stringify(ui.record.messages));
+    assert.match(confirm.detail ?? '', /bob already owns 1 of the selected tokens; it stays as it is\./);
+    assert.ok(!(confirm.detail ?? '').includes('reassign mixed (bob)'), 'the token bob owns is not listed as moving');
+    assert.deepEqual(outcome?.ok, [mine.token.id]);
+    assert.equal((await api.connection.api().getToken(mine.token.id)).username, 'bob');
+    // Only tokens bob owns already: nothing is sent, and nothing is reported as done.
+    const both = tokenNodes(key1).filter((n) => n.token.id === mine.token.id || n.token.id === theirs.token.id);
+    ui = scriptUi({ quickPick: [byLabel('bob')] });
+    try {
+      outcome = await vscode.commands.executeCommand<BulkOutcome>('telegrafController.reassignToken', both[0], both);
+    } finally {
+      ui.restore();
+    }
+    assert.ok(
+      ui.record.messages.some((m) => m.level === 'error' && m.text === 'bob already owns the selected tokens; nothing was reassigned.'),
+      JSON.stringify(ui.record.messages),
+    );
+    assert.ok(!ui.record.messages.some((m) => /^Reassigned/.test(m.text)), JSON.stringify(ui.record.messages));
+  });
+
   it('counts stored tokens expiring within telegrafController.expiryWarningDays in the status bar', async () => {
     await api.manager.setActive(key1);
     await api.statusBar.update();

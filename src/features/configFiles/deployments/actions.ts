@@ -14,7 +14,7 @@ import * as vscode from 'vscode';
 import * as ui from '../../../infra/ui';
 import type { Token } from '../../../core/api/contract';
 import { mayRevoke, replacementExpiry, rotatedDescription } from '../../../core/config/tokenAssessment';
-import { planFixes, scanText, type DeployFinding, type DeployFix } from '../../../core/deploy';
+import { planFixes, scanText, withOwnEnvFile, type DeployFinding, type DeployFix } from '../../../core/deploy';
 import { describePermissions } from '../../../core/permissions';
 import { displayText } from '../../../core/text';
 import { Commands } from '../../../constants';
@@ -31,7 +31,7 @@ import type { GitIgnoreChecker } from '../../../services/gitIgnore';
 import { lifetimeText, deploymentRotation } from '../rotateTokenCommand';
 import { findValueInWorkspace, replaceToken, type DeploymentReferenceHook } from '../tokenReplacement';
 import type { TokenResolver } from '../tokenResolver';
-import { confirmEnvFileHolder, envFileHolder, kindOfDocument, writeValueFile, type EnvFileIndex } from './documents';
+import { confirmEnvFileHolder, envFileHolder, freeFileBeside, kindOfDocument, writeValueFile, type EnvFileIndex } from './documents';
 
 /** Services of the deployment quick fixes. */
 export interface DeploymentActionDeps {
@@ -158,18 +158,20 @@ export async function applyFix(deps: DeploymentActionDeps, arg: DeployFixArg, va
   const uri = vscode.Uri.parse(arg.uri);
   const doc = await vscode.workspace.openTextDocument(uri);
   const at = findingAt(doc, deps.envFiles, arg.offset);
-  const fix = at?.fixes[arg.fix];
+  let fix = at?.fixes[arg.fix];
   if (!at || !fix) throw new Error(vscode.l10n.t('The value is no longer at that place in {0}; nothing was changed.', path.basename(doc.fileName)));
   // Asked before anything changes: a cancel leaves the deployment file as it was.
-  const valuePath =
-    value !== undefined && uri.scheme === 'file'
-      ? path.isAbsolute(fix.valueFile)
-        ? fix.valueFile
-        : path.join(path.dirname(uri.fsPath), fix.valueFile)
-      : undefined;
+  const valuePathOf = (f: DeployFix) =>
+    value !== undefined && uri.scheme === 'file' ? (path.isAbsolute(f.valueFile) ? f.valueFile : path.join(path.dirname(uri.fsPath), f.valueFile)) : undefined;
+  let valuePath = valuePathOf(fix);
   if (valuePath && value !== undefined) {
     const holder = await envFileHolder(valuePath, fix.varName, value, { index: deps.envFiles, tokens: deps.store.snapshot.tokens, except: uri.fsPath });
-    if (holder) await confirmEnvFileHolder(holder, fix.varName);
+    // A file of its own (and the host file or Secret made from it) when the fix names only the default ones.
+    const own = holder && fix.ownFileable ? path.basename(await freeFileBeside(valuePath)) : undefined;
+    if (holder && (await confirmEnvFileHolder(holder, fix.varName, own)) === 'alternative' && own) {
+      fix = withOwnEnvFile(fix, own);
+      valuePath = valuePathOf(fix);
+    }
   }
   const wasDirty = doc.isDirty;
   const version = doc.version;

@@ -15,8 +15,11 @@ import {
   hostEnvFileFor,
   manualPlaces,
   planAddToken,
+  planFixes,
+  scanDeployment,
   secretNameFor,
   telegrafServiceNames,
+  withOwnEnvFile,
 } from '../../../../src/core/deploy';
 import { yamlParsesStrictly } from '../../../../src/core/deploy';
 
@@ -130,4 +133,26 @@ test('manualPlaces: a Secret of its own is known to be made from its own env fil
   assert.match(place!.command, /--from-env-file=telegraf-controller-2\.env/);
   const other = manualPlaces('kubernetes', text.replace('telegraf-controller-token-2', 'relay-settings'), '/w/ds.yaml')[0];
   assert.equal(other?.secret?.madeFromEnvFiles, false);
+});
+
+test('withOwnEnvFile: the systemd and Kubernetes quick fixes move to a file of their own, with the host file and Secret named after it', () => {
+  const unit = '[Service]\nEnvironment=TELEGRAF_CONTROLLER_TOKEN=tc-apiv1_abcdefghijklmnopqrstuvwxyz012345\n';
+  const finding = scanDeployment('/w/telegraf-db.service', unit)!.findings.find((f) => f.code === 'plaintext-token')!;
+  const [fix] = planFixes('systemd', unit, finding);
+  const own = withOwnEnvFile(fix!, 'telegraf-controller-2.env');
+  assert.equal(own.valueFile, 'telegraf-controller-2.env');
+  assert.equal(applyEdits(unit, own.edits), '[Service]\nEnvironmentFile=/etc/telegraf/telegraf-controller-2.env\n');
+  assert.match(own.commands[0]!.text, /^sudo install -D -m 0600 -o root -g root telegraf-controller-2\.env \/etc\/telegraf\/telegraf-controller-2\.env && /);
+  assert.ok(!own.note.includes(HOST_ENV_FILE), own.note);
+  const ds = DAEMONSET.replace(
+    '          image: telegraf:1.40\n',
+    '          image: telegraf:1.40\n          env:\n            - name: TELEGRAF_CONTROLLER_TOKEN\n              value: tc-apiv1_abcdefghijklmnopqrstuvwxyz012345\n',
+  );
+  const kf = scanDeployment('/w/ds.yaml', ds)!.findings.find((f) => f.code === 'plaintext-token')!;
+  const k = withOwnEnvFile(planFixes('kubernetes', ds, kf)[0]!, 'telegraf-controller-3.env');
+  assert.match(applyEdits(ds, k.edits), /name: telegraf-controller-token-3\n\s+key: TELEGRAF_CONTROLLER_TOKEN/);
+  assert.equal(k.commands[0]!.text, 'kubectl create secret generic telegraf-controller-token-3 -n monitoring --from-env-file=telegraf-controller-3.env');
+  // A fix that names a Secret of the manifest's own is left as it is.
+  const compose = { ...fix!, ownFileable: false };
+  assert.equal(withOwnEnvFile(compose, 'telegraf-controller-2.env'), compose);
 });
