@@ -299,6 +299,50 @@ describe('Deployment files', function () {
     assert.ok(!fs.readFileSync(file('beside/telegraf-controller-2.env'), 'utf8').includes(t.value), 'its own env file got the new value');
   });
 
+  it('Add Token to Deployment… with a Secret manifest never replaces silently the Secret another manifest reads: a Secret of its own is the default', async () => {
+    const a = await api.createToken({ description: 'deploy manifest a', expiresAt: null, permissions: AGENT });
+    const b = await api.createToken({ description: 'deploy manifest b', expiresAt: null, permissions: AGENT });
+    const ds = (name: string) =>
+      `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: ${name}\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n`;
+    write('manifests/agent-a.yaml', ds('agent-a'));
+    write('manifests/agent-b.yaml', ds('agent-b'));
+    await vscode.commands.executeCommand('telegrafController.addTokenToDeployment', uri('manifests/agent-a.yaml'), {
+      tokenId: a.token.id,
+      k8s: 'manifest',
+      yes: true,
+    });
+    const first = fs.readFileSync(file('manifests/telegraf-controller-token.secret.yaml'), 'utf8');
+    assert.ok(first.includes(a.value));
+    const ui = scriptUi({
+      message: [
+        { match: 'telegraf-controller-token.secret.yaml already gives agents a token.', answer: 'Use telegraf-controller-token-2.secret.yaml' },
+        { match: /^Add TELEGRAF_CONTROLLER_TOKEN to agent-b\.yaml\?/, answer: 'Add' },
+      ],
+    });
+    let res: AddTokenResult | undefined;
+    try {
+      res = await vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('manifests/agent-b.yaml'), {
+        tokenId: b.token.id,
+        k8s: 'manifest',
+      });
+    } finally {
+      ui.restore();
+    }
+    const asked = ui.record.messages.find((m) => m.text === 'telegraf-controller-token.secret.yaml already gives agents a token.');
+    assert.ok(asked, JSON.stringify(ui.record.messages));
+    assert.deepEqual(asked.buttons, ['Use telegraf-controller-token-2.secret.yaml', 'Replace the Token in telegraf-controller-token.secret.yaml']);
+    assert.match(asked.detail ?? '', /It sets TELEGRAF_CONTROLLER_TOKEN to "deploy manifest a"/);
+    assert.match(asked.detail ?? '', /Named by: [^\n]*manifests\/agent-a\.yaml/);
+    assert.equal(fs.readFileSync(file('manifests/telegraf-controller-token.secret.yaml'), 'utf8'), first, "agent-a's Secret is kept");
+    const second = fs.readFileSync(file('manifests/telegraf-controller-token-2.secret.yaml'), 'utf8');
+    assert.match(second, /^  name: telegraf-controller-token-2$/m);
+    assert.ok(second.includes(b.value));
+    assert.equal(fs.statSync(file('manifests/telegraf-controller-token-2.secret.yaml')).mode & 0o777, 0o600);
+    assert.match(fs.readFileSync(file('manifests/agent-b.yaml'), 'utf8'), /name: telegraf-controller-token-2\n/);
+    assert.match(res?.commands[0] ?? '', /^kubectl apply -f \S*manifests\/telegraf-controller-token-2\.secret\.yaml$/);
+    assert.ok(!fs.existsSync(file('manifests/telegraf-controller-2.env')), 'no env file for a Secret manifest');
+  });
+
   it('Replace the Token in … updates an env file open in an editor, so a later Rotate never starts from the older text', async () => {
     const first = await api.createToken({ description: 'deploy open first', expiresAt: null, permissions: AGENT });
     const second = await api.createToken({ description: 'deploy open second', expiresAt: null, permissions: AGENT });
