@@ -258,13 +258,19 @@ async function reportBulk(deps: ExplorerCommandDeps, o: BulkOutcome, targets: re
   if (choice) deps.log.show();
 }
 
+/** Where tokens about to stop working are used: the confirmation's lines, and the places (`file:line` labels). */
+interface Usage {
+  lines: string[];
+  places: string[];
+}
+
 /**
- * The confirmation lines about where `targets` are used in the workspace
- * (found by the values this VS Code stores; at most {@link LISTED} tokens are
- * looked up): empty when none is known to be used.
+ * Where `targets` are used in the workspace (found by the values this VS Code
+ * stores, else by their prefixes; at most {@link LISTED} tokens are looked
+ * up): the confirmation's lines, empty when none is known to be used.
  */
-async function usageLines(deps: ExplorerCommandDeps, targets: readonly TokenTarget[]): Promise<string[]> {
-  if (!deps.usage) return [];
+async function usageOf(deps: ExplorerCommandDeps, targets: readonly TokenTarget[]): Promise<Usage> {
+  if (!deps.usage) return { lines: [], places: [] };
   const found = await Promise.all(
     targets.slice(0, LISTED).map(async ({ handle, token }) => {
       const value = await deps.vault.getTokenValue(originOf(handle), token.id).catch(() => undefined);
@@ -272,20 +278,64 @@ async function usageLines(deps: ExplorerCommandDeps, targets: readonly TokenTarg
     }),
   );
   const used = found.filter((f) => f.places.length > 0);
-  if (used.length === 0) return [];
-  const clip = (places: string[]) =>
-    places.length <= 4 ? places.join(', ') : `${places.slice(0, 4).join(', ')}, ${vscode.l10n.t('… and {0} more', places.length - 4)}`;
-  if (targets.length === 1) return ['', vscode.l10n.t('Used in this workspace: {0}. Those agents are rejected too.', clip(used[0]!.places))];
-  return [
-    '',
-    vscode.l10n.t('Used in this workspace (those agents are rejected too):'),
-    ...used.map(({ token, places }) => `• ${ui.tokenName(token.description, 60)}: ${clip(places)}`),
-  ];
+  if (used.length === 0) return { lines: [], places: [] };
+  const places = [...new Set(used.flatMap((u) => u.places))];
+  const clip = (p: string[]) => (p.length <= 4 ? p.join(', ') : `${p.slice(0, 4).join(', ')}, ${vscode.l10n.t('… and {0} more', p.length - 4)}`);
+  if (targets.length === 1) return { lines: ['', vscode.l10n.t('Used in this workspace: {0}. Those agents are rejected too.', clip(used[0]!.places))], places };
+  return {
+    lines: [
+      '',
+      vscode.l10n.t('Used in this workspace (those agents are rejected too):'),
+      ...used.map(({ token, places: p }) => `• ${ui.tokenName(token.description, 60)}: ${clip(p)}`),
+    ],
+    places,
+  };
 }
 
-async function confirm(message: string, detail: string, action: string): Promise<void> {
-  const choice = await ui.showWarningMessage(message, { modal: true, detail }, action);
+/**
+ * Asks before tokens stop working. When the workspace uses them
+ * (`usage.places`), the default button (Enter) is "Show Where It Is Used",
+ * never the action: it lists the places and opens the one picked; nothing is
+ * revoked or deleted then. Throws Cancelled unless `action` is chosen.
+ */
+async function confirm(message: string, detail: string, action: string, usage?: Usage): Promise<void> {
+  const show = vscode.l10n.t('Show Where It Is Used');
+  const buttons = usage?.places.length ? [show, action] : [action];
+  const choice = await ui.showWarningMessage(message, { modal: true, detail }, ...buttons);
+  if (choice === show && usage) {
+    const pick = await ui.showQuickPick(
+      usage.places.map((label) => ({ label })),
+      { placeHolder: vscode.l10n.t('Open which place? Nothing was revoked or deleted.') },
+    );
+    if (pick) await openPlace(pick.label);
+  }
   if (choice !== action) throw new Cancelled();
+}
+
+/** Opens a `file:line` place label (workspace-relative, as `locationLabel` writes it) at its line. */
+async function openPlace(label: string): Promise<void> {
+  const m = /^(.*):(\d+)$/.exec(label);
+  const rel = m ? m[1]! : label;
+  const line = m ? Math.max(0, Number(m[2]) - 1) : 0;
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (rel.startsWith('/') || /^[A-Za-z]:[\\/]/.test(rel)) {
+    // A file outside the workspace (an env file "Add to Env File…" wrote).
+    await vscode.window.showTextDocument(vscode.Uri.file(rel), { selection: new vscode.Range(line, 0, line, 0), preview: true });
+    return;
+  }
+  for (const folder of folders) {
+    // Multi-root labels start with the folder's name.
+    const inFolder = folders.length > 1 && rel.startsWith(`${folder.name}/`) ? rel.slice(folder.name.length + 1) : rel;
+    const uri = vscode.Uri.joinPath(folder.uri, inFolder);
+    try {
+      await vscode.workspace.fs.stat(uri);
+    } catch {
+      continue;
+    }
+    await vscode.window.showTextDocument(uri, { selection: new vscode.Range(line, 0, line, 0), preview: true });
+    return;
+  }
+  await vscode.commands.executeCommand('workbench.action.quickOpen', label);
 }
 
 /**
@@ -397,13 +447,15 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
         if (active.length === 1 && targets.length === 1) {
           const { handle, token } = active[0]!;
           const name = ui.tokenName(token.description, 80);
+          const usage = await usageOf(deps, active);
           await confirm(
             vscode.l10n.t('Revoke the token "{0}" ({1}…)?', name, token.prefix),
             [
               vscode.l10n.t('Every agent or script that uses it is rejected from now on. Revoking cannot be undone; the record is kept for audit.'),
-              ...(await usageLines(deps, active)),
+              ...usage.lines,
             ].join('\n'),
             vscode.l10n.t('Revoke'),
+            usage,
           );
           const updated = await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Revoking "{0}"…', name) }, async () => {
             try {
@@ -435,14 +487,16 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
           return { op: 'revoke', ok: [token.id], failed: [], cancelled: [] } satisfies BulkOutcome;
         }
         const skipped = targets.length - active.length;
+        const bulkUsage = await usageOf(deps, active);
         await confirm(
           active.length === 1 ? vscode.l10n.t('Revoke {0} token?', 1) : vscode.l10n.t('Revoke {0} tokens?', active.length),
           `${listForConfirmation(active)}\n\n${vscode.l10n.t('Every agent or script that uses them is rejected from now on. Revoking cannot be undone; the records are kept for audit.')}${
             skipped
               ? `\n${skipped === 1 ? vscode.l10n.t('{0} selected token is revoked already and left out.', skipped) : vscode.l10n.t('{0} selected tokens are revoked already and left out.', skipped)}`
               : ''
-          }${(await usageLines(deps, active)).join('\n')}`,
+          }${bulkUsage.lines.join('\n')}`,
           vscode.l10n.t('Revoke'),
+          bulkUsage,
         );
         return runBulk(deps, 'revoke', active);
       },
@@ -456,6 +510,7 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
         if (targets.length === 1) {
           const { handle, token } = targets[0]!;
           const name = ui.tokenName(token.description, 80);
+          const usage = working(token) ? await usageOf(deps, targets) : { lines: [], places: [] };
           await confirm(
             vscode.l10n.t('Delete the token "{0}" ({1}…)?', name, token.prefix),
             [
@@ -464,9 +519,10 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
                 : token.status === 'revoked'
                   ? vscode.l10n.t("The revoked token's record is removed completely.")
                   : vscode.l10n.t("The expired token's record is removed completely."),
-              ...(working(token) ? await usageLines(deps, targets) : []),
+              ...usage.lines,
             ].join('\n'),
             vscode.l10n.t('Delete'),
+            usage,
           );
           await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deleting "{0}"…', name) }, () =>
             handle.connection.api().deleteToken(token.id),
@@ -479,6 +535,10 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
         }
         // Expired tokens already stop working: only the ones an agent can still use "stop working".
         const activeCount = targets.filter((t) => working(t.token)).length;
+        const bulkUsage = await usageOf(
+          deps,
+          targets.filter((t) => working(t.token)),
+        );
         await confirm(
           vscode.l10n.t('Delete {0} tokens?', targets.length),
           `${listForConfirmation(targets)}\n\n${
@@ -493,13 +553,9 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
                     'Their records are removed completely; {0} of them are active and stop working. To keep an audit record, revoke instead.',
                     activeCount,
                   )
-          }${(
-            await usageLines(
-              deps,
-              targets.filter((t) => working(t.token)),
-            )
-          ).join('\n')}`,
+          }${bulkUsage.lines.join('\n')}`,
           vscode.l10n.t('Delete'),
+          bulkUsage,
         );
         return runBulk(deps, 'delete', targets);
       },

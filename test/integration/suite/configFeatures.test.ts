@@ -425,6 +425,20 @@ describe('Telegraf config features', function () {
     const byPrefix = await detailOf('telegrafController.revokeToken', 'Revoke the token');
     assert.match(byPrefix, /Used in this workspace: [^\n]*in-use\/telegraf\.conf:\d+/);
     assert.match(byPrefix, /Used in this workspace: [^\n]*in-use\/agent-b\/telegraf-controller\.env:1/);
+    // Enter (the default, first button) never revokes a token in use: it shows where it is used.
+    const ui = scriptUi({
+      message: [{ match: 'Revoke the token', answer: 'Show Where It Is Used' }],
+      quickPick: [(items) => items.find((i: { label: string }) => i.label.endsWith('agent-b/telegraf-controller.env:1'))],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.revokeToken', t.token.id);
+    } finally {
+      ui.restore();
+    }
+    assert.deepEqual(ui.record.messages.find((m) => m.text.startsWith('Revoke the token'))?.buttons, ['Show Where It Is Used', 'Revoke']);
+    await waitUntil(() => vscode.window.activeTextEditor?.document.uri.fsPath === file('in-use/agent-b/telegraf-controller.env'), {
+      what: 'the env file that uses the token is opened',
+    });
     assert.equal((await api.connection.api().getToken(t.token.id)).status, 'active', 'cancelled: nothing revoked');
   });
 

@@ -335,7 +335,7 @@ describe('Deployment files', function () {
     assert.match(asked.detail ?? '', /Named by: [^\n]*manifests\/agent-a\.yaml/);
     assert.equal(fs.readFileSync(file('manifests/telegraf-controller-token.secret.yaml'), 'utf8'), first, "agent-a's Secret is kept");
     const second = fs.readFileSync(file('manifests/telegraf-controller-token-2.secret.yaml'), 'utf8');
-    assert.match(second, /^  name: telegraf-controller-token-2$/m);
+    assert.match(second, /^ {2}name: telegraf-controller-token-2$/m);
     assert.ok(second.includes(b.value));
     assert.equal(fs.statSync(file('manifests/telegraf-controller-token-2.secret.yaml')).mode & 0o777, 0o600);
     assert.match(fs.readFileSync(file('manifests/agent-b.yaml'), 'utf8'), /name: telegraf-controller-token-2\n/);

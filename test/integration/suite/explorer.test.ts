@@ -376,8 +376,8 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
     const mine = await api.connection.api().createToken({ description: 'reassign mixed (mine)', expiresAt: null, permissions: { configs: ['read'] } });
     const theirs = await api.connection.api().createToken({ description: 'reassign mixed (bob)', expiresAt: null, permissions: { configs: ['read'] } });
     const bob = (await api.connection.api().listUsers()).find((u) => u.username === 'bob')!;
-    handle(key1).store.upsert(await api.connection.api().reassignToken(theirs.token.id, bob.id));
-    handle(key1).store.upsert(mine.token);
+    await api.connection.api().reassignToken(theirs.token.id, bob.id);
+    await handle(key1).store.refresh();
     const nodes = tokenNodes(key1).filter((n) => n.token.id === mine.token.id || n.token.id === theirs.token.id);
     assert.equal(nodes.length, 2);
     let ui = scriptUi({ quickPick: [byLabel('bob')], message: [{ match: /^Reassign 1 token to bob/, answer: 'Reassign' }] });
