@@ -186,6 +186,7 @@ async function signInTo(target: SignInTarget, log: Logger | undefined): Promise<
     }
     let username = '';
     let problem: string | undefined;
+    let failures = 0;
     for (;;) {
       // After a rejected attempt the user name is asked again, filled in: Enter keeps it, or correct it.
       username = required(
@@ -214,7 +215,12 @@ async function signInTo(target: SignInTarget, log: Logger | undefined): Promise<
         // 401 from the login route: wrong user name or password. Ask again; a 423 (locked) ends the dialog.
         if (e instanceof ControllerError && e.status === 401) {
           log?.warn(`Sign-in to ${hostOf(url)} as ${displayText(username, 60)} rejected: ${e.message}`);
-          problem = e.userMessage;
+          failures++;
+          // The controller does not say how many attempts are left; what it documents is said (MODEL.md: 5 by default, 15 minutes).
+          problem =
+            failures >= 2
+              ? `${e.userMessage} ${vscode.l10n.t('{0} failed attempts in a row: the controller locks the account after 5 by default, for 15 minutes.', failures)}`
+              : e.userMessage;
           continue;
         }
         throw e;

@@ -360,6 +360,10 @@ describe('Full flow against the emulator', function () {
     ui.record.inputs
       .slice(2)
       .forEach((prompt, i) => assert.match(prompt, i % 2 === 0 ? /not correct.*Check the username/ : /not correct.*Enter the password again/));
+    // From the second failure on, the prompt counts them and says what the controller documents about lockout.
+    assert.doesNotMatch(ui.record.inputs[3]!, /failed attempts/);
+    assert.match(ui.record.inputs[5]!, /2 failed attempts in a row: the controller locks the account after 5 by default, for 15 minutes\./);
+    assert.match(ui.record.inputs[11]!, /5 failed attempts in a row/);
     const errors = ui.record.messages.filter((m) => m.level === 'error');
     assert.equal(errors.length, 1, JSON.stringify(ui.record.messages));
     assert.equal(errors[0]!.text.match(/locked/gi)?.length, 1, errors[0]!.text);
