@@ -55,6 +55,16 @@ export class GitIgnoreChecker {
     return this.ask('tracked', ['ls-files', '--error-unmatch'], fsPath, true);
   }
 
+  /**
+   * True when git tracks the existing file `fsPath` as far as git can be asked:
+   * false in an untrusted workspace (git is not run there, nothing is known)
+   * and for a file that does not exist. Never throws.
+   */
+  async isTrackedKnown(fsPath: string): Promise<boolean> {
+    if (!this.workspaceTrusted()) return false;
+    return this.isTracked(fsPath);
+  }
+
   /** Forgets cached answers (e.g. after a `.gitignore` changed or the workspace became trusted). */
   clear(): void {
     this.cache.clear();

@@ -44,6 +44,8 @@ export interface DeployFix {
    * file of its own when the default one holds another agent's token.
    */
   ownFileable?: boolean;
+  /** systemd: the host file the value file is installed as (see `hostFileClaim`). */
+  hostFile?: string;
 }
 
 /**
@@ -69,6 +71,7 @@ export function withOwnEnvFile(fix: DeployFix, envFile: string): DeployFix {
     valueFile: envFile,
     commands: fix.commands.map((c) => ({ ...c, text: swap(c.text) })),
     note: swap(fix.note),
+    ...(fix.hostFile ? { hostFile: swap(fix.hostFile) } : {}),
   };
 }
 
@@ -280,6 +283,7 @@ function systemdFix(text: string, f: DeployFinding): DeployFix[] {
       ],
       note: `The unit now reads ${name} from ${HOST_ENV_FILE} instead of its own world-readable text: install the value file on the host as ${HOST_ENV_FILE} (root-only) with the copied command, run from the workspace folder, before the unit is restarted.`,
       ownFileable: true,
+      hostFile: HOST_ENV_FILE,
     },
   ];
 }

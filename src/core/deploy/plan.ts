@@ -76,6 +76,21 @@ export function envFileOfSecret(secretName: string): string | undefined {
   return n ? `telegraf-controller-${n}.env` : undefined;
 }
 
+/**
+ * The comment line a value file carries for each host file it is installed
+ * into (`# Installed on the host as /etc/default/telegraf-edge`): env files
+ * allow `#` comments (systemd, Compose, `kubectl --from-env-file`), and
+ * {@link hostFileClaims} reads it back.
+ */
+export function hostFileClaim(hostPath: string): string {
+  return `# Installed on the host as ${hostPath}`;
+}
+
+/** The host files an env file's {@link hostFileClaim} comments name (absolute paths). */
+export function hostFileClaims(text: string): string[] {
+  return [...text.matchAll(/^#[ \t]*Installed on the host as (\/\S+)[ \t]*\r?$/gm)].map((m) => m[1]!);
+}
+
 /** The Telegraf services of a Compose file (image telegraf, a telegraf command, or a service named telegraf), in file order. */
 export function telegrafServiceNames(text: string): string[] {
   try {
@@ -145,6 +160,15 @@ export interface DeployPlan {
   service?: string;
   /** Kubernetes, Helm, kustomize: the Secret the agent reads the token from (created from {@link valueFile}). */
   secretName?: string;
+  /** Kubernetes: the namespace of the workload (`metadata.namespace`), where its Secret must be. */
+  namespace?: string;
+  /**
+   * systemd: the host file the unit reads that {@link valueFile} is installed
+   * into (whole, or its token line): written into the value file as a
+   * {@link hostFileClaim} comment, so Rotate knows which workspace file
+   * feeds which host file.
+   */
+  hostFile?: string;
   /** Files without the value (a systemd drop-in). */
   newFiles: NewFile[];
   commands: PlanCommand[];
@@ -533,6 +557,7 @@ function planKubernetes(text: string, opts: PlanOptions, path = ''): DeployPlan 
     return p;
   }
   const ns = str(get(get(c.doc.contents, 'metadata'), 'namespace'));
+  if (ns) p.namespace = ns;
   p.target = `${c.workload} container "${c.name}"`;
   const envPair = pairOf(c.map, 'env');
   // Kubernetes fills $(NAME) of command and args from the container's env values.
@@ -776,6 +801,7 @@ function planSystemd(path: string, text: string, opts: PlanOptions): DeployPlan 
       label: `Set ${CONTROLLER_TOKEN_VAR} in ${envFiles[0]}`,
       text: mergeHostFileCommand(envFiles[0]!, valueFile, [CONTROLLER_TOKEN_VAR], unit),
     });
+    if (envFiles[0]!.startsWith('/')) p.hostFile = envFiles[0]!;
     return p;
   }
   if (dropIn) {
@@ -784,6 +810,7 @@ function planSystemd(path: string, text: string, opts: PlanOptions): DeployPlan 
     if (!svc) throw new Error('the drop-in has no [Service] section');
     p.valueFile = opts.envFile ?? DEFAULT_ENV_FILE;
     p.edits.push(insertLinesAfter(text, svc.index + svc[0].length - 1, [`EnvironmentFile=${hostEnvFileFor(p.valueFile)}`]));
+    p.hostFile = hostEnvFileFor(p.valueFile);
     p.status = 'edit';
     return p;
   }
@@ -792,6 +819,7 @@ function planSystemd(path: string, text: string, opts: PlanOptions): DeployPlan 
   p.status = 'elsewhere';
   p.target = `unit ${unit}.service`;
   p.valueFile = envFile;
+  p.hostFile = hostFile;
   p.newFiles.push({ path: `${unit}.service.d/${DROP_IN_NAME}`, content: `[Service]\nEnvironmentFile=${hostFile}\n`, purpose: 'systemd drop-in' });
   p.commands.push({
     label: 'Install the drop-in and the env file',

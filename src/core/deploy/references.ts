@@ -17,7 +17,7 @@ import { DEFAULT_ENV_FILE, envFileOfSecret, HOST_ENV_FILE, k8sArg, rolloutRestar
 export { k8sArg, mergeHostFileCommand, rolloutRestartCommand, secretKeyFromEnvFileCommand } from './plan';
 import { shQuote } from '../agentStart/generators';
 import { CONTROLLER_TOKEN_VAR, LEGACY_TOKEN_VAR } from './version';
-import { get, helmTelegrafValues, k8sContainers, str, yamlDocuments } from './yamlModel';
+import { get, helmTelegrafValues, k8sContainers, k8sKind, str, yamlDocuments } from './yamlModel';
 
 /** Kinds whose plaintext values the extension rewrites on rotate (the value belongs there). */
 export const WRITABLE_KINDS: readonly DeployKind[] = ['env'];
@@ -304,6 +304,30 @@ export function manualPlaces(kind: DeployKind, text: string, filePath = ''): Man
       }
   }
   return out;
+}
+
+/**
+ * The values a Secret manifest in `text` gives key `key` of the Secret `name`
+ * (`stringData`, or base64 `data` decoded), for each `kind: Secret` document
+ * of that name whose namespace is `namespace` or unstated (either side):
+ * undefined when `text` defines no such Secret, `[]` when it does without
+ * that key. Lets Rotate tell a Secret's content from the git-ignored
+ * `*.secret.yaml` "Add Token to Deployment…" writes.
+ */
+export function secretManifestValues(text: string, name: string, key: string, namespace?: string): string[] | undefined {
+  let found: string[] | undefined;
+  for (const doc of yamlDocuments(text)) {
+    if (doc.errors.length > 0 || k8sKind(doc) !== 'Secret') continue;
+    const meta = get(doc.contents, 'metadata');
+    const ns = str(get(meta, 'namespace'));
+    if (str(get(meta, 'name')) !== name || (ns && namespace && ns !== namespace)) continue;
+    found ??= [];
+    const plain = str(get(get(doc.contents, 'stringData'), key));
+    if (plain !== undefined) found.push(plain);
+    const encoded = str(get(get(doc.contents, 'data'), key));
+    if (encoded !== undefined) found.push(Buffer.from(encoded, 'base64').toString('utf8'));
+  }
+  return found;
 }
 
 export { composeEnvFiles } from './yamlModel';

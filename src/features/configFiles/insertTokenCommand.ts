@@ -26,6 +26,7 @@ import {
   JOSE_PASSWORD_VAR,
 } from '../../core/config';
 import { pickText } from '../../core/text';
+import { shQuote } from '../../core/agentStart/generators';
 import { Commands } from '../../constants';
 import { copySecret } from '../../infra/clipboard';
 import { Cancelled, registerCommand, required } from '../../infra/commands';
@@ -474,12 +475,34 @@ export async function addToEnvironmentFile(
   state: vscode.Memento | undefined,
 ): Promise<void> {
   const folder = vscode.workspace.getWorkspaceFolder(configUri)?.uri ?? vscode.Uri.joinPath(configUri, '..');
-  const target = await vscode.window.showSaveDialog({
-    title: vscode.l10n.t('Environment file for the Telegraf agent (e.g. /etc/default/telegraf or a .env)'),
-    defaultUri: vscode.Uri.joinPath(folder, '.env'),
-    saveLabel: vscode.l10n.t('Write {0} Here', name),
-  });
-  if (!target) return;
+  const git = new GitIgnoreChecker(() => vscode.workspace.isTrusted);
+  let target: vscode.Uri | undefined;
+  for (;;) {
+    target = await vscode.window.showSaveDialog({
+      title: vscode.l10n.t('Environment file for the Telegraf agent (e.g. /etc/default/telegraf or a .env)'),
+      defaultUri: target ?? vscode.Uri.joinPath(folder, '.env'),
+      saveLabel: vscode.l10n.t('Write {0} Here', name),
+    });
+    if (!target) return;
+    // A file git tracks would carry the token into the next commit (.gitignore does not untrack it): asked first.
+    if (target.scheme !== 'file' || !vscode.workspace.getWorkspaceFolder(target) || !(await git.isTrackedKnown(target.fsPath))) break;
+    const other = vscode.l10n.t('Choose Another File…');
+    const anyway = vscode.l10n.t('Write It Anyway');
+    const rel = vscode.workspace.asRelativePath(target, false);
+    const choice = await ui.showWarningMessage(
+      vscode.l10n.t('Git tracks {0}.', rel),
+      {
+        modal: true,
+        detail: vscode.l10n.t(
+          'The token would be committed with it: .gitignore does not untrack a file. Choose a file git does not track, or stop tracking this one (git rm --cached).',
+        ),
+      },
+      other,
+      anyway,
+    );
+    if (choice === anyway) break;
+    if (choice !== other) return;
+  }
   let exists = true;
   try {
     await vscode.workspace.fs.stat(target);
@@ -509,11 +532,22 @@ export async function addToEnvironmentFile(
   const inWorkspace = !!vscode.workspace.getWorkspaceFolder(target) && target.scheme === 'file';
   // In the workspace, kept out of version control the way the deployment quick fixes do it.
   const ignored = inWorkspace
-    ? await ensureGitIgnored(target.fsPath, new GitIgnoreChecker(() => vscode.workspace.isTrusted)).catch((e: unknown) => {
+    ? await ensureGitIgnored(target.fsPath, git).catch((e: unknown) => {
         log.warn(`Adding ${target.fsPath} to .gitignore failed: ${e instanceof Error ? e.message : String(e)}`);
         return undefined;
       })
     : undefined;
+  if (ignored === 'tracked') {
+    const rel = vscode.workspace.asRelativePath(target, false);
+    const copy = vscode.l10n.t('Copy Command');
+    void ui
+      .showWarningMessage(
+        vscode.l10n.t('{0} is set in {1}, which git tracks: stop tracking it before your next commit (git rm --cached), or the token is committed.', name, rel),
+        copy,
+      )
+      .then((c) => (c === copy ? vscode.env.clipboard.writeText(`git rm --cached -- ${shQuote(rel)}`) : undefined));
+    return;
+  }
   void ui.showInformationMessage(
     ignored === 'added'
       ? vscode.l10n.t('{0} is set in {1}, now listed in .gitignore.', name, vscode.workspace.asRelativePath(target))

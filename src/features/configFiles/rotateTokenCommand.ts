@@ -142,9 +142,18 @@ function clip(s: string): string {
  * (the Secret commands use `read -s` and process substitution `<(…)`), then
  * each place's label as a comment and its command.
  */
-export function commandsScript(places: readonly { label: string; command: string }[]): string {
+export function commandsScript(places: readonly { label: string; command: string; unsure?: boolean }[]): string {
   const header = `#!/usr/bin/env bash\n# ${vscode.l10n.t('Run these in bash, where the agents run (kubectl, sudo, docker as each line needs).')}\n\n`;
-  return `${header}${places.map((m) => `# ${m.label.replace(/[\r\n]+/g, ' ')}\n${m.command}`).join('\n\n')}\n`;
+  // A place that may hold another token: commented out, so running the script never gives it this token unchecked.
+  const unsure = `# ${vscode.l10n.t('Only if it holds this token (the workspace does not show it): check, then remove the "# " of the lines below.')}`;
+  const body = (m: { command: string; unsure?: boolean }) =>
+    m.unsure
+      ? `${unsure}\n${m.command
+          .split('\n')
+          .map((l) => `# ${l}`)
+          .join('\n')}`
+      : m.command;
+  return `${header}${places.map((m) => `# ${m.label.replace(/[\r\n]+/g, ' ')}\n${body(m)}`).join('\n\n')}\n`;
 }
 
 /** Registers "Rotate Token…". Returns the outcome (for tests) or undefined when cancelled. */

@@ -175,6 +175,12 @@ export interface ManualPlaceRef {
    * that file (not written) replaces the places found for it before.
    */
   file?: string;
+  /**
+   * The workspace does not show whether the place holds this token: its
+   * command is given commented out in the copied script, to run only after
+   * checking.
+   */
+  unsure?: boolean;
 }
 
 /**

@@ -11,6 +11,7 @@
  * (and `<workspace>/../outside-env/`).
  */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -238,12 +239,7 @@ describe('Deployment files', function () {
     write('beside/telegraf-controller.env', `TELEGRAF_CONTROLLER_TOKEN=${unitValue}\n`);
     write(
       'beside/telegraf-k8s.yaml',
-      'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: telegraf\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n',
-    );
-    // A Deployment beside it reads the Secret made from telegraf-controller.env (it never names the file).
-    write(
-      'beside/relay.yaml',
-      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: relay\nspec:\n  template:\n    spec:\n      containers:\n        - name: relay\n          image: telegraf:1.40\n          env:\n            - name: TELEGRAF_CONTROLLER_TOKEN\n              valueFrom:\n                secretKeyRef:\n                  name: telegraf-controller-token\n                  key: TELEGRAF_CONTROLLER_TOKEN\n',
+      'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: telegraf\n  namespace: beside-ns\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n',
     );
     const ui = scriptUi({
       message: [
@@ -268,12 +264,14 @@ describe('Deployment files', function () {
       'the safe choice is the default (first) button',
     );
     assert.match(asked.detail ?? '', /Named by: [^\n]*beside\/telegraf\.service/);
-    assert.match(asked.detail ?? '', /Named by: [^\n]*beside\/relay\.yaml/, 'the Deployment that reads the Secret made from it is named');
     assert.equal(fs.readFileSync(file('beside/telegraf-controller.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${unitValue}\n`, "the unit's token is kept");
     assert.equal(fs.readFileSync(file('beside/telegraf-controller-2.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${t.value}\n`);
     assert.equal(fs.statSync(file('beside/telegraf-controller-2.env')).mode & 0o777, 0o600);
-    // A Secret of its own too: the first token's Secret (read by relay) is never replaced.
-    assert.match(res?.commands[0] ?? '', /^kubectl create secret generic telegraf-controller-token-2 --from-env-file=\S*beside\/telegraf-controller-2\.env /);
+    // A Secret of its own too.
+    assert.match(
+      res?.commands[0] ?? '',
+      /^kubectl create secret generic telegraf-controller-token-2 -n beside-ns --from-env-file=\S*beside\/telegraf-controller-2\.env /,
+    );
     assert.match(fs.readFileSync(file('beside/telegraf-k8s.yaml'), 'utf8'), /secretKeyRef:\n\s+name: telegraf-controller-token-2\n/);
 
     // Rotate follows the token into its own Secret.
@@ -292,55 +290,181 @@ describe('Deployment files', function () {
     }
     const confirm = rot.record.messages.find((m) => m.text.startsWith('Rotate the token'));
     assert.ok(confirm?.detail?.includes('Kubernetes Secret "telegraf-controller-token-2"'), confirm?.detail);
-    assert.ok(!confirm?.detail?.includes('Kubernetes Secret "telegraf-controller-token" '), `the first token's Secret is not this token's: ${confirm?.detail}`);
     const commands = await vscode.env.clipboard.readText();
-    assert.match(commands, /kubectl create secret generic telegraf-controller-token-2 --from-env-file=\S*beside\/telegraf-controller-2\.env/);
+    assert.match(commands, /\nTC_B64=\$\(kubectl create secret generic telegraf-controller-token-2 --from-env-file=\S*beside\/telegraf-controller-2\.env/);
     assert.equal(fs.readFileSync(file('beside/telegraf-controller.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${unitValue}\n`, "the unit's token is still kept");
     assert.ok(!fs.readFileSync(file('beside/telegraf-controller-2.env'), 'utf8').includes(t.value), 'its own env file got the new value');
   });
 
-  it('Add Token to Deployment… with a Secret manifest never replaces silently the Secret another manifest reads: a Secret of its own is the default', async () => {
-    const a = await api.createToken({ description: 'deploy manifest a', expiresAt: null, permissions: AGENT });
-    const b = await api.createToken({ description: 'deploy manifest b', expiresAt: null, permissions: AGENT });
+  it('Add Token to Deployment… never gives a second Kubernetes agent the Secret another workspace manifest reads (one Secret per namespace): one of its own, and Rotate knows which is which', async () => {
+    const a = await api.createToken({ description: 'deploy secret a', expiresAt: null, permissions: AGENT });
+    const b = await api.createToken({ description: 'deploy secret b', expiresAt: null, permissions: AGENT });
+    const c = await api.createToken({ description: 'deploy secret c', expiresAt: null, permissions: AGENT });
     const ds = (name: string) =>
-      `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: ${name}\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n`;
-    write('manifests/agent-a.yaml', ds('agent-a'));
-    write('manifests/agent-b.yaml', ds('agent-b'));
-    await vscode.commands.executeCommand('telegrafController.addTokenToDeployment', uri('manifests/agent-a.yaml'), {
+      `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: ${name}\n  namespace: shared-ns\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n`;
+    write('ns-a/agent-a.yaml', ds('agent-a'));
+    write('ns-b/agent-b.yaml', ds('agent-b'));
+    write('ns-c/agent-c.yaml', ds('agent-c'));
+    // Agent a: a Secret manifest; agent b (another folder, same namespace) and agent c: kubectl from an env file.
+    const resA = await vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('ns-a/agent-a.yaml'), {
       tokenId: a.token.id,
       k8s: 'manifest',
       yes: true,
     });
-    const first = fs.readFileSync(file('manifests/telegraf-controller-token.secret.yaml'), 'utf8');
-    assert.ok(first.includes(a.value));
-    const ui = scriptUi({
-      message: [
-        { match: 'telegraf-controller-token.secret.yaml already gives agents a token.', answer: 'Use telegraf-controller-token-2.secret.yaml' },
-        { match: /^Add TELEGRAF_CONTROLLER_TOKEN to agent-b\.yaml\?/, answer: 'Add' },
-      ],
-    });
-    let res: AddTokenResult | undefined;
+    const secretA = /([^/]+)\.secret\.yaml$/.exec(resA?.valueFile ?? '')?.[1];
+    assert.ok(secretA, JSON.stringify(resA));
+    const manifestA = fs.readFileSync(file(`ns-a/${secretA}.secret.yaml`), 'utf8');
+    assert.match(manifestA, new RegExp(`^ {2}name: ${secretA}\\n {2}namespace: "shared-ns"$`, 'm'), 'the Secret is created where the DaemonSet looks for it');
+    const ui = scriptUi({ message: [{ match: /^Add TELEGRAF_CONTROLLER_TOKEN to agent-b\.yaml\?/, answer: 'Add' }] });
+    let resB: AddTokenResult | undefined;
     try {
-      res = await vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('manifests/agent-b.yaml'), {
+      resB = await vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('ns-b/agent-b.yaml'), {
         tokenId: b.token.id,
-        k8s: 'manifest',
+        k8s: 'kubectl',
       });
     } finally {
       ui.restore();
     }
-    const asked = ui.record.messages.find((m) => m.text === 'telegraf-controller-token.secret.yaml already gives agents a token.');
-    assert.ok(asked, JSON.stringify(ui.record.messages));
-    assert.deepEqual(asked.buttons, ['Use telegraf-controller-token-2.secret.yaml', 'Replace the Token in telegraf-controller-token.secret.yaml']);
-    assert.match(asked.detail ?? '', /It sets TELEGRAF_CONTROLLER_TOKEN to "deploy manifest a"/);
-    assert.match(asked.detail ?? '', /Named by: [^\n]*manifests\/agent-a\.yaml/);
-    assert.equal(fs.readFileSync(file('manifests/telegraf-controller-token.secret.yaml'), 'utf8'), first, "agent-a's Secret is kept");
-    const second = fs.readFileSync(file('manifests/telegraf-controller-token-2.secret.yaml'), 'utf8');
-    assert.match(second, /^ {2}name: telegraf-controller-token-2$/m);
-    assert.ok(second.includes(b.value));
-    assert.equal(fs.statSync(file('manifests/telegraf-controller-token-2.secret.yaml')).mode & 0o777, 0o600);
-    assert.match(fs.readFileSync(file('manifests/agent-b.yaml'), 'utf8'), /name: telegraf-controller-token-2\n/);
-    assert.match(res?.commands[0] ?? '', /^kubectl apply -f \S*manifests\/telegraf-controller-token-2\.secret\.yaml$/);
-    assert.ok(!fs.existsSync(file('manifests/telegraf-controller-2.env')), 'no env file for a Secret manifest');
+    const confirm = ui.record.messages.find((m) => m.text.startsWith('Add TELEGRAF_CONTROLLER_TOKEN to agent-b.yaml'));
+    const secretB = /kubectl create secret generic (\S+) -n shared-ns/.exec(resB?.commands[0] ?? '')?.[1];
+    assert.ok(secretB && secretB !== secretA, `a Secret of its own: ${resB?.commands[0]}`);
+    assert.match(
+      confirm?.detail ?? '',
+      new RegExp(`The Secret "${secretA}" is already read by [^\\n]*ns-a/agent-a\\.yaml: this agent gets the Secret "${secretB}" of its own`),
+    );
+    assert.equal(fs.readFileSync(file(`ns-a/${secretA}.secret.yaml`), 'utf8'), manifestA, "agent a's Secret manifest is kept");
+    const resC = await vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('ns-c/agent-c.yaml'), {
+      tokenId: c.token.id,
+      k8s: 'kubectl',
+      yes: true,
+    });
+    const secretC = /kubectl create secret generic (\S+) -n shared-ns/.exec(resC?.commands[0] ?? '')?.[1];
+    assert.ok(secretC && secretC !== secretA && secretC !== secretB, `a third Secret: ${secretA} ${secretB} ${secretC}`);
+
+    // Rotating agent b's token names its own Secret only: agent a's is known to hold another token (its manifest says so).
+    await vscode.env.clipboard.writeText('');
+    const rot = scriptUi({
+      message: [
+        { match: 'Rotate the token "deploy secret b"', answer: 'Rotate' },
+        { match: 'The new token is stored', answer: 'Copy Commands' },
+        { match: 'The new token is stored', answer: undefined },
+      ],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.rotateToken', b.token.id);
+    } finally {
+      rot.restore();
+    }
+    const commands = await vscode.env.clipboard.readText();
+    assert.ok(commands.includes(`Kubernetes Secret "${secretB}"`), commands);
+    assert.ok(!commands.includes(`Kubernetes Secret "${secretA}" (deploy-features/ns-a`), `agent a's Secret is not listed: ${commands}`);
+    assert.ok(!commands.includes(`Kubernetes Secret "${secretC}" (deploy-features/ns-c`), `agent c's Secret is not listed: ${commands}`);
+    // Rotating agent a's token updates its Secret manifest, applied again.
+    await vscode.env.clipboard.writeText('');
+    const rotA = scriptUi({
+      message: [
+        { match: 'Rotate the token "deploy secret a"', answer: 'Rotate' },
+        { match: 'The new token is stored', answer: 'Copy Commands' },
+        { match: 'The new token is stored', answer: undefined },
+      ],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.rotateToken', a.token.id);
+    } finally {
+      rotA.restore();
+    }
+    const commandsA = await vscode.env.clipboard.readText();
+    assert.match(commandsA, new RegExp(`Kubernetes Secret "${secretA}" [^\\n]*defined in \\S*ns-a/${secretA}\\.secret\\.yaml, which gets the new value`));
+    assert.match(commandsA, new RegExp(`\\nkubectl apply -f \\S*ns-a/${secretA}\\.secret\\.yaml\\nkubectl rollout restart daemonset/agent-a -n shared-ns`));
+    assert.ok(!fs.readFileSync(file(`ns-a/${secretA}.secret.yaml`), 'utf8').includes(a.value), 'the Secret manifest got the new value');
+  });
+
+  it("Rotate follows each systemd unit to the host file its own env file is installed as, never another unit's", async () => {
+    const web = await api.createToken({ description: 'deploy unit web', expiresAt: null, permissions: AGENT });
+    const edge = await api.createToken({ description: 'deploy unit edge', expiresAt: null, permissions: AGENT });
+    write('units-claims/telegraf.service', '[Service]\nExecStart=/usr/bin/telegraf\n');
+    write('units-claims/telegraf-edge.service', '[Service]\nEnvironmentFile=-/etc/default/telegraf-edge\nExecStart=/usr/bin/telegraf\n');
+    await vscode.commands.executeCommand('telegrafController.addTokenToDeployment', uri('units-claims/telegraf.service'), { tokenId: web.token.id, yes: true });
+    const ui = scriptUi({
+      message: [
+        { match: 'telegraf-controller.env already gives agents a token.', answer: 'Use telegraf-controller-2.env' },
+        { match: /^Give the agent of telegraf-edge\.service the token/, answer: 'Add' },
+      ],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.addTokenToDeployment', uri('units-claims/telegraf-edge.service'), { tokenId: edge.token.id });
+    } finally {
+      ui.restore();
+    }
+    assert.match(fs.readFileSync(file('units-claims/telegraf-controller-2.env'), 'utf8'), /^# Installed on the host as \/etc\/default\/telegraf-edge\n/);
+    const rotate = async (t: typeof web) => {
+      await vscode.env.clipboard.writeText('');
+      const r = scriptUi({
+        message: [
+          { match: `Rotate the token "${t.token.description}"`, answer: 'Rotate' },
+          { match: 'The new token is stored', answer: 'Copy Commands' },
+          { match: 'The new token is stored', answer: undefined },
+        ],
+      });
+      try {
+        await vscode.commands.executeCommand('telegrafController.rotateToken', t.token.id);
+      } finally {
+        r.restore();
+      }
+      return vscode.env.clipboard.readText();
+    };
+    const webCommands = await rotate(web);
+    assert.ok(!webCommands.includes('/etc/default/telegraf-edge'), `the edge unit's host file is not the web token's: ${webCommands}`);
+    assert.match(webCommands, /sudo install -D -m 0600 -o root -g root \S*units-claims\/telegraf-controller\.env \/etc\/telegraf\/controller-token\.env/);
+    const edgeCommands = await rotate(edge);
+    assert.match(
+      edgeCommands,
+      /Host file \/etc\/default\/telegraf-edge \(read by telegraf-edge\.service\)[^\n]*its TELEGRAF_CONTROLLER_TOKEN line gets the new value from \S*units-claims\/telegraf-controller-2\.env/,
+      edgeCommands,
+    );
+    assert.match(
+      edgeCommands,
+      /\nsudo sh -c '.*' sh \/etc\/default\/telegraf-edge \S*units-claims\/telegraf-controller-2\.env && sudo systemctl restart telegraf-edge/,
+    );
+    assert.ok(!edgeCommands.includes('/etc/telegraf/controller-token.env'), edgeCommands);
+  });
+
+  it('Add Token to Deployment… into an env file git tracks: warned before, and the first copied command stops tracking it', async function () {
+    const t = await api.createToken({ description: 'deploy tracked env', expiresAt: null, permissions: AGENT });
+    const repo = file('tracked-repo');
+    fs.rmSync(repo, { recursive: true, force: true });
+    write('tracked-repo/docker-compose.yml', 'services:\n  telegraf:\n    image: telegraf:1.40\n');
+    write('tracked-repo/.env', 'APP_MODE=production\n');
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd: repo, stdio: 'pipe' });
+    try {
+      git('init', '-q');
+      git('add', '.env', 'docker-compose.yml');
+      git('commit', '-qm', 'init');
+    } catch {
+      this.skip();
+    }
+    const ui = scriptUi({ message: [{ match: /^Add TELEGRAF_CONTROLLER_TOKEN to docker-compose\.yml\?/, answer: 'Add' }] });
+    let res: AddTokenResult | undefined;
+    try {
+      res = await vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('tracked-repo/docker-compose.yml'), {
+        tokenId: t.token.id,
+        composeMode: 'environment',
+      });
+    } finally {
+      ui.restore();
+    }
+    const confirm = ui.record.messages.find((m) => m.text.startsWith('Add TELEGRAF_CONTROLLER_TOKEN'));
+    assert.match(
+      confirm?.detail ?? '',
+      /⚠ Git tracks deploy-features\/tracked-repo\/\.env: the token would be committed with it/,
+      JSON.stringify(ui.record.messages),
+    );
+    assert.ok(!(confirm?.detail ?? '').includes('git-ignored'), 'never called git-ignored');
+    assert.equal(res?.commands[0], 'git rm --cached -- deploy-features/tracked-repo/.env');
+    const done = ui.record.messages.find(
+      (m) => m.level === 'warning' && /Git tracks deploy-features\/tracked-repo\/\.env, which now holds the token/.test(m.text),
+    );
+    assert.ok(done, JSON.stringify(ui.record.messages));
   });
 
   it('Replace the Token in … updates an env file open in an editor, so a later Rotate never starts from the older text', async () => {
@@ -361,9 +485,10 @@ describe('Deployment files', function () {
     } finally {
       ui.restore();
     }
-    assert.equal(fs.readFileSync(file('open-env/telegraf-controller.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${second.value}\n`);
+    const written = `# Installed on the host as /etc/telegraf/controller-token.env\nTELEGRAF_CONTROLLER_TOKEN=${second.value}\n`;
+    assert.equal(fs.readFileSync(file('open-env/telegraf-controller.env'), 'utf8'), written);
     // No wait: the editor shows the new text as soon as the command returns, and has nothing unsaved.
-    assert.equal(envDoc.getText(), `TELEGRAF_CONTROLLER_TOKEN=${second.value}\n`, 'the open editor shows what is on disk');
+    assert.equal(envDoc.getText(), written, 'the open editor shows what is on disk');
     assert.equal(envDoc.isDirty, false);
     assert.equal(fs.statSync(file('open-env/telegraf-controller.env')).mode & 0o777, 0o600);
     // Rotating the first token right away leaves the second token's file alone.
@@ -378,11 +503,7 @@ describe('Deployment files', function () {
     } finally {
       ui.restore();
     }
-    assert.equal(
-      fs.readFileSync(file('open-env/telegraf-controller.env'), 'utf8'),
-      `TELEGRAF_CONTROLLER_TOKEN=${second.value}\n`,
-      "the second token's file is kept",
-    );
+    assert.equal(fs.readFileSync(file('open-env/telegraf-controller.env'), 'utf8'), written, "the second token's file is kept");
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -442,7 +563,8 @@ describe('Deployment files', function () {
     }
     assert.equal(doc.getText(), '[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\nExecStart=/usr/bin/telegraf\n');
     const envFile = file('fix-systemd/units/telegraf-controller.env');
-    assert.equal(fs.readFileSync(envFile, 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${value}\n`);
+    // The host file it is installed as is written into it, so Rotate knows where the token goes.
+    assert.equal(fs.readFileSync(envFile, 'utf8'), `# Installed on the host as /etc/telegraf/controller-token.env\nTELEGRAF_CONTROLLER_TOKEN=${value}\n`);
     assert.equal(fs.statSync(envFile).mode & 0o777, 0o600);
     await waitUntil(async () => (await vscode.env.clipboard.readText()) !== '', { what: 'the command is copied', timeoutMs: 10_000 });
     assert.equal(
@@ -490,7 +612,10 @@ describe('Deployment files', function () {
       `TELEGRAF_CONTROLLER_TOKEN=${firstValue}\n`,
       "the first unit's token is kept",
     );
-    assert.equal(fs.readFileSync(file('fix-systemd-2/telegraf-controller-2.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${value}\n`);
+    assert.equal(
+      fs.readFileSync(file('fix-systemd-2/telegraf-controller-2.env'), 'utf8'),
+      `# Installed on the host as /etc/telegraf/telegraf-controller-2.env\nTELEGRAF_CONTROLLER_TOKEN=${value}\n`,
+    );
     assert.equal(fs.statSync(file('fix-systemd-2/telegraf-controller-2.env')).mode & 0o777, 0o600);
     await waitUntil(async () => (await vscode.env.clipboard.readText()) !== '', { what: 'the command is copied', timeoutMs: 10_000 });
     assert.equal(
@@ -515,7 +640,10 @@ describe('Deployment files', function () {
       '[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\n',
       'the drop-in the command installs is saved',
     );
-    assert.equal(fs.readFileSync(file('add-systemd/telegraf-controller.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${t.value}\n`);
+    assert.equal(
+      fs.readFileSync(file('add-systemd/telegraf-controller.env'), 'utf8'),
+      `# Installed on the host as /etc/telegraf/controller-token.env\nTELEGRAF_CONTROLLER_TOKEN=${t.value}\n`,
+    );
 
     // A unit that already reads /etc/default/telegraf (other settings there): the command sets only the token line.
     write('add-systemd2/telegraf.service', '[Service]\nEnvironmentFile=-/etc/default/telegraf\nExecStart=/usr/bin/telegraf -config $TELEGRAF_CONF\n');
@@ -541,8 +669,10 @@ describe('Deployment files', function () {
       k8s: 'kubectl',
       yes: true,
     });
+    // When other manifests of this (shared) workspace read telegraf-controller-token already, it gets one of its own (-N).
+    const n = /telegraf-controller(-\d+)?\.env$/.exec(res?.valueFile ?? '')?.[1] ?? '';
     assert.deepEqual(res?.commands, [
-      "kubectl create secret generic telegraf-controller-token -n monitoring --from-env-file='deploy-features/add k8s/telegraf-controller.env' --dry-run=client -o yaml | kubectl apply -f -",
+      `kubectl create secret generic telegraf-controller-token${n} -n monitoring --from-env-file='deploy-features/add k8s/telegraf-controller${n}.env' --dry-run=client -o yaml | kubectl apply -f -`,
       "kubectl apply -f 'deploy-features/add k8s/telegraf.yaml'",
     ]);
   });
@@ -627,7 +757,7 @@ describe('Deployment files', function () {
     assert.match(commands, /Secret "unknown-token".*what it holds is not in the workspace: update it only if it holds this token/);
     assert.match(
       commands,
-      /read -rsp .*\n.*kubectl patch secret unknown-token --type merge --patch-file=<\(printf '\{"stringData":\{"TELEGRAF_CONTROLLER_TOKEN":"%s"\}\}' "\$TC_TOKEN"\)/,
+      /# read -rsp .*\n# kubectl patch secret unknown-token --type merge --patch-file=<\(printf '\{"stringData":\{"TELEGRAF_CONTROLLER_TOKEN":"%s"\}\}' "\$TC_TOKEN"\)/,
     );
     assert.match(commands, /# Kubernetes Secret "relay-settings".*what it holds is not in the workspace/, 'beside an env file that is not its own: unknown');
     assert.ok(!/made from \S*rot\/\.env[^\n]*\n[^#]*relay-settings/.test(commands), commands);
@@ -664,6 +794,47 @@ describe('Deployment files', function () {
     assert.ok(outcome, JSON.stringify(ui.record.messages));
     assert.equal((await api.connection.api().getToken(old2.token.id)).status, 'revoked');
     assert.equal(fs.readFileSync(file('rot/.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${outcome.value}\n`);
+  });
+
+  it('Rotate Token… never saves an env file with unsaved changes: the new value stays in its editor, and the dialog says to save it', async () => {
+    const old = await api.createToken({ description: 'deploy rotate dirty', expiresAt: null, permissions: AGENT });
+    write('rot-dirty/telegraf-controller.env', `TELEGRAF_CONTROLLER_TOKEN=${old.value}\n`);
+    const envUri = uri('rot-dirty/telegraf-controller.env');
+    // VS Code in a browser saves edits after a delay by default (files.autoSave): off here, as on the desktop.
+    const files = vscode.workspace.getConfiguration('files');
+    const autoSave = files.inspect('autoSave')?.globalValue;
+    await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
+    const doc = await vscode.workspace.openTextDocument(envUri);
+    const editor = await vscode.window.showTextDocument(doc, { preview: false });
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), '# my unsaved note\n'));
+    assert.ok(doc.isDirty);
+
+    const ui = scriptUi({
+      message: [
+        { match: 'Rotate the token "deploy rotate dirty"', answer: 'Rotate' },
+        { match: 'The new token is stored', answer: undefined },
+      ],
+    });
+    let outcome: ReplaceOutcome | undefined;
+    try {
+      outcome = await vscode.commands.executeCommand<ReplaceOutcome>('telegrafController.rotateToken', old.token.id);
+    } finally {
+      ui.restore();
+    }
+    assert.ok(outcome, JSON.stringify(ui.record.messages));
+    const disk = fs.readFileSync(file('rot-dirty/telegraf-controller.env'), 'utf8');
+    assert.equal(
+      disk,
+      `TELEGRAF_CONTROLLER_TOKEN=${old.value}\n`,
+      `the disk is not written: ${disk.replace(/tc-apiv1_\S+/g, (v) => (v === old.value ? 'OLD' : v === outcome?.value ? 'NEW' : 'OTHER'))} dirty=${doc.isDirty}`,
+    );
+    assert.ok(doc.isDirty, 'the editor keeps its unsaved changes');
+    assert.ok(doc.getText().startsWith('# my unsaved note\n') && doc.getText().includes(outcome.value), 'the new value is in the editor, with the note');
+    const asked = ui.record.messages.find((m) => m.text.startsWith('The new token is stored'));
+    assert.match(asked?.detail ?? '', /rot-dirty\/telegraf-controller\.env[^\n]*unsaved changes[^\n]*save it/, JSON.stringify(ui.record.messages));
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await files.update('autoSave', autoSave, vscode.ConfigurationTarget.Global);
   });
 
   it('Rotate Token… lists the host copy the systemd quick fix installs and the Compose services to recreate', async () => {
@@ -708,7 +879,7 @@ describe('Deployment files', function () {
     );
     assert.match(
       detail,
-      /Host file \/etc\/default\/telegraf \(read by agent\.service\).*what it holds is not in the workspace[^\n]*\nsudoedit \/etc\/default\/telegraf && sudo systemctl restart agent/,
+      /Host file \/etc\/default\/telegraf \(read by agent\.service\).*what it holds is not in the workspace[^\n]*\n# Only if it holds this token[^\n]*\n# sudoedit \/etc\/default\/telegraf && sudo systemctl restart agent/,
     );
     assert.ok(
       detail.includes(' sh /etc/default/telegraf deploy-features/rot-host3/telegraf-controller.env && sudo systemctl restart telegraf'),

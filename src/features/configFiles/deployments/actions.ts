@@ -12,9 +12,10 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import * as ui from '../../../infra/ui';
+import { shQuote } from '../../../core/agentStart/generators';
 import type { Token } from '../../../core/api/contract';
 import { mayRevoke, replacementExpiry, rotatedDescription } from '../../../core/config/tokenAssessment';
-import { planFixes, scanText, withOwnEnvFile, type DeployFinding, type DeployFix } from '../../../core/deploy';
+import { DEFAULT_SECRET_NAME, planFixes, scanText, withOwnEnvFile, type DeployFinding, type DeployFix } from '../../../core/deploy';
 import { describePermissions } from '../../../core/permissions';
 import { displayText } from '../../../core/text';
 import { Commands } from '../../../constants';
@@ -31,7 +32,16 @@ import type { GitIgnoreChecker } from '../../../services/gitIgnore';
 import { lifetimeText, deploymentRotation } from '../rotateTokenCommand';
 import { findValueInWorkspace, replaceToken, type DeploymentReferenceHook } from '../tokenReplacement';
 import type { TokenResolver } from '../tokenResolver';
-import { confirmEnvFileHolder, envFileHolder, freeFileBeside, kindOfDocument, writeValueFile, type EnvFileIndex } from './documents';
+import {
+  confirmEnvFileHolder,
+  envFileHolder,
+  freeFileBeside,
+  freeOwnEnvFile,
+  kindOfDocument,
+  secretReaders,
+  writeValueFile,
+  type EnvFileIndex,
+} from './documents';
 
 /** Services of the deployment quick fixes. */
 export interface DeploymentActionDeps {
@@ -154,7 +164,11 @@ export class DeploymentActions implements vscode.CodeActionProvider {
  * file beside it. Returns the fix, or throws with a clear message when the
  * document changed underneath (nothing is written then).
  */
-export async function applyFix(deps: DeploymentActionDeps, arg: DeployFixArg, value: string | undefined): Promise<{ fix: DeployFix; valuePath?: string }> {
+export async function applyFix(
+  deps: DeploymentActionDeps,
+  arg: DeployFixArg,
+  value: string | undefined,
+): Promise<{ fix: DeployFix; valuePath?: string; tracked?: boolean }> {
   const uri = vscode.Uri.parse(arg.uri);
   const doc = await vscode.workspace.openTextDocument(uri);
   const at = findingAt(doc, deps.envFiles, arg.offset);
@@ -164,6 +178,14 @@ export async function applyFix(deps: DeploymentActionDeps, arg: DeployFixArg, va
   const valuePathOf = (f: DeployFix) =>
     value !== undefined && uri.scheme === 'file' ? (path.isAbsolute(f.valueFile) ? f.valueFile : path.join(path.dirname(uri.fsPath), f.valueFile)) : undefined;
   let valuePath = valuePathOf(fix);
+  if (valuePath && fix.ownFileable && fix.edits.some((e) => e.newText.includes(`name: ${DEFAULT_SECRET_NAME}`))) {
+    // The Secret it would create is read by another workspace manifest already (one Secret per namespace): one of its own.
+    const ctx = { index: deps.envFiles, except: uri.fsPath };
+    if ((await secretReaders(DEFAULT_SECRET_NAME, undefined, ctx)).length > 0) {
+      fix = withOwnEnvFile(fix, await freeOwnEnvFile(path.dirname(uri.fsPath), undefined, ctx));
+      valuePath = valuePathOf(fix);
+    }
+  }
   if (valuePath && value !== undefined) {
     const holder = await envFileHolder(valuePath, fix.varName, value, { index: deps.envFiles, tokens: deps.store.snapshot.tokens, except: uri.fsPath });
     // A file of its own (and the host file or Secret made from it) when the fix names only the default ones.
@@ -180,8 +202,11 @@ export async function applyFix(deps: DeploymentActionDeps, arg: DeployFixArg, va
   if (doc.version !== version || !(await vscode.workspace.applyEdit(we)))
     throw new Error(vscode.l10n.t('{0} changed while the fix was prepared; nothing was changed.', path.basename(doc.fileName)));
   if (!wasDirty) await doc.save();
-  if (valuePath && value !== undefined) await writeValueFile(valuePath, fix.varName, value, deps.git);
-  return { fix, valuePath };
+  const tracked =
+    valuePath &&
+    value !== undefined &&
+    (await writeValueFile(valuePath, fix.varName, value, deps.git, fix.hostFile ? { hostFile: fix.hostFile } : {})).gitignored === 'tracked';
+  return { fix, ...(valuePath ? { valuePath } : {}), ...(tracked ? { tracked } : {}) };
 }
 
 /** Registers the provider and its commands. */
@@ -198,19 +223,25 @@ export function registerDeploymentActions(deps: DeploymentActionDeps): vscode.Di
         if (!arg || typeof arg.uri !== 'string' || typeof arg.offset !== 'number' || typeof arg.fix !== 'number')
           throw new Error(vscode.l10n.t('Run this from the quick fixes of a deployment file (Ctrl+.).'));
         const value = pending.get(arg.handle);
-        const { fix, valuePath } = await applyFix(deps, arg, value);
+        const { fix, valuePath, tracked } = await applyFix(deps, arg, value);
         log.info(
           `applied "${fix.title}" in ${vscode.workspace.asRelativePath(vscode.Uri.parse(arg.uri))}${valuePath ? ` (value into ${vscode.workspace.asRelativePath(valuePath)}, mode 0600)` : ''}`,
         );
         const copy = vscode.l10n.t('Copy Command');
-        const msg = valuePath
-          ? `${fix.note} ${vscode.l10n.t('The value is in {0} (mode 0600, git-ignored).', vscode.workspace.asRelativePath(valuePath))}`
-          : fix.note;
-        const choice = await ui.showInformationMessage(msg, ...(fix.commands.length ? [copy] : []));
-        if (choice === copy)
-          await vscode.env.clipboard.writeText(
-            fix.commands.map((c) => (valuePath ? workspaceCommand(c.text, path.dirname(valuePath), [path.basename(valuePath)]) : c.text)).join('\n'),
-          );
+        const msg = !valuePath
+          ? fix.note
+          : tracked
+            ? `${fix.note} ${vscode.l10n.t(
+                'Git tracks {0}, which now holds the token: stop tracking it before your next commit (git rm --cached, the first copied command).',
+                vscode.workspace.asRelativePath(valuePath),
+              )}`
+            : `${fix.note} ${vscode.l10n.t('The value is in {0} (mode 0600, git-ignored).', vscode.workspace.asRelativePath(valuePath))}`;
+        const commands = [
+          ...(tracked && valuePath ? [`git rm --cached -- ${shQuote(vscode.workspace.asRelativePath(valuePath, false))}`] : []),
+          ...fix.commands.map((c) => (valuePath ? workspaceCommand(c.text, path.dirname(valuePath), [path.basename(valuePath)]) : c.text)),
+        ];
+        const choice = await (tracked ? ui.showWarningMessage : ui.showInformationMessage)(msg, ...(commands.length ? [copy] : []));
+        if (choice === copy) await vscode.env.clipboard.writeText(commands.join('\n'));
         return fix.title;
       },
       log,

@@ -31,6 +31,7 @@ import {
 } from '../../../core/deploy';
 import { Commands } from '../../../constants';
 import { pickText } from '../../../core/text';
+import { shQuote } from '../../../core/agentStart/generators';
 import { Cancelled, registerCommand, required } from '../../../infra/commands';
 import { resolveToken, type TokenArg, type Services as TokenCommandDeps } from '../../../services/tokenArgs';
 import type { GitIgnoreChecker } from '../../../services/gitIgnore';
@@ -41,8 +42,10 @@ import {
   envFileHolder,
   freeFileBeside,
   kindOfDocument,
+  freeOwnEnvFile,
   readDeployment,
   secretManifestHolder,
+  secretReaders,
   workspaceCommand,
   workspaceDeploymentUris,
   writeOwnerOnly,
@@ -238,8 +241,29 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
             : path.isAbsolute(p.valueFile)
               ? await resolveAbsolute(p.valueFile, path.dirname(doc.uri.fsPath))
               : path.join(path.dirname(doc.uri.fsPath), p.valueFile);
-        let localValueFile = await valueFileOf(plan);
         const dir = path.dirname(doc.uri.fsPath);
+        const secretNotes: string[] = [];
+        // A Secret is one per namespace: when another workspace manifest's workload reads the one this plan would create,
+        // this agent gets a Secret (and env file) of its own instead of sharing, and later replacing, that token.
+        if (plan.status === 'edit' && plan.secretName && plan.valueFile === DEFAULT_ENV_FILE) {
+          const ctx = { index: deps.envFiles, except: doc.uri.fsPath };
+          const readers = await secretReaders(plan.secretName, plan.namespace, ctx);
+          if (readers.length > 0) {
+            const own = await freeOwnEnvFile(dir, plan.namespace, ctx);
+            const other = planAddToken(fsPath, body, { composeMode, controllerUrl: origin, envFile: own }, deps.envFiles.paths());
+            secretNotes.push(
+              vscode.l10n.t(
+                'The Secret "{0}" is already read by {1}: this agent gets the Secret "{2}" of its own, made from {3}.',
+                plan.secretName,
+                readers.slice(0, 3).join(', '),
+                other.secretName ?? '',
+                own,
+              ),
+            );
+            plan = other;
+          }
+        }
+        let localValueFile = await valueFileOf(plan);
         const manifestOf = (p: DeployPlan) => path.join(dir, `${p.secretName ?? DEFAULT_SECRET_NAME}.secret.yaml`);
         // An env file (or Secret manifest) that already gives agents another token (another deployment may read it): asked
         // before anything changes, with a file of its own for this token as the default. Compose's .env has no other name.
@@ -291,12 +315,38 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           if (doc.uri.scheme === 'file' && !(await deps.git.isIgnored(doc.uri.fsPath)))
             warnings.push(vscode.l10n.t('Git does not ignore this file: the token would be committed with it.'));
         }
+        // Where the value goes: the env file, or the Secret manifest written instead of it.
+        const valueTarget = !localValueFile ? undefined : k8s === 'manifest' ? manifestOf(plan) : localValueFile;
+        const valueTracked = valueTarget ? await deps.git.isTrackedKnown(valueTarget) : false;
+        if (valueTarget && valueTracked)
+          warnings.push(
+            vscode.l10n.t(
+              'Git tracks {0}: the token would be committed with it (.gitignore does not untrack a file). Stop tracking it first: git rm --cached {0}',
+              vscode.workspace.asRelativePath(valueTarget),
+            ),
+          );
+        // With a Secret manifest, no env file is written: the notes say where the Secret comes from instead.
+        const notes = [
+          ...secretNotes,
+          ...(k8s === 'manifest' && plan.valueFile && valueTarget
+            ? plan.notes.map((n) =>
+                n.replace(
+                  `which you create from ${plan.valueFile}`,
+                  `which "kubectl apply -f ${path.basename(valueTarget)}" creates (a git-ignored Secret manifest)`,
+                ),
+              )
+            : plan.notes),
+        ];
         if (!opts.yes) {
           const detail = [
             plan.target ? vscode.l10n.t('Found: {0}.', plan.target) : '',
-            ...plan.notes,
+            ...notes,
             ...warnings.map((w) => `⚠ ${w}`),
-            localValueFile ? vscode.l10n.t('The value goes into {0} (mode 0600, git-ignored).', vscode.workspace.asRelativePath(localValueFile)) : '',
+            valueTarget
+              ? valueTracked
+                ? vscode.l10n.t('The value goes into {0} (mode 0600), which git tracks.', vscode.workspace.asRelativePath(valueTarget))
+                : vscode.l10n.t('The value goes into {0} (mode 0600, git-ignored).', vscode.workspace.asRelativePath(valueTarget))
+              : '',
             ...plan.newFiles.map((f) => vscode.l10n.t('New file: {0}', f.path)),
           ]
             .filter(Boolean)
@@ -333,17 +383,29 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
         if (isEnv && doc.uri.scheme === 'file') await fs.chmod(doc.uri.fsPath, 0o600).catch(() => undefined);
         let commands = plan.commands.map((c) => c.text);
         let valueFile: string | undefined;
+        let gitState: 'already' | 'added' | 'tracked' | undefined;
         if (localValueFile) {
           if (k8s === 'manifest') {
             valueFile = manifestOf(plan);
-            await writeSecretManifest(valueFile, plan.secretName ?? DEFAULT_SECRET_NAME, plan.varName, value, deps.git);
+            gitState = await writeSecretManifest(
+              valueFile,
+              { name: plan.secretName ?? DEFAULT_SECRET_NAME, namespace: plan.namespace },
+              plan.varName,
+              value,
+              deps.git,
+            );
             // The Secret comes from the manifest file instead of the env file; applying the changed manifest stays.
             commands = [`kubectl apply -f ${path.basename(valueFile)}`, ...commands.filter((c) => !c.includes('kubectl create secret'))];
           } else {
             valueFile = localValueFile;
-            await writeValueFile(valueFile, plan.varName, value, deps.git);
+            gitState = (await writeValueFile(valueFile, plan.varName, value, deps.git, plan.hostFile ? { hostFile: plan.hostFile } : {})).gitignored;
           }
+        } else if (isEnv && doc.uri.scheme === 'file' && (await deps.git.isTrackedKnown(doc.uri.fsPath))) {
+          gitState = 'tracked';
         }
+        const tracked = gitState === 'tracked' ? (valueFile ?? doc.uri.fsPath) : undefined;
+        // First of all, before the value can reach a commit.
+        if (tracked) commands = [`git rm --cached -- ${shQuote(vscode.workspace.asRelativePath(tracked, false))}`, ...commands];
         // Run from the workspace folder: the files the plan names beside the deployment file get workspace paths.
         const named = [
           path.basename(doc.uri.fsPath),
@@ -357,12 +419,19 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
         const copy = vscode.l10n.t('Copy Command');
         const summary = [
           plan.edits.length ? vscode.l10n.t('{0} now reads {1} by reference.', path.basename(doc.fileName), plan.varName) : '',
-          valueFile ? vscode.l10n.t('The value is in {0} (mode 0600, git-ignored).', vscode.workspace.asRelativePath(valueFile)) : '',
+          valueFile && !tracked ? vscode.l10n.t('The value is in {0} (mode 0600, git-ignored).', vscode.workspace.asRelativePath(valueFile)) : '',
+          tracked
+            ? vscode.l10n.t(
+                'Git tracks {0}, which now holds the token: stop tracking it before your next commit (git rm --cached, the first copied command).',
+                vscode.workspace.asRelativePath(tracked),
+              )
+            : '',
           ...plan.notes.filter((n) => /too old|reads the token from INFLUX_TOKEN/.test(n)),
         ]
           .filter(Boolean)
           .join(' ');
-        void ui.showInformationMessage(summary || vscode.l10n.t('Done.'), ...(commands.length ? [copy] : [])).then(async (c) => {
+        const show = tracked ? ui.showWarningMessage : ui.showInformationMessage;
+        void show(summary || vscode.l10n.t('Done.'), ...(commands.length ? [copy] : [])).then(async (c) => {
           if (c === copy) await vscode.env.clipboard.writeText(commands.join('\n'));
         });
         return {
@@ -385,12 +454,20 @@ async function resolveAbsolute(abs: string, dir: string): Promise<string> {
 }
 
 /** Writes a Secret manifest holding the value to a git-ignored file, mode 0600 (`writeOwnerOnly`: never half-written). */
-async function writeSecretManifest(fsPath: string, secretName: string, varName: string, value: string, git: GitIgnoreChecker): Promise<void> {
+async function writeSecretManifest(
+  fsPath: string,
+  secret: { name: string; namespace: string | undefined },
+  varName: string,
+  value: string,
+  git: GitIgnoreChecker,
+): Promise<'already' | 'added' | 'tracked'> {
   const content = [
     'apiVersion: v1',
     'kind: Secret',
     'metadata:',
-    `  name: ${secretName}`,
+    `  name: ${secret.name}`,
+    // Where the workload looks for it: `kubectl apply -f` would otherwise put it in the current namespace.
+    ...(secret.namespace ? [`  namespace: ${JSON.stringify(secret.namespace)}`] : []),
     'type: Opaque',
     'stringData:',
     `  ${varName}: ${JSON.stringify(value)}`,
@@ -398,5 +475,5 @@ async function writeSecretManifest(fsPath: string, secretName: string, varName: 
   ].join('\n');
   const before = await fs.readFile(fsPath, 'utf8').catch(() => undefined);
   await writeOwnerOnly(fsPath, content, before);
-  await ensureGitIgnored(fsPath, git);
+  return ensureGitIgnored(fsPath, git);
 }

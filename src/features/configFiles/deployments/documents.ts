@@ -19,6 +19,8 @@ import {
   envFileTokens,
   fillValue,
   hostEnvFileFor,
+  hostFileClaim,
+  hostFileClaims,
   manualPlaces,
   planEnvEntry,
   secretNameFor,
@@ -225,6 +227,50 @@ export async function readersOf(fsPath: string, name: string, ctx: { index: EnvF
 }
 
 /**
+ * Workspace deployment files (relative paths) other than `ctx.except` whose
+ * workloads read the Kubernetes Secret `name` in `namespace` (a side that
+ * does not state its namespace counts as the same): a Secret is one per
+ * namespace, so a second agent given the same name would share, and later
+ * replace, the first one's token.
+ */
+export async function secretReaders(name: string, namespace: string | undefined, ctx: { index: EnvFileIndex; except?: string }): Promise<string[]> {
+  const out: string[] = [];
+  for (const uri of await workspaceDeploymentUris(ctx.index)) {
+    if (uri.fsPath === ctx.except || !/\.ya?ml$/i.test(uri.fsPath)) continue;
+    const t = await readDeployment(uri);
+    if (!t || !t.text.includes(name)) continue;
+    const kind = deploymentKind(uri.fsPath.replace(/\\/g, '/'), t.text, ctx.index.paths());
+    if (kind !== 'kubernetes' && kind !== 'helm-values' && kind !== 'kustomization') continue;
+    const reads = manualPlaces(kind, t.text, uri.fsPath).some(
+      (m) => m.secret?.name === name && (!namespace || !m.secret.namespace || m.secret.namespace === namespace),
+    );
+    if (reads) out.push(vscode.workspace.asRelativePath(uri));
+  }
+  return out;
+}
+
+/**
+ * A file of its own for a new agent's token beside `dir`: the first
+ * `telegraf-controller-N.env` (N = 2, 3, …) that does not exist there, whose
+ * Secret (`secretNameFor`: `telegraf-controller-token-N`) no other workspace
+ * manifest reads in `namespace` and has no `*.secret.yaml` beside it.
+ */
+export async function freeOwnEnvFile(dir: string, namespace: string | undefined, ctx: { index: EnvFileIndex; except?: string }): Promise<string> {
+  const exists = (p: string) =>
+    fs.access(p).then(
+      () => true,
+      () => false,
+    );
+  for (let n = 2; ; n++) {
+    const env = `telegraf-controller-${n}.env`;
+    const secret = secretNameFor(env);
+    if (await exists(path.join(dir, env))) continue;
+    if (await exists(path.join(dir, `${secret}.secret.yaml`))) continue;
+    if ((await secretReaders(secret, namespace, ctx)).length === 0) return env;
+  }
+}
+
+/**
  * Asks before a token value goes into an env file that already gives agents
  * a token ({@link envFileHolder}): names that token and the workspace files
  * that read the file, and offers `alternative` (a free file name beside it)
@@ -276,16 +322,18 @@ export async function freeFileBeside(fsPath: string, alsoFree?: (candidate: stri
 /**
  * Sets `name=value` in the env file at `fsPath` (created when missing),
  * in the file's quoting style, with mode 0600; adds the file to the
- * `.gitignore` beside it when git does not ignore it yet. Refuses an open
- * document with unsaved changes (nothing is lost). Returns what was done,
- * for the message (never the value).
+ * `.gitignore` beside it when git does not ignore it yet. `opts.hostFile`: the
+ * host file a systemd unit reads it as, recorded in a `hostFileClaim` comment
+ * line. Refuses an open document with unsaved changes (nothing is lost).
+ * Returns what was done, for the message (never the value).
  */
 export async function writeValueFile(
   fsPath: string,
   name: string,
   value: string,
   git: GitIgnoreChecker,
-): Promise<{ created: boolean; gitignored: 'already' | 'added' }> {
+  opts: { hostFile?: string } = {},
+): Promise<{ created: boolean; gitignored: 'already' | 'added' | 'tracked' }> {
   const open = openDocument(vscode.Uri.file(fsPath));
   if (open?.isDirty) throw new Error(vscode.l10n.t('{0} has unsaved changes; save or revert it first. Nothing was changed.', path.basename(fsPath)));
   let text = '';
@@ -297,7 +345,11 @@ export async function writeValueFile(
   }
   const hadBom = text.startsWith('\uFEFF');
   const body = hadBom ? text.slice(1) : text;
-  const next = (hadBom ? '\uFEFF' : '') + fillValue(applyEdits(body, [planEnvEntry(body, name)]), value);
+  let filled = fillValue(applyEdits(body, [planEnvEntry(body, name)]), value);
+  // Which host file it is installed as: Rotate reads it back (hostFileClaims) to follow the token there.
+  if (opts.hostFile && !hostFileClaims(filled).includes(opts.hostFile))
+    filled = `${hostFileClaim(opts.hostFile)}${filled.includes('\r\n') ? '\r\n' : '\n'}${filled}`;
+  const next = (hadBom ? '\uFEFF' : '') + filled;
   await writeOwnerOnly(fsPath, next, created ? undefined : text);
   return { created, gitignored: await ensureGitIgnored(fsPath, git) };
 }
@@ -340,11 +392,15 @@ export async function writeOwnerOnly(fsPath: string, next: string, before: strin
 /**
  * Keeps a file that holds a value out of version control: unless git already
  * ignores it, `/<name>` is added to the `.gitignore` of its folder (created
- * when missing, line endings kept). Returns whether it was ignored already.
+ * when missing, line endings kept). Returns whether it was ignored already,
+ * or `'tracked'` (nothing added) when git tracks the file: only
+ * `git rm --cached` keeps its next version out of a commit.
  */
-export async function ensureGitIgnored(fsPath: string, git: GitIgnoreChecker): Promise<'already' | 'added'> {
+export async function ensureGitIgnored(fsPath: string, git: GitIgnoreChecker): Promise<'already' | 'added' | 'tracked'> {
   git.clear();
   if (await git.isIgnored(fsPath)) return 'already';
+  // .gitignore does not untrack a file git tracks already: the value would be committed with it.
+  if (await git.isTrackedKnown(fsPath)) return 'tracked';
   const gi = path.join(path.dirname(fsPath), '.gitignore');
   let cur = '';
   try {

@@ -23,6 +23,7 @@ import {
   composeRecreateCommand,
   CONTROLLER_TOKEN_VAR,
   deploymentKind,
+  hostFileClaims,
   hostFileCommand,
   installHostFileCommand,
   isWholeCopy,
@@ -35,6 +36,7 @@ import {
   planRewrite,
   secretFromEnvFileCommand,
   secretFromPromptCommand,
+  secretManifestValues,
   valueOccurrences,
   WRITABLE_KINDS,
   type DeployKind,
@@ -84,7 +86,20 @@ async function secretPlace(
   kind: DeployKind,
   secret: SecretRef,
   oldValue: string,
-): Promise<{ note: string; command: string } | undefined> {
+  secretManifests: readonly { uri: vscode.Uri; text: string }[],
+): Promise<{ note: string; command: string; unsure?: boolean } | undefined> {
+  // A Secret manifest in the workspace that defines it (the git-ignored `*.secret.yaml` Add Token writes) says what it holds.
+  for (const m of secretManifests) {
+    const values = secretManifestValues(m.text, secret.name, secret.key, secret.namespace);
+    if (values === undefined) continue;
+    const rel = vscode.workspace.asRelativePath(m.uri, false);
+    if (values.includes(oldValue))
+      return {
+        note: ` — ${vscode.l10n.t('defined in {0}, which gets the new value: apply it again', rel)}${restartNote(secret)}`,
+        command: withRestarts(`kubectl apply -f ${shQuote(rel)}`, secret),
+      };
+    if (values.length > 0) return undefined;
+  }
   const dir = vscode.Uri.joinPath(manifest, '..');
   let other = false;
   for (const [i, name] of secret.envFiles.entries()) {
@@ -104,7 +119,17 @@ async function secretPlace(
   return {
     note: ` — ${vscode.l10n.t('what it holds is not in the workspace: update it only if it holds this token')}${restartNote(secret)}`,
     command: withRestarts(secretFromPromptCommand(secret), secret),
+    unsure: true,
   };
+}
+
+/**
+ * Whether Rotate rewrites the old value in a deployment file of `kind`: env
+ * files, and the Secret manifests "Add Token to Deployment…" writes
+ * (`*.secret.yaml`, git-ignored), which are then applied again.
+ */
+function rewritable(kind: DeployKind, uri: vscode.Uri): boolean {
+  return WRITABLE_KINDS.includes(kind) || (kind === 'kubernetes' && /\.secret\.ya?ml$/i.test(uri.fsPath));
 }
 
 /** The Secret's command followed by the restarts of the workloads that read it. */
@@ -127,10 +152,10 @@ function restartNote(secret: SecretRef): string {
  * - otherwise the workspace does not show what the host file holds: listed as
  *   such, with a `sudoedit` command.
  */
-async function hostFilePlace(unit: vscode.Uri, f: HostFileRef, oldValue: string): Promise<{ note: string; command: string } | undefined> {
+async function hostFilePlace(unit: vscode.Uri, f: HostFileRef, oldValue: string): Promise<{ note: string; command: string; unsure?: boolean } | undefined> {
   const dir = vscode.Uri.joinPath(unit, '..');
   let other = false;
-  for (const name of f.sources) {
+  for (const name of await hostFileSources(dir, f)) {
     const source = vscode.Uri.joinPath(dir, name);
     const text = (await readDeployment(source))?.text;
     if (text === undefined) continue;
@@ -152,7 +177,36 @@ async function hostFilePlace(unit: vscode.Uri, f: HostFileRef, oldValue: string)
   return {
     note: ` — ${vscode.l10n.t('what it holds is not in the workspace: update it only if it holds this token')}`,
     command: hostFileCommand(f),
+    unsure: true,
   };
+}
+
+/**
+ * The workspace files host file `f` is installed from, relative to the unit's
+ * folder `dir`: the env files beside the unit (or its drop-in's unit) whose
+ * `hostFileClaim` comment names `f.path`, when any does; otherwise
+ * `f.sources` (the guesses by name) without the files that claim another
+ * host file (another unit's).
+ */
+async function hostFileSources(dir: vscode.Uri, f: HostFileRef): Promise<string[]> {
+  const claimed: string[] = [];
+  const elsewhere = new Set<string>();
+  const folders = [...new Set(f.sources.map((s) => path.posix.dirname(s)))];
+  for (const folder of folders) {
+    const entries = await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(dir, folder)).then(
+      (e) => e,
+      () => [] as [string, vscode.FileType][],
+    );
+    for (const [name, type] of entries) {
+      if (type !== vscode.FileType.File || !/\.env$|^\.env$/.test(name)) continue;
+      const rel = folder === '.' ? name : `${folder}/${name}`;
+      const text = (await readDeployment(vscode.Uri.joinPath(dir, rel)))?.text ?? '';
+      const claims = hostFileClaims(text);
+      if (claims.includes(f.path)) claimed.push(rel);
+      else if (claims.length > 0) elsewhere.add(rel);
+    }
+  }
+  return claimed.length > 0 ? claimed : f.sources.filter((s) => !elsewhere.has(s));
 }
 
 /**
@@ -409,6 +463,13 @@ export function deploymentReferenceHook(
       const outside = await outsideEnvFiles(memento, deployments);
       // A remembered file that a workspace systemd unit reads (`EnvironmentFile=`): the unit names the service to restart.
       const units = new Map<string, string>();
+      // Secret manifests of the workspace: what a Secret a workload reads holds.
+      const secretManifests: { uri: vscode.Uri; text: string }[] = [];
+      for (const uri of deployments) {
+        if (!/\.ya?ml$/i.test(uri.fsPath)) continue;
+        const t = await readDeployment(uri);
+        if (t && /^kind:[ \t]*["']?Secret\b/m.test(t.text)) secretManifests.push({ uri, text: t.text });
+      }
       for (const uri of deployments) {
         const t = await readDeployment(uri);
         if (!t) continue;
@@ -417,7 +478,7 @@ export function deploymentReferenceHook(
         if (kind === 'compose') composeFiles.push({ uri, text: t.text });
         for (const off of valueOccurrences(t.text, oldValue)) {
           const label = locationLabel(uri, t.positionAt(off).line);
-          const writable = WRITABLE_KINDS.includes(kind);
+          const writable = rewritable(kind, uri);
           (writable ? out.writable : out.readOnly).push(label);
           if (writable)
             rewritten.set(
@@ -433,13 +494,21 @@ export function deploymentReferenceHook(
             if (known.text) continue;
           }
           const place = m.secret
-            ? await secretPlace(uri, kind, m.secret, oldValue)
+            ? await secretPlace(uri, kind, m.secret, oldValue, secretManifests)
             : m.hostFile
               ? await hostFilePlace(uri, m.hostFile, oldValue)
-              : { note: ` — ${vscode.l10n.t('what it holds is not in the workspace: update it only if it holds this token')}`, command: m.command };
+              : {
+                  note: ` — ${vscode.l10n.t('what it holds is not in the workspace: update it only if it holds this token')}`,
+                  command: m.command,
+                  unsure: true,
+                };
           if (!place || seenCmd.has(place.command)) continue;
           seenCmd.add(place.command);
-          out.manual.push({ label: `${m.label} (${locationLabel(uri, t.positionAt(m.offset).line)})${place.note}`, command: place.command });
+          out.manual.push({
+            label: `${m.label} (${locationLabel(uri, t.positionAt(m.offset).line)})${place.note}`,
+            command: place.command,
+            ...(place.unsure ? { unsure: true } : {}),
+          });
         }
       }
       for (const c of composeFiles) {
@@ -483,13 +552,14 @@ export function deploymentReferenceHook(
       const toSave: vscode.Uri[] = [];
       const unwritten: ManualPlaceRef[] = [];
       let count = 0;
+      let editsInDirty = 0;
       const staleOpen: vscode.Uri[] = [];
       const deployments = await deploymentFiles();
       for (const uri of deployments) {
         const t = await readDeployment(uri);
         if (!t || !t.text.includes(oldValue)) continue;
         const kind = deploymentKind(uri.fsPath.replace(/\\/g, '/'), t.text, diags.envFiles.paths());
-        if (!kind || !WRITABLE_KINDS.includes(kind)) continue;
+        if (!kind || !rewritable(kind, uri)) continue;
         const doc = openDocument(uri) ?? (await vscode.workspace.openTextDocument(uri));
         if (!doc.isDirty && uri.scheme === 'file' && (await readDisk(uri))?.text !== doc.getText()) {
           // Its editor shows an older text than the disk (a write VS Code has not noticed yet): never edited, rewritten on disk.
@@ -500,10 +570,21 @@ export function deploymentReferenceHook(
         const edits = planRewrite(cur.text, oldValue, newValue);
         for (const e of edits) we.replace(uri, new vscode.Range(cur.positionAt(e.start), cur.positionAt(e.end)), e.newText);
         if (edits.length === 0) continue;
-        count += edits.length;
-        files.push(vscode.workspace.asRelativePath(uri, false));
-        uris.push(uri);
-        if (!doc.isDirty) toSave.push(uri);
+        if (!doc.isDirty) {
+          count += edits.length;
+          files.push(vscode.workspace.asRelativePath(uri, false));
+          uris.push(uri);
+          toSave.push(uri);
+        } else {
+          editsInDirty++;
+          // Saving would also write the user's own unsaved changes: the new value stays in the editor, for the user to save.
+          const rel = vscode.workspace.asRelativePath(uri, false);
+          unwritten.push({
+            label: vscode.l10n.t('Env file {0} — it has unsaved changes, so the new value is only in its editor: save it', rel),
+            command: `# ${vscode.l10n.t('save {0} in VS Code', rel)}`,
+            file: uri.fsPath,
+          });
+        }
       }
       // Env files written outside the workspace: in the same edit (one undo) when VS Code's model of the file is the file on disk,
       // rewritten on disk otherwise; counted only once they are on disk.
@@ -562,7 +643,7 @@ export function deploymentReferenceHook(
           } else if (n !== 0) unwritten.push(changedPlace(rel, uri.fsPath));
         }
       };
-      if (count === 0 && outside.length === 0) {
+      if (count === 0 && editsInDirty === 0 && outside.length === 0) {
         await writeStaleOpen();
         for (const file of onDisk) await writeOnDisk(file);
         return { count, files, uris, unwritten };

@@ -13,10 +13,13 @@ import {
   envFileOfSecret,
   HOST_ENV_FILE,
   hostEnvFileFor,
+  hostFileClaim,
+  hostFileClaims,
   manualPlaces,
   planAddToken,
   planFixes,
   scanDeployment,
+  secretManifestValues,
   secretNameFor,
   telegrafServiceNames,
   withOwnEnvFile,
@@ -155,4 +158,26 @@ test('withOwnEnvFile: the systemd and Kubernetes quick fixes move to a file of t
   // A fix that names a Secret of the manifest's own is left as it is.
   const compose = { ...fix!, ownFileable: false };
   assert.equal(withOwnEnvFile(compose, 'telegraf-controller-2.env'), compose);
+});
+
+test('hostFileClaim / hostFileClaims: the host file a value file is installed as reads back from its comment line', () => {
+  const text = `${hostFileClaim('/etc/default/telegraf-edge')}\nTELEGRAF_CONTROLLER_TOKEN=x\n# Installed on the host as /etc/telegraf/a.env\r\n#Installed on the host as relative.env\n`;
+  assert.deepEqual(hostFileClaims(text), ['/etc/default/telegraf-edge', '/etc/telegraf/a.env']);
+  assert.deepEqual(hostFileClaims('TELEGRAF_CONTROLLER_TOKEN=x\n'), []);
+  const plan = planAddToken('/w/telegraf-edge.service', '[Service]\nEnvironmentFile=-/etc/default/telegraf-edge\n', { envFile: 'telegraf-controller-2.env' });
+  assert.equal(plan.hostFile, '/etc/default/telegraf-edge');
+  assert.equal(planAddToken('/w/telegraf.service', '[Service]\nExecStart=/usr/bin/telegraf\n').hostFile, HOST_ENV_FILE);
+});
+
+test('secretManifestValues: what a Secret manifest gives the key, by name and namespace', () => {
+  const manifest =
+    'apiVersion: v1\nkind: Secret\nmetadata:\n  name: agent-a\n  namespace: "ns-1"\nstringData:\n  TELEGRAF_CONTROLLER_TOKEN: "tc-apiv1_aaa"\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: agent-b\ndata:\n  TELEGRAF_CONTROLLER_TOKEN: ' +
+    Buffer.from('tc-apiv1_bbb').toString('base64') +
+    '\n';
+  assert.deepEqual(secretManifestValues(manifest, 'agent-a', 'TELEGRAF_CONTROLLER_TOKEN', 'ns-1'), ['tc-apiv1_aaa']);
+  assert.deepEqual(secretManifestValues(manifest, 'agent-a', 'TELEGRAF_CONTROLLER_TOKEN'), ['tc-apiv1_aaa']);
+  assert.equal(secretManifestValues(manifest, 'agent-a', 'TELEGRAF_CONTROLLER_TOKEN', 'ns-2'), undefined, 'another namespace: another Secret');
+  assert.deepEqual(secretManifestValues(manifest, 'agent-b', 'TELEGRAF_CONTROLLER_TOKEN', 'any'), ['tc-apiv1_bbb']);
+  assert.deepEqual(secretManifestValues(manifest, 'agent-b', 'INFLUX_TOKEN'), []);
+  assert.equal(secretManifestValues(manifest, 'agent-c', 'TELEGRAF_CONTROLLER_TOKEN'), undefined);
 });
