@@ -467,6 +467,38 @@ describe('Deployment files', function () {
     assert.ok(done, JSON.stringify(ui.record.messages));
   });
 
+  it('a revoked token in an env file has a quick fix that puts another token in its place', async () => {
+    const dead = await api.createToken({ description: 'deploy dead env', expiresAt: null, permissions: AGENT });
+    const fresh = await api.createToken({ description: 'deploy fresh env', expiresAt: null, permissions: AGENT });
+    await api.connection.api().revokeToken(dead.token.id);
+    await api.store.refresh();
+    write('dead-env/agent.env', `TELEGRAF_CONTROLLER_TOKEN=${dead.value}\n`);
+    const envUri = uri('dead-env/agent.env');
+    await vscode.workspace.openTextDocument(envUri);
+    await waitUntil(() => codesOf(envUri).some((c) => c.startsWith('token-revoked/')), { what: `revoked diagnostic (${codesOf(envUri)})`, timeoutMs: 30_000 });
+    const d = vscode.languages.getDiagnostics(envUri).find((x) => String(x.code) === 'token-revoked')!;
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      envUri,
+      d.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
+    const put = actions.find((a) => a.title === 'Put Another Token Here…');
+    assert.ok(put?.command, JSON.stringify(actions.map((a) => a.title)));
+    const ui = scriptUi({
+      quickPick: [(items) => items.find((i: { label: string }) => i.label.includes('deploy fresh env'))],
+      message: [{ match: /^Add TELEGRAF_CONTROLLER_TOKEN to agent\.env\?/, answer: 'Add' }],
+    });
+    try {
+      await vscode.commands.executeCommand(put.command.command, ...(put.command.arguments ?? []));
+    } finally {
+      ui.restore();
+    }
+    await waitUntil(() => fs.readFileSync(file('dead-env/agent.env'), 'utf8') === `TELEGRAF_CONTROLLER_TOKEN=${fresh.value}\n`, {
+      what: `the fresh token in the env file: ${JSON.stringify(ui.record.messages)}`,
+    });
+  });
+
   it('Replace the Token in … updates an env file open in an editor, so a later Rotate never starts from the older text', async () => {
     const first = await api.createToken({ description: 'deploy open first', expiresAt: null, permissions: AGENT });
     const second = await api.createToken({ description: 'deploy open second', expiresAt: null, permissions: AGENT });

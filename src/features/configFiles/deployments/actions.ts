@@ -109,6 +109,15 @@ export class DeploymentActions implements vscode.CodeActionProvider {
         ['plaintext-token', 'literal-credential', 'unfilled-placeholder', 'empty-default-token', 'configmap-token'].includes(String(d.code)),
     );
     const out: vscode.CodeAction[] = [];
+    // A token the controller no longer accepts in an env file: put a working one in its place ("Add Token to Deployment…" on this file).
+    const dead = context.diagnostics.find((d) => isOurDiagnostic(d) && ['token-revoked', 'token-expired', 'token-unknown'].includes(String(d.code)));
+    if (dead && kindOfDocument(doc, this.deps.envFiles) === 'env') {
+      const a = new vscode.CodeAction(vscode.l10n.t('Put Another Token Here…'), vscode.CodeActionKind.QuickFix);
+      a.diagnostics = [dead];
+      a.isPreferred = true;
+      a.command = { command: Commands.addTokenToDeployment, title: a.title, arguments: [doc.uri] };
+      out.push(a);
+    }
     for (const d of diags) {
       const offset = doc.offsetAt(d.range.start);
       const at = findingAt(doc, this.deps.envFiles, offset);

@@ -30,6 +30,7 @@ import {
   type DeployPlan,
 } from '../../../core/deploy';
 import { Commands } from '../../../constants';
+import { canManageTokens } from '../../../core/roles';
 import { pickText } from '../../../core/text';
 import { shQuote } from '../../../core/agentStart/generators';
 import { Cancelled, registerCommand, required } from '../../../infra/commands';
@@ -116,11 +117,14 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           arg instanceof vscode.Uri ? (opts.tokenId ? { id: opts.tokenId } : undefined) : (arg ?? (opts.tokenId ? { id: opts.tokenId } : undefined));
         const target = fileArg ?? (await pickFile(deps));
         const stored = await vault.storedTokenIds(origin);
+        const canCreate = !!deps.connection.user && canManageTokens(deps.connection.user.role);
         const token: Token = await resolveToken(
           deps,
           tokenArg,
           vscode.l10n.t('Add which token? (only tokens whose value is stored in VS Code)'),
           (t) => t.status === 'active' && stored.has(t.id),
+          // No dead end: a new token's value is stored, then run this again.
+          canCreate ? () => vscode.commands.executeCommand(Commands.createToken) : undefined,
         );
         const value = await vault.getTokenValue(origin, token.id);
         if (!value)
