@@ -606,6 +606,23 @@ function planKubernetes(text: string, opts: PlanOptions, path = ''): DeployPlan 
   return p;
 }
 
+/**
+ * The files a kustomization lists under `resources:` (relative paths of
+ * `.yaml`/`.yml` files; folders, remote bases and URLs left out): where
+ * "Add Token to Deployment…" wires the Telegraf container to the Secret the
+ * kustomization's `secretGenerator` makes (kustomize renames that reference
+ * to the generated, hash-suffixed name).
+ */
+export function kustomizeResources(text: string): string[] {
+  try {
+    const resources = get(parsedOrThrow(text)[0]?.contents, 'resources');
+    if (!isSeq(resources)) return [];
+    return resources.items.map((i) => str(i)).filter((r): r is string => !!r && /\.ya?ml$/i.test(r) && !/^[a-z]+:\/\//i.test(r) && !r.startsWith('/'));
+  } catch {
+    return [];
+  }
+}
+
 function planKustomization(text: string, opts: PlanOptions): DeployPlan {
   const docs = parsedOrThrow(text);
   const envFile = opts.envFile ?? DEFAULT_ENV_FILE;
@@ -614,6 +631,9 @@ function planKustomization(text: string, opts: PlanOptions): DeployPlan {
   p.valueFile = envFile;
   p.secretName = secretName;
   const root = docs[0]?.contents;
+  // kustomize puts every resource, and the generated Secret, into its `namespace:`.
+  const ns = str(get(root, 'namespace'));
+  if (ns) p.namespace = ns;
   if (pairOf(root, 'secretGenerator')) {
     p.status = 'elsewhere';
     p.notes.push(`The kustomization already has a secretGenerator: add ${envFile} to its envs (never literals: with the real token).`);

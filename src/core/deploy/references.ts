@@ -296,11 +296,14 @@ export function manualPlaces(kind: DeployKind, text: string, filePath = ''): Man
   }
   if (kind === 'kustomization') {
     const gen = get(docs[0]?.contents, 'secretGenerator');
+    // kustomize generates the Secret in the kustomization's namespace.
+    const ns = str(get(docs[0]?.contents, 'namespace'));
     if (isSeq(gen))
       for (const g of gen.items) {
         const envs = get(g, 'envs');
         const files = isSeq(envs) ? envs.items.map((e) => str(e)).filter((e): e is string => !!e) : [];
-        if (str(get(g, 'name'))) add(str(get(g, 'name'))!, (g as YAMLMap).range?.[0] ?? 0, files.length ? { envFiles: files } : {});
+        if (str(get(g, 'name')))
+          add(str(get(g, 'name'))!, (g as YAMLMap).range?.[0] ?? 0, { ...(files.length ? { envFiles: files } : {}), ...(ns ? { ns } : {}) });
       }
   }
   return out;
@@ -309,18 +312,20 @@ export function manualPlaces(kind: DeployKind, text: string, filePath = ''): Man
 /**
  * The values a Secret manifest in `text` gives key `key` of the Secret `name`
  * (`stringData`, or base64 `data` decoded), for each `kind: Secret` document
- * of that name whose namespace is `namespace` or unstated (either side):
+ * of that name whose namespace is `namespace` or unstated (either side;
+ * with `sameNamespaceOnly`, both must state the same one):
  * undefined when `text` defines no such Secret, `[]` when it does without
  * that key. Lets Rotate tell a Secret's content from the git-ignored
  * `*.secret.yaml` "Add Token to Deployment…" writes.
  */
-export function secretManifestValues(text: string, name: string, key: string, namespace?: string): string[] | undefined {
+export function secretManifestValues(text: string, name: string, key: string, namespace?: string, sameNamespaceOnly = false): string[] | undefined {
   let found: string[] | undefined;
   for (const doc of yamlDocuments(text)) {
     if (doc.errors.length > 0 || k8sKind(doc) !== 'Secret') continue;
     const meta = get(doc.contents, 'metadata');
     const ns = str(get(meta, 'namespace'));
     if (str(get(meta, 'name')) !== name || (ns && namespace && ns !== namespace)) continue;
+    if (sameNamespaceOnly && (!ns || ns !== namespace)) continue;
     found ??= [];
     const plain = str(get(get(doc.contents, 'stringData'), key));
     if (plain !== undefined) found.push(plain);

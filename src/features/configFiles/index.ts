@@ -63,13 +63,10 @@ export function registerConfigFeatures(services: ConfigFeatureServices): vscode.
         services.deployments?.find(value),
         Promise.all(secretKeysFor(token).map((k) => findSecretStorePlaces(k))),
       ]);
-      return [
-        ...configs.map((o) => o.label),
-        ...(deployments
-          ? [...deployments.writable, ...deployments.readOnly, ...(deployments.elsewhere ?? []), ...deployments.manual.flatMap((m) => (m.file ? [m.file] : []))]
-          : []),
-        ...stores.flat().map((p) => p.label),
-      ];
+      const lines = deployments ? [...deployments.writable, ...deployments.readOnly, ...(deployments.elsewhere ?? [])] : [];
+      // A file outside the workspace named by its places only when no line of it is listed already.
+      const files = (deployments?.manual ?? []).flatMap((m) => (m.file && !lines.some((l) => l.startsWith(`${m.file}:`)) ? [m.file] : []));
+      return [...new Set([...configs.map((o) => o.label), ...lines, ...files, ...stores.flat().map((p) => p.label)])];
     };
   }
   return [

@@ -465,6 +465,39 @@ describe('Deployment files', function () {
       (m) => m.level === 'warning' && /Git tracks deploy-features\/tracked-repo\/\.env, which now holds the token/.test(m.text),
     );
     assert.ok(done, JSON.stringify(ui.record.messages));
+
+    // A committed plaintext token moved out by the quick fix: still in git history, and the message says so.
+    const leaked = 'tc-apiv1_CommittedLeakValue0123456789abcd';
+    write(
+      'tracked-repo/leak/docker-compose.yml',
+      `services:\n  telegraf:\n    image: telegraf:1.40\n    environment:\n      - TELEGRAF_CONTROLLER_TOKEN=${leaked}\n`,
+    );
+    git('add', 'leak/docker-compose.yml');
+    git('commit', '-qm', 'leak');
+    const compose = uri('tracked-repo/leak/docker-compose.yml');
+    await vscode.workspace.openTextDocument(compose);
+    await waitUntil(() => codesOf(compose).some((c) => c.startsWith('plaintext-token/')), {
+      what: `compose diagnostic (${codesOf(compose)})`,
+      timeoutMs: 30_000,
+    });
+    const d = vscode.languages.getDiagnostics(compose).find((x) => String(x.code) === 'plaintext-token')!;
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      compose,
+      d.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
+    const replace = actions.find((a) => a.title.startsWith('Replace with ${TELEGRAF_CONTROLLER_TOKEN}'));
+    assert.ok(replace?.command, JSON.stringify(actions.map((a) => a.title)));
+    const fixUi = scriptUi({ message: [{ match: /Compose now reads/, answer: undefined }] });
+    try {
+      await vscode.commands.executeCommand(replace.command.command, ...(replace.command.arguments ?? []));
+    } finally {
+      fixUi.restore();
+    }
+    const said = fixUi.record.messages.find((m) => /Compose now reads/.test(m.text));
+    assert.equal(said?.level, 'warning', JSON.stringify(fixUi.record.messages));
+    assert.match(said?.text ?? '', /docker-compose\.yml is tracked by git: the old value stays in its history[^]*Revoke on Server and Replace/);
   });
 
   it('a revoked token in an env file has a quick fix that puts another token in its place', async () => {
@@ -497,6 +530,48 @@ describe('Deployment files', function () {
     await waitUntil(() => fs.readFileSync(file('dead-env/agent.env'), 'utf8') === `TELEGRAF_CONTROLLER_TOKEN=${fresh.value}\n`, {
       what: `the fresh token in the env file: ${JSON.stringify(ui.record.messages)}`,
     });
+  });
+
+  it('Add Token to Deployment… on a kustomization also makes the Telegraf container of its resources read the generated Secret; Rotate applies the kustomization', async () => {
+    const t = await api.createToken({ description: 'deploy kustomize', expiresAt: null, permissions: AGENT });
+    write('kz/kustomization.yaml', 'namespace: observability\nresources:\n  - deployment.yaml\n');
+    write(
+      'kz/deployment.yaml',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: telegraf\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n',
+    );
+    const res = await vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('kz/kustomization.yaml'), {
+      tokenId: t.token.id,
+      yes: true,
+    });
+    const secret = /- name: (\S+)\n\s+envs:/.exec(fs.readFileSync(file('kz/kustomization.yaml'), 'utf8'))?.[1];
+    assert.ok(secret, fs.readFileSync(file('kz/kustomization.yaml'), 'utf8'));
+    assert.match(
+      fs.readFileSync(file('kz/deployment.yaml'), 'utf8'),
+      new RegExp(
+        `env:\\n\\s+- name: TELEGRAF_CONTROLLER_TOKEN\\n\\s+valueFrom:\\n\\s+secretKeyRef:\\n\\s+name: ${secret}\\n\\s+key: TELEGRAF_CONTROLLER_TOKEN\\n`,
+      ),
+      'the container reads the generated Secret',
+    );
+    assert.ok(res?.commands.includes('kubectl apply -k deploy-features/kz'), JSON.stringify(res?.commands));
+    assert.ok(fs.readFileSync(file(`kz/${res?.valueFile?.split('/').pop()}`), 'utf8').includes(t.value));
+
+    await vscode.env.clipboard.writeText('');
+    const rot = scriptUi({
+      message: [
+        { match: 'Rotate the token "deploy kustomize"', answer: 'Rotate' },
+        { match: 'The new token is stored', answer: 'Copy Commands' },
+        { match: 'The new token is stored', answer: undefined },
+      ],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.rotateToken', t.token.id);
+    } finally {
+      rot.restore();
+    }
+    const commands = await vscode.env.clipboard.readText();
+    assert.match(commands, /\nkubectl apply -k deploy-features\/kz\n/, `${commands} ${JSON.stringify(rot.record.messages)}`);
+    assert.ok(!new RegExp(`kubectl (create|patch) secret generic ${secret}\\b`).test(commands), `never the plain name of a generated Secret: ${commands}`);
+    assert.ok(!commands.includes(`Kubernetes Secret "${secret}" (deploy-features/kz/deployment.yaml`), commands);
   });
 
   it('Replace the Token in … updates an env file open in an editor, so a later Rotate never starts from the older text', async () => {

@@ -289,7 +289,7 @@ describe('Full flow against the emulator', function () {
 
   it('Sign In with an API token that cannot list tokens says so instead of "Signed in"', async () => {
     const emu = emulator();
-    const ui = scriptUi({ quickPick: [byLabel('API Token')], inputBox: ['tc-apiv1_demoConfigsReadOnly0000000000000'] });
+    const ui = scriptUi({ quickPick: [byLabel('API Token')], inputBox: ['tc-apiv1_Cf03ConfigsReadOnly0000000000000'] });
     try {
       await vscode.commands.executeCommand('telegrafController.signIn');
       await waitUntil(() => ui.record.messages.find((m) => m.level === 'warning'), { what: 'the warning' });

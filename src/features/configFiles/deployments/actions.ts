@@ -237,7 +237,7 @@ export function registerDeploymentActions(deps: DeploymentActionDeps): vscode.Di
           `applied "${fix.title}" in ${vscode.workspace.asRelativePath(vscode.Uri.parse(arg.uri))}${valuePath ? ` (value into ${vscode.workspace.asRelativePath(valuePath)}, mode 0600)` : ''}`,
         );
         const copy = vscode.l10n.t('Copy Command');
-        const msg = !valuePath
+        let msg = !valuePath
           ? fix.note
           : tracked
             ? `${fix.note} ${vscode.l10n.t(
@@ -245,11 +245,19 @@ export function registerDeploymentActions(deps: DeploymentActionDeps): vscode.Di
                 vscode.workspace.asRelativePath(valuePath),
               )}`
             : `${fix.note} ${vscode.l10n.t('The value is in {0} (mode 0600, git-ignored).', vscode.workspace.asRelativePath(valuePath))}`;
+        // The value left this file, not its git history: a committed token stays usable until it is revoked.
+        const fileUri = vscode.Uri.parse(arg.uri);
+        const committed = value !== undefined && fileUri.scheme === 'file' && (await deps.git.isTrackedKnown(fileUri.fsPath));
+        if (committed)
+          msg = `${msg} ${vscode.l10n.t(
+            '{0} is tracked by git: the old value stays in its history, where anyone with the repository can use it. Revoke that token and use a new one (Revoke on Server and Replace…).',
+            path.basename(fileUri.fsPath),
+          )}`;
         const commands = [
           ...(tracked && valuePath ? [`git rm --cached -- ${shQuote(vscode.workspace.asRelativePath(valuePath, false))}`] : []),
           ...fix.commands.map((c) => (valuePath ? workspaceCommand(c.text, path.dirname(valuePath), [path.basename(valuePath)]) : c.text)),
         ];
-        const choice = await (tracked ? ui.showWarningMessage : ui.showInformationMessage)(msg, ...(commands.length ? [copy] : []));
+        const choice = await (tracked || committed ? ui.showWarningMessage : ui.showInformationMessage)(msg, ...(commands.length ? [copy] : []));
         if (choice === copy) await vscode.env.clipboard.writeText(commands.join('\n'));
         return fix.title;
       },

@@ -20,6 +20,7 @@ import { applyEdits } from '../../../core/config';
 import {
   DEFAULT_ENV_FILE,
   DEFAULT_SECRET_NAME,
+  kustomizeResources,
   secretNameFor,
   deploymentKind,
   fillValue,
@@ -33,6 +34,7 @@ import { Commands } from '../../../constants';
 import { canManageTokens } from '../../../core/roles';
 import { pickText } from '../../../core/text';
 import { shQuote } from '../../../core/agentStart/generators';
+import type { TextEdit } from '../../../core/config/types';
 import { Cancelled, registerCommand, required } from '../../../infra/commands';
 import { resolveToken, type TokenArg, type Services as TokenCommandDeps } from '../../../services/tokenArgs';
 import type { GitIgnoreChecker } from '../../../services/gitIgnore';
@@ -217,7 +219,8 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
         let plan = planAddToken(fsPath, body, { composeMode, controllerUrl: origin, ...(service ? { service } : {}) }, deps.envFiles.paths());
         if (plan.status === 'unsupported') throw new Error(plan.notes.join(' ') || vscode.l10n.t('Nothing to add in this file.'));
         let k8s = opts.k8s;
-        if ((kind === 'kubernetes' || kind === 'helm-values' || kind === 'kustomization') && !k8s && plan.valueFile === DEFAULT_ENV_FILE) {
+        // A kustomization makes the Secret itself (secretGenerator): nothing to choose.
+        if ((kind === 'kubernetes' || kind === 'helm-values') && !k8s && plan.valueFile === DEFAULT_ENV_FILE) {
           const pick = required(
             await ui.showQuickPick(
               [
@@ -256,13 +259,20 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
             const own = await freeOwnEnvFile(dir, plan.namespace, ctx);
             const other = planAddToken(fsPath, body, { composeMode, controllerUrl: origin, envFile: own }, deps.envFiles.paths());
             secretNotes.push(
-              vscode.l10n.t(
-                'The Secret "{0}" is already read by {1}: this agent gets the Secret "{2}" of its own, made from {3}.',
-                plan.secretName,
-                readers.slice(0, 3).join(', '),
-                other.secretName ?? '',
-                own,
-              ),
+              k8s === 'manifest'
+                ? vscode.l10n.t(
+                    'The Secret "{0}" is already read by {1}: this agent gets the Secret "{2}" of its own ({2}.secret.yaml).',
+                    plan.secretName,
+                    readers.slice(0, 3).join(', '),
+                    other.secretName ?? '',
+                  )
+                : vscode.l10n.t(
+                    'The Secret "{0}" is already read by {1}: this agent gets the Secret "{2}" of its own, made from {3}.',
+                    plan.secretName,
+                    readers.slice(0, 3).join(', '),
+                    other.secretName ?? '',
+                    own,
+                  ),
             );
             plan = other;
           }
@@ -316,7 +326,14 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
                 users.join(', '),
               ),
             );
-          if (doc.uri.scheme === 'file' && !(await deps.git.isIgnored(doc.uri.fsPath)))
+          if (doc.uri.scheme === 'file' && (await deps.git.isTrackedKnown(doc.uri.fsPath)))
+            warnings.push(
+              vscode.l10n.t(
+                'Git tracks this file: the token would be committed with it. Stop tracking it first: git rm --cached {0}',
+                vscode.workspace.asRelativePath(doc.uri),
+              ),
+            );
+          else if (doc.uri.scheme === 'file' && !(await deps.git.isIgnored(doc.uri.fsPath)))
             warnings.push(vscode.l10n.t('Git does not ignore this file: the token would be committed with it.'));
         }
         // Where the value goes: the env file, or the Secret manifest written instead of it.
@@ -341,6 +358,25 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
               )
             : plan.notes),
         ];
+        // A kustomization's secretGenerator makes the Secret; the Telegraf container of its resources must read it too.
+        const wiring = plan.kind === 'kustomization' && plan.status === 'edit' ? await kustomizeWiring(dir, body, plan, origin, deps.envFiles) : [];
+        const wiredFiles = wiring.filter((w) => w.edits.length > 0);
+        if (plan.kind === 'kustomization' && plan.status === 'edit') {
+          if (wiredFiles.length > 0)
+            notes.push(
+              ...wiredFiles.map((w) =>
+                vscode.l10n.t('{0}: the {1} reads {2} from that Secret (secretKeyRef; kustomize gives it the generated name).', w.file, w.target, plan.varName),
+              ),
+            );
+          else
+            warnings.push(
+              vscode.l10n.t(
+                'No Telegraf container was found in the resources of this kustomization: make its container read {0} from the Secret "{1}" (secretKeyRef), or the agent gets no token.',
+                plan.varName,
+                plan.secretName ?? '',
+              ),
+            );
+        }
         if (!opts.yes) {
           const detail = [
             plan.target ? vscode.l10n.t('Found: {0}.', plan.target) : '',
@@ -374,10 +410,19 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           we.createFile(u, { ignoreIfExists: true });
           we.insert(u, new vscode.Position(0, 0), f.content);
         }
+        const wiredDocs: vscode.TextDocument[] = [];
+        for (const w of wiredFiles) {
+          const wdoc = await vscode.workspace.openTextDocument(w.uri);
+          if (wdoc.getText() !== w.text)
+            throw new Error(vscode.l10n.t('{0} changed while the change was prepared; nothing was changed.', path.basename(w.uri.fsPath)));
+          for (const e of w.edits) we.replace(w.uri, new vscode.Range(wdoc.positionAt(e.start), wdoc.positionAt(e.end)), e.newText);
+          if (!wdoc.isDirty) wiredDocs.push(wdoc);
+        }
         const wasDirty = doc.isDirty;
         if ((plan.edits.length || plan.newFiles.length) && !(await vscode.workspace.applyEdit(we)))
           throw new Error(vscode.l10n.t('VS Code refused the edit; nothing was changed.'));
         if (!wasDirty && plan.edits.length) await doc.save();
+        for (const wdoc of wiredDocs) await wdoc.save();
         // The new files (a systemd drop-in…) are what the copied commands install: on disk, not only in an editor.
         for (const f of plan.newFiles) {
           const created = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(dir, f.path)));
@@ -386,6 +431,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
         }
         if (isEnv && doc.uri.scheme === 'file') await fs.chmod(doc.uri.fsPath, 0o600).catch(() => undefined);
         let commands = plan.commands.map((c) => c.text);
+        if (plan.kind === 'kustomization' && plan.status === 'edit') commands.push(`kubectl apply -k ${shQuote(vscode.workspace.asRelativePath(dir, false))}`);
         let valueFile: string | undefined;
         let gitState: 'already' | 'added' | 'tracked' | undefined;
         if (localValueFile) {
@@ -422,7 +468,25 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
         );
         const copy = vscode.l10n.t('Copy Command');
         const summary = [
-          plan.edits.length ? vscode.l10n.t('{0} now reads {1} by reference.', path.basename(doc.fileName), plan.varName) : '',
+          plan.kind === 'kustomization' && plan.status === 'edit'
+            ? wiredFiles.length > 0
+              ? vscode.l10n.t(
+                  '{0} now generates the Secret "{1}", and {2} reads {3} from it.',
+                  path.basename(doc.fileName),
+                  plan.secretName ?? '',
+                  wiredFiles.map((w) => path.basename(w.uri.fsPath)).join(', '),
+                  plan.varName,
+                )
+              : vscode.l10n.t(
+                  '{0} now generates the Secret "{1}", but no Telegraf container in its resources reads it yet: add a secretKeyRef to it.',
+                  path.basename(doc.fileName),
+                  plan.secretName ?? '',
+                )
+            : isEnv
+              ? vscode.l10n.t('{0} now sets {1}.', path.basename(doc.fileName), plan.varName)
+              : plan.edits.length
+                ? vscode.l10n.t('{0} now reads {1} by reference.', path.basename(doc.fileName), plan.varName)
+                : '',
           valueFile && !tracked ? vscode.l10n.t('The value is in {0} (mode 0600, git-ignored).', vscode.workspace.asRelativePath(valueFile)) : '',
           tracked
             ? vscode.l10n.t(
@@ -448,6 +512,35 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
       log,
     ),
   ];
+}
+
+/**
+ * The edits that make the Telegraf container of a kustomization's resources
+ * (`kustomizeResources`, files beside it) read the token from the Secret its
+ * new secretGenerator makes: one entry per resource with a Telegraf
+ * container (`edits` empty when it already defines the variable).
+ */
+async function kustomizeWiring(
+  dir: string,
+  kustomization: string,
+  plan: DeployPlan,
+  controllerUrl: string,
+  index: EnvFileIndex,
+): Promise<{ uri: vscode.Uri; file: string; text: string; edits: TextEdit[]; target: string }[]> {
+  const out: { uri: vscode.Uri; file: string; text: string; edits: TextEdit[]; target: string }[] = [];
+  for (const rel of kustomizeResources(kustomization)) {
+    const uri = vscode.Uri.file(path.join(dir, rel));
+    let text: string;
+    try {
+      text = (await vscode.workspace.openTextDocument(uri)).getText();
+    } catch {
+      continue;
+    }
+    const p = planAddToken(uri.fsPath, text, { secretName: plan.secretName, envFile: plan.valueFile, controllerUrl }, index.paths());
+    if (p.kind !== 'kubernetes' || !p.target) continue;
+    out.push({ uri, file: vscode.workspace.asRelativePath(uri), text, edits: p.status === 'edit' ? p.edits : [], target: p.target });
+  }
+  return out;
 }
 
 /** A workspace file standing for an absolute host path (`/etc/default/telegraf` → `…/etc/default/telegraf` in the workspace), else the default env file beside the deployment file. */

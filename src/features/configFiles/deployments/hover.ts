@@ -15,6 +15,7 @@ export class DeploymentHoverProvider implements vscode.HoverProvider {
   constructor(
     private readonly resolver: TokenResolver,
     private readonly envFiles: EnvFileIndex,
+    private readonly signedIn: () => boolean = () => true,
   ) {}
 
   async provideHover(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
@@ -28,7 +29,14 @@ export class DeploymentHoverProvider implements vscode.HoverProvider {
       md.supportHtml = false;
       md.appendMarkdown(`**${vscode.l10n.t('Telegraf Controller token')}**  \n`);
       if (facts.token) appendTokenInfo(md, facts.token, [], Date.now());
-      else md.appendText(vscode.l10n.t('Not identified in your token list (sign in to the controller that issued it).'));
+      else if (facts.verdict === 'signed-out' || !this.signedIn()) md.appendText(vscode.l10n.t('Not identified: sign in to the controller that issued it.'));
+      else
+        md.appendText(
+          vscode.l10n.t(
+            "Not identified in your token list: another user's or another controller's token, or one of several of yours that start with {0}….",
+            m[0].slice(0, 12),
+          ),
+        );
       const range = new vscode.Range(position.line, m.index, position.line, m.index + m[0].length);
       // Only where a finding (with its quick fixes) marks the value: an owner-only, git-ignored env file has none.
       const flagged = vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === DIAGNOSTIC_SOURCE && d.range.intersection(range));
@@ -40,6 +48,6 @@ export class DeploymentHoverProvider implements vscode.HoverProvider {
 }
 
 /** Registers the hover on every file (filtered by kind). */
-export function registerDeploymentHover(resolver: TokenResolver, envFiles: EnvFileIndex): vscode.Disposable {
-  return vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], new DeploymentHoverProvider(resolver, envFiles));
+export function registerDeploymentHover(resolver: TokenResolver, envFiles: EnvFileIndex, signedIn?: () => boolean): vscode.Disposable {
+  return vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], new DeploymentHoverProvider(resolver, envFiles, signedIn));
 }

@@ -49,7 +49,7 @@ export function registerDeploymentFeatures(services: DeploymentServices): { disp
         git.clear();
         void diagnostics.scanWorkspace();
       }),
-      registerDeploymentHover(resolver, envFiles),
+      registerDeploymentHover(resolver, envFiles, () => connection.current.state === 'ready'),
       ...registerDeploymentActions({ connection, store, vault, resolver, git, log, envFiles, hook }),
       ...registerAddTokenToDeployment({ connection, store, vault, log, git, envFiles }),
     ],

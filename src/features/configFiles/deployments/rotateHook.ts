@@ -88,9 +88,20 @@ async function secretPlace(
   oldValue: string,
   secretManifests: readonly { uri: vscode.Uri; text: string }[],
 ): Promise<{ note: string; command: string; unsure?: boolean } | undefined> {
-  // A Secret manifest in the workspace that defines it (the git-ignored `*.secret.yaml` Add Token writes) says what it holds.
-  for (const m of secretManifests) {
-    const values = secretManifestValues(m.text, secret.name, secret.key, secret.namespace);
+  // A Secret a kustomization beside the manifest generates: its own place (`kubectl apply -k`, which also rolls the pods)
+  // covers it; kubectl on the plain name would miss the generated, hash-suffixed Secret.
+  if (kind === 'kubernetes') {
+    for (const k of ['kustomization.yaml', 'kustomization.yml', 'Kustomization']) {
+      const text = (await readDeployment(vscode.Uri.joinPath(manifest, '..', k)))?.text;
+      if (text && manualPlaces('kustomization', text).some((m) => m.secret?.name === secret.name)) return undefined;
+    }
+  }
+  // A Secret manifest in the workspace that defines it (the git-ignored `*.secret.yaml` Add Token writes) says what it holds:
+  // one beside the manifest, or one elsewhere that states the same namespace. A kustomization's secretGenerator says it itself.
+  for (const m of kind === 'kustomization' ? [] : secretManifests) {
+    const beside = path.dirname(m.uri.fsPath) === path.dirname(manifest.fsPath);
+    if (!beside && !secret.namespace) continue;
+    const values = secretManifestValues(m.text, secret.name, secret.key, secret.namespace, !beside);
     if (values === undefined) continue;
     const rel = vscode.workspace.asRelativePath(m.uri, false);
     if (values.includes(oldValue))
