@@ -658,7 +658,7 @@ function planHelm(text: string, opts: PlanOptions): DeployPlan {
   const found = helmTelegrafValues(docs)[0];
   if (!found) {
     const p = base('helm-values', CONTROLLER_TOKEN_VAR);
-    p.notes.push('No values of the influxdata telegraf or telegraf-ds chart found (image.repository telegraf, config.outputs).');
+    p.notes.push('No values of the influxdata telegraf or telegraf-ds chart found (image.repository or image.repo telegraf, config.outputs).');
     return p;
   }
   const tag = str(get(get(found.map, 'image'), 'tag'));
@@ -781,7 +781,8 @@ function planEnvFile(text: string): DeployPlan {
  */
 export function mergeHostFileCommand(hostPath: string, source: string, vars: readonly string[], unit?: string): string {
   const re = `^(${vars.join('|')})=`;
-  const script = `{ grep -Ev '${re}' "$1" 2>/dev/null; grep -E '${re}' "$2"; } > "$1.new" && chmod 0600 "$1.new" && mv "$1.new" "$1"`;
+  // umask 077: the new file is owner-only from its first byte (never readable by others before the chmod).
+  const script = `umask 077; { grep -Ev '${re}' "$1" 2>/dev/null; grep -E '${re}' "$2"; } > "$1.new" && chmod 0600 "$1.new" && mv "$1.new" "$1"`;
   return `sudo sh -c ${shQuote(script)} sh ${shQuote(hostPath)} ${shQuote(source)}${unit ? ` && sudo systemctl restart ${unit}` : ''}`;
 }
 

@@ -133,7 +133,9 @@ export function helmTelegrafValues(docs: readonly Document.Parsed[]): { doc: Doc
   const out: { doc: Document.Parsed; map: YAMLMap; path: string[] }[] = [];
   const looks = (m: unknown): boolean => {
     if (!isMap(m)) return false;
-    const repo = str(get(get(m, 'image'), 'repository'));
+    // `image.repository` (telegraf-ds and most charts) or `image.repo` (the influxdata/telegraf chart's own values.yaml).
+    const image = get(m, 'image');
+    const repo = str(get(image, 'repository')) ?? str(get(image, 'repo'));
     if (repo && isTelegrafImage(repo)) return true;
     const cfg = get(m, 'config');
     return isMap(cfg) && (!!get(cfg, 'outputs') || !!get(cfg, 'agent')) && (!!pairOf(m, 'env') || !!pairOf(m, 'args') || !!pairOf(m, 'envFromSecret'));

@@ -181,3 +181,17 @@ test('secretManifestValues: what a Secret manifest gives the key, by name and na
   assert.deepEqual(secretManifestValues(manifest, 'agent-b', 'INFLUX_TOKEN'), []);
   assert.equal(secretManifestValues(manifest, 'agent-c', 'TELEGRAF_CONTROLLER_TOKEN'), undefined);
 });
+
+test('Helm values of the influxdata/telegraf chart (image.repo, args, env) are found and wired', () => {
+  const values =
+    'image:\n  repo: "docker.io/library/telegraf"\n  tag: "1.40-alpine"\n  pullPolicy: IfNotPresent\nargs:\n  - --config\n  - https://tc.example.com/api/configs/helm/toml\nenv:\n  - name: HOSTNAME\n    value: "telegraf-polling-service"\n';
+  const p = planAddToken('/w/values.yaml', values, {});
+  assert.equal(p.kind, 'helm-values');
+  assert.equal(p.status, 'edit', p.notes.join(' '));
+  assert.match(applyEdits(values, p.edits), /- name: TELEGRAF_CONTROLLER_TOKEN\n\s+valueFrom:\n\s+secretKeyRef:\n\s+name: telegraf-controller-token\n/);
+});
+
+test('the host-file merge command writes its new file owner-only from the first byte (umask 077)', () => {
+  const p = planAddToken('/w/telegraf-db.service', '[Service]\nEnvironmentFile=-/etc/default/telegraf-db\n', {});
+  assert.match(p.commands[0]!.text, /^sudo sh -c 'umask 077; \{ grep -Ev/);
+});
