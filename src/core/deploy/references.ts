@@ -10,6 +10,7 @@
  * Windows service's `Environment` registry value; the Compose services to
  * recreate). Pure; no `vscode` import.
  */
+import { posix } from 'node:path';
 import { isSeq, type YAMLMap } from 'yaml';
 import type { TextEdit } from '../config/types';
 import type { DeployKind } from './kinds';
@@ -176,6 +177,40 @@ export function hostFileCommand(f: HostFileRef): string {
 export function unitNameOf(filePath: string): string {
   const m = /([^/\\]+)\.service(?:\.d[/\\][^/\\]+|\.j2)?$/.exec(filePath);
   return m?.[1] ?? 'telegraf';
+}
+
+/**
+ * Whether the deployment file at `readerPath` (text `readerText`) names the
+ * file at `filePath`: a path ending in its name that resolves to it from the
+ * reader's folder (Compose `env_file:`, a kustomize `envs:` entry,
+ * `--from-env-file=` in a script beside it), or, for a reader in the same
+ * folder, one of `hostPaths` (the host file a systemd unit reads the copy its
+ * install command puts there; a unit in another folder runs on another host).
+ * A file of the same name in another folder is not this one. Paths are
+ * absolute; `\\` counts as `/`.
+ */
+export function namesFile(readerPath: string, readerText: string, filePath: string, hostPaths: readonly string[]): boolean {
+  const slash = (p: string) => p.replace(/\\/g, '/');
+  const target = posix.normalize(slash(filePath));
+  const readerDir = posix.dirname(slash(readerPath));
+  const beside = readerDir === posix.dirname(target);
+  const base = posix.basename(target);
+  const stop = /[\s'"=:,[\]{}()`;]/;
+  for (const needle of [base, ...hostPaths]) {
+    for (let i = readerText.indexOf(needle); i !== -1; i = readerText.indexOf(needle, i + 1)) {
+      const end = i + needle.length;
+      if (end < readerText.length && !stop.test(readerText[end]!)) continue;
+      let start = i;
+      while (start > 0 && !stop.test(readerText[start - 1]!)) start--;
+      const named = slash(readerText.slice(start, end));
+      if (hostPaths.includes(named)) {
+        if (beside) return true;
+      } else if (named === base || named.endsWith(`/${base}`)) {
+        if ((posix.isAbsolute(named) ? posix.normalize(named) : posix.join(readerDir, named)) === target) return true;
+      }
+    }
+  }
+  return false;
 }
 
 /**

@@ -713,6 +713,8 @@ describe('Deployment files', function () {
     const asked = ui.record.messages.find((m) => m.text === 'telegraf-controller.env already gives agents a token.');
     assert.deepEqual(asked?.buttons, ['Use telegraf-controller-2.env', 'Replace the Token in telegraf-controller.env'], JSON.stringify(ui.record.messages));
     assert.match(asked?.detail ?? '', /Named by: [^\n]*fix-systemd-2\/telegraf\.service/);
+    // Units in other folders read /etc/telegraf/controller-token.env on their own hosts: not this file.
+    assert.doesNotMatch(asked?.detail ?? '', /two-units\/|fix-systemd\/|add-systemd/, 'a unit in another folder is another host');
     assert.equal(doc.getText(), '[Service]\nEnvironmentFile=/etc/telegraf/telegraf-controller-2.env\nExecStart=/usr/bin/telegraf\n');
     assert.equal(
       fs.readFileSync(file('fix-systemd-2/telegraf-controller.env'), 'utf8'),

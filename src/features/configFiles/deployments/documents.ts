@@ -22,6 +22,7 @@ import {
   hostFileClaim,
   hostFileClaims,
   manualPlaces,
+  namesFile,
   planEnvEntry,
   secretNameFor,
   type DeployKind,
@@ -192,17 +193,20 @@ export async function secretManifestHolder(
 
 /**
  * Workspace deployment files (relative paths, at most 5) that give agents what
- * the file at `fsPath` holds, besides `ctx.except`: those naming it as a whole
- * word (`env_file:`, `--from-env-file`, a kustomize `envs:` entry) or by the
- * host path a systemd unit reads its installed copy from; Kubernetes and Helm
+ * the file at `fsPath` holds, besides `ctx.except`: those naming it by a path
+ * that resolves to it (`env_file:`, `--from-env-file`, a kustomize `envs:`
+ * entry; never a file of the same name elsewhere) or, beside it, by the host
+ * path a systemd unit reads its installed copy from (`namesFile`: the default
+ * host file and the file's own `hostFileClaim` lines); Kubernetes and Helm
  * files beside it that read a Secret made from it (`secretKeyRef` of the
  * Secret {@link secretNameFor} names after it; for a `*.secret.yaml` manifest,
  * the Secret it defines); a Compose file beside a `.env` that reads `${name}`.
  */
 export async function readersOf(fsPath: string, name: string, ctx: { index: EnvFileIndex; except?: string }): Promise<string[]> {
   const base = path.basename(fsPath);
-  const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const named = new RegExp(`(^|[\\s/='":])(${esc(base)}|${esc(hostEnvFileFor(base))})($|[\\s'"])`, 'm');
+  // Where a systemd unit beside it reads its installed copy: the default host file, and any it says it is installed as.
+  const own = await fs.readFile(fsPath, 'utf8').catch(() => '');
+  const hostPaths = [hostEnvFileFor(base), ...hostFileClaims(own)];
   const dir = path.dirname(fsPath);
   // The Secret made from it (an env file this extension names: `telegraf-controller-2.env` → `telegraf-controller-token-2`).
   const secret = base.endsWith('.secret.yaml')
@@ -220,7 +224,8 @@ export async function readersOf(fsPath: string, name: string, ctx: { index: EnvF
     const kind = beside && secret !== undefined ? deploymentKind(uri.fsPath.replace(/\\/g, '/'), t.text, ctx.index.paths()) : undefined;
     const readsSecret = kind !== undefined && manualPlaces(kind, t.text, uri.fsPath).some((m) => m.secret?.name === secret);
     // The file being changed counts when something in it already reads this file (another service).
-    if (composeBeside || (uri.fsPath !== ctx.except && (named.test(t.text) || readsSecret))) readers.push(vscode.workspace.asRelativePath(uri));
+    if (composeBeside || (uri.fsPath !== ctx.except && (namesFile(uri.fsPath, t.text, fsPath, hostPaths) || readsSecret)))
+      readers.push(vscode.workspace.asRelativePath(uri));
     if (readers.length >= 5) break;
   }
   return readers;

@@ -16,6 +16,7 @@ import {
   hostFileClaim,
   hostFileClaims,
   manualPlaces,
+  namesFile,
   planAddToken,
   planFixes,
   scanDeployment,
@@ -194,4 +195,34 @@ test('Helm values of the influxdata/telegraf chart (image.repo, args, env) are f
 test('the host-file merge command writes its new file owner-only from the first byte (umask 077)', () => {
   const p = planAddToken('/w/telegraf-db.service', '[Service]\nEnvironmentFile=-/etc/default/telegraf-db\n', {});
   assert.match(p.commands[0]!.text, /^sudo sh -c 'umask 077; \{ grep -Ev/);
+});
+
+test('namesFile: a path that resolves to the env file names it; a file of the same name in another folder does not', () => {
+  const env = '/ws/site-a/telegraf-controller.env';
+  const hosts = [HOST_ENV_FILE];
+  // Compose env_file: relative to the compose file's folder, with or without ./
+  assert.equal(namesFile('/ws/site-a/compose.yaml', 'services:\n  t:\n    env_file: telegraf-controller.env\n', env, hosts), true);
+  assert.equal(namesFile('/ws/site-a/compose.yaml', 'services:\n  t:\n    env_file:\n      - ./telegraf-controller.env\n', env, hosts), true);
+  assert.equal(namesFile('/ws/site-a/deploy/compose.yaml', 'services:\n  t:\n    env_file: ["../telegraf-controller.env"]\n', env, hosts), true);
+  assert.equal(namesFile('/ws/site-b/compose.yaml', 'services:\n  t:\n    env_file: telegraf-controller.env\n', env, hosts), false, 'its own file');
+  assert.equal(namesFile('/ws/site-b/compose.yaml', 'services:\n  t:\n    env_file: ../site-a/telegraf-controller.env\n', env, hosts), true);
+  assert.equal(namesFile('/ws/x/run.sh', 'kubectl create secret generic t --from-env-file=/ws/site-a/telegraf-controller.env\n', env, hosts), true);
+  // A longer name that ends the same is another file.
+  assert.equal(namesFile('/ws/site-a/compose.yaml', 'env_file: old-telegraf-controller.env\n', env, hosts), false);
+  assert.equal(namesFile('/ws/site-a/compose.yaml', 'env_file: telegraf-controller.env.bak\n', env, hosts), false);
+  // A systemd unit reads the host copy: beside the file it is that file's copy; in another folder, another host's file.
+  const unit = '[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\n';
+  assert.equal(namesFile('/ws/site-a/telegraf.service', unit, env, hosts), true);
+  assert.equal(namesFile('/ws/site-b/telegraf.service', unit, env, hosts), false);
+  assert.equal(namesFile('/ws/site-a/telegraf.service', '[Service]\nEnvironmentFile=-/etc/telegraf/other.env\n', env, hosts), false);
+  // A host file the env file says it is installed as.
+  assert.equal(
+    namesFile('/ws/site-a/db.service', '[Service]\nEnvironmentFile=/etc/telegraf/db.env\n', env, [
+      HOST_ENV_FILE,
+      ...hostFileClaims(`${hostFileClaim('/etc/telegraf/db.env')}\n`),
+    ]),
+    true,
+  );
+  // Windows separators.
+  assert.equal(namesFile('C:\\ws\\site-a\\compose.yaml', 'env_file: .\\telegraf-controller.env\n', 'C:\\ws\\site-a\\telegraf-controller.env', hosts), true);
 });
