@@ -62,7 +62,9 @@ export function tokenPickItems(tokens: readonly Token[], stored: ReadonlySet<str
  * id, or (from the palette) a quick pick of the tokens that `filter` accepts.
  * Uses the connection and list in `services` (the active connection). Throws
  * `Cancelled` when the user dismisses the pick, no token fits, or the user
- * chose `createNew` ("Create New Token…", offered when given); a
+ * chose `createNew` ("Create New Token…", offered when given) and it did not
+ * resolve to the id of a token it created (with one, that token is the
+ * answer: the command goes on with it); a
  * `ControllerError` when an id is looked up on the server and fails.
  */
 export async function resolveToken(
@@ -94,7 +96,10 @@ export async function resolveToken(
   }
   const pick = required(await ui.showQuickPick(items, { placeHolder, matchOnDescription: true, matchOnDetail: true }));
   if (pick.create || !pick.token) {
-    await createNew?.();
+    // The form answers with the id of the token it created (undefined when closed first): the command goes on with it.
+    const created = await createNew?.();
+    const token = typeof created === 'string' ? services.store.find(created) : undefined;
+    if (token) return token;
     throw new Cancelled();
   }
   return pick.token;

@@ -4,7 +4,8 @@
  * - every command has a Title Case title and the "Telegraf Controller" category;
  * - internal commands (documented "Internal" in src/constants.ts) are hidden
  *   from the palette with `"when": "false"`, and only they are;
- * - every palette command that needs a state has a `when` clause;
+ * - every palette command that needs a state has a `when` clause, and has a
+ *   row in README.md "Commands";
  * - every `%key%` placeholder has a value in package.nls.json, and
  *   package.nls.json has no unused key;
  * - no user-visible string of `contributes` is left as a literal;
@@ -173,6 +174,18 @@ test('internal commands are hidden from the palette with "when": "false", and on
     const hidden = entries[0]?.when === 'false';
     if (internal.has(id)) assert.ok(hidden, `${id} is internal: it needs { "when": "false" } in menus.commandPalette`);
     else assert.ok(!hidden, `${id} is hidden from the palette but not documented as internal in src/constants.ts`);
+  }
+});
+
+test('README.md "Commands" lists every command of the palette, with its title', () => {
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('\n## Commands'), readme.indexOf('\n## ', readme.indexOf('\n## Commands') + 1));
+  for (const c of pkg.contributes.commands) {
+    if (internal.has(c.command)) continue;
+    const title = String(nls[c.title.slice(1, -1)] ?? c.title);
+    const row = section.split('\n').find((l) => l.includes(`\`${c.command}\``));
+    assert.ok(row, `README.md "Commands" has no row for ${c.command} (${title})`);
+    assert.ok(row.includes(`Telegraf Controller: ${title}`), `the README row of ${c.command} does not say "${title}": ${row}`);
   }
 });
 

@@ -64,9 +64,11 @@ export async function applyOffsetEdits(doc: vscode.TextDocument, version: number
   if (!ok) throw new Error(vscode.l10n.t('VS Code refused the edit of {0}; nothing was written.', path.basename(doc.fileName)));
 }
 
-async function targetEditor(): Promise<vscode.TextEditor> {
+async function targetEditor(preferred: vscode.TextDocument | undefined): Promise<vscode.TextEditor> {
   const active = vscode.window.activeTextEditor;
   if (active && isConfigDocument(active.document)) return active;
+  // The config the command started from (before a create form took the focus), while it is still open.
+  if (preferred && !preferred.isClosed && isConfigDocument(preferred)) return vscode.window.showTextDocument(preferred);
   // Telegraf configs only: not every .conf is one (a systemd drop-in, nginx, …).
   const candidates = await workspaceConfigUris(200);
   const files = (await Promise.all(candidates.map(async (uri) => ((await readConfig(uri)) ? uri : undefined)))).filter((u) => u !== undefined);
@@ -127,8 +129,11 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
   return [
     registerCommand(
       Commands.insertToken,
-      async (arg: TokenArg) => {
+      async (arg: TokenArg, opts?: { uri?: string }) => {
         if (connection.current.state !== 'ready') throw new Error(vscode.l10n.t('Sign in to a Telegraf Controller first ("Telegraf Controller: Connect…").'));
+        // The config to insert into: the one named (the create form opened from it), else the editor active now.
+        const named = typeof opts?.uri === 'string' ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === opts.uri) : undefined;
+        const startDoc = named ?? vscode.window.activeTextEditor?.document;
         const origin = connection.origin!;
         if (!deps.store.snapshot.loadedAt) await deps.store.refresh();
         const storedIds = await vault.storedTokenIds(origin);
@@ -155,12 +160,12 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
           arg,
           vscode.l10n.t('Insert which token?'),
           (t) => storedIds.has(t.id) && t.status === 'active',
-          canCreate ? () => vscode.commands.executeCommand(Commands.createToken) : undefined,
+          canCreate ? () => vscode.commands.executeCommand<string | undefined>(Commands.createToken, undefined, { returnCreated: true }) : undefined,
         );
         const value = await vault.getTokenValue(origin, token.id);
         if (!value)
           throw new Error(vscode.l10n.t('The value of "{0}" is not stored in this VS Code, so it cannot be inserted.', ui.tokenName(token.description, 80)));
-        const editor = await targetEditor();
+        const editor = await targetEditor(startDoc);
         const doc = editor.document;
         const fileName = path.basename(doc.fileName);
         if (doc.getText().trim() !== '' && !isTelegrafConfig(doc.fileName, doc.getText())) {

@@ -26,12 +26,20 @@ export interface CreateTokenServices {
   log: Logger;
 }
 
+/** Called with the id of each token created through {@link createTokenDeps} (the form's create path). */
+const createdListeners = new Set<(tokenId: string) => void>();
+
 /**
  * The panel's dependencies: creating a token calls the API, stores the value
  * in SecretStorage under the token's id (keyed by origin), updates the tree and
- * writes an activity-log line without the value.
+ * writes an activity-log line without the value. `hooks.configUri`: the
+ * Telegraf config the form was opened from ("Insert into Config…" on the
+ * created token inserts there rather than asking).
  */
-export function createTokenDeps({ connection, store, vault, log }: CreateTokenServices): CreateTokenDeps {
+export function createTokenDeps(
+  { connection, store, vault, log }: CreateTokenServices,
+  hooks: { configUri?: () => vscode.Uri | undefined } = {},
+): CreateTokenDeps {
   return {
     session: async () => {
       const user = connection.user;
@@ -53,6 +61,7 @@ export function createTokenDeps({ connection, store, vault, log }: CreateTokenSe
         store.upsert(created.token);
         await store.refreshStored();
         log.info(`[${connection.label}] created token ${created.token.id} "${ui.tokenName(created.token.description, 80)}" (value stored in secret storage)`);
+        for (const l of [...createdListeners]) l(created.token.id);
         return created;
       } catch (e) {
         // Timed out after sending, or a 201 cut off: look on the controller instead of inviting a duplicate.
@@ -77,23 +86,31 @@ export function createTokenDeps({ connection, store, vault, log }: CreateTokenSe
       await vscode.commands.executeCommand(Commands.copyTokenValue, tokenId);
     },
     insertIntoConfig: async (tokenId: string) => {
-      await vscode.commands.executeCommand(Commands.insertToken, tokenId);
+      // Into the config the form was opened from, when it was opened from one.
+      const uri = hooks.configUri?.();
+      await vscode.commands.executeCommand(Commands.insertToken, tokenId, uri ? { uri: uri.toString() } : undefined);
     },
     log,
     t: (message, ...args) => vscode.l10n.t(message, ...args),
   };
 }
 
-/** Registers "Create Token": opens the create form (a WebviewPanel), or asks to connect first. */
+/**
+ * Registers "Create Token": opens the create form (a WebviewPanel), or asks
+ * to connect first. With `flow.returnCreated` (a command that offered "Create
+ * New Token…") the command resolves to the id of the first token the form
+ * creates, or undefined when the form closes first.
+ */
 export function registerCreateToken(context: vscode.ExtensionContext, services: CreateTokenServices, manager?: ConnectionManager): vscode.Disposable[] {
-  const deps = createTokenDeps(services);
+  let formConfig: vscode.Uri | undefined;
+  const deps = createTokenDeps(services, { configUri: () => formConfig });
   return [
     // Sign-in, sign-out, another user or another active connection: the open form shows the new session
     // (otherwise it would keep the old identity and role until reopened).
     watchSession(services.connection, () => CreateTokenPanel.current, services.log),
     registerCommand(
       Commands.createToken,
-      async (options?: CreateTokenOptions) => {
+      async (options?: CreateTokenOptions, flow?: { returnCreated?: boolean }): Promise<string | undefined> => {
         const ready = () => services.connection.current.state === 'ready';
         const canCreate = (c: { current: { state: string }; user?: { role: Role } }) => c.current.state === 'ready' && !!c.user && canManageTokens(c.user.role);
         const others = manager?.all.filter((h) => h !== manager.active && canCreate(h.connection)) ?? [];
@@ -115,16 +132,24 @@ export function registerCreateToken(context: vscode.ExtensionContext, services: 
         if (!ready()) {
           const choice = await ui.showInformationMessage(vscode.l10n.t('Sign in to a Telegraf Controller to create a token.'), vscode.l10n.t('Connect…'));
           if (choice) await vscode.commands.executeCommand(Commands.connect);
-          if (!ready()) return;
+          if (!ready()) return undefined;
         }
         let opts = options && typeof options === 'object' && !('kind' in options) ? options : undefined;
-        if (!opts) {
-          // Opened from a Telegraf config: pre-select the least set that file needs, and say why.
-          const doc = vscode.window.activeTextEditor?.document;
-          const suggestion = doc ? suggestPresetForConfig(doc.fileName, doc.getText()) : undefined;
-          if (suggestion) opts = { preset: suggestion.preset, reason: suggestion.reason };
-        }
-        CreateTokenPanel.createOrShow(context.extensionUri, deps, opts);
+        const doc = vscode.window.activeTextEditor?.document;
+        const suggestion = doc ? suggestPresetForConfig(doc.fileName, doc.getText()) : undefined;
+        formConfig = suggestion ? doc?.uri : undefined;
+        // Opened from a Telegraf config: pre-select the least set that file needs, and say why.
+        if (!opts && suggestion) opts = { preset: suggestion.preset, reason: suggestion.reason };
+        const panel = CreateTokenPanel.createOrShow(context.extensionUri, deps, opts);
+        if (flow?.returnCreated !== true) return undefined;
+        return new Promise<string | undefined>((resolve) => {
+          const done = (id: string | undefined) => {
+            createdListeners.delete(done);
+            resolve(id);
+          };
+          createdListeners.add(done);
+          panel.onDidClose(() => done(undefined));
+        });
       },
       services.log,
     ),

@@ -24,6 +24,7 @@ export class CreateTokenPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly controller: CreateTokenController;
   private disposed = false;
+  private readonly closeListeners: Array<() => void> = [];
 
   /**
    * Shows the panel, creating it if needed. With `options` on an open panel,
@@ -80,10 +81,17 @@ export class CreateTokenPanel {
     return this.controller.refresh();
   }
 
+  /** Calls `listener` once when the panel closes (at once when it is closed already). */
+  onDidClose(listener: () => void): void {
+    if (this.disposed) listener();
+    else this.closeListeners.push(listener);
+  }
+
   /** Closes the panel. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    for (const l of this.closeListeners.splice(0)) l();
     if (CreateTokenPanel.current === this) CreateTokenPanel.current = undefined;
     this.controller.dispose();
     this.panel.dispose();

@@ -502,7 +502,7 @@ describe('Telegraf config features', function () {
     );
   });
 
-  it('the insert picker offers "Create New Token…", which opens the create form and writes nothing', async () => {
+  it('the insert picker offers "Create New Token…", which opens the create form; closing the form writes nothing', async () => {
     write('create-new.conf', '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:8000/agents/heartbeat"\n');
     const doc = await vscode.workspace.openTextDocument(uri('create-new.conf'));
     await vscode.window.showTextDocument(doc);
@@ -519,7 +519,12 @@ describe('Telegraf config features', function () {
       ],
     });
     try {
-      await vscode.commands.executeCommand('telegrafController.insertToken');
+      // The command waits for the form: it goes on with the token created there, or ends when the form closes.
+      const running = vscode.commands.executeCommand('telegrafController.insertToken');
+      await waitUntil(() => formTabs().length === 1, { what: 'the create form open' });
+      assert.equal(doc.getText(), '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:8000/agents/heartbeat"\n', 'nothing written');
+      await vscode.window.tabGroups.close(formTabs());
+      await running;
     } finally {
       ui.restore();
     }
@@ -528,9 +533,31 @@ describe('Telegraf config features', function () {
       `stored tokens are offered: ${labels.join(' | ')}`,
     );
     assert.ok(labels[labels.length - 1]!.includes('Create New Token…'), `"Create New Token…" comes last: ${labels.join(' | ')}`);
-    await waitUntil(() => formTabs().length === 1, { what: 'the create form open' });
-    assert.equal(doc.getText(), '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:8000/agents/heartbeat"\n', 'nothing written');
+    assert.equal(doc.getText(), '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:8000/agents/heartbeat"\n', 'nothing written when the form closed');
+  });
+
+  it('the insert picker\'s "Create New Token…" goes on with the token the form creates, into the config it started from', async () => {
+    const before = `[[outputs.heartbeat]]\n  url = "${emulator().heartbeatUrl}"\n  instance_id = "a"\n`;
+    write('create-new-insert.conf', before);
+    const doc = await vscode.workspace.openTextDocument(uri('create-new-insert.conf'));
+    await vscode.window.showTextDocument(doc);
+    const formTabs = () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Create API Token');
     await vscode.window.tabGroups.close(formTabs());
+    const ui = scriptUi({ quickPick: [byLabel('Create New Token…'), byLabel('Environment variable reference')] });
+    try {
+      const running = vscode.commands.executeCommand('telegrafController.insertToken');
+      await waitUntil(() => formTabs().length === 1, { what: 'the create form open' });
+      // What the form's Create button does; the form has the focus now, not the config.
+      const created = await api.createToken({ description: 'config features created in the form', expiresAt: null, permissions: AGENT });
+      secrets.push(created.value);
+      await running;
+    } finally {
+      ui.restore();
+      await vscode.window.tabGroups.close(formTabs());
+    }
+    assert.ok(!ui.record.picks.some((p) => /which Telegraf config/.test(p)), `no question which config: ${ui.record.picks.join(' | ')}`);
+    assert.match(doc.getText(), /token = "\$\{TELEGRAF_CONTROLLER_TOKEN\}"/, doc.getText());
   });
 
   it('a Viewer is never offered to create a token from the insert picker', async () => {

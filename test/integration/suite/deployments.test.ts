@@ -429,6 +429,35 @@ describe('Deployment files', function () {
     assert.ok(!edgeCommands.includes('/etc/telegraf/controller-token.env'), edgeCommands);
   });
 
+  it('Add Token to Deployment… goes on with the token made by "Create New Token…" in the create form', async () => {
+    write('create-new/docker-compose.yml', 'services:\n  telegraf:\n    image: telegraf:1.40\n');
+    const formTabs = () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Create API Token');
+    await vscode.window.tabGroups.close(formTabs());
+    const ui = scriptUi({
+      quickPick: [byLabel('Create New Token…')],
+      message: [{ match: /^Add TELEGRAF_CONTROLLER_TOKEN to docker-compose\.yml\?/, answer: 'Add' }],
+    });
+    let res: AddTokenResult | undefined;
+    let created: Awaited<ReturnType<TestApi['createToken']>> | undefined;
+    try {
+      const running = vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('create-new/docker-compose.yml'), {
+        composeMode: 'environment',
+      });
+      await waitUntil(() => formTabs().length === 1, { what: 'the create form open' });
+      assert.ok(!fs.existsSync(file('create-new/.env')), 'nothing written before the token exists');
+      // What the form's Create button does.
+      created = await api.createToken({ description: 'deploy created in the form', expiresAt: null, permissions: AGENT });
+      res = await running;
+    } finally {
+      ui.restore();
+      await vscode.window.tabGroups.close(formTabs());
+    }
+    assert.ok(res, JSON.stringify(ui.record.messages));
+    assert.equal(fs.readFileSync(file('create-new/.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${created.value}\n`);
+    assert.match(fs.readFileSync(file('create-new/docker-compose.yml'), 'utf8'), /TELEGRAF_CONTROLLER_TOKEN/);
+  });
+
   it('Add Token to Deployment… into an env file git tracks: warned before, and the first copied command stops tracking it', async function () {
     const t = await api.createToken({ description: 'deploy tracked env', expiresAt: null, permissions: AGENT });
     const repo = file('tracked-repo');
@@ -461,6 +490,8 @@ describe('Deployment files', function () {
     );
     assert.ok(!(confirm?.detail ?? '').includes('git-ignored'), 'never called git-ignored');
     assert.equal(res?.commands[0], 'git rm --cached -- deploy-features/tracked-repo/.env');
+    // .gitignore keeps it out once it is untracked.
+    assert.match(fs.readFileSync(file('tracked-repo/.gitignore'), 'utf8'), /^\/\.env$/m);
     const done = ui.record.messages.find(
       (m) => m.level === 'warning' && /Git tracks deploy-features\/tracked-repo\/\.env, which now holds the token/.test(m.text),
     );

@@ -125,8 +125,8 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           tokenArg,
           vscode.l10n.t('Add which token? (only tokens whose value is stored in VS Code)'),
           (t) => t.status === 'active' && stored.has(t.id),
-          // No dead end: a new token's value is stored, then run this again.
-          canCreate ? () => vscode.commands.executeCommand(Commands.createToken) : undefined,
+          // No dead end: the form's new token (its value stored) is the one added.
+          canCreate ? () => vscode.commands.executeCommand<string | undefined>(Commands.createToken, undefined, { returnCreated: true }) : undefined,
         );
         const value = await vault.getTokenValue(origin, token.id);
         if (!value)

@@ -398,14 +398,15 @@ export async function writeOwnerOnly(fsPath: string, next: string, before: strin
  * Keeps a file that holds a value out of version control: unless git already
  * ignores it, `/<name>` is added to the `.gitignore` of its folder (created
  * when missing, line endings kept). Returns whether it was ignored already,
- * or `'tracked'` (nothing added) when git tracks the file: only
- * `git rm --cached` keeps its next version out of a commit.
+ * or `'tracked'` when git tracks the file: `.gitignore` does not untrack a
+ * file, so only `git rm --cached` keeps its next version out of a commit (the
+ * line is added all the same, so that it stays out afterwards).
  */
 export async function ensureGitIgnored(fsPath: string, git: GitIgnoreChecker): Promise<'already' | 'added' | 'tracked'> {
   git.clear();
   if (await git.isIgnored(fsPath)) return 'already';
   // .gitignore does not untrack a file git tracks already: the value would be committed with it.
-  if (await git.isTrackedKnown(fsPath)) return 'tracked';
+  const tracked = await git.isTrackedKnown(fsPath);
   const gi = path.join(path.dirname(fsPath), '.gitignore');
   let cur = '';
   try {
@@ -419,7 +420,7 @@ export async function ensureGitIgnored(fsPath: string, git: GitIgnoreChecker): P
     await fs.writeFile(gi, `${cur}${cur && !cur.endsWith('\n') ? eol : ''}${line}${eol}`);
   }
   git.clear();
-  return 'added';
+  return tracked ? 'tracked' : 'added';
 }
 
 /** Range helper: offsets of a ConfigText → vscode.Range. */
