@@ -370,4 +370,15 @@ export function secretManifestValues(text: string, name: string, key: string, na
   return found;
 }
 
+/**
+ * Whether `text` defines Kubernetes Secrets only (every non-empty YAML
+ * document has `kind: Secret`), as the `<secret>.secret.yaml` manifests
+ * "Add Token to Deployment…" writes do: such a file, git-ignored and readable
+ * by its owner only, holds a value where it belongs, like an env file.
+ */
+export function isSecretOnlyManifest(text: string): boolean {
+  const docs = yamlDocuments(text).filter((d) => d.contents !== null);
+  return docs.length > 0 && docs.every((d) => d.errors.length === 0 && k8sKind(d) === 'Secret');
+}
+
 export { composeEnvFiles } from './yamlModel';

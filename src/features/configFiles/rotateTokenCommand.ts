@@ -52,7 +52,12 @@ export function deploymentRotation(
 ): { lines: string[]; hooks: ReplaceHooks } {
   if (!refs || !hook) return { lines: [], hooks: {} };
   const lines: string[] = [];
-  if (refs.writable.length) lines.push(vscode.l10n.t('Env files that get the new value: {0}', few(refs.writable)));
+  if (refs.writable.length)
+    lines.push(
+      refs.writable.some((w) => /\.secret\.ya?ml(:\d+)?$/.test(w))
+        ? vscode.l10n.t('Files that get the new value (env files, Secret manifests): {0}', few(refs.writable))
+        : vscode.l10n.t('Env files that get the new value: {0}', few(refs.writable)),
+    );
   if (refs.readOnly.length)
     lines.push(vscode.l10n.t("Plain-text values NOT updated (use the file's quick fix to move them to an env file first): {0}", few(refs.readOnly)));
   if (refs.elsewhere?.length) lines.push(vscode.l10n.t('The old value also appears here, NOT updated (change it by hand): {0}', few(refs.elsewhere)));

@@ -374,6 +374,8 @@ describe('Deployment files', function () {
       rotA.restore();
     }
     const commandsA = await vscode.env.clipboard.readText();
+    const confirmA = rotA.record.messages.find((m) => m.text.startsWith('Rotate the token "deploy secret a"'));
+    assert.match(confirmA?.detail ?? '', new RegExp(`Files that get the new value \\(env files, Secret manifests\\): [^\\n]*${secretA}\\.secret\\.yaml`));
     assert.match(commandsA, new RegExp(`Kubernetes Secret "${secretA}" [^\\n]*defined in \\S*ns-a/${secretA}\\.secret\\.yaml, which gets the new value`));
     assert.match(commandsA, new RegExp(`\\nkubectl apply -f \\S*ns-a/${secretA}\\.secret\\.yaml\\nkubectl rollout restart daemonset/agent-a -n shared-ns`));
     assert.ok(!fs.readFileSync(file(`ns-a/${secretA}.secret.yaml`), 'utf8').includes(a.value), 'the Secret manifest got the new value');
@@ -529,6 +531,34 @@ describe('Deployment files', function () {
     const said = fixUi.record.messages.find((m) => /Compose now reads/.test(m.text));
     assert.equal(said?.level, 'warning', JSON.stringify(fixUi.record.messages));
     assert.match(said?.text ?? '', /docker-compose\.yml is tracked by git: the old value stays in its history[^]*Revoke on Server and Replace/);
+  });
+
+  it('a git-ignored Secret manifest only its owner can read is where a value belongs: no plaintext entry, only what the controller says', async function () {
+    const dead = await api.createToken({ description: 'deploy dead secret manifest', expiresAt: null, permissions: AGENT });
+    await api.connection.api().revokeToken(dead.token.id);
+    await api.store.refresh();
+    const repo = file('secret-store');
+    fs.rmSync(repo, { recursive: true, force: true });
+    write('secret-store/.gitignore', '/*.secret.yaml\n');
+    try {
+      execFileSync('git', ['init', '-q'], { cwd: repo, stdio: 'pipe' });
+    } catch {
+      this.skip();
+    }
+    const manifest = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: telegraf-controller-token\ntype: Opaque\nstringData:\n  TELEGRAF_CONTROLLER_TOKEN: "${dead.value}"\n`;
+    write('secret-store/telegraf-controller-token.secret.yaml', manifest);
+    fs.chmodSync(file('secret-store/telegraf-controller-token.secret.yaml'), 0o600);
+    // The same manifest readable by everyone (a copy beside it, also git-ignored): the plaintext entry stays.
+    write('secret-store/copy.secret.yaml', manifest);
+    fs.chmodSync(file('secret-store/copy.secret.yaml'), 0o644);
+    const own = uri('secret-store/telegraf-controller-token.secret.yaml');
+    const copy = uri('secret-store/copy.secret.yaml');
+    await vscode.workspace.openTextDocument(own);
+    await vscode.workspace.openTextDocument(copy);
+    await waitUntil(() => codesOf(own).some((c) => c.startsWith('token-revoked/')), { what: `revoked diagnostic (${codesOf(own)})`, timeoutMs: 30_000 });
+    await waitUntil(() => codesOf(copy).some((c) => c.startsWith('token-revoked/')), { what: `revoked diagnostic (${codesOf(copy)})`, timeoutMs: 30_000 });
+    assert.ok(!codesOf(own).some((c) => c.startsWith('plaintext-token/')), codesOf(own).join(', '));
+    assert.ok(codesOf(copy).some((c) => c.startsWith('plaintext-token/')), codesOf(copy).join(', '));
   });
 
   it('a revoked token in an env file has a quick fix that puts another token in its place', async () => {

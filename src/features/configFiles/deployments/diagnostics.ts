@@ -12,7 +12,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { scanText, type DeployFinding, type DeployKind } from '../../../core/deploy';
+import { isSecretOnlyManifest, scanText, type DeployFinding, type DeployKind } from '../../../core/deploy';
 import { assessToken } from '../../../core/config/tokenAssessment';
 import type { Logger } from '../../../infra/logger';
 import type { ControllerConnection } from '../../../services/controllerConnection';
@@ -212,7 +212,9 @@ export class DeploymentDiagnostics implements vscode.Disposable {
     // A git-ignored env file only its owner can read (mode 0600, as this extension writes them) is where a value
     // belongs: no plaintext finding there, only what the token's facts say (revoked, expired, unknown), and no
     // "sign in to check" on every such file.
-    const valueStore = kind === 'env' && ignored && uri.scheme === 'file' && (await ownerOnly(uri.fsPath));
+    // So is a git-ignored owner-only Secret manifest (`<secret>.secret.yaml`, as "Add Token to Deployment…" writes them).
+    const valueStore =
+      (kind === 'env' || (kind === 'kubernetes' && isSecretOnlyManifest(text))) && ignored && uri.scheme === 'file' && (await ownerOnly(uri.fsPath));
     for (const f of findings) {
       if (valueStore && f.code === 'plaintext-token' && f.value) {
         const facts = await this.deps.resolver.facts(f.value, [], { network });

@@ -15,6 +15,7 @@ import {
   hostEnvFileFor,
   hostFileClaim,
   hostFileClaims,
+  isSecretOnlyManifest,
   manualPlaces,
   namesFile,
   planAddToken,
@@ -225,4 +226,14 @@ test('namesFile: a path that resolves to the env file names it; a file of the sa
   );
   // Windows separators.
   assert.equal(namesFile('C:\\ws\\site-a\\compose.yaml', 'env_file: .\\telegraf-controller.env\n', 'C:\\ws\\site-a\\telegraf-controller.env', hosts), true);
+});
+
+test('isSecretOnlyManifest: a file of Secrets only, as Add Token to Deployment writes them; not a workload, a ConfigMap or broken YAML', () => {
+  const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: telegraf-controller-token\ntype: Opaque\nstringData:\n  TELEGRAF_CONTROLLER_TOKEN: "tc-apiv1_x"\n';
+  assert.equal(isSecretOnlyManifest(secret), true);
+  assert.equal(isSecretOnlyManifest(`---\n${secret}---\n${secret}`), true);
+  assert.equal(isSecretOnlyManifest(`${secret}---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: t\n`), false);
+  assert.equal(isSecretOnlyManifest('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n'), false);
+  assert.equal(isSecretOnlyManifest(`${secret}  bad: [\n`), false);
+  assert.equal(isSecretOnlyManifest(''), false);
 });
