@@ -558,7 +558,10 @@ describe('Deployment files', function () {
     await waitUntil(() => codesOf(own).some((c) => c.startsWith('token-revoked/')), { what: `revoked diagnostic (${codesOf(own)})`, timeoutMs: 30_000 });
     await waitUntil(() => codesOf(copy).some((c) => c.startsWith('token-revoked/')), { what: `revoked diagnostic (${codesOf(copy)})`, timeoutMs: 30_000 });
     assert.ok(!codesOf(own).some((c) => c.startsWith('plaintext-token/')), codesOf(own).join(', '));
-    assert.ok(codesOf(copy).some((c) => c.startsWith('plaintext-token/')), codesOf(copy).join(', '));
+    assert.ok(
+      codesOf(copy).some((c) => c.startsWith('plaintext-token/')),
+      codesOf(copy).join(', '),
+    );
   });
 
   it('a revoked token in an env file has a quick fix that puts another token in its place', async () => {

@@ -229,7 +229,8 @@ test('namesFile: a path that resolves to the env file names it; a file of the sa
 });
 
 test('isSecretOnlyManifest: a file of Secrets only, as Add Token to Deployment writes them; not a workload, a ConfigMap or broken YAML', () => {
-  const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: telegraf-controller-token\ntype: Opaque\nstringData:\n  TELEGRAF_CONTROLLER_TOKEN: "tc-apiv1_x"\n';
+  const secret =
+    'apiVersion: v1\nkind: Secret\nmetadata:\n  name: telegraf-controller-token\ntype: Opaque\nstringData:\n  TELEGRAF_CONTROLLER_TOKEN: "tc-apiv1_x"\n';
   assert.equal(isSecretOnlyManifest(secret), true);
   assert.equal(isSecretOnlyManifest(`---\n${secret}---\n${secret}`), true);
   assert.equal(isSecretOnlyManifest(`${secret}---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: t\n`), false);
