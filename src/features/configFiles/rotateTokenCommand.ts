@@ -11,10 +11,11 @@
 import * as vscode from 'vscode';
 import * as ui from '../../infra/ui';
 import { replacementExpiry, rotatedDescription } from '../../core/config/tokenAssessment';
-import { describePermissions } from '../../core/permissions';
+import { canManageTokens, describePermissions } from '../../core/permissions';
 import { displayText } from '../../core/text';
 import { formatUtc, parseTime } from '../../core/tokens';
 import { Commands } from '../../constants';
+import type { Token } from '../../core/api/contract';
 import { copySecret } from '../../infra/clipboard';
 import { Cancelled, registerCommand } from '../../infra/commands';
 import { resolveToken, type Services, type TokenArg } from '../../services/tokenArgs';
@@ -171,7 +172,22 @@ export function registerRotateToken(deps: Services & { resolver: TokenResolver; 
         if (connection.current.state !== 'ready') throw new Error(vscode.l10n.t('Sign in to a Telegraf Controller first ("Telegraf Controller: Connect…").'));
         const origin = connection.origin!;
         const storedIds = await vault.storedTokenIds(origin);
-        const token = await resolveToken(deps, arg, vscode.l10n.t('Rotate which token?'), (t) => t.status === 'active' && storedIds.has(t.id));
+        const fits = (t: Token) => t.status === 'active' && storedIds.has(t.id);
+        if (connection.user && !canManageTokens(connection.user.role))
+          throw new Error(vscode.l10n.t('Rotate creates a new token, and a Viewer cannot manage tokens: sign in as a Manager, Administrator or Owner.'));
+        if (!arg) {
+          if (!store.snapshot.loadedAt) await store.refresh();
+          if (!store.snapshot.tokens.some(fits)) {
+            // Say what Rotate needs rather than "no token fits".
+            void ui.showInformationMessage(
+              vscode.l10n.t(
+                'Rotate replaces a token whose value is stored in this VS Code (it writes the new value where the old one is): no active token of this connection has its value stored here. Tokens created in this VS Code are stored.',
+              ),
+            );
+            throw new Cancelled();
+          }
+        }
+        const token = await resolveToken(deps, arg, vscode.l10n.t('Rotate which token?'), fits);
         const name = ui.tokenName(token.description, 80);
         if (token.status !== 'active') throw new Error(vscode.l10n.t('"{0}" is revoked; only active tokens can be rotated.', name));
         const oldValue = await vault.getTokenValue(origin, token.id);

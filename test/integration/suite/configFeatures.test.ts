@@ -590,6 +590,42 @@ describe('Telegraf config features', function () {
     }
   });
 
+  it('Rotate from the palette with no stored active token of the connection says what it needs (not "no token fits")', async () => {
+    try {
+      await signInAs(api, 'carol');
+      const ui = scriptUi({ quickPick: [() => undefined] });
+      try {
+        await vscode.commands.executeCommand('telegrafController.rotateToken');
+      } finally {
+        ui.restore();
+      }
+      assert.deepEqual(ui.record.picks, [], 'no empty picker');
+      const told = ui.record.messages.find((m) => m.text.startsWith('Rotate replaces a token whose value is stored in this VS Code'));
+      assert.ok(told, JSON.stringify(ui.record.messages));
+    } finally {
+      await signInAs(api, emulator().username);
+    }
+  });
+
+  it('Rotate as a Viewer says a Viewer cannot manage tokens, before anything else', async () => {
+    try {
+      await signInAs(api, 'dave');
+      const ui = scriptUi({ quickPick: [() => undefined] });
+      try {
+        await vscode.commands.executeCommand('telegrafController.rotateToken');
+      } finally {
+        ui.restore();
+      }
+      assert.deepEqual(ui.record.picks, [], 'no picker');
+      assert.ok(
+        ui.record.messages.some((m) => m.level === 'error' && m.text.startsWith('Rotate creates a new token, and a Viewer cannot manage tokens')),
+        JSON.stringify(ui.record.messages),
+      );
+    } finally {
+      await signInAs(api, emulator().username);
+    }
+  });
+
   it("asks before putting a controller token into another plugin's token, and writes nothing unless told", async () => {
     const original = '[[outputs.influxdb_v2]]\n  urls = ["http://127.0.0.1:8086"]\n  token = "influx-own-token"\n';
     write('other-plugin.conf', original);
