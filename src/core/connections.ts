@@ -48,6 +48,27 @@ export function normalizeControllerUrl(value: string): string {
   return u.toString().replace(/\/+$/, '');
 }
 
+/**
+ * Whether two controller URLs name the same server on this machine under
+ * different loopback names (`localhost`, `127.0.0.1` or any `127.x.x.x`,
+ * `[::1]`) with the same scheme, port and path. Such connections would be two
+ * entries with separate sign-ins and stored values for one controller.
+ * False when either does not parse, or when they are equal (the same entry).
+ */
+export function sameLoopbackController(a: string, b: string): boolean {
+  let x: URL, y: URL;
+  try {
+    x = new URL(normalizeControllerUrl(a));
+    y = new URL(normalizeControllerUrl(b));
+  } catch {
+    return false;
+  }
+  const loopback = (h: string) => h === 'localhost' || h === '[::1]' || /^127(\.\d{1,3}){3}$/.test(h);
+  return (
+    x.toString() !== y.toString() && loopback(x.hostname) && loopback(y.hostname) && x.protocol === y.protocol && x.port === y.port && x.pathname === y.pathname
+  );
+}
+
 /** The host (and port) of a URL, e.g. `localhost:8888`; the input itself when it does not parse. */
 export function hostOf(url: string): string {
   try {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import * as ui from '../../infra/ui';
 import type { User } from '../../core/api/contract';
 import { ControllerError } from '../../core/api/errors';
-import { hostOf, normalizeControllerUrl, validateConnectionName } from '../../core/connections';
+import { hostOf, normalizeControllerUrl, sameLoopbackController, validateConnectionName } from '../../core/connections';
 import { displayText, pickText } from '../../core/text';
 import { Commands } from '../../constants';
 import { Cancelled, registerCommand, required } from '../../infra/commands';
@@ -394,6 +394,28 @@ export function registerConnectionCommands(manager: ConnectionManager, notifier:
         if (existing) {
           void ui.showInformationMessage(vscode.l10n.t('{0} is already listed as "{1}".', url, existing.name));
           return existing.key;
+        }
+        // localhost and 127.0.0.1 on one port: one controller, which would get two sign-ins and two sets of stored values.
+        const twin = manager.all.find((h) => sameLoopbackController(h.url, url));
+        if (twin) {
+          const use = vscode.l10n.t('Use "{0}"', twin.name);
+          const anyway = vscode.l10n.t('Add Anyway');
+          const choice = await ui.showWarningMessage(
+            vscode.l10n.t('{0} is probably the controller of the connection "{1}" ({2}).', url, twin.name, twin.url),
+            {
+              modal: true,
+              detail: vscode.l10n.t(
+                'localhost, 127.0.0.1 and [::1] all name this machine. A second connection to the same controller has its own sign-in and its own stored token values.',
+              ),
+            },
+            use,
+            anyway,
+          );
+          if (choice === use) {
+            await manager.setActive(twin.key);
+            return twin.key;
+          }
+          if (choice !== anyway) throw new Cancelled();
         }
         const others = manager.all.map((h) => h.name);
         const name = required(

@@ -530,12 +530,33 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
   it('adds, renames, activates and removes a connection from the commands', async () => {
     const alias = key2.replace('127.0.0.1', 'localhost');
     const activeBeforeAdd = api.manager.active?.key;
-    const ui = scriptUi({ inputBox: [alias, 'lab'], message: [{ match: 'Sign in now?', answer: undefined }] });
+    // The same controller under another loopback name: asked first ("Use …" keeps one connection).
+    const staging = api.manager.all.find((h) => h.key === key2)!;
+    const keep = scriptUi({ inputBox: [alias], message: [{ match: /is probably the controller of the connection "staging"/, answer: 'Use "staging"' }] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.addConnection');
+    } finally {
+      keep.restore();
+    }
+    assert.equal(api.manager.all.length, 2, 'no second connection to the same controller');
+    assert.equal(api.manager.active?.key, staging.key, '"Use" makes the existing one active');
+    await api.manager.setActive(activeBeforeAdd!);
+    const ui = scriptUi({
+      inputBox: [alias, 'lab'],
+      message: [
+        { match: /is probably the controller of the connection "staging"/, answer: 'Add Anyway' },
+        { match: 'Sign in now?', answer: undefined },
+      ],
+    });
     try {
       await vscode.commands.executeCommand('telegrafController.addConnection');
     } finally {
       ui.restore();
     }
+    assert.ok(
+      ui.record.messages.some((m) => m.level === 'warning' && /localhost, 127\.0\.0\.1 and \[::1\] all name this machine/.test(m.detail ?? '')),
+      JSON.stringify(ui.record.messages),
+    );
     await waitUntil(() => api.manager.all.length === 3, { what: 'third connection' });
     assert.equal(api.manager.active?.key, activeBeforeAdd, 'adding a connection leaves the active one');
     const setting = () =>

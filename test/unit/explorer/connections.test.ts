@@ -1,7 +1,14 @@
 /** Named connections (src/core/connections.ts) and paged loading (src/core/paging.ts). */
 import test, { describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalizeControllerUrl, parseConnections, toSettings, uniqueName, validateConnectionName } from '../../../src/core/connections';
+import {
+  normalizeControllerUrl,
+  parseConnections,
+  sameLoopbackController,
+  toSettings,
+  uniqueName,
+  validateConnectionName,
+} from '../../../src/core/connections';
 import { loadPages } from '../../../src/core/paging';
 
 describe('connections setting', () => {
@@ -122,4 +129,15 @@ describe('loadPages', () => {
     assert.deepEqual(await loadPages(s.fetch, { limit: 10, key: (x) => x }), ['t0', 't1', 't2']);
     assert.deepEqual(s.calls, [1]);
   });
+});
+
+test('sameLoopbackController: localhost, 127.0.0.1 and [::1] on one port are one controller; other ports, schemes or hosts are not', () => {
+  assert.equal(sameLoopbackController('http://localhost:8888', 'http://127.0.0.1:8888/'), true);
+  assert.equal(sameLoopbackController('http://[::1]:8888', 'http://127.0.0.2:8888'), true);
+  assert.equal(sameLoopbackController('http://localhost:8888', 'http://localhost:8888'), false, 'the same entry');
+  assert.equal(sameLoopbackController('http://localhost:8888', 'http://127.0.0.1:8889'), false);
+  assert.equal(sameLoopbackController('http://localhost:8888', 'https://127.0.0.1:8888'), false);
+  assert.equal(sameLoopbackController('http://controller.example.com:8888', 'http://127.0.0.1:8888'), false);
+  assert.equal(sameLoopbackController('http://localhost:8888/a', 'http://127.0.0.1:8888/b'), false);
+  assert.equal(sameLoopbackController('not a url', 'http://127.0.0.1:8888'), false);
 });
