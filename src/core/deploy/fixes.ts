@@ -21,7 +21,8 @@ import type { TextEdit } from '../config/types';
 import type { DeployKind } from './kinds';
 import { composeReference, DEFAULT_ENV_FILE, DEFAULT_SECRET_NAME, HOST_ENV_FILE, hostEnvFileFor, k8sArg, secretNameFor, type PlanCommand } from './plan';
 import type { DeployFinding } from './scan';
-import { secretCreateFromPromptCommand } from './references';
+import { secretCreateFromPromptCommand, unitNameOf } from './references';
+import { shQuote } from '../agentStart/generators';
 import { columnOf, eolOf, lineStart } from './textEdit';
 import { CONTROLLER_TOKEN_VAR } from './version';
 import { get, helmTelegrafValues, k8sContainers, k8sKind, str, yamlDocuments } from './yamlModel';
@@ -81,11 +82,16 @@ function within(r: readonly number[] | null | undefined, at: number): boolean {
   return !!r && at >= r[0]! && at < r[1]!;
 }
 
-/** The fixes for `finding` in `text` of `kind` (possibly none). */
-export function planFixes(kind: DeployKind, text: string, finding: DeployFinding): DeployFix[] {
+/**
+ * The fixes for `finding` in `text` of `kind` (possibly none). `filePath`:
+ * the file's path, which names a systemd unit (`telegraf-edge.service` →
+ * `telegraf-edge`, see `unitNameOf`): its fix installs the changed unit and
+ * restarts that unit, not the packaged `telegraf`.
+ */
+export function planFixes(kind: DeployKind, text: string, finding: DeployFinding, filePath = ''): DeployFix[] {
   if (text.startsWith('\uFEFF')) {
     const shifted = { ...finding, range: { start: finding.range.start - 1, end: finding.range.end - 1 } };
-    return planFixes(kind, text.slice(1), shifted).map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, start: e.start + 1, end: e.end + 1 })) }));
+    return planFixes(kind, text.slice(1), shifted, filePath).map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, start: e.start + 1, end: e.end + 1 })) }));
   }
   try {
     if (finding.code === 'empty-default-token') return emptyDefaultFix(text, finding);
@@ -98,7 +104,7 @@ export function planFixes(kind: DeployKind, text: string, finding: DeployFinding
       case 'helm-values':
         return k8sFix(kind, text, finding);
       case 'systemd':
-        return systemdFix(text, finding);
+        return systemdFix(text, finding, filePath);
       default:
         return [];
     }
@@ -261,7 +267,22 @@ function k8sFix(kind: DeployKind, text: string, f: DeployFinding): DeployFix[] {
   return [];
 }
 
-function systemdFix(text: string, f: DeployFinding): DeployFix[] {
+/**
+ * Where the unit file at `filePath` goes on the host, from the workspace
+ * folder it sits in: `X.service` → `/etc/systemd/system/X.service` (which
+ * takes precedence over the packaged unit), a drop-in `X.service.d/Y.conf` →
+ * `/etc/systemd/system/X.service.d/Y.conf`; undefined for a template or a
+ * path that names no unit.
+ */
+function unitInstallCommand(filePath: string): string | undefined {
+  const p = filePath.replace(/\\/g, '/');
+  const dropIn = /([^/]+\.service\.d)\/([^/]+\.conf)$/.exec(p);
+  if (dropIn) return `sudo install -D -m 0644 ${shQuote(dropIn[2]!)} /etc/systemd/system/${dropIn[1]}/${dropIn[2]}`;
+  const unit = /([^/]+\.service)$/.exec(p);
+  return unit ? `sudo install -D -m 0644 ${shQuote(unit[1]!)} /etc/systemd/system/${unit[1]}` : undefined;
+}
+
+function systemdFix(text: string, f: DeployFinding, filePath: string): DeployFix[] {
   const ls = lineStart(text, f.range.start);
   const nl = text.indexOf('\n', ls);
   const lineEnd = nl === -1 ? text.length : nl > 0 && text[nl - 1] === '\r' ? nl - 1 : nl;
@@ -269,6 +290,7 @@ function systemdFix(text: string, f: DeployFinding): DeployFix[] {
   const m = /^[ \t]*Environment[ \t]*=[ \t]*"?([A-Za-z_][A-Za-z0-9_]*)=[^\s"]*"?[ \t]*$/.exec(line);
   if (!m) return [];
   const name = m[1]!;
+  const installUnit = unitInstallCommand(filePath);
   return [
     {
       title: `Move to EnvironmentFile=${HOST_ENV_FILE} (value into a 0600 env file)`,
@@ -278,10 +300,15 @@ function systemdFix(text: string, f: DeployFinding): DeployFix[] {
       commands: [
         {
           label: 'Install the env file on the host',
-          text: `sudo install -D -m 0600 -o root -g root ${DEFAULT_ENV_FILE} ${HOST_ENV_FILE} && sudo systemctl daemon-reload && sudo systemctl restart telegraf`,
+          text: [
+            `sudo install -D -m 0600 -o root -g root ${DEFAULT_ENV_FILE} ${HOST_ENV_FILE}`,
+            ...(installUnit ? [installUnit] : []),
+            'sudo systemctl daemon-reload',
+            `sudo systemctl restart ${shQuote(unitNameOf(filePath))}`,
+          ].join(' && '),
         },
       ],
-      note: `The unit now reads ${name} from ${HOST_ENV_FILE} instead of its own world-readable text: install the value file on the host as ${HOST_ENV_FILE} (root-only) with the copied command, run from the workspace folder, before the unit is restarted.`,
+      note: `The unit now reads ${name} from ${HOST_ENV_FILE} instead of its own world-readable text: install the value file on the host as ${HOST_ENV_FILE} (root-only)${installUnit ? ' and the changed unit' : ''} with the copied command, run from the workspace folder, before the unit is restarted.`,
       ownFileable: true,
       hostFile: HOST_ENV_FILE,
     },

@@ -170,8 +170,9 @@ export interface ManualPlaceRef {
   label: string;
   command: string;
   /**
-   * The env file (absolute path) the place is about, when it is one "Add to
-   * Env File…" wrote outside the workspace: a place the rewrite reports for
+   * The file (absolute path) the place is about or made from: an env file
+   * "Add to Env File…" wrote outside the workspace, or the env file or Secret
+   * manifest a cluster Secret is made from. A place the rewrite reports for
    * that file (not written) replaces the places found for it before.
    */
   file?: string;

@@ -740,7 +740,7 @@ describe('Deployment files', function () {
     await waitUntil(async () => (await vscode.env.clipboard.readText()) !== '', { what: 'the command is copied', timeoutMs: 10_000 });
     assert.equal(
       await vscode.env.clipboard.readText(),
-      'sudo install -D -m 0600 -o root -g root deploy-features/fix-systemd/units/telegraf-controller.env /etc/telegraf/controller-token.env && sudo systemctl daemon-reload && sudo systemctl restart telegraf',
+      'sudo install -D -m 0600 -o root -g root deploy-features/fix-systemd/units/telegraf-controller.env /etc/telegraf/controller-token.env && sudo install -D -m 0644 deploy-features/fix-systemd/units/telegraf.service /etc/systemd/system/telegraf.service && sudo systemctl daemon-reload && sudo systemctl restart telegraf',
     );
   });
 
@@ -793,7 +793,7 @@ describe('Deployment files', function () {
     await waitUntil(async () => (await vscode.env.clipboard.readText()) !== '', { what: 'the command is copied', timeoutMs: 10_000 });
     assert.equal(
       await vscode.env.clipboard.readText(),
-      'sudo install -D -m 0600 -o root -g root deploy-features/fix-systemd-2/telegraf-controller-2.env /etc/telegraf/telegraf-controller-2.env && sudo systemctl daemon-reload && sudo systemctl restart telegraf',
+      'sudo install -D -m 0600 -o root -g root deploy-features/fix-systemd-2/telegraf-controller-2.env /etc/telegraf/telegraf-controller-2.env && sudo install -D -m 0644 deploy-features/fix-systemd-2/telegraf-db.service /etc/systemd/system/telegraf-db.service && sudo systemctl daemon-reload && sudo systemctl restart telegraf-db',
     );
   });
 
@@ -1121,6 +1121,90 @@ describe('Deployment files', function () {
         assert.ok(!`${m.text}${m.detail ?? ''}`.includes(old.value) && !`${m.text}${m.detail ?? ''}`.includes(outcome.value), 'no value in a dialog');
       }
       assert.ok(!ui.record.messages.some((m) => m.level === 'error'), JSON.stringify(ui.record.messages));
+    } finally {
+      fs.rmSync(outsideDir, { recursive: true, force: true });
+    }
+  });
+
+  it('Rotate Token… never claims an env file changed on disk during the confirmation got the new value, nor gives the Secret made from it', async () => {
+    const old = await api.createToken({ description: 'deploy rotate changed meanwhile', expiresAt: null, permissions: AGENT });
+    const other = 'tc-apiv1_SomeoneElsesTokenPutThere0123456';
+    write(
+      'rot-changed/agent.yaml',
+      'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\n  namespace: team-b\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n',
+    );
+    await vscode.commands.executeCommand('telegrafController.addTokenToDeployment', uri('rot-changed/agent.yaml'), {
+      tokenId: old.token.id,
+      k8s: 'kubectl',
+      yes: true,
+    });
+    const env = file('rot-changed/telegraf-controller.env');
+    assert.ok(fs.readFileSync(env, 'utf8').includes(old.value));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri('rot-changed/telegraf-controller.env')));
+    await vscode.env.clipboard.writeText('');
+    const ui = scriptUi({
+      message: [
+        {
+          match: 'Rotate the token "deploy rotate changed meanwhile"',
+          answer: 'Rotate',
+          // While the confirmation is open, the file gets another token on disk.
+          before: () => fs.writeFileSync(env, `TELEGRAF_CONTROLLER_TOKEN=${other}\n`),
+        },
+        { match: 'The new token is stored', answer: 'Copy Commands' },
+        { match: 'The new token is stored', answer: undefined },
+      ],
+    });
+    let outcome: ReplaceOutcome | undefined;
+    try {
+      outcome = await vscode.commands.executeCommand<ReplaceOutcome>('telegrafController.rotateToken', old.token.id);
+    } finally {
+      ui.restore();
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+    const confirm = ui.record.messages.find((m) => m.text.startsWith('Rotate the token "deploy rotate changed meanwhile"'));
+    assert.match(confirm?.detail ?? '', /made from \S*rot-changed\/telegraf-controller\.env/, 'what was true when asked');
+    assert.equal(fs.readFileSync(env, 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${other}\n`, 'the change on disk is kept');
+    const commands = await vscode.env.clipboard.readText();
+    assert.match(
+      commands,
+      /rot-changed\/telegraf-controller\.env — it changed after the rotation was confirmed and no longer holds the old value, so it was not updated/,
+    );
+    assert.doesNotMatch(commands, /kubectl create secret generic telegraf-controller-token[^\n]*rot-changed/, `the Secret is not made from it: ${commands}`);
+    assert.ok(!(outcome?.rewrite.files ?? []).some((f) => f.includes('rot-changed')), 'not counted as rewritten');
+    assert.ok(!outcome?.revoked, 'the old token is not revoked');
+  });
+
+  it('Rotate Token… names an outside env file whose token line changed during the confirmation as not updated', async function () {
+    if (process.platform === 'win32') this.skip();
+    const old = await api.createToken({ description: 'deploy rotate outside changed', expiresAt: null, permissions: AGENT });
+    const outsideDir = path.join(workspaceFolder(), '..', 'outside-env-changed');
+    fs.rmSync(outsideDir, { recursive: true, force: true });
+    fs.mkdirSync(outsideDir, { recursive: true });
+    const envFile = path.join(outsideDir, 'telegraf.env');
+    const other = 'tc-apiv1_AnotherTokenWrittenMeanwhile01234';
+    try {
+      await addToOutsideEnvFile(old, envFile);
+      await vscode.env.clipboard.writeText('');
+      const ui = scriptUi({
+        message: [
+          {
+            match: 'Rotate the token "deploy rotate outside changed"',
+            answer: 'Rotate',
+            before: () => fs.writeFileSync(envFile, `TELEGRAF_CONTROLLER_TOKEN=${other}\n`),
+          },
+          { match: 'The new token is stored', answer: 'Copy Commands' },
+          { match: 'The new token is stored', answer: undefined },
+        ],
+      });
+      let outcome: ReplaceOutcome | undefined;
+      try {
+        outcome = await vscode.commands.executeCommand<ReplaceOutcome>('telegrafController.rotateToken', old.token.id);
+      } finally {
+        ui.restore();
+      }
+      assert.equal(fs.readFileSync(envFile, 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${other}\n`, 'the change is kept');
+      assert.match(await vscode.env.clipboard.readText(), /outside-env-changed\/telegraf\.env — it changed after the rotation was confirmed/);
+      assert.ok(!outcome?.revoked, 'the old token is not revoked');
     } finally {
       fs.rmSync(outsideDir, { recursive: true, force: true });
     }

@@ -91,7 +91,7 @@ function findingAt(
   const text = doc.getText();
   const finding = scanText(kind, text).find((f) => offset >= f.range.start && offset <= f.range.end);
   if (!finding) return undefined;
-  return { finding, fixes: planFixes(kind, text, finding), kind };
+  return { finding, fixes: planFixes(kind, text, finding, doc.uri.scheme === 'file' ? doc.uri.fsPath : ''), kind };
 }
 
 /** The code action provider. */
@@ -255,7 +255,9 @@ export function registerDeploymentActions(deps: DeploymentActionDeps): vscode.Di
           )}`;
         const commands = [
           ...(tracked && valuePath ? [`git rm --cached -- ${shQuote(vscode.workspace.asRelativePath(valuePath, false))}`] : []),
-          ...fix.commands.map((c) => (valuePath ? workspaceCommand(c.text, path.dirname(valuePath), [path.basename(valuePath)]) : c.text)),
+          ...fix.commands.map((c) =>
+            valuePath ? workspaceCommand(c.text, path.dirname(valuePath), [path.basename(valuePath), path.basename(fileUri.fsPath)]) : c.text,
+          ),
         ];
         const choice = await (tracked || committed ? ui.showWarningMessage : ui.showInformationMessage)(msg, ...(commands.length ? [copy] : []));
         if (choice === copy) await vscode.env.clipboard.writeText(commands.join('\n'));

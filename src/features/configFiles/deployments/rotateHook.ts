@@ -87,7 +87,7 @@ async function secretPlace(
   secret: SecretRef,
   oldValue: string,
   secretManifests: readonly { uri: vscode.Uri; text: string }[],
-): Promise<{ note: string; command: string; unsure?: boolean } | undefined> {
+): Promise<{ note: string; command: string; unsure?: boolean; file?: string } | undefined> {
   // A Secret a kustomization beside the manifest generates: its own place (`kubectl apply -k`, which also rolls the pods)
   // covers it; kubectl on the plain name would miss the generated, hash-suffixed Secret.
   if (kind === 'kubernetes') {
@@ -108,6 +108,7 @@ async function secretPlace(
       return {
         note: ` — ${vscode.l10n.t('defined in {0}, which gets the new value: apply it again', rel)}${restartNote(secret)}`,
         command: withRestarts(`kubectl apply -f ${shQuote(rel)}`, secret),
+        file: m.uri.fsPath,
       };
     if (values.length > 0) return undefined;
   }
@@ -122,7 +123,11 @@ async function secretPlace(
     if (values.includes(oldValue) && secret.madeFromEnvFiles) {
       const command =
         kind === 'kustomization' ? `kubectl apply -k ${shQuote(vscode.workspace.asRelativePath(dir, false))}` : secretFromEnvFileCommand(secret, rel);
-      return { note: ` — ${vscode.l10n.t('made from {0}, which gets the new value', rel)}${restartNote(secret)}`, command: withRestarts(command, secret) };
+      return {
+        note: ` — ${vscode.l10n.t('made from {0}, which gets the new value', rel)}${restartNote(secret)}`,
+        command: withRestarts(command, secret),
+        file: envUri.fsPath,
+      };
     }
     if (i === 0 && values.length > 0 && !values.includes(oldValue)) other = true;
   }
@@ -462,10 +467,14 @@ export function deploymentReferenceHook(
     if (diags.envFiles.paths().size === 0) await diags.scanWorkspace();
     return workspaceDeploymentUris(diags.envFiles);
   };
+  // The workspace files the last `find` of each old value said get the new value: `rewrite` names any it then leaves alone.
+  const promised = new Map<string, Set<string>>();
   return {
     recheck: () => diags.scanWorkspace(),
     async find(oldValue: string): Promise<DeploymentReferences> {
       const out: DeploymentReferences = { writable: [], readOnly: [], manual: [], elsewhere: [] };
+      const willWrite = new Set<string>();
+      promised.set(oldValue, willWrite);
       const seenCmd = new Set<string>();
       const deployments = await deploymentFiles();
       out.elsewhere = await otherOccurrences(oldValue, new Set(deployments.map((u) => u.toString())));
@@ -491,6 +500,7 @@ export function deploymentReferenceHook(
           const label = locationLabel(uri, t.positionAt(off).line);
           const writable = rewritable(kind, uri);
           (writable ? out.writable : out.readOnly).push(label);
+          if (writable) willWrite.add(uri.fsPath);
           if (writable)
             rewritten.set(
               path.resolve(uri.fsPath),
@@ -519,6 +529,7 @@ export function deploymentReferenceHook(
             label: `${m.label} (${locationLabel(uri, t.positionAt(m.offset).line)})${place.note}`,
             command: place.command,
             ...(place.unsure ? { unsure: true } : {}),
+            ...('file' in place && typeof place.file === 'string' ? { file: place.file } : {}),
           });
         }
       }
@@ -546,6 +557,7 @@ export function deploymentReferenceHook(
           const offsets = valueOccurrences(f.text.text, oldValue);
           if (offsets.length === 0) continue;
           if (await canWriteFile(f.uri)) {
+            willWrite.add(f.uri.fsPath);
             for (const off of offsets) out.writable.push(`${f.label}:${f.text.positionAt(off).line + 1}`);
             place = restartPlace(f, unit);
           } else place = cannotWritePlace(f, unit);
@@ -654,9 +666,28 @@ export function deploymentReferenceHook(
           } else if (n !== 0) unwritten.push(changedPlace(rel, uri.fsPath));
         }
       };
+      // A file the confirmation said gets the new value, which no longer holds the old one (changed on disk meanwhile):
+      // named, never counted as updated (nor is what is made from it).
+      const unkept = () => {
+        const done = new Set([...uris.map((u) => u.fsPath), ...unwritten.flatMap((u) => (u.file ? [u.file] : []))]);
+        for (const fsPath of promised.get(oldValue) ?? []) {
+          if (done.has(fsPath)) continue;
+          const rel = vscode.workspace.asRelativePath(fsPath, false);
+          unwritten.push({
+            label: vscode.l10n.t(
+              '{0} — it changed after the rotation was confirmed and no longer holds the old value, so it was not updated: check what it holds',
+              rel,
+            ),
+            command: `# ${vscode.l10n.t('check {0}: it was not updated', fsPath)}`,
+            file: fsPath,
+          });
+        }
+        promised.delete(oldValue);
+      };
       if (count === 0 && editsInDirty === 0 && outside.length === 0) {
         await writeStaleOpen();
         for (const file of onDisk) await writeOnDisk(file);
+        unkept();
         return { count, files, uris, unwritten };
       }
       if (!(await vscode.workspace.applyEdit(we))) throw new Error(vscode.l10n.t('VS Code refused to edit the env files; nothing was changed in them.'));
@@ -690,6 +721,7 @@ export function deploymentReferenceHook(
       }
       await writeStaleOpen();
       for (const file of onDisk) await writeOnDisk(file);
+      unkept();
       return { count, files, uris, unwritten };
     },
   };

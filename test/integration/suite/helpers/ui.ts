@@ -17,9 +17,10 @@ export interface UiScript {
   /**
    * For showWarningMessage/showInformationMessage/showErrorMessage: the button
    * to press when the message text matches (each entry answers once); messages
-   * matching no entry are dismissed.
+   * matching no entry are dismissed. `before` runs while the message is shown
+   * (what the user does meanwhile), before the answer is given.
    */
-  message?: Array<{ match: string | RegExp; answer: string | undefined }>;
+  message?: Array<{ match: string | RegExp; answer: string | undefined; before?: () => void | Promise<void> }>;
 }
 
 /** Everything shown through the stubbed API, for assertions. */
@@ -73,6 +74,7 @@ export function scriptUi(script: UiScript): { record: UiRecord; restore: () => v
       const i = answers.findIndex((a) => (typeof a.match === 'string' ? text.includes(a.match) : a.match.test(text)));
       if (i < 0) return undefined;
       const [entry] = answers.splice(i, 1);
+      await entry!.before?.();
       return entry!.answer;
     };
   w.showWarningMessage = message('warning');

@@ -91,3 +91,22 @@ void describe('systemd-analyze verify', { skip: HAVE ? false : 'systemd-analyze 
     }
   });
 });
+
+test('the Environment= → EnvironmentFile= quick fix installs the changed unit and restarts that unit, named after its file', () => {
+  const unit = '[Service]\nEnvironment=TELEGRAF_CONTROLLER_TOKEN=tc-apiv1_AbCdEf0123456789abcdef0123456789\nExecStart=/usr/bin/telegraf\n';
+  const finding = scanText('systemd', unit).find((x) => x.code === 'plaintext-token')!;
+  const [edge] = planFixes('systemd', unit, finding, '/ws/units/telegraf-edge.service');
+  assert.equal(
+    edge?.commands[0]?.text,
+    `sudo install -D -m 0600 -o root -g root telegraf-controller.env ${HOST_ENV_FILE} && sudo install -D -m 0644 telegraf-edge.service /etc/systemd/system/telegraf-edge.service && sudo systemctl daemon-reload && sudo systemctl restart telegraf-edge`,
+  );
+  const [dropIn] = planFixes('systemd', unit, finding, '/ws/units/telegraf-db.service.d/override.conf');
+  assert.match(
+    dropIn?.commands[0]?.text ?? '',
+    /sudo install -D -m 0644 override\.conf \/etc\/systemd\/system\/telegraf-db\.service\.d\/override\.conf && .* restart telegraf-db$/,
+  );
+  // A template names no unit to install: the packaged telegraf is restarted.
+  const [tpl] = planFixes('systemd', unit, finding, '/ws/roles/telegraf/templates/telegraf.service.j2');
+  assert.doesNotMatch(tpl?.commands[0]?.text ?? '', /install -D -m 0644/);
+  assert.match(tpl?.commands[0]?.text ?? '', /restart telegraf$/);
+});
