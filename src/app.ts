@@ -138,7 +138,7 @@ export function createApp({ context, tree, standIns, detailsChanged }: Shell): A
     ),
   );
   const configFeatures = once(() => {
-    const deployments = registerDeploymentFeatures({ ...services, workspaceState: context.workspaceState });
+    const deployments = registerDeploymentFeatures({ ...services, workspaceState: context.workspaceState, usage });
     context.subscriptions.push(
       ...registerInsertToken(services, context.workspaceState),
       ...registerConfigFeatures({ ...services, context, deployments: deployments.hook, usage }),

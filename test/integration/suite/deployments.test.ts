@@ -460,6 +460,51 @@ describe('Deployment files', function () {
     assert.match(fs.readFileSync(file('create-new/docker-compose.yml'), 'utf8'), /TELEGRAF_CONTROLLER_TOKEN/);
   });
 
+  it('Add Token to Deployment… with a token another deployment has already asks first, and "Create New Token…" gives this agent its own', async () => {
+    const shared = await api.createToken({ description: 'deploy shared by two', expiresAt: null, permissions: AGENT });
+    write('share-a/docker-compose.yml', 'services:\n  telegraf:\n    image: telegraf:1.40\n');
+    write('share-b/docker-compose.yml', 'services:\n  telegraf:\n    image: telegraf:1.40\n');
+    await vscode.commands.executeCommand('telegrafController.addTokenToDeployment', uri('share-a/docker-compose.yml'), {
+      tokenId: shared.token.id,
+      composeMode: 'environment',
+      yes: true,
+    });
+    assert.ok(fs.readFileSync(file('share-a/.env'), 'utf8').includes(shared.value));
+    const formTabs = () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Create API Token');
+    await vscode.window.tabGroups.close(formTabs());
+    let fresh: Awaited<ReturnType<TestApi['createToken']>> | undefined;
+    const ui = scriptUi({
+      message: [
+        { match: /^Add TELEGRAF_CONTROLLER_TOKEN to docker-compose\.yml\?/, answer: 'Create New Token…' },
+        { match: /^Add TELEGRAF_CONTROLLER_TOKEN to docker-compose\.yml\?/, answer: 'Add' },
+      ],
+    });
+    let res: AddTokenResult | undefined;
+    try {
+      const running = vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('share-b/docker-compose.yml'), {
+        tokenId: shared.token.id,
+        composeMode: 'environment',
+      });
+      await waitUntil(() => formTabs().length === 1, { what: 'the create form open' });
+      fresh = await api.createToken({ description: 'deploy own for b', expiresAt: null, permissions: AGENT });
+      res = await running;
+    } finally {
+      ui.restore();
+      await vscode.window.tabGroups.close(formTabs());
+    }
+    const [first, second] = ui.record.messages.filter((m) => m.text.startsWith('Add TELEGRAF_CONTROLLER_TOKEN to docker-compose.yml'));
+    assert.match(
+      first?.detail ?? '',
+      /⚠ This token is already given to \S*share-a\/\.env:1\. Agents that share a token cannot be revoked or rotated one at a time/,
+    );
+    assert.deepEqual(first?.buttons, ['Create New Token…', 'Add Anyway'], 'the safe choice is the default');
+    assert.doesNotMatch(second?.detail ?? '', /already given to/, 'the new token is used nowhere else');
+    assert.ok(res, JSON.stringify(ui.record.messages));
+    assert.equal(fs.readFileSync(file('share-b/.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${fresh.value}\n`);
+    assert.ok(fs.readFileSync(file('share-a/.env'), 'utf8').includes(shared.value), "the first agent's token is kept");
+  });
+
   it('Add Token to Deployment… into an env file git tracks: warned before, and the first copied command stops tracking it', async function () {
     const t = await api.createToken({ description: 'deploy tracked env', expiresAt: null, permissions: AGENT });
     const repo = file('tracked-repo');

@@ -38,6 +38,7 @@ import type { TextEdit } from '../../../core/config/types';
 import { Cancelled, registerCommand, required } from '../../../infra/commands';
 import { resolveToken, type TokenArg, type Services as TokenCommandDeps } from '../../../services/tokenArgs';
 import type { GitIgnoreChecker } from '../../../services/gitIgnore';
+import type { TokenUsage } from '../../../services/tokenUsage';
 import { minimalEdit } from '../insertTokenCommand';
 import {
   confirmEnvFileHolder,
@@ -60,6 +61,8 @@ import {
 export interface AddTokenDeps extends TokenCommandDeps {
   git: GitIgnoreChecker;
   envFiles: EnvFileIndex;
+  /** Where a token is used in the workspace already (a token given to two agents is asked about). */
+  usage?: TokenUsage;
 }
 
 /** What the command did (returned for tests; never the value). */
@@ -377,6 +380,20 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
               ),
             );
         }
+        // The token already serves other deployments: two agents sharing it cannot be revoked or rotated one at a time.
+        const own = new Set(
+          [doc.uri.fsPath, ...(valueTarget ? [valueTarget] : []), ...wiredFiles.map((w) => w.uri.fsPath)].map((f) => vscode.workspace.asRelativePath(f)),
+        );
+        const elsewhere = opts.yes
+          ? []
+          : ((await deps.usage?.of(token, value)) ?? []).filter((place) => !own.has(place.replace(/:\d+$/, '')) && !own.has(place));
+        if (elsewhere.length)
+          warnings.unshift(
+            vscode.l10n.t(
+              'This token is already given to {0}. Agents that share a token cannot be revoked or rotated one at a time: give this agent a token of its own.',
+              elsewhere.length <= 3 ? elsewhere.join(', ') : `${elsewhere.slice(0, 3).join(', ')}, ${vscode.l10n.t('… and {0} more', elsewhere.length - 3)}`,
+            ),
+          );
         if (!opts.yes) {
           const detail = [
             plan.target ? vscode.l10n.t('Found: {0}.', plan.target) : '',
@@ -395,7 +412,21 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           const title = plan.edits.length
             ? vscode.l10n.t('Add {0} to {1}?', plan.varName, path.basename(doc.fileName))
             : vscode.l10n.t('Give the agent of {0} the token in {1}? (the file itself stays as is)', path.basename(doc.fileName), plan.varName);
-          if ((await ui.showWarningMessage(title, { modal: true, detail }, add)) !== add) throw new Cancelled();
+          if (elsewhere.length && canCreate) {
+            // The safe choice is the default button: a new token for this agent, then this command again with it.
+            const create = vscode.l10n.t('Create New Token…');
+            const anyway = vscode.l10n.t('Add Anyway');
+            const choice = await ui.showWarningMessage(title, { modal: true, detail }, create, anyway);
+            if (choice === create) {
+              const id = await vscode.commands.executeCommand<string | undefined>(Commands.createToken, undefined, { returnCreated: true });
+              if (!id) throw new Cancelled();
+              return vscode.commands.executeCommand<AddTokenResult | undefined>(Commands.addTokenToDeployment, target, { ...opts, tokenId: id });
+            }
+            if (choice !== anyway) throw new Cancelled();
+          } else {
+            const button = elsewhere.length ? vscode.l10n.t('Add Anyway') : add;
+            if ((await ui.showWarningMessage(title, { modal: true, detail }, button)) !== button) throw new Cancelled();
+          }
         }
 
         const we = new vscode.WorkspaceEdit();

@@ -20,6 +20,7 @@ import { registerAddTokenToDeployment } from './addTokenCommand';
 import { DeploymentDiagnostics } from './diagnostics';
 import { registerDeploymentHover } from './hover';
 import { deploymentReferenceHook } from './rotateHook';
+import type { TokenUsage } from '../../../services/tokenUsage';
 
 /** What the deployment features need from the composition root. */
 export interface DeploymentServices {
@@ -29,6 +30,8 @@ export interface DeploymentServices {
   log: Logger;
   /** Where "Add to Env File…" remembers the env files it wrote (paths only), so that rotate follows the token there. */
   workspaceState?: vscode.Memento;
+  /** Where a token is used in the workspace (filled in by the config features). */
+  usage?: TokenUsage;
 }
 
 /** Registers the deployment features; returns the disposables and the rotate hook (pass it to the config features). */
@@ -51,7 +54,7 @@ export function registerDeploymentFeatures(services: DeploymentServices): { disp
       }),
       registerDeploymentHover(resolver, envFiles, () => connection.current.state === 'ready'),
       ...registerDeploymentActions({ connection, store, vault, resolver, git, log, envFiles, hook }),
-      ...registerAddTokenToDeployment({ connection, store, vault, log, git, envFiles }),
+      ...registerAddTokenToDeployment({ connection, store, vault, log, git, envFiles, usage: services.usage }),
     ],
   };
 }
