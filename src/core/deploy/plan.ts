@@ -201,6 +201,42 @@ export function planAddToken(path: string, text: string, opts: PlanOptions = {},
     return p;
   }
   const kind = deploymentKind(path, text, envFiles) ?? 'yaml';
+  return legacyVariableInUse(planByKind(kind, path, text, opts), text);
+}
+
+/**
+ * A plan for an agent older than Telegraf 1.39 (the token goes into
+ * {@link LEGACY_TOKEN_VAR}) in a file whose Telegraf config already reads that
+ * variable as an output's token (`token: $INFLUX_TOKEN`, `token =
+ * "${INFLUX_TOKEN}"`: the InfluxDB API token): one variable cannot hold both,
+ * so nothing is changed and the way forward (Telegraf 1.39 or later, which
+ * reads {@link CONTROLLER_TOKEN_VAR}) is named.
+ */
+function legacyVariableInUse(p: DeployPlan, text: string): DeployPlan {
+  if (p.varName !== LEGACY_TOKEN_VAR || p.status === 'unsupported') return p;
+  const reads = [...text.matchAll(new RegExp(`\\btoken["']?\\s*[:=]\\s*["']?\\$\\{?${LEGACY_TOKEN_VAR}\\b`, 'g'))];
+  // The heartbeat output's own token (Telegraf 1.37 and 1.38 send INFLUX_TOKEN to the controller) is not another token.
+  const plugin = (at: number) => {
+    const before = text.slice(0, at);
+    const toml = [...before.matchAll(/\[\[outputs\.([A-Za-z0-9_]+)\]\]/g)].pop();
+    const yaml = [...before.matchAll(/^[ \t]*-[ \t]*([A-Za-z0-9_]+):[ \t]*$/gm)].pop();
+    return (toml?.index ?? -1) > (yaml?.index ?? -1) ? toml?.[1] : yaml?.[1];
+  };
+  if (!reads.some((m) => plugin(m.index) !== 'heartbeat')) return p;
+  return {
+    ...p,
+    status: 'unsupported',
+    edits: [],
+    newFiles: [],
+    commands: [],
+    notes: [
+      `The Telegraf config here already reads ${LEGACY_TOKEN_VAR} as an output's token (the InfluxDB API token), and ${p.pin ? `Telegraf ${p.pin.tag}` : 'this Telegraf'} reads the controller token from that same variable: one would replace the other. Upgrade the image to Telegraf 1.39 or later, which reads ${CONTROLLER_TOKEN_VAR}, then add the token.`,
+    ],
+    warnings: [],
+  };
+}
+
+function planByKind(kind: DeployKind, path: string, text: string, opts: PlanOptions): DeployPlan {
   try {
     switch (kind) {
       case 'compose': {
@@ -670,16 +706,31 @@ function planHelm(text: string, opts: PlanOptions): DeployPlan {
   p.target = found.path.length ? `chart values under "${found.path.join('.')}"` : 'chart values';
   p.valueFile = envFile;
   p.secretName = secretName;
+  // The token is used only by an agent that loads its configuration from the controller or reports to it.
+  const args = yamlWords(get(found.map, 'args'));
+  const outputs = get(get(found.map, 'config'), 'outputs');
+  const heartbeat = isSeq(outputs) && outputs.items.some((o) => isMap(o) && o.items.some((i) => str(i.key) === 'heartbeat'));
+  if (!args.some((a) => isControllerConfigUrl(a.replace(/^--config=/, ''))) && !heartbeat)
+    p.warnings.push(
+      `These values neither load the agent's configuration from the controller (args: ["--config", "<controller>/api/configs/<id>/toml"]) nor report to it (a heartbeat entry in config.outputs): the agent does not use the token until one of them is added.`,
+    );
+  const restart = {
+    label: 'Restart the agent pods so they read the new value',
+    text: '# then restart the agent pods of the release: kubectl rollout restart daemonset/<release> (or deployment/<release>) -n <namespace>',
+  };
   const fromSecret = str(get(found.map, 'envFromSecret'));
   if (fromSecret) {
     p.status = 'elsewhere';
     p.notes.push(
       `The chart already loads every key of the Secret "${fromSecret}" (envFromSecret): add ${advice.varName} to that Secret; the values need no change.`,
     );
-    p.commands.push({
-      label: `Add ${advice.varName} to the Secret "${fromSecret}"`,
-      text: secretKeyFromEnvFileCommand(fromSecret, advice.varName, envFile),
-    });
+    p.commands.push(
+      {
+        label: `Add ${advice.varName} to the Secret "${fromSecret}"`,
+        text: secretKeyFromEnvFileCommand(fromSecret, advice.varName, envFile),
+      },
+      restart,
+    );
     return p;
   }
   p.commands.push(...k8sCommands(secretName, envFile));

@@ -1225,6 +1225,37 @@ describe('Deployment files', function () {
     assert.ok(!outcome?.revoked, 'the old token is not revoked');
   });
 
+  it("Rotate Token… names the chart's envFromSecret Secret as probably set from the env file Add Token wrote, under that key", async () => {
+    const t = await api.createToken({ description: 'deploy helm envFromSecret', expiresAt: null, permissions: AGENT });
+    write(
+      'helm-efs/values.yaml',
+      'image:\n  repo: telegraf\n  tag: "1.40"\nenvFromSecret: "telegraf-tokens"\nargs: ["--config", "http://127.0.0.1:8888/api/configs/abc/toml"]\nconfig:\n  outputs:\n    - influxdb_v2:\n        token: $INFLUX_TOKEN\n',
+    );
+    const added = await vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('helm-efs/values.yaml'), {
+      tokenId: t.token.id,
+      k8s: 'kubectl',
+      yes: true,
+    });
+    const env = path.basename(added?.valueFile ?? '');
+    assert.match(added?.commands.join('\n') ?? '', /kubectl patch secret telegraf-tokens/);
+    await vscode.env.clipboard.writeText('');
+    const ui = scriptUi({
+      message: [
+        { match: 'Rotate the token "deploy helm envFromSecret"', answer: 'Rotate' },
+        { match: 'The new token is stored', answer: 'Copy Commands' },
+        { match: 'The new token is stored', answer: undefined },
+      ],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.rotateToken', t.token.id);
+    } finally {
+      ui.restore();
+    }
+    const commands = await vscode.env.clipboard.readText();
+    assert.ok(commands.includes(`probably set from deploy-features/helm-efs/${env} (key TELEGRAF_CONTROLLER_TOKEN), which gets the new value`), commands);
+    assert.match(commands, /# TC_B64=\$\(kubectl create secret generic telegraf-tokens --from-env-file=\S*helm-efs\/[^ ]+ [^\n]*TELEGRAF_CONTROLLER_TOKEN/);
+  });
+
   it('Rotate Token… names an outside env file whose token line changed during the confirmation as not updated', async function () {
     if (process.platform === 'win32') this.skip();
     const old = await api.createToken({ description: 'deploy rotate outside changed', expiresAt: null, permissions: AGENT });

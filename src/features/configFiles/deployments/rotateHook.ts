@@ -114,12 +114,18 @@ async function secretPlace(
   }
   const dir = vscode.Uri.joinPath(manifest, '..');
   let other = false;
+  // For a chart's envFromSecret (which "Add Token to Deployment…" patches from the env file beside the values), an env
+  // file there holding this token is the likely source, under the key it sets. For a manifest, an env file beside it
+  // may be another Secret's: it proves nothing.
+  let likely: { rel: string; key: string; file: string } | undefined;
   for (const [i, name] of secret.envFiles.entries()) {
     const envUri = vscode.Uri.joinPath(dir, name);
     const text = (await readDeployment(envUri))?.text;
     if (text === undefined) continue;
     const values = envFileTokenValues(text);
     const rel = vscode.workspace.asRelativePath(envUri, false);
+    const key = [...envFileAssignments(text)].find(([, v]) => v === oldValue)?.[0];
+    if (!likely && key && !secret.madeFromEnvFiles && kind === 'helm-values') likely = { rel, key, file: envUri.fsPath };
     if (values.includes(oldValue) && secret.madeFromEnvFiles) {
       const command =
         kind === 'kustomization' ? `kubectl apply -k ${shQuote(vscode.workspace.asRelativePath(dir, false))}` : secretFromEnvFileCommand(secret, rel);
@@ -132,6 +138,13 @@ async function secretPlace(
     if (i === 0 && values.length > 0 && !values.includes(oldValue)) other = true;
   }
   if (other) return undefined;
+  if (likely)
+    return {
+      note: ` — ${vscode.l10n.t('probably set from {0} (key {1}), which gets the new value: update it only if it holds this token', likely.rel, likely.key)}${restartNote(secret)}`,
+      command: withRestarts(secretFromEnvFileCommand({ ...secret, key: likely.key }, likely.rel), secret),
+      unsure: true,
+      file: likely.file,
+    };
   return {
     note: ` — ${vscode.l10n.t('what it holds is not in the workspace: update it only if it holds this token')}${restartNote(secret)}`,
     command: withRestarts(secretFromPromptCommand(secret), secret),

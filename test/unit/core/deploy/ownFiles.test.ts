@@ -238,3 +238,32 @@ test('isSecretOnlyManifest: a file of Secrets only, as Add Token to Deployment w
   assert.equal(isSecretOnlyManifest(`${secret}  bad: [\n`), false);
   assert.equal(isSecretOnlyManifest(''), false);
 });
+
+test('a Telegraf older than 1.39 whose config reads INFLUX_TOKEN as the InfluxDB token is not given the controller token in that variable', () => {
+  const values = (tag: string, outputs: string) =>
+    `image:\n  repo: telegraf\n  tag: "${tag}"\nenvFromSecret: "telegraf-tokens"\nconfig:\n  outputs:\n${outputs}`;
+  const influx = '    - influxdb_v2:\n        urls: ["http://influxdb:8086"]\n        token: $INFLUX_TOKEN\n';
+  const old = planAddToken('/ws/values.yaml', values('1.20.4', influx));
+  assert.equal(old.status, 'unsupported');
+  assert.deepEqual(old.commands, []);
+  assert.match(old.notes.join(' '), /already reads INFLUX_TOKEN as an output's token .* Upgrade the image to Telegraf 1\.39 or later/);
+  // 1.39 and later read TELEGRAF_CONTROLLER_TOKEN: no conflict.
+  const modern = planAddToken('/ws/values.yaml', values('1.40', influx));
+  assert.equal(modern.status, 'elsewhere');
+  assert.equal(modern.varName, 'TELEGRAF_CONTROLLER_TOKEN');
+  // The heartbeat output's own token (1.37/1.38 send INFLUX_TOKEN to the controller) is the controller token itself.
+  const hb = planAddToken(
+    '/ws/values.yaml',
+    values('1.38', '    - heartbeat:\n        url: "http://c:8000/agents/heartbeat"\n        token: ${INFLUX_TOKEN}\n'),
+  );
+  assert.equal(hb.status, 'elsewhere');
+  assert.equal(hb.varName, 'INFLUX_TOKEN');
+  assert.ok(!hb.warnings.some((w) => /neither load/.test(w)), 'it reports to the controller');
+  assert.ok(
+    modern.warnings.some((w) => /neither load the agent's configuration from the controller/.test(w)),
+    modern.warnings.join(' | '),
+  );
+  // TOML in a ConfigMap beside a legacy agent.
+  const cm = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  telegraf.conf: |\n    [[outputs.influxdb_v2]]\n      token = "\${INFLUX_TOKEN}"\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: t\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.30\n`;
+  assert.equal(planAddToken('/ws/ds.yaml', cm).status, 'unsupported');
+});
