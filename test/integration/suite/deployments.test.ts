@@ -683,6 +683,41 @@ describe('Deployment files', function () {
     assert.ok(!commands.includes(`Kubernetes Secret "${secret}" (deploy-features/kz/deployment.yaml`), commands);
   });
 
+  it('Rotate never lists the Secret a kustomization generates for a workload in its resources/ folder as unknown', async () => {
+    const mine = await api.createToken({ description: 'deploy kustomize sub mine', expiresAt: null, permissions: AGENT });
+    const elsewhere = await api.createToken({ description: 'deploy kustomize sub other', expiresAt: null, permissions: AGENT });
+    write(
+      'kz-sub/kustomization.yaml',
+      'namespace: monitoring\nresources:\n  - resources/daemonset.yaml\nsecretGenerator:\n  - name: kz-sub-token\n    envs:\n    - kz-sub.env\n',
+    );
+    write('kz-sub/kz-sub.env', `TELEGRAF_CONTROLLER_TOKEN=${mine.value}\n`);
+    write(
+      'kz-sub/resources/daemonset.yaml',
+      'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: telegraf\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n          env:\n            - name: TELEGRAF_CONTROLLER_TOKEN\n              valueFrom:\n                secretKeyRef:\n                  name: kz-sub-token\n                  key: TELEGRAF_CONTROLLER_TOKEN\n',
+    );
+    const rotate = async (t: typeof mine) => {
+      await vscode.env.clipboard.writeText('');
+      const rot = scriptUi({
+        message: [
+          { match: `Rotate the token "${t.token.description}"`, answer: 'Rotate' },
+          { match: 'The new token is stored', answer: 'Copy Commands' },
+          { match: 'The new token is stored', answer: undefined },
+        ],
+      });
+      try {
+        await vscode.commands.executeCommand('telegrafController.rotateToken', t.token.id);
+      } finally {
+        rot.restore();
+      }
+      return vscode.env.clipboard.readText();
+    };
+    const other = await rotate(elsewhere);
+    assert.ok(!other.includes('kz-sub-token'), `another token's rotation does not list it: ${other}`);
+    const own = await rotate(mine);
+    assert.match(own, /\nkubectl apply -k deploy-features\/kz-sub\n/, own);
+    assert.ok(!/kubectl (create|patch) secret generic kz-sub-token\b/.test(own), `never the plain name of a generated Secret: ${own}`);
+  });
+
   it('Replace the Token in … updates an env file open in an editor, so a later Rotate never starts from the older text', async () => {
     const first = await api.createToken({ description: 'deploy open first', expiresAt: null, permissions: AGENT });
     const second = await api.createToken({ description: 'deploy open second', expiresAt: null, permissions: AGENT });

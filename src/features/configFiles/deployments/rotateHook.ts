@@ -27,6 +27,7 @@ import {
   hostFileCommand,
   installHostFileCommand,
   isWholeCopy,
+  kustomizeResources,
   mergeHostFileCommand,
   envFileAssignments,
   envFileEditCommand,
@@ -91,9 +92,16 @@ async function secretPlace(
   // A Secret a kustomization beside the manifest generates: its own place (`kubectl apply -k`, which also rolls the pods)
   // covers it; kubectl on the plain name would miss the generated, hash-suffixed Secret.
   if (kind === 'kubernetes') {
-    for (const k of ['kustomization.yaml', 'kustomization.yml', 'Kustomization']) {
-      const text = (await readDeployment(vscode.Uri.joinPath(manifest, '..', k)))?.text;
-      if (text && manualPlaces('kustomization', text).some((m) => m.secret?.name === secret.name)) return undefined;
+    // The kustomization beside the manifest, or one above it that lists it under `resources:` (resources/daemonset.yaml).
+    let dir = vscode.Uri.joinPath(manifest, '..');
+    for (let up = 0; up < 4; up++, dir = vscode.Uri.joinPath(dir, '..')) {
+      for (const k of ['kustomization.yaml', 'kustomization.yml', 'Kustomization']) {
+        const text = (await readDeployment(vscode.Uri.joinPath(dir, k)))?.text;
+        if (!text || !manualPlaces('kustomization', text).some((m) => m.secret?.name === secret.name)) continue;
+        const lists = up === 0 || kustomizeResources(text).some((r) => path.resolve(dir.fsPath, r) === path.resolve(manifest.fsPath));
+        if (lists) return undefined;
+      }
+      if (!vscode.workspace.getWorkspaceFolder(vscode.Uri.joinPath(dir, '..'))) break;
     }
   }
   // A Secret manifest in the workspace that defines it (the git-ignored `*.secret.yaml` Add Token writes) says what it holds:
