@@ -573,7 +573,12 @@ function planKubernetes(text: string, opts: PlanOptions, path = ''): DeployPlan 
   const envFile = opts.envFile ?? DEFAULT_ENV_FILE;
   const secretName = opts.secretName ?? secretNameFor(envFile);
   const containers = k8sContainers(docs).filter((c) => isTelegrafImage(c.image));
-  const c = containers[0];
+  // Several Telegraf workloads in one file: the first that does not read a token yet (one token per agent).
+  const c =
+    containers.find((x) => {
+      const env = pairOf(x.map, 'env');
+      return !(env && envListHas(env.value, adviceFor(pinFromImage(x.image)).varName));
+    }) ?? containers[0];
   const pin = c ? pinFromImage(c.image) : undefined;
   const advice = adviceFor(pin);
   const p = base('kubernetes', advice.varName);

@@ -193,7 +193,8 @@ export function namesFile(readerPath: string, readerText: string, filePath: stri
   const slash = (p: string) => p.replace(/\\/g, '/');
   const target = posix.normalize(slash(filePath));
   const readerDir = posix.dirname(slash(readerPath));
-  const beside = readerDir === posix.dirname(target);
+  // A drop-in (`telegraf.service.d/override.conf`) sits one folder below the unit and the env file beside it.
+  const beside = readerDir === posix.dirname(target) || (readerDir.endsWith('.service.d') && posix.dirname(readerDir) === posix.dirname(target));
   const base = posix.basename(target);
   const stop = /[\s'"=:,[\]{}()`;]/;
   for (const needle of [base, ...hostPaths]) {

@@ -593,6 +593,8 @@ describe('Telegraf config features', function () {
   it('Rotate from the palette with no stored active token of the connection says what it needs (not "no token fits")', async () => {
     try {
       await signInAs(api, 'carol');
+      // The list of the user now signed in (never the previous user's, still shown while it loads).
+      await api.store.refresh();
       const ui = scriptUi({ quickPick: [() => undefined] });
       try {
         await vscode.commands.executeCommand('telegrafController.rotateToken');

@@ -505,6 +505,42 @@ describe('Deployment files', function () {
     assert.ok(fs.readFileSync(file('share-a/.env'), 'utf8').includes(shared.value), "the first agent's token is kept");
   });
 
+  it('Add Token to Deployment… never edits a file that changed on disk while its dialog was open', async () => {
+    const t = await api.createToken({ description: 'deploy changed under dialog', expiresAt: null, permissions: AGENT });
+    const before = 'services:\n  telegraf:\n    image: telegraf:latest\n    ports:\n      - "8125:8125/udp"\n';
+    const pulled = 'services:\n  telegraf:\n    image: telegraf:1.40\n    ports:\n      - "8125:8125/udp"\n';
+    write('under-dialog/docker-compose.yml', before);
+    const ui = scriptUi({
+      message: [
+        {
+          match: /^Add TELEGRAF_CONTROLLER_TOKEN to docker-compose\.yml\?/,
+          answer: 'Add',
+          before: async () => {
+            fs.writeFileSync(file('under-dialog/docker-compose.yml'), pulled);
+            const doc = await vscode.workspace.openTextDocument(uri('under-dialog/docker-compose.yml'));
+            await waitUntil(() => doc.getText() === pulled, { what: 'VS Code sees the change on disk' });
+          },
+        },
+      ],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.addTokenToDeployment', uri('under-dialog/docker-compose.yml'), {
+        tokenId: t.token.id,
+        composeMode: 'environment',
+      });
+    } finally {
+      ui.restore();
+    }
+    assert.equal(fs.readFileSync(file('under-dialog/docker-compose.yml'), 'utf8'), pulled, 'the changed file is left as it is');
+    assert.ok(!fs.existsSync(file('under-dialog/.env')), 'no value written');
+    assert.ok(
+      ui.record.messages.some(
+        (m) => m.level === 'error' && /docker-compose\.yml changed while "Add Token to Deployment…" was open; nothing was changed/.test(m.text),
+      ),
+      JSON.stringify(ui.record.messages),
+    );
+  });
+
   it('Add Token to Deployment… into an env file git tracks: warned before, and the first copied command stops tracking it', async function () {
     const t = await api.createToken({ description: 'deploy tracked env', expiresAt: null, permissions: AGENT });
     const repo = file('tracked-repo');
@@ -788,6 +824,52 @@ describe('Deployment files', function () {
     assert.match(res?.commands[0] ?? '', /telegraf-controller-2\.env \/etc\/telegraf\/telegraf-controller-2\.env && /);
     assert.ok(!(res?.commands[0] ?? '').includes('/etc/telegraf/controller-token.env'), "the first unit's host file is left alone");
     assert.equal(fs.readFileSync(file('two-units/telegraf-controller.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${firstValue}\n`);
+  });
+
+  it('the "already gives agents a token" dialog names a drop-in beside the env file and the file being changed when they read it', async () => {
+    const t = await api.createToken({ description: 'deploy named readers', expiresAt: null, permissions: AGENT });
+    write('dropin/telegraf.service', '[Service]\nExecStart=/usr/bin/telegraf\n');
+    write('dropin/telegraf.service.d/controller-token.conf', '[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\n');
+    write('dropin/telegraf-controller.env', 'TELEGRAF_CONTROLLER_TOKEN=tc-apiv1_DropInUnitsOwnToken0123456789ab\n');
+    write('dropin/telegraf-db.service', '[Service]\nExecStart=/usr/bin/telegraf --config /etc/telegraf/db.conf\n');
+    write(
+      'reads-itself/agents.yaml',
+      'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: edge\n  namespace: monitoring\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n          env:\n            - name: TELEGRAF_CONTROLLER_TOKEN\n              valueFrom:\n                secretKeyRef:\n                  name: telegraf-controller-token\n                  key: TELEGRAF_CONTROLLER_TOKEN\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: core\n  namespace: prod\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n',
+    );
+    write('reads-itself/telegraf-controller.env', 'TELEGRAF_CONTROLLER_TOKEN=tc-apiv1_EdgeAgentsOwnToken0123456789abcd\n');
+    const ui = scriptUi({
+      message: [
+        { match: 'telegraf-controller.env already gives agents a token.', answer: undefined },
+        { match: 'telegraf-controller.env already gives agents a token.', answer: 'Use telegraf-controller-2.env' },
+        { match: /^Add TELEGRAF_CONTROLLER_TOKEN to agents\.yaml\?/, answer: 'Add' },
+      ],
+    });
+    let res: AddTokenResult | undefined;
+    try {
+      await vscode.commands.executeCommand('telegrafController.addTokenToDeployment', uri('dropin/telegraf-db.service'), { tokenId: t.token.id });
+      res = await vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('reads-itself/agents.yaml'), {
+        tokenId: t.token.id,
+        k8s: 'kubectl',
+      });
+    } finally {
+      ui.restore();
+    }
+    const [unit, manifest] = ui.record.messages.filter((m) => m.text === 'telegraf-controller.env already gives agents a token.');
+    assert.match(unit?.detail ?? '', /Named by: [^\n]*dropin\/telegraf\.service\.d\/controller-token\.conf/, JSON.stringify(ui.record.messages));
+    // Asked about the env file (the manifest itself reads the Secret made from it), unless another workspace manifest
+    // already reads the default Secret: then the new agent gets a Secret of its own without that question.
+    if (manifest) assert.match(manifest.detail ?? '', /Named by: [^\n]*reads-itself\/agents\.yaml/, JSON.stringify(ui.record.messages));
+    else
+      assert.ok(
+        ui.record.messages.some((m) =>
+          /The Secret "telegraf-controller-token" is already read by [^\n]*: this agent gets the Secret "telegraf-controller-token-2"/.test(m.detail ?? ''),
+        ),
+        JSON.stringify(ui.record.messages),
+      );
+    // The second workload (no token yet) gets the Secret of its own, in its namespace.
+    assert.match(res?.commands[0] ?? '', /kubectl create secret generic telegraf-controller-token-2 -n prod/, JSON.stringify(res));
+    const after = fs.readFileSync(file('reads-itself/agents.yaml'), 'utf8');
+    assert.match(after.slice(after.indexOf('name: core')), /name: telegraf-controller-token-2/);
   });
 
   it('the systemd quick fix: the value into a 0600 env file beside the unit, and the copied install command names it from the workspace folder', async () => {

@@ -429,6 +429,17 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           }
         }
 
+        // The plan's offsets are of the text read before the dialogs: a file changed meanwhile (in its editor, or on disk
+        // by git or a shell) is never edited with them.
+        const onDisk = doc.uri.scheme === 'file' && !doc.isDirty ? await fs.readFile(doc.uri.fsPath, 'utf8').catch(() => undefined) : undefined;
+        const same = (a: string) => a.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n') === text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
+        if (doc.getText() !== text || (onDisk !== undefined && !same(onDisk)))
+          throw new Error(
+            vscode.l10n.t(
+              '{0} changed while "Add Token to Deployment…" was open; nothing was changed. Run it again on the file as it is now.',
+              path.basename(doc.fileName),
+            ),
+          );
         const we = new vscode.WorkspaceEdit();
         if (plan.edits.length) {
           let after = applyEdits(body, plan.edits);

@@ -193,7 +193,8 @@ export async function secretManifestHolder(
 
 /**
  * Workspace deployment files (relative paths, at most 5) that give agents what
- * the file at `fsPath` holds, besides `ctx.except`: those naming it by a path
+ * the file at `fsPath` holds (the file being changed too, when it reads it
+ * already): those naming it by a path
  * that resolves to it (`env_file:`, `--from-env-file`, a kustomize `envs:`
  * entry; never a file of the same name elsewhere) or, beside it, by the host
  * path a systemd unit reads its installed copy from (`namesFile`: the default
@@ -223,9 +224,8 @@ export async function readersOf(fsPath: string, name: string, ctx: { index: EnvF
     const composeBeside = base === '.env' && beside && /^services:/m.test(t.text) && t.text.includes(`\${${name}`);
     const kind = beside && secret !== undefined ? deploymentKind(uri.fsPath.replace(/\\/g, '/'), t.text, ctx.index.paths()) : undefined;
     const readsSecret = kind !== undefined && manualPlaces(kind, t.text, uri.fsPath).some((m) => m.secret?.name === secret);
-    // The file being changed counts when something in it already reads this file (another service).
-    if (composeBeside || (uri.fsPath !== ctx.except && (namesFile(uri.fsPath, t.text, fsPath, hostPaths) || readsSecret)))
-      readers.push(vscode.workspace.asRelativePath(uri));
+    // The file being changed counts too when it already reads this file (another service or workload in it).
+    if (composeBeside || namesFile(uri.fsPath, t.text, fsPath, hostPaths) || readsSecret) readers.push(vscode.workspace.asRelativePath(uri));
     if (readers.length >= 5) break;
   }
   return readers;

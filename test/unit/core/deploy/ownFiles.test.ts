@@ -215,6 +215,9 @@ test('namesFile: a path that resolves to the env file names it; a file of the sa
   const unit = '[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\n';
   assert.equal(namesFile('/ws/site-a/telegraf.service', unit, env, hosts), true);
   assert.equal(namesFile('/ws/site-b/telegraf.service', unit, env, hosts), false);
+  // A drop-in of a unit beside the env file reads the same host copy.
+  assert.equal(namesFile('/ws/site-a/telegraf-edge.service.d/controller-token.conf', unit, env, hosts), true);
+  assert.equal(namesFile('/ws/site-a/other/controller-token.conf', unit, env, hosts), false);
   assert.equal(namesFile('/ws/site-a/telegraf.service', '[Service]\nEnvironmentFile=-/etc/telegraf/other.env\n', env, hosts), false);
   // A host file the env file says it is installed as.
   assert.equal(
@@ -266,4 +269,22 @@ test('a Telegraf older than 1.39 whose config reads INFLUX_TOKEN as the InfluxDB
   // TOML in a ConfigMap beside a legacy agent.
   const cm = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  telegraf.conf: |\n    [[outputs.influxdb_v2]]\n      token = "\${INFLUX_TOKEN}"\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: t\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.30\n`;
   assert.equal(planAddToken('/ws/ds.yaml', cm).status, 'unsupported');
+});
+
+test('a manifest with several Telegraf workloads: the token goes to the first that does not read one yet', () => {
+  const ds = (name: string, ns: string, env = '') =>
+    `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n${env}`;
+  const reads =
+    '          env:\n            - name: TELEGRAF_CONTROLLER_TOKEN\n              valueFrom:\n                secretKeyRef:\n                  name: telegraf-controller-token\n                  key: TELEGRAF_CONTROLLER_TOKEN\n';
+  const both = `${ds('telegraf-edge', 'monitoring', reads)}---\n${ds('telegraf-core', 'prod')}`;
+  const p = planAddToken('/ws/agents.yaml', both, { envFile: 'telegraf-controller-2.env' });
+  assert.equal(p.status, 'edit');
+  assert.match(p.target ?? '', /telegraf-core/);
+  assert.equal(p.namespace, 'prod');
+  assert.equal(p.secretName, 'telegraf-controller-token-2');
+  const out = applyEdits(both, p.edits);
+  assert.equal(yamlParsesStrictly(out).ok, true);
+  assert.match(out.slice(out.indexOf('telegraf-core')), /name: telegraf-controller-token-2/);
+  // The first agent without a token is still the first choice.
+  assert.match(planAddToken('/ws/agents.yaml', `${ds('a', 'x')}---\n${ds('b', 'y')}`).target ?? '', /DaemonSet\/a|"a"|a /);
 });
