@@ -8,8 +8,10 @@
  * Localized and built on use: `vscode.l10n` is ready once activation started.
  */
 import * as vscode from 'vscode';
+import { displayText } from '../core/text';
 import { displayStatus, expiryParts, relativeParts, type DisplayStatus, type TokenTimes } from '../core/tokens';
 import { expiryWarningDays } from '../infra/settings';
+import type { ControllerConnection } from './controllerConnection';
 
 /** A display status as a word: `active`, `expiring soon`, `expired`, `revoked`. */
 export function statusLabel(status: DisplayStatus): string {
@@ -126,4 +128,21 @@ export function expiryLabel(token: TokenTimes, now: number): string {
 /** A token's status and expiry for quick picks and completions, localized: `expiring soon · expires in 3 days`. */
 export function statusAndExpiry(token: TokenTimes, now: number): string {
   return `${statusLabel(displayStatus(token, now, expiringWindowMs()))} · ${expiryLabel(token, now)}`;
+}
+
+/**
+ * The error text of a command that needs a signed-in connection, for
+ * `connection` as it is now: "Sign In" for a configured controller that is
+ * signed out, "is not reachable" for one that failed, "Connect…" when none is
+ * configured. `why`: an optional sentence appended, such as where the command
+ * sends what it checks.
+ */
+export function signInFirst(connection: Pick<ControllerConnection, 'current' | 'name'>, why?: string): string {
+  const name = displayText(connection.name, 60);
+  const base = !connection.current.url
+    ? vscode.l10n.t('Connect to a Telegraf Controller first ("Telegraf Controller: Connect…").')
+    : connection.current.state === 'error'
+      ? vscode.l10n.t('The Telegraf Controller "{0}" is not reachable right now: sign in again once it answers ("Telegraf Controller: Sign In").', name)
+      : vscode.l10n.t('Sign in to the Telegraf Controller "{0}" first ("Telegraf Controller: Sign In").', name);
+  return why ? `${base} ${why}` : base;
 }

@@ -11,7 +11,7 @@
  *   name and key), with the command that creates that Secret's key from a
  *   value typed at a hidden prompt;
  * - systemd `Environment=NAME=value`: the line becomes
- *   `EnvironmentFile=/etc/telegraf/controller-token.env`, the value goes
+ *   `EnvironmentFile=/etc/telegraf/telegraf-controller.env`, the value goes
  *   into that env file (0600, installed by the shown command).
  * Each fix is minimal edits of the file plus where the value goes. Pure; no
  * `vscode` import.

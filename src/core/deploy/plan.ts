@@ -37,18 +37,19 @@ export const DEFAULT_ENV_FILE = 'telegraf-controller.env';
 /** The systemd drop-in written beside a unit: `<unit>.d/<this>`. */
 export const DROP_IN_NAME = 'controller-token.conf';
 /** Where the drop-in tells systemd to read the token from on the host. */
-export const HOST_ENV_FILE = '/etc/telegraf/controller-token.env';
+export const HOST_ENV_FILE = '/etc/telegraf/telegraf-controller.env';
 
 /**
  * The host path a systemd unit reads the workspace env file `envFile` from:
- * {@link HOST_ENV_FILE} for {@link DEFAULT_ENV_FILE}, else
- * `/etc/telegraf/<its name>`, so two units given files of their own also
- * read files of their own on the host (and Rotate finds each one's source by
- * its name, `isWholeCopy`).
+ * `/etc/telegraf/<its name>` ({@link HOST_ENV_FILE} for
+ * {@link DEFAULT_ENV_FILE}), so the workspace file and its installed copy
+ * share one name, two units given files of their own also read files of
+ * their own on the host, and Rotate finds each one's source by its name
+ * (`isWholeCopy`).
  */
 export function hostEnvFileFor(envFile: string): string {
   const name = envFile.slice(envFile.replace(/\\/g, '/').lastIndexOf('/') + 1);
-  return name === DEFAULT_ENV_FILE ? HOST_ENV_FILE : `/etc/telegraf/${name}`;
+  return `/etc/telegraf/${name}`;
 }
 
 /**

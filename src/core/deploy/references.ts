@@ -6,7 +6,7 @@
  * itself, with the exact command to run (a cluster Secret referenced by a
  * manifest, Helm values or a kustomization, and the restart of the pods that
  * read it; an env file a systemd unit reads from the host, such as the
- * `/etc/telegraf/controller-token.env` the systemd quick fix installs; a
+ * `/etc/telegraf/telegraf-controller.env` the systemd quick fix installs; a
  * Windows service's `Environment` registry value; the Compose services to
  * recreate). Pure; no `vscode` import.
  */
@@ -55,7 +55,7 @@ export interface ManualPlace {
 
 /** An env file a systemd unit reads on the host (`EnvironmentFile=[-]PATH`, always an absolute path). */
 export interface HostFileRef {
-  /** The absolute path on the host, `/etc/telegraf/controller-token.env`. */
+  /** The absolute path on the host, `/etc/telegraf/telegraf-controller.env`. */
   path: string;
   /** The unit that reads it, without `.service`. */
   unit: string;

@@ -36,7 +36,7 @@ import type { Logger } from '../../infra/logger';
 import type { SecretVault } from '../../infra/secretVault';
 import type { ControllerConnection } from '../../services/controllerConnection';
 import type { TokenStore } from '../../services/tokenStore';
-import { relativeLabel } from '../../services/words';
+import { relativeLabel, signInFirst } from '../../services/words';
 import { storedValueFacts } from '../../services/tokenArgs';
 
 /** Services of the agent start commands. */
@@ -83,9 +83,7 @@ function kindItems(): Array<vscode.QuickPickItem & { startKind: AgentStartKind; 
 
 function requireReady(connection: ControllerConnection): string {
   if (connection.current.state !== 'ready' || !connection.current.url) {
-    throw new Error(
-      vscode.l10n.t('Sign in to a Telegraf Controller first ("Telegraf Controller: Connect…"): configurations are listed from the signed-in controller.'),
-    );
+    throw new Error(signInFirst(connection, vscode.l10n.t('Configurations are listed from the signed-in controller.')));
   }
   return connection.current.url;
 }

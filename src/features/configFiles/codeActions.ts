@@ -15,6 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { signInFirst } from '../../services/words';
 import * as ui from '../../infra/ui';
 import type { Token } from '../../core/api/contract';
 import {
@@ -346,8 +347,7 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
     registerCommand(
       Commands.revokeAndReplace,
       async (arg?: PlaintextArg): Promise<ReplaceOutcome | undefined> => {
-        if (connection.current.state !== 'ready' || !connection.user)
-          throw new Error(vscode.l10n.t('Sign in to the Telegraf Controller first ("Telegraf Controller: Connect…").'));
+        if (connection.current.state !== 'ready' || !connection.user) throw new Error(signInFirst(connection));
         const { use } = await openAt(arg, parses);
         const tokenId = arg?.tokenId;
         if (!tokenId) throw new Error(vscode.l10n.t('The leaked token could not be identified.'));

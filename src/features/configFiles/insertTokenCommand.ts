@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { signInFirst } from '../../services/words';
 import { canManageTokens } from '../../core/roles';
 import * as ui from '../../infra/ui';
 import { createOwnerOnlyFile, secureValueFiles } from '../../infra/valueFiles';
@@ -130,7 +131,7 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
     registerCommand(
       Commands.insertToken,
       async (arg: TokenArg, opts?: { uri?: string }) => {
-        if (connection.current.state !== 'ready') throw new Error(vscode.l10n.t('Sign in to a Telegraf Controller first ("Telegraf Controller: Connect…").'));
+        if (connection.current.state !== 'ready') throw new Error(signInFirst(connection));
         // The config to insert into: the one named (the create form opened from it), else the editor active now.
         const named = typeof opts?.uri === 'string' ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === opts.uri) : undefined;
         const startDoc = named ?? vscode.window.activeTextEditor?.document;

@@ -9,6 +9,7 @@
  * (`tokenReplacement.ts`).
  */
 import * as vscode from 'vscode';
+import { signInFirst } from '../../services/words';
 import * as ui from '../../infra/ui';
 import { replacementExpiry, rotatedDescription } from '../../core/config/tokenAssessment';
 import { canManageTokens, describePermissions } from '../../core/permissions';
@@ -169,7 +170,7 @@ export function registerRotateToken(deps: Services & { resolver: TokenResolver; 
     registerCommand(
       Commands.rotateToken,
       async (arg: TokenArg): Promise<ReplaceOutcome | undefined> => {
-        if (connection.current.state !== 'ready') throw new Error(vscode.l10n.t('Sign in to a Telegraf Controller first ("Telegraf Controller: Connect…").'));
+        if (connection.current.state !== 'ready') throw new Error(signInFirst(connection));
         const origin = connection.origin!;
         const storedIds = await vault.storedTokenIds(origin);
         const fits = (t: Token) => t.status === 'active' && storedIds.has(t.id);

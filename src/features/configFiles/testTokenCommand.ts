@@ -36,7 +36,7 @@ import { secretKeysFor } from '../../core/config/tokenAssessment';
 import { decodeUtf8, isTelegrafDocument, openDocument } from '../../services/configDocuments';
 import { envFileAssignments } from '../../core/deploy';
 import { isTokenRow, storedValueFacts, type TokenRow } from '../../services/tokenArgs';
-import { roleLabel, statusAndExpiry } from '../../services/words';
+import { roleLabel, statusAndExpiry, signInFirst } from '../../services/words';
 import { heartbeatUrl } from '../../infra/settings';
 
 /** Where to test: a document and an offset in (or at the start of) a credential. */
@@ -523,11 +523,7 @@ export function registerTestToken(deps: TestTokenDeps): vscode.Disposable[] {
       Commands.testToken,
       async (arg?: TestTokenArg | TokenRow): Promise<TestTokenResult> => {
         if (connection.current.state !== 'ready' || !connection.current.url) {
-          throw new Error(
-            vscode.l10n.t(
-              'Sign in to a Telegraf Controller first ("Telegraf Controller: Connect…"): a token is only ever tested against the configured controller.',
-            ),
-          );
+          throw new Error(signInFirst(connection, vscode.l10n.t('A token is only ever tested against the configured controller.')));
         }
         if (isTokenRow(arg)) return testStoredToken(arg);
         let doc: vscode.TextDocument;

@@ -522,7 +522,12 @@ export function registerConnectionCommands(manager: ConnectionManager, notifier:
     registerCommand(
       Commands.signOut,
       async (arg?: unknown) => {
-        const handle = await resolveConnection(manager, arg, vscode.l10n.t('Sign out of which connection?'), true);
+        // From the palette with several connections: the one that is signed in, else ask (never silently the active one).
+        const signedIn = manager.all.filter((h) => h.connection.current.state === 'ready');
+        const handle =
+          arg === undefined && manager.all.length > 1 && signedIn.length === 1
+            ? signedIn[0]!
+            : await resolveConnection(manager, arg, vscode.l10n.t('Sign out of which connection?'), false);
         if (!handle.connection.origin) throw new Cancelled();
         await handle.connection.signOut();
         void notifier.info(

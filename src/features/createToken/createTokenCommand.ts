@@ -130,8 +130,13 @@ export function registerCreateToken(context: vscode.ExtensionContext, services: 
           await manager.setActive(pick.key);
         }
         if (!ready()) {
-          const choice = await ui.showInformationMessage(vscode.l10n.t('Sign in to a Telegraf Controller to create a token.'), vscode.l10n.t('Connect…'));
-          if (choice) await vscode.commands.executeCommand(Commands.connect);
+          // A configured controller that is signed out offers Sign In; none configured, Connect….
+          const configured = !!services.connection.current.url;
+          const choice = await ui.showInformationMessage(
+            vscode.l10n.t('Sign in to a Telegraf Controller to create a token.'),
+            configured ? vscode.l10n.t('Sign In…') : vscode.l10n.t('Connect…'),
+          );
+          if (choice) await vscode.commands.executeCommand(configured ? Commands.signIn : Commands.connect);
           if (!ready()) return undefined;
         }
         let opts = options && typeof options === 'object' && !('kind' in options) ? options : undefined;

@@ -28,7 +28,8 @@ export class CreateTokenPanel {
 
   /**
    * Shows the panel, creating it if needed. With `options` on an open panel,
-   * the form switches to the suggested preset and shows the reason.
+   * the form switches to the suggested preset and shows the reason; without,
+   * it keeps its draft and drops an earlier suggestion's reason.
    */
   static createOrShow(extensionUri: vscode.Uri, deps: CreateTokenDeps, options?: CreateTokenOptions): CreateTokenPanel {
     const column = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.Active;
@@ -37,7 +38,8 @@ export class CreateTokenPanel {
       existing.controller.setDeps(deps);
       existing.panel.reveal(column);
       existing.controller.showForm();
-      if (options) existing.controller.setOptions(options);
+      // Without options (opened away from a Telegraf config) an earlier suggestion and its reason no longer apply.
+      existing.controller.setOptions(options ?? {});
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(CreateTokenPanel.viewType, vscode.l10n.t('Create API Token'), column, {

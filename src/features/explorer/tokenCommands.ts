@@ -269,7 +269,7 @@ interface Usage {
  * stores, else by their prefixes; at most {@link LISTED} tokens are looked
  * up): the confirmation's lines, empty when none is known to be used.
  */
-async function usageOf(deps: ExplorerCommandDeps, targets: readonly TokenTarget[]): Promise<Usage> {
+async function usageOf(deps: ExplorerCommandDeps, targets: readonly TokenTarget[], op: 'stop' | 'reassign' = 'stop'): Promise<Usage> {
   if (!deps.usage) return { lines: [], places: [] };
   const found = await Promise.all(
     targets.slice(0, LISTED).map(async ({ handle, token }) => {
@@ -281,11 +281,22 @@ async function usageOf(deps: ExplorerCommandDeps, targets: readonly TokenTarget[
   if (used.length === 0) return { lines: [], places: [] };
   const places = [...new Set(used.flatMap((u) => u.places))];
   const clip = (p: string[]) => (p.length <= 4 ? p.join(', ') : `${p.slice(0, 4).join(', ')}, ${vscode.l10n.t('… and {0} more', p.length - 4)}`);
-  if (targets.length === 1) return { lines: ['', vscode.l10n.t('Used in this workspace: {0}. Those agents are rejected too.', clip(used[0]!.places))], places };
+  if (targets.length === 1)
+    return {
+      lines: [
+        '',
+        op === 'stop'
+          ? vscode.l10n.t('Used in this workspace: {0}. Those agents are rejected too.', clip(used[0]!.places))
+          : vscode.l10n.t('Used in this workspace: {0}. Those agents keep the same value, with the new permissions.', clip(used[0]!.places)),
+      ],
+      places,
+    };
   return {
     lines: [
       '',
-      vscode.l10n.t('Used in this workspace (those agents are rejected too):'),
+      op === 'stop'
+        ? vscode.l10n.t('Used in this workspace (those agents are rejected too):')
+        : vscode.l10n.t('Used in this workspace (those agents keep the same values, with the new permissions):'),
       ...used.map(({ token, places: p }) => `• ${ui.tokenName(token.description, 60)}: ${clip(p)}`),
     ],
     places,
@@ -293,10 +304,11 @@ async function usageOf(deps: ExplorerCommandDeps, targets: readonly TokenTarget[
 }
 
 /**
- * Asks before tokens stop working. When the workspace uses them
- * (`usage.places`), the default button (Enter) is "Show Where It Is Used",
- * never the action: it lists the places and opens the one picked; nothing is
- * revoked or deleted then. Throws Cancelled unless `action` is chosen.
+ * Asks before tokens stop working or change owner. When the workspace uses
+ * them (`usage.places`), the default button (Enter) is "Show Where It Is
+ * Used", never the action: it lists the places and opens the one picked;
+ * nothing changes on the controller then. Throws Cancelled unless `action` is
+ * chosen.
  */
 async function confirm(message: string, detail: string, action: string, usage?: Usage): Promise<void> {
   const show = vscode.l10n.t('Show Where It Is Used');
@@ -305,7 +317,7 @@ async function confirm(message: string, detail: string, action: string, usage?: 
   if (choice === show && usage) {
     const pick = await ui.showQuickPick(
       usage.places.map((label) => ({ label })),
-      { placeHolder: vscode.l10n.t('Open which place? Nothing was revoked or deleted.') },
+      { placeHolder: vscode.l10n.t('Open which place? Nothing was changed on the controller.') },
     );
     if (pick) await openPlace(pick.label);
   }
@@ -597,13 +609,18 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
         if (movable.length === 1 && owned.length === 0) {
           const token = tokens[0]!;
           const name = ui.tokenName(token.description, 80);
+          const usage = await usageOf(deps, movable, 'reassign');
           await confirm(
             vscode.l10n.t('Reassign "{0}" to {1} ({2})?', name, displayText(user.username, 60), roleLabel(user.role)),
-            vscode.l10n.t(
-              'Permissions: {0}.\nThe value does not change; whoever uses it keeps working within the new permissions. Narrowed permissions cannot be restored by reassigning back.',
-              narrowing,
-            ),
+            [
+              vscode.l10n.t(
+                'Permissions: {0}.\nThe value does not change; whoever uses it keeps working within the new permissions. Narrowed permissions cannot be restored by reassigning back.',
+                narrowing,
+              ),
+              ...usage.lines,
+            ].join('\n'),
             vscode.l10n.t('Reassign'),
+            usage,
           );
           const updated = await handle.connection.api().reassignToken(token.id, user.id);
           if (isUnusableToken(updated)) await handle.store.refresh();
@@ -617,6 +634,7 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
           await deps.notifier.info('reassigned', vscode.l10n.t('Reassigned "{0}" to {1}.', name, displayText(user.username, 60)));
           return { op: 'reassign', ok: [token.id], failed: [], cancelled: [] } satisfies BulkOutcome;
         }
+        const bulkUsage = await usageOf(deps, movable, 'reassign');
         await confirm(
           movable.length === 1
             ? vscode.l10n.t('Reassign {0} token to {1} ({2})?', 1, displayText(user.username, 60), roleLabel(user.role))
@@ -637,10 +655,12 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
               : owned.length > 1
                 ? vscode.l10n.t('{0} already owns {1} of the selected tokens; they stay as they are.', displayText(user.username, 60), owned.length)
                 : '',
+            ...bulkUsage.lines,
           ]
             .filter((l, i) => i < 3 || l !== '')
             .join('\n'),
           vscode.l10n.t('Reassign'),
+          bulkUsage,
         );
         return runBulk(deps, 'reassign', movable, user);
       },

@@ -180,6 +180,19 @@ describe('Telegraf config features', function () {
       const d = vscode.languages.getDiagnostics(uri('facts/telegraf.conf')).find((x) => x.code === 'token-unchecked')!;
       assert.match(d.message, /^Sign in to .* to check this token/);
       assert.ok(codesOf(uri('facts/telegraf.conf')).includes('plaintext-token/Warning'), 'the plaintext finding stays');
+      // A command that needs a signed-in connection names Sign In for this configured controller, not Connect….
+      const refused = scriptUi({});
+      try {
+        await vscode.commands.executeCommand('telegrafController.insertToken');
+      } finally {
+        refused.restore();
+      }
+      assert.ok(
+        refused.record.messages.some(
+          (m) => m.level === 'error' && /^Sign in to the Telegraf Controller ".+" first \("Telegraf Controller: Sign In"\)/.test(m.text),
+        ),
+        JSON.stringify(refused.record.messages),
+      );
     } finally {
       await signInAs(api, emulator().username);
       await vscode.commands.executeCommand('telegrafController.checkConfigTokens');
@@ -404,7 +417,7 @@ describe('Telegraf config features', function () {
     assert.equal(doc.getText(), before, 'declining changes nothing');
   });
 
-  it('Revoke and Delete name the workspace files that use the token (by its value when stored, else by its prefix)', async () => {
+  it('Revoke, Delete and Reassign name the workspace files that use the token (by its value when stored, else by its prefix)', async () => {
     const t = await api.createToken({ description: 'config features in use', expiresAt: null, permissions: AGENT });
     secrets.push(t.value);
     write('in-use/telegraf.conf', heartbeatConfig(t.value));
@@ -440,6 +453,20 @@ describe('Telegraf config features', function () {
       what: 'the env file that uses the token is opened',
     });
     assert.equal((await api.connection.api().getToken(t.token.id)).status, 'active', 'cancelled: nothing revoked');
+    // Reassign too: the agents keep the value, with the new owner's permissions; Enter shows the places.
+    const reassign = scriptUi({ quickPick: [byLabel('bob')], message: [{ match: /^Reassign "config features in use/, answer: undefined }] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.reassignToken', t.token.id);
+    } finally {
+      reassign.restore();
+    }
+    const asked = reassign.record.messages.find((m) => m.text.startsWith('Reassign "config features in use'));
+    assert.match(
+      asked?.detail ?? JSON.stringify(reassign.record.messages),
+      /Used in this workspace: [^\n]*in-use\/telegraf\.conf:\d+[^\n]*keep the same value/,
+    );
+    assert.deepEqual(asked?.buttons, ['Show Where It Is Used', 'Reassign']);
+    assert.equal((await api.connection.api().getToken(t.token.id)).username, emulator().username, 'cancelled: nothing reassigned');
   });
 
   it('Insert Token asks before adding a second heartbeat to an agent whose telegraf.conf already has one, and writes nothing when declined', async () => {

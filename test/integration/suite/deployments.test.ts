@@ -234,7 +234,7 @@ describe('Deployment files', function () {
     const unitValue = 'tc-apiv1_SystemdUnitsOwnToken0123456789';
     write(
       'beside/telegraf.service',
-      '[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\nExecStart=/usr/bin/telegraf\n# install telegraf-controller.env as /etc/telegraf/controller-token.env\n',
+      '[Service]\nEnvironmentFile=/etc/telegraf/telegraf-controller.env\nExecStart=/usr/bin/telegraf\n# install telegraf-controller.env as /etc/telegraf/telegraf-controller.env\n',
     );
     write('beside/telegraf-controller.env', `TELEGRAF_CONTROLLER_TOKEN=${unitValue}\n`);
     write(
@@ -428,7 +428,7 @@ describe('Deployment files', function () {
       edgeCommands,
       /\nsudo sh -c '.*' sh \/etc\/default\/telegraf-edge \S*units-claims\/telegraf-controller-2\.env && sudo systemctl restart telegraf-edge/,
     );
-    assert.ok(!edgeCommands.includes('/etc/telegraf/controller-token.env'), edgeCommands);
+    assert.ok(!edgeCommands.includes('/etc/telegraf/telegraf-controller.env'), edgeCommands);
   });
 
   it('Add Token to Deployment… goes on with the token made by "Create New Token…" in the create form', async () => {
@@ -757,7 +757,7 @@ describe('Deployment files', function () {
   it('Replace the Token in … updates an env file open in an editor, so a later Rotate never starts from the older text', async () => {
     const first = await api.createToken({ description: 'deploy open first', expiresAt: null, permissions: AGENT });
     const second = await api.createToken({ description: 'deploy open second', expiresAt: null, permissions: AGENT });
-    write('open-env/telegraf.service', '[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\nExecStart=/usr/bin/telegraf\n');
+    write('open-env/telegraf.service', '[Service]\nEnvironmentFile=/etc/telegraf/telegraf-controller.env\nExecStart=/usr/bin/telegraf\n');
     write('open-env/telegraf-controller.env', `TELEGRAF_CONTROLLER_TOKEN=${first.value}\n`);
     const envDoc = await vscode.workspace.openTextDocument(uri('open-env/telegraf-controller.env'));
     await vscode.window.showTextDocument(envDoc, { preview: false });
@@ -772,7 +772,7 @@ describe('Deployment files', function () {
     } finally {
       ui.restore();
     }
-    const written = `# Installed on the host as /etc/telegraf/controller-token.env\nTELEGRAF_CONTROLLER_TOKEN=${second.value}\n`;
+    const written = `# Installed on the host as /etc/telegraf/telegraf-controller.env\nTELEGRAF_CONTROLLER_TOKEN=${second.value}\n`;
     assert.equal(fs.readFileSync(file('open-env/telegraf-controller.env'), 'utf8'), written);
     // No wait: the editor shows the new text as soon as the command returns, and has nothing unsaved.
     assert.equal(envDoc.getText(), written, 'the open editor shows what is on disk');
@@ -797,7 +797,7 @@ describe('Deployment files', function () {
   it('Add Token to Deployment… gives a second systemd unit beside the first its own env file and its own host file', async () => {
     const t = await api.createToken({ description: 'deploy second unit', expiresAt: null, permissions: AGENT });
     const firstValue = 'tc-apiv1_FirstUnitsOwnToken0123456789ab';
-    write('two-units/telegraf.service', '[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\nExecStart=/usr/bin/telegraf\n');
+    write('two-units/telegraf.service', '[Service]\nEnvironmentFile=/etc/telegraf/telegraf-controller.env\nExecStart=/usr/bin/telegraf\n');
     write('two-units/telegraf-controller.env', `TELEGRAF_CONTROLLER_TOKEN=${firstValue}\n`);
     write('two-units/telegraf-db.service', '[Service]\nExecStart=/usr/bin/telegraf --config /etc/telegraf/db.conf\n');
     const ui = scriptUi({
@@ -822,14 +822,14 @@ describe('Deployment files', function () {
       '[Service]\nEnvironmentFile=/etc/telegraf/telegraf-controller-2.env\n',
     );
     assert.match(res?.commands[0] ?? '', /telegraf-controller-2\.env \/etc\/telegraf\/telegraf-controller-2\.env && /);
-    assert.ok(!(res?.commands[0] ?? '').includes('/etc/telegraf/controller-token.env'), "the first unit's host file is left alone");
+    assert.ok(!(res?.commands[0] ?? '').includes('/etc/telegraf/telegraf-controller.env'), "the first unit's host file is left alone");
     assert.equal(fs.readFileSync(file('two-units/telegraf-controller.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${firstValue}\n`);
   });
 
   it('the "already gives agents a token" dialog names a drop-in beside the env file and the file being changed when they read it', async () => {
     const t = await api.createToken({ description: 'deploy named readers', expiresAt: null, permissions: AGENT });
     write('dropin/telegraf.service', '[Service]\nExecStart=/usr/bin/telegraf\n');
-    write('dropin/telegraf.service.d/controller-token.conf', '[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\n');
+    write('dropin/telegraf.service.d/controller-token.conf', '[Service]\nEnvironmentFile=/etc/telegraf/telegraf-controller.env\n');
     write('dropin/telegraf-controller.env', 'TELEGRAF_CONTROLLER_TOKEN=tc-apiv1_DropInUnitsOwnToken0123456789ab\n');
     write('dropin/telegraf-db.service', '[Service]\nExecStart=/usr/bin/telegraf --config /etc/telegraf/db.conf\n');
     write(
@@ -894,22 +894,22 @@ describe('Deployment files', function () {
     } finally {
       ui.restore();
     }
-    assert.equal(doc.getText(), '[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\nExecStart=/usr/bin/telegraf\n');
+    assert.equal(doc.getText(), '[Service]\nEnvironmentFile=/etc/telegraf/telegraf-controller.env\nExecStart=/usr/bin/telegraf\n');
     const envFile = file('fix-systemd/units/telegraf-controller.env');
     // The host file it is installed as is written into it, so Rotate knows where the token goes.
-    assert.equal(fs.readFileSync(envFile, 'utf8'), `# Installed on the host as /etc/telegraf/controller-token.env\nTELEGRAF_CONTROLLER_TOKEN=${value}\n`);
+    assert.equal(fs.readFileSync(envFile, 'utf8'), `# Installed on the host as /etc/telegraf/telegraf-controller.env\nTELEGRAF_CONTROLLER_TOKEN=${value}\n`);
     assert.equal(fs.statSync(envFile).mode & 0o777, 0o600);
     await waitUntil(async () => (await vscode.env.clipboard.readText()) !== '', { what: 'the command is copied', timeoutMs: 10_000 });
     assert.equal(
       await vscode.env.clipboard.readText(),
-      'sudo install -D -m 0600 -o root -g root deploy-features/fix-systemd/units/telegraf-controller.env /etc/telegraf/controller-token.env && sudo install -D -m 0644 deploy-features/fix-systemd/units/telegraf.service /etc/systemd/system/telegraf.service && sudo systemctl daemon-reload && sudo systemctl restart telegraf',
+      'sudo install -D -m 0600 -o root -g root deploy-features/fix-systemd/units/telegraf-controller.env /etc/telegraf/telegraf-controller.env && sudo install -D -m 0644 deploy-features/fix-systemd/units/telegraf.service /etc/systemd/system/telegraf.service && sudo systemctl daemon-reload && sudo systemctl restart telegraf',
     );
   });
 
   it("the systemd quick fix beside an env file that holds another unit's token offers a file of its own, and its own host file", async () => {
     const value = 'tc-apiv1_SecondUnitsQuickFixValue012345';
     const firstValue = 'tc-apiv1_FirstUnitsOwnTokenForFix0123456';
-    write('fix-systemd-2/telegraf.service', '[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\nExecStart=/usr/bin/telegraf\n');
+    write('fix-systemd-2/telegraf.service', '[Service]\nEnvironmentFile=/etc/telegraf/telegraf-controller.env\nExecStart=/usr/bin/telegraf\n');
     write('fix-systemd-2/telegraf-controller.env', `TELEGRAF_CONTROLLER_TOKEN=${firstValue}\n`);
     write('fix-systemd-2/telegraf-db.service', `[Service]\nEnvironment=TELEGRAF_CONTROLLER_TOKEN=${value}\nExecStart=/usr/bin/telegraf\n`);
     const unit = uri('fix-systemd-2/telegraf-db.service');
@@ -939,7 +939,7 @@ describe('Deployment files', function () {
     const asked = ui.record.messages.find((m) => m.text === 'telegraf-controller.env already gives agents a token.');
     assert.deepEqual(asked?.buttons, ['Use telegraf-controller-2.env', 'Replace the Token in telegraf-controller.env'], JSON.stringify(ui.record.messages));
     assert.match(asked?.detail ?? '', /Named by: [^\n]*fix-systemd-2\/telegraf\.service/);
-    // Units in other folders read /etc/telegraf/controller-token.env on their own hosts: not this file.
+    // Units in other folders read /etc/telegraf/telegraf-controller.env on their own hosts: not this file.
     assert.doesNotMatch(asked?.detail ?? '', /two-units\/|fix-systemd\/|add-systemd/, 'a unit in another folder is another host');
     assert.equal(doc.getText(), '[Service]\nEnvironmentFile=/etc/telegraf/telegraf-controller-2.env\nExecStart=/usr/bin/telegraf\n');
     assert.equal(
@@ -968,16 +968,16 @@ describe('Deployment files', function () {
     });
     assert.equal(
       res?.commands[0],
-      'sudo install -D -m 0600 -o root -g root deploy-features/add-systemd/telegraf-controller.env /etc/telegraf/controller-token.env && sudo install -D -m 0644 deploy-features/add-systemd/telegraf.service.d/controller-token.conf /etc/systemd/system/telegraf.service.d/controller-token.conf && sudo systemctl daemon-reload && sudo systemctl restart telegraf',
+      'sudo install -D -m 0600 -o root -g root deploy-features/add-systemd/telegraf-controller.env /etc/telegraf/telegraf-controller.env && sudo install -D -m 0644 deploy-features/add-systemd/telegraf.service.d/controller-token.conf /etc/systemd/system/telegraf.service.d/controller-token.conf && sudo systemctl daemon-reload && sudo systemctl restart telegraf',
     );
     assert.equal(
       fs.readFileSync(file('add-systemd/telegraf.service.d/controller-token.conf'), 'utf8'),
-      '[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\n',
+      '[Service]\nEnvironmentFile=/etc/telegraf/telegraf-controller.env\n',
       'the drop-in the command installs is saved',
     );
     assert.equal(
       fs.readFileSync(file('add-systemd/telegraf-controller.env'), 'utf8'),
-      `# Installed on the host as /etc/telegraf/controller-token.env\nTELEGRAF_CONTROLLER_TOKEN=${t.value}\n`,
+      `# Installed on the host as /etc/telegraf/telegraf-controller.env\nTELEGRAF_CONTROLLER_TOKEN=${t.value}\n`,
     );
 
     // A unit that already reads /etc/default/telegraf (other settings there): the command sets only the token line.
@@ -1177,7 +1177,7 @@ describe('Deployment files', function () {
     // What the systemd quick fix leaves: the unit reads the host file, the workspace holds the file it was installed from.
     write(
       'rot-host/telegraf.service',
-      '[Unit]\nDescription=Telegraf\n[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\nExecStart=/usr/bin/telegraf\n',
+      '[Unit]\nDescription=Telegraf\n[Service]\nEnvironmentFile=/etc/telegraf/telegraf-controller.env\nExecStart=/usr/bin/telegraf\n',
     );
     write('rot-host/telegraf-controller.env', `TELEGRAF_CONTROLLER_TOKEN=${old.value}\n`);
     // A unit reading a host file the workspace has no copy of.
@@ -1208,7 +1208,7 @@ describe('Deployment files', function () {
     );
     assert.ok(
       detail.includes(
-        'sudo install -D -m 0600 -o root -g root deploy-features/rot-host/telegraf-controller.env /etc/telegraf/controller-token.env && sudo systemctl restart telegraf',
+        'sudo install -D -m 0600 -o root -g root deploy-features/rot-host/telegraf-controller.env /etc/telegraf/telegraf-controller.env && sudo systemctl restart telegraf',
       ),
       detail,
     );

@@ -219,6 +219,25 @@ describe('Token explorer: connections, grouping, bulk actions, expiry', function
     assert.equal(offered.length, api.manager.all.length, offered.join(' | '));
   });
 
+  it('"Sign Out" from the palette with several signed-in connections asks which one, never silently the active one', async () => {
+    const signedIn = api.manager.all.filter((h) => h.connection.current.state === 'ready');
+    assert.ok(signedIn.length > 1, `${signedIn.length} connections signed in`);
+    let offered: string[] = [];
+    const ui = scriptUi({ quickPick: [(items: any[]) => ((offered = items.map((i) => i.label)), undefined)] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.signOut');
+    } finally {
+      ui.restore();
+    }
+    assert.deepEqual(ui.record.picks, ['Sign out of which connection?']);
+    assert.equal(offered.length, api.manager.all.length, offered.join(' | '));
+    assert.deepEqual(
+      api.manager.all.filter((h) => h.connection.current.state === 'ready').map((h) => h.key),
+      signedIn.map((h) => h.key),
+      'cancelled: every connection stays signed in',
+    );
+  });
+
   it('groups by status and by owner with counts, filters (shown in the view description) and remembers the state', async () => {
     await vscode.commands.executeCommand('telegrafController.groupByStatus');
     const groups = children(connNode(key1));

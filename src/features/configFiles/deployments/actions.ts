@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { signInFirst } from '../../../services/words';
 import * as ui from '../../../infra/ui';
 import { shQuote } from '../../../core/agentStart/generators';
 import type { Token } from '../../../core/api/contract';
@@ -268,8 +269,7 @@ export function registerDeploymentActions(deps: DeploymentActionDeps): vscode.Di
     registerCommand(
       Commands.revokeAndReplaceInDeployment,
       async (arg?: DeployFixArg) => {
-        if (connection.current.state !== 'ready' || !connection.user)
-          throw new Error(vscode.l10n.t('Sign in to the Telegraf Controller first ("Telegraf Controller: Connect…").'));
+        if (connection.current.state !== 'ready' || !connection.user) throw new Error(signInFirst(connection));
         if (!arg?.tokenId) throw new Error(vscode.l10n.t('The leaked token could not be identified.'));
         const value = pending.get(arg.handle);
         if (!value) throw new Error(vscode.l10n.t('Run the quick fix again (Ctrl+.); its value is no longer in memory.'));

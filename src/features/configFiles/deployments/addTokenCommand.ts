@@ -14,6 +14,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { signInFirst } from '../../../services/words';
 import * as ui from '../../../infra/ui';
 import type { Token } from '../../../core/api/contract';
 import { applyEdits } from '../../../core/config';
@@ -114,8 +115,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
     registerCommand(
       Commands.addTokenToDeployment,
       async (arg?: TokenArg | vscode.Uri, opts: AddTokenOptions = {}): Promise<AddTokenResult | undefined> => {
-        if (connection.current.state !== 'ready' || !connection.origin)
-          throw new Error(vscode.l10n.t('Sign in to a Telegraf Controller first ("Telegraf Controller: Connect…").'));
+        if (connection.current.state !== 'ready' || !connection.origin) throw new Error(signInFirst(connection));
         const origin = connection.origin;
         const fileArg = arg instanceof vscode.Uri ? arg : opts.uri ? vscode.Uri.parse(opts.uri) : undefined;
         const tokenArg: TokenArg =

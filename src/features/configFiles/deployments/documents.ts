@@ -102,13 +102,16 @@ export async function readDeployment(uri: vscode.Uri): Promise<ConfigText | unde
 export async function workspaceDeploymentUris(index: EnvFileIndex): Promise<vscode.Uri[]> {
   if ((vscode.workspace.workspaceFolders?.length ?? 0) === 0) return [];
   const found = await vscode.workspace.findFiles(DEPLOY_GLOB, CONFIG_EXCLUDE, MAX_DEPLOY_FILES);
-  const seen = new Set(found.map((u) => u.fsPath));
+  // One entry per file on disk: a path the index holds in another spelling (`..`, a symlinked folder) is the same file.
+  const real = (p: string) => fs.realpath(p).catch(() => path.resolve(p));
+  const seen = new Set(await Promise.all(found.map((u) => real(u.fsPath))));
   for (const p of index.paths()) {
-    if (!seen.has(p)) {
+    const key = await real(p);
+    if (!seen.has(key)) {
       try {
         await fs.access(p);
-        found.push(vscode.Uri.file(p));
-        seen.add(p);
+        found.push(vscode.Uri.file(path.resolve(p)));
+        seen.add(key);
       } catch {
         /* named by compose but missing */
       }

@@ -113,27 +113,27 @@ spec:
 });
 
 test("a systemd unit or drop-in: each absolute EnvironmentFile= is a host file, installed from a workspace file of the same name or the quick fix's", () => {
-  const unit = '[Service]\nEnvironmentFile=-/etc/default/telegraf\nEnvironmentFile=/etc/telegraf/controller-token.env\nEnvironmentFile=relative.env\n';
+  const unit = '[Service]\nEnvironmentFile=-/etc/default/telegraf\nEnvironmentFile=/etc/telegraf/telegraf-controller.env\nEnvironmentFile=relative.env\n';
   const places = manualPlaces('systemd', unit, '/w/deploy/telegraf.service');
   assert.deepEqual(
     places.map((p) => p.hostFile),
     [
       { path: '/etc/default/telegraf', unit: 'telegraf', sources: ['telegraf', 'telegraf-controller.env'] },
-      { path: '/etc/telegraf/controller-token.env', unit: 'telegraf', sources: ['controller-token.env', 'telegraf-controller.env'] },
+      { path: '/etc/telegraf/telegraf-controller.env', unit: 'telegraf', sources: ['telegraf-controller.env'] },
     ],
   );
   assert.equal(places[0]!.command, 'sudoedit /etc/default/telegraf && sudo systemctl restart telegraf');
-  assert.equal(unit.slice(places[1]!.offset).split('\n')[0], 'EnvironmentFile=/etc/telegraf/controller-token.env');
-  const [dropIn] = manualPlaces('systemd', '[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\n', '/w/deploy/agent.service.d/token.conf');
+  assert.equal(unit.slice(places[1]!.offset).split('\n')[0], 'EnvironmentFile=/etc/telegraf/telegraf-controller.env');
+  const [dropIn] = manualPlaces('systemd', '[Service]\nEnvironmentFile=/etc/telegraf/telegraf-controller.env\n', '/w/deploy/agent.service.d/token.conf');
   assert.deepEqual(dropIn!.hostFile, {
-    path: '/etc/telegraf/controller-token.env',
+    path: '/etc/telegraf/telegraf-controller.env',
     unit: 'agent',
-    sources: ['controller-token.env', 'telegraf-controller.env', '../controller-token.env', '../telegraf-controller.env'],
+    sources: ['telegraf-controller.env', '../telegraf-controller.env'],
   });
   assert.equal(unitNameOf('templates/telegraf.service.j2'), 'telegraf');
   assert.equal(
     installHostFileCommand(dropIn!.hostFile!, 'deploy/my env/telegraf-controller.env'),
-    "sudo install -D -m 0600 -o root -g root 'deploy/my env/telegraf-controller.env' /etc/telegraf/controller-token.env && sudo systemctl restart agent",
+    "sudo install -D -m 0600 -o root -g root 'deploy/my env/telegraf-controller.env' /etc/telegraf/telegraf-controller.env && sudo systemctl restart agent",
   );
 });
 
@@ -240,7 +240,7 @@ test('a host file holding other settings gets only the token lines of the worksp
   );
   assert.equal(statSync(host).mode & 0o777, 0o600);
   assert.ok(mergeHostFileCommand('/etc/default/telegraf', 'x.env', ['TELEGRAF_CONTROLLER_TOKEN'], 'telegraf').endsWith(' && sudo systemctl restart telegraf'));
-  assert.equal(isWholeCopy('/etc/telegraf/controller-token.env', 'deploy/telegraf-controller.env'), true, "the systemd quick fix's own pair");
+  assert.equal(isWholeCopy('/etc/telegraf/telegraf-controller.env', 'deploy/telegraf-controller.env'), true, "the systemd quick fix's own pair");
   assert.equal(isWholeCopy('/etc/default/telegraf', 'deploy/etc/default/telegraf'), true);
   assert.equal(isWholeCopy('/etc/default/telegraf', 'deploy/telegraf-controller.env'), false);
 });

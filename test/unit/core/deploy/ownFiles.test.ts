@@ -86,7 +86,10 @@ test("a host file named after a second unit's own env file is installed from tha
   );
   assert.deepEqual(place!.hostFile?.sources, ['telegraf-controller-2.env', '../telegraf-controller-2.env']);
   const [first] = manualPlaces('systemd', `[Service]\nEnvironmentFile=${HOST_ENV_FILE}\n`, '/w/telegraf.service');
-  assert.deepEqual(first!.hostFile?.sources, ['controller-token.env', 'telegraf-controller.env']);
+  assert.deepEqual(first!.hostFile?.sources, ['telegraf-controller.env']);
+  // A unit written by an earlier version, reading /etc/telegraf/controller-token.env, is still installed from the env file beside it.
+  const [older] = manualPlaces('systemd', '[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\n', '/w/telegraf.service');
+  assert.deepEqual(older!.hostFile?.sources, ['controller-token.env', 'telegraf-controller.env']);
 });
 
 const DAEMONSET =
@@ -212,7 +215,7 @@ test('namesFile: a path that resolves to the env file names it; a file of the sa
   assert.equal(namesFile('/ws/site-a/compose.yaml', 'env_file: old-telegraf-controller.env\n', env, hosts), false);
   assert.equal(namesFile('/ws/site-a/compose.yaml', 'env_file: telegraf-controller.env.bak\n', env, hosts), false);
   // A systemd unit reads the host copy: beside the file it is that file's copy; in another folder, another host's file.
-  const unit = '[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\n';
+  const unit = '[Service]\nEnvironmentFile=/etc/telegraf/telegraf-controller.env\n';
   assert.equal(namesFile('/ws/site-a/telegraf.service', unit, env, hosts), true);
   assert.equal(namesFile('/ws/site-b/telegraf.service', unit, env, hosts), false);
   // A drop-in of a unit beside the env file reads the same host copy.

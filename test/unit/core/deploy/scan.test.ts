@@ -211,7 +211,7 @@ void describe('format-specific quick fixes on controller tokens', () => {
     assert.ok(x);
     assert.equal(
       applyEdits(text, x.edits),
-      `[Unit]\nDescription=x\n\n[Service]\nEnvironmentFile=/etc/telegraf/controller-token.env\nExecStart=/usr/bin/telegraf\n`,
+      `[Unit]\nDescription=x\n\n[Service]\nEnvironmentFile=/etc/telegraf/telegraf-controller.env\nExecStart=/usr/bin/telegraf\n`,
     );
   });
   test('Secret stringData (fixture 15 with a controller token) → line removed, kubectl command', () => {

@@ -64,7 +64,7 @@ test('a path under the home folder is shown as ~/…; others as they are', () =>
 
 test('the restart command only where the service is known; sudoedit quotes the path', () => {
   assert.equal(envFileRestartCommand('/etc/default/telegraf'), 'sudo systemctl restart telegraf');
-  assert.equal(envFileRestartCommand('/etc/telegraf/controller-token.env'), 'sudo systemctl restart telegraf');
+  assert.equal(envFileRestartCommand('/etc/telegraf/telegraf-controller.env'), 'sudo systemctl restart telegraf');
   assert.equal(envFileRestartCommand('/etc/telegrafx/a.env'), undefined);
   assert.equal(envFileRestartCommand('/home/me/telegraf.env'), undefined);
   assert.equal(envFileRestartCommand('/home/me/telegraf.env', 'agent'), 'sudo systemctl restart agent', 'the unit that reads it');
