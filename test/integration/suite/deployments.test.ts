@@ -541,7 +541,7 @@ describe('Deployment files', function () {
     );
   });
 
-  it('Add Token to Deployment… into an env file git tracks: warned before, and the first copied command stops tracking it', async function () {
+  it('Add Token to Deployment… into an env file git tracks: warned before (the default copies "git rm --cached" and writes nothing), and the first copied command stops tracking it', async function () {
     const t = await api.createToken({ description: 'deploy tracked env', expiresAt: null, permissions: AGENT });
     const repo = file('tracked-repo');
     fs.rmSync(repo, { recursive: true, force: true });
@@ -555,7 +555,24 @@ describe('Deployment files', function () {
     } catch {
       this.skip();
     }
-    const ui = scriptUi({ message: [{ match: /^Add TELEGRAF_CONTROLLER_TOKEN to docker-compose\.yml\?/, answer: 'Add' }] });
+    // The default button (Enter) copies the command that untracks the file, and nothing is written.
+    const first = scriptUi({ message: [{ match: /^Add TELEGRAF_CONTROLLER_TOKEN to docker-compose\.yml\?/, answer: 'Copy "git rm --cached" Command' }] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.addTokenToDeployment', uri('tracked-repo/docker-compose.yml'), {
+        tokenId: t.token.id,
+        composeMode: 'environment',
+      });
+    } finally {
+      first.restore();
+    }
+    assert.deepEqual(first.record.messages.find((m) => m.text.startsWith('Add TELEGRAF_CONTROLLER_TOKEN'))?.buttons, [
+      'Copy "git rm --cached" Command',
+      'Add Anyway',
+    ]);
+    assert.equal(await vscode.env.clipboard.readText(), 'git rm --cached -- deploy-features/tracked-repo/.env');
+    assert.equal(fs.readFileSync(file('tracked-repo/.env'), 'utf8'), 'APP_MODE=production\n', 'nothing written');
+    assert.equal(fs.readFileSync(file('tracked-repo/docker-compose.yml'), 'utf8'), 'services:\n  telegraf:\n    image: telegraf:1.40\n');
+    const ui = scriptUi({ message: [{ match: /^Add TELEGRAF_CONTROLLER_TOKEN to docker-compose\.yml\?/, answer: 'Add Anyway' }] });
     let res: AddTokenResult | undefined;
     try {
       res = await vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('tracked-repo/docker-compose.yml'), {

@@ -320,6 +320,8 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
               plan.sharedWith.join(', '),
             ),
           );
+        // A file git tracks that would receive the value: the safe default is to untrack it first.
+        let trackedTarget: string | undefined;
         if (isEnv) {
           const users = deps.envFiles.servicesOf(doc.uri.fsPath);
           if (users.length > 1)
@@ -329,19 +331,21 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
                 users.join(', '),
               ),
             );
-          if (doc.uri.scheme === 'file' && (await deps.git.isTrackedKnown(doc.uri.fsPath)))
+          if (doc.uri.scheme === 'file' && (await deps.git.isTrackedKnown(doc.uri.fsPath))) {
+            trackedTarget = doc.uri.fsPath;
             warnings.push(
               vscode.l10n.t(
                 'Git tracks this file: the token would be committed with it. Stop tracking it first: git rm --cached {0}',
                 vscode.workspace.asRelativePath(doc.uri),
               ),
             );
-          else if (doc.uri.scheme === 'file' && !(await deps.git.isIgnored(doc.uri.fsPath)))
+          } else if (doc.uri.scheme === 'file' && !(await deps.git.isIgnored(doc.uri.fsPath)))
             warnings.push(vscode.l10n.t('Git does not ignore this file: the token would be committed with it.'));
         }
         // Where the value goes: the env file, or the Secret manifest written instead of it.
         const valueTarget = !localValueFile ? undefined : k8s === 'manifest' ? manifestOf(plan) : localValueFile;
         const valueTracked = valueTarget ? await deps.git.isTrackedKnown(valueTarget) : false;
+        if (valueTarget && valueTracked) trackedTarget = valueTarget;
         if (valueTarget && valueTracked)
           warnings.push(
             vscode.l10n.t(
@@ -421,6 +425,22 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
               const id = await vscode.commands.executeCommand<string | undefined>(Commands.createToken, undefined, { returnCreated: true });
               if (!id) throw new Cancelled();
               return vscode.commands.executeCommand<AddTokenResult | undefined>(Commands.addTokenToDeployment, target, { ...opts, tokenId: id });
+            }
+            if (choice !== anyway) throw new Cancelled();
+          } else if (trackedTarget) {
+            // The safe choice is the default button: copy the command that untracks the file; nothing is written.
+            const untrack = `git rm --cached -- ${shQuote(vscode.workspace.asRelativePath(trackedTarget, false))}`;
+            const copyUntrack = vscode.l10n.t('Copy "git rm --cached" Command');
+            const anyway = vscode.l10n.t('Add Anyway');
+            const choice = await ui.showWarningMessage(title, { modal: true, detail }, copyUntrack, anyway);
+            if (choice === copyUntrack) {
+              await vscode.env.clipboard.writeText(untrack);
+              void ui.showInformationMessage(
+                vscode.l10n.t(
+                  'Copied: {0}. Nothing was changed: run it in the repository (the file stays on disk), then run "Add Token to Deployment…" again.',
+                  untrack,
+                ),
+              );
             }
             if (choice !== anyway) throw new Cancelled();
           } else {
