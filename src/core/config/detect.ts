@@ -350,6 +350,17 @@ export function findControllerTokenLiterals(text: string | TelegrafConfig): Rang
   return out.sort((a, b) => a.start - b.start);
 }
 
+/**
+ * Controller token literals (outside comments) that `before` holds and
+ * `after` no longer does: the values an edit replaced, such as an older token
+ * Insert Token overwrote. Each value once, in order of appearance.
+ */
+export function replacedTokenLiterals(before: string, after: string): string[] {
+  const values = (t: string) => findControllerTokenLiterals(t).map((r) => t.slice(r.start, r.end));
+  const kept = new Set(values(after));
+  return [...new Set(values(before))].filter((v) => !kept.has(v));
+}
+
 /** Every `[[secretstores.<type>]]` that has a string `id`, in document order. */
 export function secretStores(cfg: TelegrafConfig): SecretStore[] {
   const out: SecretStore[] = [];

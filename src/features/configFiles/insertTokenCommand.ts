@@ -18,6 +18,7 @@ import {
   planAddSecretStore,
   planEnvFileEntry,
   planSetToken,
+  replacedTokenLiterals,
   secretReference,
   secretStores,
   storePasswordVar,
@@ -35,7 +36,7 @@ import { envVarName } from '../../infra/envVarSetting';
 import { heartbeatUrl } from '../../infra/settings';
 import { readConfig, workspaceConfigUris } from '../../services/configDocuments';
 import { heartbeatReportsElsewhere } from '../../core/config/references';
-import { exportLine, secretKeyFor } from '../../core/config/tokenAssessment';
+import { exportLine, secretKeyFor, tokensWithPrefixOf } from '../../core/config/tokenAssessment';
 import { GitIgnoreChecker } from '../../services/gitIgnore';
 import { ensureGitIgnored } from './deployments/documents';
 import { rememberWrittenEnvFile } from './deployments/writtenEnvFiles';
@@ -352,6 +353,27 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
           `[${connection.label}] inserted token ${token.id} "${ui.tokenName(token.description, 80)}" into ${vscode.workspace.asRelativePath(doc.uri)} as ${form === 'literal' ? 'a literal value' : form === 'env' ? 'an environment reference' : 'a secret-store reference'} (${summary})`,
         );
         if (form === 'literal') void secureValueFiles([{ uri: doc.uri, created: false }], log);
+        // The edit replaced another token's literal value: that token may now be unused. Offer to revoke it
+        // (Revoke's own confirmation says where else the workspace uses it); never without asking.
+        const replaced = replacedTokenLiterals(text, result)
+          .map((v) => tokensWithPrefixOf(v, deps.store.snapshot.tokens))
+          .filter((m) => m.length === 1 && m[0]!.id !== token.id && m[0]!.status === 'active')
+          .map((m) => m[0]!);
+        if (replaced.length === 1) {
+          const old = replaced[0]!;
+          const revoke = vscode.l10n.t('Revoke Old Token…');
+          void ui
+            .showInformationMessage(
+              vscode.l10n.t(
+                '{0} held the token "{1}" ({2}…), now replaced. Revoke it if no other agent uses it.',
+                fileName,
+                ui.tokenName(old.description, 60),
+                old.prefix,
+              ),
+              revoke,
+            )
+            .then((c) => (c === revoke ? vscode.commands.executeCommand(Commands.revokeToken, old.id) : undefined));
+        }
         if (form === 'env') {
           const name = envVarName();
           const copyExport = vscode.l10n.t('Copy Export Line');

@@ -396,6 +396,43 @@ describe('Telegraf config features', function () {
     assert.ok(!offered.some((d) => /override\.conf|nginx\.conf/.test(d)), offered.join(' | '));
   });
 
+  it("Insert Token over another active token's literal value offers to revoke that token, through Revoke's own confirmation", async () => {
+    const old = await api.createToken({ description: 'config features replaced literal', expiresAt: null, permissions: AGENT });
+    secrets.push(old.value);
+    await api.store.refresh();
+    write('replaced/telegraf.conf', heartbeatConfig(old.value));
+    const doc = await vscode.workspace.openTextDocument(uri('replaced/telegraf.conf'));
+    const editor = await vscode.window.showTextDocument(doc);
+    const at = doc.positionAt(doc.getText().indexOf('token = '));
+    editor.selection = new vscode.Selection(at, at);
+    const ui = scriptUi({
+      quickPick: [byLabel('Environment variable reference')],
+      message: [
+        { match: /now reads the token from/, answer: undefined },
+        { match: /held the token "config features replaced literal" \(tc-apiv1_.{3}…\), now replaced/, answer: 'Revoke Old Token…' },
+        { match: /^Revoke the token "config features replaced literal"/, answer: undefined },
+      ],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.insertToken', stored.id);
+      await waitUntil(() => ui.record.messages.some((m) => m.text.startsWith('Revoke the token "config features replaced literal"')), {
+        what: `Revoke's confirmation for the replaced token (${JSON.stringify(ui.record.messages.map((m) => m.text))})`,
+      });
+    } finally {
+      ui.restore();
+    }
+    assert.ok(!doc.getText().includes(old.value), 'the literal is replaced');
+    assert.equal((await api.connection.api().getToken(old.token.id)).status, 'active', 'declined in the confirmation: nothing revoked');
+    // A reference over a reference replaces no token: nothing is offered.
+    const again = scriptUi({ quickPick: [byLabel('Environment variable reference')], message: [{ match: /now reads the token from/, answer: undefined }] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.insertToken', stored.id);
+    } finally {
+      again.restore();
+    }
+    assert.ok(!again.record.messages.some((m) => /now replaced/.test(m.text)), JSON.stringify(again.record.messages));
+  });
+
   it('Insert Token asks before putting the token into a heartbeat output that reports to another host, and changes nothing when declined', async () => {
     const before = '[[outputs.heartbeat]]\n  url = "http://collector.example.net:8000/agents/heartbeat"\n  instance_id = "a"\n';
     write('elsewhere.conf', before);

@@ -15,6 +15,7 @@ import {
   heartbeatOutputs,
   isTelegrafConfig,
   parseTelegrafConfig,
+  replacedTokenLiterals,
   secretStores,
   storePasswordVar,
   type TokenSite,
@@ -370,4 +371,14 @@ test('storePasswordVar names the variable a jose store takes its password from',
   assert.equal(storePasswordVar(b!), undefined);
   const [c] = secretStores(parseTelegrafConfig('[[secretstores.jose]]\n  id = "c"\n  password = "$JOSE_PASSWORD"\n'));
   assert.equal(storePasswordVar(c!), 'JOSE_PASSWORD', 'the unbraced form too');
+});
+
+test('replacedTokenLiterals: the token values an edit removed, each once; comments and kept values are not', () => {
+  const a = 'tc-apiv1_AAAAAAAAAAAAAAAAAAAA';
+  const b = 'tc-apiv1_BBBBBBBBBBBBBBBBBBBB';
+  const before = `# token = "${b}"\n[[outputs.heartbeat]]\n  token = "${a}"\n[[outputs.http]]\n  token = "${a}"\n`;
+  assert.deepEqual(replacedTokenLiterals(before, before.replace(`token = "${a}"`, 'token = "${TELEGRAF_CONTROLLER_TOKEN}"')), []);
+  assert.deepEqual(replacedTokenLiterals(before, before.replaceAll(a, '${TELEGRAF_CONTROLLER_TOKEN}')), [a]);
+  assert.deepEqual(replacedTokenLiterals(before, before.replaceAll(a, b)), [a], 'the new value is not a replaced one');
+  assert.deepEqual(replacedTokenLiterals('[agent]\n', '[agent]\n'), []);
 });
