@@ -47,11 +47,16 @@ export function isTokenRow(arg: unknown): arg is TokenRow {
   return !!arg && typeof arg === 'object' && (arg as { kind?: unknown }).kind === 'token' && !!(arg as { token?: unknown }).token;
 }
 
-/** Quick-pick items for tokens: key icon when stored, status and expiry, owner, prefix and id (server text neutralised). */
-export function tokenPickItems(tokens: readonly Token[], stored: ReadonlySet<string>, now: number): Array<vscode.QuickPickItem & { token: Token }> {
+/** Quick-pick items for tokens: key icon when stored, status and expiry (and `note`, a caveat, when it gives one), owner, prefix and id (server text neutralised). */
+export function tokenPickItems(
+  tokens: readonly Token[],
+  stored: ReadonlySet<string>,
+  now: number,
+  note?: (t: Token) => string | undefined,
+): Array<vscode.QuickPickItem & { token: Token }> {
   return tokens.map((t) => ({
     label: `${stored.has(t.id) ? '$(key) ' : ''}${pickText(ui.tokenName(t.description, 80))}`,
-    description: statusAndExpiry(t, now),
+    description: [statusAndExpiry(t, now), note?.(t)].filter(Boolean).join(' · '),
     detail: `${pickText(t.username, 40)} · ${pickText(t.prefix, 40)}… · ${pickText(t.id, 80)}`,
     token: t,
   }));
@@ -66,6 +71,8 @@ export function tokenPickItems(tokens: readonly Token[], stored: ReadonlySet<str
  * resolve to the id of a token it created (with one, that token is the
  * answer: the command goes on with it); a
  * `ControllerError` when an id is looked up on the server and fails.
+ * `note`: a caveat of a token for this command, shown in its description;
+ * tokens with one are listed after the others.
  */
 export async function resolveToken(
   services: Services,
@@ -73,6 +80,7 @@ export async function resolveToken(
   placeHolder: string,
   filter: (t: Token, stored: boolean) => boolean = () => true,
   createNew?: () => Thenable<unknown>,
+  note?: (t: Token) => string | undefined,
 ): Promise<Token> {
   if (isTokenRow(arg)) return arg.token;
   const id = typeof arg === 'string' ? arg : arg && typeof arg === 'object' && 'id' in arg ? arg.id : undefined;
@@ -85,7 +93,9 @@ export async function resolveToken(
     throw new Cancelled();
   }
   type Item = vscode.QuickPickItem & { token?: Token; create?: true };
-  const items: Item[] = tokenPickItems(candidates, stored, Date.now());
+  // Tokens with a note (a caveat for this command) after the others.
+  const ordered = note ? [...candidates.filter((t) => !note(t)), ...candidates.filter((t) => note(t))] : candidates;
+  const items: Item[] = tokenPickItems(ordered, stored, Date.now(), note);
   if (createNew) {
     if (items.length) items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
     items.push({

@@ -163,6 +163,9 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
           vscode.l10n.t('Insert which token?'),
           (t) => storedIds.has(t.id) && t.status === 'active',
           canCreate ? () => vscode.commands.executeCommand<string | undefined>(Commands.createToken, undefined, { returnCreated: true }) : undefined,
+          // A heartbeat output sends the token to the controller, which rejects one without heartbeat:write.
+          (t) =>
+            (t.permissions.heartbeat ?? []).includes('write') ? undefined : vscode.l10n.t('$(warning) no heartbeat:write: a heartbeat output is rejected'),
         );
         const value = await vault.getTokenValue(origin, token.id);
         if (!value)

@@ -567,6 +567,9 @@ describe('Telegraf config features', function () {
   });
 
   it('the insert picker offers "Create New Token…", which opens the create form; closing the form writes nothing', async () => {
+    const noHeartbeat = await api.createToken({ description: 'config features no heartbeat', expiresAt: null, permissions: { configs: ['read'] } });
+    secrets.push(noHeartbeat.value);
+    await api.store.refresh();
     write('create-new.conf', '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:8000/agents/heartbeat"\n');
     const doc = await vscode.workspace.openTextDocument(uri('create-new.conf'));
     await vscode.window.showTextDocument(doc);
@@ -574,10 +577,12 @@ describe('Telegraf config features', function () {
       vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Create API Token');
     await vscode.window.tabGroups.close(formTabs());
     let labels: string[] = [];
+    let descriptions: string[] = [];
     const ui = scriptUi({
       quickPick: [
         (items) => {
           labels = items.map((i: { label: string }) => i.label);
+          descriptions = items.map((i: { description?: string }) => i.description ?? '');
           return byLabel('Create New Token…')(items);
         },
       ],
@@ -597,6 +602,12 @@ describe('Telegraf config features', function () {
       `stored tokens are offered: ${labels.join(' | ')}`,
     );
     assert.ok(labels[labels.length - 1]!.includes('Create New Token…'), `"Create New Token…" comes last: ${labels.join(' | ')}`);
+    // A token without heartbeat:write says so, after the tokens a heartbeat output accepts.
+    const agentAt = labels.findIndex((l) => l.includes('config features agent'));
+    const noHeartbeatAt = labels.findIndex((l) => l.includes('config features no heartbeat'));
+    assert.match(descriptions[noHeartbeatAt] ?? '', /no heartbeat:write/, descriptions.join(' | '));
+    assert.doesNotMatch(descriptions[agentAt] ?? '', /no heartbeat:write/);
+    assert.ok(agentAt < noHeartbeatAt, labels.join(' | '));
     assert.equal(doc.getText(), '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:8000/agents/heartbeat"\n', 'nothing written when the form closed');
   });
 
