@@ -13,4 +13,4 @@ export * from './references';
 export * from './fixes';
 export * from './configSource';
 export * from './writtenEnvFiles';
-export { yamlParsesStrictly } from './yamlModel';
+export { yamlParsesStrictly, yamlProblem } from './yamlModel';

@@ -28,7 +28,19 @@ import { shQuote } from '../agentStart/generators';
 import { isControllerConfigUrl } from '../config/configUrl';
 import { checkConfigSources, commandWords, displayUrl } from './configSource';
 import { adviceFor, CONTROLLER_TOKEN_VAR, LEGACY_TOKEN_VAR, pinFromImage, pinFromTag, type TelegrafPin } from './version';
-import { composeEnvFiles, composeServices, get, helmTelegrafValues, isTelegrafImage, k8sContainers, k8sKind, pairOf, str, yamlDocuments } from './yamlModel';
+import {
+  composeEnvFiles,
+  composeServices,
+  get,
+  helmTelegrafValues,
+  isTelegrafImage,
+  k8sContainers,
+  k8sKind,
+  pairOf,
+  str,
+  yamlDocuments,
+  yamlProblem,
+} from './yamlModel';
 
 /** Default name of the Kubernetes Secret that holds the token. */
 export const DEFAULT_SECRET_NAME = 'telegraf-controller-token';
@@ -280,10 +292,9 @@ function planByKind(kind: DeployKind, path: string, text: string, opts: PlanOpti
 }
 
 function parsedOrThrow(text: string) {
-  const docs = yamlDocuments(text);
-  const err = docs.flatMap((d) => d.errors)[0];
-  if (err) throw new Error(`the YAML does not parse (${err.message.split('\n')[0]})`);
-  return docs;
+  const problem = yamlProblem(text);
+  if (problem) throw new Error(`the YAML does not parse (${problem})`);
+  return yamlDocuments(text);
 }
 
 function rangeOf(node: Node | null | undefined): [number, number, number] {

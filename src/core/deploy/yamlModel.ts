@@ -13,6 +13,23 @@ export function yamlDocuments(text: string): Document.Parsed[] {
   return (Array.isArray(docs) ? docs : [docs]) as Document.Parsed[];
 }
 
+/**
+ * The first reason `text` does not parse as YAML, as one line naming where
+ * (`line 3, column 5: Nested mappings are not allowed in compact mappings`),
+ * or undefined when every document parses. The parser's code excerpt and the
+ * colon that introduces it are left out.
+ */
+export function yamlProblem(text: string): string | undefined {
+  const err = yamlDocuments(text).flatMap((d) => d.errors)[0];
+  if (!err) return undefined;
+  const message = err.message
+    .split('\n')[0]!
+    .replace(/\s+at line \d+, column \d+:?\s*$/, '')
+    .replace(/:\s*$/, '');
+  const at = err.linePos?.[0];
+  return at ? `line ${at.line}, column ${at.col}: ${message}` : message;
+}
+
 /** Whether every document of `text` parses without error (the strict parse used as validator). */
 export function yamlParsesStrictly(text: string): { ok: boolean; errors: string[] } {
   const docs = parseAllDocuments(text, { strict: true, prettyErrors: false });

@@ -541,6 +541,24 @@ describe('Deployment files', function () {
     );
   });
 
+  it('Add Token to Deployment… on a Compose file that is not valid YAML says where it breaks before asking for a token, and changes nothing', async () => {
+    const broken = 'services:\n  telegraf:\n    image: telegraf:1.40\n   environment: [A\n';
+    write('broken-yaml/docker-compose.yml', broken);
+    const ui = scriptUi({});
+    try {
+      await vscode.commands.executeCommand('telegrafController.addTokenToDeployment', uri('broken-yaml/docker-compose.yml'));
+    } finally {
+      ui.restore();
+    }
+    assert.deepEqual(ui.record.picks, [], 'no token picker');
+    const error = ui.record.messages.find((m) => m.level === 'error');
+    assert.match(
+      error?.text ?? JSON.stringify(ui.record.messages),
+      /^docker-compose\.yml is not valid YAML \(line 4, column \d+: [^\n]*[^:]\): fix it first; nothing was changed\.$/,
+    );
+    assert.equal(fs.readFileSync(file('broken-yaml/docker-compose.yml'), 'utf8'), broken);
+  });
+
   it('Add Token to Deployment… into an env file git tracks: warned before (the default copies "git rm --cached" and writes nothing), and the first copied command stops tracking it', async function () {
     const t = await api.createToken({ description: 'deploy tracked env', expiresAt: null, permissions: AGENT });
     const repo = file('tracked-repo');

@@ -28,7 +28,9 @@ import {
   planAddToken,
   telegrafServiceNames,
   windowsServiceCommand,
+  yamlProblem,
   type ComposeMode,
+  type DeployKind,
   type DeployPlan,
 } from '../../../core/deploy';
 import { Commands } from '../../../constants';
@@ -121,6 +123,8 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
         const tokenArg: TokenArg =
           arg instanceof vscode.Uri ? (opts.tokenId ? { id: opts.tokenId } : undefined) : (arg ?? (opts.tokenId ? { id: opts.tokenId } : undefined));
         const target = fileArg ?? (await pickFile(deps));
+        // The file is checked before a token is asked for: one that cannot take a token ends the command first.
+        const opened = target === WINDOWS ? undefined : await openDeploymentFile(target, deps.envFiles);
         const stored = await vault.storedTokenIds(origin);
         const canCreate = !!deps.connection.user && canManageTokens(deps.connection.user.role);
         const token: Token = await resolveToken(
@@ -155,15 +159,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           };
         }
 
-        const doc = await vscode.workspace.openTextDocument(target);
-        const kind = kindOfDocument(doc, deps.envFiles);
-        if (!kind)
-          throw new Error(
-            vscode.l10n.t(
-              '{0} is not a deployment file this extension knows (Compose, Kubernetes, Helm values, env file, systemd unit, PowerShell, Jinja, Terraform).',
-              path.basename(doc.fileName),
-            ),
-          );
+        const { doc, kind } = opened!;
         const text = doc.getText();
         const bom = text.startsWith('\uFEFF') ? 1 : 0;
         const body = text.slice(bom);
@@ -610,6 +606,27 @@ async function resolveAbsolute(abs: string, dir: string): Promise<string> {
   const rel = abs.replace(/^\/+/, '');
   const found = await vscode.workspace.findFiles(`**/${rel}`, undefined, 1);
   return found[0]?.fsPath ?? path.join(dir, DEFAULT_ENV_FILE);
+}
+
+/**
+ * Opens the deployment file `target` for "Add Token to Deployment…" and
+ * checks that it can take a token: a kind this extension knows, and for the
+ * YAML kinds (Compose, Kubernetes, kustomization, Helm values) YAML that
+ * parses. Throws an Error naming the file (and where its YAML breaks) otherwise.
+ */
+async function openDeploymentFile(target: vscode.Uri, envFiles: EnvFileIndex): Promise<{ doc: vscode.TextDocument; kind: DeployKind }> {
+  const doc = await vscode.workspace.openTextDocument(target);
+  const kind = kindOfDocument(doc, envFiles);
+  if (!kind)
+    throw new Error(
+      vscode.l10n.t(
+        '{0} is not a deployment file this extension knows (Compose, Kubernetes, Helm values, env file, systemd unit, PowerShell, Jinja, Terraform).',
+        path.basename(doc.fileName),
+      ),
+    );
+  const problem = ['compose', 'kubernetes', 'kustomization', 'helm-values'].includes(kind) ? yamlProblem(doc.getText().replace(/^\uFEFF/, '')) : undefined;
+  if (problem) throw new Error(vscode.l10n.t('{0} is not valid YAML ({1}): fix it first; nothing was changed.', path.basename(doc.fileName), problem));
+  return { doc, kind };
 }
 
 /** Writes a Secret manifest holding the value to a git-ignored file, mode 0600 (`writeOwnerOnly`: never half-written). */

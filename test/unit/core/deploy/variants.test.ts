@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { applyEdits } from '../../../../src/core/config';
-import { deploymentKind, fillValue, planAddToken, planFixes, scanText } from '../../../../src/core/deploy';
+import { deploymentKind, fillValue, planAddToken, planFixes, scanText, yamlProblem } from '../../../../src/core/deploy';
 import { COMPOSE_ENV_FILES, deployFixtures, FAKE_TOKEN, readDeployFixture, strictYamlErrors, toCrlf, VARIANT_DIR } from './helpers';
 
 const summary = (text: string, kind: ReturnType<typeof deploymentKind>) =>
@@ -47,3 +47,16 @@ for (const name of deployFixtures()) {
     });
   });
 }
+
+test("yamlProblem: one line naming where the YAML breaks, without the parser's excerpt or a dangling colon", () => {
+  assert.equal(yamlProblem('services:\n  telegraf:\n    image: telegraf:1.40\n'), undefined);
+  assert.equal(yamlProblem('a: b: c\n'), 'line 1, column 4: Nested mappings are not allowed in compact mappings');
+  const p = yamlProblem('services:\n  telegraf:\n    image: telegraf\n   env: [a\n')!;
+  assert.match(p, /^line 4, column 1: \S/);
+  assert.ok(!p.includes('\n') && !p.endsWith(':'), p);
+  const plan = planAddToken('/w/docker-compose.yml', 'services:\n  telegraf:\n    image: telegraf:1.40\n   environment: [A\n', {});
+  assert.ok(
+    plan.notes.some((n) => /the YAML does not parse \(line 4, column \d+: [^)]*[^:]\)$/.test(n)),
+    plan.notes.join(' | '),
+  );
+});
