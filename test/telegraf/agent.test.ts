@@ -19,7 +19,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { applyEdits, envReference, planAddSecretStore, planEnvFileEntry, planSetToken, secretReference } from '../../src/core/config';
+import { planAddToken, yamlParsesStrictly } from '../../src/core/deploy';
 import { startEmulator, type Emulator } from '../emulator/server';
 import { DEMO_TOKEN_VALUES } from '../emulator/seed';
 import { heartbeatValidator } from '../emulator/telegrafModule';
@@ -239,4 +241,69 @@ void describe('real Telegraf agent: config from a URL', () => {
     assert.match(emu.state.agents.get('agent-138')?.version ?? '', /^Telegraf 1\.38\.3/);
     await agent.stop();
   });
+});
+
+/**
+ * The `config.outputs` of influxdata/telegraf chart values as the chart's
+ * template renders them into telegraf.conf: one `[[outputs.<name>]]` per
+ * entry, scalar settings as `key = "value"` (strings quoted), lists as arrays.
+ */
+function renderChartOutputs(values: string): string {
+  const outputs = (parseYaml(values) as { config: { outputs: Array<Record<string, Record<string, unknown>>> } }).config.outputs;
+  const lines: string[] = [];
+  for (const entry of outputs) {
+    for (const [name, settings] of Object.entries(entry)) {
+      lines.push(`[[outputs.${name}]]`);
+      for (const [k, v] of Object.entries(settings ?? {}))
+        lines.push(`  ${k} = ${Array.isArray(v) ? `[${v.map((x) => JSON.stringify(String(x))).join(', ')}]` : typeof v === 'string' ? JSON.stringify(v) : String(v)}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+void describe('real Telegraf agent: Helm values of the influxdata/telegraf chart', () => {
+  void test(
+    `${PINNED_TELEGRAF_VERSION}: Add Token gives the chart's heartbeat output the token (without it, the heartbeat is rejected with 401)`,
+    { skip: bin ? false : missingReason() },
+    async () => {
+      const tok = await createToken('Telegraf agent (Helm heartbeat)');
+      const values = [
+        'image:',
+        '  repo: "docker.io/library/telegraf"',
+        '  tag: "1.40-alpine"',
+        'config:',
+        '  agent:',
+        '    interval: "1s"',
+        '  outputs:',
+        '    - heartbeat:',
+        `        url: "${emu.heartbeatUrl}"`,
+        '        instance_id: "helm-agent"',
+        '        interval: "1s"',
+        '  inputs:',
+        '    - mem: {}',
+        '',
+      ].join('\n');
+      const plan = planAddToken('/w/values.yaml', values, {});
+      assert.equal(plan.kind, 'helm-values');
+      const after = applyEdits(values, plan.edits);
+      assert.match(after, /^ {8}token: "\$\{TELEGRAF_CONTROLLER_TOKEN\}"$/m, after);
+      assert.ok(yamlParsesStrictly(after).ok, after);
+      const dir = path.join(work, 'helm');
+      mkdirSync(dir, { recursive: true });
+      const run = async (text: string) => {
+        const configFile = path.join(dir, 'telegraf.conf');
+        writeFileSync(configFile, `[agent]\n  interval = "1s"\n  flush_interval = "1s"\n\n[[inputs.mem]]\n\n${renderChartOutputs(text)}`);
+        return startAgent(bin!, { configs: [configFile], env: { TELEGRAF_CONTROLLER_TOKEN: tok.value } });
+      };
+      // Before: the variable alone does not reach the heartbeat output.
+      const before = await run(values);
+      await before.waitForLog(/E! \[outputs\.heartbeat\] .*received status 401/, 30_000);
+      await before.stop();
+      // After: heartbeats authenticated by exactly that token.
+      const since = Date.now();
+      const agent = await run(after);
+      await expectHeartbeats('helm-agent', tok.id, since, agent.log);
+      await agent.stop();
+    },
+  );
 });

@@ -731,6 +731,7 @@ function planHelm(text: string, opts: PlanOptions): DeployPlan {
     p.warnings.push(
       `These values neither load the agent's configuration from the controller (args: ["--config", "<controller>/api/configs/<id>/toml"]) nor report to it (a heartbeat entry in config.outputs): the agent does not use the token until one of them is added.`,
     );
+  if (isSeq(outputs)) heartbeatTokenEdits(text, outputs, advice.varName, p);
   const restart = {
     label: 'Restart the agent pods so they read the new value',
     text: '# then restart the agent pods of the release: kubectl rollout restart daemonset/<release> (or deployment/<release>) -n <namespace>',
@@ -739,7 +740,7 @@ function planHelm(text: string, opts: PlanOptions): DeployPlan {
   if (fromSecret) {
     p.status = 'elsewhere';
     p.notes.push(
-      `The chart already loads every key of the Secret "${fromSecret}" (envFromSecret): add ${advice.varName} to that Secret; the values need no change.`,
+      `The chart already loads every key of the Secret "${fromSecret}" (envFromSecret): add ${advice.varName} to that Secret; the values need no ${p.edits.length ? 'other ' : ''}change.`,
     );
     p.commands.push(
       {
@@ -769,6 +770,36 @@ function planHelm(text: string, opts: PlanOptions): DeployPlan {
   }
   p.status = 'edit';
   return p;
+}
+
+/**
+ * The heartbeat entries of a chart's `config.outputs`: Telegraf's heartbeat
+ * output sends only the `token` option it is given (the environment variable
+ * alone leaves it without one, and the controller answers 401), so an entry
+ * without `token` gets `token: "${varName}"` (Telegraf substitutes the
+ * variable when it loads the rendered config); one whose token names
+ * something else gets a warning. Edits and notes go into `p`.
+ */
+function heartbeatTokenEdits(text: string, outputs: YAMLSeq, varName: string, p: DeployPlan): void {
+  const ref = `\${${varName}}`;
+  for (const o of outputs.items) {
+    if (!isMap(o)) continue;
+    const entry = o.items.find((i) => str(i.key) === 'heartbeat');
+    if (!entry) continue;
+    const settings = entry.value;
+    if (!isMap(settings) || settings.flow || settings.items.length === 0) {
+      p.warnings.push(`The heartbeat entry in config.outputs has no block of settings to extend: give it token: "${ref}", or the controller rejects its heartbeats (401).`);
+      continue;
+    }
+    const token = settings.items.find((i) => str(i.key) === 'token');
+    if (!token) {
+      const last = settings.items[settings.items.length - 1] as Pair<Node, Node | null>;
+      p.edits.push(insertLinesAfter(text, pairEnd(last), [`${spaces(keyColumn(text, last))}token: "${ref}"`]));
+      p.notes.push(`The heartbeat output in config.outputs sends the token (token: "${ref}"; Telegraf fills in the variable when it loads its config).`);
+    } else if (!(str(token.value) ?? '').includes(ref)) {
+      p.warnings.push(`The heartbeat output in config.outputs sends its own token setting, not ${ref}: set token: "${ref}" for it to use this token.`);
+    }
+  }
 }
 
 // ---------------------------------------------------------------- env files

@@ -417,7 +417,7 @@ describe('Deployment files', function () {
     };
     const webCommands = await rotate(web);
     assert.ok(!webCommands.includes('/etc/default/telegraf-edge'), `the edge unit's host file is not the web token's: ${webCommands}`);
-    assert.match(webCommands, /sudo install -D -m 0600 -o root -g root \S*units-claims\/telegraf-controller\.env \/etc\/telegraf\/controller-token\.env/);
+    assert.match(webCommands, /sudo install -D -m 0600 -o root -g root \S*units-claims\/telegraf-controller\.env \/etc\/telegraf\/telegraf-controller\.env/);
     const edgeCommands = await rotate(edge);
     assert.match(
       edgeCommands,
@@ -1239,7 +1239,7 @@ describe('Deployment files', function () {
     const detail = await vscode.env.clipboard.readText();
     assert.match(
       detail,
-      /Host file \/etc\/telegraf\/controller-token\.env \(read by telegraf\.service\) \(\S*rot-host\/telegraf\.service:4\) — installed from \S*rot-host\/telegraf-controller\.env, which gets the new value/,
+      /Host file \/etc\/telegraf\/telegraf-controller\.env \(read by telegraf\.service\) \(\S*rot-host\/telegraf\.service:4\) — installed from \S*rot-host\/telegraf-controller\.env, which gets the new value/,
     );
     assert.ok(
       detail.includes(
