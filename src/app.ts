@@ -28,6 +28,8 @@ import { registerAgentStart } from './features/agentStart';
 import { registerConfigFeatures } from './features/configFiles';
 import { registerInsertToken } from './features/configFiles/insertTokenCommand';
 import { createTokenDeps, registerCreateToken } from './features/createToken/createTokenCommand';
+import type { CreateTokenOptions } from './features/createToken/createTokenController';
+import { CreateTokenPanel } from './features/createToken/createTokenPanel';
 import { registerExplorerCommands } from './features/explorer/explorerCommands';
 import { ExplorerState } from './features/explorer/explorerState';
 import { ExpiryStatusBar, registerExpiryCommands } from './features/explorer/expiryStatusBar';
@@ -67,6 +69,8 @@ export interface App extends Services {
   loadConfigFeatures(): void;
   /** The create path the form uses (API, SecretStorage, tree, log). */
   createToken: ReturnType<typeof createTokenDeps>['createToken'];
+  /** The open create form's options (suggested preset and reason); undefined when no form is open. */
+  createFormOptions(): CreateTokenOptions | undefined;
 }
 
 /** A loader that runs once and remembers its result. */
@@ -207,5 +211,6 @@ export function createApp({ context, tree, standIns, detailsChanged }: Shell): A
     get createToken() {
       return createTokenDeps(services).createToken;
     },
+    createFormOptions: () => CreateTokenPanel.current?.options,
   };
 }

@@ -53,6 +53,8 @@ export interface TestApi {
   view: vscode.TreeView<unknown>;
   /** The same create path the form uses (API, SecretStorage, tree, log). */
   createToken: App['createToken'];
+  /** The open create form's options (suggested preset and reason); undefined when no form is open. */
+  createFormOptions: App['createFormOptions'];
   /** Folder of this extension's log files. */
   logUri: vscode.Uri;
 }
@@ -119,6 +121,7 @@ export function activate(context: vscode.ExtensionContext): TestApi | undefined 
     get createToken() {
       return load().createToken;
     },
+    createFormOptions: () => load().createFormOptions(),
     logUri: context.logUri,
   };
 }

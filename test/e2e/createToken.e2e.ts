@@ -178,9 +178,15 @@ export async function run(ctx: E2EContext): Promise<void> {
   const lag = new Date(dated.expiresAt).getTime() - Date.UTC(year, 5, 15);
   assert.ok(lag > -86400e3 && lag < 2 * 86400e3, `expiresAt ${dated.expiresAt} is the end of ${year}-06-15`);
 
-  // 4. A past date is refused next to the field.
-  await frame.locator('#another').click();
+  // 4. Create Token again from the palette, on the "Token Created" screen: a new form, not the old result.
+  await workbench.runCommand('Telegraf Controller: Create Token');
   frame = await workbench.findWebviewFrame('#description');
+  await frame.locator('#description').waitFor({ state: 'visible', timeout: 20_000 });
+  assert.equal(await frame.locator('#token-value').count(), 0, 'the old result is gone');
+  assert.equal(await (await textfield(frame, 'description')).inputValue(), '', 'a fresh description');
+  await ctx.screenshot('06b-create-again-from-palette');
+
+  // 5. A past date is refused next to the field.
   await (await textfield(frame, 'description')).fill('e2e past date');
   await frame.locator('#expiry').evaluate((el: any) => {
     el.value = 'custom';

@@ -255,7 +255,9 @@ function renderChartOutputs(values: string): string {
     for (const [name, settings] of Object.entries(entry)) {
       lines.push(`[[outputs.${name}]]`);
       for (const [k, v] of Object.entries(settings ?? {}))
-        lines.push(`  ${k} = ${Array.isArray(v) ? `[${v.map((x) => JSON.stringify(String(x))).join(', ')}]` : typeof v === 'string' ? JSON.stringify(v) : String(v)}`);
+        lines.push(
+          `  ${k} = ${Array.isArray(v) ? `[${v.map((x) => JSON.stringify(String(x))).join(', ')}]` : typeof v === 'string' ? JSON.stringify(v) : String(v)}`,
+        );
     }
   }
   return lines.join('\n') + '\n';

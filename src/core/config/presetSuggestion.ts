@@ -35,3 +35,17 @@ export function suggestPresetForConfig(fileName: string, text: string): PresetSu
       : `${base} is a Telegraf config: an agent downloads its config from the controller (needs configs:read) and reports with [[outputs.heartbeat]] (needs heartbeat:write).`,
   };
 }
+
+/**
+ * The create-form preset for a token that "Add Token to Deployment…" gives
+ * the Telegraf agent of the deployment file `fileName` (Compose, Kubernetes,
+ * Helm values, env file, systemd unit…): always the "Telegraf agent" preset,
+ * with a sentence naming that file, never what another open editor suggests.
+ */
+export function suggestPresetForDeployment(fileName: string): PresetSuggestion {
+  const base = fileName.split(/[\\/]/).pop() ?? fileName;
+  return {
+    preset: 'telegraf-agent',
+    reason: `A token for the Telegraf agent of ${base}: the agent downloads its config from the controller (needs configs:read) and reports with [[outputs.heartbeat]] (needs heartbeat:write).`,
+  };
+}

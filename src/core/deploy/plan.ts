@@ -788,7 +788,9 @@ function heartbeatTokenEdits(text: string, outputs: YAMLSeq, varName: string, p:
     if (!entry) continue;
     const settings = entry.value;
     if (!isMap(settings) || settings.flow || settings.items.length === 0) {
-      p.warnings.push(`The heartbeat entry in config.outputs has no block of settings to extend: give it token: "${ref}", or the controller rejects its heartbeats (401).`);
+      p.warnings.push(
+        `The heartbeat entry in config.outputs has no block of settings to extend: give it token: "${ref}", or the controller rejects its heartbeats (401).`,
+      );
       continue;
     }
     const token = settings.items.find((i) => str(i.key) === 'token');

@@ -141,10 +141,13 @@ export function registerCreateToken(context: vscode.ExtensionContext, services: 
         }
         let opts = options && typeof options === 'object' && !('kind' in options) ? options : undefined;
         const doc = vscode.window.activeTextEditor?.document;
-        const suggestion = doc ? suggestPresetForConfig(doc.fileName, doc.getText()) : undefined;
+        // The caller's options win (a deployment file names itself); else the Telegraf config in the editor suggests.
+        const suggestion = !opts && doc ? suggestPresetForConfig(doc.fileName, doc.getText()) : undefined;
         formConfig = suggestion ? doc?.uri : undefined;
         // Opened from a Telegraf config: pre-select the least set that file needs, and say why.
         if (!opts && suggestion) opts = { preset: suggestion.preset, reason: suggestion.reason };
+        // A command that goes on with the new token (Insert, Add Token) gives it to an agent: never an earlier draft's permissions.
+        if (!opts && flow?.returnCreated === true) opts = { preset: 'telegraf-agent' };
         const panel = CreateTokenPanel.createOrShow(context.extensionUri, deps, opts);
         if (flow?.returnCreated !== true) return undefined;
         return new Promise<string | undefined>((resolve) => {

@@ -125,10 +125,6 @@ export class CreateTokenController {
   }
 
   /**
-   * New options for an open form: posted now if the webview is visible,
-   * otherwise sent with the next `init` (the webview reloads when shown).
-   */
-  /**
    * Create Token was run again on the open panel: the webview leaves a
    * "Token Created" screen for a new form (now when visible, else right after
    * its next `init`); a draft being filled in is kept.
@@ -138,6 +134,10 @@ export class CreateTokenController {
     else this.showFormAfterInit = true;
   }
 
+  /**
+   * New options for an open form: posted now if the webview is visible,
+   * otherwise sent with the next `init` (the webview reloads when shown).
+   */
   setOptions(options: CreateTokenOptions): void {
     this.options = toFormOptions(options);
     this.optionsAreNew = true;
@@ -145,6 +145,11 @@ export class CreateTokenController {
       this.optionsAreNew = false;
       this.post({ type: 'applyOptions', requestId: this.nextId(), options: this.options });
     }
+  }
+
+  /** The options the form was last opened with (the preset it suggests and why). */
+  get currentOptions(): FormOptions {
+    return { ...this.options };
   }
 
   /** Sends the session again (after sign-in/out or a role change); the form keeps its draft. */

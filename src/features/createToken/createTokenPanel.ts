@@ -78,6 +78,11 @@ export class CreateTokenPanel {
     );
   }
 
+  /** The options the open form was last given (for tests: the suggested preset and its reason). */
+  get options(): CreateTokenOptions {
+    return this.controller.currentOptions;
+  }
+
   /** Sends the session again (after sign-in/sign-out or a role change); the form keeps its draft. */
   refresh(): Promise<void> {
     return this.controller.refresh();

@@ -436,6 +436,11 @@ describe('Deployment files', function () {
     const formTabs = () =>
       vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Create API Token');
     await vscode.window.tabGroups.close(formTabs());
+    // A Telegraf config in the editor and a form already open with another suggestion: neither decides the new form.
+    write('create-new/influxdb.conf', '[[outputs.influxdb_v2]]\n  urls = ["http://influxdb:8086"]\n');
+    await vscode.window.showTextDocument(uri('create-new/influxdb.conf'));
+    await vscode.commands.executeCommand('telegrafController.createToken', { preset: 'read-only', reason: 'an earlier suggestion' });
+    await waitUntil(() => formTabs().length === 1, { what: 'an earlier create form open' });
     const ui = scriptUi({
       quickPick: [byLabel('Create New Token…')],
       message: [{ match: /^Add TELEGRAF_CONTROLLER_TOKEN to docker-compose\.yml\?/, answer: 'Add' }],
@@ -446,7 +451,11 @@ describe('Deployment files', function () {
       const running = vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('create-new/docker-compose.yml'), {
         composeMode: 'environment',
       });
-      await waitUntil(() => formTabs().length === 1, { what: 'the create form open' });
+      await waitUntil(() => /docker-compose\.yml/.test(api.createFormOptions()?.reason ?? ''), {
+        what: `the form suggests for docker-compose.yml (now ${JSON.stringify(api.createFormOptions())})`,
+      });
+      assert.equal(formTabs().length, 1, 'the open form is reused');
+      assert.equal(api.createFormOptions()?.preset, 'telegraf-agent', 'the least an agent needs, never the earlier draft');
       assert.ok(!fs.existsSync(file('create-new/.env')), 'nothing written before the token exists');
       // What the form's Create button does.
       created = await api.createToken({ description: 'deploy created in the form', expiresAt: null, permissions: AGENT });

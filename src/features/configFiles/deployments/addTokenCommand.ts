@@ -17,7 +17,7 @@ import * as vscode from 'vscode';
 import { signInFirst } from '../../../services/words';
 import * as ui from '../../../infra/ui';
 import type { Token } from '../../../core/api/contract';
-import { applyEdits } from '../../../core/config';
+import { applyEdits, suggestPresetForDeployment } from '../../../core/config';
 import {
   DEFAULT_ENV_FILE,
   DEFAULT_SECRET_NAME,
@@ -133,7 +133,16 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           vscode.l10n.t('Add which token? (only tokens whose value is stored in VS Code)'),
           (t) => t.status === 'active' && stored.has(t.id),
           // No dead end: the form's new token (its value stored) is the one added.
-          canCreate ? () => vscode.commands.executeCommand<string | undefined>(Commands.createToken, undefined, { returnCreated: true }) : undefined,
+          canCreate
+            ? () =>
+                vscode.commands.executeCommand<string | undefined>(
+                  Commands.createToken,
+                  suggestPresetForDeployment(target === WINDOWS ? 'telegraf.exe' : target.fsPath),
+                  {
+                    returnCreated: true,
+                  },
+                )
+            : undefined,
         );
         const value = await vault.getTokenValue(origin, token.id);
         if (!value)
@@ -418,7 +427,9 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
             const anyway = vscode.l10n.t('Add Anyway');
             const choice = await ui.showWarningMessage(title, { modal: true, detail }, create, anyway);
             if (choice === create) {
-              const id = await vscode.commands.executeCommand<string | undefined>(Commands.createToken, undefined, { returnCreated: true });
+              const id = await vscode.commands.executeCommand<string | undefined>(Commands.createToken, suggestPresetForDeployment(doc.fileName), {
+                returnCreated: true,
+              });
               if (!id) throw new Cancelled();
               return vscode.commands.executeCommand<AddTokenResult | undefined>(Commands.addTokenToDeployment, target, { ...opts, tokenId: id });
             }

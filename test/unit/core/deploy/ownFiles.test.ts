@@ -292,14 +292,21 @@ test('a manifest with several Telegraf workloads: the token goes to the first th
   assert.match(planAddToken('/ws/agents.yaml', `${ds('a', 'x')}---\n${ds('b', 'y')}`).target ?? '', /DaemonSet\/a|"a"|a /);
 });
 
-test("Helm values: a heartbeat entry in config.outputs gets token: \"${VAR}\" (the variable alone leaves the output without one); another token setting is warned about", () => {
-  const values = 'image:\n  repo: telegraf\n  tag: "1.40"\nenvFromSecret: agent-env\nconfig:\n  outputs:\n    - heartbeat:\n        url: "http://tc:8000/agents/heartbeat"\n        instance_id: "a"\n    - heartbeat:\n        url: "http://tc:8000/agents/heartbeat"\n        token: "${OTHER}"\n';
+test('Helm values: a heartbeat entry in config.outputs gets token: "${VAR}" (the variable alone leaves the output without one); another token setting is warned about', () => {
+  const values =
+    'image:\n  repo: telegraf\n  tag: "1.40"\nenvFromSecret: agent-env\nconfig:\n  outputs:\n    - heartbeat:\n        url: "http://tc:8000/agents/heartbeat"\n        instance_id: "a"\n    - heartbeat:\n        url: "http://tc:8000/agents/heartbeat"\n        token: "${OTHER}"\n';
   const p = planAddToken('/w/values.yaml', values, {});
   const out = applyEdits(values, p.edits);
   assert.match(out, /instance_id: "a"\n {8}token: "\$\{TELEGRAF_CONTROLLER_TOKEN\}"\n/);
   assert.equal(out.match(/token: /g)?.length, 2, 'the entry with its own token is left as it is');
-  assert.ok(p.warnings.some((w) => /sends its own token setting, not \$\{TELEGRAF_CONTROLLER_TOKEN\}/.test(w)), p.warnings.join(' | '));
-  assert.ok(p.notes.some((n) => /the values need no other change/.test(n)), p.notes.join(' | '));
+  assert.ok(
+    p.warnings.some((w) => /sends its own token setting, not \$\{TELEGRAF_CONTROLLER_TOKEN\}/.test(w)),
+    p.warnings.join(' | '),
+  );
+  assert.ok(
+    p.notes.some((n) => /the values need no other change/.test(n)),
+    p.notes.join(' | '),
+  );
   const legacy = planAddToken('/w/values.yaml', values.replace('"1.40"', '"1.38"'), {});
   assert.match(applyEdits(values, legacy.edits), /token: "\$\{INFLUX_TOKEN\}"/);
 });
