@@ -618,16 +618,36 @@ function planKubernetes(text: string, opts: PlanOptions, path = ''): DeployPlan 
     isSeq(envPair?.value) ? envPair.value.items.filter((i) => str(get(i, 'name')) === name).map((i) => str(get(i, 'value')))[0] : undefined;
   if (blockedByConfigSource(p, [...yamlWords(get(c.map, 'command')), ...yamlWords(get(c.map, 'args'))], envValue, opts.controllerUrl)) return p;
   if (envPair && envListHas(envPair.value, advice.varName)) {
-    p.status = 'elsewhere';
-    p.notes.push(`The container already defines ${advice.varName}.`);
     // A Secret it already reads the token from gets the value (that key only); any other definition, the default Secret.
     const item = (envPair.value as YAMLSeq).items.find((i) => str(get(i, 'name')) === advice.varName);
     const ref = get(get(item, 'valueFrom'), 'secretKeyRef');
     const refName = str(get(ref, 'name'));
     const refKey = str(get(ref, 'key'));
+    // The env file a Secret this extension names is made from (telegraf-controller-token-2 ← telegraf-controller-2.env).
+    const madeFrom = refName ? envFileOfSecret(refName) : undefined;
+    if (refName && refKey === advice.varName && refName !== secretName && !opts.secretName && madeFrom && opts.envFile) {
+      // A file of its own was asked for: the container reads the Secret made from it, never a Secret another file feeds.
+      const nameNode = get(ref, 'name');
+      const r = rangeOf(nameNode);
+      const q = /^["']/.test(text.slice(r[0])) ? text[r[0]] : '';
+      p.edits.push({ start: r[0], end: r[1], newText: `${q}${secretName}${q}` });
+      p.status = 'edit';
+      p.notes.push(
+        `The container now reads ${advice.varName} from the Secret "${secretName}" made from ${envFile}, instead of "${refName}" (made from ${madeFrom}).`,
+      );
+      p.commands.push(...k8sCommands(secretName, envFile, ns));
+      const manifest = path.slice(path.replace(/\\/g, '/').lastIndexOf('/') + 1);
+      if (manifest) p.commands.push({ label: 'Apply the changed manifest', text: `kubectl apply -f ${shQuote(manifest)}` });
+      return p;
+    }
+    p.status = 'elsewhere';
+    p.notes.push(`The container already defines ${advice.varName}.`);
     if (refName && refKey === advice.varName && refName !== secretName && !opts.secretName) {
       p.secretName = refName;
-      p.commands.push({ label: `Set ${refKey} in the Secret "${refName}"`, text: secretKeyFromEnvFileCommand(refName, refKey, envFile, ns) });
+      // The value goes where the Secret is made from: one env file per Secret, so Rotate and a later Add Token find it there.
+      const from = madeFrom && !opts.envFile ? madeFrom : envFile;
+      p.valueFile = from;
+      p.commands.push({ label: `Set ${refKey} in the Secret "${refName}"`, text: secretKeyFromEnvFileCommand(refName, refKey, from, ns) });
     } else p.commands.push(...k8sCommands(secretName, envFile, ns));
     // The manifest does not change: its pods read the Secret's new value only when they start again.
     const meta = get(c.doc.contents, 'metadata');

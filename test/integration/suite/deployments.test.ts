@@ -431,6 +431,51 @@ describe('Deployment files', function () {
     assert.ok(!edgeCommands.includes('/etc/telegraf/telegraf-controller.env'), edgeCommands);
   });
 
+  it('Add Token to Deployment… again on a workload that reads a Secret of its own: the env file that Secret is made from, never a second file feeding it', async () => {
+    const first = await api.createToken({ description: 'deploy k8s again first', expiresAt: null, permissions: AGENT });
+    const second = await api.createToken({ description: 'deploy k8s again second', expiresAt: null, permissions: AGENT });
+    const manifest =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: telegraf-a\n  namespace: again-ns\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n          env:\n            - name: TELEGRAF_CONTROLLER_TOKEN\n              valueFrom:\n                secretKeyRef:\n                  name: telegraf-controller-token-2\n                  key: TELEGRAF_CONTROLLER_TOKEN\n';
+    write('k8s-again/agents.yaml', manifest);
+    write('k8s-again/telegraf-controller-2.env', `TELEGRAF_CONTROLLER_TOKEN=${first.value}\n`);
+    fs.chmodSync(file('k8s-again/telegraf-controller-2.env'), 0o600);
+    const run = async (answer: string) => {
+      const ui = scriptUi({
+        message: [
+          { match: 'telegraf-controller-2.env already gives agents a token.', answer },
+          { match: /^(Add TELEGRAF_CONTROLLER_TOKEN to agents\.yaml\?|Give the agent of agents\.yaml)/, answer: 'Add' },
+        ],
+      });
+      try {
+        const res = await vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('k8s-again/agents.yaml'), {
+          tokenId: second.token.id,
+          k8s: 'kubectl',
+        });
+        return { res, ui };
+      } finally {
+        ui.restore();
+      }
+    };
+    // Replace: the one file the Secret is made from gets the new value; no other env file is written.
+    const replaced = await run('Replace the Token in telegraf-controller-2.env');
+    assert.ok(replaced.res, JSON.stringify(replaced.ui.record.messages));
+    assert.equal(fs.readFileSync(file('k8s-again/telegraf-controller-2.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${second.value}\n`);
+    assert.ok(!fs.existsSync(file('k8s-again/telegraf-controller.env')), 'no second file feeds the Secret');
+    assert.ok(
+      replaced.res!.commands.some((c) => /telegraf-controller-token-2/.test(c) && /k8s-again\/telegraf-controller-2\.env/.test(c)),
+      replaced.res!.commands.join('\n'),
+    );
+    assert.equal(fs.readFileSync(file('k8s-again/agents.yaml'), 'utf8'), manifest, 'the manifest stays as it is');
+    // A file of its own (the default button): the container is rewired to the Secret made from it; the other file is kept.
+    write('k8s-again/telegraf-controller-2.env', `TELEGRAF_CONTROLLER_TOKEN=${first.value}\n`);
+    const own = await run('Use telegraf-controller-3.env');
+    assert.ok(own.res, JSON.stringify(own.ui.record.messages));
+    assert.equal(fs.readFileSync(file('k8s-again/telegraf-controller-2.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${first.value}\n`);
+    assert.equal(fs.readFileSync(file('k8s-again/telegraf-controller-3.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${second.value}\n`);
+    assert.match(fs.readFileSync(file('k8s-again/agents.yaml'), 'utf8'), /secretKeyRef:\n\s+name: telegraf-controller-token-3\n/);
+    assert.ok(!own.res!.commands.some((c) => /telegraf-controller-token-2/.test(c)), own.res!.commands.join('\n'));
+  });
+
   it('Add Token to Deployment… goes on with the token made by "Create New Token…" in the create form', async () => {
     write('create-new/docker-compose.yml', 'services:\n  telegraf:\n    image: telegraf:1.40\n');
     const formTabs = () =>

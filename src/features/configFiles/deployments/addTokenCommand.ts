@@ -299,9 +299,19 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
         if (holder && localValueFile) {
           const relative = plan.valueFile && !path.isAbsolute(plan.valueFile) && path.basename(plan.valueFile) !== '.env';
           // A file of its own: the next free telegraf-controller-N.env (its Secret is telegraf-controller-token-N, secretNameFor).
-          const ownEnvFile = relative
-            ? path.basename(await freeFileBeside(localValueFile, k8s === 'manifest' ? (f) => manifestOf({ ...plan, secretName: secretNameFor(f) }) : undefined))
-            : undefined;
+          // (telegraf-controller-2.env is followed by telegraf-controller-3.env, never telegraf-controller-2-2.env; for
+          // Kubernetes and Helm, one whose Secret no other manifest reads.)
+          const numbered = /^telegraf-controller(-\d+)?\.env$/.test(path.basename(localValueFile));
+          const ownEnvFile = !relative
+            ? undefined
+            : numbered && (kind === 'kubernetes' || kind === 'helm-values' || kind === 'kustomization')
+              ? await freeOwnEnvFile(dir, plan.namespace, { index: deps.envFiles, except: doc.uri.fsPath })
+              : path.basename(
+                  await freeFileBeside(
+                    numbered ? path.join(dir, DEFAULT_ENV_FILE) : localValueFile,
+                    k8s === 'manifest' ? (f) => manifestOf({ ...plan, secretName: secretNameFor(f) }) : undefined,
+                  ),
+                );
           const alternative = ownEnvFile && k8s === 'manifest' ? `${secretNameFor(ownEnvFile)}.secret.yaml` : ownEnvFile;
           if ((await confirmEnvFileHolder(holder, plan.varName, alternative)) === 'alternative' && ownEnvFile) {
             const other = planAddToken(

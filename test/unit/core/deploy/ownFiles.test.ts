@@ -310,3 +310,30 @@ test('Helm values: a heartbeat entry in config.outputs gets token: "${VAR}" (the
   const legacy = planAddToken('/w/values.yaml', values.replace('"1.40"', '"1.38"'), {});
   assert.match(applyEdits(values, legacy.edits), /token: "\$\{INFLUX_TOKEN\}"/);
 });
+
+test('Kubernetes: a container that already reads a Secret made from an env file of its own gets the value in that same file; a file of its own asked for rewires it to its own Secret', () => {
+  const manifest =
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: telegraf-a\n  namespace: edge-a\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n          env:\n            - name: TELEGRAF_CONTROLLER_TOKEN\n              valueFrom:\n                secretKeyRef:\n                  name: telegraf-controller-token-2\n                  key: TELEGRAF_CONTROLLER_TOKEN\n';
+  // Again on the same workload: the value goes into telegraf-controller-2.env, the one file the Secret is made from.
+  const again = planAddToken('/w/k8s/agents.yaml', manifest, {});
+  assert.equal(again.status, 'elsewhere');
+  assert.equal(again.secretName, 'telegraf-controller-token-2');
+  assert.equal(again.valueFile, 'telegraf-controller-2.env');
+  assert.ok(
+    again.commands.some(
+      (c) => c.text.includes('telegraf-controller-token-2') && c.text.includes('telegraf-controller-2.env') && !/telegraf-controller\.env/.test(c.text),
+    ),
+    again.commands.map((c) => c.text).join('\n'),
+  );
+  // A file of its own (the holder dialog's default): the container reads the Secret made from it.
+  const own = planAddToken('/w/k8s/agents.yaml', manifest, { envFile: 'telegraf-controller-3.env' });
+  assert.equal(own.status, 'edit');
+  assert.equal(own.secretName, 'telegraf-controller-token-3');
+  const out = applyEdits(manifest, own.edits);
+  assert.match(out, /secretKeyRef:\n\s+name: telegraf-controller-token-3\n/);
+  assert.ok(yamlParsesStrictly(out).ok);
+  assert.ok(
+    own.commands.every((c) => !c.text.includes('telegraf-controller-token-2')),
+    own.commands.map((c) => c.text).join('\n'),
+  );
+});
