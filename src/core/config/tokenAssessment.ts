@@ -91,7 +91,8 @@ export type FindingCode =
   | 'token-invalid-format'
   | 'token-missing-permission'
   | 'token-expiring'
-  | 'token-unchecked';
+  | 'token-unchecked'
+  | 'token-unreachable';
 
 /** Severity of a finding (mapped to VS Code's DiagnosticSeverity by the editor layer). */
 export type FindingSeverity = 'error' | 'warning' | 'information';
@@ -220,6 +221,13 @@ export function assessToken(facts: TokenFacts, needs: readonly RequiredPermissio
           message: `This token lacks configs:read, which downloading a config from the controller needs; ${host} answers 403.`,
         });
       }
+      break;
+    case 'unreachable':
+      out.push({
+        code: 'token-unreachable',
+        severity: 'information',
+        message: `${cap(host)} could not be reached to check this token: what it last said is not known now. Check again when it answers ("Check Tokens in Workspace Configs").`,
+      });
       break;
     case 'signed-out':
       out.push({

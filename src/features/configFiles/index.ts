@@ -7,6 +7,7 @@
  * `insertTokenCommand.ts` and is registered by the composition root.
  */
 import * as vscode from 'vscode';
+import { displayText } from '../../core/text';
 import * as ui from '../../infra/ui';
 import { Commands } from '../../constants';
 import { registerCommand } from '../../infra/commands';
@@ -102,7 +103,21 @@ export function registerConfigFeatures(services: ConfigFeatureServices): vscode.
           problems += ours;
           if (ours > 0) files++;
         }
-        if (problems === 0) {
+        if (services.connection.current.state === 'error') {
+          // The controller did not answer: what it would say about the tokens found is not known.
+          const show = vscode.l10n.t('Show Problems');
+          void ui
+            .showWarningMessage(
+              vscode.l10n.t(
+                'Could not reach the Telegraf Controller "{0}": tokens found in files were not checked against it (revoked, expired or unknown ones are not flagged). Check again when it answers.',
+                displayText(services.connection.name, 60),
+              ),
+              show,
+            )
+            .then((choice) => {
+              if (choice === show) void vscode.commands.executeCommand('workbench.actions.view.problems');
+            });
+        } else if (problems === 0) {
           void ui.showInformationMessage(vscode.l10n.t('No token problems found in the Telegraf configs and deployment files of this workspace.'));
         } else {
           const show = vscode.l10n.t('Show Problems');

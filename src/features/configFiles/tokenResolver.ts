@@ -149,7 +149,9 @@ export class TokenResolver implements vscode.Disposable {
     if (!verdict && mayAsk) verdict = await this.ask(value, needsConfigs);
     // Nobody signed in: say so ("sign in to check") rather than saying nothing.
     const signedOut = this.connection.current.state === 'needsSignIn' && checkConfigTokensEnabled();
-    const facts: TokenFacts = { verdict: verdict?.verdict ?? (signedOut ? 'signed-out' : 'unchecked') };
+    // A controller that does not answer: say the value could not be checked, never that all is well.
+    const unreachable = this.connection.current.state === 'error' && checkConfigTokensEnabled();
+    const facts: TokenFacts = { verdict: verdict?.verdict ?? (signedOut ? 'signed-out' : unreachable ? 'unreachable' : 'unchecked') };
     if (verdict?.username) facts.username = verdict.username;
     if (verdict?.configsRead !== undefined) facts.configsRead = verdict.configsRead;
     let pick = candidates;

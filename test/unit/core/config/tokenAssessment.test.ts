@@ -82,7 +82,7 @@ describe('assessToken', () => {
     assert.deepEqual(codes({ verdict: 'accepted', configsRead: false }, [CONFIGS_READ]), ['token-missing-permission/warning']);
     assert.deepEqual(codes({ verdict: 'accepted', configsRead: false }, [HEARTBEAT_WRITE]), []);
     assert.deepEqual(codes({ verdict: 'accepted' }), []);
-    assert.deepEqual(codes({ verdict: 'unreachable' }), []);
+    assert.deepEqual(codes({ verdict: 'unreachable' }), ['token-unreachable/information'], 'unreachable: "could not check", never silence');
     assert.deepEqual(codes({ verdict: 'unchecked' }), []);
   });
 
