@@ -6,6 +6,7 @@
  * Workspace Configs". The "Insert Token into Config…" command lives in
  * `insertTokenCommand.ts` and is registered by the composition root.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { displayText } from '../../core/text';
 import * as ui from '../../infra/ui';
@@ -67,7 +68,12 @@ export function registerConfigFeatures(services: ConfigFeatureServices): vscode.
       const lines = deployments ? [...deployments.writable, ...deployments.readOnly, ...(deployments.elsewhere ?? [])] : [];
       // A file outside the workspace named by its places only when no line of it is listed already.
       const files = (deployments?.manual ?? []).flatMap((m) => (m.file && !lines.some((l) => l.startsWith(`${m.file}:`)) ? [m.file] : []));
-      return [...new Set([...configs.map((o) => o.label), ...lines, ...files, ...stores.flat().map((p) => p.label)])];
+      // One label per place: an absolute path inside the workspace is written as `locationLabel` writes it (relative).
+      const relative = (label: string) => {
+        const m = /^(.*?)(:\d+)?$/.exec(label)!;
+        return path.isAbsolute(m[1]!) ? `${vscode.workspace.asRelativePath(m[1]!, false)}${m[2] ?? ''}` : label;
+      };
+      return [...new Set([...configs.map((o) => o.label), ...lines, ...files, ...stores.flat().map((p) => p.label)].map(relative))];
     };
   }
   return [

@@ -351,6 +351,18 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
         }
         let result = applyEdits(text, edits);
         if (addStore) result = applyEdits(result, planAddSecretStore(result, addStore));
+        // A file that does not parse as TOML even with the token in it: Telegraf refuses to load it. Said before writing.
+        // (The line is the one of the file as it is now, when it is broken already.)
+        const broken = parseTelegrafConfig(result).parseError && (cfg.parseError ?? parseTelegrafConfig(result).parseError);
+        if (broken) {
+          const anyway = vscode.l10n.t('Insert Anyway');
+          const ok = await ui.showWarningMessage(
+            vscode.l10n.t('{0} is not valid TOML (line {1}): Telegraf would refuse to load it. Insert the token anyway?', fileName, broken.line + 1),
+            { modal: true, detail: vscode.l10n.t('{0}. Fix that line first; the token goes where it belongs once the file parses.', broken.message) },
+            anyway,
+          );
+          if (ok !== anyway) throw new Cancelled();
+        }
         await applyOffsetEdits(doc, version, [minimalEdit(text, result)]);
         log.info(
           `[${connection.label}] inserted token ${token.id} "${ui.tokenName(token.description, 80)}" into ${vscode.workspace.asRelativePath(doc.uri)} as ${form === 'literal' ? 'a literal value' : form === 'env' ? 'an environment reference' : 'a secret-store reference'} (${summary})`,

@@ -433,6 +433,28 @@ describe('Telegraf config features', function () {
     assert.ok(!again.record.messages.some((m) => /now replaced/.test(m.text)), JSON.stringify(again.record.messages));
   });
 
+  it('Insert Token into a config that does not parse as TOML says so (Telegraf would refuse it) and writes nothing when declined', async () => {
+    const before = '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:8000/agents/heartbeat"\n  instance_id = "a"\n  token = "\n';
+    write('broken-toml/telegraf.conf', before);
+    const doc = await vscode.workspace.openTextDocument(uri('broken-toml/telegraf.conf'));
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
+    const ui = scriptUi({
+      quickPick: [byLabel('Environment variable reference'), () => undefined],
+      message: [{ match: /is not valid TOML/, answer: undefined }],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.insertToken', stored.id);
+    } finally {
+      ui.restore();
+    }
+    const asked = ui.record.messages.find((m) => /is not valid TOML/.test(m.text));
+    assert.ok(asked, JSON.stringify(ui.record.messages));
+    assert.match(asked.text, /^telegraf\.conf is not valid TOML \(line 4\): Telegraf would refuse to load it/);
+    assert.deepEqual(asked.buttons, ['Insert Anyway']);
+    assert.equal(doc.getText(), before, 'declining changes nothing');
+  });
+
   it('Insert Token asks before putting the token into a heartbeat output that reports to another host, and changes nothing when declined', async () => {
     const before = '[[outputs.heartbeat]]\n  url = "http://collector.example.net:8000/agents/heartbeat"\n  instance_id = "a"\n';
     write('elsewhere.conf', before);
