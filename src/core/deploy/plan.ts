@@ -612,6 +612,21 @@ function planKubernetes(text: string, opts: PlanOptions, path = ''): DeployPlan 
   const ns = str(get(get(c.doc.contents, 'metadata'), 'namespace'));
   if (ns) p.namespace = ns;
   p.target = `${c.workload} container "${c.name}"`;
+  // One token per agent: the other Telegraf workloads of the file that read none yet are named, to be given their own.
+  const waiting = containers.filter((x) => {
+    if (x === c) return false;
+    const env = pairOf(x.map, 'env');
+    return !(env && envListHas(env.value, adviceFor(pinFromImage(x.image)).varName));
+  });
+  if (waiting.length > 0)
+    p.notes.push(
+      `This file has ${waiting.length === 1 ? 'another Telegraf workload' : `${waiting.length} other Telegraf workloads`} without a token (${waiting
+        .slice(0, 3)
+        .map((x) => `${x.workload} container "${x.name}"`)
+        .join(
+          ', ',
+        )}${waiting.length > 3 ? ', …' : ''}): run "Add Token to Deployment…" again to give ${waiting.length === 1 ? 'it' : 'each'} a token of its own.`,
+    );
   const envPair = pairOf(c.map, 'env');
   // Kubernetes fills $(NAME) of command and args from the container's env values.
   const envValue = (name: string) =>

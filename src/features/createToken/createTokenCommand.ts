@@ -124,7 +124,7 @@ export function registerCreateToken(context: vscode.ExtensionContext, services: 
                 detail: pickText(h.url, 200),
                 key: h.key,
               })),
-              { placeHolder: vscode.l10n.t('Create the token on which connection?') },
+              { placeHolder: vscode.l10n.t('Create the token on which connection? (It becomes the active connection.)') },
             ),
           );
           await manager.setActive(pick.key);

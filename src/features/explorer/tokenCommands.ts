@@ -606,6 +606,16 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
           throw new Error(vscode.l10n.t('{0} already owns the selected tokens; nothing was reassigned.', displayText(user.username, 60)));
         const tokens = movable.map((t) => t.token);
         const narrowing = describeReassign(tokens, user.role, 6);
+        // What a Telegraf agent needs (configs:read to download its config, heartbeat:write to report) and would lose.
+        const agentLoss = (t: Token): string | undefined => {
+          const lost = reassignPreview(t.permissions, user.role).removed.filter((r) => r === 'configs:read' || r === 'heartbeat:write');
+          if (lost.length === 0) return undefined;
+          return lost.length === 2
+            ? vscode.l10n.t('agents that use it lose configs:read and heartbeat:write: the controller answers 403 to their config downloads and heartbeats')
+            : lost[0] === 'heartbeat:write'
+              ? vscode.l10n.t('agents that use it lose heartbeat:write: the controller answers 403 to their heartbeats')
+              : vscode.l10n.t('agents that use it lose configs:read: the controller answers 403 to their config downloads');
+        };
         if (movable.length === 1 && owned.length === 0) {
           const token = tokens[0]!;
           const name = ui.tokenName(token.description, 80);
@@ -613,10 +623,16 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
           await confirm(
             vscode.l10n.t('Reassign "{0}" to {1} ({2})?', name, displayText(user.username, 60), roleLabel(user.role)),
             [
-              vscode.l10n.t(
-                'Permissions: {0}.\nThe value does not change; whoever uses it keeps working within the new permissions. Narrowed permissions cannot be restored by reassigning back.',
-                narrowing,
-              ),
+              agentLoss(token)
+                ? vscode.l10n.t(
+                    'Permissions: {0}.\nThe value does not change, but {1}. Narrowed permissions cannot be restored by reassigning back.',
+                    narrowing,
+                    agentLoss(token)!,
+                  )
+                : vscode.l10n.t(
+                    'Permissions: {0}.\nThe value does not change; whoever uses it keeps working within the new permissions. Narrowed permissions cannot be restored by reassigning back.',
+                    narrowing,
+                  ),
               ...usage.lines,
             ].join('\n'),
             vscode.l10n.t('Reassign'),
@@ -648,7 +664,10 @@ export function registerTokenCommands(deps: ExplorerCommandDeps): vscode.Disposa
               .map((t) => ({ t, p: reassignPreview(t.permissions, user.role) }))
               .filter((x) => !x.p.empty && x.p.removed.length > 0)
               .slice(0, 8)
-              .map((x) => `• "${ui.tokenName(x.t.description, 60)}": ${vscode.l10n.t('loses {0}', x.p.removed.join(', '))}`),
+              .map(
+                (x) =>
+                  `• "${ui.tokenName(x.t.description, 60)}": ${vscode.l10n.t('loses {0}', x.p.removed.join(', '))}${agentLoss(x.t) ? ` (${agentLoss(x.t)!})` : ''}`,
+              ),
             vscode.l10n.t('The values do not change. Narrowed permissions cannot be restored by reassigning back.'),
             owned.length === 1
               ? vscode.l10n.t('{0} already owns 1 of the selected tokens; it stays as it is.', displayText(user.username, 60))

@@ -526,6 +526,19 @@ describe('Telegraf config features', function () {
     );
     assert.deepEqual(asked?.buttons, ['Show Where It Is Used', 'Reassign']);
     assert.equal((await api.connection.api().getToken(t.token.id)).username, emulator().username, 'cancelled: nothing reassigned');
+    // To a Viewer: the agents keep the value but lose heartbeat:write, and the dialog says what that does.
+    const toViewer = scriptUi({ quickPick: [byLabel('dave')], message: [{ match: /^Reassign "config features in use/, answer: undefined }] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.reassignToken', t.token.id);
+    } finally {
+      toViewer.restore();
+    }
+    const warned = toViewer.record.messages.find((m) => m.text.startsWith('Reassign "config features in use'));
+    assert.match(
+      warned?.detail ?? JSON.stringify(toViewer.record.messages),
+      /agents that use it lose heartbeat:write: the controller answers 403 to their heartbeats/,
+    );
+    assert.doesNotMatch(warned?.detail ?? '', /keeps working/);
   });
 
   it('Insert Token asks before adding a second heartbeat to an agent whose telegraf.conf already has one, and writes nothing when declined', async () => {

@@ -337,3 +337,22 @@ test('Kubernetes: a container that already reads a Secret made from an env file 
     own.commands.map((c) => c.text).join('\n'),
   );
 });
+
+test('Kubernetes: several Telegraf workloads in one file: the first without a token gets it, and the others waiting for one are named', () => {
+  const workload = (name: string, ns: string, env = '') =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n${env}`;
+  const reads =
+    '          env:\n            - name: TELEGRAF_CONTROLLER_TOKEN\n              valueFrom:\n                secretKeyRef:\n                  name: telegraf-controller-token\n                  key: TELEGRAF_CONTROLLER_TOKEN\n';
+  const text = [workload('telegraf-a', 'edge-a', reads), workload('telegraf-b', 'edge-b'), workload('telegraf-c', 'edge-c')].join('---\n');
+  const p = planAddToken('/w/agents.yaml', text, {});
+  assert.equal(p.target, 'Deployment/telegraf-b container "telegraf"');
+  assert.equal(p.namespace, 'edge-b');
+  assert.ok(
+    p.notes.some((n) =>
+      /another Telegraf workload without a token \(Deployment\/telegraf-c container "telegraf"\): run "Add Token to Deployment…" again/.test(n),
+    ),
+    p.notes.join(' | '),
+  );
+  const last = planAddToken('/w/agents.yaml', [workload('telegraf-a', 'edge-a', reads), workload('telegraf-b', 'edge-b')].join('---\n'), {});
+  assert.ok(!last.notes.some((n) => /without a token/.test(n)), last.notes.join(' | '));
+});
