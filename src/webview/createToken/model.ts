@@ -122,8 +122,12 @@ export function computeExpiry(choice: ExpiryChoice, customDate: string, now: Dat
     if (customDate.trim() === '') return { kind: 'error', message: l10n.t('Choose an expiration date.') };
     const at = endOfLocalDay(customDate.trim());
     // No format in the message: the date picker shows the date in the user's locale format.
-    if (!at) return { kind: 'error', message: l10n.t('Enter a valid date.') };
-    if (at.getTime() <= now.getTime()) return { kind: 'error', message: l10n.t('The expiration date is in the past. Choose today or a later date.') };
+    const past = l10n.t('The expiration date is in the past. Choose today or a later date.');
+    // A whole date before 1970 (a year typed as 0202) is a date in the past, not an invalid one.
+    const year = /^(\d{4})-\d{2}-\d{2}$/.exec(customDate.trim())?.[1];
+    const beforeEpoch = year !== undefined && Number(year) < 1970 && endOfLocalDay(`2000${customDate.trim().slice(4)}`) !== undefined;
+    if (!at) return { kind: 'error', message: beforeEpoch ? past : l10n.t('Enter a valid date.') };
+    if (at.getTime() <= now.getTime()) return { kind: 'error', message: past };
     return { kind: 'at', at };
   }
   const info = EXPIRY_CHOICES.find((c) => c.id === choice);

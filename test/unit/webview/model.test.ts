@@ -146,6 +146,11 @@ test('expiry: past, invalid and missing custom dates are refused', () => {
   assert.equal(computeExpiry('custom', '15/06/2026', NOW).kind, 'error');
   assert.equal(computeExpiry('custom', '', NOW).kind, 'error');
   assert.equal(endOfLocalDay('1969-12-31'), undefined);
+  // A whole date before 1970 (a year typed as 0202) is in the past, not invalid; an impossible one stays invalid.
+  const typed = computeExpiry('custom', '0202-07-15', NOW);
+  assert.ok(typed.kind === 'error' && /past/.test(typed.message), JSON.stringify(typed));
+  const impossible = computeExpiry('custom', '0202-02-30', NOW);
+  assert.ok(impossible.kind === 'error' && /valid date/.test(impossible.message), JSON.stringify(impossible));
   assert.equal(endOfLocalDay('2026-13-01'), undefined);
 });
 
