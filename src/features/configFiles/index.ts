@@ -65,14 +65,19 @@ export function registerConfigFeatures(services: ConfigFeatureServices): vscode.
         services.deployments?.find(value),
         Promise.all(secretKeysFor(token).map((k) => findSecretStorePlaces(k))),
       ]);
-      const lines = deployments ? [...deployments.writable, ...deployments.readOnly, ...(deployments.elsewhere ?? [])] : [];
-      // A file outside the workspace named by its places only when no line of it is listed already.
-      const files = (deployments?.manual ?? []).flatMap((m) => (m.file && !lines.some((l) => l.startsWith(`${m.file}:`)) ? [m.file] : []));
       // One label per place: an absolute path inside the workspace is written as `locationLabel` writes it (relative).
       const relative = (label: string) => {
         const m = /^(.*?)(:\d+)?$/.exec(label)!;
         return path.isAbsolute(m[1]!) ? `${vscode.workspace.asRelativePath(m[1]!, false)}${m[2] ?? ''}` : label;
       };
+      const lines = (deployments ? [...deployments.writable, ...deployments.readOnly, ...(deployments.elsewhere ?? [])] : []).map(relative);
+      // A file named by its places (outside the workspace, or what a Secret or host file is made from) only when no line
+      // of it is listed already.
+      const files = (deployments?.manual ?? []).flatMap((m) => {
+        if (!m.file) return [];
+        const f = relative(m.file);
+        return lines.some((l) => l === f || l.startsWith(`${f}:`)) ? [] : [f];
+      });
       return [...new Set([...configs.map((o) => o.label), ...lines, ...files, ...stores.flat().map((p) => p.label)].map(relative))];
     };
   }

@@ -481,6 +481,11 @@ describe('Telegraf config features', function () {
     secrets.push(t.value);
     write('in-use/telegraf.conf', heartbeatConfig(t.value));
     write('in-use/agent-b/telegraf-controller.env', `TELEGRAF_CONTROLLER_TOKEN=${t.value}\n`);
+    // A manifest beside it reads the Secret made from that env file: the env file is still named once, by its workspace path.
+    write(
+      'in-use/agent-b/agent.yaml',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: agent-b\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n          env:\n            - name: TELEGRAF_CONTROLLER_TOKEN\n              valueFrom:\n                secretKeyRef:\n                  name: telegraf-controller-token\n                  key: TELEGRAF_CONTROLLER_TOKEN\n',
+    );
     const detailOf = async (command: string, match: string) => {
       const ui = scriptUi({ message: [{ match, answer: undefined }] });
       try {
@@ -490,7 +495,9 @@ describe('Telegraf config features', function () {
       }
       return ui.record.messages.find((m) => m.text.startsWith(match))?.detail ?? JSON.stringify(ui.record.messages);
     };
-    assert.match(await detailOf('telegrafController.revokeToken', 'Revoke the token'), /Used in this workspace: [^\n]*in-use\/telegraf\.conf:\d+/);
+    const revokeDetail = await detailOf('telegrafController.revokeToken', 'Revoke the token');
+    assert.match(revokeDetail, /Used in this workspace: [^\n]*in-use\/telegraf\.conf:\d+/);
+    assert.ok(!revokeDetail.includes(file('in-use')), `no absolute path for a workspace file: ${revokeDetail}`);
     assert.match(await detailOf('telegrafController.deleteToken', 'Delete the token'), /Used in this workspace: [^\n]*in-use\/telegraf\.conf:\d+/);
     // Not stored in this VS Code: found by the token's prefix, in configs and in the env files agents read.
     await api.vault.deleteTokenValue(api.connection.origin!, t.token.id);

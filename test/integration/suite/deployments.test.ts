@@ -1431,6 +1431,44 @@ describe('Deployment files', function () {
     assert.ok(!outcome?.revoked, 'the old token is not revoked');
   });
 
+  it('Rotate Token… never offers to install a host file from an env file that changed on disk during the confirmation', async () => {
+    const old = await api.createToken({ description: 'deploy rotate host changed', expiresAt: null, permissions: AGENT });
+    const other = 'tc-apiv1_AnotherAgentsTokenPutThere012345';
+    write('rot-host-changed/telegraf.service', '[Service]\nEnvironmentFile=-/etc/default/telegraf\nExecStart=/usr/bin/telegraf\n');
+    const added = await vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('rot-host-changed/telegraf.service'), {
+      tokenId: old.token.id,
+      yes: true,
+    });
+    const env = file(`rot-host-changed/${path.basename(added?.valueFile ?? '')}`);
+    assert.ok(fs.readFileSync(env, 'utf8').includes(old.value), JSON.stringify(added));
+    await vscode.env.clipboard.writeText('');
+    const ui = scriptUi({
+      message: [
+        {
+          match: 'Rotate the token "deploy rotate host changed"',
+          answer: 'Rotate',
+          // While the confirmation is open, the file gets another agent's token on disk.
+          before: () => fs.writeFileSync(env, `TELEGRAF_CONTROLLER_TOKEN=${other}\n`),
+        },
+        { match: 'The new token is stored', answer: 'Copy Commands' },
+        { match: 'The new token is stored', answer: undefined },
+      ],
+    });
+    let outcome: ReplaceOutcome | undefined;
+    try {
+      outcome = await vscode.commands.executeCommand<ReplaceOutcome>('telegrafController.rotateToken', old.token.id);
+    } finally {
+      ui.restore();
+    }
+    const confirm = ui.record.messages.find((m) => m.text.startsWith('Rotate the token "deploy rotate host changed"'));
+    assert.match(confirm?.detail ?? '', /Host file \/etc\/default\/telegraf/, `the host file was named when asked: ${confirm?.detail}`);
+    assert.equal(fs.readFileSync(env, 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${other}\n`, 'the change on disk is kept');
+    const commands = await vscode.env.clipboard.readText();
+    assert.match(commands, /rot-host-changed\/\S+ — it changed after the rotation was confirmed/, commands);
+    assert.doesNotMatch(commands, /\/etc\/default\/telegraf/, `nothing is installed on the host from it: ${commands}`);
+    assert.ok(!outcome?.revoked, 'the old token is not revoked');
+  });
+
   it("Rotate Token… names the chart's envFromSecret Secret as probably set from the env file Add Token wrote, under that key", async () => {
     const t = await api.createToken({ description: 'deploy helm envFromSecret', expiresAt: null, permissions: AGENT });
     write(

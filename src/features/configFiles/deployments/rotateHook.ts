@@ -189,7 +189,11 @@ function restartNote(secret: SecretRef): string {
  * - otherwise the workspace does not show what the host file holds: listed as
  *   such, with a `sudoedit` command.
  */
-async function hostFilePlace(unit: vscode.Uri, f: HostFileRef, oldValue: string): Promise<{ note: string; command: string; unsure?: boolean } | undefined> {
+async function hostFilePlace(
+  unit: vscode.Uri,
+  f: HostFileRef,
+  oldValue: string,
+): Promise<{ note: string; command: string; unsure?: boolean; file?: string } | undefined> {
   const dir = vscode.Uri.joinPath(unit, '..');
   let other = false;
   for (const name of await hostFileSources(dir, f)) {
@@ -200,12 +204,18 @@ async function hostFilePlace(unit: vscode.Uri, f: HostFileRef, oldValue: string)
     const rel = vscode.workspace.asRelativePath(source, false);
     if (values.includes(oldValue)) {
       if (isWholeCopy(f.path, name))
-        return { note: ` — ${vscode.l10n.t('installed from {0}, which gets the new value: install it again', rel)}`, command: installHostFileCommand(f, rel) };
+        return {
+          note: ` — ${vscode.l10n.t('installed from {0}, which gets the new value: install it again', rel)}`,
+          command: installHostFileCommand(f, rel),
+          // Made from that file: left out when the rotation could not update it.
+          file: source.fsPath,
+        };
       // The host file holds more than the workspace file (other settings): only the token's lines are replaced.
       const vars = [...envFileAssignments(text)].filter(([, v]) => v === oldValue).map(([k]) => k);
       return {
         note: ` — ${vscode.l10n.t('its {0} line gets the new value from {1}; its other lines stay', vars.join(', '), rel)}`,
         command: mergeHostFileCommand(f.path, rel, vars, f.unit),
+        file: source.fsPath,
       };
     }
     if (values.length > 0) other = true;
