@@ -12,3 +12,23 @@ const CONFIG_URL_RE = /^https?:\/\/[^\s/]+(?:\/[^\s]*)?\/api\/configs(?:\/[^/\s?
 export function isControllerConfigUrl(url: string): boolean {
   return CONFIG_URL_RE.test(url.trim());
 }
+
+/**
+ * The host of `url` when it is not the host of `controllerUrl`, else
+ * undefined (also for a URL that does not parse or holds a `${…}`/`@{…}`
+ * substitution, which only the agent can resolve). Loopback names
+ * (`localhost`, `127.x`, `[::1]`) count as one host: an agent on the
+ * controller's machine may name it either way.
+ */
+export function otherHostThan(url: string, controllerUrl: string): string | undefined {
+  if (/[$@]\{/.test(url)) return undefined;
+  const host = (u: string) => {
+    const h = new URL(u).hostname.toLowerCase();
+    return h === 'localhost' || h.endsWith('.localhost') || h === '[::1]' || /^127\./.test(h) ? 'loopback' : h;
+  };
+  try {
+    return host(url) !== host(controllerUrl) ? new URL(url).hostname : undefined;
+  } catch {
+    return undefined;
+  }
+}

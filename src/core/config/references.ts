@@ -19,7 +19,7 @@ import type { TokenSite } from './detect';
 import { envReference, planReplaceSite } from './insert';
 import { directKeys, findDirectKey, parseTelegrafConfig, tableAt } from './parse';
 import type { ConfigTable, Range, TelegrafConfig, TextEdit } from './types';
-import { isControllerConfigUrl } from './configUrl';
+import { isControllerConfigUrl, otherHostThan } from './configUrl';
 
 /** A permission a token use needs, as `resource` + `action` (docs/api-contract.md `Permissions`). */
 export interface RequiredPermission {
@@ -55,18 +55,7 @@ function tableUrls(table: ConfigTable): string[] {
  */
 export function heartbeatReportsElsewhere(table: ConfigTable, controllerUrl: string): string | undefined {
   const url = tableUrls(table)[0];
-  if (!url || /[$@]\{/.test(url)) return undefined;
-  // Loopback names are one host (an agent on the controller's machine may name it either way).
-  const host = (u: string) => {
-    const h = new URL(u).hostname.toLowerCase();
-    return h === 'localhost' || h.endsWith('.localhost') || h === '[::1]' || /^127\./.test(h) ? 'loopback' : h;
-  };
-  try {
-    const target = host(url);
-    return target !== host(controllerUrl) ? new URL(url).hostname : undefined;
-  } catch {
-    return undefined;
-  }
+  return url ? otherHostThan(url, controllerUrl) : undefined;
 }
 
 /**

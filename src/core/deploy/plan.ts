@@ -25,7 +25,7 @@ import type { TextEdit } from '../config/types';
 import { deploymentKind, type DeployKind } from './kinds';
 import { appendLines, columnOf, eolOf, indentAt, insertLinesAfter, lineStart } from './textEdit';
 import { shQuote } from '../agentStart/generators';
-import { isControllerConfigUrl } from '../config/configUrl';
+import { isControllerConfigUrl, otherHostThan } from '../config/configUrl';
 import { checkConfigSources, commandWords, displayUrl } from './configSource';
 import { adviceFor, CONTROLLER_TOKEN_VAR, LEGACY_TOKEN_VAR, pinFromImage, pinFromTag, type TelegrafPin } from './version';
 import {
@@ -766,7 +766,7 @@ function planHelm(text: string, opts: PlanOptions): DeployPlan {
     p.warnings.push(
       `These values neither load the agent's configuration from the controller (args: ["--config", "<controller>/api/configs/<id>/toml"]) nor report to it (a heartbeat entry in config.outputs): the agent does not use the token until one of them is added.`,
     );
-  if (isSeq(outputs)) heartbeatTokenEdits(text, outputs, advice.varName, p);
+  if (isSeq(outputs)) heartbeatTokenEdits(text, outputs, advice.varName, p, opts.controllerUrl);
   const restart = {
     label: 'Restart the agent pods so they read the new value',
     text: '# then restart the agent pods of the release: kubectl rollout restart daemonset/<release> (or deployment/<release>) -n <namespace>',
@@ -815,7 +815,7 @@ function planHelm(text: string, opts: PlanOptions): DeployPlan {
  * variable when it loads the rendered config); one whose token names
  * something else gets a warning. Edits and notes go into `p`.
  */
-function heartbeatTokenEdits(text: string, outputs: YAMLSeq, varName: string, p: DeployPlan): void {
+function heartbeatTokenEdits(text: string, outputs: YAMLSeq, varName: string, p: DeployPlan, controllerUrl?: string): void {
   const ref = `\${${varName}}`;
   for (const o of outputs.items) {
     if (!isMap(o)) continue;
@@ -829,6 +829,13 @@ function heartbeatTokenEdits(text: string, outputs: YAMLSeq, varName: string, p:
       continue;
     }
     const token = settings.items.find((i) => str(i.key) === 'token');
+    // Telegraf sends the token with every heartbeat to its url: another host than the controller would receive it.
+    const url = str(settings.items.find((i) => str(i.key) === 'url')?.value);
+    const elsewhere = url && controllerUrl ? otherHostThan(url, controllerUrl) : undefined;
+    if (elsewhere)
+      p.warnings.push(
+        `The heartbeat output in config.outputs reports to ${elsewhere}, not to the controller at ${displayUrl(controllerUrl!)}: Telegraf sends the token there with every heartbeat. Change its url first, unless ${elsewhere} is that controller under another name.`,
+      );
     if (!token) {
       const last = settings.items[settings.items.length - 1] as Pair<Node, Node | null>;
       p.edits.push(insertLinesAfter(text, pairEnd(last), [`${spaces(keyColumn(text, last))}token: "${ref}"`]));

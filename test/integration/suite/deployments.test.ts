@@ -808,6 +808,23 @@ describe('Deployment files', function () {
     assert.ok(!commands.includes(`Kubernetes Secret "${secret}" (deploy-features/kz/deployment.yaml`), commands);
   });
 
+  it("Add Token to Deployment… on a kustomization says when a resource's agent loads its config from another host", async () => {
+    const t = await api.createToken({ description: 'deploy kustomize other host', expiresAt: null, permissions: AGENT });
+    write('kz-host/kustomization.yaml', 'namespace: observability\nresources:\n  - statefulset.yaml\n');
+    write(
+      'kz-host/statefulset.yaml',
+      'apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: telegraf\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n          args: ["--config", "http://tc.example.com:8888/api/configs/abc/toml"]\n',
+    );
+    const ui = scriptUi({ message: [{ match: /^Add TELEGRAF_CONTROLLER_TOKEN to kustomization\.yaml\?/, answer: undefined }] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.addTokenToDeployment', uri('kz-host/kustomization.yaml'), { tokenId: t.token.id });
+    } finally {
+      ui.restore();
+    }
+    const asked = ui.record.messages.find((m) => m.text.startsWith('Add TELEGRAF_CONTROLLER_TOKEN to kustomization.yaml?'));
+    assert.match(asked?.detail ?? JSON.stringify(ui.record.messages), /⚠ [^\n]*kz-host\/statefulset\.yaml: [^\n]*tc\.example\.com/);
+  });
+
   it('Rotate never lists the Secret a kustomization generates for a workload in its resources/ folder as unknown', async () => {
     const mine = await api.createToken({ description: 'deploy kustomize sub mine', expiresAt: null, permissions: AGENT });
     const elsewhere = await api.createToken({ description: 'deploy kustomize sub other', expiresAt: null, permissions: AGENT });

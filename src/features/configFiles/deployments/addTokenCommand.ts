@@ -383,6 +383,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
         // A kustomization's secretGenerator makes the Secret; the Telegraf container of its resources must read it too.
         const wiring = plan.kind === 'kustomization' && plan.status === 'edit' ? await kustomizeWiring(dir, body, plan, origin, deps.envFiles) : [];
         const wiredFiles = wiring.filter((w) => w.edits.length > 0);
+        for (const w of wiring) warnings.push(...w.problems.map((problem) => `${w.file}: ${problem}`));
         if (plan.kind === 'kustomization' && plan.status === 'edit') {
           if (wiredFiles.length > 0)
             notes.push(
@@ -605,8 +606,8 @@ async function kustomizeWiring(
   plan: DeployPlan,
   controllerUrl: string,
   index: EnvFileIndex,
-): Promise<{ uri: vscode.Uri; file: string; text: string; edits: TextEdit[]; target: string }[]> {
-  const out: { uri: vscode.Uri; file: string; text: string; edits: TextEdit[]; target: string }[] = [];
+): Promise<{ uri: vscode.Uri; file: string; text: string; edits: TextEdit[]; target: string; problems: string[] }[]> {
+  const out: { uri: vscode.Uri; file: string; text: string; edits: TextEdit[]; target: string; problems: string[] }[] = [];
   for (const rel of kustomizeResources(kustomization)) {
     const uri = vscode.Uri.file(path.join(dir, rel));
     let text: string;
@@ -617,7 +618,9 @@ async function kustomizeWiring(
     }
     const p = planAddToken(uri.fsPath, text, { secretName: plan.secretName, envFile: plan.valueFile, controllerUrl }, index.paths());
     if (p.kind !== 'kubernetes' || !p.target) continue;
-    out.push({ uri, file: vscode.workspace.asRelativePath(uri), text, edits: p.status === 'edit' ? p.edits : [], target: p.target });
+    // What the resource's own plan objects to (a --config on another host than the controller, …): said in the dialog.
+    const problems = [...p.warnings, ...(p.status === 'unsupported' ? p.notes : [])];
+    out.push({ uri, file: vscode.workspace.asRelativePath(uri), text, edits: p.status === 'edit' ? p.edits : [], target: p.target, problems });
   }
   return out;
 }

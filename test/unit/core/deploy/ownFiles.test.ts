@@ -356,3 +356,15 @@ test('Kubernetes: several Telegraf workloads in one file: the first without a to
   const last = planAddToken('/w/agents.yaml', [workload('telegraf-a', 'edge-a', reads), workload('telegraf-b', 'edge-b')].join('---\n'), {});
   assert.ok(!last.notes.some((n) => /without a token/.test(n)), last.notes.join(' | '));
 });
+
+test('Helm values: a heartbeat entry whose url names another host than the controller is warned about (the token would go there)', () => {
+  const values = (host: string) =>
+    `image:\n  repo: telegraf\n  tag: "1.40"\nconfig:\n  outputs:\n    - heartbeat:\n        url: "http://${host}:8000/agents/heartbeat"\n        instance_id: "a"\n`;
+  const elsewhere = planAddToken('/w/values.yaml', values('tc.example.com'), { controllerUrl: 'http://127.0.0.1:8888' });
+  assert.ok(
+    elsewhere.warnings.some((w) => /reports to tc\.example\.com, not to the controller at http:\/\/127\.0\.0\.1:8888/.test(w)),
+    elsewhere.warnings.join(' | '),
+  );
+  const same = planAddToken('/w/values.yaml', values('localhost'), { controllerUrl: 'http://127.0.0.1:8888' });
+  assert.ok(!same.warnings.some((w) => /reports to/.test(w)), same.warnings.join(' | '));
+});
