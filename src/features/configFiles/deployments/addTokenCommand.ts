@@ -350,8 +350,8 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
             trackedTarget = doc.uri.fsPath;
             warnings.push(
               vscode.l10n.t(
-                'Git tracks this file: the token would be committed with it. Stop tracking it first: git rm --cached {0}',
-                vscode.workspace.asRelativePath(doc.uri),
+                'Git tracks this file: the token would be committed with it. Stop tracking it first: {0}',
+                `git rm --cached -- ${shQuote(vscode.workspace.asRelativePath(doc.uri, false))}`,
               ),
             );
           } else if (doc.uri.scheme === 'file' && !(await deps.git.isIgnored(doc.uri.fsPath)))
@@ -364,8 +364,9 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
         if (valueTarget && valueTracked)
           warnings.push(
             vscode.l10n.t(
-              'Git tracks {0}: the token would be committed with it (.gitignore does not untrack a file). Stop tracking it first: git rm --cached {0}',
+              'Git tracks {0}: the token would be committed with it (.gitignore does not untrack a file). Stop tracking it first: {1}',
               vscode.workspace.asRelativePath(valueTarget),
+              `git rm --cached -- ${shQuote(vscode.workspace.asRelativePath(valueTarget, false))}`,
             ),
           );
         // With a Secret manifest, no env file is written: the notes say where the Secret comes from instead.
@@ -432,39 +433,33 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           const title = plan.edits.length
             ? vscode.l10n.t('Add {0} to {1}?', plan.varName, path.basename(doc.fileName))
             : vscode.l10n.t('Give the agent of {0} the token in {1}? (the file itself stays as is)', path.basename(doc.fileName), plan.varName);
-          if (elsewhere.length && canCreate) {
-            // The safe choice is the default button: a new token for this agent, then this command again with it.
-            const create = vscode.l10n.t('Create New Token…');
-            const anyway = vscode.l10n.t('Add Anyway');
-            const choice = await ui.showWarningMessage(title, { modal: true, detail }, create, anyway);
-            if (choice === create) {
-              const id = await vscode.commands.executeCommand<string | undefined>(Commands.createToken, suggestPresetForDeployment(doc.fileName), {
-                returnCreated: true,
-              });
-              if (!id) throw new Cancelled();
-              return vscode.commands.executeCommand<AddTokenResult | undefined>(Commands.addTokenToDeployment, target, { ...opts, tokenId: id });
-            }
-            if (choice !== anyway) throw new Cancelled();
-          } else if (trackedTarget) {
-            // The safe choice is the default button: copy the command that untracks the file; nothing is written.
-            const untrack = `git rm --cached -- ${shQuote(vscode.workspace.asRelativePath(trackedTarget, false))}`;
-            const copyUntrack = vscode.l10n.t('Copy "git rm --cached" Command');
-            const anyway = vscode.l10n.t('Add Anyway');
-            const choice = await ui.showWarningMessage(title, { modal: true, detail }, copyUntrack, anyway);
-            if (choice === copyUntrack) {
-              await vscode.env.clipboard.writeText(untrack);
-              void ui.showInformationMessage(
-                vscode.l10n.t(
-                  'Copied: {0}. Nothing was changed: run it in the repository (the file stays on disk), then run "Add Token to Deployment…" again.',
-                  untrack,
-                ),
-              );
-            }
-            if (choice !== anyway) throw new Cancelled();
-          } else {
-            const button = elsewhere.length ? vscode.l10n.t('Add Anyway') : add;
-            if ((await ui.showWarningMessage(title, { modal: true, detail }, button)) !== button) throw new Cancelled();
+          // A file git tracks would receive the value: a button copies the command that untracks it (nothing is written).
+          const untrack = trackedTarget ? `git rm --cached -- ${shQuote(vscode.workspace.asRelativePath(trackedTarget, false))}` : undefined;
+          const copyUntrack = vscode.l10n.t('Copy "git rm --cached" Command');
+          const anyway = vscode.l10n.t('Add Anyway');
+          // The safe choices come first (the first is the default button): a new token for this agent when another
+          // deployment has this one, then untracking the file; adding comes last.
+          const create = elsewhere.length && canCreate ? vscode.l10n.t('Create New Token…') : undefined;
+          const go = create || untrack || elsewhere.length ? anyway : add;
+          const buttons = [...(create ? [create] : []), ...(untrack ? [copyUntrack] : []), go];
+          const choice = await ui.showWarningMessage(title, { modal: true, detail }, ...buttons);
+          if (create && choice === create) {
+            const id = await vscode.commands.executeCommand<string | undefined>(Commands.createToken, suggestPresetForDeployment(doc.fileName), {
+              returnCreated: true,
+            });
+            if (!id) throw new Cancelled();
+            return vscode.commands.executeCommand<AddTokenResult | undefined>(Commands.addTokenToDeployment, target, { ...opts, tokenId: id });
           }
+          if (untrack && choice === copyUntrack) {
+            await vscode.env.clipboard.writeText(untrack);
+            void ui.showInformationMessage(
+              vscode.l10n.t(
+                'Copied: {0}. Nothing was changed: run it in the repository (the file stays on disk), then run "Add Token to Deployment…" again.',
+                untrack,
+              ),
+            );
+          }
+          if (choice !== go) throw new Cancelled();
         }
 
         // The plan's offsets are of the text read before the dialogs: a file changed meanwhile (in its editor, or on disk
