@@ -56,6 +56,8 @@ export const MessagePermissionsSchema = z
 export const FormOptionsSchema = z.strictObject({
   preset: PresetIdSchema.optional(),
   reason: z.string().max(MAX_TEXT).optional(),
+  /** A description to start from (replacing an earlier draft's), e.g. the deployment file the token is for. */
+  description: z.string().max(255).optional(),
 });
 
 /** Options the form was opened with. */

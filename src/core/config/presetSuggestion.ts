@@ -15,6 +15,8 @@ export interface PresetSuggestion {
   preset: PresetId;
   /** One sentence, e.g. `telegraf.conf has [[outputs.heartbeat]] (needs heartbeat:write) …`. */
   reason: string;
+  /** A description to start from, when the suggestion knows what the token is for. */
+  description?: string;
 }
 
 /**
@@ -40,12 +42,14 @@ export function suggestPresetForConfig(fileName: string, text: string): PresetSu
  * The create-form preset for a token that "Add Token to Deployment…" gives
  * the Telegraf agent of the deployment file `fileName` (Compose, Kubernetes,
  * Helm values, env file, systemd unit…): always the "Telegraf agent" preset,
- * with a sentence naming that file, never what another open editor suggests.
+ * with a sentence naming that file, never what another open editor suggests,
+ * and a description naming it by `label` (its workspace path).
  */
-export function suggestPresetForDeployment(fileName: string): PresetSuggestion {
+export function suggestPresetForDeployment(fileName: string, label = fileName.split(/[\\/]/).pop() ?? fileName): PresetSuggestion {
   const base = fileName.split(/[\\/]/).pop() ?? fileName;
   return {
     preset: 'telegraf-agent',
+    description: `Telegraf agent (${label})`.slice(0, 255),
     reason: `A token for the Telegraf agent of ${base}: the agent downloads its config from the controller (needs configs:read) and reports with [[outputs.heartbeat]] (needs heartbeat:write).`,
   };
 }

@@ -59,6 +59,8 @@ export interface CreateTokenDeps {
 export interface CreateTokenOptions {
   preset?: PresetId;
   reason?: string;
+  /** A description to start from, replacing an earlier draft's (at most 255 characters are sent). */
+  description?: string;
 }
 
 /** Longest error text sent to the form. */
@@ -78,6 +80,7 @@ export function toFormOptions(o: CreateTokenOptions | undefined): FormOptions {
   const out: FormOptions = {};
   if (o?.preset) out.preset = o.preset;
   if (o?.reason) out.reason = o.reason.slice(0, 2000);
+  if (o?.description !== undefined) out.description = o.description.slice(0, 255);
   return out;
 }
 

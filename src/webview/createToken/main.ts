@@ -844,6 +844,7 @@ function onInit(msg: Extract<ExtensionToWebview, { type: 'init' }>): void {
     const base = saved?.draft;
     draft = initialDraft(role, options.preset ?? 'telegraf-agent');
     if (base) draft = { ...draft, description: base.description, expiry: base.expiry, customDate: base.customDate };
+    if (options.description !== undefined) draft = { ...draft, description: options.description };
     created = undefined;
   }
   if (msg.created) {
@@ -873,10 +874,16 @@ function onApplyOptions(next: FormOptions): void {
   if (!session || session.role === 'viewer') return;
   if (form && draft) {
     if (next.preset) draft = applyPreset(draft, next.preset, session.role);
+    // A suggested description (a command opened the form for a file) replaces an earlier draft's.
+    if (next.description !== undefined) {
+      draft = { ...draft, description: next.description };
+      form.description.value = next.description;
+    }
     syncFromDraft({ grid: true });
   } else if (draft) {
     // On the "created" screen: "Create Another" starts from the suggestion.
     if (next.preset) draft = applyPreset(draft, next.preset, session.role);
+    if (next.description !== undefined) draft = { ...draft, description: next.description };
     persist();
   }
 }

@@ -501,6 +501,11 @@ describe('Deployment files', function () {
       });
       assert.equal(formTabs().length, 1, 'the open form is reused');
       assert.equal(api.createFormOptions()?.preset, 'telegraf-agent', 'the least an agent needs, never the earlier draft');
+      assert.equal(
+        api.createFormOptions()?.description,
+        'Telegraf agent (deploy-features/create-new/docker-compose.yml)',
+        "never an earlier draft's description",
+      );
       assert.ok(!fs.existsSync(file('create-new/.env')), 'nothing written before the token exists');
       // What the form's Create button does.
       created = await api.createToken({ description: 'deploy created in the form', expiresAt: null, permissions: AGENT });

@@ -137,7 +137,10 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
             ? () =>
                 vscode.commands.executeCommand<string | undefined>(
                   Commands.createToken,
-                  suggestPresetForDeployment(target === WINDOWS ? 'telegraf.exe' : target.fsPath),
+                  suggestPresetForDeployment(
+                    target === WINDOWS ? 'telegraf.exe' : target.fsPath,
+                    target === WINDOWS ? 'Windows service' : vscode.workspace.asRelativePath(target, false),
+                  ),
                   {
                     returnCreated: true,
                   },
@@ -444,9 +447,13 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           const buttons = [...(create ? [create] : []), ...(untrack ? [copyUntrack] : []), go];
           const choice = await ui.showWarningMessage(title, { modal: true, detail }, ...buttons);
           if (create && choice === create) {
-            const id = await vscode.commands.executeCommand<string | undefined>(Commands.createToken, suggestPresetForDeployment(doc.fileName), {
-              returnCreated: true,
-            });
+            const id = await vscode.commands.executeCommand<string | undefined>(
+              Commands.createToken,
+              suggestPresetForDeployment(doc.fileName, vscode.workspace.asRelativePath(doc.uri, false)),
+              {
+                returnCreated: true,
+              },
+            );
             if (!id) throw new Cancelled();
             return vscode.commands.executeCommand<AddTokenResult | undefined>(Commands.addTokenToDeployment, target, { ...opts, tokenId: id });
           }
