@@ -14,3 +14,4 @@ export * from './fixes';
 export * from './configSource';
 export * from './writtenEnvFiles';
 export { yamlParsesStrictly, yamlProblem } from './yamlModel';
+export * from './secretManifest';

@@ -476,6 +476,55 @@ describe('Deployment files', function () {
     assert.ok(!own.res!.commands.some((c) => /telegraf-controller-token-2/.test(c)), own.res!.commands.join('\n'));
   });
 
+  it('Add Token to Deployment… into a Secret manifest that already serves another agent under another key asks first, and keeps that key', async () => {
+    const first = 'tc-apiv1_FirstAgentsSecretManifest012345';
+    const t = await api.createToken({ description: 'deploy secret manifest second key', expiresAt: null, permissions: AGENT });
+    // The container reads a Secret of its own name, whose manifest already gives another agent its INFLUX_TOKEN.
+    write(
+      'sm-two-keys/agents.yaml',
+      'apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: stateful\n  namespace: sm-two-keys\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n          env:\n            - name: TELEGRAF_CONTROLLER_TOKEN\n              valueFrom:\n                secretKeyRef:\n                  name: sm-two-keys-token\n                  key: TELEGRAF_CONTROLLER_TOKEN\n',
+    );
+    const manifest = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: sm-two-keys-token\n  namespace: "sm-two-keys"\ntype: Opaque\nstringData:\n  INFLUX_TOKEN: "${first}"\n`;
+    write('sm-two-keys/sm-two-keys-token.secret.yaml', manifest);
+    fs.chmodSync(file('sm-two-keys/sm-two-keys-token.secret.yaml'), 0o600);
+    try {
+      const ui = scriptUi({ message: [{ match: 'sm-two-keys-token.secret.yaml already gives agents a token.', answer: undefined }] });
+      try {
+        await vscode.commands.executeCommand('telegrafController.addTokenToDeployment', uri('sm-two-keys/agents.yaml'), {
+          tokenId: t.token.id,
+          k8s: 'manifest',
+        });
+      } finally {
+        ui.restore();
+      }
+      const asked = ui.record.messages.find((m) => m.text === 'sm-two-keys-token.secret.yaml already gives agents a token.');
+      assert.ok(asked, JSON.stringify(ui.record.messages));
+      assert.match(asked.detail ?? '', /It also holds INFLUX_TOKEN/);
+      assert.equal(fs.readFileSync(file('sm-two-keys/sm-two-keys-token.secret.yaml'), 'utf8'), manifest, 'cancelled: unchanged');
+      // Replacing on purpose adds this agent's key and keeps the other agent's key and the namespace.
+      const again = scriptUi({
+        message: [
+          { match: 'sm-two-keys-token.secret.yaml already gives agents a token.', answer: 'Replace the Token in sm-two-keys-token.secret.yaml' },
+          { match: /^Give the agent of agents\.yaml the token/, answer: 'Add' },
+        ],
+      });
+      try {
+        await vscode.commands.executeCommand('telegrafController.addTokenToDeployment', uri('sm-two-keys/agents.yaml'), {
+          tokenId: t.token.id,
+          k8s: 'manifest',
+        });
+      } finally {
+        again.restore();
+      }
+      const after = fs.readFileSync(file('sm-two-keys/sm-two-keys-token.secret.yaml'), 'utf8');
+      assert.ok(after.includes(`INFLUX_TOKEN: "${first}"`), `${after} ${JSON.stringify(again.record.messages)}`);
+      assert.ok(after.includes(`TELEGRAF_CONTROLLER_TOKEN: "${t.value}"`), after);
+      assert.match(after, /namespace: "sm-two-keys"/);
+    } finally {
+      fs.rmSync(file('sm-two-keys'), { recursive: true, force: true });
+    }
+  });
+
   it('Add Token to Deployment… goes on with the token made by "Create New Token…" in the create form', async () => {
     write('create-new/docker-compose.yml', 'services:\n  telegraf:\n    image: telegraf:1.40\n');
     const formTabs = () =>

@@ -28,6 +28,7 @@ import {
   planAddToken,
   telegrafServiceNames,
   windowsServiceCommand,
+  secretManifestText,
   yamlProblem,
   type ComposeMode,
   type DeployKind,
@@ -663,19 +664,9 @@ async function writeSecretManifest(
   value: string,
   git: GitIgnoreChecker,
 ): Promise<'already' | 'added' | 'tracked'> {
-  const content = [
-    'apiVersion: v1',
-    'kind: Secret',
-    'metadata:',
-    `  name: ${secret.name}`,
-    // Where the workload looks for it: `kubectl apply -f` would otherwise put it in the current namespace.
-    ...(secret.namespace ? [`  namespace: ${JSON.stringify(secret.namespace)}`] : []),
-    'type: Opaque',
-    'stringData:',
-    `  ${varName}: ${JSON.stringify(value)}`,
-    '',
-  ].join('\n');
   const before = await fs.readFile(fsPath, 'utf8').catch(() => undefined);
+  // An existing manifest of this Secret keeps its other keys and its metadata: only this key is set.
+  const content = secretManifestText(before, secret, varName, value);
   await writeOwnerOnly(fsPath, content, before);
   return ensureGitIgnored(fsPath, git);
 }

@@ -24,6 +24,7 @@ import {
   manualPlaces,
   namesFile,
   planEnvEntry,
+  secretManifestEntries,
   secretNameFor,
   type DeployKind,
 } from '../../../core/deploy';
@@ -188,10 +189,14 @@ export async function secretManifestHolder(
   } catch {
     return undefined;
   }
+  const entries = secretManifestEntries(text);
   const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const held = new RegExp(`^[ \\t]+${esc}:[ \\t]*["']?([^"'\\s]+)`, 'm').exec(text)?.[1] ?? '';
-  if (held === '' || held === value) return undefined;
-  return { fsPath, replaces: true, current: heldTokenName(held, ctx.tokens), others: [], readers: await readersOf(fsPath, name, ctx) };
+  const held = entries ? (entries.stringData[name] ?? '') : (new RegExp(`^[ \\t]+${esc}:[ \\t]*["']?([^"'\\s]+)`, 'm').exec(text)?.[1] ?? '');
+  // Other keys (another agent's variable, INFLUX_TOKEN beside TELEGRAF_CONTROLLER_TOKEN): the Secret serves them too.
+  const others = (entries?.keys ?? []).filter((k) => k !== name);
+  const replaces = held !== '' && held !== value;
+  if (!replaces && others.length === 0) return undefined;
+  return { fsPath, replaces, ...(replaces ? { current: heldTokenName(held, ctx.tokens) } : {}), others, readers: await readersOf(fsPath, name, ctx) };
 }
 
 /**

@@ -17,7 +17,7 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import {
   composeEnvFiles,
   composeRecreateCommand,
@@ -704,11 +704,14 @@ export function deploymentReferenceHook(
         for (const fsPath of promised.get(oldValue) ?? []) {
           if (done.has(fsPath)) continue;
           const rel = vscode.workspace.asRelativePath(fsPath, false);
+          const deleted = !existsSync(fsPath);
           unwritten.push({
-            label: vscode.l10n.t(
-              '{0} — it changed after the rotation was confirmed and no longer holds the old value, so it was not updated: check what it holds',
-              rel,
-            ),
+            label: deleted
+              ? vscode.l10n.t('{0} — it was deleted after the rotation was confirmed, so it was not updated', rel)
+              : vscode.l10n.t(
+                  '{0} — it changed after the rotation was confirmed and no longer holds the old value, so it was not updated: check what it holds',
+                  rel,
+                ),
             command: `# ${vscode.l10n.t('check {0}: it was not updated', fsPath)}`,
             file: fsPath,
           });
