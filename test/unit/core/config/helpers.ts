@@ -104,7 +104,9 @@ export function assertOnlyEditedLinesChanged(before: string, after: string, edit
 /** Asserts the EOL style and BOM of `before` are kept in `after`. */
 export function assertEolAndBomKept(before: string, after: string): void {
   assert.equal(after.startsWith('\ufeff'), before.startsWith('\ufeff'), 'BOM changed');
-  assert.ok(!after.slice(1).includes('\ufeff'), 'a BOM was inserted in the middle');
+  // U+FEFF the text already held inside a value (a generated string may hold one) is not an inserted BOM.
+  const inner = (t: string) => t.slice(1).split('\ufeff').length - 1;
+  assert.ok(inner(after) <= inner(before), 'a BOM was inserted in the middle');
   const lf = before.match(/(?<!\r)\n/g)?.length ?? 0;
   const crlf = before.match(/\r\n/g)?.length ?? 0;
   if (crlf > 0 && lf === 0) assert.ok(!/(?<!\r)\n/.test(after), 'a bare LF was written into a CRLF file');
