@@ -144,7 +144,7 @@ export function createApp({ context, tree, standIns, detailsChanged }: Shell): A
   const configFeatures = once(() => {
     const deployments = registerDeploymentFeatures({ ...services, workspaceState: context.workspaceState, usage });
     context.subscriptions.push(
-      ...registerInsertToken(services, context.workspaceState),
+      ...registerInsertToken({ ...services, usage }, context.workspaceState),
       ...registerConfigFeatures({ ...services, context, deployments: deployments.hook, usage }),
       ...deployments.disposables,
       ...registerTelegrafCheck(log),

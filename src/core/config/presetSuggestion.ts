@@ -43,13 +43,16 @@ export function suggestPresetForConfig(fileName: string, text: string): PresetSu
  * the Telegraf agent of the deployment file `fileName` (Compose, Kubernetes,
  * Helm values, env file, systemd unit…): always the "Telegraf agent" preset,
  * with a sentence naming that file, never what another open editor suggests,
- * and a description naming it by `label` (its workspace path).
+ * and a description naming it by `label` (its workspace path) and, once
+ * known, the agent within it (`agent`, e.g. `service "telegraf"`), so two
+ * agents of one file get tokens told apart in the explorer. The description
+ * is cut to the contract's 255 characters.
  */
-export function suggestPresetForDeployment(fileName: string, label = fileName.split(/[\\/]/).pop() ?? fileName): PresetSuggestion {
+export function suggestPresetForDeployment(fileName: string, label = fileName.split(/[\\/]/).pop() ?? fileName, agent?: string): PresetSuggestion {
   const base = fileName.split(/[\\/]/).pop() ?? fileName;
   return {
     preset: 'telegraf-agent',
-    description: `Telegraf agent (${label})`.slice(0, 255),
+    description: `Telegraf agent (${agent ? `${label}, ${agent}` : label})`.slice(0, 255),
     reason: `A token for the Telegraf agent of ${base}: the agent downloads its config from the controller (needs configs:read) and reports with [[outputs.heartbeat]] (needs heartbeat:write).`,
   };
 }

@@ -20,6 +20,7 @@ import {
   planSetToken,
   replacedTokenLiterals,
   secretReference,
+  suggestPresetForConfig,
   secretStores,
   storePasswordVar,
   tableAt,
@@ -38,6 +39,7 @@ import { readConfig, workspaceConfigUris } from '../../services/configDocuments'
 import { heartbeatReportsElsewhere } from '../../core/config/references';
 import { exportLine, secretKeyFor, tokensWithPrefixOf } from '../../core/config/tokenAssessment';
 import { GitIgnoreChecker } from '../../services/gitIgnore';
+import type { TokenUsage } from '../../services/tokenUsage';
 import { ensureGitIgnored } from './deployments/documents';
 import { rememberWrittenEnvFile } from './deployments/writtenEnvFiles';
 import { resolveToken, type Services, type TokenArg } from '../../services/tokenArgs';
@@ -125,7 +127,7 @@ async function pickForm(memento: vscode.Memento): Promise<InsertForm> {
  * at the cursor. Edits are one WorkspaceEdit (undoable); commented lines are
  * never touched.
  */
-export function registerInsertToken(deps: Services & { workspaceState?: vscode.Memento }, memento?: vscode.Memento): vscode.Disposable[] {
+export function registerInsertToken(deps: Services & { workspaceState?: vscode.Memento; usage?: TokenUsage }, memento?: vscode.Memento): vscode.Disposable[] {
   const { connection, vault, log } = deps;
   const state = memento ?? deps.workspaceState;
   return [
@@ -157,7 +159,7 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
           if (choice) await vscode.commands.executeCommand(Commands.createToken);
           throw new Cancelled();
         }
-        const token = await resolveToken(
+        let token = await resolveToken(
           deps,
           arg,
           vscode.l10n.t('Insert which token?'),
@@ -167,7 +169,7 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
           (t) =>
             (t.permissions.heartbeat ?? []).includes('write') ? undefined : vscode.l10n.t('$(warning) no heartbeat:write: a heartbeat output is rejected'),
         );
-        const value = await vault.getTokenValue(origin, token.id);
+        let value = await vault.getTokenValue(origin, token.id);
         if (!value)
           throw new Error(vscode.l10n.t('The value of "{0}" is not stored in this VS Code, so it cannot be inserted.', ui.tokenName(token.description, 80)));
         const editor = await targetEditor(startDoc);
@@ -188,6 +190,11 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
           const choice = await confirmLiteral(fileName);
           if (choice === undefined) throw new Cancelled();
           if (choice === 'reference') form = 'env';
+        }
+        if (form === 'literal') {
+          // The value written here gives this agent the token other places hold already: asked first, a token of its own offered.
+          const fresh = await confirmUnshared(deps, token, value, doc, canCreate, doc.uri);
+          if (fresh) ({ token, value } = fresh);
         }
         const version = doc.version;
         const text = doc.getText();
@@ -408,7 +415,9 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
               5000,
             );
           } else if (choice === addToEnvFile) {
-            await addToEnvironmentFile(doc.uri, name, value, token, connection.label, log, state);
+            await addToEnvironmentFile(doc.uri, name, value, token, connection.label, log, state, (target) =>
+              confirmUnshared(deps, token, value, doc, canCreate, target),
+            );
           }
         } else if (form === 'secret' && secretHint) {
           const hint = secretStoreHint(
@@ -506,6 +515,8 @@ async function confirmNoSiblingHeartbeat(uri: vscode.Uri): Promise<void> {
  * folder by default), sets `name=value` there as one WorkspaceEdit (a new file
  * is created 0600 first), saves it, keeps it out of git in the workspace, and
  * remembers its path (never the value) so that Rotate Token… follows it.
+ * `unshared`, when given, is asked once the file is chosen and may answer
+ * another token (and value) to write instead, or throw to stop.
  * Does nothing when the dialog is dismissed; throws when VS Code refuses the edit.
  */
 export async function addToEnvironmentFile(
@@ -516,6 +527,7 @@ export async function addToEnvironmentFile(
   connectionLabel: string,
   log: { info(m: string): void; warn(m: string): void },
   state: vscode.Memento | undefined,
+  unshared?: (target: vscode.Uri) => Promise<{ token: Token; value: string } | undefined>,
 ): Promise<void> {
   const folder = vscode.workspace.getWorkspaceFolder(configUri)?.uri ?? vscode.Uri.joinPath(configUri, '..');
   const git = new GitIgnoreChecker(() => vscode.workspace.isTrusted);
@@ -546,6 +558,9 @@ export async function addToEnvironmentFile(
     if (choice === anyway) break;
     if (choice !== other) return;
   }
+  // A token other agents hold already: asked once the file is known (the file itself holding it is no sharing).
+  const fresh = await unshared?.(target);
+  if (fresh) ({ token, value } = fresh);
   let exists = true;
   try {
     await vscode.workspace.fs.stat(target);
@@ -585,7 +600,11 @@ export async function addToEnvironmentFile(
     const copy = vscode.l10n.t('Copy Command');
     void ui
       .showWarningMessage(
-        vscode.l10n.t('{0} is set in {1}, which git tracks: stop tracking it before your next commit (git rm --cached), or the token is committed.', name, rel),
+        vscode.l10n.t(
+          '{0} is set in {1}, which git tracks: stop tracking it before your next commit (git rm --cached), or the token is committed. .gitignore now lists it, so it stays out once untracked.',
+          name,
+          rel,
+        ),
         copy,
       )
       .then((c) => (c === copy ? vscode.env.clipboard.writeText(`git rm --cached -- ${shQuote(rel)}`) : undefined));
@@ -604,6 +623,59 @@ export async function addToEnvironmentFile(
             )
           : vscode.l10n.t('{0} is set in {1}.', name, target.fsPath),
   );
+}
+
+/**
+ * Before a token value is written for one more agent (a literal in `doc`, or
+ * the env file `target` of its agent): when places outside this agent's
+ * folders (those of `doc` and `target`, and above a `telegraf.d/`) hold that
+ * token already (configs, deployment files, env files; `usage`), asks first,
+ * because agents that
+ * share a token cannot be revoked or rotated one at a time. The safe choice is
+ * the default button: "Create New Token…" (when `canCreate`) opens the create
+ * form and answers with the new token and its value; "Use It Anyway" answers
+ * undefined (go on with `token`). Throws {@link Cancelled} when dismissed or
+ * when the form is closed without creating.
+ */
+async function confirmUnshared(
+  deps: Services & { usage?: TokenUsage },
+  token: Token,
+  value: string,
+  doc: vscode.TextDocument,
+  canCreate: boolean,
+  target: vscode.Uri,
+): Promise<{ token: Token; value: string } | undefined> {
+  // This agent's own places: the folders of the config (and, for telegraf.d/, the one above it, where telegraf.conf and
+  // the agent's env file sit) and of the env file. Places elsewhere are other agents'.
+  const own = new Set<string>();
+  for (const u of [doc.uri, target]) {
+    const dir = path.posix.dirname(vscode.workspace.asRelativePath(u, false).replace(/\\/g, '/'));
+    own.add(dir);
+    if (path.posix.basename(dir) === 'telegraf.d') own.add(path.posix.dirname(dir));
+  }
+  const places = ((await deps.usage?.of(token, value)) ?? []).filter((p) => !own.has(path.posix.dirname(p.replace(/:\d+$/, '').replace(/\\/g, '/'))));
+  if (places.length === 0) return undefined;
+  const create = canCreate ? vscode.l10n.t('Create New Token…') : undefined;
+  const anyway = vscode.l10n.t('Use It Anyway');
+  const listed = places.length <= 3 ? places.join(', ') : `${places.slice(0, 3).join(', ')}, ${vscode.l10n.t('… and {0} more', places.length - 3)}`;
+  const choice = await ui.showWarningMessage(
+    vscode.l10n.t('"{0}" is already used by {1}.', ui.tokenName(token.description, 60), listed),
+    {
+      modal: true,
+      detail: vscode.l10n.t('Agents that share a token cannot be revoked or rotated one at a time: give this agent a token of its own.'),
+    },
+    ...(create ? [create] : []),
+    anyway,
+  );
+  if (choice === anyway) return undefined;
+  if (!create || choice !== create) throw new Cancelled();
+  const id = await vscode.commands.executeCommand<string | undefined>(Commands.createToken, suggestPresetForConfig(doc.fileName, doc.getText()), {
+    returnCreated: true,
+  });
+  const fresh = typeof id === 'string' ? deps.store.find(id) : undefined;
+  const freshValue = fresh ? await deps.vault.getTokenValue(deps.connection.origin!, fresh.id) : undefined;
+  if (!fresh || !freshValue) throw new Cancelled();
+  return { token: fresh, value: freshValue };
 }
 
 /** What the user must do for a `[[secretstores.jose]]` the editor added: its password comes from {@link JOSE_PASSWORD_VAR}. */

@@ -207,6 +207,16 @@ export function initialDraft(role: Role, preset: PresetId = 'telegraf-agent'): F
 }
 
 /**
+ * A draft started for a new purpose (a command opened the form for a file with
+ * a suggested description): takes that description and the default expiry, so
+ * an earlier draft's date (possibly past by now) does not carry over. The
+ * permissions stay as they are; the caller applies the suggested preset.
+ */
+export function withSuggestedDescription(draft: FormDraft, description: string): FormDraft {
+  return { ...draft, description, expiry: DEFAULT_EXPIRY, customDate: '' };
+}
+
+/**
  * Selects a preset: fills the grid with its permissions for `role`. Selecting
  * `custom` keeps the current grid (the user edits it next).
  */

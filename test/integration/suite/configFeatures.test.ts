@@ -677,6 +677,65 @@ describe('Telegraf config features', function () {
     assert.match(doc.getText(), /token = "\$\{TELEGRAF_CONTROLLER_TOKEN\}"/, doc.getText());
   });
 
+  it('Insert Token\'s literal value of a token another agent\'s config holds asks first, and "Create New Token…" gives this agent its own', async () => {
+    const shared = await api.createToken({ description: 'config features shared literal', expiresAt: null, permissions: AGENT });
+    secrets.push(shared.value);
+    await api.store.refresh();
+    write('shared-a/telegraf.conf', heartbeatConfig(shared.value));
+    const empty = `[[outputs.heartbeat]]\n  url = "${emulator().heartbeatUrl}"\n  instance_id = "b"\n  token = ""\n`;
+    write('shared-b/telegraf.conf', empty);
+    // The agent's own env file beside its config is no other agent.
+    write('shared-b/agent.env', `TELEGRAF_CONTROLLER_TOKEN=${shared.value}\n`);
+    const doc = await vscode.workspace.openTextDocument(uri('shared-b/telegraf.conf'));
+    const editor = await vscode.window.showTextDocument(doc);
+    const at = doc.positionAt(doc.getText().indexOf('token = ') + 'token = '.length);
+    editor.selection = new vscode.Selection(at, at);
+    const formTabs = () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Create API Token');
+    await vscode.window.tabGroups.close(formTabs());
+    const sharedAsk = /^"config features shared literal" is already used by /;
+    const declined = scriptUi({
+      quickPick: [byLabel('Literal value')],
+      message: [
+        { match: 'plain text', answer: 'Write Literal Value' },
+        { match: sharedAsk, answer: undefined },
+      ],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.insertToken', shared.token.id);
+    } finally {
+      declined.restore();
+    }
+    const asked = declined.record.messages.find((m) => sharedAsk.test(m.text));
+    assert.ok(asked, JSON.stringify(declined.record.messages));
+    assert.match(asked.text, /shared-a\/telegraf\.conf:\d+\.$/);
+    assert.doesNotMatch(asked.text, /agent\.env/, "this agent's own env file is not another agent");
+    assert.match(asked.detail ?? '', /cannot be revoked or rotated one at a time/);
+    assert.deepEqual(asked.buttons, ['Create New Token…', 'Use It Anyway'], 'the safe choice is the default');
+    assert.equal(doc.getText(), empty, 'dismissed: nothing written');
+    let fresh: Awaited<ReturnType<TestApi['createToken']>> | undefined;
+    const ui = scriptUi({
+      quickPick: [byLabel('Literal value')],
+      message: [
+        { match: 'plain text', answer: 'Write Literal Value' },
+        { match: sharedAsk, answer: 'Create New Token…' },
+      ],
+    });
+    try {
+      const running = vscode.commands.executeCommand('telegrafController.insertToken', shared.token.id);
+      await waitUntil(() => formTabs().length === 1, { what: 'the create form open' });
+      fresh = await api.createToken({ description: 'config features own literal', expiresAt: null, permissions: AGENT });
+      secrets.push(fresh.value);
+      await running;
+    } finally {
+      ui.restore();
+      await vscode.window.tabGroups.close(formTabs());
+    }
+    assert.match(doc.getText(), new RegExp(`token = "${fresh.value}"`), doc.getText());
+    assert.ok(!doc.getText().includes(shared.value), "the other agent's token is not written here");
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
   it('a Viewer is never offered to create a token from the insert picker', async () => {
     write('viewer-insert.conf', '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:8000/agents/heartbeat"\n');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri('viewer-insert.conf')));

@@ -595,6 +595,11 @@ describe('Deployment files', function () {
         composeMode: 'environment',
       });
       await waitUntil(() => formTabs().length === 1, { what: 'the create form open' });
+      assert.equal(
+        api.createFormOptions()?.description,
+        'Telegraf agent (deploy-features/share-b/docker-compose.yml, service "telegraf")',
+        'the description names the file and the service the token is for',
+      );
       fresh = await api.createToken({ description: 'deploy own for b', expiresAt: null, permissions: AGENT });
       res = await running;
     } finally {

@@ -29,6 +29,7 @@ import {
   setRow,
   summarize,
   validateDraft,
+  withSuggestedDescription,
   type FormDraft,
 } from '../../../src/webview/createToken/model';
 import { parseCreateRequest } from '../../../src/shared/protocol';
@@ -59,6 +60,15 @@ test('initial draft honours a preset from the options', () => {
   assert.ok(hasPermission(d.permissions, 'configs', 'read'));
   assert.ok(!hasPermission(d.permissions, 'configs', 'write'));
   assert.ok(!hasPermission(d.permissions, 'license', 'read'), 'manager cannot read license');
+});
+
+test('a suggested description starts a new purpose: the earlier custom expiry does not carry over', () => {
+  const earlier: FormDraft = { ...initialDraft('owner'), description: 'old draft', expiry: 'custom', customDate: '2027-02-01' };
+  const d = withSuggestedDescription(earlier, 'Telegraf agent (deploy/compose.yaml)');
+  assert.equal(d.description, 'Telegraf agent (deploy/compose.yaml)');
+  assert.equal(d.expiry, initialDraft('owner').expiry);
+  assert.equal(d.customDate, '');
+  assert.deepEqual(d.permissions, earlier.permissions);
 });
 
 test('choosing a preset fills the grid; Custom keeps the grid', () => {

@@ -450,7 +450,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           if (create && choice === create) {
             const id = await vscode.commands.executeCommand<string | undefined>(
               Commands.createToken,
-              suggestPresetForDeployment(doc.fileName, vscode.workspace.asRelativePath(doc.uri, false)),
+              suggestPresetForDeployment(doc.fileName, vscode.workspace.asRelativePath(doc.uri, false), plan.target),
               {
                 returnCreated: true,
               },
