@@ -582,7 +582,9 @@ describe('Deployment files', function () {
       vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Create API Token');
     await vscode.window.tabGroups.close(formTabs());
     let fresh: Awaited<ReturnType<TestApi['createToken']>> | undefined;
+    // The file's questions (how the service gets the token) are answered once: the new token goes the same way.
     const ui = scriptUi({
+      quickPick: [byLabel('environment:')],
       message: [
         { match: /^Add TELEGRAF_CONTROLLER_TOKEN to docker-compose\.yml\?/, answer: 'Create New Token…' },
         { match: /^Add TELEGRAF_CONTROLLER_TOKEN to docker-compose\.yml\?/, answer: 'Add' },
@@ -592,7 +594,6 @@ describe('Deployment files', function () {
     try {
       const running = vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('share-b/docker-compose.yml'), {
         tokenId: shared.token.id,
-        composeMode: 'environment',
       });
       await waitUntil(() => formTabs().length === 1, { what: 'the create form open' });
       assert.equal(
@@ -614,6 +615,11 @@ describe('Deployment files', function () {
     assert.deepEqual(first?.buttons, ['Create New Token…', 'Add Anyway'], 'the safe choice is the default');
     assert.doesNotMatch(second?.detail ?? '', /already given to/, 'the new token is used nowhere else');
     assert.ok(res, JSON.stringify(ui.record.messages));
+    assert.deepEqual(
+      ui.record.picks.filter((p) => /How should the Telegraf service get the token/.test(p)),
+      ['How should the Telegraf service get the token?'],
+      'asked once',
+    );
     assert.equal(fs.readFileSync(file('share-b/.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${fresh.value}\n`);
     assert.ok(fs.readFileSync(file('share-a/.env'), 'utf8').includes(shared.value), "the first agent's token is kept");
   });

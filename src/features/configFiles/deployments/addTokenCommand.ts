@@ -85,6 +85,8 @@ export interface AddTokenOptions {
   k8s?: 'kubectl' | 'manifest';
   /** Compose: the Telegraf service to wire (asked when the file has several). */
   service?: string;
+  /** The answer to "this env file (or Secret manifest) already gives agents another token" (asked when unset). */
+  holder?: 'replace' | 'alternative';
   /** Skip the confirmation (tests). */
   yes?: boolean;
 }
@@ -300,6 +302,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
             : k8s === 'manifest'
               ? await secretManifestHolder(manifestOf(plan), plan.varName, value, holderCtx)
               : await envFileHolder(localValueFile, plan.varName, value, holderCtx);
+        let holderAnswer: AddTokenOptions['holder'];
         if (holder && localValueFile) {
           const relative = plan.valueFile && !path.isAbsolute(plan.valueFile) && path.basename(plan.valueFile) !== '.env';
           // A file of its own: the next free telegraf-controller-N.env (its Secret is telegraf-controller-token-N, secretNameFor).
@@ -317,7 +320,8 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
                   ),
                 );
           const alternative = ownEnvFile && k8s === 'manifest' ? `${secretNameFor(ownEnvFile)}.secret.yaml` : ownEnvFile;
-          if ((await confirmEnvFileHolder(holder, plan.varName, alternative)) === 'alternative' && ownEnvFile) {
+          holderAnswer = opts.holder ?? (await confirmEnvFileHolder(holder, plan.varName, alternative));
+          if (holderAnswer === 'alternative' && ownEnvFile) {
             const other = planAddToken(
               fsPath,
               body,
@@ -456,7 +460,15 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
               },
             );
             if (!id) throw new Cancelled();
-            return vscode.commands.executeCommand<AddTokenResult | undefined>(Commands.addTokenToDeployment, target, { ...opts, tokenId: id });
+            // The questions answered for this file are not asked again for the new token.
+            return vscode.commands.executeCommand<AddTokenResult | undefined>(Commands.addTokenToDeployment, target, {
+              ...opts,
+              tokenId: id,
+              ...(composeMode ? { composeMode } : {}),
+              ...(service ? { service } : {}),
+              ...(k8s ? { k8s } : {}),
+              ...(holderAnswer ? { holder: holderAnswer } : {}),
+            });
           }
           if (untrack && choice === copyUntrack) {
             await vscode.env.clipboard.writeText(untrack);
