@@ -184,6 +184,9 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
           );
           if (ok !== anyway) throw new Cancelled();
         }
+        // A file that does not parse as TOML: Telegraf refuses to load it whatever is inserted. Said before any question.
+        const brokenNow = parseTelegrafConfig(doc.getText()).parseError;
+        if (brokenNow) await confirmBrokenToml(fileName, brokenNow);
         let form = state ? await pickForm(state) : 'env';
         if (form === 'literal') {
           // The safe answer is the default button.
@@ -358,18 +361,9 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
         }
         let result = applyEdits(text, edits);
         if (addStore) result = applyEdits(result, planAddSecretStore(result, addStore));
-        // A file that does not parse as TOML even with the token in it: Telegraf refuses to load it. Said before writing.
-        // (The line is the one of the file as it is now, when it is broken already.)
-        const broken = parseTelegrafConfig(result).parseError && (cfg.parseError ?? parseTelegrafConfig(result).parseError);
-        if (broken) {
-          const anyway = vscode.l10n.t('Insert Anyway');
-          const ok = await ui.showWarningMessage(
-            vscode.l10n.t('{0} is not valid TOML (line {1}): Telegraf would refuse to load it. Insert the token anyway?', fileName, broken.line + 1),
-            { modal: true, detail: vscode.l10n.t('{0}. Fix that line first; the token goes where it belongs once the file parses.', broken.message) },
-            anyway,
-          );
-          if (ok !== anyway) throw new Cancelled();
-        }
+        // A file that parsed but would not with the token in it (asked above when it was broken already): said before writing.
+        const broken = !cfg.parseError && parseTelegrafConfig(result).parseError;
+        if (broken) await confirmBrokenToml(fileName, broken);
         await applyOffsetEdits(doc, version, [minimalEdit(text, result)]);
         log.info(
           `[${connection.label}] inserted token ${token.id} "${ui.tokenName(token.description, 80)}" into ${vscode.workspace.asRelativePath(doc.uri)} as ${form === 'literal' ? 'a literal value' : form === 'env' ? 'an environment reference' : 'a secret-store reference'} (${summary})`,
@@ -623,6 +617,17 @@ export async function addToEnvironmentFile(
             )
           : vscode.l10n.t('{0} is set in {1}.', name, target.fsPath),
   );
+}
+
+/** Asks before inserting into `fileName`, which does not parse as TOML (`error`, line 0-based); throws {@link Cancelled} unless the user goes on. */
+async function confirmBrokenToml(fileName: string, error: { line: number; message: string }): Promise<void> {
+  const anyway = vscode.l10n.t('Insert Anyway');
+  const ok = await ui.showWarningMessage(
+    vscode.l10n.t('{0} is not valid TOML (line {1}): Telegraf would refuse to load it. Insert the token anyway?', fileName, error.line + 1),
+    { modal: true, detail: vscode.l10n.t('{0}. Fix that line first; the token goes where it belongs once the file parses.', error.message) },
+    anyway,
+  );
+  if (ok !== anyway) throw new Cancelled();
 }
 
 /**

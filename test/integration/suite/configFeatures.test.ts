@@ -452,6 +452,7 @@ describe('Telegraf config features', function () {
     assert.ok(asked, JSON.stringify(ui.record.messages));
     assert.match(asked.text, /^telegraf\.conf is not valid TOML \(line 4\): Telegraf would refuse to load it/);
     assert.deepEqual(asked.buttons, ['Insert Anyway']);
+    assert.deepEqual(ui.record.picks, [], 'said before any question');
     assert.equal(doc.getText(), before, 'declining changes nothing');
   });
 
