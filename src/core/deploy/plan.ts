@@ -106,10 +106,19 @@ export function hostFileClaims(text: string): string[] {
 
 /** The Telegraf services of a Compose file (image telegraf, a telegraf command, or a service named telegraf), in file order. */
 export function telegrafServiceNames(text: string): string[] {
+  return telegrafServices(text).map((s) => s.name);
+}
+
+/**
+ * The Telegraf services of a Compose file's text with their `image` (empty
+ * when the service has none, e.g. it is built), in file order, so a picker can
+ * tell them apart; empty when the text does not parse.
+ */
+export function telegrafServices(text: string): { name: string; image: string }[] {
   try {
     return composeServices(parsedOrThrow(text))
       .filter((s) => s.telegraf)
-      .map((s) => s.name);
+      .map((s) => ({ name: s.name, image: s.image }));
   } catch {
     return [];
   }

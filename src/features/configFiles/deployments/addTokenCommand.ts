@@ -26,7 +26,7 @@ import {
   deploymentKind,
   fillValue,
   planAddToken,
-  telegrafServiceNames,
+  telegrafServices,
   windowsServiceCommand,
   secretManifestText,
   yamlProblem,
@@ -183,11 +183,15 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
         // Several Telegraf services in one Compose file: the user says which one gets this token.
         let service = opts.service;
         if (kind === 'compose' && !service) {
-          const names = telegrafServiceNames(body);
-          if (names.length > 1)
+          const services = telegrafServices(body);
+          if (services.length > 1)
             service = required(
               await ui.showQuickPick(
-                names.map((n) => ({ label: pickText(n, 60), name: n })),
+                services.map((n) => ({
+                  label: pickText(n.name, 60),
+                  description: n.image ? pickText(n.image, 80) : vscode.l10n.t('(no image)'),
+                  name: n.name,
+                })),
                 { placeHolder: vscode.l10n.t('Which Telegraf service of {0} gets the token?', path.basename(doc.fileName)) },
               ),
             ).name;

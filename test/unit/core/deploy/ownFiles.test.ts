@@ -24,6 +24,7 @@ import {
   secretManifestValues,
   secretNameFor,
   telegrafServiceNames,
+  telegrafServices,
   withOwnEnvFile,
 } from '../../../../src/core/deploy';
 import { yamlParsesStrictly } from '../../../../src/core/deploy';
@@ -48,6 +49,15 @@ const TWO =
 
 test('Compose with two Telegraf services: both are listed, and the named one is wired', () => {
   assert.deepEqual(telegrafServiceNames(TWO), ['agent-a', 'agent-b']);
+  assert.deepEqual(
+    telegrafServices(TWO).map((s) => s.name),
+    ['agent-a', 'agent-b'],
+  );
+  assert.ok(
+    telegrafServices(TWO).every((s) => /telegraf/.test(s.image)),
+    JSON.stringify(telegrafServices(TWO)),
+  );
+  assert.deepEqual(telegrafServices('services: [unclosed'), []);
   const p = planAddToken('/w/compose.yaml', TWO, { composeMode: 'env_file', service: 'agent-b' });
   assert.equal(p.service, 'agent-b');
   const out = applyEdits(TWO, p.edits);
