@@ -36,6 +36,7 @@ import {
   isTelegrafImage,
   k8sContainers,
   k8sKind,
+  type K8sContainer,
   pairOf,
   str,
   yamlDocuments,
@@ -124,6 +125,47 @@ export function telegrafServices(text: string): { name: string; image: string }[
   }
 }
 
+/** A Telegraf container of a Kubernetes manifest, as {@link telegrafContainers} lists it. */
+export interface TelegrafContainer {
+  /** Identifies it for {@link PlanOptions.container}: namespace, workload (`Kind/name`) and container name. */
+  key: string;
+  /** e.g. `Deployment/telegraf container "telegraf"` (the plan's `target`). */
+  label: string;
+  image: string;
+  namespace?: string;
+  /** Its `env` already sets the variable the token goes into (it has a token). */
+  readsToken: boolean;
+}
+
+/**
+ * The Telegraf containers of a Kubernetes manifest's text (every document),
+ * in file order, so a picker can ask which one gets a token; empty when the
+ * text does not parse.
+ */
+export function telegrafContainers(text: string): TelegrafContainer[] {
+  try {
+    return k8sContainers(parsedOrThrow(text))
+      .filter((c) => isTelegrafImage(c.image))
+      .map((c) => {
+        const namespace = str(get(get(c.doc.contents, 'metadata'), 'namespace'));
+        const env = pairOf(c.map, 'env');
+        return {
+          key: containerKey(c),
+          label: `${c.workload} container "${c.name}"`,
+          image: c.image,
+          ...(namespace ? { namespace } : {}),
+          readsToken: !!(env && envListHas(env.value, adviceFor(pinFromImage(c.image)).varName)),
+        };
+      });
+  } catch {
+    return [];
+  }
+}
+
+function containerKey(c: Pick<K8sContainer, 'doc' | 'workload' | 'name'>): string {
+  return `${str(get(get(c.doc.contents, 'metadata'), 'namespace')) ?? ''}/${c.workload}/${c.name}`;
+}
+
 /** How to wire a Compose service. */
 export type ComposeMode = 'environment' | 'env_file';
 
@@ -138,6 +180,11 @@ export interface PlanOptions {
   controllerUrl?: string;
   /** Compose: the service to wire (one of {@link telegrafServiceNames}); the first Telegraf service when absent. */
   service?: string;
+  /**
+   * Kubernetes: the container to wire, a `key` of {@link telegrafContainers}; when absent, the first Telegraf
+   * container that reads no token yet (else the first).
+   */
+  container?: string;
 }
 
 /** A new file the plan writes (relative to the deployment file's folder, `/`-separated). */
@@ -594,12 +641,16 @@ function planKubernetes(text: string, opts: PlanOptions, path = ''): DeployPlan 
   const envFile = opts.envFile ?? DEFAULT_ENV_FILE;
   const secretName = opts.secretName ?? secretNameFor(envFile);
   const containers = k8sContainers(docs).filter((c) => isTelegrafImage(c.image));
-  // Several Telegraf workloads in one file: the first that does not read a token yet (one token per agent).
+  // Several Telegraf workloads in one file: the one chosen, else the first that does not read a token yet (one token per agent).
+  const chosen = opts.container !== undefined ? containers.find((x) => containerKey(x) === opts.container) : undefined;
+  if (opts.container !== undefined && !chosen) throw new Error(`No Telegraf container ${opts.container} in this file.`);
   const c =
+    chosen ??
     containers.find((x) => {
       const env = pairOf(x.map, 'env');
       return !(env && envListHas(env.value, adviceFor(pinFromImage(x.image)).varName));
-    }) ?? containers[0];
+    }) ??
+    containers[0];
   const pin = c ? pinFromImage(c.image) : undefined;
   const advice = adviceFor(pin);
   const p = base('kubernetes', advice.varName);

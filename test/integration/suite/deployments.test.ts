@@ -1008,7 +1008,15 @@ describe('Deployment files', function () {
       'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: edge\n  namespace: monitoring\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n          env:\n            - name: TELEGRAF_CONTROLLER_TOKEN\n              valueFrom:\n                secretKeyRef:\n                  name: telegraf-controller-token\n                  key: TELEGRAF_CONTROLLER_TOKEN\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: core\n  namespace: prod\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n',
     );
     write('reads-itself/telegraf-controller.env', 'TELEGRAF_CONTROLLER_TOKEN=tc-apiv1_EdgeAgentsOwnToken0123456789abcd\n');
+    // Two Telegraf workloads: asked which one, the one without a token first (the default).
+    let offered: string[] = [];
     const ui = scriptUi({
+      quickPick: [
+        (items) => {
+          offered = items.map((i: { label: string; description?: string }) => `${i.label} | ${i.description ?? ''}`);
+          return items[0];
+        },
+      ],
       message: [
         { match: 'telegraf-controller.env already gives agents a token.', answer: undefined },
         { match: 'telegraf-controller.env already gives agents a token.', answer: 'Use telegraf-controller-2.env' },
@@ -1025,6 +1033,11 @@ describe('Deployment files', function () {
     } finally {
       ui.restore();
     }
+    assert.deepEqual(offered, [
+      'Deployment/core container "telegraf" | namespace prod · no token yet',
+      'DaemonSet/edge container "telegraf" | namespace monitoring · has a token already',
+    ]);
+    assert.deepEqual(ui.record.picks, ['Which Telegraf container of agents.yaml gets the token?']);
     const [unit, manifest] = ui.record.messages.filter((m) => m.text === 'telegraf-controller.env already gives agents a token.');
     assert.match(unit?.detail ?? '', /Named by: [^\n]*dropin\/telegraf\.service\.d\/controller-token\.conf/, JSON.stringify(ui.record.messages));
     // Asked about the env file (the manifest itself reads the Secret made from it), unless another workspace manifest

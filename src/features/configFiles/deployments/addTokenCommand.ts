@@ -26,6 +26,7 @@ import {
   deploymentKind,
   fillValue,
   planAddToken,
+  telegrafContainers,
   telegrafServices,
   windowsServiceCommand,
   secretManifestText,
@@ -85,6 +86,8 @@ export interface AddTokenOptions {
   k8s?: 'kubectl' | 'manifest';
   /** Compose: the Telegraf service to wire (asked when the file has several). */
   service?: string;
+  /** Kubernetes: the Telegraf container to wire, a `key` of `telegrafContainers` (asked when the file has several). */
+  container?: string;
   /** The answer to "this env file (or Secret manifest) already gives agents another token" (asked when unset). */
   holder?: 'replace' | 'alternative';
   /** Skip the confirmation (tests). */
@@ -234,7 +237,32 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
             composeMode = pick.mode;
           }
         }
-        let plan = planAddToken(fsPath, body, { composeMode, controllerUrl: origin, ...(service ? { service } : {}) }, deps.envFiles.paths());
+        // Several Telegraf containers in one manifest: the user says which one gets this token (those without one first).
+        let container = opts.container;
+        if (kind === 'kubernetes' && container === undefined) {
+          const list = telegrafContainers(body);
+          if (list.length > 1) {
+            const sorted = [...list.filter((c) => !c.readsToken), ...list.filter((c) => c.readsToken)];
+            container = required(
+              await ui.showQuickPick(
+                sorted.map((c) => ({
+                  label: pickText(c.label, 120),
+                  description: [
+                    c.namespace ? vscode.l10n.t('namespace {0}', pickText(c.namespace, 60)) : '',
+                    c.readsToken ? vscode.l10n.t('has a token already') : vscode.l10n.t('no token yet'),
+                  ]
+                    .filter(Boolean)
+                    .join(' · '),
+                  detail: pickText(c.image, 120),
+                  key: c.key,
+                })),
+                { placeHolder: vscode.l10n.t('Which Telegraf container of {0} gets the token?', path.basename(doc.fileName)) },
+              ),
+            ).key;
+          }
+        }
+        const picked = { ...(service ? { service } : {}), ...(container !== undefined ? { container } : {}) };
+        let plan = planAddToken(fsPath, body, { composeMode, controllerUrl: origin, ...picked }, deps.envFiles.paths());
         if (plan.status === 'unsupported') throw new Error(plan.notes.join(' ') || vscode.l10n.t('Nothing to add in this file.'));
         let k8s = opts.k8s;
         // A kustomization makes the Secret itself (secretGenerator): nothing to choose.
@@ -275,7 +303,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           const readers = await secretReaders(plan.secretName, plan.namespace, ctx);
           if (readers.length > 0) {
             const own = await freeOwnEnvFile(dir, plan.namespace, ctx);
-            const other = planAddToken(fsPath, body, { composeMode, controllerUrl: origin, envFile: own }, deps.envFiles.paths());
+            const other = planAddToken(fsPath, body, { composeMode, controllerUrl: origin, envFile: own, ...picked }, deps.envFiles.paths());
             secretNotes.push(
               k8s === 'manifest'
                 ? vscode.l10n.t(
@@ -326,12 +354,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           const alternative = ownEnvFile && k8s === 'manifest' ? `${secretNameFor(ownEnvFile)}.secret.yaml` : ownEnvFile;
           holderAnswer = opts.holder ?? (await confirmEnvFileHolder(holder, plan.varName, alternative));
           if (holderAnswer === 'alternative' && ownEnvFile) {
-            const other = planAddToken(
-              fsPath,
-              body,
-              { composeMode, controllerUrl: origin, envFile: ownEnvFile, ...(service ? { service } : {}) },
-              deps.envFiles.paths(),
-            );
+            const other = planAddToken(fsPath, body, { composeMode, controllerUrl: origin, envFile: ownEnvFile, ...picked }, deps.envFiles.paths());
             if (other.valueFile !== ownEnvFile)
               throw new Error(vscode.l10n.t('{0} cannot read the token from another file; nothing was changed.', path.basename(doc.fileName)));
             plan = other;
@@ -469,7 +492,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
               ...opts,
               tokenId: id,
               ...(composeMode ? { composeMode } : {}),
-              ...(service ? { service } : {}),
+              ...picked,
               ...(k8s ? { k8s } : {}),
               ...(holderAnswer ? { holder: holderAnswer } : {}),
             });

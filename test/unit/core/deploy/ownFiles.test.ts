@@ -25,6 +25,7 @@ import {
   secretNameFor,
   telegrafServiceNames,
   telegrafServices,
+  telegrafContainers,
   withOwnEnvFile,
 } from '../../../../src/core/deploy';
 import { yamlParsesStrictly } from '../../../../src/core/deploy';
@@ -365,6 +366,33 @@ test('Kubernetes: several Telegraf workloads in one file: the first without a to
   );
   const last = planAddToken('/w/agents.yaml', [workload('telegraf-a', 'edge-a', reads), workload('telegraf-b', 'edge-b')].join('---\n'), {});
   assert.ok(!last.notes.some((n) => /without a token/.test(n)), last.notes.join(' | '));
+});
+
+test('Kubernetes: the Telegraf containers of a file are listed for a picker, and the one chosen is wired', () => {
+  const workload = (name: string, ns: string, env = '') =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n${env}`;
+  const reads =
+    '          env:\n            - name: TELEGRAF_CONTROLLER_TOKEN\n              valueFrom:\n                secretKeyRef:\n                  name: telegraf-controller-token\n                  key: TELEGRAF_CONTROLLER_TOKEN\n';
+  const text = [workload('telegraf-a', 'edge-a', reads), workload('telegraf-b', 'edge-b'), workload('telegraf-c', 'edge-c')].join('---\n');
+  const list = telegrafContainers(text);
+  assert.deepEqual(
+    list.map((c) => [c.label, c.namespace, c.readsToken]),
+    [
+      ['Deployment/telegraf-a container "telegraf"', 'edge-a', true],
+      ['Deployment/telegraf-b container "telegraf"', 'edge-b', false],
+      ['Deployment/telegraf-c container "telegraf"', 'edge-c', false],
+    ],
+  );
+  const c = planAddToken('/w/agents.yaml', text, { container: list[2]!.key });
+  assert.equal(c.target, 'Deployment/telegraf-c container "telegraf"');
+  assert.equal(c.namespace, 'edge-c');
+  const out = applyEdits(text, c.edits);
+  assert.equal(out.split('---\n')[1], text.split('---\n')[1], 'telegraf-b is left as it was');
+  assert.match(out.split('---\n')[2]!, /TELEGRAF_CONTROLLER_TOKEN/);
+  const gone = planAddToken('/w/agents.yaml', text, { container: 'edge-x/Deployment/gone/telegraf' });
+  assert.equal(gone.status, 'unsupported', 'a container no longer in the file is never guessed');
+  assert.match(gone.notes.join(' '), /No Telegraf container/);
+  assert.deepEqual(telegrafContainers('a: [unclosed'), []);
 });
 
 test('Helm values: a heartbeat entry whose url names another host than the controller is warned about (the token would go there)', () => {
