@@ -552,8 +552,8 @@ describe('Deployment files', function () {
       assert.equal(api.createFormOptions()?.preset, 'telegraf-agent', 'the least an agent needs, never the earlier draft');
       assert.equal(
         api.createFormOptions()?.description,
-        'Telegraf agent (deploy-features/create-new/docker-compose.yml)',
-        "never an earlier draft's description",
+        'Telegraf agent (deploy-features/create-new/docker-compose.yml, service "telegraf")',
+        "never an earlier draft's description; the file's one Telegraf service named",
       );
       assert.ok(!fs.existsSync(file('create-new/.env')), 'nothing written before the token exists');
       // What the form's Create button does.

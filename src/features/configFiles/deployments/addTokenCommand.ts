@@ -96,6 +96,20 @@ export interface AddTokenOptions {
 
 const WINDOWS = '$windows';
 
+/** The one Telegraf service (Compose) or container (Kubernetes) of a file, as the plan's `target` names it; undefined when there are several or none. */
+function soleAgent(kind: DeployKind, text: string): string | undefined {
+  const body = text.replace(/^\uFEFF/, '');
+  if (kind === 'compose') {
+    const services = telegrafServices(body);
+    return services.length === 1 ? `service "${services[0]!.name}"` : undefined;
+  }
+  if (kind === 'kubernetes') {
+    const containers = telegrafContainers(body);
+    return containers.length === 1 ? containers[0]!.label : undefined;
+  }
+  return undefined;
+}
+
 async function pickFile(deps: AddTokenDeps): Promise<vscode.Uri | typeof WINDOWS> {
   const active = vscode.window.activeTextEditor?.document;
   if (active && kindOfDocument(active, deps.envFiles)) return active.uri;
@@ -146,6 +160,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
                   suggestPresetForDeployment(
                     target === WINDOWS ? 'telegraf.exe' : target.fsPath,
                     target === WINDOWS ? 'Windows service' : vscode.workspace.asRelativePath(target, false),
+                    opened && soleAgent(opened.kind, opened.doc.getText()),
                   ),
                   {
                     returnCreated: true,
