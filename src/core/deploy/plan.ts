@@ -232,6 +232,13 @@ export interface DeployPlan {
   /** Kubernetes: the namespace of the workload (`metadata.namespace`), where its Secret must be. */
   namespace?: string;
   /**
+   * kustomize: the kustomization's `secretGenerator` makes {@link secretName}
+   * from {@link valueFile} (once this plan's edits are made): `kubectl apply -k`
+   * then gives the agent the value, and its resources' Telegraf container is
+   * wired to that Secret.
+   */
+  secretGenerated?: boolean;
+  /**
    * systemd: the host file the unit reads that {@link valueFile} is installed
    * into (whole, or its token line): written into the value file as a
    * {@link hostFileClaim} comment, so Rotate knows which workspace file
@@ -782,9 +789,46 @@ function planKustomization(text: string, opts: PlanOptions): DeployPlan {
   // kustomize puts every resource, and the generated Secret, into its `namespace:`.
   const ns = str(get(root, 'namespace'));
   if (ns) p.namespace = ns;
-  if (pairOf(root, 'secretGenerator')) {
-    p.status = 'elsewhere';
-    p.notes.push(`The kustomization already has a secretGenerator: add ${envFile} to its envs (never literals: with the real token).`);
+  const generator = pairOf(root, 'secretGenerator');
+  if (generator) {
+    const seq = generator.value;
+    const entries = isSeq(seq)
+      ? seq.items.map((i) => {
+          const envs = get(i, 'envs');
+          return { name: str(get(i, 'name')), envs: isSeq(envs) ? envs.items.map((e) => str(e) ?? '') : [] };
+        })
+      : [];
+    const from = entries.find((e) => e.envs.some((f) => f.replace(/^\.\//, '') === envFile));
+    if (from?.name) {
+      // The generator already builds a Secret from this file: the value goes into it, and the kustomization stays as is.
+      p.status = 'elsewhere';
+      p.secretName = from.name;
+      p.secretGenerated = true;
+      p.notes.push(`The kustomization's secretGenerator already builds the Secret "${from.name}" from ${envFile}: the value goes there.`);
+      return p;
+    }
+    const taken = entries.find((e) => e.name === secretName);
+    if (!isSeq(seq) || seq.flow || seq.items.length === 0 || taken) {
+      // A layout or a Secret of its own that this file cannot be added to safely: a second file feeding one Secret would
+      // repeat its key (kustomize refuses to build it).
+      p.status = 'elsewhere';
+      p.notes.push(
+        taken
+          ? `The kustomization's secretGenerator already makes "${secretName}" from ${taken.envs.join(', ') || 'other sources'}: set ${CONTROLLER_TOKEN_VAR} there (one file per key), not in a second file.`
+          : `The kustomization's secretGenerator has a layout this extension does not edit: add an entry that makes "${secretName}" from ${envFile} (envs, never literals with the real token).`,
+      );
+      return p;
+    }
+    // A Secret of its own, generated from its own file, beside the ones the kustomization makes already.
+    const last = seq.items[seq.items.length - 1] as Node;
+    const start = rangeOf(last)[0];
+    const dash = text.slice(lineStart(text, start), start);
+    if (!/^[ \t]*-[ \t]+$/.test(dash)) throw new Error('the secretGenerator list has an unusual layout');
+    const indent = dash.replace(/-[ \t]+$/, '');
+    p.edits.push(insertLinesAfter(text, rangeOf(last)[1], [`${indent}- name: ${secretName}`, `${indent}  envs:`, `${indent}  - ${envFile}`]));
+    p.status = 'edit';
+    p.secretGenerated = true;
+    p.notes.push(`kustomize builds the Secret "${secretName}" from ${envFile} (git-ignored), beside the Secrets it makes already.`);
     return p;
   }
   const resources = get(root, 'resources');
@@ -792,6 +836,7 @@ function planKustomization(text: string, opts: PlanOptions): DeployPlan {
   const dashIndent = first ? spaces(columnOf(text, rangeOf(first)[0]) - 2) : '';
   p.edits.push(appendLines(text, ['secretGenerator:', `${dashIndent}- name: ${secretName}`, `${dashIndent}  envs:`, `${dashIndent}  - ${envFile}`]));
   p.status = 'edit';
+  p.secretGenerated = true;
   p.notes.push(`kustomize builds the Secret "${secretName}" from ${envFile} (git-ignored); reference it with secretKeyRef from the Telegraf container.`);
   if (!text.endsWith('\n')) p.notes.push('The file had no final newline; one is added before secretGenerator.');
   return p;

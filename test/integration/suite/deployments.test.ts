@@ -11,7 +11,7 @@
  * (and `<workspace>/../outside-env/`).
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -871,6 +871,61 @@ describe('Deployment files', function () {
     assert.match(commands, /\nkubectl apply -k deploy-features\/kz\n/, `${commands} ${JSON.stringify(rot.record.messages)}`);
     assert.ok(!new RegExp(`kubectl (create|patch) secret generic ${secret}\\b`).test(commands), `never the plain name of a generated Secret: ${commands}`);
     assert.ok(!commands.includes(`Kubernetes Secret "${secret}" (deploy-features/kz/deployment.yaml`), commands);
+  });
+
+  it('Add Token to Deployment… again on a kustomization, into a file of its own: a secretGenerator entry of its own, and its resource reads that Secret', async () => {
+    const first = await api.createToken({ description: 'deploy kustomize again first', expiresAt: null, permissions: AGENT });
+    const second = await api.createToken({ description: 'deploy kustomize again second', expiresAt: null, permissions: AGENT });
+    write('kz-again/kustomization.yaml', 'namespace: monitoring\nresources:\n  - resources/daemonset.yaml\n');
+    write(
+      'kz-again/resources/daemonset.yaml',
+      'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: telegraf\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n',
+    );
+    const generated = () =>
+      [...fs.readFileSync(file('kz-again/kustomization.yaml'), 'utf8').matchAll(/- name: (\S+)\n\s+envs:\n\s+- (\S+)\n/g)].map((m) => [m[1]!, m[2]!]);
+    try {
+      await vscode.commands.executeCommand('telegrafController.addTokenToDeployment', uri('kz-again/kustomization.yaml'), {
+        tokenId: first.token.id,
+        yes: true,
+      });
+      // Other test manifests may read telegraf-controller-token already: the first Secret's name is read back.
+      const [firstSecret, firstEnv] = generated()[0] ?? [];
+      assert.ok(firstSecret && firstEnv, fs.readFileSync(file('kz-again/kustomization.yaml'), 'utf8'));
+      const ui = scriptUi({
+        message: [
+          { match: `${firstEnv} already gives agents a token.`, answer: (buttons) => buttons.find((b) => /^Use telegraf-controller-\d+\.env$/.test(b)) },
+          { match: /^Add TELEGRAF_CONTROLLER_TOKEN to kustomization\.yaml\?/, answer: 'Add' },
+        ],
+      });
+      let res: AddTokenResult | undefined;
+      try {
+        res = await vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('kz-again/kustomization.yaml'), {
+          tokenId: second.token.id,
+        });
+      } finally {
+        ui.restore();
+      }
+      assert.ok(res, JSON.stringify(ui.record.messages));
+      const entries = generated();
+      assert.equal(entries.length, 2, JSON.stringify(entries));
+      assert.deepEqual(entries[0], [firstSecret, firstEnv], 'the first Secret stays');
+      const [secondSecret, secondEnv] = entries[1]!;
+      assert.notEqual(secondSecret, firstSecret);
+      assert.match(
+        fs.readFileSync(file('kz-again/resources/daemonset.yaml'), 'utf8'),
+        new RegExp(`secretKeyRef:\\n\\s+name: ${secondSecret}\\n`),
+        'the container reads the Secret of its own',
+      );
+      assert.equal(fs.readFileSync(file(`kz-again/${secondEnv}`), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${second.value}\n`);
+      assert.equal(fs.readFileSync(file(`kz-again/${firstEnv}`), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${first.value}\n`, 'the first file is kept');
+      assert.ok(res.commands.includes('kubectl apply -k deploy-features/kz-again'), JSON.stringify(res.commands));
+      if (spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0) {
+        const built = spawnSync('kubectl', ['kustomize', file('kz-again')], { encoding: 'utf8' });
+        assert.equal(built.status, 0, built.stderr);
+      }
+    } finally {
+      fs.rmSync(file('kz-again'), { recursive: true, force: true });
+    }
   });
 
   it("Add Token to Deployment… on a kustomization says when a resource's agent loads its config from another host", async () => {

@@ -432,17 +432,29 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
             : plan.notes),
         ];
         // A kustomization's secretGenerator makes the Secret; the Telegraf container of its resources must read it too.
-        const wiring = plan.kind === 'kustomization' && plan.status === 'edit' ? await kustomizeWiring(dir, body, plan, origin, deps.envFiles) : [];
+        const wiring = plan.kind === 'kustomization' && plan.secretGenerated ? await kustomizeWiring(dir, body, plan, origin, deps.envFiles) : [];
         const wiredFiles = wiring.filter((w) => w.edits.length > 0);
         for (const w of wiring) warnings.push(...w.problems.map((problem) => `${w.file}: ${problem}`));
-        if (plan.kind === 'kustomization' && plan.status === 'edit') {
-          if (wiredFiles.length > 0)
-            notes.push(
-              ...wiredFiles.map((w) =>
-                vscode.l10n.t('{0}: the {1} reads {2} from that Secret (secretKeyRef; kustomize gives it the generated name).', w.file, w.target, plan.varName),
-              ),
-            );
-          else
+        if (plan.kind === 'kustomization' && plan.secretGenerated) {
+          notes.push(
+            ...wiredFiles.map((w) =>
+              vscode.l10n.t('{0}: the {1} reads {2} from that Secret (secretKeyRef; kustomize gives it the generated name).', w.file, w.target, plan.varName),
+            ),
+          );
+          // A container that reads the variable from another Secret keeps it: this token would not reach that agent.
+          for (const w of wiring)
+            if (w.edits.length === 0 && w.reads && w.reads !== plan.secretName)
+              warnings.push(
+                vscode.l10n.t(
+                  '{0}: the {1} reads {2} from the Secret "{3}", not from "{4}": this token does not reach it.',
+                  w.file,
+                  w.target,
+                  plan.varName,
+                  w.reads,
+                  plan.secretName ?? '',
+                ),
+              );
+          if (wiring.length === 0)
             warnings.push(
               vscode.l10n.t(
                 'No Telegraf container was found in the resources of this kustomization: make its container read {0} from the Secret "{1}" (secretKeyRef), or the agent gets no token.',
@@ -556,7 +568,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           if (!wdoc.isDirty) wiredDocs.push(wdoc);
         }
         const wasDirty = doc.isDirty;
-        if ((plan.edits.length || plan.newFiles.length) && !(await vscode.workspace.applyEdit(we)))
+        if ((plan.edits.length || plan.newFiles.length || wiredFiles.length) && !(await vscode.workspace.applyEdit(we)))
           throw new Error(vscode.l10n.t('VS Code refused the edit; nothing was changed.'));
         if (!wasDirty && plan.edits.length) await doc.save();
         for (const wdoc of wiredDocs) await wdoc.save();
@@ -568,7 +580,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
         }
         if (isEnv && doc.uri.scheme === 'file') await fs.chmod(doc.uri.fsPath, 0o600).catch(() => undefined);
         let commands = plan.commands.map((c) => c.text);
-        if (plan.kind === 'kustomization' && plan.status === 'edit') commands.push(`kubectl apply -k ${shQuote(vscode.workspace.asRelativePath(dir, false))}`);
+        if (plan.kind === 'kustomization' && plan.secretGenerated) commands.push(`kubectl apply -k ${shQuote(vscode.workspace.asRelativePath(dir, false))}`);
         let valueFile: string | undefined;
         let gitState: 'already' | 'added' | 'tracked' | undefined;
         if (localValueFile) {
@@ -619,11 +631,21 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
                   path.basename(doc.fileName),
                   plan.secretName ?? '',
                 )
-            : isEnv
-              ? vscode.l10n.t('{0} now sets {1}.', path.basename(doc.fileName), plan.varName)
-              : plan.edits.length
-                ? vscode.l10n.t('{0} now reads {1} by reference.', path.basename(doc.fileName), plan.varName)
-                : '',
+            : plan.kind === 'kustomization' && plan.secretGenerated
+              ? wiredFiles.length > 0
+                ? vscode.l10n.t(
+                    '{0} now reads {1} from the Secret "{2}" that {3} generates.',
+                    wiredFiles.map((w) => path.basename(w.uri.fsPath)).join(', '),
+                    plan.varName,
+                    plan.secretName ?? '',
+                    path.basename(doc.fileName),
+                  )
+                : vscode.l10n.t('{0} generates the Secret "{1}" from the file that now holds the value.', path.basename(doc.fileName), plan.secretName ?? '')
+              : isEnv
+                ? vscode.l10n.t('{0} now sets {1}.', path.basename(doc.fileName), plan.varName)
+                : plan.edits.length
+                  ? vscode.l10n.t('{0} now reads {1} by reference.', path.basename(doc.fileName), plan.varName)
+                  : '',
           valueFile && !tracked ? vscode.l10n.t('The value is in {0} (mode 0600, git-ignored).', vscode.workspace.asRelativePath(valueFile)) : '',
           tracked
             ? vscode.l10n.t(
@@ -663,8 +685,8 @@ async function kustomizeWiring(
   plan: DeployPlan,
   controllerUrl: string,
   index: EnvFileIndex,
-): Promise<{ uri: vscode.Uri; file: string; text: string; edits: TextEdit[]; target: string; problems: string[] }[]> {
-  const out: { uri: vscode.Uri; file: string; text: string; edits: TextEdit[]; target: string; problems: string[] }[] = [];
+): Promise<{ uri: vscode.Uri; file: string; text: string; edits: TextEdit[]; target: string; problems: string[]; reads?: string }[]> {
+  const out: { uri: vscode.Uri; file: string; text: string; edits: TextEdit[]; target: string; problems: string[]; reads?: string }[] = [];
   for (const rel of kustomizeResources(kustomization)) {
     const uri = vscode.Uri.file(path.join(dir, rel));
     let text: string;
@@ -673,11 +695,22 @@ async function kustomizeWiring(
     } catch {
       continue;
     }
-    const p = planAddToken(uri.fsPath, text, { secretName: plan.secretName, envFile: plan.valueFile, controllerUrl }, index.paths());
+    // A Secret named after its env file (telegraf-controller-token-2 ← telegraf-controller-2.env): a container that reads
+    // another such Secret is switched to this one (a file of its own was chosen); any other name is kept as given.
+    const named = plan.valueFile && plan.secretName === secretNameFor(plan.valueFile);
+    const p = planAddToken(uri.fsPath, text, { ...(named ? {} : { secretName: plan.secretName }), envFile: plan.valueFile, controllerUrl }, index.paths());
     if (p.kind !== 'kubernetes' || !p.target) continue;
     // What the resource's own plan objects to (a --config on another host than the controller, …): said in the dialog.
     const problems = [...p.warnings, ...(p.status === 'unsupported' ? p.notes : [])];
-    out.push({ uri, file: vscode.workspace.asRelativePath(uri), text, edits: p.status === 'edit' ? p.edits : [], target: p.target, problems });
+    out.push({
+      uri,
+      file: vscode.workspace.asRelativePath(uri),
+      text,
+      edits: p.status === 'edit' ? p.edits : [],
+      target: p.target,
+      problems,
+      ...(p.status === 'elsewhere' && p.secretName ? { reads: p.secretName } : {}),
+    });
   }
   return out;
 }

@@ -18,9 +18,10 @@ export interface UiScript {
    * For showWarningMessage/showInformationMessage/showErrorMessage: the button
    * to press when the message text matches (each entry answers once); messages
    * matching no entry are dismissed. `before` runs while the message is shown
-   * (what the user does meanwhile), before the answer is given.
+   * (what the user does meanwhile), before the answer is given. A function
+   * answer chooses from the buttons shown (a label the test cannot know ahead).
    */
-  message?: Array<{ match: string | RegExp; answer: string | undefined; before?: () => void | Promise<void> }>;
+  message?: Array<{ match: string | RegExp; answer: string | undefined | ((buttons: string[]) => string | undefined); before?: () => void | Promise<void> }>;
 }
 
 /** Everything shown through the stubbed API, for assertions. */
@@ -75,7 +76,7 @@ export function scriptUi(script: UiScript): { record: UiRecord; restore: () => v
       if (i < 0) return undefined;
       const [entry] = answers.splice(i, 1);
       await entry!.before?.();
-      return entry!.answer;
+      return typeof entry!.answer === 'function' ? entry!.answer(buttons) : entry!.answer;
     };
   w.showWarningMessage = message('warning');
   w.showInformationMessage = message('info');

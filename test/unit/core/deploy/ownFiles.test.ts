@@ -5,6 +5,10 @@
  * reads the env file is not given it twice; `env_file: .env` becomes a list;
  * a Kubernetes manifest given a file of its own reads a Secret of its own.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEdits } from '../../../../src/core/config';
@@ -126,6 +130,63 @@ test('Kubernetes, kustomize and Helm given a file of its own read a Secret of it
   const kz = planAddToken('/w/kustomization.yaml', 'resources:\n  - ds.yaml\n', { envFile: 'telegraf-controller-2.env' });
   assert.match(applyEdits('resources:\n  - ds.yaml\n', kz.edits), /- name: telegraf-controller-token-2\n\s+envs:\n\s+- telegraf-controller-2\.env\n/);
   assert.equal(planAddToken('/w/ds.yaml', DAEMONSET).secretName, DEFAULT_SECRET_NAME);
+});
+
+test('kustomize again: a file of its own gets a secretGenerator entry of its own and the container switches to it; kustomize builds it (real kubectl)', (t) => {
+  const first = 'namespace: monitoring\nresources:\n  - resources/daemonset.yaml\n';
+  const once = applyEdits(first, planAddToken('/w/kustomization.yaml', first).edits);
+  assert.match(once, /secretGenerator:\n {2}- name: telegraf-controller-token\n {4}envs:\n {4}- telegraf-controller\.env\n/);
+  const ds = applyEdits(DAEMONSET, planAddToken('/w/resources/daemonset.yaml', DAEMONSET, { envFile: 'telegraf-controller.env' }).edits);
+  // The same file again (the holder dialog's "replace"): the generator already makes the Secret from it, nothing changes.
+  const again = planAddToken('/w/kustomization.yaml', once);
+  assert.equal(again.status, 'elsewhere');
+  assert.equal(again.secretName, 'telegraf-controller-token');
+  assert.equal(again.secretGenerated, true);
+  assert.equal(again.valueFile, 'telegraf-controller.env');
+  // A file of its own: its own generator entry, never a second file feeding one Secret (kustomize refuses a repeated key).
+  const own = planAddToken('/w/kustomization.yaml', once, { envFile: 'telegraf-controller-2.env' });
+  assert.equal(own.status, 'edit');
+  assert.equal(own.secretName, 'telegraf-controller-token-2');
+  assert.equal(own.secretGenerated, true);
+  const twice = applyEdits(once, own.edits);
+  assert.equal(
+    twice,
+    `${once}  - name: telegraf-controller-token-2\n    envs:\n    - telegraf-controller-2.env\n`,
+    'appended to the secretGenerator list, in its style',
+  );
+  const rewired = planAddToken('/w/resources/daemonset.yaml', ds, { envFile: 'telegraf-controller-2.env' });
+  assert.equal(rewired.status, 'edit');
+  const ds2 = applyEdits(ds, rewired.edits);
+  assert.match(ds2, /name: telegraf-controller-token-2\n/);
+  // A generator entry of that name made from other files: said, never a second file added to it.
+  const taken = planAddToken(
+    '/w/kustomization.yaml',
+    'resources:\n  - ds.yaml\nsecretGenerator:\n  - name: telegraf-controller-token\n    envs:\n      - secrets.env\n',
+  );
+  assert.equal(taken.status, 'elsewhere');
+  assert.equal(taken.edits.length, 0);
+  assert.match(taken.notes.join(' '), /already makes "telegraf-controller-token" from secrets\.env/);
+
+  const has = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+  if (!has) return t.skip('kubectl is not installed');
+  const dir = mkdtempSync(path.join(tmpdir(), 'tc-kustomize-'));
+  try {
+    mkdirSync(path.join(dir, 'resources'));
+    writeFileSync(path.join(dir, 'kustomization.yaml'), twice);
+    writeFileSync(path.join(dir, 'resources/daemonset.yaml'), ds2);
+    writeFileSync(path.join(dir, 'telegraf-controller.env'), 'TELEGRAF_CONTROLLER_TOKEN=tc-apiv1_first\n');
+    writeFileSync(path.join(dir, 'telegraf-controller-2.env'), 'TELEGRAF_CONTROLLER_TOKEN=tc-apiv1_second\n');
+    const built = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+    assert.equal(built.status, 0, built.stderr);
+    const secondSecret = /name: (telegraf-controller-token-2-[a-z0-9]+)\n/.exec(built.stdout)?.[1];
+    assert.ok(secondSecret, built.stdout);
+    assert.match(
+      built.stdout,
+      new RegExp(`secretKeyRef:\\n\\s+key: TELEGRAF_CONTROLLER_TOKEN\\n\\s+name: ${secondSecret}\\n|secretKeyRef:\\n\\s+name: ${secondSecret}\\n`),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("a container that already reads the token from a Secret gets that Secret's key set, not a new Secret", () => {
