@@ -4,9 +4,11 @@
  * (open documents first, the file on disk otherwise), and offset ↔ position
  * mapping for files that are not open.
  */
+import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isTelegrafConfig, parseTelegrafConfig, type Range, type TelegrafConfig } from '../core/config';
+import { unreadableEncoding, type UnreadableEncoding } from '../core/telegraf/encoding';
 
 /** Documents the providers register for; each provider still checks {@link isTelegrafDocument}. */
 export const CONFIG_SELECTOR: vscode.DocumentSelector = [
@@ -165,5 +167,22 @@ export class ParseCache {
   /** Forgets a closed document. */
   forget(uri: vscode.Uri): void {
     this.entries.delete(uri.toString());
+  }
+}
+
+/** The encoding of `doc`'s file on disk when Telegraf cannot read it (UTF-16, UTF-32); undefined otherwise and for unsaved documents. */
+export async function savedEncodingProblem(doc: vscode.TextDocument): Promise<UnreadableEncoding | undefined> {
+  if (doc.uri.scheme !== 'file') return undefined;
+  try {
+    const handle = await fs.open(doc.uri.fsPath, 'r');
+    try {
+      const buf = new Uint8Array(4096);
+      const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+      return unreadableEncoding(buf.subarray(0, bytesRead));
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return undefined;
   }
 }

@@ -32,7 +32,7 @@ import {
   secretReference,
   type TextEdit,
 } from '../../src/core/config';
-import { secretValueCommand } from '../../src/core/telegraf';
+import { secretValueCommand, unreadableEncoding } from '../../src/core/telegraf';
 import { configCheck, envVarNames, missingReason, PINNED_TELEGRAF_VERSION, ROOT, secretRefs, TELEGRAF_138, telegrafBinary, type CheckResult } from './telegraf';
 
 const FIXTURE_DIR = path.join(ROOT, 'test/fixtures/telegraf-configs');
@@ -252,4 +252,29 @@ void describe('secret stores: which ones telegraf secrets set writes', { skip: t
     assert.equal(set.status, 0, `${set.stdout}${set.stderr}`);
     assert.equal(secretValueCommand('jose', jose, 'j', 'k')?.kind, 'telegraf');
   });
+});
+
+void describe('file encodings: which ones Telegraf reads, and unreadableEncoding agrees', { skip: telegrafBinary() ? false : missingReason() }, () => {
+  const text = '# café\n[[inputs.cpu]]\n  percpu = true\n\n[[outputs.heartbeat]]\n  url = "http://127.0.0.1:9/agents/heartbeat"\n  instance_id = "enc"\n';
+  const utf16be = (s: string) => Buffer.from(s, 'utf16le').swap16();
+  const utf32le = (s: string) => Buffer.concat([...s].map((ch) => Buffer.from(new Uint32Array([ch.codePointAt(0)!]).buffer)));
+  const encodings: [string, Buffer][] = [
+    ['UTF-8', Buffer.from(text, 'utf8')],
+    ['UTF-8 with BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')])],
+    ['Latin-1 (é in a comment)', Buffer.from(text, 'latin1')],
+    ['UTF-16LE with BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])],
+    ['UTF-16BE with BOM', Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(text)])],
+    ['UTF-16LE without BOM', Buffer.from(text, 'utf16le')],
+    ['UTF-32LE with BOM', Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), utf32le(text)])],
+  ];
+  for (const [name, bytes] of encodings) {
+    void test(`${name}: Telegraf's verdict is ours`, async () => {
+      const dir = mkdtempSync(path.join(work, 'encoding-'));
+      const file = path.join(dir, 'telegraf.conf');
+      writeFileSync(file, bytes);
+      const r = await configCheck(telegrafBinary()!, file, {});
+      const ours = unreadableEncoding(bytes);
+      assert.equal(ours === undefined, r.ok, `${name}: ours ${ours ?? 'readable'}, Telegraf ${r.ok ? 'loads it' : r.errors}`);
+    });
+  }
 });

@@ -35,7 +35,7 @@ import { copySecret } from '../../infra/clipboard';
 import { Cancelled, registerCommand, required } from '../../infra/commands';
 import { envVarName } from '../../infra/envVarSetting';
 import { heartbeatUrl } from '../../infra/settings';
-import { readConfig, workspaceConfigUris } from '../../services/configDocuments';
+import { readConfig, savedEncodingProblem, workspaceConfigUris } from '../../services/configDocuments';
 import { heartbeatReportsElsewhere } from '../../core/config/references';
 import { exportLine, secretKeyFor, tokensWithPrefixOf } from '../../core/config/tokenAssessment';
 import { GitIgnoreChecker } from '../../services/gitIgnore';
@@ -180,6 +180,22 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
           const ok = await ui.showWarningMessage(
             vscode.l10n.t('{0} does not look like a Telegraf config. Insert the token anyway?', fileName),
             { modal: true, detail: vscode.l10n.t('It has no [agent], [[inputs.*]], [[outputs.*]] or other Telegraf tables.') },
+            anyway,
+          );
+          if (ok !== anyway) throw new Cancelled();
+        }
+        // A file saved as UTF-16 or UTF-32: Telegraf cannot read it whatever is inserted. Said before any question.
+        const encoding = await savedEncodingProblem(doc);
+        if (encoding) {
+          const anyway = vscode.l10n.t('Insert Anyway');
+          const ok = await ui.showWarningMessage(
+            vscode.l10n.t('{0} is saved as {1}, which Telegraf cannot read. Insert the token anyway?', fileName, encoding),
+            {
+              modal: true,
+              detail: vscode.l10n.t(
+                'Telegraf reads configs as UTF-8. Save the file with the encoding UTF-8 first (the encoding in the status bar, then "Save with Encoding").',
+              ),
+            },
             anyway,
           );
           if (ok !== anyway) throw new Cancelled();

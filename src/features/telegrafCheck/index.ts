@@ -31,7 +31,7 @@ import { Commands, PREFIX, Settings } from '../../constants';
 import { registerCommand } from '../../infra/commands';
 import type { Logger } from '../../infra/logger';
 import { envVarName } from '../../infra/envVarSetting';
-import { isTelegrafDocument } from '../../services/configDocuments';
+import { isTelegrafDocument, savedEncodingProblem } from '../../services/configDocuments';
 import { TelegrafLocator, TelegrafUnavailable, telegrafPathSetting, type LocatedTelegraf } from './telegrafLocator';
 
 /** Says why Telegraf cannot run, with a button to the setting that fixes it (not for Restricted Mode: trusting is the way). */
@@ -112,6 +112,19 @@ export class TelegrafChecker implements vscode.Disposable {
     const r = await checkConfigText(telegraf.path, text, name, { timeoutMs: DEFAULT_TELEGRAF_TIMEOUT_MS, ...(cwd ? { cwd } : {}) });
     const cfg = parseTelegrafConfig(text);
     const problems = parseCheckOutput(`${r.stdout}\n${r.stderr}`, { tempPath: r.tempPath, displayName: name, cfg, exitCode: r.exitCode });
+    // Telegraf checked the text (as UTF-8); the file itself may be saved in an encoding Telegraf cannot read.
+    const encoding = await savedEncodingProblem(doc);
+    if (encoding)
+      problems.unshift({
+        severity: 'error',
+        line: 0,
+        located: true,
+        message: vscode.l10n.t(
+          '{0} is saved as {1}, which Telegraf cannot read (it reads configs as UTF-8): save it with the encoding UTF-8 (the encoding in the status bar, then "Save with Encoding").',
+          name,
+          encoding,
+        ),
+      });
     const misfits = configMisfits(cfg, telegraf.version);
     this.log.info(
       `telegraf ${telegraf.version.text} (${telegraf.path}) config check of ${vscode.workspace.asRelativePath(doc.uri)}: exit ${String(r.exitCode)}, ${problems.length} problem(s)`,

@@ -456,6 +456,25 @@ describe('Telegraf config features', function () {
     assert.equal(doc.getText(), before, 'declining changes nothing');
   });
 
+  it('Insert Token into a config saved as UTF-16 says Telegraf cannot read it, before any question', async () => {
+    const before = '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:8000/agents/heartbeat"\n  instance_id = "a"\n';
+    fs.mkdirSync(path.dirname(file('utf16/telegraf.conf')), { recursive: true });
+    fs.writeFileSync(file('utf16/telegraf.conf'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(before, 'utf16le')]));
+    const doc = await vscode.workspace.openTextDocument(uri('utf16/telegraf.conf'));
+    await vscode.window.showTextDocument(doc);
+    const ui = scriptUi({ message: [{ match: /is saved as UTF-16LE, which Telegraf cannot read/, answer: undefined }] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.insertToken', stored.id);
+    } finally {
+      ui.restore();
+    }
+    const asked = ui.record.messages.find((m) => /is saved as UTF-16LE/.test(m.text));
+    assert.ok(asked, JSON.stringify(ui.record.messages));
+    assert.match(asked.detail ?? '', /Save with Encoding/);
+    assert.deepEqual(ui.record.picks, [], 'said before any question');
+    assert.equal(doc.getText(), before, 'declining changes nothing');
+  });
+
   it('Insert Token asks before putting the token into a heartbeat output that reports to another host, and changes nothing when declined', async () => {
     const before = '[[outputs.heartbeat]]\n  url = "http://collector.example.net:8000/agents/heartbeat"\n  instance_id = "a"\n';
     write('elsewhere.conf', before);
@@ -1418,6 +1437,26 @@ describe('Check Config with Telegraf (the real telegraf binary)', function () {
     await vscode.commands.executeCommand('workbench.action.files.revert');
     // The text Telegraf checked is gone: its problem, on a line that no longer says that, goes too.
     await waitUntil(() => telegrafDiagnostics(doc.uri).length === 0, { what: 'Telegraf problems dropped after the edit', timeoutMs: 10_000 });
+  });
+
+  it('a config saved as UTF-16, which Telegraf cannot read, fails the check even though its text is fine', async () => {
+    const file = path.join(dir, 'utf16.conf');
+    const text = '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:1/agents/heartbeat"\n  instance_id = "agent-1"\n';
+    fs.writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const doc = await vscode.workspace.openTextDocument(file);
+    assert.equal(doc.getText(), text, 'VS Code shows it as plain text');
+    await vscode.window.showTextDocument(doc);
+    const r = await vscode.commands.executeCommand<TelegrafCheckResult>('telegrafController.checkConfigWithTelegraf');
+    assert.equal(r?.ok, false, JSON.stringify(r));
+    const diags = telegrafDiagnostics(doc.uri);
+    assert.ok(
+      diags.some((d) => /utf16\.conf is saved as UTF-16LE, which Telegraf cannot read/.test(d.message) && d.severity === vscode.DiagnosticSeverity.Error),
+      JSON.stringify(diags.map((d) => d.message)),
+    );
+    // The real agent agrees.
+    const real = spawnSync(telegraf, ['config', 'check', '--config', file], { encoding: 'utf8', timeout: 30_000 });
+    assert.notEqual(real.status, 0, `${real.stdout}${real.stderr}`);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   it('on save when enabled: a plugin that fails to initialise is marked on its header', async () => {
