@@ -69,6 +69,8 @@ export async function settleUnknownCreate(deps: UnknownOutcomeDeps, error: Contr
     );
   }
   for (const t of found) store.upsert(t);
+  // The controller answers: the list, and any error left by the failed create, are brought up to date.
+  void store.refresh().catch(() => undefined);
   log.warn(`[${connection.label}] the create of "${name}" happened but its value was lost: ${found.map((t) => t.id).join(', ')}`);
   const revoke = vscode.l10n.t('Revoke');
   const choice = await ui.showWarningMessage(
@@ -147,11 +149,14 @@ function recheckLater(deps: UnknownOutcomeDeps, query: CreatedTokenQuery, name: 
       return;
     }
     if (found.length === 0) {
+      void store.refresh().catch(() => undefined);
       log.info(`[${connection.label}] checked again: no token "${name}" was created`);
       void ui.showInformationMessage(vscode.l10n.t('The controller answers again: no token "{0}" was created. You can create it again.', name));
       return;
     }
     for (const t of found) store.upsert(t);
+    // The controller answers again: the list, and the error a refresh left while it did not, are brought up to date.
+    void store.refresh().catch(() => undefined);
     log.warn(`[${connection.label}] checked again: the create of "${name}" happened but its value was lost: ${found.map((t) => t.id).join(', ')}`);
     const revoke = vscode.l10n.t('Revoke');
     const choice = await ui.showWarningMessage(

@@ -74,12 +74,18 @@ describe('Create with an unknown outcome', function () {
       }
       assert.match((error as { userMessage?: string }).userMessage ?? '', /checks again in the background/);
       assert.doesNotMatch((error as { userMessage?: string }).userMessage ?? '', /You can create it again/);
+      // The Tokens view tried meanwhile and could not load the list.
+      await api.store.refresh();
+      assert.ok(api.store.snapshot.error, 'the list failed while the controller did not answer');
       // The controller answers again.
       const res = await fetch(`${emulator().url}/__emulator/faults`, { method: 'DELETE' });
       assert.ok(res.ok, `faults cleared: ${res.status}`);
       await waitUntil(() => ui.record.messages.some((m) => /^Revoked ".*its value never arrived/.test(m.text)), {
         what: `the background check found the orphan and revoked it: ${JSON.stringify(ui.record.messages)}`,
         timeoutMs: 30_000,
+      });
+      await waitUntil(() => api.store.snapshot.error === undefined && !api.store.snapshot.loading, {
+        what: `no stale "Could not load tokens" once the controller answers (${api.store.snapshot.error})`,
       });
     } finally {
       ui.restore();
