@@ -227,6 +227,8 @@ export interface DeployPlan {
   sharedWith?: string[];
   /** Compose: the Telegraf service the plan wires. */
   service?: string;
+  /** Compose (`env_file:`): the service's `environment:` also sets the variable, which overrides the env file. */
+  overridden?: boolean;
   /** Kubernetes, Helm, kustomize: the Secret the agent reads the token from (created from {@link valueFile}). */
   secretName?: string;
   /** Kubernetes: the namespace of the workload (`metadata.namespace`), where its Secret must be. */
@@ -557,8 +559,15 @@ function planCompose(text: string, opts: PlanOptions): DeployPlan {
     }
     p.status = 'edit';
     p.notes.push(`Compose passes every line of ${valueFile} to the "${svc.name}" container only.`);
-    if (envPair && isMap(envPair.value) && pairOf(envPair.value, varName))
+    const setsVar = envPair
+      ? isMap(envPair.value)
+        ? !!pairOf(envPair.value, varName)
+        : isSeq(envPair.value) && envPair.value.items.some((i) => (str(i) ?? '').split('=')[0]!.trim() === varName)
+      : false;
+    if (setsVar) {
+      p.overridden = true;
       p.warnings.push(`The service's environment: also sets ${varName}, which overrides env_file; remove that entry.`);
+    }
     return p;
   }
 

@@ -42,6 +42,7 @@ import {
   presetLabel,
   summarize,
   validateDraft,
+  uniqueDescription,
   withSuggestedDescription,
   type ExpiryChoice,
   type FieldMessages,
@@ -845,7 +846,7 @@ function onInit(msg: Extract<ExtensionToWebview, { type: 'init' }>): void {
     const base = saved?.draft;
     draft = initialDraft(role, options.preset ?? 'telegraf-agent');
     if (base) draft = { ...draft, description: base.description, expiry: base.expiry, customDate: base.customDate };
-    if (options.description !== undefined) draft = withSuggestedDescription(draft, options.description);
+    if (options.description !== undefined) draft = withSuggestedDescription(draft, uniqueDescription(options.description, existingDescriptions));
     created = undefined;
   }
   if (msg.created) {
@@ -877,15 +878,15 @@ function onApplyOptions(next: FormOptions): void {
     if (next.preset) draft = applyPreset(draft, next.preset, session.role);
     // A suggested description (a command opened the form for a file) replaces an earlier draft's.
     if (next.description !== undefined) {
-      draft = withSuggestedDescription(draft, next.description);
-      form.description.value = next.description;
+      draft = withSuggestedDescription(draft, uniqueDescription(next.description, existingDescriptions));
+      form.description.value = draft.description;
       form.customDate.value = '';
     }
     syncFromDraft({ grid: true });
   } else if (draft) {
     // On the "created" screen: "Create Another" starts from the suggestion.
     if (next.preset) draft = applyPreset(draft, next.preset, session.role);
-    if (next.description !== undefined) draft = withSuggestedDescription(draft, next.description);
+    if (next.description !== undefined) draft = withSuggestedDescription(draft, uniqueDescription(next.description, existingDescriptions));
     persist();
   }
 }

@@ -388,6 +388,21 @@ export function findDuplicate(description: string, existing: readonly string[]):
   return existing.find((e) => e.trim().toLocaleLowerCase() === d);
 }
 
+/**
+ * A suggested description that no active token of the user has yet
+ * ({@link findDuplicate}): `description` itself, else with ` #2`, ` #3`, …
+ * appended (cut so the result keeps to {@link DESCRIPTION_MAX_LENGTH}), so
+ * tokens made for the same file are told apart in the Tokens view.
+ */
+export function uniqueDescription(description: string, existing: readonly string[]): string {
+  if (!findDuplicate(description, existing)) return description;
+  for (let n = 2; ; n++) {
+    const suffix = ` #${n}`;
+    const candidate = `${description.slice(0, DESCRIPTION_MAX_LENGTH - suffix.length)}${suffix}`;
+    if (!findDuplicate(candidate, existing)) return candidate;
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Validation and the request
 // ---------------------------------------------------------------------------

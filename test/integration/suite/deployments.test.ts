@@ -229,6 +229,40 @@ describe('Deployment files', function () {
     assert.equal((await vscode.workspace.openTextDocument(uri('shared/docker-compose.yml'))).getText(), compose, 'the Compose file is unchanged');
   });
 
+  it("Add Token to Deployment… with the environment: form, when .env already holds another service's token, offers an env_file: of this service's own", async () => {
+    const t = await api.createToken({ description: 'deploy compose own env_file', expiresAt: null, permissions: AGENT });
+    const envBefore = 'TELEGRAF_CONTROLLER_TOKEN=tc-apiv1_TelegrafXsOwnToken0123456789ab\n';
+    write(
+      'compose-own/docker-compose.yml',
+      'services:\n  telegraf-x:\n    image: telegraf:1.40\n    environment:\n      TELEGRAF_CONTROLLER_TOKEN: ${TELEGRAF_CONTROLLER_TOKEN}\n  telegraf-b:\n    image: telegraf:1.40\n',
+    );
+    write('compose-own/.env', envBefore);
+    const ui = scriptUi({
+      message: [
+        { match: '.env already gives agents a token.', answer: 'Use telegraf-controller.env' },
+        { match: /^Add TELEGRAF_CONTROLLER_TOKEN to docker-compose\.yml\?/, answer: 'Add' },
+      ],
+    });
+    let res: AddTokenResult | undefined;
+    try {
+      res = await vscode.commands.executeCommand<AddTokenResult>('telegrafController.addTokenToDeployment', uri('compose-own/docker-compose.yml'), {
+        tokenId: t.token.id,
+        composeMode: 'environment',
+        service: 'telegraf-b',
+      });
+    } finally {
+      ui.restore();
+    }
+    assert.ok(res, JSON.stringify(ui.record.messages));
+    const asked = ui.record.messages.find((m) => m.text === '.env already gives agents a token.');
+    assert.deepEqual(asked?.buttons, ['Use telegraf-controller.env', 'Replace the Token in .env'], 'a file of its own is the default');
+    assert.equal(fs.readFileSync(file('compose-own/.env'), 'utf8'), envBefore, "telegraf-x's token is kept");
+    assert.equal(fs.readFileSync(file('compose-own/telegraf-controller.env'), 'utf8'), `TELEGRAF_CONTROLLER_TOKEN=${t.value}\n`);
+    const compose = fs.readFileSync(file('compose-own/docker-compose.yml'), 'utf8');
+    assert.match(compose.slice(compose.indexOf('telegraf-b:')), /env_file:\n\s+- telegraf-controller\.env\n/);
+    assert.doesNotMatch(compose.slice(compose.indexOf('telegraf-b:')), /environment:/);
+  });
+
   it('Add Token to Deployment… never replaces by default the token another deployment reads from the same env file: it names that deployment and offers a file of its own', async () => {
     const t = await api.createToken({ description: 'deploy k8s beside unit', expiresAt: null, permissions: AGENT });
     const unitValue = 'tc-apiv1_SystemdUnitsOwnToken0123456789';

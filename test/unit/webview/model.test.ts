@@ -28,6 +28,7 @@ import {
   setColumn,
   setRow,
   summarize,
+  uniqueDescription,
   validateDraft,
   withSuggestedDescription,
   type FormDraft,
@@ -69,6 +70,18 @@ test('a suggested description starts a new purpose: the earlier custom expiry do
   assert.equal(d.expiry, initialDraft('owner').expiry);
   assert.equal(d.customDate, '');
   assert.deepEqual(d.permissions, earlier.permissions);
+});
+
+test('a suggested description an active token has already gets #2, #3, … and keeps to 255 characters', () => {
+  const d = 'Telegraf agent (deploy/compose.yaml)';
+  assert.equal(uniqueDescription(d, []), d);
+  assert.equal(uniqueDescription(d, ['other']), d);
+  assert.equal(uniqueDescription(d, [d.toUpperCase()]), `${d} #2`);
+  assert.equal(uniqueDescription(d, [d, `${d} #2`]), `${d} #3`);
+  const long = 'x'.repeat(255);
+  const u = uniqueDescription(long, [long]);
+  assert.equal(u.length, 255);
+  assert.ok(u.endsWith(' #2'));
 });
 
 test('choosing a preset fills the grid; Custom keeps the grid', () => {

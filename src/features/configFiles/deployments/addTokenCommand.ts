@@ -356,19 +356,34 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           // (telegraf-controller-2.env is followed by telegraf-controller-3.env, never telegraf-controller-2-2.env; for
           // Kubernetes and Helm, one whose Secret no other manifest reads.)
           const numbered = /^telegraf-controller(-\d+)?\.env$/.test(path.basename(localValueFile));
-          const ownEnvFile = !relative
-            ? undefined
-            : numbered && (kind === 'kubernetes' || kind === 'helm-values' || kind === 'kustomization')
-              ? await freeOwnEnvFile(dir, plan.namespace, { index: deps.envFiles, except: doc.uri.fsPath })
-              : path.basename(
-                  await freeFileBeside(
-                    numbered ? path.join(dir, DEFAULT_ENV_FILE) : localValueFile,
-                    k8s === 'manifest' ? (f) => manifestOf({ ...plan, secretName: secretNameFor(f) }) : undefined,
-                  ),
-                );
+          // Compose's .env (the environment: form) has no other name: a file of its own is an env_file: of the service's own.
+          // (Not when its environment: sets the variable already, a placeholder the environment: form fills: that entry
+          // would override the env_file:.)
+          const composeDotEnv =
+            kind === 'compose' &&
+            composeMode === 'environment' &&
+            plan.status === 'edit' &&
+            path.basename(plan.valueFile ?? '') === '.env' &&
+            !planAddToken(fsPath, body, { composeMode: 'env_file', controllerUrl: origin, ...picked }, deps.envFiles.paths()).overridden;
+          const ownEnvFile = composeDotEnv
+            ? await fs.access(path.join(dir, DEFAULT_ENV_FILE)).then(
+                async () => path.basename(await freeFileBeside(path.join(dir, DEFAULT_ENV_FILE))),
+                () => DEFAULT_ENV_FILE,
+              )
+            : !relative
+              ? undefined
+              : numbered && (kind === 'kubernetes' || kind === 'helm-values' || kind === 'kustomization')
+                ? await freeOwnEnvFile(dir, plan.namespace, { index: deps.envFiles, except: doc.uri.fsPath })
+                : path.basename(
+                    await freeFileBeside(
+                      numbered ? path.join(dir, DEFAULT_ENV_FILE) : localValueFile,
+                      k8s === 'manifest' ? (f) => manifestOf({ ...plan, secretName: secretNameFor(f) }) : undefined,
+                    ),
+                  );
           const alternative = ownEnvFile && k8s === 'manifest' ? `${secretNameFor(ownEnvFile)}.secret.yaml` : ownEnvFile;
           holderAnswer = opts.holder ?? (await confirmEnvFileHolder(holder, plan.varName, alternative));
           if (holderAnswer === 'alternative' && ownEnvFile) {
+            if (composeDotEnv) composeMode = 'env_file';
             const other = planAddToken(fsPath, body, { composeMode, controllerUrl: origin, envFile: ownEnvFile, ...picked }, deps.envFiles.paths());
             if (other.valueFile !== ownEnvFile)
               throw new Error(vscode.l10n.t('{0} cannot read the token from another file; nothing was changed.', path.basename(doc.fileName)));

@@ -467,3 +467,18 @@ test('Helm values: a heartbeat entry whose url names another host than the contr
   const same = planAddToken('/w/values.yaml', values('localhost'), { controllerUrl: 'http://127.0.0.1:8888' });
   assert.ok(!same.warnings.some((w) => /reports to/.test(w)), same.warnings.join(' | '));
 });
+
+test('Compose env_file: an environment: entry (map or list) that sets the variable overrides the env file: said', () => {
+  for (const env of ['    environment:\n      - TELEGRAF_CONTROLLER_TOKEN=<TOKEN>\n', '    environment:\n      TELEGRAF_CONTROLLER_TOKEN: <TOKEN>\n']) {
+    const p = planAddToken('/w/docker-compose.yml', `services:\n  telegraf:\n    image: telegraf:1.40\n${env}`, { composeMode: 'env_file' });
+    assert.equal(p.overridden, true, env);
+    assert.ok(
+      p.warnings.some((w) => /overrides env_file/.test(w)),
+      p.warnings.join(' | '),
+    );
+  }
+  const other = planAddToken('/w/docker-compose.yml', 'services:\n  telegraf:\n    image: telegraf:1.40\n    environment:\n      - TZ=UTC\n', {
+    composeMode: 'env_file',
+  });
+  assert.equal(other.overridden, undefined);
+});
