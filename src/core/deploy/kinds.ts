@@ -46,7 +46,7 @@ export const DEPLOY_KINDS: readonly DeployKind[] = [
  * features; `*.service.d/*.conf` drop-ins are included here.
  */
 export const DEPLOY_GLOB =
-  '**/{*.yml,*.yaml,*.env,.env,.env.*,env_file,*.env.*,*.service,*.service.d/*.conf,*.sh,*.bash,*.ps1,*.psm1,Dockerfile,Dockerfile.*,*.dockerfile,*.tf,*.tfvars,*.j2,*.jinja,*.jinja2,*.json,default/telegraf,*default-telegraf}';
+  '**/{*.yml,*.yaml,*.env,.env,.env.*,env_file,*.env.*,*.service,*.service.d/*.conf,*.sh,*.bash,*.ps1,*.psm1,Dockerfile,Dockerfile.*,*.dockerfile,*.tf,*.tfvars,*.j2,*.jinja,*.jinja2,*.json,default/telegraf,*default-telegraf,telegraf-default,telegraf.default,telegraf_default,telegraf-defaults}';
 
 function baseName(p: string): string {
   const parts = p.split(/[\\/]/);
@@ -86,7 +86,8 @@ export function deploymentKind(path: string, text: string, envFiles?: ReadonlySe
   if (/\.(ya?ml)$/.test(lower)) return yamlKind(text, norm);
   if (/\.(service|socket|timer)$/.test(lower) || /\.service\.d\/[^/]+\.conf$/.test(norm)) return 'systemd';
   if (lower === '.env' || lower.startsWith('.env.') || lower.endsWith('.env') || lower === 'env_file' || /\.env\./.test(lower)) return 'env';
-  if (/(^|\/)default\/telegraf$/.test(norm) || /(^|[-_.])default-telegraf$/.test(lower)) return 'env';
+  // /etc/default/telegraf, and a copy of it named after it (24-etc-default-telegraf, telegraf-default, telegraf.default).
+  if (/(^|\/)default\/telegraf$/.test(norm) || /(^|[-_.])default-telegraf$/.test(lower) || /^telegraf[-_.]defaults?$/.test(lower)) return 'env';
   if (/\.(sh|bash)$/.test(lower)) return 'shell';
   if (/\.(ps1|psm1)$/.test(lower)) return 'powershell';
   if (lower === 'dockerfile' || lower.startsWith('dockerfile.') || lower.endsWith('.dockerfile')) return 'dockerfile';

@@ -31,6 +31,8 @@ void describe('deployment file kinds', () => {
     ['.env.production', 'A=1\n', 'env'],
     ['telegraf.env', 'A=1\n', 'env'],
     ['etc/default/telegraf', 'A=1\n', 'env'],
+    ['deploy/telegraf-default', 'A=1\n', 'env'],
+    ['telegraf.default', 'A=1\n', 'env'],
     ['etc/systemd/system/telegraf.service', '[Service]\n', 'systemd'],
     ['etc/systemd/system/telegraf.service.d/override.conf', '[Service]\n', 'systemd'],
     ['install.sh', '', 'shell'],
