@@ -1316,7 +1316,7 @@ describe('Deployment files', function () {
     const old = await api.createToken({ description: 'deploy rotate', expiresAt: null, permissions: AGENT });
     write('rot/.env', `# agent\nTELEGRAF_CONTROLLER_TOKEN=${old.value}\n`);
     // A file of no kind this extension reads (Debian's /etc/default style), holding the value: listed, never edited.
-    write('rot/telegraf.default', `TELEGRAF_CONTROLLER_TOKEN=${old.value}\n`);
+    write('rot/telegraf.vars', `TELEGRAF_CONTROLLER_TOKEN=${old.value}\n`);
     write(
       'rot/telegraf.yaml',
       'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: telegraf\n  namespace: monitoring\nspec:\n  template:\n    spec:\n      containers:\n        - name: telegraf\n          image: telegraf:1.40\n          env:\n            - name: TELEGRAF_CONTROLLER_TOKEN\n              valueFrom:\n                secretKeyRef:\n                  name: telegraf-controller-token\n                  key: TELEGRAF_CONTROLLER_TOKEN\n',
@@ -1347,7 +1347,7 @@ describe('Deployment files', function () {
     }
     const confirm = ui.record.messages.find((m) => m.text.startsWith('Rotate the token'));
     assert.ok(confirm?.detail?.includes('rot/.env:2'), `the env file is listed: ${confirm?.detail}`);
-    assert.match(confirm?.detail ?? '', /The old value also appears here, NOT updated \(change it by hand\): \S*rot\/telegraf\.default:1/);
+    assert.match(confirm?.detail ?? '', /The old value also appears here, NOT updated \(change it by hand\): \S*rot\/telegraf\.vars:1/);
     assert.ok(confirm?.detail?.includes('Kubernetes Secret "telegraf-controller-token"'), confirm?.detail);
     const second = ui.record.messages.find((m) => m.text.startsWith('The new token is stored'));
     // The dialogs list places, never commands: a modal taller than the window cannot be answered.
@@ -1375,7 +1375,7 @@ describe('Deployment files', function () {
     );
     assert.ok(fs.readFileSync(file('rot-other/telegraf-controller.env'), 'utf8').includes(other.value), "another token's env file is left alone");
     assert.equal((await api.connection.api().getToken(old.token.id)).status, 'active', 'declined: the old token stays active');
-    assert.ok(fs.readFileSync(file('rot/telegraf.default'), 'utf8').includes(old.value), 'a file of unknown kind is never edited');
+    assert.ok(fs.readFileSync(file('rot/telegraf.vars'), 'utf8').includes(old.value), 'a file of unknown kind is never edited');
     const envAfter = fs.readFileSync(file('rot/.env'), 'utf8');
     assert.ok(!envAfter.includes(old.value) && /TELEGRAF_CONTROLLER_TOKEN=tc-apiv1_/.test(envAfter), 'the env file holds the new value');
     assert.ok(
