@@ -27,6 +27,7 @@ import {
   type ConfigTable,
   type TextEdit,
   JOSE_PASSWORD_VAR,
+  DEFAULT_INSTANCE_ID,
 } from '../../core/config';
 import { pickText } from '../../core/text';
 import { shQuote } from '../../core/agentStart/generators';
@@ -319,7 +320,8 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
           );
           if (where.id === 'heartbeat') {
             await confirmNoSiblingHeartbeat(doc.uri);
-            edits.push(...planAddHeartbeat(text, { url: heartbeatUrl(connection.current.url!), token: reference }));
+            const instanceId = await askInstanceId(fileName);
+            edits.push(...planAddHeartbeat(text, { url: heartbeatUrl(connection.current.url!), token: reference, instanceId }));
             summary = 'added an [[outputs.heartbeat]] output';
           } else if (where.id === 'set') {
             heartbeatTarget = heartbeats[0];
@@ -350,7 +352,8 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
               else if (ok !== replace) throw new Cancelled();
             }
             if (heartbeatInstead) {
-              edits.push(...planAddHeartbeat(text, { url: heartbeatUrl(connection.current.url!), token: reference }));
+              const instanceId = await askInstanceId(fileName);
+              edits.push(...planAddHeartbeat(text, { url: heartbeatUrl(connection.current.url!), token: reference, instanceId }));
               summary = 'added an [[outputs.heartbeat]] output';
             } else {
               if (plan.table?.name === 'outputs.heartbeat') heartbeatTarget = plan.table;
@@ -635,6 +638,33 @@ export async function addToEnvironmentFile(
   );
 }
 
+/**
+ * Asks the `instance_id` of a new `[[outputs.heartbeat]]` in `fileName`: the
+ * id the controller lists the agent under. `&{agent_id}` (the default) is
+ * right when Telegraf Controller serves the config, which puts in each
+ * agent's id; an agent that reads the file itself sends the id as written, so
+ * agents sharing one would show as one agent (docs: the heartbeat plugin's
+ * "Unique identifier … (required)"). Returns the trimmed answer; throws
+ * {@link Cancelled} when dismissed.
+ */
+async function askInstanceId(fileName: string): Promise<string> {
+  const id = await ui.showInputBox({
+    title: vscode.l10n.t('instance_id of the new [[outputs.heartbeat]] in {0}', fileName),
+    value: DEFAULT_INSTANCE_ID,
+    prompt: vscode.l10n.t(
+      "Keep &{agent_id} when Telegraf Controller serves this config (it puts in each agent's id). An agent that reads this file itself sends the id as written: give it a name of its own, such as its host name.",
+    ),
+    ignoreFocusOut: true,
+    validateInput: (v) =>
+      v.trim() === ''
+        ? vscode.l10n.t('The heartbeat output needs an instance_id.')
+        : /[\u0000-\u001f\u007f]/.test(v)
+          ? vscode.l10n.t('An instance_id has no control characters.')
+          : undefined,
+  });
+  return required(id).trim();
+}
+
 /** Asks before inserting into `fileName`, which does not parse as TOML (`error`, line 0-based); throws {@link Cancelled} unless the user goes on. */
 async function confirmBrokenToml(fileName: string, error: { line: number; message: string }): Promise<void> {
   const anyway = vscode.l10n.t('Insert Anyway');
@@ -690,7 +720,13 @@ async function confirmUnshared(
   );
   if (choice === anyway) return undefined;
   if (!create || choice !== create) throw new Cancelled();
-  const id = await vscode.commands.executeCommand<string | undefined>(Commands.createToken, suggestPresetForConfig(doc.fileName, doc.getText()), {
+  // A form for this agent: its preset and a description naming its config, never an earlier draft's.
+  const suggestion = {
+    preset: 'telegraf-agent' as const,
+    ...suggestPresetForConfig(doc.fileName, doc.getText()),
+    description: `Telegraf agent (${vscode.workspace.asRelativePath(doc.uri, false)})`.slice(0, 255),
+  };
+  const id = await vscode.commands.executeCommand<string | undefined>(Commands.createToken, suggestion, {
     returnCreated: true,
   });
   const fresh = typeof id === 'string' ? deps.store.find(id) : undefined;

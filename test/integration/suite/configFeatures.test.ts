@@ -568,6 +568,46 @@ describe('Telegraf config features', function () {
     assert.doesNotMatch(warned?.detail ?? '', /keeps working/);
   });
 
+  it("Insert Token's new heartbeat output asks its instance_id: &{agent_id} for a config the controller serves, the agent's own name for a local file", async () => {
+    const before = '[agent]\n  interval = "10s"\n\n[[inputs.cpu]]\n';
+    write('instance-id/telegraf.conf', before);
+    const doc = await vscode.workspace.openTextDocument(uri('instance-id/telegraf.conf'));
+    await vscode.window.showTextDocument(doc);
+    let asked: vscode.InputBoxOptions | undefined;
+    const ui = scriptUi({
+      quickPick: [byLabel('Environment variable reference'), byLabel('Add an [[outputs.heartbeat]] output')],
+      inputBox: [
+        (o) => {
+          asked = o;
+          return 'db-01';
+        },
+      ],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.insertToken', stored.id);
+    } finally {
+      ui.restore();
+    }
+    assert.equal(asked?.value, '&{agent_id}', 'the default is the controller-served one');
+    assert.match(asked?.prompt ?? '', /reads this file itself sends the id as written/);
+    assert.match(doc.getText(), /\[\[outputs\.heartbeat\]\]\n[\s\S]*instance_id = "db-01"\n/, doc.getText());
+    assert.doesNotMatch(doc.getText(), /&\{agent_id\}/, 'no note about the controller value for a local id');
+    assert.ok(doc.getText().includes('token = "${TELEGRAF_CONTROLLER_TOKEN}"'), doc.getText());
+    // Dismissed: nothing written.
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await waitUntil(() => doc.getText() === before, { what: 'reverted' });
+    const dismissed = scriptUi({
+      quickPick: [byLabel('Environment variable reference'), byLabel('Add an [[outputs.heartbeat]] output')],
+      inputBox: [undefined],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.insertToken', stored.id);
+    } finally {
+      dismissed.restore();
+    }
+    assert.equal(doc.getText(), before, 'dismissing the question writes nothing');
+  });
+
   it('Insert Token asks before adding a second heartbeat to an agent whose telegraf.conf already has one, and writes nothing when declined', async () => {
     write('one-agent/telegraf.conf', '[[outputs.heartbeat]]\n  url = "http://127.0.0.1:8000/agents/heartbeat"\n  instance_id = "a"\n');
     const dropIn = '[[inputs.cpu]]\n';
@@ -744,6 +784,8 @@ describe('Telegraf config features', function () {
     try {
       const running = vscode.commands.executeCommand('telegrafController.insertToken', shared.token.id);
       await waitUntil(() => formTabs().length === 1, { what: 'the create form open' });
+      assert.equal(api.createFormOptions()?.description, 'Telegraf agent (cfg-features/shared-b/telegraf.conf)', "never an earlier draft's description");
+      assert.equal(api.createFormOptions()?.preset, 'telegraf-agent');
       fresh = await api.createToken({ description: 'config features own literal', expiresAt: null, permissions: AGENT });
       secrets.push(fresh.value);
       await running;
@@ -834,6 +876,7 @@ describe('Telegraf config features', function () {
       const ui = scriptUi({
         quickPick: [byLabel('Environment variable reference'), byLabel('Insert at the cursor')],
         message: [{ match: 'Put a Telegraf Controller token into [[outputs.influxdb_v2]]?', answer }],
+        inputBox: [(o) => o?.value],
       });
       try {
         await vscode.commands.executeCommand('telegrafController.insertToken', stored.id);
