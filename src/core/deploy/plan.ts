@@ -789,7 +789,18 @@ export function kustomizeResources(text: string): string[] {
 
 function planKustomization(text: string, opts: PlanOptions): DeployPlan {
   const docs = parsedOrThrow(text);
-  const envFile = opts.envFile ?? DEFAULT_ENV_FILE;
+  // Run again: the one Secret this extension had the generator make (telegraf-controller-token-N from
+  // telegraf-controller-N.env) is the agent's; its file gets the value (the caller asks first), never a new Secret.
+  const generatorItems = get(docs[0]?.contents, 'secretGenerator');
+  const ours = isSeq(generatorItems)
+    ? generatorItems.items.flatMap((i) => {
+        const name = str(get(i, 'name'));
+        const made = name ? envFileOfSecret(name) : undefined;
+        const envs = get(i, 'envs');
+        return made && isSeq(envs) && envs.items.some((e) => (str(e) ?? '').replace(/^\.\//, '') === made) ? [made] : [];
+      })
+    : [];
+  const envFile = opts.envFile ?? (!opts.secretName && ours.length === 1 ? ours[0]! : DEFAULT_ENV_FILE);
   const secretName = opts.secretName ?? secretNameFor(envFile);
   const p = base('kustomization', CONTROLLER_TOKEN_VAR);
   p.valueFile = envFile;

@@ -158,6 +158,13 @@ test('kustomize again: a file of its own gets a secretGenerator entry of its own
   assert.equal(rewired.status, 'edit');
   const ds2 = applyEdits(ds, rewired.edits);
   assert.match(ds2, /name: telegraf-controller-token-2\n/);
+  // Run again after the first agent got a Secret of its own (-2): its file gets the value, never a new Secret.
+  const second = 'resources:\n  - ds.yaml\nsecretGenerator:\n  - name: telegraf-controller-token-2\n    envs:\n      - telegraf-controller-2.env\n';
+  const rerun = planAddToken('/w/kustomization.yaml', second);
+  assert.equal(rerun.status, 'elsewhere');
+  assert.equal(rerun.valueFile, 'telegraf-controller-2.env');
+  assert.equal(rerun.secretName, 'telegraf-controller-token-2');
+  assert.equal(rerun.edits.length, 0);
   // A generator entry of that name made from other files: said, never a second file added to it.
   const taken = planAddToken(
     '/w/kustomization.yaml',
