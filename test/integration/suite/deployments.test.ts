@@ -694,6 +694,38 @@ describe('Deployment files', function () {
     );
   });
 
+  it('Add Token to Deployment… never writes into a value file that appeared or changed while its confirmation was open', async () => {
+    const t = await api.createToken({ description: 'deploy value file raced', expiresAt: null, permissions: AGENT });
+    write('value-race/telegraf.service', '[Service]\nExecStart=/usr/bin/telegraf\n');
+    const theirs = 'OTHER_SETTING=keep-me\nTELEGRAF_CONTROLLER_TOKEN=tc-apiv1_SomeoneElsesToken0123456789ab\n';
+    const ui = scriptUi({
+      message: [
+        {
+          match: /^Give the agent of telegraf\.service the token|^Add TELEGRAF_CONTROLLER_TOKEN to telegraf\.service\?/,
+          answer: 'Add',
+          before: () => fs.writeFileSync(file('value-race/telegraf-controller.env'), theirs),
+        },
+      ],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.addTokenToDeployment', uri('value-race/telegraf.service'), { tokenId: t.token.id });
+    } finally {
+      ui.restore();
+    }
+    assert.ok(
+      ui.record.messages.some((m) => /^(Give the agent|Add TELEGRAF_CONTROLLER_TOKEN)/.test(m.text)),
+      `the confirmation was shown: ${JSON.stringify(ui.record.messages)}`,
+    );
+    assert.equal(fs.readFileSync(file('value-race/telegraf-controller.env'), 'utf8'), theirs, 'the other token is kept');
+    assert.ok(
+      ui.record.messages.some(
+        (m) => m.level === 'error' && /telegraf-controller\.env changed while "Add Token to Deployment…" was open; nothing was changed/.test(m.text),
+      ),
+      JSON.stringify(ui.record.messages),
+    );
+    assert.ok(!fs.existsSync(file('value-race/telegraf.service.d')), 'no drop-in written');
+  });
+
   it('Add Token to Deployment… on a Compose file that is not valid YAML says where it breaks before asking for a token, and changes nothing', async () => {
     const broken = 'services:\n  telegraf:\n    image: telegraf:1.40\n   environment: [A\n';
     write('broken-yaml/docker-compose.yml', broken);
@@ -1283,6 +1315,31 @@ describe('Deployment files', function () {
       `kubectl create secret generic telegraf-controller-token${n} -n monitoring --from-env-file='deploy-features/add k8s/telegraf-controller${n}.env' --dry-run=client -o yaml | kubectl apply -f -`,
       "kubectl apply -f 'deploy-features/add k8s/telegraf.yaml'",
     ]);
+  });
+
+  it('Add Token to Deployment… on Compose names the services of another Compose file that read the .env through env_file:', async () => {
+    const t = await api.createToken({ description: 'deploy dotenv read elsewhere', expiresAt: null, permissions: AGENT });
+    write('dotenv-elsewhere/docker-compose.yml', 'services:\n  influxdb:\n    image: influxdb:2\n    env_file: .env\n');
+    const compose = 'services:\n  telegraf:\n    image: telegraf:1.40\n';
+    write('dotenv-elsewhere/telegraf-compose.yml', compose);
+    // The index of env_file: readers is built by the workspace scan.
+    await vscode.commands.executeCommand('telegrafController.checkConfigTokens');
+    const ui = scriptUi({ message: [{ match: /^Add TELEGRAF_CONTROLLER_TOKEN to telegraf-compose\.yml\?/, answer: undefined }] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.addTokenToDeployment', uri('dotenv-elsewhere/telegraf-compose.yml'), {
+        tokenId: t.token.id,
+        composeMode: 'environment',
+      });
+    } finally {
+      ui.restore();
+    }
+    const asked = ui.record.messages.find((m) => m.text.startsWith('Add TELEGRAF_CONTROLLER_TOKEN'));
+    assert.match(
+      asked?.detail ?? '',
+      /⚠ \S*dotenv-elsewhere\/\.env is also read through env_file: by the Compose services influxdb: the token would reach them too/,
+      JSON.stringify(ui.record.messages),
+    );
+    assert.equal((await vscode.workspace.openTextDocument(uri('dotenv-elsewhere/telegraf-compose.yml'))).getText(), compose, 'declined: unchanged');
   });
 
   it('Add Token to Deployment… on Compose: a .env that another service reads through env_file: is named, and env_file: is offered first', async () => {

@@ -342,6 +342,11 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
         const manifestOf = (p: DeployPlan) => path.join(dir, `${p.secretName ?? DEFAULT_SECRET_NAME}.secret.yaml`);
         // An env file (or Secret manifest) that already gives agents another token (another deployment may read it): asked
         // before anything changes, with a file of its own for this token as the default. Compose's .env has no other name.
+        // The file the value goes into, as it is before any question: one that changes meanwhile (another run, a shell, git)
+        // is never written with answers given about what it held.
+        const valueTargetOf = (p: DeployPlan, file: string | undefined) => (file && k8s === 'manifest' ? manifestOf(p) : file);
+        const snapshotOf = (f: string | undefined) => (f ? fs.readFile(f, 'utf8').catch(() => undefined) : Promise.resolve(undefined));
+        let valueSnapshot = await snapshotOf(valueTargetOf(plan, localValueFile));
         const holderCtx = { index: deps.envFiles, tokens: deps.store.snapshot.tokens, except: doc.uri.fsPath };
         const holder =
           !localValueFile || opts.yes
@@ -389,6 +394,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
               throw new Error(vscode.l10n.t('{0} cannot read the token from another file; nothing was changed.', path.basename(doc.fileName)));
             plan = other;
             localValueFile = await valueFileOf(plan);
+            valueSnapshot = await snapshotOf(valueTargetOf(plan, localValueFile));
           }
         }
         const warnings = [...plan.warnings];
@@ -400,6 +406,18 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
               plan.sharedWith.join(', '),
             ),
           );
+        // Services of other Compose files that read the value file through env_file: get every line of it, the token too.
+        if (kind === 'compose' && localValueFile) {
+          const readers = deps.envFiles.servicesOf(localValueFile).filter((svc) => svc !== plan.service && !(plan.sharedWith ?? []).includes(svc));
+          if (readers.length)
+            warnings.push(
+              vscode.l10n.t(
+                '{0} is also read through env_file: by the Compose services {1}: the token would reach them too. Give the Telegraf service an env_file: of its own instead.',
+                vscode.workspace.asRelativePath(localValueFile),
+                readers.join(', '),
+              ),
+            );
+        }
         // A file git tracks that would receive the value: the safe default is to untrack it first.
         let trackedTarget: string | undefined;
         if (isEnv) {
@@ -560,6 +578,14 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
             vscode.l10n.t(
               '{0} changed while "Add Token to Deployment…" was open; nothing was changed. Run it again on the file as it is now.',
               path.basename(doc.fileName),
+            ),
+          );
+        const valueTargetNow = valueTargetOf(plan, localValueFile);
+        if (valueTargetNow && (await snapshotOf(valueTargetNow)) !== valueSnapshot)
+          throw new Error(
+            vscode.l10n.t(
+              '{0} changed while "Add Token to Deployment…" was open; nothing was changed. Run it again on the file as it is now.',
+              path.basename(valueTargetNow),
             ),
           );
         const we = new vscode.WorkspaceEdit();
