@@ -12,6 +12,7 @@ export * from './plan';
 export * from './references';
 export * from './fixes';
 export * from './configSource';
+export * from './entrypoint';
 export * from './writtenEnvFiles';
 export { yamlParsesStrictly, yamlProblem } from './yamlModel';
 export * from './secretManifest';

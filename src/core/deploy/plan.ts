@@ -27,6 +27,7 @@ import { appendLines, columnOf, eolOf, indentAt, insertLinesAfter, lineStart } f
 import { shQuote } from '../agentStart/generators';
 import { isControllerConfigUrl, otherHostThan } from '../config/configUrl';
 import { checkConfigSources, commandWords, displayUrl } from './configSource';
+import { composeStartScript, startScriptOf, type StartScript } from './entrypoint';
 import { adviceFor, CONTROLLER_TOKEN_VAR, LEGACY_TOKEN_VAR, pinFromImage, pinFromTag, type TelegrafPin } from './version';
 import {
   composeEnvFiles,
@@ -254,6 +255,12 @@ export interface DeployPlan {
   notes: string[];
   /** English warnings (shared env file, tracked file, plaintext in a manifest). */
   warnings: string[];
+  /**
+   * Compose, Kubernetes, systemd: a script that starts the agent instead of
+   * Telegraf itself; it may set {@link varName} itself and replace the value
+   * given here (`scriptAssignments` reads it).
+   */
+  startScript?: StartScript;
 }
 
 function base(kind: DeployKind, varName: string): DeployPlan {
@@ -518,6 +525,8 @@ function planCompose(text: string, opts: PlanOptions): DeployPlan {
   const varName = advice.varName;
   // Compose fills ${…} of a command from the shell or .env, which this file does not show.
   if (blockedByConfigSource(p, [...yamlWords(get(svc.map, 'entrypoint')), ...yamlWords(get(svc.map, 'command'))], undefined, opts.controllerUrl)) return p;
+  const start = composeStartScript(svc.map, yamlWords);
+  if (start) p.startScript = start;
   const envPair = pairOf(svc.map, 'environment');
   const mode: ComposeMode = opts.composeMode ?? 'environment';
   const valueFile = opts.envFile ?? (mode === 'environment' ? '.env' : DEFAULT_ENV_FILE);
@@ -708,6 +717,8 @@ function planKubernetes(text: string, opts: PlanOptions, path = ''): DeployPlan 
   const envValue = (name: string) =>
     isSeq(envPair?.value) ? envPair.value.items.filter((i) => str(get(i, 'name')) === name).map((i) => str(get(i, 'value')))[0] : undefined;
   if (blockedByConfigSource(p, [...yamlWords(get(c.map, 'command')), ...yamlWords(get(c.map, 'args'))], envValue, opts.controllerUrl)) return p;
+  const start = startScriptOf([...yamlWords(get(c.map, 'command')), ...yamlWords(get(c.map, 'args'))]);
+  if (start) p.startScript = start;
   if (envPair && envListHas(envPair.value, advice.varName)) {
     // A Secret it already reads the token from gets the value (that key only); any other definition, the default Secret.
     const item = (envPair.value as YAMLSeq).items.find((i) => str(get(i, 'name')) === advice.varName);
@@ -1074,6 +1085,9 @@ function systemdEnvironment(text: string): (name: string) => string | undefined 
 function planSystemd(path: string, text: string, opts: PlanOptions): DeployPlan {
   const p = base('systemd', CONTROLLER_TOKEN_VAR);
   if (blockedByConfigSource(p, execStartWords(text), systemdEnvironment(text), opts.controllerUrl)) return p;
+  // `ExecStart=-/path` (systemd's prefixes); a unit that runs a program other than a script (docker run …) is not one.
+  const start = startScriptOf(execStartWords(text).map((w, i) => (i === 0 ? w.replace(/^[-@+!:]+/, '') : w)));
+  if (start && (start.inline !== undefined || /\.(?:sh|bash)$/.test(start.path ?? ''))) p.startScript = start;
   const envFiles = [...text.matchAll(/^[ \t]*EnvironmentFile[ \t]*=[ \t]*-?(\S+)/gm)].map((m) => m[1]!);
   const unit = /([^/\\]+)\.service$/.exec(path)?.[1] ?? 'telegraf';
   const dropIn = /\.service\.d[\\/]/.test(path);

@@ -12,6 +12,9 @@
  * - `unfilled-placeholder`: a stand-in (`<TOKEN>`, `GET_YOUR_TOKEN`,
  *   `my-secret-token`) where a token belongs: lower severity, not a leak;
  * - `empty-default-token`: `${TOKEN:-}` hides a missing token (agents get 401).
+ * - `admin-token`: a Compose Telegraf service reads an admin token (a Docker
+ *   secret or a variable named like `influxdb2-admin-token`,
+ *   `DOCKER_INFLUXDB_INIT_ADMIN_TOKEN`): over-privileged for an agent.
  * Encrypted material is never reported: SealedSecret `encryptedData`, SOPS
  * files (`sops:` metadata, `ENC[…]` values). Comments are checked only for
  * controller tokens. Pure; offsets are UTF-16 indices. No `vscode` import.
@@ -20,10 +23,10 @@ import { isMap, isPair, isScalar, isSeq, type Document, type YAMLMap } from 'yam
 import { CONTROLLER_TOKEN_PREFIX, CONTROLLER_TOKEN_RE } from '../config/detect';
 import type { Range } from '../config/types';
 import { deploymentKind, type DeployKind } from './kinds';
-import { get, k8sContainers, k8sKind, str, yamlDocuments } from './yamlModel';
+import { composeServices, get, k8sContainers, k8sKind, str, yamlDocuments } from './yamlModel';
 
 /** Codes of deployment findings. */
-export type DeployFindingCode = 'plaintext-token' | 'configmap-token' | 'literal-credential' | 'unfilled-placeholder' | 'empty-default-token';
+export type DeployFindingCode = 'plaintext-token' | 'configmap-token' | 'literal-credential' | 'unfilled-placeholder' | 'empty-default-token' | 'admin-token';
 
 /** One finding. */
 export interface DeployFinding {
@@ -211,6 +214,7 @@ export function scanText(kind: DeployKind, text: string): DeployFinding[] {
     }
   }
   if (docs && kind === 'kubernetes') k8sFindings(text, docs, findings);
+  if (kind === 'compose' && ADMIN_TOKEN_RE.test(text)) composeAdminTokens(text, findings);
   if (sops) return findings;
   for (const line of lineRanges(text)) {
     const s = text.slice(line.start, line.end);
@@ -274,6 +278,45 @@ export function scanText(kind: DeployKind, text: string): DeployFinding[] {
     }
   }
   return findings.sort((a, b) => a.range.start - b.range.start);
+}
+
+const ADMIN_TOKEN_RE = /admin[-_]?token/i;
+
+/** Telegraf services of a Compose file that read an admin token: a Docker secret or a variable reference named like one. */
+function composeAdminTokens(text: string, findings: DeployFinding[]): void {
+  let docs;
+  try {
+    docs = yamlDocuments(text);
+  } catch {
+    return;
+  }
+  for (const svc of composeServices(docs)) {
+    if (!svc.telegraf) continue;
+    const flag = (node: unknown, name: string): void => {
+      const r = (node as { range?: [number, number, number] }).range;
+      if (!r) return;
+      findings.push({
+        code: 'admin-token',
+        range: { start: r[0], end: r[1] },
+        severity: 'information',
+        lowerWhenIgnored: false,
+        message: `The Telegraf service "${svc.name}" reads an admin token (${name}): an agent only needs to write its metrics, and anyone who gets this token from the agent's host controls the whole database. Give the agent a token of its own with write access only.`,
+        name,
+      });
+    };
+    const secrets = get(svc.map, 'secrets');
+    if (isSeq(secrets))
+      for (const item of secrets.items) {
+        const name = str(item) ?? str(get(item, 'source'));
+        if (name && ADMIN_TOKEN_RE.test(name)) flag(isMap(item) ? get(item, 'source') : item, name);
+      }
+    const env = get(svc.map, 'environment');
+    const values = isMap(env) ? env.items.map((p) => p.value) : isSeq(env) ? env.items : [];
+    for (const v of values) {
+      const refs = [...(str(v) ?? '').matchAll(/\$\{?([A-Za-z_]\w*)/g)].map((m) => m[1]!).filter((n) => ADMIN_TOKEN_RE.test(n));
+      if (refs.length) flag(v, refs[0]!);
+    }
+  }
 }
 
 /** ConfigMap sourcing and base64 tokens in Secret `data:`. */

@@ -1342,6 +1342,46 @@ describe('Deployment files', function () {
     assert.equal((await vscode.workspace.openTextDocument(uri('dotenv-elsewhere/telegraf-compose.yml'))).getText(), compose, 'declined: unchanged');
   });
 
+  it('Add Token to Deployment… on Compose says when the entrypoint script sets the variable itself, and when the script is not in the workspace', async () => {
+    const t = await api.createToken({ description: 'deploy entrypoint script', expiresAt: null, permissions: AGENT });
+    // Fixture 01's shape: a Telegraf 1.30 service whose own entrypoint exports INFLUX_TOKEN from a Docker secret.
+    const compose =
+      'services:\n  telegraf:\n    image: telegraf:1.30\n    volumes:\n      - ./telegraf-entrypoint.sh:/telegraf-entrypoint.sh:ro\n    entrypoint: ["/telegraf-entrypoint.sh"]\n    environment:\n      INFLUX_URL: http://influxdb:8086\n    secrets:\n      - influxdb2-admin-token\n';
+    write('entrypoint-script/docker-compose.yml', compose);
+    write('entrypoint-script/telegraf-entrypoint.sh', '#!/bin/sh\nexport INFLUX_TOKEN=$(cat /run/secrets/influxdb2-admin-token)\nexec telegraf "$@"\n');
+    const ask = async (): Promise<string> => {
+      const ui = scriptUi({ message: [{ match: /^Add INFLUX_TOKEN to docker-compose\.yml\?/, answer: undefined }] });
+      try {
+        await vscode.commands.executeCommand('telegrafController.addTokenToDeployment', uri('entrypoint-script/docker-compose.yml'), {
+          tokenId: t.token.id,
+          composeMode: 'environment',
+        });
+      } finally {
+        ui.restore();
+      }
+      const asked = ui.record.messages.find((m) => m.text.startsWith('Add INFLUX_TOKEN'));
+      assert.ok(asked, JSON.stringify(ui.record.messages));
+      return asked.detail ?? '';
+    };
+    assert.match(
+      await ask(),
+      /⚠ \S*entrypoint-script\/telegraf-entrypoint\.sh sets INFLUX_TOKEN itself \(line 2: export INFLUX_TOKEN=\$\(cat \/run\/secrets\/influxdb2-admin-token\)\), which replaces the value given here/,
+    );
+    // The script keeps a value it is given: nothing to say.
+    write(
+      'entrypoint-script/telegraf-entrypoint.sh',
+      '#!/bin/sh\nexport INFLUX_TOKEN="${INFLUX_TOKEN:-$(cat /run/secrets/influxdb2-admin-token)}"\nexec telegraf "$@"\n',
+    );
+    assert.doesNotMatch(await ask(), /starts through|sets INFLUX_TOKEN itself/);
+    // Not in the workspace: the user is told to check it.
+    fs.rmSync(file('entrypoint-script/telegraf-entrypoint.sh'));
+    assert.match(
+      await ask(),
+      /⚠ The service "telegraf" starts through \/telegraf-entrypoint\.sh, which is not in this workspace: if that script sets INFLUX_TOKEN itself/,
+    );
+    assert.equal((await vscode.workspace.openTextDocument(uri('entrypoint-script/docker-compose.yml'))).getText(), compose, 'declined: unchanged');
+  });
+
   it('Add Token to Deployment… on Compose: a .env that another service reads through env_file: is named, and env_file: is offered first', async () => {
     const t = await api.createToken({ description: 'deploy shared dotenv', expiresAt: null, permissions: AGENT });
     const compose = 'services:\n  telegraf:\n    image: telegraf:1.40\n  nginx:\n    image: nginx\n    env_file:\n      - .env\n';

@@ -61,6 +61,7 @@ import {
   writeValueFile,
   type EnvFileIndex,
 } from './documents';
+import { startScriptWarning } from './startScript';
 
 /** Services of the command. */
 export interface AddTokenDeps extends TokenCommandDeps {
@@ -398,6 +399,9 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           }
         }
         const warnings = [...plan.warnings];
+        // A start script of its own may set the variable itself and replace the value given here.
+        const startWarning = await startScriptWarning(plan, path.dirname(doc.uri.fsPath));
+        if (startWarning) warnings.push(startWarning);
         if (plan.sharedWith?.length)
           warnings.push(
             vscode.l10n.t(

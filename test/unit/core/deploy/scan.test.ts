@@ -148,6 +148,23 @@ void describe('placeholders and defaults', () => {
     const f = scanText('compose', readDeployFixture('06-compose-override-map-env-default-interpolation.yml'));
     assert.ok(f.some((x) => x.code === 'empty-default-token' && x.name === 'NOC_AGENT_TOKEN'));
   });
+  test('a Telegraf service that reads an admin token is flagged, on that service only (fixture 01: the influxdb2-admin-token secret)', () => {
+    const text = readDeployFixture('01-compose-anchors-xext-secrets-entrypoint.yml');
+    const f = scanText('compose', text).filter((x) => x.code === 'admin-token');
+    assert.equal(f.length, 1, 'the dashboard and the influxdb services read the same secret: not agents, not flagged');
+    assert.equal(f[0]!.severity, 'information');
+    assert.equal(text.slice(f[0]!.range.start, f[0]!.range.end), 'influxdb2-admin-token');
+    const headers = [...text.slice(0, f[0]!.range.start).matchAll(/^ {2}([\w-]+):\r?$/gm)];
+    assert.equal(headers.at(-1)?.[1], 'telegraf', 'in the telegraf service');
+    const env = scanText(
+      'compose',
+      'services:\n  telegraf:\n    image: telegraf:1.40\n    environment:\n      - INFLUX_TOKEN=${DOCKER_INFLUXDB_INIT_ADMIN_TOKEN}\n    secrets:\n      - source: influx_admin_token\n  influxdb:\n    image: influxdb:2\n    environment:\n      DOCKER_INFLUXDB_INIT_ADMIN_TOKEN: ${DOCKER_INFLUXDB_INIT_ADMIN_TOKEN}\n',
+    ).filter((x) => x.code === 'admin-token');
+    assert.deepEqual(
+      env.map((x) => x.name),
+      ['DOCKER_INFLUXDB_INIT_ADMIN_TOKEN', 'influx_admin_token'],
+    );
+  });
 });
 
 void describe('version awareness', () => {
