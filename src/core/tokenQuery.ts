@@ -227,14 +227,16 @@ export function expiringWithin<T extends ExpiringCandidate>(refs: readonly T[], 
 }
 
 /**
- * Whole days (≥ 0, rounded down, as the expiry phrase counts them: "expires in
- * 2 days" is a 2d badge, "expires in 23 hours" 0d) until `expiresAt`; 0 when
- * already expired; undefined for never.
+ * Days (≥ 0) until `expiresAt`, as the expiry phrase counts them
+ * (rounded as `relativeParts` of core/tokens.ts does: "expires in 7 days" is a 7d badge,
+ * "expires in 22 hours" 0d); 0 when already expired; undefined for never.
  */
 export function daysLeft(expiresAt: string | null, now: number): number | undefined {
   const at = parseTime(expiresAt);
   if (at === undefined) return undefined;
-  return Math.max(0, Math.floor((at - now) / (24 * 3600 * 1000)));
+  const days = (at - now) / (24 * 3600 * 1000);
+  // From 23 h 30 min, as relativeParts starts saying "1 day".
+  return days < 1 - 1 / 48 ? 0 : Math.round(days);
 }
 
 /** Windowing of long lists in the tree: the first `limit` items and how many are left. */

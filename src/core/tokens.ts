@@ -45,9 +45,9 @@ export function parseTime(value: string | null | undefined): number | undefined 
 export type TimeUnit = 'year' | 'month' | 'day' | 'hour' | 'minute';
 
 /**
- * A duration as data, for the UI to put into words: `count` whole `unit`s
- * (rounded down), in the future when `future`; undefined under a minute
- * ("just now").
+ * A duration as data, for the UI to put into words: `count` `unit`s
+ * (rounded to the nearest, see {@link relativeParts}), in the future when
+ * `future`; undefined under 30 seconds ("just now").
  */
 export interface RelativeParts {
   count: number;
@@ -63,11 +63,19 @@ const UNITS: Array<[number, TimeUnit]> = [
   [60e3, 'minute'],
 ];
 
-/** `deltaMs` (positive: in the future) in its largest whole unit; undefined under a minute. */
+/**
+ * `deltaMs` (positive: in the future) in its largest unit, rounded to the
+ * nearest: a token made a few seconds ago to last 7 days expires "in 7 days",
+ * not "in 6 days". A unit is used from half of the next smaller unit short
+ * of one (23 h 30 min is "1 day", 59 min 30 s is "1 hour"); undefined under
+ * 30 seconds ("just now").
+ */
 export function relativeParts(deltaMs: number): RelativeParts | undefined {
   const abs = Math.abs(deltaMs);
-  for (const [size, unit] of UNITS) {
-    if (abs >= size) return { count: Math.floor(abs / size), unit, future: deltaMs >= 0 };
+  for (let i = 0; i < UNITS.length; i++) {
+    const [size, unit] = UNITS[i]!;
+    const slack = (UNITS[i + 1]?.[0] ?? 60e3) / 2;
+    if (abs >= size - slack) return { count: Math.max(1, Math.round(abs / size)), unit, future: deltaMs >= 0 };
   }
   return undefined;
 }

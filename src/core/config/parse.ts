@@ -227,6 +227,11 @@ export function parseTelegrafConfig(text: string, options: ParseOptions = {}): T
       parseError = { message: e instanceof Error ? e.message : 'TOML parse failed', offset: 0, line: 0 };
     }
     if (parseError.offset > text.length) parseError.offset = text.length;
+    // `key =` with its value missing: the parser stops where the next line starts; Telegraf (and the user) name the key's line.
+    {
+      const before = /=[ \t]*(?:#[^\n]*)?\r?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*[ \t]*$/.exec(text.slice(0, parseError.offset));
+      if (before) parseError.offset = before.index;
+    }
     parseError.line = lineOf(lineStarts, parseError.offset);
     return finalize(text, scanConfig(text), 'scanner', parseError, ranges);
   }

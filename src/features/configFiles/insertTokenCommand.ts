@@ -203,7 +203,7 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
         }
         // A file that does not parse as TOML: Telegraf refuses to load it whatever is inserted. Said before any question.
         const brokenNow = parseTelegrafConfig(doc.getText()).parseError;
-        if (brokenNow) await confirmBrokenToml(fileName, brokenNow);
+        if (brokenNow) await confirmBrokenToml(fileName, brokenNow, editor);
         let form = state ? await pickForm(state) : 'env';
         if (form === 'literal') {
           // The safe answer is the default button.
@@ -665,14 +665,27 @@ async function askInstanceId(fileName: string): Promise<string> {
   return required(id).trim();
 }
 
-/** Asks before inserting into `fileName`, which does not parse as TOML (`error`, line 0-based); throws {@link Cancelled} unless the user goes on. */
-async function confirmBrokenToml(fileName: string, error: { line: number; message: string }): Promise<void> {
+/**
+ * Asks before inserting into `fileName`, which does not parse as TOML
+ * (`error`, line 0-based); throws {@link Cancelled} unless the user goes on.
+ * With `editor` (the error is in its text as it is), the default button goes
+ * to that line instead.
+ */
+async function confirmBrokenToml(fileName: string, error: { line: number; message: string }, editor?: vscode.TextEditor): Promise<void> {
   const anyway = vscode.l10n.t('Insert Anyway');
+  const goTo = vscode.l10n.t('Go to Line {0}', error.line + 1);
   const ok = await ui.showWarningMessage(
     vscode.l10n.t('{0} is not valid TOML (line {1}): Telegraf would refuse to load it. Insert the token anyway?', fileName, error.line + 1),
     { modal: true, detail: vscode.l10n.t('{0}. Fix that line first; the token goes where it belongs once the file parses.', error.message) },
+    ...(editor ? [goTo] : []),
     anyway,
   );
+  if (editor && ok === goTo) {
+    const line = editor.document.lineAt(Math.min(error.line, editor.document.lineCount - 1));
+    const shown = await vscode.window.showTextDocument(editor.document, editor.viewColumn);
+    shown.selection = new vscode.Selection(line.range.start, line.range.end);
+    shown.revealRange(line.range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
   if (ok !== anyway) throw new Cancelled();
 }
 

@@ -451,9 +451,22 @@ describe('Telegraf config features', function () {
     const asked = ui.record.messages.find((m) => /is not valid TOML/.test(m.text));
     assert.ok(asked, JSON.stringify(ui.record.messages));
     assert.match(asked.text, /^telegraf\.conf is not valid TOML \(line 4\): Telegraf would refuse to load it/);
-    assert.deepEqual(asked.buttons, ['Insert Anyway']);
+    assert.deepEqual(asked.buttons, ['Go to Line 4', 'Insert Anyway'], 'the safe choice is the default button');
     assert.deepEqual(ui.record.picks, [], 'said before any question');
     assert.equal(doc.getText(), before, 'declining changes nothing');
+    // The default button selects the broken line and inserts nothing.
+    const go = scriptUi({ message: [{ match: /is not valid TOML/, answer: 'Go to Line 4' }] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.insertToken', stored.id);
+    } finally {
+      go.restore();
+    }
+    const active = vscode.window.activeTextEditor;
+    assert.equal(active?.document.uri.toString(), doc.uri.toString());
+    assert.equal(active?.selection.start.line, 3);
+    assert.equal(active?.document.getText(active.selection), '  token = "');
+    assert.deepEqual(go.record.picks, [], 'nothing asked after it');
+    assert.equal(doc.getText(), before, 'nothing inserted');
   });
 
   it('Insert Token into a config saved as UTF-16 says Telegraf cannot read it, before any question', async () => {

@@ -832,6 +832,41 @@ describe('Deployment files', function () {
     const said = fixUi.record.messages.find((m) => /Compose now reads/.test(m.text));
     assert.equal(said?.level, 'warning', JSON.stringify(fixUi.record.messages));
     assert.match(said?.text ?? '', /docker-compose\.yml is tracked by git: the old value stays in its history[^]*Revoke on Server and Replace/);
+
+    // A committed InfluxDB token is no controller token: only InfluxDB can revoke it, and the message says so.
+    const influx = `${'InfluxCommittedLiteral0123456789'.repeat(3).slice(0, 86)}==`;
+    write('tracked-repo/influx/docker-compose.yml', `services:\n  telegraf:\n    image: telegraf:1.40\n    environment:\n      - INFLUX_TOKEN=${influx}\n`);
+    git('add', 'influx/docker-compose.yml');
+    git('commit', '-qm', 'influx');
+    const influxCompose = uri('tracked-repo/influx/docker-compose.yml');
+    await vscode.workspace.openTextDocument(influxCompose);
+    await waitUntil(() => codesOf(influxCompose).some((c) => c.startsWith('literal-credential/')), {
+      what: `compose diagnostic (${codesOf(influxCompose)})`,
+      timeoutMs: 30_000,
+    });
+    const literal = vscode.languages.getDiagnostics(influxCompose).find((x) => String(x.code) === 'literal-credential')!;
+    const influxActions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      influxCompose,
+      literal.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
+    const influxReplace = influxActions.find((a) => a.title.startsWith('Replace with ${INFLUX_TOKEN}'));
+    assert.ok(influxReplace?.command, JSON.stringify(influxActions.map((a) => a.title)));
+    assert.ok(!influxActions.some((a) => a.title.startsWith('Revoke on Server')), JSON.stringify(influxActions.map((a) => a.title)));
+    const influxUi = scriptUi({ message: [{ match: /Compose now reads/, answer: undefined }] });
+    try {
+      await vscode.commands.executeCommand(influxReplace.command.command, ...(influxReplace.command.arguments ?? []));
+    } finally {
+      influxUi.restore();
+    }
+    const influxSaid = influxUi.record.messages.find((m) => /Compose now reads/.test(m.text));
+    assert.match(
+      influxSaid?.text ?? '',
+      /tracked by git: the old value stays in its history[^]*where it was issued \(an InfluxDB token in InfluxDB/,
+      JSON.stringify(influxUi.record.messages),
+    );
+    assert.doesNotMatch(influxSaid?.text ?? '', /Revoke on Server and Replace/);
   });
 
   it('a git-ignored Secret manifest only its owner can read is where a value belongs: no plaintext entry, only what the controller says', async function () {

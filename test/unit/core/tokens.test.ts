@@ -27,15 +27,21 @@ describe('displayStatus', () => {
 });
 
 describe('relative times', () => {
-  test('the largest whole unit, rounded down; under a minute is "just now"', () => {
+  test('the largest unit, rounded to the nearest; under 30 seconds is "just now"', () => {
     assert.deepEqual(relativeParts(12 * DAY + 5 * HOUR), { count: 12, unit: 'day', future: true });
-    assert.deepEqual(relativeParts(-3 * HOUR - 59 * MIN), { count: 3, unit: 'hour', future: false });
+    assert.deepEqual(relativeParts(-3 * HOUR - 59 * MIN), { count: 4, unit: 'hour', future: false });
+    assert.deepEqual(relativeParts(-3 * HOUR - 29 * MIN), { count: 3, unit: 'hour', future: false });
     assert.deepEqual(relativeParts(400 * DAY), { count: 1, unit: 'year', future: true });
-    assert.equal(relativeParts(59_999), undefined);
-    assert.equal(relativeParts(-59_999), undefined);
+    // A token made a few seconds ago to last 7 days expires "in 7 days", not "in 6 days".
+    assert.deepEqual(relativeParts(7 * DAY - 5_000), { count: 7, unit: 'day', future: true });
+    assert.deepEqual(relativeParts(23 * HOUR + 45 * MIN), { count: 1, unit: 'day', future: true });
+    assert.deepEqual(relativeParts(23 * HOUR + 15 * MIN), { count: 23, unit: 'hour', future: true });
+    assert.deepEqual(relativeParts(59_999), { count: 1, unit: 'minute', future: true });
+    assert.equal(relativeParts(29_999), undefined);
+    assert.equal(relativeParts(-29_999), undefined);
     assert.equal(relativeTime(12 * DAY), 'in 12 days');
     assert.equal(relativeTime(-HOUR), '1 hour ago');
-    assert.equal(relativeTime(30 * 1000), 'just now');
+    assert.equal(relativeTime(20 * 1000), 'just now');
   });
 });
 

@@ -289,7 +289,8 @@ describe('bulk results and expiry', () => {
       expiringWithin(refs, NOW, 7 * DAY, new Set(['in1'])).map((r) => r.id),
       ['gone', 'in3'],
     );
-    assert.equal(daysLeft(iso(NOW + 2.5 * DAY), NOW), 2, 'whole days, as "expires in 2 days" says');
+    assert.equal(daysLeft(iso(NOW + 2.4 * DAY), NOW), 2, 'days as "expires in 2 days" counts them');
+    assert.equal(daysLeft(iso(NOW + 7 * DAY - 5_000), NOW), 7, 'a token made seconds ago to last 7 days: "expires in 7 days"');
     assert.equal(daysLeft(iso(NOW + 23 * 3600e3), NOW), 0, '"expires in 23 hours"');
     assert.equal(daysLeft(iso(NOW - DAY), NOW), 0);
     assert.equal(daysLeft(null, NOW), undefined);

@@ -17,6 +17,7 @@ import { shQuote } from '../../../core/agentStart/generators';
 import type { Token } from '../../../core/api/contract';
 import { mayRevoke, replacementExpiry, rotatedDescription } from '../../../core/config/tokenAssessment';
 import { DEFAULT_SECRET_NAME, planFixes, scanText, withOwnEnvFile, type DeployFinding, type DeployFix } from '../../../core/deploy';
+import { CONTROLLER_TOKEN_PREFIX } from '../../../core/config/detect';
 import { describePermissions } from '../../../core/permissions';
 import { displayText } from '../../../core/text';
 import { Commands } from '../../../constants';
@@ -250,10 +251,18 @@ export function registerDeploymentActions(deps: DeploymentActionDeps): vscode.Di
         const fileUri = vscode.Uri.parse(arg.uri);
         const committed = value !== undefined && fileUri.scheme === 'file' && (await deps.git.isTrackedKnown(fileUri.fsPath));
         if (committed)
-          msg = `${msg} ${vscode.l10n.t(
-            '{0} is tracked by git: the old value stays in its history, where anyone with the repository can use it. Revoke that token and use a new one (Revoke on Server and Replace…).',
-            path.basename(fileUri.fsPath),
-          )}`;
+          msg = `${msg} ${
+            value.startsWith(CONTROLLER_TOKEN_PREFIX)
+              ? vscode.l10n.t(
+                  '{0} is tracked by git: the old value stays in its history, where anyone with the repository can use it. Revoke that token and use a new one (Revoke on Server and Replace…).',
+                  path.basename(fileUri.fsPath),
+                )
+              : // Not a Telegraf Controller token: only the service that issued it (InfluxDB, a database) can revoke it.
+                vscode.l10n.t(
+                  '{0} is tracked by git: the old value stays in its history, where anyone with the repository can use it. Revoke or change that credential where it was issued (an InfluxDB token in InfluxDB, a password where it is set) and put the new one in the env file.',
+                  path.basename(fileUri.fsPath),
+                )
+          }`;
         const commands = [
           ...(tracked && valuePath ? [`git rm --cached -- ${shQuote(vscode.workspace.asRelativePath(valuePath, false))}`] : []),
           ...fix.commands.map((c) =>

@@ -256,6 +256,14 @@ void describe('tolerance', () => {
     }
   });
 
+  void test('a half-typed `key =` is reported on its own line, as Telegraf reports it, not where the next line starts', () => {
+    // Telegraf v1.40.1 on the first text: "line 6: invalid TOML syntax" (1-based).
+    const text = '[agent]\n  interval = "10s"\n\n[[outputs.heartbeat]]\n  url = "http://x"\n  token =\n\n[[inputs.cpu]]\n';
+    assert.equal(parseTelegrafConfig(text).parseError?.line, 5);
+    assert.equal(parseTelegrafConfig('[[outputs.heartbeat]]\n  token =  # later\n').parseError?.line, 1);
+    assert.equal(parseTelegrafConfig('[[outputs.heartbeat]]\n  token = \n  url = "x"\n').parseError?.line, 1);
+  });
+
   void test('duplicate keys fall back to the scanner with a parse error line', () => {
     const text = '[[outputs.heartbeat]]\n  token = "a"\n  token = "b"\n[[inputs.cpu]]\n';
     const cfg = parseTelegrafConfig(text);
