@@ -113,14 +113,25 @@ export function telegrafServiceNames(text: string): string[] {
 
 /**
  * The Telegraf services of a Compose file's text with their `image` (empty
- * when the service has none, e.g. it is built), in file order, so a picker can
- * tell them apart; empty when the text does not parse.
+ * when the service has none, e.g. it is built) and whether they have a token
+ * already (`readsToken`: `environment:` sets the variable their Telegraf
+ * version reads, or `env_file:` names a `telegraf-controller[-N].env`), in
+ * file order, so a picker can tell them apart; empty when the text does not
+ * parse.
  */
-export function telegrafServices(text: string): { name: string; image: string }[] {
+export function telegrafServices(text: string): { name: string; image: string; readsToken: boolean }[] {
   try {
     return composeServices(parsedOrThrow(text))
       .filter((s) => s.telegraf)
-      .map((s) => ({ name: s.name, image: s.image }));
+      .map((s) => {
+        // Its environment: sets the variable its Telegraf version reads the token from, or it reads an env file of this extension's.
+        const varName = adviceFor(pinFromImage(s.image)).varName;
+        const env = get(s.map, 'environment');
+        const sets = isMap(env) ? !!pairOf(env, varName) : isSeq(env) && env.items.some((i) => (str(i) ?? '').split('=')[0]!.trim() === varName);
+        const ef = get(s.map, 'env_file');
+        const files = isSeq(ef) ? ef.items.map((i) => str(i) ?? str(get(i, 'path')) ?? '') : [str(ef) ?? ''];
+        return { name: s.name, image: s.image, readsToken: sets || files.some((f) => /(?:^|\/)telegraf-controller(?:-\d+)?\.env$/.test(f)) };
+      });
   } catch {
     return [];
   }

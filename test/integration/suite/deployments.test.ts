@@ -229,6 +229,68 @@ describe('Deployment files', function () {
     assert.equal((await vscode.workspace.openTextDocument(uri('shared/docker-compose.yml'))).getText(), compose, 'the Compose file is unchanged');
   });
 
+  it("Add Token to Deployment… when .env holds another service's token in another variable: names the Compose file that reads it, and offers to add, not replace", async () => {
+    const t = await api.createToken({ description: 'deploy other var in dotenv', expiresAt: null, permissions: AGENT });
+    const envBefore = 'INFLUX_TOKEN=tc-apiv1_OldAgentReadsInfluxVar012345\n';
+    const compose =
+      'services:\n  old-agent:\n    image: telegraf:1.38\n    environment:\n      INFLUX_TOKEN: ${INFLUX_TOKEN}\n  new-agent:\n    image: telegraf:1.40\n';
+    write('other-var/docker-compose.yml', compose);
+    write('other-var/.env', envBefore);
+    const ui = scriptUi({ message: [{ match: '.env already gives agents a token.', answer: undefined }] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.addTokenToDeployment', uri('other-var/docker-compose.yml'), {
+        tokenId: t.token.id,
+        composeMode: 'environment',
+        service: 'new-agent',
+      });
+    } finally {
+      ui.restore();
+    }
+    const asked = ui.record.messages.find((m) => m.text === '.env already gives agents a token.');
+    assert.ok(asked, JSON.stringify(ui.record.messages));
+    assert.match(asked.detail ?? '', /It also holds INFLUX_TOKEN/);
+    assert.match(asked.detail ?? '', /Named by: \S*other-var\/docker-compose\.yml\./, 'the Compose file that reads ${INFLUX_TOKEN} from it');
+    assert.deepEqual(asked.buttons, ['Use telegraf-controller.env', 'Add It to .env'], 'nothing is replaced: the button says so');
+    assert.equal(fs.readFileSync(file('other-var/.env'), 'utf8'), envBefore, 'declined: unchanged');
+    assert.equal((await vscode.workspace.openTextDocument(uri('other-var/docker-compose.yml'))).getText(), compose, 'declined: unchanged');
+  });
+
+  it('Add Token to Deployment… on a Compose file with several Telegraf services asks which one, those without a token first, with image and token state', async () => {
+    const t = await api.createToken({ description: 'deploy compose service picker', expiresAt: null, permissions: AGENT });
+    write(
+      'service-picker/docker-compose.yml',
+      'services:\n  wired:\n    image: telegraf:1.40\n    environment:\n      TELEGRAF_CONTROLLER_TOKEN: ${TELEGRAF_CONTROLLER_TOKEN}\n  bare:\n    image: telegraf:1.39-alpine\n  other:\n    image: telegraf:1.40\n',
+    );
+    let offered: string[] = [];
+    const ui = scriptUi({ quickPick: [(items: any[]) => ((offered = items.map((i) => `${i.label} | ${i.description}`)), undefined)] });
+    try {
+      await vscode.commands.executeCommand('telegrafController.addTokenToDeployment', uri('service-picker/docker-compose.yml'), { tokenId: t.token.id });
+    } finally {
+      ui.restore();
+    }
+    assert.deepEqual(offered, [
+      'bare | telegraf:1.39-alpine · no token yet',
+      'other | telegraf:1.40 · no token yet',
+      'wired | telegraf:1.40 · has a token already',
+    ]);
+    // The confirmation names the other services still without a token.
+    const again = scriptUi({
+      quickPick: [(items: any[]) => items.find((i) => i.label === 'bare'), (items: any[]) => items.find((i) => i.label === 'env_file:')],
+      message: [{ match: /^Add TELEGRAF_CONTROLLER_TOKEN to docker-compose\.yml\?/, answer: undefined }],
+    });
+    try {
+      await vscode.commands.executeCommand('telegrafController.addTokenToDeployment', uri('service-picker/docker-compose.yml'), { tokenId: t.token.id });
+    } finally {
+      again.restore();
+    }
+    const asked = again.record.messages.find((m) => m.text.startsWith('Add TELEGRAF_CONTROLLER_TOKEN'));
+    assert.match(
+      asked?.detail ?? '',
+      /Other Telegraf services of this file have no token yet: other\. Run Add Token to Deployment again for each/,
+      JSON.stringify(again.record),
+    );
+  });
+
   it("Add Token to Deployment… with the environment: form, when .env already holds another service's token, offers an env_file: of this service's own", async () => {
     const t = await api.createToken({ description: 'deploy compose own env_file', expiresAt: null, permissions: AGENT });
     const envBefore = 'TELEGRAF_CONTROLLER_TOKEN=tc-apiv1_TelegrafXsOwnToken0123456789ab\n';
@@ -538,7 +600,7 @@ describe('Deployment files', function () {
       // Replacing on purpose adds this agent's key and keeps the other agent's key and the namespace.
       const again = scriptUi({
         message: [
-          { match: 'sm-two-keys-token.secret.yaml already gives agents a token.', answer: 'Replace the Token in sm-two-keys-token.secret.yaml' },
+          { match: 'sm-two-keys-token.secret.yaml already gives agents a token.', answer: 'Add It to sm-two-keys-token.secret.yaml' },
           { match: /^Give the agent of agents\.yaml the token/, answer: 'Add' },
         ],
       });

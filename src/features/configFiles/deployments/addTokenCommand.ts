@@ -206,9 +206,13 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
           if (services.length > 1)
             service = required(
               await ui.showQuickPick(
-                services.map((n) => ({
+                // Those without a token first, as for Kubernetes containers.
+                [...services.filter((n) => !n.readsToken), ...services.filter((n) => n.readsToken)].map((n) => ({
                   label: pickText(n.name, 60),
-                  description: n.image ? pickText(n.image, 80) : vscode.l10n.t('(no image)'),
+                  description: [
+                    n.image ? pickText(n.image, 80) : vscode.l10n.t('(no image)'),
+                    n.readsToken ? vscode.l10n.t('has a token already') : vscode.l10n.t('no token yet'),
+                  ].join(' · '),
                   name: n.name,
                 })),
                 { placeHolder: vscode.l10n.t('Which Telegraf service of {0} gets the token?', path.basename(doc.fileName)) },
@@ -468,6 +472,17 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
               )
             : plan.notes),
         ];
+        // Other Telegraf services of the file still without a token: each needs one of its own (run again for each).
+        if (kind === 'compose') {
+          const bare = telegrafServices(body).filter((s) => s.name !== plan.service && !s.readsToken);
+          if (bare.length)
+            notes.push(
+              vscode.l10n.t(
+                'Other Telegraf services of this file have no token yet: {0}. Run Add Token to Deployment again for each, with a token of its own.',
+                bare.map((s) => pickText(s.name, 60)).join(', '),
+              ),
+            );
+        }
         // A kustomization's secretGenerator makes the Secret; the Telegraf container of its resources must read it too.
         const wiring = plan.kind === 'kustomization' && plan.secretGenerated ? await kustomizeWiring(dir, body, plan, origin, deps.envFiles) : [];
         const wiredFiles = wiring.filter((w) => w.edits.length > 0);

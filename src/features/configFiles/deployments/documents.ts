@@ -156,7 +156,8 @@ export async function envFileHolder(
   const { replaces, others } = envFileTokens(text, name, value);
   if (!replaces && others.length === 0) return undefined;
   const current = replaces ? heldTokenName(envFileAssignments(text).get(name) ?? '', ctx.tokens) : undefined;
-  const readers = await readersOf(fsPath, name, ctx);
+  // A Compose file beside a .env reads it through ${VAR} of any variable in it: the other tokens' readers count too.
+  const readers = await readersOf(fsPath, name, ctx, others);
   return { fsPath, replaces, ...(current ? { current } : {}), others, readers };
 }
 
@@ -209,9 +210,15 @@ export async function secretManifestHolder(
  * host file and the file's own `hostFileClaim` lines); Kubernetes and Helm
  * files beside it that read a Secret made from it (`secretKeyRef` of the
  * Secret {@link secretNameFor} names after it; for a `*.secret.yaml` manifest,
- * the Secret it defines); a Compose file beside a `.env` that reads `${name}`.
+ * the Secret it defines); a Compose file beside a `.env` that reads `${name}`
+ * (or `${v}` of a variable `v` of `alsoVars`, the file's other tokens).
  */
-export async function readersOf(fsPath: string, name: string, ctx: { index: EnvFileIndex; except?: string }): Promise<string[]> {
+export async function readersOf(
+  fsPath: string,
+  name: string,
+  ctx: { index: EnvFileIndex; except?: string },
+  alsoVars: readonly string[] = [],
+): Promise<string[]> {
   const base = path.basename(fsPath);
   // Where a systemd unit beside it reads its installed copy: the default host file, and any it says it is installed as.
   const own = await fs.readFile(fsPath, 'utf8').catch(() => '');
@@ -229,7 +236,7 @@ export async function readersOf(fsPath: string, name: string, ctx: { index: EnvF
     const t = await readDeployment(uri);
     if (!t) continue;
     const beside = path.dirname(uri.fsPath) === dir;
-    const composeBeside = base === '.env' && beside && /^services:/m.test(t.text) && t.text.includes(`\${${name}`);
+    const composeBeside = base === '.env' && beside && /^services:/m.test(t.text) && [name, ...alsoVars].some((v) => new RegExp(`\\$\\{?${v}\\b`).test(t.text));
     const kind = beside && secret !== undefined ? deploymentKind(uri.fsPath.replace(/\\/g, '/'), t.text, ctx.index.paths()) : undefined;
     const readsSecret = kind !== undefined && manualPlaces(kind, t.text, uri.fsPath).some((m) => m.secret?.name === secret);
     // The file being changed counts too when it already reads this file (another service or workload in it).
@@ -303,7 +310,8 @@ export async function confirmEnvFileHolder(holder: EnvFileHolder, name: string, 
     .filter(Boolean)
     .join('\n');
   const other = alternative ? vscode.l10n.t('Use {0}', alternative) : vscode.l10n.t('Open {0}', file);
-  const replace = vscode.l10n.t('Replace the Token in {0}', file);
+  // Only other variables hold tokens: the new one is added beside them, nothing is replaced.
+  const replace = holder.replaces ? vscode.l10n.t('Replace the Token in {0}', file) : vscode.l10n.t('Add It to {0}', file);
   // The safe choice first: it is the default button (Enter).
   const choice = await ui.showWarningMessage(vscode.l10n.t('{0} already gives agents a token.', file), { modal: true, detail }, other, replace);
   if (choice === replace) return 'replace';

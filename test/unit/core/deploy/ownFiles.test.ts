@@ -63,6 +63,13 @@ test('Compose with two Telegraf services: both are listed, and the named one is 
     JSON.stringify(telegrafServices(TWO)),
   );
   assert.deepEqual(telegrafServices('services: [unclosed'), []);
+  // Which already has a token: environment: sets the variable its version reads, or env_file: names a file of this extension's.
+  assert.deepEqual(
+    telegrafServices(
+      'services:\n  a:\n    image: telegraf:1.40\n    environment:\n      TELEGRAF_CONTROLLER_TOKEN: ${TELEGRAF_CONTROLLER_TOKEN}\n  b:\n    image: telegraf:1.38\n    environment:\n      - INFLUX_TOKEN=${INFLUX_TOKEN}\n  c:\n    image: telegraf:1.40\n    env_file: telegraf-controller-2.env\n  d:\n    image: telegraf:1.40\n    environment:\n      INFLUX_TOKEN: x\n',
+    ).map((s) => `${s.name}:${s.readsToken}`),
+    ['a:true', 'b:true', 'c:true', 'd:false'],
+  );
   const p = planAddToken('/w/compose.yaml', TWO, { composeMode: 'env_file', service: 'agent-b' });
   assert.equal(p.service, 'agent-b');
   const out = applyEdits(TWO, p.edits);
