@@ -247,7 +247,7 @@ export function registerPlaintextActions(selector: vscode.DocumentSelector, deps
         }
         if (choice === addToEnvFile && arg) {
           const token = facts?.token ?? (storedId ? store.find(storedId) : undefined) ?? { id: storedId ?? 'unknown', description: '' };
-          await addToEnvironmentFile(vscode.Uri.parse(arg.uri), name, value, token, who(), log, deps.workspaceState);
+          await addToEnvironmentFile(vscode.Uri.parse(arg.uri), name, value, token, who(), log, deps.workspaceState, undefined, store.snapshot.tokens);
         }
         if (choice === copyExport) {
           const seconds = await copySecret(exportLine(name, value));

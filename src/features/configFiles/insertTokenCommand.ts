@@ -41,7 +41,8 @@ import { heartbeatReportsElsewhere } from '../../core/config/references';
 import { exportLine, secretKeyFor, tokensWithPrefixOf } from '../../core/config/tokenAssessment';
 import { GitIgnoreChecker } from '../../services/gitIgnore';
 import type { TokenUsage } from '../../services/tokenUsage';
-import { ensureGitIgnored } from './deployments/documents';
+import { ensureGitIgnored, heldTokenName } from './deployments/documents';
+import { envFileAssignments, envFileTokens } from '../../core/deploy';
 import { rememberWrittenEnvFile } from './deployments/writtenEnvFiles';
 import { resolveToken, type Services, type TokenArg } from '../../services/tokenArgs';
 import { confirmLiteral } from './literalConfirm';
@@ -428,8 +429,16 @@ export function registerInsertToken(deps: Services & { workspaceState?: vscode.M
               5000,
             );
           } else if (choice === addToEnvFile) {
-            await addToEnvironmentFile(doc.uri, name, value, token, connection.label, log, state, (target) =>
-              confirmUnshared(deps, token, value, doc, canCreate, target),
+            await addToEnvironmentFile(
+              doc.uri,
+              name,
+              value,
+              token,
+              connection.label,
+              log,
+              state,
+              (target) => confirmUnshared(deps, token, value, doc, canCreate, target),
+              deps.store.snapshot.tokens,
             );
           }
         } else if (form === 'secret' && secretHint) {
@@ -524,6 +533,24 @@ async function confirmNoSiblingHeartbeat(uri: vscode.Uri): Promise<void> {
 }
 
 /**
+ * The value env file `target` sets `name` to, when that is another value than
+ * `value` (an agent reading the file has that token now); undefined when the
+ * file is missing, unreadable, or sets nothing else. An open editor's text
+ * counts, as it is what would be edited.
+ */
+async function heldInEnvFile(target: vscode.Uri, name: string, value: string): Promise<string | undefined> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target.toString());
+  const text =
+    open?.getText() ??
+    (await Promise.resolve(vscode.workspace.fs.readFile(target)).then(
+      (bytes) => new TextDecoder().decode(bytes),
+      () => undefined,
+    ));
+  if (text === undefined || !envFileTokens(text, name, value).replaces) return undefined;
+  return envFileAssignments(text).get(name);
+}
+
+/**
  * "Add to Env File…": asks where (a save dialog, `.env` of the workspace
  * folder by default), sets `name=value` there as one WorkspaceEdit (a new file
  * is created 0600 first), saves it, keeps it out of git in the workspace, and
@@ -541,6 +568,7 @@ export async function addToEnvironmentFile(
   log: { info(m: string): void; warn(m: string): void },
   state: vscode.Memento | undefined,
   unshared?: (target: vscode.Uri) => Promise<{ token: Token; value: string } | undefined>,
+  known: readonly Pick<Token, 'prefix' | 'description'>[] = [],
 ): Promise<void> {
   const folder = vscode.workspace.getWorkspaceFolder(configUri)?.uri ?? vscode.Uri.joinPath(configUri, '..');
   const git = new GitIgnoreChecker(() => vscode.workspace.isTrusted);
@@ -552,6 +580,27 @@ export async function addToEnvironmentFile(
       saveLabel: vscode.l10n.t('Write {0} Here', name),
     });
     if (!target) return;
+    // A file that already gives an agent another token in this variable: writing would take it from that agent. Asked first.
+    const held = await heldInEnvFile(target, name, value);
+    if (held !== undefined) {
+      const other = vscode.l10n.t('Choose Another File…');
+      const replace = vscode.l10n.t('Replace It');
+      const rel = target.scheme === 'file' && vscode.workspace.getWorkspaceFolder(target) ? vscode.workspace.asRelativePath(target, false) : target.fsPath;
+      const choice = await ui.showWarningMessage(
+        vscode.l10n.t('{0} already sets {1} to {2}.', rel, name, heldTokenName(held, known)),
+        {
+          modal: true,
+          detail: vscode.l10n.t(
+            'Writing replaces it: the agent that reads {0} would get this token instead, and the token it has now would no longer reach it. Choose a file of its own for this agent, or replace it on purpose.',
+            path.basename(target.fsPath),
+          ),
+        },
+        other,
+        replace,
+      );
+      if (choice === other) continue;
+      if (choice !== replace) return;
+    }
     // A file git tracks would carry the token into the next commit (.gitignore does not untrack it): asked first.
     if (target.scheme !== 'file' || !vscode.workspace.getWorkspaceFolder(target) || !(await git.isTrackedKnown(target.fsPath))) break;
     const other = vscode.l10n.t('Choose Another File…');

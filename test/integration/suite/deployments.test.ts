@@ -1464,6 +1464,11 @@ describe('Deployment files', function () {
       await ask(),
       /⚠ \S*entrypoint-script\/telegraf-entrypoint\.sh sets INFLUX_TOKEN itself \(line 2: export INFLUX_TOKEN=\$\(cat \/run\/secrets\/influxdb2-admin-token\)\), which replaces the value given here/,
     );
+    assert.match(
+      await ask(),
+      /^File: \S*entrypoint-script\/docker-compose\.yml\nFound: service "telegraf"\./,
+      'the title names the file by its name; the detail says which one',
+    );
     // The script keeps a value it is given: nothing to say.
     write(
       'entrypoint-script/telegraf-entrypoint.sh',

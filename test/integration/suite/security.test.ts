@@ -180,6 +180,47 @@ describe('Security: message paths and local state', function () {
       assert.equal(modeOf(envFile), 0o640);
     });
 
+    it('an env file that already gives an agent another token in the variable: asked first, another file is the default, and it is kept', async () => {
+      const held = path.join(workspaceFolder(), 'held-agent.env');
+      const heldBefore = 'HOSTNAME=web-01\nTELEGRAF_CONTROLLER_TOKEN=tc-apiv1_OtherAgentHoldsThis0123456789\n';
+      fs.writeFileSync(held, heldBefore, { mode: 0o600 });
+      const own = path.join(workspaceFolder(), 'own-agent.env');
+      fs.rmSync(own, { force: true });
+      const doc = await vscode.workspace.openTextDocument(path.join(workspaceFolder(), 'telegraf.conf'));
+      const editor = await vscode.window.showTextDocument(doc);
+      const line = doc
+        .getText()
+        .split('\n')
+        .findIndex((l) => l.includes('instance_id'));
+      editor.selection = new vscode.Selection(line, 0, line, 0);
+      const w = vscode.window as any;
+      const realSave = w.showSaveDialog;
+      const offered = [held, own];
+      w.showSaveDialog = async () => vscode.Uri.file(offered.shift() ?? own);
+      const ui = scriptUi({
+        quickPick: [byLabel('Environment variable reference')],
+        message: [
+          { match: 'now reads the token from', answer: 'Add to Env File…' },
+          { match: /held-agent\.env already sets TELEGRAF_CONTROLLER_TOKEN to/, answer: 'Choose Another File…' },
+        ],
+      });
+      try {
+        await vscode.commands.executeCommand('telegrafController.insertToken', tokenId);
+        await waitUntil(() => fs.existsSync(own) && fs.readFileSync(own, 'utf8').includes(value), { what: 'the value in the other env file' });
+      } finally {
+        ui.restore();
+        w.showSaveDialog = realSave;
+      }
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('undo');
+      const asked = ui.record.messages.find((m) => /already sets TELEGRAF_CONTROLLER_TOKEN/.test(m.text));
+      assert.ok(asked, JSON.stringify(ui.record.messages));
+      assert.match(asked.text, /^held-agent\.env already sets TELEGRAF_CONTROLLER_TOKEN to a token \(tc-apiv1_Oth…\)\.$/);
+      assert.ok(!asked.text.includes('OtherAgentHoldsThis') && !(asked.detail ?? '').includes('OtherAgentHoldsThis'), 'never the value');
+      assert.deepEqual(asked.buttons, ['Choose Another File…', 'Replace It'], 'the safe choice is the default button');
+      assert.equal(fs.readFileSync(held, 'utf8'), heldBefore, "the other agent's token is kept");
+    });
+
     it('an existing env file already 0600 keeps its mode without a word', async () => {
       const envFile = path.join(workspaceFolder(), 'strict-agent.env');
       fs.writeFileSync(envFile, 'HOSTNAME=web-07\n');

@@ -530,7 +530,10 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
             ),
           );
         if (!opts.yes) {
+          // The title names the file by its name; several folders may hold a .env or a docker-compose.yml.
+          const rel = vscode.workspace.asRelativePath(doc.uri);
           const detail = [
+            rel !== path.basename(doc.fileName) ? vscode.l10n.t('File: {0}', rel) : '',
             plan.target ? vscode.l10n.t('Found: {0}.', plan.target) : '',
             ...notes,
             ...warnings.map((w) => `⚠ ${w}`),
@@ -702,9 +705,9 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
                   )
                 : vscode.l10n.t('{0} generates the Secret "{1}" from the file that now holds the value.', path.basename(doc.fileName), plan.secretName ?? '')
               : isEnv
-                ? vscode.l10n.t('{0} now sets {1}.', path.basename(doc.fileName), plan.varName)
+                ? vscode.l10n.t('{0} now sets {1}.', vscode.workspace.asRelativePath(doc.uri), plan.varName)
                 : plan.edits.length
-                  ? vscode.l10n.t('{0} now reads {1} by reference.', path.basename(doc.fileName), plan.varName)
+                  ? vscode.l10n.t('{0} now reads {1} by reference.', vscode.workspace.asRelativePath(doc.uri), plan.varName)
                   : '',
           valueFile && !tracked ? vscode.l10n.t('The value is in {0} (mode 0600, git-ignored).', vscode.workspace.asRelativePath(valueFile)) : '',
           tracked

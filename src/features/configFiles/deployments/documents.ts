@@ -162,7 +162,7 @@ export async function envFileHolder(
 }
 
 /** A held token value as the explorer names it (`"description" (tc-apiv1_abc…)`), never the value itself. */
-function heldTokenName(held: string, tokens: readonly Pick<Token, 'prefix' | 'description'>[]): string {
+export function heldTokenName(held: string, tokens: readonly Pick<Token, 'prefix' | 'description'>[]): string {
   const prefix = held.startsWith('tc-apiv1_') ? `${held.slice(0, 12)}…` : undefined;
   const matches = prefix ? tokensWithPrefixOf(held, tokens) : [];
   return matches.length === 1
