@@ -15,7 +15,34 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, projectRoot, findFreePort, prepareWorkspace, run, secs } from './lib/util.mjs';
 
-const { flags } = parseArgs(process.argv.slice(2));
+const { flags, positional } = parseArgs(process.argv.slice(2));
+const USAGE = `usage: npm run demo -- [--host 127.0.0.1] [--port 8080] [--api-port 8888] [--heartbeat-port 8000]
+                        [--no-build] [--dev] [--keep-state]
+
+  --port            code-server (the editor in the browser)
+  --api-port        the controller emulator's API
+  --heartbeat-port  the emulator's heartbeat listener
+  --host 0.0.0.0    serve code-server on every interface (it has NO password: only on a trusted network)
+  --no-build        skip the extension build
+  --dev             load the extension from this folder instead of installing the .vsix
+  --keep-state      keep the editor's user data from the previous demo
+
+A port that is taken falls back to a free one (the demo prints the URLs). Ctrl+C stops everything.`;
+const KNOWN = new Set(['host', 'port', 'api-port', 'heartbeat-port', 'no-build', 'dev', 'keep-state', 'help']);
+if (flags.help || positional.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const unknown = [...Object.keys(flags).filter((f) => !KNOWN.has(f)).map((f) => `--${f}`), ...positional];
+if (unknown.length) {
+  console.error(`demo: unknown option ${unknown.join(', ')}\n\n${USAGE}`);
+  process.exit(2);
+}
+for (const f of ['port', 'api-port', 'heartbeat-port'])
+  if (flags[f] !== undefined && !(typeof flags[f] === 'string' && /^\d+$/.test(flags[f]))) {
+    console.error(`demo: --${f} needs a port number\n\n${USAGE}`);
+    process.exit(2);
+  }
 const root = projectRoot();
 const host = typeof flags.host === 'string' ? flags.host : '127.0.0.1';
 const num = (v, d) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : d);

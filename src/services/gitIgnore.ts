@@ -56,6 +56,17 @@ export class GitIgnoreChecker {
   }
 
   /**
+   * True when the folder of `fsPath` is inside a git work tree
+   * (`git rev-parse --is-inside-work-tree`), and in an untrusted workspace
+   * (git is not run there: it may be); false when git says it is not, or on
+   * any failure. "Git does not ignore this file" means something only inside
+   * one. Never throws.
+   */
+  inRepository(fsPath: string): Promise<boolean> {
+    return this.ask('repository', ['rev-parse', '--is-inside-work-tree'], fsPath, true);
+  }
+
+  /**
    * True when git tracks the existing file `fsPath` as far as git can be asked:
    * false in an untrusted workspace (git is not run there, nothing is known)
    * and for a file that does not exist. Never throws.

@@ -261,7 +261,7 @@ export function envVarNote(name: string): EnvVarNote {
       known: true,
       lines: [
         common,
-        'Telegraf 1.39 and later also send TELEGRAF_CONTROLLER_TOKEN as "Authorization: Bearer …" when --config is a controller URL (http://HOST:8888/api/configs/<id>/toml).',
+        'Telegraf 1.39 and later also send TELEGRAF_CONTROLLER_TOKEN as "Authorization: Bearer …" when --config is a controller URL (<controller URL>/api/configs/<id>/toml).',
         'Telegraf 1.38 and earlier do not know this variable: they send INFLUX_TOKEN (Token scheme) for the config download. For agents on ≤ 1.38 set INFLUX_TOKEN too, or use ${INFLUX_TOKEN} (setting telegrafController.envVarName).',
         'When both are set, Telegraf ≥ 1.39 uses TELEGRAF_CONTROLLER_TOKEN.',
       ],

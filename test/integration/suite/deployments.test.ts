@@ -992,6 +992,9 @@ describe('Deployment files', function () {
     await waitUntil(() => fs.readFileSync(file('dead-env/agent.env'), 'utf8') === `TELEGRAF_CONTROLLER_TOKEN=${fresh.value}\n`, {
       what: `the fresh token in the env file: ${JSON.stringify(ui.record.messages)}`,
     });
+    // This workspace is no git repository: nothing to say about git ignoring the file.
+    const asked = ui.record.messages.find((m) => /^Add TELEGRAF_CONTROLLER_TOKEN to agent\.env\?/.test(m.text));
+    assert.doesNotMatch(asked?.detail ?? '', /Git does not ignore/, JSON.stringify(asked));
   });
 
   it('Add Token to Deployment… on a kustomization also makes the Telegraf container of its resources read the generated Secret; Rotate applies the kustomization', async () => {

@@ -48,7 +48,19 @@ describe('git in an untrusted workspace', { skip: hasGit() ? false : 'git is not
     assert.equal(await checker.isTracked(path.join(repo, 'agent.env')), true);
     assert.equal(await checker.isTracked(path.join(repo, 'untracked.env')), true, 'unknown counts as tracked');
     assert.equal(await checker.isIgnored(path.join(repo, 'ignored.env')), false, 'unknown counts as not ignored');
+    assert.equal(await checker.inRepository(path.join(repo, 'agent.env')), true, 'it may be in one');
     assert.equal(existsSync(marker), false, 'the repository’s command never ran');
+  });
+
+  test('trusted: whether a file is inside a git work tree ("git does not ignore it" means something only there)', async () => {
+    const checker = new GitIgnoreChecker(() => true);
+    assert.equal(await checker.inRepository(path.join(repo, 'untracked.env')), true);
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'tc-no-repo-'));
+    try {
+      assert.equal(await checker.inRepository(path.join(outside, 'agent.env')), false);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   test('trusted: git answers (and this repository’s command runs, which is why untrusted never runs git)', async () => {

@@ -445,7 +445,7 @@ export function registerAddTokenToDeployment(deps: AddTokenDeps): vscode.Disposa
                 `git rm --cached -- ${shQuote(vscode.workspace.asRelativePath(doc.uri, false))}`,
               ),
             );
-          } else if (doc.uri.scheme === 'file' && !(await deps.git.isIgnored(doc.uri.fsPath)))
+          } else if (doc.uri.scheme === 'file' && !(await deps.git.isIgnored(doc.uri.fsPath)) && (await deps.git.inRepository(doc.uri.fsPath)))
             warnings.push(vscode.l10n.t('Git does not ignore this file: the token would be committed with it.'));
         }
         // Where the value goes: the env file, or the Secret manifest written instead of it.

@@ -431,6 +431,8 @@ export async function ensureGitIgnored(fsPath: string, git: GitIgnoreChecker): P
     /* new .gitignore */
   }
   const line = `/${path.basename(fsPath)}`;
+  // Listed already (outside a git repository git ignores nothing): nothing to add, and nothing "now listed".
+  if (!tracked && cur.split(/\r?\n/).includes(line)) return 'already';
   if (!cur.split(/\r?\n/).includes(line)) {
     const eol = cur.includes('\r\n') ? '\r\n' : '\n';
     await fs.writeFile(gi, `${cur}${cur && !cur.endsWith('\n') ? eol : ''}${line}${eol}`);
