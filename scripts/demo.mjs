@@ -33,7 +33,12 @@ if (flags.help || positional.includes('-h')) {
   console.log(USAGE);
   process.exit(0);
 }
-const unknown = [...Object.keys(flags).filter((f) => !KNOWN.has(f)).map((f) => `--${f}`), ...positional];
+const unknown = [
+  ...Object.keys(flags)
+    .filter((f) => !KNOWN.has(f))
+    .map((f) => `--${f}`),
+  ...positional,
+];
 if (unknown.length) {
   console.error(`demo: unknown option ${unknown.join(', ')}\n\n${USAGE}`);
   process.exit(2);
