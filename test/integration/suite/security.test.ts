@@ -112,11 +112,15 @@ describe('Security: message paths and local state', function () {
       value = created.value;
     });
 
-    /** Inserts an env reference into telegraf.conf and writes the value into `envFile` ("Add to Env File…"); answers `answers`; undoes the config edit. */
+    /**
+     * Inserts an env reference into telegraf.conf and writes the value into `envFile` ("Add to Env File…"); answers `answers`;
+     * undoes the config edit. The save dialog answers the files of `offered` in turn, then `envFile`.
+     */
     async function addToEnvFile(
       envFile: string,
       answers: Array<{ match: string | RegExp; answer: string | undefined }>,
       until?: { what: string; done: (messages: string[]) => boolean },
+      offered: string[] = [],
     ) {
       const doc = await vscode.workspace.openTextDocument(path.join(workspaceFolder(), 'telegraf.conf'));
       const editor = await vscode.window.showTextDocument(doc);
@@ -127,7 +131,7 @@ describe('Security: message paths and local state', function () {
       editor.selection = new vscode.Selection(line, 0, line, 0);
       const w = vscode.window as any;
       const realSave = w.showSaveDialog;
-      w.showSaveDialog = async () => vscode.Uri.file(envFile);
+      w.showSaveDialog = async () => vscode.Uri.file(offered.shift() ?? envFile);
       const ui = scriptUi({
         quickPick: [byLabel('Environment variable reference')],
         message: [{ match: 'now reads the token from', answer: 'Add to Env File…' }, ...answers],
@@ -186,35 +190,14 @@ describe('Security: message paths and local state', function () {
       fs.writeFileSync(held, heldBefore, { mode: 0o600 });
       const own = path.join(workspaceFolder(), 'own-agent.env');
       fs.rmSync(own, { force: true });
-      const doc = await vscode.workspace.openTextDocument(path.join(workspaceFolder(), 'telegraf.conf'));
-      const editor = await vscode.window.showTextDocument(doc);
-      const line = doc
-        .getText()
-        .split('\n')
-        .findIndex((l) => l.includes('instance_id'));
-      editor.selection = new vscode.Selection(line, 0, line, 0);
-      const w = vscode.window as any;
-      const realSave = w.showSaveDialog;
-      const offered = [held, own];
-      w.showSaveDialog = async () => vscode.Uri.file(offered.shift() ?? own);
-      const ui = scriptUi({
-        quickPick: [byLabel('Environment variable reference')],
-        message: [
-          { match: 'now reads the token from', answer: 'Add to Env File…' },
-          { match: /held-agent\.env already sets TELEGRAF_CONTROLLER_TOKEN to/, answer: 'Choose Another File…' },
-        ],
-      });
-      try {
-        await vscode.commands.executeCommand('telegrafController.insertToken', tokenId);
-        await waitUntil(() => fs.existsSync(own) && fs.readFileSync(own, 'utf8').includes(value), { what: 'the value in the other env file' });
-      } finally {
-        ui.restore();
-        w.showSaveDialog = realSave;
-      }
-      await vscode.window.showTextDocument(doc);
-      await vscode.commands.executeCommand('undo');
-      const asked = ui.record.messages.find((m) => /already sets TELEGRAF_CONTROLLER_TOKEN/.test(m.text));
-      assert.ok(asked, JSON.stringify(ui.record.messages));
+      const record = await addToEnvFile(
+        own,
+        [{ match: /held-agent\.env already sets TELEGRAF_CONTROLLER_TOKEN to/, answer: 'Choose Another File…' }],
+        undefined,
+        [held],
+      );
+      const asked = record.messages.find((m) => /already sets TELEGRAF_CONTROLLER_TOKEN/.test(m.text));
+      assert.ok(asked, JSON.stringify(record.messages));
       assert.match(asked.text, /^held-agent\.env already sets TELEGRAF_CONTROLLER_TOKEN to a token \(tc-apiv1_Oth…\)\.$/);
       assert.ok(!asked.text.includes('OtherAgentHoldsThis') && !(asked.detail ?? '').includes('OtherAgentHoldsThis'), 'never the value');
       assert.deepEqual(asked.buttons, ['Choose Another File…', 'Replace It'], 'the safe choice is the default button');
